@@ -1,0 +1,87 @@
+"""graphkit: map who can defend cyberspace together.
+
+Load a property graph of actors, capabilities and threats; analyse centrality,
+cooperation clusters and capability gaps; draw it as interactive HTML; write reports.
+
+>>> import graphkit as gk
+>>> G = gk.load(gk.SAMPLE)
+>>> gk.summary(G)["nodes"]["Threat"]
+3
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphkit.errors import (
+    DatasetError,
+    FormatError,
+    GraphkitError,
+    OutputError,
+    Problem,
+    QueryError,
+    SchemaError,
+    StoreError,
+)
+from graphkit.export.tables import write, write_dataset, write_gexf, write_graphml, write_json
+from graphkit.graph import (
+    actor_graph,
+    add_node,
+    add_relationship,
+    ego_graph,
+    graph_diff,
+    new_graph,
+    select,
+    summary,
+    validate,
+)
+from graphkit.loaders import load, load_dataset, load_gexf, load_graphml, load_json
+
+__version__ = "0.1.0"
+
+
+def _sample_path() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data" / "sample", here.parent / "data" / "sample"):
+        if (candidate / "actors.csv").is_file():
+            return candidate
+    return here / "data" / "sample"
+
+
+SAMPLE: Path = _sample_path()
+"""The bundled sample dataset (a dozen actors, every relationship type)."""
+
+__all__ = [
+    "__version__",
+    "SAMPLE",
+    # errors
+    "GraphkitError",
+    "DatasetError",
+    "FormatError",
+    "SchemaError",
+    "QueryError",
+    "StoreError",
+    "OutputError",
+    "Problem",
+    # graph
+    "new_graph",
+    "add_node",
+    "add_relationship",
+    "validate",
+    "summary",
+    "select",
+    "actor_graph",
+    "ego_graph",
+    "graph_diff",
+    # load / write
+    "load",
+    "load_dataset",
+    "load_json",
+    "load_graphml",
+    "load_gexf",
+    "write",
+    "write_dataset",
+    "write_json",
+    "write_graphml",
+    "write_gexf",
+]

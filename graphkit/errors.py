@@ -1,0 +1,92 @@
+"""Exceptions raised by graphkit.
+
+Every error a user can cause is a :class:`GraphkitError`; the command line turns it
+into a message and exit code 2, never a traceback::
+
+    GraphkitError
+     ├── DatasetError        input data that breaks the schema (carries every Problem found)
+     ├── FormatError         a file that cannot be read as the format it claims to be
+     ├── SchemaError         a graph built in code that breaks the schema
+     ├── QueryError          a Cypher query that fails to parse, bind or run
+     ├── StoreError          a graph store (Neo4j, embedded engine) that cannot be reached or used
+     └── OutputError         an output path that must not be written (exists, not ours, unwritable)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "GraphkitError",
+    "DatasetError",
+    "FormatError",
+    "SchemaError",
+    "QueryError",
+    "StoreError",
+    "OutputError",
+    "Problem",
+]
+
+
+class GraphkitError(Exception):
+    """Base class of every error graphkit raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, and what would fix it.
+
+    ``line`` counts physical lines from 1 (the header of a CSV file is line 1); for a
+    spreadsheet it is the row number Excel shows.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = self.message if self.column is None else f"column '{self.column}': {self.message}"
+        text = f"{where}: {what}"
+        if self.fix:
+            text += f" (fix: {self.fix})"
+        return text
+
+
+class DatasetError(GraphkitError):
+    """An input dataset breaks the schema; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem, *, truncated: int = 0) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        self.truncated = truncated
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.problems) + self.truncated
+        head = f"{n} problem{'s' if n != 1 else ''} found"
+        lines = [head] + [f"  {p}" for p in self.problems]
+        if self.truncated:
+            lines.append(f"  ... and {self.truncated} more (fix these first)")
+        return "\n".join(lines)
+
+
+class FormatError(GraphkitError):
+    """A file cannot be read as the format it claims to be."""
+
+
+class SchemaError(GraphkitError):
+    """A node, relationship or property breaks the schema."""
+
+
+class QueryError(GraphkitError):
+    """A Cypher query fails to parse, bind its parameters or run."""
+
+
+class StoreError(GraphkitError):
+    """A graph store cannot be reached or used."""
+
+
+class OutputError(GraphkitError):
+    """An output path must not be written."""

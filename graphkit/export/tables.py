@@ -1,0 +1,287 @@
+"""Write the canonical graph as a dataset (CSV folder or .xlsx), node-link JSON, GraphML or GEXF.
+
+Every writer writes to a temporary file or folder beside the target and moves it into
+place at the end, so an interrupted run leaves the previous output intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import OutputError
+from graphkit.graph import nodes_of
+from graphkit.loaders.values import format_value, header_for
+
+__all__ = [
+    "write_dataset",
+    "write_json",
+    "write_graphml",
+    "write_gexf",
+    "write",
+    "neutralise_formula",
+    "atomic_path",
+    "FORMULA_PREFIXES",
+]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+    """Write ``G`` in the format named by ``path``'s extension (a folder when it has none)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers = {".xlsx": write_dataset, ".json": write_json, ".graphml": write_graphml, ".gexf": write_gexf}
+    if suffix in writers:
+        writers[suffix](G, path)
+    elif suffix in ("", ".csv") or path.is_dir():
+        write_dataset(G, path, overwrite=overwrite)
+    else:
+        raise OutputError(
+            f"{path}: unknown output format {suffix!r}; use a folder, .xlsx, .json, .graphml or .gexf"
+        )
+    return path
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet shows as written instead of evaluating it (``'`` prefix)."""
+    return _ESCAPE + text if text.startswith(FORMULA_PREFIXES + (_ESCAPE,)) else text
+
+
+def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+    """Write the four tables as a folder of CSV files, or one ``.xlsx`` workbook.
+
+    A load of the result gives back every node, relationship and property with its type.
+    An existing folder is replaced only when it is a dataset (it holds ``actors.csv``)
+    or empty; anything else raises :class:`OutputError`.
+    """
+    path = Path(path)
+    tables = _tables(G)
+    if path.suffix.lower() == ".xlsx":
+        with atomic_path(path) as tmp:
+            _write_xlsx(tables, tmp)
+        return path
+    if path.exists():
+        if not path.is_dir():
+            raise OutputError(f"{path}: exists and is not a folder")
+        if any(path.iterdir()) and not (path / "actors.csv").exists():
+            raise OutputError(f"{path}: folder is not empty and is not a graphkit dataset; choose another path")
+        if not overwrite:
+            raise OutputError(f"{path}: exists")
+    with atomic_path(path, folder=True) as tmp:
+        for name, (header, rows) in tables.items():
+            with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(header)
+                for row in rows:
+                    w.writerow(["" if v is None else neutralise_formula(format_value(v)) for v in row])
+    return path
+
+
+@contextmanager
+def atomic_path(path: Path, *, folder: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it when the block succeeds."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{parent}: cannot create folder ({exc.strerror})") from None
+    prefix = f".{path.name}.tmp-"
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{parent}: cannot write here ({exc.strerror})") from None
+    target = tmp if folder else tmp / path.name
+    try:
+        yield target
+        if folder:
+            if path.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=parent))
+                os.replace(path, old / "x")
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
+        else:
+            os.replace(target, path)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tables(G: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    for label in schema.LABELS:
+        ids, props = [], []
+        for n, d in nodes_of(G, label):
+            ids.append(n)
+            props.append({k: v for k, v in d.items() if k != "label"})
+        fixed = list(schema.REQUIRED_NODE_COLUMNS[label])[1:]
+        header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv")
+        out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows)])
+    ends, props = [], []
+    for u, v, d in G.edges(data=True):
+        ends.append((u, d["type"], v))
+        p = {k: x for k, x in d.items() if k != "type"}
+        if "source" in p:
+            p[schema.RELATIONSHIP_SOURCE_COLUMN] = p.pop("source")
+        props.append(p)
+    header, rows = _columns_and_rows(props, [], "relationships.csv")
+    out[schema.RELATIONSHIPS_FILE] = (
+        ["source", "type", "target", *header],
+        [[*e, *r] for e, r in zip(ends, rows)],
+    )
+    return out
+
+
+def _columns_and_rows(props: list[dict[str, Any]], fixed: list[str], file: str) -> tuple[list[str], list[list[Any]]]:
+    keys = list(fixed)
+    seen = set(keys)
+    for p in props:
+        for k in p:
+            if k not in seen:
+                seen.add(k)
+                keys.append(k)
+    header = []
+    for k in keys:
+        values = [p[k] for p in props if k in p]
+        if k in fixed:
+            header.append(k)
+            continue
+        try:
+            header.append(header_for(k, values))
+        except ValueError as exc:
+            raise OutputError(f"{file}: {exc}") from None
+    rows = [[p.get(k) for k in keys] for p in props]
+    return header, rows
+
+
+def _write_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]], path: Path) -> None:
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover
+        raise OutputError("writing .xlsx needs openpyxl: pip install openpyxl") from exc
+    wb = openpyxl.Workbook(write_only=True)
+    for name, (header, rows) in tables.items():
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for row in rows:
+            ws.append([_xlsx_cell(ws, v) for v in row])
+    wb.save(path)
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, list | tuple | str):
+        # Text is stored as a text cell, never as a formula, whatever it starts with.
+        cell = WriteOnlyCell(ws, value="")
+        cell.value = format_value(value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, _dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+# ---- node-link JSON ---------------------------------------------------------------------
+
+def write_json(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write graphkit's node-link JSON: nodes and relationships with typed properties."""
+    path = Path(path)
+    doc = {
+        "graphkit": 1,
+        "directed": True,
+        "multigraph": True,
+        "nodes": [
+            {"id": n, "label": d["label"], "properties": {k: _json_value(v) for k, v in d.items() if k != "label"}}
+            for n, d in G.nodes(data=True)
+        ],
+        "relationships": [
+            {"source": u, "type": d["type"], "target": v,
+             "properties": {k: _json_value(x) for k, x in d.items() if k != "type"}}
+            for u, v, d in G.edges(data=True)
+        ],
+    }
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, _dt.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, list | tuple):
+        return [_json_value(x) for x in v]
+    return v
+
+
+# ---- GraphML and GEXF -------------------------------------------------------------------
+
+def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write GraphML (Gephi, yEd, Cytoscape); lists and dates are text, their types kept in
+    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them."""
+    path = Path(path)
+    H = _flat_copy(G, gexf=False)
+    with atomic_path(path) as tmp:
+        nx.write_graphml(H, tmp, named_key_ids=True)
+    return path
+
+
+def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write GEXF 1.2 for Gephi: node label = name; graphkit's label is ``node_label``,
+    the relationship type ``rel_type``; lists and dates are text."""
+    path = Path(path)
+    H = _flat_copy(G, gexf=True)
+    with atomic_path(path) as tmp:
+        nx.write_gexf(H, tmp, version="1.2draft")
+    return path
+
+
+def _flat_copy(G: nx.MultiDiGraph, *, gexf: bool) -> nx.MultiDiGraph:
+    types: dict[str, str] = {}
+    H = nx.MultiDiGraph()
+
+    def flat(scope: str, d: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for k, v in d.items():
+            kind = schema.value_type(v) or "string"
+            key = f"{scope}:{k}"
+            if types.setdefault(key, kind) != kind:
+                raise OutputError(f"property {k!r} of {scope}s mixes value types ({types[key]} and {kind})")
+            out[k] = format_value(v) if kind.endswith("[]") or kind == "date" else v
+        return out
+
+    for n, d in G.nodes(data=True):
+        attrs = flat("node", d)
+        if gexf:
+            attrs["node_label"] = attrs.pop("label")
+            attrs["label"] = str(d.get("name", n))
+        H.add_node(n, **attrs)
+    for u, v, d in G.edges(data=True):
+        attrs = flat("edge", d)
+        if gexf:
+            attrs["rel_type"] = attrs.pop("type")
+        H.add_edge(u, v, **attrs)
+    H.graph["graphkit_types"] = json.dumps(types, sort_keys=True)
+    if gexf:
+        H.graph.pop("graphkit_types")
+        H.graph["mode"] = "static"
+    return H
+

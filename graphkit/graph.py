@@ -1,0 +1,290 @@
+"""The canonical property graph: build it through validated paths, select from it, compare it.
+
+The graph is a :class:`networkx.MultiDiGraph`. A node's key is its ``id``; its attributes
+are ``label`` (one of :data:`graphkit.schema.LABELS`) and its properties (``name``,
+``kind`` for actors, anything else). An edge's attributes are ``type`` (a key of
+:data:`graphkit.schema.RELATIONSHIP_TYPES`) and its properties. Property values are
+``str``, ``int``, ``float`` (finite), ``bool``, ``datetime.date`` or lists of one of those.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import SchemaError
+
+__all__ = [
+    "new_graph",
+    "add_node",
+    "add_relationship",
+    "node_problems",
+    "relationship_problems",
+    "validate",
+    "nodes_of",
+    "relationships_of",
+    "summary",
+    "select",
+    "actor_graph",
+    "ego_graph",
+    "graph_diff",
+]
+
+
+def new_graph(name: str | None = None) -> nx.MultiDiGraph:
+    """An empty canonical graph."""
+    G = nx.MultiDiGraph()
+    if name:
+        G.graph["name"] = name
+    return G
+
+
+def add_node(G: nx.MultiDiGraph, id: str, label: str, **props: Any) -> None:
+    """Add a node after checking it against the schema.
+
+    Raises
+    ------
+    SchemaError
+        When the id is taken or empty, the label or kind unknown, ``name`` missing, or a
+        property key or value not allowed.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> gk.add_node(G, "NATO", "Actor", name="NATO", kind="alliance")
+    >>> G.nodes["NATO"]["kind"]
+    'alliance'
+    """
+    problems = node_problems(G, id, label, props)
+    if problems:
+        raise SchemaError(f"node {id!r}: " + "; ".join(problems))
+    G.add_node(id, label=label, **props)
+
+
+def add_relationship(
+    G: nx.MultiDiGraph, source: str, type: str, target: str, **props: Any
+) -> int:
+    """Add a relationship after checking endpoints, type and properties; return its key."""
+    problems = relationship_problems(G, source, type, target, props)
+    if problems:
+        raise SchemaError(f"relationship {source!r} -{type}-> {target!r}: " + "; ".join(problems))
+    return G.add_edge(source, target, type=type, **props)
+
+
+def node_problems(G: nx.MultiDiGraph, id: object, label: str, props: dict[str, Any]) -> list[str]:
+    """What is wrong with a node that is about to be added (empty when nothing is)."""
+    problems = []
+    if not isinstance(id, str) or not id.strip():
+        problems.append("id must be a non-empty string")
+    elif id != id.strip():
+        problems.append(f"id {id!r} has leading or trailing spaces")
+    elif id in G:
+        problems.append(f"duplicate id {id!r}: ids are unique across the whole graph")
+    if label not in schema.LABELS:
+        problems.append(f"unknown label {label!r}; expected one of {', '.join(schema.LABELS)}")
+    name = props.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append("'name' is required and must be a non-empty string")
+    if label == schema.ACTOR:
+        kind = props.get("kind")
+        if kind not in schema.ACTOR_KINDS:
+            problems.append(
+                f"kind {kind!r} is not an actor kind; expected one of {', '.join(schema.ACTOR_KINDS)}"
+            )
+    problems += _property_problems(props, schema.RESERVED_NODE_KEYS)
+    return problems
+
+
+def relationship_problems(
+    G: nx.MultiDiGraph, source: object, type: str, target: object, props: dict[str, Any]
+) -> list[str]:
+    """What is wrong with a relationship that is about to be added (empty when nothing is)."""
+    problems = []
+    rel = schema.RELATIONSHIP_TYPES.get(type)
+    if rel is None:
+        problems.append(
+            f"unknown relationship type {type!r}; expected one of {', '.join(schema.RELATIONSHIP_TYPES)}"
+        )
+    for end, node, allowed in (("source", source, rel and rel.sources), ("target", target, rel and rel.targets)):
+        if node not in G:
+            problems.append(f"{end} id {node!r} does not resolve to any node")
+        elif allowed and G.nodes[node]["label"] not in allowed:
+            problems.append(
+                f"{type} cannot start from a {G.nodes[node]['label']}"
+                if end == "source"
+                else f"{type} cannot point to a {G.nodes[node]['label']}"
+            )
+    if source == target and type in ("MEMBER_OF", "COOPERATES_WITH"):
+        problems.append(f"{type} from {source!r} to itself")
+    problems += _property_problems(props, schema.RESERVED_RELATIONSHIP_KEYS)
+    return problems
+
+
+def validate(G: nx.MultiDiGraph) -> list[str]:
+    """Every schema problem in a graph that was built without the checked paths."""
+    problems = []
+    for n, data in G.nodes(data=True):
+        props = {k: v for k, v in data.items() if k != "label"}
+        H = nx.MultiDiGraph()
+        problems += [f"node {n!r}: {p}" for p in node_problems(H, n, data.get("label"), props)]
+    for u, v, data in G.edges(data=True):
+        props = {k: v for k, v in data.items() if k != "type"}
+        problems += [
+            f"relationship {u!r} -{data.get('type')}-> {v!r}: {p}"
+            for p in relationship_problems(G, u, data.get("type"), v, props)
+        ]
+    return problems
+
+
+def nodes_of(G: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(id, attributes)`` of every node with ``label``, in insertion order."""
+    return ((n, d) for n, d in G.nodes(data=True) if d.get("label") == label)
+
+
+def relationships_of(
+    G: nx.MultiDiGraph, types: str | Iterable[str] | None = None
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(source, target, attributes)`` of every relationship of the given type(s)."""
+    wanted = {types} if isinstance(types, str) else set(types) if types is not None else None
+    return (
+        (u, v, d) for u, v, d in G.edges(data=True) if wanted is None or d.get("type") in wanted
+    )
+
+
+def summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+    """Counts by label, relationship type and actor kind (schema order, zeros included)."""
+    labels = Counter(d.get("label") for _, d in G.nodes(data=True))
+    kinds = Counter(d.get("kind") for _, d in nodes_of(G, schema.ACTOR))
+    types = Counter(d.get("type") for _, _, d in G.edges(data=True))
+    return {
+        "nodes": {label: labels[label] for label in schema.LABELS},
+        "relationships": {t: types[t] for t in schema.RELATIONSHIP_TYPES},
+        "actor_kinds": {k: kinds[k] for k in schema.ACTOR_KINDS},
+    }
+
+
+def select(
+    G: nx.MultiDiGraph,
+    *,
+    labels: Iterable[str] | None = None,
+    types: Iterable[str] | None = None,
+) -> nx.MultiDiGraph:
+    """A copy of ``G`` with only the given labels and relationship types."""
+    keep_labels = set(labels) if labels is not None else set(schema.LABELS)
+    keep_types = set(types) if types is not None else set(schema.RELATIONSHIP_TYPES)
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("label") in keep_labels)
+    H.add_edges_from(
+        (u, v, k, d)
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if d.get("type") in keep_types and u in H and v in H
+    )
+    return H
+
+
+def actor_graph(
+    G: nx.MultiDiGraph,
+    types: Iterable[str] = ("MEMBER_OF", "COOPERATES_WITH"),
+    *,
+    weight: str | None = None,
+) -> nx.Graph:
+    """The undirected, simple actor network formed by the given relationship types.
+
+    Every actor is a node (isolated ones too), carrying its attributes. Parallel and
+    opposite relationships between two actors merge into one edge whose ``weight`` is
+    the sum of their ``weight`` property (``1`` where absent) when ``weight`` is given,
+    and whose ``count`` is how many relationships it merges.
+    """
+    types = set(types)
+    unknown = types - set(schema.RELATIONSHIP_TYPES)
+    if unknown:
+        raise SchemaError(f"unknown relationship type(s): {', '.join(sorted(unknown))}")
+    A = nx.Graph()
+    A.add_nodes_from(nodes_of(G, schema.ACTOR))
+    for u, v, d in G.edges(data=True):
+        if d.get("type") not in types or u == v or u not in A or v not in A:
+            continue
+        w = d.get(weight, 1) if weight else 1
+        if A.has_edge(u, v):
+            A[u][v]["count"] += 1
+            A[u][v]["weight"] += w
+        else:
+            A.add_edge(u, v, count=1, weight=w)
+    return A
+
+
+def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
+    """The nodes within ``depth`` hops of ``center`` (either direction) and their relationships."""
+    if center not in G:
+        raise SchemaError(f"no node with id {center!r}")
+    seen = {center}
+    frontier = {center}
+    for _ in range(depth):
+        nxt = set()
+        for n in frontier:
+            nxt.update(G.successors(n))
+            nxt.update(G.predecessors(n))
+        frontier = nxt - seen
+        seen |= frontier
+    return G.subgraph(seen).copy()
+
+
+def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> list[str]:
+    """How ``H`` differs from ``G`` (nodes, attributes and their types, relationships); empty if the same.
+
+    Relationships are compared as multisets of ``(source, target, attributes)``; edge
+    keys and insertion order do not count.
+    """
+    out: list[str] = []
+    for n in G.nodes:
+        if n not in H:
+            out.append(f"node {n!r} missing")
+        elif _typed(G.nodes[n]) != _typed(H.nodes[n]):
+            out.append(f"node {n!r}: {G.nodes[n]!r} != {H.nodes[n]!r}")
+    out += [f"extra node {n!r}" for n in H.nodes if n not in G]
+    eg = Counter((u, v, _typed(d)) for u, v, d in G.edges(data=True))
+    eh = Counter((u, v, _typed(d)) for u, v, d in H.edges(data=True))
+    out += [f"relationship missing: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eg - eh)]
+    out += [f"extra relationship: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eh - eg)]
+    return out[:limit]
+
+
+def _typed(d: dict[str, Any]) -> frozenset:
+    def freeze(v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return ("list", tuple(freeze(x) for x in v))
+        return (type(v).__name__, v)
+
+    return frozenset((k, freeze(v)) for k, v in d.items())
+
+
+def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[str]:
+    problems = []
+    for key, value in props.items():
+        if key in reserved:
+            problems.append(f"property {key!r} is reserved")
+            continue
+        if not schema.is_identifier(key):
+            problems.append(
+                f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
+            )
+            continue
+        kind = schema.value_type(value)
+        if kind is None:
+            problems.append(
+                f"property {key!r} has a value of type {type(value).__name__}; "
+                "expected text, a number, true/false, a date or a list of one of those"
+            )
+        elif value == "" or (isinstance(value, list | tuple) and "" in value):
+            problems.append(f"property {key!r} is empty text: leave the property out instead")
+        elif kind.startswith("float") and any(
+            not math.isfinite(x) for x in (value if isinstance(value, list | tuple) else [value])
+        ):
+            problems.append(f"property {key!r} is not a finite number: {value!r}")
+    return problems

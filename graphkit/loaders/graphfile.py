@@ -1,0 +1,203 @@
+"""Load node-link JSON, GraphML and GEXF into the canonical graph, checking the schema.
+
+XML files that declare a DTD or entities are refused before parsing, so no external
+entity is ever resolved and no entity expansion can blow up memory.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit.errors import DatasetError, FormatError, Problem
+from graphkit.graph import new_graph, node_problems, relationship_problems
+from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+
+__all__ = ["load_json", "load_graphml", "load_gexf", "MAX_JSON_DEPTH"]
+
+MAX_JSON_DEPTH = 64
+
+
+def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``)."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise FormatError(f"{name}: cannot be read ({exc.strerror})") from None
+    _check_depth(text, name)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError(f"{name}: JSON nested too deeply") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
+        raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
+    problems: list[Problem] = []
+    G = new_graph(path.stem)
+    nested = "relationships" in doc
+    for i, item in enumerate(doc["nodes"]):
+        where = f"nodes[{i}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, f"{where} is not an object"))
+            continue
+        props = item.get("properties", {}) if nested else {k: v for k, v in item.items() if k not in ("id", "label")}
+        if not isinstance(props, dict):
+            problems.append(Problem(name, f"{where}.properties is not an object"))
+            continue
+        props = {k: _from_json(v) for k, v in props.items()}
+        node_id, label = item.get("id"), item.get("label")
+        msgs = node_problems(G, node_id, label, props)
+        problems += [Problem(name, f"{where}: {m}") for m in msgs]
+        if not msgs:
+            G.add_node(node_id, label=label, **props)
+    edges = doc.get("relationships") if nested else doc.get("links", doc.get("edges", []))
+    if not isinstance(edges, list):
+        raise FormatError(f"{name}: 'relationships' must be a list")
+    for i, item in enumerate(edges):
+        where = f"relationships[{i}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, f"{where} is not an object"))
+            continue
+        if nested:
+            props = item.get("properties", {})
+            if not isinstance(props, dict):
+                problems.append(Problem(name, f"{where}.properties is not an object"))
+                continue
+        else:
+            props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
+        props = {k: _from_json(v) for k, v in props.items()}
+        u, t, v = item.get("source"), item.get("type"), item.get("target")
+        msgs = relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        problems += [Problem(name, f"{where}: {m}") for m in msgs]
+        if not msgs:
+            G.add_edge(u, v, type=t, **props)
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
+    return G
+
+
+def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read GraphML written by graphkit (types restored) or by another tool."""
+    path = Path(path)
+    _refuse_dtd(path)
+    try:
+        H = nx.read_graphml(path, force_multigraph=True)
+    except Exception as exc:  # networkx raises many kinds on malformed XML
+        raise FormatError(f"{path}: not readable GraphML ({exc.__class__.__name__}: {exc})") from None
+    types = {}
+    if "graphkit_types" in H.graph:
+        try:
+            types = json.loads(H.graph["graphkit_types"])
+        except (TypeError, json.JSONDecodeError):
+            raise FormatError(f"{path}: graph attribute graphkit_types is not valid JSON") from None
+    return _rebuild(H, str(path), types, gexf=False)
+
+
+def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes)."""
+    path = Path(path)
+    _refuse_dtd(path)
+    try:
+        H = nx.read_gexf(path, node_type=str)
+    except Exception as exc:
+        raise FormatError(f"{path}: not readable GEXF ({exc.__class__.__name__}: {exc})") from None
+    return _rebuild(H, str(path), {}, gexf=True)
+
+
+def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx.MultiDiGraph:
+    problems: list[Problem] = []
+    G = new_graph(Path(name).stem)
+    for n, d in H.nodes(data=True):
+        d = dict(d)
+        if gexf:
+            d.pop("label", None)
+            d["label"] = d.pop("node_label", None)
+        label = d.pop("label", None)
+        props = {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}
+        msgs = node_problems(G, str(n), label, props)
+        problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
+        if not msgs:
+            G.add_node(str(n), label=label, **props)
+    edges = H.edges(data=True)
+    for u, v, d in edges:
+        d = dict(d)
+        d.pop("id", None)
+        if gexf:
+            d.pop("label", None)
+            d["type"] = d.pop("rel_type", None)
+            if d.get("weight") == 1.0 and "weight" not in types:
+                pass
+        t = d.pop("type", None)
+        props = {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}
+        msgs = relationship_problems(G, str(u), t, str(v), props)
+        problems += [Problem(name, f"relationship {u!r} -> {v!r}: {m}") for m in msgs]
+        if not msgs:
+            G.add_edge(str(u), str(v), type=t, **props)
+    if problems:
+        raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
+    return G
+
+
+def _restore(value: Any, kind: str | None) -> Any:
+    if kind is None or not isinstance(value, str):
+        return value
+    if kind.endswith("[]"):
+        scalar = kind[:-2]
+        return [parse_cell(p, scalar)[0] for p in value.split(LIST_SEPARATOR)] if value else []
+    if kind == "date":
+        return parse_cell(value, "date")[0]
+    return value
+
+
+def _from_json(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"date"} and isinstance(v["date"], str):
+        try:
+            return _dt.date.fromisoformat(v["date"])
+        except ValueError:
+            return v
+    if isinstance(v, list):
+        return [_from_json(x) for x in v]
+    return v
+
+
+def _check_depth(text: str, name: str) -> None:
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise FormatError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        elif ch in "]}":
+            depth -= 1
+
+
+def _refuse_dtd(path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 20)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
+    if b"<!DOCTYPE" in head.upper().replace(b"<!doctype", b"<!DOCTYPE") or b"<!ENTITY" in head.upper():
+        raise FormatError(f"{path}: XML with a DTD or entity declarations is refused (entities are never expanded); remove the <!DOCTYPE ...> block")

@@ -1,0 +1,388 @@
+"""Load a dataset: a folder of four CSV files, or one .xlsx workbook with four sheets.
+
+Every problem in the dataset is collected (up to ``max_problems``) and raised together
+as one :class:`~graphkit.errors.DatasetError`, each naming its file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import DatasetError, FormatError, Problem
+from graphkit.graph import new_graph, node_problems, relationship_problems
+from graphkit.loaders.values import ColumnSpec, infer_type, parse_cell, parse_header, LIST_SEPARATOR
+
+__all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
+
+MAX_FIELD_BYTES = 1 << 20  # one cell may hold at most 1 MiB of text
+_TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
+ESCAPE_PREFIX = "'"
+
+
+@dataclass
+class Table:
+    """The raw text of one CSV file or sheet: its header and ``(line, cells)`` rows."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
+    header_line: int = 1
+
+
+class _Problems:
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.items: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, file: str, message: str, line: int | None = None, column: str | None = None, fix: str | None = None) -> None:
+        if len(self.items) < self.cap:
+            self.items.append(Problem(file, message, line, column, fix))
+        else:
+            self.dropped += 1
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DatasetError(self.items, truncated=self.dropped)
+
+
+def load_dataset(path: str | os.PathLike[str], *, max_problems: int = 100) -> nx.MultiDiGraph:
+    """Read a dataset folder or ``.xlsx`` workbook into the canonical graph.
+
+    Raises
+    ------
+    DatasetError
+        Listing every problem found (up to ``max_problems``), each with file, line,
+        column and a fix.
+
+    Examples
+    --------
+    >>> G = gk.load_dataset(gk.SAMPLE)
+    >>> G.nodes["NATO"]["kind"]
+    'alliance'
+    """
+    path = Path(path)
+    problems = _Problems(max_problems)
+    if path.is_dir():
+        tables = {}
+        for name in _TABLES:
+            f = path / f"{name}.csv"
+            if not f.is_file():
+                problems.add(str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)")
+                continue
+            table = read_csv_table(f, problems)
+            if table is not None:
+                tables[name] = table
+    elif path.suffix.lower() == ".xlsx" and path.is_file():
+        tables = read_xlsx_tables(path, problems)
+    elif not path.exists():
+        raise FormatError(f"{path}: no such file or folder")
+    else:
+        raise FormatError(
+            f"{path}: not a dataset; give a folder with actors.csv, capabilities.csv, threats.csv "
+            "and relationships.csv, or an .xlsx workbook with sheets of those names"
+        )
+    G = new_graph(path.stem if path.suffix else path.name)
+    G.graph["path"] = str(path)
+    for label in schema.LABELS:
+        table = tables.get(schema.NODE_FILES[label])
+        if table is not None:
+            _add_nodes(G, label, table, problems)
+    table = tables.get(schema.RELATIONSHIPS_FILE)
+    if table is not None:
+        _add_relationships(G, table, problems)
+    problems.raise_if_any()
+    return G
+
+
+def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | None:
+    """Read one CSV file's text (UTF-8, with or without BOM); unescape ``'``-prefixed cells."""
+    own = problems is None
+    problems = problems or _Problems(100)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(name, f"cannot be read: {exc.strerror}")
+        return _finish(own, problems, None)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(name, "file is UTF-16", fix="save it as UTF-8 (CSV UTF-8 in Excel)")
+        return _finish(own, problems, None)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(name, "file is not UTF-8 (Latin-1 or Windows-1252?)", line=line, fix="save it as UTF-8 (CSV UTF-8 in Excel)")
+        return _finish(own, problems, None)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.add(name, "file holds a NUL byte: it is not a text file", line=line, fix="save it again as CSV UTF-8")
+        return _finish(own, problems, None)
+    old_limit = csv.field_size_limit(MAX_FIELD_BYTES)
+    table: Table | None = None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        start = 1
+        try:
+            for cells in reader:
+                if table is None:
+                    table = Table(name, cells, header_line=start)
+                elif any(c.strip() for c in cells):
+                    table.rows.append((start, [_unescape(c) if c != "" else None for c in cells]))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger" in message:
+                message = f"a cell is larger than {MAX_FIELD_BYTES // 1024} KiB"
+            problems.add(name, f"not valid CSV: {message}", line=start, fix="check the quoting on this line")
+            return _finish(own, problems, None)
+    finally:
+        csv.field_size_limit(old_limit)
+    if table is None:
+        problems.add(name, "file is empty", line=1, fix="add a header row")
+    return _finish(own, problems, table)
+
+
+def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
+    """Read the four sheets of a workbook as text; cells are never evaluated."""
+    import zipfile
+
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+        raise FormatError("reading .xlsx needs openpyxl: pip install openpyxl") from exc
+    name = str(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise FormatError(f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+    tables: dict[str, Table] = {}
+    try:
+        for sheet in _TABLES:
+            if sheet not in wb.sheetnames:
+                problems.add(f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row")
+                continue
+            ws = wb[sheet]
+            label = f"{name}[{sheet}]"
+            table = None
+            for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in row]
+                if table is None:
+                    if all(c is None for c in cells):
+                        continue
+                    while cells and cells[-1] is None:
+                        cells.pop()
+                    table = Table(label, [c or "" for c in cells], header_line=line)
+                elif any(c is not None and c.strip() for c in cells):
+                    table.rows.append((line, cells))
+            if table is None:
+                problems.add(label, "sheet is empty", line=1, fix="add a header row")
+            else:
+                tables[sheet] = table
+    finally:
+        wb.close()
+    return tables
+
+
+def _finish(own: bool, problems: _Problems, table: Table | None) -> Table | None:
+    if own:
+        problems.raise_if_any()
+    return table
+
+
+def _unescape(cell: str) -> str:
+    # The CSV writers put a ' before text that a spreadsheet would read as a formula.
+    return cell[1:] if cell.startswith(ESCAPE_PREFIX) and len(cell) > 1 else cell
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if text != "" else None
+
+
+def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> list[ColumnSpec | None] | None:
+    """Parse the header; None when the table cannot be read further."""
+    specs: list[ColumnSpec | None] = []
+    seen: set[str] = set()
+    ok = True
+    for cell in table.header:
+        if cell.strip() == "":
+            specs.append(None)
+            continue
+        spec, reason = parse_header(cell)
+        if spec is None:
+            problems.add(table.file, reason or "bad header", line=table.header_line, column=cell,
+                         fix="rename the column (letters, digits and _)")
+            specs.append(None)
+            continue
+        if spec.name in seen:
+            problems.add(table.file, "column appears twice", line=table.header_line, column=spec.name,
+                         fix="remove or rename one of them")
+            ok = False
+        seen.add(spec.name)
+        specs.append(spec)
+    for col in required:
+        if col not in seen:
+            problems.add(table.file, f"required column '{col}' is missing", line=table.header_line,
+                         column=col, fix=f"add a '{col}' column to the header")
+            ok = False
+    return specs if ok else None
+
+
+def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, str], problems: _Problems
+                ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows as ``(line, {column: value})`` with every column typed; bad cells reported."""
+    width = len(table.header)
+    kinds: dict[int, str] = {}
+    for i, spec in enumerate(specs):
+        if spec is None:
+            continue
+        if spec.name in fixed:
+            kinds[i] = fixed[spec.name]
+        elif spec.declared is not None:
+            kinds[i] = spec.declared.removesuffix("[]")
+        else:
+            texts = []
+            for _, cells in table.rows:
+                cell = cells[i] if i < len(cells) else None
+                if cell is None or not cell.strip():
+                    continue
+                texts += _split(cell) if spec.is_list else [cell.strip()]
+            kinds[i] = infer_type(spec.name, texts)
+    for line, cells in table.rows:
+        if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
+            problems.add(table.file, f"row has {len(cells)} cells but the header has {width}", line=line,
+                         fix="remove the extra cells or quote a value that holds a comma")
+            continue
+        row: dict[str, Any] = {}
+        for i, spec in enumerate(specs):
+            cell = cells[i] if i < len(cells) else None
+            if spec is None:
+                if cell is not None and cell.strip():
+                    problems.add(table.file, "value under a column with no name", line=line,
+                                 fix="give the column a name in the header")
+                continue
+            if cell is None or not cell.strip():
+                continue
+            kind = kinds[i]
+            if spec.is_list:
+                values = []
+                for part in _split(cell):
+                    value, reason = parse_cell(part, kind)
+                    if reason:
+                        problems.add(table.file, reason, line=line, column=spec.name, fix=_type_fix(spec.name, kind))
+                    values.append(value)
+                row[spec.name] = values
+            else:
+                value, reason = parse_cell(cell if kind == "string" else cell.strip(), kind)
+                if reason:
+                    problems.add(table.file, reason, line=line, column=spec.name, fix=_type_fix(spec.name, kind))
+                    continue
+                row[spec.name] = value
+        yield line, row
+
+
+def _split(cell: str) -> list[str]:
+    return [p.strip() for p in cell.split(LIST_SEPARATOR) if p.strip()]
+
+
+def _type_fix(name: str, kind: str) -> str:
+    if kind == "date":
+        return "write a real date as YYYY-MM-DD"
+    if kind in ("int", "float"):
+        extra = "" if name in ("level", "weight", "confidence") else f", or declare the column as text with the header '{name}:string'"
+        return f"write a number here{extra}"
+    if kind == "bool":
+        return "write true or false"
+    return "correct the value"
+
+
+_NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}
+_REL_FIXED = {"source": "string", "type": "string", "target": "string", schema.RELATIONSHIP_SOURCE_COLUMN: "string"}
+
+
+def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems) -> None:
+    specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
+    if specs is None:
+        return
+    first_line: dict[str, int] = {}
+    for line, row in _typed_rows(table, specs, _NODE_FIXED, problems):
+        node_id = row.pop("id", None)
+        if node_id is None:
+            problems.add(table.file, "id is empty", line=line, column="id", fix="give every row an id")
+            continue
+        for msg in node_problems(G, node_id, label, row):
+            column = _column_of(msg, ("name", "kind"))
+            if msg.startswith("duplicate id"):
+                where = first_line.get(node_id)
+                fix = f"ids are unique across all files; first used {'on line ' + str(where) if where else 'in another file'}"
+                problems.add(table.file, msg, line=line, column="id", fix=fix)
+            else:
+                problems.add(table.file, msg, line=line, column=column)
+        if node_id not in G:
+            G.add_node(node_id, label=label, **row)
+            first_line[node_id] = line
+
+
+def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems) -> None:
+    specs = _columns(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
+    if specs is None:
+        return
+    for line, row in _typed_rows(table, specs, _REL_FIXED, problems):
+        source, rtype, target = row.pop("source", None), row.pop("type", None), row.pop("target", None)
+        missing = [c for c, v in (("source", source), ("type", rtype), ("target", target)) if v is None]
+        if missing:
+            for c in missing:
+                problems.add(table.file, f"{c} is empty", line=line, column=c, fix=f"fill in the {c}")
+            continue
+        if schema.RELATIONSHIP_SOURCE_COLUMN in row:
+            row["source"] = row.pop(schema.RELATIONSHIP_SOURCE_COLUMN)
+        level = row.get("level")
+        if rtype == "HAS_CAPABILITY" and isinstance(level, float) and not 0 <= level <= 1:
+            problems.add(table.file, f"level {level} is outside 0..1", line=line, column="level",
+                         fix="write a level between 0 and 1")
+            continue
+        msgs = relationship_problems(G, source, rtype, target, row)
+        for msg in msgs:
+            column = "type" if "relationship type" in msg else "source" if msg.startswith(("source", f"{rtype} cannot start")) \
+                else "target" if msg.startswith(("target", f"{rtype} cannot point")) else _column_of(msg, ())
+            fix = None
+            if "does not resolve" in msg:
+                fix = "add a node with that id or correct the id (ids are case-sensitive)"
+            elif "relationship type" in msg:
+                fix = "use one of the listed types"
+            elif "cannot" in msg:
+                rel = schema.RELATIONSHIP_TYPES[rtype]
+                fix = f"{rtype} goes from {'/'.join(rel.sources)} to {'/'.join(rel.targets)}"
+            problems.add(table.file, msg, line=line, column=column, fix=fix)
+        if not msgs:
+            G.add_edge(source, target, type=rtype, **row)
+
+
+def _column_of(message: str, candidates: tuple[str, ...]) -> str | None:
+    if message.startswith("property "):
+        return message.split("'")[1] if "'" in message else None
+    for c in candidates:
+        if f"'{c}'" in message or message.startswith(c):
+            return c
+    return None

@@ -1,0 +1,180 @@
+"""Typed property values from text cells: one column type, inferred or declared in the header.
+
+A header cell is ``name`` or ``name:type`` where type is one of ``string``, ``int``,
+``float``, ``bool``, ``date`` or one of those followed by ``[]`` (a ``;``-separated
+list). Without a declaration a column's type is inferred from all its non-empty cells;
+the writers declare a type exactly where inference would read it back differently, so
+that a write and a load give back the same values with the same types.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from graphkit import schema
+
+__all__ = [
+    "ColumnSpec",
+    "parse_header",
+    "infer_type",
+    "parse_cell",
+    "format_value",
+    "header_for",
+    "LIST_SEPARATOR",
+]
+
+LIST_SEPARATOR = ";"
+
+_INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_BOOL = {"true": True, "false": False}
+
+# Properties whose type the schema fixes, so that a stray word in them is an error
+# rather than turning the whole column into text.
+KNOWN_TYPES: dict[str, str] = {"level": "float", "weight": "float", "confidence": "float"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column: its property name, its declared type (or None) and whether it is a list."""
+
+    name: str
+    declared: str | None = None
+
+    @property
+    def is_list(self) -> bool:
+        if self.declared is not None:
+            return self.declared.endswith("[]")
+        return self.name in schema.LIST_PROPERTIES
+
+
+def parse_header(cell: str) -> tuple[ColumnSpec | None, str | None]:
+    """``(spec, None)`` for a good header cell, ``(None, reason)`` for a bad one."""
+    text = cell.strip()
+    name, sep, declared = text.partition(":")
+    name = name.strip()
+    if not schema.is_identifier(name):
+        return None, (
+            f"column name {text!r} is not allowed: use letters, digits and _, start with a letter, "
+            "at most 64 characters"
+        )
+    if sep:
+        declared = declared.strip()
+        if declared.removesuffix("[]") not in schema.PROPERTY_TYPES:
+            kinds = ", ".join(schema.PROPERTY_TYPES)
+            return None, f"unknown type {declared!r} in header {text!r}; use one of {kinds} (add [] for a list)"
+        return ColumnSpec(name, declared), None
+    return ColumnSpec(name), None
+
+
+def infer_type(name: str, texts: list[str]) -> str:
+    """The scalar type of a column from its non-empty texts (list elements already split)."""
+    if name in KNOWN_TYPES:
+        return KNOWN_TYPES[name]
+    if not texts:
+        return "string"
+    if all(_INT.match(t) for t in texts):
+        return "int"
+    if all(_is_number(t) for t in texts):
+        return "float"
+    if all(t.lower() in _BOOL for t in texts):
+        return "bool"
+    if all(_DATE.match(t) for t in texts):
+        return "date"
+    numeric = sum(1 for t in texts if _is_number(t))
+    if numeric >= 2 and numeric * 4 >= len(texts) * 3:
+        # Mostly numbers: the rest are very likely typos; parse_cell reports them.
+        return "float" if not all(_INT.match(t) for t in texts if _is_number(t)) else "int"
+    return "string"
+
+
+def parse_cell(text: str, kind: str) -> tuple[Any, str | None]:
+    """``(value, None)`` or ``(None, reason)`` for one scalar text of type ``kind``."""
+    if kind == "string":
+        return text, None
+    if kind == "int":
+        if _INT.match(text.strip()):
+            return int(text.strip()), None
+        if _is_number(text.strip()) and float(text) == int(float(text)) and math.isfinite(float(text)):
+            return int(float(text)), None
+        return None, f"{text!r} is not a whole number"
+    if kind == "float":
+        t = text.strip()
+        if not _is_number(t):
+            return None, f"{text!r} is not a number"
+        value = float(t)
+        if not math.isfinite(value):
+            return None, f"{text!r} is too large to be a finite number"
+        return value, None
+    if kind == "bool":
+        value = _BOOL.get(text.strip().lower())
+        if value is None:
+            return None, f"{text!r} is not true or false"
+        return value, None
+    if kind == "date":
+        t = text.strip()
+        if not _DATE.match(t):
+            return None, f"{text!r} is not a date written YYYY-MM-DD"
+        try:
+            return _dt.date.fromisoformat(t), None
+        except ValueError:
+            return None, f"{text!r} is not a calendar date"
+    raise ValueError(f"unknown type {kind}")
+
+
+def format_value(value: Any) -> str:
+    """The text of a property value, as the loaders read it back."""
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(format_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def header_for(name: str, values: list[Any]) -> str:
+    """The header cell for a property column: the name, typed where inference would differ.
+
+    Raises
+    ------
+    ValueError
+        When the values do not share one type, or a list element holds the separator.
+    """
+    kinds = {schema.value_type(v) for v in values}
+    if None in kinds or len(kinds) > 1:
+        names = sorted(k or "unsupported" for k in kinds)
+        raise ValueError(f"property {name!r} mixes value types ({', '.join(names)})")
+    (kind,) = kinds
+    is_list = kind.endswith("[]")
+    scalar = kind.removesuffix("[]")
+    texts = []
+    for v in values:
+        if is_list:
+            for x in v:
+                t = format_value(x)
+                if LIST_SEPARATOR in t or t != t.strip() or not t:
+                    raise ValueError(
+                        f"property {name!r}: list element {t!r} cannot be written "
+                        f"(it holds {LIST_SEPARATOR!r}, is empty or has outer spaces)"
+                    )
+                texts.append(t)
+        else:
+            texts.append(format_value(v))
+    implied_list = name in schema.LIST_PROPERTIES
+    if is_list == implied_list and infer_type(name, texts) == scalar:
+        return name
+    return f"{name}:{kind}"
+
+
+def _is_number(text: str) -> bool:
+    return bool(text) and text not in ("-", ".", "-.") and _FLOAT.match(text) is not None and any(
+        c.isdigit() for c in text
+    )

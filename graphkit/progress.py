@@ -1,0 +1,75 @@
+"""Progress on stderr for long work: a bar on a terminal, one line per step elsewhere, nothing when quiet."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Report steps and counts of long work.
+
+    >>> p = Progress(quiet=True)
+    >>> with p.step("nothing to see"):
+    ...     pass
+    >>> p.timings["nothing to see"] >= 0
+    True
+    """
+
+    def __init__(self, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream if stream is not None else sys.stderr
+        self.timings: dict[str, float] = {}
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last = 0.0
+
+    def step(self, name: str) -> "_Step":
+        """A context manager timing one named step and saying when it starts and ends."""
+        return _Step(self, name)
+
+    def count(self, name: str, done: int, total: int | None = None, *, unit: str = "rows") -> None:
+        """Say how far a counted step is (at most ten times a second on a terminal)."""
+        if self.quiet:
+            return
+        now = time.perf_counter()
+        final = total is not None and done >= total
+        if not final and now - self._last < (0.1 if self._tty else 2.0):
+            return
+        self._last = now
+        text = f"{name}: {done:,}" + (f"/{total:,}" if total else "") + f" {unit}"
+        if self._tty:
+            width = 30
+            bar = ""
+            if total:
+                filled = int(width * min(done, total) / total)
+                bar = "[" + "#" * filled + "." * (width - filled) + "] "
+            self.stream.write("\r" + bar + text + ("\n" if final else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def say(self, text: str) -> None:
+        """One line of news, unless quiet."""
+        if not self.quiet:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+
+class _Step:
+    def __init__(self, progress: Progress, name: str) -> None:
+        self.progress = progress
+        self.name = name
+
+    def __enter__(self) -> "_Step":
+        self.start = time.perf_counter()
+        self.progress.say(f"{self.name} ...")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.progress.timings[self.name] = elapsed
+        if exc[0] is None:
+            self.progress.say(f"{self.name}: done in {elapsed:.2f} s")
