@@ -1,0 +1,1 @@
+"""Analysis: centrality, clusters, capability gaps, resilience; engine.py is the fast path."""

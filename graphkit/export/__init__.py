@@ -1,0 +1,1 @@
+"""Exporters: tables and datasets, interactive HTML, static images, reports."""

@@ -1,0 +1,1 @@
+"""Graph stores: Neo4j over Bolt and the embedded Cypher engine."""
