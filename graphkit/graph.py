@@ -10,6 +10,8 @@ are ``label`` (one of :data:`graphkit.schema.LABELS`) and its properties (``name
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -33,7 +35,42 @@ __all__ = [
     "actor_graph",
     "ego_graph",
     "graph_diff",
+    "id_key",
+    "text_problem",
+    "INT_RANGE",
 ]
+
+
+# Integers must fit in 64 bits (Neo4j's integer, and what a spreadsheet or JSON reader
+# elsewhere can be trusted with).
+INT_RANGE = (-(1 << 63), (1 << 63) - 1)
+
+# Characters no XML 1.0 file can carry and no CSV reader should meet: C0 controls other
+# than tab, line feed and carriage return, lone surrogates, and the two non-characters.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def id_key(id: str) -> str:
+    """The key under which two ids count as the same id (NFKC-normalised, case-folded).
+
+    Loaders refuse a second id with the key of an earlier one: ids that differ only in
+    case or Unicode normalisation look the same to a reader and would split one actor in
+    two.
+
+    Examples
+    --------
+    >>> gk.graph.id_key("Cafe\u0301") == gk.graph.id_key("CAF\u00c9")
+    True
+    """
+    return unicodedata.normalize("NFKC", id).casefold()
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a value (a control character, a lone surrogate), or None."""
+    m = _BAD_CHARS.search(text)
+    if m is None:
+        return None
+    return f"holds the control character U+{ord(m.group()):04X} at position {m.start() + 1}, which XML and CSV files cannot carry; remove it"
 
 
 def new_graph(name: str | None = None) -> nx.MultiDiGraph:
@@ -83,6 +120,8 @@ def node_problems(G: nx.MultiDiGraph, id: object, label: str, props: dict[str, A
         problems.append("id must be a non-empty string")
     elif id != id.strip():
         problems.append(f"id {id!r} has leading or trailing spaces")
+    elif text_problem(id):
+        problems.append(f"id {id!r} {text_problem(id)}")
     elif id in G:
         problems.append(f"duplicate id {id!r}: ids are unique across the whole graph")
     if label not in schema.LABELS:
@@ -281,8 +320,19 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
                 f"property {key!r} has a value of type {type(value).__name__}; "
                 "expected text, a number, true/false, a date or a list of one of those"
             )
-        elif value == "" or (isinstance(value, list | tuple) and "" in value):
-            problems.append(f"property {key!r} is empty text: leave the property out instead")
+        elif (isinstance(value, str) and not value.strip()) or (
+            isinstance(value, list | tuple) and any(isinstance(x, str) and not x.strip() for x in value)
+        ):
+            problems.append(f"property {key!r} is empty text (or only spaces): leave the property out instead")
+        elif kind.startswith("string") and any(
+            text_problem(x) for x in (value if isinstance(value, list | tuple) else [value])
+        ):
+            bad = next(x for x in (value if isinstance(value, list | tuple) else [value]) if text_problem(x))
+            problems.append(f"property {key!r} {text_problem(bad)}")
+        elif kind.startswith("int") and any(
+            not INT_RANGE[0] <= x <= INT_RANGE[1] for x in (value if isinstance(value, list | tuple) else [value])
+        ):
+            problems.append(f"property {key!r} is outside the 64-bit integer range: {value!r}")
         elif kind.startswith("float") and any(
             not math.isfinite(x) for x in (value if isinstance(value, list | tuple) else [value])
         ):

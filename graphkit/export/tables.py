@@ -182,6 +182,9 @@ def _write_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]], path: Path
     wb.save(path)
 
 
+_EXACT_INT = 1 << 53
+
+
 def _xlsx_cell(ws: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
@@ -191,6 +194,12 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
         # Text is stored as a text cell, never as a formula, whatever it starts with.
         cell = WriteOnlyCell(ws, value="")
         cell.value = format_value(value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _EXACT_INT:
+        # A spreadsheet holds numbers as doubles: beyond 2**53 it would change the digits.
+        cell = WriteOnlyCell(ws, value="")
+        cell.value = str(value)
         cell.data_type = "s"
         return cell
     if isinstance(value, _dt.date):

@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit.errors import DatasetError, FormatError, Problem
-from graphkit.graph import new_graph, node_problems, relationship_problems
+from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "MAX_JSON_DEPTH"]
@@ -45,6 +45,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     problems: list[Problem] = []
     G = new_graph(path.stem)
     nested = "relationships" in doc
+    first_use: dict[str, tuple[str, str]] = {}
     for i, item in enumerate(doc["nodes"]):
         where = f"nodes[{i}]"
         if not isinstance(item, dict):
@@ -56,7 +57,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             continue
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
-        msgs = node_problems(G, node_id, label, props)
+        msgs = node_problems(G, node_id, label, props) or _near_duplicate(first_use, node_id, where)
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_node(node_id, label=label, **props)
@@ -119,6 +120,7 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
 def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx.MultiDiGraph:
     problems: list[Problem] = []
     G = new_graph(Path(name).stem)
+    first_use: dict[str, tuple[str, str]] = {}
     for n, d in H.nodes(data=True):
         d = dict(d)
         if gexf:
@@ -126,7 +128,7 @@ def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx
             d["label"] = d.pop("node_label", None)
         label = d.pop("label", None)
         props = {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}
-        msgs = node_problems(G, str(n), label, props)
+        msgs = node_problems(G, str(n), label, props) or _near_duplicate(first_use, str(n), f"node {n!r}")
         problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
         if not msgs:
             G.add_node(str(n), label=label, **props)
@@ -148,6 +150,18 @@ def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx
     if problems:
         raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
     return G
+
+
+def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:
+    """A problem when ``node_id`` differs from an earlier id only in case or Unicode form."""
+    key = id_key(node_id)
+    if key in first_use:
+        other, at = first_use[key]
+        a, b = (repr(node_id), repr(other)) if node_id.casefold() == other.casefold() else (ascii(node_id), ascii(other))
+        return [f"id {a} differs from id {b} ({at}) only in case or Unicode normalisation; "
+                "use one spelling of the id everywhere, or make the ids really differ"]
+    first_use[key] = (node_id, where)
+    return []
 
 
 def _restore(value: Any, kind: str | None) -> Any:

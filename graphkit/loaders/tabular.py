@@ -19,7 +19,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
-from graphkit.graph import new_graph, node_problems, relationship_problems
+from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import ColumnSpec, infer_type, parse_cell, parse_header, LIST_SEPARATOR
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
@@ -94,10 +94,11 @@ def load_dataset(path: str | os.PathLike[str], *, max_problems: int = 100) -> nx
         )
     G = new_graph(path.stem if path.suffix else path.name)
     G.graph["path"] = str(path)
+    first_use: dict[str, tuple[str, str, int]] = {}
     for label in schema.LABELS:
         table = tables.get(schema.NODE_FILES[label])
         if table is not None:
-            _add_nodes(G, label, table, problems)
+            _add_nodes(G, label, table, problems, first_use)
     table = tables.get(schema.RELATIONSHIPS_FILE)
     if table is not None:
         _add_relationships(G, table, problems)
@@ -321,7 +322,8 @@ _NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "st
 _REL_FIXED = {"source": "string", "type": "string", "target": "string", schema.RELATIONSHIP_SOURCE_COLUMN: "string"}
 
 
-def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems) -> None:
+def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems,
+               first_use: dict[str, tuple[str, str, int]]) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
         return
@@ -331,8 +333,17 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         if node_id is None:
             problems.add(table.file, "id is empty", line=line, column="id", fix="give every row an id")
             continue
-        for msg in node_problems(G, node_id, label, row):
-            column = _column_of(msg, ("name", "kind"))
+        msgs = node_problems(G, node_id, label, row)
+        earlier = first_use.get(id_key(node_id)) if not msgs else None
+        if earlier is not None:
+            other, file, where = earlier
+            a, b = _shown(node_id, other)
+            problems.add(table.file, f"id {a} differs from id {b} ({file} line {where}) only in "
+                         "case or Unicode normalisation", line=line, column="id",
+                         fix="use one spelling of the id everywhere, or make the ids really differ")
+            continue
+        for msg in msgs:
+            column = _column_of(msg, ("id", "name", "kind"))
             if msg.startswith("duplicate id"):
                 where = first_line.get(node_id)
                 fix = f"ids are unique across all files; first used {'on line ' + str(where) if where else 'in another file'}"
@@ -342,6 +353,7 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         if node_id not in G:
             G.add_node(node_id, label=label, **row)
             first_line[node_id] = line
+            first_use[id_key(node_id)] = (node_id, Path(table.file).name, line)
 
 
 def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems) -> None:
@@ -377,6 +389,11 @@ def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems) ->
             problems.add(table.file, msg, line=line, column=column, fix=fix)
         if not msgs:
             G.add_edge(source, target, type=rtype, **row)
+
+
+def _shown(a: str, b: str) -> tuple[str, str]:
+    """Two near-duplicate ids as the message shows them: escaped when they look alike."""
+    return (repr(a), repr(b)) if a.casefold() == b.casefold() else (ascii(a), ascii(b))
 
 
 def _column_of(message: str, candidates: tuple[str, ...]) -> str | None:
