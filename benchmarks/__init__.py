@@ -1,0 +1,1 @@
+"""Benchmarks of graphkit: run `python -m benchmarks` (see bench_analysis.py); synthetic.py generates the inputs."""
