@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -208,10 +209,28 @@ def _check_depth(text: str, name: str) -> None:
 
 
 def _refuse_dtd(path: Path) -> None:
+    """Refuse XML that is not UTF-8 or that declares a DTD or entities anywhere in the file.
+
+    The whole file is scanned (a DTD may follow megabytes of comments), and UTF-16/32
+    files are refused because the scan reads bytes as UTF-8.
+    """
     try:
         with open(path, "rb") as f:
-            head = f.read(1 << 20)
+            head = f.read(4)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                raise FormatError(f"{path}: XML in UTF-16 or UTF-32 is refused; save it as UTF-8")
+            f.seek(0)
+            tail = b""
+            while chunk := f.read(1 << 22):
+                window = tail + chunk
+                if _DTD.search(window):
+                    raise FormatError(
+                        f"{path}: XML with a DTD or entity declarations is refused (entities are never "
+                        "expanded); remove the <!DOCTYPE ...> block"
+                    )
+                tail = window[-16:]
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
-    if b"<!DOCTYPE" in head.upper().replace(b"<!doctype", b"<!DOCTYPE") or b"<!ENTITY" in head.upper():
-        raise FormatError(f"{path}: XML with a DTD or entity declarations is refused (entities are never expanded); remove the <!DOCTYPE ...> block")
+
+
+_DTD = re.compile(rb"<!(?i:doctype|entity)")
