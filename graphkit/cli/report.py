@@ -1,0 +1,56 @@
+"""The main job: `graphkit report` writes an analyst's network report."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    p = add_command(
+        sub, "report",
+        "Write a network report: index.html (offline, self-contained), report.md with figures, and the CSV tables.",
+        "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO",
+        _report,
+    )
+    add_source(p)
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="report folder to write (replaced only if it is an earlier graphkit report)")
+    p.add_argument("--focus", metavar="ID",
+                   help="make the report about one actor or alliance: its partners or members, gaps and recommendations")
+    p.add_argument("--top", type=_positive, default=10, metavar="N",
+                   help="how many actors each ranking shows (default 10)")
+    p.add_argument("--title", help="report title (default: from the dataset or the focus)")
+    p.add_argument("--seed", type=int, default=42, metavar="N",
+                   help="seed of community detection, sampling and layout (default 42)")
+    add_quiet(p)
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from graphkit.export.report import check_report_path, write_report
+
+    out = Path(args.output)
+    check_report_path(out)  # fail before the slow part
+    pr = progress(args)
+    with pr.step("loading the dataset"):
+        G = load_source(args)
+    dataset = args.dataset or args.neo4j_uri
+    write_report(G, out, focus=args.focus, top=args.top, title=args.title, seed=args.seed,
+                 dataset=str(dataset), progress=pr)
+    return 0
