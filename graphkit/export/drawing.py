@@ -1,0 +1,510 @@
+"""What a drawing of the graph shows: the view, positions, colours, sizes, labels and legend.
+
+The interactive HTML (:mod:`graphkit.export.html`) and the static images
+(:mod:`graphkit.export.static`) both draw a :class:`Drawing` made here, so they share one
+palette, one layout and one legend. Colours are from the Okabe-Ito palette (safe for
+colour-blind readers); shapes tell labels apart (Actor: dot, Capability: square,
+Threat: triangle).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import GraphkitError
+from graphkit.graph import ego_graph, select
+from graphkit.progress import Progress
+
+__all__ = [
+    "KIND_COLORS",
+    "LABEL_COLORS",
+    "LABEL_SHAPES",
+    "EDGE_STYLES",
+    "CLUSTER_COLORS",
+    "OTHER_COLOR",
+    "LAYERS",
+    "COLOR_MODES",
+    "SIZE_MEASURES",
+    "PHYSICS_MAX_NODES",
+    "DrawnNode",
+    "DrawnEdge",
+    "LegendEntry",
+    "Drawing",
+    "select_view",
+    "prepare_drawing",
+]
+
+KIND_COLORS: dict[str, str] = {
+    "state": "#0072B2",
+    "alliance": "#D55E00",
+    "international_org": "#009E73",
+    "company": "#CC79A7",
+    "ngo": "#E69F00",
+    "cert": "#56B4E9",
+    "other": "#8C8C8C",
+}
+"""Fill colour of an actor, by kind (Okabe-Ito)."""
+
+LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
+"""Fill colour of capabilities and threats when colouring by kind."""
+
+LABEL_SHAPES: dict[str, str] = {"Actor": "dot", "Capability": "square", "Threat": "triangle"}
+"""vis-network shape of each label (the static exporter maps them to matplotlib markers)."""
+
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "MEMBER_OF": {"color": "#7A7A7A", "dashes": False, "arrows": True},
+    "COOPERATES_WITH": {"color": "#2B5C8A", "dashes": False, "arrows": False},
+    "HAS_CAPABILITY": {"color": "#9A8A00", "dashes": False, "arrows": True},
+    "TARGETS": {"color": "#C0392B", "dashes": True, "arrows": True},
+    "ATTRIBUTED_TO": {"color": "#6A3D9A", "dashes": True, "arrows": True},
+    "REQUIRES": {"color": "#B8860B", "dashes": True, "arrows": True},
+}
+"""Line colour, dashing and arrow heads of each relationship type."""
+
+CLUSTER_COLORS: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+    "#56B4E9", "#A50F15", "#6A3D9A", "#9A8A00", "#2F4F4F",
+)  # fmt: skip
+"""Colours of the ten largest clusters; the rest share :data:`OTHER_COLOR`."""
+
+OTHER_COLOR = "#C8C8C8"
+
+LAYERS: dict[str, tuple[str, ...]] = {
+    "actors": (schema.ACTOR,),
+    "all": schema.LABELS,
+}
+"""Which labels each ``layers`` choice draws."""
+
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "actors": ("MEMBER_OF", "COOPERATES_WITH"),
+    "all": tuple(schema.RELATIONSHIP_TYPES),
+}
+"""Relationship types drawn by default for each ``layers`` choice."""
+
+COLOR_MODES = ("kind", "cluster")
+SIZE_MEASURES = ("pagerank", "degree", "betweenness")
+
+PHYSICS_MAX_NODES = 300
+"""Above this many nodes the browser runs no physics: positions come from Python only."""
+
+MAX_LABELS = 30
+"""Graphs larger than this label only their this-many most central nodes (hover shows the rest)."""
+
+_MAX_TEXT = 300
+
+
+@dataclass
+class DrawnNode:
+    """One node as drawn: where, how big, which colour, and the text shown about it."""
+
+    id: str
+    name: str
+    label: str
+    kind: str
+    cluster: str
+    color: str
+    shape: str
+    size: float
+    x: float
+    y: float
+    score: float
+    show_label: bool
+    props: list[tuple[str, str]]
+
+
+@dataclass
+class DrawnEdge:
+    """One relationship as drawn."""
+
+    source: str
+    target: str
+    type: str
+    width: float
+    props: list[tuple[str, str]]
+
+
+@dataclass
+class LegendEntry:
+    """A legend line, which is also a filter: the value it stands for and how it looks."""
+
+    value: str
+    name: str
+    color: str
+    shape: str
+    count: int
+    dashes: bool = False
+
+
+@dataclass
+class Drawing:
+    """Everything an exporter needs to draw a graph."""
+
+    nodes: list[DrawnNode]
+    edges: list[DrawnEdge]
+    kinds: list[LegendEntry]
+    clusters: list[LegendEntry]
+    types: list[LegendEntry]
+    color_by: str
+    size_by: str
+    title: str
+    caption: str
+    physics: bool
+    focus: str | None = None
+    labelled: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def large(self) -> bool:
+        return len(self.nodes) > PHYSICS_MAX_NODES
+
+
+def select_view(
+    G: nx.MultiDiGraph,
+    *,
+    layers: str | Iterable[str] = "actors",
+    types: Iterable[str] | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+) -> nx.MultiDiGraph:
+    """The part of ``G`` to draw: the chosen layers and relationship types, around ``focus``.
+
+    Raises
+    ------
+    GraphkitError
+        For an unknown layer or relationship type, or a focus id that is not in the view.
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> V = select_view(G, focus="EST", depth=1)
+    >>> sorted(V)
+    ['EST', 'EU', 'NATO', 'USA']
+    """
+    if isinstance(layers, str):
+        if layers not in LAYERS:
+            raise GraphkitError(f"unknown layers {layers!r}; use one of: {', '.join(LAYERS)}")
+        labels = LAYERS[layers]
+        default_types = LAYER_TYPES[layers]
+    else:
+        labels = tuple(layers)
+        bad = [x for x in labels if x not in schema.LABELS]
+        if bad:
+            raise GraphkitError(f"unknown label(s) {', '.join(map(repr, bad))}; use {', '.join(schema.LABELS)}")
+        default_types = tuple(
+            t for t, r in schema.RELATIONSHIP_TYPES.items()
+            if set(r.sources) & set(labels) and set(r.targets) & set(labels)
+        )  # fmt: skip
+    if types is None:
+        types = default_types
+    else:
+        types = tuple(types)
+        bad = [t for t in types if t not in schema.RELATIONSHIP_TYPES]
+        if bad:
+            raise GraphkitError(
+                f"unknown relationship type(s) {', '.join(map(repr, bad))}; "
+                f"use some of {', '.join(schema.RELATIONSHIP_TYPES)}"
+            )
+    if depth < 0:
+        raise GraphkitError(f"depth must be 0 or more, not {depth}")
+    V = select(G, labels=labels, types=types)
+    if focus is not None:
+        if focus not in G:
+            raise GraphkitError(f"--focus {focus!r}: no node has this id{_did_you_mean(focus, G)}")
+        if focus not in V:
+            label = G.nodes[focus].get("label")
+            raise GraphkitError(
+                f"--focus {focus!r} is a {label}, which the chosen layers do not draw; use --layers all"
+            )
+        V = ego_graph(V, focus, depth)
+    return V
+
+
+def prepare_drawing(
+    G: nx.MultiDiGraph,
+    *,
+    color_by: str = "kind",
+    size_by: str = "pagerank",
+    clusters: Any = None,
+    scores: Any = None,
+    focus: str | None = None,
+    depth: int = 1,
+    layers: str | Iterable[str] = "actors",
+    types: Iterable[str] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    physics: bool | None = None,
+    seed: int = 7,
+    progress: Progress | None = None,
+) -> Drawing:
+    """Select the view of ``G`` and decide every node's position, size, colour and label.
+
+    ``scores`` and ``clusters`` may be DataFrames from :mod:`graphkit.analysis` (columns
+    ``id`` and the measure; ``id`` and ``cluster``) or mappings from id to value; what is
+    missing is computed here on the drawn view (igraph: PageRank, degree, betweenness,
+    Louvain with a fixed seed).
+
+    Examples
+    --------
+    >>> D = prepare_drawing(gk.load(gk.SAMPLE), size_by="degree")
+    >>> len(D.nodes), len(D.edges)
+    (14, 18)
+    >>> max(D.nodes, key=lambda n: n.size).id
+    'NATO'
+    """
+    if color_by not in COLOR_MODES:
+        raise GraphkitError(f"unknown color_by {color_by!r}; use one of: {', '.join(COLOR_MODES)}")
+    progress = progress or Progress(quiet=True)
+    V = select_view(G, layers=layers, types=types, focus=focus, depth=depth)
+    ids = list(V.nodes)
+    with progress.step(f"scoring {len(ids):,} nodes by {size_by}"):
+        score = _scores(V, ids, size_by, scores)
+    cluster_of: dict[str, str] = {}
+    if clusters is not None or color_by == "cluster":
+        with progress.step("finding clusters"):
+            cluster_of = _clusters(V, ids, clusters, seed)
+    with progress.step(f"laying out {len(ids):,} nodes"):
+        pos = _layout(V, ids, seed)
+
+    ranked = sorted(ids, key=lambda n: (-score[n], n))
+    labelled = set(ranked if len(ids) <= MAX_LABELS else ranked[:MAX_LABELS])
+    if focus is not None:
+        labelled.add(focus)
+    cluster_rank = _cluster_ranking(cluster_of)
+    lo, hi = (min(score.values()), max(score.values())) if score else (0.0, 0.0)
+    small, big = (10.0, 42.0) if len(ids) <= PHYSICS_MAX_NODES else (4.0, 26.0)
+
+    nodes = []
+    for n in ids:
+        d = V.nodes[n]
+        label = d.get("label", schema.ACTOR)
+        kind = d.get("kind", "") if label == schema.ACTOR else label
+        cluster = cluster_of.get(n, "")
+        if color_by == "cluster":
+            rank = cluster_rank.get(cluster)
+            color = CLUSTER_COLORS[rank] if rank is not None and rank < len(CLUSTER_COLORS) else OTHER_COLOR
+        else:
+            color = KIND_COLORS.get(kind) or LABEL_COLORS.get(label, OTHER_COLOR)
+        t = 0.0 if hi <= lo else (score[n] - lo) / (hi - lo)
+        nodes.append(
+            DrawnNode(
+                id=n,
+                name=str(d.get("name", n)),
+                label=label,
+                kind=kind,
+                cluster=cluster,
+                color=color,
+                shape=LABEL_SHAPES.get(label, "dot"),
+                size=round(small + (big - small) * math.sqrt(t), 2),
+                x=pos[n][0],
+                y=pos[n][1],
+                score=score[n],
+                show_label=n in labelled,
+                props=_props(d, skip=("label",)),
+            )
+        )
+    edges = []
+    for u, v, d in V.edges(data=True):
+        w = d.get("weight")
+        width = 1.0 + min(4.0, math.log1p(w)) if isinstance(w, int | float) and w > 0 else 1.0
+        edges.append(DrawnEdge(u, v, d.get("type", ""), round(width, 2), _props(d, skip=())))
+
+    kind_counts = Counter(x.kind for x in nodes)
+    kinds = [
+        LegendEntry(k, k.replace("_", " "), KIND_COLORS[k] if color_by == "kind" else OTHER_COLOR, "dot", kind_counts[k])
+        for k in schema.ACTOR_KINDS
+        if kind_counts[k]
+    ] + [
+        LegendEntry(lb, lb, LABEL_COLORS[lb] if color_by == "kind" else OTHER_COLOR, LABEL_SHAPES[lb], kind_counts[lb])
+        for lb in (schema.CAPABILITY, schema.THREAT)
+        if kind_counts[lb]
+    ]
+    cluster_counts = Counter(x.cluster for x in nodes if x.cluster)
+    cluster_entries = []
+    for c, rank in sorted(cluster_rank.items(), key=lambda kv: kv[1]):
+        color = CLUSTER_COLORS[rank] if rank < len(CLUSTER_COLORS) else OTHER_COLOR
+        cluster_entries.append(LegendEntry(c, c, color, "dot", cluster_counts[c]))
+    if any(not x.cluster for x in nodes) and cluster_of:
+        cluster_entries.append(LegendEntry("", "no cluster", OTHER_COLOR, "dot", sum(not x.cluster for x in nodes)))
+    type_counts = Counter(e.type for e in edges)
+    type_entries = [
+        LegendEntry(t, t, EDGE_STYLES[t]["color"], "line", type_counts[t], EDGE_STYLES[t]["dashes"])
+        for t in schema.RELATIONSHIP_TYPES
+        if type_counts[t]
+    ]
+    if physics is None:
+        physics = len(ids) <= PHYSICS_MAX_NODES
+    name = _dataset_name(G)
+    if title is None:
+        title = f"{name}: {'ego network of ' + focus if focus else 'stakeholder network'}"
+    if caption is None:
+        layer_text = layers if isinstance(layers, str) else "+".join(layers)
+        caption = (
+            f"{name} · {len(nodes):,} nodes, {len(edges):,} relationships · layers: {layer_text} · "
+            f"colour: {color_by}, size: {size_by} · {_dt.date.today().isoformat()}"
+        )
+    return Drawing(
+        nodes=nodes,
+        edges=edges,
+        kinds=kinds,
+        clusters=cluster_entries,
+        types=type_entries,
+        color_by=color_by,
+        size_by=size_by,
+        title=title,
+        caption=caption,
+        physics=bool(physics),
+        focus=focus,
+        labelled=len(labelled),
+    )
+
+
+def _dataset_name(G: nx.MultiDiGraph) -> str:
+    if G.graph.get("name"):
+        return str(G.graph["name"])
+    if G.graph.get("path"):
+        return Path(str(G.graph["path"])).name or "graph"
+    return "graph"
+
+
+def _did_you_mean(key: str, G: nx.MultiDiGraph) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, [str(n) for n in G.nodes], n=3)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        text = "; ".join(_text(v) for v in value)
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, _dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def _props(d: Mapping[str, Any], skip: Iterable[str]) -> list[tuple[str, str]]:
+    skip = set(skip)
+    return [(str(k), _text(v)) for k, v in d.items() if k not in skip]
+
+
+def _igraph(V: nx.MultiDiGraph, ids: list[str]) -> Any:
+    """The undirected simple graph of the view as igraph, edge weight = relationship count."""
+    import igraph as ig
+
+    index = {n: i for i, n in enumerate(ids)}
+    pairs: Counter[tuple[int, int]] = Counter()
+    for u, v in V.edges():
+        if u != v:
+            a, b = index[u], index[v]
+            pairs[(a, b) if a < b else (b, a)] += 1
+    g = ig.Graph(n=len(ids), edges=list(pairs), directed=False)
+    g.es["weight"] = list(pairs.values())
+    return g
+
+
+def _column(table: Any, column: str, what: str) -> dict[str, Any]:
+    """``{id: value}`` from a DataFrame with ``id`` (column or index) and ``column``, or a mapping."""
+    if isinstance(table, Mapping):
+        return {str(k): v for k, v in table.items()}
+    cols = list(getattr(table, "columns", []))
+    if column not in cols:
+        raise GraphkitError(
+            f"{what} has no column {column!r} (columns: {', '.join(map(str, cols)) or 'none'}); "
+            f"pass a DataFrame with columns 'id' and {column!r}"
+        )
+    keys = table["id"] if "id" in cols else table.index
+    return {str(k): v for k, v in zip(keys, table[column], strict=True)}
+
+
+def _scores(V: nx.MultiDiGraph, ids: list[str], size_by: str, scores: Any) -> dict[str, float]:
+    if scores is not None:
+        given = _column(scores, size_by, "scores")
+        out = {}
+        for n in ids:
+            v = given.get(n)
+            out[n] = float(v) if isinstance(v, int | float) and math.isfinite(v) else 0.0
+        return out
+    if size_by not in SIZE_MEASURES:
+        raise GraphkitError(
+            f"unknown size_by {size_by!r}; use one of {', '.join(SIZE_MEASURES)} "
+            "or pass scores= with that column"
+        )
+    if not ids:
+        return {}
+    if size_by == "degree":
+        return {n: float(V.degree(n)) for n in ids}
+    g = _igraph(V, ids)
+    if size_by == "pagerank":
+        values = g.pagerank(weights="weight", damping=0.85)
+    else:
+        values = g.betweenness(directed=False)
+        m = (len(ids) - 1) * (len(ids) - 2) / 2
+        values = [b / m if m > 0 else 0.0 for b in values]
+    return {n: float(v) for n, v in zip(ids, values, strict=True)}
+
+
+def _clusters(V: nx.MultiDiGraph, ids: list[str], clusters: Any, seed: int) -> dict[str, str]:
+    if clusters is not None:
+        given = _column(clusters, "cluster", "clusters")
+        return {n: _cluster_name(given[n]) for n in ids if n in given and given[n] is not None}
+    if not ids:
+        return {}
+    import igraph as ig
+
+    g = _igraph(V, ids)
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        membership = g.community_multilevel(weights="weight").membership
+    finally:
+        ig.set_random_number_generator(random)
+    sizes = Counter(membership)
+    order = {c: i + 1 for i, (c, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
+    return {n: f"cluster {order[c]}" for n, c in zip(ids, membership, strict=True)}
+
+
+def _cluster_name(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, str) else f"cluster {value}"
+
+
+def _cluster_ranking(cluster_of: dict[str, str]) -> dict[str, int]:
+    sizes = Counter(cluster_of.values())
+    return {c: i for i, (c, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
+
+
+def _layout(V: nx.MultiDiGraph, ids: list[str], seed: int) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold positions (igraph, fixed seed) scaled to screen pixels."""
+    n = len(ids)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {ids[0]: (0.0, 0.0)}
+    import igraph as ig
+
+    g = _igraph(V, ids)
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        coords = g.layout_fruchterman_reingold(niter=500 if n <= 2000 else 300).coords
+    finally:
+        ig.set_random_number_generator(random)
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    target = max(500.0, 110.0 * math.sqrt(n))
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    k = target / span
+    return {m: (round((x - cx) * k, 1), round((y - cy) * k, 1)) for m, x, y in zip(ids, xs, ys, strict=True)}

@@ -1,0 +1,329 @@
+"""Interactive HTML: one self-contained file that works offline, stays fast and treats data as text.
+
+The page inlines vis-network (vendored in ``assets/``, version
+:data:`VIS_NETWORK_VERSION`) and graphkit's own viewer script; it loads nothing from
+anywhere, and a Content-Security-Policy forbids it to (scripts run only when their
+hash matches). Every name and property from the data reaches the page as JSON inside a
+``<script type="application/json">`` block, escaped so that no text can close the block,
+and the viewer puts it on screen only through ``textContent`` or the canvas: it is never
+parsed as HTML.
+
+Graphs above :data:`~graphkit.export.drawing.PHYSICS_MAX_NODES` nodes get positions from
+Python and no physics in the browser, so thousands of nodes draw at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as _html
+import itertools
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit.errors import OutputError
+from graphkit.export.drawing import Drawing, prepare_drawing
+from graphkit.export.tables import atomic_path
+from graphkit.progress import Progress
+
+__all__ = [
+    "VIS_NETWORK_VERSION",
+    "write_html",
+    "render_html",
+    "render_fragment",
+    "vis_network_script",
+    "drawing_data",
+    "show",
+    "HTMLGraph",
+]
+
+VIS_NETWORK_VERSION = "10.1.5"
+
+_HERE = Path(__file__).resolve().parent
+_ids = itertools.count(1)
+
+
+def write_html(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    color_by: str = "kind",
+    size_by: str = "pagerank",
+    clusters: Any = None,
+    scores: Any = None,
+    focus: str | None = None,
+    depth: int = 1,
+    layers: str | Iterable[str] = "actors",
+    types: Iterable[str] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    physics: bool | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write ``G`` as one self-contained interactive HTML file and return its path.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A canonical graph (see :mod:`graphkit.graph`).
+    path : path
+        The ``.html`` file to write (replaced atomically).
+    color_by : {"kind", "cluster"}
+        Colour actors by kind, or every node by its cluster.
+    size_by : str
+        ``"pagerank"``, ``"degree"``, ``"betweenness"`` or a column of ``scores``.
+    clusters, scores : pandas.DataFrame or mapping, optional
+        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures);
+        computed on the drawn view when absent.
+    focus, depth : str, int
+        Draw only the nodes within ``depth`` hops of node ``focus``.
+    layers : {"actors", "all"}
+        Actors only, or actors with capabilities and threats.
+    types : iterable of str, optional
+        Relationship types to draw (default: those of the layers).
+    title, caption : str, optional
+        Heading and the line under it (default: dataset, counts, encodings, date).
+    physics : bool, optional
+        Let vis-network settle the layout in the browser (default: only for graphs of at
+        most 300 nodes; larger graphs use positions from Python).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "sample.html"
+    >>> gk.write_html(gk.load(gk.SAMPLE), out).name
+    'sample.html'
+    >>> "cdn" in out.read_text().lower()
+    False
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name ending in .html")
+    text = render_html(
+        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
+        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=physics,
+        progress=progress,
+    )  # fmt: skip
+    with atomic_path(path) as tmp:
+        try:
+            tmp.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    return path
+
+
+def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
+    """The complete HTML document that :func:`write_html` writes (same options)."""
+    drawing = _drawing(G, options)
+    return _document(drawing, height="100vh")
+
+
+def render_fragment(
+    G: nx.MultiDiGraph, *, include_library: bool = False, height: str = "640px", **options: Any
+) -> str:
+    """A ``<div>`` and its scripts to embed the graph in a page of your own.
+
+    The page must hold :func:`vis_network_script` once (or pass
+    ``include_library=True`` for the first fragment). Several fragments can share one
+    page; each gets its own element ids. Data is escaped exactly as in
+    :func:`render_html`. The host page's Content-Security-Policy, if any, must allow the
+    inline scripts.
+    """
+    drawing = _drawing(G, options)
+    root = f"graphkit-{next(_ids)}"
+    parts = []
+    if include_library:
+        parts.append(vis_network_script())
+    parts.append(_fragment(drawing, root, height))
+    return "\n".join(parts)
+
+
+@cache
+def _vis_js() -> str:
+    return (_HERE / "assets" / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def _viewer_js() -> str:
+    return (_HERE / "templates" / "viewer.js").read_text(encoding="utf-8")
+
+
+@cache
+def _viewer_css() -> str:
+    return (_HERE / "templates" / "viewer.css").read_text(encoding="utf-8")
+
+
+def vis_network_script() -> str:
+    """``<script>`` holding vis-network (inline) and graphkit's viewer: once per page."""
+    return f"<script>{_vis_js()}</script>\n<style>{_viewer_css()}</style>\n<script>{_viewer_js()}</script>"
+
+
+def drawing_data(drawing: Drawing) -> dict[str, Any]:
+    """The JSON-ready description of a drawing that the viewer script reads."""
+    return {
+        "title": drawing.title,
+        "caption": drawing.caption,
+        "colorBy": drawing.color_by,
+        "sizeBy": drawing.size_by,
+        "physics": drawing.physics,
+        "large": drawing.large,
+        "focus": drawing.focus,
+        "labelled": drawing.labelled,
+        "visNetwork": VIS_NETWORK_VERSION,
+        "nodes": [
+            {
+                "id": n.id,
+                "name": n.name,
+                "label": n.label,
+                "kind": n.kind,
+                "cluster": n.cluster,
+                "color": n.color,
+                "shape": n.shape,
+                "size": n.size,
+                "x": n.x,
+                "y": n.y,
+                "score": round(n.score, 6),
+                "showLabel": n.show_label,
+                "props": n.props,
+            }
+            for n in drawing.nodes
+        ],
+        "edges": [
+            {"from": e.source, "to": e.target, "type": e.type, "width": e.width, "props": e.props}
+            for e in drawing.edges
+        ],
+        "filters": [
+            {"field": "kind", "title": "Kinds", "entries": [vars(x) for x in drawing.kinds]},
+            *(
+                [{"field": "cluster", "title": "Clusters", "entries": [vars(x) for x in drawing.clusters]}]
+                if drawing.clusters
+                else []
+            ),
+        ],
+        "types": [vars(x) for x in drawing.types],
+    }
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028 and U+2029 escaped.
+
+    >>> script_json({"name": "</script><script>alert(1)</script>"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(1)\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
+    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython)."""
+    try:
+        from IPython.display import HTML
+    except ImportError:  # pragma: no cover - IPython is installed with the test extras
+        raise OutputError("show() needs IPython: pip install ipython") from None
+    return HTML(HTMLGraph(G, height=height, **options)._repr_html_())
+
+
+class HTMLGraph:
+    """A graph drawing that a notebook shows inline (``_repr_html_``) and can save.
+
+    >>> g = gk.HTMLGraph(gk.load(gk.SAMPLE), focus="NATO")
+    >>> g._repr_html_().startswith("<iframe")
+    True
+    """
+
+    def __init__(self, G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> None:
+        self.G = G
+        self.height = int(height)
+        self.options = options
+
+    def html(self) -> str:
+        """The full document."""
+        return render_html(self.G, **self.options)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the document to ``path``."""
+        return write_html(self.G, path, **self.options)
+
+    def _repr_html_(self) -> str:
+        doc = _html.escape(self.html(), quote=True)
+        return (
+            f'<iframe srcdoc="{doc}" style="width:100%;height:{self.height}px;border:0" '
+            'sandbox="allow-scripts" title="graphkit graph"></iframe>'
+        )
+
+
+def _drawing(G: nx.MultiDiGraph, options: dict[str, Any]) -> Drawing:
+    progress = options.pop("progress", None)
+    allowed = {
+        "color_by", "size_by", "clusters", "scores", "focus", "depth", "layers", "types",
+        "title", "caption", "physics",
+    }  # fmt: skip
+    unknown = set(options) - allowed
+    if unknown:
+        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+    return prepare_drawing(G, progress=progress, **options)
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def _fragment(drawing: Drawing, root: str, height: str) -> str:
+    data = script_json(drawing_data(drawing))
+    return (
+        f'<div id="{root}" class="gk-root" style="height:{_html.escape(height)}"></div>\n'
+        f'<script type="application/json" id="{root}-data">{data}</script>\n'
+        f'<script>{_draw_call(root)}</script>'
+    )
+
+
+def _draw_call(root: str) -> str:
+    return f'graphkitDraw("{root}");'
+
+
+def _document(drawing: Drawing, height: str) -> str:
+    import jinja2
+
+    root = "graphkit-graph"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    vis_js, viewer_js, draw = _vis_js(), _viewer_js(), _draw_call(root)
+    csp = (
+        "default-src 'none'; "
+        f"script-src '{_sha256(vis_js)}' '{_sha256(viewer_js)}' '{_sha256(draw)}'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return env.get_template("page.html.j2").render(
+        title=drawing.title,
+        csp=csp,
+        css=_markup(_viewer_css()),
+        vis_js=_markup(vis_js),
+        viewer_js=_markup(viewer_js),
+        draw_js=_markup(draw),
+        root=root,
+        height=height,
+        data=_markup(script_json(drawing_data(drawing))),
+        vis_version=VIS_NETWORK_VERSION,
+    )
+
+
+def _markup(text: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(text)

@@ -1,0 +1,314 @@
+/* graphkit viewer: draws a graph description with vis-network.
+ * Every text from the data goes on screen through textContent or the canvas, never as HTML.
+ * window.graphkitGraphs[rootId] exposes the network and helpers (used by the tests). */
+(function () {
+  "use strict";
+  if (window.graphkitDraw) { return; }
+  var graphs = window.graphkitGraphs = window.graphkitGraphs || {};
+  var FADED = "rgba(200,204,209,0.35)";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function swatch(entry) {
+    var s = el("span", "gk-swatch gk-" + entry.shape + (entry.dashes ? " gk-dashed" : ""));
+    s.style.backgroundColor = entry.color;
+    s.style.color = entry.color;
+    return s;
+  }
+
+  function propTable(rows) {
+    var table = el("table");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, row[0]));
+      tr.appendChild(el("td", null, row[1]));
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
+  function fmt(x) {
+    return Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3)).toString();
+  }
+
+  window.graphkitDraw = function (rootId) {
+    var root = document.getElementById(rootId);
+    var data = JSON.parse(document.getElementById(rootId + "-data").textContent);
+    var api = graphs[rootId] = { data: data, ready: false, firstDrawMs: null, stabilizedMs: null };
+    if (typeof vis === "undefined" || !vis.Network) {
+      root.appendChild(el("div", "gk-error", "vis-network is missing: include graphkit's vis_network_script() once on the page."));
+      return api;
+    }
+
+    /* ---- layout of the page ---- */
+    var head = el("div", "gk-head");
+    head.appendChild(el("h1", "gk-title", data.title));
+    head.appendChild(el("p", "gk-caption", data.caption));
+    var body = el("div", "gk-body");
+    var side = el("div", "gk-side");
+    var canvas = el("div", "gk-canvas");
+    var tip = el("div", "gk-tip");
+    canvas.appendChild(tip);
+    body.appendChild(side);
+    body.appendChild(canvas);
+    root.appendChild(head);
+    root.appendChild(body);
+
+    /* ---- data ---- */
+    var byId = Object.create(null);
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    var large = data.large;
+    var show = { type: new Set(data.types.map(function (t) { return t.value; })) };
+    data.filters.forEach(function (f) {
+      show[f.field] = new Set(f.entries.map(function (e) { return e.value; }));
+    });
+    var styles = Object.create(null);
+    data.types.forEach(function (t) { styles[t.value] = t; });
+
+    function nodeColor(n) {
+      return { background: n.color, border: "rgba(0,0,0,0.45)",
+               highlight: { background: n.color, border: "#111" },
+               hover: { background: n.color, border: "#111" } };
+    }
+    function edgeColor(e) {
+      var c = styles[e.type] ? styles[e.type].color : "#888";
+      return { color: c, highlight: c, hover: c, opacity: large ? 0.35 : 0.75 };
+    }
+    function visNode(n) {
+      return { id: n.id, label: n.showLabel ? n.name : "", x: n.x, y: n.y, size: n.size,
+               shape: n.shape, color: nodeColor(n), kind: n.kind, cluster: n.cluster };
+    }
+    var nodes = new vis.DataSet(data.nodes.map(visNode));
+    var edges = new vis.DataSet(data.edges.map(function (e, i) {
+      var st = styles[e.type] || {};
+      return { id: i, from: e.from, to: e.to, type: e.type, width: e.width, color: edgeColor(e),
+               dashes: !!st.dashes && !large,
+               arrows: { to: { enabled: isDirected(e.type), scaleFactor: 0.45 } } };
+    }));
+    function isDirected(type) { return type !== "COOPERATES_WITH"; }
+
+    var nodeView = new vis.DataView(nodes, { filter: function (n) {
+      return show.kind.has(n.kind) && (!show.cluster || show.cluster.has(n.cluster));
+    } });
+    var edgeView = new vis.DataView(edges, { filter: function (e) { return show.type.has(e.type); } });
+
+    var options = {
+      autoResize: true,
+      nodes: { borderWidth: 1, font: { size: large ? 16 : 14, face: "system-ui, sans-serif", color: "#1d232a",
+               strokeWidth: 3, strokeColor: "#ffffff" } },
+      edges: { smooth: large ? false : { type: "continuous", roundness: 0.2 }, selectionWidth: 1.5,
+               hoverWidth: 0.5 },
+      layout: { improvedLayout: false, randomSeed: 1 },
+      interaction: { hover: true, hideEdgesOnDrag: large, hideEdgesOnZoom: large, tooltipDelay: 150,
+                     multiselect: false, keyboard: false },
+      physics: data.physics ? {
+        enabled: true, solver: "barnesHut",
+        barnesHut: { gravitationalConstant: -5000, springLength: 130, springConstant: 0.03,
+                     damping: 0.3, avoidOverlap: 0.3 },
+        stabilization: { enabled: true, iterations: 250, updateInterval: 50, fit: true }
+      } : { enabled: false }
+    };
+    var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, options);
+    api.network = network; api.nodes = nodes; api.edges = edges;
+    api.nodeView = nodeView; api.edgeView = edgeView;
+
+    network.once("afterDrawing", function () {
+      api.firstDrawMs = performance.now();
+      if (!data.physics) { api.ready = true; }
+    });
+    if (data.physics) {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        api.stabilizedMs = performance.now();
+        api.ready = true;
+      });
+    } else {
+      network.fit({ animation: false });
+    }
+
+    /* ---- tooltips: built from text nodes ---- */
+    function nodeTip(n) {
+      var box = el("div");
+      box.appendChild(el("div", "gk-tip-title", n.name));
+      box.appendChild(el("div", "gk-tip-sub", n.label + (n.label === "Actor" ? " · " + n.kind.replace("_", " ") : "") +
+        (n.cluster ? " · " + n.cluster : "")));
+      var rows = [["id", n.id]].concat(n.props.filter(function (p) { return p[0] !== "name"; }));
+      rows.push([data.sizeBy, fmt(n.score)]);
+      box.appendChild(propTable(rows));
+      return box;
+    }
+    function edgeTip(e) {
+      var box = el("div");
+      box.appendChild(el("div", "gk-tip-title", e.type));
+      var a = byId[e.from], b = byId[e.to];
+      box.appendChild(el("div", "gk-tip-sub", (a ? a.name : e.from) + " → " + (b ? b.name : e.to)));
+      if (e.props.length) { box.appendChild(propTable(e.props.filter(function (p) { return p[0] !== "type"; }))); }
+      return box;
+    }
+    function showTip(content, pointer) {
+      tip.replaceChildren(content);
+      tip.style.display = "block";
+      var w = canvas.clientWidth, h = canvas.clientHeight;
+      var x = Math.min(pointer.x + 14, Math.max(0, w - tip.offsetWidth - 4));
+      var y = Math.min(pointer.y + 14, Math.max(0, h - tip.offsetHeight - 4));
+      tip.style.left = x + "px";
+      tip.style.top = y + "px";
+    }
+    function hideTip() { tip.style.display = "none"; }
+    network.on("hoverNode", function (ev) { var n = byId[ev.node]; if (n) { showTip(nodeTip(n), ev.pointer.DOM); } });
+    network.on("hoverEdge", function (ev) { var e = data.edges[ev.edge]; if (e) { showTip(edgeTip(e), ev.pointer.DOM); } });
+    network.on("blurNode", hideTip);
+    network.on("blurEdge", hideTip);
+    network.on("dragStart", hideTip);
+    network.on("zoom", hideTip);
+
+    /* ---- neighbourhood highlight and details ---- */
+    var details = el("div", "gk-details");
+    var highlighted = null;
+    function highlight(id) {
+      var keep = new Set(network.getConnectedNodes(id));
+      keep.add(id);
+      var nu = [];
+      data.nodes.forEach(function (n) {
+        var on = keep.has(n.id);
+        nu.push({ id: n.id, color: on ? nodeColor(n) : FADED,
+                  label: on ? n.name : "" });
+      });
+      nodes.update(nu);
+      var eu = [];
+      data.edges.forEach(function (e, i) {
+        var on = e.from === id || e.to === id;
+        eu.push({ id: i, color: on ? edgeColor(e) : { color: FADED, opacity: 0.25 } });
+      });
+      edges.update(eu);
+      highlighted = id;
+      showDetails(byId[id], keep.size - 1);
+    }
+    function clearHighlight() {
+      if (highlighted === null) { return; }
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, color: nodeColor(n), label: n.showLabel ? n.name : "" }; }));
+      edges.update(data.edges.map(function (e, i) { return { id: i, color: edgeColor(e) }; }));
+      highlighted = null;
+      details.replaceChildren(el("p", "gk-note", "Click a node to see its details and neighbours."));
+    }
+    function showDetails(n, neighbours) {
+      var parts = [el("div", "gk-tip-title", n.name),
+                   el("div", "gk-tip-sub", n.label + (n.label === "Actor" ? " · " + n.kind.replace("_", " ") : "") +
+                      " · " + neighbours + " neighbour" + (neighbours === 1 ? "" : "s") + " shown"),
+                   propTable([["id", n.id]].concat(n.props.filter(function (p) { return p[0] !== "name"; }))
+                             .concat([[data.sizeBy, fmt(n.score)]]))];
+      var clear = el("button", "gk-button", "Clear selection");
+      clear.type = "button";
+      clear.addEventListener("click", function () { network.unselectAll(); clearHighlight(); });
+      parts.push(clear);
+      details.replaceChildren.apply(details, parts);
+    }
+    network.on("selectNode", function (ev) { if (ev.nodes.length) { highlight(ev.nodes[0]); } });
+    network.on("deselectNode", function (ev) { if (!ev.nodes.length) { clearHighlight(); } });
+
+    function selectNode(id) {
+      var n = byId[id];
+      if (!n) { return false; }
+      var changed = false;
+      if (!show.kind.has(n.kind)) { show.kind.add(n.kind); changed = true; }
+      if (show.cluster && !show.cluster.has(n.cluster)) { show.cluster.add(n.cluster); changed = true; }
+      if (changed) { nodeView.refresh(); syncBoxes(); }
+      network.selectNodes([id]);
+      network.focus(id, { scale: large ? 1.0 : 1.3, animation: false });
+      highlight(id);
+      return true;
+    }
+
+    /* ---- search ---- */
+    function search(q) {
+      q = String(q).trim().toLowerCase();
+      var out = [];
+      if (!q) { return out; }
+      for (var i = 0; i < data.nodes.length && out.length < 20; i++) {
+        var n = data.nodes[i];
+        if (n.name.toLowerCase().indexOf(q) >= 0 || n.id.toLowerCase().indexOf(q) >= 0) { out.push(n); }
+      }
+      return out;
+    }
+    side.appendChild(el("h2", null, "Search"));
+    var input = el("input", "gk-search");
+    input.type = "search";
+    input.placeholder = "name or id";
+    input.setAttribute("aria-label", "search a node by name or id");
+    var results = el("ul", "gk-results");
+    side.appendChild(input);
+    side.appendChild(results);
+    function renderResults() {
+      var found = search(input.value);
+      results.replaceChildren.apply(results, found.map(function (n) {
+        var li = el("li");
+        var b = el("button", null, n.name + (n.name === n.id ? "" : " (" + n.id + ")"));
+        b.type = "button";
+        b.addEventListener("click", function () { selectNode(n.id); });
+        li.appendChild(b);
+        return li;
+      }));
+      if (input.value.trim() && !found.length) { results.appendChild(el("li", "gk-note", "no match")); }
+    }
+    input.addEventListener("input", renderResults);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { var f = search(input.value); if (f.length) { selectNode(f[0].id); } }
+    });
+
+    /* ---- legend = filters ---- */
+    var boxes = [];
+    function section(title, field, entries, note) {
+      side.appendChild(el("h2", null, title));
+      if (note) { side.appendChild(el("p", "gk-note", note)); }
+      entries.forEach(function (entry) {
+        var label = el("label", "gk-entry");
+        var box = el("input");
+        box.type = "checkbox";
+        box.checked = show[field].has(entry.value);
+        box.addEventListener("change", function () { setShown(field, entry.value, box.checked); });
+        boxes.push({ field: field, value: entry.value, box: box });
+        label.appendChild(box);
+        label.appendChild(swatch(entry));
+        label.appendChild(el("span", null, entry.name));
+        label.appendChild(el("span", "gk-count", entry.count.toLocaleString("en")));
+        side.appendChild(label);
+      });
+    }
+    function syncBoxes() { boxes.forEach(function (b) { b.box.checked = show[b.field].has(b.value); }); }
+    function setShown(field, value, on) {
+      if (!show[field]) { return; }
+      if (on) { show[field].add(value); } else { show[field].delete(value); }
+      syncBoxes();
+      if (field === "type") { edgeView.refresh(); } else { nodeView.refresh(); }
+    }
+    data.filters.forEach(function (f) {
+      var colour = f.field === data.colorBy ? "colour" : null;
+      section(f.title, f.field, f.entries, colour ? "Colour shows " + (f.field === "kind" ? "actor kind" : "cluster") + "; shape shows the label." : null);
+    });
+    section("Relationships", "type", data.types, null);
+    side.appendChild(el("h2", null, "Size"));
+    side.appendChild(el("p", "gk-note", "Node size shows " + data.sizeBy + ". " +
+      (data.nodes.length > data.labelled ? "Names shown for the " + data.labelled + " largest; hover for the rest." : "")));
+    var fit = el("button", "gk-button", "Fit to screen");
+    fit.type = "button";
+    fit.addEventListener("click", function () { network.fit({ animation: false }); });
+    side.appendChild(fit);
+    side.appendChild(el("h2", null, "Selected"));
+    details.appendChild(el("p", "gk-note", "Click a node to see its details and neighbours."));
+    side.appendChild(details);
+
+    api.search = function (q) { return search(q).map(function (n) { return n.id; }); };
+    api.select = selectNode;
+    api.clear = function () { network.unselectAll(); clearHighlight(); };
+    api.setShown = setShown;
+    api.drawnCounts = function () {
+      return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
+    };
+    return api;
+  };
+})();
