@@ -31,17 +31,27 @@ from graphkit.loaders import load_dataset  # noqa: E402
 from graphkit.loaders.misp import installed_galaxy_path, load_misp_galaxy  # noqa: E402
 from graphkit.merge import merge_graphs  # noqa: E402
 
-CLUSTERS = ("threat-actor", "mitre-intrusion-set", "mitre-course-of-action", "mitre-attack-pattern", "country")
+CLUSTERS = (
+    "threat-actor",
+    "mitre-intrusion-set",
+    "mitre-course-of-action",
+    "mitre-attack-pattern",
+    "country",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--curated", default=ROOT / "data" / "cyber-multilateral-curated", type=Path)
     parser.add_argument("-o", "--output", default=ROOT / "data" / "cyber-multilateral", type=Path)
     args = parser.parse_args(argv)
 
     curated = load_dataset(args.curated)
-    imported = load_misp_galaxy([installed_galaxy_path(c) for c in CLUSTERS], actors=curated, capabilities=curated)
+    imported = load_misp_galaxy(
+        [installed_galaxy_path(c) for c in CLUSTERS], actors=curated, capabilities=curated
+    )
     print(imported.report(), file=sys.stderr)
     merged = merge_graphs([curated, imported.graph], names=["curated", "misp-galaxy"])
     for c in merged.conflicts:

@@ -23,31 +23,42 @@ def register(sub: Any) -> None:
     isub = imp.add_subparsers(dest="format", metavar="FORMAT")
 
     p = add_command(
-        isub, "misp-galaxy",
+        isub,
+        "misp-galaxy",
         "Read MISP galaxy cluster files (threat-actor, mitre-intrusion-set, mitre-course-of-action, "
         "mitre-attack-pattern, country) into a dataset.",
         "graphkit import misp-galaxy threat-actor.json country.json -o threats --actors data/cyber-multilateral-curated\n"
         "  graphkit import misp-galaxy --installed threat-actor mitre-intrusion-set mitre-course-of-action -o threats",
         _misp,
     )
-    p.add_argument("files", metavar="FILE", nargs="+", help="galaxy cluster .json files (names with --installed)")
-    p.add_argument("--installed", action="store_true",
-                   help="FILE names the cluster files pymispgalaxies ships (threat-actor, country ...)")
+    p.add_argument(
+        "files", metavar="FILE", nargs="+", help="galaxy cluster .json files (names with --installed)"
+    )
+    p.add_argument(
+        "--installed",
+        action="store_true",
+        help="FILE names the cluster files pymispgalaxies ships (threat-actor, country ...)",
+    )
     _common(p)
 
     p = add_command(
-        isub, "stix",
+        isub,
+        "stix",
         "Read STIX 2.1 bundles (intrusion sets, threat actors, identities, locations, courses of action) into a dataset.",
         "graphkit import stix enterprise-attack.json -o attack --map-mitigations",
         _stix,
     )
     p.add_argument("files", metavar="BUNDLE", nargs="+", help="STIX 2.1 bundle .json files")
-    p.add_argument("--map-mitigations", action="store_true",
-                   help="map ATT&CK mitigations (M1032 ...) to graphkit's capability taxonomy")
+    p.add_argument(
+        "--map-mitigations",
+        action="store_true",
+        help="map ATT&CK mitigations (M1032 ...) to graphkit's capability taxonomy",
+    )
     _common(p)
 
     p = add_command(
-        sub, "merge",
+        sub,
+        "merge",
         "Merge datasets by node id (earlier inputs win conflicts, which are reported).",
         "graphkit merge data/cyber-multilateral-curated threats -o data/cyber-multilateral",
         _merge,
@@ -61,8 +72,11 @@ def register(sub: Any) -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output dataset folder or .xlsx")
-    p.add_argument("--actors", metavar="DATASET",
-                   help="match victims and sponsors against this dataset's actors and copy them")
+    p.add_argument(
+        "--actors",
+        metavar="DATASET",
+        help="match victims and sponsors against this dataset's actors and copy them",
+    )
     add_quiet(p)
 
 
@@ -70,7 +84,9 @@ def _misp(args: argparse.Namespace) -> int:
     from graphkit.loaders import load
     from graphkit.loaders.misp import installed_galaxy_path, load_misp_galaxy
 
-    files = [installed_galaxy_path(f.removesuffix(".json")) for f in args.files] if args.installed else args.files
+    files = (
+        [installed_galaxy_path(f.removesuffix(".json")) for f in args.files] if args.installed else args.files
+    )
     prog = progress(args)
     actors = load(args.actors) if args.actors else None
     with prog.step("reading galaxy clusters"):
@@ -122,6 +138,8 @@ def _merge(args: argparse.Namespace) -> int:
             return 1
     path = write(result.graph, args.output)
     G = result.graph
-    print(f"wrote {path} ({G.number_of_nodes()} nodes, {G.number_of_edges()} relationships, "
-          f"{len(result.conflicts)} conflicts)")
+    print(
+        f"wrote {path} ({G.number_of_nodes()} nodes, {G.number_of_edges()} relationships, "
+        f"{len(result.conflicts)} conflicts)"
+    )
     return 0

