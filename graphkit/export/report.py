@@ -1189,31 +1189,39 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
     return figures
 
 
+def _drawing_options(ctx: _Context, focus: str | None) -> dict[str, Any]:
+    """How the report draws the network: actors, coloured by cluster, sized by PageRank (the analysis's)."""
+    opts: dict[str, Any] = {"layers": "actors", "color_by": "cluster" if len(ctx.clusters) else "kind",
+                            "size_by": "pagerank"}
+    if len(ctx.clusters):
+        opts["clusters"] = ctx.clusters
+    if len(ctx.centrality):
+        opts["scores"] = ctx.centrality
+    if focus:
+        opts.update(focus=focus, depth=1)
+    return opts
+
+
 def _network_figure(ctx: _Context, folder: Path, focus: str | None, seed: int, save: Any) -> Figure:
+    """The network as a PNG for report.md: the interactive graph's positions, colours and sizes."""
     import matplotlib.pyplot as plt
 
-    from graphkit.graph import actor_graph
+    from graphkit.export.drawing import prepare_drawing
 
-    A = actor_graph(ctx.G)
-    if focus:
-        keep = {focus} | set(A.neighbors(focus)) if focus in A else {focus}
-        A = A.subgraph(keep).copy()
-    A.remove_nodes_from([n for n in list(A) if A.degree(n) == 0 and n != focus])
-    clusters = dict(zip(ctx.clusters["id"], ctx.clusters["cluster"])) if "cluster" in ctx.clusters else {}
-    order = [k for k, _ in Counter(clusters.get(n) for n in A).most_common()]
-    palette = plt.get_cmap("tab10")
-    colours = [palette(order.index(clusters.get(n)) % 10) for n in A]
-    pr = dict(zip(ctx.centrality["id"], ctx.centrality["pagerank"])) if "pagerank" in ctx.centrality else {}
-    biggest = max(pr.values(), default=1) or 1
-    sizes = [30 + 600 * (pr.get(n, 0) / biggest) for n in A]
-    pos = nx.spring_layout(A, seed=seed, k=1.6 / max(len(A), 1) ** 0.5, iterations=80) if len(A) else {}
+    D = prepare_drawing(ctx.G, seed=seed, **_drawing_options(ctx, focus))
+    pos = {n.id: (n.x, -n.y) for n in D.nodes}
     fig, ax = plt.subplots(figsize=(10, 7))
-    nx.draw_networkx_edges(A, pos, ax=ax, alpha=0.15, width=0.6)
-    nx.draw_networkx_nodes(A, pos, ax=ax, node_color=colours, node_size=sizes, linewidths=0.5, edgecolors="white")
-    labelled = sorted(A, key=lambda n: (ctx.importance(n), n))[: max(ctx.top * 2, 12)]
-    if focus and focus in A and focus not in labelled:
-        labelled.append(focus)
-    nx.draw_networkx_labels(A, pos, {n: _short(ctx.name(n), 24) for n in labelled}, ax=ax, font_size=8)
+    for e in D.edges:
+        if e.source in pos and e.target in pos:
+            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+            ax.plot([x0, x1], [y0, y1], color="#9aa5b1", alpha=0.35, linewidth=0.6, zorder=1)
+    biggest = max((n.size for n in D.nodes), default=1) or 1
+    ax.scatter([n.x for n in D.nodes], [-n.y for n in D.nodes], s=[20 + 500 * (n.size / biggest) ** 2 for n in D.nodes],
+               c=[n.color for n in D.nodes], edgecolors="white", linewidths=0.6, zorder=2)
+    labelled = sorted(D.nodes, key=lambda n: (ctx.importance(n.id), n.id))[: max(ctx.top * 2, 12)]
+    for n in labelled:
+        ax.annotate(_short(n.name, 24), (n.x, -n.y), fontsize=8, ha="center", va="bottom",
+                    xytext=(0, 5), textcoords="offset points", zorder=3)
     ax.set_axis_off()
     caption = ("The actor network" if not focus else f"{ctx.name(focus)} and its direct ties") + (
         ": colour = cooperation cluster, size = PageRank; the most central actors are labelled.")
@@ -1224,16 +1232,8 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _interactive_graph(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, seed: int) -> str | None:
-    """The interactive actor graph as a whole HTML page (from :mod:`graphkit.export.html`), or None."""
-    try:
-        from graphkit.export.html import render_html
-    except ImportError:
-        return None
-    from graphkit.graph import select
+def _interactive_graph(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, seed: int) -> str:
+    """The interactive actor graph as a whole HTML page (see :mod:`graphkit.export.html`)."""
+    from graphkit.export.html import render_html
 
-    H = select(G, labels=[schema.ACTOR], types=["MEMBER_OF", "COOPERATES_WITH"])
-    kwargs: dict[str, Any] = {}
-    if focus:
-        kwargs["focus"] = focus
-    return render_html(H, **{k: v for k, v in kwargs.items() if _accepts(render_html, k)})
+    return render_html(G, **_drawing_options(ctx, focus))
