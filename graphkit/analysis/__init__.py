@@ -1,6 +1,50 @@
-"""Analysis: centrality, clusters, capability gaps, resilience; engine.py is the fast path."""
+"""Analysis: centrality, cooperation clusters, capability gaps and critical actors.
 
-from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
-from graphkit.analysis.engine import ENGINES, AnalysisError, actor_network
+Every function is a pure function of the canonical graph ``G`` returning a
+:class:`pandas.DataFrame`; :func:`analyze` runs them all at once and
+:func:`write_analysis` writes the tables. ``engine.py`` is the fast path (igraph),
+with networkx as the reference.
+"""
 
-__all__ = ["centrality", "CENTRALITY_COLUMNS", "ENGINES", "AnalysisError", "actor_network"]
+from graphkit.analysis.centrality import CENTRALITY_COLUMNS, EXACT_THRESHOLD, SAMPLES, centrality
+from graphkit.analysis.clusters import CLUSTER_METHODS, cluster_summary, clusters, modularity
+from graphkit.analysis.engine import DEFAULT_TYPES, ENGINES, ActorNetwork, AnalysisError, actor_network
+from graphkit.analysis.gaps import (
+    DEFAULT_THRESHOLD,
+    GAP_COLUMNS,
+    alliance_gaps,
+    capability_gaps,
+    critical_actors,
+    gap_summary,
+    recommend_partners,
+    uncovered_threats,
+)
+from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze, write_analysis
+
+__all__ = [
+    "analyze",
+    "write_analysis",
+    "Analysis",
+    "ANALYSIS_FILES",
+    "centrality",
+    "clusters",
+    "cluster_summary",
+    "modularity",
+    "capability_gaps",
+    "gap_summary",
+    "alliance_gaps",
+    "uncovered_threats",
+    "recommend_partners",
+    "critical_actors",
+    "actor_network",
+    "ActorNetwork",
+    "AnalysisError",
+    "CENTRALITY_COLUMNS",
+    "GAP_COLUMNS",
+    "CLUSTER_METHODS",
+    "ENGINES",
+    "DEFAULT_TYPES",
+    "DEFAULT_THRESHOLD",
+    "EXACT_THRESHOLD",
+    "SAMPLES",
+]

@@ -105,7 +105,7 @@ def centrality(
     >>> c.sort_values("betweenness", ascending=False)["id"].head(3).tolist()
     ['NATO', 'USA', 'EU']
     >>> round(float(c.set_index("id").loc["NATO", "betweenness"]), 4)
-    0.1987
+    0.1955
     """
     net = actor_network(G, types, weight=weight)
     df, measures = centrality_table(

@@ -1,0 +1,247 @@
+"""The whole analysis in one call, and writing its tables to a folder."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table
+from graphkit.analysis.clusters import cluster_membership, cluster_summary, cluster_table, modularity_of
+from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
+from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.errors import OutputError
+from graphkit.export.tables import atomic_path, neutralise_formula
+from graphkit.progress import Progress
+
+__all__ = ["Analysis", "analyze", "write_analysis", "ANALYSIS_FILES"]
+
+ANALYSIS_FILES = (
+    "centrality.csv",
+    "clusters.csv",
+    "cluster_summary.csv",
+    "gaps.csv",
+    "gap_summary.csv",
+    "alliance_gaps.csv",
+    "uncovered_threats.csv",
+    "critical_actors.csv",
+    "summary.json",
+)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict."""
+
+    centrality: pd.DataFrame
+    clusters: pd.DataFrame
+    cluster_summary: pd.DataFrame
+    gaps: pd.DataFrame
+    gap_summary: pd.DataFrame
+    alliance_gaps: pd.DataFrame
+    uncovered_threats: pd.DataFrame
+    critical_actors: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by file stem (``centrality``, ``clusters`` ...)."""
+        return {name[:-4]: getattr(self, name[:-4]) for name in ANALYSIS_FILES if name.endswith(".csv")}
+
+
+def analyze(
+    G: nx.MultiDiGraph,
+    *,
+    types: Iterable[str] = DEFAULT_TYPES,
+    weight: str | None = None,
+    method: str = "louvain",
+    resolution: float = 1.0,
+    seed: int | None = 0,
+    engine: str = "auto",
+    exact_threshold: int = EXACT_THRESHOLD,
+    samples: int = SAMPLES,
+    threshold: float = DEFAULT_THRESHOLD,
+    partners: Iterable[str] = DEFAULT_TYPES,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
+
+    The actor network is read once and handed to the engine; parameters are those of
+    :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
+    ``resolution``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
+    ``partners``). ``progress`` reports each step (quiet when omitted).
+
+    Returns
+    -------
+    Analysis
+        Its ``summary`` holds the parameters, the seed, graph counts, modularity, which
+        measures were exact or sampled, and the time of every step in seconds.
+
+    Examples
+    --------
+    >>> a = gk.analysis.analyze(gk.load(gk.SAMPLE))
+    >>> a.summary["measures"]["betweenness"], a.summary["clusters"]["count"]
+    ('exact', 4)
+    >>> bool((a.gap_summary.coalition_gap < a.gap_summary.own_gap).any())
+    True
+    """
+    progress = progress or Progress(quiet=True)
+    types = check_types([types] if isinstance(types, str) else types)
+    partners = tuple([partners] if isinstance(partners, str) else partners)
+    started = time.perf_counter()
+    with progress.step("actor network"):
+        net = actor_network(G, types, weight=weight)
+    progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
+    cent, measures = centrality_table(
+        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
+    )
+    with progress.step("clusters"):
+        membership, cluster_engine = cluster_membership(
+            net, method=method, resolution=resolution, seed=seed, engine=engine
+        )
+        clusters = cluster_table(net, membership)
+        q = modularity_of(net, membership, resolution=resolution)
+    with progress.step("cluster summary"):
+        csum = _cluster_summary(net, clusters, cent, membership)
+    with progress.step("capability gaps"):
+        model = _GapModel(G, threshold=threshold, partners=partners)
+        gaps = model.gap_table()
+        gsum = model.summary_table()
+    with progress.step("alliance gaps"):
+        agaps = model.alliance_table()
+    with progress.step("uncovered threats"):
+        unc = model.uncovered_table()
+    with progress.step("critical actors"):
+        crit = model.critical_table(engine=engine)
+    total = time.perf_counter() - started
+    import graphkit
+
+    summary = {
+        "graphkit": graphkit.__version__,
+        "graph": {
+            "name": G.graph.get("name"),
+            "actors": net.n,
+            "actor_links": net.m,
+            "components": int(net.components().max() + 1) if net.n else 0,
+            "capabilities": model.nC,
+            "threats": len(model.threats),
+        },
+        "parameters": {
+            "types": list(types),
+            "weight": weight,
+            "cluster_method": method,
+            "resolution": resolution,
+            "seed": seed,
+            "engine": engine,
+            "exact_threshold": exact_threshold,
+            "samples": samples,
+            "threshold": threshold,
+            "partners": list(partners),
+        },
+        "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
+        "measures": measures,
+        "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
+        "gaps": {
+            "actors_with_needs": len(gsum),
+            "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum()) if len(gsum) else 0,
+            "total_own_gap": int(gsum["own_gap"].sum()) if len(gsum) else 0,
+            "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
+            "uncovered_threats": len(unc),
+        },
+        "timings": {**{k: round(v, 4) for k, v in progress.timings.items()}, "total": round(total, 4)},
+    }
+    return Analysis(
+        centrality=cent,
+        clusters=clusters,
+        cluster_summary=csum,
+        gaps=gaps,
+        gap_summary=gsum,
+        alliance_gaps=agaps,
+        uncovered_threats=unc,
+        critical_actors=crit,
+        summary=summary,
+    )
+
+
+def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write every table as CSV and the summary as JSON into ``out_dir``; return the paths.
+
+    Each file is written to a temporary file and moved into place, so a failed run never
+    leaves half a file; other files in ``out_dir`` are left alone. Text cells that a
+    spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ...) are prefixed with ``'``;
+    lists are ``;``-separated; booleans are ``true``/``false``; NaN is an empty cell.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the analysis")
+    written = []
+    for stem, df in analysis.tables().items():
+        path = out / f"{stem}.csv"
+        with atomic_path(path) as tmp:
+            _csv_ready(df).to_csv(tmp, index=False, lineterminator="\n", float_format=None)
+        written.append(path)
+    path = out / "summary.json"
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(path)
+    return written
+
+
+def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray) -> pd.DataFrame:
+    """cluster_summary without re-reading the graph: internal edges from the network arrays."""
+    s = cluster_summary(clusters, cent)
+    if net.n == 0 or s.empty:
+        return s
+    same = membership[net.src] == membership[net.dst]
+    internal = np.bincount(membership[net.src][same], minlength=membership.max() + 1)
+    size = s["size"].to_numpy()
+    e = internal[s["cluster"].to_numpy()]
+    s["internal_edges"] = e.astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s["density"] = np.where(size > 1, 2 * e / (size * (size - 1)), 0.0)
+    return s
+
+
+def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == bool:
+            out[col] = s.map({True: "true", False: "false"})
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(_cell)
+    return out
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        v = ";".join(str(x) for x in v)
+    if isinstance(v, bool | np.bool_):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return neutralise_formula(v)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return v
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
