@@ -81,7 +81,7 @@ def new_graph(name: str | None = None) -> nx.MultiDiGraph:
     return G
 
 
-def add_node(G: nx.MultiDiGraph, id: str, label: str, **props: Any) -> None:
+def add_node(G: nx.MultiDiGraph, id: str, label: str, /, **props: Any) -> None:
     """Add a node after checking it against the schema.
 
     Raises
@@ -104,7 +104,7 @@ def add_node(G: nx.MultiDiGraph, id: str, label: str, **props: Any) -> None:
 
 
 def add_relationship(
-    G: nx.MultiDiGraph, source: str, type: str, target: str, **props: Any
+    G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any
 ) -> int:
     """Add a relationship after checking endpoints, type and properties; return its key."""
     problems = relationship_problems(G, source, type, target, props)
@@ -315,7 +315,9 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
             )
             continue
         kind = schema.value_type(value)
-        if kind is None:
+        if key in schema.TEXT_PROPERTIES and kind != "string":
+            problems.append(f"property {key!r} must be text, not {type(value).__name__}")
+        elif kind is None:
             problems.append(
                 f"property {key!r} has a value of type {type(value).__name__}; "
                 "expected text, a number, true/false, a date or a list of one of those"

@@ -27,6 +27,7 @@ __all__ = [
     "RESERVED_RELATIONSHIP_KEYS",
     "RELATIONSHIP_SOURCE_COLUMN",
     "LIST_PROPERTIES",
+    "TEXT_PROPERTIES",
     "PROPERTY_TYPES",
     "IDENTIFIER",
     "is_identifier",
@@ -106,6 +107,9 @@ RESERVED_RELATIONSHIP_KEYS = frozenset({"type", "target", "key"})
 # In relationships.csv the column `source` is the start node, so a relationship's
 # provenance (its `source` property in the graph) lives in this column instead.
 RELATIONSHIP_SOURCE_COLUMN = "source_ref"
+
+# Properties that are always text (provenance, names, kinds).
+TEXT_PROPERTIES = frozenset({"name", "kind", "source"})
 
 # Columns read as `;`-separated lists without a header annotation.
 LIST_PROPERTIES = frozenset({"aliases", "sectors", "via", "incident_types", "tags", "countries"})

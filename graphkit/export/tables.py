@@ -67,7 +67,7 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     or empty; anything else raises :class:`OutputError`.
     """
     path = Path(path)
-    tables = _tables(G)
+    tables = _tables(G, declare=path.suffix.lower() == ".xlsx")
     if path.suffix.lower() == ".xlsx":
         with atomic_path(path) as tmp:
             _write_xlsx(tables, tmp)
@@ -121,7 +121,7 @@ def atomic_path(path: Path, *, folder: bool = False) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _tables(G: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[list[str], list[list[Any]]]]:
     out: dict[str, tuple[list[str], list[list[Any]]]] = {}
     for label in schema.LABELS:
         ids, props = [], []
@@ -129,7 +129,7 @@ def _tables(G: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
             ids.append(n)
             props.append({k: v for k, v in d.items() if k != "label"})
         fixed = list(schema.REQUIRED_NODE_COLUMNS[label])[1:]
-        header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv")
+        header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv", declare)
         out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows)])
     ends, props = [], []
     for u, v, d in G.edges(data=True):
@@ -138,7 +138,7 @@ def _tables(G: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
         if "source" in p:
             p[schema.RELATIONSHIP_SOURCE_COLUMN] = p.pop("source")
         props.append(p)
-    header, rows = _columns_and_rows(props, [], "relationships.csv")
+    header, rows = _columns_and_rows(props, [], "relationships.csv", declare)
     out[schema.RELATIONSHIPS_FILE] = (
         ["source", "type", "target", *header],
         [[*e, *r] for e, r in zip(ends, rows)],
@@ -146,7 +146,9 @@ def _tables(G: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[list[Any]]]]:
     return out
 
 
-def _columns_and_rows(props: list[dict[str, Any]], fixed: list[str], file: str) -> tuple[list[str], list[list[Any]]]:
+def _columns_and_rows(
+    props: list[dict[str, Any]], fixed: list[str], file: str, declare: bool = False
+) -> tuple[list[str], list[list[Any]]]:
     keys = list(fixed)
     seen = set(keys)
     for p in props:
@@ -161,7 +163,7 @@ def _columns_and_rows(props: list[dict[str, Any]], fixed: list[str], file: str) 
             header.append(k)
             continue
         try:
-            header.append(header_for(k, values))
+            header.append(header_for(k, values, declare=declare))
         except ValueError as exc:
             raise OutputError(f"{file}: {exc}") from None
     rows = [[p.get(k) for k in keys] for p in props]
@@ -190,6 +192,8 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 
     if value is None:
         return None
+    if isinstance(value, float) and float("%.16g" % value) != value:
+        value = format_value(value)  # needs 17 digits; a workbook keeps 16: exact as text
     if isinstance(value, list | tuple | str):
         # Text is stored as a text cell, never as a formula, whatever it starts with.
         cell = WriteOnlyCell(ws, value="")

@@ -17,7 +17,8 @@ import networkx as nx
 
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
-from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+from graphkit import schema
+from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "MAX_JSON_DEPTH"]
 
@@ -115,7 +116,30 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         H = nx.read_gexf(path, node_type=str)
     except Exception as exc:
         raise FormatError(f"{path}: not readable GEXF ({exc.__class__.__name__}: {exc})") from None
-    return _rebuild(H, str(path), {}, gexf=True)
+    return _rebuild(H, str(path), _gexf_types(H), gexf=True)
+
+
+def _gexf_types(H: nx.Graph) -> dict[str, str]:
+    """GEXF has no list or date type: read the known list properties as lists, and text
+    properties whose every value is a ``YYYY-MM-DD`` date as dates."""
+    values: dict[str, list[Any]] = {}
+    for _, d in H.nodes(data=True):
+        for k, v in d.items():
+            values.setdefault(f"node:{k}", []).append(v)
+    for *_, d in H.edges(data=True):
+        for k, v in d.items():
+            values.setdefault(f"edge:{k}", []).append(v)
+    types = {}
+    for key, vs in values.items():
+        if not all(isinstance(v, str) for v in vs):
+            continue
+        name = key.split(":", 1)[1]
+        if name in schema.LIST_PROPERTIES:
+            parts = [p.strip() for v in vs for p in v.split(LIST_SEPARATOR) if p.strip()]
+            types[key] = infer_type(name, parts) + "[]"
+        elif infer_type(name, vs) == "date":
+            types[key] = "date"
+    return types
 
 
 def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx.MultiDiGraph:
@@ -140,8 +164,6 @@ def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx
         if gexf:
             d.pop("label", None)
             d["type"] = d.pop("rel_type", None)
-            if d.get("weight") == 1.0 and "weight" not in types:
-                pass
         t = d.pop("type", None)
         props = {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}
         msgs = relationship_problems(G, str(u), t, str(v), props)
@@ -170,7 +192,7 @@ def _restore(value: Any, kind: str | None) -> Any:
         return value
     if kind.endswith("[]"):
         scalar = kind[:-2]
-        return [parse_cell(p, scalar)[0] for p in value.split(LIST_SEPARATOR)] if value else []
+        return [parse_cell(p.strip(), scalar)[0] for p in value.split(LIST_SEPARATOR) if p.strip()]
     if kind == "date":
         return parse_cell(value, "date")[0]
     return value

@@ -328,6 +328,7 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
     if specs is None:
         return
     first_line: dict[str, int] = {}
+    short_name = Path(table.file).name
     for line, row in _typed_rows(table, specs, _NODE_FIXED, problems):
         node_id = row.pop("id", None)
         if node_id is None:
@@ -353,7 +354,7 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         if node_id not in G:
             G.add_node(node_id, label=label, **row)
             first_line[node_id] = line
-            first_use[id_key(node_id)] = (node_id, Path(table.file).name, line)
+            first_use[id_key(node_id)] = (node_id, short_name, line)
 
 
 def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems) -> None:

@@ -140,8 +140,9 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def header_for(name: str, values: list[Any]) -> str:
-    """The header cell for a property column: the name, typed where inference would differ.
+def header_for(name: str, values: list[Any], *, declare: bool = False) -> str:
+    """The header cell for a property column: the name, typed where inference would differ
+    (or, with ``declare``, wherever the type is not plain text: spreadsheets store 1.0 as 1).
 
     Raises
     ------
@@ -169,6 +170,8 @@ def header_for(name: str, values: list[Any]) -> str:
         else:
             texts.append(format_value(v))
     implied_list = name in schema.LIST_PROPERTIES
+    if declare and kind != "string" and name not in KNOWN_TYPES:
+        return f"{name}:{kind}"
     if is_list == implied_list and infer_type(name, texts) == scalar:
         return name
     return f"{name}:{kind}"
