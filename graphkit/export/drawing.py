@@ -281,7 +281,10 @@ def prepare_drawing(
         labelled.add(focus)
     cluster_rank = _cluster_ranking(cluster_of)
     lo, hi = (min(score.values()), max(score.values())) if score else (0.0, 0.0)
-    small, big = (10.0, 42.0) if len(ids) <= PHYSICS_MAX_NODES else (4.0, 26.0)
+    large = len(ids) > PHYSICS_MAX_NODES
+    span = _span(pos)
+    # Large graphs are seen zoomed out: sizes and label fonts grow with the drawing's span.
+    small, big = (10.0, 42.0) if not large else (max(6.0, span / 1200), max(40.0, span / 120))
 
     nodes = []
     for n in ids:
@@ -365,7 +368,16 @@ def prepare_drawing(
         physics=bool(physics),
         focus=focus,
         labelled=len(labelled),
+        extra={"label_font": round(max(16.0, span / 55), 1)} if large else {},
     )
+
+
+def _span(pos: dict[str, tuple[float, float]]) -> float:
+    if not pos:
+        return 0.0
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _dataset_name(G: nx.MultiDiGraph) -> str:

@@ -175,6 +175,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
         "large": drawing.large,
         "focus": drawing.focus,
         "labelled": drawing.labelled,
+        "labelFont": drawing.extra.get("label_font"),
         "visNetwork": VIS_NETWORK_VERSION,
         "nodes": [
             {

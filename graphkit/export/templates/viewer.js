@@ -37,9 +37,11 @@
   }
 
   window.graphkitDraw = function (rootId) {
+    var t0 = performance.now();
     var root = document.getElementById(rootId);
     var data = JSON.parse(document.getElementById(rootId + "-data").textContent);
-    var api = graphs[rootId] = { data: data, ready: false, firstDrawMs: null, stabilizedMs: null };
+    var api = graphs[rootId] = { data: data, ready: false, firstDrawMs: null, stabilizedMs: null,
+                                 timings: { start: t0, parsed: performance.now() } };
     if (typeof vis === "undefined" || !vis.Network) {
       root.appendChild(el("div", "gk-error", "vis-network is missing: include graphkit's vis_network_script() once on the page."));
       return api;
@@ -70,28 +72,45 @@
     var styles = Object.create(null);
     data.types.forEach(function (t) { styles[t.value] = t; });
 
-    function nodeColor(n) {
-      return { background: n.color, border: "rgba(0,0,0,0.45)",
-               highlight: { background: n.color, border: "#111" },
-               hover: { background: n.color, border: "#111" } };
-    }
+    /* Nodes get their colour and shape from a group (one per colour and shape): vis-network
+       parses a group once instead of per node. Above the size threshold ("large"), edges
+       are not vis-network objects (25,000 of them take seconds to build) but one canvas
+       path per relationship type, drawn under the nodes on every frame. */
+    var groups = Object.create(null), groupOf = Object.create(null), shapes = Object.create(null);
+    data.nodes.forEach(function (n) {
+      var key = n.color + "|" + n.shape;
+      if (!(key in groupOf)) {
+        groupOf[key] = "g" + Object.keys(groupOf).length;
+        groups[groupOf[key]] = { shape: n.shape, color: { background: n.color, border: "rgba(0,0,0,0.45)",
+          highlight: { background: n.color, border: "#111111" }, hover: { background: n.color, border: "#111111" } } };
+      }
+      n.group = groupOf[key];
+      shapes[n.shape] = true;
+    });
+    Object.keys(shapes).forEach(function (shape) {
+      groups["faded-" + shape] = { shape: shape, color: { background: FADED, border: FADED,
+        highlight: { background: FADED, border: "#111111" }, hover: { background: FADED, border: "#111111" } } };
+    });
     function edgeColor(e) {
-      var c = styles[e.type] ? styles[e.type].color : "#888";
-      return { color: c, highlight: c, hover: c, opacity: large ? 0.35 : 0.75 };
+      var c = styles[e.type] ? styles[e.type].color : "#888888";
+      return { color: c, highlight: c, hover: c, opacity: 0.75 };
     }
     function visNode(n) {
-      return { id: n.id, label: n.showLabel ? n.name : "", x: n.x, y: n.y, size: n.size,
-               shape: n.shape, color: nodeColor(n), kind: n.kind, cluster: n.cluster };
+      var v = { id: n.id, x: n.x, y: n.y, size: n.size, group: n.group, kind: n.kind, cluster: n.cluster };
+      if (n.showLabel) {
+        v.label = n.name;
+        if (data.labelFont) { v.font = { size: data.labelFont }; }
+      }
+      return v;
     }
+    function isDirected(type) { return type !== "COOPERATES_WITH"; }
     var nodes = new vis.DataSet(data.nodes.map(visNode));
-    var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    var edges = new vis.DataSet(large ? [] : data.edges.map(function (e, i) {
       var st = styles[e.type] || {};
       return { id: i, from: e.from, to: e.to, type: e.type, width: e.width, color: edgeColor(e),
-               dashes: !!st.dashes && !large,
-               arrows: { to: { enabled: isDirected(e.type), scaleFactor: 0.45 } } };
+               dashes: !!st.dashes, arrows: { to: { enabled: isDirected(e.type), scaleFactor: 0.45 } } };
     }));
-    function isDirected(type) { return type !== "COOPERATES_WITH"; }
-
+    api.timings.datasets = performance.now();
     var nodeView = new vis.DataView(nodes, { filter: function (n) {
       return show.kind.has(n.kind) && (!show.cluster || show.cluster.has(n.cluster));
     } });
@@ -104,7 +123,8 @@
       edges: { smooth: large ? false : { type: "continuous", roundness: 0.2 }, selectionWidth: 1.5,
                hoverWidth: 0.5 },
       layout: { improvedLayout: false, randomSeed: 1 },
-      interaction: { hover: true, hideEdgesOnDrag: large, hideEdgesOnZoom: large, tooltipDelay: 150,
+      groups: groups,
+      interaction: { hover: true, tooltipDelay: 150,
                      multiselect: false, keyboard: false },
       physics: data.physics ? {
         enabled: true, solver: "barnesHut",
@@ -114,9 +134,53 @@
       } : { enabled: false }
     };
     var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, options);
+    api.timings.network = performance.now();
     api.network = network; api.nodes = nodes; api.edges = edges;
     api.nodeView = nodeView; api.edgeView = edgeView;
 
+    var edgesDrawn = 0;
+    if (large) {
+      var byType = Object.create(null);
+      data.edges.forEach(function (e) { (byType[e.type] = byType[e.type] || []).push(e); });
+      var bodyNodes = network.body.nodes;
+      var strokeType = function (ctx, t, list, focus, scale) {
+        var count = 0;
+        ctx.beginPath();
+        for (var i = 0; i < list.length; i++) {
+          var e = list[i];
+          if (focus !== null && e.from !== focus && e.to !== focus) { continue; }
+          var a = bodyNodes[e.from], b = bodyNodes[e.to];
+          if (!a || !b) { continue; }
+          ctx.moveTo(a.x, a.y);
+          ctx.lineTo(b.x, b.y);
+          count++;
+        }
+        ctx.setLineDash(t.dashes ? [8 / Math.max(scale, 0.2), 6 / Math.max(scale, 0.2)] : []);
+        ctx.stroke();
+        return count;
+      };
+      network.on("beforeDrawing", function (ctx) {
+        var scale = network.getScale();
+        var count = 0;
+        ctx.save();
+        ctx.lineCap = "round";
+        data.types.forEach(function (t) {
+          if (!show.type.has(t.value) || !byType[t.value]) { return; }
+          ctx.strokeStyle = highlighted === null ? t.color : FADED;
+          ctx.globalAlpha = highlighted === null ? 0.35 : 0.5;
+          ctx.lineWidth = Math.max(1, 0.6 / scale);
+          count += strokeType(ctx, t, byType[t.value], null, scale);
+          if (highlighted !== null) {
+            ctx.strokeStyle = t.color;
+            ctx.globalAlpha = 0.9;
+            ctx.lineWidth = Math.max(2, 1.5 / scale);
+            strokeType(ctx, t, byType[t.value], highlighted, scale);
+          }
+        });
+        ctx.restore();
+        edgesDrawn = count;
+      });
+    }
     network.once("afterDrawing", function () {
       api.firstDrawMs = performance.now();
       if (!data.physics) { api.ready = true; }
@@ -176,24 +240,29 @@
       var nu = [];
       data.nodes.forEach(function (n) {
         var on = keep.has(n.id);
-        nu.push({ id: n.id, color: on ? nodeColor(n) : FADED,
-                  label: on ? n.name : "" });
+        nu.push({ id: n.id, group: on ? n.group : "faded-" + n.shape, label: on ? n.name : "" });
       });
       nodes.update(nu);
-      var eu = [];
-      data.edges.forEach(function (e, i) {
-        var on = e.from === id || e.to === id;
-        eu.push({ id: i, color: on ? edgeColor(e) : { color: FADED, opacity: 0.25 } });
-      });
-      edges.update(eu);
       highlighted = id;
+      if (large) {
+        network.redraw();
+      } else {
+        var eu = [];
+        data.edges.forEach(function (e, i) {
+          var on = e.from === id || e.to === id;
+          eu.push({ id: i, color: on ? edgeColor(e) : { color: FADED, opacity: 0.25 } });
+        });
+        edges.update(eu);
+      }
       showDetails(byId[id], keep.size - 1);
     }
     function clearHighlight() {
       if (highlighted === null) { return; }
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, color: nodeColor(n), label: n.showLabel ? n.name : "" }; }));
-      edges.update(data.edges.map(function (e, i) { return { id: i, color: edgeColor(e) }; }));
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, group: n.group, label: n.showLabel ? n.name : "" }; }));
       highlighted = null;
+      if (large) { network.redraw(); } else {
+        edges.update(data.edges.map(function (e, i) { return { id: i, color: edgeColor(e) }; }));
+      }
       details.replaceChildren(el("p", "gk-note", "Click a node to see its details and neighbours."));
     }
     function showDetails(n, neighbours) {
@@ -307,7 +376,7 @@
     api.clear = function () { network.unselectAll(); clearHighlight(); };
     api.setShown = setShown;
     api.drawnCounts = function () {
-      return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
+      return { nodes: network.body.nodeIndices.length, edges: large ? edgesDrawn : network.body.edgeIndices.length };
     };
     return api;
   };
