@@ -1,0 +1,79 @@
+"""``graphkit viz``: an interactive HTML graph, or a PNG/SVG image, for a briefing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from graphkit import schema
+from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.errors import GraphkitError, OutputError
+
+__all__ = ["register"]
+
+FORMATS = ("html", "png", "svg")
+
+
+def register(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "viz",
+        "Draw the graph as one self-contained interactive HTML file (works offline) or a PNG/SVG image.",
+        "graphkit viz data/sample --focus NATO --depth 1 -o nato.html",
+        _viz,
+    )
+    add_source(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output file: .html, .png or .svg (replaced if it exists)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="output format (default: from FILE's extension)")
+    p.add_argument("--focus", metavar="ID", help="draw only the ego network of this node id")
+    p.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default 1)")
+    p.add_argument("--layers", choices=("actors", "all"), default="actors",
+                   help="actors only (default), or with capabilities and threats")
+    p.add_argument("--types", nargs="+", metavar="TYPE",
+                   help="relationship types to draw (space or comma separated; default: those of "
+                   f"the layers); any of {', '.join(schema.RELATIONSHIP_TYPES)}")
+    p.add_argument("--color-by", choices=("kind", "cluster"), default="kind",
+                   help="colour by actor kind (default) or by cluster (Louvain)")
+    p.add_argument("--size-by", choices=("pagerank", "degree", "betweenness"), default="pagerank",
+                   help="node size measure (default pagerank)")
+    p.add_argument("--title", help="heading (default: dataset name)")
+    p.add_argument("--caption", help="line under the heading (default: dataset, counts, date)")
+    p.add_argument("--physics", choices=("auto", "on", "off"), default="auto",
+                   help="let the browser settle the layout (auto: only up to 300 nodes)")
+    add_quiet(p)
+
+
+def _viz(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise OutputError(f"{out}: cannot tell the format from {out.suffix or 'no extension'!r}; "
+                          "name the file .html, .png or .svg or give --format")
+    if args.format and out.suffix and out.suffix.lower().lstrip(".") != args.format:
+        raise OutputError(f"{out}: extension {out.suffix} does not match --format {args.format}")
+    types = None
+    if args.types:
+        types = [t.strip() for item in args.types for t in item.split(",") if t.strip()]
+    if args.depth < 0:
+        raise GraphkitError(f"--depth must be 0 or more, not {args.depth}")
+    prog = progress(args)
+    with prog.step("loading graph"):
+        G = load_source(args)
+    options: dict[str, Any] = dict(
+        color_by=args.color_by, size_by=args.size_by, focus=args.focus, depth=args.depth,
+        layers=args.layers, types=types, title=args.title, caption=args.caption,
+    )  # fmt: skip
+    if fmt == "html":
+        from graphkit.export.html import write_html
+
+        physics = {"auto": None, "on": True, "off": False}[args.physics]
+        path = write_html(G, out, physics=physics, progress=prog, **options)
+    else:
+        from graphkit.export.static import write_image
+
+        path = write_image(G, out, format=fmt, progress=prog, **options)
+    prog.say(f"wrote {path}")
+    return 0

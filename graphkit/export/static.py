@@ -1,0 +1,168 @@
+"""Static images for slides: PNG or SVG with the same colours, shapes, layout and legend as the HTML.
+
+Drawn with matplotlib from the same :class:`~graphkit.export.drawing.Drawing` as the
+interactive page. Text from the data is drawn as plain text (no mathtext, so a ``$`` in a
+name stays a dollar sign); in SVG it is XML-escaped text, never markup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit.errors import GraphkitError, OutputError
+from graphkit.export.drawing import EDGE_STYLES, Drawing, prepare_drawing
+from graphkit.export.tables import atomic_path
+from graphkit.progress import Progress
+
+__all__ = ["write_image", "draw_figure", "MARKERS"]
+
+MARKERS = {"dot": "o", "square": "s", "triangle": "^"}
+"""matplotlib marker for each vis-network shape."""
+
+FORMATS = ("png", "svg")
+
+
+def write_image(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    color_by: str = "kind",
+    size_by: str = "pagerank",
+    clusters: Any = None,
+    scores: Any = None,
+    focus: str | None = None,
+    depth: int = 1,
+    layers: str | Iterable[str] = "actors",
+    types: Iterable[str] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    width: float = 12.0,
+    height: float = 8.0,
+    dpi: int = 150,
+    progress: Progress | None = None,
+) -> Path:
+    """Write ``G`` as a PNG or SVG image (format from ``format`` or the file extension).
+
+    Options as in :func:`graphkit.export.html.write_html`; ``width`` and ``height`` are
+    in inches, ``dpi`` applies to PNG.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "sample.svg"
+    >>> gk.write_image(gk.load(gk.SAMPLE), out).read_text()[:5]
+    '<?xml'
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise OutputError(f"{path}: unknown image format {fmt!r}; use .png or .svg")
+    drawing = prepare_drawing(
+        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
+        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=False,
+        progress=progress,
+    )  # fmt: skip
+    progress = progress or Progress(quiet=True)
+    with progress.step(f"drawing {fmt.upper()}"):
+        fig = draw_figure(drawing, width=width, height=height)
+        with atomic_path(path) as tmp:
+            try:
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+            finally:
+                import matplotlib.pyplot as plt
+
+                plt.close(fig)
+    return path
+
+
+def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -> Any:
+    """A matplotlib Figure of ``drawing``: graph on the left, legend on the right."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "graphkit"}):
+        fig = plt.figure(figsize=(width, height))
+        ax = fig.add_axes((0.01, 0.02, 0.76, 0.86))
+        ax.set_axis_off()
+        fig.text(0.01, 0.965, drawing.title, fontsize=15, fontweight="bold", va="top", parse_math=False)
+        fig.text(0.01, 0.925, drawing.caption, fontsize=8.5, color="#5b6570", va="top", parse_math=False)
+        if not drawing.nodes:
+            ax.text(0.5, 0.5, "nothing to draw", ha="center", transform=ax.transAxes, parse_math=False)
+            return fig
+        pos = {n.id: (n.x, -n.y) for n in drawing.nodes}  # screen y grows downwards
+        large = len(drawing.nodes) > 300
+        for t in EDGE_STYLES:
+            segs = [(pos[e.source], pos[e.target]) for e in drawing.edges if e.type == t]
+            if not segs:
+                continue
+            st = EDGE_STYLES[t]
+            ax.add_collection(
+                LineCollection(segs, colors=st["color"], linewidths=0.4 if large else 1.0,
+                               alpha=0.3 if large else 0.7, linestyles="--" if st["dashes"] else "-",
+                               zorder=1)
+            )  # fmt: skip
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        lo, hi = min(n.size for n in drawing.nodes), max(n.size for n in drawing.nodes)
+        big = 600 if not large else 120
+        small = 40 if not large else 4
+        for shape, marker in MARKERS.items():
+            group = [n for n in drawing.nodes if n.shape == shape]
+            if not group:
+                continue
+            sizes = [small + (big - small) * ((n.size - lo) / (hi - lo) if hi > lo else 0.5) for n in group]
+            ax.scatter([pos[n.id][0] for n in group], [pos[n.id][1] for n in group], s=sizes,
+                       c=[n.color for n in group], marker=marker, edgecolors="#333333",
+                       linewidths=0.5 if not large else 0.2, zorder=2)  # fmt: skip
+        for n in drawing.nodes:
+            if n.show_label:
+                x, y = pos[n.id]
+                ax.annotate(n.name, (x, y), xytext=(0, -9), textcoords="offset points", ha="center",
+                            va="top", fontsize=8, zorder=3, parse_math=False,
+                            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})  # fmt: skip
+        pad = 0.06 * max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+        ax.set_ylim(min(ys) - pad, max(ys) + pad)
+        ax.set_aspect("equal", adjustable="box")
+
+        handles, labels = [], []
+        colour_entries = drawing.clusters if drawing.color_by == "cluster" else drawing.kinds
+        for entry in colour_entries:
+            handles.append(Line2D([], [], marker=MARKERS.get(entry.shape, "o"), linestyle="",
+                                  markerfacecolor=entry.color, markeredgecolor="#333333", markersize=9))  # fmt: skip
+            labels.append(f"{entry.name} ({entry.count:,})")
+        if drawing.color_by == "cluster":
+            for entry in drawing.kinds:
+                handles.append(Line2D([], [], marker=MARKERS.get(entry.shape, "o"), linestyle="",
+                                      markerfacecolor="#ffffff", markeredgecolor="#333333", markersize=9))  # fmt: skip
+                labels.append(f"{entry.name} ({entry.count:,})")
+        for entry in drawing.types:
+            handles.append(Line2D([], [], color=entry.color, linestyle="--" if entry.dashes else "-", linewidth=2))
+            labels.append(f"{entry.name} ({entry.count:,})")
+        legend = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.78, 0.88), frameon=False,
+                            fontsize=9, title=f"colour: {drawing.color_by}, size: {drawing.size_by}",
+                            title_fontsize=9, alignment="left")  # fmt: skip
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+        legend.get_title().set_parse_math(False)
+    return fig
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    if fmt == "svg":
+        return {"Date": None, "Creator": "graphkit"}
+    if fmt == "png":
+        return {"Software": "graphkit"}
+    raise GraphkitError(f"unknown image format {fmt!r}")  # pragma: no cover
