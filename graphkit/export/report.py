@@ -430,6 +430,10 @@ class _Context:
         self.gaps = self.frame("gaps")
         self.clusters = self.frame("clusters")
         self.info: dict[str, Any] = dict(getattr(analysis, "summary", None) or {})
+        self.modularity = (self.info.get("clusters") or {}).get("modularity") if isinstance(
+            self.info.get("clusters"), dict) else self.info.get("modularity")
+        self.cluster_method = (self.info.get("parameters") or {}).get("cluster_method") or self.info.get(
+            "cluster_method")
         self._rank = {}
         if "pagerank" in self.centrality:
             order = self.centrality.sort_values(["pagerank", "id"], ascending=[False, True])
@@ -477,7 +481,13 @@ class _Context:
         """Any analysis DataFrame as a table: id columns become names, list cells become text."""
         if df is None or len(df) == 0:
             return Table([], [], caption=caption, empty=empty)
-        cols = [c for c in df.columns if c not in skip and not (c == "name" and "id" in df.columns)]
+        ids = sum(1 for c in df.columns if c == "id" or c.endswith("_id"))
+        cols = [
+            c for c in df.columns
+            if c not in skip
+            and not (c == "name" and ids == 1)  # the id column is shown as the name already
+            and not (c.endswith("_name") and f"{c[:-5]}_id" in df.columns)
+        ]
         header = []
         for c in cols:
             header.append(_header(c))
@@ -532,7 +542,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         best = c.sort_values(["betweenness", "id"], ascending=[False, True]).iloc[0]
         findings.append(f"Strongest broker (betweenness): {ctx.name(best['id'])}.")
     if ctx.cluster_count():
-        mod = ctx.info.get("modularity")
+        mod = ctx.modularity
         findings.append(
             f"{ctx.cluster_count()} cooperation clusters"
             + (f" (modularity {mod:.2f})" if isinstance(mod, int | float) else "") + "."
@@ -626,13 +636,11 @@ def _broker_section(ctx: _Context) -> Section:
 
 def _cluster_section(ctx: _Context, focus: str | None) -> Section:
     cl = ctx.clusters
-    algo = ctx.info.get("cluster_method") or ctx.info.get("clusters", {}).get("method") if isinstance(
-        ctx.info.get("clusters"), dict) else ctx.info.get("cluster_method")
-    mod = ctx.info.get("modularity")
+    mod = ctx.modularity
     text = (
-        f"Groups of actors more tied to each other than to the rest ({algo or 'community detection'}"
+        f"Groups of actors more tied to each other than to the rest ({ctx.cluster_method or 'community detection'}"
         + (f"; modularity {mod:.2f}, where above 0.3 means clear groups" if isinstance(mod, int | float) else "")
-        + "). Members are listed by PageRank, most central first."
+        + "). Each cluster is named after its most central member; members are listed by PageRank."
     )
     blocks: list[Block] = [Paragraph(text)]
     rows = []
@@ -640,23 +648,33 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
         groups: dict[Any, list[str]] = {}
         for rec in cl.to_dict("records"):
             groups.setdefault(rec["cluster"], []).append(rec["id"])
+        summ = ctx.frame("cluster_summary")
+        about = {r["cluster"]: r for r in summ.to_dict("records")} if "cluster" in summ else {}
         ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
         if focus:
             ordered = [kv for kv in ordered if focus in kv[1]] + [kv for kv in ordered if focus not in kv[1]]
         limit = 24
+        singles = 0
         for cid, members in ordered:
             if len(members) < 2 and len(ordered) > ctx.top:
+                singles += 1
                 continue
             members = sorted(members, key=lambda a: (ctx.importance(a), a))
-            kinds = Counter(ctx.kind(a) for a in members).most_common(1)[0][0]
+            info = about.get(cid, {})
+            kind = info.get("dominant_kind") or Counter(ctx.kind(a) for a in members).most_common(1)[0][0]
+            region = info.get("dominant_region")
             names = ", ".join(ctx.name(a) for a in members[:limit])
             if len(members) > limit:
                 names += f" and {len(members) - limit} more"
-            rows.append([f"{ctx.name(members[0])} cluster", len(members), kinds, names])
-        singles = sum(1 for m in groups.values() if len(m) < 2)
-        if singles and len(ordered) > ctx.top:
+            rows.append([
+                str(info.get("name") or f"{ctx.name(members[0])} cluster"), len(members),
+                _cell(info.get("density"), ctx), str(kind).replace("_", " "),
+                "" if region is None or region != region else str(region), names,
+            ])
+        if singles:
             blocks.append(Paragraph(f"{singles} actors without ties form clusters of their own and are not listed."))
-    blocks.append(Table(["cluster", "size", "main kind", "members"], rows, empty="No clusters were computed."))
+    blocks.append(Table(["cluster", "size", "density", "main kind", "main region", "members"], rows,
+                        empty="No clusters were computed."))
     return Section("clusters", "Cooperation clusters", blocks)
 
 
@@ -695,21 +713,32 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
         blocks.append(figures["heatmap"])
     closes = totals.sort_values(["closed", "actor_id"], ascending=[False, True])
     closes = closes[closes["closed"] > 0].head(ctx.top)
+    gs = ctx.frame("gap_summary")
+    closed_caps = dict(zip(gs["actor_id"], gs["closed_capabilities"])) if "closed_capabilities" in gs else {}
     subs = [
         Section("cooperation-closes", "What cooperation closes", [
             Paragraph("Actors whose gap shrinks most when their partners' capabilities count "
                       "(weights: number of threats that need each missing capability)."),
-            Table(["actor", "needed", "own gap", "coalition gap", "closed by cooperation"],
-                  [[ctx.name(r["actor_id"]), r["needed"], r["own_gap"], r["coalition_gap"], r["closed"]]
+            Table(["actor", "needed", "own gap", "coalition gap", "closed by cooperation", "capabilities partners bring"],
+                  [[ctx.name(r["actor_id"]), r["needed"], r["own_gap"], r["coalition_gap"], r["closed"],
+                    _cell(closed_caps.get(r["actor_id"], []), ctx)]
                    for r in closes.to_dict("records")],
                   empty="Cooperation closes no actor's gap in this graph."),
         ]),
     ]
     ag = ctx.frame("alliance_gaps")
+    if "own" in ag:
+        open_ag = ag[~ag["own"].astype(bool)].sort_values(["weight"], ascending=False, kind="stable")
+        rows = [[ctx.name(r["alliance_id"]), ctx.name(r["capability_id"]), r["weight"], r.get("members_needing")]
+                for r in open_ag.head(ctx.top * 2).to_dict("records")]
+        atable = Table(["alliance", "capability no member has", "threats needing it", "members needing it"], rows,
+                       empty="Every capability that alliance members need is held by at least one member.")
+    else:
+        atable = ctx.table(ag, limit=ctx.top * 2, empty="No alliance in the graph has members facing threats.")
     subs.append(Section("alliance-gaps", "Alliance gaps", [
-        Paragraph("For each alliance and organisation: what its members need against the threats "
-                  "that target them, and what the members together still lack."),
-        ctx.table(ag, limit=ctx.top * 3, empty="No alliance in the graph has members facing threats."),
+        Paragraph("For each alliance and organisation: capabilities its members need against the threats "
+                  "that target them and that no member holds, heaviest first."),
+        atable,
     ]))
     subs.append(_uncovered_section(ctx))
     subs.append(_recommendation_section(ctx, recommendations))
@@ -863,11 +892,11 @@ def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
     gblocks: list[Block] = []
     if is_group:
         ag = ctx.frame("alliance_gaps")
-        own_rows = ag[ag.iloc[:, 0] == focus] if len(ag) else ag
+        own_rows = ag[ag["alliance_id"] == focus] if "alliance_id" in ag else ag.iloc[0:0]
         gblocks.append(Paragraph(
             f"What the members of {ctx.name(focus)} need against the threats that target them, what "
             "each has, what partners cover and what is missing."))
-        gblocks.append(ctx.table(own_rows, skip=(ag.columns[0],) if len(ag) else (),
+        gblocks.append(ctx.table(own_rows, skip=("alliance_id",),
                                  caption=f"{ctx.name(focus)} as a whole",
                                  empty="No member faces a threat with known requirements."))
     g = ctx.gaps
@@ -950,7 +979,7 @@ def write_report(
         from graphkit.analysis import analyze
 
         with progress.step("analysing the network"):
-            analysis = analyze(G, seed=seed)
+            analysis = analyze(G, seed=seed, progress=progress)
     ctx = _Context(G, analysis, top)
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
@@ -1067,19 +1096,9 @@ def _recommendations(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progr
         targets = list(totals["actor_id"].head(min(ctx.top, 5)))
     out = {}
     for i, a in enumerate(targets):
-        out[a] = recommend_partners(G, a, analysis=ctx.analysis) if _accepts(recommend_partners, "analysis") \
-            else recommend_partners(G, a)
+        out[a] = recommend_partners(G, a, k=ctx.top)
         progress.count("recommending partners", i + 1, len(targets), unit="actors")
     return out
-
-
-def _accepts(func: Any, name: str) -> bool:
-    import inspect
-
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
 
 
 def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
