@@ -96,10 +96,11 @@ def write_html(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from graphkit.export.html import write_html
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "sample.html"
-    >>> gk.write_html(gk.load(gk.SAMPLE), out).name
+    >>> write_html(gk.load(gk.SAMPLE), out).name
     'sample.html'
-    >>> "cdn" in out.read_text().lower()
+    >>> "<script src" in out.read_text()
     False
     """
     path = Path(path)
@@ -239,7 +240,8 @@ def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
 class HTMLGraph:
     """A graph drawing that a notebook shows inline (``_repr_html_``) and can save.
 
-    >>> g = gk.HTMLGraph(gk.load(gk.SAMPLE), focus="NATO")
+    >>> from graphkit.export.html import HTMLGraph
+    >>> g = HTMLGraph(gk.load(gk.SAMPLE), focus="NATO")
     >>> g._repr_html_().startswith("<iframe")
     True
     """

@@ -56,7 +56,8 @@ def write_image(
     --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "sample.svg"
-    >>> gk.write_image(gk.load(gk.SAMPLE), out).read_text()[:5]
+    >>> from graphkit.export.static import write_image
+    >>> write_image(gk.load(gk.SAMPLE), out).read_text()[:5]
     '<?xml'
     """
     path = Path(path)

@@ -55,7 +55,6 @@
     var side = el("div", "gk-side");
     var canvas = el("div", "gk-canvas");
     var tip = el("div", "gk-tip");
-    canvas.appendChild(tip);
     body.appendChild(side);
     body.appendChild(canvas);
     root.appendChild(head);
@@ -135,6 +134,7 @@
     };
     var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, options);
     api.timings.network = performance.now();
+    canvas.appendChild(tip);  /* after vis-network, which empties its container */
     api.network = network; api.nodes = nodes; api.edges = edges;
     api.nodeView = nodeView; api.edgeView = edgeView;
 
