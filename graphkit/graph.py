@@ -38,12 +38,16 @@ __all__ = [
     "id_key",
     "text_problem",
     "INT_RANGE",
+    "MAX_TEXT",
 ]
 
 
 # Integers must fit in 64 bits (Neo4j's integer, and what a spreadsheet or JSON reader
 # elsewhere can be trusted with).
 INT_RANGE = (-(1 << 63), (1 << 63) - 1)
+
+# The longest text value (an id, a name, a property): the CSV loader's cell limit.
+MAX_TEXT = 1 << 20
 
 # Characters no XML 1.0 file can carry and no CSV reader should meet: C0 controls other
 # than tab, line feed and carriage return, lone surrogates, and the two non-characters.
@@ -66,7 +70,10 @@ def id_key(id: str) -> str:
 
 
 def text_problem(text: str) -> str | None:
-    """Why ``text`` cannot be a value (a control character, a lone surrogate), or None."""
+    """Why ``text`` cannot be a value (longer than 1 MiB, a control character, a lone
+    surrogate), or None."""
+    if len(text) > MAX_TEXT:
+        return f"is {len(text):,} characters long; a text value holds at most {MAX_TEXT:,}"
     m = _BAD_CHARS.search(text)
     if m is None:
         return None
@@ -121,7 +128,8 @@ def node_problems(G: nx.MultiDiGraph, id: object, label: str, props: dict[str, A
     elif id != id.strip():
         problems.append(f"id {id!r} has leading or trailing spaces")
     elif text_problem(id):
-        problems.append(f"id {id!r} {text_problem(id)}")
+        shown = repr(id) if len(id) <= 60 else repr(id[:60]) + "..."
+        problems.append(f"id {shown} {text_problem(id)}")
     elif id in G:
         problems.append(f"duplicate id {id!r}: ids are unique across the whole graph")
     if label not in schema.LABELS:

@@ -42,6 +42,9 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise FormatError(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        what = "a number has too many digits to be a property value" if "digits" in str(exc) else str(exc)
+        raise FormatError(f"{name}: not valid JSON ({what})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
     problems: list[Problem] = []
@@ -59,7 +62,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             continue
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
-        msgs = node_problems(G, node_id, label, props) or _near_duplicate(first_use, node_id, where)
+        msgs = _bad_dates(props) or node_problems(G, node_id, label, props) or _near_duplicate(first_use, node_id, where)
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_node(node_id, label=label, **props)
@@ -80,7 +83,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
         props = {k: _from_json(v) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
-        msgs = relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        msgs = _bad_dates(props) or (relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"])
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_edge(u, v, type=t, **props)
@@ -196,6 +199,16 @@ def _restore(value: Any, kind: str | None) -> Any:
     if kind == "date":
         return parse_cell(value, "date")[0]
     return value
+
+
+def _bad_dates(props: dict[str, Any]) -> list[str]:
+    """Problems for ``{"date": ...}`` values that are not calendar dates (left as dicts)."""
+    out = []
+    for k, v in props.items():
+        for x in v if isinstance(v, list) else [v]:
+            if isinstance(x, dict) and set(x) == {"date"}:
+                out.append(f"property {k!r}: {str(x['date'])[:40]!r} is not a calendar date written YYYY-MM-DD")
+    return out
 
 
 def _from_json(v: Any) -> Any:

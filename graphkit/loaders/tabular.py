@@ -10,6 +10,9 @@ import csv
 import datetime as _dt
 import io
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,7 @@ from graphkit.loaders.values import ColumnSpec, infer_type, parse_cell, parse_he
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 1 << 20  # one cell may hold at most 1 MiB of text
+MAX_COLUMNS = 1000  # a table may have at most this many columns
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
 ESCAPE_PREFIX = "'"
 
@@ -163,6 +167,7 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise FormatError("reading .xlsx needs openpyxl: pip install openpyxl") from exc
     name = str(path)
+    _check_workbook_xml(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -176,16 +181,20 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
             ws = wb[sheet]
             label = f"{name}[{sheet}]"
             table = None
-            for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in row]
-                if table is None:
-                    if all(c is None for c in cells):
-                        continue
-                    while cells and cells[-1] is None:
-                        cells.pop()
-                    table = Table(label, [c or "" for c in cells], header_line=line)
-                elif any(c is not None and c.strip() for c in cells):
-                    table.rows.append((line, cells))
+            try:
+                for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    cells = [_cell_text(v) for v in row]
+                    if table is None:
+                        if all(c is None for c in cells):
+                            continue
+                        while cells and cells[-1] is None:
+                            cells.pop()
+                        table = Table(label, [c or "" for c in cells], header_line=line)
+                    elif any(c is not None and c.strip() for c in cells):
+                        table.rows.append((line, cells))
+            except (SyntaxError, ValueError, KeyError, TypeError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+                # xml.etree's ParseError is a SyntaxError; a damaged zip member fails here too.
+                raise FormatError(f"{label}: sheet cannot be read ({exc.__class__.__name__}: {exc})") from None
             if table is None:
                 problems.add(label, "sheet is empty", line=1, fix="add a header row")
             else:
@@ -193,6 +202,35 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
     finally:
         wb.close()
     return tables
+
+
+MAX_XLSX_UNZIPPED = 1 << 30  # a workbook may unpack to at most 1 GiB
+_DTD = re.compile(rb"<!(?i:doctype|entity)")
+
+
+def _check_workbook_xml(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than 1 GiB or whose XML declares a DTD or entities."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_XLSX_UNZIPPED:
+                raise FormatError(f"{path}: the workbook unpacks to {total:,} bytes (more than "
+                                  f"{MAX_XLSX_UNZIPPED:,}); is it a zip bomb?")
+            for info in infos:
+                if not info.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with z.open(info) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 22):
+                        if _DTD.search(tail + chunk):
+                            raise FormatError(f"{path}: {info.filename} declares a DTD or entities, which are "
+                                              "refused (entities are never expanded); save the workbook again from a spreadsheet program")
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
+        raise FormatError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
 
 
 def _finish(own: bool, problems: _Problems, table: Table | None) -> Table | None:
@@ -223,6 +261,10 @@ def _cell_text(value: Any) -> str | None:
 
 def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> list[ColumnSpec | None] | None:
     """Parse the header; None when the table cannot be read further."""
+    if len(table.header) > MAX_COLUMNS:
+        problems.add(table.file, f"the header has {len(table.header):,} columns; a table may have at most {MAX_COLUMNS:,}",
+                     line=table.header_line, fix="remove the extra columns (is this the right file?)")
+        return None
     specs: list[ColumnSpec | None] = []
     seen: set[str] = set()
     ok = True

@@ -98,28 +98,33 @@ def parse_cell(text: str, kind: str) -> tuple[Any, str | None]:
     if kind == "string":
         return text, None
     if kind == "int":
-        if _INT.match(text.strip()):
-            return int(text.strip()), None
-        if _is_number(text.strip()) and float(text) == int(float(text)) and math.isfinite(float(text)):
-            return int(float(text)), None
-        return None, f"{text!r} is not a whole number"
+        t = text.strip()
+        if _INT.match(t):
+            if len(t.lstrip("-")) > 19:  # beyond 64 bits; int() would refuse past 4,300 digits
+                return None, f"{_shown(text)} is outside the 64-bit integer range"
+            return int(t), None
+        if _is_number(t):
+            value = float(t)
+            if math.isfinite(value) and value == int(value):
+                return int(value), None
+        return None, f"{_shown(text)} is not a whole number"
     if kind == "float":
         t = text.strip()
         if not _is_number(t):
-            return None, f"{text!r} is not a number"
+            return None, f"{_shown(text)} is not a number"
         value = float(t)
         if not math.isfinite(value):
-            return None, f"{text!r} is too large to be a finite number"
+            return None, f"{_shown(text)} is too large to be a finite number"
         return value, None
     if kind == "bool":
         value = _BOOL.get(text.strip().lower())
         if value is None:
-            return None, f"{text!r} is not true or false"
+            return None, f"{_shown(text)} is not true or false"
         return value, None
     if kind == "date":
         t = text.strip()
         if not _DATE.match(t):
-            return None, f"{text!r} is not a date written YYYY-MM-DD"
+            return None, f"{_shown(text)} is not a date written YYYY-MM-DD"
         try:
             return _dt.date.fromisoformat(t), None
         except ValueError:
@@ -175,6 +180,11 @@ def header_for(name: str, values: list[Any], *, declare: bool = False) -> str:
     if is_list == implied_list and infer_type(name, texts) == scalar:
         return name
     return f"{name}:{kind}"
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut short when long (a bad cell may hold a megabyte)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
 
 
 def _is_number(text: str) -> bool:
