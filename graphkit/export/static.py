@@ -73,13 +73,15 @@ def write_image(
     with progress.step(f"drawing {fmt.upper()}"):
         fig = draw_figure(drawing, width=width, height=height)
         with atomic_path(path) as tmp:
+            import matplotlib.pyplot as plt
+
             try:
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+                # SVG keeps text as (XML-escaped) text, so slides can edit and search it.
+                with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "graphkit"}):
+                    fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
             except OSError as exc:
                 raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
             finally:
-                import matplotlib.pyplot as plt
-
                 plt.close(fig)
     return path
 
