@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
+case $PY in /*) ;; */*) PY="$PWD/$PY" ;; esac  # start.sh changes directory
 BOLT_DIR=${BOLT_DIR:-.cache/bolt-server}
 started=""
 if [ -z "${GRAPHKIT_TEST_BOLT_URI:-}" ]; then
