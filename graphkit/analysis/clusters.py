@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -19,9 +20,11 @@ from graphkit.analysis.engine import (
     seeded_igraph,
 )
 
-__all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS"]
+__all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 
 CLUSTER_METHODS = ("louvain", "leiden", "label_propagation")
+RESTARTS = 5
+"""Seeded runs of Louvain / label propagation; the best modularity wins."""
 
 
 def clusters(
@@ -32,6 +35,7 @@ def clusters(
     weight: str | None = None,
     resolution: float = 1.0,
     seed: int | None = 0,
+    restarts: int = RESTARTS,
     engine: str = "auto",
 ) -> pd.DataFrame:
     """Cooperation clusters of the actor network (seeded, reproducible).
@@ -51,6 +55,10 @@ def clusters(
         Modularity resolution (Louvain and Leiden): above 1 gives more, smaller clusters.
     seed : int, optional
         Seed of the algorithm's random choices; equal seeds give equal clusters.
+    restarts : int
+        Louvain and label propagation depend on the order in which actors are visited:
+        the algorithm runs this many times (one seeded random stream) and the partition
+        with the highest modularity is kept. Leiden runs once, to convergence.
     engine : {"auto", "igraph", "networkx"}
 
     Returns
@@ -68,7 +76,9 @@ def clusters(
     ['CHN', 'RUS']
     """
     net = actor_network(G, types, weight=weight)
-    membership, used = cluster_membership(net, method=method, resolution=resolution, seed=seed, engine=engine)
+    membership, used = cluster_membership(
+        net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
+    )
     df = cluster_table(net, membership)
     df.attrs["modularity"] = modularity_of(net, membership, resolution=resolution)
     df.attrs["engine"] = used
@@ -113,8 +123,8 @@ def cluster_summary(
     --------
     >>> G = gk.load(gk.SAMPLE)
     >>> s = gk.analysis.cluster_summary(gk.analysis.clusters(G), G=G)
-    >>> s.loc[s["top_member_ids"].str.startswith("CHN"), ["size", "density"]].values.tolist()
-    [[2, 1.0]]
+    >>> s.loc[s["top_member_ids"].str.startswith("CHN"), ["name", "size", "density"]].values.tolist()
+    [['China cluster', 2, 1.0]]
     """
     cl = clusters.reset_index(drop=True)
     if centrality is not None and by in centrality.columns:
@@ -155,6 +165,8 @@ def cluster_summary(
             }
         )
     out = pd.DataFrame(rows)
+    if len(out):
+        out["size"] = out["size"].astype(np.int64)
     if G is not None and len(out):
         out["internal_edges"] = out["internal_edges"].astype(np.int64)
     return out
@@ -187,6 +199,7 @@ def cluster_membership(
     method: str = "louvain",
     resolution: float = 1.0,
     seed: int | None = 0,
+    restarts: int = RESTARTS,
     engine: str = "auto",
 ) -> tuple[np.ndarray, str]:
     """Cluster of every actor (numbered by decreasing size) and the engine that computed it."""
@@ -200,27 +213,43 @@ def cluster_membership(
     w = "weight" if net.weighted else None
     if net.n == 0:
         return np.zeros(0, dtype=np.int64), used
+    if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 1:
+        raise AnalysisError(f"restarts must be a positive integer, not {restarts!r}")
+    runs = 1 if method == "leiden" else restarts
+    best: np.ndarray | None = None
+    best_q = -np.inf
     if used == "igraph":
         g = net.igraph
         with seeded_igraph(seed):
-            if method == "louvain":
-                raw = g.community_multilevel(weights=w, resolution=resolution).membership
-            elif method == "leiden":
-                raw = g.community_leiden(
-                    objective_function="modularity", weights=w, resolution=resolution, n_iterations=-1
-                ).membership
-            else:
-                raw = g.community_label_propagation(weights=w).membership
-        membership = np.asarray(raw, dtype=np.int64)
+            for _ in range(runs):
+                if method == "louvain":
+                    raw = g.community_multilevel(weights=w, resolution=resolution).membership
+                elif method == "leiden":
+                    raw = g.community_leiden(
+                        objective_function="modularity", weights=w, resolution=resolution, n_iterations=-1
+                    ).membership
+                else:
+                    raw = g.community_label_propagation(weights=w).membership
+                m = np.asarray(raw, dtype=np.int64)
+                q = modularity_of(net, m, resolution=resolution)
+                if best is None or q > best_q + 1e-12:
+                    best, best_q = m, q
     else:
         A = net.networkx
-        if method == "louvain":
-            parts = nx.community.louvain_communities(A, weight=w, resolution=resolution, seed=seed)
-        else:
-            parts = nx.community.asyn_lpa_communities(A, weight=w, seed=seed)
-        membership = np.zeros(net.n, dtype=np.int64)
-        for c, nodes in enumerate(parts):
-            membership[list(nodes)] = c
+        rng = random.Random(seed)
+        for _ in range(runs):
+            run_seed = rng.randrange(2**32)
+            if method == "louvain":
+                parts = nx.community.louvain_communities(A, weight=w, resolution=resolution, seed=run_seed)
+            else:
+                parts = nx.community.asyn_lpa_communities(A, weight=w, seed=run_seed)
+            m = np.zeros(net.n, dtype=np.int64)
+            for c, nodes in enumerate(parts):
+                m[list(nodes)] = c
+            q = modularity_of(net, m, resolution=resolution)
+            if best is None or q > best_q + 1e-12:
+                best, best_q = m, q
+    membership = best if best is not None else np.zeros(net.n, dtype=np.int64)
     return _renumber(membership), used
 
 

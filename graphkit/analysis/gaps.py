@@ -76,8 +76,10 @@ def capability_gaps(
     Examples
     --------
     >>> gaps = gk.analysis.capability_gaps(gk.load(gk.SAMPLE))
-    >>> gaps[gaps.actor_id == "USA"][["capability_id", "weight", "own", "pooled"]].to_string(index=False)
-    '        capability_id  weight   own  pooled\\n     cap:threat_intel       2 False    True\\n    cap:attribution       1  True    True\\ncap:incident_response       1  True    True\\n  cap:law_enforcement       1  True    True'
+    >>> usa = gaps[gaps.actor_id == "USA"]
+    >>> usa[["capability_id", "weight", "own", "pooled"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['cap:threat_intel', 2, False, True], ['cap:incident_response', 1, True, True],
+     ['cap:attribution', 1, True, True], ['cap:law_enforcement', 1, True, True]]
     """
     return _GapModel(G, threshold=threshold, partners=partners).gap_table()
 
@@ -519,7 +521,8 @@ class _GapModel:
             coop_min = r["coop_min"].to_numpy(dtype=float)
             gmin = r["gmin"].to_numpy(dtype=float)
             gmax = r["gmax"].to_numpy(dtype=float)
-            all_single = r["all_single"].fillna(True).to_numpy(dtype=bool)
+            single = r["all_single"]
+            all_single = single.isna().to_numpy() | single.fillna(0).astype(bool).to_numpy()
             only_holder = (
                 (n_coop <= 1)
                 & ((n_groups == 0) | (all_single & (gmin == gmax)))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table
-from graphkit.analysis.clusters import cluster_membership, cluster_summary, cluster_table, modularity_of
+from graphkit.analysis.clusters import RESTARTS, cluster_membership, cluster_summary, cluster_table, modularity_of
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
 from graphkit.errors import OutputError
@@ -65,6 +65,7 @@ def analyze(
     method: str = "louvain",
     resolution: float = 1.0,
     seed: int | None = 0,
+    restarts: int = RESTARTS,
     engine: str = "auto",
     exact_threshold: int = EXACT_THRESHOLD,
     samples: int = SAMPLES,
@@ -76,7 +77,7 @@ def analyze(
 
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
-    ``resolution``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
+    ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
     ``partners``). ``progress`` reports each step (quiet when omitted).
 
     Returns
@@ -105,7 +106,7 @@ def analyze(
     )
     with progress.step("clusters"):
         membership, cluster_engine = cluster_membership(
-            net, method=method, resolution=resolution, seed=seed, engine=engine
+            net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
         )
         clusters = cluster_table(net, membership)
         q = modularity_of(net, membership, resolution=resolution)
@@ -139,6 +140,7 @@ def analyze(
             "weight": weight,
             "cluster_method": method,
             "resolution": resolution,
+            "restarts": restarts,
             "seed": seed,
             "engine": engine,
             "exact_threshold": exact_threshold,

@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
                         "(distance = 1/strength for betweenness and closeness); default: unweighted")
     p.add_argument("--clusters", choices=CLUSTER_METHODS, default="louvain", help="cluster method (default louvain)")
     p.add_argument("--resolution", type=float, default=1.0, help="modularity resolution (default 1)")
+    p.add_argument("--restarts", type=int, default=5,
+                   help="seeded Louvain/label-propagation runs; the best modularity is kept (default 5)")
     p.add_argument("--seed", type=int, default=0, help="seed of clusters and sampling (default 0)")
     p.add_argument("--engine", choices=ENGINES, default="auto", help="auto (igraph when installed), igraph or networkx")
     p.add_argument("--exact-threshold", type=int, default=EXACT_THRESHOLD, metavar="N",
@@ -57,6 +59,7 @@ def _analyze(args: argparse.Namespace) -> int:
         method=args.clusters,
         resolution=args.resolution,
         seed=args.seed,
+        restarts=args.restarts,
         engine=args.engine,
         exact_threshold=args.exact_threshold,
         samples=args.samples,
