@@ -16,7 +16,7 @@ from graphkit.errors import GraphkitError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
-COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz"]
+COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query"]
 
 
 def build_parser() -> argparse.ArgumentParser:
