@@ -170,7 +170,7 @@ class Report:
 # ---- Markdown -----------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#+!|~])")
-_MD_LEADING = re.compile(r"^(\s*)([-=]|\d+[.)])")
+_MD_LEADING = re.compile(r"^(\s*)([-=]|\d+[.)](?=\s|$))")
 
 
 def escape_markdown(text: Any) -> str:
@@ -559,7 +559,9 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         )
     unc = ctx.frame("uncovered_threats")
     findings.append(
-        f"{len(unc)} threat{'s' if len(unc) != 1 else ''} {'need' if len(unc) != 1 else 'needs'} a capability that no actor in the graph has."
+        "Every threat can be answered by someone in the graph: no threat needs a capability that nobody has."
+        if len(unc) == 0
+        else f"{len(unc)} threat{'s need' if len(unc) != 1 else ' needs'} a capability that no actor in the graph has."
     )
     counts = Grid([
         Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
@@ -601,7 +603,7 @@ def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
         if col not in c:
             continue
         order = c.sort_values([col, "id"], ascending=[not high_first, True]).head(ctx.top)
-        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]), _cell(r[col], ctx)]
+        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), _cell(r[col], ctx)]
                 for i, r in enumerate(order.to_dict("records"))]
         subs.append(Section(f"measure-{col.replace('_', '-')}", title,
                             [Paragraph(meaning), Table(["#", "actor", "kind", title.lower()], rows)]))
@@ -627,7 +629,7 @@ def _broker_section(ctx: _Context) -> Section:
         d = c[(c["degree"] >= 2) if "degree" in c else c.index == c.index]
         d = d[d["constraint"].notna()].sort_values(["constraint", "id"]).head(ctx.top)
         cols = [x for x in ("effective_size", "constraint", "betweenness") if x in d]
-        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]), *[_cell(r[x], ctx) for x in cols]]
+        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
                 for i, r in enumerate(d.to_dict("records"))]
         blocks.append(Table(["#", "actor", "kind", *[_header(x) for x in cols]], rows,
                             empty="No actor has two or more ties."))
@@ -984,6 +986,7 @@ def write_report(
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
     with atomic_path(path, folder=True) as tmp:
+        _readable_by_umask(tmp)
         with progress.step("writing tables"):
             write_report_tables(analysis, tmp, recommendations=recommendations, extra={
                 "dataset": dataset, "focus": focus, "top": top, "seed": seed})
@@ -1002,6 +1005,13 @@ def write_report(
             }) + "\n", encoding="utf-8")
     progress.say(f"report written to {path}/index.html")
     return path
+
+
+def _readable_by_umask(folder: Path) -> None:
+    """Give the temporary folder (created 0700) the permissions a plain mkdir would have."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
 
 
 def check_report_path(path: Path) -> None:
@@ -1124,9 +1134,9 @@ def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[st
 def _main_heatmap(ctx: _Context, focus: str | None) -> HeatMap:
     """The report's heat map: the most threatened actors, or the focus and its members / partners."""
     if focus is None:
-        totals = ctx.gap_totals().sort_values(["needed", "actor_id"], ascending=[False, True])
+        totals = ctx.gap_totals().sort_values(["own_gap", "needed", "actor_id"], ascending=[False, False, True])
         shown = list(totals["actor_id"].head(max(ctx.top, 15)))
-        return _heatmap(ctx, shown, f"The {len(shown)} actors facing the most threat requirements; "
+        return _heatmap(ctx, shown, f"The {len(shown)} actors with the largest gaps of their own, largest first; "
                         "hover a cell for the number of threats behind it.")
     members, _, partners = _relations(ctx, focus)
     others = members or sorted(partners, key=lambda a: (ctx.importance(a), a))
@@ -1213,7 +1223,10 @@ def _drawing_options(ctx: _Context, focus: str | None) -> dict[str, Any]:
     opts: dict[str, Any] = {"layers": "actors", "color_by": "cluster" if len(ctx.clusters) else "kind",
                             "size_by": "pagerank"}
     if len(ctx.clusters):
-        opts["clusters"] = ctx.clusters
+        cl = ctx.clusters
+        if "cluster_name" in cl:  # the legend then names clusters as the report's tables do
+            cl = cl.assign(cluster=cl["cluster_name"].astype(str))
+        opts["clusters"] = cl
     if len(ctx.centrality):
         opts["scores"] = ctx.centrality
     if focus:
@@ -1228,22 +1241,30 @@ def _network_figure(ctx: _Context, folder: Path, focus: str | None, seed: int, s
     from graphkit.export.drawing import prepare_drawing
 
     D = prepare_drawing(ctx.G, seed=seed, **_drawing_options(ctx, focus))
+    tied = {e.source for e in D.edges} | {e.target for e in D.edges} | {focus}
+    D.nodes = [n for n in D.nodes if n.id in tied]  # actors without ties only ring the picture
     pos = {n.id: (n.x, -n.y) for n in D.nodes}
+    from matplotlib.collections import LineCollection
+
     fig, ax = plt.subplots(figsize=(10, 7))
-    for e in D.edges:
-        if e.source in pos and e.target in pos:
-            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
-            ax.plot([x0, x1], [y0, y1], color="#9aa5b1", alpha=0.35, linewidth=0.6, zorder=1)
+    segments = [(pos[e.source], pos[e.target]) for e in D.edges if e.source in pos and e.target in pos]
+    ax.add_collection(LineCollection(segments, colors="#9aa5b1", alpha=0.35, linewidths=0.6, zorder=1))
     biggest = max((n.size for n in D.nodes), default=1) or 1
     ax.scatter([n.x for n in D.nodes], [-n.y for n in D.nodes], s=[20 + 500 * (n.size / biggest) ** 2 for n in D.nodes],
                c=[n.color for n in D.nodes], edgecolors="white", linewidths=0.6, zorder=2)
-    labelled = sorted(D.nodes, key=lambda n: (ctx.importance(n.id), n.id))[: max(ctx.top * 2, 12)]
+    import matplotlib.patheffects as pe
+
+    labelled = sorted(D.nodes, key=lambda n: (ctx.importance(n.id), n.id))[: ctx.top]
+    if focus and focus in pos and focus not in {n.id for n in labelled}:
+        labelled += [n for n in D.nodes if n.id == focus]
     for n in labelled:
-        ax.annotate(_short(n.name, 24), (n.x, -n.y), fontsize=8, ha="center", va="bottom",
-                    xytext=(0, 5), textcoords="offset points", zorder=3)
+        ax.annotate(_short(n.name, 28), (n.x, -n.y), fontsize=8, ha="center", va="bottom",
+                    xytext=(0, 6), textcoords="offset points", zorder=3,
+                    path_effects=[pe.withStroke(linewidth=3, foreground="white")])
     ax.set_axis_off()
     caption = ("The actor network" if not focus else f"{ctx.name(focus)} and its direct ties") + (
-        ": colour = cooperation cluster, size = PageRank; the most central actors are labelled.")
+        ": colour = cooperation cluster, size = PageRank; the most central actors are labelled "
+        "(actors without ties are left out here and shown in the interactive graph).")
     return save(fig, "network", "Actor network", caption, "png")
 
 

@@ -216,5 +216,11 @@ def test_real_dataset_focus_nato(tmp_path):
     assert len(members) >= 30  # NATO has 32 members (2024)
     md = (out / "report.md").read_text(encoding="utf-8")
     section = md.split("## Members of North Atlantic Treaty Organization")[1].split("\n## ")[0]
-    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| member")]
+    rows = [line for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith(("| member", "| :---"))]
     assert len(rows) == len(members)
+    for m in members:
+        assert f"| {G.nodes[m]['name']} |" in section
+    gaps = md.split("## Gaps of North Atlantic Treaty Organization")[1].split("\n## ")[0]
+    assert "North Atlantic Treaty Organization as a whole" in gaps
+    assert "## Partner recommendations" in md
