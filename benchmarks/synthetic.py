@@ -129,7 +129,7 @@ def synthetic_graph(
     other = (home[second] + rng.integers(1, max(2, n_org), second.size)) % n_org
     keep = other != home[second]
     G.add_edges_from(
-        (member_ids[i], org_ids[o], {"type": "MEMBER_OF"}) for i, o in zip(second[keep], other[keep])
+        (member_ids[i], org_ids[o], {"type": "MEMBER_OF"}) for i, o in zip(second[keep], other[keep], strict=False)
     )
 
     # Cooperation: mostly inside the home block.
@@ -147,7 +147,7 @@ def synthetic_graph(
     w = rng.integers(1, 4, src.size).astype(float)
     G.add_edges_from(
         (member_ids[s], member_ids[d], {"type": "COOPERATES_WITH", "weight": float(x)})
-        for s, d, x in zip(src.tolist(), dst.tolist(), w.tolist())
+        for s, d, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=False)
     )
 
     # Capabilities held.
@@ -158,7 +158,7 @@ def synthetic_graph(
     levels = np.round(rng.random(pairs.size), 2)
     G.add_edges_from(
         (actor_ids[p // capabilities], cap_ids[p % capabilities], {"type": "HAS_CAPABILITY", "level": float(lv)})
-        for p, lv in zip(pairs.tolist(), levels.tolist())
+        for p, lv in zip(pairs.tolist(), levels.tolist(), strict=False)
     )
 
     # Threats: targets mostly inside one block, one sponsor, 1-4 required capabilities.

@@ -137,7 +137,7 @@ def cluster_summary(
         member_cluster = cl.set_index("id")["cluster"]
         cid = np.array([member_cluster.get(a, -1) for a in net.ids])
         if centrality is None:
-            score = cl["id"].map(dict(zip(net.ids, net.strength))).fillna(0.0)
+            score = cl["id"].map(dict(zip(net.ids, net.strength, strict=False))).fillna(0.0)
         same = cid[net.src] == cid[net.dst]
         internal = pd.Series(np.bincount(cid[net.src][same], minlength=cid.max() + 1 if cid.size else 0))
     work = cl.assign(_score=score.to_numpy(), _order=np.arange(len(cl)))

@@ -128,7 +128,7 @@ class ActorNetwork:
         A.add_nodes_from(range(self.n))
         A.add_edges_from(
             (int(u), int(v), {"weight": float(w), "distance": 1.0 / float(w)})
-            for u, v, w in zip(self.src, self.dst, self.weight)
+            for u, v, w in zip(self.src, self.dst, self.weight, strict=False)
         )
         return A
 

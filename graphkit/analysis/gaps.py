@@ -482,7 +482,7 @@ class _GapModel:
         a = self.actors.index(actor_id)
         r = self.routes()
         mine = r[(r["a"] == a) & ~r["pooled"]]
-        remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist()))
+        remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
         excluded = self.partners_of(a) | {a}
         own = self.own_pairs()
         own = own[~own["a"].isin(list(excluded))]

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table
-from graphkit.analysis.clusters import RESTARTS, cluster_membership, cluster_summary, cluster_table, modularity_of
+from graphkit.analysis.clusters import (
+    RESTARTS,
+    cluster_membership,
+    cluster_summary,
+    cluster_table,
+    modularity_of,
+)
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
 from graphkit.errors import OutputError

@@ -7,15 +7,15 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from analysis_graphs import canonical
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 import graphkit as gk
 from graphkit.analysis import AnalysisError, centrality
-from analysis_graphs import canonical
 
 
 def _by_id(df, col):
-    return dict(zip(df["id"], df[col]))
+    return dict(zip(df["id"], df[col], strict=False))
 
 
 def _close(got: dict, want: dict, tol: float = 1e-6) -> None:
@@ -40,7 +40,7 @@ def test_florentine_betweenness_equals_networkx_and_published(engine):
 def _reference(H: nx.Graph, weighted: bool) -> dict[str, dict]:
     w = "weight" if weighted else None
     D = H.copy()
-    for u, v, d in D.edges(data=True):
+    for _u, _v, d in D.edges(data=True):
         d["distance"] = 1.0 / d["weight"] if weighted else 1.0
     dist = "distance" if weighted else None
     return {

@@ -215,5 +215,5 @@ def test_critical_actors_equal_brute_force(seed, partners):
         if grown:
             want[x] = grown
     got = critical_actors(G, partners=partners)
-    got = dict(zip(got["actor_id"], got["opened_weight"]))
+    got = dict(zip(got["actor_id"], got["opened_weight"], strict=False))
     assert {a: w for a, w in got.items() if w} == want
