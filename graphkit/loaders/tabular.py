@@ -179,6 +179,9 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
                 problems.add(f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row")
                 continue
             ws = wb[sheet]
+            # The stored dimension may lie: too small drops cells silently, too large
+            # (A1:XFD1048576) pads every row to 16,384 cells. Read what is there instead.
+            ws.reset_dimensions()
             label = f"{name}[{sheet}]"
             table = None
             try:
@@ -394,7 +397,9 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
             else:
                 problems.add(table.file, msg, line=line, column=column)
         if node_id not in G:
-            G.add_node(node_id, label=label, **row)
+            # Added even when the row has problems, so that relationships to it resolve;
+            # a reserved column (reported above) must not clash with the structure.
+            G.add_node(node_id, **{k: v for k, v in row.items() if k not in schema.RESERVED_NODE_KEYS}, label=label)
             first_line[node_id] = line
             first_use[id_key(node_id)] = (node_id, short_name, line)
 
