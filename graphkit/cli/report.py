@@ -12,21 +12,40 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     p = add_command(
-        sub, "report",
+        sub,
+        "report",
         "Write a network report: index.html (offline, self-contained), report.md with figures, and the CSV tables.",
         "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO",
         _report,
     )
     add_source(p)
-    p.add_argument("-o", "--output", required=True, metavar="DIR",
-                   help="report folder to write (replaced only if it is an earlier graphkit report)")
-    p.add_argument("--focus", metavar="ID",
-                   help="make the report about one actor or alliance: its partners or members, gaps and recommendations")
-    p.add_argument("--top", type=_positive, default=10, metavar="N",
-                   help="how many actors each ranking shows (default 10)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="report folder to write (replaced only if it is an earlier graphkit report)",
+    )
+    p.add_argument(
+        "--focus",
+        metavar="ID",
+        help="make the report about one actor or alliance: its partners or members, gaps and recommendations",
+    )
+    p.add_argument(
+        "--top",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="how many actors each ranking shows (default 10)",
+    )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
-    p.add_argument("--seed", type=int, default=42, metavar="N",
-                   help="seed of community detection, sampling and layout (default 42)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        metavar="N",
+        help="seed of community detection, sampling and layout (default 42)",
+    )
     add_quiet(p)
 
 
@@ -51,6 +70,14 @@ def _report(args: argparse.Namespace) -> int:
     with pr.step("loading the dataset"):
         G = load_source(args)
     dataset = args.dataset or args.neo4j_uri
-    write_report(G, out, focus=args.focus, top=args.top, title=args.title, seed=args.seed,
-                 dataset=str(dataset), progress=pr)
+    write_report(
+        G,
+        out,
+        focus=args.focus,
+        top=args.top,
+        title=args.title,
+        seed=args.seed,
+        dataset=str(dataset),
+        progress=pr,
+    )
     return 0

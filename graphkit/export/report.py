@@ -58,24 +58,49 @@ REPORT_MARKER = ".graphkit-report"
 # Centrality measures shown in the report: column, title, one plain sentence on its meaning,
 # and whether a high value ranks first.
 MEASURES: tuple[tuple[str, str, str, bool], ...] = (
-    ("degree", "Degree",
-     "How many direct ties (memberships and cooperation) an actor has: its immediate reach.", True),
-    ("weighted_degree", "Weighted degree",
-     "Degree counting each tie by its strength: who has the most, and the strongest, direct ties.", True),
-    ("betweenness", "Betweenness",
-     "How often an actor lies on the shortest path between two others: who links camps that "
-     "would otherwise stay apart.", True),
-    ("closeness", "Closeness",
-     "How few steps an actor needs to reach every other actor: who can spread word fastest.", True),
-    ("eigenvector", "Eigenvector",
-     "Being tied to actors who are themselves well tied: influence through influential partners.", True),
-    ("pagerank", "PageRank",
-     "Importance passed on along ties, as a random walk through the network spends its time: "
-     "overall standing in the network.", True),
+    (
+        "degree",
+        "Degree",
+        "How many direct ties (memberships and cooperation) an actor has: its immediate reach.",
+        True,
+    ),
+    (
+        "weighted_degree",
+        "Weighted degree",
+        "Degree counting each tie by its strength: who has the most, and the strongest, direct ties.",
+        True,
+    ),
+    (
+        "betweenness",
+        "Betweenness",
+        "How often an actor lies on the shortest path between two others: who links camps that "
+        "would otherwise stay apart.",
+        True,
+    ),
+    (
+        "closeness",
+        "Closeness",
+        "How few steps an actor needs to reach every other actor: who can spread word fastest.",
+        True,
+    ),
+    (
+        "eigenvector",
+        "Eigenvector",
+        "Being tied to actors who are themselves well tied: influence through influential partners.",
+        True,
+    ),
+    (
+        "pagerank",
+        "PageRank",
+        "Importance passed on along ties, as a random walk through the network spends its time: "
+        "overall standing in the network.",
+        True,
+    ),
 )
 
 
 # ---- the document -----------------------------------------------------------------------
+
 
 @dataclass
 class Paragraph:
@@ -190,7 +215,9 @@ def escape_markdown(text: Any) -> str:
     s = "" if text is None else str(text)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    s = _MD_LEADING.sub(lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)), s)
+    s = _MD_LEADING.sub(
+        lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)), s
+    )
     return re.sub(r"[\r\n\t\v\f]+", " ", s)
 
 
@@ -238,7 +265,10 @@ def _md_block(b: Block) -> list[str]:
         out = []
         if b.figure is not None:
             out += _md_block(b.figure)
-        out += [escape_markdown("The interactive version of this graph is in index.html (open it in a browser)."), ""]
+        out += [
+            escape_markdown("The interactive version of this graph is in index.html (open it in a browser)."),
+            "",
+        ]
         return out
     raise TypeError(f"unknown block {type(b).__name__}")  # pragma: no cover
 
@@ -273,9 +303,7 @@ def _md_heatmap(h: HeatMap) -> list[str]:
         out += [f"*{escape_markdown(h.caption)}*", ""]
     if not h.actors or not h.capabilities:
         return out + ["No actor in this view faces a threat with known requirements.", ""]
-    out.append(
-        "Legend: " + ", ".join(f"{_SYMBOL[k]} {v}" for k, v in _STATE_TEXT.items()) + ".  "
-    )
+    out.append("Legend: " + ", ".join(f"{_SYMBOL[k]} {v}" for k, v in _STATE_TEXT.items()) + ".  ")
     out.append("")
     out.append("| actor | " + " | ".join(escape_markdown(n) for _, n in h.capabilities) + " |")
     out.append("| :--- | " + " | ".join(":---:" for _ in h.capabilities) + " |")
@@ -286,6 +314,7 @@ def _md_heatmap(h: HeatMap) -> list[str]:
 
 
 # ---- HTML -----------------------------------------------------------------------------------
+
 
 def render_report_html(report: Report) -> str:
     """The report as one self-contained HTML page (no request leaves the file)."""
@@ -337,6 +366,7 @@ def _fmt(v: Any) -> str:
 
 
 # ---- building the report from a graph and its analysis ----------------------------------
+
 
 def build_report(
     G: nx.MultiDiGraph,
@@ -398,14 +428,16 @@ def build_report(
     sections.append(_critical_section(ctx))
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_methods_section(ctx, seed))
-    return Report(title=title, subtitle=subtitle, facts=facts, sections=sections,
-                  generated=generated, focus=focus)
+    return Report(
+        title=title, subtitle=subtitle, facts=facts, sections=sections, generated=generated, focus=focus
+    )
 
 
 def _check_focus(G: nx.MultiDiGraph, focus: str) -> None:
     if focus not in G:
         close = sorted(
-            n for n, d in nodes_of(G, schema.ACTOR)
+            n
+            for n, d in nodes_of(G, schema.ACTOR)
             if focus.lower() in n.lower() or focus.lower() in str(d.get("name", "")).lower()
         )[:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `graphkit info` lists the actors"
@@ -430,10 +462,14 @@ class _Context:
         self.gaps = self.frame("gaps")
         self.clusters = self.frame("clusters")
         self.info: dict[str, Any] = dict(getattr(analysis, "summary", None) or {})
-        self.modularity = (self.info.get("clusters") or {}).get("modularity") if isinstance(
-            self.info.get("clusters"), dict) else self.info.get("modularity")
+        self.modularity = (
+            (self.info.get("clusters") or {}).get("modularity")
+            if isinstance(self.info.get("clusters"), dict)
+            else self.info.get("modularity")
+        )
         self.cluster_method = (self.info.get("parameters") or {}).get("cluster_method") or self.info.get(
-            "cluster_method")
+            "cluster_method"
+        )
         self._rank = {}
         if "pagerank" in self.centrality:
             order = self.centrality.sort_values(["pagerank", "id"], ascending=[False, True])
@@ -467,23 +503,38 @@ class _Context:
         if g.empty:
             return pd.DataFrame(columns=["actor_id", "needed", "own_gap", "coalition_gap", "closed"])
         w = g["weight"].astype(float)
-        t = pd.DataFrame({
-            "actor_id": g["actor_id"],
-            "needed": w,
-            "own_gap": w.where(~g["own"].astype(bool), 0.0),
-            "coalition_gap": w.where(~g["pooled"].astype(bool), 0.0),
-        }).groupby("actor_id", sort=False).sum().reset_index()
+        t = (
+            pd.DataFrame(
+                {
+                    "actor_id": g["actor_id"],
+                    "needed": w,
+                    "own_gap": w.where(~g["own"].astype(bool), 0.0),
+                    "coalition_gap": w.where(~g["pooled"].astype(bool), 0.0),
+                }
+            )
+            .groupby("actor_id", sort=False)
+            .sum()
+            .reset_index()
+        )
         t["closed"] = t["own_gap"] - t["coalition_gap"]
         return t
 
-    def table(self, df: Any, *, limit: int | None = None, caption: str = "", empty: str = "Nothing to show.",
-              skip: tuple[str, ...] = ()) -> Table:
+    def table(
+        self,
+        df: Any,
+        *,
+        limit: int | None = None,
+        caption: str = "",
+        empty: str = "Nothing to show.",
+        skip: tuple[str, ...] = (),
+    ) -> Table:
         """Any analysis DataFrame as a table: id columns become names, list cells become text."""
         if df is None or len(df) == 0:
             return Table([], [], caption=caption, empty=empty)
         ids = sum(1 for c in df.columns if c == "id" or c.endswith("_id"))
         cols = [
-            c for c in df.columns
+            c
+            for c in df.columns
             if c not in skip
             and not (c == "name" and ids == 1)  # the id column is shown as the name already
             and not (c.endswith("_name") and f"{c[:-5]}_id" in df.columns)
@@ -497,7 +548,11 @@ class _Context:
             for c in cols:
                 v = rec[c]
                 if _is_id_column(c):
-                    v = self.name(v) if not isinstance(v, list | tuple) else ", ".join(self.name(x) for x in v)
+                    v = (
+                        self.name(v)
+                        if not isinstance(v, list | tuple)
+                        else ", ".join(self.name(x) for x in v)
+                    )
                 row.append(_cell(v, self))
             rows.append(row)
         return Table(header, rows, caption=caption, empty=empty)
@@ -545,7 +600,8 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         mod = ctx.modularity
         findings.append(
             f"{ctx.cluster_count()} cooperation clusters"
-            + (f" (modularity {mod:.2f})" if isinstance(mod, int | float) else "") + "."
+            + (f" (modularity {mod:.2f})" if isinstance(mod, int | float) else "")
+            + "."
         )
     totals = ctx.gap_totals()
     if len(totals):
@@ -563,12 +619,16 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         if len(unc) == 0
         else f"{len(unc)} threat{'s need' if len(unc) != 1 else ' needs'} a capability that no actor in the graph has."
     )
-    counts = Grid([
-        Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
-        Table(["relationship", "count"], [[t, n] for t, n in s["relationships"].items()]),
-        Table(["actor kind", "count"], [[k.replace("_", " "), n] for k, n in s["actor_kinds"].items() if n]),
-    ])
-    sources = Counter()
+    counts = Grid(
+        [
+            Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
+            Table(["relationship", "count"], [[t, n] for t, n in s["relationships"].items()]),
+            Table(
+                ["actor kind", "count"], [[k.replace("_", " "), n] for k, n in s["actor_kinds"].items() if n]
+            ),
+        ]
+    )
+    sources: Counter[str] = Counter()
     for _, d in G.nodes(data=True):
         if d.get("source"):
             sources[str(d["source"])] += 1
@@ -587,8 +647,11 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         Paragraph(
             f"{with_source:,} of {facts_total:,} facts (nodes and relationships) name their source; "
             f"{estimates:,} of them are marked as estimates. "
-            + (f"The {len(src_rows)} most cited sources are below ({more} more in the data)." if more > 0
-               else "The sources are below."),
+            + (
+                f"The {len(src_rows)} most cited sources are below ({more} more in the data)."
+                if more > 0
+                else "The sources are below."
+            ),
             "Sources.",
         ),
         Table(["source", "facts"], src_rows, empty="No node or relationship names its source."),
@@ -603,15 +666,24 @@ def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
         if col not in c:
             continue
         order = c.sort_values([col, "id"], ascending=[not high_first, True]).head(ctx.top)
-        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), _cell(r[col], ctx)]
-                for i, r in enumerate(order.to_dict("records"))]
-        subs.append(Section(f"measure-{col.replace('_', '-')}", title,
-                            [Paragraph(meaning), Table(["#", "actor", "kind", title.lower()], rows)]))
-    blocks: list[Block] = [Paragraph(
-        f"The actor network joins two actors when one is a member of the other or they cooperate. "
-        f"Each measure below ranks the {ctx.top} highest actors; they answer different questions, so "
-        f"an actor high on one and low on another says something about its role."
-    )]
+        rows = [
+            [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), _cell(r[col], ctx)]
+            for i, r in enumerate(order.to_dict("records"))
+        ]
+        subs.append(
+            Section(
+                f"measure-{col.replace('_', '-')}",
+                title,
+                [Paragraph(meaning), Table(["#", "actor", "kind", title.lower()], rows)],
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            f"The actor network joins two actors when one is a member of the other or they cooperate. "
+            f"Each measure below ranks the {ctx.top} highest actors; they answer different questions, so "
+            f"an actor high on one and low on another says something about its role."
+        )
+    ]
     if "centrality" in figures:
         blocks.append(figures["centrality"])
     return Section("central-actors", "Most central actors", blocks, subs)
@@ -619,20 +691,29 @@ def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
 
 def _broker_section(ctx: _Context) -> Section:
     c = ctx.centrality
-    blocks: list[Block] = [Paragraph(
-        "Brokers sit between partners who are not tied to each other, so information and trust "
-        "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
-        "one another) and high for an actor inside a closed group; effective size counts partners "
-        "that are not redundant. Actors with at least two ties, lowest constraint first."
-    )]
+    blocks: list[Block] = [
+        Paragraph(
+            "Brokers sit between partners who are not tied to each other, so information and trust "
+            "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
+            "one another) and high for an actor inside a closed group; effective size counts partners "
+            "that are not redundant. Actors with at least two ties, lowest constraint first."
+        )
+    ]
     if "constraint" in c and len(c):
         d = c[(c["degree"] >= 2) if "degree" in c else c.index == c.index]
         d = d[d["constraint"].notna()].sort_values(["constraint", "id"]).head(ctx.top)
         cols = [x for x in ("effective_size", "constraint", "betweenness") if x in d]
-        rows = [[i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
-                for i, r in enumerate(d.to_dict("records"))]
-        blocks.append(Table(["#", "actor", "kind", *[_header(x) for x in cols]], rows,
-                            empty="No actor has two or more ties."))
+        rows = [
+            [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
+            for i, r in enumerate(d.to_dict("records"))
+        ]
+        blocks.append(
+            Table(
+                ["#", "actor", "kind", *[_header(x) for x in cols]],
+                rows,
+                empty="No actor has two or more ties.",
+            )
+        )
     return Section("brokers", "Brokers", blocks)
 
 
@@ -641,7 +722,11 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
     mod = ctx.modularity
     text = (
         f"Groups of actors more tied to each other than to the rest ({ctx.cluster_method or 'community detection'}"
-        + (f"; modularity {mod:.2f}, where above 0.3 means clear groups" if isinstance(mod, int | float) else "")
+        + (
+            f"; modularity {mod:.2f}, where above 0.3 means clear groups"
+            if isinstance(mod, int | float)
+            else ""
+        )
         + "). Each cluster is named after its most central member; members are listed by PageRank."
     )
     blocks: list[Block] = [Paragraph(text)]
@@ -668,35 +753,51 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             names = ", ".join(ctx.name(a) for a in members[:limit])
             if len(members) > limit:
                 names += f" and {len(members) - limit} more"
-            rows.append([
-                str(info.get("name") or f"{ctx.name(members[0])} cluster"), len(members),
-                _cell(info.get("density"), ctx), str(kind).replace("_", " "),
-                "" if region is None or region != region else str(region), names,
-            ])
+            rows.append(
+                [
+                    str(info.get("name") or f"{ctx.name(members[0])} cluster"),
+                    len(members),
+                    _cell(info.get("density"), ctx),
+                    str(kind).replace("_", " "),
+                    "" if region is None or region != region else str(region),
+                    names,
+                ]
+            )
         if singles:
-            blocks.append(Paragraph(f"{singles} actors without ties form clusters of their own and are not listed."))
-    blocks.append(Table(["cluster", "size", "density", "main kind", "main region", "members"], rows,
-                        empty="No clusters were computed."))
+            blocks.append(
+                Paragraph(f"{singles} actors without ties form clusters of their own and are not listed.")
+            )
+    blocks.append(
+        Table(
+            ["cluster", "size", "density", "main kind", "main region", "members"],
+            rows,
+            empty="No clusters were computed.",
+        )
+    )
     return Section("clusters", "Cooperation clusters", blocks)
 
 
-def _heatmap(ctx: _Context, actors: list[str], caption: str, *, capabilities: list[str] | None = None) -> HeatMap:
+def _heatmap(
+    ctx: _Context, actors: list[str], caption: str, *, capabilities: list[str] | None = None
+) -> HeatMap:
     g = ctx.gaps
     cells: dict[tuple[str, str], str] = {}
     weights: dict[tuple[str, str], float] = {}
-    capw: Counter = Counter()
+    capw: dict[str, float] = {}
     wanted = set(actors)
     if len(g):
         for rec in g[g["actor_id"].isin(wanted)].to_dict("records"):
             key = (rec["actor_id"], rec["capability_id"])
             cells[key] = "own" if rec["own"] else "pooled" if rec["pooled"] else "missing"
             weights[key] = float(rec["weight"])
-            capw[rec["capability_id"]] += float(rec["weight"])
+            capw[rec["capability_id"]] = capw.get(rec["capability_id"], 0.0) + float(rec["weight"])
     caps = capabilities or [c for c, _ in sorted(capw.items(), key=lambda kv: (-kv[1], kv[0]))][:30]
     return HeatMap(
         actors=[(a, ctx.name(a)) for a in actors],
         capabilities=[(c, ctx.name(c)) for c in caps],
-        cells=cells, weights=weights, caption=caption,
+        cells=cells,
+        weights=weights,
+        caption=caption,
     )
 
 
@@ -716,57 +817,116 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     closes = totals.sort_values(["closed", "actor_id"], ascending=[False, True])
     closes = closes[closes["closed"] > 0].head(ctx.top)
     gs = ctx.frame("gap_summary")
-    closed_caps = dict(zip(gs["actor_id"], gs["closed_capabilities"])) if "closed_capabilities" in gs else {}
+    closed_caps = (
+        dict(zip(gs["actor_id"], gs["closed_capabilities"], strict=True))
+        if "closed_capabilities" in gs
+        else {}
+    )
     subs = [
-        Section("cooperation-closes", "What cooperation closes", [
-            Paragraph("Actors whose gap shrinks most when their partners' capabilities count "
-                      "(weights: number of threats that need each missing capability)."),
-            Table(["actor", "needed", "own gap", "coalition gap", "closed by cooperation", "capabilities partners bring"],
-                  [[ctx.name(r["actor_id"]), r["needed"], r["own_gap"], r["coalition_gap"], r["closed"],
-                    _cell(closed_caps.get(r["actor_id"], []), ctx)]
-                   for r in closes.to_dict("records")],
-                  empty="Cooperation closes no actor's gap in this graph."),
-        ]),
+        Section(
+            "cooperation-closes",
+            "What cooperation closes",
+            [
+                Paragraph(
+                    "Actors whose gap shrinks most when their partners' capabilities count "
+                    "(weights: number of threats that need each missing capability)."
+                ),
+                Table(
+                    [
+                        "actor",
+                        "needed",
+                        "own gap",
+                        "coalition gap",
+                        "closed by cooperation",
+                        "capabilities partners bring",
+                    ],
+                    [
+                        [
+                            ctx.name(r["actor_id"]),
+                            r["needed"],
+                            r["own_gap"],
+                            r["coalition_gap"],
+                            r["closed"],
+                            _cell(closed_caps.get(r["actor_id"], []), ctx),
+                        ]
+                        for r in closes.to_dict("records")
+                    ],
+                    empty="Cooperation closes no actor's gap in this graph.",
+                ),
+            ],
+        ),
     ]
     ag = ctx.frame("alliance_gaps")
     if "own" in ag:
         open_ag = ag[~ag["own"].astype(bool)].sort_values(["weight"], ascending=False, kind="stable")
-        rows = [[ctx.name(r["alliance_id"]), ctx.name(r["capability_id"]), r["weight"], r.get("members_needing")]
-                for r in open_ag.head(ctx.top * 2).to_dict("records")]
-        atable = Table(["alliance", "capability no member has", "threats needing it", "members needing it"], rows,
-                       empty="Every capability that alliance members need is held by at least one member.")
+        rows = [
+            [ctx.name(r["alliance_id"]), ctx.name(r["capability_id"]), r["weight"], r.get("members_needing")]
+            for r in open_ag.head(ctx.top * 2).to_dict("records")
+        ]
+        atable = Table(
+            ["alliance", "capability no member has", "threats needing it", "members needing it"],
+            rows,
+            empty="Every capability that alliance members need is held by at least one member.",
+        )
     else:
-        atable = ctx.table(ag, limit=ctx.top * 2, empty="No alliance in the graph has members facing threats.")
-    subs.append(Section("alliance-gaps", "Alliance gaps", [
-        Paragraph("For each alliance and organisation: capabilities its members need against the threats "
-                  "that target them and that no member holds, heaviest first."),
-        atable,
-    ]))
+        atable = ctx.table(
+            ag, limit=ctx.top * 2, empty="No alliance in the graph has members facing threats."
+        )
+    subs.append(
+        Section(
+            "alliance-gaps",
+            "Alliance gaps",
+            [
+                Paragraph(
+                    "For each alliance and organisation: capabilities its members need against the threats "
+                    "that target them and that no member holds, heaviest first."
+                ),
+                atable,
+            ],
+        )
+    )
     subs.append(_uncovered_section(ctx))
     subs.append(_recommendation_section(ctx, recommendations))
     return Section("gaps", "Capability gaps", blocks, subs)
 
 
-def _uncovered_section(ctx: _Context, actor: str | None = None) -> Section:
+def _uncovered_section(ctx: _Context) -> Section:
     unc = ctx.frame("uncovered_threats")
-    return Section("uncovered-threats", "Threats nobody covers", [
-        Paragraph("Threats that need a capability no actor in the graph has: no partnership can "
-                  "answer them until someone builds the capability."),
+    blocks: list[Block] = [
+        Paragraph(
+            "Threats that need a capability no actor in the graph has: no partnership can "
+            "answer them until someone builds the capability."
+        ),
         ctx.table(unc, limit=ctx.top * 3, empty="Every threat can be answered by someone in the graph."),
-    ] + ([Paragraph(f"{len(unc) - ctx.top * 3} more in uncovered_threats.csv.")] if len(unc) > ctx.top * 3 else []))
+    ]
+    if len(unc) > ctx.top * 3:
+        blocks.append(Paragraph(f"{len(unc) - ctx.top * 3} more in uncovered_threats.csv."))
+    return Section("uncovered-threats", "Threats nobody covers", blocks)
 
 
 def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> Section:
-    blocks: list[Block] = [Paragraph(
-        "New partners that would close most of an actor's remaining (coalition) gap, chosen "
-        "greedily: each pick closes the most weight still open after the picks before it."
-    )]
+    blocks: list[Block] = [
+        Paragraph(
+            "New partners that would close most of an actor's remaining (coalition) gap, chosen "
+            "greedily: each pick closes the most weight still open after the picks before it."
+        )
+    ]
     subs = []
     for actor, df in recommendations.items():
-        subs.append(Section(f"recommend-{_slug(actor)}", f"Partners for {ctx.name(actor)}", [
-            ctx.table(df, limit=ctx.top, skip=("actor_id",),
-                      empty="No new partner would close any of its remaining gap."),
-        ]))
+        subs.append(
+            Section(
+                f"recommend-{_slug(actor)}",
+                f"Partners for {ctx.name(actor)}",
+                [
+                    ctx.table(
+                        df,
+                        limit=ctx.top,
+                        skip=("actor_id",),
+                        empty="No new partner would close any of its remaining gap.",
+                    ),
+                ],
+            )
+        )
     if not recommendations:
         blocks.append(Paragraph("No actor has a remaining gap that a new partner could close."))
     return Section("recommendations", "Partner recommendations", blocks, subs)
@@ -774,14 +934,22 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
 
 def _critical_section(ctx: _Context) -> Section:
     crit = ctx.frame("critical_actors")
-    return Section("critical-actors", "Critical actors", [
-        Paragraph("Actors whose loss would hurt most: removing them opens the largest coalition "
-                  "gaps in others, or cuts the cooperation network apart (an articulation point)."),
-        ctx.table(crit, limit=ctx.top, empty="No actor's loss opens a gap or splits the network."),
-    ])
+    return Section(
+        "critical-actors",
+        "Critical actors",
+        [
+            Paragraph(
+                "Actors whose loss would hurt most: removing them opens the largest coalition "
+                "gaps in others, or cuts the cooperation network apart (an articulation point)."
+            ),
+            ctx.table(crit, limit=ctx.top, empty="No actor's loss opens a gap or splits the network."),
+        ],
+    )
 
 
-def _graph_section(ctx: _Context, graph_html: str | None, figure: Figure | None, focus: str | None) -> Section:
+def _graph_section(
+    ctx: _Context, graph_html: str | None, figure: Figure | None, focus: str | None
+) -> Section:
     caption = (
         f"{ctx.name(focus)} and its neighbourhood. " if focus else "The actor network. "
     ) + "Drag to move, scroll to zoom, hover a node for its properties."
@@ -801,21 +969,24 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
             continue
         rows.append([k, v if isinstance(v, int | float | bool) else str(v)])
     versions = _versions()
-    return Section("methods", "Methods", [
-        Paragraph(
-            "Centrality runs on the undirected actor network (MEMBER_OF and COOPERATES_WITH, parallel "
-            "ties merged). Degree, betweenness and closeness follow networkx's definitions, normalised; "
-            "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
-            "degree sums tie strengths. Constraint and effective size are Burt's. Clusters come from "
-            "a seeded community detection. Capability gaps follow graphkit's definition: needed = "
-            "capabilities required by threats targeting the actor, weighted by the number of such "
-            "threats; own = capabilities held at or above the level threshold; pooled = own plus "
-            "partners'. Partner recommendation is a greedy weighted set cover."
-        ),
-        Table(["parameter", "value"], rows, caption="Analysis parameters",
-              empty=f"seed {seed}"),
-        Table(["software", "version"], versions, caption="Software"),
-    ])
+    return Section(
+        "methods",
+        "Methods",
+        [
+            Paragraph(
+                "Centrality runs on the undirected actor network (MEMBER_OF and COOPERATES_WITH, parallel "
+                "ties merged). Degree, betweenness and closeness follow networkx's definitions, normalised; "
+                "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
+                "degree sums tie strengths. Constraint and effective size are Burt's. Clusters come from "
+                "a seeded community detection. Capability gaps follow graphkit's definition: needed = "
+                "capabilities required by threats targeting the actor, weighted by the number of such "
+                "threats; own = capabilities held at or above the level threshold; pooled = own plus "
+                "partners'. Partner recommendation is a greedy weighted set cover."
+            ),
+            Table(["parameter", "value"], rows, caption="Analysis parameters", empty=f"seed {seed}"),
+            Table(["software", "version"], versions, caption="Software"),
+        ],
+    )
 
 
 def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -845,8 +1016,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
-                    figures: dict[str, Figure]) -> list[Section]:
+def _focus_sections(
+    ctx: _Context, focus: str, recommendations: dict[str, Any], figures: dict[str, Figure]
+) -> list[Section]:
     G = ctx.G
     d = G.nodes[focus]
     members, memberships, partners = _relations(ctx, focus)
@@ -854,7 +1026,9 @@ def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
     kind = d.get("kind", "actor")
     # profile
     prof_blocks: list[Block] = []
-    facts = [f"{ctx.name(focus)} ({focus}) is a {str(kind).replace('_', ' ')}"]
+    kind_text = str(kind).replace("_", " ")
+    article = "an" if kind_text[:1].lower() in "aeiou" else "a"
+    facts = [f"{ctx.name(focus)} ({focus}) is {article} {kind_text}"]
     for key in ("region", "founded", "iso3"):
         if d.get(key) is not None:
             facts.append(f"{key} {d[key]}")
@@ -867,7 +1041,9 @@ def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
             if col in c:
                 rank = int((c[col] > row[col]).sum() + 1) if high else int((c[col] < row[col]).sum() + 1)
                 rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(c)}"])
-        prof_blocks.append(Table(["measure", "value", "rank"], rank_rows, caption="Where it stands in the network"))
+        prof_blocks.append(
+            Table(["measure", "value", "rank"], rank_rows, caption="Where it stands in the network")
+        )
     if memberships:
         prof_blocks.append(Paragraph(", ".join(ctx.name(m) for m in memberships) + ".", "Member of:"))
     sections = [Section("focus", f"About {ctx.name(focus)}", prof_blocks)]
@@ -877,57 +1053,143 @@ def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
         return float(totals.loc[a, col]) if totals is not None and a in totals.index else 0.0
 
     if is_group:
-        rows = [[ctx.name(m), ctx.kind(m), ctx.importance(m) + 1, gap_of(m, "needed"),
-                 gap_of(m, "own_gap"), gap_of(m, "coalition_gap")] for m in members]
-        sections.append(Section("members", f"Members of {ctx.name(focus)}", [
-            Paragraph(f"{len(members)} members, most central (PageRank) first, with the gap weight each "
-                      "faces alone and with its partners."),
-            Table(["member", "kind", "network rank", "needed", "own gap", "coalition gap"], rows),
-        ]))
+        rows = [
+            [
+                ctx.name(m),
+                ctx.kind(m),
+                ctx.importance(m) + 1,
+                gap_of(m, "needed"),
+                gap_of(m, "own_gap"),
+                gap_of(m, "coalition_gap"),
+            ]
+            for m in members
+        ]
+        sections.append(
+            Section(
+                "members",
+                f"Members of {ctx.name(focus)}",
+                [
+                    Paragraph(
+                        f"{len(members)} members, most central (PageRank) first, with the gap weight each "
+                        "faces alone and with its partners."
+                    ),
+                    Table(["member", "kind", "network rank", "needed", "own gap", "coalition gap"], rows),
+                ],
+            )
+        )
     prow = sorted(partners.items(), key=lambda kv: (ctx.importance(kv[0]), kv[0]))
-    sections.append(Section("partners", f"Partners of {ctx.name(focus)}", [
-        Paragraph("Actors it cooperates with directly and fellow members of the organisations it belongs to."),
-        Table(["partner", "kind", "tie"], [[ctx.name(p), ctx.kind(p), "; ".join(dict.fromkeys(h))] for p, h in prow],
-              empty="No cooperation or shared membership is recorded."),
-    ]))
+    sections.append(
+        Section(
+            "partners",
+            f"Partners of {ctx.name(focus)}",
+            [
+                Paragraph(
+                    "Actors it cooperates with directly and fellow members of the organisations it belongs to."
+                ),
+                Table(
+                    ["partner", "kind", "tie"],
+                    [[ctx.name(p), ctx.kind(p), "; ".join(dict.fromkeys(h))] for p, h in prow],
+                    empty="No cooperation or shared membership is recorded.",
+                ),
+            ],
+        )
+    )
     # gaps
     gblocks: list[Block] = []
     if is_group:
         ag = ctx.frame("alliance_gaps")
         own_rows = ag[ag["alliance_id"] == focus] if "alliance_id" in ag else ag.iloc[0:0]
-        gblocks.append(Paragraph(
-            f"What the members of {ctx.name(focus)} need against the threats that target them, what "
-            "each has, what partners cover and what is missing."))
-        gblocks.append(ctx.table(own_rows, skip=("alliance_id",),
-                                 caption=f"{ctx.name(focus)} as a whole",
-                                 empty="No member faces a threat with known requirements."))
+        gblocks.append(
+            Paragraph(
+                f"What the members of {ctx.name(focus)} need against the threats that target them, what "
+                "each has, what partners cover and what is missing."
+            )
+        )
+        if {"capability_id", "weight", "own"} <= set(own_rows.columns):
+            gblocks.append(
+                Table(
+                    [
+                        "capability",
+                        "threats needing it",
+                        "held by a member",
+                        "members holding it",
+                        "members needing it",
+                    ],
+                    [
+                        [
+                            ctx.name(r["capability_id"]),
+                            r["weight"],
+                            bool(r["own"]),
+                            r.get("holders"),
+                            r.get("members_needing"),
+                        ]
+                        for r in own_rows.to_dict("records")
+                    ],
+                    caption=f"{ctx.name(focus)} as a whole",
+                    empty="No member faces a threat with known requirements.",
+                )
+            )
+        else:
+            gblocks.append(
+                ctx.table(
+                    own_rows,
+                    skip=("alliance_id",),
+                    caption=f"{ctx.name(focus)} as a whole",
+                    empty="No member faces a threat with known requirements.",
+                )
+            )
     g = ctx.gaps
     mine = g[g["actor_id"] == focus] if len(g) else g
     if len(mine):
         mine = mine.sort_values(["weight", "capability_id"], ascending=[False, True])
-        gblocks.append(Table(
-            ["capability", "threats needing it", "own", "with partners", "status"],
-            [[ctx.name(r["capability_id"]), r["weight"], bool(r["own"]), bool(r["pooled"]),
-              _STATE_TEXT["own" if r["own"] else "pooled" if r["pooled"] else "missing"]]
-             for r in mine.to_dict("records")],
-            caption=f"Capabilities {ctx.name(focus)} itself needs"))
+        gblocks.append(
+            Table(
+                ["capability", "threats needing it", "own", "with partners", "status"],
+                [
+                    [
+                        ctx.name(r["capability_id"]),
+                        r["weight"],
+                        bool(r["own"]),
+                        bool(r["pooled"]),
+                        _STATE_TEXT["own" if r["own"] else "pooled" if r["pooled"] else "missing"],
+                    ]
+                    for r in mine.to_dict("records")
+                ],
+                caption=f"Capabilities {ctx.name(focus)} itself needs",
+            )
+        )
     elif not is_group:
-        gblocks.append(Paragraph(f"No threat in the graph targets {ctx.name(focus)} with known requirements."))
+        gblocks.append(
+            Paragraph(f"No threat in the graph targets {ctx.name(focus)} with known requirements.")
+        )
     gblocks.append(_main_heatmap(ctx, focus))
     if "heatmap" in figures:
         gblocks.append(figures["heatmap"])
     threats = sorted({u for u, _, e in G.in_edges(focus, data=True) if e.get("type") == "TARGETS"})
     if is_group:
-        threats = sorted({u for m in members for u, _, e in G.in_edges(m, data=True) if e.get("type") == "TARGETS"}
-                         | set(threats))
+        threats = sorted(
+            {u for m in members for u, _, e in G.in_edges(m, data=True) if e.get("type") == "TARGETS"}
+            | set(threats)
+        )
     trows = []
     for t in threats:
         req = [v for _, v, e in G.out_edges(t, data=True) if e.get("type") == "REQUIRES"]
         trows.append([ctx.name(t), ", ".join(ctx.name(x) for x in sorted(req))])
-    gsubs = [Section("focus-threats", "Threats it faces", [
-        Table(["threat", "requires"], trows[: ctx.top * 5],
-              caption=f"{len(trows)} threats" + (f" (first {ctx.top * 5} shown)" if len(trows) > ctx.top * 5 else ""),
-              empty="No threat in the graph targets it.")])]
+    gsubs = [
+        Section(
+            "focus-threats",
+            "Threats it faces",
+            [
+                Table(
+                    ["threat", "requires"],
+                    trows[: ctx.top * 5],
+                    caption=f"{len(trows)} threats"
+                    + (f" (first {ctx.top * 5} shown)" if len(trows) > ctx.top * 5 else ""),
+                    empty="No threat in the graph targets it.",
+                )
+            ],
+        )
+    ]
     sections.append(Section("focus-gaps", f"Gaps of {ctx.name(focus)}", gblocks, gsubs))
     sections.append(_recommendation_section(ctx, recommendations))
     sections.append(_uncovered_section(ctx))
@@ -935,6 +1197,7 @@ def _focus_sections(ctx: _Context, focus: str, recommendations: dict[str, Any],
 
 
 # ---- writing ------------------------------------------------------------------------------
+
 
 def write_report(
     G: nx.MultiDiGraph,
@@ -965,8 +1228,9 @@ def write_report(
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> from graphkit.export.report import write_report
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
-    >>> _ = gk.write_report(gk.load(gk.SAMPLE), out, progress=gk.Progress(quiet=True))
+    >>> _ = write_report(gk.load(gk.SAMPLE), out)
     >>> sorted(p.name for p in out.iterdir() if p.suffix in (".html", ".md"))
     ['index.html', 'report.md']
     """
@@ -988,21 +1252,43 @@ def write_report(
     with atomic_path(path, folder=True) as tmp:
         _readable_by_umask(tmp)
         with progress.step("writing tables"):
-            write_report_tables(analysis, tmp, recommendations=recommendations, extra={
-                "dataset": dataset, "focus": focus, "top": top, "seed": seed})
+            write_report_tables(
+                analysis,
+                tmp,
+                recommendations=recommendations,
+                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed},
+            )
         with progress.step("drawing figures"):
             figures = _figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
             graph_html = _interactive_graph(G, ctx, focus, seed)
         with progress.step("writing index.html and report.md"):
-            report = build_report(G, analysis, focus=focus, top=top, title=title, dataset=dataset,
-                                  seed=seed, recommendations=recommendations, graph_html=graph_html,
-                                  figures=figures)
+            report = build_report(
+                G,
+                analysis,
+                focus=focus,
+                top=top,
+                title=title,
+                dataset=dataset,
+                seed=seed,
+                recommendations=recommendations,
+                graph_html=graph_html,
+                figures=figures,
+            )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
-            (tmp / REPORT_MARKER).write_text(json.dumps({
-                "graphkit_report": 1, "generated": report.generated, "dataset": dataset, "focus": focus,
-            }) + "\n", encoding="utf-8")
+            (tmp / REPORT_MARKER).write_text(
+                json.dumps(
+                    {
+                        "graphkit_report": 1,
+                        "generated": report.generated,
+                        "dataset": dataset,
+                        "focus": focus,
+                    }
+                )
+                + "\n",
+                encoding="utf-8",
+            )
     progress.say(f"report written to {path}/index.html")
     return path
 
@@ -1028,7 +1314,10 @@ def check_report_path(path: Path) -> None:
 
 
 def write_report_tables(
-    analysis: Any, folder: str | os.PathLike[str], *, recommendations: dict[str, Any] | None = None,
+    analysis: Any,
+    folder: str | os.PathLike[str],
+    *,
+    recommendations: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write every DataFrame of ``analysis`` as ``NAME.csv`` plus ``summary.json``.
@@ -1044,8 +1333,9 @@ def write_report_tables(
     frames = {k: v for k, v in _frames(analysis).items()}
     recs = [df.assign(for_actor=a) for a, df in (recommendations or {}).items() if df is not None and len(df)]
     if recommendations is not None:
-        frames["partner_recommendations"] = pd.concat(recs, ignore_index=True) if recs else pd.DataFrame(
-            columns=["for_actor"])
+        frames["partner_recommendations"] = (
+            pd.concat(recs, ignore_index=True) if recs else pd.DataFrame(columns=["for_actor"])
+        )
     for name, df in frames.items():
         p = folder / f"{name}.csv"
         _neutralised(df).to_csv(p, index=False, lineterminator="\n")
@@ -1095,14 +1385,18 @@ def _neutral_value(v: Any) -> Any:
     return v
 
 
-def _recommendations(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progress: Progress) -> dict[str, Any]:
+def _recommendations(
+    G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progress: Progress
+) -> dict[str, Any]:
     from graphkit.analysis import recommend_partners
 
     if focus:
         targets = [focus]
     else:
         totals = ctx.gap_totals()
-        totals = totals[totals["coalition_gap"] > 0].sort_values(["coalition_gap", "actor_id"], ascending=[False, True])
+        totals = totals[totals["coalition_gap"] > 0].sort_values(
+            ["coalition_gap", "actor_id"], ascending=[False, True]
+        )
         targets = list(totals["actor_id"].head(min(ctx.top, 5)))
     out = {}
     for i, a in enumerate(targets):
@@ -1114,10 +1408,14 @@ def _recommendations(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progr
 def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """Members (if an alliance), memberships and partners (with how they are tied) of ``focus``."""
     G = ctx.G
-    members = sorted({u for u, v, e in G.in_edges(focus, data=True) if e.get("type") == "MEMBER_OF"},
-                     key=lambda a: (ctx.importance(a), a))
-    memberships = sorted({v for u, v, e in G.out_edges(focus, data=True) if e.get("type") == "MEMBER_OF"},
-                         key=lambda a: (ctx.importance(a), a))
+    members = sorted(
+        {u for u, v, e in G.in_edges(focus, data=True) if e.get("type") == "MEMBER_OF"},
+        key=lambda a: (ctx.importance(a), a),
+    )
+    memberships = sorted(
+        {v for u, v, e in G.out_edges(focus, data=True) if e.get("type") == "MEMBER_OF"},
+        key=lambda a: (ctx.importance(a), a),
+    )
     partners: dict[str, list[str]] = {}
     for u, v, e in list(G.out_edges(focus, data=True)) + list(G.in_edges(focus, data=True)):
         if e.get("type") == "COOPERATES_WITH":
@@ -1134,15 +1432,24 @@ def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[st
 def _main_heatmap(ctx: _Context, focus: str | None) -> HeatMap:
     """The report's heat map: the most threatened actors, or the focus and its members / partners."""
     if focus is None:
-        totals = ctx.gap_totals().sort_values(["own_gap", "needed", "actor_id"], ascending=[False, False, True])
+        totals = ctx.gap_totals().sort_values(
+            ["own_gap", "needed", "actor_id"], ascending=[False, False, True]
+        )
         shown = list(totals["actor_id"].head(max(ctx.top, 15)))
-        return _heatmap(ctx, shown, f"The {len(shown)} actors with the largest gaps of their own, largest first; "
-                        "hover a cell for the number of threats behind it.")
+        return _heatmap(
+            ctx,
+            shown,
+            f"The {len(shown)} actors with the largest gaps of their own, largest first; "
+            "hover a cell for the number of threats behind it.",
+        )
     members, _, partners = _relations(ctx, focus)
     others = members or sorted(partners, key=lambda a: (ctx.importance(a), a))
-    limit = max(ctx.top * 3, 30)
-    caption = (f"{ctx.name(focus)} and its {'members' if members else 'partners'}"
-               + (f" (the {limit - 1} most central shown)" if len(others) > limit - 1 else "") + ".")
+    limit = max(ctx.top * 3, 40)
+    caption = (
+        f"{ctx.name(focus)} and its {'members' if members else 'partners'}"
+        + (f" (the {limit - 1} most central shown)" if len(others) > limit - 1 else "")
+        + "."
+    )
     return _heatmap(ctx, [focus] + others[: limit - 1], caption)
 
 
@@ -1166,12 +1473,15 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
 
     def save(fig: Any, name: str, alt: str, caption: str, fmt: str) -> Figure:
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=110,
-                    metadata={"Date": None} if fmt == "svg" else None)
+        fig.savefig(
+            buf, format=fmt, bbox_inches="tight", dpi=110, metadata={"Date": None} if fmt == "svg" else None
+        )
         plt.close(fig)
         data = buf.getvalue()
         (folder / f"{name}.{fmt}").write_bytes(data)
-        return Figure(f"figures/{name}.{fmt}", alt, caption, data, "image/svg+xml" if fmt == "svg" else "image/png")
+        return Figure(
+            f"figures/{name}.{fmt}", alt, caption, data, "image/svg+xml" if fmt == "svg" else "image/png"
+        )
 
     h = _main_heatmap(ctx, focus)
     if h.actors and h.capabilities:
@@ -1182,8 +1492,9 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
         grid = np.array([[order.index(h.cells.get((a, c))) for c, _ in h.capabilities] for a, _ in h.actors])
         fig, ax = plt.subplots(figsize=(1.6 + 0.32 * len(h.capabilities), 1.0 + 0.26 * len(h.actors)))
         ax.imshow(grid, cmap=ListedColormap([_COLOURS[k] for k in order]), vmin=0, vmax=3, aspect="auto")
-        ax.set_xticks(range(len(h.capabilities)), [_short(n, 32) for _, n in h.capabilities], rotation=55,
-                      ha="right")
+        ax.set_xticks(
+            range(len(h.capabilities)), [_short(n, 32) for _, n in h.capabilities], rotation=55, ha="right"
+        )
         ax.set_yticks(range(len(h.actors)), [_short(n, 34) for _, n in h.actors])
         ax.set_xticks(np.arange(-0.5, len(h.capabilities)), minor=True)
         ax.set_yticks(np.arange(-0.5, len(h.actors)), minor=True)
@@ -1193,8 +1504,13 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
             side.set_visible(False)
         from matplotlib.patches import Patch
 
-        ax.legend(handles=[Patch(color=_COLOURS[k], label=_STATE_TEXT[k]) for k in order],
-                  loc="lower left", bbox_to_anchor=(0, 1.01), ncol=4, frameon=False)
+        ax.legend(
+            handles=[Patch(color=_COLOURS[k], label=_STATE_TEXT[k]) for k in order],
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            ncol=4,
+            frameon=False,
+        )
         figures["heatmap"] = save(fig, "gaps-heatmap", "Capability gap heat map", h.caption, "svg")
         figures["heatmap"].caption = "Capability gaps: " + h.caption
         figures["heatmap"].html = False
@@ -1207,12 +1523,16 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
         for ax, col, colour in ((axes[0], "pagerank", "#1f4e79"), (axes[1], "betweenness", "#d08c2a")):
             ax.barh(names, topn[col].astype(float), color=colour)
             ax.set_title(col.capitalize() if col != "pagerank" else "PageRank", loc="left", fontsize=10)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
         fig.tight_layout()
-        figures["centrality"] = save(fig, "centrality", "Most central actors by PageRank and betweenness",
-                                     f"The {len(topn)} actors with the highest PageRank, and their betweenness.",
-                                     "svg")
+        figures["centrality"] = save(
+            fig,
+            "centrality",
+            "Most central actors by PageRank and betweenness",
+            f"The {len(topn)} actors with the highest PageRank, and their betweenness.",
+            "svg",
+        )
 
     figures["network"] = _network_figure(ctx, folder, focus, seed, save)
     return figures
@@ -1220,8 +1540,11 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
 
 def _drawing_options(ctx: _Context, focus: str | None) -> dict[str, Any]:
     """How the report draws the network: actors, coloured by cluster, sized by PageRank (the analysis's)."""
-    opts: dict[str, Any] = {"layers": "actors", "color_by": "cluster" if len(ctx.clusters) else "kind",
-                            "size_by": "pagerank"}
+    opts: dict[str, Any] = {
+        "layers": "actors",
+        "color_by": "cluster" if len(ctx.clusters) else "kind",
+        "size_by": "pagerank",
+    }
     if len(ctx.clusters):
         cl = ctx.clusters
         if "cluster_name" in cl:  # the legend then names clusters as the report's tables do
@@ -1250,21 +1573,37 @@ def _network_figure(ctx: _Context, folder: Path, focus: str | None, seed: int, s
     segments = [(pos[e.source], pos[e.target]) for e in D.edges if e.source in pos and e.target in pos]
     ax.add_collection(LineCollection(segments, colors="#9aa5b1", alpha=0.35, linewidths=0.6, zorder=1))
     biggest = max((n.size for n in D.nodes), default=1) or 1
-    ax.scatter([n.x for n in D.nodes], [-n.y for n in D.nodes], s=[20 + 500 * (n.size / biggest) ** 2 for n in D.nodes],
-               c=[n.color for n in D.nodes], edgecolors="white", linewidths=0.6, zorder=2)
+    ax.scatter(
+        [n.x for n in D.nodes],
+        [-n.y for n in D.nodes],
+        s=[20 + 500 * (n.size / biggest) ** 2 for n in D.nodes],
+        c=[n.color for n in D.nodes],
+        edgecolors="white",
+        linewidths=0.6,
+        zorder=2,
+    )
     import matplotlib.patheffects as pe
 
     labelled = sorted(D.nodes, key=lambda n: (ctx.importance(n.id), n.id))[: ctx.top]
     if focus and focus in pos and focus not in {n.id for n in labelled}:
         labelled += [n for n in D.nodes if n.id == focus]
     for n in labelled:
-        ax.annotate(_short(n.name, 28), (n.x, -n.y), fontsize=8, ha="center", va="bottom",
-                    xytext=(0, 6), textcoords="offset points", zorder=3,
-                    path_effects=[pe.withStroke(linewidth=3, foreground="white")])
+        ax.annotate(
+            _short(n.name, 28),
+            (n.x, -n.y),
+            fontsize=8,
+            ha="center",
+            va="bottom",
+            xytext=(0, 6),
+            textcoords="offset points",
+            zorder=3,
+            path_effects=[pe.withStroke(linewidth=3, foreground="white")],
+        )
     ax.set_axis_off()
     caption = ("The actor network" if not focus else f"{ctx.name(focus)} and its direct ties") + (
         ": colour = cooperation cluster, size = PageRank; the most central actors are labelled "
-        "(actors without ties are left out here and shown in the interactive graph).")
+        "(actors without ties are left out here and shown in the interactive graph)."
+    )
     return save(fig, "network", "Actor network", caption, "png")
 
 

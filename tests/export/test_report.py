@@ -49,9 +49,19 @@ def hostile_report(tmp_path_factory):
 
 def test_report_folder_holds_page_markdown_figures_and_tables(sample_report):
     names = {p.relative_to(sample_report).as_posix() for p in sample_report.rglob("*") if p.is_file()}
-    for expected in ("index.html", "report.md", REPORT_MARKER, "summary.json", "centrality.csv",
-                     "clusters.csv", "gaps.csv", "partner_recommendations.csv",
-                     "figures/network.png", "figures/gaps-heatmap.svg", "figures/centrality.svg"):
+    for expected in (
+        "index.html",
+        "report.md",
+        REPORT_MARKER,
+        "summary.json",
+        "centrality.csv",
+        "clusters.csv",
+        "gaps.csv",
+        "partner_recommendations.csv",
+        "figures/network.png",
+        "figures/gaps-heatmap.svg",
+        "figures/centrality.svg",
+    ):
         assert expected in names, sorted(names)
     md = (sample_report / "report.md").read_text(encoding="utf-8")
     for fig in ("figures/network.png", "figures/gaps-heatmap.svg", "figures/centrality.svg"):
@@ -89,10 +99,13 @@ def test_a_foreign_folder_is_refused_with_exit_2(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--focus", "ATLANTIS"], "no actor with this id"),
-    (["--focus", "cap:attribution"], "not an Actor"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--focus", "ATLANTIS"], "no actor with this id"),
+        (["--focus", "cap:attribution"], "not an Actor"),
+    ],
+)
 def test_bad_options_exit_2_with_a_message(tmp_path, capsys, args, message):
     assert main(["report", str(gk.SAMPLE), "-o", str(tmp_path / "x"), *args]) == 2
     err = capsys.readouterr().err
@@ -113,7 +126,7 @@ def test_focus_on_nato_is_about_its_members_gaps_and_partners(tmp_path):
     assert "## Gaps of North Atlantic Treaty Organization" in md
     assert "## Partner recommendations" in md and "Partners for North Atlantic Treaty Organization" in md
     assert md.index("## About North Atlantic Treaty Organization") < md.index("## Summary")
-    rec = list(csv.DictReader(open(out / "partner_recommendations.csv", encoding="utf-8")))
+    rec = _dict_rows(out / "partner_recommendations.csv")
     assert {r["for_actor"] for r in rec} <= {"NATO"}
 
 
@@ -149,7 +162,8 @@ def test_sigkill_midway_leaves_nothing_or_the_previous_report(tmp_path):
             (out / "index.html").write_text(previous)
         proc = subprocess.Popen(
             [sys.executable, "-m", "graphkit", "report", str(gk.SAMPLE), "-o", str(out), "--quiet"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         killed = False
@@ -175,14 +189,15 @@ def test_sigkill_midway_leaves_nothing_or_the_previous_report(tmp_path):
 def test_browser_shows_the_report_offline_and_runs_no_payload(hostile_report, page_for, tmp_path):
     loaded = page_for(hostile_report / "index.html", viewport=(1400, 900))
     n = loaded.wait_for(
-        "(() => { const f = document.getElementById('graph-frame'); return f && f.contentWindow "
-        "&& 1; })()"
+        "(() => { const f = document.getElementById('graph-frame'); return f && f.contentWindow && 1; })()"
     )
     assert n
     frame = next(f for f in loaded.page.frames if f != loaded.page.main_frame)
     drawn = frame.wait_for_function(
         "() => { const g = window.graphkitGraphs && Object.values(window.graphkitGraphs)[0];"
-        " return g && g.network && g.network.body.data.nodes.length; }", timeout=20_000).json_value()
+        " return g && g.network && g.network.body.data.nodes.length; }",
+        timeout=20_000,
+    ).json_value()
     G = gk.load(hostile_report.parent / "data")
     assert drawn == sum(1 for _, d in G.nodes(data=True) if d["label"] == "Actor")
     page = loaded.page
@@ -216,11 +231,19 @@ def test_real_dataset_focus_nato(tmp_path):
     assert len(members) >= 30  # NATO has 32 members (2024)
     md = (out / "report.md").read_text(encoding="utf-8")
     section = md.split("## Members of North Atlantic Treaty Organization")[1].split("\n## ")[0]
-    rows = [line for line in section.splitlines()
-            if line.startswith("| ") and not line.startswith(("| member", "| :---"))]
+    rows = [
+        line
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith(("| member", "| :---"))
+    ]
     assert len(rows) == len(members)
     for m in members:
         assert f"| {G.nodes[m]['name']} |" in section
     gaps = md.split("## Gaps of North Atlantic Treaty Organization")[1].split("\n## ")[0]
     assert "North Atlantic Treaty Organization as a whole" in gaps
     assert "## Partner recommendations" in md
+
+
+def _dict_rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))

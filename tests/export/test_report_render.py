@@ -53,22 +53,37 @@ def tiny():
     # 1/((n-1)(n-2)/2) = 1/3): betweenness A = ALLY = 2/3, H = B = 0.
     ids = ["A", "B", "H", "ALLY"]
     analysis = types.SimpleNamespace(
-        centrality=pd.DataFrame({
-            "id": ids, "name": [G.nodes[i]["name"] for i in ids], "kind": [G.nodes[i]["kind"] for i in ids],
-            "degree": [2, 1, 1, 2], "weighted_degree": [2.0, 1.0, 1.0, 2.0],
-            "betweenness": [2 / 3, 0.0, 0.0, 2 / 3], "closeness": [0.75, 0.5, 0.5, 0.75],
-            "eigenvector": [0.6, 0.37, 0.37, 0.6], "pagerank": [0.32, 0.18, 0.18, 0.32],
-            "constraint": [0.5, 1.0, 1.0, 0.5], "effective_size": [2.0, 1.0, 1.0, 2.0], "core": [1, 1, 1, 1],
-        }),
+        centrality=pd.DataFrame(
+            {
+                "id": ids,
+                "name": [G.nodes[i]["name"] for i in ids],
+                "kind": [G.nodes[i]["kind"] for i in ids],
+                "degree": [2, 1, 1, 2],
+                "weighted_degree": [2.0, 1.0, 1.0, 2.0],
+                "betweenness": [2 / 3, 0.0, 0.0, 2 / 3],
+                "closeness": [0.75, 0.5, 0.5, 0.75],
+                "eigenvector": [0.6, 0.37, 0.37, 0.6],
+                "pagerank": [0.32, 0.18, 0.18, 0.32],
+                "constraint": [0.5, 1.0, 1.0, 0.5],
+                "effective_size": [2.0, 1.0, 1.0, 2.0],
+                "core": [1, 1, 1, 1],
+            }
+        ),
         clusters=pd.DataFrame({"id": ids, "cluster": [0, 0, 1, 0]}),
-        gaps=pd.DataFrame({
-            "actor_id": ["A", "A", "B", "B"], "capability_id": ["c1", "c2", "c1", "c2"],
-            "weight": [1, 1, 1, 1], "own": [True, False, False, True], "pooled": [True, True, True, True],
-        }),
+        gaps=pd.DataFrame(
+            {
+                "actor_id": ["A", "A", "B", "B"],
+                "capability_id": ["c1", "c2", "c1", "c2"],
+                "weight": [1, 1, 1, 1],
+                "own": [True, False, False, True],
+                "pooled": [True, True, True, True],
+            }
+        ),
         uncovered_threats=pd.DataFrame({"threat_id": ["T"], "note": ["-negative note"]}),
         critical_actors=pd.DataFrame({"actor_id": ["B", "A"], "gap_opened": [1.0, -0.5]}),
-        alliance_gaps=pd.DataFrame({"alliance_id": ["ALLY"], "capability_id": ["c1"], "weight": [2],
-                                    "pooled": [True]}),
+        alliance_gaps=pd.DataFrame(
+            {"alliance_id": ["ALLY"], "capability_id": ["c1"], "weight": [2], "pooled": [True]}
+        ),
         summary={"seed": 7, "modularity": 0.1, "cluster_method": "louvain", "betweenness": "exact"},
     )
     return G, analysis
@@ -76,7 +91,9 @@ def tiny():
 
 def _report(G, analysis, **kw):
     recs = {"A": pd.DataFrame({"partner_id": ["B"], "closes": [1.0], "capability_ids": [["c2"]]})}
-    return R.build_report(G, analysis, recommendations=recs, dataset="tiny", generated="2026-01-02 03:04", **kw)
+    return R.build_report(
+        G, analysis, recommendations=recs, dataset="tiny", generated="2026-01-02 03:04", **kw
+    )
 
 
 # ---- Markdown ---------------------------------------------------------------------------
@@ -84,16 +101,47 @@ def _report(G, analysis, **kw):
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
-@pytest.mark.parametrize("payload", [
-    XSS, FORMULA, MD_PAYLOAD, "a | b | c", "[x](javascript:alert(1))", "![i](http://e/x.png)",
-    "**bold** _em_ `code` ~~del~~", "# heading", "- item", "1. item", "> quote", "---", "===",
-    "<https://evil.example>", "&lt;b&gt; entity", "line\nbreak | cell", "\\| escaped pipe", "x\\",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        XSS,
+        FORMULA,
+        MD_PAYLOAD,
+        "a | b | c",
+        "[x](javascript:alert(1))",
+        "![i](http://e/x.png)",
+        "**bold** _em_ `code` ~~del~~",
+        "# heading",
+        "- item",
+        "1. item",
+        "> quote",
+        "---",
+        "===",
+        "<https://evil.example>",
+        "&lt;b&gt; entity",
+        "line\nbreak | cell",
+        "\\| escaped pipe",
+        "x\\",
+    ],
+)
 def test_escaped_text_is_only_text_in_a_paragraph_and_a_table_cell(payload):
     # An independent CommonMark parser (markdown-it-py) reads the escaped value back.
     para = MD.render(R.escape_markdown(payload))
     assert para.startswith("<p>") and para.count("<p>") == 1
-    for tag in ("<a ", "<img", "<script", "<em>", "<strong>", "<code>", "<s>", "<h1", "<ul", "<ol", "<blockquote", "<hr"):
+    for tag in (
+        "<a ",
+        "<img",
+        "<script",
+        "<em>",
+        "<strong>",
+        "<code>",
+        "<s>",
+        "<h1",
+        "<ul",
+        "<ol",
+        "<blockquote",
+        "<hr",
+    ):
         assert tag not in para, (payload, para)
     table = f"| a | b |\n| --- | --- |\n| {R.escape_markdown(payload)} | end |\n"
     out = MD.render(table)
@@ -136,6 +184,7 @@ def test_markdown_report_tables_keep_their_shape(tiny):
 
 
 # ---- HTML ---------------------------------------------------------------------------------
+
 
 class _Tags(html.parser.HTMLParser):
     def __init__(self):
@@ -238,10 +287,19 @@ def test_bad_focus_is_a_clear_error(tiny, focus, message):
 
 # ---- CSV ----------------------------------------------------------------------------------
 
+
 def test_every_csv_cell_that_a_spreadsheet_would_evaluate_is_neutralised(tiny, tmp_path):
     G, analysis = tiny
-    recs = {"A": pd.DataFrame({"partner_id": ["H"], "partner_name": [FORMULA], "closes": [1.0],
-                               "capability_ids": [["=c2", "c1"]]})}
+    recs = {
+        "A": pd.DataFrame(
+            {
+                "partner_id": ["H"],
+                "partner_name": [FORMULA],
+                "closes": [1.0],
+                "capability_ids": [["=c2", "c1"]],
+            }
+        )
+    }
     R.write_report_tables(analysis, tmp_path, recommendations=recs)
     seen_formula = 0
     for f in tmp_path.glob("*.csv"):
@@ -254,11 +312,11 @@ def test_every_csv_cell_that_a_spreadsheet_would_evaluate_is_neutralised(tiny, t
                     if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not _is_number(cell)):
                         pytest.fail(f"{f.name}: {cell!r} would be evaluated")
     assert seen_formula == 2  # centrality.csv (name) and partner_recommendations.csv
-    crit = list(csv.DictReader(open(tmp_path / "critical_actors.csv", encoding="utf-8")))
+    crit = _dict_rows(tmp_path / "critical_actors.csv")
     assert [r["gap_opened"] for r in crit] == ["1.0", "-0.5"]  # numbers stay numbers
-    unc = list(csv.DictReader(open(tmp_path / "uncovered_threats.csv", encoding="utf-8")))
+    unc = _dict_rows(tmp_path / "uncovered_threats.csv")
     assert unc[0]["note"] == "'-negative note"
-    recs_rows = list(csv.DictReader(open(tmp_path / "partner_recommendations.csv", encoding="utf-8")))
+    recs_rows = _dict_rows(tmp_path / "partner_recommendations.csv")
     assert recs_rows[0]["capability_ids"] == "'=c2;c1" and recs_rows[0]["for_actor"] == "A"
 
 
@@ -271,6 +329,7 @@ def _is_number(text: str) -> bool:
 
 
 # ---- the output folder --------------------------------------------------------------------
+
 
 def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path):
     out = tmp_path / "notes"
@@ -301,7 +360,14 @@ def test_escape_markdown_doctest_values():
 
 def test_number_formatting():
     assert [R._fmt(v) for v in (None, True, 1234, 2.0, 0.123456, 12345.6, float("nan"))] == [
-        "", "yes", "1,234", "2", "0.123", "12,346", ""]
+        "",
+        "yes",
+        "1,234",
+        "2",
+        "0.123",
+        "12,346",
+        "",
+    ]
 
 
 def test_top_must_be_positive(tiny):
@@ -312,3 +378,8 @@ def test_top_must_be_positive(tiny):
 
 def test_unused_path_is_free(tmp_path):
     R.check_report_path(Path(tmp_path) / "new")
+
+
+def _dict_rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
