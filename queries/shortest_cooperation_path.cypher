@@ -1,0 +1,13 @@
+// What is the shortest chain of cooperation agreements between two actors?
+//
+// Every shortest path over COOPERATES_WITH (either direction) from $from to $to, up to
+// 6 hops: one row per distinct path (in no particular order among equally short ones),
+// listing the actors' ids from $from to $to.
+// Parameters:
+//   from (string, default GBR): id of the first actor
+//   to (string, default IND): id of the second actor
+// Example:
+//   graphkit query shortest_cooperation_path data/cyber-multilateral --param from=UKR --param to=SGP
+MATCH p = allShortestPaths((a:Actor {id: $from})-[:COOPERATES_WITH*..6]-(b:Actor {id: $to}))
+RETURN DISTINCT length(p) AS hops, [n IN nodes(p) | n.id] AS path
+ORDER BY hops
