@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import warnings
 from collections.abc import Iterable
@@ -206,7 +207,9 @@ class _IgraphMeasures:
         cnt = np.zeros(n)
         for start in range(0, len(pivots), 16):
             chunk = pivots[start: start + 16]
-            D = np.asarray(self.g.distances(source=chunk, weights=self.dist), dtype=float)
+            rows = self.g.distances(source=chunk, weights=self.dist)
+            D = np.fromiter(itertools.chain.from_iterable(rows), dtype=float, count=len(chunk) * n)
+            D = D.reshape(len(chunk), n)
             finite = np.isfinite(D)
             D[~finite] = 0.0
             sums += D.sum(axis=0)

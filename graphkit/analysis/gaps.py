@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError, actor_network, resolve_engine
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.errors import SchemaError
 
 __all__ = [
@@ -284,15 +284,14 @@ class _GapModel:
         best = pd.DataFrame({"key": has[:, 0] * C + has[:, 1], "level": lv}).groupby("key")["level"].max()
         self.level = best  # best level per actor*C+cap
         self.own_keys = np.sort(best.index[best.to_numpy() >= self.threshold].to_numpy(dtype=np.int64))
-        self.targets = np.unique(arr("TARGETS"), axis=0)
-        self.requires = np.unique(arr("REQUIRES"), axis=0)
-        member = np.unique(arr("MEMBER_OF"), axis=0)
+        self.targets = _unique_pairs(arr("TARGETS"))
+        self.requires = _unique_pairs(arr("REQUIRES"))
+        member = _unique_pairs(arr("MEMBER_OF"))
         orgs = np.unique(member[:, 1])
         # group membership: (member, organisation), each organisation a member of its own group
-        self.groups = np.unique(np.vstack([member, np.column_stack([orgs, orgs])]), axis=0)
+        self.groups = _unique_pairs(np.vstack([member, np.column_stack([orgs, orgs])]))
         coop = arr("COOPERATES_WITH")
-        coop = np.vstack([coop, coop[:, ::-1]])
-        self.coop = np.unique(coop, axis=0) if coop.size else coop
+        self.coop = _unique_pairs(np.vstack([coop, coop[:, ::-1]]))
         self._routes: pd.DataFrame | None = None
 
     # -- basic tables --------------------------------------------------------------
@@ -510,7 +509,7 @@ class _GapModel:
             )
         return pd.DataFrame(rows, columns=cols)
 
-    def critical_table(self, *, engine: str = "auto") -> pd.DataFrame:
+    def critical_table(self, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
         cols = ["actor_id", "name", "kind", "opened_weight", "opened_gaps", "actors_affected", "articulation_point"]
         r = self.routes()
         r = r[r["pooled"] & ~r["own"]]
@@ -540,7 +539,8 @@ class _GapModel:
         agg = hits.groupby("x").agg(
             opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
         )
-        net = actor_network(self.G, self.partners)
+        if net is None or set(net.types) != set(self.partners):
+            net = actor_network(self.G, self.partners)
         if resolve_engine(engine) == "igraph":
             cut = set(net.igraph.articulation_points())
         else:
@@ -560,6 +560,15 @@ class _GapModel:
         )
         out = out.sort_values(["opened_weight", "articulation_point", "_order"], ascending=[False, False, True])
         return out[cols].reset_index(drop=True)
+
+
+def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Distinct rows of an (k, 2) array of non-negative ints, sorted (faster than np.unique(axis=0))."""
+    if not pairs.size:
+        return pairs.reshape(0, 2)
+    base = int(pairs.max()) + 1
+    keys = np.unique(pairs[:, 0] * base + pairs[:, 1])
+    return np.column_stack([keys // base, keys % base])
 
 
 def _level(value: Any, u: str, v: str) -> float:

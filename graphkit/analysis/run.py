@@ -127,7 +127,7 @@ def analyze(
     with progress.step("uncovered threats"):
         unc = model.uncovered_table()
     with progress.step("critical actors"):
-        crit = model.critical_table(engine=engine)
+        crit = model.critical_table(engine=engine, net=net)
     total = time.perf_counter() - started
     import graphkit
 
