@@ -1,0 +1,799 @@
+"""Neo4j over Bolt: write the canonical graph into a server, read it back, run Cypher.
+
+:class:`Neo4jStore` accepts a URI or a live :class:`neo4j.Driver` (so tests can hand it a
+real server or a test double). It detects what the server is and adapts:
+
+========================  ==============================  =====================================
+server                    Neo4j 5                         FalkorDB (and unknown Bolt servers)
+========================  ==============================  =====================================
+unique ``id`` per label   ``CREATE CONSTRAINT``           ``CREATE INDEX`` (no constraints)
+dates                     native ``date``                 ISO text + ``gk_dates`` marker
+float parameters          sent as they are                sent as ``[m, e1, e2]`` = m·2^e1·2^e2
+string parameters         sent as they are                ``\\`` and ``'`` escaped (the server
+                                                          splices them into query text)
+failed write              rolled back                     may leave part of a batch behind
+========================  ==============================  =====================================
+
+Storage layout (documented so Cypher written by hand matches it): a node is
+``(:Label {id, ...properties})``; a relationship is ``(a)-[:TYPE {gk_key, ...}]->(b)``
+where ``gk_key`` numbers parallel relationships of one type between the same two nodes
+(0, 1, ...), so loading the same dataset twice MERGEs onto the same relationships. On a
+server without native dates, a node or relationship holding dates carries ``gk_dates``,
+the list of its property names whose ISO text is a date; :func:`read_graph` turns them
+back into :class:`datetime.date`. ``gk_key`` and ``gk_dates`` are therefore reserved.
+
+Only labels and relationship types from :mod:`graphkit.schema`, and property keys that
+pass :func:`graphkit.schema.is_identifier`, are ever spliced into query text; every value
+is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import socket
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import networkx as nx
+import pandas as pd
+
+from graphkit import schema
+from graphkit.errors import QueryError, SchemaError, StoreError
+from graphkit.progress import Progress
+
+__all__ = [
+    "Neo4jStore",
+    "ServerInfo",
+    "WriteSummary",
+    "read_graph",
+    "write_graph",
+    "run_cypher",
+    "redact_uri",
+    "REL_KEY",
+    "DATES_KEY",
+    "STORE_KEYS",
+]
+
+REL_KEY = "gk_key"
+DATES_KEY = "gk_dates"
+STORE_KEYS = frozenset({REL_KEY, DATES_KEY})
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the server is and which of graphkit's adaptations it needs."""
+
+    product: str  # "neo4j", "falkordb" or "unknown"
+    version: str
+    agent: str
+    constraints: bool  # CREATE CONSTRAINT ... REQUIRE n.id IS UNIQUE works
+    native_dates: bool  # date values cross Bolt both ways
+    exact_float_params: bool  # a float parameter arrives bit for bit
+    escape_string_params: bool  # string parameters must have \ and ' escaped
+    rollback: bool  # a failed transaction leaves nothing behind
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What :meth:`Neo4jStore.write_graph` wrote."""
+
+    nodes: int
+    relationships: int
+    seconds: float
+    server: str
+
+    @property
+    def relationships_per_second(self) -> float:
+        return self.relationships / self.seconds if self.seconds > 0 else float("inf")
+
+
+def redact_uri(uri: str | None) -> str:
+    """``uri`` with any password replaced by ``***``.
+
+    >>> redact_uri("bolt://neo4j:secret@db.example.org:7687")
+    'bolt://neo4j:***@db.example.org:7687'
+    >>> redact_uri("neo4j://localhost")
+    'neo4j://localhost'
+    """
+    if not uri:
+        return str(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable URI>"
+    if parts.password is None and "@" not in parts.netloc:
+        return uri
+    host = parts.netloc.rsplit("@", 1)[-1]
+    user = parts.username or ""
+    netloc = f"{user}:***@{host}" if parts.password is not None else f"{user}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class Neo4jStore:
+    """A Neo4j (or other Bolt/Cypher) server holding graphkit's property graph.
+
+    Parameters
+    ----------
+    uri_or_driver
+        A ``bolt://``, ``neo4j://`` (``+s``/``+ssc``) URI, possibly with ``user:password@``,
+        or a live :class:`neo4j.Driver` (which the store then neither configures nor closes).
+    user, password
+        Credentials; they override those in the URI. No password means no authentication.
+    database
+        The database to use (default: the server's default).
+    connection_timeout
+        Seconds to wait for a connection before the managed transaction retries.
+
+    Examples
+    --------
+    >>> store = Neo4jStore("bolt://neo4j:secret@localhost:7687")
+    >>> store.uri
+    'bolt://neo4j:***@localhost:7687'
+    >>> store.close()
+    """
+
+    def __init__(
+        self,
+        uri_or_driver: Any,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        connection_timeout: float = 10.0,
+    ) -> None:
+        self.database = database
+        self._password = password
+        self._server: ServerInfo | None = None
+        self._used = False
+        if isinstance(uri_or_driver, str):
+            import neo4j
+
+            parts = urlsplit(uri_or_driver)
+            if parts.scheme not in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
+                raise StoreError(
+                    f"{redact_uri(uri_or_driver)}: not a Neo4j URI "
+                    "(fix: give bolt://HOST:7687 or neo4j://HOST:7687)"
+                )
+            user = user if user is not None else parts.username
+            password = password if password is not None else parts.password
+            self._password = password
+            host = parts.netloc.rsplit("@", 1)[-1]
+            clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+            self.uri = redact_uri(uri_or_driver)
+            self._address = (parts.hostname or "localhost", parts.port or 7687)
+            auth = neo4j.basic_auth(user or "neo4j", password) if password is not None else None
+            try:
+                self.driver = neo4j.GraphDatabase.driver(
+                    clean, auth=auth, connection_timeout=connection_timeout
+                )
+            except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+                raise StoreError(f"{self.uri}: {self._scrub(str(exc))}") from None
+            self._owns_driver = True
+        else:
+            self.driver = uri_or_driver
+            self._owns_driver = False
+            self.uri = "<driver>"
+            self._address = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the driver if this store opened it."""
+        if not self._owns_driver:
+            return
+        self.driver.close()
+        self._owns_driver = False
+        if self._used and self._server is not None and self._server.product == "falkordb":
+            _absorb_goodbye_bug(self._address)
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- server detection --------------------------------------------------------------
+    @property
+    def server(self) -> ServerInfo:
+        """What the server is and how graphkit adapts to it (detected once, on first use)."""
+        if self._server is None:
+            self._server = self._detect()
+        return self._server
+
+    def _detect(self) -> ServerInfo:
+        agent = self._call(
+            lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent
+        ) or ""
+        product, version = "unknown", ""
+        try:
+            comps = self._read("CALL dbms.components() YIELD name, versions RETURN name, versions")
+            for row in comps:
+                if str(row["name"]).lower().startswith("neo4j"):
+                    product, version = "neo4j", str((row["versions"] or [""])[0])
+        except QueryError:
+            pass
+        if product == "unknown":
+            try:
+                names = {r["name"] for r in self._read("CALL dbms.procedures() YIELD name RETURN name")}
+            except QueryError:
+                names = set()
+            if "algo.pageRank" in names and "db.idx.fulltext.createNodeIndex" in names:
+                product, version = "falkordb", agent.partition("/")[2]
+        neo = product == "neo4j"
+        exact_floats = neo or self._probe_float()
+        escape = False if neo else self._probe_strings()
+        return ServerInfo(
+            product=product,
+            version=version,
+            agent=agent,
+            constraints=neo,
+            native_dates=neo,
+            exact_float_params=exact_floats,
+            escape_string_params=escape,
+            rollback=neo,
+        )
+
+    def _probe_float(self) -> bool:
+        x = 0.1 + 0.2
+        try:
+            rows = self._read("RETURN $x AS x", {"x": x}, encode=False)
+        except QueryError:
+            return False
+        return bool(rows) and rows[0]["x"] == x
+
+    def _probe_strings(self) -> bool:
+        """Whether string parameters need escaping (True) or arrive as sent (False)."""
+        s = "it's a \\n test"
+        try:
+            rows = self._read("RETURN $s AS s", {"s": s}, encode=False)
+            if rows and rows[0]["s"] == s:
+                return False
+        except QueryError:
+            pass
+        rows = self._read("RETURN $s AS s", {"s": _escape(s)}, encode=False)
+        if rows and rows[0]["s"] == s:
+            return True
+        raise StoreError(
+            f"{self.uri}: the server changes string parameters in transit "
+            f"(sent {s!r}, got {rows[0]['s'] if rows else None!r}); graphkit cannot store text there exactly"
+        )
+
+    # -- writing -------------------------------------------------------------------------
+    def write_graph(
+        self,
+        G: nx.MultiDiGraph,
+        *,
+        batch_size: int = 5000,
+        wipe: bool = False,
+        progress: Progress | None = None,
+        per_row: bool = False,
+    ) -> WriteSummary:
+        """Write ``G`` into the server: constraints (or indexes) first, then nodes and relationships.
+
+        Every write is an ``UNWIND $rows ... MERGE`` of up to ``batch_size`` rows per label or
+        relationship type, run through ``session.execute_write`` (which retries transient
+        errors), so writing the same graph twice leaves the same nodes and relationships.
+        ``wipe`` first deletes every node with a graphkit label (and only those).
+        ``per_row`` sends one statement per row instead (for benchmarks; slow).
+
+        Raises
+        ------
+        SchemaError
+            Before anything is written, when a label, type or property key is not allowed.
+        StoreError
+            When the server cannot be reached or refuses a write.
+        """
+        progress = progress or Progress(quiet=True)
+        if batch_size < 1:
+            raise StoreError(f"batch size must be at least 1, not {batch_size}")
+        problems = write_problems(G)
+        if problems:
+            more = f" ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+            raise SchemaError(
+                "nothing was written to the server: "
+                + "; ".join(problems[:10])
+                + more
+                + " (fix: rename the property to letters, digits and _ starting with a letter)"
+            )
+        server = self.server
+        start = time.perf_counter()
+        self.ensure_constraints()
+        if wipe:
+            with progress.step("wiping graphkit's labels"):
+                self.wipe()
+        n_nodes = 0
+        for label in schema.LABELS:
+            groups = _node_rows(G, label, server)
+            total = sum(len(r) for r in groups.values())
+            done = 0
+            t0 = time.perf_counter()
+            for shape, rows in groups.items():
+                query = _node_query(label, shape, server)
+                for batch in _batches(rows, 1 if per_row else batch_size):
+                    self._write(query, {"rows": batch}, what=f"{label} nodes")
+                    done += len(batch)
+                    progress.count(f"{label} nodes ({_rate(done, t0)})", done, total)
+            n_nodes += total
+        n_rels = 0
+        rel_groups = _relationship_rows(G, server)
+        total = sum(len(r) for r in rel_groups.values())
+        t0 = time.perf_counter()
+        for (type_, src, tgt, shape), rows in rel_groups.items():
+            query = _relationship_query(type_, src, tgt, shape, server)
+            for batch in _batches(rows, 1 if per_row else batch_size):
+                self._write(query, {"rows": batch}, what=f"{type_} relationships")
+                n_rels += len(batch)
+                progress.count(f"relationships ({_rate(n_rels, t0)})", n_rels, total)
+        elapsed = time.perf_counter() - start
+        summary = WriteSummary(n_nodes, n_rels, elapsed, self.uri)
+        progress.say(
+            f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s"
+        )
+        return summary
+
+    def ensure_constraints(self) -> None:
+        """A uniqueness constraint on ``id`` per label (Neo4j 5), or an index where unsupported."""
+        server = self.server
+        if server.constraints:
+            for label in schema.LABELS:
+                self._write(
+                    f"CREATE CONSTRAINT graphkit_{label.lower()}_id IF NOT EXISTS "
+                    f"FOR (n:{label}) REQUIRE n.id IS UNIQUE",
+                    {},
+                    what="constraints",
+                )
+            return
+        try:
+            rows = self._read("CALL db.indexes() YIELD label, properties RETURN label, properties")
+            have = {r["label"] for r in rows if "id" in (r["properties"] or [])}
+        except QueryError:
+            have = set()
+        for label in schema.LABELS:
+            if label not in have:
+                try:
+                    self._write(f"CREATE INDEX FOR (n:{label}) ON (n.id)", {}, what="indexes")
+                except QueryError:
+                    # Servers without db.indexes() may already hold the index; MERGE still works.
+                    pass
+
+    def wipe(self, *, batch_size: int = 10000) -> int:
+        """Delete every node with a graphkit label (and its relationships); return how many."""
+        deleted = 0
+        for label in schema.LABELS:
+            while True:
+                rows = self._write(
+                    f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+                    {"limit": batch_size},
+                    what=f"wipe of {label} nodes",
+                )
+                n = int(rows[0]["deleted"]) if rows else 0
+                deleted += n
+                if n < batch_size:
+                    break
+        return deleted
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per graphkit label and relationships per graphkit type, as the server counts them."""
+        nodes = {
+            label: int(self._read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"])
+            for label in schema.LABELS
+        }
+        rels = {
+            t: int(self._read(f"MATCH ()-[r:{t}]->() RETURN count(r) AS c")[0]["c"])
+            for t in schema.RELATIONSHIP_TYPES
+        }
+        return {"nodes": nodes, "relationships": rels}
+
+    # -- reading -------------------------------------------------------------------------
+    def read_graph(self, *, progress: Progress | None = None) -> nx.MultiDiGraph:
+        """The canonical graph held by the server (graphkit's labels and types only).
+
+        Raises
+        ------
+        StoreError
+            When a node has no ``id``, two nodes share one, or a value cannot be read.
+        """
+        from graphkit.graph import add_node, add_relationship, new_graph
+
+        progress = progress or Progress(quiet=True)
+        G = new_graph()
+        G.graph["source"] = self.uri
+        for label in schema.LABELS:
+            rows = self._read(f"MATCH (n:{label}) RETURN n.id AS id, properties(n) AS props ORDER BY id")
+            for i, row in enumerate(rows, 1):
+                node_id = row["id"]
+                if not isinstance(node_id, str) or not node_id:
+                    raise StoreError(
+                        f"{self.uri}: a :{label} node has no text `id` property "
+                        f"(properties {_short(row['props'])}); graphkit needs one on every node"
+                    )
+                props = _decode(row["props"], where=f":{label} node {node_id!r}")
+                props.pop("id", None)
+                try:
+                    add_node(G, node_id, label, **props)
+                except SchemaError as exc:
+                    raise StoreError(f"{self.uri}: {exc}") from None
+                progress.count(f"{label} nodes", i, len(rows))
+        done = 0
+        for name, rel in schema.RELATIONSHIP_TYPES.items():
+            for src in rel.sources:
+                for tgt in rel.targets:
+                    rows = self._read(
+                        f"MATCH (a:{src})-[r:{name}]->(b:{tgt}) "
+                        f"RETURN a.id AS s, b.id AS t, properties(r) AS props ORDER BY s, t, r.{REL_KEY}"
+                    )
+                    for row in rows:
+                        props = _decode(row["props"], where=f"{name} {row['s']!r} -> {row['t']!r}")
+                        props.pop(REL_KEY, None)
+                        try:
+                            add_relationship(G, row["s"], name, row["t"], **props)
+                        except SchemaError as exc:
+                            raise StoreError(f"{self.uri}: {exc}") from None
+                        done += 1
+                        progress.count("relationships", done)
+        return G
+
+    # -- queries -------------------------------------------------------------------------
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> pd.DataFrame:
+        """Run one Cypher query with parameters; the rows as a DataFrame (columns in RETURN order).
+
+        Nodes come back as dicts of their properties, relationships as dicts with ``type``,
+        paths as lists of node ids, dates as :class:`datetime.date`.
+        """
+        params = dict(params or {})
+        keys: list[str] = []
+
+        def work(tx: Any) -> list[list[Any]]:
+            result = tx.run(query, self._encode_params(params))
+            keys[:] = list(result.keys())
+            return [[_plain(v) for v in record.values()] for record in result]
+
+        rows = self._transaction(work, write=write, what="query")
+        return pd.DataFrame(rows, columns=keys)
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _encode_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        server = self.server
+        if server.escape_string_params:
+            return _escape_all(params)
+        return params
+
+    def _read(self, query: str, params: dict[str, Any] | None = None, *, encode: bool = True) -> list[dict]:
+        return self._run_tx(query, params or {}, write=False, encode=encode, what="read")
+
+    def _write(self, query: str, params: dict[str, Any], *, what: str) -> list[dict]:
+        return self._run_tx(query, params, write=True, encode=True, what=what)
+
+    def _run_tx(self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str) -> list[dict]:
+        if encode and self._server is not None and self._server.escape_string_params:
+            params = _escape_all(params)
+
+        def work(tx: Any) -> list[dict]:
+            return [r.data() for r in tx.run(query, params)]
+
+        return self._transaction(work, write=write, what=what)
+
+    def _transaction(self, work: Callable[[Any], Any], *, write: bool, what: str) -> Any:
+        def call(session: Any) -> Any:
+            return session.execute_write(work) if write else session.execute_read(work)
+
+        return self._call(call, what=what, write=write)
+
+    def _call(self, fn: Callable[[Any], Any], *, what: str = "connection", write: bool = False) -> Any:
+        import neo4j.exceptions as ne
+
+        self._used = True
+        kwargs = {"database": self.database} if self.database else {}
+        try:
+            with self.driver.session(**kwargs) as session:
+                return fn(session)
+        except ne.AuthError as exc:
+            raise StoreError(
+                f"{self.uri}: authentication failed ({self._scrub(exc.message or str(exc))}) "
+                "(fix: check --neo4j-user and --neo4j-password / GRAPHKIT_NEO4J_PASSWORD)"
+            ) from None
+        except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
+            raise StoreError(
+                f"{self.uri}: cannot reach the server ({self._scrub(str(exc).splitlines()[0])}) "
+                "(fix: start it, or check --neo4j-uri / GRAPHKIT_NEO4J_URI)"
+            ) from None
+        except ne.Neo4jError as exc:
+            message = exc.message or ""
+            if not message or message == "An unknown error occurred":
+                message = "the server gave no reason (FalkorDB reports every error this way)"
+            note = ""
+            if write and self._server is not None and not self._server.rollback:
+                note = (
+                    "; this server does not roll back failed writes, so part of the batch may be "
+                    "stored: load again (loading is idempotent) or use --wipe"
+                )
+            err = QueryError if what in ("query", "read") or not write else StoreError
+            raise err(f"{self.uri}: {what} failed: {self._scrub(message)} [{exc.code}]{note}") from None
+        except ne.DriverError as exc:
+            raise StoreError(f"{self.uri}: {what} failed: {self._scrub(str(exc))}") from None
+
+    def _scrub(self, text: str) -> str:
+        if self._password:
+            text = text.replace(self._password, "***")
+        return text
+
+
+# -- module-level entry points ----------------------------------------------------------------
+def read_graph(
+    uri: Any, *, user: str | None = None, password: str | None = None, database: str | None = None
+) -> nx.MultiDiGraph:
+    """Read graphkit's graph from a Neo4j server (the CLI's ``--neo4j-uri``)."""
+    with Neo4jStore(uri, user=user, password=password, database=database) as store:
+        return store.read_graph()
+
+
+def write_graph(
+    G: nx.MultiDiGraph,
+    uri: Any,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+    batch_size: int = 5000,
+    wipe: bool = False,
+    progress: Progress | None = None,
+) -> WriteSummary:
+    """Write ``G`` into a Neo4j server; see :meth:`Neo4jStore.write_graph`."""
+    with Neo4jStore(uri, user=user, password=password, database=database) as store:
+        return store.write_graph(G, batch_size=batch_size, wipe=wipe, progress=progress)
+
+
+def run_cypher(
+    uri: Any,
+    query: str,
+    params: dict[str, Any] | None = None,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+    write: bool = False,
+) -> pd.DataFrame:
+    """Run one parameterised Cypher query on a Neo4j server; the rows as a DataFrame."""
+    with Neo4jStore(uri, user=user, password=password, database=database) as store:
+        return store.run(query, params, write=write)
+
+
+def write_problems(G: nx.MultiDiGraph) -> list[str]:
+    """Why ``G`` cannot be written safely (labels, types, property keys and values); empty if it can."""
+    problems: list[str] = []
+    for n, data in G.nodes(data=True):
+        label = data.get("label")
+        if label not in schema.LABELS:
+            problems.append(f"node {n!r}: label {label!r} is not one of {', '.join(schema.LABELS)}")
+        if not isinstance(n, str) or not n:
+            problems.append(f"node {n!r}: id must be non-empty text")
+        for key, value in data.items():
+            if key == "label":
+                continue
+            problems += _key_value_problems(f"node {n!r}", key, value, reserved={"id"})
+    for u, v, data in G.edges(data=True):
+        type_ = data.get("type")
+        where = f"relationship {u!r} -{type_}-> {v!r}"
+        rel = schema.RELATIONSHIP_TYPES.get(type_)
+        if rel is None:
+            problems.append(f"{where}: type {type_!r} is not a graphkit relationship type")
+        else:
+            if G.nodes[u].get("label") not in rel.sources or G.nodes[v].get("label") not in rel.targets:
+                problems.append(f"{where}: endpoints' labels do not fit {type_}")
+        for key, value in data.items():
+            if key == "type":
+                continue
+            problems += _key_value_problems(where, key, value, reserved=set())
+    return problems
+
+
+# -- private helpers ------------------------------------------------------------------------
+def _key_value_problems(where: str, key: Any, value: Any, *, reserved: set[str]) -> list[str]:
+    if not schema.is_identifier(key):
+        return [f"{where}: property name {key!r} is not a plain identifier"]
+    if key in STORE_KEYS or key in reserved:
+        return [f"{where}: property name {key!r} is reserved by the Neo4j store"]
+    kind = schema.value_type(value)
+    if kind is None:
+        return [f"{where}: property {key!r} has a value of type {type(value).__name__}"]
+    items = value if isinstance(value, list | tuple) else [value]
+    if kind.startswith("int") and any(not _INT64[0] <= x <= _INT64[1] for x in items):
+        return [f"{where}: property {key!r} does not fit in a 64-bit integer"]
+    if kind.startswith("float") and any(not math.isfinite(x) for x in items):
+        return [f"{where}: property {key!r} is not a finite number"]
+    return []
+
+
+def _encode_float(x: float) -> list[int]:
+    """``[m, e1, e2]`` with ``x == m * 2**e1 * 2**e2`` exactly (both halves stay normal)."""
+    f, e = math.frexp(x)
+    m = int(f * 2**53)
+    e -= 53
+    e1 = e // 2
+    return [m, e1, e - e1]
+
+
+def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict, tuple]:
+    """Plain properties, float properties, float-list properties (encoded), and the row's shape."""
+    plain: dict[str, Any] = {}
+    floats: dict[str, Any] = {}
+    float_lists: dict[str, Any] = {}
+    dates: list[str] = []
+    for key, value in props.items():
+        kind = schema.value_type(value)
+        if kind in ("date", "date[]"):
+            if server.native_dates:
+                plain[key] = list(value) if isinstance(value, tuple) else value
+            else:
+                plain[key] = value.isoformat() if kind == "date" else [d.isoformat() for d in value]
+                dates.append(key)
+        elif kind == "float" and not server.exact_float_params:
+            floats[key] = _encode_float(value)
+        elif kind == "float[]" and not server.exact_float_params:
+            float_lists[key] = [_encode_float(x) for x in value]
+        else:
+            plain[key] = list(value) if isinstance(value, tuple) else value
+    if dates:
+        plain[DATES_KEY] = sorted(dates)
+    shape = (tuple(sorted(floats)), tuple(sorted(float_lists)))
+    return plain, floats, float_lists, shape
+
+
+def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[dict]]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for n, data in G.nodes(data=True):
+        if data.get("label") != label:
+            continue
+        props = {k: v for k, v in data.items() if k != "label"}
+        plain, floats, float_lists, shape = _split_props(props, server)
+        plain["id"] = n
+        row: dict[str, Any] = {"id": n, "props": plain}
+        if floats:
+            row["f"] = floats
+        if float_lists:
+            row["fl"] = float_lists
+        groups[shape].append(row)
+    return groups
+
+
+def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[dict]]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    ordinal: Counter = Counter()
+    for u, v, data in G.edges(data=True):
+        type_ = data["type"]
+        k = ordinal[(u, type_, v)]
+        ordinal[(u, type_, v)] += 1
+        props = {key: val for key, val in data.items() if key != "type"}
+        plain, floats, float_lists, shape = _split_props(props, server)
+        plain[REL_KEY] = k
+        row: dict[str, Any] = {"s": u, "t": v, "k": k, "props": plain}
+        if floats:
+            row["f"] = floats
+        if float_lists:
+            row["fl"] = float_lists
+        groups[(type_, G.nodes[u]["label"], G.nodes[v]["label"], shape)].append(row)
+    return groups
+
+
+def _float_sets(var: str, shape: tuple) -> str:
+    floats, float_lists = shape
+    sets = [f"{var}.{k} = (r.f.{k}[0] * 2.0 ^ r.f.{k}[1]) * 2.0 ^ r.f.{k}[2]" for k in floats]
+    sets += [f"{var}.{k} = [p IN r.fl.{k} | (p[0] * 2.0 ^ p[1]) * 2.0 ^ p[2]]" for k in float_lists]
+    return (" SET " + ", ".join(sets)) if sets else ""
+
+
+def _node_query(label: str, shape: tuple, server: ServerInfo) -> str:
+    _check_vocabulary(labels=[label], shape=shape)
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n = r.props" + _float_sets("n", shape)
+
+
+def _relationship_query(type_: str, src: str, tgt: str, shape: tuple, server: ServerInfo) -> str:
+    _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
+    return (
+        f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{tgt} {{id: r.t}}) "
+        f"MERGE (a)-[x:{type_} {{{REL_KEY}: r.k}}]->(b) SET x = r.props" + _float_sets("x", shape)
+    )
+
+
+def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] = ()) -> None:
+    """The last line of defence: only schema names and identifiers reach query text."""
+    for label in labels:
+        if label not in schema.LABELS:
+            raise SchemaError(f"label {label!r} is not a graphkit label")
+    for type_ in types:
+        if type_ not in schema.RELATIONSHIP_TYPES:
+            raise SchemaError(f"relationship type {type_!r} is not a graphkit relationship type")
+    for key in (*shape[0], *shape[1]):
+        if not schema.is_identifier(key):  # write_problems has rejected these already
+            raise SchemaError(f"property name {key!r} is not a plain identifier")
+
+
+def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _rate(done: int, t0: float) -> str:
+    elapsed = time.perf_counter() - t0
+    return f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else "- rows/s"
+
+
+def _escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _escape_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return _escape(value)
+    if isinstance(value, dict):
+        return {k: _escape_all(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escape_all(v) for v in value]
+    return value
+
+
+def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
+    props = dict(props or {})
+    dates = props.pop(DATES_KEY, None) or []
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if key in dates:
+            try:
+                out[key] = (
+                    [_dt.date.fromisoformat(v) for v in value]
+                    if isinstance(value, list)
+                    else _dt.date.fromisoformat(value)
+                )
+            except (TypeError, ValueError):
+                raise StoreError(f"{where}: property {key!r} is marked a date but holds {value!r}") from None
+        else:
+            out[key] = _plain(value)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A Bolt value as plain Python: dates as datetime.date, graph values as dicts and lists."""
+    import neo4j.graph as ng
+    import neo4j.time as nt
+
+    if isinstance(value, nt.Date):
+        return value.to_native()
+    if isinstance(value, nt.DateTime | nt.Time | nt.Duration):
+        return value.iso_format()
+    if isinstance(value, ng.Node):
+        return _decode(dict(value.items()), where="a returned node")
+    if isinstance(value, ng.Relationship):
+        props = _decode(dict(value.items()), where="a returned relationship")
+        props.pop(REL_KEY, None)
+        return {"type": value.type, **props}
+    if isinstance(value, ng.Path):
+        return [n.get("id") for n in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _short(props: Any) -> str:
+    text = repr(props)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def _absorb_goodbye_bug(address: tuple[str, int] | None) -> None:
+    """FalkorDB's Bolt listener loses the handshake of the first connection opened after a
+    client says GOODBYE (the next client then waits out its connection timeout). One empty
+    TCP connection absorbs that, so the next graphkit command connects at once."""
+    if address is None:
+        return
+    for _ in range(2):
+        try:
+            socket.create_connection(address, timeout=1).close()
+        except OSError:
+            return
