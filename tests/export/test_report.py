@@ -264,3 +264,20 @@ def test_real_dataset_focus_nato(tmp_path):
 def _dict_rows(path):
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("focus", [None, "B"])
+def test_a_graph_without_threats_or_capabilities_still_reports(tmp_path, focus):
+    from graphkit.export.report import write_report
+
+    G = gk.new_graph("two")
+    gk.add_node(G, "A", "Actor", name="Alpha", kind="state")
+    gk.add_node(G, "B", "Actor", name="Beta", kind="ngo")
+    gk.add_node(G, "C", "Actor", name="Gamma", kind="state")
+    gk.add_relationship(G, "A", "COOPERATES_WITH", "B")
+    out = write_report(G, tmp_path / "r", focus=focus)
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "No actor in this view faces a threat with known requirements." in md
+    assert "Every threat can be answered by someone in the graph" in md
+    if focus:
+        assert "| Alpha | state | cooperation |" in md  # B's one partner
