@@ -8,6 +8,10 @@
 //   to (string, default IND): id of the second actor
 // Example:
 //   graphkit query shortest_cooperation_path data/cyber-multilateral --param from=UKR --param to=SGP
-MATCH p = allShortestPaths((a:Actor {id: $from})-[:COOPERATES_WITH*..6]-(b:Actor {id: $to}))
-RETURN DISTINCT length(p) AS hops, [n IN nodes(p) | n.id] AS path
+// (Written without shortestPath(): FalkorDB runs that only directed and inside WITH.)
+MATCH p = (:Actor {id: $from})-[:COOPERATES_WITH*1..6]-(:Actor {id: $to})
+WITH min(length(p)) AS hops
+MATCH p = (:Actor {id: $from})-[:COOPERATES_WITH*1..6]-(:Actor {id: $to})
+WHERE length(p) = hops
+RETURN DISTINCT hops, [n IN nodes(p) | n.id] AS path
 ORDER BY hops
