@@ -171,7 +171,10 @@ class Neo4jStore:
             auth = neo4j.basic_auth(user or "neo4j", password) if password is not None else None
             try:
                 self.driver = neo4j.GraphDatabase.driver(
-                    clean, auth=auth, connection_timeout=connection_timeout
+                    clean,
+                    auth=auth,
+                    connection_timeout=connection_timeout,
+                    connection_acquisition_timeout=connection_timeout,
                 )
             except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
                 raise StoreError(f"{self.uri}: {self._scrub(str(exc))}") from None
@@ -314,7 +317,7 @@ class Neo4jStore:
             done = 0
             t0 = time.perf_counter()
             for shape, rows in groups.items():
-                query = _node_query(label, shape, server)
+                query = _node_query(label, shape)
                 for batch in _batches(rows, 1 if per_row else batch_size):
                     self._write(query, {"rows": batch}, what=f"{label} nodes")
                     done += len(batch)
@@ -325,7 +328,7 @@ class Neo4jStore:
         total = sum(len(r) for r in rel_groups.values())
         t0 = time.perf_counter()
         for (type_, src, tgt, shape), rows in rel_groups.items():
-            query = _relationship_query(type_, src, tgt, shape, server)
+            query = _relationship_query(type_, src, tgt, shape)
             for batch in _batches(rows, 1 if per_row else batch_size):
                 self._write(query, {"rows": batch}, what=f"{type_} relationships")
                 n_rels += len(batch)
@@ -567,38 +570,47 @@ def run_cypher(
 def write_problems(G: nx.MultiDiGraph) -> list[str]:
     """Why ``G`` cannot be written safely (labels, types, property keys and values); empty if it can."""
     problems: list[str] = []
+    good_keys: set[str] = set()
+    labels = {}
     for n, data in G.nodes(data=True):
-        label = data.get("label")
+        label = labels[n] = data.get("label")
         if label not in schema.LABELS:
             problems.append(f"node {n!r}: label {label!r} is not one of {', '.join(schema.LABELS)}")
         if not isinstance(n, str) or not n:
             problems.append(f"node {n!r}: id must be non-empty text")
         for key, value in data.items():
-            if key == "label":
-                continue
-            problems += _key_value_problems(f"node {n!r}", key, value, reserved={"id"})
+            if key != "label":
+                problems += _key_value_problems(f"node {n!r}", key, value, good_keys, reserved="id")
     for u, v, data in G.edges(data=True):
         type_ = data.get("type")
-        where = f"relationship {u!r} -{type_}-> {v!r}"
         rel = schema.RELATIONSHIP_TYPES.get(type_)
         if rel is None:
-            problems.append(f"{where}: type {type_!r} is not a graphkit relationship type")
-        else:
-            if G.nodes[u].get("label") not in rel.sources or G.nodes[v].get("label") not in rel.targets:
-                problems.append(f"{where}: endpoints' labels do not fit {type_}")
+            problems.append(f"relationship {u!r} -{type_}-> {v!r}: type {type_!r} is not a graphkit relationship type")
+        elif labels[u] not in rel.sources or labels[v] not in rel.targets:
+            problems.append(f"relationship {u!r} -{type_}-> {v!r}: endpoints' labels do not fit {type_}")
         for key, value in data.items():
-            if key == "type":
-                continue
-            problems += _key_value_problems(where, key, value, reserved=set())
+            if key != "type":
+                problems += _key_value_problems(
+                    f"relationship {u!r} -{type_}-> {v!r}", key, value, good_keys, reserved="type"
+                )
+        if len(problems) > 100:
+            break
     return problems
 
 
 # -- private helpers ------------------------------------------------------------------------
-def _key_value_problems(where: str, key: Any, value: Any, *, reserved: set[str]) -> list[str]:
-    if not schema.is_identifier(key):
-        return [f"{where}: property name {key!r} is not a plain identifier"]
-    if key in STORE_KEYS or key in reserved:
-        return [f"{where}: property name {key!r} is reserved by the Neo4j store"]
+def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *, reserved: str) -> list[str]:
+    if key not in good_keys:
+        if not schema.is_identifier(key):
+            return [f"{where}: property name {key!r} is not a plain identifier"]
+        if key in STORE_KEYS or key == reserved:
+            return [f"{where}: property name {key!r} is reserved by the Neo4j store"]
+        good_keys.add(key)
+    t = type(value)
+    if t is str or t is bool:
+        return []
+    if t is int:
+        return [] if _INT64[0] <= value <= _INT64[1] else [f"{where}: property {key!r} does not fit in a 64-bit integer"]
     kind = schema.value_type(value)
     if kind is None:
         return [f"{where}: property {key!r} has a value of type {type(value).__name__}"]
@@ -611,97 +623,113 @@ def _key_value_problems(where: str, key: Any, value: Any, *, reserved: set[str])
 
 
 def _encode_float(x: float) -> list[int]:
-    """``[m, e1, e2]`` with ``x == m * 2**e1 * 2**e2`` exactly (both halves stay normal)."""
+    """``[m, e]`` with ``x == m * 2.0 ** e`` exactly (``m`` odd, so ``1.0`` is ``[1, 0]``).
+
+    For every finite double ``e`` lies in [-1074, 971], where ``2.0 ** e`` is exact too.
+    """
     f, e = math.frexp(x)
     m = int(f * 2**53)
-    e -= 53
-    e1 = e // 2
-    return [m, e1, e - e1]
+    if m == 0:
+        return [0, 0]
+    zeros = (m & -m).bit_length() - 1
+    return [m >> zeros, e - 53 + zeros]
 
 
-def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict, tuple]:
-    """Plain properties, float properties, float-list properties (encoded), and the row's shape."""
+def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict]:
+    """Plain properties, float properties and float-list properties (the last two encoded)."""
     plain: dict[str, Any] = {}
     floats: dict[str, Any] = {}
     float_lists: dict[str, Any] = {}
     dates: list[str] = []
+    encode_floats = not server.exact_float_params
     for key, value in props.items():
-        kind = schema.value_type(value)
-        if kind in ("date", "date[]"):
+        t = type(value)
+        if t is tuple:
+            value, t = list(value), list
+        first = type(value[0]) if t is list and value else None
+        if t is _dt.date or first is _dt.date:
             if server.native_dates:
-                plain[key] = list(value) if isinstance(value, tuple) else value
+                plain[key] = value
             else:
-                plain[key] = value.isoformat() if kind == "date" else [d.isoformat() for d in value]
+                plain[key] = value.isoformat() if t is _dt.date else [d.isoformat() for d in value]
                 dates.append(key)
-        elif kind == "float" and not server.exact_float_params:
+        elif encode_floats and t is float:
             floats[key] = _encode_float(value)
-        elif kind == "float[]" and not server.exact_float_params:
+        elif encode_floats and first is float:
             float_lists[key] = [_encode_float(x) for x in value]
         else:
-            plain[key] = list(value) if isinstance(value, tuple) else value
+            plain[key] = value
     if dates:
         plain[DATES_KEY] = sorted(dates)
+    return plain, floats, float_lists
+
+
+def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tuple, list[Any]]:
+    """A compact list row ``head + [props, float slots...]`` and its shape (the float keys).
+
+    Rows are lists, not maps: a server that turns parameters into query text (FalkorDB)
+    parses a list row several times faster than a map row.
+    """
+    plain, floats, float_lists = _split_props(props, server)
     shape = (tuple(sorted(floats)), tuple(sorted(float_lists)))
-    return plain, floats, float_lists, shape
+    row = [*head, plain]
+    row += [floats[k] for k in shape[0]]
+    row += [float_lists[k] for k in shape[1]]
+    return shape, row
 
 
-def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[dict]]:
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[list]]:
+    groups: dict[tuple, list[list]] = defaultdict(list)
     for n, data in G.nodes(data=True):
         if data.get("label") != label:
             continue
-        props = {k: v for k, v in data.items() if k != "label"}
-        plain, floats, float_lists, shape = _split_props(props, server)
-        plain["id"] = n
-        row: dict[str, Any] = {"id": n, "props": plain}
-        if floats:
-            row["f"] = floats
-        if float_lists:
-            row["fl"] = float_lists
+        shape, row = _row([n], {k: v for k, v in data.items() if k != "label"}, server)
         groups[shape].append(row)
     return groups
 
 
-def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[dict]]:
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[list]]:
+    groups: dict[tuple, list[list]] = defaultdict(list)
     ordinal: Counter = Counter()
+    labels = {n: d.get("label") for n, d in G.nodes(data=True)}
     for u, v, data in G.edges(data=True):
         type_ = data["type"]
         k = ordinal[(u, type_, v)]
         ordinal[(u, type_, v)] += 1
-        props = {key: val for key, val in data.items() if key != "type"}
-        plain, floats, float_lists, shape = _split_props(props, server)
-        plain[REL_KEY] = k
-        row: dict[str, Any] = {"s": u, "t": v, "k": k, "props": plain}
-        if floats:
-            row["f"] = floats
-        if float_lists:
-            row["fl"] = float_lists
-        groups[(type_, G.nodes[u]["label"], G.nodes[v]["label"], shape)].append(row)
+        shape, row = _row([u, v, k], {key: val for key, val in data.items() if key != "type"}, server)
+        groups[(type_, labels[u], labels[v], shape)].append(row)
     return groups
 
 
-def _float_sets(var: str, shape: tuple) -> str:
+def _float_sets(var: str, first: int, shape: tuple) -> str:
+    """``SET`` items decoding the float slots that start at row position ``first``."""
     floats, float_lists = shape
-    sets = [f"{var}.{k} = (r.f.{k}[0] * 2.0 ^ r.f.{k}[1]) * 2.0 ^ r.f.{k}[2]" for k in floats]
-    sets += [f"{var}.{k} = [p IN r.fl.{k} | (p[0] * 2.0 ^ p[1]) * 2.0 ^ p[2]]" for k in float_lists]
-    return (" SET " + ", ".join(sets)) if sets else ""
+    sets = [f"{var}.{k} = r[{first + i}][0] * 2.0 ^ r[{first + i}][1]" for i, k in enumerate(floats)]
+    first += len(floats)
+    sets += [
+        f"{var}.{k} = [p IN r[{first + i}] | p[0] * 2.0 ^ p[1]]" for i, k in enumerate(float_lists)
+    ]
+    return "".join(", " + s for s in sets)
 
 
-def _node_query(label: str, shape: tuple, server: ServerInfo) -> str:
+def _node_query(label: str, shape: tuple) -> str:
     _check_vocabulary(labels=[label], shape=shape)
-    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET n = r.props" + _float_sets("n", shape)
-
-
-def _relationship_query(type_: str, src: str, tgt: str, shape: tuple, server: ServerInfo) -> str:
-    _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
     return (
-        f"UNWIND $rows AS r MATCH (a:{src} {{id: r.s}}) MATCH (b:{tgt} {{id: r.t}}) "
-        f"MERGE (a)-[x:{type_} {{{REL_KEY}: r.k}}]->(b) SET x = r.props" + _float_sets("x", shape)
+        f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET n = r[1], n.id = r[0]"
+        + _float_sets("n", 2, shape)
     )
 
 
-def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] = ()) -> None:
+def _relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
+    _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
+    return (
+        f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{tgt} {{id: r[1]}}) "
+        f"MERGE (a)-[x:{type_} {{{REL_KEY}: r[2]}}]->(b) SET x = r[3], x.{REL_KEY} = r[2]"
+        + _float_sets("x", 4, shape)
+    )
+
+
+def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tuple = ()) -> None:
     """The last line of defence: only schema names and identifiers reach query text."""
     for label in labels:
         if label not in schema.LABELS:
@@ -710,8 +738,8 @@ def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] = ())
         if type_ not in schema.RELATIONSHIP_TYPES:
             raise SchemaError(f"relationship type {type_!r} is not a graphkit relationship type")
     for key in (*shape[0], *shape[1]):
-        if not schema.is_identifier(key):  # write_problems has rejected these already
-            raise SchemaError(f"property name {key!r} is not a plain identifier")
+        if not schema.is_identifier(key) or key in STORE_KEYS or key == "id":
+            raise SchemaError(f"property name {key!r} may not appear in query text")
 
 
 def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -729,12 +757,15 @@ def _escape(s: str) -> str:
 
 
 def _escape_all(value: Any) -> Any:
+    t = type(value)
+    if t is str:
+        return _escape(value) if ("'" in value or "\\" in value) else value
+    if t is list or t is tuple:
+        return [_escape_all(v) for v in value]
+    if t is dict:
+        return {k: _escape_all(v) for k, v in value.items()}
     if isinstance(value, str):
         return _escape(value)
-    if isinstance(value, dict):
-        return {k: _escape_all(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_escape_all(v) for v in value]
     return value
 
 
