@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import json
 import os
 import shutil
@@ -82,11 +83,31 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     with atomic_path(path, folder=True) as tmp:
         for name, (header, rows) in tables.items():
             with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                w = csv.writer(f, lineterminator="\n")
+                w = _LineWriter(f)
                 w.writerow(header)
                 for row in rows:
                     w.writerow(["" if v is None else neutralise_formula(format_value(v)) for v in row])
     return path
+
+
+class _LineWriter:
+    """A CSV writer with ``\n`` line ends that still quotes a cell holding a lone ``\r``.
+
+    Python's writer (3.11) quotes only the characters of its own line terminator, so with
+    ``\n`` a bare carriage return went out unquoted and was read back as a line break.
+    Rows are written with ``\r\n`` (quoting both) and the final ``\r\n`` becomes ``\n``.
+    """
+
+    def __init__(self, f: Any) -> None:
+        self._f = f
+        self._buf = io.StringIO()
+        self._w = csv.writer(self._buf, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._buf.seek(0)
+        self._buf.truncate()
+        self._w.writerow(row)
+        self._f.write(self._buf.getvalue()[:-2] + "\n")
 
 
 @contextmanager

@@ -224,23 +224,19 @@ def _from_json(v: Any) -> Any:
 
 def _check_depth(text: str, name: str) -> None:
     depth = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    # Strings are skipped whole by the regex engine (a 50 MB string in one step), so only
+    # brackets outside strings are counted here.
+    for m in _JSON_TOKENS.finditer(text):
+        ch = text[m.start()]
+        if ch in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 raise FormatError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
         elif ch in "]}":
             depth -= 1
+
+
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 def _refuse_dtd(path: Path) -> None:
