@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as _dt
 import json
@@ -197,10 +198,8 @@ def _shell(args: argparse.Namespace) -> int:
             import readline
 
             history = cache_root(args.cache_dir) / "shell_history"
-            try:
+            with contextlib.suppress(OSError):
                 readline.read_history_file(history)
-            except OSError:
-                pass
             readline.set_history_length(1000)
         except ImportError:  # no readline on this platform: still a prompt, without history
             history = None

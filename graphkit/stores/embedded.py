@@ -291,10 +291,12 @@ class EmbeddedGraph:
             raise QueryError(f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them")
         tr = to_embedded(qf.text)
         text = _strip_final_semicolon(tr.text)
+        # the engine counts lines from the first character that is not white space
+        start = len(text) - len(text.lstrip())
         try:
-            res = self._conn.execute(text, params)
+            res = self._conn.execute(text[start:], params)
         except RuntimeError as exc:
-            raise _query_error(str(exc), qf, tr, self.columns) from None
+            raise _query_error(str(exc), qf, tr, self.columns, start) from None
         if isinstance(res, list):  # several statements: refused by check_query, kept safe here
             res = res[-1]
         columns = list(res.get_column_names())
@@ -491,7 +493,9 @@ def _plain(value: Any) -> Any:
 _PARSER = re.compile(r"Parser exception: (?P<msg>.*?) \(line: (?P<line>\d+), offset: (?P<offset>\d+)\)", re.S)
 
 
-def _query_error(message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[str, str]]) -> QueryError:
+def _query_error(
+    message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[str, str]], start: int = 0
+) -> QueryError:
     """The engine's error as a QueryError naming ``file:line:column`` in the query file."""
     text = qf.text
     first = message.strip().split("\n")[0]
@@ -501,9 +505,9 @@ def _query_error(message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[s
 
     m = _PARSER.search(message)
     if m:
-        lines = tr.text.split("\n")
+        lines = tr.text[start:].split("\n")
         line_no = int(m["line"])
-        offset = sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
+        offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
         msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
         return at(tr.original_offset(offset), f"syntax error: {msg}")
