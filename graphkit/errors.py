@@ -58,18 +58,27 @@ class Problem:
 class DatasetError(GraphkitError):
     """An input dataset breaks the schema; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem] | Problem, *, truncated: int = 0) -> None:
+    def __init__(self, problems: list[Problem] | Problem, *, truncated: int = 0, stopped: bool = False) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         self.truncated = truncated
+        self.stopped = stopped  # checking stopped early: there are at least this many
         super().__init__(self._message())
 
     def _message(self) -> str:
         n = len(self.problems) + self.truncated
-        head = f"{n} problem{'s' if n != 1 else ''} found"
+        head = f"{'at least ' if self.stopped else ''}{n} problem{'s' if n != 1 else ''} found"
         lines = [head] + [f"  {p}" for p in self.problems]
         if self.truncated:
-            lines.append(f"  ... and {self.truncated} more (fix these first)")
+            lines.append(f"  ... and {self.more} (fix these first)")
         return "\n".join(lines)
+
+
+    @property
+    def more(self) -> str:
+        """``'N more'``, or ``'at least N more (checking stopped there)'``."""
+        if self.stopped:
+            return f"at least {self.truncated:,} more (checking stopped there)"
+        return f"{self.truncated:,} more"
 
 
 class FormatError(GraphkitError):

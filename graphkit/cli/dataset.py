@@ -35,7 +35,7 @@ def _validate(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
         if exc.truncated:
-            print(f"  ... and {exc.truncated} more", file=sys.stderr)
+            print(f"  ... and {exc.more}", file=sys.stderr)
         return 1
     n, m = G.number_of_nodes(), G.number_of_edges()
     print(f"{args.dataset}: valid ({n} nodes, {m} relationships)")

@@ -29,6 +29,7 @@ __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_F
 
 MAX_FIELD_BYTES = 1 << 20  # one cell may hold at most 1 MiB of text
 MAX_COLUMNS = 1000  # a table may have at most this many columns
+STOP_AFTER = 10_000  # problems beyond the reported ones after which checking stops
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
 ESCAPE_PREFIX = "'"
 
@@ -49,6 +50,12 @@ class _Problems:
         self.items: list[Problem] = []
         self.dropped = 0
 
+    @property
+    def stopped(self) -> bool:
+        """Past ``STOP_AFTER`` problems, reading stops: a million bad rows take no longer
+        than ten thousand to report."""
+        return self.dropped >= STOP_AFTER
+
     def add(self, file: str, message: str, line: int | None = None, column: str | None = None, fix: str | None = None) -> None:
         if len(self.items) < self.cap:
             self.items.append(Problem(file, message, line, column, fix))
@@ -57,7 +64,7 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise DatasetError(self.items, truncated=self.dropped)
+            raise DatasetError(self.items, truncated=self.dropped, stopped=self.stopped)
 
 
 def load_dataset(path: str | os.PathLike[str], *, max_problems: int = 100) -> nx.MultiDiGraph:
@@ -316,6 +323,8 @@ def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, s
                 texts += _split(cell) if spec.is_list else [cell.strip()]
             kinds[i] = infer_type(spec.name, texts)
     for line, cells in table.rows:
+        if problems.stopped:
+            return
         if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
             problems.add(table.file, f"row has {len(cells)} cells but the header has {width}", line=line,
                          fix="remove the extra cells or quote a value that holds a comma")
