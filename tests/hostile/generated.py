@@ -1,0 +1,100 @@
+"""Hostile inputs too big to commit, built in a temporary folder at test time.
+
+Each builder takes an empty folder and returns the input path. ``manifest.toml`` names
+them with ``generated = "NAME"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from make_corpus import BASE, GRAPHML_HEAD, LAUGHS, SECRET
+
+MILLION = 1_000_000
+
+
+def _folder(root: Path, **files: str) -> Path:
+    d = root / "dataset"
+    d.mkdir()
+    for name, text in BASE.items():
+        (d / name).write_text(text, encoding="utf-8")
+    for stem, text in files.items():
+        (d / f"{stem}.csv").write_text(text, encoding="utf-8")
+    return d
+
+
+def csv_50mb_field(root: Path) -> Path:
+    """One quoted name of 50 MB in actors.csv (line 5)."""
+    d = _folder(root)
+    with open(d / "actors.csv", "a", encoding="utf-8") as f:
+        f.write('BIG,"' + "A" * 50_000_000 + '",state,Europe\n')
+    return d
+
+
+def csv_million_columns(root: Path) -> Path:
+    """A header of 1,000,004 columns in actors.csv."""
+    header = "id,name,kind,region," + ",".join(f"c{i}" for i in range(MILLION))
+    rows = BASE["actors.csv"].split("\n", 1)[1]
+    return _folder(root, actors=header + "\n" + rows)
+
+
+def csv_million_cells_row(root: Path) -> Path:
+    """A data row of 1,000,004 cells under a header of 4 (actors.csv line 5)."""
+    d = _folder(root)
+    with open(d / "actors.csv", "a", encoding="utf-8") as f:
+        f.write("DEU,Germany,state,Europe" + ",x" * MILLION + "\n")
+    return d
+
+
+def csv_million_bad_rows(root: Path) -> Path:
+    """1,000,000 rows naming an unknown actor: reported, capped at 100 problems."""
+    d = _folder(root)
+    with open(d / "relationships.csv", "a", encoding="utf-8") as f:
+        f.writelines(f"X{i},COOPERATES_WITH,GBR,,,\n" for i in range(MILLION))
+    return d
+
+
+def json_50mb_string(root: Path) -> Path:
+    """A node-link JSON whose one name is 50 MB long."""
+    p = root / "big-name.json"
+    p.write_text('{"nodes": [{"id": "USA", "label": "Actor", "kind": "state", "name": "' + "A" * 50_000_000
+                 + '"}], "links": []}', encoding="utf-8")
+    return p
+
+
+def graphml_xxe_after_comment(root: Path) -> Path:
+    """An external entity declared after 2 MiB of comment (past any head-only DTD check)."""
+    p = root / "padded-xxe.graphml"
+    p.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!--' + "x" * (2 << 20) + "-->\n"
+                 + f'<!DOCTYPE g [<!ENTITY xxe SYSTEM "file://{SECRET}">]>\n' + GRAPHML_HEAD
+                 + '<node id="USA"><data key="label">Actor</data><data key="name">&xxe;</data>'
+                 '<data key="kind">state</data></node>\n</graph>\n</graphml>\n', encoding="utf-8")
+    return p
+
+
+def graphml_laughs_after_comment(root: Path) -> Path:
+    """Billion laughs after 2 MiB of comment."""
+    p = root / "padded-laughs.graphml"
+    p.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!--' + "x" * (2 << 20) + "-->\n" + LAUGHS
+                 + GRAPHML_HEAD + '<node id="USA"><data key="label">Actor</data><data key="name">&lol9;</data>'
+                 '<data key="kind">state</data></node>\n</graph>\n</graphml>\n', encoding="utf-8")
+    return p
+
+
+def xlsx_50mb_cell(root: Path) -> Path:
+    """A workbook whose first actor's name cell holds 50 MB (spreadsheet programs stop at
+    32,767 characters, so the sheet XML is written directly; it compresses to ~50 KB)."""
+    from make_corpus import xlsx_with_sheet_xml
+
+    p = root / "big-cell.xlsx"
+    p.write_bytes(xlsx_with_sheet_xml("actors", ("<sheetData>", "<sheetData>"), cell="A" * 50_000_000))
+    return p
+
+
+BUILDERS: dict[str, Callable[[Path], Path]] = {
+    f.__name__.replace("_", "-"): f
+    for f in (csv_50mb_field, csv_million_columns, csv_million_cells_row, csv_million_bad_rows,
+              json_50mb_string, graphml_xxe_after_comment, graphml_laughs_after_comment,
+              xlsx_50mb_cell)
+}
