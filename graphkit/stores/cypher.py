@@ -569,7 +569,6 @@ def _emit(toks: list[Token], i: int, end: int, out: _Out, shortest: str | None =
             if (
                 j < close and toks[j].kind == "ident" and not toks[j].text.startswith("`")
                 and k < close and toks[k].text.lower() == "in"
-                and (prev is None or prev.kind not in ("ident", "param", "string") and prev.text not in (")", "]", "-"))
             ):
                 _emit_comprehension(toks, i, j, k, close, out)
                 prev, i = toks[min(close, end - 1)], close + 1
@@ -600,20 +599,28 @@ def _emit_comprehension(toks: list[Token], i: int, var: int, kw_in: int, close: 
     x = toks[var].text
     src_end = where if where is not None else bar if bar is not None else close
     pos = toks[i].pos
+
+    def part(a: int, b: int) -> None:  # a sub-expression without the spaces around it
+        while a < b and toks[a].kind == "ws" and "\n" not in toks[a].text:
+            a += 1
+        while b > a and toks[b - 1].kind == "ws" and "\n" not in toks[b - 1].text:
+            b -= 1
+        _emit(toks, a, b, out)
+
     if bar is not None:
         out.add("list_transform(", pos, False)
     if where is not None:
         out.add("list_filter(", pos, False)
     if where is None and bar is None:
         out.add("(", pos, False)
-    _emit(toks, kw_in + 1, src_end, out)
+    part(kw_in + 1, src_end)
     if where is not None:
         out.add(f", {x} -> ", toks[where].pos, False)
-        _emit(toks, where + 1, bar if bar is not None else close, out)
+        part(where + 1, bar if bar is not None else close)
         out.add(")", toks[where].pos, False)
     if bar is not None:
         out.add(f", {x} -> ", toks[bar].pos, False)
-        _emit(toks, bar + 1, close, out)
+        part(bar + 1, close)
         out.add(")", toks[bar].pos, False)
     if where is None and bar is None:
         out.add(")", pos, False)
