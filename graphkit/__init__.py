@@ -39,6 +39,32 @@ from graphkit.loaders import load, load_dataset, load_gexf, load_graphml, load_j
 
 __version__ = "0.1.0"
 
+# Heavier parts load on first use, so that `import graphkit` and the CLI start fast.
+_LAZY = {
+    **{name: "graphkit.analysis" for name in (
+        "analyze", "write_analysis", "Analysis", "centrality", "clusters", "cluster_summary",
+        "modularity", "capability_gaps", "gap_summary", "alliance_gaps", "uncovered_threats",
+        "recommend_partners", "critical_actors",
+    )},
+    **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
+    "write_image": "graphkit.export.static",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphkit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 def _sample_path() -> Path:
     here = Path(__file__).resolve().parent
@@ -84,4 +110,24 @@ __all__ = [
     "write_json",
     "write_graphml",
     "write_gexf",
+    # analysis
+    "analyze",
+    "write_analysis",
+    "Analysis",
+    "centrality",
+    "clusters",
+    "cluster_summary",
+    "modularity",
+    "capability_gaps",
+    "gap_summary",
+    "alliance_gaps",
+    "uncovered_threats",
+    "recommend_partners",
+    "critical_actors",
+    # drawing
+    "write_html",
+    "render_html",
+    "show",
+    "HTMLGraph",
+    "write_image",
 ]

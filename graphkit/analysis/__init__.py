@@ -6,11 +6,18 @@ Every function is a pure function of the canonical graph ``G`` returning a
 with networkx as the reference.
 """
 
-from graphkit.analysis.centrality import CENTRALITY_COLUMNS, EXACT_THRESHOLD, SAMPLES, centrality
-from graphkit.analysis.clusters import CLUSTER_METHODS, cluster_summary, clusters, modularity
-from graphkit.analysis.engine import DEFAULT_TYPES, ENGINES, ActorNetwork, AnalysisError, actor_network
-from graphkit.analysis.gaps import (
+from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
+from graphkit.analysis.clusters import cluster_summary, clusters, modularity
+from graphkit.analysis.defaults import (
+    CLUSTER_METHODS,
     DEFAULT_THRESHOLD,
+    DEFAULT_TYPES,
+    ENGINES,
+    EXACT_THRESHOLD,
+    SAMPLES,
+)
+from graphkit.analysis.engine import ActorNetwork, AnalysisError, actor_network
+from graphkit.analysis.gaps import (
     GAP_COLUMNS,
     alliance_gaps,
     capability_gaps,

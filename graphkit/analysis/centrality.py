@@ -12,6 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit.analysis.defaults import EXACT_THRESHOLD, SAMPLES
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.progress import Progress
 
@@ -36,10 +37,6 @@ CENTRALITY_COLUMNS = (
     "effective_size",
     "core",
 )
-EXACT_THRESHOLD = 20_000
-"""Up to this many actors betweenness and closeness are exact; above it they are sampled."""
-SAMPLES = 256
-"""Source actors sampled for betweenness and closeness above the exact threshold."""
 
 
 def centrality(

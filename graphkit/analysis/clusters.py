@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit.analysis.defaults import CLUSTER_METHODS, RESTARTS
 from graphkit.analysis.engine import (
     DEFAULT_TYPES,
     ActorNetwork,
@@ -22,9 +23,6 @@ from graphkit.analysis.engine import (
 
 __all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 
-CLUSTER_METHODS = ("louvain", "leiden", "label_propagation")
-RESTARTS = 5
-"""Seeded runs of Louvain / label propagation; the best modularity wins."""
 
 
 def clusters(

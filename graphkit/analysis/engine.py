@@ -35,6 +35,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
+from graphkit.analysis.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import GraphkitError, SchemaError
 
 __all__ = [
@@ -47,8 +48,6 @@ __all__ = [
     "seeded_igraph",
 ]
 
-ENGINES = ("auto", "igraph", "networkx")
-DEFAULT_TYPES: tuple[str, ...] = ("MEMBER_OF", "COOPERATES_WITH")
 
 
 class AnalysisError(GraphkitError, ValueError):

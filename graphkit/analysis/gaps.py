@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
+from graphkit.analysis.defaults import DEFAULT_THRESHOLD
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.errors import SchemaError
 
@@ -43,8 +44,6 @@ __all__ = [
 ]
 
 GAP_COLUMNS = ("actor_id", "capability_id", "weight", "own", "pooled")
-DEFAULT_THRESHOLD = 0.5
-"""A capability counts as held from this ``level`` up."""
 
 
 def capability_gaps(
