@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import os
 import time
 from pathlib import Path
 
@@ -56,7 +57,13 @@ def generate_pyvis(G, path: Path) -> float:
         net.add_node(n, label=str(d.get("name", n)))
     for u, v, d in G.edges(data=True):
         net.add_edge(u, v, title=d.get("type"))
-    net.write_html(str(path))
+    # pyvis copies its lib/ folder into the current directory: keep it beside the page.
+    here = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        net.write_html(str(path))
+    finally:
+        os.chdir(here)
     return time.perf_counter() - t
 
 

@@ -11,6 +11,7 @@ import datetime as _dt
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -208,6 +209,15 @@ def _write_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]], path: Path
 _EXACT_INT = 1 << 53
 
 
+_XLSX_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def xlsx_escape(text: str) -> str:
+    """Text as Excel stores it: a carriage return (which XML would turn into a line feed)
+    as ``_x000D_``, and a literal ``_xHHHH_`` as ``_x005F_xHHHH_``."""
+    return _XLSX_ESCAPED.sub(r"_x005F_\1", text).replace("\r", "_x000D_")
+
+
 def _xlsx_cell(ws: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
@@ -218,7 +228,7 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
     if isinstance(value, list | tuple | str):
         # Text is stored as a text cell, never as a formula, whatever it starts with.
         cell = WriteOnlyCell(ws, value="")
-        cell.value = format_value(value)
+        cell.value = xlsx_escape(format_value(value))
         cell.data_type = "s"
         return cell
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _EXACT_INT:
@@ -275,6 +285,10 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     H = _flat_copy(G, gexf=False)
     with atomic_path(path) as tmp:
         nx.write_graphml(H, tmp, named_key_ids=True)
+        # XML parsers turn a raw carriage return into a line feed; a character reference survives.
+        raw = tmp.read_bytes()
+        if b"\r" in raw:
+            tmp.write_bytes(raw.replace(b"\r", b"&#13;"))
     return path
 
 

@@ -254,6 +254,9 @@ def _unescape(cell: str) -> str:
     return cell[1:] if cell.startswith(ESCAPE_PREFIX) and len(cell) > 1 else cell
 
 
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML can't hold
+
+
 def _cell_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -265,7 +268,7 @@ def _cell_text(value: Any) -> str | None:
         return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    text = str(value)
+    text = _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), str(value))
     return text if text != "" else None
 
 
