@@ -510,6 +510,8 @@ def _query_error(
         offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
         msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
+        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
+            msg = msg.split(" expecting ")[0] + " (unexpected here)"
         return at(tr.original_offset(offset), f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
 
