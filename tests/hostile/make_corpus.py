@@ -311,6 +311,19 @@ def entries() -> dict[str, dict[str, bytes] | bytes]:
                                           "target_ref": ["x"]}]).encode()
     e["stix-control-char.json"] = bundle([intrusion(1, "APT\u00011")]).encode()
     e["stix-html-names.json"] = bundle([intrusion(i + 1, s) for i, s in enumerate(XSS + FORMULAS)]).encode()
+    # ---- Cypher query files (graphkit query FILE DATASET) --------------------------------------
+    names = "MATCH (a:Actor) RETURN a.name AS name ORDER BY name\n"
+    e["query-truncated.cypher"] = b"MATCH (a:Actor\n"
+    e["query-utf16.cypher"] = names.encode("utf-16")
+    e["query-nul-byte.cypher"] = b"MATCH (a:Actor) RETURN a.name\x00 AS name\n"
+    e["query-delete.cypher"] = b"MATCH (a:Actor) DETACH DELETE a\n"
+    e["query-attach.cypher"] = b"ATTACH 'other.db' AS o (dbtype kuzu)\n"
+    e["query-two-statements.cypher"] = b"MATCH (a:Actor) RETURN a.name; MATCH (a:Actor) DETACH DELETE a;\n"
+    e["query-load-csv.cypher"] = f"LOAD CSV FROM 'file://{SECRET}' AS row RETURN row\n".encode()
+    e["query-load-from-file.cypher"] = f"LOAD FROM '{SECRET}' (file_format='csv', header=false, delim=':') RETURN *\n".encode()
+    e["query-copy-to.cypher"] = b"COPY (MATCH (a:Actor) RETURN a.name) TO 'copied-out.csv'\n"
+    e["query-deep-nesting.cypher"] = ("RETURN " + "(" * 4000 + "1" + ")" * 4000 + "\n").encode()
+    e["query-names.cypher"] = names.encode()
     # ---- GraphML and GEXF ----------------------------------------------------------------------
     e["graphml-billion-laughs.graphml"] = graphml([("USA", "Actor", "&lol9;", "state")], prolog=LAUGHS).encode()
     e["graphml-xxe-file.graphml"] = graphml(

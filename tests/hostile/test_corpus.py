@@ -5,13 +5,13 @@ exactly as it was."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
-
 from generated import BUILDERS
 from harness import MEMORY_BUDGET, TIME_BUDGET, Result, run_cli, tree_hash
 from make_corpus import CORPUS, FORMULAS, SECRET, XSS
@@ -54,6 +54,13 @@ COMMAND_SETS = {
         "error": [["import", "stix", "{in}", "-o", "{out}/existing-dataset", "-q"]],
         "accept": [["import", "stix", "{in}", "-o", "{out}/new-dataset", "-q"]],
     },
+    "query": {
+        "error": [["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q"],
+                  ["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-f", "csv", "-q"]],
+    },
+    "query-formulas": {
+        "accept": [["query", "{in}", str(CORPUS / "csv-formula-names"), "-f", "csv", "-q"]],
+    },
 }
 # A big input runs as a child process (memory measured); only the commands that differ in
 # how they read it, since every other command fails at the same load.
@@ -61,6 +68,7 @@ SUBPROCESS_COMMANDS = {
     "load": [["validate", "{in}"], ["convert", "{in}", "{out}/existing.json"]],
     # A million failing rows take seconds per command: one command is enough to show it.
     "validate-only": [["validate", "{in}"]],
+    "query": [["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q"]],
 }
 
 
@@ -101,7 +109,8 @@ def test_manifest_lists_every_input_once():
 
 
 @pytest.mark.parametrize("entry", _params())
-def test_hostile_input(entry, tmp_path, existing_outputs, request):
+def test_hostile_input(entry, tmp_path, existing_outputs, request, monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "cache"))
     if entry.get("generated"):
         src = BUILDERS[entry["name"]](_mkdir(tmp_path / "in"))
     else:
@@ -134,6 +143,8 @@ def test_hostile_input(entry, tmp_path, existing_outputs, request):
         else:
             assert r.rc == 0, r.describe()
     assert tree_hash(src) == before_in, "the input was changed"
+    stray = {p.name for p in tmp_path.iterdir()} - {"in", "out", "cache"}
+    assert not stray, f"a command wrote outside its output path: {sorted(stray)}"
     if expect == "error":
         assert tree_hash(out) == before_out, "an output path was changed by a failing command"
     assert not list(tmp_path.rglob(".*.tmp-*")), "a temporary file or folder was left behind"
@@ -142,19 +153,19 @@ def test_hostile_input(entry, tmp_path, existing_outputs, request):
             data = f.read_bytes()
             assert not any(m.encode() in data for m in SECRET_MARKERS), f"{SECRET} leaked into {f}"
     if entry.get("check"):
-        CHECKS[entry["check"]](src, out, request)
+        CHECKS[entry["check"]](src, out, request, results)
 
 
 # ---- checks of accepted inputs ----------------------------------------------------------------
 
-def check_bom_crlf(src: Path, out: Path, request) -> None:
+def check_bom_crlf(src: Path, out: Path, request, results) -> None:
     G = gk.load(out / "new.json")
     assert G.nodes["USA"]["name"] == "United States"  # no BOM in the id header or cells, no \r in values
     assert G.nodes["NATO"].get("region") is None
     assert gk.graph_diff(G, gk.load(out / "new-dataset")) == []
 
 
-def check_member_cycle(src: Path, out: Path, request) -> None:
+def check_member_cycle(src: Path, out: Path, request, results) -> None:
     G = gk.load(out / "new.json")
     member = {(u, v) for u, v, _ in gk.graph.relationships_of(G, "MEMBER_OF")}
     assert ("NATO", "USA") in member and ("USA", "NATO") in member
@@ -162,13 +173,13 @@ def check_member_cycle(src: Path, out: Path, request) -> None:
     assert (out / "new-report" / "index.html").is_file()
 
 
-def check_five_nodes(src: Path, out: Path, request) -> None:
+def check_five_nodes(src: Path, out: Path, request, results) -> None:
     G = gk.load(out / "new.json")
     assert sorted(G) == sorted(["USA", "GBR", "NATO", "cap:ir", "threat:apt28"])
     assert G.nodes["GBR"]["region"] == "Europe"  # column D, outside a stale dimension
 
 
-def check_html_payloads(src: Path, out: Path, request) -> None:
+def check_html_payloads(src: Path, out: Path, request, results) -> None:
     names = {d["name"] for _, d in gk.load(out / "new.json").nodes(data=True)}
     assert set(XSS) <= names, "a payload was changed on the way through"
     html = (out / "new-report" / "index.html").read_text(encoding="utf-8")
@@ -184,7 +195,7 @@ def check_html_payloads(src: Path, out: Path, request) -> None:
     _no_formula_in_csv(out)
 
 
-def check_formula_payloads(src: Path, out: Path, request) -> None:
+def check_formula_payloads(src: Path, out: Path, request, results) -> None:
     for path in (out / "new-dataset", out / "new.xlsx", out / "new.json", out / "new.graphml"):
         names = {d["name"] for _, d in gk.load(path).nodes(data=True)}
         assert set(FORMULAS) <= names, f"a formula changed on the way through {path.name}"
@@ -198,10 +209,19 @@ def check_formula_payloads(src: Path, out: Path, request) -> None:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula: {cell.value!r}"
 
 
-def check_imported_payloads(src: Path, out: Path, request) -> None:
+def check_imported_payloads(src: Path, out: Path, request, results) -> None:
     names = {d["name"] for _, d in gk.load(out / "new-dataset").nodes(data=True)}
     assert {s.strip() for s in XSS + FORMULAS} <= names  # importers strip outer white space
     _no_formula_in_csv(out)
+
+
+def check_query_csv_escaped(src: Path, out: Path, request, results) -> None:
+    rows = list(csv.reader(io.StringIO(results[0].stdout)))
+    names = [r[0] for r in rows[1:]]
+    assert len(names) == 9
+    for cell in names:
+        assert not cell.startswith(FORMULA_START), f"formula survives into CSV output: {cell!r}"
+    assert {n[1:] if n.startswith("'") else n for n in names} >= set(FORMULAS)
 
 
 def _no_formula_in_csv(root: Path) -> None:

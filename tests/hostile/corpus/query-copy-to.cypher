@@ -1,0 +1,1 @@
+COPY (MATCH (a:Actor) RETURN a.name) TO 'copied-out.csv'

@@ -1,0 +1,1 @@
+LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row

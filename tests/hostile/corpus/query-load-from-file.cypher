@@ -1,0 +1,1 @@
+LOAD FROM '/etc/passwd' (file_format='csv', header=false, delim=':') RETURN *

@@ -1,0 +1,1 @@
+MATCH (a:Actor) RETURN a.name AS name ORDER BY name

@@ -1,0 +1,1 @@
+MATCH (a:Actor) RETURN a.name; MATCH (a:Actor) DETACH DELETE a;
