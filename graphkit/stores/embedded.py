@@ -218,8 +218,13 @@ class EmbeddedGraph:
         key = dataset_fingerprint(dataset)
         db_path = root / f"{key}.lbdb"
         if db_path.is_file():
-            os.utime(db_path)
-            return cls(db_path)
+            try:
+                db = cls(db_path)
+            except StoreError:  # a damaged cache entry: build it again
+                db_path.unlink(missing_ok=True)
+            else:
+                os.utime(db_path)
+                return db
         with progress.step(f"loading {dataset}"):
             G = load(dataset)
         try:
@@ -294,7 +299,7 @@ class EmbeddedGraph:
         # the engine counts lines from the first character that is not white space
         start = len(text) - len(text.lstrip())
         try:
-            res = self._conn.execute(text[start:], params)
+            res: Any = self._conn.execute(text[start:], params)
         except RuntimeError as exc:
             raise _query_error(str(exc), qf, tr, self.columns, start) from None
         if isinstance(res, list):  # several statements: refused by check_query, kept safe here
@@ -309,12 +314,12 @@ class EmbeddedGraph:
         out: dict[str, dict[str, str]] = {}
         for name in (*schema.LABELS, *schema.RELATIONSHIP_TYPES):
             try:
-                res = self._conn.execute(f"CALL table_info('{name}') RETURN *")
+                res: Any = self._conn.execute(f"CALL table_info('{name}') RETURN *")
             except RuntimeError:
                 continue
             cols = {}
             while res.has_next():
-                row = res.get_next()
+                row = list(res.get_next())
                 cols[str(row[1])] = str(row[2])
             out[name] = cols
         return out
@@ -423,7 +428,7 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
                 table = pa.Table.from_pylist(rows, schema=pa.schema([(k, _arrow_type(t)) for k, t in spec.items()]))
                 conn.execute(f"COPY {label} FROM $rows", {"rows": table})
             done += len(rows)
-            progress.count("nodes", done, n_total, unit="nodes")
+            progress.count("copying nodes", done, n_total, unit="nodes")
         m_total = G.number_of_edges()
         done = 0
         for name, rel in schema.RELATIONSHIP_TYPES.items():
@@ -445,7 +450,7 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
                     table = pa.Table.from_pylist(rows, schema=arrow_schema)
                     conn.execute(f"COPY {name} FROM $rows (from='{s_label}', to='{t_label}')", {"rows": table})
                     done += len(rows)
-                    progress.count("relationships", done, m_total, unit="relationships")
+                    progress.count("copying relationships", done, m_total, unit="relationships")
     except RuntimeError as exc:
         raise StoreError(f"cannot build the embedded database: {exc}") from None
     finally:

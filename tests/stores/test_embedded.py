@@ -72,6 +72,16 @@ def test_a_changed_dataset_is_reloaded(dataset, tmp_path):
     assert len(list((cache / "embedded").glob("*.lbdb"))) == 2
 
 
+def test_a_damaged_cache_entry_is_rebuilt(dataset, tmp_path):
+    cache = tmp_path / "cache"
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache) as db:
+        path = db.path
+    path.write_bytes(b"not a database" * 100)
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache) as db:
+        assert db.rebuilt and db.path == path
+        assert db.run("MATCH (t:Threat) RETURN count(*) AS n").rows == [(3,)]
+
+
 def test_fingerprint_follows_content_not_time(dataset):
     key = dataset_fingerprint(dataset)
     os.utime(dataset / "actors.csv", (1, 1))
