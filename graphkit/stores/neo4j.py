@@ -151,10 +151,12 @@ class Neo4jStore:
         self.database = database
         self._password = password
         self._server: ServerInfo | None = None
+        self._detecting = False
         self._used = False
         if isinstance(uri_or_driver, str):
             import neo4j
 
+            _quiet_driver_log()
             parts = urlsplit(uri_or_driver)
             if parts.scheme not in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
                 raise StoreError(
@@ -206,10 +208,16 @@ class Neo4jStore:
     def server(self) -> ServerInfo:
         """What the server is and how graphkit adapts to it (detected once, on first use)."""
         if self._server is None:
-            self._server = self._detect()
+            self._detecting = True
+            try:
+                self._server = self._detect()
+            finally:
+                self._detecting = False
         return self._server
 
     def _detect(self) -> ServerInfo:
+        # verify_connectivity fails at once where a managed transaction would retry for 30 s.
+        self._call(lambda s: self.driver.verify_connectivity(**({"database": self.database} if self.database else {})))
         agent = self._call(
             lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent
         ) or ""
@@ -449,11 +457,11 @@ class Neo4jStore:
         Nodes come back as dicts of their properties, relationships as dicts with ``type``,
         paths as lists of node ids, dates as :class:`datetime.date`.
         """
-        params = dict(params or {})
+        params = self._encode_params(dict(params or {}))  # detects the server first, outside the transaction
         keys: list[str] = []
 
         def work(tx: Any) -> list[list[Any]]:
-            result = tx.run(query, self._encode_params(params))
+            result = tx.run(query, params)
             keys[:] = list(result.keys())
             return [[_plain(v) for v in record.values()] for record in result]
 
@@ -483,6 +491,9 @@ class Neo4jStore:
         return self._transaction(work, write=write, what=what)
 
     def _transaction(self, work: Callable[[Any], Any], *, write: bool, what: str) -> Any:
+        if self._server is None and not self._detecting:
+            self.server  # noqa: B018 -- detect first: fail fast when unreachable, adapt when reachable
+
         def call(session: Any) -> Any:
             return session.execute_write(work) if write else session.execute_read(work)
 
@@ -503,7 +514,7 @@ class Neo4jStore:
             ) from None
         except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
             raise StoreError(
-                f"{self.uri}: cannot reach the server ({self._scrub(str(exc).splitlines()[0])}) "
+                f"{self.uri}: cannot reach the server ({self._scrub(' '.join(str(exc).split()))}) "
                 "(fix: start it, or check --neo4j-uri / GRAPHKIT_NEO4J_URI)"
             ) from None
         except ne.Neo4jError as exc:
@@ -625,7 +636,7 @@ def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *
 def _encode_float(x: float) -> list[int]:
     """``[m, e]`` with ``x == m * 2.0 ** e`` exactly (``m`` odd, so ``1.0`` is ``[1, 0]``).
 
-    For every finite double ``e`` lies in [-1074, 971], where ``2.0 ** e`` is exact too.
+    For every finite double ``e`` lies in [-1074, 1023], where ``2.0 ** e`` is exact too.
     """
     f, e = math.frexp(x)
     m = int(f * 2**53)
@@ -817,14 +828,32 @@ def _short(props: Any) -> str:
     return text if len(text) < 80 else text[:77] + "..."
 
 
+def _quiet_driver_log() -> None:
+    """The driver warns on stderr before each retry of a managed transaction; graphkit reports
+    the outcome itself, so those notes go nowhere unless the application configures logging."""
+    import logging
+
+    log = logging.getLogger("neo4j")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+
+
 def _absorb_goodbye_bug(address: tuple[str, int] | None) -> None:
-    """FalkorDB's Bolt listener loses the handshake of the first connection opened after a
-    client says GOODBYE (the next client then waits out its connection timeout). One empty
-    TCP connection absorbs that, so the next graphkit command connects at once."""
+    """Work around a FalkorDB Bolt bug: after a client says GOODBYE, the server loses the
+    handshake of the next connection opened to it (that client then waits out its whole
+    connection timeout). Open bare connections and send a handshake until the server answers
+    one at once; each unanswered one has absorbed a lost handshake (one per closed connection)."""
     if address is None:
         return
-    for _ in range(2):
+    hello = b"\x60\x60\xb0\x17" + bytes([0, 0, 7, 5]) + bytes(12)  # Bolt magic, then 5.7
+    for _ in range(8):
         try:
-            socket.create_connection(address, timeout=1).close()
+            with socket.create_connection(address, timeout=1) as s:
+                s.settimeout(0.3)
+                s.sendall(hello)
+                if len(s.recv(4)) == 4:
+                    return
+        except TimeoutError:
+            continue
         except OSError:
             return
