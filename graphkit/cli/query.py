@@ -90,6 +90,9 @@ def _query(args: argparse.Namespace) -> int:
     else:
         from graphkit.stores.embedded import EmbeddedGraph
 
+        if args.neo4j_uri:
+            progress(args).say("DATASET given: running on the embedded engine, not on the Neo4j server")
+
         with EmbeddedGraph.from_dataset(_dataset(args), cache_dir=args.cache_dir, progress=progress(args)) as db:
             result = db.run(qf, params)
     write_result(result, args.format, sys.stdout)

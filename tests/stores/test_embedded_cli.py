@@ -154,11 +154,15 @@ def test_shell_reads_piped_statements(cache):
     script = (":param a=NATO\n"
               "MATCH (m:Actor)-[:MEMBER_OF]->(:Actor {id: $a})\nRETURN count(*) AS members;\n"
               "MATCH (a:Nope) RETURN a;\n"
-              "MATCH (t:Threat) RETURN t.id AS id ORDER BY id LIMIT 1;\n")
+              "MATCH (t:Threat) RETURN t.id AS id ORDER BY id LIMIT 1;\n"
+              ":param limit=2\n:params\n:run most_targeted_actors\n")
     out = run("shell", SAMPLE, "-q", input=script, env_cache=cache)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:4] == ["members", "-------", "      6", "(1 row)"]
     assert "threat:apt28" in out.stdout
+    assert "a = 'NATO'" in out.stdout and "limit = 2" in out.stdout
+    # :run takes limit=2 from :param: DEU and USA, 2 threats each (data/sample)
+    assert out.stdout.rstrip().endswith("USA  United States  state        2\n(2 rows)")
     assert "unknown label 'Nope'" in out.stderr and "Traceback" not in out.stderr
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphkit.errors import QueryError
 from graphkit.stores import cypher
@@ -182,3 +185,23 @@ def test_read_query_errors_are_clear(tmp_path):
         read_query(bad)
     with pytest.raises(QueryError, match="not a file"):
         read_query(tmp_path)
+
+
+cypher_text = st.lists(
+    st.sampled_from(list("()[]{}|:*.,;$'\"/\\ \n-<>=ab1") + ["IN ", "WHERE ", "type(", "head(",
+                                                             "shortestPath(", "labels(", "*..3", "//"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cypher_text)
+def test_lexing_and_bridging_never_crash_and_keep_lines(text):
+    assert "".join(t.text for t in tokenize(text)) == text
+    tr = to_embedded(text)
+    assert tr.text.count("\n") == text.count("\n")
+    for offset in range(len(tr.text) + 1):
+        assert 0 <= tr.original_offset(offset) <= len(text)
+    query_parameters(text)
+    with contextlib.suppress(QueryError):
+        check_query(parse_query(text))
