@@ -1,0 +1,128 @@
+"""The GDS path: detection against the real Bolt server (which has no GDS), and the table
+building with a test double that computes what GDS would with networkx."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import graphkit as gk
+from graphkit.errors import StoreError
+from graphkit.stores.gds import gds_analysis, gds_client, gds_version
+from graphkit.stores.neo4j import Neo4jStore
+
+SAMPLE = gk.SAMPLE
+
+
+@pytest.mark.bolt
+def test_server_without_gds_gets_a_clear_message(bolt_uri):
+    with Neo4jStore(bolt_uri) as store:
+        with pytest.raises(StoreError, match=r"no Neo4j Graph Data Science.*without --engine gds"):
+            gds_version(store)
+        with pytest.raises(StoreError, match="Graph Data Science"):
+            gds_client(store)
+    with pytest.raises(StoreError, match="Graph Data Science"):
+        gds_analysis(bolt_uri)
+
+
+class _Projected:
+    def __init__(self, owner):
+        self.owner = owner
+
+    def drop(self):
+        self.owner.dropped += 1
+
+
+class _FakeGds:
+    """Answers the client calls gds_analysis makes, from a networkx actor network.
+
+    Node ids are arbitrary integers (as GDS's internal ids are); community ids too.
+    """
+
+    def __init__(self, G, communities):
+        self.G = G
+        self.A = gk.actor_graph(G)
+        self.ids = {n: 1000 + 7 * i for i, n in enumerate(reversed(list(self.A)))}
+        self.back = {v: k for k, v in self.ids.items()}
+        self.communities = communities
+        self.dropped = 0
+        self.calls = []
+        fake = self
+
+        class _Graph:
+            class cypher:  # noqa: N801
+                @staticmethod
+                def project(query, **params):
+                    fake.calls.append(("project", params))
+                    return _Projected(fake), {}
+
+            @staticmethod
+            def exists(name):
+                return pd.Series({"exists": False})
+
+        class _Algo:
+            def __init__(self, fn):
+                self.stream = fn
+
+        self.graph = _Graph
+        self.pageRank = _Algo(self._pagerank)
+        self.betweenness = _Algo(self._betweenness)
+        self.louvain = _Algo(self._louvain)
+        self.degree = _Algo(self._degree)
+
+    def _frame(self, scores, column="score"):
+        return pd.DataFrame({"nodeId": [self.ids[n] for n in scores], column: list(scores.values())})
+
+    def _pagerank(self, G, **cfg):
+        # GDS does not normalise: scores sum to about n. Scale by n to imitate that.
+        pr = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(self.A, alpha=cfg["dampingFactor"], weight=None)
+        return self._frame({n: s * len(pr) for n, s in pr.items()})
+
+    def _betweenness(self, G):
+        return self._frame(nx.betweenness_centrality(self.A, normalized=False))
+
+    def _louvain(self, G, **cfg):
+        return self._frame({n: self.communities[n] for n in self.A}, "communityId")
+
+    def _degree(self, G, **cfg):
+        return self._frame(dict(self.A.degree(weight="weight")))
+
+    def run_cypher(self, query, params):
+        rows = []
+        for i in params["ids"]:
+            n = self.back[i]
+            d = self.A.nodes[n]
+            rows.append([i, n, d["name"], d["kind"], d.get("region")])
+        return pd.DataFrame(rows, columns=["nodeId", "id", "name", "kind", "region"])
+
+
+def test_tables_from_a_gds_test_double_match_networkx():
+    G = gk.load(SAMPLE)
+    A = gk.actor_graph(G)
+    # Two communities by hand: the RUS/CHN camp (+ nobody else) and everyone else.
+    camp = {"RUS", "CHN"}
+    communities = {n: (42 if n in camp else 7) for n in A}
+    fake = _FakeGds(G, communities)
+    out = gds_analysis(Neo4jStore.__new__(Neo4jStore), gds=fake)
+    c = out["centrality"].set_index("id")
+    assert list(out["centrality"].columns) == ["id", "name", "kind", "betweenness", "pagerank"]
+    assert set(c.index) == set(A)
+    ref_b = nx.betweenness_centrality(A)  # networkx's normalisation, independently
+    import igraph as ig  # a second library for the PageRank reference
+
+    nodes = list(A)
+    g = ig.Graph(n=len(nodes), edges=[(nodes.index(u), nodes.index(v)) for u, v in A.edges()])
+    ref_p = dict(zip(nodes, g.pagerank(damping=0.85), strict=True))
+    for n in A:
+        assert c.loc[n, "betweenness"] == pytest.approx(ref_b[n], abs=1e-12)
+        assert c.loc[n, "pagerank"] == pytest.approx(ref_p[n], abs=1e-5)  # power-iteration tolerance
+    assert c.loc["NATO", "betweenness"] == pytest.approx(0.1955, abs=5e-5)  # the analysis doctest's value
+    cl = out["clusters"].set_index("id")
+    assert list(out["clusters"].columns) == ["id", "name", "kind", "region", "cluster", "cluster_name"]
+    assert set(cl.index[cl.cluster == 1]) == camp  # the smaller community is numbered 1
+    assert (cl.loc[list(set(A) - camp), "cluster"] == 0).all()
+    strongest_other = max(set(A) - camp, key=lambda n: A.degree(n, weight="weight"))
+    assert set(cl.loc[list(set(A) - camp), "cluster_name"]) == {A.nodes[strongest_other]["name"]}
+    assert fake.dropped == 1  # the projection is dropped afterwards
+    assert fake.calls[0][1]["types"] == ["MEMBER_OF", "COOPERATES_WITH"]
