@@ -466,7 +466,7 @@ class Neo4jStore:
             return [[_plain(v) for v in record.values()] for record in result]
 
         rows = self._transaction(work, write=write, what="query")
-        return pd.DataFrame(rows, columns=keys)
+        return pd.DataFrame(rows, columns=keys, dtype=object)  # values exactly as the server sent them
 
     # -- plumbing --------------------------------------------------------------------------
     def _encode_params(self, params: dict[str, Any]) -> dict[str, Any]:
