@@ -88,8 +88,9 @@ def _query(args: argparse.Namespace) -> int:
         result = as_result(run_cypher(args.neo4j_uri, qf.text, params, user=args.neo4j_user,
                                       password=args.neo4j_password, database=args.neo4j_database))
     else:
-        from graphkit.stores.embedded import EmbeddedGraph
+        from graphkit.stores.embedded import EmbeddedGraph, check_embedded
 
+        check_embedded(qf)  # before loading anything
         if args.neo4j_uri:
             progress(args).say("DATASET given: running on the embedded engine, not on the Neo4j server")
 

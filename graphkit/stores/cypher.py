@@ -79,12 +79,16 @@ __all__ = [
     "position",
     "located",
     "PARAM_TYPES",
+    "MAX_NESTING",
     "check_query",
     "QueryResult",
     "as_result",
 ]
 
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
+
+#: Deepest bracket nesting a query may have (ladybug's parser crashes on thousands).
+MAX_NESTING = 100
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,10 @@ def located(file: str, text: str, offset: int, message: str) -> QueryError:
     """A QueryError naming ``file:line:column`` of ``offset`` in ``text``, showing the line and a caret."""
     line, col = position(text, offset)
     src = text.split("\n")[line - 1]
-    return QueryError(f"{file}:{line}:{col}: {message}\n  {src}\n  {' ' * (col - 1)}^")
+    start = max(0, col - 1 - 60)  # show at most 60 characters either side of the column
+    shown = ("…" if start else "") + src[start : col - 1 + 60] + ("…" if len(src) > col - 1 + 60 else "")
+    caret = " " * (col - 1 - start + (1 if start else 0)) + "^"
+    return QueryError(f"{file}:{line}:{col}: {message}\n  {shown}\n  {caret}")
 
 
 def query_parameters(text: str) -> set[str]:
@@ -679,6 +686,15 @@ def check_query(query: QueryFile) -> None:
     for k, t in enumerate(sig):
         if t.text == ";" and any(s.text != ";" for s in sig[k + 1 :]):
             raise located(query.file, query.text, t.pos, "one statement per query; remove what follows ';'")
+    depth = 0
+    for t in sig:
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise located(query.file, query.text, t.pos,
+                              f"brackets nested more than {MAX_NESTING} deep; simplify the expression")
+        elif t.kind == "op" and t.text in ")]}":
+            depth = max(0, depth - 1)
     known = set(schema.LABELS) | set(schema.RELATIONSHIP_TYPES)
     stack: list[str] = []
     for k, t in enumerate(sig):

@@ -41,6 +41,7 @@ from graphkit.stores.cypher import (
     check_query,
     located,
     parse_query,
+    position,
     to_embedded,
     tokenize,
 )
@@ -53,7 +54,16 @@ __all__ = [
     "database_schema",
     "COMMON_PROPERTIES",
     "CACHE_KEEP",
+    "REFUSED_CLAUSES",
+    "check_embedded",
 ]
+
+#: Clauses the embedded engine refuses: they read or write files, load extensions, attach
+#: other databases or change settings. Queries only read the dataset.
+#: (Writes - CREATE, MERGE, SET, DELETE ... - are refused by the read-only database itself.)
+REFUSED_CLAUSES = frozenset({
+    "LOAD", "COPY", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "ATTACH", "USE", "CALL", "CHECKPOINT",
+})
 
 #: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
 FORMAT_VERSION = "1"
@@ -181,9 +191,11 @@ class EmbeddedGraph:
 
         self.path = Path(db_path)
         try:
-            self._db = ladybug.Database(str(self.path), read_only=True)
+            size = self.path.stat().st_size
+            pool, reserve = _memory(size)
+            self._db = ladybug.Database(str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve)
             self._conn = ladybug.Connection(self._db)
-        except RuntimeError as exc:
+        except (RuntimeError, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild") from None
         self.columns = table_columns if table_columns is not None else self._read_columns()
         self.rebuilt = False
@@ -285,7 +297,7 @@ class EmbeddedGraph:
             query that tries to write.
         """
         qf = query if isinstance(query, QueryFile) else parse_query(query, file="<query>")
-        check_query(qf)
+        check_embedded(qf)
         params = dict(params or {})
         used = qf.param_names
         missing = sorted(used - set(params))
@@ -408,8 +420,13 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
     import pyarrow as pa
 
     cols = database_schema(G)
-    db = ladybug.Database(str(db_path))
-    conn = ladybug.Connection(db)
+    try:
+        pool, reserve = _memory(512 * (G.number_of_nodes() + G.number_of_edges()))
+        db = ladybug.Database(str(db_path), buffer_pool_size=pool, max_db_size=reserve)
+        conn = ladybug.Connection(db)
+    except RuntimeError as exc:
+        raise StoreError(f"{db_path}: cannot create the embedded database ({exc}); "
+                         "is the process's memory limit (ulimit -v) too low?") from None
     try:
         for label in schema.LABELS:
             defs = ", ".join(f"{_q(k)} {_lb_type(t)}" for k, t in cols[label].items())
@@ -458,6 +475,25 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
         db.close()
 
 
+def _memory(nbytes: int) -> tuple[int, int]:
+    """ladybug's buffer pool and address-space reservation for a database of about ``nbytes``.
+
+    ladybug's defaults reserve 8 TiB of address space and a buffer pool of a share of all
+    memory, which fails under a limit on address space (``ulimit -v``); these sizes follow
+    the data instead: a pool of 4x the data (512 MiB to 4 GiB) and a reservation of 16x
+    (at least 1 GiB, a power of two as ladybug requires).
+    """
+    pool = min(max(512 << 20, 4 * nbytes), 4 << 30)
+    reserve = 1 << max(30, (16 * max(nbytes, 1) - 1).bit_length())
+    return pool, min(reserve, 1 << 43)
+
+
+def check_embedded(qf: QueryFile) -> None:
+    """Everything the embedded engine refuses before it runs: :func:`check_query` and :data:`REFUSED_CLAUSES`."""
+    check_query(qf)
+    _refuse_clauses(qf)
+
+
 def _prune(root: Path, *, keep: int) -> None:
     """Remove the least recently used cached databases beyond ``keep``."""
     entries = sorted(root.glob("*.lbdb"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -465,6 +501,26 @@ def _prune(root: Path, *, keep: int) -> None:
         for f in (old, old.with_name(old.name + ".wal")):
             with contextlib.suppress(OSError):
                 f.unlink()
+
+
+def _refuse_clauses(qf: QueryFile) -> None:
+    """Refuse clauses that touch files, settings or data (see :data:`REFUSED_CLAUSES`)."""
+    sig = [t for t in tokenize(qf.text) if t.kind not in ("ws", "comment")]
+    for k, t in enumerate(sig):
+        word = t.text.upper()
+        if t.kind != "ident" or word not in REFUSED_CLAUSES:
+            continue
+        if k > 0 and sig[k - 1].text in (".", ":", "$"):  # a property, label or map key
+            continue
+        if k + 1 < len(sig) and sig[k + 1].text == ":":  # a map key {load: 1}
+            continue
+        if word == "LOAD" and k + 1 < len(sig) and sig[k + 1].text.upper() == "CSV":
+            continue  # Neo4j's LOAD CSV: not ladybug syntax, reported as a syntax error
+        line, col = position(qf.text, t.pos)
+        raise QueryError(
+            f"{qf.file}: the embedded engine only reads the dataset: {word} (line {line}, column {col}) "
+            "is refused; queries cannot read or write other files, load extensions or change settings"
+        )
 
 
 def _strip_final_semicolon(text: str) -> str:

@@ -202,3 +202,35 @@ def test_default_dataset_is_the_bundled_sample(cache):
     assert "bundled sample" in out.stderr
     assert out.stdout.split() == ["id,name,kind,threats", "DEU,Germany,state,2"]
     assert gk.SAMPLE.is_dir()
+
+
+def test_runs_under_an_address_space_limit(tmp_path):
+    """ladybug's defaults reserve 8 TiB of address space; graphkit sizes it to the data (ulimit -v 3 GiB)."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    cmd = [sys.executable, "-m", "graphkit", "query", "threat_sponsors", str(SAMPLE), "-q", "--format", "csv",
+           "--cache-dir", str(tmp_path / "cache")]
+    for _ in range(2):  # build, then open the cached database
+        out = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=limit, timeout=120)
+        assert out.returncode == 0, out.stderr
+        # data/sample: RUS sponsors apt28 and sandworm (targets DEU FRA USA NATO EST), CHN apt41 (USA GBR)
+        assert out.stdout.split() == ["id,name,threats,targets", "RUS,Russia,2,5", "CHN,China,1,2"]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("LOAD FROM '/etc/passwd' (header=false) RETURN *", "LOAD"),
+    ("COPY (MATCH (a:Actor) RETURN a.id) TO 'out.csv'", "COPY"),
+    ("CALL table_info('Actor') RETURN *", "CALL"),
+    ("INSTALL httpfs", "INSTALL"),
+])
+def test_file_and_extension_clauses_are_refused(cache, tmp_path, capsys, monkeypatch, text, word):
+    monkeypatch.chdir(tmp_path)
+    q = tmp_path / "q.cypher"
+    q.write_text(text + "\n")
+    assert main(["query", str(q), str(SAMPLE), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"only reads the dataset: {word} (line 1, column 1) is refused" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.cypher"]
