@@ -15,12 +15,12 @@ from typing import Any
 
 import networkx as nx
 
+from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
-from graphkit import schema
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "MAX_JSON_DEPTH"]
+__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
 
 MAX_JSON_DEPTH = 64
 
@@ -29,22 +29,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``)."""
     path = Path(path)
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise FormatError(f"{name}: cannot be read ({exc.strerror})") from None
-    _check_depth(text, name)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    except RecursionError:
-        raise FormatError(f"{name}: JSON nested too deeply") from None
-    except ValueError as exc:  # an integer of more than 4,300 digits
-        what = "a number has too many digits to be a property value" if "digits" in str(exc) else str(exc)
-        raise FormatError(f"{name}: not valid JSON ({what})") from None
+    doc = read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
     problems: list[Problem] = []
@@ -92,6 +77,31 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     if problems:
         raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
     return G
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parse a JSON file that someone else wrote: UTF-8 (BOM allowed), at most
+    :data:`MAX_JSON_DEPTH` levels deep; every failure is a :class:`FormatError`."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FormatError(f"{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise FormatError(f"{name}: cannot be read ({exc.strerror})") from None
+    _check_depth(text, name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError(f"{name}: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        what = "a number has too many digits to be a property value" if "digits" in str(exc) else str(exc)
+        raise FormatError(f"{name}: not valid JSON ({what})") from None
 
 
 def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:

@@ -21,7 +21,6 @@ never dropped silently.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from collections import Counter, defaultdict
@@ -36,6 +35,7 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import FormatError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
+from graphkit.loaders.graphfile import read_json
 
 __all__ = [
     "ImportResult",
@@ -328,16 +328,7 @@ def read_cluster_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         When the file is missing, not JSON, or not shaped like a cluster file.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FormatError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})") from None
+    data = read_json(path)
     if not isinstance(data, dict):
         raise FormatError(f"{path}: a galaxy cluster file is a JSON object with 'type' and 'values'")
     values = data.get("values")

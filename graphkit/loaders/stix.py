@@ -21,7 +21,6 @@ counted in :attr:`ImportResult.skipped`, and endpoints that are not in the bundl
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -32,6 +31,7 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import FormatError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
+from graphkit.loaders.graphfile import read_json
 from graphkit.loaders.misp import CountryIndex, ImportResult, RequirementRules
 
 __all__ = ["load_stix", "read_bundle"]
@@ -133,14 +133,7 @@ def read_bundle(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         When the file is missing, not JSON or not a bundle.
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(f"{path}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path}: cannot read: {exc}") from None
+    data = read_json(path)
     if not isinstance(data, dict) or data.get("type") != "bundle":
         raise FormatError(f"{path}: field 'type' must be 'bundle' (a STIX 2.1 bundle is a JSON object)")
     objects = data.get("objects", [])
