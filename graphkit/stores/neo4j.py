@@ -29,6 +29,7 @@ is a parameter.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 import socket
@@ -367,11 +368,9 @@ class Neo4jStore:
             have = set()
         for label in schema.LABELS:
             if label not in have:
-                try:
+                # A server without db.indexes() may already hold the index; MERGE works either way.
+                with contextlib.suppress(QueryError):
                     self._write(f"CREATE INDEX FOR (n:{label}) ON (n.id)", {}, what="indexes")
-                except QueryError:
-                    # Servers without db.indexes() may already hold the index; MERGE still works.
-                    pass
 
     def wipe(self, *, batch_size: int = 10000) -> int:
         """Delete every node with a graphkit label (and its relationships); return how many."""

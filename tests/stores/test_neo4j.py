@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import graphkit as gk
-from graphkit.cli import main
 from graphkit import schema
+from graphkit.cli import main
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.graph import graph_diff, summary
 from graphkit.stores import neo4j as store_mod
