@@ -98,7 +98,9 @@ def gds_analysis(
     if weight is not None and not schema.is_identifier(weight):
         raise QueryError(f"weight {weight!r} is not a property name")
     owned = isinstance(store, str)
-    st = Neo4jStore(store, user=user, password=password, database=database) if owned else store
+    st: Neo4jStore = store if isinstance(store, Neo4jStore) else Neo4jStore(
+        store, user=user, password=password, database=database
+    )
     try:
         client = gds if gds is not None else gds_client(st)
         name = "graphkit_actor_network"

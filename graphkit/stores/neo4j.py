@@ -152,6 +152,8 @@ class Neo4jStore:
         self.database = database
         self._password = password
         self._server: ServerInfo | None = None
+        self._address: tuple[str, int] | None = None
+        self.driver: Any = None
         self._detecting = False
         self._used = False
         if isinstance(uri_or_driver, str):
@@ -218,7 +220,8 @@ class Neo4jStore:
 
     def _detect(self) -> ServerInfo:
         # verify_connectivity fails at once where a managed transaction would retry for 30 s.
-        self._call(lambda s: self.driver.verify_connectivity(**({"database": self.database} if self.database else {})))
+        options: dict[str, Any] = {"database": self.database} if self.database else {}
+        self._call(lambda s: self.driver.verify_connectivity(**options))
         agent = self._call(
             lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent
         ) or ""
@@ -502,7 +505,7 @@ class Neo4jStore:
         import neo4j.exceptions as ne
 
         self._used = True
-        kwargs = {"database": self.database} if self.database else {}
+        kwargs: dict[str, Any] = {"database": self.database} if self.database else {}
         try:
             with self.driver.session(**kwargs) as session:
                 return fn(session)
@@ -752,7 +755,7 @@ def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tup
             raise SchemaError(f"property name {key!r} may not appear in query text")
 
 
-def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
