@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if tmp:
             subprocess.run(["bash", str(ROOT / "scripts/bolt-test-server/stop.sh"), tmp], check=False)
     print(f"\nserver: {redact_uri(uri)}")
-    print(f"| graph | relationships | mode | seconds | relationship rows/s | ratio to per-row |")
+    print("| graph | relationships | mode | seconds | relationship rows/s | ratio to per-row |")
     print("|---|---:|---|---:|---:|---:|")
     per_row = next(r for r in rows if r[2].startswith("one statement per row"))[4]
     for name, rels, mode, secs, rate in rows:
