@@ -23,24 +23,22 @@ from graphkit.errors import (
     SchemaError,
     StoreError,
 )
-from graphkit.export.tables import write, write_dataset, write_gexf, write_graphml, write_json
-from graphkit.graph import (
-    actor_graph,
-    add_node,
-    add_relationship,
-    ego_graph,
-    graph_diff,
-    new_graph,
-    select,
-    summary,
-    validate,
-)
-from graphkit.loaders import load, load_dataset, load_gexf, load_graphml, load_json
 
 __version__ = "0.1.0"
 
-# Heavier parts load on first use, so that `import graphkit` and the CLI start fast.
+# Everything but the errors loads on first use, so that `import graphkit` and the
+# command line start fast (a cached `graphkit query` needs neither networkx nor pandas).
 _LAZY = {
+    **{name: "graphkit.graph" for name in (
+        "new_graph", "add_node", "add_relationship", "validate", "summary", "select",
+        "actor_graph", "ego_graph", "graph_diff",
+    )},
+    **{name: "graphkit.loaders" for name in (
+        "load", "load_dataset", "load_json", "load_graphml", "load_gexf",
+    )},
+    **{name: "graphkit.export.tables" for name in (
+        "write", "write_dataset", "write_json", "write_graphml", "write_gexf",
+    )},
     **{name: "graphkit.analysis" for name in (
         "analyze", "write_analysis", "Analysis", "centrality", "clusters", "cluster_summary",
         "modularity", "capability_gaps", "gap_summary", "alliance_gaps", "uncovered_threats",

@@ -8,7 +8,7 @@ with networkx as the reference.
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
-from graphkit.analysis.defaults import (
+from graphkit.defaults import (
     CLUSTER_METHODS,
     DEFAULT_THRESHOLD,
     DEFAULT_TYPES,

@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.defaults import EXACT_THRESHOLD, SAMPLES
+from graphkit.defaults import EXACT_THRESHOLD, SAMPLES
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.progress import Progress
 

@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.defaults import CLUSTER_METHODS, RESTARTS
+from graphkit.defaults import CLUSTER_METHODS, RESTARTS
 from graphkit.analysis.engine import (
     DEFAULT_TYPES,
     ActorNetwork,

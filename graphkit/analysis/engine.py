@@ -35,7 +35,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
-from graphkit.analysis.defaults import DEFAULT_TYPES, ENGINES
+from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import GraphkitError, SchemaError
 
 __all__ = [

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.analysis.defaults import DEFAULT_THRESHOLD
+from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.errors import SchemaError
 

@@ -11,7 +11,7 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    from graphkit.analysis.defaults import CLUSTER_METHODS, DEFAULT_THRESHOLD, ENGINES, EXACT_THRESHOLD, SAMPLES
+    from graphkit.defaults import CLUSTER_METHODS, DEFAULT_THRESHOLD, ENGINES, EXACT_THRESHOLD, SAMPLES
 
     p = add_command(
         sub,

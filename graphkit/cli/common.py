@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graphkit.progress import Progress
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["add_command", "add_source", "add_neo4j_options", "add_quiet", "load_source", "progress"]
 

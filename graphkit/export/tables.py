@@ -16,14 +16,15 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Iterator
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.graph import nodes_of
 from graphkit.loaders.values import format_value, header_for
+
+# networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "write_dataset",
@@ -144,6 +145,8 @@ def atomic_path(path: Path, *, folder: bool = False) -> Iterator[Path]:
 
 
 def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    from graphkit.graph import nodes_of
+
     out: dict[str, tuple[list[str], list[list[Any]]]] = {}
     for label in schema.LABELS:
         ids, props = [], []
@@ -284,6 +287,8 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     H = _flat_copy(G, gexf=False)
     with atomic_path(path) as tmp:
+        import networkx as nx
+
         nx.write_graphml(H, tmp, named_key_ids=True)
         # XML parsers turn a raw carriage return into a line feed; a character reference survives.
         raw = tmp.read_bytes()
@@ -298,12 +303,16 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     H = _flat_copy(G, gexf=True)
     with atomic_path(path) as tmp:
+        import networkx as nx
+
         nx.write_gexf(H, tmp, version="1.2draft")
     return path
 
 
 def _flat_copy(G: nx.MultiDiGraph, *, gexf: bool) -> nx.MultiDiGraph:
     types: dict[str, str] = {}
+    import networkx as nx
+
     H = nx.MultiDiGraph()
 
     def flat(scope: str, d: dict[str, Any]) -> dict[str, Any]:

@@ -28,9 +28,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import GraphkitError, QueryError, StoreError
@@ -45,6 +43,9 @@ from graphkit.stores.cypher import (
     to_embedded,
     tokenize,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "EmbeddedGraph",
