@@ -23,7 +23,7 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
-from graphkit.loaders.values import ColumnSpec, infer_type, parse_cell, parse_header, LIST_SEPARATOR
+from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
@@ -167,7 +167,6 @@ def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | Non
 
 def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
     """Read the four sheets of a workbook as text; cells are never evaluated."""
-    import zipfile
 
     try:
         import openpyxl
@@ -220,7 +219,6 @@ _DTD = re.compile(rb"<!(?i:doctype|entity)")
 
 def _check_workbook_xml(path: Path) -> None:
     """Refuse a workbook that unpacks to more than 1 GiB or whose XML declares a DTD or entities."""
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
