@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.errors import GraphkitError
 
 __all__ = ["register"]
 
@@ -34,7 +35,9 @@ def register(sub: Any) -> None:
     p.add_argument("--restarts", type=int, default=5,
                    help="seeded Louvain/label-propagation runs; the best modularity is kept (default 5)")
     p.add_argument("--seed", type=int, default=0, help="seed of clusters and sampling (default 0)")
-    p.add_argument("--engine", choices=ENGINES, default="auto", help="auto (igraph when installed), igraph or networkx")
+    p.add_argument("--engine", choices=(*ENGINES, "gds"), default="auto",
+                   help="auto (igraph when installed), igraph, networkx, or gds (PageRank, betweenness and "
+                        "Louvain in Neo4j Graph Data Science; needs --neo4j-uri and a server with GDS)")
     p.add_argument("--exact-threshold", type=int, default=EXACT_THRESHOLD, metavar="N",
                    help=f"exact betweenness/closeness up to N actors, sampled above (default {EXACT_THRESHOLD:,})")
     p.add_argument("--samples", type=int, default=SAMPLES, metavar="K",
@@ -49,11 +52,12 @@ def register(sub: Any) -> None:
 def _analyze(args: argparse.Namespace) -> int:
     from graphkit.analysis import analyze, write_analysis
 
+    if args.engine == "gds" and (not args.neo4j_uri or args.dataset):
+        raise GraphkitError("--engine gds runs on a Neo4j server: give --neo4j-uri and no DATASET")
     prog = progress(args)
     with prog.step("load"):
         G = load_source(args)
-    result = analyze(
-        G,
+    options = dict(
         types=args.types,
         weight=args.weight,
         method=args.clusters,
@@ -67,6 +71,14 @@ def _analyze(args: argparse.Namespace) -> int:
         partners=args.partners,
         progress=prog,
     )
+    if args.engine == "gds":
+        from graphkit.stores.gds import analyze_with_gds
+
+        options["engine"] = "auto"
+        result = analyze_with_gds(G, args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password,
+                                  database=args.neo4j_database, **options)
+    else:
+        result = analyze(G, **options)
     paths = write_analysis(result, args.out)
     s = result.summary
     if not args.quiet:

@@ -29,9 +29,9 @@ from graphkit import schema
 from graphkit.errors import QueryError, StoreError
 from graphkit.stores.neo4j import Neo4jStore
 
-__all__ = ["gds_version", "gds_client", "gds_analysis", "PROJECTION_QUERY"]
+__all__ = ["gds_version", "gds_client", "gds_analysis", "analyze_with_gds", "PROJECTION_QUERY"]
 
-DEFAULT_TYPES = ("MEMBER_OF", "COOPERATES_WITH")
+from graphkit.defaults import DEFAULT_TYPES
 
 # One row per pair of actors tied by any of $types (a.id < b.id merges both directions),
 # and one row with b = null per actor, so isolated actors are projected too.
@@ -170,3 +170,37 @@ def _drop_if_exists(client: Any, name: str) -> None:
     exists = client.graph.exists(name)
     if bool(exists["exists"] if isinstance(exists, dict | pd.Series) else exists):
         client.graph.drop(name)
+
+
+def analyze_with_gds(G: Any, store: Neo4jStore | str, *, gds: Any = None, user: str | None = None,
+                     password: str | None = None, database: str | None = None, **options: Any) -> Any:
+    """:func:`graphkit.analyze` with PageRank, betweenness and Louvain computed in GDS.
+
+    ``G`` is the graph read from the same server. The other measures, the capability gaps
+    and the critical actors are computed locally; the tables have the local columns, and
+    ``summary["engine"]`` says which engine computed what.
+    """
+    import dataclasses
+
+    from graphkit.analysis import analyze, cluster_summary, modularity
+
+    types = tuple(options.get("types", DEFAULT_TYPES))
+    weight = options.get("weight")
+    server = gds_analysis(store, types=types, weight=weight, gds=gds, user=user, password=password,
+                          database=database)
+    local = analyze(G, **options)
+    cent = local.centrality.drop(columns=["betweenness", "pagerank"]).merge(
+        server["centrality"][["id", "betweenness", "pagerank"]], on="id", how="left"
+    )[list(local.centrality.columns)]
+    clusters = server["clusters"].reindex(columns=local.clusters.columns)
+    summary = {**local.summary}
+    summary["engine"] = {**summary.get("engine", {}), "centrality": "gds (pagerank, betweenness); "
+                         + str(summary.get("engine", {}).get("centrality", "local")) + " (other measures)",
+                         "clusters": "gds (louvain)"}
+    summary["measures"] = {**summary.get("measures", {}), "betweenness": "exact (gds)", "pagerank": "gds"}
+    summary["clusters"] = {"count": int(clusters["cluster"].nunique()),
+                           "modularity": modularity(G, clusters, types=types, weight=weight)}
+    return dataclasses.replace(
+        local, centrality=cent, clusters=clusters,
+        cluster_summary=cluster_summary(clusters, cent, G=G, types=types), summary=summary,
+    )

@@ -126,3 +126,36 @@ def test_tables_from_a_gds_test_double_match_networkx():
     assert set(cl.loc[list(set(A) - camp), "cluster_name"]) == {A.nodes[strongest_other]["name"]}
     assert fake.dropped == 1  # the projection is dropped afterwards
     assert fake.calls[0][1]["types"] == ["MEMBER_OF", "COOPERATES_WITH"]
+
+
+def test_analyze_with_gds_gives_the_local_tables_with_server_measures():
+    from graphkit.stores.gds import analyze_with_gds
+
+    G = gk.load(SAMPLE)
+    A = gk.actor_graph(G)
+    camp = {"RUS", "CHN"}
+    fake = _FakeGds(G, {n: (42 if n in camp else 7) for n in A})
+    result = analyze_with_gds(G, Neo4jStore.__new__(Neo4jStore), gds=fake, seed=0)
+    local = gk.analyze(G, seed=0)
+    # same tables, same columns, as the local engine
+    assert list(result.centrality.columns) == list(local.centrality.columns)
+    assert list(result.clusters.columns) == list(local.clusters.columns)
+    c = result.centrality.set_index("id")
+    ref_b = nx.betweenness_centrality(A)
+    for n in A:
+        assert c.loc[n, "betweenness"] == pytest.approx(ref_b[n], abs=1e-12)
+    # measures GDS does not compute come from the local engine unchanged
+    pd.testing.assert_series_equal(result.centrality["constraint"], local.centrality["constraint"])
+    assert result.gaps.equals(local.gaps)
+    assert result.summary["engine"]["clusters"] == "gds (louvain)"
+    assert result.summary["clusters"]["count"] == 2
+    # modularity of the two-camp split, by hand: RUS-CHN is one of 18 ties and the
+    # camp's degree sum is 2, so Q = 1/18 - (2/36)^2 + (17/18 - (34/36)^2)
+    assert result.summary["clusters"]["modularity"] == pytest.approx(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2)
+
+
+def test_cli_engine_gds_needs_a_server(capsys):
+    from graphkit.cli import main
+
+    assert main(["analyze", str(SAMPLE), "-o", "unused", "--engine", "gds"]) == 2
+    assert "--engine gds runs on a Neo4j server" in capsys.readouterr().err
