@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import graphkit as gk
@@ -105,14 +105,6 @@ def hostile_graphs(draw):
     return G
 
 
-def _no_cr(G) -> bool:
-    """XML parsers turn a carriage return in text into a line feed (XML 1.0, 2.11)."""
-    def has(v):
-        return any(has(x) for x in v) if isinstance(v, list) else isinstance(v, str) and "\r" in v
-    return not any(has(v) for _, d in G.nodes(data=True) for v in d.values()) and not any(
-        has(v) for *_, d in G.edges(data=True) for v in d.values()) and not any("\r" in n for n in G)
-
-
 def _one_node(name: str):
     G = gk.new_graph("fuzz")
     gk.add_node(G, "=1+1", "Actor", name=name, kind="state")
@@ -124,9 +116,8 @@ def _one_node(name: str):
 @given(G=hostile_graphs())
 @example(G=_one_node("a\rb"))  # a lone CR went out unquoted in CSV and came back as a line break
 @example(G=_one_node("'=x"))
+@example(G=_one_node("x\r"))  # XML reads a raw CR as LF: GraphML and xlsx escape it
 def test_write_then_load_gives_the_same_graph(tmp_path_factory, fmt, G):
-    if fmt in ("graphml", "xlsx"):
-        assume(_no_cr(G))  # documented in SECURITY.md: XML stores a CR as a LF
     path = tmp_path_factory.mktemp("rt") / ("dataset" if fmt == "folder" else f"g.{fmt}")
     try:
         gk.write(G, path)
