@@ -20,9 +20,9 @@ Run: ``python -m benchmarks.bench_html [--sizes 500 2000 5000] [--cap 60]``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
-import os
 import time
 from pathlib import Path
 

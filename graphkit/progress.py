@@ -26,7 +26,7 @@ class Progress:
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last = 0.0
 
-    def step(self, name: str) -> "_Step":
+    def step(self, name: str) -> _Step:
         """A context manager timing one named step and saying when it starts and ends."""
         return _Step(self, name)
 
@@ -63,7 +63,7 @@ class _Step:
         self.progress = progress
         self.name = name
 
-    def __enter__(self) -> "_Step":
+    def __enter__(self) -> _Step:
         self.start = time.perf_counter()
         self.progress.say(f"{self.name} ...")
         return self

@@ -8,14 +8,6 @@ with networkx as the reference.
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
-from graphkit.defaults import (
-    CLUSTER_METHODS,
-    DEFAULT_THRESHOLD,
-    DEFAULT_TYPES,
-    ENGINES,
-    EXACT_THRESHOLD,
-    SAMPLES,
-)
 from graphkit.analysis.engine import ActorNetwork, AnalysisError, actor_network
 from graphkit.analysis.gaps import (
     GAP_COLUMNS,
@@ -27,6 +19,14 @@ from graphkit.analysis.gaps import (
     uncovered_threats,
 )
 from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze, write_analysis
+from graphkit.defaults import (
+    CLUSTER_METHODS,
+    DEFAULT_THRESHOLD,
+    DEFAULT_TYPES,
+    ENGINES,
+    EXACT_THRESHOLD,
+    SAMPLES,
+)
 
 __all__ = [
     "analyze",

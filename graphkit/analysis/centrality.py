@@ -12,8 +12,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.defaults import EXACT_THRESHOLD, SAMPLES
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
+from graphkit.defaults import EXACT_THRESHOLD, SAMPLES
 from graphkit.progress import Progress
 
 __all__ = [

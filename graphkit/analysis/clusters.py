@@ -11,7 +11,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.defaults import CLUSTER_METHODS, RESTARTS
 from graphkit.analysis.engine import (
     DEFAULT_TYPES,
     ActorNetwork,
@@ -20,6 +19,7 @@ from graphkit.analysis.engine import (
     resolve_engine,
     seeded_igraph,
 )
+from graphkit.defaults import CLUSTER_METHODS, RESTARTS
 
 __all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
+from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
 __all__ = [

@@ -14,9 +14,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import OutputError
@@ -155,7 +156,7 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
             props.append({k: v for k, v in d.items() if k != "label"})
         fixed = list(schema.REQUIRED_NODE_COLUMNS[label])[1:]
         header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv", declare)
-        out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows)])
+        out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows, strict=True)])
     ends, props = [], []
     for u, v, d in G.edges(data=True):
         ends.append((u, d["type"], v))
@@ -166,7 +167,7 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
     header, rows = _columns_and_rows(props, [], "relationships.csv", declare)
     out[schema.RELATIONSHIPS_FILE] = (
         ["source", "type", "target", *header],
-        [[*e, *r] for e, r in zip(ends, rows)],
+        [[*e, *r] for e, r in zip(ends, rows, strict=True)],
     )
     return out
 
@@ -226,7 +227,7 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 
     if value is None:
         return None
-    if isinstance(value, float) and float("%.16g" % value) != value:
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
         value = format_value(value)  # needs 17 digits; a workbook keeps 16: exact as text
     if isinstance(value, list | tuple | str):
         # Text is stored as a text cell, never as a formula, whatever it starts with.

@@ -1,7 +1,6 @@
 """The dataset loader: types, encodings, and every problem named with file, line and column."""
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -193,7 +192,6 @@ def test_formula_text_in_xlsx_is_read_as_text_never_evaluated(tmp_path):
     import openpyxl
 
     path = tmp_path / "f.xlsx"
-    shutil.copy
     wb = openpyxl.Workbook()
     wb.active.title = "actors"
     wb["actors"].append(["id", "name", "kind"])
