@@ -120,7 +120,7 @@ def add_relationship(
     return G.add_edge(source, target, type=type, **props)
 
 
-def node_problems(G: nx.MultiDiGraph, id: object, label: str, props: dict[str, Any]) -> list[str]:
+def node_problems(G: nx.MultiDiGraph, id: object, label: object, props: dict[str, Any]) -> list[str]:
     """What is wrong with a node that is about to be added (empty when nothing is)."""
     problems = []
     if not isinstance(id, str) or not id.strip():

@@ -47,7 +47,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             continue
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
-        msgs = _bad_dates(props) or node_problems(G, node_id, label, props) or _near_duplicate(first_use, node_id, where)
+        msgs = _bad_dates(props) or node_problems(G, node_id, label, props) or _near_duplicate(first_use, str(node_id), where)
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_node(node_id, label=label, **props)

@@ -401,8 +401,8 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         for msg in msgs:
             column = _column_of(msg, ("id", "name", "kind"))
             if msg.startswith("duplicate id"):
-                where = first_line.get(node_id)
-                fix = f"ids are unique across all files; first used {'on line ' + str(where) if where else 'in another file'}"
+                first = first_line.get(node_id)
+                fix = f"ids are unique across all files; first used {'on line ' + str(first) if first else 'in another file'}"
                 problems.add(table.file, msg, line=line, column="id", fix=fix)
             else:
                 problems.add(table.file, msg, line=line, column=column)

@@ -117,10 +117,10 @@ def parse_cell(text: str, kind: str) -> tuple[Any, str | None]:
             return None, f"{_shown(text)} is too large to be a finite number"
         return value, None
     if kind == "bool":
-        value = _BOOL.get(text.strip().lower())
-        if value is None:
+        flag = _BOOL.get(text.strip().lower())
+        if flag is None:
             return None, f"{_shown(text)} is not true or false"
-        return value, None
+        return flag, None
     if kind == "date":
         t = text.strip()
         if not _DATE.match(t):
@@ -158,7 +158,8 @@ def header_for(name: str, values: list[Any], *, declare: bool = False) -> str:
     if None in kinds or len(kinds) > 1:
         names = sorted(k or "unsupported" for k in kinds)
         raise ValueError(f"property {name!r} mixes value types ({', '.join(names)})")
-    (kind,) = kinds
+    (only,) = kinds
+    kind = only or "string"  # None was refused above
     is_list = kind.endswith("[]")
     scalar = kind.removesuffix("[]")
     texts = []
