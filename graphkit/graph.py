@@ -9,6 +9,7 @@ are ``label`` (one of :data:`graphkit.schema.LABELS`) and its properties (``name
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -311,16 +312,31 @@ def _typed(d: dict[str, Any]) -> frozenset:
     return frozenset((k, freeze(v)) for k, v in d.items())
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_problem(key: object, reserved: frozenset[str]) -> str | None:
+    if key in reserved:
+        return f"property {key!r} is reserved"
+    if not schema.is_identifier(key):
+        return f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
+    return None
+
+
 def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[str]:
     problems = []
     for key, value in props.items():
-        if key in reserved:
-            problems.append(f"property {key!r} is reserved")
+        bad_key = _key_problem(key, reserved) if isinstance(key, str) else (
+            f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
+        )
+        if bad_key:
+            problems.append(bad_key)
             continue
-        if not schema.is_identifier(key):
-            problems.append(
-                f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
-            )
+        kind = type(value)
+        # Fast paths for the common scalars; everything else takes the general checks below.
+        if kind is str and value.strip() and len(value) <= MAX_TEXT and _BAD_CHARS.search(value) is None:
+            continue
+        if key not in schema.TEXT_PROPERTIES and (
+            (kind is int and INT_RANGE[0] <= value <= INT_RANGE[1]) or (kind is float and math.isfinite(value))
+        ):
             continue
         kind = schema.value_type(value)
         if key in schema.TEXT_PROPERTIES and kind != "string":

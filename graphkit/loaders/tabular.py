@@ -323,38 +323,43 @@ def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, s
                     continue
                 texts += _split(cell) if spec.is_list else [cell.strip()]
             kinds[i] = infer_type(spec.name, texts)
+    # One plan per named column, worked out once: (index, name, kind, is_list).
+    plans = [(i, spec.name, kinds[i], spec.is_list) for i, spec in enumerate(specs) if spec is not None]
+    unnamed = [i for i, spec in enumerate(specs) if spec is None]
     for line, cells in table.rows:
         if problems.stopped:
             return
-        if len(cells) > width and any(c is not None and c.strip() for c in cells[width:]):
-            problems.add(table.file, f"row has {len(cells)} cells but the header has {width}", line=line,
+        n = len(cells)
+        if n > width and any(c is not None and c.strip() for c in cells[width:]):
+            problems.add(table.file, f"row has {n} cells but the header has {width}", line=line,
                          fix="remove the extra cells or quote a value that holds a comma")
             continue
+        for i in unnamed:
+            cell = cells[i] if i < n else None
+            if cell is not None and cell.strip():
+                problems.add(table.file, "value under a column with no name", line=line,
+                             fix="give the column a name in the header")
         row: dict[str, Any] = {}
-        for i, spec in enumerate(specs):
-            cell = cells[i] if i < len(cells) else None
-            if spec is None:
-                if cell is not None and cell.strip():
-                    problems.add(table.file, "value under a column with no name", line=line,
-                                 fix="give the column a name in the header")
-                continue
+        for i, name, kind, is_list in plans:
+            cell = cells[i] if i < n else None
             if cell is None or not cell.strip():
                 continue
-            kind = kinds[i]
-            if spec.is_list:
+            if is_list:
                 values = []
                 for part in _split(cell):
                     value, reason = parse_cell(part, kind)
                     if reason:
-                        problems.add(table.file, reason, line=line, column=spec.name, fix=_type_fix(spec.name, kind))
+                        problems.add(table.file, reason, line=line, column=name, fix=_type_fix(name, kind))
                     values.append(value)
-                row[spec.name] = values
+                row[name] = values
+            elif kind == "string":
+                row[name] = cell
             else:
-                value, reason = parse_cell(cell if kind == "string" else cell.strip(), kind)
+                value, reason = parse_cell(cell.strip(), kind)
                 if reason:
-                    problems.add(table.file, reason, line=line, column=spec.name, fix=_type_fix(spec.name, kind))
+                    problems.add(table.file, reason, line=line, column=name, fix=_type_fix(name, kind))
                     continue
-                row[spec.name] = value
+                row[name] = value
         yield line, row
 
 
