@@ -149,8 +149,11 @@ def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | Non
             for cells in reader:
                 if table is None:
                     table = Table(name, cells, header_line=start)
-                elif any(c.strip() for c in cells):
-                    table.rows.append((start, [_unescape(c) if c != "" else None for c in cells]))
+                elif "".join(cells).strip():
+                    # The writers put a ' before text a spreadsheet would read as a formula.
+                    table.rows.append((start, [
+                        (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None for c in cells
+                    ]))
                 start = reader.line_num + 1
         except csv.Error as exc:
             message = str(exc)

@@ -30,7 +30,7 @@ __all__ = [
 LIST_SEPARATOR = ";"
 
 _INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_FLOAT = re.compile(r"^-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BOOL = {"true": True, "false": False}
 
@@ -189,6 +189,4 @@ def _shown(text: str, limit: int = 60) -> str:
 
 
 def _is_number(text: str) -> bool:
-    return bool(text) and text not in ("-", ".", "-.") and _FLOAT.match(text) is not None and any(
-        c.isdigit() for c in text
-    )
+    return _FLOAT.match(text) is not None

@@ -116,6 +116,7 @@ def test_cli_validate_prints_every_problem_without_traceback(tmp_path):
         ("2024-02-30", "date", "not a calendar date"),
         ("1e999", "float", "too large"),
         ("NaN", "float", "not a number"),
+        ("e5", "float", "not a number"),  # an exponent with no digits before it
         ("maybe", "bool", "not true or false"),
     ],
 )
