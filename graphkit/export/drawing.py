@@ -98,7 +98,9 @@ PHYSICS_MAX_NODES = 300
 """Above this many nodes the browser runs no physics: positions come from Python only."""
 
 MAX_LABELS = 30
-"""Graphs larger than this label only their this-many most central nodes (hover shows the rest)."""
+"""Graphs larger than ``LABEL_ALL_UP_TO`` label only their this-many most central nodes (hover shows the rest)."""
+LABEL_ALL_UP_TO = 60
+"""Graphs of at most this many nodes (an ego network, a small dataset) name every node."""
 
 _MAX_TEXT = 300
 
@@ -276,7 +278,7 @@ def prepare_drawing(
         pos = _layout(V, ids, seed)
 
     ranked = sorted(ids, key=lambda n: (-score[n], n))
-    labelled = set(ranked if len(ids) <= MAX_LABELS else ranked[:MAX_LABELS])
+    labelled = set(ranked if len(ids) <= LABEL_ALL_UP_TO else ranked[:MAX_LABELS])
     if focus is not None:
         labelled.add(focus)
     cluster_rank = _cluster_ranking(cluster_of)
