@@ -330,12 +330,12 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
         if bad_key:
             problems.append(bad_key)
             continue
-        kind = type(value)
+        vtype = type(value)
         # Fast paths for the common scalars; everything else takes the general checks below.
-        if kind is str and value.strip() and len(value) <= MAX_TEXT and _BAD_CHARS.search(value) is None:
+        if vtype is str and value.strip() and len(value) <= MAX_TEXT and _BAD_CHARS.search(value) is None:
             continue
         if key not in schema.TEXT_PROPERTIES and (
-            (kind is int and INT_RANGE[0] <= value <= INT_RANGE[1]) or (kind is float and math.isfinite(value))
+            (vtype is int and INT_RANGE[0] <= value <= INT_RANGE[1]) or (vtype is float and math.isfinite(value))
         ):
             continue
         kind = schema.value_type(value)

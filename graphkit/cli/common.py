@@ -63,7 +63,7 @@ def load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
     if getattr(args, "dataset", None):
         from graphkit.loaders import load
 
-        return load(args.dataset)
+        return load(args.dataset, progress=progress(args))
     if getattr(args, "neo4j_uri", None):
         from graphkit.stores.neo4j import read_graph
 

@@ -12,6 +12,8 @@ from graphkit.errors import FormatError
 if TYPE_CHECKING:
     import networkx as nx
 
+    from graphkit.progress import Progress
+
 __all__ = ["load", "load_dataset", "load_json", "load_graphml", "load_gexf"]
 
 # The format modules load on first use (they bring networkx), so that importing
@@ -26,7 +28,7 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"graphkit.loaders.{module}"), name)
 
 
-def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> nx.MultiDiGraph:
     """Load a graph from a dataset folder, ``.xlsx``, ``.json``, ``.graphml`` or ``.gexf``.
 
     Examples
@@ -47,7 +49,7 @@ def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     if suffix == ".gexf":
         return load_gexf(path)
     if path.is_dir() or suffix == ".xlsx" or not path.exists():
-        return load_dataset(path)
+        return load_dataset(path, progress=progress)
     raise FormatError(
         f"{path}: unknown input format {suffix!r}; give a dataset folder, .xlsx, .json, .graphml or .gexf"
     )

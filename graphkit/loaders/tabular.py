@@ -24,6 +24,7 @@ from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
+from graphkit.progress import Progress
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
@@ -67,7 +68,9 @@ class _Problems:
             raise DatasetError(self.items, truncated=self.dropped, stopped=self.stopped)
 
 
-def load_dataset(path: str | os.PathLike[str], *, max_problems: int = 100) -> nx.MultiDiGraph:
+def load_dataset(
+    path: str | os.PathLike[str], *, max_problems: int = 100, progress: Progress | None = None
+) -> nx.MultiDiGraph:
     """Read a dataset folder or ``.xlsx`` workbook into the canonical graph.
 
     Raises
@@ -109,10 +112,10 @@ def load_dataset(path: str | os.PathLike[str], *, max_problems: int = 100) -> nx
     for label in schema.LABELS:
         table = tables.get(schema.NODE_FILES[label])
         if table is not None:
-            _add_nodes(G, label, table, problems, first_use)
+            _add_nodes(G, label, table, problems, first_use, progress)
     table = tables.get(schema.RELATIONSHIPS_FILE)
     if table is not None:
-        _add_relationships(G, table, problems)
+        _add_relationships(G, table, problems, progress)
     problems.raise_if_any()
     return G
 
@@ -306,8 +309,8 @@ def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> li
     return specs if ok else None
 
 
-def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, str], problems: _Problems
-                ) -> Iterator[tuple[int, dict[str, Any]]]:
+def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, str], problems: _Problems,
+                progress: Progress | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows as ``(line, {column: value})`` with every column typed; bad cells reported."""
     width = len(table.header)
     kinds: dict[int, str] = {}
@@ -329,9 +332,13 @@ def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, s
     # One plan per named column, worked out once: (index, name, kind, is_list).
     plans = [(i, spec.name, kinds[i], spec.is_list) for i, spec in enumerate(specs) if spec is not None]
     unnamed = [i for i, spec in enumerate(specs) if spec is None]
-    for line, cells in table.rows:
+    total = len(table.rows)
+    label = Path(table.file).name
+    for done, (line, cells) in enumerate(table.rows):
         if problems.stopped:
             return
+        if progress is not None and done % 20_000 == 0 and total > 20_000:
+            progress.count(label, done, total)
         n = len(cells)
         if n > width and any(c is not None and c.strip() for c in cells[width:]):
             problems.add(table.file, f"row has {n} cells but the header has {width}", line=line,
@@ -364,6 +371,8 @@ def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, s
                     continue
                 row[name] = value
         yield line, row
+    if progress is not None and total > 20_000:
+        progress.count(label, total, total)
 
 
 def _split(cell: str) -> list[str]:
@@ -386,13 +395,13 @@ _REL_FIXED = {"source": "string", "type": "string", "target": "string", schema.R
 
 
 def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems,
-               first_use: dict[str, tuple[str, str, int]]) -> None:
+               first_use: dict[str, tuple[str, str, int]], progress: Progress | None = None) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
         return
     first_line: dict[str, int] = {}
     short_name = Path(table.file).name
-    for line, row in _typed_rows(table, specs, _NODE_FIXED, problems):
+    for line, row in _typed_rows(table, specs, _NODE_FIXED, problems, progress):
         node_id = row.pop("id", None)
         if node_id is None:
             problems.add(table.file, "id is empty", line=line, column="id", fix="give every row an id")
@@ -422,11 +431,12 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
             first_use[id_key(node_id)] = (node_id, short_name, line)
 
 
-def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems) -> None:
+def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems,
+                       progress: Progress | None = None) -> None:
     specs = _columns(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
         return
-    for line, row in _typed_rows(table, specs, _REL_FIXED, problems):
+    for line, row in _typed_rows(table, specs, _REL_FIXED, problems, progress):
         source, rtype, target = row.pop("source", None), row.pop("type", None), row.pop("target", None)
         missing = [c for c, v in (("source", source), ("type", rtype), ("target", target)) if v is None]
         if missing:

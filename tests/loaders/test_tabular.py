@@ -202,3 +202,20 @@ def test_formula_text_in_xlsx_is_read_as_text_never_evaluated(tmp_path):
         wb.create_sheet(sheet).append(header)
     wb.save(path)
     assert gk.load(path).nodes["A"]["name"] == "=1+1"
+
+
+def test_large_tables_report_progress_and_quiet_stays_silent(tmp_path):
+    import io
+
+    from graphkit.progress import Progress
+
+    rows = "".join(f"A,COOPERATES_WITH,B,{i}\n" for i in range(25_000))
+    d = make_dataset(tmp_path / "d", actors="id,name,kind\nA,a,state\nB,b,state\n",
+                     relationships="source,type,target,since\n" + rows)
+    out = io.StringIO()
+    G = gk.load(d, progress=Progress(stream=out))
+    assert G.number_of_edges() == 25_000
+    assert out.getvalue().splitlines()[-1] == "relationships.csv: 25,000/25,000 rows"
+    quiet = io.StringIO()
+    gk.load(d, progress=Progress(quiet=True, stream=quiet))
+    assert quiet.getvalue() == ""
