@@ -47,6 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
                    help="relations through which capabilities are pooled (default: MEMBER_OF COOPERATES_WITH)")
     add_quiet(p)
+    register_recommend(sub)
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -92,4 +93,54 @@ def _analyze(args: argparse.Namespace) -> int:
               f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "
               f"{g['uncovered_threats']:,} threats nobody can answer")
     print(f"wrote {len(paths)} files to {args.out}")
+    return 0
+
+
+def register_recommend(sub: Any) -> None:
+    from graphkit.defaults import DEFAULT_THRESHOLD
+
+    p = add_command(
+        sub,
+        "recommend",
+        "Which new partners would close most of an actor's remaining capability gap (greedy weighted set cover).",
+        "graphkit recommend data/cyber-multilateral IRQ --k 3",
+        _recommend,
+    )
+    add_source(p)
+    p.add_argument("actor", metavar="ACTOR", help="the actor's id (e.g. a state's ISO3 code, NATO)")
+    p.add_argument("--k", type=int, default=5, help="how many partners to pick at most (default 5)")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                   help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})")
+    p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
+                   help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)")
+    p.add_argument("--json", action="store_true", help="print the picks as JSON")
+    add_quiet(p)
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    import json
+
+    from graphkit.analysis import gap_summary, recommend_partners
+
+    G = load_source(args)
+    if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
+        raise GraphkitError(f"no actor with id {args.actor!r}; ids are case-sensitive (see actors.csv)")
+    picks = recommend_partners(G, args.actor, k=args.k, threshold=args.threshold, partners=args.partners)
+    if args.json:
+        print(picks.to_json(orient="records", indent=1))
+        return 0
+    row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
+    name = G.nodes[args.actor].get("name", args.actor)
+    if args.actor in row.index:
+        r = row.loc[args.actor]
+        print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
+              f"with today's partners {r['coalition_gap']:,}")
+    else:
+        print(f"{name}: no threat in the data targets it, so it needs nothing")
+    if picks.empty:
+        print("no new partner would close anything more")
+        return 0
+    for p in picks.itertuples():
+        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
+              f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
     return 0
