@@ -168,7 +168,8 @@ def recommend_partners(
     """New partners that would close most of an actor's remaining (coalition) gap, greedily.
 
     Greedy weighted set cover: repeatedly pick the actor, not yet a partner, whose own
-    capabilities cover the largest weight of still-open needs (ties: graph order), until
+    capabilities cover the largest weight of still-open needs (ties: the higher summed
+    ``level`` over what it closes, then graph order), until
     ``k`` are picked or no one closes anything more. A new partner is taken to add its own
     capabilities (direct cooperation), not those of its partners.
 
@@ -182,11 +183,12 @@ def recommend_partners(
     Examples
     --------
     France has no cooperation partner of its own; counting only direct cooperation,
-    the United States and then the United Kingdom would close its whole gap:
+    the United States and then Microsoft (the strongest of three holders of threat
+    intelligence) would close its whole gap:
 
     >>> r = gk.analysis.recommend_partners(gk.load(gk.SAMPLE), "FRA", partners=["COOPERATES_WITH"])
     >>> r[["partner_id", "closes", "closed_weight", "remaining_weight"]].values.tolist()
-    [['USA', ['cap:incident_response', 'cap:attribution'], 2, 1], ['GBR', ['cap:threat_intel'], 1, 0]]
+    [['USA', ['cap:incident_response', 'cap:attribution'], 2, 1], ['MICROSOFT', ['cap:threat_intel'], 1, 0]]
     """
     return _GapModel(G, threshold=threshold, partners=partners).recommend(actor_id, k=k)
 
@@ -489,8 +491,13 @@ class _GapModel:
             cand = own[own["c"].isin(list(remaining))]
             if cand.empty:
                 break
-            gain = cand.assign(w=cand["c"].map(remaining)).groupby("a")["w"].sum()
-            best = int(gain.index[np.argmax(gain.to_numpy())])  # first maximum = graph order
+            C = max(self.nC, 1)
+            scored = cand.assign(w=cand["c"].map(remaining), lv=(cand["a"] * C + cand["c"]).map(self.level))
+            # Most weight closed; among equals, the strongest holder (summed level of what it
+            # closes); among those, graph order.
+            score = scored.groupby("a", sort=True)[["w", "lv"]].sum()
+            top = score[score["w"] == score["w"].max()]
+            best = int(top.index[np.argmax(top["lv"].to_numpy())])
             closes = sorted(cand.loc[cand["a"] == best, "c"].tolist(), key=lambda c: (-remaining[c], c))
             closed = sum(remaining.pop(c) for c in closes)
             own = own[own["a"] != best]
