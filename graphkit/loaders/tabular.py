@@ -253,11 +253,6 @@ def _finish(own: bool, problems: _Problems, table: Table | None) -> Table | None
     return table
 
 
-def _unescape(cell: str) -> str:
-    # The CSV writers put a ' before text that a spreadsheet would read as a formula.
-    return cell[1:] if cell.startswith(ESCAPE_PREFIX) and len(cell) > 1 else cell
-
-
 _XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML can't hold
 
 
