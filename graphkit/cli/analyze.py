@@ -118,7 +118,6 @@ def register_recommend(sub: Any) -> None:
 
 
 def _recommend(args: argparse.Namespace) -> int:
-
     from graphkit.analysis import gap_summary, recommend_partners
 
     G = load_source(args)
