@@ -224,8 +224,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from graphkit.defaults import DEFAULT_THRESHOLD
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--actors", type=Path, default=ROOT / "data" / "cyber-multilateral-curated" / "actors.csv")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--actors", type=Path, default=ROOT / "data" / "cyber-multilateral-curated" / "actors.csv"
+    )
     parser.add_argument("--csv", action="store_true", help="write the rows as CSV to standard output")
     args = parser.parse_args(argv)
     try:

@@ -21,7 +21,9 @@ CITATION = "ITU Global Cybersecurity Index 2024 (5th edition), via World Bank Da
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("gci_capabilities", ROOT / "scripts" / "gci_capabilities.py")
+    spec = importlib.util.spec_from_file_location(
+        "gci_capabilities", ROOT / "scripts" / "gci_capabilities.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -103,7 +105,9 @@ def test_hand_computed_levels(scores):
     expected = (0.4 * irn["gci2024_technical"] + 0.6 * irn["gci2024_cooperation"]) / 20
     assert _level(rows, "IRN", "cap:threat_intelligence_sharing") == pytest.approx(expected, abs=5e-4)
     # Iran, norms diplomacy = cooperation / 20; security awareness = capacity development / 20
-    assert _level(rows, "IRN", "cap:norms_diplomacy") == pytest.approx(irn["gci2024_cooperation"] / 20, abs=5e-4)
+    assert _level(rows, "IRN", "cap:norms_diplomacy") == pytest.approx(
+        irn["gci2024_cooperation"] / 20, abs=5e-4
+    )
     assert _level(rows, "IRN", "cap:security_awareness") == pytest.approx(
         irn["gci2024_capacity_development"] / 20, abs=5e-4
     )
