@@ -182,3 +182,22 @@ def test_capability_estimates_are_non_state_estimates():
         assert r["source_ref"].startswith("estimate:")
         assert (r["source"], r["target"]) not in pairs
         pairs.add((r["source"], r["target"]))
+
+
+def test_capabilities_md_states_the_computed_numbers():
+    """The documented counts are the ones the code gives today."""
+    from graphkit.loaders.misp import installed_galaxy_path, load_misp_galaxy
+
+    text = (CURATED / "CAPABILITIES.md").read_text(encoding="utf-8")
+    actors = pd.read_csv(CURATED / "actors.csv")
+    states = actors.loc[actors["kind"] == "state", "id"]
+    rows = gci.capability_rows(states)
+    assert f"| levels within 0.05 of 0.5 | **714** | **{gci.near_threshold(rows)}** |" in text
+    assert (
+        f"| state `HAS_CAPABILITY` rows | 1,582 (19 capabilities) | {len(rows)} (10 capabilities) |" in text
+    )
+    assert gci.states_without_gci(states) == ["TWN"] and "**Taiwan (TWN)**" in text
+    G = load_misp_galaxy(installed_galaxy_path("threat-actor")).graph
+    basis = [d["basis"] for _, _, d in G.edges(data=True) if d["type"] == "ATTRIBUTED_TO"]
+    n_sponsor, n_origin = basis.count("sponsor"), basis.count("origin")
+    assert f"| after | {len(basis)} (the same edges) | **{n_sponsor}** | **{n_origin}** |" in text
