@@ -592,7 +592,7 @@ class AttributionRule:
     match: str  # a meta field name, a motive, or a cluster uuid
     country: str  # ISO3 (or a country name) the rule attributes to; '' = the values of the field
     basis: str  # sponsor | origin
-    label: str  # reason and source, as stored in the edge's basis_source
+    label: str  # stored in the edge's basis_source: the source (field rules) or reason (source)
 
 
 @dataclass(frozen=True)
@@ -632,7 +632,12 @@ class AttributionRules:
                 raise FormatError(
                     f"{path}:{line}: column 'country': a threat rule names the country it attributes to"
                 )
-            label = f"{row['reason'].strip()} ({row['source'].strip()})"
+            # a field rule applies to hundreds of edges: its source says enough
+            label = (
+                row["source"].strip()
+                if rule == "field"
+                else f"{row['reason'].strip()} ({row['source'].strip()})"
+            )
             r = AttributionRule(rule, row["match"].strip(), country, basis, label)
             if rule == "field":
                 fields.append(r)
