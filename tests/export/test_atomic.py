@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from graphkit.export.tables import atomic_path
+from graphkit.files import atomic_path
 
 
 def test_a_folder_is_replaced_whole(tmp_path):
