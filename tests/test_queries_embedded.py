@@ -15,8 +15,8 @@ import networkx as nx
 import pytest
 
 import graphkit as gk
-from graphkit.stores.cypher import bind_params, read_query
-from graphkit.stores.embedded import EmbeddedGraph
+from graphkit.cypher import bind_params, read_query
+from graphkit.cypher import EmbeddedGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.cypher"))

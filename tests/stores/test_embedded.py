@@ -12,14 +12,10 @@ import pytest
 
 import graphkit as gk
 from graphkit.errors import DatasetError, QueryError, StoreError
-from graphkit.stores.cypher import parse_query
-from graphkit.stores.embedded import (
-    EmbeddedGraph,
-    cache_root,
-    database_schema,
-    dataset_fingerprint,
-    run_query,
-)
+from graphkit.cypher import parse_query
+from graphkit.cypher import EmbeddedGraph
+from graphkit.cypher import run_embedded as run_query
+from graphkit.stores.embedded import cache_root, database_schema, dataset_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit.errors import QueryError
-from graphkit.stores import cypher
-from graphkit.stores.cypher import (
+from graphkit.cypher import queryfile as cypher
+from graphkit.cypher import (
     bind_params,
     check_query,
     library,
@@ -173,7 +173,7 @@ def test_installed_wheel_layout_is_searched_first(tmp_path, monkeypatch):
     (pkg / "stores").mkdir(parents=True)
     (pkg / "queries").mkdir()
     (pkg / "queries" / "only_here.cypher").write_text("// Shipped in the wheel.\nRETURN 1 AS one\n")
-    monkeypatch.setattr(cypher, "__file__", str(pkg / "stores" / "cypher.py"))
+    monkeypatch.setattr(cypher, "__file__", str(pkg / "cypher" / "queryfile.py"))
     assert cypher.library_dirs()[0] == pkg / "queries"
     assert [q.name for q in cypher.library()] == ["only_here"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import graphkit as gk
-from graphkit.stores.cypher import bind_params, read_query
+from graphkit.cypher import bind_params, read_query
 from graphkit.stores.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parents[2]
