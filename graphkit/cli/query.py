@@ -11,6 +11,7 @@ from typing import Any
 from graphkit.cli.common import add_command, add_neo4j_options, add_quiet, progress
 from graphkit.cypher.result import RESULT_FORMATS
 from graphkit.errors import GraphkitError, QueryError
+from graphkit.loaders.formats import describe
 
 __all__ = ["register"]
 
@@ -25,7 +26,7 @@ def register(sub: Any) -> None:
     p.add_argument("query", metavar="QUERY", nargs="?",
                    help="a .cypher file, or the name of a library query (see --list)")
     p.add_argument("dataset", metavar="DATASET", nargs="?",
-                   help="dataset folder, .xlsx, .json, .graphml or .gexf (default: the bundled sample)")
+                   help=f"{describe()} (default: the bundled sample)")
     p.add_argument("--list", action="store_true", help="list the query library with one line on each query")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a query parameter (repeatable); NAME:TYPE=VALUE forces a type (int, float, bool, date, string, string[])")
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
         _shell,
     )
     p.add_argument("dataset", metavar="DATASET", nargs="?",
-                   help="dataset folder, .xlsx, .json, .graphml or .gexf (default: the bundled sample)")
+                   help=f"{describe()} (default: the bundled sample)")
     _add_cache_dir(p)
     add_quiet(p)
 

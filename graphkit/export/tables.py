@@ -38,18 +38,33 @@ __all__ = [
 
 
 def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
-    """Write ``G`` in the format named by ``path``'s extension (a folder when it has none)."""
+    """Write ``G`` in the format ``path`` names (see :mod:`graphkit.loaders.formats`): its
+    extension (``.xlsx``, ``.json``, ``.graphml``, ``.gexf``), or a dataset folder when it
+    has none.
+
+    Raises
+    ------
+    OutputError
+        When the extension names no format graphkit writes, or the target cannot be replaced.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = gk.write(G, pathlib.Path(tmp) / "sample.gexf")
+    ...     gk.graph_diff(G, gk.load(out))
+    []
+    """
+    from graphkit.loaders.formats import for_path, resolve
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    writers = {".xlsx": write_dataset, ".json": write_json, ".graphml": write_graphml, ".gexf": write_gexf}
-    if suffix in writers:
-        writers[suffix](G, path)
-    elif suffix in ("", ".csv") or path.is_dir():
-        write_dataset(G, path, overwrite=overwrite)
+    fmt = for_path(path, writing=True)
+    writer = resolve(fmt.writer or "")
+    if fmt.folder:
+        writer(G, path, overwrite=overwrite)
     else:
-        raise OutputError(
-            f"{path}: unknown output format {suffix!r}; use a folder, .xlsx, .json, .graphml or .gexf"
-        )
+        writer(G, path)
     return path
 
 
