@@ -82,7 +82,14 @@ def text_problem(text: str) -> str | None:
 
 
 def new_graph(name: str | None = None) -> nx.MultiDiGraph:
-    """An empty canonical graph."""
+    """An empty canonical graph (a networkx ``MultiDiGraph``), optionally named.
+
+    Examples
+    --------
+    >>> G = gk.new_graph("demo")
+    >>> G.graph["name"], G.number_of_nodes(), G.is_directed(), G.is_multigraph()
+    ('demo', 0, True, True)
+    """
     G = nx.MultiDiGraph()
     if name:
         G.graph["name"] = name
@@ -114,7 +121,26 @@ def add_node(G: nx.MultiDiGraph, id: str, label: str, /, **props: Any) -> None:
 def add_relationship(
     G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any
 ) -> int:
-    """Add a relationship after checking endpoints, type and properties; return its key."""
+    """Add a relationship after checking endpoints, type and properties; return its key.
+
+    Raises
+    ------
+    SchemaError
+        When an endpoint is missing, the type unknown or its endpoints' labels do not fit
+        it, or a property key or value is not allowed.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> gk.add_node(G, "EST", "Actor", name="Estonia", kind="state")
+    >>> gk.add_node(G, "NATO", "Actor", name="NATO", kind="alliance")
+    >>> gk.add_relationship(G, "EST", "MEMBER_OF", "NATO", since=2004)
+    0
+    >>> gk.add_relationship(G, "EST", "TARGETS", "NATO")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.SchemaError: relationship 'EST' -TARGETS-> 'NATO': ...
+    """
     problems = relationship_problems(G, source, type, target, props)
     if problems:
         raise SchemaError(f"relationship {source!r} -{type}-> {target!r}: " + "; ".join(problems))
@@ -174,7 +200,17 @@ def relationship_problems(
 
 
 def validate(G: nx.MultiDiGraph) -> list[str]:
-    """Every schema problem in a graph that was built without the checked paths."""
+    """Every schema problem in a graph that was built without the checked paths.
+
+    Examples
+    --------
+    >>> gk.validate(gk.load(gk.SAMPLE))
+    []
+    >>> G = gk.new_graph()
+    >>> G.add_node("X", label="Actor", name="X", kind="planet")  # bypasses add_node's checks
+    >>> gk.validate(G)
+    ["node 'X': kind 'planet' is not an actor kind; expected one of state, alliance, ..."]
+    """
     problems = []
     for n, data in G.nodes(data=True):
         props = {k: v for k, v in data.items() if k != "label"}
@@ -205,7 +241,16 @@ def relationships_of(
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
-    """Counts by label, relationship type and actor kind (schema order, zeros included)."""
+    """Counts by label, relationship type and actor kind (schema order, zeros included).
+
+    Examples
+    --------
+    >>> s = gk.summary(gk.load(gk.SAMPLE))
+    >>> s["nodes"]
+    {'Actor': 14, 'Capability': 5, 'Threat': 3}
+    >>> s["relationships"]["MEMBER_OF"], s["actor_kinds"]["alliance"]
+    (13, 2)
+    """
     labels = Counter(d.get("label") for _, d in G.nodes(data=True))
     kinds = Counter(d.get("kind") for _, d in nodes_of(G, schema.ACTOR))
     types = Counter(d.get("type") for _, _, d in G.edges(data=True))
@@ -222,7 +267,14 @@ def select(
     labels: Iterable[str] | None = None,
     types: Iterable[str] | None = None,
 ) -> nx.MultiDiGraph:
-    """A copy of ``G`` with only the given labels and relationship types."""
+    """A copy of ``G`` with only the given labels and relationship types.
+
+    Examples
+    --------
+    >>> H = gk.select(gk.load(gk.SAMPLE), labels=["Actor"], types=["MEMBER_OF"])
+    >>> gk.summary(H)["nodes"], H.number_of_edges()
+    ({'Actor': 14, 'Capability': 0, 'Threat': 0}, 13)
+    """
     keep_labels = set(labels) if labels is not None else set(schema.LABELS)
     keep_types = set(types) if types is not None else set(schema.RELATIONSHIP_TYPES)
     H = nx.MultiDiGraph()
@@ -248,6 +300,12 @@ def actor_graph(
     opposite relationships between two actors merge into one edge whose ``weight`` is
     the sum of their ``weight`` property (``1`` where absent) when ``weight`` is given,
     and whose ``count`` is how many relationships it merges.
+
+    Examples
+    --------
+    >>> A = gk.actor_graph(gk.load(gk.SAMPLE), ["COOPERATES_WITH"], weight="weight")
+    >>> A.number_of_nodes(), A.number_of_edges(), A["USA"]["GBR"]["weight"]
+    (14, 5, 3.0)
     """
     types = set(types)
     unknown = types - set(schema.RELATIONSHIP_TYPES)
@@ -268,7 +326,18 @@ def actor_graph(
 
 
 def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The nodes within ``depth`` hops of ``center`` (either direction) and their relationships."""
+    """The nodes within ``depth`` hops of ``center`` (either direction) and their relationships.
+
+    Raises
+    ------
+    SchemaError
+        When ``center`` is not a node of ``G``.
+
+    Examples
+    --------
+    >>> sorted(gk.ego_graph(gk.load(gk.SAMPLE), "EST").nodes)
+    ['EST', 'EU', 'NATO', 'USA', 'cap:incident_response', 'threat:sandworm']
+    """
     if center not in G:
         raise SchemaError(f"no node with id {center!r}")
     seen = {center}
@@ -288,6 +357,16 @@ def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> li
 
     Relationships are compared as multisets of ``(source, target, attributes)``; edge
     keys and insertion order do not count.
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> H = G.copy()
+    >>> gk.graph_diff(G, H)
+    []
+    >>> H.nodes["EST"]["founded"] = 1918
+    >>> gk.graph_diff(G, H)[0][:36]
+    "node 'EST': {'name': 'Estonia', 'kin"
     """
     out: list[str] = []
     for n in G.nodes:

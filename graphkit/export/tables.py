@@ -52,7 +52,7 @@ def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool =
     >>> import tempfile, pathlib
     >>> G = gk.load(gk.SAMPLE)
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = gk.write(G, pathlib.Path(tmp) / "sample.gexf")
+    ...     out = gk.write(G, pathlib.Path(tmp) / "sample.graphml")
     ...     gk.graph_diff(G, gk.load(out))
     []
     """
@@ -74,6 +74,15 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     A load of the result gives back every node, relationship and property with its type.
     An existing folder is replaced only when it is a dataset (it holds ``actors.csv``)
     or empty; anything else raises :class:`OutputError`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_dataset(G, pathlib.Path(tmp) / "sample")
+    ...     sorted(p.name for p in path.iterdir()), gk.graph_diff(G, gk.load(path))
+    (['actors.csv', 'capabilities.csv', 'relationships.csv', 'threats.csv'], [])
     """
     path = Path(path)
     tables = _tables(G, declare=path.suffix.lower() == ".xlsx")
@@ -224,7 +233,17 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 # ---- node-link JSON ---------------------------------------------------------------------
 
 def write_json(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write graphkit's node-link JSON: nodes and relationships with typed properties."""
+    """Write graphkit's node-link JSON: nodes and relationships with typed properties.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_json(G, pathlib.Path(tmp) / "sample.json")
+    ...     gk.graph_diff(G, gk.load_json(path))
+    []
+    """
     path = Path(path)
     doc = {
         "graphkit": 1,
@@ -257,7 +276,17 @@ def _json_value(v: Any) -> Any:
 
 def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write GraphML (Gephi, yEd, Cytoscape); lists and dates are text, their types kept in
-    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them."""
+    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_graphml(G, pathlib.Path(tmp) / "sample.graphml")
+    ...     gk.graph_diff(G, gk.load_graphml(path))
+    []
+    """
     path = Path(path)
     H = _flat_copy(G, gexf=False)
     with atomic_path(path) as tmp:
@@ -273,7 +302,18 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write GEXF 1.2 for Gephi: node label = name; graphkit's label is ``node_label``,
-    the relationship type ``rel_type``; lists and dates are text."""
+    the relationship type ``rel_type``; lists and dates are text.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_gexf(G, pathlib.Path(tmp) / "sample.gexf")
+    ...     H = gk.load_gexf(path)
+    >>> sorted(H.nodes) == sorted(G.nodes), H.number_of_edges()
+    (True, 47)
+    """
     path = Path(path)
     H = _flat_copy(G, gexf=True)
     with atomic_path(path) as tmp:

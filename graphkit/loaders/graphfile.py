@@ -26,7 +26,17 @@ MAX_JSON_DEPTH = 64
 
 
 def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``)."""
+    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.json")
+    ...     G = gk.load_json(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     name = str(path)
     doc = read_json(path)
@@ -105,7 +115,17 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GraphML written by graphkit (types restored) or by another tool."""
+    """Read GraphML written by graphkit (types restored) or by another tool.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.graphml")
+    ...     G = gk.load_graphml(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     _refuse_dtd(path)
     try:
@@ -122,7 +142,17 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
 
 
 def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes)."""
+    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.gexf")
+    ...     G = gk.load_gexf(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     _refuse_dtd(path)
     try:
