@@ -118,9 +118,7 @@ def add_node(G: nx.MultiDiGraph, id: str, label: str, /, **props: Any) -> None:
     G.add_node(id, label=label, **props)
 
 
-def add_relationship(
-    G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any
-) -> int:
+def add_relationship(G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any) -> int:
     """Add a relationship after checking endpoints, type and properties; return its key.
 
     Raises
@@ -184,7 +182,10 @@ def relationship_problems(
         problems.append(
             f"unknown relationship type {type!r}; expected one of {', '.join(schema.RELATIONSHIP_TYPES)}"
         )
-    for end, node, allowed in (("source", source, rel and rel.sources), ("target", target, rel and rel.targets)):
+    for end, node, allowed in (
+        ("source", source, rel and rel.sources),
+        ("target", target, rel and rel.targets),
+    ):
         if node not in G:
             problems.append(f"{end} id {node!r} does not resolve to any node")
         elif allowed and G.nodes[node]["label"] not in allowed:
@@ -235,9 +236,7 @@ def relationships_of(
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(source, target, attributes)`` of every relationship of the given type(s)."""
     wanted = {types} if isinstance(types, str) else set(types) if types is not None else None
-    return (
-        (u, v, d) for u, v, d in G.edges(data=True) if wanted is None or d.get("type") in wanted
-    )
+    return ((u, v, d) for u, v, d in G.edges(data=True) if wanted is None or d.get("type") in wanted)
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
@@ -403,8 +402,10 @@ def _key_problem(key: object, reserved: frozenset[str]) -> str | None:
 def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[str]:
     problems = []
     for key, value in props.items():
-        bad_key = _key_problem(key, reserved) if isinstance(key, str) else (
-            f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
+        bad_key = (
+            _key_problem(key, reserved)
+            if isinstance(key, str)
+            else (f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter")
         )
         if bad_key:
             problems.append(bad_key)
@@ -414,7 +415,8 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
         if vtype is str and value.strip() and len(value) <= MAX_TEXT and _BAD_CHARS.search(value) is None:
             continue
         if key not in schema.TEXT_PROPERTIES and (
-            (vtype is int and INT_RANGE[0] <= value <= INT_RANGE[1]) or (vtype is float and math.isfinite(value))
+            (vtype is int and INT_RANGE[0] <= value <= INT_RANGE[1])
+            or (vtype is float and math.isfinite(value))
         ):
             continue
         kind = schema.value_type(value)
@@ -428,14 +430,17 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
         elif (isinstance(value, str) and not value.strip()) or (
             isinstance(value, list | tuple) and any(isinstance(x, str) and not x.strip() for x in value)
         ):
-            problems.append(f"property {key!r} is empty text (or only spaces): leave the property out instead")
+            problems.append(
+                f"property {key!r} is empty text (or only spaces): leave the property out instead"
+            )
         elif kind.startswith("string") and any(
             text_problem(x) for x in (value if isinstance(value, list | tuple) else [value])
         ):
             bad = next(x for x in (value if isinstance(value, list | tuple) else [value]) if text_problem(x))
             problems.append(f"property {key!r} {text_problem(bad)}")
         elif kind.startswith("int") and any(
-            not INT_RANGE[0] <= x <= INT_RANGE[1] for x in (value if isinstance(value, list | tuple) else [value])
+            not INT_RANGE[0] <= x <= INT_RANGE[1]
+            for x in (value if isinstance(value, list | tuple) else [value])
         ):
             problems.append(f"property {key!r} is outside the 64-bit integer range: {value!r}")
         elif kind.startswith("float") and any(

@@ -63,15 +63,21 @@ def register(sub: Any) -> None:
         "graphkit merge data/cyber-multilateral-curated threats -o data/cyber-multilateral",
         _merge,
     )
-    p.add_argument("inputs", metavar="DATASET", nargs="+", help=f"datasets ({describe()}), highest priority first")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}")
+    p.add_argument(
+        "inputs", metavar="DATASET", nargs="+", help=f"datasets ({describe()}), highest priority first"
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 without writing when any property conflicts")
     p.add_argument("--show", type=int, default=20, metavar="N", help="print at most N conflicts (default 20)")
     add_quiet(p)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+    )
     p.add_argument(
         "--actors",
         metavar="DATASET",

@@ -23,12 +23,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("dataset", metavar="DATASET", help=describe())
     add_neo4j_options(p)
-    p.add_argument("--wipe", action="store_true",
-                   help="first delete every node with a graphkit label (Actor, Capability, Threat) "
-                        "and its relationships; asks for confirmation unless --yes")
+    p.add_argument(
+        "--wipe",
+        action="store_true",
+        help="first delete every node with a graphkit label (Actor, Capability, Threat) "
+        "and its relationships; asks for confirmation unless --yes",
+    )
     p.add_argument("--yes", action="store_true", help="do not ask before --wipe")
-    p.add_argument("--batch-size", type=int, default=5000, metavar="N",
-                   help="rows per UNWIND statement (default 5000)")
+    p.add_argument(
+        "--batch-size", type=int, default=5000, metavar="N", help="rows per UNWIND statement (default 5000)"
+    )
     add_quiet(p)
 
 

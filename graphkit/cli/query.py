@@ -18,40 +18,59 @@ __all__ = ["register"]
 
 def register(sub: Any) -> None:
     p = add_command(
-        sub, "query",
+        sub,
+        "query",
         "Run a Cypher query file (or a library query by name) on a dataset, with no server, or on Neo4j.",
         "graphkit query members_of_alliance data/sample --param alliance=NATO --format csv",
         _query,
     )
-    p.add_argument("query", metavar="QUERY", nargs="?",
-                   help="a .cypher file, or the name of a library query (see --list)")
-    p.add_argument("dataset", metavar="DATASET", nargs="?",
-                   help=f"{describe()} (default: the bundled sample)")
+    p.add_argument(
+        "query",
+        metavar="QUERY",
+        nargs="?",
+        help="a .cypher file, or the name of a library query (see --list)",
+    )
+    p.add_argument(
+        "dataset", metavar="DATASET", nargs="?", help=f"{describe()} (default: the bundled sample)"
+    )
     p.add_argument("--list", action="store_true", help="list the query library with one line on each query")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a query parameter (repeatable); NAME:TYPE=VALUE forces a type (int, float, bool, date, string, string[])")
-    p.add_argument("-f", "--format", choices=RESULT_FORMATS, default="table",
-                   help="output format (default table)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a query parameter (repeatable); NAME:TYPE=VALUE forces a type (int, float, bool, date, string, string[])",
+    )
+    p.add_argument(
+        "-f", "--format", choices=RESULT_FORMATS, default="table", help="output format (default table)"
+    )
     _add_cache_dir(p)
     add_neo4j_options(p)
     add_quiet(p)
 
     p = add_command(
-        sub, "shell",
+        sub,
+        "shell",
         "An interactive Cypher prompt on a dataset (embedded engine), with history and tables.",
         "graphkit shell data/sample      # then: MATCH (a:Actor) RETURN a.id AS id LIMIT 5;",
         _shell,
     )
-    p.add_argument("dataset", metavar="DATASET", nargs="?",
-                   help=f"{describe()} (default: the bundled sample)")
+    p.add_argument(
+        "dataset", metavar="DATASET", nargs="?", help=f"{describe()} (default: the bundled sample)"
+    )
     _add_cache_dir(p)
     add_quiet(p)
 
 
 def _add_cache_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cache-dir", default=None, metavar="DIR",
-                   help="where the embedded engine caches loaded datasets "
-                        "(env GRAPHKIT_CACHE_DIR; default $XDG_CACHE_HOME/graphkit or ~/.cache/graphkit)")
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where the embedded engine caches loaded datasets "
+        "(env GRAPHKIT_CACHE_DIR; default $XDG_CACHE_HOME/graphkit or ~/.cache/graphkit)",
+    )
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -115,7 +134,9 @@ def _shell(args: argparse.Namespace) -> int:
         dataset = str(graphkit.SAMPLE)
     with EmbeddedGraph.from_dataset(dataset, cache_dir=args.cache_dir, progress=progress(args)) as db:
         if interactive:
-            print(f"graphkit shell on {args.dataset or 'the bundled sample'}: end a query with ';'; :help for help")
+            print(
+                f"graphkit shell on {args.dataset or 'the bundled sample'}: end a query with ';'; :help for help"
+            )
         try:
             _repl(db, interactive)
         finally:
@@ -202,10 +223,11 @@ def _repl(db: Any, interactive: bool) -> None:
             used = qf.param_names
             missing = sorted(used - set(params))
             if missing:
-                raise QueryError(f"parameter(s) {', '.join(missing)} not set (fix: :param {missing[0]}=VALUE)")
+                raise QueryError(
+                    f"parameter(s) {', '.join(missing)} not set (fix: :param {missing[0]}=VALUE)"
+                )
             result = db.run(qf, {k: v for k, v in params.items() if k in used})
             print(format_table(result.columns, result.rows))
         except GraphkitError as exc:
             print(f"error: {exc}", file=sys.stderr)
         sys.stdout.flush()
-

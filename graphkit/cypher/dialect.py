@@ -175,8 +175,11 @@ def _emit(toks: list[Token], i: int, end: int, out: _Out, shortest: str | None =
             j = _sig(toks, i + 1, close)
             k = _sig(toks, j + 1, close)
             if (
-                j < close and toks[j].kind == "ident" and not toks[j].text.startswith("`")
-                and k < close and toks[k].text.lower() == "in"
+                j < close
+                and toks[j].kind == "ident"
+                and not toks[j].text.startswith("`")
+                and k < close
+                and toks[k].text.lower() == "in"
             ):
                 _emit_comprehension(toks, i, j, k, close, out)
                 prev, i = toks[min(close, end - 1)], close + 1
@@ -200,7 +203,9 @@ def _emit_comprehension(toks: list[Token], i: int, var: int, kw_in: int, close: 
             depth += 1
         elif tt.kind == "op" and tt.text in ")]}":
             depth -= 1
-        elif depth == 0 and tt.kind == "ident" and tt.text.lower() == "where" and where is None and bar is None:
+        elif (
+            depth == 0 and tt.kind == "ident" and tt.text.lower() == "where" and where is None and bar is None
+        ):
             where = j
         elif depth == 0 and tt.kind == "op" and tt.text == "|" and bar is None:
             bar = j
@@ -262,5 +267,3 @@ def _emit_relationship(toks: list[Token], i: int, close: int, out: _Out, shortes
     pos = toks[star].pos
     out.add(f" {mode}" + (f" {rng}" if rng else ""), pos, False)
     _emit(toks, stop, close + 1 if close < len(toks) else close, out)
-
-

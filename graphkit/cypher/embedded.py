@@ -27,9 +27,20 @@ __all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
 #: Clauses the embedded engine refuses: they read or write files, load extensions, attach
 #: other databases or change settings. Queries only read the dataset.
 #: (Writes - CREATE, MERGE, SET, DELETE ... - are refused by the read-only database itself.)
-REFUSED_CLAUSES = frozenset({
-    "LOAD", "COPY", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "ATTACH", "USE", "CALL", "CHECKPOINT",
-})
+REFUSED_CLAUSES = frozenset(
+    {
+        "LOAD",
+        "COPY",
+        "EXPORT",
+        "IMPORT",
+        "INSTALL",
+        "UNINSTALL",
+        "ATTACH",
+        "USE",
+        "CALL",
+        "CHECKPOINT",
+    }
+)
 
 
 class EmbeddedGraph(EmbeddedDatabase):
@@ -97,10 +108,14 @@ class EmbeddedGraph(EmbeddedDatabase):
         used = qf.param_names
         missing = sorted(used - set(params))
         if missing:
-            raise QueryError(f"{qf.file}: parameter(s) {', '.join(missing)} used but not given (fix: --param {missing[0]}=VALUE)")
+            raise QueryError(
+                f"{qf.file}: parameter(s) {', '.join(missing)} used but not given (fix: --param {missing[0]}=VALUE)"
+            )
         extra = sorted(set(params) - used)
         if extra:
-            raise QueryError(f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them")
+            raise QueryError(
+                f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
+            )
         tr = to_embedded(qf.text)
         text = _strip_final_semicolon(tr.text)
         # the engine counts lines from the first character that is not white space
@@ -215,8 +230,10 @@ def _query_error(
         pos = find(lambda k, t: t.text == prop and k > 0 and toks[k - 1].text == ".")
         if pos is None:
             pos = find(lambda k, t: t.text == prop)
-        what = (f"unknown property {prop!r} of {m[2]}: the dataset has no such property "
-                f"(properties: {', '.join(have)})")
+        what = (
+            f"unknown property {prop!r} of {m[2]}: the dataset has no such property "
+            f"(properties: {', '.join(have)})"
+        )
         return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
     m = re.search(r"Variable (\w+) is not in scope", first)
     if m:
@@ -230,7 +247,9 @@ def _query_error(
         what = f"unknown function {fn!r} (the embedded engine lacks it; see graphkit.cypher.dialect for the dialect)"
         return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
     if "read-only" in first or "read only" in first:
-        return QueryError(f"{qf.file}: the embedded engine only reads: queries cannot change the dataset "
-                          "(edit the dataset's files instead)")
+        return QueryError(
+            f"{qf.file}: the embedded engine only reads: queries cannot change the dataset "
+            "(edit the dataset's files instead)"
+        )
     cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
     return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")

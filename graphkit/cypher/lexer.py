@@ -63,5 +63,3 @@ def query_parameters(text: str) -> set[str]:
     ['id', 'k']
     """
     return {t.text[1:] for t in tokenize(text) if t.kind == "param"}
-
-

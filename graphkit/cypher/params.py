@@ -139,5 +139,3 @@ def bind_params(query: QueryFile, given: Mapping[str, Any] | None = None) -> dic
             f"used but not given (fix: --param {missing[0]}=VALUE)"
         )
     return values
-
-

@@ -232,8 +232,12 @@ def check_query(query: QueryFile) -> None:
         if t.kind == "op" and t.text in "([{":
             depth += 1
             if depth > MAX_NESTING:
-                raise located(query.file, query.text, t.pos,
-                              f"brackets nested more than {MAX_NESTING} deep; simplify the expression")
+                raise located(
+                    query.file,
+                    query.text,
+                    t.pos,
+                    f"brackets nested more than {MAX_NESTING} deep; simplify the expression",
+                )
         elif t.kind == "op" and t.text in ")]}":
             depth = max(0, depth - 1)
     known = set(schema.LABELS) | set(schema.RELATIONSHIP_TYPES)
@@ -256,8 +260,12 @@ def check_query(query: QueryFile) -> None:
             if name not in known:
                 what = "relationship type" if stack[-1] == "[" else "label"
                 options = schema.RELATIONSHIP_TYPES if stack[-1] == "[" else schema.LABELS
-                raise located(query.file, query.text, t.pos,
-                              f"unknown {what} {name!r}; expected one of {', '.join(options)}")
+                raise located(
+                    query.file,
+                    query.text,
+                    t.pos,
+                    f"unknown {what} {name!r}; expected one of {', '.join(options)}",
+                )
 
 
 def _in_rel_types(sig: list[Token], k: int) -> bool:
@@ -270,5 +278,3 @@ def _in_rel_types(sig: list[Token], k: int) -> bool:
             return False
         j -= 1
     return False
-
-

@@ -42,7 +42,9 @@ def as_result(obj: Any) -> QueryResult:
     if isinstance(obj, QueryResult):
         return obj
     if hasattr(obj, "columns") and hasattr(obj, "itertuples"):
-        return QueryResult([str(c) for c in obj.columns], [tuple(r) for r in obj.itertuples(index=False, name=None)])
+        return QueryResult(
+            [str(c) for c in obj.columns], [tuple(r) for r in obj.itertuples(index=False, name=None)]
+        )
     if isinstance(obj, tuple) and len(obj) == 2:
         cols, rows = obj
         return QueryResult(list(cols), [tuple(r) for r in rows])
@@ -90,11 +92,16 @@ def format_table(columns: list[str], rows: list[tuple[Any, ...]], *, max_width: 
     widths = [len(c) for c in columns]
     for r in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
-    numeric = [all(isinstance(r[i], int | float) and not isinstance(r[i], bool) or r[i] is None for r in rows) and rows
-               for i in range(len(columns))]
+    numeric = [
+        all(isinstance(r[i], int | float) and not isinstance(r[i], bool) or r[i] is None for r in rows)
+        and rows
+        for i in range(len(columns))
+    ]
 
     def line(vals: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(vals, widths, numeric, strict=True)).rstrip()
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(vals, widths, numeric, strict=True)
+        ).rstrip()
 
     out = [line(list(columns)), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in cells]

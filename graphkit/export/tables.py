@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 
-
 def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
     """Write ``G`` in the format ``path`` names (see :mod:`graphkit.loaders.formats`): its
     extension (``.xlsx``, ``.json``, ``.graphml``, ``.gexf``), or a dataset folder when it
@@ -94,7 +93,9 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         if not path.is_dir():
             raise OutputError(f"{path}: exists and is not a folder")
         if any(path.iterdir()) and not (path / "actors.csv").exists():
-            raise OutputError(f"{path}: folder is not empty and is not a graphkit dataset; choose another path")
+            raise OutputError(
+                f"{path}: folder is not empty and is not a graphkit dataset; choose another path"
+            )
         if not overwrite:
             raise OutputError(f"{path}: exists")
     with atomic_path(path, folder=True) as tmp:
@@ -232,6 +233,7 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 
 # ---- node-link JSON ---------------------------------------------------------------------
 
+
 def write_json(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write graphkit's node-link JSON: nodes and relationships with typed properties.
 
@@ -250,12 +252,20 @@ def write_json(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         "directed": True,
         "multigraph": True,
         "nodes": [
-            {"id": n, "label": d["label"], "properties": {k: _json_value(v) for k, v in d.items() if k != "label"}}
+            {
+                "id": n,
+                "label": d["label"],
+                "properties": {k: _json_value(v) for k, v in d.items() if k != "label"},
+            }
             for n, d in G.nodes(data=True)
         ],
         "relationships": [
-            {"source": u, "type": d["type"], "target": v,
-             "properties": {k: _json_value(x) for k, x in d.items() if k != "type"}}
+            {
+                "source": u,
+                "type": d["type"],
+                "target": v,
+                "properties": {k: _json_value(x) for k, x in d.items() if k != "type"},
+            }
             for u, v, d in G.edges(data=True)
         ],
     }
@@ -273,6 +283,7 @@ def _json_value(v: Any) -> Any:
 
 
 # ---- GraphML and GEXF -------------------------------------------------------------------
+
 
 def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write GraphML (Gephi, yEd, Cytoscape); lists and dates are text, their types kept in
@@ -355,4 +366,3 @@ def _flat_copy(G: nx.MultiDiGraph, *, gexf: bool) -> nx.MultiDiGraph:
         H.graph.pop("graphkit_types")
         H.graph["mode"] = "static"
     return H
-

@@ -54,33 +54,55 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format(
-        "dataset", ("", ".csv"), "a folder of actors.csv, capabilities.csv, threats.csv and relationships.csv",
-        reader="graphkit.loaders.tabular:load_dataset", writer="graphkit.export.tables:write_dataset", folder=True,
+        "dataset",
+        ("", ".csv"),
+        "a folder of actors.csv, capabilities.csv, threats.csv and relationships.csv",
+        reader="graphkit.loaders.tabular:load_dataset",
+        writer="graphkit.export.tables:write_dataset",
+        folder=True,
     ),
     Format(
-        "xlsx", (".xlsx",), "one Excel workbook with the dataset's four sheets",
-        reader="graphkit.loaders.tabular:load_dataset", writer="graphkit.export.tables:write_dataset",
+        "xlsx",
+        (".xlsx",),
+        "one Excel workbook with the dataset's four sheets",
+        reader="graphkit.loaders.tabular:load_dataset",
+        writer="graphkit.export.tables:write_dataset",
     ),
     Format(
-        "json", (".json",), "node-link JSON (graphkit's, or networkx's nodes + links)",
-        reader="graphkit.loaders.graphfile:load_json", writer="graphkit.export.tables:write_json",
+        "json",
+        (".json",),
+        "node-link JSON (graphkit's, or networkx's nodes + links)",
+        reader="graphkit.loaders.graphfile:load_json",
+        writer="graphkit.export.tables:write_json",
     ),
     Format(
-        "graphml", (".graphml",), "GraphML (Gephi, yEd, Cytoscape), property types kept",
-        reader="graphkit.loaders.graphfile:load_graphml", writer="graphkit.export.tables:write_graphml",
+        "graphml",
+        (".graphml",),
+        "GraphML (Gephi, yEd, Cytoscape), property types kept",
+        reader="graphkit.loaders.graphfile:load_graphml",
+        writer="graphkit.export.tables:write_graphml",
     ),
     Format(
-        "gexf", (".gexf",), "GEXF 1.2 for Gephi",
-        reader="graphkit.loaders.graphfile:load_gexf", writer="graphkit.export.tables:write_gexf",
+        "gexf",
+        (".gexf",),
+        "GEXF 1.2 for Gephi",
+        reader="graphkit.loaders.graphfile:load_gexf",
+        writer="graphkit.export.tables:write_gexf",
     ),
     Format(
-        "misp-galaxy", (), "MISP galaxy cluster files (threat-actor, mitre-intrusion-set, mitre-course-of-action, "
+        "misp-galaxy",
+        (),
+        "MISP galaxy cluster files (threat-actor, mitre-intrusion-set, mitre-course-of-action, "
         "mitre-attack-pattern, country)",
-        reader="graphkit.loaders.misp:load_misp_galaxy", importer=True,
+        reader="graphkit.loaders.misp:load_misp_galaxy",
+        importer=True,
     ),
     Format(
-        "stix", (), "STIX 2.1 bundles (intrusion sets, threat actors, identities, locations, courses of action)",
-        reader="graphkit.loaders.stix:load_stix", importer=True,
+        "stix",
+        (),
+        "STIX 2.1 bundles (intrusion sets, threat actors, identities, locations, courses of action)",
+        reader="graphkit.loaders.stix:load_stix",
+        importer=True,
     ),
 )
 

@@ -51,13 +51,21 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         if not isinstance(item, dict):
             problems.append(Problem(name, f"{where} is not an object"))
             continue
-        props = item.get("properties", {}) if nested else {k: v for k, v in item.items() if k not in ("id", "label")}
+        props = (
+            item.get("properties", {})
+            if nested
+            else {k: v for k, v in item.items() if k not in ("id", "label")}
+        )
         if not isinstance(props, dict):
             problems.append(Problem(name, f"{where}.properties is not an object"))
             continue
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
-        msgs = _bad_dates(props) or node_problems(G, node_id, label, props) or _near_duplicate(first_use, str(node_id), where)
+        msgs = (
+            _bad_dates(props)
+            or node_problems(G, node_id, label, props)
+            or _near_duplicate(first_use, str(node_id), where)
+        )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_node(node_id, label=label, **props)
@@ -78,7 +86,9 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
         props = {k: _from_json(v) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
-        msgs = _bad_dates(props) or (relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"])
+        msgs = _bad_dates(props) or (
+            relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_edge(u, v, type=t, **props)
@@ -223,9 +233,15 @@ def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: 
     key = id_key(node_id)
     if key in first_use:
         other, at = first_use[key]
-        a, b = (repr(node_id), repr(other)) if node_id.casefold() == other.casefold() else (ascii(node_id), ascii(other))
-        return [f"id {a} differs from id {b} ({at}) only in case or Unicode normalisation; "
-                "use one spelling of the id everywhere, or make the ids really differ"]
+        a, b = (
+            (repr(node_id), repr(other))
+            if node_id.casefold() == other.casefold()
+            else (ascii(node_id), ascii(other))
+        )
+        return [
+            f"id {a} differs from id {b} ({at}) only in case or Unicode normalisation; "
+            "use one spelling of the id everywhere, or make the ids really differ"
+        ]
     first_use[key] = (node_id, where)
     return []
 
@@ -247,7 +263,9 @@ def _bad_dates(props: dict[str, Any]) -> list[str]:
     for k, v in props.items():
         for x in v if isinstance(v, list) else [v]:
             if isinstance(x, dict) and set(x) == {"date"}:
-                out.append(f"property {k!r}: {str(x['date'])[:40]!r} is not a calendar date written YYYY-MM-DD")
+                out.append(
+                    f"property {k!r}: {str(x['date'])[:40]!r} is not a calendar date written YYYY-MM-DD"
+                )
     return out
 
 

@@ -26,6 +26,7 @@ class ServerInfo:
     escape_string_params: bool  # string parameters must have \ and ' escaped
     rollback: bool  # a failed transaction leaves nothing behind
 
+
 def redact_uri(uri: str | None) -> str:
     """``uri`` with any password replaced by ``***``.
 
@@ -47,6 +48,7 @@ def redact_uri(uri: str | None) -> str:
     netloc = f"{user}:***@{host}" if parts.password is not None else f"{user}@{host}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
+
 def quiet_driver_log() -> None:
     """The driver warns on stderr before each retry of a managed transaction; graphkit reports
     the outcome itself, so those notes go nowhere unless the application configures logging."""
@@ -55,6 +57,7 @@ def quiet_driver_log() -> None:
     log = logging.getLogger("neo4j")
     if not log.handlers:
         log.addHandler(logging.NullHandler())
+
 
 def absorb_goodbye_bug(address: tuple[str, int] | None) -> None:
     """Work around a FalkorDB Bolt bug: after a client says GOODBYE, the server loses the

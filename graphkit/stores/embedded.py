@@ -1,7 +1,9 @@
-"""Cypher without a server: the embedded engine (ladybug, the maintained fork of Kùzu).
+"""The embedded engine's store (ladybug, the maintained fork of Kùzu): a graph in a database on disk.
 
-A dataset is loaded into an on-disk ladybug database once and cached, keyed by a hash
-of the dataset's bytes; the next query on unchanged data opens the cached database
+This module is handed a graph; loading a dataset from a path, the Neo4j dialect and query
+files are :mod:`graphkit.cypher`'s (:class:`graphkit.cypher.EmbeddedGraph`). A dataset
+is loaded into an on-disk ladybug database once and cached, keyed by a hash of the
+dataset's bytes (:func:`dataset_fingerprint`); the next query on unchanged data opens the cached database
 read-only and starts at once, and a changed dataset gets a fresh one. Nothing is ever
 written into the dataset's folder. The cache lives in ``--cache-dir``, else
 ``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``.
@@ -58,17 +60,31 @@ CACHE_KEEP = 8
 #: A dataset whose values of one of these have another type declares that type instead.
 COMMON_PROPERTIES: dict[str, dict[str, str]] = {
     schema.ACTOR: {
-        "name": "string", "kind": "string", "iso3": "string", "region": "string",
-        "founded": "int", "aliases": "string[]", "source": "string",
+        "name": "string",
+        "kind": "string",
+        "iso3": "string",
+        "region": "string",
+        "founded": "int",
+        "aliases": "string[]",
+        "source": "string",
     },
     schema.CAPABILITY: {"name": "string", "description": "string", "source": "string"},
     schema.THREAT: {
-        "name": "string", "aliases": "string[]", "incident_types": "string[]",
-        "first_seen": "date", "source": "string",
+        "name": "string",
+        "aliases": "string[]",
+        "incident_types": "string[]",
+        "first_seen": "date",
+        "source": "string",
     },
     "relationship": {
-        "since": "int", "instrument": "string", "weight": "float", "level": "float",
-        "sectors": "string[]", "confidence": "float", "via": "string[]", "source": "string",
+        "since": "int",
+        "instrument": "string",
+        "weight": "float",
+        "level": "float",
+        "sectors": "string[]",
+        "confidence": "float",
+        "via": "string[]",
+        "source": "string",
     },
 }
 
@@ -99,9 +115,13 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     from graphkit import __version__
 
     path = Path(path)
-    h = hashlib.sha256(f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode())
+    h = hashlib.sha256(
+        f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode()
+    )
     if path.is_dir():
-        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
+            f"{schema.RELATIONSHIPS_FILE}.csv"
+        ]
         files = [path / n for n in names]
     else:
         files = [path]
@@ -181,17 +201,23 @@ class EmbeddedDatabase:
     (['n'], [(3,)])
     """
 
-    def __init__(self, db_path: str | os.PathLike[str], *, table_columns: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(
+        self, db_path: str | os.PathLike[str], *, table_columns: dict[str, dict[str, str]] | None = None
+    ) -> None:
         import ladybug
 
         self.path = Path(db_path)
         try:
             size = self.path.stat().st_size
             pool, reserve = _memory(size)
-            self._db = ladybug.Database(str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve)
+            self._db = ladybug.Database(
+                str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve
+            )
             self._conn = ladybug.Connection(self._db)
         except (RuntimeError, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild") from None
+            raise StoreError(
+                f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild"
+            ) from None
         self.columns = table_columns if table_columns is not None else self._read_columns()
         self.rebuilt = False
 
@@ -277,7 +303,9 @@ class EmbeddedDatabase:
 
     # ------------------------------------------------------------------ queries
 
-    def execute(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def execute(
+        self, text: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run one statement in the engine's own dialect: ``(columns, rows)`` of plain Python values.
 
         Raises
@@ -343,7 +371,13 @@ def _lb_type(t: str) -> str:
 def _arrow_type(t: str) -> Any:
     import pyarrow as pa
 
-    base = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    base = {
+        "string": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+    }
     return pa.list_(base[t[:-2]]) if t.endswith("[]") else base[t]
 
 
@@ -378,8 +412,10 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
         db = ladybug.Database(str(db_path), buffer_pool_size=pool, max_db_size=reserve)
         conn = ladybug.Connection(db)
     except RuntimeError as exc:
-        raise StoreError(f"{db_path}: cannot create the embedded database ({exc}); "
-                         "is the process's memory limit (ulimit -v) too low?") from None
+        raise StoreError(
+            f"{db_path}: cannot create the embedded database ({exc}); "
+            "is the process's memory limit (ulimit -v) too low?"
+        ) from None
     try:
         for label in schema.LABELS:
             defs = ", ".join(f"{_q(k)} {_lb_type(t)}" for k, t in cols[label].items())
@@ -392,10 +428,15 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
         done = 0
         for label in schema.LABELS:
             spec = cols[label]
-            rows = [{"id": n, **{k: _coerce(d.get(k), t) for k, t in spec.items() if k != "id"}}
-                    for n, d in G.nodes(data=True) if d.get("label") == label]
+            rows = [
+                {"id": n, **{k: _coerce(d.get(k), t) for k, t in spec.items() if k != "id"}}
+                for n, d in G.nodes(data=True)
+                if d.get("label") == label
+            ]
             if rows:
-                table = pa.Table.from_pylist(rows, schema=pa.schema([(k, _arrow_type(t)) for k, t in spec.items()]))
+                table = pa.Table.from_pylist(
+                    rows, schema=pa.schema([(k, _arrow_type(t)) for k, t in spec.items()])
+                )
                 conn.execute(f"COPY {label} FROM $rows", {"rows": table})
             done += len(rows)
             progress.count("copying nodes", done, n_total, unit="nodes")
@@ -415,10 +456,13 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
                     if not rows:
                         continue
                     arrow_schema = pa.schema(
-                        [("from", pa.string()), ("to", pa.string())] + [(k, _arrow_type(t)) for k, t in spec.items()]
+                        [("from", pa.string()), ("to", pa.string())]
+                        + [(k, _arrow_type(t)) for k, t in spec.items()]
                     )
                     table = pa.Table.from_pylist(rows, schema=arrow_schema)
-                    conn.execute(f"COPY {name} FROM $rows (from='{s_label}', to='{t_label}')", {"rows": table})
+                    conn.execute(
+                        f"COPY {name} FROM $rows (from='{s_label}', to='{t_label}')", {"rows": table}
+                    )
                     done += len(rows)
                     progress.count("copying relationships", done, m_total, unit="relationships")
     except RuntimeError as exc:
@@ -458,12 +502,13 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:  # a path
-            return {"nodes": [_plain(n) for n in value["_NODES"]], "relationships": [_plain(r) for r in value["_RELS"]]}
+            return {
+                "nodes": [_plain(n) for n in value["_NODES"]],
+                "relationships": [_plain(r) for r in value["_RELS"]],
+            }
         if "_LABEL" in value and "_ID" in value:  # a node or relationship
             out: dict[str, Any] = {("type" if "_SRC" in value else "label"): value["_LABEL"]}
             out.update({k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None})
             return out
         return {k: _plain(v) for k, v in value.items()}
     return value
-
-

@@ -30,6 +30,7 @@ STORE_KEYS = frozenset({REL_KEY, DATES_KEY})
 
 _INT64 = (-(2**63), 2**63 - 1)
 
+
 def write_problems(G: nx.MultiDiGraph) -> list[str]:
     """Why ``G`` cannot be written safely (labels, types, property keys and values); empty if it can."""
     problems: list[str] = []
@@ -48,7 +49,9 @@ def write_problems(G: nx.MultiDiGraph) -> list[str]:
         type_ = data.get("type")
         rel = schema.RELATIONSHIP_TYPES.get(type_)
         if rel is None:
-            problems.append(f"relationship {u!r} -{type_}-> {v!r}: type {type_!r} is not a graphkit relationship type")
+            problems.append(
+                f"relationship {u!r} -{type_}-> {v!r}: type {type_!r} is not a graphkit relationship type"
+            )
         elif labels[u] not in rel.sources or labels[v] not in rel.targets:
             problems.append(f"relationship {u!r} -{type_}-> {v!r}: endpoints' labels do not fit {type_}")
         for key, value in data.items():
@@ -59,6 +62,7 @@ def write_problems(G: nx.MultiDiGraph) -> list[str]:
         if len(problems) > 100:
             break
     return problems
+
 
 def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *, reserved: str) -> list[str]:
     if key not in good_keys:
@@ -71,7 +75,11 @@ def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *
     if t is str or t is bool:
         return []
     if t is int:
-        return [] if _INT64[0] <= value <= _INT64[1] else [f"{where}: property {key!r} does not fit in a 64-bit integer"]
+        return (
+            []
+            if _INT64[0] <= value <= _INT64[1]
+            else [f"{where}: property {key!r} does not fit in a 64-bit integer"]
+        )
     kind = schema.value_type(value)
     if kind is None:
         return [f"{where}: property {key!r} has a value of type {type(value).__name__}"]
@@ -81,6 +89,7 @@ def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *
     if kind.startswith("float") and any(not math.isfinite(x) for x in items):
         return [f"{where}: property {key!r} is not a finite number"]
     return []
+
 
 def _encode_float(x: float) -> list[int]:
     """``[m, e]`` with ``x == m * 2.0 ** e`` exactly (``m`` odd, so ``1.0`` is ``[1, 0]``).
@@ -93,6 +102,7 @@ def _encode_float(x: float) -> list[int]:
         return [0, 0]
     zeros = (m & -m).bit_length() - 1
     return [m >> zeros, e - 53 + zeros]
+
 
 def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict]:
     """Plain properties, float properties and float-list properties (the last two encoded)."""
@@ -122,8 +132,10 @@ def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict,
         plain[DATES_KEY] = sorted(dates)
     return plain, floats, float_lists
 
+
 def _escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("'", "\\'")
+
 
 def _escape_all(value: Any) -> Any:
     t = type(value)
@@ -136,6 +148,7 @@ def _escape_all(value: Any) -> Any:
     if isinstance(value, str):
         return _escape(value)
     return value
+
 
 def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
     props = dict(props or {})
@@ -154,6 +167,7 @@ def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
         else:
             out[key] = _plain(value)
     return out
+
 
 def _plain(value: Any) -> Any:
     """A Bolt value as plain Python: dates as datetime.date, graph values as dicts and lists."""

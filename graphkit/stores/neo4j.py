@@ -186,9 +186,10 @@ class Neo4jStore:
         # verify_connectivity fails at once where a managed transaction would retry for 30 s.
         options: dict[str, Any] = {"database": self.database} if self.database else {}
         self._call(lambda s: self.driver.verify_connectivity(**options))
-        agent = self._call(
-            lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent
-        ) or ""
+        agent = (
+            self._call(lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent)
+            or ""
+        )
         product, version = "unknown", ""
         try:
             comps = self._read("CALL dbms.components() YIELD name, versions RETURN name, versions")
@@ -311,9 +312,7 @@ class Neo4jStore:
                 progress.count(f"relationships ({_rate(n_rels, t0)})", n_rels, total)
         elapsed = time.perf_counter() - start
         summary = WriteSummary(n_nodes, n_rels, elapsed, self.uri)
-        progress.say(
-            f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s"
-        )
+        progress.say(f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s")
         return summary
 
     def ensure_constraints(self) -> None:
@@ -447,7 +446,9 @@ class Neo4jStore:
     def _write(self, query: str, params: dict[str, Any], *, what: str) -> list[dict]:
         return self._run_tx(query, params, write=True, encode=True, what=what)
 
-    def _run_tx(self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str) -> list[dict]:
+    def _run_tx(
+        self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str
+    ) -> list[dict]:
         if encode and self._server is not None and self._server.escape_string_params:
             params = _escape_all(params)
 
@@ -503,7 +504,9 @@ class Neo4jStore:
             text = text.replace(self._password, "***")
         return text
 
+
 # -- module-level entry points ----------------------------------------------------------------
+
 
 def read_graph(
     uri: Any, *, user: str | None = None, password: str | None = None, database: str | None = None
@@ -511,6 +514,7 @@ def read_graph(
     """Read graphkit's graph from a Neo4j server (the CLI's ``--neo4j-uri``)."""
     with Neo4jStore(uri, user=user, password=password, database=database) as store:
         return store.read_graph()
+
 
 def write_graph(
     G: nx.MultiDiGraph,
@@ -527,6 +531,7 @@ def write_graph(
     with Neo4jStore(uri, user=user, password=password, database=database) as store:
         return store.write_graph(G, batch_size=batch_size, wipe=wipe, progress=progress)
 
+
 def run_cypher(
     uri: Any,
     query: str,
@@ -540,6 +545,7 @@ def run_cypher(
     """Run one parameterised Cypher query on a Neo4j server; the rows as a DataFrame."""
     with Neo4jStore(uri, user=user, password=password, database=database) as store:
         return store.run(query, params, write=write)
+
 
 def _short(props: Any) -> str:
     text = repr(props)

@@ -33,6 +33,7 @@ class WriteSummary:
     def relationships_per_second(self) -> float:
         return self.relationships / self.seconds if self.seconds > 0 else float("inf")
 
+
 def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tuple, list[Any]]:
     """A compact list row ``head + [props, float slots...]`` and its shape (the float keys).
 
@@ -46,6 +47,7 @@ def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tu
     row += [float_lists[k] for k in shape[1]]
     return shape, row
 
+
 def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[list]]:
     groups: dict[tuple, list[list]] = defaultdict(list)
     for n, data in G.nodes(data=True):
@@ -54,6 +56,7 @@ def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple
         shape, row = _row([n], {k: v for k, v in data.items() if k != "label"}, server)
         groups[shape].append(row)
     return groups
+
 
 def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[list]]:
     groups: dict[tuple, list[list]] = defaultdict(list)
@@ -67,22 +70,22 @@ def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, li
         groups[(type_, labels[u], labels[v], shape)].append(row)
     return groups
 
+
 def _float_sets(var: str, first: int, shape: tuple) -> str:
     """``SET`` items decoding the float slots that start at row position ``first``."""
     floats, float_lists = shape
     sets = [f"{var}.{k} = r[{first + i}][0] * 2.0 ^ r[{first + i}][1]" for i, k in enumerate(floats)]
     first += len(floats)
-    sets += [
-        f"{var}.{k} = [p IN r[{first + i}] | p[0] * 2.0 ^ p[1]]" for i, k in enumerate(float_lists)
-    ]
+    sets += [f"{var}.{k} = [p IN r[{first + i}] | p[0] * 2.0 ^ p[1]]" for i, k in enumerate(float_lists)]
     return "".join(", " + s for s in sets)
+
 
 def _node_query(label: str, shape: tuple) -> str:
     _check_vocabulary(labels=[label], shape=shape)
-    return (
-        f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET n = r[1], n.id = r[0]"
-        + _float_sets("n", 2, shape)
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET n = r[1], n.id = r[0]" + _float_sets(
+        "n", 2, shape
     )
+
 
 def _relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
     _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
@@ -91,6 +94,7 @@ def _relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
         f"MERGE (a)-[x:{type_} {{{REL_KEY}: r[2]}}]->(b) SET x = r[3], x.{REL_KEY} = r[2]"
         + _float_sets("x", 4, shape)
     )
+
 
 def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tuple = ()) -> None:
     """The last line of defence: only schema names and identifiers reach query text."""
@@ -104,9 +108,11 @@ def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tup
         if not schema.is_identifier(key) or key in STORE_KEYS or key == "id":
             raise SchemaError(f"property name {key!r} may not appear in query text")
 
+
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
 
 def _rate(done: int, t0: float) -> str:
     elapsed = time.perf_counter() - t0

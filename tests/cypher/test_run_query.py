@@ -38,7 +38,12 @@ def test_library_query_by_name_matches_the_csv(cache, alliance):
     r = run_query("members_of_alliance", SAMPLE, params={"alliance": alliance}, cache_dir=cache)
     assert isinstance(r, QueryResult)
     expected = sorted(
-        (x["source"], ACTORS[x["source"]]["name"], ACTORS[x["source"]]["kind"], int(x["since"]) if x["since"] else None)
+        (
+            x["source"],
+            ACTORS[x["source"]]["name"],
+            ACTORS[x["source"]]["kind"],
+            int(x["since"]) if x["since"] else None,
+        )
         for x in RELS
         if x["type"] == "MEMBER_OF" and x["target"] == alliance
     )
@@ -53,7 +58,9 @@ def test_cypher_text_and_header_default(cache):
     assert [row[0] for row in by_default.rows] == sorted(
         x["source"] for x in RELS if x["type"] == "MEMBER_OF" and x["target"] == "NATO"
     )
-    r = run_query("MATCH (a:Actor) RETURN a.kind AS kind, count(*) AS n ORDER BY kind", SAMPLE, cache_dir=cache)
+    r = run_query(
+        "MATCH (a:Actor) RETURN a.kind AS kind, count(*) AS n ORDER BY kind", SAMPLE, cache_dir=cache
+    )
     assert dict(r.rows) == dict(Counter(a["kind"] for a in ACTORS.values()))
 
 

@@ -41,9 +41,19 @@ def test_importer_formats_have_a_reader_and_an_import_command(fmt):
 
 
 def test_every_reader_and_writer_of_the_public_api_is_the_registry_s():
-    for name, fmt in {"load_json": "json", "load_graphml": "graphml", "load_gexf": "gexf", "load_dataset": "dataset"}.items():
+    for name, fmt in {
+        "load_json": "json",
+        "load_graphml": "graphml",
+        "load_gexf": "gexf",
+        "load_dataset": "dataset",
+    }.items():
         assert getattr(gk, name) is resolve(get_format(fmt).reader)
-    for name, fmt in {"write_json": "json", "write_graphml": "graphml", "write_gexf": "gexf", "write_dataset": "dataset"}.items():
+    for name, fmt in {
+        "write_json": "json",
+        "write_graphml": "graphml",
+        "write_gexf": "gexf",
+        "write_dataset": "dataset",
+    }.items():
         assert getattr(gk, name) is resolve(get_format(fmt).writer)
 
 

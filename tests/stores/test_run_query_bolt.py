@@ -19,7 +19,9 @@ def test_run_query_over_bolt_matches_the_csv_and_the_embedded_engine(bolt_uri, t
     with Neo4jStore(bolt_uri) as store:
         store.write_graph(gk.load(SAMPLE), wipe=True)
     with open(SAMPLE / "relationships.csv", encoding="utf-8", newline="") as f:
-        expected = sorted(r["source"] for r in csv.DictReader(f) if r["type"] == "MEMBER_OF" and r["target"] == "EU")
+        expected = sorted(
+            r["source"] for r in csv.DictReader(f) if r["type"] == "MEMBER_OF" and r["target"] == "EU"
+        )
     over_bolt = run_query("members_of_alliance", uri=bolt_uri, params={"alliance": "EU"})
     assert [row[0] for row in over_bolt.rows] == expected
     embedded = run_query("members_of_alliance", SAMPLE, params={"alliance": "EU"}, cache_dir=tmp_path)
