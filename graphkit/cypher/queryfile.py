@@ -1,4 +1,4 @@
-"""Cypher query files: their comment header, their parameters, and the one dialect bridge.
+"""Cypher query files and the query library: their comment header, declared parameters, checks.
 
 A query file is Cypher preceded by a comment block that says what it answers, which
 parameters it takes (with types and defaults) and how to call it::
@@ -17,7 +17,10 @@ The first comment line is the one-line description that ``graphkit query --list`
 Parameter types are ``string``, ``int``, ``float``, ``bool``, ``date`` or a list of one of
 those (``string[]``, given on the command line as ``a,b,c``).
 
-The dialects are described in :mod:`graphkit.cypher.dialect`.
+The library is the ``.cypher`` files of ``queries/`` (shipped in the wheel as
+``graphkit/queries``): a new library query is one file there with such a header.
+Parameters are typed and bound in :mod:`graphkit.cypher.params`; the dialects are
+described in :mod:`graphkit.cypher.dialect`.
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ from graphkit.stores.encoding import (
     REL_KEY,
     STORE_KEYS,
     _decode,
-    _encode_float,
     _escape,
     _escape_all,
     _plain,
@@ -76,9 +75,6 @@ __all__ = [
     "DATES_KEY",
     "STORE_KEYS",
 ]
-
-# Kept importable from here for benchmarks and tests written against the one-module store.
-_REEXPORTED = (_encode_float, _relationship_query, _relationship_rows)
 
 
 class Neo4jStore:

@@ -22,6 +22,7 @@ from graphkit.cli import main
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.graph import graph_diff, summary
 from graphkit.stores import neo4j as store_mod
+from graphkit.stores.encoding import _encode_float
 from graphkit.stores.neo4j import Neo4jStore, read_graph, redact_uri, run_cypher, write_graph
 
 pytestmark = pytest.mark.bolt
@@ -57,7 +58,7 @@ def test_redact_uri(uri, shown):
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_float_encoding_is_exact(x):
-    m, e = store_mod._encode_float(x)
+    m, e = _encode_float(x)
     assert isinstance(m, int) and isinstance(e, int)
     assert -(2**63) <= m < 2**63 and -1074 <= e <= 1023
     assert m * 2.0**e == x  # Python's own float arithmetic, as the server computes it
