@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curated", default=ROOT / "data" / "cyber-multilateral-curated", type=Path)
     parser.add_argument("-o", "--output", default=ROOT / "data" / "cyber-multilateral", type=Path)
     parser.add_argument(
-        "--gci-module", default=GCI_MODULE, type=Path,
+        "--gci-module",
+        default=GCI_MODULE,
+        type=Path,
         help="module providing capability_rows(actor_ids) (default: scripts/gci_capabilities.py; skipped when absent)",
     )
     args = parser.parse_args(argv)

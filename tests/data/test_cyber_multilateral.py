@@ -48,8 +48,12 @@ SSD ESP LKA SDN SUR SWE CHE SYR TJK THA TLS TGO TON TTO TUN TUR TKM TUV UGA UKR 
 USA URY UZB VUT VEN VNM YEM ZMB ZWE
 """)
 
-NATO = codes("ALB BEL BGR CAN HRV CZE DNK EST FIN FRA DEU GRC HUN ISL ITA LVA LTU LUX MNE NLD MKD NOR POL PRT ROU SVK SVN ESP SWE TUR GBR USA")
-EU = codes("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE")
+NATO = codes(
+    "ALB BEL BGR CAN HRV CZE DNK EST FIN FRA DEU GRC HUN ISL ITA LVA LTU LUX MNE NLD MKD NOR POL PRT ROU SVK SVN ESP SWE TUR GBR USA"
+)
+EU = codes(
+    "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE"
+)
 FIVE_EYES = codes("USA GBR CAN AUS NZL")
 G7 = codes("USA GBR FRA DEU ITA JPN CAN EU")
 G20 = codes("ARG AUS BRA CAN CHN FRA DEU IND IDN ITA JPN KOR MEX RUS SAU ZAF TUR GBR USA EU AU")
@@ -114,16 +118,44 @@ UKR ARE GBR USA URY ARG MAR PHL VNM
 """)
 
 CURRENT = {
-    "NATO": NATO, "EU": EU, "FIVE_EYES": FIVE_EYES, "G7": G7, "G20": G20, "QUAD": QUAD,
-    "ASEAN": ASEAN, "SCO": SCO, "CSTO": CSTO, "BRICS": BRICS, "OSCE": OSCE, "AU": AU,
-    "OAS": OAS, "APEC": APEC, "COE": COE, "COE_BUDAPEST": BUDAPEST, "EUROPOL": EUROPOL,
-    "INTERPOL": INTERPOL, "ITU": ITU, "UN_GLOBAL_MECHANISM": UN_GLOBAL_MECHANISM,
-    "COMMONWEALTH": COMMONWEALTH, "ARAB_LEAGUE": ARAB_LEAGUE, "GCC": GCC,
+    "NATO": NATO,
+    "EU": EU,
+    "FIVE_EYES": FIVE_EYES,
+    "G7": G7,
+    "G20": G20,
+    "QUAD": QUAD,
+    "ASEAN": ASEAN,
+    "SCO": SCO,
+    "CSTO": CSTO,
+    "BRICS": BRICS,
+    "OSCE": OSCE,
+    "AU": AU,
+    "OAS": OAS,
+    "APEC": APEC,
+    "COE": COE,
+    "COE_BUDAPEST": BUDAPEST,
+    "EUROPOL": EUROPOL,
+    "INTERPOL": INTERPOL,
+    "ITU": ITU,
+    "UN_GLOBAL_MECHANISM": UN_GLOBAL_MECHANISM,
+    "COMMONWEALTH": COMMONWEALTH,
+    "ARAB_LEAGUE": ARAB_LEAGUE,
+    "GCC": GCC,
     "COUNTER_RANSOMWARE": COUNTER_RANSOMWARE,
 }
 OFFICIAL_COUNTS = {  # the organisations' own published totals, where every member is an actor here
-    "NATO": 32, "EU": 27, "OSCE": 57, "AU": 55, "APEC": 21, "COE": 46, "COMMONWEALTH": 56,
-    "ARAB_LEAGUE": 22, "GCC": 6, "ITU": 194, "UN_GLOBAL_MECHANISM": 193, "COE_BUDAPEST": 75,
+    "NATO": 32,
+    "EU": 27,
+    "OSCE": 57,
+    "AU": 55,
+    "APEC": 21,
+    "COE": 46,
+    "COMMONWEALTH": 56,
+    "ARAB_LEAGUE": 22,
+    "GCC": 6,
+    "ITU": 194,
+    "UN_GLOBAL_MECHANISM": 193,
+    "COE_BUDAPEST": 75,
 }
 # Ended memberships: (member, organisation) -> year it ended.
 ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
@@ -132,7 +164,14 @@ ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
 SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE"}
 SINCE_UNKNOWN_PAIRS = {("CMR", "COE_BUDAPEST"), ("CIV", "COE_BUDAPEST"), ("GRD", "COE_BUDAPEST")}
-NON_UN_PLACES = {"TWN": "state", "PSE": "state", "VAT": "state", "ESH": "state", "HKG": "other", "MAC": "other"}
+NON_UN_PLACES = {
+    "TWN": "state",
+    "PSE": "state",
+    "VAT": "state",
+    "ESH": "state",
+    "HKG": "other",
+    "MAC": "other",
+}
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +276,9 @@ def test_every_organisation_has_pools_from_the_taxonomy(G):
     assert G.nodes["NATO"]["pools"] == ["all"]
     assert G.nodes["UN_OEWG"]["pools"] == ["none"]
     assert set(G.nodes["INTERPOL"]["pools"]) <= {
-        "cap:law_enforcement_cooperation", "cap:digital_forensics", "cap:financial_crime_countermeasures"
+        "cap:law_enforcement_cooperation",
+        "cap:digital_forensics",
+        "cap:financial_crime_countermeasures",
     }
 
 
@@ -263,7 +304,9 @@ def test_every_state_has_a_valid_iso3(G):
 
     countries = json.loads(installed_galaxy_path("country").read_text(encoding="utf-8"))["values"]
     iso3 = {c["meta"]["ISO3"] for c in countries}
-    states = [(n, d) for n, d in gk.graph.nodes_of(G, "Actor") if d["kind"] in ("state", "other") and d.get("iso3")]
+    states = [
+        (n, d) for n, d in gk.graph.nodes_of(G, "Actor") if d["kind"] in ("state", "other") and d.get("iso3")
+    ]
     assert len(states) >= 199
     for n, d in states:
         assert d.get("iso3") == n and n in iso3, n
@@ -395,7 +438,11 @@ def test_build_names_the_bad_line_of_a_part(tmp_path):
 def test_build_refuses_pools_outside_the_taxonomy(tmp_path):
     folder = _curated_copy(tmp_path)
     text = (folder / "actors.csv").read_text(encoding="utf-8")
-    (folder / "actors.csv").write_text(text.replace(",all,North Atlantic", ",cap:flying,North Atlantic", 1), encoding="utf-8")
-    run = _build("--curated", str(folder), "-o", str(tmp_path / "out"), "--gci-module", str(tmp_path / "absent.py"))
+    (folder / "actors.csv").write_text(
+        text.replace(",all,North Atlantic", ",cap:flying,North Atlantic", 1), encoding="utf-8"
+    )
+    run = _build(
+        "--curated", str(folder), "-o", str(tmp_path / "out"), "--gci-module", str(tmp_path / "absent.py")
+    )
     assert run.returncode == 1
     assert "pools" in run.stderr and "NATO: cap:flying" in run.stderr
