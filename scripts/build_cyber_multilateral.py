@@ -37,8 +37,11 @@ byte-identical files. Exit status: 0 written, 1 a part is wrong (nothing written
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import datetime as _dt
 import importlib.util
+import re
 import shutil
 import sys
 import tempfile
@@ -69,7 +72,8 @@ COOPERATION_ACTORS = "cooperation_actors.csv"
 COOPERATION = "cooperation.csv"
 CAPABILITY_ESTIMATES = "capability_estimates.csv"
 GCI_MODULE = ROOT / "scripts" / "gci_capabilities.py"
-ORGANISATION_KINDS = ("alliance", "international_org")
+_YEAR = re.compile(r"^[0-9]{4}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class PartError(Exception):
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         write_dataset(merged.graph, args.output)
-    except ValueError as exc:  # a property whose values differ in type between parts
+    except (ValueError, GraphkitError) as exc:  # a property whose values differ in type between parts
         print(f"error: {exc}; make the column's type the same in every part", file=sys.stderr)
         return 1
     readme = args.curated / "README.md"
@@ -199,6 +203,7 @@ def _load_relationship_part(G, path: Path, shown: str | None = None):
         (t / "threats.csv").write_text("id,name\n", encoding="utf-8")
         shutil.copyfile(path, t / "relationships.csv")
         part = _load(t, {str(t / "relationships.csv"): shown or str(path)})
+    _years_and_dates(part, shown or str(path))
     # keep only the relationships: the nodes are G's own
     out = new_graph(path.stem)
     ends = dict.fromkeys(x for e in part.edges() for x in e)  # ordered: the output is reproducible
@@ -208,6 +213,34 @@ def _load_relationship_part(G, path: Path, shown: str | None = None):
     for u, v, d in part.edges(data=True):
         out.add_edge(u, v, **d)
     return out
+
+
+def _years_and_dates(part, shown: str) -> None:
+    """``since``/``until`` are years (int) in every part; a full date moves to ``since_date``/``until_date``.
+
+    A part may write a year (``2016``) or a date (``2016-07-08``); the year stays in
+    ``since`` so that one column has one type across the merged parts.
+    """
+    for u, v, d in part.edges(data=True):
+        for key in ("since", "until"):
+            value = d.get(key)
+            if value is None or isinstance(value, int) and not isinstance(value, bool):
+                continue
+            if isinstance(value, str) and _YEAR.match(value):
+                d[key] = int(value)
+                continue
+            if isinstance(value, str) and _DATE.match(value):
+                with contextlib.suppress(ValueError):  # not a calendar date: refused below
+                    value = _dt.date.fromisoformat(value)
+            if isinstance(value, _dt.date):
+                if d.get(f"{key}_date") not in (None, value):
+                    raise PartError(f"{shown}: {u} {d['type']} {v}: {key} {value} differs from {key}_date")
+                d[key], d[f"{key}_date"] = value.year, value
+                continue
+            raise PartError(
+                f"{shown}: {u} {d['type']} {v}: {key} {value!r} is neither a year nor a date "
+                f"(write 2016 or 2016-07-08)"
+            )
 
 
 def _load(folder: Path, names: Mapping[str, str]):

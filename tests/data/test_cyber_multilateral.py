@@ -446,3 +446,23 @@ def test_build_refuses_pools_outside_the_taxonomy(tmp_path):
     )
     assert run.returncode == 1
     assert "pools" in run.stderr and "NATO: cap:flying" in run.stderr
+
+
+def test_build_keeps_since_a_year_when_a_part_writes_dates(tmp_path):
+    pytest.importorskip("pymispgalaxies")
+    folder = _curated_copy(tmp_path, "cooperation.csv")
+    (folder / "cooperation.csv").write_text(
+        "source,type,target,since,until,instrument,source_ref\n"
+        "NATO,COOPERATES_WITH,EU,2016-07-08,,Joint Declaration on EU-NATO Cooperation (Warsaw),test\n"
+        "USA,COOPERATES_WITH,GBR,2019,2024-12-31,Test arrangement,test\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run = _build("--curated", str(folder), "-o", str(out), "--gci-module", str(tmp_path / "absent.py"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    H = gk.load(out)
+    coop = {(u, v): d for u, v, d in H.edges(data=True) if d["type"] == "COOPERATES_WITH"}
+    assert coop[("NATO", "EU")]["since"] == 2016
+    assert coop[("NATO", "EU")]["since_date"].isoformat() == "2016-07-08"
+    assert (coop[("USA", "GBR")]["since"], coop[("USA", "GBR")]["until"]) == (2019, 2024)
+    assert coop[("USA", "GBR")]["until_date"].isoformat() == "2024-12-31"
