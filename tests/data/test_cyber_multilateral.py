@@ -95,9 +95,9 @@ CHE TON TUR UKR GBR USA
 """)
 # Europol: the EU member states bound by Regulation (EU) 2016/794, i.e. all but Denmark.
 EUROPOL = EU - {"DNK"}
-# INTERPOL: every UN member but North Korea, Micronesia and Tuvalu, plus Palestine and the
+# INTERPOL (196): every UN member but North Korea and Tuvalu, plus Palestine and the
 # Vatican City State (Aruba, Curaçao and Sint Maarten are members but no actors here).
-INTERPOL = (UN_MEMBERS - {"PRK", "FSM", "TUV"}) | {"PSE", "VAT"}
+INTERPOL = (UN_MEMBERS - {"PRK", "TUV"}) | {"PSE", "VAT"}
 ITU = UN_MEMBERS | {"VAT"}
 UN_GLOBAL_MECHANISM = UN_MEMBERS
 # Commonwealth of Nations (56).
@@ -156,6 +156,7 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
     "COE_BUDAPEST": 75,
+    "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
 ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
