@@ -155,7 +155,6 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "GCC": 6,
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
-    "COE_BUDAPEST": 75,
     "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
@@ -467,3 +466,17 @@ def test_build_keeps_since_a_year_when_a_part_writes_dates(tmp_path):
     assert coop[("NATO", "EU")]["since_date"].isoformat() == "2016-07-08"
     assert (coop[("USA", "GBR")]["since"], coop[("USA", "GBR")]["until"]) == (2019, 2024)
     assert coop[("USA", "GBR")]["until_date"].isoformat() == "2024-12-31"
+
+
+def test_build_refuses_an_extra_actor_that_contradicts_actors_csv(tmp_path):
+    folder = _curated_copy(tmp_path)
+    (folder / "cooperation_actors.csv").write_text(
+        "id,name,kind,source\nNATO,North Atlantic Treaty Organization,international_org,test\n",
+        encoding="utf-8",
+    )
+    run = _build(
+        "--curated", str(folder), "-o", str(tmp_path / "out"), "--gci-module", str(tmp_path / "absent.py")
+    )
+    assert run.returncode == 1
+    assert "cooperation_actors.csv" in run.stderr and "NATO" in run.stderr and "kind" in run.stderr
+    assert "Traceback" not in run.stderr
