@@ -9,6 +9,7 @@ into a message and exit code 2, never a traceback::
      ├── SchemaError         a graph built in code that breaks the schema
      ├── QueryError          a Cypher query that fails to parse, bind or run
      ├── StoreError          a graph store (Neo4j, embedded engine) that cannot be reached or used
+ ├── AnalysisError       an analysis parameter that cannot be used (unknown method, engine, actor ...)
      └── OutputError         an output path that must not be written (exists, not ours, unwritable)
 """
 
@@ -23,6 +24,7 @@ __all__ = [
     "SchemaError",
     "QueryError",
     "StoreError",
+    "AnalysisError",
     "OutputError",
     "Problem",
 ]
@@ -95,6 +97,10 @@ class QueryError(GraphkitError):
 
 class StoreError(GraphkitError):
     """A graph store cannot be reached or used."""
+
+
+class AnalysisError(GraphkitError, ValueError):
+    """An analysis parameter that cannot be used (unknown method, engine, actor ...)."""
 
 
 class OutputError(GraphkitError):
