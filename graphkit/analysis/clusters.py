@@ -19,7 +19,7 @@ from graphkit.analysis.engine import (
     resolve_engine,
     seeded_igraph,
 )
-from graphkit.defaults import CLUSTER_METHODS, RESTARTS
+from graphkit.defaults import CLUSTER_METHODS, DEFAULT_SEED, RESTARTS
 
 __all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 
@@ -32,7 +32,7 @@ def clusters(
     types: Iterable[str] = DEFAULT_TYPES,
     weight: str | None = None,
     resolution: float = 1.0,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
 ) -> pd.DataFrame:
@@ -196,7 +196,7 @@ def cluster_membership(
     *,
     method: str = "louvain",
     resolution: float = 1.0,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
 ) -> tuple[np.ndarray, str]:
