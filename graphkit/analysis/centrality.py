@@ -36,6 +36,7 @@ def centrality(
     exact_threshold: int = EXACT_THRESHOLD,
     samples: int = SAMPLES,
     seed: int | None = DEFAULT_SEED,
+    measures: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Centrality and brokerage of every actor in the network formed by ``types``.
 
@@ -64,6 +65,9 @@ def centrality(
     seed : int, optional
         Seed of the source sample (networkx's ``betweenness_centrality(k=, seed=)``
         convention: both engines pick the same sources).
+    measures : iterable of str, optional
+        Compute only these measures of :data:`graphkit.analysis.measures.MEASURES`
+        (default: all); the values are those of the full table.
 
     Returns
     -------
@@ -95,7 +99,7 @@ def centrality(
     """
     net = actor_network(G, types, weight=weight)
     df, measures = centrality_table(
-        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed
+        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, measures=measures
     )
     df.attrs["measures"] = measures
     return df
@@ -109,10 +113,12 @@ def centrality_table(
     samples: int = SAMPLES,
     seed: int | None = DEFAULT_SEED,
     progress: Progress | None = None,
+    measures: Iterable[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """:func:`centrality` on an already built :class:`ActorNetwork`; also returns what was exact."""
     if exact_threshold < 0 or samples < 1:
         raise AnalysisError("exact_threshold must be >= 0 and samples >= 1")
+    wanted = MEASURES if measures is None else _chosen(measures)
     used = resolve_engine(engine)
     progress = progress or Progress(quiet=True)
     n = net.n
@@ -120,7 +126,7 @@ def centrality_table(
     k = n if exact else min(samples, n)
     pivots = None if k >= n else random.Random(seed).sample(range(n), k)
     values: dict[str, np.ndarray] = {}
-    for name, measure in MEASURES.items():
+    for name, measure in wanted.items():
         if measure.from_network:
             values[name] = measure.compute(net, used, pivots)
             continue
@@ -129,12 +135,23 @@ def centrality_table(
                 measure.compute(net, used, pivots if measure.sampled else None), dtype=float
             )
     df = pd.DataFrame({"id": net.ids, "name": net.names, "kind": net.kinds})
-    for name, measure in MEASURES.items():
+    for name, measure in wanted.items():
         df[name] = values[name].astype(np.int64) if measure.integer else values[name].astype(float)
     how = "exact" if pivots is None else f"sampled ({k} of {n} source actors, seed {seed})"
     measures: dict[str, Any] = {"engine": used}
-    for name, measure in MEASURES.items():
+    for name, measure in wanted.items():
         if not measure.from_network:
             measures[name] = how if measure.sampled else measure.exactness
     measures.update(weighted=net.weighted, distance="1 / strength" if net.weighted else "hops")
     return df, measures
+
+
+def _chosen(names: Iterable[str]) -> dict[str, Any]:
+    """The registry entries named, in registry order (an unknown name is an error)."""
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in MEASURES]
+    if unknown:
+        raise AnalysisError(
+            f"unknown measure(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(MEASURES)}"
+        )
+    return {n: m for n, m in MEASURES.items() if n in names}
