@@ -7,15 +7,27 @@ centrality measures; ``engine.py`` reads the actor network (igraph fast path, ne
 reference); ``gds.py`` runs measures in Neo4j Graph Data Science on a store it is handed.
 
 This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
-``graphkit.stores`` (``tests/test_layers.py`` checks it). Names load on first use, so
-``import graphkit.analysis.measures`` stays light.
+``graphkit.stores`` (``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
+from graphkit.analysis.clusters import cluster_summary, clusters, modularity
+from graphkit.analysis.engine import ActorNetwork, actor_network
+from graphkit.analysis.gaps import (
+    GAP_COLUMNS,
+    alliance_gaps,
+    capability_gaps,
+    critical_actors,
+    gap_summary,
+    recommend_partners,
+    uncovered_threats,
+)
+from graphkit.analysis.measures import MEASURES, Measure
+from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze
 from graphkit.defaults import (
     CLUSTER_METHODS,
     DEFAULT_SEED,
@@ -27,47 +39,14 @@ from graphkit.defaults import (
 )
 from graphkit.errors import AnalysisError
 
-_LAZY = {
-    "CENTRALITY_COLUMNS": "graphkit.analysis.centrality",
-    "centrality": "graphkit.analysis.centrality",
-    "cluster_summary": "graphkit.analysis.clusters",
-    "clusters": "graphkit.analysis.clusters",
-    "modularity": "graphkit.analysis.clusters",
-    "ActorNetwork": "graphkit.analysis.engine",
-    "actor_network": "graphkit.analysis.engine",
-    "MEASURES": "graphkit.analysis.measures",
-    "Measure": "graphkit.analysis.measures",
-    **{
-        name: "graphkit.analysis.gaps"
-        for name in (
-            "GAP_COLUMNS",
-            "alliance_gaps",
-            "capability_gaps",
-            "critical_actors",
-            "gap_summary",
-            "recommend_partners",
-            "uncovered_threats",
-        )
-    },
-    "ANALYSIS_FILES": "graphkit.analysis.run",
-    "Analysis": "graphkit.analysis.run",
-    "analyze": "graphkit.analysis.run",
-    # writing is export's job; kept here as an alias, imported only when asked for
-    "write_analysis": "graphkit.export.analysis_tables",
-}
-
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'graphkit.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    # Writing is export's job; the old name stays importable here, loaded only when asked for.
+    if name == "write_analysis":
+        from graphkit.export.analysis_tables import write_analysis
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+        return write_analysis
+    raise AttributeError(f"module 'graphkit.analysis' has no attribute {name!r}")
 
 
 __all__ = [

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "MeasureNames",
     "add_command",
     "add_source",
     "add_neo4j_options",
@@ -36,6 +37,25 @@ def add_command(sub: Any, name: str, help: str, example: str, func: Any) -> argp
     )
     p.set_defaults(func=func)
     return p
+
+
+class MeasureNames:
+    """The measure names of the registry as argparse ``choices``, read only when an option is checked.
+
+    (The registry lives in :mod:`graphkit.analysis.measures`, whose package loads numpy and
+    pandas; the command line starts without them.)
+    """
+
+    def _names(self) -> tuple[str, ...]:
+        from graphkit.analysis.measures import MEASURE_NAMES
+
+        return MEASURE_NAMES
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+    def __iter__(self) -> Any:
+        return iter(self._names())
 
 
 def add_neo4j_options(p: argparse.ArgumentParser) -> None:

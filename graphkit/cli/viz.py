@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from graphkit import schema
-from graphkit.analysis.measures import MEASURE_NAMES
 from graphkit.cli.common import (
+    MeasureNames,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -49,8 +49,9 @@ def register(sub: Any) -> None:
     p.add_argument("--color-by", choices=("kind", "cluster"), default="kind",
                    help="colour by actor kind (default) or by cluster (those of `graphkit analyze` "
                         "with the same --seed and analysis options)")
-    p.add_argument("--size-by", choices=MEASURE_NAMES, default="pagerank",
-                   help="node size: a centrality measure of the analysis (default pagerank)")
+    p.add_argument("--size-by", choices=MeasureNames(), default="pagerank", metavar="MEASURE",
+                   help="node size: a centrality measure of the analysis, e.g. pagerank (default), degree, "
+                        "betweenness (any column of centrality.csv)")
     p.add_argument("--title", help="heading (default: dataset name)")
     p.add_argument("--caption", help="line under the heading (default: dataset, counts, date)")
     p.add_argument("--physics", choices=("auto", "on", "off"), default="auto",
