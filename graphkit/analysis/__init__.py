@@ -2,7 +2,8 @@
 
 Every function is a pure function of the canonical graph ``G`` returning a
 :class:`pandas.DataFrame`; :func:`analyze` runs them all at once
-(:func:`graphkit.write_analysis` writes the tables). ``measures.py`` is the registry of
+(:func:`graphkit.write_analysis`, in :mod:`graphkit.export.analysis_tables`, writes the
+tables). ``measures.py`` is the registry of
 centrality measures; ``engine.py`` reads the actor network (igraph fast path, networkx
 reference); ``gds.py`` runs measures in Neo4j Graph Data Science on a store it is handed.
 
@@ -11,8 +12,6 @@ This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
@@ -39,19 +38,8 @@ from graphkit.defaults import (
 )
 from graphkit.errors import AnalysisError
 
-
-def __getattr__(name: str) -> Any:
-    # Writing is export's job; the old name stays importable here, loaded only when asked for.
-    if name == "write_analysis":
-        from graphkit.export.analysis_tables import write_analysis
-
-        return write_analysis
-    raise AttributeError(f"module 'graphkit.analysis' has no attribute {name!r}")
-
-
 __all__ = [
     "analyze",
-    "write_analysis",
     "Analysis",
     "ANALYSIS_FILES",
     "centrality",
