@@ -41,7 +41,16 @@ ANALYSIS_FILES = (
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict."""
+    """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict.
+
+    Examples
+    --------
+    >>> a = gk.analyze(gk.load(gk.SAMPLE), seed=1)
+    >>> list(a.tables())[:3]
+    ['centrality', 'clusters', 'cluster_summary']
+    >>> a.summary["parameters"]["seed"], len(a.centrality)
+    (1, 14)
+    """
 
     centrality: pd.DataFrame
     clusters: pd.DataFrame

@@ -134,7 +134,14 @@ def write_html(
 
 
 def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
-    """The complete HTML document that :func:`write_html` writes (same options)."""
+    """The complete HTML document that :func:`write_html` writes (same options).
+
+    Examples
+    --------
+    >>> page = gk.render_html(gk.load(gk.SAMPLE), color_by="cluster", seed=1)
+    >>> page.startswith("<!DOCTYPE html>"), "<script src" in page
+    (True, False)
+    """
     drawing = _drawing(G, options)
     return _document(drawing, height="100vh")
 
@@ -243,7 +250,16 @@ def script_json(value: Any) -> str:
 
 
 def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
-    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython)."""
+    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython).
+
+    Options as in :func:`write_html`; ``height`` is in pixels.
+
+    Examples
+    --------
+    >>> shown = gk.show(gk.load(gk.SAMPLE), focus="EST", height=400)
+    >>> shown.data.startswith("<iframe") and "height:400px" in shown.data
+    True
+    """
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - IPython is installed with the test extras
