@@ -14,10 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphkit.errors import (
+    AnalysisError,
     DatasetError,
     FormatError,
     GraphkitError,
-    AnalysisError,
     OutputError,
     Problem,
     QueryError,

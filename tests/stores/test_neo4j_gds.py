@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 
 import graphkit as gk
-from graphkit.errors import StoreError
 from graphkit.analysis.gds import analyze_with_gds, gds_analysis, gds_client, gds_version
-from graphkit.errors import AnalysisError
+from graphkit.errors import AnalysisError, StoreError
 from graphkit.stores.neo4j import Neo4jStore
 
 SAMPLE = gk.SAMPLE
