@@ -413,10 +413,17 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
         "Methods",
         [
             Paragraph(
-                "Centrality runs on the undirected actor network (MEMBER_OF and COOPERATES_WITH, parallel "
-                "ties merged). Degree, betweenness and closeness follow networkx's definitions, normalised; "
-                "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
-                "degree sums tie strengths. Constraint and effective size are Burt's. Clusters come from "
+                "Centrality runs on the undirected actor network ("
+                + " and ".join(
+                    (info.get("parameters") or {}).get("types") or ("MEMBER_OF", "COOPERATES_WITH")
+                )
+                + ", parallel ties merged). Degree, betweenness and closeness follow networkx's definitions, normalised; "
+                + (
+                    "betweenness and closeness read a tie of strength s as distance 1/s, weighted "
+                    if (info.get("measures") or {}).get("distance") == "1 / strength"
+                    else "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
+                )
+                + "degree sums tie strengths. Constraint and effective size are Burt's. Clusters come from "
                 "a seeded community detection. Capability gaps follow graphkit's definition: needed = "
                 "capabilities required by threats targeting the actor, weighted by the number of such "
                 "threats; own = capabilities held at or above the level threshold; pooled = own plus "
