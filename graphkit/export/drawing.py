@@ -559,5 +559,5 @@ def _layout_graph(V: nx.MultiDiGraph, ids: list[str]) -> Any:
     import igraph as ig
 
     index = {n: i for i, n in enumerate(ids)}
-    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in V.edges() if u != v}
-    return ig.Graph(n=len(ids), edges=sorted(pairs), directed=False)
+    pairs = dict.fromkeys((min(index[u], index[v]), max(index[u], index[v])) for u, v in V.edges() if u != v)
+    return ig.Graph(n=len(ids), edges=list(pairs), directed=False)
