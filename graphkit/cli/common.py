@@ -47,9 +47,9 @@ class MeasureNames:
     """
 
     def _names(self) -> tuple[str, ...]:
-        from graphkit.analysis.measures import MEASURE_NAMES
+        from graphkit.analysis.measures import MEASURES
 
-        return MEASURE_NAMES
+        return tuple(MEASURES)
 
     def __contains__(self, value: object) -> bool:
         return value in self._names()

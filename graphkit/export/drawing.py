@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import schema
-from graphkit.analysis.measures import MEASURE_NAMES
+from graphkit.analysis.measures import MEASURE_NAMES, MEASURES
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError
 from graphkit.graph import ego_graph, select
@@ -488,9 +488,9 @@ def _scores(
     G: nx.MultiDiGraph, ids: list[str], size_by: str, scores: Any, options: dict[str, Any]
 ) -> dict[str, float]:
     if scores is None:
-        if size_by not in SIZE_MEASURES:
+        if size_by not in MEASURES:
             raise GraphkitError(
-                f"unknown size_by {size_by!r}; use one of {', '.join(SIZE_MEASURES)} "
+                f"unknown size_by {size_by!r}; use one of {', '.join(MEASURES)} "
                 "or pass scores= with that column"
             )
         if not ids:

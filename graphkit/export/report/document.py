@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphkit.analysis.measures import MEASURES as REGISTRY
 from graphkit.analysis.measures import RANKED_MEASURES
 
 REPORT_MARKER = ".graphkit-report"
@@ -15,6 +16,11 @@ MEASURES: tuple[tuple[str, str, str, bool], ...] = tuple(
 )
 """Centrality measures the report ranks actors by (from :data:`graphkit.analysis.measures.MEASURES`):
 column, title, one plain sentence on its meaning, and whether a high value ranks first."""
+
+
+def ranked_measures() -> list[tuple[str, str, str, bool]]:
+    """:data:`MEASURES` as the registry holds it now (a measure added at run time is ranked too)."""
+    return [(m.name, m.title, m.description, m.high_first) for m in REGISTRY.values() if m.ranked]
 
 
 # ---- the document -----------------------------------------------------------------------

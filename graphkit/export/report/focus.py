@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from graphkit.export.report.context import _cell, _Context
-from graphkit.export.report.document import _STATE_TEXT, MEASURES, Block, Figure, Paragraph, Section, Table
+from graphkit.export.report.document import (
+    _STATE_TEXT,
+    Block,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    ranked_measures,
+)
 from graphkit.export.report.sections import (
     _main_heatmap,
     _recommendation_section,
@@ -35,7 +43,7 @@ def _focus_sections(
     if len(c) and focus in set(c["id"]):
         row = c[c["id"] == focus].iloc[0]
         rank_rows = []
-        for col, title, _, high in MEASURES:
+        for col, title, _, high in ranked_measures():
             if col in c:
                 rank = int((c[col] > row[col]).sum() + 1) if high else int((c[col] < row[col]).sum() + 1)
                 rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(c)}"])

@@ -9,7 +9,6 @@ from typing import Any
 
 from graphkit.export.report.context import _cell, _Context, _header
 from graphkit.export.report.document import (
-    MEASURES,
     Block,
     Bullets,
     Figure,
@@ -20,6 +19,7 @@ from graphkit.export.report.document import (
     Section,
     Table,
     _fmt,
+    ranked_measures,
 )
 from graphkit.graph import summary
 
@@ -101,7 +101,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
 def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
     c = ctx.centrality
     subs = []
-    for col, title, meaning, high_first in MEASURES:
+    for col, title, meaning, high_first in ranked_measures():
         if col not in c:
             continue
         order = c.sort_values([col, "id"], ascending=[not high_first, True]).head(ctx.top)
