@@ -65,8 +65,7 @@ def _positive(text: str) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from graphkit.export.report import check_report_path, write_report
-    from graphkit.export.report.context import _check_focus as check_focus
+    from graphkit.export.report import check_focus, check_report_path, write_report
 
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
