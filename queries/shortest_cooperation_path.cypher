@@ -3,6 +3,7 @@
 // Every shortest path over COOPERATES_WITH (either direction) from $from to $to, up to
 // 6 hops: one row per distinct path (in no particular order among equally short ones),
 // listing the actors' ids from $from to $to.
+// Empty result: the two actors are not connected by cooperation agreements within 6 hops, or one id does not exist.
 // Parameters:
 //   from (string, default GBR): id of the first actor
 //   to (string, default IND): id of the second actor
