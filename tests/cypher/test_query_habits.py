@@ -86,3 +86,16 @@ def test_gk_query_returns_a_frame_with_the_csv_count():
     assert len(df) == len(members) and set(df["id"]) == members
     n = gk.query("MATCH (a:Actor)-[r:MEMBER_OF]->(b:Actor {id: $org}) RETURN count(*) AS n", SAMPLE, org="EU")
     assert n["n"].tolist() == [len(members)]
+
+
+def test_a_mistyped_dataset_path_gets_did_you_mean(tmp_path, cache):
+    real = tmp_path / "cyber-multilateral"
+    real.mkdir()
+    r = subprocess.run(
+        [sys.executable, "-m", "graphkit", "info", str(tmp_path / "cyber-multilaterl")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert f"did you mean '{real}'" in r.stderr
