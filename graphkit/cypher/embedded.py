@@ -253,3 +253,32 @@ def _query_error(
         )
     cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
     return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")
+
+
+def schema_in_use(db: EmbeddedGraph) -> dict[str, dict[str, tuple[str, int]]]:
+    """Per node label and relationship type, the properties its rows actually carry:
+    ``{table: {property: (type, rows holding it)}}``. The engine declares every
+    relationship property on every relationship table; this says which ones are used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp) as db:
+    ...     used = schema_in_use(db)
+    >>> sorted(used["HAS_CAPABILITY"])
+    ['level', 'source']
+    """
+    from graphkit import schema
+
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for table, cols in db.columns.items():
+        names = list(cols)
+        if not names:
+            out[table] = {}
+            continue
+        pattern = f"(x:{table})" if table in schema.LABELS else f"()-[x:{table}]->()"
+        counts = ", ".join(f"count(x.{c}) AS c{i}" for i, c in enumerate(names))
+        _, rows = db.execute(f"MATCH {pattern} RETURN {counts}", {})
+        n = rows[0] if rows else [0] * len(names)
+        out[table] = {c: (cols[c], int(k)) for c, k in zip(names, n, strict=True) if k}
+    return out
