@@ -204,11 +204,13 @@ def _query_error(
         lines = tr.text[start:].split("\n")
         line_no = int(m["line"])
         offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
+        from graphkit.cypher.syntax import explain_syntax_error
+
+        where = tr.original_offset(offset)
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
-        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
-            msg = msg.split(" expecting ")[0] + " (unexpected here)"
-        return at(tr.original_offset(offset), f"syntax error: {msg}")
+        if not msg.startswith("extraneous input") or "expecting {" in msg:  # rules and token lists: say it in words
+            msg = explain_syntax_error(text, where, msg)
+        return at(where, f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
 
     def find(pred: Any) -> int | None:
