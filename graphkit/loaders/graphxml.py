@@ -79,9 +79,9 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         try:
             types = json.loads(graph_data[TYPES_KEY])
         except (TypeError, json.JSONDecodeError):
-            raise FormatError(f"{path}: graph data {TYPES_KEY} is not valid JSON") from None
+            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not valid JSON") from None
         if not isinstance(types, dict):
-            raise FormatError(f"{path}: graph data {TYPES_KEY} is not a JSON object")
+            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not a JSON object")
     nodes: list[tuple[str, dict[str, Any]]] = []
     real_id: dict[str, str] = {}
     for el in graph.iter():
@@ -238,10 +238,8 @@ def _parse(path: Path, root_name: str, what: str) -> ET.Element:
     _refuse_dtd(path)
     try:
         root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        line, col = getattr(exc, "position", (0, 0))
-        raise FormatError(f"{path}:{line}: not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}, "
-                          f"column {col + 1})") from None
+    except ET.ParseError as exc:  # "unclosed token: line 6, column 0"
+        raise FormatError(f"{path}: not readable {what} (ParseError: {exc}); the XML is not well-formed") from None
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
     if _local(root.tag) != root_name:
