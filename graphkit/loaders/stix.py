@@ -13,7 +13,8 @@ Objects (STIX 2.1, OASIS standard, https://docs.oasis-open.org/cti/stix/v2.1/):
   or, with ``mitigation_map``, the graphkit capability its ATT&CK id maps to (Enterprise
   ``M1xxx`` and ICS ``M0xxx`` ids, ``graphkit/data/mitigation_capabilities.csv``). A
   course of action becomes a capability only when an imported threat requires it; the
-  others are counted as skipped.
+  others are counted as skipped, and so are ATT&CK's "no mitigation" entries (M1055 Do Not
+  Mitigate, M0816 Mitigation Limited or Not Effective: rule ``none`` in that file).
 
 Relationships: ``targets`` -> ``TARGETS``; ``attributed-to`` (threat to identity or
 location) and ``originates-from`` / ``located-at`` (threat to location) -> ``ATTRIBUTED_TO``;
@@ -193,6 +194,9 @@ class _Builder:
         self.actors = actors
         self._countries = countries
         self.mitigation_map = mitigation_map
+        # ATT&CK's own "no mitigation" entries (M1055 Do Not Mitigate, M0816 Mitigation Limited
+        # or Not Effective) are no capability, with or without a map to graphkit's taxonomy.
+        self.no_capability = (mitigation_map or RequirementRules.default()).no_capability
         self.capabilities = capabilities
         self.node_of: dict[str, str] = {}  # STIX id -> graph node id
         self.capability_of: dict[str, str] = {}  # course-of-action id -> capability id
@@ -273,7 +277,7 @@ class _Builder:
         elif kind == "course-of-action":
             name = _text(obj, "name", path)
             ext = _attack_id(obj)
-            if self.mitigation_map and ext in self.mitigation_map.no_capability:
+            if ext in self.no_capability:
                 self.result.skipped[
                     f"course-of-action objects that map to no capability ({ext} {name})"
                 ] += 1
