@@ -22,8 +22,8 @@ location) and ``originates-from`` / ``located-at`` (threat to location) -> ``ATT
 same attack-pattern) -> ``REQUIRES`` with ``via`` = the technique ids and ``weight`` =
 the share of the threat's techniques the capability mitigates. Attack patterns are not
 nodes: they join ``uses`` to ``mitigates``. Every object that does not become a node or
-a relationship is counted in :attr:`ImportResult.skipped`, under a reason that starts
-with its STIX type, and endpoints that are not in the bundle in
+a relationship is counted in :attr:`ImportResult.skipped`, under a reason that names
+its STIX type, and endpoints that are not in the bundle in
 :attr:`ImportResult.unmatched`.
 """
 
