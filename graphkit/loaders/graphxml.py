@@ -27,6 +27,7 @@ from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import new_graph, node_problems, relationship_problems
 from graphkit.loaders.graphfile import _near_duplicate, _refuse_dtd, _restore
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
+from graphkit.suggest import path_hint
 
 __all__ = ["load_graphml", "load_gexf", "parse_gexf_list"]
 
@@ -235,6 +236,8 @@ def parse_gexf_list(text: str) -> list[str]:
 # ---- helpers ------------------------------------------------------------------------------
 
 def _parse(path: Path, root_name: str, what: str) -> ET.Element:
+    if not path.exists():
+        raise FormatError(f"{path}: no such file{path_hint(path)}")
     _refuse_dtd(path)
     try:
         root = ET.parse(path).getroot()
