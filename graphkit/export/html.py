@@ -125,11 +125,8 @@ def write_html(
         options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
         caption=caption, physics=physics, progress=progress,
     )  # fmt: skip
-    with atomic_path(path) as tmp:
-        try:
-            tmp.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    with atomic_path(path) as tmp:  # a full disk: OutputError, nothing left behind
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

@@ -83,8 +83,6 @@ def write_image(
                 # SVG keeps text as (XML-escaped) text, so slides can edit and search it.
                 with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "graphkit"}):
                     fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
             finally:
                 plt.close(fig)
     return path

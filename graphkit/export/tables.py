@@ -6,9 +6,7 @@ place at the end, so an interrupted run leaves the previous output intact.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import json
 import os
 import re
@@ -17,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.files import FORMULA_PREFIXES, atomic_path, neutralise_formula
+from graphkit.files import FORMULA_PREFIXES, atomic_path, check_output_folder, neutralise_formula, write_csv
 from graphkit.loaders.values import format_value, header_for
 
 # networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
@@ -71,8 +69,11 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     """Write the four tables as a folder of CSV files, or one ``.xlsx`` workbook.
 
     A load of the result gives back every node, relationship and property with its type.
-    An existing folder is replaced only when it is a dataset (it holds ``actors.csv``)
-    or empty; anything else raises :class:`OutputError`.
+    An existing folder is replaced only when it holds nothing but the four CSV files
+    graphkit writes there (:data:`DATASET_FILES`) or is empty; a folder holding anything
+    else (notes, a ``.git/``, a report) is refused with :class:`OutputError` and left
+    untouched, as is a folder that is a symbolic link. A ``.xlsx`` path that is a link is
+    written through; one that is a device, FIFO or folder is refused.
 
     Examples
     --------
@@ -89,43 +90,31 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         with atomic_path(path) as tmp:
             _write_xlsx(tables, tmp)
         return path
-    if path.exists():
-        if not path.is_dir():
-            raise OutputError(f"{path}: exists and is not a folder")
-        if any(path.iterdir()) and not (path / "actors.csv").exists():
-            raise OutputError(
-                f"{path}: folder is not empty and is not a graphkit dataset; choose another path"
-            )
-        if not overwrite:
-            raise OutputError(f"{path}: exists")
-    with atomic_path(path, folder=True) as tmp:
+    check_output_folder(path, _dataset_owned, what="dataset")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path}: exists")
+    with atomic_path(path, folder=True, owned=_dataset_owned, what="dataset") as tmp:
         for name, (header, rows) in tables.items():
             with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                w = _LineWriter(f)
-                w.writerow(header)
-                for row in rows:
-                    w.writerow(["" if v is None else neutralise_formula(format_value(v)) for v in row])
+                # lines=False: a load gives back the same text (the loader removes only a
+                # leading '); cells holding a line break are quoted all the same.
+                write_csv(
+                    f,
+                    header,
+                    (["" if v is None else format_value(v) for v in row] for row in rows),
+                    lines=False,
+                )
     return path
 
 
-class _LineWriter:
-    """A CSV writer with ``\n`` line ends that still quotes a cell holding a lone ``\r``.
+#: The files a dataset folder written by graphkit holds (and the only ones it replaces).
+DATASET_FILES = frozenset(
+    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+)
 
-    Python's writer (3.11) quotes only the characters of its own line terminator, so with
-    ``\n`` a bare carriage return went out unquoted and was read back as a line break.
-    Rows are written with ``\r\n`` (quoting both) and the final ``\r\n`` becomes ``\n``.
-    """
 
-    def __init__(self, f: Any) -> None:
-        self._f = f
-        self._buf = io.StringIO()
-        self._w = csv.writer(self._buf, lineterminator="\r\n")
-
-    def writerow(self, row: list[Any]) -> None:
-        self._buf.seek(0)
-        self._buf.truncate()
-        self._w.writerow(row)
-        self._f.write(self._buf.getvalue()[:-2] + "\n")
+def _dataset_owned(rel: str) -> bool:
+    return rel in DATASET_FILES
 
 
 def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[list[str], list[list[Any]]]]:
