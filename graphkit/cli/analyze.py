@@ -84,6 +84,7 @@ def register_recommend(sub: Any) -> None:
 
 def _recommend(args: argparse.Namespace) -> int:
     from graphkit.analysis import gap_summary, recommend_partners
+    from graphkit.files import escape_terminal
 
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
@@ -93,7 +94,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print(picks.to_json(orient="records", indent=1))
         return 0
     row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
-    name = G.nodes[args.actor].get("name", args.actor)
+    name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
@@ -104,6 +105,8 @@ def _recommend(args: argparse.Namespace) -> int:
         print("no new partner would close anything more")
         return 0
     for p in picks.itertuples():
-        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
-              f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
+        # names and ids come from the data: CR, C1 and bidi controls are shown escaped
+        closes = escape_terminal(", ".join(map(str, p.closes)))
+        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}) "
+              f"closes {p.closed_weight:,}: {closes}; remaining {p.remaining_weight:,}")
     return 0
