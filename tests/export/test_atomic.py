@@ -76,9 +76,8 @@ def test_without_owned_only_an_empty_folder_is_replaced(tmp_path):
     out.mkdir()
     with atomic_path(out, folder=True) as t:
         (t / "a").write_text("1")
-    with pytest.raises(OutputError, match="not a graphkit output folder"):
-        with atomic_path(out, folder=True):
-            pass
+    with pytest.raises(OutputError, match="not a graphkit output folder"), atomic_path(out, folder=True):
+        pass
     assert (out / "a").read_text() == "1"
 
 
