@@ -57,15 +57,13 @@ def test_a_folder_holding_anything_not_owned_is_refused_before_and_at_the_swap(t
     (out / "actors.csv").write_text("mine")
     (out / "notes.txt").write_text("precious")
     owned = {"actors.csv"}.__contains__
-    with pytest.raises(OutputError, match=r"it holds files graphkit did not write \(notes.txt\)"):
-        with atomic_path(out, folder=True, owned=owned, what="dataset"):
-            pass
+    with pytest.raises(OutputError, match=r"it holds files graphkit did not write \(notes.txt\)"), atomic_path(out, folder=True, owned=owned, what="dataset"):
+        pass
     (out / "notes.txt").unlink()
     # a file that appears while graphkit writes is seen just before the swap
-    with pytest.raises(OutputError, match="late.txt"):
-        with atomic_path(out, folder=True, owned=owned, what="dataset") as t:
-            (t / "actors.csv").write_text("new")
-            (out / "late.txt").write_text("written meanwhile")
+    with pytest.raises(OutputError, match="late.txt"), atomic_path(out, folder=True, owned=owned, what="dataset") as t:
+        (t / "actors.csv").write_text("new")
+        (out / "late.txt").write_text("written meanwhile")
     assert sorted(p.name for p in out.iterdir()) == ["actors.csv", "late.txt"]
     assert (out / "actors.csv").read_text() == "mine"
     assert [p.name for p in tmp_path.iterdir()] == ["dataset"]
@@ -85,9 +83,8 @@ def test_without_owned_only_an_empty_folder_is_replaced(tmp_path):
 def test_a_character_device_is_never_replaced(tmp_path):
     dev = tmp_path / "null.html"
     os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
-    with pytest.raises(OutputError, match="is a character device, not a regular file"):
-        with atomic_path(dev) as t:
-            t.write_text("x")
+    with pytest.raises(OutputError, match="is a character device, not a regular file"), atomic_path(dev) as t:
+        t.write_text("x")
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null.html"]
 
@@ -128,9 +125,8 @@ def test_a_folder_output_that_is_a_link_is_refused_and_its_target_kept(tmp_path)
     target.mkdir()
     link = tmp_path / "report"
     link.symlink_to(target, target_is_directory=True)
-    with pytest.raises(OutputError, match="is a symbolic link"):
-        with atomic_path(link, folder=True, owned=lambda rel: True) as t:
-            (t / "a").write_text("x")
+    with pytest.raises(OutputError, match="is a symbolic link"), atomic_path(link, folder=True, owned=lambda rel: True) as t:
+        (t / "a").write_text("x")
     assert link.is_symlink() and target.is_dir() and not any(target.iterdir())
 
 
@@ -145,10 +141,9 @@ def test_no_space_left_becomes_one_output_error_and_nothing_is_left(tmp_path, mo
     def full(*_args, **_kw):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    with pytest.raises(OutputError, match=r"data.json: cannot write \(no space left on device\)"):
-        with atomic_path(out) as t:
-            t.write_text("half")
-            full()
+    with pytest.raises(OutputError, match=r"data.json: cannot write \(no space left on device\)"), atomic_path(out) as t:
+        t.write_text("half")
+        full()
     monkeypatch.setattr(os, "replace", full)
     with pytest.raises(OutputError, match="no space left on device"), atomic_path(out) as t:
         t.write_text("whole")
