@@ -38,6 +38,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "folder_entries",
+    "describe_file_type",
     "neutralise_formula",
     "csv_row",
     "write_csv",
@@ -257,7 +258,10 @@ def check_output_folder(path: str | os.PathLike[str], owned: Callable[[str], boo
     if not path.exists():
         return
     if not path.is_dir():
-        raise OutputError(f"{path}: exists and is not a {what} folder (it is a file); choose another output path")
+        raise OutputError(
+            f"{path}: exists and is not a {what} folder (it is {describe_file_type(path)}); "
+            "choose another output path"
+        )
     try:
         entries = folder_entries(path)
     except OSError as exc:
@@ -342,6 +346,15 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "no space left on device"
     return exc.strerror or str(exc)
+
+
+def describe_file_type(path: str | os.PathLike[str]) -> str:
+    """What ``path`` is, in words: "a regular file", "a folder", "a character device" ..."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    return "a regular file" if stat.S_ISREG(mode) else _file_type(mode)
 
 
 def _file_type(mode: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from graphkit.errors import OutputError
-from graphkit.files import atomic_path, write_frame_csv
+from graphkit.files import atomic_path, describe_file_type, write_frame_csv
 
 if TYPE_CHECKING:
     from graphkit.analysis import Analysis
@@ -43,17 +44,31 @@ def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the analysis")
+        raise OutputError(
+            f"{out}: exists and is not an analysis folder (it is {describe_file_type(out)}); "
+            "choose a folder for the analysis"
+        )
+    created = not out.exists() and not out.is_symlink()
     written = []
-    for stem, df in analysis.tables().items():
-        path = out / f"{stem}.csv"
+    try:
+        for stem, df in analysis.tables().items():
+            path = out / f"{stem}.csv"
+            with atomic_path(path) as tmp:
+                write_frame_csv(df, tmp, cell=_cell)
+            written.append(path)
+        path = out / "summary.json"
         with atomic_path(path) as tmp:
-            write_frame_csv(df, tmp, cell=_cell)
+            tmp.write_text(
+                json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         written.append(path)
-    path = out / "summary.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written.append(path)
+    except OutputError:
+        if created:  # a folder made for this run goes again, with what was written into it
+            for p in written:
+                p.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     return written
 
 

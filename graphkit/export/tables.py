@@ -7,6 +7,7 @@ place at the end, so an interrupted run leaves the previous output intact.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import os
 import re
@@ -179,7 +180,12 @@ def _write_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]], path: Path
         ws.append(header)
         for row in rows:
             ws.append([_xlsx_cell(ws, v) for v in row])
-    wb.save(path)
+    # Built in memory and written in one go: a full disk then fails in one write of ours
+    # (an OutputError from atomic_path), not inside openpyxl's zip and sheet generators,
+    # which would print "Exception ignored ... Traceback" when they are collected.
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getbuffer())
 
 
 _EXACT_INT = 1 << 53
