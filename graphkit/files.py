@@ -8,10 +8,14 @@ The output rules every writer follows (SECURITY.md, "Output"):
   is a symbolic link is written *through*: the file the link names is replaced and the link
   stays. A path that exists and is not a regular file (a folder, a device such as
   ``/dev/null``, a FIFO, a socket) is refused: graphkit never replaces it.
-- A folder output (a dataset, a report) replaces an existing folder only when everything in
-  it is a file graphkit writes there; a folder holding anything else (notes, a ``.git/``,
-  a report written inside a dataset) is refused and left untouched. A folder output that is
-  a symbolic link is refused (graphkit never replaces the folder a link points to).
+- A dataset folder that exists gets only its four CSV files replaced (:func:`replace_files`);
+  everything else in it (notes, a ``.git/``, a report written inside it) stays. A folder
+  that holds no dataset and is not empty is refused.
+- A report folder replaces an existing folder only when everything in it is a file graphkit
+  wrote there (its marker lists them); a folder holding anything else (notes, a dataset
+  written inside it) is refused and left untouched.
+- A folder output that is a symbolic link is refused (graphkit never replaces, or writes
+  into, the folder a link points to).
 - A failure while writing (a full disk) raises :class:`~graphkit.errors.OutputError` and
   leaves no partial output: the temporary file or folder is removed.
 """
@@ -38,6 +42,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "folder_entries",
+    "replace_files",
     "describe_file_type",
     "neutralise_formula",
     "csv_row",
@@ -340,6 +345,48 @@ def _permissions_of_mkdir(folder: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(folder, 0o777 & ~mask)
+
+
+@contextmanager
+def replace_files(folder: Path, names: Iterable[str], *, what: str = "output") -> Iterator[Path]:
+    """A temporary folder whose files ``names`` replace those of ``folder`` when the block succeeds.
+
+    Only those files are replaced; everything else in ``folder`` (notes, a ``.git/``,
+    subfolders) is left as it was. Every file is written in full first (a full disk fails
+    there, and nothing is changed), then each is moved into place; a kill between two moves
+    can leave some files new and some old, each of them whole. An entry named like one of
+    ``names`` that is not a regular file (a folder, a link, a device) is refused.
+    """
+    folder = Path(folder)
+    names = list(names)
+    _check_replaceable(folder, names, what)
+    _remove_stale(folder, "graphkit")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".graphkit.tmp-{os.getpid()}-", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write here ({_reason(exc)})") from None
+    try:
+        try:
+            yield tmp
+            _check_replaceable(folder, names, what)
+            for name in names:
+                os.replace(tmp / name, folder / name)
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write ({_reason(exc)}); nothing was changed") from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_replaceable(folder: Path, names: list[str], what: str) -> None:
+    for name in names:
+        p = folder / name
+        if p.is_symlink() or (p.exists() and not p.is_file()):
+            kind = "a symbolic link" if p.is_symlink() else describe_file_type(p)
+            raise OutputError(
+                f"{p}: is {kind}, not a file graphkit wrote; the {what} is not written — "
+                "move it away or choose another output path"
+            )
 
 
 def _reason(exc: OSError) -> str:

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.files import FORMULA_PREFIXES, atomic_path, check_output_folder, neutralise_formula, write_csv
+from graphkit.files import (
+    FORMULA_PREFIXES,
+    atomic_path,
+    check_output_folder,
+    neutralise_formula,
+    replace_files,
+    write_csv,
+)
 from graphkit.loaders.values import format_value, header_for
 
 # networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
@@ -70,11 +77,14 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     """Write the four tables as a folder of CSV files, or one ``.xlsx`` workbook.
 
     A load of the result gives back every node, relationship and property with its type.
-    An existing folder is replaced only when it holds nothing but the four CSV files
-    graphkit writes there (:data:`DATASET_FILES`) or is empty; a folder holding anything
-    else (notes, a ``.git/``, a report) is refused with :class:`OutputError` and left
-    untouched, as is a folder that is a symbolic link. A ``.xlsx`` path that is a link is
-    written through; one that is a device, FIFO or folder is refused.
+
+    A new folder is built aside and moved into place whole. In a folder that exists, only
+    the four CSV files (:data:`DATASET_FILES`) are replaced: every other file in it (notes,
+    a ``README``, a ``.git/``, a report written inside it) is left as it was. A folder that
+    is not empty and holds no ``actors.csv`` is not a dataset and is refused, as is a folder
+    that is a symbolic link or one of the four names that is not a regular file
+    (:class:`OutputError`, nothing changed). A ``.xlsx`` path that is a link is written
+    through; one that is a device, FIFO or folder is refused.
 
     Examples
     --------
@@ -91,21 +101,37 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         with atomic_path(path) as tmp:
             _write_xlsx(tables, tmp)
         return path
-    check_output_folder(path, _dataset_owned, what="dataset")
-    if not overwrite and path.exists():
+    if path.is_symlink():
+        check_output_folder(path, _dataset_owned, what="dataset")  # refuses the link
+    if not path.exists():
+        with atomic_path(path, folder=True, owned=_dataset_owned, what="dataset") as tmp:
+            _write_csv_tables(tables, tmp)
+        return path
+    if not path.is_dir():
+        check_output_folder(path, _dataset_owned, what="dataset")  # refuses the file, device ...
+    if any(path.iterdir()) and not (path / "actors.csv").exists():
+        raise OutputError(
+            f"{path}: folder is not empty and is not a graphkit dataset (no actors.csv); "
+            "it is left untouched — choose another output path"
+        )
+    if not overwrite:
         raise OutputError(f"{path}: exists")
-    with atomic_path(path, folder=True, owned=_dataset_owned, what="dataset") as tmp:
-        for name, (header, rows) in tables.items():
-            with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                # lines=False: a load gives back the same text (the loader removes only a
-                # leading '); cells holding a line break are quoted all the same.
-                write_csv(
-                    f,
-                    header,
-                    (["" if v is None else format_value(v) for v in row] for row in rows),
-                    lines=False,
-                )
+    with replace_files(path, [f"{name}.csv" for name in tables], what="dataset") as tmp:
+        _write_csv_tables(tables, tmp)
     return path
+
+
+def _write_csv_tables(tables: dict[str, tuple[list[str], list[list[Any]]]], folder: Path) -> None:
+    for name, (header, rows) in tables.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            # lines=False: a load gives back the same text (the loader removes only a
+            # leading '); cells holding a line break are quoted all the same.
+            write_csv(
+                f,
+                header,
+                (["" if v is None else format_value(v) for v in row] for row in rows),
+                lines=False,
+            )
 
 
 #: The files a dataset folder written by graphkit holds (and the only ones it replaces).

@@ -31,6 +31,22 @@ def report_in_dataset(out: Path, request) -> None:
     shutil.copytree(out / "existing-report", out / "existing-dataset" / "report")
 
 
+def foreign_folder(out: Path, request) -> None:
+    (out / "mine").mkdir()
+    (out / "mine" / "thesis.docx").write_bytes(b"PK years of work")
+    (out / "mine" / "data.csv").write_text("a,b\n1,2\n")
+
+
+def dataset_entries_not_files(out: Path, request) -> None:
+    d = out / "existing-dataset"
+    (d / "threats.csv").unlink()
+    (d / "threats.csv").mkdir()  # a folder where a table goes
+    (d / "threats.csv" / "mine.txt").write_text("x")
+    (out / "elsewhere.csv").write_text("the link's target\n")
+    (d / "actors.csv").unlink()
+    (d / "actors.csv").symlink_to(out / "elsewhere.csv")
+
+
 def notes_in_report(out: Path, request) -> None:
     (out / "existing-report" / "my-notes.md").write_text("comments on the report\n", encoding="utf-8")
     (out / "existing-report" / "figures" / "annotated.png").write_bytes(b"\x89PNG my drawing")

@@ -72,6 +72,13 @@ COMMAND_SETS = {
         "error": [["convert", "{in}", "{out}/existing-dataset"],
                   ["merge", "{in}", "-o", "{out}/existing-dataset", "-q"],
                   ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/existing-dataset", "-q"]],
+        "accept": [["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/existing-dataset", "-q"],
+                   ["merge", "{in}", "-o", "{out}/existing-dataset", "-q"],
+                   ["convert", "{in}", "{out}/existing-dataset"]],
+    },
+    "out-foreign-folder": {
+        "error": [["convert", "{in}", "{out}/mine"], ["merge", "{in}", "-o", "{out}/mine", "-q"],
+                  ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/mine", "-q"]],
     },
     "out-report": {"error": [["report", "{in}", "-o", "{out}/existing-report", "-q"]]},
     "out-own-outputs": {  # graphkit's own outputs again, with the user's files beside and inside
@@ -312,6 +319,19 @@ def check_own_outputs_replaced(src: Path, out: Path, request, results) -> None:
     assert marker["focus"] == "USA"
     on_disk = sorted(p.relative_to(out / "existing-report").as_posix() for p in (out / "existing-report").rglob("*"))
     assert sorted(marker["files"]) == on_disk  # the marker lists exactly what graphkit wrote
+
+
+def check_dataset_files_only_replaced(src: Path, out: Path, request, results) -> None:
+    """The dataset was written (the last command converts the input); the rest of the folder is as it was."""
+    d = out / "existing-dataset"
+    assert gk.graph_diff(gk.load(src), gk.load(d)) == []
+    if (d / "NOTES.md").exists():
+        assert (d / "NOTES.md").read_text(encoding="utf-8") == "where these numbers come from: years of work\n"
+        assert (d / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+        assert (d / ".git" / "objects" / "ab" / "cdef").read_bytes() == b"x\x00blob"
+    else:
+        before = request.getfixturevalue("existing_outputs") / "existing-report"
+        assert tree_hash(d / "report") == tree_hash(before), "the report inside the dataset was changed"
 
 
 def check_links_written_through(src: Path, out: Path, request, results) -> None:
