@@ -221,3 +221,34 @@ def test_write_frame_matches_pandas_for_plain_values(tmp_path):
     write_frame_csv(df, tmp_path / "a.csv")
     df.to_csv(tmp_path / "b.csv", index=False, lineterminator="\n")
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+
+def test_write_dataset_into_a_folder_with_notes_replaces_only_the_tables(tmp_path):
+    d = tmp_path / "ds"
+    G = gk.load(gk.SAMPLE)
+    gk.write_dataset(G, d)
+    (d / "README.md").write_text("sources", encoding="utf-8")
+    (d / ".git").mkdir()
+    (d / ".git" / "HEAD").write_text("ref")
+    (d / "actors.csv").write_text("id,name,kind\nX,Old,state\n")  # a stale table is replaced
+    gk.write_dataset(G, d)
+    assert gk.graph_diff(G, gk.load(d)) == []
+    assert (d / "README.md").read_text(encoding="utf-8") == "sources" and (d / ".git" / "HEAD").read_text() == "ref"
+    assert sorted(p.name for p in d.iterdir()) == [
+        ".git", "README.md", "actors.csv", "capabilities.csv", "relationships.csv", "threats.csv"]
+
+
+def test_replace_files_changes_nothing_when_a_write_fails(tmp_path):
+    import errno
+
+    from graphkit.files import replace_files
+
+    d = tmp_path / "ds"
+    d.mkdir()
+    (d / "a.csv").write_text("old a")
+    (d / "b.csv").write_text("old b")
+    with pytest.raises(OutputError, match="no space left on device"), replace_files(d, ["a.csv", "b.csv"]) as t:
+        (t / "a.csv").write_text("new a")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert (d / "a.csv").read_text() == "old a" and (d / "b.csv").read_text() == "old b"
+    assert sorted(p.name for p in d.iterdir()) == ["a.csv", "b.csv"]

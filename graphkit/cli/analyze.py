@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import (
+    ANALYSIS_OUTPUT_RULE,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -31,7 +32,8 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR",
-                   help="folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more")
+                   help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
+                        f"{ANALYSIS_OUTPUT_RULE}")
     add_analysis_options(p)
     add_quiet(p)
     register_recommend(sub)

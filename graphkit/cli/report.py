@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import (
+    REPORT_OUTPUT_RULE,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -33,7 +34,7 @@ def register(sub: Any) -> None:
         "--output",
         required=True,
         metavar="DIR",
-        help="report folder to write (replaced only if it is an earlier graphkit report)",
+        help=f"report folder to write: {REPORT_OUTPUT_RULE}",
     )
     p.add_argument(
         "--focus",

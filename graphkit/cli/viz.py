@@ -8,6 +8,7 @@ from typing import Any
 
 from graphkit import schema
 from graphkit.cli.common import (
+    OUTPUT_FILE_RULE,
     MeasureNames,
     add_analysis_options,
     add_command,
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="output file: .html, .png or .svg (replaced if it exists)")
+                   help=f"output file: .html, .png or .svg; {OUTPUT_FILE_RULE}")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from FILE's extension)")
     p.add_argument("--focus", metavar="ID", help="draw only the ego network of this node id")
