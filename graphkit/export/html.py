@@ -72,6 +72,11 @@ def write_html(
 ) -> Path:
     """Write ``G`` as one self-contained interactive HTML file and return its path.
 
+    An existing file at ``path`` is replaced whole; a symbolic link is written through (the
+    file it names is replaced, the link stays); a folder, a device such as ``/dev/null`` or
+    a FIFO is refused with :class:`~graphkit.errors.OutputError`, as is a full disk (nothing
+    is left behind).
+
     Parameters
     ----------
     G : networkx.MultiDiGraph

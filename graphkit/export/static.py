@@ -53,6 +53,10 @@ def write_image(
 ) -> Path:
     """Write ``G`` as a PNG or SVG image (format from ``format`` or the file extension).
 
+    An existing file at ``path`` is replaced whole; a symbolic link is written through; a
+    folder, a device such as ``/dev/null`` or a FIFO is refused with
+    :class:`~graphkit.errors.OutputError`, as is a full disk (nothing is left behind).
+
     Options as in :func:`graphkit.export.html.write_html`; ``width`` and ``height`` are
     in inches, ``dpi`` applies to PNG.
 

@@ -1,7 +1,10 @@
 """Write the canonical graph as a dataset (CSV folder or .xlsx), node-link JSON, GraphML or GEXF.
 
 Every writer writes to a temporary file or folder beside the target and moves it into
-place at the end, so an interrupted run leaves the previous output intact.
+place at the end, so an interrupted run leaves the previous output intact. A file output
+that is a symbolic link is written through; one that is a folder, a device (``/dev/null``)
+or a FIFO is refused; a dataset folder that exists gets only its four CSV files replaced
+(see :func:`write_dataset` and :mod:`graphkit.files`).
 """
 
 from __future__ import annotations

@@ -42,7 +42,10 @@ def write_report(
 
     The folder is built beside ``path`` and moved into place only when complete. An
     existing ``path`` is replaced only when it is an empty folder or a graphkit report
-    (it holds ``.graphkit-report``); anything else raises :class:`OutputError`.
+    holding nothing but what graphkit wrote there (its ``.graphkit-report`` lists the
+    files); a folder holding anything else (notes, a dataset), a file, a device or a
+    symbolic link raises :class:`OutputError` and is left untouched. A full disk raises
+    :class:`OutputError` and leaves nothing behind.
 
     Parameters
     ----------
