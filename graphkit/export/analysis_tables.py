@@ -45,7 +45,7 @@ def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(
-            f"{out}: exists and is not an analysis folder (it is {describe_file_type(out)}); "
+            f"{out}: exists and is not a folder (it is {describe_file_type(out)}); "
             "choose a folder for the analysis"
         )
     created = not out.exists() and not out.is_symlink()
