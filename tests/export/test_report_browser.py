@@ -89,3 +89,19 @@ def test_a_script_not_listed_in_the_policy_does_not_run(report_page, page_for, t
     loaded.page.wait_for_timeout(300)
     assert loaded.page.title() != "ran"
     assert any("Content Security Policy" in m for m in loaded.console_errors), loaded.console_errors
+
+
+def test_the_framed_graph_needs_its_hashes_in_the_page_policy(report_page, page_for, tmp_path):
+    """Why the page lists the graph's hashes: without them the srcdoc frame's scripts are refused."""
+    text = report_page.read_text(encoding="utf-8")
+    m = _CSP.search(text)
+    policy = html.unescape(m.group(1))
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    own_only = policy.replace(script_src, " script-src " + script_src.split()[1])
+    bad = tmp_path / "index.html"
+    bad.write_text(text.replace(m.group(1), html.escape(own_only)), encoding="utf-8")
+    loaded = page_for(bad)
+    loaded.page.wait_for_timeout(1500)
+    frame = next(f for f in loaded.page.frames if f != loaded.page.main_frame)
+    assert not frame.evaluate("!!window.graphkitGraphs")
+    assert any("Content Security Policy" in m for m in loaded.console_errors)
