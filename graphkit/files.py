@@ -136,7 +136,9 @@ def write_csv(
         f.write(csv_row(row, neutralise=neutralise, lines=lines) + lineterminator)
 
 
-def write_frame_csv(df: Any, path: str | os.PathLike[str], *, cell: Callable[[Any], Any] | None = None) -> None:
+def write_frame_csv(
+    df: Any, path: str | os.PathLike[str], *, cell: Callable[[Any], Any] | None = None
+) -> None:
     """Write a pandas DataFrame (no index) to ``path`` with :func:`write_csv`.
 
     ``cell`` maps every value first (lists to ``;``-text, for instance).

@@ -27,7 +27,14 @@ from graphkit.files import (
 # documentation's table), which is also what spreadsheets and csv readers may break at.
 SPLITLINES_BREAKS = [chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) == 2]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PAYLOADS = ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\t=1", "=HYPERLINK(\"http://x\")"]
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "\t=1",
+    '=HYPERLINK("http://x")',
+]
 
 
 def _read_back(text: str) -> list[list[str]]:
@@ -62,9 +69,9 @@ def test_a_line_based_reader_sees_no_unquoted_break(brk):
 
 
 def test_the_leading_cell_and_plain_values():
-    assert _read_back(csv_row(["=1+1", "'quoted", "x,y", 'say "hi"', None, 2.5, True, float("nan")]) + "\n") == [
-        ["'=1+1", "''quoted", "x,y", 'say "hi"', "", "2.5", "true", ""]
-    ]
+    assert _read_back(
+        csv_row(["=1+1", "'quoted", "x,y", 'say "hi"', None, 2.5, True, float("nan")]) + "\n"
+    ) == [["'=1+1", "''quoted", "x,y", 'say "hi"', "", "2.5", "true", ""]]
     assert csv_row([""]) == '""'  # a record of one empty cell is not a blank line
     assert neutralise_formula("a\n=1") == "a\n=1"  # lines=False: only the start (datasets round-trip)
 
@@ -138,8 +145,16 @@ def test_query_csv_output_is_one_record_per_row(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "raw, shown",
-    [("a\rb", "a\\rb"), ("a\x85b", "a\\x85b"), ("a\x1b[2Jb", "a\\x1b[2Jb"), ("a\u202eb", "a\\u202eb"),
-     ("a\u2028b", "a\\u2028b"), ("a\x9bb", "a\\x9bb"), ("Côte d’Ivoire", "Côte d’Ivoire"), ("a\tb", "a\\tb")],
+    [
+        ("a\rb", "a\\rb"),
+        ("a\x85b", "a\\x85b"),
+        ("a\x1b[2Jb", "a\\x1b[2Jb"),
+        ("a\u202eb", "a\\u202eb"),
+        ("a\u2028b", "a\\u2028b"),
+        ("a\x9bb", "a\\x9bb"),
+        ("Côte d’Ivoire", "Côte d’Ivoire"),
+        ("a\tb", "a\\tb"),
+    ],
 )
 def test_escape_terminal(raw, shown):
     assert escape_terminal(raw) == shown
@@ -185,9 +200,11 @@ def test_report_isolates_names_with_bidi_controls(tmp_path):
         assert text.count("\u202e") >= 1
         # every override sits inside an isolate that closes right after it
         for m in re.finditer("\u202e", text):
-            before, after = text[: m.start()], text[m.end():]
+            before, after = text[: m.start()], text[m.end() :]
             assert before.rfind("\u2068") > before.rfind("\u2069"), page
-            assert after.find("\u2069") != -1 and after.find("\u2069") < (after.find("\n") if "\n" in after else 10**9)
+            assert after.find("\u2069") != -1 and after.find("\u2069") < (
+                after.find("\n") if "\n" in after else 10**9
+            )
 
 
 # ---- output folders -----------------------------------------------------------------------------
@@ -233,9 +250,17 @@ def test_write_dataset_into_a_folder_with_notes_replaces_only_the_tables(tmp_pat
     (d / "actors.csv").write_text("id,name,kind\nX,Old,state\n")  # a stale table is replaced
     gk.write_dataset(G, d)
     assert gk.graph_diff(G, gk.load(d)) == []
-    assert (d / "README.md").read_text(encoding="utf-8") == "sources" and (d / ".git" / "HEAD").read_text() == "ref"
+    assert (d / "README.md").read_text(encoding="utf-8") == "sources" and (
+        d / ".git" / "HEAD"
+    ).read_text() == "ref"
     assert sorted(p.name for p in d.iterdir()) == [
-        ".git", "README.md", "actors.csv", "capabilities.csv", "relationships.csv", "threats.csv"]
+        ".git",
+        "README.md",
+        "actors.csv",
+        "capabilities.csv",
+        "relationships.csv",
+        "threats.csv",
+    ]
 
 
 def test_replace_files_changes_nothing_when_a_write_fails(tmp_path):
@@ -247,7 +272,10 @@ def test_replace_files_changes_nothing_when_a_write_fails(tmp_path):
     d.mkdir()
     (d / "a.csv").write_text("old a")
     (d / "b.csv").write_text("old b")
-    with pytest.raises(OutputError, match="no space left on device"), replace_files(d, ["a.csv", "b.csv"]) as t:
+    with (
+        pytest.raises(OutputError, match="no space left on device"),
+        replace_files(d, ["a.csv", "b.csv"]) as t,
+    ):
         (t / "a.csv").write_text("new a")
         raise OSError(errno.ENOSPC, "No space left on device")
     assert (d / "a.csv").read_text() == "old a" and (d / "b.csv").read_text() == "old b"

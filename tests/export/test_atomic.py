@@ -57,11 +57,17 @@ def test_a_folder_holding_anything_not_owned_is_refused_before_and_at_the_swap(t
     (out / "actors.csv").write_text("mine")
     (out / "notes.txt").write_text("precious")
     owned = {"actors.csv"}.__contains__
-    with pytest.raises(OutputError, match=r"it holds files graphkit did not write \(notes.txt\)"), atomic_path(out, folder=True, owned=owned, what="dataset"):
+    with (
+        pytest.raises(OutputError, match=r"it holds files graphkit did not write \(notes.txt\)"),
+        atomic_path(out, folder=True, owned=owned, what="dataset"),
+    ):
         pass
     (out / "notes.txt").unlink()
     # a file that appears while graphkit writes is seen just before the swap
-    with pytest.raises(OutputError, match="late.txt"), atomic_path(out, folder=True, owned=owned, what="dataset") as t:
+    with (
+        pytest.raises(OutputError, match="late.txt"),
+        atomic_path(out, folder=True, owned=owned, what="dataset") as t,
+    ):
         (t / "actors.csv").write_text("new")
         (out / "late.txt").write_text("written meanwhile")
     assert sorted(p.name for p in out.iterdir()) == ["actors.csv", "late.txt"]
@@ -125,7 +131,10 @@ def test_a_folder_output_that_is_a_link_is_refused_and_its_target_kept(tmp_path)
     target.mkdir()
     link = tmp_path / "report"
     link.symlink_to(target, target_is_directory=True)
-    with pytest.raises(OutputError, match="is a symbolic link"), atomic_path(link, folder=True, owned=lambda rel: True) as t:
+    with (
+        pytest.raises(OutputError, match="is a symbolic link"),
+        atomic_path(link, folder=True, owned=lambda rel: True) as t,
+    ):
         (t / "a").write_text("x")
     assert link.is_symlink() and target.is_dir() and not any(target.iterdir())
 
@@ -141,7 +150,10 @@ def test_no_space_left_becomes_one_output_error_and_nothing_is_left(tmp_path, mo
     def full(*_args, **_kw):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    with pytest.raises(OutputError, match=r"data.json: cannot write \(no space left on device\)"), atomic_path(out) as t:
+    with (
+        pytest.raises(OutputError, match=r"data.json: cannot write \(no space left on device\)"),
+        atomic_path(out) as t,
+    ):
         t.write_text("half")
         full()
     monkeypatch.setattr(os, "replace", full)
@@ -187,8 +199,13 @@ def test_a_full_disk_gives_one_line_and_exit_2(small_disk, argv, tmp_path):
     (small_disk / "filler").write_bytes(b"\0" * (free - 4096))  # one page left: too little for any output
     before = sorted(p.name for p in small_disk.iterdir())
     args = [a.format(sample=gk.SAMPLE, disk=small_disk) for a in argv]
-    r = subprocess.run([sys.executable, "-m", "graphkit", *args], capture_output=True, text=True,
-                       cwd=tmp_path, env=dict(os.environ, GRAPHKIT_CACHE_DIR=str(tmp_path / "cache")))
+    r = subprocess.run(
+        [sys.executable, "-m", "graphkit", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, GRAPHKIT_CACHE_DIR=str(tmp_path / "cache")),
+    )
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "no space left on device" in lines[0].lower(), r.stderr

@@ -64,8 +64,12 @@ def test_the_report_works_under_its_policy_with_no_violation(report_page, page_f
     _poll(page.main_frame, "document.querySelector('nav.toc a.active') !== null", 10)
     # the graph in the sandboxed frame drew (its scripts passed the inherited policy)
     frame = next(f for f in page.frames if f != page.main_frame)
-    _poll(frame, "!!(window.graphkitGraphs && Object.values(window.graphkitGraphs)[0] && "
-                 "Object.values(window.graphkitGraphs)[0].ready)", 60)
+    _poll(
+        frame,
+        "!!(window.graphkitGraphs && Object.values(window.graphkitGraphs)[0] && "
+        "Object.values(window.graphkitGraphs)[0].ready)",
+        60,
+    )
     assert loaded.console_errors == [], loaded.console_errors  # a CSP violation is a console error
     assert loaded.page_errors == [] and loaded.dialogs == [] and loaded.external_requests == []
 
@@ -84,7 +88,9 @@ def test_a_script_not_listed_in_the_policy_does_not_run(report_page, page_for, t
     """Negative control: the same page with one unlisted inline script (what an injection would add)."""
     text = report_page.read_text(encoding="utf-8")
     bad = tmp_path / "index.html"
-    bad.write_text(text.replace("</body>", "<script>document.title = 'ran';</script></body>"), encoding="utf-8")
+    bad.write_text(
+        text.replace("</body>", "<script>document.title = 'ran';</script></body>"), encoding="utf-8"
+    )
     loaded = page_for(bad)
     loaded.page.wait_for_timeout(300)
     assert loaded.page.title() != "ran"

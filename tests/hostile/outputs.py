@@ -105,5 +105,7 @@ def full_disk(out: Path, request) -> None:
 
 
 SETUPS: dict[str, Callable[[Path, object], None]] = {
-    name: fn for name, fn in globals().items() if callable(fn) and not name.startswith("_") and fn.__module__ == __name__
+    name: fn
+    for name, fn in globals().items()
+    if callable(fn) and not name.startswith("_") and fn.__module__ == __name__
 }
