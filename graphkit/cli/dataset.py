@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from graphkit.cli.common import DATASET_OUTPUT_RULE, add_command, add_quiet, add_source, load_source
+from graphkit.cli.common import add_command, add_quiet, add_source, load_source
+from graphkit.cli.output_rules import DATASET_OUTPUT_RULE
 from graphkit.errors import DatasetError
 from graphkit.loaders.formats import describe
 

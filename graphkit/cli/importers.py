@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from graphkit.cli.common import DATASET_OUTPUT_RULE, add_command, add_quiet, progress
+from graphkit.cli.common import add_command, add_quiet, progress
+from graphkit.cli.output_rules import DATASET_OUTPUT_RULE
 from graphkit.loaders.formats import describe, get_format
 
 __all__ = ["register"]

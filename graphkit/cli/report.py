@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import (
-    REPORT_OUTPUT_RULE,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -16,6 +15,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import REPORT_OUTPUT_RULE
 
 __all__ = ["register"]
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from graphkit import schema
 from graphkit.cli.common import (
-    OUTPUT_FILE_RULE,
     MeasureNames,
     add_analysis_options,
     add_command,
@@ -20,6 +19,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import OUTPUT_FILE_RULE
 from graphkit.errors import GraphkitError, OutputError
 
 __all__ = ["register"]

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -16,8 +14,8 @@ from pathlib import Path
 import pytest
 from generated import BUILDERS
 from harness import MEMORY_BUDGET, TIME_BUDGET, Result, run_cli, tree_hash
-from make_corpus import BIDI_NAMES, CORPUS, FORMULAS, LINE_BREAK_NAMES, SECRET, XSS
-from outputs import SETUPS
+from make_corpus import CORPUS, FORMULAS, SECRET, XSS
+from outputs import OUT_CHECKS, OUT_COMMAND_SETS, SETUPS
 
 import graphkit as gk
 
@@ -66,78 +64,6 @@ COMMAND_SETS = {
     },
     "query-formulas": {
         "accept": [["query", "{in}", str(CORPUS / "csv-formula-names"), "-f", "csv", "-q"]],
-    },
-    # ---- output side (ids out-): {out} was prepared by the entry's `setup` (outputs.py) ----
-    "out-dataset": {  # every command that writes a dataset folder, onto existing-dataset
-        "error": [["convert", "{in}", "{out}/existing-dataset"],
-                  ["merge", "{in}", "-o", "{out}/existing-dataset", "-q"],
-                  ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/existing-dataset", "-q"]],
-        "accept": [["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/existing-dataset", "-q"],
-                   ["merge", "{in}", "-o", "{out}/existing-dataset", "-q"],
-                   ["convert", "{in}", "{out}/existing-dataset"]],
-    },
-    "out-foreign-folder": {
-        "error": [["convert", "{in}", "{out}/mine"], ["merge", "{in}", "-o", "{out}/mine", "-q"],
-                  ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/mine", "-q"]],
-    },
-    "out-report": {"error": [["report", "{in}", "-o", "{out}/existing-report", "-q"]]},
-    "out-own-outputs": {  # graphkit's own outputs again, with the user's files beside and inside
-        "accept": [["convert", "{in}", "{out}/existing-dataset"],
-                   ["merge", "{in}", "-o", "{out}/existing-dataset", "-q"],
-                   ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/existing-dataset", "-q"],
-                   ["convert", "{in}", "{out}/existing-dataset"],
-                   ["report", "{in}", "-o", "{out}/existing-report", "-q"],
-                   ["report", "{in}", "-o", "{out}/existing-report", "-q", "--focus", "USA"],
-                   ["analyze", "{in}", "-o", "{out}/existing-analysis", "-q"],
-                   ["viz", "{in}", "-o", "{out}/existing.html", "-q"],
-                   ["convert", "{in}", "{out}/existing.json"]],
-    },
-    "out-device-files": {
-        "error": [["viz", "{in}", "-o", "{out}/device.html", "-q"],
-                  ["viz", "{in}", "-o", "{out}/device.svg", "--format", "svg", "-q"],
-                  ["convert", "{in}", "{out}/device.json"],
-                  ["convert", "{in}", "{out}/device.xlsx"],
-                  ["merge", "{in}", "-o", "{out}/device.json", "-q"]],
-    },
-    "out-device-folders": {
-        "error": [["convert", "{in}", "{out}/device-folder"],
-                  ["report", "{in}", "-o", "{out}/device-folder", "-q"],
-                  ["analyze", "{in}", "-o", "{out}/device-folder", "-q"]],
-    },
-    "out-fifo-files": {
-        "error": [["viz", "{in}", "-o", "{out}/pipe.html", "-q"],
-                  ["convert", "{in}", "{out}/pipe.json"],
-                  ["convert", "{in}", "{out}/pipe.graphml"]],
-    },
-    "out-links-to-files": {
-        "accept": [["viz", "{in}", "-o", "{out}/link-page.html", "-q"],
-                   ["convert", "{in}", "{out}/link-graph.json"],
-                   ["viz", "{in}", "-o", "{out}/link-new.html", "-q"]],
-    },
-    "out-links-to-folders": {
-        "error": [["report", "{in}", "-o", "{out}/link-report", "-q"],
-                  ["convert", "{in}", "{out}/link-dataset"],
-                  ["import", "misp-galaxy", str(CORPUS / "misp-html-values.json"), "-o", "{out}/link-dataset", "-q"]],
-    },
-    "out-full-disk": {
-        "error": [["report", "{in}", "-o", "{out}/disk/report", "-q"],
-                  ["convert", "{in}", "{out}/disk/graph.json"],
-                  ["convert", "{in}", "{out}/disk/dataset"],
-                  ["convert", "{in}", "{out}/disk/dataset.xlsx"],
-                  ["convert", "{in}", "{out}/disk/graph.graphml"],
-                  ["convert", "{in}", "{out}/disk/graph.gexf"],
-                  ["viz", "{in}", "-o", "{out}/disk/page.png", "-q"],
-                  ["viz", "{in}", "-o", "{out}/disk/page.svg", "-q"],
-                  ["analyze", "{in}", "-o", "{out}/disk/analysis", "-q"],
-                  ["viz", "{in}", "-o", "{out}/disk/page.html", "-q"]],
-    },
-    "out-names": {  # every output of names built to break them, and the tables on a terminal
-        "accept": [*[["query", str(CORPUS / "query-names.cypher"), "{in}", "-f", fmt, "-q"] for fmt in ("csv", "table")],
-                   ["recommend", "{in}", "N0"],
-                   ["convert", "{in}", "{out}/new-dataset"],
-                   ["analyze", "{in}", "-o", "{out}/new-analysis", "-q"],
-                   ["report", "{in}", "-o", "{out}/new-report", "-q"],
-                   ["report", "{in}", "-o", "{out}/new-focus-report", "-q", "--focus", "NATO"]],
     },
 }
 # A big input runs as a child process (memory measured); only the commands that differ in
@@ -203,7 +129,7 @@ def test_hostile_input(entry, tmp_path, existing_outputs, request, monkeypatch):
     expect = entry["expect"]
     child = bool(entry.get("subprocess"))
     commands = entry.get("commands", "load")
-    argvs = SUBPROCESS_COMMANDS[commands] if child else COMMAND_SETS[commands][expect]
+    argvs = SUBPROCESS_COMMANDS[commands] if child else {**COMMAND_SETS, **OUT_COMMAND_SETS}[commands][expect]
     before_in, before_out = tree_hash(src), tree_hash(out)
     results: list[Result] = []
     for argv in argvs:
@@ -310,94 +236,14 @@ def check_query_csv_escaped(src: Path, out: Path, request, results) -> None:
     assert {n[1:] if n.startswith("'") else n for n in names} >= set(FORMULAS)
 
 
-def check_own_outputs_replaced(src: Path, out: Path, request, results) -> None:
-    """graphkit's own outputs were replaced; the user's files beside and inside are as they were."""
-    assert (out / "existing-analysis" / "README.md").read_text(encoding="utf-8") == "my analysis notes\n"
-    assert (out / "keep.txt").read_text(encoding="utf-8") == "beside the outputs\n"
-    assert gk.graph_diff(gk.load(src), gk.load(out / "existing-dataset")) == []
-    marker = json.loads((out / "existing-report" / ".graphkit-report").read_text(encoding="utf-8"))
-    assert marker["focus"] == "USA"
-    on_disk = sorted(p.relative_to(out / "existing-report").as_posix() for p in (out / "existing-report").rglob("*"))
-    assert sorted(marker["files"]) == on_disk  # the marker lists exactly what graphkit wrote
-
-
-def check_dataset_files_only_replaced(src: Path, out: Path, request, results) -> None:
-    """The dataset was written (the last command converts the input); the rest of the folder is as it was."""
-    d = out / "existing-dataset"
-    assert gk.graph_diff(gk.load(src), gk.load(d)) == []
-    if (d / "NOTES.md").exists():
-        assert (d / "NOTES.md").read_text(encoding="utf-8") == "where these numbers come from: years of work\n"
-        assert (d / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
-        assert (d / ".git" / "objects" / "ab" / "cdef").read_bytes() == b"x\x00blob"
-    else:
-        before = request.getfixturevalue("existing_outputs") / "existing-report"
-        assert tree_hash(d / "report") == tree_hash(before), "the report inside the dataset was changed"
-
-
-def check_links_written_through(src: Path, out: Path, request, results) -> None:
-    for name in ("page.html", "graph.json"):
-        link = out / f"link-{name}"
-        assert link.is_symlink() and os.readlink(link) == str(out / "real" / name), "a link was replaced"
-    assert (out / "real" / "page.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert gk.graph_diff(gk.load(src), gk.load(out / "real" / "graph.json")) == []
-    assert (out / "link-new.html").is_symlink() and (out / "real" / "not-yet.html").is_file()
-
-
-def check_names_escaped_everywhere(src: Path, out: Path, request, results) -> None:
-    names = {d["name"] for _, d in gk.load(src).nodes(data=True)}
-    lb = {n.replace('""', '"') for n in LINE_BREAK_NAMES} & names
-    bidi = set(BIDI_NAMES) & names
-    assert lb or bidi, "the corpus input holds none of the names"
-    assert gk.graph_diff(gk.load(src), gk.load(out / "new-dataset")) == []  # a dataset keeps them exactly
-    _no_formula_in_csv(out, lines=True)
-    csv_out = results[0].stdout
-    rows = list(csv.reader(io.StringIO(csv_out, newline="")))
-    assert len(rows) == 1 + sum(1 for _, d in gk.load(src).nodes(data=True) if d["label"] == "Actor")
-    for row in rows:
-        assert len(row) == 1
-        for line in row[0].splitlines() or [""]:
-            assert not line.startswith(FORMULA_START), f"query -f csv: {row[0]!r}"
-    for r in results[1:3]:  # the query table and the recommendation, as a terminal shows them
-        for c in "\r\x85\x9b\u202e\u202b\u2067\u200f\u2028\u2029":
-            assert c not in r.stdout, f"{c!r} reached the terminal: graphkit {' '.join(r.argv)}"
-    if bidi:
-        assert "\\u202e" in results[1].stdout
-        for page in ("new-report/report.md", "new-report/index.html", "new-focus-report/report.md",
-                     "new-focus-report/index.html"):
-            _bidi_isolated(re.sub(r'srcdoc="[^"]*"', "", (out / page).read_text(encoding="utf-8")), page)
-
-
-def _bidi_isolated(text: str, page: str) -> None:
-    """Every bidi control in ``text`` sits inside an FSI/PDI isolate closed on the same line."""
-    depth, seen = 0, 0
-    for ch in text:
-        if ch == "\u2068":
-            depth += 1
-        elif ch == "\u2069":
-            depth = max(depth - 1, 0)
-        elif ch == "\n":
-            assert depth == 0, f"{page}: an isolate stays open across a line"
-        elif ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u200e\u200f":
-            seen += 1
-            assert depth > 0, f"{page}: a bidi control {ch!r} outside an isolate"
-    assert seen, f"{page}: no name with a bidi control was shown"
-
-
-def _no_formula_in_csv(root: Path, *, lines: bool = False) -> None:
-    """No CSV cell anywhere under ``root`` starts like a formula, unless it is a plain number;
-    every row has the header's width. With ``lines``, no line inside a cell starts like one
-    either, outside dataset folders (which must load back to the same text)."""
+def _no_formula_in_csv(root: Path) -> None:
+    """No CSV cell anywhere under ``root`` starts like a formula, unless it is a plain number."""
     for f in root.rglob("*.csv"):
         with open(f, encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        for line, row in enumerate(rows, start=1):
-            assert len(row) == len(rows[0]), f"{f}:{line}: a record was split: {row!r}"
-            for cell in row:
-                if cell.startswith(FORMULA_START) and not _is_number(cell):
-                    raise AssertionError(f"{f}:{line}: formula survives into a CSV cell: {cell!r}")
-                if lines and not (f.parent / "actors.csv").is_file():
-                    for part in cell.splitlines()[1:]:
-                        assert not part.startswith(FORMULA_START), f"{f}:{line}: formula after a break: {cell!r}"
+            for line, row in enumerate(csv.reader(fh), start=1):
+                for cell in row:
+                    if cell.startswith(FORMULA_START) and not _is_number(cell):
+                        raise AssertionError(f"{f}:{line}: formula survives into a CSV cell: {cell!r}")
 
 
 def _is_number(text: str) -> bool:
@@ -409,6 +255,7 @@ def _is_number(text: str) -> bool:
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
+CHECKS.update(OUT_CHECKS)  # the output side (outputs.py)
 
 
 def _copy(src: Path, dst: Path) -> None:
