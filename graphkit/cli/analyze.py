@@ -41,6 +41,7 @@ def register(sub: Any) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from graphkit.export.analysis_tables import write_analysis
+    from graphkit.files import escape_terminal
 
     check_engine(args)
     prog = progress(args)
@@ -54,7 +55,7 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
-        print("top brokers (betweenness): " + ", ".join(top["name"].astype(str)))
+        print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
         g = s["gaps"]
         print(f"capability gaps: own {g['total_own_gap']:,} -> coalition {g['total_coalition_gap']:,} "
               f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "
