@@ -22,6 +22,7 @@ The output rules every writer follows (SECURITY.md, "Output"):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -306,15 +307,16 @@ def atomic_path(
     else:
         path = check_output_file(path)
     parent = path.parent if str(path.parent) else Path(".")
+    made = [d for d in [parent, *parent.parents] if not d.exists() and not d.is_symlink()]
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{parent}: cannot create folder ({exc.strerror})") from None
+        raise OutputError(f"{parent}: cannot create folder ({_reason(exc)})") from None
     _remove_stale(parent, path.name)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=parent))
     except OSError as exc:
-        raise OutputError(f"{parent}: cannot write here ({exc.strerror})") from None
+        raise OutputError(f"{parent}: cannot write here ({_reason(exc)})") from None
     target = tmp if folder else tmp / path.name
     try:
         try:
@@ -337,6 +339,12 @@ def atomic_path(
                     shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
             raise OutputError(f"{shown}: cannot write ({_reason(exc)}); nothing was changed") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for d in made:  # folders made for this output go again (deepest first), if still empty
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -185,11 +185,12 @@ def small_disk(tmp_path):
     "argv",
     [
         ["report", "{sample}", "-o", "{disk}/report", "-q"],
+        ["report", "{sample}", "-o", "{disk}/new/folders/report", "-q"],
         ["convert", "{sample}", "{disk}/big.json"],
         ["convert", "{sample}", "{disk}/dataset"],
         ["viz", "{sample}", "-o", "{disk}/page.html", "-q"],
     ],
-    ids=["report", "convert-json", "convert-dataset", "viz"],
+    ids=["report", "report-new-folders", "convert-json", "convert-dataset", "viz"],
 )
 def test_a_full_disk_gives_one_line_and_exit_2(small_disk, argv, tmp_path):
     import graphkit as gk
