@@ -158,9 +158,10 @@ class _Out:
     def copy(self, a: int, b: int) -> list[tuple[str, int, bool]]:
         """Pieces ``a`` to ``b`` (with what was put before them) as new pieces."""
         out: list[tuple[str, int, bool]] = []
-        for k in range(a, b):
-            out.extend((text, origin, False) for text, origin in self.before.get(k, []))
-            out.append(self.pieces[k])
+        for k in range(a, b):  # a copy keeps line numbers: its line breaks become spaces
+            out.extend((text.replace("\n", " "), origin, False) for text, origin in self.before.get(k, []))
+            text, origin, _ = self.pieces[k]
+            out.append((text.replace("\n", " "), origin, False))
         return out
 
     def extend(self, pieces: list[tuple[str, int, bool]]) -> None:
@@ -221,8 +222,8 @@ def to_embedded(
 
     Examples
     --------
-    >>> to_embedded("MATCH p = shortestPath((a)-[:T*..4]-(b)) RETURN type(r) AS t, [n IN nodes(p) | n.id] AS ids").text
-    'MATCH p = (a)-[:T* SHORTEST 1..4]-(b) RETURN label(r) AS `t`, list_transform(nodes(p), gk_v1 -> gk_v1.id) AS `ids`'
+    >>> to_embedded("MATCH p = shortestPath((a)-[:T*..4]-(b)) RETURN type(r) AS t").text
+    'MATCH p = (a)-[:T* SHORTEST 1..4]-(b) RETURN label(r) AS `t`'
     >>> to_embedded("RETURN substring('hello', 0, 3) AS s, [1, 2, 3][-1] AS x").text
     "RETURN gk_substring3('hello', 0, 3) AS `s`, list_extract([1, 2, 3], gk_position(size([1, 2, 3]), -1)) AS `x`"
     """
@@ -249,8 +250,7 @@ class _Bridge:
     def run(self) -> Translation:
         self.emit(0, len(self.toks), _Ctx())
         if len(self.toks) in self.inserts:
-            end = self.toks[-1].pos + len(self.toks[-1].text) if self.toks else 0
-            self.out.add(self.inserts.pop(len(self.toks)), end)
+            self.out.add(self.inserts.pop(len(self.toks)), len(self.text))
         return self.out.done()
 
     # ------------------------------------------------------------------ helpers
@@ -269,8 +269,32 @@ class _Bridge:
     def refuse(self, pos: int, message: str) -> None:
         raise located(self.file, self.text, pos, message)
 
+    def pos(self, i: int) -> int:
+        """The text offset of token ``i`` (the end of the text past the last token)."""
+        if 0 <= i < len(self.toks):
+            return self.toks[i].pos
+        return len(self.text)
+
+    def keep_lines(self, i0: int, i1: int, m: int) -> None:
+        """Add the line breaks a rewriting of tokens ``i0..i1`` dropped, so that lines still match."""
+        wanted = self.text[self.pos(i0) : self.pos(i1)].count("\n")
+        have = sum(text.count("\n") for text, _, _ in self.out.pieces[m:])
+        if have < wanted:
+            self.out.add("\n" * (wanted - have), self.pos(min(i1, len(self.toks)) - 1))
+        extra = have - wanted
+        pieces = self.out.pieces
+        for k in range(len(pieces) - 1, m - 1, -1):  # too many (a nested rewriting added some): drop ours
+            if extra <= 0:
+                break
+            text, origin, verbatim = pieces[k]
+            if not verbatim and "\n" in text:
+                n = min(extra, text.count("\n"))
+                pieces[k] = (text[::-1].replace("\n", " ", n)[::-1], origin, verbatim)
+                extra -= n
+
     def sig(self, i: int, end: int) -> int:
         toks = self.toks
+        end = min(end, len(toks))
         while i < end and toks[i].kind in ("ws", "comment"):
             i += 1
         return i
@@ -362,11 +386,12 @@ class _Bridge:
 
     def emit(self, i: int, end: int, ctx: _Ctx) -> None:
         toks, out = self.toks, self.out
+        end = min(end, len(toks))
         prev: Token | None = None  # previous significant token
         levels = [_Level(out.mark(), out.mark())]
         while i < end:
             if i in self.inserts:
-                out.add(self.inserts.pop(i), toks[i].pos)
+                out.add(self.inserts.pop(i), self.pos(i))
             t = toks[i]
             if t.kind == "comment":
                 out.add(re.sub(r"[^\n]", " ", t.text), t.pos, True)
@@ -391,14 +416,16 @@ class _Bridge:
                         "which Neo4j runs too",
                     )
                 if low == "in":
+                    m0, i0 = out.mark(), i
                     i = self.membership(i, end, levels[-1], ctx)
+                    self.keep_lines(i0, i, m0)
                     prev = next((toks[k] for k in range(i - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), t)
                     continue
                 out.add(t.text, t.pos, True)
                 if low == "as" and nxt < end and toks[nxt].kind == "ident" and not toks[nxt].text.startswith("`"):
                     for k in range(i + 1, nxt):
-                        out.add(toks[k].text, toks[k].pos, True)
-                    out.add(f"`{toks[nxt].text}`", toks[nxt].pos, False)
+                        out.add(toks[k].text, self.pos(k), True)
+                    out.add(f"`{toks[nxt].text}`", self.pos(nxt), False)
                     levels[-1].expr = levels[-1].atom = out.mark()
                     prev, i = toks[nxt], nxt + 1
                     continue
@@ -414,7 +441,9 @@ class _Bridge:
             if is_call:
                 levels[-1].atom = out.mark()
                 close = self.close(nxt, end)
+                m0 = out.mark()
                 if self.call(t, low, nxt, close, end, ctx):
+                    self.keep_lines(i, close + 1, m0)
                     prev, i = toks[min(close, end - 1)], close + 1
                     continue
             if t.kind == "op" and t.text == "[":
@@ -431,7 +460,9 @@ class _Bridge:
                     and toks[k].text.lower() == "in"
                 ):
                     levels[-1].atom = out.mark()
+                    m0 = out.mark()
                     self.comprehension(i, j, k, close, ctx)
+                    self.keep_lines(i, close + 1, m0)
                     prev, i = toks[min(close, end - 1)], close + 1
                     continue
                 if prev is not None and prev.text in ("-", "<-"):
@@ -439,7 +470,9 @@ class _Bridge:
                     prev, i = toks[min(close, end - 1)], close + 1
                     continue
                 if postfix:
+                    m0 = out.mark()
                     self.subscript(i, close, levels[-1].atom, ctx)
+                    self.keep_lines(i, close + 1, m0)
                     prev, i = toks[min(close, end - 1)], close + 1
                     continue
             # anything else, as written
@@ -467,13 +500,13 @@ class _Bridge:
         """Rewrite the call ``t(...)``; False when it stays as written."""
         out = self.out
         args = self.args(open_, close)
-        endpos = self.toks[min(close, end - 1)].pos
+        endpos = self.pos(min(close, end - 1))
 
         def emit_args(name: str, ranges: list[tuple[int, int]] | None = None) -> None:
             out.add(name + "(", t.pos)
             for n, (a, b) in enumerate(args if ranges is None else ranges):
                 if n:
-                    out.add(", ", self.toks[a].pos)
+                    out.add(", ", self.pos(a))
                 self.part(a, b, ctx)
             out.add(")", endpos)
 
@@ -533,7 +566,7 @@ class _Bridge:
             out.add("coalesce(sum(", t.pos)
             for n, (a, b) in enumerate(args):
                 if n:
-                    out.add(", ", self.toks[a].pos)
+                    out.add(", ", self.pos(a))
                 self.part(a, b, ctx)
             out.add("), 0)", endpos)
             return True
@@ -575,7 +608,7 @@ class _Bridge:
                         inner = _Ctx({**ctx.renames, self.toks[j].text: v}, True, None)
                         out.add("gk_count_true(list_transform((", t.pos)
                         self.part(k + 1, where, ctx)
-                        out.add(self.distinct_end() + f", {v} -> ", self.toks[where].pos)
+                        out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
                         self.part(where + 1, last, inner)
                         out.add("))", endpos)
                         return True
@@ -591,7 +624,7 @@ class _Bridge:
                     inner = _Ctx({**ctx.renames, self.toks[j].text: v}, True, None)
                     out.add(f"gk_{low}(list_transform((", t.pos)
                     self.part(k + 1, where, ctx)
-                    out.add(self.distinct_end() + f", {v} -> ", self.toks[where].pos)
+                    out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
                     self.part(where + 1, b, inner)
                     out.add("))", endpos)
                     return True
@@ -683,7 +716,7 @@ class _Bridge:
         where, bar = self.comprehension_parts(kw_in, close)
         x = toks[var].text
         src_end = where if where is not None else bar if bar is not None else close
-        pos = toks[i].pos
+        pos = self.pos(i)
         if where is None:
             if bar is None:
                 out.add("(", pos)
@@ -693,9 +726,9 @@ class _Bridge:
             v = self.fresh("v")
             out.add("list_transform((", pos)
             self.part(kw_in + 1, src_end, ctx)
-            out.add(self.distinct_end() + f", {v} -> ", toks[bar].pos)
+            out.add(self.distinct_end() + f", {v} -> ", self.pos(bar))
             self.part(bar + 1, close, _Ctx({**ctx.renames, x: v}, True, None))
-            out.add(")", toks[bar].pos)
+            out.add(")", self.pos(bar))
             return
         for tok in self.sigs(kw_in + 1, where):
             if tok.kind == "ident" and tok.text.lower() in _AGGREGATES:
@@ -709,15 +742,15 @@ class _Bridge:
         v, p = self.fresh("v"), self.fresh("i")
         out.add("list_transform((gk_where(list_transform((", pos)
         source = self.snapshot_part(kw_in + 1, where, ctx)
-        out.add(self.distinct_end() + f", {v} -> ", toks[where].pos)
+        out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
         self.part(where + 1, bar if bar is not None else close, _Ctx({**ctx.renames, x: v}, True, None))
-        out.add("))" + self.distinct_end() + f", {p} -> ", toks[where].pos)
+        out.add("))" + self.distinct_end() + f", {p} -> ", self.pos(where))
         element = "((" + "".join(text for text, _, _ in source) + f")[{p}])"
         if bar is None:
-            out.add(element, toks[where].pos)
+            out.add(element, self.pos(where))
         else:
             self.part(bar + 1, close, _Ctx({**ctx.renames, x: element}, True, None))
-        out.add(")", toks[where].pos)
+        out.add(")", self.pos(where))
 
     def subscript(self, i: int, close: int, subject: int, ctx: _Ctx) -> None:
         """``x[i]`` and ``x[a..b]`` after an operand that starts at piece ``subject``."""
@@ -743,17 +776,17 @@ class _Bridge:
                 return
             subject_copy = out.copy(subject, out.mark())
             out.wrap(subject, "list_extract(")
-            out.add(", gk_position(size(", toks[i].pos)
+            out.add(", gk_position(size(", self.pos(i))
             out.extend(subject_copy)
-            out.add("), ", toks[i].pos)
+            out.add("), ", self.pos(i))
             self.part(i + 1, close, ctx)
-            out.add("))", toks[close].pos if close < len(toks) else toks[-1].pos)
+            out.add("))", self.pos(close) if close < len(toks) else self.pos(-1))
             return
-        out.add("[", toks[i].pos)
+        out.add("[", self.pos(i))
         self.bound(i + 1, dots, "gk_slice_from", lambda k: k + 1 if k >= 0 else k, ctx)
-        out.add("..", toks[dots].pos)
+        out.add("..", self.pos(dots))
         self.bound(dots + 1, close, "gk_slice_to", lambda k: k if k >= 0 else k - 1, ctx)
-        out.add("]", toks[close].pos if close < len(toks) else toks[-1].pos)
+        out.add("]", self.pos(close) if close < len(toks) else self.pos(-1))
 
     def bound(self, a: int, b: int, udf: str, literal: Any, ctx: _Ctx) -> None:
         s = self.sigs(a, b)
@@ -785,22 +818,22 @@ class _Bridge:
             out.wrap(lhs, "gk_true_or_null(" if kind == "has_null" else "gk_false_if_null(")
             out.add(t.text, t.pos, True)
             for k in range(i + 1, a):
-                out.add(toks[k].text, toks[k].pos, True)
+                out.add(toks[k].text, self.pos(k), True)
             self.part(a, b, ctx)
-            out.add(")", toks[b - 1].pos)
+            out.add(")", self.pos(b - 1))
             return b
         left = out.copy(lhs, out.mark())
         out.add(t.text, t.pos, True)
         for k in range(i + 1, a):
-            out.add(toks[k].text, toks[k].pos, True)
+            out.add(toks[k].text, self.pos(k), True)
         right = self.snapshot_part(a, b, ctx)
         v = self.fresh("v")
         out.wrap(lhs, "gk_in(")
-        out.add(", (", toks[b - 1].pos)
+        out.add(", (", self.pos(b - 1))
         out.extend(left)
-        out.add(") IS NULL, list_transform((", toks[b - 1].pos)
+        out.add(") IS NULL, list_transform((", self.pos(b - 1))
         out.extend(right)
-        out.add(self.distinct_end() + f", {v} -> {v} IS NULL))", toks[b - 1].pos)
+        out.add(self.distinct_end() + f", {v} -> {v} IS NULL))", self.pos(b - 1))
         return b
 
     def operand_end(self, a: int, end: int) -> int:
@@ -889,7 +922,7 @@ class _Bridge:
         else:
             rng = f"{lo or '1'}..{hi}" if hi is not None else (f"{lo}..30" if lo else "")
         mode = ctx.shortest or "TRAIL"
-        out.add(f" {mode}" + (f" {rng}" if rng else ""), toks[star].pos)
+        out.add(f" {mode}" + (f" {rng}" if rng else ""), self.pos(star))
         self.emit(stop, stop_at, ctx)
 
 

@@ -120,24 +120,36 @@ def test_tokens_rebuild_the_text():
         ("RETURN type(r)", "RETURN label(r)"),
         ("RETURN r.type, {type: 1}", "RETURN r.type, {type: 1}"),
         ("RETURN labels(n)", "RETURN [label(n)]"),
-        ("RETURN [x IN xs | x.id]", "RETURN list_transform(xs, x -> x.id)"),
-        ("RETURN [x IN xs WHERE x > 1]", "RETURN list_filter(xs, x -> x > 1)"),
+        ("RETURN [x IN xs | x.id]", "RETURN list_transform((xs)[1..4611686018427387901], gk_v1 -> gk_v1.id)"),
+        (
+            "RETURN [x IN xs WHERE x > 1]",
+            "RETURN list_transform((gk_where(list_transform((xs)[1..4611686018427387900], gk_v1 -> gk_v1 > 1)))"
+            "[1..4611686018427387899], gk_i2 -> ((xs)[gk_i2]))",
+        ),
         (
             "RETURN [x IN xs WHERE x > 1 | x * 2]",
-            "RETURN list_transform(list_filter(xs, x -> x > 1), x -> x * 2)",
+            "RETURN list_transform((gk_where(list_transform((xs)[1..4611686018427387900], gk_v1 -> gk_v1 > 1)))"
+            "[1..4611686018427387899], gk_i2 -> ((xs)[gk_i2]) * 2)",
         ),
-        ("RETURN [x IN [y IN ys | y] | x]", "RETURN list_transform(list_transform(ys, y -> y), x -> x)"),
-        ("RETURN [1, 2], xs[0]", "RETURN [1, 2], xs[0]"),
+        (
+            "RETURN [x IN [y IN ys | y] | x]",
+            "RETURN list_transform((list_transform((ys)[1..4611686018427387900], gk_v2 -> gk_v2))"
+            "[1..4611686018427387899], gk_v1 -> gk_v1)",
+        ),
+        ("RETURN [1, 2], xs[0]", "RETURN [1, 2], list_extract(xs, gk_position(size(xs), 0))"),
         ("MATCH p = shortestPath((a)-[:T*..4]-(b))", "MATCH p = (a)-[:T* SHORTEST 1..4]-(b)"),
         ("MATCH p = allShortestPaths((a)-[:T*]-(b))", "MATCH p = (a)-[:T* ALL SHORTEST]-(b)"),
         ("MATCH (a)-[:T*1..3]-(b)", "MATCH (a)-[:T* TRAIL 1..3]-(b)"),
         ("MATCH (a)-[r:T*2]->(b)", "MATCH (a)-[r:T* TRAIL 2..2]->(b)"),
         ("MATCH (a)-[:T]->(b)", "MATCH (a)-[:T]->(b)"),
         (
-            "RETURN toInteger('3'), toFloat(x), toString(1), split(s, ';')",
-            "RETURN to_int64('3'), to_double(x), to_string(1), string_split(s, ';')",
+            "RETURN toInteger('3'), toString(1), split(s, ';')",
+            "RETURN gk_string_to_integer('3'), to_string(1), gk_split(s, ';')",
         ),
-        ("RETURN head(xs), last(xs)", "RETURN list_extract(xs, 1), list_extract(xs, -1)"),
+        (
+            "RETURN head(xs), last(xs)",
+            "RETURN list_extract(xs, gk_position(size(xs), 0)), list_extract(xs, gk_position(size(xs), -1))",
+        ),
         ("RETURN 'type(r)' // type(r)\n", "RETURN 'type(r)'           \n"),
     ],
 )
