@@ -25,7 +25,7 @@ out of range null)
 ``any`` / ``all`` / ``none`` / ``single``             ``gk_any`` ... over ``list_transform``
 ``x IN list`` when the list may hold null or be []    ``gk_in`` / ``gk_true_or_null`` / ...
 ``substring`` (0-based), ``left``, ``right``          ``gk_substring2/3``, ``gk_left``, ``gk_right``
-``split``, ``trim``, ``ltrim``, ``rtrim``             ``gk_split``, ``gk_trim`` ...
+``split`` (one delimiter), ``trim`` ... ``rtrim``      ``gk_split``, ``gk_trim`` ...
 ``toUpper`` / ``toLower``                             ``gk_upper`` / ``gk_lower``
 ``toInteger`` ``toFloat`` ``toString`` ``toBoolean``  by argument type, else ``gk_to_*``
 ``round(x[, p[, mode]])``                             ``gk_round1/2/3``
@@ -39,7 +39,7 @@ out of range null)
 Refused (with the Neo4j-side alternative): ``CASE`` inside a list comprehension or list
 predicate, a ``WHERE`` comprehension over an aggregate, ``reduce()``, ``reverse()`` /
 type conversions of an expression whose type cannot be told before the query runs
-(inside a comprehension), ``id()`` / ``elementId()``.
+(inside a comprehension), ``split()`` with a list of delimiters, ``id()`` / ``elementId()``.
 """
 
 from __future__ import annotations
@@ -369,7 +369,11 @@ class _Bridge:
             if s[0].text in ctx.renames:
                 return None
             return self.props.get(s[2].text.strip("`"))
-        if s[0].text == "[" and s[-1].text == "]" and self.close(self.toks.index(s[0], a), b) == self.toks.index(s[-1], a):
+        if (
+            s[0].text == "["
+            and s[-1].text == "]"
+            and self.close(self.toks.index(s[0], a), b) == self.toks.index(s[-1], a)
+        ):
             return "LIST"
         if s[0].kind == "ident" and s[1].text == "(" and s[-1].text == ")":
             first = self.toks.index(s[1], a)
@@ -419,10 +423,17 @@ class _Bridge:
                     m0, i0 = out.mark(), i
                     i = self.membership(i, end, levels[-1], ctx)
                     self.keep_lines(i0, i, m0)
-                    prev = next((toks[k] for k in range(i - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), t)
+                    prev = next(
+                        (toks[k] for k in range(i - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), t
+                    )
                     continue
                 out.add(t.text, t.pos, True)
-                if low == "as" and nxt < end and toks[nxt].kind == "ident" and not toks[nxt].text.startswith("`"):
+                if (
+                    low == "as"
+                    and nxt < end
+                    and toks[nxt].kind == "ident"
+                    and not toks[nxt].text.startswith("`")
+                ):
                     for k in range(i + 1, nxt):
                         out.add(toks[k].text, self.pos(k), True)
                     out.add(f"`{toks[nxt].text}`", self.pos(nxt), False)
@@ -432,12 +443,12 @@ class _Bridge:
                 levels[-1].expr = levels[-1].atom = out.mark()
                 prev, i = t, i + 1
                 continue
-            if t.kind == "ident" and not after_dot and t.text in ctx.renames:
-                if not (nxt < end and toks[nxt].text == ":" and _in_map(toks, i)):
-                    levels[-1].atom = out.mark()
-                    out.add(ctx.renames[t.text], t.pos, False)
-                    prev, i = t, i + 1
-                    continue
+            is_map_key = nxt < end and toks[nxt].text == ":" and _in_map(toks, i)
+            if t.kind == "ident" and not after_dot and t.text in ctx.renames and not is_map_key:
+                levels[-1].atom = out.mark()
+                out.add(ctx.renames[t.text], t.pos, False)
+                prev, i = t, i + 1
+                continue
             if is_call:
                 levels[-1].atom = out.mark()
                 close = self.close(nxt, end)
@@ -477,7 +488,9 @@ class _Bridge:
                     continue
             # anything else, as written
             if t.kind == "op" and t.text in "([{":
-                if not (t.text == "(" and prev is not None and prev.kind == "ident" and not _is_keyword(prev)):
+                if not (
+                    t.text == "(" and prev is not None and prev.kind == "ident" and not _is_keyword(prev)
+                ):
                     levels[-1].atom = out.mark()
                 out.add(t.text, t.pos, True)
                 levels.append(_Level(out.mark(), out.mark()))
@@ -548,8 +561,13 @@ class _Bridge:
             emit_args(f"gk_substring{len(args)}")
             return True
         if low == "split" and len(args) == 2:
-            second = self.type_of(*args[1], ctx)
-            emit_args("gk_split_any" if second == "LIST" else "gk_split")
+            if self.type_of(*args[1], ctx) == "LIST":
+                self.refuse(
+                    t.pos,
+                    "split() with a list of delimiters is refused by the embedded engine; "
+                    "split by one delimiter (replace() the others by it first), which Neo4j runs too",
+                )
+            emit_args("gk_split")
             return True
         if low == "round" and 1 <= len(args) <= 3:
             emit_args(f"gk_round{len(args)}")
@@ -574,10 +592,10 @@ class _Bridge:
             self.conversion(t, low, args[0], endpos, ctx)
             return True
         if low == "reverse" and len(args) == 1:
-            kind = self.type_of(*args[0], ctx)
-            if kind == "STRING":
+            rtype = self.type_of(*args[0], ctx)
+            if rtype == "STRING":
                 emit_args("reverse")
-            elif kind is not None and (kind == "LIST" or kind.endswith("]")):
+            elif rtype is not None and (rtype == "LIST" or rtype.endswith("]")):
                 emit_args("list_reverse")
             else:
                 self.refuse(
@@ -704,7 +722,13 @@ class _Bridge:
                 depth += 1
             elif tok.kind == "op" and tok.text in ")]}":
                 depth -= 1
-            elif depth == 0 and tok.kind == "ident" and tok.text.lower() == "where" and where is None and bar is None:
+            elif (
+                depth == 0
+                and tok.kind == "ident"
+                and tok.text.lower() == "where"
+                and where is None
+                and bar is None
+            ):
                 where = j
             elif depth == 0 and tok.kind == "op" and tok.text == "|" and bar is None:
                 bar = j
@@ -769,7 +793,8 @@ class _Bridge:
         if dots is None:
             s = self.sigs(i + 1, close)
             is_key = len(s) == 1 and (
-                s[0].kind == "string" or (s[0].kind == "param" and isinstance(self.params.get(s[0].text[1:]), str))
+                s[0].kind == "string"
+                or (s[0].kind == "param" and isinstance(self.params.get(s[0].text[1:]), str))
             )
             if is_key or not s:  # a map key: as written
                 self.emit(i, close + 1, ctx)
@@ -889,7 +914,10 @@ class _Bridge:
                     if self.params.get(its[0].text[1:]) is None:
                         has_null = True
                 elif not (
-                    (len(its) == 1 and (its[0].kind in ("string", "number") or its[0].text.lower() in ("true", "false")))
+                    (
+                        len(its) == 1
+                        and (its[0].kind in ("string", "number") or its[0].text.lower() in ("true", "false"))
+                    )
                     or re.fullmatch(r"-\d+(\.\d+)?", words)
                 ):
                     return "dynamic"
@@ -1027,7 +1055,9 @@ def _with_clause_fixes(toks: list[Token]) -> dict[int, str]:
                 break
             words.append((n2, up))
         names = [w for _, w in words]
-        has_order = any(w == "ORDER" and k + 1 < len(names) and names[k + 1] == "BY" for k, w in enumerate(names))
+        has_order = any(
+            w == "ORDER" and k + 1 < len(names) and names[k + 1] == "BY" for k, w in enumerate(names)
+        )
         has_page = "SKIP" in names or "LIMIT" in names
         if not (has_order or has_page):
             continue

@@ -91,17 +91,6 @@ def _split(s: str | None, delimiter: str | None) -> list[str] | None:
     return s.split(delimiter)
 
 
-def _split_any(s: str | None, delimiters: list[str | None] | None) -> list[str] | None:
-    if s is None or delimiters is None or any(d is None for d in delimiters):
-        return None
-    if s == "":
-        return [""]
-    seps = [d for d in delimiters if d != ""]
-    if not seps:
-        return list(s)
-    return re.split("|".join(re.escape(d) for d in sorted(seps, key=len, reverse=True)), s)
-
-
 def _is_java_whitespace(ch: str) -> bool:
     # java.lang.Character.isWhitespace: Unicode space separators except the no-break ones,
     # and \t \n \u000B \f \r \u001C-\u001F.
@@ -152,9 +141,7 @@ def _lower(s: str | None) -> str | None:
 
 _INT_TEXT = re.compile(r"[+-]?\d+")
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_JAVA_DOUBLE = re.compile(
-    r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)"
-)
+_JAVA_DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)")
 
 
 def _string_to_integer(text: str) -> int | None:
@@ -244,7 +231,9 @@ def _to_integer(text: str | None, d: float | None, kind: str | None) -> int | No
         return None if text is None else int(text)
     if kind == "STRING":
         return None if text is None else _string_to_integer(text)
-    raise ValueError(f"toInteger(): expected a string, number or boolean, got a {kind} (Neo4j raises an error)")
+    raise ValueError(
+        f"toInteger(): expected a string, number or boolean, got a {kind} (Neo4j raises an error)"
+    )
 
 
 def _to_float(text: str | None, d: float | None, kind: str | None) -> float | None:
@@ -284,7 +273,9 @@ def _to_boolean(text: str | None, kind: str | None) -> bool | None:
         return {"true": True, "false": False}.get(text.strip().lower())
     if kind.startswith(("INT", "UINT", "SERIAL")):
         return int(text) != 0
-    raise ValueError(f"toBoolean(): expected a string, integer or boolean, got a {kind} (Neo4j raises an error)")
+    raise ValueError(
+        f"toBoolean(): expected a string, integer or boolean, got a {kind} (Neo4j raises an error)"
+    )
 
 
 def _float_to_string(d: float | None) -> str | None:
@@ -350,8 +341,10 @@ def neo4j_round(value: float, precision: int = 0, mode: str | None = None) -> fl
     name = "HALF_UP" if mode is None else mode
     if name == "UNNECESSARY":
         exact = Decimal(repr(value))
-        if -exact.as_tuple().exponent > precision and exact != exact.quantize(Decimal(1).scaleb(-precision)):
-            raise ValueError("round(): rounding is necessary but the mode is UNNECESSARY (Neo4j raises an error)")
+        if exact != exact.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_DOWN):
+            raise ValueError(
+                "round(): rounding is necessary but the mode is UNNECESSARY (Neo4j raises an error)"
+            )
         return value
     if name not in _MODES:
         raise ValueError(
@@ -472,7 +465,9 @@ def _single(mask: list[bool | None] | None) -> bool | None:
     return trues == 1
 
 
-def _in(found: bool | None, lhs_is_null: bool | None, element_is_null: list[bool | None] | None) -> bool | None:
+def _in(
+    found: bool | None, lhs_is_null: bool | None, element_is_null: list[bool | None] | None
+) -> bool | None:
     # Cypher Manual, "Working with null": 2 IN [1, null] is null, null IN [] is false.
     if element_is_null is None:
         return None
@@ -502,7 +497,6 @@ FUNCTIONS: dict[str, tuple[Any, list[str], str]] = {
     "gk_left": (_left, ["STRING", "INT64"], "STRING"),
     "gk_right": (_right, ["STRING", "INT64"], "STRING"),
     "gk_split": (_split, ["STRING", "STRING"], "STRING[]"),
-    "gk_split_any": (_split_any, ["STRING", "STRING[]"], "STRING[]"),
     "gk_trim": (_trim, ["STRING"], "STRING"),
     "gk_ltrim": (_ltrim, ["STRING"], "STRING"),
     "gk_rtrim": (_rtrim, ["STRING"], "STRING"),
@@ -542,7 +536,7 @@ _OWN_NULLS = {
     "gk_to_integer", "gk_to_float", "gk_to_string", "gk_to_boolean", "gk_substring3",
     "gk_left", "gk_right", "gk_where", "gk_count_true", "gk_any", "gk_all", "gk_none",
     "gk_single", "gk_in", "gk_true_or_null", "gk_false_if_null", "gk_substring2",
-    "gk_split", "gk_split_any", "gk_round2", "gk_round3",
+    "gk_split", "gk_round2", "gk_round3",
 }  # fmt: skip
 
 
@@ -562,7 +556,10 @@ def register_functions(conn: Any) -> None:
     for name, (fn, params, returns) in FUNCTIONS.items():
         try:
             conn.create_function(
-                name, _plain_signature(fn, len(params)), params, returns,
+                name,
+                _plain_signature(fn, len(params)),
+                params,
+                returns,
                 default_null_handling=name not in _OWN_NULLS,
             )
         except RuntimeError as exc:

@@ -57,9 +57,14 @@ def _shortest(G):
 
 CASES = [
     # ---------------------------------------------------------------- aggregation
-    Case("count_members_per_org", "MATCH (a:Actor)-[:MEMBER_OF]->(o:Actor) RETURN o.id AS org, count(a) AS n"),
+    Case(
+        "count_members_per_org", "MATCH (a:Actor)-[:MEMBER_OF]->(o:Actor) RETURN o.id AS org, count(a) AS n"
+    ),
     Case("count_star", "MATCH (a:Actor) RETURN count(*) AS n"),
-    Case("count_distinct", "MATCH (a:Actor) RETURN count(DISTINCT a.kind) AS kinds, count(a.region) AS with_region"),
+    Case(
+        "count_distinct",
+        "MATCH (a:Actor) RETURN count(DISTINCT a.kind) AS kinds, count(a.region) AS with_region",
+    ),
     Case(
         "sum_avg_min_max_int",
         "MATCH (a:Actor)-[r:MEMBER_OF]->(:Actor {id: 'NATO'}) "
@@ -80,8 +85,14 @@ CASES = [
         "collect_ignores_nulls",
         "MATCH (a:Actor) WHERE a.kind = 'state' RETURN collect(a.founded) AS f, count(a.founded) AS n, count(*) AS m",
     ),
-    Case("collect_distinct_size", "MATCH (t:Threat)-[:TARGETS]->(a:Actor) RETURN size(collect(DISTINCT a.region)) AS n"),
-    Case("group_by_two_keys", "MATCH (t:Threat)-[:TARGETS]->(a:Actor) RETURN t.id AS threat, a.kind AS kind, count(*) AS n"),
+    Case(
+        "collect_distinct_size",
+        "MATCH (t:Threat)-[:TARGETS]->(a:Actor) RETURN size(collect(DISTINCT a.region)) AS n",
+    ),
+    Case(
+        "group_by_two_keys",
+        "MATCH (t:Threat)-[:TARGETS]->(a:Actor) RETURN t.id AS threat, a.kind AS kind, count(*) AS n",
+    ),
     Case(
         "percentile_cont",
         "MATCH (:Actor)-[h:HAS_CAPABILITY]->(:Capability) "
@@ -93,7 +104,10 @@ CASES = [
         "RETURN percentileDisc(h.level, 0.5) AS median, percentileDisc(h.level, 0.9) AS p90",
     ),
     Case("min_max_strings", "MATCH (a:Actor) RETURN min(a.name) AS first, max(a.name) AS last"),
-    Case("case_in_aggregate", "MATCH (a:Actor) RETURN sum(CASE WHEN a.kind = 'state' THEN 1 ELSE 0 END) AS states, count(*) AS all"),
+    Case(
+        "case_in_aggregate",
+        "MATCH (a:Actor) RETURN sum(CASE WHEN a.kind = 'state' THEN 1 ELSE 0 END) AS states, count(*) AS all",
+    ),
     # ---------------------------------------------------------------- OPTIONAL MATCH, WITH
     Case(
         "optional_match_nulls",
@@ -129,9 +143,18 @@ CASES = [
         "with_order_skip_limit_sum",
         "UNWIND [5, 3, 9, 1, 7] AS x WITH x ORDER BY x SKIP 1 LIMIT 3 RETURN sum(x) AS s, count(*) AS n",
     ),
-    Case("with_order_no_limit_collect", "MATCH (a:Actor) WHERE a.kind = 'state' WITH a ORDER BY a.id RETURN collect(a.id) AS ids"),
-    Case("with_distinct", "MATCH (t:Threat)-[:TARGETS]->(a:Actor) WITH DISTINCT a.region AS region RETURN region"),
-    Case("return_star", "MATCH (a:Actor {id: 'EU'}) WITH a.id AS id, a.founded AS f ORDER BY id LIMIT 1 RETURN *"),
+    Case(
+        "with_order_no_limit_collect",
+        "MATCH (a:Actor) WHERE a.kind = 'state' WITH a ORDER BY a.id RETURN collect(a.id) AS ids",
+    ),
+    Case(
+        "with_distinct",
+        "MATCH (t:Threat)-[:TARGETS]->(a:Actor) WITH DISTINCT a.region AS region RETURN region",
+    ),
+    Case(
+        "return_star",
+        "MATCH (a:Actor {id: 'EU'}) WITH a.id AS id, a.founded AS f ORDER BY id LIMIT 1 RETURN *",
+    ),
     # ---------------------------------------------------------------- UNWIND
     Case("unwind_list_property", "MATCH (t:Threat) UNWIND t.aliases AS alias RETURN t.id AS id, alias"),
     Case("unwind_literal_ordered", "UNWIND [3, 1, 2] AS x RETURN x ORDER BY x", ordered=True),
@@ -140,7 +163,9 @@ CASES = [
         "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id, a.name AS name",
         {"ids": ["USA", "EST", "nobody"]},
     ),
-    Case("unwind_range_aggregates", "UNWIND range(1, 10) AS x RETURN sum(x) AS s, avg(x) AS a, count(*) AS n"),
+    Case(
+        "unwind_range_aggregates", "UNWIND range(1, 10) AS x RETURN sum(x) AS s, avg(x) AS a, count(*) AS n"
+    ),
     Case("unwind_empty_list", "UNWIND [] AS x RETURN count(*) AS n"),
     # ---------------------------------------------------------------- CASE
     Case(
@@ -148,18 +173,33 @@ CASES = [
         "MATCH (a:Actor) RETURN a.id AS id, CASE WHEN a.founded IS NULL THEN 'unknown' "
         "WHEN a.founded < 1960 THEN 'old' ELSE 'new' END AS age",
     ),
-    Case("case_simple", "MATCH (a:Actor) RETURN a.id AS id, CASE a.kind WHEN 'state' THEN 1 WHEN 'alliance' THEN 2 ELSE 0 END AS k"),
+    Case(
+        "case_simple",
+        "MATCH (a:Actor) RETURN a.id AS id, CASE a.kind WHEN 'state' THEN 1 WHEN 'alliance' THEN 2 ELSE 0 END AS k",
+    ),
     # ---------------------------------------------------------------- strings
     Case("substring_0_based", "MATCH (a:Actor) RETURN a.id AS id, substring(a.name, 0, 3) AS s"),
     Case("substring_two_args", "MATCH (a:Actor) RETURN a.id AS id, substring(a.name, 2) AS s"),
-    Case("substring_edges", "RETURN substring('hello', 1, 100) AS a, substring('hello', 10, 2) AS b, substring('hello', 0, 0) AS c"),
-    Case("left_right", "MATCH (a:Actor) RETURN a.id AS id, left(a.name, 4) AS l, right(a.name, 3) AS r, left(a.name, 100) AS all"),
+    Case(
+        "substring_edges",
+        "RETURN substring('hello', 1, 100) AS a, substring('hello', 10, 2) AS b, substring('hello', 0, 0) AS c",
+    ),
+    Case(
+        "left_right",
+        "MATCH (a:Actor) RETURN a.id AS id, left(a.name, 4) AS l, right(a.name, 3) AS r, left(a.name, 100) AS all",
+    ),
     Case("upper_lower", "MATCH (c:Capability) RETURN c.id AS id, toUpper(c.name) AS u, toLower(c.name) AS l"),
     Case("trim_family", "RETURN trim('  x y  ') AS t, ltrim('  x') AS l, rtrim('x  ') AS r"),
-    Case("replace_and_size", "MATCH (c:Capability) RETURN c.id AS id, replace(c.name, '-', ' ') AS r, size(c.name) AS n"),
+    Case(
+        "replace_and_size",
+        "MATCH (c:Capability) RETURN c.id AS id, replace(c.name, '-', ' ') AS r, size(c.name) AS n",
+    ),
     Case("reverse_string", "MATCH (a:Actor) WHERE a.kind = 'state' RETURN a.id AS id, reverse(a.id) AS r"),
     Case("split_basic", "RETURN split('a,b,c', ',') AS a, split('one', ',') AS b"),
-    Case("split_keeps_empty_fields", "RETURN split('a,,b,', ',') AS a, split(',', ',') AS b, split('', ',') AS c"),
+    Case(
+        "split_keeps_empty_fields",
+        "RETURN split('a,,b,', ',') AS a, split(',', ',') AS b, split('', ',') AS c",
+    ),
     Case("split_property", "MATCH (c:Capability) RETURN c.id AS id, split(c.id, ':') AS parts"),
     Case(
         "string_predicates",
@@ -185,7 +225,10 @@ CASES = [
     ),
     # ---------------------------------------------------------------- conversions
     # Cypher Manual, toInteger(): toInteger('not a number') is null.
-    Case("tointeger_strings", "RETURN toInteger('42') AS a, toInteger('abc') AS b, toInteger('1.7') AS c, toInteger('') AS e"),
+    Case(
+        "tointeger_strings",
+        "RETURN toInteger('42') AS a, toInteger('abc') AS b, toInteger('1.7') AS c, toInteger('') AS e",
+    ),
     # Neo4j's CypherFunctions.toInteger converts a float with Java's long cast (towards zero):
     # -1.7 -> -1; FalkorDB floors it to -2.
     Case(
@@ -193,13 +236,22 @@ CASES = [
         "RETURN toInteger(1.7) AS a, toInteger(-1.7) AS b, toInteger(2) AS c, toInteger(true) AS d",
         neo4j=[(1, -1, 2, 1)],
     ),
-    Case("tofloat_strings", "RETURN toFloat('1.5') AS a, toFloat('x') AS b, toFloat('3') AS c, toFloat(3) AS d, toFloat('1e3') AS e"),
+    Case(
+        "tofloat_strings",
+        "RETURN toFloat('1.5') AS a, toFloat('x') AS b, toFloat('3') AS c, toFloat(3) AS d, toFloat('1e3') AS e",
+    ),
     Case(
         "tointeger_of_tostring",
         "MATCH (a:Actor) WHERE a.founded IS NOT NULL RETURN a.id AS id, toInteger(toString(a.founded)) + 1 AS f",
     ),
-    Case("tofloat_property", "MATCH (:Actor)-[r:MEMBER_OF]->(:Actor {id: 'EU'}) RETURN toFloat(r.since) / 2 AS half"),
-    Case("toboolean", "RETURN toBoolean('true') AS a, toBoolean('FALSE') AS b, toBoolean('yes') AS c, toBoolean(true) AS d"),
+    Case(
+        "tofloat_property",
+        "MATCH (:Actor)-[r:MEMBER_OF]->(:Actor {id: 'EU'}) RETURN toFloat(r.since) / 2 AS half",
+    ),
+    Case(
+        "toboolean",
+        "RETURN toBoolean('true') AS a, toBoolean('FALSE') AS b, toBoolean('yes') AS c, toBoolean(true) AS d",
+    ),
     Case("tointeger_param", "RETURN toInteger($s) AS a, toFloat($s) AS b", {"s": "12"}),
     # ---------------------------------------------------------------- maths
     # Cypher Manual, round(): ties are rounded towards positive infinity (round(-1.5) is -1.0);
@@ -217,15 +269,30 @@ CASES = [
         "RETURN round(3.141592, 3) AS a, round(-1.55, 1) AS b, round(1.005, 2) AS c, round(-1.5, 0) AS d",
         neo4j=[(3.142, -1.6, 1.01, -1.0)],
     ),
-    Case("round_of_aggregate", "MATCH (:Actor)-[h:HAS_CAPABILITY]->(c:Capability) RETURN c.id AS cap, round(avg(h.level) * 10) AS r"),
-    Case("integer_division", "RETURN 7 / 2 AS a, -7 / 2 AS b, 7 % 3 AS c, -7 % 3 AS d, 7.0 / 2 AS e, 2 ^ 10 AS f"),
+    Case(
+        "round_of_aggregate",
+        "MATCH (:Actor)-[h:HAS_CAPABILITY]->(c:Capability) RETURN c.id AS cap, round(avg(h.level) * 10) AS r",
+    ),
+    Case(
+        "integer_division",
+        "RETURN 7 / 2 AS a, -7 / 2 AS b, 7 % 3 AS c, -7 % 3 AS d, 7.0 / 2 AS e, 2 ^ 10 AS f",
+    ),
     Case("abs_sign_sqrt", "RETURN abs(-3) AS a, abs(-2.5) AS b, sign(-4) AS c, sign(0) AS d, sqrt(16) AS e"),
     Case("ceil_floor", "RETURN ceil(1.2) AS a, floor(-1.5) AS b, ceil(2) AS c, floor(3) AS d"),
     Case("log_exp_e_pi", "RETURN log(100) AS ln, log10(1000) AS l10, exp(0) AS e0, e() AS e1, pi() AS p"),
-    Case("arithmetic_types", "MATCH (a:Actor {id: 'NATO'}) RETURN a.founded + 1 AS i, a.founded * 1.0 AS f, a.founded / 2 AS d"),
+    Case(
+        "arithmetic_types",
+        "MATCH (a:Actor {id: 'NATO'}) RETURN a.founded + 1 AS i, a.founded * 1.0 AS f, a.founded / 2 AS d",
+    ),
     # ---------------------------------------------------------------- lists
-    Case("list_index", "RETURN [10, 20, 30][0] AS a, [10, 20, 30][2] AS b, [10, 20, 30][-1] AS c, [10, 20, 30][3] AS d, [10, 20, 30][-4] AS e"),
-    Case("list_index_property", "MATCH (t:Threat) RETURN t.id AS id, t.aliases[0] AS first, t.aliases[-1] AS last, t.aliases[5] AS missing"),
+    Case(
+        "list_index",
+        "RETURN [10, 20, 30][0] AS a, [10, 20, 30][2] AS b, [10, 20, 30][-1] AS c, [10, 20, 30][3] AS d, [10, 20, 30][-4] AS e",
+    ),
+    Case(
+        "list_index_property",
+        "MATCH (t:Threat) RETURN t.id AS id, t.aliases[0] AS first, t.aliases[-1] AS last, t.aliases[5] AS missing",
+    ),
     Case("list_index_param", "MATCH (t:Threat) RETURN t.id AS id, t.aliases[$i] AS a", {"i": 1}),
     Case(
         "list_slices",
@@ -233,12 +300,19 @@ CASES = [
         "[1,2,3,4,5][3..1] AS e, [1,2,3,4,5][2..10] AS f",
     ),
     Case("list_slice_params", "WITH [1,2,3,4,5] AS l RETURN l[$a..$b] AS s", {"a": 1, "b": -1}),
-    Case("head_last_tail", "MATCH (t:Threat) RETURN t.id AS id, head(t.aliases) AS h, last(t.aliases) AS l, tail(t.aliases) AS t"),
+    Case(
+        "head_last_tail",
+        "MATCH (t:Threat) RETURN t.id AS id, head(t.aliases) AS h, last(t.aliases) AS l, tail(t.aliases) AS t",
+    ),
     Case("head_last_tail_empty", "RETURN head([]) AS h, last([]) AS l, tail([]) AS t, size([]) AS n"),
     Case("head_of_collect", "MATCH (a:Actor) WHERE a.kind = 'alliance' RETURN size(collect(a.id)) AS n"),
-    Case("size_string_and_list", "MATCH (t:Threat) RETURN t.id AS id, size(t.aliases) AS n, size(t.name) AS m"),
+    Case(
+        "size_string_and_list", "MATCH (t:Threat) RETURN t.id AS id, size(t.aliases) AS n, size(t.name) AS m"
+    ),
     Case("reverse_list", "MATCH (t:Threat) RETURN t.id AS id, reverse(t.aliases) AS r"),
-    Case("range_forms", "RETURN range(1, 5) AS a, range(0, 10, 3) AS b, range(5, 1, -1) AS c, range(1, 0) AS d"),
+    Case(
+        "range_forms", "RETURN range(1, 5) AS a, range(0, 10, 3) AS b, range(5, 1, -1) AS c, range(1, 0) AS d"
+    ),
     Case("comprehension_map", "MATCH (t:Threat) RETURN t.id AS id, [x IN t.aliases | toUpper(x)] AS up"),
     Case(
         "comprehension_filter",
@@ -251,21 +325,37 @@ CASES = [
         "RETURN t.id AS id, size([x IN t.aliases WHERE x CONTAINS 'a']) AS n ORDER BY n DESC, id",
         ordered=True,
     ),
-    Case("comprehension_filter_map", "MATCH (t:Threat) RETURN t.id AS id, [x IN t.aliases WHERE size(x) > 6 | size(x)] AS lens"),
+    Case(
+        "comprehension_filter_map",
+        "MATCH (t:Threat) RETURN t.id AS id, [x IN t.aliases WHERE size(x) > 6 | size(x)] AS lens",
+    ),
     Case(
         "quantifiers",
         "MATCH (t:Threat) RETURN t.id AS id, any(x IN t.aliases WHERE x STARTS WITH 'S') AS anyS, "
         "all(x IN t.aliases WHERE size(x) > 3) AS allLong, none(x IN t.aliases WHERE x = 'BARIUM') AS noB, "
         "single(x IN t.aliases WHERE x CONTAINS 'Bear') AS oneBear",
     ),
-    Case("coalesce_lists", "MATCH (t:Threat) RETURN t.id AS id, coalesce(t.aliases, []) AS a, coalesce(null, [1, 2]) AS b"),
+    Case(
+        "coalesce_lists",
+        "MATCH (t:Threat) RETURN t.id AS id, coalesce(t.aliases, []) AS a, coalesce(null, [1, 2]) AS b",
+    ),
     Case("list_concat", "RETURN [1, 2] + [3] AS a, size([1, 2] + [3, 4]) AS n"),
     Case("in_list_literal", "MATCH (a:Actor) WHERE a.id IN ['USA', 'GBR', 'nobody'] RETURN a.id AS id"),
-    Case("in_list_param", "MATCH (a:Actor) WHERE a.kind IN $kinds RETURN a.id AS id", {"kinds": ["alliance", "cert"]}),
+    Case(
+        "in_list_param",
+        "MATCH (a:Actor) WHERE a.kind IN $kinds RETURN a.id AS id",
+        {"kinds": ["alliance", "cert"]},
+    ),
     Case("in_list_property", "MATCH (t:Threat) WHERE 'ELECTRUM' IN t.aliases RETURN t.id AS id"),
-    Case("labels_and_type", "MATCH (t:Threat)-[r]->(a:Actor {id: 'RUS'}) RETURN t.id AS id, type(r) AS type, labels(a) AS labels"),
+    Case(
+        "labels_and_type",
+        "MATCH (t:Threat)-[r]->(a:Actor {id: 'RUS'}) RETURN t.id AS id, type(r) AS type, labels(a) AS labels",
+    ),
     # ---------------------------------------------------------------- null semantics
-    Case("null_comparisons", "RETURN null = null AS a, 1 = null AS b, null <> 1 AS c, 1 < null AS d, null IS NULL AS e, NOT null AS f"),
+    Case(
+        "null_comparisons",
+        "RETURN null = null AS a, 1 = null AS b, null <> 1 AS c, 1 < null AS d, null IS NULL AS e, NOT null AS f",
+    ),
     # Cypher Manual, "Working with null", IN: 2 IN [1, null, 3] is null, null IN [] is false.
     Case(
         "null_in_list",
@@ -273,9 +363,18 @@ CASES = [
     ),
     Case("not_in_list_with_null", "UNWIND [1, 3] AS x RETURN x, NOT x IN [1, null] AS r"),
     Case("in_param_with_null", "UNWIND [1, 3] AS x RETURN x, x IN $l AS r", {"l": [1, None]}),
-    Case("null_property_filter", "MATCH (a:Actor) WHERE a.founded IS NULL AND a.region IS NOT NULL RETURN a.id AS id"),
-    Case("null_arithmetic", "MATCH (a:Actor {id: 'USA'}) RETURN a.founded + 1 AS a, a.founded > 1900 AS b, coalesce(a.founded, 0) AS c"),
-    Case("three_valued_logic", "RETURN true AND null AS a, false AND null AS b, true OR null AS c, false OR null AS d, true XOR null AS e"),
+    Case(
+        "null_property_filter",
+        "MATCH (a:Actor) WHERE a.founded IS NULL AND a.region IS NOT NULL RETURN a.id AS id",
+    ),
+    Case(
+        "null_arithmetic",
+        "MATCH (a:Actor {id: 'USA'}) RETURN a.founded + 1 AS a, a.founded > 1900 AS b, coalesce(a.founded, 0) AS c",
+    ),
+    Case(
+        "three_valued_logic",
+        "RETURN true AND null AS a, false AND null AS b, true OR null AS c, false OR null AS d, true XOR null AS e",
+    ),
     Case("null_where_drops_row", "MATCH (a:Actor) WHERE a.founded > 1980 RETURN a.id AS id"),
     # ---------------------------------------------------------------- paths
     Case(
@@ -301,9 +400,19 @@ CASES = [
     ),
     # ---------------------------------------------------------------- DISTINCT, ORDER BY, SKIP, LIMIT
     Case("distinct_rows", "MATCH (t:Threat)-[:TARGETS]->(a:Actor) RETURN DISTINCT a.kind AS kind"),
-    Case("order_skip_limit", "MATCH (a:Actor) RETURN a.id AS id ORDER BY a.name DESC SKIP 2 LIMIT 4", ordered=True),
-    Case("order_nulls_last", "MATCH (a:Actor) RETURN a.id AS id, a.founded AS f ORDER BY f, id", ordered=True),
-    Case("order_desc_nulls_first", "MATCH (a:Actor) RETURN a.id AS id, a.founded AS f ORDER BY f DESC, id", ordered=True),
+    Case(
+        "order_skip_limit",
+        "MATCH (a:Actor) RETURN a.id AS id ORDER BY a.name DESC SKIP 2 LIMIT 4",
+        ordered=True,
+    ),
+    Case(
+        "order_nulls_last", "MATCH (a:Actor) RETURN a.id AS id, a.founded AS f ORDER BY f, id", ordered=True
+    ),
+    Case(
+        "order_desc_nulls_first",
+        "MATCH (a:Actor) RETURN a.id AS id, a.founded AS f ORDER BY f DESC, id",
+        ordered=True,
+    ),
     Case("limit_param", "MATCH (a:Actor) RETURN a.id AS id ORDER BY id LIMIT $n", {"n": 3}, ordered=True),
     Case(
         "order_by_aggregate",
@@ -412,7 +521,13 @@ def test_list_slices_follow_neo4j_for_every_bound(embedded):
     for xs in _LISTS:
         for a in _BOUNDS:
             for b in _BOUNDS:
-                written = "RETURN $xs[" + ("" if a is None else str(a)) + ".." + ("" if b is None else str(b)) + "] AS s"
+                written = (
+                    "RETURN $xs["
+                    + ("" if a is None else str(a))
+                    + ".."
+                    + ("" if b is None else str(b))
+                    + "] AS s"
+                )
                 assert embedded.run(written, {"xs": xs}).rows == [(xs[a:b],)], (xs, a, b)
                 if a is not None and b is not None:
                     got = embedded.run("RETURN $xs[$a..$b] AS s", {"xs": xs, "a": a, "b": b}).rows
@@ -431,11 +546,21 @@ def test_list_index_follows_neo4j_for_every_index(embedded):
 
 @pytest.mark.parametrize(
     "text, start, length",
-    [("hello", 0, 3), ("hello", 1, 3), ("hello", 4, 10), ("hello", 5, 1), ("hello", 9, 2), ("", 0, 1), ("héllo", 1, 2)],
+    [
+        ("hello", 0, 3),
+        ("hello", 1, 3),
+        ("hello", 4, 10),
+        ("hello", 5, 1),
+        ("hello", 9, 2),
+        ("", 0, 1),
+        ("héllo", 1, 2),
+    ],
 )
 def test_substring_is_0_based(embedded, text, start, length):
     # Cypher Manual, substring(): "start uses a zero-based index"
-    got = embedded.run("RETURN substring($s, $a, $n) AS x, substring($s, $a) AS y", {"s": text, "a": start, "n": length})
+    got = embedded.run(
+        "RETURN substring($s, $a, $n) AS x, substring($s, $a) AS y", {"s": text, "a": start, "n": length}
+    )
     assert got.rows == [(text[start : start + length], text[start:])]
 
 
@@ -494,7 +619,9 @@ def test_size_of_comprehension_is_right_under_where_and_order_by(tmp_path):
 
 def test_top_k_then_aggregate_sorts_before_the_limit(embedded):
     # the engine applied LIMIT to unsorted rows when the next clause aggregates without keys
-    got = embedded.run("UNWIND range(1, 3000) AS x WITH x ORDER BY x DESC LIMIT 5 RETURN collect(x) AS c, sum(x) AS s")
+    got = embedded.run(
+        "UNWIND range(1, 3000) AS x WITH x ORDER BY x DESC LIMIT 5 RETURN collect(x) AS c, sum(x) AS s"
+    )
     assert got.rows == [([3000, 2999, 2998, 2997, 2996], sum(range(2996, 3001)))]
 
 
@@ -508,11 +635,26 @@ REFUSED = [
         "UNWIND the list",
     ),
     ("RETURN any(x IN [1, 2] WHERE CASE x WHEN 1 THEN true END) AS a", (1, 30), "CASE inside", "UNWIND"),
-    ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS total", (1, 8), "reduce()", "UNWIND the list and aggregate"),
+    (
+        "RETURN reduce(s = 0, x IN [1, 2] | s + x) AS total",
+        (1, 8),
+        "reduce()",
+        "UNWIND the list and aggregate",
+    ),
     ("MATCH (a:Actor) RETURN id(a) AS i", (1, 24), "id() is refused", "n.id"),
     ("MATCH (a:Actor) RETURN elementId(a) AS i", (1, 24), "elementId() is refused", "n.id"),
-    ("MATCH (a:Actor)\nWITH collect(a.aliases) AS l\nRETURN reverse(l[0]) AS r", (3, 8), "reverse()", "string or list property"),
-    ("UNWIND [1, 2] AS y RETURN [x IN [y] | toString(x + y)] AS s", (1, 39), "toString()", "convert a property"),
+    (
+        "MATCH (a:Actor)\nWITH collect(a.aliases) AS l\nRETURN reverse(l[0]) AS r",
+        (3, 8),
+        "reverse()",
+        "string or list property",
+    ),
+    (
+        "UNWIND [1, 2] AS y RETURN [x IN [y] | toString(x + y)] AS s",
+        (1, 39),
+        "toString()",
+        "convert a property",
+    ),
     ("RETURN toString([1, 2]) AS s", (1, 8), "toString() of a list", "Neo4j raises an error"),
     (
         "MATCH (a:Actor) RETURN [x IN collect(a.id) WHERE x STARTS WITH 'A'] AS ids",
@@ -524,7 +666,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("text, where, construct, alternative", REFUSED, ids=[r[2] for r in REFUSED])
-def test_refused_constructs_name_file_line_column_and_alternative(embedded, text, where, construct, alternative):
+def test_refused_constructs_name_file_line_column_and_alternative(
+    embedded, text, where, construct, alternative
+):
     qf = parse_query(text, file="queries/mine.cypher")
     with pytest.raises(QueryError) as err:
         embedded.run(qf)
@@ -537,11 +681,19 @@ def test_refused_constructs_name_file_line_column_and_alternative(embedded, text
 @pytest.mark.parametrize(
     "text, where, what",
     [
-        ("RETURN substring('hello', -1, 2) AS s", (1, 8), "substring(): start must be a non-negative integer"),
+        (
+            "RETURN substring('hello', -1, 2) AS s",
+            (1, 8),
+            "substring(): start must be a non-negative integer",
+        ),
         ("RETURN left('hello', -1) AS s", (1, 8), "left(): length must be a non-negative integer"),
         ("RETURN round(2.5, -1) AS r", (1, 8), "round(): the precision must not be negative"),
         ("RETURN round(2.5, 1, 'SIDEWAYS') AS r", (1, 8), "round(): unknown rounding mode"),
-        ("RETURN toInteger('99999999999999999999') AS i", (1, 8), "toInteger(): '99999999999999999999' is outside the 64-bit"),
+        (
+            "RETURN toInteger('99999999999999999999') AS i",
+            (1, 8),
+            "toInteger(): '99999999999999999999' is outside the 64-bit",
+        ),
     ],
 )
 def test_what_neo4j_calls_an_error_is_an_error(embedded, text, where, what):
