@@ -228,6 +228,21 @@ def _query_error(
         fn = m["fn"].lower()
         pos = find(lambda k, t: t.text.lower() == fn and k + 1 < len(toks) and toks[k + 1].text == "(")
         return at(pos, m["msg"]) if pos is not None else QueryError(f"{qf.file}: {m['msg']}")
+    if "Lambda paramName" in first:
+        pos = find(lambda k, t: t.text == "[" and k + 2 < len(toks) and toks[k + 2].text.upper() == "IN")
+        what = (
+            "a list comprehension that uses an enclosing comprehension's variable is refused: the embedded "
+            "engine cannot evaluate it; compute the inner list in a WITH (or UNWIND the outer list) first"
+        )
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"function \+\((STRING,(?:INT|DOUBLE|FLOAT)\w*|(?:INT|DOUBLE|FLOAT)\w*,STRING)\)", first)
+    if m:
+        what = (
+            "adding a string and a number is refused by the embedded engine (Neo4j concatenates them); "
+            "write toString(number) + string, which both engines run"
+        )
+        pos = find(lambda k, t: t.text == "+")
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
     m = re.search(r"Table (\w+) does not exist", first)
     if m:
         name = m[1]

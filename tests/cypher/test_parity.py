@@ -629,6 +629,24 @@ def test_top_k_then_aggregate_sorts_before_the_limit(embedded):
 
 REFUSED = [
     (
+        "MATCH (t:Threat) RETURN [x IN t.aliases | [y IN t.aliases WHERE y <> x]] AS l",
+        (1, 25),
+        "uses an enclosing comprehension's variable",
+        "compute the inner list in a WITH",
+    ),
+    (
+        "UNWIND [1, 2] AS x RETURN 'a' + x AS s",
+        (1, 30),
+        "adding a string and a number",
+        "toString(number) + string",
+    ),
+    (
+        "RETURN split('a,b;c', [',', ';']) AS s",
+        (1, 8),
+        "split() with a list of delimiters",
+        "split by one delimiter",
+    ),
+    (
         "RETURN [x IN [1, 2]\n  | CASE WHEN x > 1 THEN 'big' ELSE 'small' END] AS s",
         (2, 5),
         "CASE inside a list comprehension",
