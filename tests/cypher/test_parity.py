@@ -636,7 +636,7 @@ REFUSED = [
     ),
     (
         "UNWIND [1, 2] AS x RETURN 'a' + x AS s",
-        (1, 30),
+        (1, 31),
         "adding a string and a number",
         "toString(number) + string",
     ),
