@@ -192,6 +192,14 @@ class _Ctx:
     renames: Mapping[str, str] = field(default_factory=dict)  # comprehension variable -> lambda variable
     in_lambda: bool = False
     shortest: str | None = None
+    types: Mapping[str, str] = field(default_factory=dict)  # comprehension variable -> element type
+
+    def inner(self, var: str, name: str, kind: str | None) -> _Ctx:
+        """The context inside a lambda over ``var`` (written ``name``), whose elements are of ``kind``."""
+        types = {k: v for k, v in self.types.items() if k != var}
+        if kind is not None:
+            types[var] = kind
+        return _Ctx({**self.renames, var: name}, True, None, types)
 
 
 @dataclass
@@ -362,6 +370,8 @@ class _Bridge:
                 return "BOOL"
             if t.kind == "ident" and t.text.lower() == "null":
                 return "NULL"
+            if t.kind == "ident":
+                return ctx.types.get(t.text)
             return None
         if len(s) == 2 and s[0].text == "-" and s[1].kind == "number":
             return "DOUBLE" if any(c in s[1].text for c in ".eE") else "INT64"
@@ -379,6 +389,26 @@ class _Bridge:
             first = self.toks.index(s[1], a)
             if self.close(first, b) == self.toks.index(s[-1], a):
                 return _RETURNS.get(s[0].text.lower())
+        return None
+
+    def element_type(self, a: int, b: int, ctx: _Ctx) -> str | None:
+        """The type of the elements of the list expression in tokens ``a`` to ``b``, when it can be told."""
+        kind = self.type_of(a, b, ctx)
+        if kind is not None and kind.endswith("[]"):
+            return kind[:-2]
+        s = self.sigs(a, b)
+        if s and s[0].kind == "ident" and len(s) > 1 and s[1].text == "(":
+            return {"range": "INT64", "split": "STRING", "labels": "STRING", "keys": "STRING"}.get(
+                s[0].text.lower()
+            )
+        if len(s) == 1 and s[0].kind == "param":
+            value = self.params.get(s[0].text[1:])
+            kinds = {_python_type(v) for v in value} if isinstance(value, list | tuple) else set()
+            return next(iter(kinds)) if len(kinds) == 1 else None
+        if kind == "LIST" and s:
+            items = self.args(self.toks.index(s[0], a), self.toks.index(s[-1], a))
+            kinds = {self.type_of(x, y, ctx) for x, y in items}
+            return next(iter(kinds)) if len(kinds) == 1 else None
         return None
 
     def snapshot_part(self, a: int, b: int, ctx: _Ctx) -> list[tuple[str, int, bool]]:
@@ -525,7 +555,7 @@ class _Bridge:
 
         if low in ("shortestpath", "allshortestpaths"):
             kind = "SHORTEST" if low == "shortestpath" else "ALL SHORTEST"
-            self.emit(open_ + 1, close, _Ctx(ctx.renames, ctx.in_lambda, kind))
+            self.emit(open_ + 1, close, _Ctx(ctx.renames, ctx.in_lambda, kind, ctx.types))
             return True
         if low == "labels" and len(args) == 1:
             out.add("[label(", t.pos)
@@ -623,7 +653,7 @@ class _Bridge:
                     where, bar = self.comprehension_parts(k, last)
                     if where is not None and bar is None:
                         v = self.fresh("v")
-                        inner = _Ctx({**ctx.renames, self.toks[j].text: v}, True, None)
+                        inner = ctx.inner(self.toks[j].text, v, self.element_type(k + 1, where, ctx))
                         out.add("gk_count_true(list_transform((", t.pos)
                         self.part(k + 1, where, ctx)
                         out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
@@ -639,7 +669,7 @@ class _Bridge:
                 where, bar = self.comprehension_parts(k, b)
                 if where is not None and bar is None:
                     v = self.fresh("v")
-                    inner = _Ctx({**ctx.renames, self.toks[j].text: v}, True, None)
+                    inner = ctx.inner(self.toks[j].text, v, self.element_type(k + 1, where, ctx))
                     out.add(f"gk_{low}(list_transform((", t.pos)
                     self.part(k + 1, where, ctx)
                     out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
@@ -751,7 +781,7 @@ class _Bridge:
             out.add("list_transform((", pos)
             self.part(kw_in + 1, src_end, ctx)
             out.add(self.distinct_end() + f", {v} -> ", self.pos(bar))
-            self.part(bar + 1, close, _Ctx({**ctx.renames, x: v}, True, None))
+            self.part(bar + 1, close, ctx.inner(x, v, self.element_type(kw_in + 1, src_end, ctx)))
             out.add(")", self.pos(bar))
             return
         for tok in self.sigs(kw_in + 1, where):
@@ -767,13 +797,14 @@ class _Bridge:
         out.add("list_transform((gk_where(list_transform((", pos)
         source = self.snapshot_part(kw_in + 1, where, ctx)
         out.add(self.distinct_end() + f", {v} -> ", self.pos(where))
-        self.part(where + 1, bar if bar is not None else close, _Ctx({**ctx.renames, x: v}, True, None))
+        kind = self.element_type(kw_in + 1, where, ctx)
+        self.part(where + 1, bar if bar is not None else close, ctx.inner(x, v, kind))
         out.add("))" + self.distinct_end() + f", {p} -> ", self.pos(where))
         element = "((" + "".join(text for text, _, _ in source) + f")[{p}])"
         if bar is None:
             out.add(element, self.pos(where))
         else:
-            self.part(bar + 1, close, _Ctx({**ctx.renames, x: element}, True, None))
+            self.part(bar + 1, close, ctx.inner(x, element, kind))
         out.add(")", self.pos(where))
 
     def subscript(self, i: int, close: int, subject: int, ctx: _Ctx) -> None:
