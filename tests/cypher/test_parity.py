@@ -336,6 +336,10 @@ CASES = [
         "single(x IN t.aliases WHERE x CONTAINS 'Bear') AS oneBear",
     ),
     Case(
+        "conversions_inside_comprehensions",
+        "RETURN [x IN range(1, 3) | toString(x)] AS a, [x IN split('1.5,x,2', ',') | toFloat(x)] AS b",
+    ),
+    Case(
         "coalesce_lists",
         "MATCH (t:Threat) RETURN t.id AS id, coalesce(t.aliases, []) AS a, coalesce(null, [1, 2]) AS b",
     ),
