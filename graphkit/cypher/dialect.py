@@ -100,6 +100,7 @@ class _Bridge(_Calls, _Lists):
     """The walk over the tokens; each construct's rewriting is a method of :class:`_Calls` or :class:`_Lists`."""
 
     def run(self) -> Translation:
+        self.check_comparisons()
         self.emit(0, len(self.toks), _Ctx())
         if len(self.toks) in self.inserts:
             self.out.add(self.inserts.pop(len(self.toks)), len(self.text))

@@ -12,6 +12,7 @@ from graphkit.cypher.dialect_text import (
     _VARLEN,
     _Base,
     _Ctx,
+    _is_keyword,
     _Level,
 )
 
@@ -172,6 +173,90 @@ class _Lists(_Base):
             j += 1
             last = j
         return last
+
+    def operand_start(self, i: int) -> int:
+        """Start of the left operand of the operator at token ``i``."""
+        toks = self.toks
+        depth = 0
+        start = i
+        j = i - 1
+        while j >= 0:
+            tok = toks[j]
+            if tok.kind in ("ws", "comment"):
+                j -= 1
+                continue
+            if tok.kind == "op" and tok.text in ")]}":
+                depth += 1
+            elif tok.kind == "op" and tok.text in "([{":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and (
+                (tok.kind == "op" and tok.text in _LEFT_STOP_OPS)
+                or (
+                    tok.kind == "ident"
+                    and not tok.text.startswith("`")
+                    and tok.text.upper() in _RIGHT_STOP_WORDS
+                )
+            ):
+                break
+            start = j
+            j -= 1
+        return start
+
+    def check_comparisons(self) -> None:
+        """Refuse comparing a string with a number: the engine converts the string (``1 = '1'`` is true there)."""
+        toks = self.toks
+        for i, tok in enumerate(toks):
+            if tok.kind == "op" and tok.text == ":" and self.in_pattern_map(i):
+                # (a:Actor {founded: '1949'}) compares the property with the value too
+                key = next(
+                    (toks[k] for k in range(i - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), None
+                )
+                if key is None or key.kind != "ident":
+                    continue
+                left = self.props.get(key.text.strip("`"))
+                shown = f"the pattern's {key.text}: value"
+            elif tok.kind == "op" and tok.text in ("=", "<>", "<", ">", "<=", ">="):
+                left = self.type_of(self.operand_start(i), i, _Ctx())
+                shown = tok.text
+            else:
+                continue
+            right = self.type_of(i + 1, self.operand_end(self.sig(i + 1, len(toks)), len(toks)), _Ctx())
+            kinds = {left, right}
+            if "STRING" in kinds and kinds & {"INT64", "DOUBLE", "INT32", "INT128"}:
+                self.refuse(
+                    tok.pos,
+                    f"comparing a string with a number ({shown}) is refused: the embedded engine converts "
+                    "the string to a number (1 = '1' is true there), Neo4j does not compare them; convert "
+                    "one side with toInteger(), toFloat() or toString(), which both engines run",
+                )
+
+    def in_pattern_map(self, i: int) -> bool:
+        """Whether token ``i`` sits in the property map of a node or relationship pattern."""
+        toks = self.toks
+        depth = 0
+        for j in range(i - 1, -1, -1):
+            tok = toks[j]
+            if tok.kind != "op":
+                continue
+            if tok.text in ")]}":
+                depth += 1
+            elif tok.text in "([":
+                if depth == 0:
+                    return False
+                depth -= 1
+            elif tok.text == "{":
+                if depth:
+                    depth -= 1
+                    continue
+                before = next(
+                    (toks[k] for k in range(j - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), None
+                )
+                return before is not None and (
+                    (before.kind == "ident" and not _is_keyword(before)) or before.text in ("(", "[")
+                )
+        return False
 
     def list_kind(self, a: int, b: int) -> str:
         """plain (engine and Neo4j agree), has_null, empty or dynamic, for the list in tokens a..b."""

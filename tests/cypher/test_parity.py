@@ -633,6 +633,18 @@ def test_top_k_then_aggregate_sorts_before_the_limit(embedded):
 
 REFUSED = [
     (
+        "MATCH (a:Actor)\nWHERE a.founded = '1949'\nRETURN a.id AS id",
+        (2, 17),
+        "comparing a string with a number",
+        "toInteger()",
+    ),
+    (
+        "MATCH (a:Actor {founded: '1949'}) RETURN a.id AS id",
+        (1, 24),
+        "the pattern's founded: value",
+        "toString()",
+    ),
+    (
         "MATCH (t:Threat) RETURN [x IN t.aliases | [y IN t.aliases WHERE y <> x]] AS l",
         (1, 25),
         "uses an enclosing comprehension's variable",
