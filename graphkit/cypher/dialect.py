@@ -39,7 +39,8 @@ out of range null)
 Refused (with the Neo4j-side alternative): ``CASE`` inside a list comprehension or list
 predicate, a ``WHERE`` comprehension over an aggregate, ``reduce()``, ``reverse()`` /
 type conversions of an expression whose type cannot be told before the query runs
-(inside a comprehension), ``split()`` with a list of delimiters, ``id()`` / ``elementId()``.
+(inside a comprehension), ``split()`` with a list of delimiters, ``id()`` / ``elementId()``,
+comparing a string with a number (the engine would convert the string).
 """
 
 from __future__ import annotations
