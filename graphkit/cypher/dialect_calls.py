@@ -7,6 +7,26 @@ from graphkit.cypher.lexer import Token
 
 __all__: list[str] = []
 
+_TYPE_NAMES = {"INT64": "integer", "DOUBLE": "float", "BOOL": "boolean", "DATE": "date", "LIST": "list"}
+
+#: Functions Neo4j gives a string (a number or list is an error there, text for the engine).
+_STRING_FUNCTIONS = frozenset(
+    {
+        "substring",
+        "left",
+        "right",
+        "trim",
+        "ltrim",
+        "rtrim",
+        "toupper",
+        "tolower",
+        "upper",
+        "lower",
+        "split",
+        "replace",
+    }
+)
+
 
 class _Calls(_Base):
     def call(self, t: Token, low: str, open_: int, close: int, end: int, ctx: _Ctx) -> bool:
@@ -57,6 +77,24 @@ class _Calls(_Base):
             self.part(*args[0], ctx)
             out.add(")[2..]", endpos)
             return True
+        if low in _STRING_FUNCTIONS and args:
+            kind = self.type_of(*args[0], ctx)
+            if kind is not None and kind not in ("STRING", "NULL"):
+                shown = "list" if kind.endswith("]") else _TYPE_NAMES.get(kind, kind.lower())
+                self.refuse(
+                    t.pos,
+                    f"{t.text}() of {'an' if shown[0] in 'aeiou' else 'a'} {shown} is refused: Neo4j raises an error for it (the embedded engine "
+                    "would convert it to text); apply toString() first",
+                )
+        if low in ("keys", "properties") and len(args) == 1:
+            s = self.sigs(*args[0])
+            if not (s and s[0].text == "{"):
+                self.refuse(
+                    t.pos,
+                    f"{t.text}() of a node or relationship is refused: the embedded engine lists every declared "
+                    "property, also those the node does not have, where Neo4j lists only those it has; "
+                    "return the properties by name (n.name, n.kind ...)",
+                )
         if low == "substring" and len(args) in (2, 3):
             emit_args(f"gk_substring{len(args)}")
             return True

@@ -214,7 +214,9 @@ def _query_error(
 
         where = tr.original_offset(offset)
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        if not msg.startswith("extraneous input") or "expecting {" in msg:  # rules and token lists: say it in words
+        if (
+            not msg.startswith("extraneous input") or "expecting {" in msg
+        ):  # rules and token lists: say it in words
             msg = explain_syntax_error(text, where, msg)
         return at(where, f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]

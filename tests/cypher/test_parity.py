@@ -633,6 +633,13 @@ def test_top_k_then_aggregate_sorts_before_the_limit(embedded):
 
 REFUSED = [
     (
+        "MATCH (a:Actor {id: 'NATO'}) RETURN substring(a.founded, 0, 2) AS s",
+        (1, 37),
+        "substring() of an integer",
+        "toString() first",
+    ),
+    ("MATCH (a:Actor) RETURN keys(a) AS k", (1, 24), "keys() of a node or relationship", "by name"),
+    (
         "MATCH (a:Actor)\nWHERE a.founded = '1949'\nRETURN a.id AS id",
         (2, 17),
         "comparing a string with a number",
