@@ -184,6 +184,8 @@ class _Base:
         self.out = _Out()
         self.n = 0
         self.inserts = _with_clause_fixes(self.toks)
+        for at, extra in _return_names(self.toks, text).items():
+            self.inserts[at] = extra + self.inserts.get(at, "")
 
     def emit(self, i: int, end: int, ctx: _Ctx) -> None:
         raise NotImplementedError
@@ -480,4 +482,68 @@ def _with_clause_fixes(toks: list[Token]) -> dict[int, str]:
             inserts[at] = inserts.get(at, "") + " SKIP 0 "
         count += 1
         inserts[end_tok] = inserts.get(end_tok, "") + f" UNWIND [0] AS {RESULT_HIDDEN_PREFIX}u{count} "
+    return inserts
+
+
+def _return_names(toks: list[Token], text: str) -> dict[int, str]:
+    """``AS `...``` for every unnamed ``RETURN`` item: Neo4j names the column by the item's text.
+
+    (``RETURN a.kind, count(*)`` has the columns ``a.kind`` and ``count(*)`` on Neo4j; the
+    engine would call the second ``COUNT_STAR()``.)
+    """
+    inserts: dict[int, str] = {}
+    sig = [k for k, t in enumerate(toks) if t.kind not in ("ws", "comment")]
+    depth = 0
+    n = 0
+    while n < len(sig):
+        t = toks[sig[n]]
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+        elif t.kind == "op" and t.text in ")]}":
+            depth = max(0, depth - 1)
+        elif (
+            depth == 0
+            and t.kind == "ident"
+            and t.text.upper() == "RETURN"
+            and (n == 0 or toks[sig[n - 1]].text != ".")
+        ):
+            n += 1
+            if n < len(sig) and toks[sig[n]].text.upper() == "DISTINCT":
+                n += 1
+            item: list[int] = []
+            d = 0
+            while n <= len(sig):
+                k = sig[n] if n < len(sig) else None
+                tok = toks[k] if k is not None else None
+                ends = tok is None or (
+                    d == 0
+                    and (
+                        tok.text == ","
+                        or tok.text == ";"
+                        or (tok.kind == "ident" and tok.text.upper() in ("ORDER", "SKIP", "LIMIT", "UNION"))
+                    )
+                )
+                if ends:
+                    words = [toks[j].text.upper() for j in item]
+                    has_as = any(
+                        w == "AS" for w, j in zip(words, item, strict=True) if toks[j].kind == "ident"
+                    )
+                    if item and not has_as and words != ["*"]:
+                        name = text[toks[item[0]].pos : toks[item[-1]].pos + len(toks[item[-1]].text)]
+                        if "\n" not in name:
+                            at = item[-1] + 1
+                            inserts[at] = inserts.get(at, "") + " AS `" + name.replace("`", "``") + "`"
+                    item = []
+                    if tok is None or tok.text != ",":
+                        break
+                    n += 1
+                    continue
+                if tok.kind == "op" and tok.text in "([{":
+                    d += 1
+                elif tok.kind == "op" and tok.text in ")]}":
+                    d -= 1
+                item.append(k)
+                n += 1
+            continue
+        n += 1
     return inserts

@@ -61,6 +61,8 @@ CASES = [
         "count_members_per_org", "MATCH (a:Actor)-[:MEMBER_OF]->(o:Actor) RETURN o.id AS org, count(a) AS n"
     ),
     Case("count_star", "MATCH (a:Actor) RETURN count(*) AS n"),
+    # Neo4j names an unnamed column by the expression's text
+    Case("unnamed_columns", "MATCH (a:Actor) RETURN a.kind, count(*), toUpper(a.kind)"),
     Case(
         "count_distinct",
         "MATCH (a:Actor) RETURN count(DISTINCT a.kind) AS kinds, count(a.region) AS with_region",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,9 @@ def test_tokens_rebuild_the_text():
     ],
 )
 def test_dialect_bridge(neo4j, embedded):
-    assert to_embedded(neo4j).text == embedded
+    # unnamed RETURN items also get Neo4j's column name (`AS `the text``): tested in test_parity
+    named = to_embedded(neo4j).text
+    assert re.sub(r" AS `(?:[^`]|``)*`", "", named) == embedded
 
 
 def test_bridge_keeps_line_numbers():
