@@ -34,13 +34,15 @@ out of range null)
 ``sum`` (0 over no rows)                              ``coalesce(sum(x), 0)``
 ``WITH ... ORDER BY ... [SKIP/LIMIT]``                ``... SKIP 0`` and ``UNWIND [0] AS gk__uN``
 ``AS name``                                           ``AS `name``` (ladybug reserves all, none ...)
+``RETURN count(*)`` (an unnamed item)                 ``RETURN count(*) AS `count(*)```
 ====================================================  ==========================================
 
 Refused (with the Neo4j-side alternative): ``CASE`` inside a list comprehension or list
 predicate, a ``WHERE`` comprehension over an aggregate, ``reduce()``, ``reverse()`` /
 type conversions of an expression whose type cannot be told before the query runs
 (inside a comprehension), ``split()`` with a list of delimiters, ``id()`` / ``elementId()``,
-comparing a string with a number (the engine would convert the string).
+comparing a string with a number (the engine would convert the string), string functions of
+non-strings, ``keys()`` / ``properties()`` of nodes.
 """
 
 from __future__ import annotations
