@@ -133,11 +133,7 @@ def defaulted(query: QueryFile, given: Mapping[str, Any] | None) -> set[str]:
     []
     """
     given = given or {}
-    return {
-        n
-        for n in query.param_names
-        if n not in given and (d := query.declared(n)) is not None and d.has_default
-    }
+    return {n for n in query.param_names if n not in given and (d := query.declared(n)) is not None and d.has_default}
 
 
 def empty_result_note(query: QueryFile, values: Mapping[str, Any]) -> str:
