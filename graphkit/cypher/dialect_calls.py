@@ -78,9 +78,9 @@ class _Calls(_Base):
             out.add(")[2..]", endpos)
             return True
         if low in _STRING_FUNCTIONS and args:
-            kind = self.type_of(*args[0], ctx)
-            if kind is not None and kind not in ("STRING", "NULL"):
-                shown = "list" if kind.endswith("]") else _TYPE_NAMES.get(kind, kind.lower())
+            first = self.type_of(*args[0], ctx)
+            if first is not None and first not in ("STRING", "NULL"):
+                shown = "list" if first.endswith("]") else _TYPE_NAMES.get(first, first.lower())
                 self.refuse(
                     t.pos,
                     f"{t.text}() of {'an' if shown[0] in 'aeiou' else 'a'} {shown} is refused: Neo4j raises an error for it (the embedded engine "

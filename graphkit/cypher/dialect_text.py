@@ -538,6 +538,7 @@ def _return_names(toks: list[Token], text: str) -> dict[int, str]:
                         break
                     n += 1
                     continue
+                assert tok is not None and k is not None  # not the end: ``ends`` holds there
                 if tok.kind == "op" and tok.text in "([{":
                     d += 1
                 elif tok.kind == "op" and tok.text in ")]}":
