@@ -78,9 +78,9 @@ class _Calls(_Base):
             out.add(")[2..]", endpos)
             return True
         if low in _STRING_FUNCTIONS and args:
-            first = self.type_of(*args[0], ctx)
-            if first is not None and first not in ("STRING", "NULL"):
-                shown = "list" if first.endswith("]") else _TYPE_NAMES.get(first, first.lower())
+            arg_type = self.type_of(*args[0], ctx)
+            if arg_type is not None and arg_type not in ("STRING", "NULL"):
+                shown = "list" if arg_type.endswith("]") else _TYPE_NAMES.get(arg_type, arg_type.lower())
                 self.refuse(
                     t.pos,
                     f"{t.text}() of {'an' if shown[0] in 'aeiou' else 'a'} {shown} is refused: Neo4j raises an error for it (the embedded engine "
