@@ -47,6 +47,8 @@ _LAZY = {
     )},
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",
+    "to_pyvis": "graphkit.export.pyvis",
+    "write_pyvis": "graphkit.export.pyvis",
     "write_analysis": "graphkit.export.analysis_tables",
 }
 
@@ -131,4 +133,6 @@ __all__ = [
     "show",
     "HTMLGraph",
     "write_image",
+    "to_pyvis",
+    "write_pyvis",
 ]
