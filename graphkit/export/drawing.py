@@ -266,6 +266,8 @@ def prepare_drawing(
     physics: bool | None = None,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    isolates: bool = True,
+    aggregate: bool | None = False,
 ) -> Drawing:
     """Select the view of ``G`` and decide every node's position, size, colour and label.
 
@@ -276,7 +278,13 @@ def prepare_drawing(
     What is still missing is asked of :mod:`graphkit.analysis` on the whole graph ``G``
     with ``seed`` and ``options`` (:data:`ANALYSIS_OPTIONS`), so a drawing's clusters are
     those of ``graphkit analyze`` with the same seed and options. Nodes without a score
-    (capabilities, threats) are drawn smallest; ``seed`` also seeds the layout.
+    (capabilities, threats) are drawn smallest; ``seed`` also seeds the layout. The
+    ``focus`` of an ego graph is drawn largest, and last (on top). ``isolates=False``
+    leaves out nodes without any drawn relationship (the focus stays).
+
+    ``aggregate`` draws the clusters as single nodes first (see
+    :mod:`graphkit.export.aggregate`): ``True``, ``False``, or ``None`` for "above
+    :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes".
 
     Examples
     --------
@@ -290,6 +298,10 @@ def prepare_drawing(
         raise GraphkitError(f"unknown color_by {color_by!r}; use one of: {', '.join(COLOR_MODES)}")
     progress = progress or Progress(quiet=True)
     V = select_view(G, layers=layers, types=types, focus=focus, depth=depth)
+    if not isolates:
+        lonely = {n for n in V if n != focus and V.degree(n) == 0}
+        if lonely:
+            V = V.subgraph([n for n in V if n not in lonely]).copy()
     ids = list(V.nodes)
     if analysis is not None:
         scores = analysis.centrality if scores is None else scores
@@ -345,6 +357,13 @@ def prepare_drawing(
                 props=_props(d, skip=("label",)),
             )
         )
+    if focus is not None and focus in V:
+        # the focus of an ego graph is drawn largest and on top (vis-network draws in order)
+        others = max((x.size for x in nodes if x.id != focus), default=big)
+        for x in nodes:
+            if x.id == focus:
+                x.size = round(max(x.size, others * 1.2, big), 2)
+        nodes.sort(key=lambda x: x.id == focus)
     edges = []
     for u, v, d in V.edges(data=True):
         w = d.get("weight")

@@ -59,8 +59,23 @@
     body.appendChild(canvas);
     root.appendChild(head);
     root.appendChild(body);
+    side.id = rootId + "-panel";
+    /* The panel folds into one button (always in present mode, where the graph fills the page). */
+    var toggle = el("button", "gk-button gk-toggle", "\u2630 Panel");
+    toggle.type = "button";
+    toggle.title = "Show or hide the search, legend and details panel (P); F fits, / searches";
+    toggle.setAttribute("aria-controls", side.id);
+    if (data.present) { root.classList.add("gk-present"); }
+    function setFolded(folded) {
+      root.classList.toggle("gk-folded", folded);
+      toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    }
+    setFolded(!!data.present);
+    toggle.addEventListener("click", function () { setFolded(!root.classList.contains("gk-folded")); });
+    if (!root.hasAttribute("tabindex")) { root.tabIndex = -1; }
 
     /* ---- data ---- */
+    var highlighted = null;
     var byId = Object.create(null);
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     var large = data.large;
@@ -98,7 +113,6 @@
       var v = { id: n.id, x: n.x, y: n.y, size: n.size, group: n.group, kind: n.kind, cluster: n.cluster };
       if (n.showLabel) {
         v.label = n.name;
-        if (data.labelFont) { v.font = { size: data.labelFont }; }
       }
       return v;
     }
@@ -127,14 +141,15 @@
                      multiselect: false, keyboard: false },
       physics: data.physics ? {
         enabled: true, solver: "barnesHut",
-        barnesHut: { gravitationalConstant: -5000, springLength: 130, springConstant: 0.03,
-                     damping: 0.3, avoidOverlap: 0.3 },
+        barnesHut: { gravitationalConstant: -6000, springLength: 150, springConstant: 0.03,
+                     damping: 0.3, avoidOverlap: 0.9 },
         stabilization: { enabled: true, iterations: 250, updateInterval: 50, fit: true }
       } : { enabled: false }
     };
     var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, options);
     api.timings.network = performance.now();
     canvas.appendChild(tip);  /* after vis-network, which empties its container */
+    canvas.appendChild(toggle);
     api.network = network; api.nodes = nodes; api.edges = edges;
     api.nodeView = nodeView; api.edgeView = edgeView;
 
@@ -181,6 +196,81 @@
         edgesDrawn = count;
       });
     }
+    /* ---- labels: the most central names, sized for the current zoom, none overlapping ----
+       Candidates are the nodes Python chose to name (the most central, the focus first).
+       At every zoom they are laid down in order of importance; a name whose box would
+       overlap one already placed waits for a closer zoom (hover shows it meanwhile). */
+    var LABEL_PX = 13;
+    var candidates = data.nodes.filter(function (n) { return n.showLabel; }).sort(function (a, b) {
+      return (b.id === data.focus) - (a.id === data.focus) || b.score - a.score || (a.id < b.id ? -1 : 1);
+    });
+    var labelled = Object.create(null);
+    candidates.forEach(function (n) { labelled[n.id] = true; });  /* drawn with a label at first */
+    /* the largest nodes are obstacles too: a name does not cover another big node */
+    var obstacles = data.nodes.slice().sort(function (a, b) { return b.size - a.size; }).slice(0, 150);
+    function placeLabels() {
+      if (highlighted !== null) { return; }
+      var scale = network.getScale();
+      if (!(scale > 0)) { return; }
+      var px = LABEL_PX / scale, placed = [], update = [], next = Object.create(null), rank = 0;
+      var visible = new Set(nodeView.getIds());
+      var discs = [];
+      obstacles.forEach(function (n) {
+        var b = network.body.nodes[n.id];
+        if (!b || !visible.has(n.id)) { return; }
+        var p = network.canvasToDOM({ x: b.x, y: b.y }), r = (b.options.size || 10) * scale * 0.9;
+        discs.push({ id: n.id, l: p.x - r, r: p.x + r, t: p.y - r, b: p.y + r });
+      });
+      candidates.forEach(function (n) {
+        if (!visible.has(n.id)) { return; }
+        var b = network.body.nodes[n.id];
+        if (!b) { return; }
+        var p = network.canvasToDOM({ x: b.x, y: b.y });
+        var w = n.name.length * LABEL_PX * 0.62 + 6, h = LABEL_PX * 1.35;
+        var r = (b.options.size || 10) * scale;
+        /* below the node, above it, or across it (vadjust moves a label up, in canvas units) */
+        var spots = [[r + 1, 0], [-r - h - 1, -(2 * r + h + 2) / scale], [-h / 2, -(r + 1 + h / 2) / scale]];
+        var must = rank < 5 || n.id === data.focus;
+        var fallback = null;
+        for (var k = 0; k < spots.length; k++) {
+          var top = p.y + spots[k][0];
+          var box = { l: p.x - w / 2, r: p.x + w / 2, t: top, b: top + h };
+          var free = true, i;
+          for (i = 0; i < placed.length && free; i++) {
+            var o = placed[i];
+            if (box.l < o.r && o.l < box.r && box.t < o.b && o.t < box.b) { free = false; }
+          }
+          if (!free) { continue; }
+          if (fallback === null) { fallback = [box, spots[k][1]]; }
+          for (i = 0; i < discs.length && free; i++) {
+            var d = discs[i];
+            if (d.id !== n.id && box.l < d.r && d.l < box.r && box.t < d.b && d.t < box.b) { free = false; }
+          }
+          if (free) { fallback = [box, spots[k][1]]; break; }
+          if (!must) { fallback = null; }
+        }
+        rank++;
+        if (fallback === null) { return; }
+        placed.push(fallback[0]);
+        next[n.id] = fallback[1];
+      });
+      data.nodes.forEach(function (n) {
+        var on = n.id in next;
+        if (on || labelled[n.id]) {
+          update.push(on ? { id: n.id, label: n.name, font: { size: px, vadjust: next[n.id] } } : { id: n.id, label: "" });
+        }
+      });
+      labelled = next;
+      if (update.length) { nodes.update(update); }
+      api.labelsShown = Object.keys(next);
+    }
+    var zoomTimer = null;
+    network.on("zoom", function () {
+      if (zoomTimer) { clearTimeout(zoomTimer); }
+      zoomTimer = setTimeout(function () { zoomTimer = null; placeLabels(); }, 150);
+    });
+    api.placeLabels = function () { placeLabels(); return api.labelsShown; };
+
     network.once("afterDrawing", function () {
       api.firstDrawMs = performance.now();
       if (!data.physics) { api.ready = true; }
@@ -188,11 +278,13 @@
     if (data.physics) {
       network.once("stabilizationIterationsDone", function () {
         network.setOptions({ physics: { enabled: false } });
+        placeLabels();
         api.stabilizedMs = performance.now();
         api.ready = true;
       });
     } else {
       network.fit({ animation: false });
+      placeLabels();
     }
 
     /* ---- tooltips: built from text nodes ---- */
@@ -233,7 +325,6 @@
 
     /* ---- neighbourhood highlight and details ---- */
     var details = el("div", "gk-details");
-    var highlighted = null;
     function highlight(id) {
       var keep = new Set(network.getConnectedNodes(id));
       keep.add(id);
@@ -244,6 +335,9 @@
       });
       nodes.update(nu);
       highlighted = id;
+      labelled = Object.create(null);
+      var px = LABEL_PX / Math.max(network.getScale(), 1e-6);
+      nodes.update(Array.from(keep).map(function (k) { return { id: k, font: { size: px } }; }));
       if (large) {
         network.redraw();
       } else {
@@ -258,8 +352,10 @@
     }
     function clearHighlight() {
       if (highlighted === null) { return; }
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, group: n.group, label: n.showLabel ? n.name : "" }; }));
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, group: n.group, label: "" }; }));
       highlighted = null;
+      labelled = Object.create(null);
+      placeLabels();
       if (large) { network.redraw(); } else {
         edges.update(data.edges.map(function (e, i) { return { id: i, color: edgeColor(e) }; }));
       }
@@ -354,6 +450,10 @@
       if (on) { show[field].add(value); } else { show[field].delete(value); }
       syncBoxes();
       if (field === "type") { edgeView.refresh(); } else { nodeView.refresh(); }
+      /* nothing stale: the tooltip goes, and a selection the filter hid is cleared */
+      hideTip();
+      if (highlighted !== null && nodeView.get(highlighted) === null) { network.unselectAll(); clearHighlight(); }
+      placeLabels();
     }
     data.filters.forEach(function (f) {
       var colour = f.field === data.colorBy ? "colour" : null;
@@ -361,15 +461,53 @@
     });
     section("Relationships", "type", data.types, null);
     side.appendChild(el("h2", null, "Size"));
+    /* size legend: the largest, a middle and the smallest node, at their relative sizes */
+    var bySize = data.nodes.filter(function (n) { return !n.aggregate; }).sort(function (a, b) { return a.size - b.size; });
+    if (bySize.length) {
+      var maxSize = bySize[bySize.length - 1].size || 1, picks = [bySize[bySize.length - 1]];
+      if (bySize.length > 2) { picks.push(bySize[Math.floor(bySize.length / 2)]); }
+      if (bySize.length > 1) { picks.push(bySize[0]); }
+      var sizes = el("div", "gk-sizes");
+      picks.forEach(function (n) {
+        var f = el("figure"), d = Math.max(4, 36 * n.size / maxSize);
+        var dot = el("span");
+        dot.style.width = d + "px"; dot.style.height = d + "px";
+        f.appendChild(dot);
+        f.appendChild(el("figcaption", null, fmt(n.score)));
+        sizes.appendChild(f);
+      });
+      side.appendChild(sizes);
+    }
     side.appendChild(el("p", "gk-note", "Node size shows " + data.sizeBy + ". " +
       (data.nodes.length > data.labelled ? "Names shown for the " + data.labelled + " largest; hover for the rest." : "")));
     var fit = el("button", "gk-button", "Fit to screen");
     fit.type = "button";
-    fit.addEventListener("click", function () { network.fit({ animation: false }); });
+    fit.addEventListener("click", fitAll);
     side.appendChild(fit);
     side.appendChild(el("h2", null, "Selected"));
     details.appendChild(el("p", "gk-note", "Click a node to see its details and neighbours."));
     side.appendChild(details);
+
+    /* ---- keyboard: F fits, / (or S) searches, P folds the panel, Escape clears ---- */
+    function fitAll() { network.fit({ animation: false }); placeLabels(); }
+    document.addEventListener("keydown", function (ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+      var mine = Object.keys(graphs).length === 1 || root.contains(document.activeElement);
+      if (!mine) { return; }
+      var typing = ev.target && (ev.target.tagName === "INPUT" || ev.target.tagName === "TEXTAREA");
+      if (ev.key === "Escape") {
+        if (typing) { ev.target.blur(); }
+        network.unselectAll(); clearHighlight(); hideTip();
+        if (data.present) { setFolded(true); }
+        return;
+      }
+      if (typing) { return; }
+      if (ev.key === "f" || ev.key === "F") { fitAll(); ev.preventDefault(); }
+      else if (ev.key === "/" || ev.key === "s" || ev.key === "S") {
+        setFolded(false); input.focus(); input.select(); ev.preventDefault();
+      } else if (ev.key === "p" || ev.key === "P") { setFolded(!root.classList.contains("gk-folded")); }
+    });
+    side.appendChild(el("p", "gk-note gk-keys", "Keys: F fit · / search · P panel · Esc clear"));
 
     api.search = function (q) { return search(q).map(function (n) { return n.id; }); };
     api.select = selectNode;
