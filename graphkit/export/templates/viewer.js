@@ -479,7 +479,7 @@
       side.appendChild(sizes);
     }
     side.appendChild(el("p", "gk-note", "Node size shows " + data.sizeBy + ". " +
-      (data.nodes.length > data.labelled ? "Names shown for the " + data.labelled + " largest; hover for the rest." : "")));
+      (data.nodes.length > 1 ? "Names: the most central that fit without overlap; zoom in for more, hover for any." : "")));
     var fit = el("button", "gk-button", "Fit to screen");
     fit.type = "button";
     fit.addEventListener("click", fitAll);
