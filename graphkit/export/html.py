@@ -203,7 +203,52 @@ def vis_network_script() -> str:
 
 
 def drawing_data(drawing: Drawing, *, present: bool = False) -> dict[str, Any]:
-    """The JSON-ready description of a drawing that the viewer script reads."""
+    """The JSON-ready description of a drawing that the viewer script reads.
+
+    An aggregated drawing (large by definition) packs its nodes and relationships into
+    tables of values (``nodesPacked``, ``edgesPacked``) that the viewer unpacks, so the
+    page is a fraction of the size: relationships are drawn on the canvas there and show
+    no properties, so they carry none.
+    """
+    data = _drawing_data(drawing, present)
+    if data.get("aggregates"):
+        data["nodesPacked"] = _pack_nodes(data.pop("nodes"))
+        data["edgesPacked"] = _pack_edges(data.pop("edges"), data["nodesPacked"]["rows"], data["types"])
+    return data
+
+
+_NODE_COLUMNS = ("label", "kind", "cluster", "color", "shape")
+
+
+def _pack_nodes(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    tables: dict[str, list[str]] = {c: [] for c in _NODE_COLUMNS}
+    index: dict[str, dict[str, int]] = {c: {} for c in _NODE_COLUMNS}
+    rows = []
+    for n in nodes:
+        coded = []
+        for c in _NODE_COLUMNS:
+            v = n[c]
+            if v not in index[c]:
+                index[c][v] = len(tables[c])
+                tables[c].append(v)
+            coded.append(index[c][v])
+        props = [p for p in n["props"] if p[0] not in ("name", "kind")]
+        rows.append([n["id"], n["name"], *coded, n["size"], n["x"], n["y"], n["score"], int(n["showLabel"]), props])
+    return {"columns": ["id", "name", *_NODE_COLUMNS, "size", "x", "y", "score", "showLabel", "props"],
+            **tables, "rows": rows}  # fmt: skip
+
+
+def _pack_edges(edges: list[dict[str, Any]], rows: list[list[Any]], types: list[dict[str, Any]]) -> dict[str, Any]:
+    at = {r[0]: i for i, r in enumerate(rows)}
+    names = [t["value"] for t in types]
+    kind = {t: i for i, t in enumerate(names)}
+    flat: list[int] = []
+    for e in edges:
+        flat += [at[e["from"]], at[e["to"]], kind[e["type"]], round(e["width"] * 10)]
+    return {"types": names, "stride": 4, "rows": flat}
+
+
+def _drawing_data(drawing: Drawing, present: bool) -> dict[str, Any]:
     return {
         "present": present,
         "title": drawing.title,
@@ -247,6 +292,7 @@ def drawing_data(drawing: Drawing, *, present: bool = False) -> dict[str, Any]:
             ),
         ],
         "types": [vars(x) for x in drawing.types],
+        "aggregates": drawing.extra.get("aggregates"),
     }
 
 
