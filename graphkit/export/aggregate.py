@@ -164,7 +164,9 @@ def _members_layout(
         ys = [c[1] for c in coords]
         cx, cy = sum(xs) / m, sum(ys) / m
         # rank-preserving radial squeeze into the unit disc, so loose members do not fly off
-        polar = [(math.atan2(y - cy, x - cx), math.hypot(x - cx, y - cy)) for x, y in zip(xs, ys, strict=True)]
+        polar = [
+            (math.atan2(y - cy, x - cx), math.hypot(x - cx, y - cy)) for x, y in zip(xs, ys, strict=True)
+        ]
         order = sorted(range(m), key=lambda i: polar[i][1])
         out = [(0.0, 0.0)] * m
         for rank, i in enumerate(order):

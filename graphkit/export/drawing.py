@@ -270,7 +270,7 @@ def prepare_drawing(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     isolates: bool = True,
-    aggregate: bool | None = False,
+    aggregate: bool | None = None,
 ) -> Drawing:
     """Select the view of ``G`` and decide every node's position, size, colour and label.
 

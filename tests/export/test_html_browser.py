@@ -239,7 +239,7 @@ def test_large_graph_draws_everything_with_physics_off(page_for, tmp_path):
     G = synthetic_graph(5000, seed=3, coop_edges_per_actor=4)
     V = gk.select(G, labels=["Actor"], types=["MEMBER_OF", "COOPERATES_WITH"])
     assert V.number_of_nodes() == 5000 and V.number_of_edges() > 20_000
-    out = write_html(G, tmp_path / "big.html")
+    out = write_html(G, tmp_path / "big.html", aggregate=False)  # every node drawn at once
     loaded = _open(page_for, out)
     _clean(loaded)
     assert loaded.page.evaluate(f"{API}.network.body.data.nodes.length") == 5000

@@ -18,7 +18,9 @@ DATA = gk.SAMPLE.parent / "cyber-multilateral"
 def _poppler(tool):
     exe = shutil.which(tool)
     if exe is None:
-        pytest.fail(f"{tool} not found: bash scripts/install-system-deps.sh installs poppler-utils", pytrace=False)
+        pytest.fail(
+            f"{tool} not found: bash scripts/install-system-deps.sh installs poppler-utils", pytrace=False
+        )
     return exe
 
 

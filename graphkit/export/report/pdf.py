@@ -52,7 +52,9 @@ def require_chromium() -> str:
     return exe
 
 
-def write_pdf(page: str | os.PathLike[str], pdf: str | os.PathLike[str] | None = None, *, timeout: float = 180) -> Path:
+def write_pdf(
+    page: str | os.PathLike[str], pdf: str | os.PathLike[str] | None = None, *, timeout: float = 180
+) -> Path:
     """Print the HTML file ``page`` to ``pdf`` (default: ``report.pdf`` beside it); return its path.
 
     The PDF is printed to a temporary file in the same folder and moved into place only
