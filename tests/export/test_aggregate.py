@@ -143,6 +143,7 @@ def test_click_expands_the_largest_cluster_and_double_click_collapses_it(page_fo
     click(largest["id"])
     assert page.evaluate(f"{API}.expanded()") == [largest["id"]]
     assert page.evaluate(f"{API}.drawnCounts().nodes") == first - 1 + largest["count"]
+    page.wait_for_timeout(800)  # a double click right after the expanding click belongs to it
     member = page.evaluate(f"{API}.data.aggregates.units.find(u => u.id === '{largest['id']}').members[0]")
     click(member, double=True)
     assert page.evaluate(f"{API}.expanded()") == []
@@ -155,4 +156,30 @@ def test_click_expands_the_largest_cluster_and_double_click_collapses_it(page_fo
     page.wait_for_timeout(300)
     assert page.evaluate(f"{API}.expanded()") == [other["id"]]
     assert page.evaluate(f"{API}.network.getSelectedNodes()") == [target]
+    _clean(loaded)
+
+
+@pytest.mark.browser
+def test_double_click_on_a_cluster_expands_it_too(page_for, big, tmp_path):
+    from tests.export.test_html_browser import _clean, _open
+
+    G, clusters, scores = big
+    out = write_html(G, tmp_path / "a.html", clusters=clusters, scores=scores)
+    loaded = _open(page_for, out)
+    page = loaded.page
+    # the largest node drawn is the largest cluster (sizes grow with members)
+    uid = page.evaluate(
+        f"(() => {{ const b = {API}.network.body.nodes; return {API}.network.body.nodeIndices"
+        ".reduce((m, id) => (b[id].options.size > b[m].options.size ? id : m)); })()"
+    )
+    assert uid == max(page.evaluate(f"{API}.units()"), key=lambda u: u["count"])["id"]
+    before = page.evaluate(f"{API}.drawnCounts().nodes")
+    x, y = page.evaluate(
+        f"""(() => {{ const net = {API}.network; const q = net.canvasToDOM(net.getPosition("{uid}"));
+            const r = net.body.container.getBoundingClientRect(); return [r.left + q.x, r.top + q.y]; }})()"""
+    )
+    page.mouse.dblclick(x, y)
+    page.wait_for_timeout(400)
+    assert page.evaluate(f"{API}.expanded()") == [uid]
+    assert page.evaluate(f"{API}.drawnCounts().nodes") > before
     _clean(loaded)

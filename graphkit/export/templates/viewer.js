@@ -481,6 +481,7 @@
       details.replaceChildren.apply(details, parts);
     }
     /* ---- aggregated view: expand a cluster in place, collapse it again ---- */
+    var expandedAt = -1e9;
     function expand(uid) {
       var u = units[uid];
       if (!u || expanded.has(uid)) { return false; }
@@ -489,6 +490,7 @@
       nodes.remove(uid);
       nodes.add(u.members.map(function (m) { var v = visNode(byId[m]); v.label = ""; return v; }));
       expanded.add(uid);
+      expandedAt = performance.now();
       if (api.rebuildEdges) { api.rebuildEdges(); }
       placeLabels();
       return true;
@@ -512,6 +514,8 @@
       highlight(ev.nodes[0]);
     });
     network.on("doubleClick", function (ev) {
+      /* the double click that expanded a cluster (its first click did) does not collapse it */
+      if (performance.now() - expandedAt < 700) { return; }
       if (ev.nodes.length && unitOf[ev.nodes[0]] && expanded.has(unitOf[ev.nodes[0]])) { collapse(unitOf[ev.nodes[0]]); }
     });
     network.on("deselectNode", function (ev) { if (!ev.nodes.length) { clearHighlight(); } });
