@@ -78,6 +78,8 @@ def _viz(args: argparse.Namespace) -> int:
                           "name the file .html, .png or .svg or give --format")
     if args.format and out.suffix and out.suffix.lower().lstrip(".") != args.format:
         raise OutputError(f"{out}: extension {out.suffix} does not match --format {args.format}")
+    if args.present and fmt != "html":
+        raise OutputError(f"{out}: --present is a mode of the interactive page; name the file .html")
     types = None
     if args.types:
         types = [t.strip() for item in args.types for t in item.split(",") if t.strip()]
