@@ -311,7 +311,7 @@
         /* below the node, above it, or across it (vadjust moves a label up, in canvas units) */
         var spots = [[r + 1, 0], [-r - h - 1, -(2 * r + h + 2) / scale], [-h / 2, -(r + 1 + h / 2) / scale]];
         if (n.aggregate) { spots.reverse(); }  /* a cluster's name goes across its disc */
-        var must = rank < 5 || n.id === data.focus;
+        var must = rank < 15 || n.id === data.focus;  /* these may cover other nodes (names have a halo) */
         var fallback = null;
         for (var k = 0; k < spots.length; k++) {
           var top = p.y + spots[k][0];
