@@ -52,6 +52,7 @@ NODE_SPACING = 40.0
 """Distance between neighbouring members inside a cluster's disc (canvas pixels)."""
 
 _FR_UP_TO = 1500  # members of larger clusters are placed on a spiral, not by force layout
+_MAX_DISCS = 1200  # clusters laid out as discs (the pairwise push-apart is quadratic in this)
 
 
 def cluster_groups(ids: list[str], cluster_of: Mapping[str, str]) -> dict[str, list[str]]:
@@ -95,13 +96,15 @@ def community_layout(
             inner[a].append((u, v))
         else:
             ties[(min(a, b), max(a, b))] += 1
-    k = len(names)
-    radius = np.array([_radius(len(groups[g])) for g in names])
+    # discs for the largest clusters; nodes alone (and clusters beyond _MAX_DISCS) go in a grid beside them
+    k = min(sum(1 for g in names if len(groups[g]) >= 2), _MAX_DISCS)
+    radius = np.array([_radius(len(groups[g])) for g in names[:k]])
+    ties = Counter({p: w for p, w in ties.items() if p[1] < k})
     rng = random.Random(seed)
     ig.set_random_number_generator(rng)
     try:
-        if k == 1:
-            centres = np.zeros((1, 2))
+        if k <= 1:
+            centres = np.zeros((k, 2))
         else:
             cg = ig.Graph(n=k, edges=list(ties), directed=False)
             weights = [math.log1p(w) for w in ties.values()] if ties else None
@@ -113,7 +116,7 @@ def community_layout(
             centres *= math.sqrt(float((radius**2).sum())) * 1.3 / span
             centres = _separate(centres, radius, gap=NODE_SPACING)
         pos: dict[str, tuple[float, float]] = {}
-        for i, g in enumerate(names):
+        for i, g in enumerate(names[:k]):
             members = groups[g]
             cx, cy = centres[i]
             r = radius[i] - NODE_SPACING / 2
@@ -122,6 +125,20 @@ def community_layout(
                 pos[n] = (round(float(cx + x * r), 1), round(float(cy + y * r), 1))
     finally:
         ig.set_random_number_generator(random)
+    rest = [n for g in names[k:] for n in sorted(groups[g], key=lambda m: (-score.get(m, 0.0), m))]
+    if rest:
+        right = max((x + NODE_SPACING for x, _ in pos.values()), default=-NODE_SPACING)
+        if k:
+            right += 2 * NODE_SPACING
+        cols = max(1, math.ceil(math.sqrt(len(rest))))
+        rows = math.ceil(len(rest) / cols)
+        top = -(rows - 1) * NODE_SPACING / 2
+        for i, n in enumerate(rest):
+            pos[n] = (round(right + (i % cols) * NODE_SPACING, 1), round(top + (i // cols) * NODE_SPACING, 1))
+    if k == 0 and rest:  # recentre a grid-only layout
+        xs = [p[0] for p in pos.values()]
+        cx = (max(xs) + min(xs)) / 2
+        pos = {n: (round(x - cx, 1), y) for n, (x, y) in pos.items()}
     return pos
 
 

@@ -183,3 +183,18 @@ def test_double_click_on_a_cluster_expands_it_too(page_for, big, tmp_path):
     assert page.evaluate(f"{API}.expanded()") == [uid]
     assert page.evaluate(f"{API}.drawnCounts().nodes") > before
     _clean(loaded)
+
+
+def test_layout_of_many_lone_nodes_stays_bounded():
+    # 3,000 isolated nodes, each its own cluster, beside two real clusters
+    V, cluster_of = _planted(blocks=2, size=30)
+    for i in range(3000):
+        V.add_node(f"iso{i}")
+        cluster_of[f"iso{i}"] = f"alone {i}"
+    pos = community_layout(V, list(V), cluster_of, seed=1)
+    assert set(pos) == set(V)
+    assert len(set(pos.values())) == len(pos)  # no two nodes on one spot
+    discs = _discs(pos, {n: c for n, c in cluster_of.items() if c.startswith("block")})
+    lone = [pos[f"iso{i}"] for i in range(3000)]
+    for cx, cy, r in discs.values():  # the lone nodes stay out of the clusters' discs
+        assert all(math.hypot(x - cx, y - cy) > r for x, y in lone)
