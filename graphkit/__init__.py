@@ -49,6 +49,8 @@ _LAZY = {
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",
     "run_query": "graphkit.cypher",
+    "to_pyvis": "graphkit.export.pyvis",
+    "write_pyvis": "graphkit.export.pyvis",
     "write_analysis": "graphkit.export.analysis_tables",
 }
 
@@ -136,4 +138,6 @@ __all__ = [
     # Cypher
     "query",
     "run_query",
+    "to_pyvis",
+    "write_pyvis",
 ]

@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
         help="how many actors each ranking shows (default 10)",
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print index.html to report.pdf beside it (needs a headless Chromium: "
+                        "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
     add_analysis_options(p)
     add_quiet(p)
 
@@ -70,6 +73,10 @@ def _report(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
+    if args.pdf:
+        from graphkit.export.report.pdf import require_chromium
+
+        require_chromium()
     check_engine(args)
     pr = progress(args)
     with pr.step("loading the dataset"):
@@ -90,4 +97,10 @@ def _report(args: argparse.Namespace) -> int:
         progress=pr,
         analysis=analysis,
     )
+    if args.pdf:
+        from graphkit.export.report.pdf import write_pdf
+
+        with pr.step("printing report.pdf"):
+            pdf = write_pdf(out / "index.html")
+        pr.say(f"wrote {pdf}")
     return 0
