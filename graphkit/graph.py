@@ -9,6 +9,7 @@ are ``label`` (one of :data:`graphkit.schema.LABELS`) and its properties (``name
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
 import re
@@ -38,6 +39,15 @@ __all__ = [
     "graph_diff",
     "id_key",
     "text_problem",
+    "as_of",
+    "as_of_date",
+    "tie_date",
+    "tie_period",
+    "in_force",
+    "period_problems",
+    "ended_relationships",
+    "TIE_START",
+    "TIE_END",
     "INT_RANGE",
     "MAX_TEXT",
 ]
@@ -379,6 +389,248 @@ def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> li
     out += [f"relationship missing: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eg - eh)]
     out += [f"extra relationship: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eh - eg)]
     return out[:limit]
+
+
+# ---- time: each relationship holds from its start until its end ---------------------
+
+#: The properties that give a relationship's start, most precise first: ``since_date`` (a
+#: full date, where known) refines ``since`` (a year or a date).
+TIE_START = ("since_date", "since")
+#: The properties that give a relationship's end (exclusive), most precise first.
+TIE_END = ("until_date", "until")
+
+_YEAR_TEXT = re.compile(r"^[0-9]{4}$")
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def tie_date(value: Any) -> _dt.date:
+    """The day a ``since``/``until`` value stands for: a year alone means 1 January.
+
+    Accepts a ``datetime.date``, a whole number (a year, 1 to 9999) or text written
+    ``YYYY`` or ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    ValueError
+        When the value is none of those (the message says what is wrong).
+
+    Examples
+    --------
+    >>> gk.graph.tie_date(2023), gk.graph.tie_date("2024-03-07")
+    (datetime.date(2023, 1, 1), datetime.date(2024, 3, 7))
+    >>> gk.graph.tie_date("April 2023")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'April 2023' is not a date: write a year (2023) or a date (2023-04-04)
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= 9999:
+            return _dt.date(value, 1, 1)
+        raise ValueError(f"{value!r} is not a year (1 to 9999)")
+    if isinstance(value, str):
+        text = value.strip()
+        if _YEAR_TEXT.match(text) and text != "0000":
+            return _dt.date(int(text), 1, 1)
+        if _DATE_TEXT.match(text):
+            try:
+                return _dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{_shown_value(value)} is not a calendar date") from None
+    raise ValueError(f"{_shown_value(value)} is not a date: write a year (2023) or a date (2023-04-04)")
+
+
+def tie_period(d: dict[str, Any]) -> tuple[_dt.date | None, _dt.date | None]:
+    """``(start, end)`` of a relationship's attributes: when it began and when it ended.
+
+    ``start`` is ``since_date`` or else ``since``; ``end`` is ``until_date`` or else
+    ``until`` (a year alone is 1 January of that year); None where absent (always / still
+    in force). The relationship is in force on day D when ``start <= D < end``.
+
+    Raises
+    ------
+    SchemaError
+        When a value is not a date (see :func:`tie_date`).
+
+    Examples
+    --------
+    >>> gk.graph.tie_period({"since": 1973, "until": 2020, "until_date": gk.graph.tie_date("2020-01-31")})
+    (datetime.date(1973, 1, 1), datetime.date(2020, 1, 31))
+    """
+    return _bound(d, TIE_START), _bound(d, TIE_END)
+
+
+def in_force(d: dict[str, Any], on: _dt.date) -> bool:
+    """Whether a relationship with attributes ``d`` holds on day ``on`` (``start <= on < end``).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> tie = {"since": 2023, "until": "2024-06-01"}
+    >>> [in_force(tie, datetime.date(*ymd)) for ymd in [(2022, 12, 31), (2023, 1, 1), (2024, 6, 1)]]
+    [False, True, False]
+    """
+    start, end = tie_period(d)
+    return (start is None or start <= on) and (end is None or on < end)
+
+
+def as_of_date(when: Any) -> _dt.date | None:
+    """The day an ``as_of`` argument names; None for every relationship regardless of dates.
+
+    ``"today"`` is today; ``None`` and ``"all"`` mean no date (the whole dataset); a
+    ``datetime.date``, a year (``2024`` or ``"2024"``: 1 January) or ``"YYYY-MM-DD"``
+    name that day.
+
+    Raises
+    ------
+    SchemaError
+        When ``when`` is none of those.
+
+    Examples
+    --------
+    >>> gk.graph.as_of_date("2024"), gk.graph.as_of_date("all")
+    (datetime.date(2024, 1, 1), None)
+    """
+    if when is None:
+        return None
+    if isinstance(when, str) and when.strip().lower() == "all":
+        return None
+    if isinstance(when, str) and when.strip().lower() == "today":
+        return _dt.date.today()
+    try:
+        return tie_date(when)
+    except ValueError as exc:
+        raise SchemaError(f"as of {exc}, 'today' or 'all'") from None
+
+
+def as_of(G: nx.MultiDiGraph, when: Any) -> nx.MultiDiGraph:
+    """The network of day ``when``: every node, and the relationships in force that day.
+
+    A relationship counts when its start (``since_date``, else ``since``; absent: always)
+    is on or before the day and its end (``until_date``, else ``until``; absent: still in
+    force) is after it. A year alone means 1 January of that year, for ``since`` and
+    ``until`` alike. Nodes stay; only their ties come and go. With ``when`` None or
+    ``"all"`` (see :func:`as_of_date`), ``G`` itself is returned; otherwise a new graph
+    whose ``graph["as_of"]`` is the day in ISO form.
+
+    Raises
+    ------
+    SchemaError
+        When ``when`` or a relationship's ``since``/``until`` is not a date.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> for a in ("FIN", "NATO"):
+    ...     gk.add_node(G, a, "Actor", name=a, kind="alliance" if a == "NATO" else "state")
+    >>> _ = gk.add_relationship(G, "FIN", "MEMBER_OF", "NATO", since_date=gk.graph.tie_date("2023-04-04"))
+    >>> [as_of(G, d).number_of_edges() for d in ("2023-04-03", "2023-04-04", "all")]
+    [0, 1, 1]
+    """
+    day = as_of_date(when)
+    if day is None:
+        return G
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["as_of"] = day.isoformat()
+    H.add_nodes_from(G.nodes(data=True))
+    keep = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        try:
+            if in_force(d, day):
+                keep.append((u, v, k, d))
+        except SchemaError as exc:
+            raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
+    H.add_edges_from(keep)
+    return H
+
+
+def ended_relationships(G: nx.MultiDiGraph, on: _dt.date | None = None) -> int:
+    """How many relationships have ended by day ``on`` (default today): their end is on or before it.
+
+    Examples
+    --------
+    >>> ended_relationships(gk.load(gk.SAMPLE))
+    0
+    """
+    day = on or _dt.date.today()
+    count = 0
+    for _, _, d in G.edges(data=True):
+        end = _bound(d, TIE_END)
+        count += end is not None and end <= day
+    return count
+
+
+def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tuple[str, str]]:
+    """``(property, message)`` for each problem with a relationship's dates (empty when none).
+
+    A date that is not a date, a date after ``today`` (default: today), an end before the
+    start, and a ``since_date``/``until_date`` outside the year its ``since``/``until`` gives.
+
+    Examples
+    --------
+    >>> period_problems({"since": 2020, "until": 2019})
+    [('until', 'until 2019 is before since 2020: a relationship ends after it begins')]
+    """
+    today = today or _dt.date.today()
+    days: dict[str, _dt.date] = {}
+    problems: list[tuple[str, str]] = []
+    for key in (*TIE_START, *TIE_END):
+        if d.get(key) is None:
+            continue
+        try:
+            day = tie_date(d[key])
+        except ValueError as exc:
+            problems.append((key, str(exc)))
+            continue
+        days[key] = day
+        if day > today:
+            problems.append(
+                (key, f"{key} {_written(d[key])} is in the future (today is {today.isoformat()}): "
+                      "graphkit records what has happened; leave it out until it has")
+            )
+    for precise, rough in (TIE_START, TIE_END):
+        if precise in days and rough in days and isinstance(d[rough], int) and days[precise].year != d[rough]:
+            problems.append(
+                (precise, f"{precise} {_written(d[precise])} is not in the year {rough} gives ({d[rough]})")
+            )
+    start = next((k for k in TIE_START if k in days), None)
+    end = next((k for k in TIE_END if k in days), None)
+    if start and end and days[end] < days[start]:
+        problems.append(
+            (end, f"{end} {_written(d[end])} is before {start} {_written(d[start])}: a relationship ends after it begins")
+        )
+    return problems
+
+
+def _bound(d: dict[str, Any], keys: tuple[str, str]) -> _dt.date | None:
+    for key in keys:
+        value = d.get(key)
+        if value is not None:
+            try:
+                return _cached_tie_date(value) if isinstance(value, int | str) else tie_date(value)
+            except ValueError as exc:
+                raise SchemaError(f"property {key!r}: {exc}") from None
+    return None
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _cached_tie_date(value: int | str) -> _dt.date:
+    return tie_date(value)
+
+
+def _written(value: Any) -> str:
+    return value.isoformat() if isinstance(value, _dt.date) else str(value)
+
+
+def _shown_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 62 else text[:60] + "..."
 
 
 def _typed(d: dict[str, Any]) -> frozenset:

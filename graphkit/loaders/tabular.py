@@ -22,7 +22,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
-from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
+from graphkit.graph import id_key, new_graph, node_problems, period_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
 
@@ -547,6 +547,11 @@ def _add_relationships(
                 fix="write a level between 0 and 1",
             )
             continue
+        dates = period_problems(row)
+        for column, msg in dates:
+            problems.add(table.file, msg, line=line, column=column, fix=_PERIOD_FIX)
+        if dates:
+            continue
         msgs = relationship_problems(G, source, rtype, target, row)
         for msg in msgs:
             column = (
@@ -569,6 +574,12 @@ def _add_relationships(
             problems.add(table.file, msg, line=line, column=column, fix=fix)
         if not msgs:
             G.add_edge(source, target, type=rtype, **row)
+
+
+_PERIOD_FIX = (
+    "write since/until as a year (2023) or a date (2023-04-04), not after today, "
+    "with until after since (a year alone means 1 January)"
+)
 
 
 def _shown(a: str, b: str) -> tuple[str, str]:
