@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.cli.common import (
+    add_analysis_options,
+    add_command,
+    add_quiet,
+    add_source,
+    check_engine,
+    load_source,
+    progress,
+    run_analysis,
+)
 
 __all__ = ["register"]
 
@@ -15,7 +24,7 @@ def register(sub: Any) -> None:
         sub,
         "report",
         "Write a network report: index.html (offline, self-contained), report.md with figures, and the CSV tables.",
-        "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO",
+        "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO --seed 1",
         _report,
     )
     add_source(p)
@@ -39,13 +48,7 @@ def register(sub: Any) -> None:
         help="how many actors each ranking shows (default 10)",
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=42,
-        metavar="N",
-        help="seed of community detection, sampling and layout (default 42)",
-    )
+    add_analysis_options(p)
     add_quiet(p)
 
 
@@ -62,13 +65,18 @@ def _positive(text: str) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from graphkit.export.report import check_report_path, write_report
+    from graphkit.export.report import check_focus, check_report_path, write_report
 
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
+    check_engine(args)
     pr = progress(args)
     with pr.step("loading the dataset"):
         G = load_source(args)
+    if args.focus is not None:
+        check_focus(G, args.focus)  # before the analysis, which is the slow part
+    with pr.step("analysing the network"):
+        analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
     write_report(
         G,
@@ -79,5 +87,6 @@ def _report(args: argparse.Namespace) -> int:
         seed=args.seed,
         dataset=str(dataset),
         progress=pr,
+        analysis=analysis,
     )
     return 0

@@ -7,7 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from graphkit import schema
-from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.cli.common import (
+    MeasureNames,
+    add_analysis_options,
+    add_command,
+    add_quiet,
+    add_source,
+    analysis_options,
+    check_engine,
+    load_source,
+    progress,
+    run_analysis,
+)
 from graphkit.errors import GraphkitError, OutputError
 
 __all__ = ["register"]
@@ -36,17 +47,22 @@ def register(sub: Any) -> None:
                    help="relationship types to draw (space or comma separated; default: those of "
                    f"the layers); any of {', '.join(schema.RELATIONSHIP_TYPES)}")
     p.add_argument("--color-by", choices=("kind", "cluster"), default="kind",
-                   help="colour by actor kind (default) or by cluster (Louvain)")
-    p.add_argument("--size-by", choices=("pagerank", "degree", "betweenness"), default="pagerank",
-                   help="node size measure (default pagerank)")
+                   help="colour by actor kind (default) or by cluster (those of `graphkit analyze` "
+                        "with the same --seed and analysis options)")
+    p.add_argument("--size-by", choices=MeasureNames(), default="pagerank", metavar="MEASURE",
+                   help="node size: a centrality measure of the analysis, e.g. pagerank (default), degree, "
+                        "betweenness (any column of centrality.csv)")
     p.add_argument("--title", help="heading (default: dataset name)")
     p.add_argument("--caption", help="line under the heading (default: dataset, counts, date)")
     p.add_argument("--physics", choices=("auto", "on", "off"), default="auto",
                    help="let the browser settle the layout (auto: only up to 300 nodes)")
+    add_analysis_options(p, types_flag="--network-types")
     add_quiet(p)
 
 
 def _viz(args: argparse.Namespace) -> int:
+    from graphkit.export.drawing import ANALYSIS_OPTIONS
+
     out = Path(args.output)
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -59,12 +75,19 @@ def _viz(args: argparse.Namespace) -> int:
         types = [t.strip() for item in args.types for t in item.split(",") if t.strip()]
     if args.depth < 0:
         raise GraphkitError(f"--depth must be 0 or more, not {args.depth}")
+    check_engine(args)
     prog = progress(args)
     with prog.step("loading graph"):
         G = load_source(args)
+    # The drawing reads analysis results, computed by graphkit.analysis as `graphkit analyze`
+    # computes them with the same options: only what is drawn, or all of it in GDS.
+    chosen = analysis_options(args)
+    analysis = run_analysis(G, args, prog) if args.engine == "gds" else None
+    drawing_options = {k: v for k, v in chosen.items() if k in ANALYSIS_OPTIONS}
     options: dict[str, Any] = dict(
-        color_by=args.color_by, size_by=args.size_by, focus=args.focus, depth=args.depth,
-        layers=args.layers, types=types, title=args.title, caption=args.caption,
+        color_by=args.color_by, size_by=args.size_by, analysis=analysis, options=drawing_options,
+        seed=args.seed, focus=args.focus, depth=args.depth, layers=args.layers, types=types, title=args.title,
+        caption=args.caption,
     )  # fmt: skip
     if fmt == "html":
         from graphkit.export.html import write_html

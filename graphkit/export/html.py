@@ -20,13 +20,14 @@ import html as _html
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
 from graphkit.export.drawing import Drawing, prepare_drawing
 from graphkit.export.tables import atomic_path
@@ -55,8 +56,11 @@ def write_html(
     *,
     color_by: str = "kind",
     size_by: str = "pagerank",
+    analysis: Any = None,
     clusters: Any = None,
     scores: Any = None,
+    options: Mapping[str, Any] | None = None,
+    seed: int = DEFAULT_SEED,
     focus: str | None = None,
     depth: int = 1,
     layers: str | Iterable[str] = "actors",
@@ -77,10 +81,20 @@ def write_html(
     color_by : {"kind", "cluster"}
         Colour actors by kind, or every node by its cluster.
     size_by : str
-        ``"pagerank"``, ``"degree"``, ``"betweenness"`` or a column of ``scores``.
+        A measure of :data:`graphkit.analysis.measures.MEASURES` (``"pagerank"``,
+        ``"degree"``, ``"betweenness"`` ...) or a column of ``scores``.
+    analysis : graphkit.analysis.Analysis, optional
+        A :func:`graphkit.analyze` result: its centrality sizes nodes, its clusters colour them.
     clusters, scores : pandas.DataFrame or mapping, optional
-        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures);
-        computed on the drawn view when absent.
+        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures).
+        What neither gives is asked of :mod:`graphkit.analysis` on ``G`` (never computed
+        here), with ``seed`` and ``options``.
+    options : mapping, optional
+        Options of :func:`graphkit.analyze` for what is computed (``types``, ``weight``,
+        ``method``, ``resolution``, ``restarts``, ``engine`` ...).
+    seed : int
+        Seed of the analysis asked for and of the layout (default
+        :data:`graphkit.defaults.DEFAULT_SEED`, as ``graphkit analyze``).
     focus, depth : str, int
         Draw only the nodes within ``depth`` hops of node ``focus``.
     layers : {"actors", "all"}
@@ -107,9 +121,9 @@ def write_html(
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name ending in .html")
     text = render_html(
-        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
-        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=physics,
-        progress=progress,
+        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
+        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
+        caption=caption, physics=physics, progress=progress,
     )  # fmt: skip
     with atomic_path(path) as tmp:
         try:
@@ -120,7 +134,14 @@ def write_html(
 
 
 def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
-    """The complete HTML document that :func:`write_html` writes (same options)."""
+    """The complete HTML document that :func:`write_html` writes (same options).
+
+    Examples
+    --------
+    >>> page = gk.render_html(gk.load(gk.SAMPLE), color_by="cluster", seed=1)
+    >>> page.startswith("<!DOCTYPE html>"), "<script src" in page
+    (True, False)
+    """
     drawing = _drawing(G, options)
     return _document(drawing, height="100vh")
 
@@ -229,7 +250,16 @@ def script_json(value: Any) -> str:
 
 
 def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
-    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython)."""
+    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython).
+
+    Options as in :func:`write_html`; ``height`` is in pixels.
+
+    Examples
+    --------
+    >>> shown = gk.show(gk.load(gk.SAMPLE), focus="EST", height=400)
+    >>> shown.data.startswith("<iframe") and "height:400px" in shown.data
+    True
+    """
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - IPython is installed with the test extras
@@ -270,8 +300,8 @@ class HTMLGraph:
 def _drawing(G: nx.MultiDiGraph, options: dict[str, Any]) -> Drawing:
     progress = options.pop("progress", None)
     allowed = {
-        "color_by", "size_by", "clusters", "scores", "focus", "depth", "layers", "types",
-        "title", "caption", "physics",
+        "color_by", "size_by", "analysis", "clusters", "scores", "options", "seed", "focus", "depth",
+        "layers", "types", "title", "caption", "physics",
     }  # fmt: skip
     unknown = set(options) - allowed
     if unknown:

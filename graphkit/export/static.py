@@ -8,12 +8,13 @@ name stays a dollar sign); in SVG it is XML-escaped text, never markup.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError, OutputError
 from graphkit.export.drawing import EDGE_STYLES, Drawing, prepare_drawing
 from graphkit.export.tables import atomic_path
@@ -34,8 +35,11 @@ def write_image(
     format: str | None = None,
     color_by: str = "kind",
     size_by: str = "pagerank",
+    analysis: Any = None,
     clusters: Any = None,
     scores: Any = None,
+    options: Mapping[str, Any] | None = None,
+    seed: int = DEFAULT_SEED,
     focus: str | None = None,
     depth: int = 1,
     layers: str | Iterable[str] = "actors",
@@ -65,9 +69,9 @@ def write_image(
     if fmt not in FORMATS:
         raise OutputError(f"{path}: unknown image format {fmt!r}; use .png or .svg")
     drawing = prepare_drawing(
-        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
-        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=False,
-        progress=progress,
+        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
+        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
+        caption=caption, physics=False, progress=progress,
     )  # fmt: skip
     progress = progress or Progress(quiet=True)
     with progress.step(f"drawing {fmt.upper()}"):
