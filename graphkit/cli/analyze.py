@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.cli.common import (
     add_analysis_options,
+    add_as_of,
     add_command,
     add_quiet,
     add_source,
@@ -49,6 +50,7 @@ def _analyze(args: argparse.Namespace) -> int:
     s = result.summary
     if not args.quiet:
         top = result.centrality.sort_values("betweenness", ascending=False).head(5)
+        print(f"network as of {s['as_of']}" if s.get("as_of") != "all" else "every relationship, whatever its dates")
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
@@ -79,6 +81,7 @@ def register_recommend(sub: Any) -> None:
     p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
                    help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)")
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
+    add_as_of(p, default="today")
     add_quiet(p)
 
 
@@ -97,7 +100,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
-              f"with today's partners {r['coalition_gap']:,}")
+              f"with its partners {_when(G)}{r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
@@ -107,3 +110,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
               f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
     return 0
+
+
+def _when(G: Any) -> str:
+    return f"as of {G.graph['as_of']} " if G.graph.get("as_of") else "(every relationship) "
