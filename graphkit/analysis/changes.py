@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -37,6 +38,8 @@ from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.graph import TIE_END, TIE_START, as_of_date, tie_period
 
 __all__ = [
+    "what_changed",
+    "Changes",
     "relationship_changes",
     "gap_changes",
     "rank_changes",
@@ -61,6 +64,59 @@ GAP_CHANGE_COLUMNS = (
     "opened_by",
 )
 RANK_CHANGE_COLUMNS = ("actor_id", "name", "kind", "measure", "rank_then", "rank_now", "moved", "then", "now")
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between ``since`` and ``as_of`` (ISO days): the three tables and the analysis then."""
+
+    since: str
+    as_of: str
+    changes: pd.DataFrame
+    gap_changes: pd.DataFrame
+    rank_changes: pd.DataFrame
+    then: Any  # the Analysis of the network as of ``since``
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``changes``, ``gap_changes`` and ``rank_changes`` by file stem."""
+        return {"changes": self.changes, "gap_changes": self.gap_changes, "rank_changes": self.rank_changes}
+
+
+def what_changed(
+    G: nx.MultiDiGraph,
+    since: Any,
+    as_of: Any = "today",
+    *,
+    now: Any = None,
+    measure: str = "pagerank",
+    top: int = 10,
+    progress: Any = None,
+    **options: Any,
+) -> Changes:
+    """Compare the network as of ``since`` with that of ``as_of`` (default today).
+
+    ``G`` holds every relationship (not cut to a date); ``options`` are those of
+    :func:`graphkit.analysis.analyze` (``threshold``, ``partners``, ``seed`` ...), used for
+    both dates; ``now`` is the analysis of ``as_of`` when already computed.
+
+    Examples
+    --------
+    >>> c = what_changed(gk.load(gk.SAMPLE), "1990", "2010")
+    >>> c.since, c.as_of, sorted(set(c.changes["change"]))[:2]
+    ('1990-01-01', '2010-01-01', ['joined EU', 'joined NATO'])
+    """
+    from graphkit.analysis.run import analyze
+
+    then_day, now_day = change_window(since, as_of)
+    options.pop("as_of", None)
+    if now is None:
+        now = analyze(G, as_of=now_day, progress=progress, **options)
+    then = analyze(G, as_of=then_day, progress=progress, **options)
+    changes = relationship_changes(G, then_day, now_day)
+    pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
+    gaps = gap_changes(G, then_day, now_day, changes=changes, gaps_then=then.gaps, gaps_now=now.gaps, **pooling)
+    ranks = rank_changes(then.centrality, now.centrality, measure=measure, top=top)
+    return Changes(then_day.isoformat(), now_day.isoformat(), changes, gaps, ranks, then)
 
 
 def change_window(since: Any, as_of: Any = "today") -> tuple[_dt.date, _dt.date]:

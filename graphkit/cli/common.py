@@ -21,7 +21,9 @@ __all__ = [
     "run_analysis",
     "add_quiet",
     "add_as_of",
+    "add_since",
     "as_of_text",
+    "dated",
     "load_source",
     "open_store",
     "progress",
@@ -190,15 +192,20 @@ def load_source(args: argparse.Namespace, *, whole: bool = False) -> nx.MultiDiG
     unless ``whole`` asks for every relationship.
     """
     G = _load_source(args)
+    return G if whole else dated(G, args)
+
+
+def dated(G: nx.MultiDiGraph, args: argparse.Namespace) -> nx.MultiDiGraph:
+    """``G`` as of the command's ``--as-of`` (unchanged without the option or with ``all``)."""
     when = getattr(args, "as_of", None)
-    if whole or when is None:
+    if when is None:
         return G
     from graphkit.graph import as_of
 
-    dated = as_of(G, when)
+    cut = as_of(G, when)
     if getattr(args, "engine", None) == "gds":
-        _check_gds_as_of(G, dated)
-    return dated
+        _check_gds_as_of(G, cut)
+    return cut
 
 
 def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
@@ -230,6 +237,13 @@ def add_as_of(p: Any, *, default: str) -> None:
     p.add_argument("--as-of", dest="as_of", type=as_of_text, default=default, metavar="DATE",
                    help="the network of DATE: relationships with since <= DATE < until (a year alone is "
                         f"1 January); YYYY, YYYY-MM-DD, today or all (default {shown})")
+
+
+def add_since(p: Any) -> None:
+    """``--since DATE``: compare the network of DATE with the one shown (``--as-of``, default today)."""
+    p.add_argument("--since", type=as_of_text, default=None, metavar="DATE",
+                   help="add 'What changed' since DATE (YYYY or YYYY-MM-DD): relationships begun or ended, "
+                        "gaps closed or opened, rank moves; writes changes.csv, gap_changes.csv, rank_changes.csv")
 
 
 def as_of_text(text: str) -> str:

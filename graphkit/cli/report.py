@@ -9,8 +9,10 @@ from graphkit.cli.common import (
     add_analysis_options,
     add_command,
     add_quiet,
+    add_since,
     add_source,
     check_engine,
+    dated,
     load_source,
     progress,
     run_analysis,
@@ -49,6 +51,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
     add_analysis_options(p)
+    add_since(p)
     add_quiet(p)
 
 
@@ -72,14 +75,15 @@ def _report(args: argparse.Namespace) -> int:
     check_engine(args)
     pr = progress(args)
     with pr.step("loading the dataset"):
-        G = load_source(args)
+        whole = load_source(args, whole=True)  # --since compares with an earlier date
+        G = dated(whole, args)
     if args.focus is not None:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
     with pr.step("analysing the network"):
         analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
     write_report(
-        G,
+        whole,
         out,
         focus=args.focus,
         top=args.top,
@@ -88,5 +92,6 @@ def _report(args: argparse.Namespace) -> int:
         dataset=str(dataset),
         progress=pr,
         analysis=analysis,
+        since=args.since,
     )
     return 0
