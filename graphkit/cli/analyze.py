@@ -100,7 +100,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
-              f"with its partners {_when(G)}{r['coalition_gap']:,}")
+              f"with {_partners_of(G)} {r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
@@ -112,5 +112,10 @@ def _recommend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(G: Any) -> str:
-    return f"as of {G.graph['as_of']} " if G.graph.get("as_of") else "(every relationship) "
+def _partners_of(G: Any) -> str:
+    import datetime as _dt
+
+    day = G.graph.get("as_of")
+    if day is None:
+        return "all its partners (every relationship, whatever its dates)"
+    return "today's partners" if day == _dt.date.today().isoformat() else f"its partners as of {day}"
