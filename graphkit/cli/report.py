@@ -73,6 +73,10 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
     check_engine(args)
+    if args.since is not None:
+        from graphkit.analysis.changes import change_window
+
+        change_window(args.since, args.as_of)  # before the slow part
     pr = progress(args)
     with pr.step("loading the dataset"):
         whole = load_source(args, whole=True)  # --since compares with an earlier date
