@@ -25,6 +25,7 @@ from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, period_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
+from graphkit.suggest import path_hint
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
@@ -109,7 +110,7 @@ def load_dataset(
     elif path.suffix.lower() == ".xlsx" and path.is_file():
         tables = read_xlsx_tables(path, problems)
     elif not path.exists():
-        raise FormatError(f"{path}: no such file or folder")
+        raise FormatError(f"{path}: no such file or folder{path_hint(path)}")
     else:
         raise FormatError(
             f"{path}: not a dataset; give a folder with actors.csv, capabilities.csv, threats.csv "

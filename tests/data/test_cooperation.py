@@ -374,7 +374,7 @@ def test_cooperation_actors_match_actor_schema():
     with path.open(newline="", encoding="utf-8") as f:
         header = next(csv.reader(f))
     with (CURATED / "actors.csv").open(newline="", encoding="utf-8") as f:
-        assert header == next(csv.reader(f))
+        assert header == next(csv.reader(f))  # same columns, same order: the build stacks them
     existing = {r["id"] for r in _read(CURATED / "actors.csv")}
     kinds = {"state", "alliance", "international_org", "company", "ngo", "cert", "other"}
     for r in _read(path):
