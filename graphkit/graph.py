@@ -42,6 +42,7 @@ __all__ = [
     "text_problem",
     "as_of",
     "as_of_date",
+    "not_in_force",
     "tie_date",
     "tie_period",
     "in_force",
@@ -478,35 +479,36 @@ def as_of(G: nx.MultiDiGraph, when: Any) -> nx.MultiDiGraph:
     day = as_of_date(when)
     if day is None:
         return G
+    gone = set(not_in_force(G, day))
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["as_of"] = day.isoformat()
     H.add_nodes_from(G.nodes(data=True))
-    keep = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        try:
-            if in_force(d, day):
-                keep.append((u, v, k, d))
-        except SchemaError as exc:
-            raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
-    H.add_edges_from(keep)
+    H.add_edges_from(e for e in G.edges(keys=True, data=True) if not gone or e[:3] not in gone)
     return H
+
+
+def not_in_force(G: nx.MultiDiGraph, day: _dt.date) -> list[tuple[str, str, int]]:
+    """``(source, target, key)`` of every relationship not in force on ``day`` (see :func:`as_of`)."""
+    out = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if "since" in d or "until" in d or "since_date" in d or "until_date" in d:
+            try:
+                if not in_force(d, day):
+                    out.append((u, v, k))
+            except SchemaError as exc:
+                raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
+    return out
 
 
 def ended_relationships(G: nx.MultiDiGraph, on: _dt.date | None = None) -> int:
     """How many relationships have ended by day ``on`` (default today): their end is on or before it.
 
-    Examples
-    --------
     >>> ended_relationships(gk.load(gk.SAMPLE))
     0
     """
     day = on or _dt.date.today()
-    count = 0
-    for _, _, d in G.edges(data=True):
-        end = _bound(d, TIE_END)
-        count += end is not None and end <= day
-    return count
+    return sum(1 for _, _, d in G.edges(data=True) if (end := _bound(d, TIE_END)) is not None and end <= day)
 
 
 def _bound(d: dict[str, Any], keys: tuple[str, str]) -> _dt.date | None:

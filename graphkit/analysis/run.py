@@ -22,7 +22,7 @@ from graphkit.analysis.clusters import (
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
 from graphkit.defaults import DEFAULT_SEED
-from graphkit.graph import as_of, as_of_date
+from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
 
 __all__ = ["Analysis", "analyze", "ANALYSIS_FILES"]
@@ -201,7 +201,8 @@ def _dated(G: nx.MultiDiGraph, when: Any) -> tuple[nx.MultiDiGraph, str]:
     day = as_of_date(when)
     if day is None:
         return G, cut or "all"
-    return as_of(G, day), day.isoformat()
+    # no copy when every relationship is in force that day (a large graph copies slowly)
+    return (as_of(G, day) if not_in_force(G, day) else G), day.isoformat()
 
 
 def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray) -> pd.DataFrame:

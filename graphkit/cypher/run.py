@@ -96,7 +96,7 @@ def run_query(
     progress = progress or Progress(quiet=True)
     for name in sorted(defaulted(qf, params)):
         progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
-    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress)
+    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of)
     if len(result) == 0:
         progress.say(empty_result_note(qf, values))
     return result
@@ -171,6 +171,7 @@ def _run(
     database: str | None,
     cache_dir: str | os.PathLike[str] | None,
     progress: Progress,
+    as_of: Any = None,
 ) -> QueryResult:
     if uri and dataset is None:
         from graphkit.stores import neo4j
