@@ -141,7 +141,9 @@ def test_values_of_other_loaders_are_read_too():
     assert _pairs(gk.as_of(G, "2011-06-01")) == {("A", "B"), ("B", "C"), ("C", "D")}
     assert _pairs(gk.as_of(G, "2012-01-01")) == {("B", "C"), ("C", "D")}
     G.add_edge("A", "D", type="COOPERATES_WITH", since="spring 2011")
-    with pytest.raises(SchemaError, match=r"'A' -COOPERATES_WITH-> 'D': property 'since': 'spring 2011' is not a date"):
+    with pytest.raises(
+        SchemaError, match=r"'A' -COOPERATES_WITH-> 'D': property 'since': 'spring 2011' is not a date"
+    ):
         gk.as_of(G, "2012")
     with pytest.raises(SchemaError, match="not a date"):
         gk.as_of(G, "yesterday")
@@ -165,7 +167,9 @@ def test_info_as_of_counts_the_relationships_in_force(dataset, day, capsys):
 def test_info_shows_the_whole_dataset_and_counts_the_ended(dataset, capsys):
     assert main(["info", str(dataset)]) == 0
     out = capsys.readouterr().out
-    counts = dict(line.split() for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 2)
+    counts = dict(
+        line.split() for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 2
+    )
     assert counts["MEMBER_OF"] == "10"  # all ten, ended ones included
     # GBR-EU (2020-01-31), EST-OEWG (2025-07-11), ZWE-COMMONWEALTH (2003) have ended
     assert "ended relationships (until on or before today): 3" in out
@@ -232,7 +236,9 @@ def test_viz_as_of_draws_the_network_of_that_date(dataset, tmp_path):
         out = tmp_path / f"{day}.html"
         assert main(["viz", str(dataset), "-o", str(out), "--as-of", day, "-q"]) == 0
         page = out.read_text(encoding="utf-8")
-        data = json.loads(re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', page, re.S)[1])
+        data = json.loads(
+            re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', page, re.S)[1]
+        )
         assert {(e["from"], e["to"]) for e in data["edges"]} == actors
         assert len(data["nodes"]) == 10  # every actor, tied or not
 
@@ -288,7 +294,9 @@ def _problems(tmp_path, rows: str) -> list[str]:
 def test_until_before_since_is_an_error_at_its_line_and_column(tmp_path):
     problems = _problems(tmp_path, "USA,MEMBER_OF,NATO,1949,,,,,\nGBR,MEMBER_OF,EU,2020,,1973,,,\n")
     assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path / 'bad' / 'relationships.csv'}:3: column 'until': until 1973 is before since 2020")
+    assert problems[0].startswith(
+        f"{tmp_path / 'bad' / 'relationships.csv'}:3: column 'until': until 1973 is before since 2020"
+    )
 
 
 def test_until_date_before_since_date_is_an_error(tmp_path):
@@ -314,18 +322,26 @@ def test_an_unparseable_date_is_an_error(tmp_path):
     problems = _problems(tmp_path, "USA,MEMBER_OF,NATO,1949,,,,,\nGBR,MEMBER_OF,EU,early 1973,,,,,\n"
                                    "FIN,MEMBER_OF,EU,1995-01-01,,,,,\n")  # fmt: skip
     assert len(problems) == 1
-    assert ":3: column 'since': 'early 1973' is not a date: write a year (2023) or a date (2023-04-04)" in problems[0]
+    assert (
+        ":3: column 'since': 'early 1973' is not a date: write a year (2023) or a date (2023-04-04)"
+        in problems[0]
+    )
     problems = _problems(tmp_path, "GBR,MEMBER_OF,EU,1973,1973-02-30,,,,\n")
     assert ":2: column 'since_date': '1973-02-30' is not a calendar date" in problems[0]
 
 
 def test_since_date_must_fall_in_the_year_of_since(tmp_path):
     problems = _problems(tmp_path, "FIN,MEMBER_OF,NATO,2024,2023-04-04,,,,\n")
-    assert ":2: column 'since_date': since_date 2023-04-04 is not in the year since gives (2024)" in problems[0]
+    assert (
+        ":2: column 'since_date': since_date 2023-04-04 is not in the year since gives (2024)" in problems[0]
+    )
 
 
 def test_a_mixed_column_of_years_and_days_loads_and_is_read_as_dates(tmp_path):
-    d = _dataset(tmp_path / "mixed", "source,type,target,since\nFIN,MEMBER_OF,NATO,2023-04-04\nUSA,MEMBER_OF,NATO,1949\n")
+    d = _dataset(
+        tmp_path / "mixed",
+        "source,type,target,since\nFIN,MEMBER_OF,NATO,2023-04-04\nUSA,MEMBER_OF,NATO,1949\n",
+    )
     G = gk.load(d)
     assert _pairs(gk.as_of(G, "2023-04-03")) == {("USA", "NATO")}
     assert _pairs(gk.as_of(G, "2023-04-04")) == {("USA", "NATO"), ("FIN", "NATO")}

@@ -114,7 +114,9 @@ def what_changed(
     then = analyze(G, as_of=then_day, progress=progress, **options)
     changes = relationship_changes(G, then_day, now_day)
     pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
-    gaps = gap_changes(G, then_day, now_day, changes=changes, gaps_then=then.gaps, gaps_now=now.gaps, **pooling)
+    gaps = gap_changes(
+        G, then_day, now_day, changes=changes, gaps_then=then.gaps, gaps_now=now.gaps, **pooling
+    )
     ranks = rank_changes(then.centrality, now.centrality, measure=measure, top=top)
     return Changes(then_day.isoformat(), now_day.isoformat(), changes, gaps, ranks, then)
 
@@ -137,7 +139,9 @@ def change_window(since: Any, as_of: Any = "today") -> tuple[_dt.date, _dt.date]
     if then is None:
         raise AnalysisError("--since needs a date (YYYY or YYYY-MM-DD), not 'all'")
     if now is None:
-        raise AnalysisError("--since compares two dates: give --as-of a date (or leave it out for today), not 'all'")
+        raise AnalysisError(
+            "--since compares two dates: give --as-of a date (or leave it out for today), not 'all'"
+        )
     if then >= now:
         raise AnalysisError(
             f"--since {then.isoformat()} is not before the date shown ({now.isoformat()}); "
@@ -486,7 +490,9 @@ class _Routes:
         return out
 
 
-def _perspectives(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any], event: str) -> list[tuple[str, str, str]]:
+def _perspectives(
+    G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any], event: str
+) -> list[tuple[str, str, str]]:
     """``(actor, other, change)`` for each actor a relationship's start or end concerns."""
     t = d.get("type")
     began = event == "began"

@@ -114,18 +114,33 @@ def test_gap_changes_name_the_accession_that_closed_a_gap_and_the_exit_that_open
     # (it is in no organisation, has no partner): coalition gap 1. After joining NATO it
     # pools USA's cap:ir: 0. Its own gap stays 1.
     fin = g["FIN"]
-    assert [fin[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [1, 1, 1, 0]
+    assert [fin[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [
+        1,
+        1,
+        1,
+        0,
+    ]
     assert fin["closed_capabilities"] == ["cap:ir"] and fin["opened_capabilities"] == []
     assert fin["closed_by"] == ["FIN joined NATO: cap:ir"] and fin["opened_by"] == []
     # EST needs cap:fx (threat:b); only FIN holds it; EST is in NATO since 2004, so FIN's
     # accession closes EST's gap too: a holder joined an organisation EST belongs to.
     est = g["EST"]
-    assert [est[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [1, 1, 1, 0]
+    assert [est[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [
+        1,
+        1,
+        1,
+        0,
+    ]
     assert est["closed_by"] == ["FIN joined NATO: cap:fx"]
     # GBR needs cap:law (threat:c), held only by DEU, reached through the EU; leaving the EU
     # on 2020-01-31 opens it: coalition gap 0 then, 1 now.
     gbr = g["GBR"]
-    assert [gbr[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [1, 1, 0, 1]
+    assert [gbr[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [
+        1,
+        1,
+        0,
+        1,
+    ]
     assert gbr["opened_capabilities"] == ["cap:law"] and gbr["opened_by"] == ["GBR left EU: cap:law"]
     # JPN needs cap:ir (threat:d); the USA-JPN memorandum of 2022-05-01 gives it: 1 -> 0.
     assert g["JPN"]["closed_by"] == ["JPN began cooperation with USA (mou): cap:ir"]
@@ -146,7 +161,12 @@ def test_a_capability_gained_closes_the_own_gap_and_is_named():
     g = _by_actor(gap_changes(G, "2020-06-01", "2022"))
     # then (after leaving the EU): GBR own 1, coalition 1; in 2022 it holds cap:law itself: 0, 0
     gbr = g["GBR"]
-    assert [gbr[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [1, 0, 1, 0]
+    assert [gbr[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [
+        1,
+        0,
+        1,
+        0,
+    ]
     assert gbr["closed_by"] == ["GBR gained cap:law: cap:law"]
 
 
@@ -158,7 +178,12 @@ def test_a_new_threat_opens_a_gap_named_by_its_targeting():
     g = _by_actor(gap_changes(G, "2023", "2025"))
     swe = g["SWE"]
     # SWE needed nothing in 2023; in 2025 threat:e needs cap:law, which nobody in NATO holds
-    assert [swe[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [0, 1, 0, 1]
+    assert [swe[k] for k in ("own_gap_then", "own_gap_now", "coalition_gap_then", "coalition_gap_now")] == [
+        0,
+        1,
+        0,
+        1,
+    ]
     assert swe["opened_by"] == ["SWE targeted by threat:e: cap:law"]
 
 
@@ -188,7 +213,11 @@ def test_what_changed_uses_the_same_parameters_for_both_dates():
 
 def _write(G, root):
     root.mkdir()
-    files = {"actors.csv": ["id", "name", "kind"], "capabilities.csv": ["id", "name"], "threats.csv": ["id", "name"]}
+    files = {
+        "actors.csv": ["id", "name", "kind"],
+        "capabilities.csv": ["id", "name"],
+        "threats.csv": ["id", "name"],
+    }
     rows = {"actors.csv": [], "capabilities.csv": [], "threats.csv": []}
     for n, d in G.nodes(data=True):
         f = {"Actor": "actors.csv", "Capability": "capabilities.csv", "Threat": "threats.csv"}[d["label"]]

@@ -99,8 +99,15 @@ def _changes_section(ctx: _Context, changes: Any) -> Section:
     ]
     blocks.append(
         Table(
-            ["actor", "own gap then", "own gap now", "coalition gap then", "coalition gap now", "closed by",
-             "opened by"],
+            [
+                "actor",
+                "own gap then",
+                "own gap now",
+                "coalition gap then",
+                "coalition gap now",
+                "closed by",
+                "opened by",
+            ],
             gap_rows,
             caption="Gap changes (largest moves; all in gap_changes.csv)",
             empty="No actor's gaps changed.",
@@ -141,8 +148,12 @@ def _membership_bullets(ctx: _Context, members: Any) -> list[str]:
 def _biggest_moves(g: Any) -> Any:
     if not len(g):
         return g
-    size = (g["coalition_gap_now"] - g["coalition_gap_then"]).abs() + (g["own_gap_now"] - g["own_gap_then"]).abs()
-    return g.assign(_size=size).sort_values(["_size", "actor_id"], ascending=[False, True]).drop(columns="_size")
+    size = (g["coalition_gap_now"] - g["coalition_gap_then"]).abs() + (
+        g["own_gap_now"] - g["own_gap_then"]
+    ).abs()
+    return (
+        g.assign(_size=size).sort_values(["_size", "actor_id"], ascending=[False, True]).drop(columns="_size")
+    )
 
 
 def _rank(v: Any) -> Any:
