@@ -19,14 +19,19 @@ def close_matches(word: str, candidates: Iterable[str], *, n: int = 3, cutoff: f
     ['kind']
     >>> close_matches("MEMBER_F", ["MEMBER_OF", "COOPERATES_WITH"])
     ['MEMBER_OF']
+    >>> close_matches("di", ["id", "name"])
+    ['id']
     >>> close_matches("zzz", ["kind"])
     []
     """
     pool = {}
     for c in candidates:
         pool.setdefault(c.casefold(), c)
-    found = difflib.get_close_matches(word.casefold(), list(pool), n=n, cutoff=cutoff)
-    return [pool[f] for f in found]
+    key = word.casefold()
+    # letters swapped ('di' for 'id') are as close as a match gets, whatever the length
+    swapped = [c for c in pool if c != key and sorted(c) == sorted(key)]
+    found = swapped + [f for f in difflib.get_close_matches(key, list(pool), n=n, cutoff=cutoff) if f not in swapped]
+    return [pool[f] for f in found[:n]]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -99,3 +99,24 @@ def test_a_mistyped_dataset_path_gets_did_you_mean(tmp_path, cache):
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"did you mean '{real}'" in r.stderr
+
+
+def test_shell_schema_is_per_relationship_type(cache):
+    """Each type lists only the properties its rows in the sample's CSV carry."""
+    with open(SAMPLE / "relationships.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    r = subprocess.run(
+        [sys.executable, "-m", "graphkit", "shell", str(SAMPLE), "-q", "--cache-dir", str(cache)],
+        input=":schema\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    shown = dict(line.split(": ", 1) for line in r.stdout.splitlines() if ": " in line)
+    for rtype in {row["type"] for row in rows}:
+        mine = [row for row in rows if row["type"] == rtype]
+        used = {k for row in mine for k, v in row.items() if v and k not in ("source", "type", "target")}
+        names = {part.split()[0] for part in shown[rtype].split(", ")}
+        expected = {"source" if k == "source_ref" else k for k in used}
+        assert names == expected, rtype
