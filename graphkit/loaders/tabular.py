@@ -483,6 +483,7 @@ def _type_fix(name: str, kind: str) -> str:
     return "correct the value"
 
 
+_DATE_FIX = "a year (2023) or a day (2023-04-04), not after today; until after since"
 _NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}
 _REL_FIXED = {
     "source": "string",
@@ -570,7 +571,7 @@ def _add_relationships(
             continue
         dates = period_problems(row)
         for column, msg in dates:
-            problems.add(table.file, msg, line=line, column=column, fix=_PERIOD_FIX)
+            problems.add(table.file, msg, line=line, column=column, fix=_DATE_FIX)
         if dates:
             continue
         msgs = relationship_problems(G, source, rtype, target, row)
@@ -605,12 +606,6 @@ def _add_relationships(
             problems.add(table.file, msg, line=line, column=column, fix=fix)
         if not msgs:
             G.add_edge(source, target, type=rtype, **row)
-
-
-_PERIOD_FIX = (
-    "write since/until as a year (2023) or a date (2023-04-04), not after today, "
-    "with until after since (a year alone means 1 January)"
-)
 
 
 def _shown(a: str, b: str) -> tuple[str, str]:
