@@ -355,3 +355,21 @@ def test_the_bundled_dataset_loads_and_its_ended_memberships_are_left_out_today(
     today = gk.as_of(G, "today")
     assert ("GBR", "EU") not in _pairs(today) and ("GBR", "EU") in _pairs(gk.as_of(G, "2020-01-30"))
     assert ("FIN", "NATO") in _pairs(today) and ("FIN", "NATO") not in _pairs(gk.as_of(G, "2022-12-31"))
+
+
+def test_gds_is_refused_a_date_that_leaves_relationships_out(dataset):
+    import argparse
+
+    from graphkit.cli.common import dated
+    from graphkit.errors import GraphkitError
+
+    G = gk.load(dataset)
+    # GDS projects the server's whole graph: today 3 of the 14 relationships have ended
+    with pytest.raises(GraphkitError, match="3 of them are not in force as of"):
+        dated(G, argparse.Namespace(as_of="today", engine="gds"))
+    assert dated(G, argparse.Namespace(as_of="all", engine="gds")) is G
+    # on 2025-07-10 the OEWG still runs, but GBR-EU (2020) and ZWE-COMMONWEALTH (2003) have ended
+    with pytest.raises(GraphkitError, match="but 2 of them are not in force as of 2025-07-10"):
+        dated(G, argparse.Namespace(as_of="2025-07-10", engine="gds"))
+    # another engine is not refused
+    assert dated(G, argparse.Namespace(as_of="2025-07-10", engine="auto")).number_of_edges() == 12
