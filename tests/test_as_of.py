@@ -295,14 +295,17 @@ def test_until_before_since_is_an_error_at_its_line_and_column(tmp_path):
     problems = _problems(tmp_path, "USA,MEMBER_OF,NATO,1949,,,,,\nGBR,MEMBER_OF,EU,2020,,1973,,,\n")
     assert len(problems) == 1
     assert problems[0].startswith(
-        f"{tmp_path / 'bad' / 'relationships.csv'}:3: column 'until': until 1973 is before since 2020"
+        f"{tmp_path / 'bad' / 'relationships.csv'}:3: column 'until': property 'until': until 1973 is before since 2020"
     )
 
 
 def test_until_date_before_since_date_is_an_error(tmp_path):
     problems = _problems(tmp_path, "GBR,MEMBER_OF,EU,2020,2020-02-01,2020,2020-01-31,,\n")
     assert len(problems) == 1
-    assert ":2: column 'until_date': until_date 2020-01-31 is before since_date 2020-02-01" in problems[0]
+    assert (
+        ":2: column 'until_date': property 'until_date': until_date 2020-01-31 is before since_date 2020-02-01"
+        in problems[0]
+    )
 
 
 def test_a_date_in_the_future_is_an_error(tmp_path):
@@ -323,7 +326,7 @@ def test_an_unparseable_date_is_an_error(tmp_path):
                                    "FIN,MEMBER_OF,EU,1995-01-01,,,,,\n")  # fmt: skip
     assert len(problems) == 1
     assert (
-        ":3: column 'since': 'early 1973' is not a date: write a year (2023) or a date (2023-04-04)"
+        ":3: column 'since': property 'since': 'early 1973' is not a date: write a year (2023) or a date (2023-04-04)"
         in problems[0]
     )
     problems = _problems(tmp_path, "GBR,MEMBER_OF,EU,1973,1973-02-30,,,,\n")
@@ -333,7 +336,8 @@ def test_an_unparseable_date_is_an_error(tmp_path):
 def test_since_date_must_fall_in_the_year_of_since(tmp_path):
     problems = _problems(tmp_path, "FIN,MEMBER_OF,NATO,2024,2023-04-04,,,,\n")
     assert (
-        ":2: column 'since_date': since_date 2023-04-04 is not in the year since gives (2024)" in problems[0]
+        ":2: column 'since_date': property 'since_date': since_date 2023-04-04 is not in the year since gives (2024)"
+        in problems[0]
     )
 
 
@@ -373,3 +377,17 @@ def test_gds_is_refused_a_date_that_leaves_relationships_out(dataset):
         dated(G, argparse.Namespace(as_of="2025-07-10", engine="gds"))
     # another engine is not refused
     assert dated(G, argparse.Namespace(as_of="2025-07-10", engine="auto")).number_of_edges() == 12
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml"])
+def test_other_loaders_refuse_an_until_before_since(tmp_path, fmt):
+    G = gk.new_graph()
+    for a in ("A", "B"):
+        gk.add_node(G, a, "Actor", name=a, kind="state")
+    G.add_edge("A", "B", type="COOPERATES_WITH", since=2020, until=2010)  # bypasses the checks
+    path = tmp_path / f"g.{fmt}"
+    gk.write(G, path)
+    with pytest.raises(DatasetError, match="property 'until': until 2010 is before since 2020"):
+        gk.load(path)
+    with pytest.raises(SchemaError, match="until 2010 is before since 2020"):
+        gk.add_relationship(G, "B", "COOPERATES_WITH", "A", since=2020, until=2010)

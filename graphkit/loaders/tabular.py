@@ -22,7 +22,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
-from graphkit.graph import id_key, new_graph, node_problems, period_problems, relationship_problems
+from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
 from graphkit.suggest import close_matches, path_hint
@@ -483,7 +483,6 @@ def _type_fix(name: str, kind: str) -> str:
     return "correct the value"
 
 
-_DATE_FIX = "a year (2023) or a day (2023-04-04), not after today; until after since"
 _NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}
 _REL_FIXED = {
     "source": "string",
@@ -568,11 +567,6 @@ def _add_relationships(
                 column="level",
                 fix="write a level between 0 and 1",
             )
-            continue
-        dates = period_problems(row)
-        for column, msg in dates:
-            problems.add(table.file, msg, line=line, column=column, fix=_DATE_FIX)
-        if dates:
             continue
         msgs = relationship_problems(G, source, rtype, target, row)
         for msg in msgs:
