@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 _LAZY = {
     **{name: "graphkit.graph" for name in (
         "new_graph", "add_node", "add_relationship", "validate", "summary", "select",
-        "actor_graph", "ego_graph", "graph_diff",
+        "actor_graph", "ego_graph", "graph_diff", "as_of",
     )},
     **{name: "graphkit.loaders" for name in (
         "load", "load_dataset", "load_json", "load_graphml", "load_gexf",
@@ -104,6 +104,7 @@ __all__ = [
     "actor_graph",
     "ego_graph",
     "graph_diff",
+    "as_of",
     # load / write
     "load",
     "load_dataset",

@@ -14,6 +14,7 @@ This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
 from __future__ import annotations
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
+from graphkit.analysis.changes import Changes, gap_changes, rank_changes, relationship_changes, what_changed
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
 from graphkit.analysis.engine import ActorNetwork, actor_network
 from graphkit.analysis.gaps import (
@@ -52,6 +53,11 @@ __all__ = [
     "uncovered_threats",
     "recommend_partners",
     "critical_actors",
+    "what_changed",
+    "Changes",
+    "relationship_changes",
+    "gap_changes",
+    "rank_changes",
     "actor_network",
     "ActorNetwork",
     "AnalysisError",

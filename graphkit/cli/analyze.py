@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.cli.common import (
     add_analysis_options,
+    add_as_of,
     add_command,
     add_quiet,
     add_source,
@@ -52,6 +53,7 @@ def _analyze(args: argparse.Namespace) -> int:
     s = result.summary
     if not args.quiet:
         top = result.centrality.sort_values("betweenness", ascending=False).head(5)
+        print(f"network as of {s['as_of']}" if s.get("as_of") != "all" else "every relationship, whatever its dates")
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
@@ -82,6 +84,7 @@ def register_recommend(sub: Any) -> None:
     p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
                    help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)")
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
+    add_as_of(p, default="today")
     add_quiet(p)
 
 
@@ -101,7 +104,7 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
-              f"with today's partners {r['coalition_gap']:,}")
+              f"with {_partners_of(G)} {r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
@@ -113,3 +116,12 @@ def _recommend(args: argparse.Namespace) -> int:
         print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}) "
               f"closes {p.closed_weight:,}: {closes}; remaining {p.remaining_weight:,}")
     return 0
+
+
+def _partners_of(G: Any) -> str:
+    import datetime as _dt
+
+    day = G.graph.get("as_of")
+    if day is None:
+        return "all its partners (every relationship, whatever its dates)"
+    return "today's partners" if day == _dt.date.today().isoformat() else f"its partners as of {day}"

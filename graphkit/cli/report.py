@@ -9,8 +9,10 @@ from graphkit.cli.common import (
     add_analysis_options,
     add_command,
     add_quiet,
+    add_since,
     add_source,
     check_engine,
+    dated,
     load_source,
     progress,
     run_analysis,
@@ -53,6 +55,7 @@ def register(sub: Any) -> None:
                    help="also print index.html to report.pdf beside it (needs a headless Chromium: "
                         "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
     add_analysis_options(p)
+    add_since(p)
     add_quiet(p)
 
 
@@ -78,16 +81,21 @@ def _report(args: argparse.Namespace) -> int:
 
         require_chromium()
     check_engine(args)
+    if args.since is not None:
+        from graphkit.analysis.changes import change_window
+
+        change_window(args.since, args.as_of)  # before the slow part
     pr = progress(args)
     with pr.step("loading the dataset"):
-        G = load_source(args)
+        whole = load_source(args, whole=True)  # --since compares with an earlier date
+        G = dated(whole, args)
     if args.focus is not None:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
     with pr.step("analysing the network"):
         analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
     write_report(
-        G,
+        whole,
         out,
         focus=args.focus,
         top=args.top,
@@ -96,6 +104,7 @@ def _report(args: argparse.Namespace) -> int:
         dataset=str(dataset),
         progress=pr,
         analysis=analysis,
+        since=args.since,
     )
     if args.pdf:
         from graphkit.export.report.pdf import write_pdf

@@ -66,8 +66,13 @@ class EmbeddedGraph(EmbeddedDatabase):
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
+        as_of: Any = None,
     ) -> Self:
         """The dataset's cached database, built first when the dataset is new or changed.
+
+        With ``as_of`` (a date, a year, ``"today"``), the database holds the network of
+        that day (:func:`graphkit.graph.as_of`), cached under a key that includes the day;
+        None or ``"all"``: every relationship.
 
         Raises
         ------
@@ -82,12 +87,19 @@ class EmbeddedGraph(EmbeddedDatabase):
         dataset = Path(dataset)
         if not dataset.exists():
             load(dataset)  # raises the loader's own clear error
-        key = dataset_fingerprint(dataset)
+        from graphkit.graph import as_of_date
+
+        day = as_of_date(as_of)
+        key = dataset_fingerprint(dataset) + (f"-as-of-{day.isoformat()}" if day else "")
         db = cls.open_cached(key, cache_dir=cache_dir)
         if db is not None:
             return db
         with progress.step(f"loading {dataset}"):
             G = load(dataset)
+        if day is not None:
+            from graphkit.graph import as_of as _as_of
+
+            G = _as_of(G, day)
         return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress)
 
     def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:

@@ -106,6 +106,7 @@ ANALYSIS_OPTIONS = (
     "engine",
     "exact_threshold",
     "samples",
+    "as_of",
 )
 """Options of :func:`graphkit.analyze` that ``prepare_drawing(options=...)`` hands on."""
 

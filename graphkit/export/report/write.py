@@ -37,6 +37,7 @@ def write_report(
     progress: Progress | None = None,
     analysis: Any = None,
     options: dict[str, Any] | None = None,
+    since: Any = None,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
 
@@ -57,7 +58,12 @@ def write_report(
     options : keyword arguments of :func:`graphkit.analysis.analyze` (``types``, ``weight``,
         ``method``, ``threshold``, ``partners`` ...) used when ``analysis`` is None; they are
         recorded in ``summary.json`` under ``"parameters"``. Partner recommendations use the
-        analysis's ``threshold`` and ``partners``.
+        analysis's ``threshold`` and ``partners``. The report shows the network of the
+        analysis's date (``options["as_of"]``, default today; ``summary["as_of"]``): ``G``
+        holds every relationship and is cut to that date here.
+    since : a date; adds the "What changed" section comparing the network as of ``since``
+        with the one shown, and writes ``changes.csv``, ``gap_changes.csv`` and
+        ``rank_changes.csv`` (see :func:`graphkit.analysis.changes.what_changed`).
 
     Examples
     --------
@@ -80,6 +86,15 @@ def write_report(
 
         with progress.step("analysing the network"):
             analysis = analyze(G, **{"seed": seed, **(options or {})}, progress=progress)
+    whole, G = G, _dated(G, analysis)
+    changes = None
+    if since is not None:
+        from graphkit.analysis.changes import what_changed
+
+        with progress.step("comparing with the network as of the --since date"):
+            changes = what_changed(
+                whole, since, analysis.summary.get("as_of"), now=analysis, top=top, **_options_of(analysis)
+            )
     ctx = _Context(G, analysis, top)
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
@@ -90,8 +105,11 @@ def write_report(
                 analysis,
                 tmp,
                 recommendations=recommendations,
-                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed},
+                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed,
+                       "as_of": analysis.summary.get("as_of"), "since": changes.since if changes else None},
             )
+            if changes is not None:
+                _write_change_tables(changes, tmp)
         with progress.step("drawing figures"):
             figures = _figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
@@ -108,6 +126,7 @@ def write_report(
                 recommendations=recommendations,
                 graph_html=graph_html,
                 figures=figures,
+                changes=changes,
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
@@ -127,6 +146,31 @@ def write_report(
             )
     progress.say(f"report written to {path}/index.html")
     return path
+
+
+def _dated(G: nx.MultiDiGraph, analysis: Any) -> nx.MultiDiGraph:
+    """``G`` cut to the day the analysis shows (unchanged when it shows every relationship)."""
+    from graphkit.graph import as_of
+
+    day = (getattr(analysis, "summary", None) or {}).get("as_of")
+    return G if not day or day == "all" else as_of(G, day)
+
+
+def _options_of(analysis: Any) -> dict[str, Any]:
+    """The :func:`graphkit.analysis.analyze` keywords an analysis was computed with (GDS: run locally)."""
+    p = dict((getattr(analysis, "summary", None) or {}).get("parameters") or {})
+    keys = {"types": "types", "weight": "weight", "cluster_method": "method", "resolution": "resolution",
+            "restarts": "restarts", "seed": "seed", "engine": "engine", "exact_threshold": "exact_threshold",
+            "samples": "samples", "threshold": "threshold", "partners": "partners"}  # fmt: skip
+    out = {keys[k]: v for k, v in p.items() if k in keys}
+    if out.get("engine") == "gds":
+        out["engine"] = "auto"
+    return out
+
+
+def _write_change_tables(changes: Any, folder: Path) -> None:
+    for name, df in changes.tables().items():
+        write_frame_csv(df, folder / f"{name}.csv", cell=_csv_value)
 
 
 def _readable_by_umask(folder: Path) -> None:
