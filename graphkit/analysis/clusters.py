@@ -35,8 +35,13 @@ def clusters(
     seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
+    two_mode: bool = True,
 ) -> pd.DataFrame:
     """Cooperation clusters of the actor network (seeded, reproducible).
+
+    The network is the two-mode one of :func:`graphkit.analysis.centrality` (co-members
+    tied with ``tie_weight / (n - 1)`` per shared organisation), so a forum every state
+    joins barely pulls its members together.
 
     Parameters
     ----------
@@ -58,13 +63,18 @@ def clusters(
         the algorithm runs this many times (one seeded random stream) and the partition
         with the highest modularity is kept. Leiden runs once, to convergence.
     engine : {"auto", "igraph", "networkx"}
+    two_mode : bool
+        ``False``: the direct network (a membership is one tie member-organisation).
 
     Returns
     -------
     pandas.DataFrame
         One row per actor: ``id, name, kind, region, cluster, cluster_name``. Clusters are
         numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
-        ``cluster_name`` is the name of the member with the highest weighted degree.
+        ``cluster_name`` is the name of the member with the highest weighted degree among
+        the members of the cluster's dominant kind (the most frequent kind; on a tie,
+        ``state`` first), so a cluster of states is named after a state, never after an
+        organisation they all belong to.
         ``df.attrs["modularity"]`` is the partition's modularity.
 
     Examples
@@ -73,7 +83,7 @@ def clusters(
     >>> sorted(cl[cl.cluster_name == "China"]["id"])
     ['CHN', 'RUS']
     """
-    net = actor_network(G, types, weight=weight)
+    net = actor_network(G, types, weight=weight, two_mode=two_mode)
     membership, used = cluster_membership(
         net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
     )
@@ -115,7 +125,8 @@ def cluster_summary(
     pandas.DataFrame
         ``cluster, name, size, internal_edges, density, top_members, top_member_ids,
         dominant_kind, dominant_kind_share, dominant_region, dominant_region_share``;
-        ``name`` reads "<most central member> cluster"; lists are ``;``-separated.
+        ``name`` reads "<most central member of the dominant kind> cluster" (a cluster of
+        states is named after its most central state); lists are ``;``-separated.
 
     Examples
     --------
@@ -131,7 +142,7 @@ def cluster_summary(
         score = pd.Series(0.0, index=cl.index)
     internal = pd.Series(np.nan, index=sorted(cl["cluster"].unique()))
     if G is not None:
-        net = actor_network(G, types)
+        net = actor_network(G, types, two_mode=True)
         member_cluster = cl.set_index("id")["cluster"]
         cid = np.array([member_cluster.get(a, -1) for a in net.ids])
         if centrality is None:
@@ -147,10 +158,11 @@ def cluster_summary(
         density = (2 * e / (size * (size - 1))) if size > 1 else (0.0 if not np.isnan(e) else np.nan)
         kind, kind_share = _dominant(grp.get("kind"))
         region, region_share = _dominant(grp.get("region"))
+        leader = _leader(grp.get("kind").tolist() if "kind" in grp else [None] * size)
         rows.append(
             {
                 "cluster": int(c),
-                "name": f"{grp['name'].iloc[0]} cluster",
+                "name": f"{grp['name'].iloc[leader]} cluster",
                 "size": size,
                 "internal_edges": e,
                 "density": density,
@@ -177,8 +189,11 @@ def modularity(
     types: Iterable[str] = DEFAULT_TYPES,
     weight: str | None = None,
     resolution: float = 1.0,
+    two_mode: bool = True,
 ) -> float:
     """Newman's modularity of a partition (``clusters`` with columns ``id, cluster``) of the actor network.
+
+    The network is two-mode as for :func:`clusters` (``two_mode=False``: the direct one).
 
     ``sum over clusters c of L_c / m - resolution * (d_c / 2m)^2``, where ``L_c`` counts the
     ties inside ``c``, ``d_c`` sums its members' degrees and ``m`` counts all ties
@@ -186,17 +201,18 @@ def modularity(
 
     Examples
     --------
-    The sample's 18 ties split into the RUS-CHN camp (one tie, degree sum 2) and the rest
-    (17 ties, degree sum 34), so by hand Q = 1/18 - (2/36)^2 + 17/18 - (34/36)^2:
+    The sample's 18 direct ties split into the RUS-CHN camp (one tie, degree sum 2) and
+    the rest (17 ties, degree sum 34), so by hand Q = 1/18 - (2/36)^2 + 17/18 - (34/36)^2:
 
     >>> import pandas as pd
     >>> G = gk.load(gk.SAMPLE)
     >>> actors = [n for n, d in G.nodes(data=True) if d["label"] == "Actor"]
     >>> split = pd.DataFrame({"id": actors, "cluster": [int(a in ("RUS", "CHN")) for a in actors]})
-    >>> round(gk.modularity(G, split), 6) == round(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2, 6)
+    >>> q = gk.modularity(G, split, two_mode=False)
+    >>> round(q, 6) == round(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2, 6)
     True
     """
-    net = actor_network(G, types, weight=weight)
+    net = actor_network(G, types, weight=weight, two_mode=two_mode)
     lookup = clusters.set_index("id")["cluster"]
     missing = [a for a in net.ids if a not in lookup.index]
     if missing:
@@ -285,11 +301,36 @@ def cluster_table(net: ActorNetwork, membership: np.ndarray) -> pd.DataFrame:
         {"id": net.ids, "name": net.names, "kind": net.kinds, "region": net.regions, "cluster": membership}
     )
     order = np.lexsort((np.arange(net.n), -net.strength))  # strongest first, then graph order
-    leader: dict[int, str] = {}
+    kinds: dict[int, list[Any]] = {}
+    ranked: dict[int, list[int]] = {}
     for i in order.tolist():
-        leader.setdefault(int(membership[i]), net.names[i])
+        kinds.setdefault(int(membership[i]), []).append(net.kinds[i])
+        ranked.setdefault(int(membership[i]), []).append(i)
+    leader = {c: net.names[ranked[c][_leader(k)]] for c, k in kinds.items()}
     df["cluster_name"] = [leader[int(c)] for c in membership]
     return df
+
+
+def _leader(kinds: list[Any]) -> int:
+    """Position of the first member (members listed most central first) of the dominant kind.
+
+    The dominant kind is the most frequent one; on a tie ``state`` wins, then the kind of
+    the more central member.
+
+    >>> _leader(["international_org", "state", "state", "alliance"])
+    1
+    >>> _leader(["alliance", "state"])
+    1
+    >>> _leader(["alliance", "cert"])
+    0
+    """
+    if not kinds:
+        return 0
+    counts = Counter(kinds)
+    top = max(counts.values())
+    dominant = [k for k in counts if counts[k] == top]
+    pick = "state" if "state" in dominant else next(k for k in kinds if k in dominant)
+    return kinds.index(pick)
 
 
 def _renumber(membership: np.ndarray) -> np.ndarray:

@@ -106,7 +106,7 @@ def _vec(net: ActorNetwork, d: dict[int, float]) -> np.ndarray:
 
 
 def _degree(net: ActorNetwork, pivots: Any) -> np.ndarray:
-    return net.degree
+    return net.direct_network.degree
 
 
 def _strength(net: ActorNetwork, pivots: Any) -> np.ndarray:
@@ -200,6 +200,8 @@ def _ig_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
+    if net.n <= _DENSE_LIMIT:
+        return _dense_effective_size(net)
     tri = np.asarray(net.igraph.list_triangles(), dtype=np.int64).reshape(-1, 3)
     return _effective_size(net, tri)
 
@@ -207,7 +209,7 @@ def _ig_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_core(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
-    return np.asarray(net.igraph.coreness())
+    return np.asarray(net.direct_network.igraph.coreness())
 
 
 def _nx_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
@@ -293,7 +295,7 @@ def _nx_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _nx_core(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
-    return _vec(net, nx.core_number(net.networkx))
+    return _vec(net, nx.core_number(net.direct_network.networkx))
 
 
 # ---- the registry -------------------------------------------------------------------------
@@ -304,7 +306,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "degree",
             "Degree",
-            "How many direct ties (memberships and cooperation) an actor has: its immediate reach.",
+            "How many direct ties (memberships, members and cooperation partners) an actor has: its "
+            "immediate reach (co-members are not counted).",
             _degree,
             _degree,
             gds="degree",
@@ -315,7 +318,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "weighted_degree",
             "Weighted degree",
-            "Degree counting each tie by its strength: who has the most, and the strongest, direct ties.",
+            "Sum of an actor's tie strengths, where a co-membership counts less the larger the "
+            "organisation: who has the most, and the strongest, ties.",
             _strength,
             _strength,
             ranked=True,
@@ -380,7 +384,7 @@ MEASURES: dict[str, Measure] = {
             "core",
             "Core",
             "The k-core an actor sits in: the largest k such that it belongs to a group where everyone "
-            "has at least k ties inside the group.",
+            "has at least k direct ties inside the group.",
             _ig_core,
             _nx_core,
             integer=True,
@@ -435,6 +439,35 @@ def _closeness_estimate(
     missing = np.flatnonzero(~ok & (reach > 1))
     if missing.size:
         out[missing] = exact(missing) * (reach[missing] - 1) / (n - 1)
+    return out
+
+
+_DENSE_LIMIT = 3000
+"""Up to this many actors effective size is computed with dense matrices (fast on the
+dense co-membership cliques of a two-mode network); above it, triangle by triangle."""
+
+
+def _dense_effective_size(net: ActorNetwork) -> np.ndarray:
+    """Burt's effective size as matrices: ``deg(u) - sum_w p(u,w) (A M)(u,w)``.
+
+    ``A`` is the 0/1 adjacency, ``p(u,w) = s(u,w) / strength(u)`` and ``M(v,w) = s(v,w) /
+    max_x s(v,x)``, so ``(A M)(u,w)`` sums ``m(v,w)`` over the neighbours ``v`` of ``u``:
+    the same sum as :func:`_effective_size`.
+    """
+    import numpy as np
+
+    n = net.n
+    S = np.zeros((n, n))
+    S[net.src, net.dst] = net.weight
+    S[net.dst, net.src] = net.weight
+    A = (S > 0).astype(float)
+    strength = S.sum(axis=1)
+    maxw = S.max(axis=1, initial=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = np.where(strength[:, None] > 0, S / strength[:, None], 0.0)
+        M = np.where(maxw[:, None] > 0, S / maxw[:, None], 0.0)
+    out = A.sum(axis=1) - (P * (A @ M)).sum(axis=1)
+    out[net.degree == 0] = np.nan
     return out
 
 

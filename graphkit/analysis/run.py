@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table
+from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table, most_central
 from graphkit.analysis.clusters import (
     RESTARTS,
     cluster_membership,
@@ -109,7 +109,7 @@ def analyze(
     partners = tuple([partners] if isinstance(partners, str) else partners)
     started = time.perf_counter()
     with progress.step("actor network"):
-        net = actor_network(G, types, weight=weight)
+        net = actor_network(G, types, weight=weight, two_mode=True)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     cent, measures = centrality_table(
         net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
@@ -131,7 +131,7 @@ def analyze(
     with progress.step("uncovered threats"):
         unc = model.uncovered_table()
     with progress.step("critical actors"):
-        crit = model.critical_table(engine=engine, net=net)
+        crit = model.critical_table(engine=engine, net=net.direct_network)
     total = time.perf_counter() - started
     import graphkit
 
@@ -160,6 +160,7 @@ def analyze(
         },
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
+        "most_central": most_central(cent),
         "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
         "gaps": {
             "actors_with_needs": len(gsum),
