@@ -72,9 +72,9 @@ def clusters(
         One row per actor: ``id, name, kind, region, cluster, cluster_name``. Clusters are
         numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
         ``cluster_name`` is the name of the member with the highest weighted degree among
-        the members of the cluster's dominant kind (the most frequent kind; on a tie,
-        ``state`` first), so a cluster of states is named after a state, never after an
-        organisation they all belong to.
+        the cluster's states (when it has none: among the members of its most frequent
+        kind), so a cluster is named after its most central state, never after an
+        organisation its states belong to.
         ``df.attrs["modularity"]`` is the partition's modularity.
 
     Examples
@@ -125,8 +125,8 @@ def cluster_summary(
     pandas.DataFrame
         ``cluster, name, size, internal_edges, density, top_members, top_member_ids,
         dominant_kind, dominant_kind_share, dominant_region, dominant_region_share``;
-        ``name`` reads "<most central member of the dominant kind> cluster" (a cluster of
-        states is named after its most central state); lists are ``;``-separated.
+        ``name`` reads "<most central state> cluster" (a cluster without states: its most
+        central member of the most frequent kind); lists are ``;``-separated.
 
     Examples
     --------
@@ -312,25 +312,25 @@ def cluster_table(net: ActorNetwork, membership: np.ndarray) -> pd.DataFrame:
 
 
 def _leader(kinds: list[Any]) -> int:
-    """Position of the first member (members listed most central first) of the dominant kind.
+    """Position of the cluster's namesake among its members (listed most central first).
 
-    The dominant kind is the most frequent one; on a tie ``state`` wins, then the kind of
-    the more central member.
+    The most central state when the cluster has states; otherwise the most central member
+    of the dominant (most frequent) kind, ties going to the kind of the more central member.
 
-    >>> _leader(["international_org", "state", "state", "alliance"])
+    >>> _leader(["international_org", "alliance", "state", "alliance"])
+    2
+    >>> _leader(["cert", "alliance", "alliance"])
     1
-    >>> _leader(["alliance", "state"])
-    1
-    >>> _leader(["alliance", "cert"])
+    >>> _leader(["cert", "alliance"])
     0
     """
     if not kinds:
         return 0
+    if "state" in kinds:
+        return kinds.index("state")
     counts = Counter(kinds)
     top = max(counts.values())
-    dominant = [k for k in counts if counts[k] == top]
-    pick = "state" if "state" in dominant else next(k for k in kinds if k in dominant)
-    return kinds.index(pick)
+    return next(i for i, k in enumerate(kinds) if counts[k] == top)
 
 
 def _renumber(membership: np.ndarray) -> np.ndarray:
