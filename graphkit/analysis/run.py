@@ -21,10 +21,11 @@ from graphkit.analysis.clusters import (
 )
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.progress import Progress
 
-__all__ = ["Analysis", "analyze", "ANALYSIS_FILES"]
+__all__ = ["Analysis", "analyze", "ANALYSIS_FILES", "STABILITY_FILES"]
 
 ANALYSIS_FILES = (
     "centrality.csv",
@@ -37,6 +38,8 @@ ANALYSIS_FILES = (
     "critical_actors.csv",
     "summary.json",
 )
+STABILITY_FILES = ("stability.csv", "cocluster.csv")
+"""Written as well when the analysis ran with ``perturb`` > 0 (:mod:`graphkit.analysis.stability`)."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,14 @@ class Analysis:
     uncovered_threats: pd.DataFrame
     critical_actors: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    stability: pd.DataFrame | None = None
+    cocluster: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by file stem (``centrality``, ``clusters`` ...)."""
-        return {name[:-4]: getattr(self, name[:-4]) for name in ANALYSIS_FILES if name.endswith(".csv")}
+        """The tables by file stem (``centrality``, ``clusters`` ..., ``stability`` and
+        ``cocluster`` when the analysis was perturbed)."""
+        names = [n[:-4] for n in (*ANALYSIS_FILES, *STABILITY_FILES) if n.endswith(".csv")]
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
 def analyze(
@@ -82,13 +89,17 @@ def analyze(
     threshold: float = DEFAULT_THRESHOLD,
     partners: Iterable[str] = DEFAULT_TYPES,
     progress: Progress | None = None,
+    perturb: int = 0,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
 
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
-    ``partners``). ``progress`` reports each step (quiet when omitted).
+    ``partners``). ``progress`` reports each step (quiet when omitted). ``perturb``: repeat
+    the analysis this many times over jittered estimates, a moved threshold and other
+    cluster seeds (:func:`graphkit.analysis.stability.stability`) and add the tables
+    ``stability`` and ``cocluster`` (``None`` when 0, the default).
 
     Returns
     -------
@@ -132,6 +143,15 @@ def analyze(
         unc = model.uncovered_table()
     with progress.step("critical actors"):
         crit = model.critical_table(engine=engine, net=net.direct_network)
+    stab = None
+    if perturb:
+        with progress.step("stability"):
+            stab = stability(
+                G, runs=perturb, seed=seed, types=types, weight=weight, method=method, resolution=resolution,
+                restarts=restarts, engine=engine, exact_threshold=exact_threshold, samples=samples,
+                threshold=threshold, partners=partners, progress=progress,
+                baseline={"net": net, "centrality": cent, "membership": membership, "gap_summary": gsum},
+            )  # fmt: skip
     total = time.perf_counter() - started
     import graphkit
 
@@ -157,6 +177,7 @@ def analyze(
             "samples": samples,
             "threshold": threshold,
             "partners": list(partners),
+            "perturb": perturb,
         },
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
@@ -168,6 +189,9 @@ def analyze(
             "total_own_gap": int(gsum["own_gap"].sum()) if len(gsum) else 0,
             "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
             "uncovered_threats": len(unc),
+        },
+        "stability": stab.info if stab is not None else {
+            "runs": 0, "jitter": JITTER, "threshold_band": THRESHOLD_BAND
         },
         "timings": {**{k: round(v, 4) for k, v in progress.timings.items()}, "total": round(total, 4)},
     }
@@ -181,6 +205,8 @@ def analyze(
         uncovered_threats=unc,
         critical_actors=crit,
         summary=summary,
+        stability=stab.ranks if stab is not None else None,
+        cocluster=stab.cocluster if stab is not None else None,
     )
 
 

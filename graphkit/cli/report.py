@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import (
+    REPORT_PERTURB,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -48,7 +49,7 @@ def register(sub: Any) -> None:
         help="how many actors each ranking shows (default 10)",
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
-    add_analysis_options(p)
+    add_analysis_options(p, perturb_default=REPORT_PERTURB)
     add_quiet(p)
 
 
