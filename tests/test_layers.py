@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "graphkit"
-BOTTOM = {"errors", "schema", "graph", "files", "progress", "defaults"}
+BOTTOM = {"errors", "schema", "graph", "files", "suggest", "progress", "defaults"}
 
 # module or package (first part after graphkit.) -> what it may import
 ALLOWED = {
     "errors": set(),
     "files": {"errors"},
+    "suggest": set(),
     "schema": {"errors"},
     "graph": {"errors", "schema"},
     "loaders": BOTTOM | {"loaders"},

@@ -19,6 +19,7 @@ from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
+from graphkit.suggest import path_hint
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
 
@@ -107,7 +108,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise FormatError(f"{name}: no such file") from None
+        raise FormatError(f"{name}: no such file{path_hint(path)}") from None
     except UnicodeDecodeError:
         raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:

@@ -39,6 +39,7 @@ from graphkit import schema
 from graphkit.errors import FormatError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
 from graphkit.loaders.graphfile import read_json
+from graphkit.suggest import path_hint
 
 __all__ = [
     "ImportResult",
@@ -725,7 +726,7 @@ def _csv_rows(
                 raise FormatError(f"{path}: missing column(s) {', '.join(missing)}")
             rows = list(reader)
     except FileNotFoundError:
-        raise FormatError(f"{path}: no such file") from None
+        raise FormatError(f"{path}: no such file{path_hint(path)}") from None
     for n, row in enumerate(rows, start=2):
         for c in required:
             if not (row.get(c) or "").strip():

@@ -344,7 +344,8 @@ def test_misp_victims_and_sponsors_are_curated_actors(G):
     extra = CURATED / "cooperation_actors.csv"
     if extra.is_file():
         with open(extra, encoding="utf-8", newline="") as f:
-            added = [n for n in added if n not in {r["id"] for r in csv.DictReader(f)}]
+            extra_ids = {r["id"] for r in csv.DictReader(f)}
+        added = [n for n in added if n not in extra_ids]
     assert added == []
 
 
