@@ -73,8 +73,9 @@ def clusters(
         numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
         ``cluster_name`` is the name of the member with the highest weighted degree among
         the cluster's states (when it has none: among the members of its most frequent
-        kind), so a cluster is named after its most central state, never after an
-        organisation its states belong to.
+        kind, leaving out global forums, organisations with more than half the states
+        as members), so a cluster is named after its most central state, never after a
+        forum its states belong to.
         ``df.attrs["modularity"]`` is the partition's modularity.
 
     Examples
@@ -125,8 +126,9 @@ def cluster_summary(
     pandas.DataFrame
         ``cluster, name, size, internal_edges, density, top_members, top_member_ids,
         dominant_kind, dominant_kind_share, dominant_region, dominant_region_share``;
-        ``name`` reads "<most central state> cluster" (a cluster without states: its most
-        central member of the most frequent kind); lists are ``;``-separated.
+        ``name`` reads "<cluster_name> cluster" after the clusters table (without that
+        column: its most central state, or member of the most frequent kind); lists are
+        ``;``-separated.
 
     Examples
     --------
@@ -158,11 +160,14 @@ def cluster_summary(
         density = (2 * e / (size * (size - 1))) if size > 1 else (0.0 if not np.isnan(e) else np.nan)
         kind, kind_share = _dominant(grp.get("kind"))
         region, region_share = _dominant(grp.get("region"))
-        leader = _leader(grp.get("kind").tolist() if "kind" in grp else [None] * size)
+        if "cluster_name" in grp:  # one naming rule: the clusters table's (see clusters())
+            name = str(grp["cluster_name"].iloc[0])
+        else:
+            name = str(grp["name"].iloc[_leader(grp["kind"].tolist() if "kind" in grp else [])])
         rows.append(
             {
                 "cluster": int(c),
-                "name": f"{grp['name'].iloc[leader]} cluster",
+                "name": f"{name} cluster",
                 "size": size,
                 "internal_edges": e,
                 "density": density,
@@ -301,14 +306,24 @@ def cluster_table(net: ActorNetwork, membership: np.ndarray) -> pd.DataFrame:
         {"id": net.ids, "name": net.names, "kind": net.kinds, "region": net.regions, "cluster": membership}
     )
     order = np.lexsort((np.arange(net.n), -net.strength))  # strongest first, then graph order
+    universal = _universal(net)
     kinds: dict[int, list[Any]] = {}
     ranked: dict[int, list[int]] = {}
     for i in order.tolist():
-        kinds.setdefault(int(membership[i]), []).append(net.kinds[i])
+        kinds.setdefault(int(membership[i]), []).append(None if universal[i] else net.kinds[i])
         ranked.setdefault(int(membership[i]), []).append(i)
     leader = {c: net.names[ranked[c][_leader(k)]] for c, k in kinds.items()}
     df["cluster_name"] = [leader[int(c)] for c in membership]
     return df
+
+
+def _universal(net: ActorNetwork) -> np.ndarray:
+    """Whether each actor is a global forum: an organisation with more than half the network's states as members."""
+    flags = np.zeros(net.n, dtype=bool)
+    if net.members is None:
+        return flags
+    states = sum(1 for k in net.kinds if k == "state")
+    return (net.members > states / 2) & (net.members > 1) if states else flags
 
 
 def _leader(kinds: list[Any]) -> int:
@@ -316,6 +331,7 @@ def _leader(kinds: list[Any]) -> int:
 
     The most central state when the cluster has states; otherwise the most central member
     of the dominant (most frequent) kind, ties going to the kind of the more central member.
+    A member whose kind is ``None`` (a global forum) is named only when nothing else is.
 
     >>> _leader(["international_org", "alliance", "state", "alliance"])
     2
@@ -324,13 +340,13 @@ def _leader(kinds: list[Any]) -> int:
     >>> _leader(["cert", "alliance"])
     0
     """
-    if not kinds:
-        return 0
     if "state" in kinds:
         return kinds.index("state")
-    counts = Counter(kinds)
+    counts = Counter(k for k in kinds if k is not None)
+    if not counts:
+        return 0
     top = max(counts.values())
-    return next(i for i, k in enumerate(kinds) if counts[k] == top)
+    return next(i for i, k in enumerate(kinds) if k is not None and counts[k] == top)
 
 
 def _renumber(membership: np.ndarray) -> np.ndarray:

@@ -76,7 +76,9 @@ class ActorNetwork:
     ``count[e]`` the number of merged relationships (shared organisations count one
     each). Edges are sorted by ``(src, dst)``. ``weighted``: path-based measures read
     ``1 / weight`` as distance. A two-mode network keeps the direct one in ``direct``
-    (:attr:`direct_network`), which degree and core are counted on.
+    (:attr:`direct_network`), which degree and core are counted on. ``members[i]``: how
+    many distinct actors are ``MEMBER_OF`` actor ``i`` (0 for a non-organisation; ``None``
+    when memberships are not in the network).
     """
 
     ids: list[str]
@@ -93,6 +95,7 @@ class ActorNetwork:
     weighted: bool = False
     two_mode: bool = False
     direct: ActorNetwork | None = field(default=None, repr=False)
+    members: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -254,13 +257,17 @@ def actor_network(
     u_arr = np.asarray(us, dtype=np.int64)
     v_arr = np.asarray(vs, dtype=np.int64)
     w_arr = np.asarray(ws, dtype=float) if weight is not None else np.ones(u_arr.size)
+    is_member = np.asarray(member, dtype=bool)
+    members = None
+    if "MEMBER_OF" in wanted:
+        pairs = np.unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
+        members = np.bincount(pairs // max(len(ids), 1), minlength=len(ids)).astype(np.int64)
     common = dict(ids=ids, names=names, kinds=kinds, regions=regions, types=types, weight_property=weight,
-                  index=index)
+                  index=index, members=members)
     direct = _merged(u_arr, v_arr, w_arr, np.ones(u_arr.size, dtype=np.int64), len(ids),
                      weighted=weight is not None, **common)
     if not two_mode:
         return direct
-    is_member = np.asarray(member, dtype=bool)
     pu, pv, pw, pc = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
     keep = ~is_member
     return _merged(
