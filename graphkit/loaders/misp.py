@@ -184,12 +184,15 @@ class RequirementRules:
     """Which capabilities a kind of threat requires.
 
     ``by_incident[type]`` maps a lower-cased incident type (``'*'``: every threat) to
-    ``{capability id: weight}``; ``by_mitigation[M-id]`` to a capability id.
+    ``{capability id: weight}``; ``by_mitigation[M-id]`` to a capability id (ATT&CK
+    Enterprise ``M1xxx`` and ICS ``M0xxx``). ``no_capability`` holds the mitigations whose
+    rule is ``none``: ATT&CK's own "cannot be mitigated" entries (M1055, M0816).
     """
 
     by_incident: dict[str, dict[str, float]]
     by_mitigation: dict[str, str]
     capabilities: frozenset[str]
+    no_capability: frozenset[str] = frozenset()
 
     @classmethod
     def default(cls) -> RequirementRules:
@@ -214,11 +217,16 @@ class RequirementRules:
                 raise FormatError(f"{incidents}:{line}: column 'weight': {weight} is outside 0..1")
             by_incident[row["incident_type"].strip().lower()][row["capability"].strip()] = weight
         by_mitigation = {}
+        no_capability = set()
         if mitigations is not None:
             for _, row in _csv_rows(mitigations, ("mitigation", "capability")):
-                by_mitigation[row["mitigation"].strip()] = row["capability"].strip()
+                mid, cap = row["mitigation"].strip(), row["capability"].strip()
+                if cap == "none":
+                    no_capability.add(mid)
+                else:
+                    by_mitigation[mid] = cap
         caps = {c for rules in by_incident.values() for c in rules} | set(by_mitigation.values())
-        return cls(dict(by_incident), by_mitigation, frozenset(caps))
+        return cls(dict(by_incident), by_mitigation, frozenset(caps), frozenset(no_capability))
 
     def for_incidents(self, incident_types: Iterable[str]) -> dict[str, float]:
         """``{capability: weight}`` for a threat with these incident types (the ``'*'`` rules included)."""
@@ -306,6 +314,9 @@ def load_misp_galaxy(
             _require(v, ("uuid", "value"), path, i)
             mid = (v.get("meta") or {}).get("external_id", "")
             cap = rules.by_mitigation.get(mid)
+            if mid in rules.no_capability:
+                builder.result.skipped[f"{path.name}: mitigations that map to no capability ({mid})"] += 1
+                continue
             if cap is None:
                 builder.result.skipped[
                     f"{path.name}: mitigations with no capability rule (e.g. pre-2019 T-numbered ones)"
