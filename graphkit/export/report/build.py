@@ -13,6 +13,7 @@ from graphkit.errors import OutputError
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
+from graphkit.export.report.rankings import stability_section
 from graphkit.export.report.sections import (
     _broker_section,
     _centrality_section,
@@ -84,6 +85,7 @@ def build_report(
     if not focus:
         sections.append(_gap_section(ctx, recommendations, figures))
     sections.append(_critical_section(ctx))
+    sections.append(stability_section(ctx))
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_methods_section(ctx, seed))
     return Report(
