@@ -52,6 +52,12 @@ class Measure:
     ``sampled`` measures are estimated from sampled sources above the exact threshold.
     ``ranked``: the report ranks actors by it; ``high_first``: a high value ranks first.
     ``from_network``: read off the network's arrays (no progress step, no summary line).
+
+    Degree, core, constraint and effective size are computed on the *direct* ties
+    (:attr:`ActorNetwork.direct_network`): in the two-mode projection every organisation's
+    members form a clique of weak ties, and Burt's measures count contacts whatever their
+    strength, so a forum everyone joins would make every member of it a "broker" between
+    190 contacts (Borgatti & Everett 1997 warn against such measures on projections).
     """
 
     name: str
@@ -192,6 +198,8 @@ def _ig_pagerank(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
+    net = net.direct_network  # Burt's measures on the direct ties (see the registry entry)
+
     c = np.asarray(net.igraph.constraint(weights=_w(net)), dtype=float)
     c[net.degree == 0] = np.nan
     return c
@@ -199,6 +207,8 @@ def _ig_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
 
 def _ig_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
+
+    net = net.direct_network
 
     if net.n <= _DENSE_LIMIT:
         return _dense_effective_size(net)
@@ -283,12 +293,14 @@ def _nx_pagerank(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _nx_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
+    net = net.direct_network
     return _vec(net, nx.constraint(net.networkx, weight=_w(net)))
 
 
 def _nx_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
+    net = net.direct_network
     return _vec(net, nx.effective_size(net.networkx, weight=_w(net)))
 
 
@@ -368,7 +380,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "constraint",
             "Constraint",
-            "Burt's constraint: how far an actor's partners are tied to each other (low for a broker).",
+            "Burt's constraint, on direct ties: how far an actor's organisations and partners are tied "
+            "to each other (low for a broker).",
             _ig_constraint,
             _nx_constraint,
             high_first=False,
@@ -376,7 +389,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "effective_size",
             "Effective size",
-            "Burt's effective size: how many of an actor's partners are not redundant (high for a broker).",
+            "Burt's effective size, on direct ties: how many of an actor's organisations and partners are "
+            "not redundant (high for a broker).",
             _ig_effective_size,
             _nx_effective_size,
         ),
@@ -457,9 +471,10 @@ def _dense_effective_size(net: ActorNetwork) -> np.ndarray:
     import numpy as np
 
     n = net.n
+    w = net.weight if net.weighted else np.ones(net.m)  # unweighted: merged ties count once
     S = np.zeros((n, n))
-    S[net.src, net.dst] = net.weight
-    S[net.dst, net.src] = net.weight
+    S[net.src, net.dst] = w
+    S[net.dst, net.src] = w
     A = (S > 0).astype(float)
     strength = S.sum(axis=1)
     maxw = S.max(axis=1, initial=0.0)
@@ -483,16 +498,17 @@ def _effective_size(net: ActorNetwork, tri: np.ndarray) -> np.ndarray:
 
     n = net.n
     deg = net.degree.astype(float)
-    strength = net.strength
+    weight = net.weight if net.weighted else np.ones(net.m)  # unweighted: merged ties count once
+    strength = np.bincount(net.src, weight, minlength=n) + np.bincount(net.dst, weight, minlength=n)
     maxw = np.zeros(n)
-    np.maximum.at(maxw, net.src, net.weight)
-    np.maximum.at(maxw, net.dst, net.weight)
+    np.maximum.at(maxw, net.src, weight)
+    np.maximum.at(maxw, net.dst, weight)
     redundancy = np.zeros(n)
     if tri.size:
         a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-        w_ab = net.weight[net.edge_index(a, b)]
-        w_bc = net.weight[net.edge_index(b, c)]
-        w_ac = net.weight[net.edge_index(a, c)]
+        w_ab = weight[net.edge_index(a, b)]
+        w_bc = weight[net.edge_index(b, c)]
+        w_ac = weight[net.edge_index(a, c)]
         for u, v, w, s_uv, s_uw, s_vw in (
             (a, b, c, w_ab, w_ac, w_bc),
             (b, a, c, w_ab, w_bc, w_ac),

@@ -114,8 +114,9 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
     if not len(c) or "kind" not in c:
         return []
     out = []
+    forums = global_forums(ctx)
     for label, kinds in (("state", ("state",)), ("organisation", ORGANISATION_KINDS)):
-        pool = c[c["kind"].astype(str).isin(kinds)]
+        pool = c[c["kind"].astype(str).isin(kinds) & ~c["id"].isin(forums)]
         if not len(pool):
             continue
         winners: dict[str, list[str]] = {}
@@ -124,11 +125,13 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
             if col not in pool or not pool[col].notna().any():
                 continue
             best = pool[pool[col].notna()].sort_values([col, "id"], ascending=[not high_first, True]).iloc[0]
-            winners.setdefault(best["id"], []).append(title.lower())
-            verdict = bands.verdict(col, str(best["kind"]), best["id"], 1)
+            winners.setdefault(best["id"], []).append(_lower(title))
+            rank = best.get(f"{col}_kind_rank")
+            rank = 1 if rank is None or rank != rank else int(rank)
+            verdict = bands.verdict(col, str(best["kind"]), best["id"], rank)  # keeps its place
             if verdict == "fragile":
                 notes.setdefault(best["id"], []).append(
-                    f"{title.lower()} rank {bands.band(col, str(best['kind']), best['id'])} across runs"
+                    f"{_lower(title)} rank {bands.band(col, str(best['kind']), best['id'])} across runs"
                 )
         if not winners:
             continue
@@ -136,10 +139,31 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
         for actor, titles in winners.items():
             text = f"{ctx.name(actor)} on {_join(titles)}"
             if bands.present:
-                text += f" (fragile: {'; '.join(notes[actor])})" if actor in notes else " (first in every run)"
+                text += f" (fragile: {'; '.join(notes[actor])})" if actor in notes else " (stable across the runs)"
             parts.append(text)
         out.append(f"Most central {label}: " + "; ".join(parts) + ".")
+    if forums and out:
+        names = [ctx.name(f) for f in sorted(forums, key=lambda f: ctx.name(f))]
+        out.append(
+            f"Left out of the organisation headline: {_join(names)}, global forums that more than half of the "
+            "states join; their size alone would put them first on degree (their rankings are below)."
+        )
     return out
+
+
+def global_forums(ctx: _Context) -> set[str]:
+    """Organisations with more than half of the graph's states as members (distinct ``MEMBER_OF``)."""
+    states = {n for n, d in ctx.G.nodes(data=True) if d.get("kind") == "state"}
+    members: dict[str, set[str]] = {}
+    for u, v, d in ctx.G.edges(data=True):
+        if d.get("type") == "MEMBER_OF" and u in states:
+            members.setdefault(v, set()).add(u)
+    return {o for o, ms in members.items() if len(ms) > len(states) / 2 and len(ms) > 1}
+
+
+def _lower(title: str) -> str:
+    """``Weighted degree`` -> ``weighted degree``; ``PageRank`` stays as it is."""
+    return title if any(ch.isupper() for ch in title[1:]) else title.lower()
 
 
 def cluster_cohesion(ctx: _Context, members: list[str]) -> float | None:

@@ -21,7 +21,13 @@ from graphkit.export.report.document import (
     _fmt,
     ranked_measures,
 )
-from graphkit.export.report.rankings import Bands, cluster_cohesion, headline_findings, measure_tables
+from graphkit.export.report.rankings import (
+    Bands,
+    cluster_cohesion,
+    global_forums,
+    headline_findings,
+    measure_tables,
+)
 from graphkit.graph import summary
 
 
@@ -135,7 +141,9 @@ def _broker_section(ctx: _Context) -> Section:
             "Brokers sit between partners who are not tied to each other, so information and trust "
             "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
             "one another) and high for an actor inside a closed group; effective size counts partners "
-            "that are not redundant. Actors with at least two ties, lowest constraint first."
+            "that are not redundant. Both count direct ties (memberships and cooperation), not the "
+            "co-membership ties of the two-mode network. Actors with at least two ties, lowest constraint "
+            "first, states among states."
         )
     ]
     if "constraint" in c and len(c):
@@ -143,8 +151,10 @@ def _broker_section(ctx: _Context) -> Section:
         d = d[d["constraint"].notna()]
         cols = [x for x in ("effective_size", "constraint", "betweenness") if x in d]
         tables = []
+        forums = global_forums(ctx)
         for label, kinds in (("States", ("state",)), ("Other actors", None)):
             part = d[d["kind"].astype(str).isin(kinds)] if kinds else d[d["kind"].astype(str) != "state"]
+            part = part[~part["id"].isin(forums)]
             part = part.sort_values(["constraint", "id"]).head(ctx.top if kinds else min(ctx.top, 5))
             rows = [
                 [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
@@ -159,6 +169,14 @@ def _broker_section(ctx: _Context) -> Section:
                 )
             )
         blocks.append(Grid(tables))
+        if forums:
+            blocks.append(
+                Paragraph(
+                    "Global forums that more than half of the states join are not listed: tied to nearly "
+                    "every state, they would top any brokerage list by size alone (their values are in "
+                    "centrality.csv)."
+                )
+            )
     return Section("brokers", "Brokers", blocks)
 
 
