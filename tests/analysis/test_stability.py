@@ -102,7 +102,7 @@ def test_jitter_stays_in_its_band_and_only_touches_estimates():
     rng = random.Random(0)
     for _ in range(30):
         with est.perturbed(rng, 0.1) as H:
-            for (u, v, d0), (_, _, d) in zip(original, H.edges(data=True), strict=True):
+            for (_, _, d0), (_, _, d) in zip(original, H.edges(data=True), strict=True):
                 if d.get("type") != "HAS_CAPABILITY":
                     continue
                 if d["source"].startswith("estimate"):
@@ -114,7 +114,7 @@ def test_jitter_stays_in_its_band_and_only_touches_estimates():
 
 def test_estimated_weights_move_the_weighted_network():
     G = _world()
-    for u, v, d in G.edges(data=True):
+    for _, _, d in G.edges(data=True):
         if d["type"] == "COOPERATES_WITH":
             d.update(weight=1.0, source="estimate: strength guessed")
     s = stability(G, runs=10, weight="weight", seed=1)

@@ -219,3 +219,22 @@ def test_tie_weight_must_be_a_positive_number(bad):
     G.nodes["X"]["tie_weight"] = bad
     with pytest.raises(gk.SchemaError, match="tie_weight"):
         actor_network(G, two_mode=True)
+
+
+def test_report_headlines_in_the_universal_forum_scenario():
+    from graphkit.export.report import build_report
+    from graphkit.export.report.document import Bullets
+
+    states, orgs, memberships, coop = _random_world(2)
+    forum = {**orgs, "FORUM": "international_org"}
+    G = _graph(states, forum, memberships + [(s, "FORUM") for s in states], coop)
+    a = analyze(G, perturb=3)
+    rep = build_report(G, a)
+    overview = next(s for s in rep.sections if s.id == "overview")
+    findings = next(b for b in overview.blocks if isinstance(b, Bullets)).items
+    state_line = next(f for f in findings if f.startswith("Most central state: "))
+    org_line = next(f for f in findings if f.startswith("Most central organisation: "))
+    best_state = a.summary["most_central"]["state"]["pagerank"]
+    assert f"State {best_state}" in state_line and "Org FORUM" not in state_line + org_line
+    assert any(f.startswith("Left out of the organisation headline: Org FORUM") for f in findings)
+    assert any(s.id == "stability" for s in rep.sections)
