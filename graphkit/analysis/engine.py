@@ -75,8 +75,10 @@ class ActorNetwork:
     merged relationships when unweighted; two-mode membership strengths added) and
     ``count[e]`` the number of merged relationships (shared organisations count one
     each). Edges are sorted by ``(src, dst)``. ``weighted``: path-based measures read
-    ``1 / weight`` as distance. A two-mode network keeps the direct one in ``direct``
-    (:attr:`direct_network`), which degree and core are counted on. ``members[i]``: how
+    ``1 / weight`` as distance. A two-mode network keeps its direct ties in ``direct``
+    (:attr:`direct_network`: cooperation, and each membership with its organisation's
+    strength ``t / (n - 1)``, without the co-member ties), which degree, core and Burt's
+    measures are computed on. ``members[i]``: how
     many distinct actors are ``MEMBER_OF`` actor ``i`` (0 for a non-organisation; ``None``
     when memberships are not in the network).
     """
@@ -268,8 +270,18 @@ def actor_network(
                      weighted=weight is not None, **common)
     if not two_mode:
         return direct
-    pu, pv, pw, pc = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
+    pu, pv, pw, pc, pair = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
     keep = ~is_member
+    if is_member.any():  # the direct ties, each membership weighted as its organisation's ties
+        direct = _merged(
+            np.concatenate([u_arr[keep], pu[~pair]]),
+            np.concatenate([v_arr[keep], pv[~pair]]),
+            np.concatenate([w_arr[keep], pw[~pair]]),
+            np.ones(int(keep.sum()) + int((~pair).sum()), dtype=np.int64),
+            len(ids),
+            weighted=True,
+            **common,
+        )
     return _merged(
         np.concatenate([u_arr[keep], pu]),
         np.concatenate([v_arr[keep], pv]),
@@ -302,8 +314,9 @@ def _merged(
 
 def _affiliation_ties(
     G: nx.MultiDiGraph, ids: list[str], members: np.ndarray, orgs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength, count)``.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength,
+    count, pair)``, ``pair`` true for a tie between two members (false: member-organisation).
 
     Repeated memberships of a pair (e.g. two periods) count once. Every pair of members
     of ``o`` gets ``t_o / (n_o - 1)``; every member gets a tie of that strength to ``o``
@@ -311,13 +324,13 @@ def _affiliation_ties(
     """
     empty = np.zeros(0, dtype=np.int64)
     if members.size == 0:
-        return empty, empty, np.zeros(0), empty
+        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool)
     n = len(ids)
     pairs = np.unique(orgs.astype(np.int64) * n + members)
     org_of, mem_of = pairs // n, pairs % n
     starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
     ends = np.r_[starts[1:], org_of.size]
-    us, vs, ws = [], [], []
+    us, vs, ws, pairs_of = [], [], [], []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         o = int(org_of[a])
         group = mem_of[a:b]
@@ -327,13 +340,15 @@ def _affiliation_ties(
         us.append(group)
         vs.append(np.full(size, o, dtype=np.int64))
         ws.append(np.full(size, share))
+        pairs_of.append(np.zeros(size, dtype=bool))
         if size > 1:
             i, j = np.triu_indices(size, 1)
             us.append(group[i])
             vs.append(group[j])
             ws.append(np.full(i.size, share))
+            pairs_of.append(np.ones(i.size, dtype=bool))
     u, v, w = np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
-    return u, v, w, np.ones(u.size, dtype=np.int64)
+    return u, v, w, np.ones(u.size, dtype=np.int64), np.concatenate(pairs_of)
 
 
 def check_types(types: Iterable[str]) -> tuple[str, ...]:

@@ -54,10 +54,11 @@ class Measure:
     ``from_network``: read off the network's arrays (no progress step, no summary line).
 
     Degree, core, constraint and effective size are computed on the *direct* ties
-    (:attr:`ActorNetwork.direct_network`): in the two-mode projection every organisation's
-    members form a clique of weak ties, and Burt's measures count contacts whatever their
-    strength, so a forum everyone joins would make every member of it a "broker" between
-    190 contacts (Borgatti & Everett 1997 warn against such measures on projections).
+    (:attr:`ActorNetwork.direct_network`: cooperation, and each membership weighted as its
+    organisation's ties, without the co-member ties): in the two-mode projection every
+    organisation's members form a clique, and Burt's measures count contacts whatever
+    their strength, so a forum everyone joins would make each of its members a "broker"
+    between 190 contacts (Borgatti & Everett 1997 warn against such measures on projections).
     """
 
     name: str

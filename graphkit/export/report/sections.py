@@ -141,8 +141,8 @@ def _broker_section(ctx: _Context) -> Section:
             "Brokers sit between partners who are not tied to each other, so information and trust "
             "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
             "one another) and high for an actor inside a closed group; effective size counts partners "
-            "that are not redundant. Both count direct ties (memberships and cooperation), not the "
-            "co-membership ties of the two-mode network. Actors with at least two ties, lowest constraint "
+            "that are not redundant. Both run on direct ties (memberships, weighted 1/(n-1) for an "
+            "organisation of n members, and cooperation), not on the co-membership ties of the two-mode network. Actors with at least two ties, lowest constraint "
             "first, states among states."
         )
     ]
@@ -457,13 +457,14 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                 "pair of its members with strength t/(n-1) (Newman 2001; shared organisations add up) and is "
                 "itself tied to each member with t/(n-1); a cooperation agreement keeps its own strength (its "
                 "weight with --weight, else 1). Degree and core count direct ties (memberships, members, "
-                "partners); betweenness and closeness follow networkx's definitions, normalised; "
+                "partners); constraint and effective size are Burt's, on the direct ties with each membership weighted "
+                "t/(n-1); betweenness and closeness follow networkx's definitions, normalised; "
                 + (
                     "betweenness and closeness read a tie of strength s as distance 1/s, weighted "
                     if (info.get("measures") or {}).get("distance") == "1 / strength"
                     else "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
                 )
-                + "degree sums tie strengths. Constraint and effective size are Burt's. Actors are ranked within "
+                + "degree sums tie strengths. Actors are ranked within "
                 "their kind (centrality.csv: <measure>_kind_rank). Clusters come from a seeded community "
                 "detection on the same network, named after their most central state. Stability: the analysis "
                 "is repeated (--perturb N, seeded) with values marked as estimates jittered (levels ±0.1 clipped "
