@@ -15,6 +15,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import ANALYSIS_OUTPUT_RULE
 from graphkit.errors import GraphkitError
 
 __all__ = ["register"]
@@ -31,7 +32,8 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR",
-                   help="folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more")
+                   help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
+                        f"{ANALYSIS_OUTPUT_RULE}")
     add_analysis_options(p, perturb_default=0)
     add_quiet(p)
     register_recommend(sub)
@@ -39,6 +41,7 @@ def register(sub: Any) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from graphkit.export.analysis_tables import write_analysis
+    from graphkit.files import escape_terminal
 
     check_engine(args)
     prog = progress(args)
@@ -52,11 +55,11 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
-        print("top brokers (betweenness): " + ", ".join(top["name"].astype(str)))
+        print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
         states = result.centrality[result.centrality["kind"] == "state"]
         if len(states):
             best = states.sort_values(["pagerank", "id"], ascending=[False, True]).iloc[0]
-            print(f"most central state (PageRank): {best['name']}")
+            print(f"most central state (PageRank): {escape_terminal(str(best['name']))}")
         if result.stability is not None:
             print(f"stability: {s['stability']['runs']} perturbed runs in stability.csv and cocluster.csv")
         g = s["gaps"]
@@ -90,6 +93,7 @@ def register_recommend(sub: Any) -> None:
 
 def _recommend(args: argparse.Namespace) -> int:
     from graphkit.analysis import gap_summary, recommend_partners
+    from graphkit.files import escape_terminal
 
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
@@ -99,7 +103,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print(picks.to_json(orient="records", indent=1))
         return 0
     row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
-    name = G.nodes[args.actor].get("name", args.actor)
+    name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
@@ -110,6 +114,8 @@ def _recommend(args: argparse.Namespace) -> int:
         print("no new partner would close anything more")
         return 0
     for p in picks.itertuples():
-        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
-              f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
+        # names and ids come from the data: CR, C1 and bidi controls are shown escaped
+        closes = escape_terminal(", ".join(map(str, p.closes)))
+        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}) "
+              f"closes {p.closed_weight:,}: {closes}; remaining {p.remaining_weight:,}")
     return 0

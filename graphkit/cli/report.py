@@ -16,6 +16,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import REPORT_OUTPUT_RULE
 
 __all__ = ["register"]
 
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
         "--output",
         required=True,
         metavar="DIR",
-        help="report folder to write (replaced only if it is an earlier graphkit report)",
+        help=f"report folder to write: {REPORT_OUTPUT_RULE}",
     )
     p.add_argument(
         "--focus",

@@ -19,6 +19,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import OUTPUT_FILE_RULE
 from graphkit.errors import GraphkitError, OutputError
 
 __all__ = ["register"]
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="output file: .html, .png or .svg (replaced if it exists)")
+                   help=f"output file: .html, .png or .svg; {OUTPUT_FILE_RULE}")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from FILE's extension)")
     p.add_argument("--focus", metavar="ID", help="draw only the ego network of this node id")

@@ -72,6 +72,11 @@ def write_html(
 ) -> Path:
     """Write ``G`` as one self-contained interactive HTML file and return its path.
 
+    An existing file at ``path`` is replaced whole; a symbolic link is written through (the
+    file it names is replaced, the link stays); a folder, a device such as ``/dev/null`` or
+    a FIFO is refused with :class:`~graphkit.errors.OutputError`, as is a full disk (nothing
+    is left behind).
+
     Parameters
     ----------
     G : networkx.MultiDiGraph
@@ -125,11 +130,8 @@ def write_html(
         options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
         caption=caption, physics=physics, progress=progress,
     )  # fmt: skip
-    with atomic_path(path) as tmp:
-        try:
-            tmp.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    with atomic_path(path) as tmp:  # a full disk: OutputError, nothing left behind
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

@@ -53,6 +53,10 @@ def write_image(
 ) -> Path:
     """Write ``G`` as a PNG or SVG image (format from ``format`` or the file extension).
 
+    An existing file at ``path`` is replaced whole; a symbolic link is written through; a
+    folder, a device such as ``/dev/null`` or a FIFO is refused with
+    :class:`~graphkit.errors.OutputError`, as is a full disk (nothing is left behind).
+
     Options as in :func:`graphkit.export.html.write_html`; ``width`` and ``height`` are
     in inches, ``dpi`` applies to PNG.
 
@@ -83,8 +87,6 @@ def write_image(
                 # SVG keeps text as (XML-escaped) text, so slides can edit and search it.
                 with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "graphkit"}):
                     fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
             finally:
                 plt.close(fig)
     return path
