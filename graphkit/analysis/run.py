@@ -99,7 +99,9 @@ def analyze(
     ``partners``). ``progress`` reports each step (quiet when omitted). ``perturb``: repeat
     the analysis this many times over jittered estimates, a moved threshold and other
     cluster seeds (:func:`graphkit.analysis.stability.stability`) and add the tables
-    ``stability`` and ``cocluster`` (``None`` when 0, the default).
+    ``stability`` and ``cocluster`` (``None`` when 0, the default); ``summary["stability"]``
+    records the runs and what was perturbed (not ``summary["parameters"]``: the reported
+    analysis is the same with or without them).
 
     Returns
     -------
@@ -177,7 +179,6 @@ def analyze(
             "samples": samples,
             "threshold": threshold,
             "partners": list(partners),
-            "perturb": perturb,
         },
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,

@@ -159,7 +159,7 @@ def test_analyze_without_perturb_writes_no_stability_files(tmp_path):
     from graphkit.analysis import ANALYSIS_FILES, STABILITY_FILES
 
     a = analyze(_world())
-    assert a.stability is None and a.summary["parameters"]["perturb"] == 0
+    assert a.stability is None and a.summary["stability"]["runs"] == 0
     paths = gk.write_analysis(analyze(_world(), perturb=3), tmp_path / "o")
     assert {p.name for p in paths} == set(ANALYSIS_FILES) | set(STABILITY_FILES)
     table = pd.read_csv(tmp_path / "o" / "stability.csv")
