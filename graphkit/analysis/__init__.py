@@ -4,7 +4,8 @@ Every function is a pure function of the canonical graph ``G`` returning a
 :class:`pandas.DataFrame`; :func:`analyze` runs them all at once
 (:func:`graphkit.write_analysis`, in :mod:`graphkit.export.analysis_tables`, writes the
 tables). ``measures.py`` is the registry of
-centrality measures; ``engine.py`` reads the actor network (igraph fast path, networkx
+centrality measures; ``stability.py`` repeats the analysis over perturbed estimates;
+``engine.py`` reads the actor network (igraph fast path, networkx
 reference); ``gds.py`` runs measures in Neo4j Graph Data Science on a store it is handed.
 
 This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
@@ -27,7 +28,8 @@ from graphkit.analysis.gaps import (
     uncovered_threats,
 )
 from graphkit.analysis.measures import MEASURES, Measure
-from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze
+from graphkit.analysis.run import ANALYSIS_FILES, STABILITY_FILES, Analysis, analyze
+from graphkit.analysis.stability import Stability, stability
 from graphkit.defaults import (
     CLUSTER_METHODS,
     DEFAULT_SEED,
@@ -43,6 +45,9 @@ __all__ = [
     "analyze",
     "Analysis",
     "ANALYSIS_FILES",
+    "STABILITY_FILES",
+    "stability",
+    "Stability",
     "centrality",
     "clusters",
     "cluster_summary",

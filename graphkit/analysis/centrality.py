@@ -18,13 +18,26 @@ from graphkit.progress import Progress
 
 __all__ = [
     "centrality",
+    "kind_ranks",
+    "most_central",
+    "rank_column",
     "CENTRALITY_COLUMNS",
     "EXACT_THRESHOLD",
     "SAMPLES",
 ]
 
-CENTRALITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", *MEASURES)
-"""Columns of :func:`centrality`: the actor, then every measure of the registry in order."""
+def rank_column(measure: str) -> str:
+    """The column of :func:`centrality` holding an actor's rank within its kind on ``measure``.
+
+    >>> rank_column("pagerank")
+    'pagerank_kind_rank'
+    """
+    return f"{measure}_kind_rank"
+
+
+CENTRALITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", *MEASURES, *map(rank_column, MEASURES))
+"""Columns of :func:`centrality`: the actor, every measure of the registry in order, then
+every measure's rank within the actor's kind (:func:`kind_ranks`)."""
 
 
 def centrality(
@@ -37,11 +50,15 @@ def centrality(
     samples: int = SAMPLES,
     seed: int | None = DEFAULT_SEED,
     measures: Iterable[str] | None = None,
+    two_mode: bool = True,
 ) -> pd.DataFrame:
     """Centrality and brokerage of every actor in the network formed by ``types``.
 
-    The network is undirected and simple (see :func:`graphkit.actor_graph`); every
-    actor is a row, isolated ones included.
+    The network is undirected and simple; every actor is a row, isolated ones included.
+    Memberships are read as two-mode data (:mod:`graphkit.analysis.engine`): members of
+    an organisation of ``n`` members are tied with strength ``tie_weight / (n - 1)``, and
+    so is the organisation to each member, so a forum everyone joins is a weak tie and a
+    long way round, not everyone's hub. Degree and core count direct ties.
 
     Parameters
     ----------
@@ -68,6 +85,8 @@ def centrality(
     measures : iterable of str, optional
         Compute only these measures of :data:`graphkit.analysis.measures.MEASURES`
         (default: all); the values are those of the full table.
+    two_mode : bool
+        ``False``: the direct network instead (a membership is one tie member-organisation).
 
     Returns
     -------
@@ -85,19 +104,23 @@ def centrality(
         - ``pagerank``: damping 0.85, sums to 1;
         - ``constraint``, ``effective_size``: Burt's brokerage measures (lower constraint
           and higher effective size = more brokerage); NaN for isolated actors;
-        - ``core``: k-core number (unweighted).
+        - ``core``: k-core number of the direct network (unweighted);
+        - ``<measure>_kind_rank`` for every measure: the actor's rank among actors of its
+          own kind (states among states, alliances among alliances ...), 1 = most central
+          (lowest first for constraint), ties sharing the best rank, empty where the value
+          is (NaN).
 
         ``df.attrs["measures"]`` says which measures are exact or sampled and the engine used.
 
     Examples
     --------
     >>> c = gk.analysis.centrality(gk.load(gk.SAMPLE))
-    >>> c.sort_values("betweenness", ascending=False)["id"].head(3).tolist()
-    ['NATO', 'USA', 'EU']
-    >>> round(float(c.set_index("id").loc["NATO", "betweenness"]), 4)
-    0.1955
+    >>> c.sort_values(["betweenness", "id"], ascending=[False, True])["id"].head(3).tolist()
+    ['EST', 'USA', 'EU']
+    >>> c.loc[c.kind == "state"].sort_values(["pagerank_kind_rank", "id"])["id"].head(3).tolist()
+    ['USA', 'GBR', 'EST']
     """
-    net = actor_network(G, types, weight=weight)
+    net = actor_network(G, types, weight=weight, two_mode=two_mode)
     df, measures = centrality_table(
         net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, measures=measures
     )
@@ -137,13 +160,82 @@ def centrality_table(
     df = pd.DataFrame({"id": net.ids, "name": net.names, "kind": net.kinds})
     for name, measure in wanted.items():
         df[name] = values[name].astype(np.int64) if measure.integer else values[name].astype(float)
+    df = kind_ranks(df)
     how = "exact" if pivots is None else f"sampled ({k} of {n} source actors, seed {seed})"
     measures: dict[str, Any] = {"engine": used}
     for name, measure in wanted.items():
         if not measure.from_network:
             measures[name] = how if measure.sampled else measure.exactness
-    measures.update(weighted=net.weighted, distance="1 / strength" if net.weighted else "hops")
+    measures.update(
+        weighted=net.weighted,
+        distance="1 / strength" if net.weighted else "hops",
+        network="two-mode (co-membership tie_weight / (n - 1))" if net.two_mode else "direct",
+    )
     return df, measures
+
+
+def kind_ranks(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with a rank column (:func:`rank_column`) for every measure column it has.
+
+    Actors are ranked within their kind: 1 is the highest value (the lowest for a measure
+    whose ``high_first`` is false, such as constraint); equal values share the best rank;
+    an actor whose value is NaN has no rank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"id": list("abcd"), "kind": ["state", "state", "alliance", "state"],
+    ...                   "degree": [3, 5, 9, 5]})
+    >>> kind_ranks(t)["degree_kind_rank"].tolist()
+    [3, 1, 1, 1]
+    """
+    out = table.copy()
+    kind = out["kind"].astype(object).where(out["kind"].notna(), "")
+    for name, measure in MEASURES.items():
+        if name not in out:
+            continue
+        ranks = _comparable(out[name]).groupby(kind, sort=False).rank(method="min", ascending=not measure.high_first)
+        out[rank_column(name)] = ranks.astype("Int64")
+    return out
+
+
+def most_central(table: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """For every actor kind, the id of its top actor on every measure of ``table``.
+
+    Ties go to the actor that comes first by id. An actor kind whose actors all lack a
+    value on a measure has no entry for it.
+
+    Examples
+    --------
+    >>> c = gk.analysis.centrality(gk.load(gk.SAMPLE))
+    >>> top = most_central(c)
+    >>> top["state"]["pagerank"], top["alliance"]["pagerank"]
+    ('USA', 'NATO')
+    """
+    out: dict[str, dict[str, str]] = {}
+    kinds = table["kind"].astype(object).where(table["kind"].notna(), "")
+    for kind in dict.fromkeys(kinds.tolist()):
+        rows = table[kinds == kind]
+        best: dict[str, str] = {}
+        for name, measure in MEASURES.items():
+            if name not in rows:
+                continue
+            vals = rows[rows[name].notna()]
+            if len(vals):
+                top = vals.sort_values([name, "id"], ascending=[not measure.high_first, True]).iloc[0]
+                best[name] = str(top["id"])
+        out[str(kind) or "unknown"] = best
+    return out
+
+
+def _comparable(values: pd.Series) -> pd.Series:
+    """Values rounded to 10 significant digits of the column's largest, so that actors in
+    the same position (equal up to floating-point noise) share a rank."""
+    v = values.astype(float)
+    scale = float(np.nanmax(np.abs(v.to_numpy()))) if v.notna().any() else 0.0
+    if not scale or not np.isfinite(scale):
+        return v
+    return (v / scale).round(10)
 
 
 def _chosen(names: Iterable[str]) -> dict[str, Any]:

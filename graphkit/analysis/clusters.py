@@ -35,8 +35,13 @@ def clusters(
     seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
+    two_mode: bool = True,
 ) -> pd.DataFrame:
     """Cooperation clusters of the actor network (seeded, reproducible).
+
+    The network is the two-mode one of :func:`graphkit.analysis.centrality` (co-members
+    tied with ``tie_weight / (n - 1)`` per shared organisation), so a forum every state
+    joins barely pulls its members together.
 
     Parameters
     ----------
@@ -58,13 +63,19 @@ def clusters(
         the algorithm runs this many times (one seeded random stream) and the partition
         with the highest modularity is kept. Leiden runs once, to convergence.
     engine : {"auto", "igraph", "networkx"}
+    two_mode : bool
+        ``False``: the direct network (a membership is one tie member-organisation).
 
     Returns
     -------
     pandas.DataFrame
         One row per actor: ``id, name, kind, region, cluster, cluster_name``. Clusters are
         numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
-        ``cluster_name`` is the name of the member with the highest weighted degree.
+        ``cluster_name`` is the name of the member with the highest weighted degree among
+        the cluster's states (when it has none: among the members of its most frequent
+        kind, leaving out global forums, organisations with more than half the states
+        as members), so a cluster is named after its most central state, never after a
+        forum its states belong to.
         ``df.attrs["modularity"]`` is the partition's modularity.
 
     Examples
@@ -73,7 +84,7 @@ def clusters(
     >>> sorted(cl[cl.cluster_name == "China"]["id"])
     ['CHN', 'RUS']
     """
-    net = actor_network(G, types, weight=weight)
+    net = actor_network(G, types, weight=weight, two_mode=two_mode)
     membership, used = cluster_membership(
         net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
     )
@@ -115,7 +126,9 @@ def cluster_summary(
     pandas.DataFrame
         ``cluster, name, size, internal_edges, density, top_members, top_member_ids,
         dominant_kind, dominant_kind_share, dominant_region, dominant_region_share``;
-        ``name`` reads "<most central member> cluster"; lists are ``;``-separated.
+        ``name`` reads "<cluster_name> cluster" after the clusters table (without that
+        column: its most central state, or member of the most frequent kind); lists are
+        ``;``-separated.
 
     Examples
     --------
@@ -131,7 +144,7 @@ def cluster_summary(
         score = pd.Series(0.0, index=cl.index)
     internal = pd.Series(np.nan, index=sorted(cl["cluster"].unique()))
     if G is not None:
-        net = actor_network(G, types)
+        net = actor_network(G, types, two_mode=True)
         member_cluster = cl.set_index("id")["cluster"]
         cid = np.array([member_cluster.get(a, -1) for a in net.ids])
         if centrality is None:
@@ -147,10 +160,14 @@ def cluster_summary(
         density = (2 * e / (size * (size - 1))) if size > 1 else (0.0 if not np.isnan(e) else np.nan)
         kind, kind_share = _dominant(grp.get("kind"))
         region, region_share = _dominant(grp.get("region"))
+        if "cluster_name" in grp:  # one naming rule: the clusters table's (see clusters())
+            name = str(grp["cluster_name"].iloc[0])
+        else:
+            name = str(grp["name"].iloc[_leader(grp["kind"].tolist() if "kind" in grp else [])])
         rows.append(
             {
                 "cluster": int(c),
-                "name": f"{grp['name'].iloc[0]} cluster",
+                "name": f"{name} cluster",
                 "size": size,
                 "internal_edges": e,
                 "density": density,
@@ -177,8 +194,11 @@ def modularity(
     types: Iterable[str] = DEFAULT_TYPES,
     weight: str | None = None,
     resolution: float = 1.0,
+    two_mode: bool = True,
 ) -> float:
     """Newman's modularity of a partition (``clusters`` with columns ``id, cluster``) of the actor network.
+
+    The network is two-mode as for :func:`clusters` (``two_mode=False``: the direct one).
 
     ``sum over clusters c of L_c / m - resolution * (d_c / 2m)^2``, where ``L_c`` counts the
     ties inside ``c``, ``d_c`` sums its members' degrees and ``m`` counts all ties
@@ -186,17 +206,18 @@ def modularity(
 
     Examples
     --------
-    The sample's 18 ties split into the RUS-CHN camp (one tie, degree sum 2) and the rest
-    (17 ties, degree sum 34), so by hand Q = 1/18 - (2/36)^2 + 17/18 - (34/36)^2:
+    The sample's 18 direct ties split into the RUS-CHN camp (one tie, degree sum 2) and
+    the rest (17 ties, degree sum 34), so by hand Q = 1/18 - (2/36)^2 + 17/18 - (34/36)^2:
 
     >>> import pandas as pd
     >>> G = gk.load(gk.SAMPLE)
     >>> actors = [n for n, d in G.nodes(data=True) if d["label"] == "Actor"]
     >>> split = pd.DataFrame({"id": actors, "cluster": [int(a in ("RUS", "CHN")) for a in actors]})
-    >>> round(gk.modularity(G, split), 6) == round(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2, 6)
+    >>> q = gk.modularity(G, split, two_mode=False)
+    >>> round(q, 6) == round(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2, 6)
     True
     """
-    net = actor_network(G, types, weight=weight)
+    net = actor_network(G, types, weight=weight, two_mode=two_mode)
     lookup = clusters.set_index("id")["cluster"]
     missing = [a for a in net.ids if a not in lookup.index]
     if missing:
@@ -285,11 +306,47 @@ def cluster_table(net: ActorNetwork, membership: np.ndarray) -> pd.DataFrame:
         {"id": net.ids, "name": net.names, "kind": net.kinds, "region": net.regions, "cluster": membership}
     )
     order = np.lexsort((np.arange(net.n), -net.strength))  # strongest first, then graph order
-    leader: dict[int, str] = {}
+    universal = _universal(net)
+    kinds: dict[int, list[Any]] = {}
+    ranked: dict[int, list[int]] = {}
     for i in order.tolist():
-        leader.setdefault(int(membership[i]), net.names[i])
+        kinds.setdefault(int(membership[i]), []).append(None if universal[i] else net.kinds[i])
+        ranked.setdefault(int(membership[i]), []).append(i)
+    leader = {c: net.names[ranked[c][_leader(k)]] for c, k in kinds.items()}
     df["cluster_name"] = [leader[int(c)] for c in membership]
     return df
+
+
+def _universal(net: ActorNetwork) -> np.ndarray:
+    """Whether each actor is a global forum: an organisation with more than half the network's states as members."""
+    flags = np.zeros(net.n, dtype=bool)
+    if net.members is None:
+        return flags
+    states = sum(1 for k in net.kinds if k == "state")
+    return (net.members > states / 2) & (net.members > 1) if states else flags
+
+
+def _leader(kinds: list[Any]) -> int:
+    """Position of the cluster's namesake among its members (listed most central first).
+
+    The most central state when the cluster has states; otherwise the most central member
+    of the dominant (most frequent) kind, ties going to the kind of the more central member.
+    A member whose kind is ``None`` (a global forum) is named only when nothing else is.
+
+    >>> _leader(["international_org", "alliance", "state", "alliance"])
+    2
+    >>> _leader(["cert", "alliance", "alliance"])
+    1
+    >>> _leader(["cert", "alliance"])
+    0
+    """
+    if "state" in kinds:
+        return kinds.index("state")
+    counts = Counter(k for k in kinds if k is not None)
+    if not counts:
+        return 0
+    top = max(counts.values())
+    return next(i for i, k in enumerate(kinds) if k is not None and counts[k] == top)
 
 
 def _renumber(membership: np.ndarray) -> np.ndarray:

@@ -12,13 +12,30 @@ intermediate networkx graph, and handed to an engine:
   actors. Tests check that both engines give the same numbers.
 - ``"auto"``: igraph when it is installed, networkx otherwise.
 
-Weights. Without ``weight`` every relationship counts 1 and every measure is unweighted
-(``weighted_degree`` then counts relationships). With ``weight="weight"`` (or any numeric
-relationship property) the merged edge carries the *sum* of that property over the
-relationships it merges (``1`` where a relationship lacks it), read as cooperation
-**strength**: strength-based measures (weighted degree, eigenvector, PageRank,
+Two networks can be read (``two_mode``):
+
+- the **direct** network (``two_mode=False``): every relationship of the chosen types is
+  a tie, a membership joining the member to its organisation;
+- the **two-mode** network (``two_mode=True``, what centrality and clusters run on):
+  memberships are affiliation (two-mode) data (Borgatti & Everett 1997), so a forum that
+  every state joins must not become everyone's hub. An organisation ``o`` with ``n``
+  members and ``tie_weight`` ``t`` (node property, default 1) ties every pair of its
+  members with strength ``t / (n - 1)`` (Newman 2001: shared organisations add up, so
+  two actors meet with strength ``sum over shared o of t_o / (n_o - 1)``), and stays a
+  node tied to each member with the same strength ``t / (n - 1)`` (``t`` when it has one
+  member). Cooperation (and any other actor-to-actor type) keeps its own strength. A
+  universal forum of 193 states thus adds ``1/192`` to every pair of states: a long way
+  round for betweenness and closeness, a weak tie for strength-based measures.
+
+Weights. Without ``weight`` every relationship counts 1; with ``weight="weight"`` (or any
+numeric relationship property) a relationship counts that property (``1`` where it lacks
+it); a merged edge carries the *sum* over the relationships it merges, read as
+**strength**. Strength-based measures (weighted degree, eigenvector, PageRank,
 constraint, effective size, clusters) use it as is, and path-based measures
 (betweenness, closeness) use ``distance = 1 / strength``, so that strong ties are short.
+A network is *weighted* when ``weight`` is given or when it is two-mode with memberships;
+an unweighted network counts hops, as networkx's defaults. In the two-mode network a
+membership's own ``weight`` property is not read (its strength is its organisation's).
 """
 
 from __future__ import annotations
@@ -55,8 +72,15 @@ class ActorNetwork:
     """The actor network as arrays: actor ``i`` is ``ids[i]``; edge ``e`` joins ``src[e] < dst[e]``.
 
     ``weight[e]`` is the merged strength (sum of the weight property, or the number of
-    merged relationships when unweighted) and ``count[e]`` the number of merged
-    relationships. Edges are sorted by ``(src, dst)``.
+    merged relationships when unweighted; two-mode membership strengths added) and
+    ``count[e]`` the number of merged relationships (shared organisations count one
+    each). Edges are sorted by ``(src, dst)``. ``weighted``: path-based measures read
+    ``1 / weight`` as distance. A two-mode network keeps its direct ties in ``direct``
+    (:attr:`direct_network`: cooperation, and each membership with its organisation's
+    strength ``t / (n - 1)``, without the co-member ties), which degree, core and Burt's
+    measures are computed on. ``members[i]``: how
+    many distinct actors are ``MEMBER_OF`` actor ``i`` (0 for a non-organisation; ``None``
+    when memberships are not in the network).
     """
 
     ids: list[str]
@@ -70,6 +94,10 @@ class ActorNetwork:
     types: tuple[str, ...]
     weight_property: str | None
     index: dict[str, int] = field(repr=False)
+    weighted: bool = False
+    two_mode: bool = False
+    direct: ActorNetwork | None = field(default=None, repr=False)
+    members: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -82,8 +110,9 @@ class ActorNetwork:
         return int(self.src.size)
 
     @property
-    def weighted(self) -> bool:
-        return self.weight_property is not None
+    def direct_network(self) -> ActorNetwork:
+        """The direct network of the same actors (itself unless two-mode)."""
+        return self.direct if self.direct is not None else self
 
     @cached_property
     def degree(self) -> np.ndarray:
@@ -143,6 +172,7 @@ def actor_network(
     types: Iterable[str] = DEFAULT_TYPES,
     *,
     weight: str | None = None,
+    two_mode: bool = False,
 ) -> ActorNetwork:
     """Read the actor network formed by ``types`` out of the canonical graph.
 
@@ -155,12 +185,17 @@ def actor_network(
     weight : str, optional
         Numeric relationship property read as cooperation strength (``1`` where absent);
         ``None`` for an unweighted network.
+    two_mode : bool
+        Read memberships as two-mode data (module docstring): co-members tied through
+        ``sum t_o / (n_o - 1)``, each organisation tied to its members with
+        ``t_o / (n_o - 1)``. ``False`` (default): the direct network, a membership
+        being one tie between member and organisation.
 
     Raises
     ------
     SchemaError
-        When a type is unknown or not a relationship between actors, or a weight is not a
-        positive finite number.
+        When a type is unknown or not a relationship between actors, or a weight (or an
+        organisation's ``tie_weight``) is not a positive finite number.
 
     Examples
     --------
@@ -168,6 +203,15 @@ def actor_network(
     >>> net = actor_network(gk.load(gk.SAMPLE))
     >>> net.n, net.m
     (14, 18)
+
+    In the two-mode network of the sample, NATO has 6 members and Five Eyes 3, so the
+    United States is tied to NATO with 1/5, and to the United Kingdom with 1/5 (NATO) +
+    1/2 (Five Eyes) + 1 (their cooperation agreement):
+
+    >>> tm = actor_network(gk.load(gk.SAMPLE), two_mode=True)
+    >>> e = tm.edge_index(np.array([tm.index["USA"], tm.index["USA"]]), np.array([tm.index["NATO"], tm.index["GBR"]]))
+    >>> tm.weight[e].tolist(), tm.direct_network.m
+    ([0.2, 1.7], 18)
     """
     types = tuple(dict.fromkeys([types] if isinstance(types, str) else types))
     check_types(types)
@@ -183,6 +227,7 @@ def actor_network(
     us: list[int] = []
     vs: list[int] = []
     ws: list[float] = []
+    member: list[bool] = []
     seen_weight = False
     for u, nbrs in G.adj.items():
         iu = index.get(u)
@@ -193,43 +238,117 @@ def actor_network(
             if iv is None or iv == iu:
                 continue
             for d in keyed.values():
-                if d.get("type") not in wanted:
+                t = d.get("type")
+                if t not in wanted:
                     continue
                 us.append(iu)
                 vs.append(iv)
+                member.append(t == "MEMBER_OF")
                 if weight is not None:
                     w = d.get(weight)
                     if w is None:
                         ws.append(1.0)
                     else:
                         seen_weight = True
-                        ws.append(_strength(w, u, v, d.get("type"), weight))
+                        ws.append(_strength(w, u, v, t, weight))
     if weight is not None and us and not seen_weight:
         raise SchemaError(
             f"no {'/'.join(types)} relationship has the property {weight!r}; "
             "name a numeric relationship property with --weight (e.g. weight) or leave it out"
         )
-    n = len(ids)
     u_arr = np.asarray(us, dtype=np.int64)
     v_arr = np.asarray(vs, dtype=np.int64)
-    lo, hi = np.minimum(u_arr, v_arr), np.maximum(u_arr, v_arr)
-    keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
     w_arr = np.asarray(ws, dtype=float) if weight is not None else np.ones(u_arr.size)
-    merged_w = np.bincount(inverse, w_arr, minlength=keys.size) if keys.size else np.zeros(0)
-    count = np.bincount(inverse, minlength=keys.size) if keys.size else np.zeros(0, dtype=np.int64)
+    is_member = np.asarray(member, dtype=bool)
+    members = None
+    if "MEMBER_OF" in wanted:
+        pairs = np.unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
+        members = np.bincount(pairs // max(len(ids), 1), minlength=len(ids)).astype(np.int64)
+    common = dict(ids=ids, names=names, kinds=kinds, regions=regions, types=types, weight_property=weight,
+                  index=index, members=members)
+    direct = _merged(u_arr, v_arr, w_arr, np.ones(u_arr.size, dtype=np.int64), len(ids),
+                     weighted=weight is not None, **common)
+    if not two_mode:
+        return direct
+    pu, pv, pw, pc, pair = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
+    keep = ~is_member
+    if is_member.any():  # the direct ties, each membership weighted as its organisation's ties
+        direct = _merged(
+            np.concatenate([u_arr[keep], pu[~pair]]),
+            np.concatenate([v_arr[keep], pv[~pair]]),
+            np.concatenate([w_arr[keep], pw[~pair]]),
+            np.ones(int(keep.sum()) + int((~pair).sum()), dtype=np.int64),
+            len(ids),
+            weighted=True,
+            **common,
+        )
+    return _merged(
+        np.concatenate([u_arr[keep], pu]),
+        np.concatenate([v_arr[keep], pv]),
+        np.concatenate([w_arr[keep], pw]),
+        np.concatenate([np.ones(int(keep.sum()), dtype=np.int64), pc]),
+        len(ids),
+        weighted=weight is not None or bool(is_member.any()),
+        two_mode=True,
+        direct=direct,
+        **common,
+    )
+
+
+def _merged(
+    u: np.ndarray, v: np.ndarray, w: np.ndarray, c: np.ndarray, n: int, **fields: Any
+) -> ActorNetwork:
+    """An :class:`ActorNetwork` whose edge ``(min, max)`` sums the weights and counts of its rows."""
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    merged_w = np.bincount(inverse, w, minlength=keys.size) if keys.size else np.zeros(0)
+    count = np.bincount(inverse, c, minlength=keys.size) if keys.size else np.zeros(0)
     return ActorNetwork(
-        ids=ids,
-        names=names,
-        kinds=kinds,
-        regions=regions,
         src=(keys // max(n, 1)).astype(np.int64),
         dst=(keys % max(n, 1)).astype(np.int64),
         weight=merged_w.astype(float),
-        count=count.astype(np.int64),
-        types=types,
-        weight_property=weight,
-        index=index,
+        count=np.rint(count).astype(np.int64),
+        **fields,
     )
+
+
+def _affiliation_ties(
+    G: nx.MultiDiGraph, ids: list[str], members: np.ndarray, orgs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength,
+    count, pair)``, ``pair`` true for a tie between two members (false: member-organisation).
+
+    Repeated memberships of a pair (e.g. two periods) count once. Every pair of members
+    of ``o`` gets ``t_o / (n_o - 1)``; every member gets a tie of that strength to ``o``
+    (``t_o`` when ``n_o = 1``).
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if members.size == 0:
+        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool)
+    n = len(ids)
+    pairs = np.unique(orgs.astype(np.int64) * n + members)
+    org_of, mem_of = pairs // n, pairs % n
+    starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
+    ends = np.r_[starts[1:], org_of.size]
+    us, vs, ws, pairs_of = [], [], [], []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        o = int(org_of[a])
+        group = mem_of[a:b]
+        size = group.size
+        t = _tie_weight(G.nodes[ids[o]].get("tie_weight"), ids[o])
+        share = t / (size - 1) if size > 1 else t
+        us.append(group)
+        vs.append(np.full(size, o, dtype=np.int64))
+        ws.append(np.full(size, share))
+        pairs_of.append(np.zeros(size, dtype=bool))
+        if size > 1:
+            i, j = np.triu_indices(size, 1)
+            us.append(group[i])
+            vs.append(group[j])
+            ws.append(np.full(i.size, share))
+            pairs_of.append(np.ones(i.size, dtype=bool))
+    u, v, w = np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
+    return u, v, w, np.ones(u.size, dtype=np.int64), np.concatenate(pairs_of)
 
 
 def check_types(types: Iterable[str]) -> tuple[str, ...]:
@@ -284,6 +403,17 @@ def _strength(w: Any, u: str, v: str, type_: str | None, prop: str) -> float:
             "it must be a positive number (fix the value or analyse without --weight)"
         )
     return float(w)
+
+
+def _tie_weight(t: Any, org: str) -> float:
+    if t is None:
+        return 1.0
+    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t <= 0:
+        raise SchemaError(
+            f"actor {org!r}: tie_weight = {t!r} cannot weigh its members' ties; "
+            "it must be a positive number (fix it in actors.csv or leave it empty for 1)"
+        )
+    return float(t)
 
 
 def _import_igraph() -> Any:

@@ -52,6 +52,13 @@ class Measure:
     ``sampled`` measures are estimated from sampled sources above the exact threshold.
     ``ranked``: the report ranks actors by it; ``high_first``: a high value ranks first.
     ``from_network``: read off the network's arrays (no progress step, no summary line).
+
+    Degree, core, constraint and effective size are computed on the *direct* ties
+    (:attr:`ActorNetwork.direct_network`: cooperation, and each membership weighted as its
+    organisation's ties, without the co-member ties): in the two-mode projection every
+    organisation's members form a clique, and Burt's measures count contacts whatever
+    their strength, so a forum everyone joins would make each of its members a "broker"
+    between 190 contacts (Borgatti & Everett 1997 warn against such measures on projections).
     """
 
     name: str
@@ -106,7 +113,7 @@ def _vec(net: ActorNetwork, d: dict[int, float]) -> np.ndarray:
 
 
 def _degree(net: ActorNetwork, pivots: Any) -> np.ndarray:
-    return net.degree
+    return net.direct_network.degree
 
 
 def _strength(net: ActorNetwork, pivots: Any) -> np.ndarray:
@@ -192,6 +199,8 @@ def _ig_pagerank(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
+    net = net.direct_network  # Burt's measures on the direct ties (see the registry entry)
+
     c = np.asarray(net.igraph.constraint(weights=_w(net)), dtype=float)
     c[net.degree == 0] = np.nan
     return c
@@ -200,6 +209,10 @@ def _ig_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
+    net = net.direct_network
+
+    if net.n <= _DENSE_LIMIT:
+        return _dense_effective_size(net)
     tri = np.asarray(net.igraph.list_triangles(), dtype=np.int64).reshape(-1, 3)
     return _effective_size(net, tri)
 
@@ -207,7 +220,7 @@ def _ig_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_core(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
-    return np.asarray(net.igraph.coreness())
+    return np.asarray(net.direct_network.igraph.coreness())
 
 
 def _nx_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
@@ -281,19 +294,21 @@ def _nx_pagerank(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _nx_constraint(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
+    net = net.direct_network
     return _vec(net, nx.constraint(net.networkx, weight=_w(net)))
 
 
 def _nx_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
+    net = net.direct_network
     return _vec(net, nx.effective_size(net.networkx, weight=_w(net)))
 
 
 def _nx_core(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
-    return _vec(net, nx.core_number(net.networkx))
+    return _vec(net, nx.core_number(net.direct_network.networkx))
 
 
 # ---- the registry -------------------------------------------------------------------------
@@ -304,7 +319,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "degree",
             "Degree",
-            "How many direct ties (memberships and cooperation) an actor has: its immediate reach.",
+            "How many direct ties (memberships, members and cooperation partners) an actor has: its "
+            "immediate reach (co-members are not counted).",
             _degree,
             _degree,
             gds="degree",
@@ -315,7 +331,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "weighted_degree",
             "Weighted degree",
-            "Degree counting each tie by its strength: who has the most, and the strongest, direct ties.",
+            "Sum of an actor's tie strengths, where a co-membership counts less the larger the "
+            "organisation: who has the most, and the strongest, ties.",
             _strength,
             _strength,
             ranked=True,
@@ -364,7 +381,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "constraint",
             "Constraint",
-            "Burt's constraint: how far an actor's partners are tied to each other (low for a broker).",
+            "Burt's constraint, on direct ties: how far an actor's organisations and partners are tied "
+            "to each other (low for a broker).",
             _ig_constraint,
             _nx_constraint,
             high_first=False,
@@ -372,7 +390,8 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "effective_size",
             "Effective size",
-            "Burt's effective size: how many of an actor's partners are not redundant (high for a broker).",
+            "Burt's effective size, on direct ties: how many of an actor's organisations and partners are "
+            "not redundant (high for a broker).",
             _ig_effective_size,
             _nx_effective_size,
         ),
@@ -380,7 +399,7 @@ MEASURES: dict[str, Measure] = {
             "core",
             "Core",
             "The k-core an actor sits in: the largest k such that it belongs to a group where everyone "
-            "has at least k ties inside the group.",
+            "has at least k direct ties inside the group.",
             _ig_core,
             _nx_core,
             integer=True,
@@ -438,6 +457,36 @@ def _closeness_estimate(
     return out
 
 
+_DENSE_LIMIT = 3000
+"""Up to this many actors effective size is computed with dense matrices (fast on the
+dense co-membership cliques of a two-mode network); above it, triangle by triangle."""
+
+
+def _dense_effective_size(net: ActorNetwork) -> np.ndarray:
+    """Burt's effective size as matrices: ``deg(u) - sum_w p(u,w) (A M)(u,w)``.
+
+    ``A`` is the 0/1 adjacency, ``p(u,w) = s(u,w) / strength(u)`` and ``M(v,w) = s(v,w) /
+    max_x s(v,x)``, so ``(A M)(u,w)`` sums ``m(v,w)`` over the neighbours ``v`` of ``u``:
+    the same sum as :func:`_effective_size`.
+    """
+    import numpy as np
+
+    n = net.n
+    w = net.weight if net.weighted else np.ones(net.m)  # unweighted: merged ties count once
+    S = np.zeros((n, n))
+    S[net.src, net.dst] = w
+    S[net.dst, net.src] = w
+    A = (S > 0).astype(float)
+    strength = S.sum(axis=1)
+    maxw = S.max(axis=1, initial=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = np.where(strength[:, None] > 0, S / strength[:, None], 0.0)
+        M = np.where(maxw[:, None] > 0, S / maxw[:, None], 0.0)
+    out = A.sum(axis=1) - (P * (A @ M)).sum(axis=1)
+    out[net.degree == 0] = np.nan
+    return out
+
+
 def _effective_size(net: ActorNetwork, tri: np.ndarray) -> np.ndarray:
     """Burt's effective size, vectorised over triangles.
 
@@ -450,16 +499,17 @@ def _effective_size(net: ActorNetwork, tri: np.ndarray) -> np.ndarray:
 
     n = net.n
     deg = net.degree.astype(float)
-    strength = net.strength
+    weight = net.weight if net.weighted else np.ones(net.m)  # unweighted: merged ties count once
+    strength = np.bincount(net.src, weight, minlength=n) + np.bincount(net.dst, weight, minlength=n)
     maxw = np.zeros(n)
-    np.maximum.at(maxw, net.src, net.weight)
-    np.maximum.at(maxw, net.dst, net.weight)
+    np.maximum.at(maxw, net.src, weight)
+    np.maximum.at(maxw, net.dst, weight)
     redundancy = np.zeros(n)
     if tri.size:
         a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-        w_ab = net.weight[net.edge_index(a, b)]
-        w_bc = net.weight[net.edge_index(b, c)]
-        w_ac = net.weight[net.edge_index(a, c)]
+        w_ab = weight[net.edge_index(a, b)]
+        w_bc = weight[net.edge_index(b, c)]
+        w_ac = weight[net.edge_index(a, c)]
         for u, v, w, s_uv, s_uw, s_vw in (
             (a, b, c, w_ab, w_ac, w_bc),
             (b, a, c, w_ab, w_bc, w_ac),

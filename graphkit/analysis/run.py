@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table
+from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table, most_central
 from graphkit.analysis.clusters import (
     RESTARTS,
     cluster_membership,
@@ -21,11 +21,12 @@ from graphkit.analysis.clusters import (
 )
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
 
-__all__ = ["Analysis", "analyze", "ANALYSIS_FILES"]
+__all__ = ["Analysis", "analyze", "ANALYSIS_FILES", "STABILITY_FILES"]
 
 ANALYSIS_FILES = (
     "centrality.csv",
@@ -38,6 +39,8 @@ ANALYSIS_FILES = (
     "critical_actors.csv",
     "summary.json",
 )
+STABILITY_FILES = ("stability.csv", "cocluster.csv")
+"""Written as well when the analysis ran with ``perturb`` > 0 (:mod:`graphkit.analysis.stability`)."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,14 @@ class Analysis:
     uncovered_threats: pd.DataFrame
     critical_actors: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    stability: pd.DataFrame | None = None
+    cocluster: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by file stem (``centrality``, ``clusters`` ...)."""
-        return {name[:-4]: getattr(self, name[:-4]) for name in ANALYSIS_FILES if name.endswith(".csv")}
+        """The tables by file stem (``centrality``, ``clusters`` ..., ``stability`` and
+        ``cocluster`` when the analysis was perturbed)."""
+        names = [n[:-4] for n in (*ANALYSIS_FILES, *STABILITY_FILES) if n.endswith(".csv")]
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
 def analyze(
@@ -84,6 +91,7 @@ def analyze(
     partners: Iterable[str] = DEFAULT_TYPES,
     as_of: Any = "today",
     progress: Progress | None = None,
+    perturb: int = 0,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
 
@@ -96,7 +104,12 @@ def analyze(
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
-    ``partners``). ``progress`` reports each step (quiet when omitted).
+    ``partners``). ``progress`` reports each step (quiet when omitted). ``perturb``: repeat
+    the analysis this many times over jittered estimates, a moved threshold and other
+    cluster seeds (:func:`graphkit.analysis.stability.stability`) and add the tables
+    ``stability`` and ``cocluster`` (``None`` when 0, the default); ``summary["stability"]``
+    records the runs and what was perturbed (not ``summary["parameters"]``: the reported
+    analysis is the same with or without them).
 
     Returns
     -------
@@ -118,7 +131,7 @@ def analyze(
     G, day = _dated(G, as_of)
     started = time.perf_counter()
     with progress.step("actor network"):
-        net = actor_network(G, types, weight=weight)
+        net = actor_network(G, types, weight=weight, two_mode=True)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     cent, measures = centrality_table(
         net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
@@ -140,7 +153,16 @@ def analyze(
     with progress.step("uncovered threats"):
         unc = model.uncovered_table()
     with progress.step("critical actors"):
-        crit = model.critical_table(engine=engine, net=net)
+        crit = model.critical_table(engine=engine, net=net.direct_network)
+    stab = None
+    if perturb:
+        with progress.step("stability"):
+            stab = stability(
+                G, runs=perturb, seed=seed, types=types, weight=weight, method=method, resolution=resolution,
+                restarts=restarts, engine=engine, exact_threshold=exact_threshold, samples=samples,
+                threshold=threshold, partners=partners, progress=progress,
+                baseline={"net": net, "centrality": cent, "membership": membership, "gap_summary": gsum},
+            )  # fmt: skip
     total = time.perf_counter() - started
     import graphkit
 
@@ -170,6 +192,7 @@ def analyze(
         },
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
+        "most_central": most_central(cent),
         "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
         "gaps": {
             "actors_with_needs": len(gsum),
@@ -177,6 +200,9 @@ def analyze(
             "total_own_gap": int(gsum["own_gap"].sum()) if len(gsum) else 0,
             "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
             "uncovered_threats": len(unc),
+        },
+        "stability": stab.info if stab is not None else {
+            "runs": 0, "jitter": JITTER, "threshold_band": THRESHOLD_BAND
         },
         "timings": {**{k: round(v, 4) for k, v in progress.timings.items()}, "total": round(total, 4)},
     }
@@ -190,6 +216,8 @@ def analyze(
         uncovered_threats=unc,
         critical_actors=crit,
         summary=summary,
+        stability=stab.ranks if stab is not None else None,
+        cocluster=stab.cocluster if stab is not None else None,
     )
 
 

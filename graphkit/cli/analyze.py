@@ -28,14 +28,14 @@ def register(sub: Any) -> None:
         "analyze",
         "Centrality, brokerage, cooperation clusters, capability gaps and critical actors, "
         "written as CSV tables and summary.json.",
-        "graphkit analyze data/cyber-multilateral -o out/analysis --weight weight --seed 1",
+        "graphkit analyze data/cyber-multilateral -o out/analysis --weight weight --seed 1 --perturb 20",
         _analyze,
     )
     add_source(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR",
                    help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
                         f"{ANALYSIS_OUTPUT_RULE}")
-    add_analysis_options(p)
+    add_analysis_options(p, perturb_default=0)
     add_quiet(p)
     register_recommend(sub)
 
@@ -58,6 +58,12 @@ def _analyze(args: argparse.Namespace) -> int:
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
         print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
+        states = result.centrality[result.centrality["kind"] == "state"]
+        if len(states):
+            best = states.sort_values(["pagerank", "id"], ascending=[False, True]).iloc[0]
+            print(f"most central state (PageRank): {escape_terminal(str(best['name']))}")
+        if result.stability is not None:
+            print(f"stability: {s['stability']['runs']} perturbed runs in stability.csv and cocluster.csv")
         g = s["gaps"]
         print(f"capability gaps: own {g['total_own_gap']:,} -> coalition {g['total_coalition_gap']:,} "
               f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "REPORT_PERTURB",
     "MeasureNames",
     "add_command",
     "add_source",
@@ -28,6 +29,10 @@ __all__ = [
     "open_store",
     "progress",
 ]
+
+
+REPORT_PERTURB = 20
+"""Stability runs ``graphkit report`` makes unless told ``--perturb N`` (a few seconds on the bundled data)."""
 
 
 def add_command(sub: Any, name: str, help: str, example: str, func: Any) -> argparse.ArgumentParser:
@@ -75,11 +80,15 @@ def add_neo4j_options(p: argparse.ArgumentParser) -> None:
                    help="database name (env GRAPHKIT_NEO4J_DATABASE; default: the server's)")
 
 
-def add_analysis_options(p: argparse.ArgumentParser, *, types_flag: str = "--types") -> None:
+def add_analysis_options(
+    p: argparse.ArgumentParser, *, types_flag: str = "--types", perturb_default: int | None = None
+) -> None:
     """Every option of ``graphkit analyze`` (also taken by ``report`` and ``viz``), defined once.
 
     ``types_flag`` renames the actor-network types option where ``--types`` means something
-    else (``viz --types`` chooses what to draw).
+    else (``viz --types`` chooses what to draw). ``perturb_default``: the command's number
+    of stability runs, for a command that writes them (``report``: :data:`REPORT_PERTURB`,
+    ``analyze``: 0); ``None``: no ``--perturb`` option (``viz``).
     """
     from graphkit.defaults import (
         CLUSTER_METHODS,
@@ -117,6 +126,13 @@ def add_analysis_options(p: argparse.ArgumentParser, *, types_flag: str = "--typ
     g.add_argument("--partners", nargs="+", default=list(DEFAULT_TYPES), metavar="TYPE",
                    help=f"relations through which capabilities are pooled (default: {default_types})")
     add_as_of(g, default="today")
+    if perturb_default is None:
+        return
+    g.add_argument("--perturb", type=_runs, default=perturb_default, metavar="N",
+                   help="repeat the analysis N times (seeded) with estimated values jittered (levels +-0.1, "
+                        "weights x(1 +- 0.1)), the capability threshold moved within +-0.05 and other cluster "
+                        "seeds, and write stability.csv and cocluster.csv; 0: no stability runs "
+                        f"(default {perturb_default})")
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -134,7 +150,18 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         threshold=args.threshold,
         partners=args.partners,
         as_of=args.as_of,
+        perturb=getattr(args, "perturb", 0),
     )
+
+
+def _runs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of runs, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
 
 
 def check_engine(args: argparse.Namespace) -> None:

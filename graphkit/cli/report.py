@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from graphkit.cli.common import (
+    REPORT_PERTURB,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -54,7 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument("--pdf", action="store_true",
                    help="also print index.html to report.pdf beside it (needs a headless Chromium: "
                         "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
-    add_analysis_options(p)
+    add_analysis_options(p, perturb_default=REPORT_PERTURB)
     add_since(p)
     add_quiet(p)
 

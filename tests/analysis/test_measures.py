@@ -30,7 +30,8 @@ def test_both_implementations_of_every_measure_agree(graph, name):
 
 def test_the_table_has_one_column_per_registry_entry_in_order():
     c = centrality(gk.load(gk.SAMPLE))
-    assert tuple(c.columns) == CENTRALITY_COLUMNS == ("id", "name", "kind", *MEASURES)
+    ranks = tuple(f"{m}_kind_rank" for m in MEASURES)  # issue #12: each measure's rank within the kind
+    assert tuple(c.columns) == CENTRALITY_COLUMNS == ("id", "name", "kind", *MEASURES, *ranks)
     assert set(c.attrs["measures"]) >= {m for m, e in MEASURES.items() if not e.from_network}
 
 
@@ -38,7 +39,7 @@ def test_only_the_measures_asked_for_are_computed_with_the_full_tables_values():
     G = gk.load(gk.SAMPLE)
     full = centrality(G)
     part = centrality(G, measures=["betweenness", "core"])
-    assert list(part.columns) == ["id", "name", "kind", "betweenness", "core"]
+    assert list(part.columns) == ["id", "name", "kind", "betweenness", "core", "betweenness_kind_rank", "core_kind_rank"]
     assert part["betweenness"].tolist() == full["betweenness"].tolist()
     with pytest.raises(gk.AnalysisError, match="unknown measure"):
         centrality(G, measures=["harmonic"])

@@ -97,9 +97,23 @@ def _power_iteration_pagerank(G: nx.Graph, alpha=0.85, iters=200) -> dict:
 
 def test_pagerank_matches_an_independent_power_iteration(sample):
     D = prepare_drawing(sample, size_by="pagerank")
-    A = gk.actor_graph(sample)
+    # issue #12: memberships are two-mode; built here by hand from the memberships: every
+    # pair of members of an organisation of n members, and the organisation and each of
+    # them, are tied with 1/(n-1); each cooperation counts 1
+    A = gk.actor_graph(sample, ["COOPERATES_WITH"])
     for u, v in A.edges:
-        A[u][v]["weight"] = A[u][v]["count"]
+        A[u][v]["weight"] = float(A[u][v]["count"])
+    members: dict = {}
+    for u, v, d in sample.edges(data=True):
+        if d["type"] == "MEMBER_OF":
+            members.setdefault(v, set()).add(u)
+    for org, ms in members.items():
+        share = 1 / (len(ms) - 1) if len(ms) > 1 else 1.0
+        ms = sorted(ms)
+        pairs = [(org, m) for m in ms] + [(a, b) for i, a in enumerate(ms) for b in ms[i + 1 :]]
+        for a, b in pairs:
+            w = A[a][b]["weight"] if A.has_edge(a, b) else 0.0
+            A.add_edge(a, b, weight=w + share)
     expected = _power_iteration_pagerank(A)
     for n in D.nodes:
         assert n.score == pytest.approx(expected[n.id], abs=1e-6)

@@ -255,8 +255,12 @@ def test_rankings_follow_the_scores(tiny):
     rep = _report(G, analysis, top=2)
     sec = next(s for s in rep.sections if s.id == "central-actors")
     bt = next(s for s in sec.subsections if s.id == "measure-betweenness")
-    table = next(b for b in bt.blocks if isinstance(b, R.Table))
-    assert [r[1] for r in table.rows] == ["Alpha", MD_PAYLOAD]  # A and ALLY (2/3), ties by id
+    # issue #12: one table per kind, states ranked among states: A (2/3) then B (0); ALLY
+    # heads the alliances and H the companies
+    grid = next(b for b in bt.blocks if isinstance(b, R.Grid))
+    states, alliances, companies = grid.blocks
+    assert [r[:2] for r in states.rows] == [[1, "Alpha"], [2, XSS]]
+    assert [r[1] for r in alliances.rows] == [MD_PAYLOAD] and [r[1] for r in companies.rows] == [FORMULA]
 
 
 def test_focus_on_an_alliance_lists_members_and_their_gaps(tiny):

@@ -14,6 +14,7 @@ from graphkit.export.report.changes import _as_of_text, _changes_section, _time_
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
+from graphkit.export.report.rankings import stability_section
 from graphkit.export.report.sections import (
     _broker_section,
     _centrality_section,
@@ -90,6 +91,7 @@ def build_report(
     if not focus:
         sections.append(_gap_section(ctx, recommendations, figures))
     sections.append(_critical_section(ctx))
+    sections.append(stability_section(ctx))
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_methods_section(ctx, seed))
     sections[-1].blocks.insert(1, _time_paragraph(ctx, changes))

@@ -21,20 +21,20 @@ from graphkit.export.report.document import (
     _fmt,
     ranked_measures,
 )
+from graphkit.export.report.rankings import (
+    Bands,
+    cluster_cohesion,
+    global_forums,
+    headline_findings,
+    measure_tables,
+)
 from graphkit.graph import summary
 
 
 def _overview_section(ctx: _Context, source_name: str, generated: str, focus: str | None) -> Section:
     G = ctx.G
     s = summary(G)
-    findings = []
-    c = ctx.centrality
-    if len(c) and "pagerank" in c:
-        best = c.sort_values(["pagerank", "id"], ascending=[False, True]).iloc[0]
-        findings.append(f"Most central actor overall (PageRank): {ctx.name(best['id'])}.")
-    if len(c) and "betweenness" in c and c["betweenness"].max() > 0:
-        best = c.sort_values(["betweenness", "id"], ascending=[False, True]).iloc[0]
-        findings.append(f"Strongest broker (betweenness): {ctx.name(best['id'])}.")
+    findings = headline_findings(ctx, Bands(ctx))
     if ctx.cluster_count():
         mod = ctx.modularity
         findings.append(
@@ -100,27 +100,33 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
 
 def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
     c = ctx.centrality
+    bands = Bands(ctx)
     subs = []
     for col, title, meaning, high_first in ranked_measures():
         if col not in c:
             continue
-        order = c.sort_values([col, "id"], ascending=[not high_first, True]).head(ctx.top)
-        rows = [
-            [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), _cell(r[col], ctx)]
-            for i, r in enumerate(order.to_dict("records"))
-        ]
         subs.append(
             Section(
                 f"measure-{col.replace('_', '-')}",
                 title,
-                [Paragraph(meaning), Table(["#", "actor", "kind", title.lower()], rows)],
+                [Paragraph(meaning), measure_tables(ctx, col, title, high_first, bands)],
             )
         )
     blocks: list[Block] = [
         Paragraph(
-            f"The actor network joins two actors when one is a member of the other or they cooperate. "
-            f"Each measure below ranks the {ctx.top} highest actors; they answer different questions, so "
-            f"an actor high on one and low on another says something about its role."
+            "Memberships are two-mode data: two members of an organisation of n members are tied with "
+            "strength 1/(n-1) (times the organisation's tie weight), so a forum that every state joins is a "
+            "weak tie and a long way round, not everyone's hub; the organisation stays in the network, tied to "
+            "each member alike, and cooperation agreements keep their own strength. States are ranked among "
+            f"states and every other kind among its own: each measure below shows the {ctx.top} highest states "
+            f"and the {min(ctx.top, 5)} highest actors of each other kind. The measures answer different "
+            "questions, so an actor high on one and low on another says something about its role."
+            + (
+                " Rank in runs is the actor's rank in 90% of the stability runs; stable means it stays "
+                "within the ranks shown."
+                if bands.present
+                else ""
+            )
         )
     ]
     if "centrality" in figures:
@@ -135,24 +141,42 @@ def _broker_section(ctx: _Context) -> Section:
             "Brokers sit between partners who are not tied to each other, so information and trust "
             "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
             "one another) and high for an actor inside a closed group; effective size counts partners "
-            "that are not redundant. Actors with at least two ties, lowest constraint first."
+            "that are not redundant. Both run on direct ties (memberships, weighted 1/(n-1) for an "
+            "organisation of n members, and cooperation), not on the co-membership ties of the two-mode network. Actors with at least two ties, lowest constraint "
+            "first, states among states."
         )
     ]
     if "constraint" in c and len(c):
         d = c[(c["degree"] >= 2) if "degree" in c else c.index == c.index]
-        d = d[d["constraint"].notna()].sort_values(["constraint", "id"]).head(ctx.top)
+        d = d[d["constraint"].notna()]
         cols = [x for x in ("effective_size", "constraint", "betweenness") if x in d]
-        rows = [
-            [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
-            for i, r in enumerate(d.to_dict("records"))
-        ]
-        blocks.append(
-            Table(
-                ["#", "actor", "kind", *[_header(x) for x in cols]],
-                rows,
-                empty="No actor has two or more ties.",
+        tables = []
+        forums = global_forums(ctx)
+        for label, kinds in (("States", ("state",)), ("Other actors", None)):
+            part = d[d["kind"].astype(str).isin(kinds)] if kinds else d[d["kind"].astype(str) != "state"]
+            part = part[~part["id"].isin(forums)]
+            part = part.sort_values(["constraint", "id"]).head(ctx.top if kinds else min(ctx.top, 5))
+            rows = [
+                [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
+                for i, r in enumerate(part.to_dict("records"))
+            ]
+            tables.append(
+                Table(
+                    ["#", label.lower(), "kind", *[_header(x) for x in cols]],
+                    rows,
+                    caption=label,
+                    empty="No actor of this kind has two or more ties.",
+                )
             )
-        )
+        blocks.append(Grid(tables))
+        if forums:
+            blocks.append(
+                Paragraph(
+                    "Global forums that more than half of the states join are not listed: tied to nearly "
+                    "every state, they would top any brokerage list by size alone (their values are in "
+                    "centrality.csv)."
+                )
+            )
     return Section("brokers", "Brokers", blocks)
 
 
@@ -166,7 +190,15 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             if isinstance(mod, int | float)
             else ""
         )
-        + "). Each cluster is named after its most central member; members are listed by PageRank."
+        + "). Each cluster is named after its most central state (a cluster without states after its most "
+        "central member of its most frequent kind, never after a forum that more than half of the states "
+        "join); members are listed by PageRank."
+        + (
+            " Held together: the share of the stability runs in which two of its members share a cluster, "
+            "averaged over its pairs of members."
+            if len(ctx.frame("cocluster"))
+            else ""
+        )
     )
     blocks: list[Block] = [Paragraph(text)]
     rows = []
@@ -192,6 +224,7 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             names = ", ".join(ctx.name(a) for a in members[:limit])
             if len(members) > limit:
                 names += f" and {len(members) - limit} more"
+            held = cluster_cohesion(ctx, members)
             rows.append(
                 [
                     str(info.get("name") or f"{ctx.name(members[0])} cluster"),
@@ -201,6 +234,7 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
                     "" if region is None or region != region else str(region),
                     names,
                 ]
+                + ([f"{held:.0%}" if held is not None else ""] if len(ctx.frame("cocluster")) else [])
             )
         if singles:
             blocks.append(
@@ -208,7 +242,8 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             )
     blocks.append(
         Table(
-            ["cluster", "size", "density", "main kind", "main region", "members"],
+            ["cluster", "size", "density", "main kind", "main region", "members"]
+            + (["held together"] if len(ctx.frame("cocluster")) else []),
             rows,
             empty="No clusters were computed.",
         )
@@ -417,14 +452,26 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                 + " and ".join(
                     (info.get("parameters") or {}).get("types") or ("MEMBER_OF", "COOPERATES_WITH")
                 )
-                + ", parallel ties merged). Degree, betweenness and closeness follow networkx's definitions, normalised; "
+                + ", parallel ties merged). Memberships are two-mode (affiliation) data (Borgatti & Everett "
+                "1997): an organisation of n members with tie weight t (1 unless the data gives one) ties each "
+                "pair of its members with strength t/(n-1) (Newman 2001; shared organisations add up) and is "
+                "itself tied to each member with t/(n-1); a cooperation agreement keeps its own strength (its "
+                "weight with --weight, else 1). Degree and core count direct ties (memberships, members, "
+                "partners); constraint and effective size are Burt's, on the direct ties with each membership weighted "
+                "t/(n-1); betweenness and closeness follow networkx's definitions, normalised; "
                 + (
                     "betweenness and closeness read a tie of strength s as distance 1/s, weighted "
                     if (info.get("measures") or {}).get("distance") == "1 / strength"
                     else "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
                 )
-                + "degree sums tie strengths. Constraint and effective size are Burt's. Clusters come from "
-                "a seeded community detection. Capability gaps follow graphkit's definition: needed = "
+                + "degree sums tie strengths. Actors are ranked within "
+                "their kind (centrality.csv: <measure>_kind_rank). Clusters come from a seeded community "
+                "detection on the same network, named after their most central state. Stability: the analysis "
+                "is repeated (--perturb N, seeded) with values marked as estimates jittered (levels ±0.1 clipped "
+                "to [0, 1], weights ×(1 ± 0.1)), the capability threshold moved within ±0.05 and other cluster "
+                "seeds; stability.csv gives each reported rank with its 5th-95th percentile band over the runs "
+                "and cocluster.csv how often two actors share a cluster. Capability gaps follow graphkit's "
+                "definition: needed = "
                 "capabilities required by threats targeting the actor, weighted by the number of such "
                 "threats; own = capabilities held at or above the level threshold; pooled = own plus "
                 "partners'. Partner recommendation is a greedy weighted set cover."

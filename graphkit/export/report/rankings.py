@@ -1,0 +1,264 @@
+"""Rankings within each actor kind, the headlines drawn from them, and how stable each one is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphkit.export.report.context import _cell, _Context
+from graphkit.export.report.document import Block, Grid, Paragraph, Section, Table, ranked_measures
+
+__all__ = [
+    "Bands",
+    "headline_findings",
+    "measure_tables",
+    "cluster_cohesion",
+    "stability_section",
+    "kind_groups",
+    "ORGANISATION_KINDS",
+    "KIND_TITLES",
+]
+
+ORGANISATION_KINDS = ("alliance", "international_org")
+"""The kinds the headlines call organisations."""
+
+KIND_TITLES = {
+    "state": "States",
+    "alliance": "Alliances",
+    "international_org": "International organisations",
+    "company": "Companies",
+    "cert": "CERTs",
+    "ngo": "NGOs",
+    "other": "Other actors",
+}
+
+_GAP_TITLES = {"own_gap": "own capability gap", "coalition_gap": "coalition capability gap"}
+
+
+class Bands:
+    """The stability table of an analysis, read by ranking (measure, kind) and actor."""
+
+    def __init__(self, ctx: _Context) -> None:
+        st = ctx.frame("stability")
+        self.present = bool(len(st)) and "rank_p95" in st
+        self.runs = int(st["runs"].max()) if self.present else 0
+        self.rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+        if self.present:
+            for r in st.to_dict("records"):
+                self.rows[(str(r["measure"]), str(r["kind"]), str(r["actor_id"]))] = r
+
+    def get(self, measure: str, kind: str, actor: str) -> dict[str, Any] | None:
+        return self.rows.get((measure, kind or "unknown", actor))
+
+    def verdict(self, measure: str, kind: str, actor: str, top: int) -> str:
+        """``stable`` when the actor's rank stays within the ``top`` shown in every run but the
+        outer 5% at either end (``rank_p95 <= top``), ``fragile`` otherwise; ``""`` without runs."""
+        r = self.get(measure, kind, actor)
+        if r is None:
+            return ""
+        return "stable" if int(r["rank_p95"]) <= top else "fragile"
+
+    def band(self, measure: str, kind: str, actor: str) -> str:
+        r = self.get(measure, kind, actor)
+        if r is None:
+            return ""
+        lo, hi = int(r["rank_p05"]), int(r["rank_p95"])
+        return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def kind_groups(ctx: _Context) -> list[str]:
+    """The actor kinds of the centrality table: states first, then the schema's order."""
+    c = ctx.centrality
+    if "kind" not in c:
+        return []
+    present = [k for k in c["kind"].dropna().astype(str).unique()]
+    order = list(KIND_TITLES)
+    return sorted(present, key=lambda k: (order.index(k) if k in order else len(order), k))
+
+
+def top_of_kind(ctx: _Context, col: str, kind: str, high_first: bool, n: int) -> Any:
+    c = ctx.centrality
+    rows = c[(c["kind"].astype(str) == kind) & c[col].notna()]
+    return rows.sort_values([col, "id"], ascending=[not high_first, True]).head(n)
+
+
+def measure_tables(ctx: _Context, col: str, title: str, high_first: bool, bands: Bands) -> Grid:
+    """One table per actor kind: its top actors on ``col``, ranked among their own kind."""
+    import pandas as pd
+
+    tables = []
+    rank_col = f"{col}_kind_rank"
+    for kind in kind_groups(ctx):
+        n = ctx.top if kind == "state" else min(ctx.top, 5)
+        top = top_of_kind(ctx, col, kind, high_first, n)
+        if not len(top):
+            continue
+        header = ["#", KIND_TITLES.get(kind, kind.replace("_", " ")), title.lower()]
+        if bands.present:
+            header += ["rank in runs", "stability"]
+        rows = []
+        for i, r in enumerate(top.to_dict("records")):
+            rank = r.get(rank_col)
+            if rank is None or pd.isna(rank):  # a table without rank columns: the position
+                rank = i + 1
+            row = [int(rank), ctx.name(r["id"]), _cell(r[col], ctx)]
+            if bands.present:
+                row += [bands.band(col, kind, r["id"]), bands.verdict(col, kind, r["id"], n)]
+            rows.append(row)
+        tables.append(Table(header, rows))
+    return Grid(tables)
+
+
+def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
+    """Most central state and most central organisation on every ranked measure, grouped by actor."""
+    c = ctx.centrality
+    if not len(c) or "kind" not in c:
+        return []
+    out = []
+    forums = global_forums(ctx)
+    for label, kinds in (("state", ("state",)), ("organisation", ORGANISATION_KINDS)):
+        pool = c[c["kind"].astype(str).isin(kinds) & ~c["id"].isin(forums)]
+        if not len(pool):
+            continue
+        winners: dict[str, list[str]] = {}
+        notes: dict[str, list[str]] = {}
+        for col, title, _, high_first in ranked_measures():
+            if col not in pool or not pool[col].notna().any():
+                continue
+            best = pool[pool[col].notna()].sort_values([col, "id"], ascending=[not high_first, True]).iloc[0]
+            winners.setdefault(best["id"], []).append(_lower(title))
+            rank = best.get(f"{col}_kind_rank")
+            rank = 1 if rank is None or rank != rank else int(rank)
+            verdict = bands.verdict(col, str(best["kind"]), best["id"], rank)  # keeps its place
+            if verdict == "fragile":
+                notes.setdefault(best["id"], []).append(
+                    f"{_lower(title)} rank {bands.band(col, str(best['kind']), best['id'])} across runs"
+                )
+        if not winners:
+            continue
+        parts = []
+        for actor, titles in winners.items():
+            text = f"{ctx.name(actor)} on {_join(titles)}"
+            if bands.present:
+                text += f" (fragile: {'; '.join(notes[actor])})" if actor in notes else " (stable across the runs)"
+            parts.append(text)
+        out.append(f"Most central {label}: " + "; ".join(parts) + ".")
+    if forums and out:
+        names = [ctx.name(f) for f in sorted(forums, key=lambda f: ctx.name(f))]
+        out.append(
+            f"Left out of the organisation headline: {_join(names)}, global forums that more than half of the "
+            "states join; their size alone would put them first on degree (their rankings are below)."
+        )
+    return out
+
+
+def global_forums(ctx: _Context) -> set[str]:
+    """Organisations with more than half of the graph's states as members (distinct ``MEMBER_OF``)."""
+    states = {n for n, d in ctx.G.nodes(data=True) if d.get("kind") == "state"}
+    members: dict[str, set[str]] = {}
+    for u, v, d in ctx.G.edges(data=True):
+        if d.get("type") == "MEMBER_OF" and u in states:
+            members.setdefault(v, set()).add(u)
+    return {o for o, ms in members.items() if len(ms) > len(states) / 2 and len(ms) > 1}
+
+
+def _lower(title: str) -> str:
+    """``Weighted degree`` -> ``weighted degree``; ``PageRank`` stays as it is."""
+    return title if any(ch.isupper() for ch in title[1:]) else title.lower()
+
+
+def cluster_cohesion(ctx: _Context, members: list[str]) -> float | None:
+    """Mean share of runs in which two members of a cluster share a cluster (``None`` without runs)."""
+    co = ctx.frame("cocluster")
+    if not len(co) or len(members) < 2:
+        return None if not len(co) else 1.0
+    if not hasattr(ctx, "_pair_share"):
+        ctx._pair_share = {  # type: ignore[attr-defined]
+            (a, b): s for a, b, s in zip(co["actor_a"], co["actor_b"], co["share"], strict=True)
+        }
+    share = ctx._pair_share  # type: ignore[attr-defined]
+    ms = sorted(members)
+    total, count = 0.0, 0
+    for i, a in enumerate(ms):
+        for b in ms[i + 1 :]:
+            total += share.get((a, b), share.get((b, a), 0.0))
+            count += 1
+    return total / count if count else None
+
+
+def stability_section(ctx: _Context) -> Section:
+    """What holds across the stability runs, and what does not (with what drives it)."""
+    bands = Bands(ctx)
+    info = ctx.info.get("stability") or {}
+    if not bands.present:
+        return Section(
+            "stability",
+            "How stable the findings are",
+            [
+                Paragraph(
+                    "No stability runs were made for this report (graphkit report --perturb N repeats the "
+                    "analysis N times with estimated values jittered, the capability threshold moved and "
+                    "other cluster seeds)."
+                )
+            ],
+        )
+    est = info.get("estimated") or {}
+    perturbed = info.get("runs", bands.runs - 1)
+    jitter = info.get("jitter")
+    band = info.get("threshold_band")
+    blocks: list[Block] = [
+        Paragraph(
+            f"Every ranking was recomputed in {perturbed} perturbed runs (plus the reported one, {bands.runs} in "
+            f"all): the {est.get('levels', 0):,} capability levels and {est.get('weights', 0):,} weights the data "
+            f"marks as estimates moved by up to ±{jitter} (levels) or ±{jitter:.0%} (weights), the capability "
+            f"threshold by up to ±{band}, and the clusters drawn with other seeds. Published values (such as "
+            "the ITU Global Cybersecurity Index levels) are moved only through the threshold. A finding is "
+            "stable when the actor stays within the ranks shown in 90% of the runs (its rank_p05 to rank_p95 "
+            "band, in stability.csv), fragile otherwise."
+        )
+    ]
+    fragile = []
+    st = ctx.frame("stability")
+    shown = st[st["rank"] <= ctx.top]
+    for r in shown.sort_values(["measure", "kind", "rank", "actor_id"]).to_dict("records"):
+        measure, kind = str(r["measure"]), str(r["kind"])
+        limit = ctx.top if kind in ("state", "all") else min(ctx.top, 5)
+        if int(r["rank"]) > limit or int(r["rank_p95"]) <= limit:
+            continue
+        title = _title(measure)
+        within = "" if kind == "all" else f" among {KIND_TITLES.get(kind, kind).lower()}"
+        driver = str(r.get("varies_with") or "the perturbations")
+        fragile.append(
+            [
+                ctx.name(r["actor_id"]),
+                f"{title}{within}",
+                int(r["rank"]),
+                bands.band(measure, kind, r["actor_id"]),
+                f"Ranked {int(r['rank'])} here but {int(r['rank_min'])} to {int(r['rank_max'])} across the runs; "
+                f"it moves with {driver}.",
+            ]
+        )
+    if fragile:
+        blocks.append(
+            Table(
+                ["actor", "ranking", "rank", "rank in 90% of runs", "what drives it"],
+                fragile[: ctx.top * 3],
+                caption="Fragile findings: shown in a ranking of this report, but not in every run",
+            )
+        )
+        if len(fragile) > ctx.top * 3:
+            blocks.append(Paragraph(f"{len(fragile) - ctx.top * 3} more fragile findings in stability.csv."))
+    else:
+        blocks.append(Paragraph("Every ranking shown in this report holds in at least 90% of the runs."))
+    return Section("stability", "How stable the findings are", blocks)
+
+
+def _title(measure: str) -> str:
+    for col, title, _, _ in ranked_measures():
+        if col == measure:
+            return title
+    return _GAP_TITLES.get(measure, measure.replace("_", " "))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
