@@ -22,10 +22,11 @@ from graphkit.analysis.gaps import (
     capability_gaps,
     critical_actors,
     gap_summary,
-    recommend_partners,
     uncovered_threats,
 )
 from graphkit.analysis.measures import MEASURES, Measure
+from graphkit.analysis.pooling import pooling_mandates
+from graphkit.analysis.recommend import FEASIBILITY_WEIGHTS, recommend_partners
 from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze
 from graphkit.defaults import (
     CLUSTER_METHODS,
@@ -52,6 +53,8 @@ __all__ = [
     "uncovered_threats",
     "recommend_partners",
     "critical_actors",
+    "pooling_mandates",
+    "FEASIBILITY_WEIGHTS",
     "actor_network",
     "ActorNetwork",
     "AnalysisError",

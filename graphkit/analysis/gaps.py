@@ -6,15 +6,22 @@ Definitions (DESIGN.md, made exact here):
   ``weight`` of a need is the number of distinct threats targeting A that require it.
 - *own(A)*: the capabilities A holds through ``HAS_CAPABILITY`` with ``level`` at or above
   ``threshold`` (a relationship without ``level`` counts as level 1).
-- *partners(A)*, by the relations named in ``partners``:
-  ``COOPERATES_WITH``: every actor A cooperates with, in either direction;
-  ``MEMBER_OF``: everyone who shares an organisation with A — fellow members of the
-  organisations A belongs to, those organisations themselves and, when A is an
-  organisation, its own members.
-- *pooled(A)*: own(A) plus the own capabilities of A's partners (one hop: a partner's
-  partners do not count).
-- own gap = total weight of needs not owned; coalition gap = weight of needs not pooled;
-  ``closed_by_cooperation`` = own gap − coalition gap: what multilateral cooperation buys A.
+- *assessed*: A has at least one ``HAS_CAPABILITY`` (at any level). For an unassessed actor
+  the own gap is unknown (NaN), not total. A need (A, c) is *capability-assessed* when some
+  actor of A's kind has a level for c; otherwise the data say nothing about it (a coverage
+  hole). Needs of unassessed actors and capability-unassessed needs are *unknown*: left
+  out of own gaps, of what cooperation closes and of critical-actor sums, still counted on
+  the coalition side (they can be pooled from partners that hold c).
+- *pooled(A)*, within each link's mandate (``pools``, :mod:`graphkit.analysis.pooling`):
+  through ``COOPERATES_WITH``, A gets from the actor at the other end (either direction)
+  the capabilities that agreement pools; through ``MEMBER_OF``, from the fellow members of
+  each organisation O it belongs to, and from O itself (when A is O: from its members),
+  the capabilities O pools. One hop: a partner's partners do not count.
+- own gap = weight of known needs not owned; coalition gap = weight of needs not pooled;
+  ``closed_by_cooperation`` = weight of known needs pooled but not owned.
+- *route*: how a pooled need is met, for a reader to check: a direct agreement first
+  (the holder with the highest level, then graph order), else an organisation (the
+  strongest holder, then the organisation and the holder in graph order).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import pandas as pd
 
 from graphkit import schema
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
+from graphkit.analysis.pooling import agreement_pools, org_pools
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
@@ -37,7 +45,6 @@ __all__ = [
     "gap_summary",
     "alliance_gaps",
     "uncovered_threats",
-    "recommend_partners",
     "critical_actors",
     "GAP_COLUMNS",
     "DEFAULT_THRESHOLD",
@@ -157,42 +164,6 @@ def uncovered_threats(
     return _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES).uncovered_table()
 
 
-def recommend_partners(
-    G: nx.MultiDiGraph,
-    actor_id: str,
-    *,
-    k: int = 5,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
-) -> pd.DataFrame:
-    """New partners that would close most of an actor's remaining (coalition) gap, greedily.
-
-    Greedy weighted set cover: repeatedly pick the actor, not yet a partner, whose own
-    capabilities cover the largest weight of still-open needs (ties: the higher summed
-    ``level`` over what it closes, then graph order), until
-    ``k`` are picked or no one closes anything more. A new partner is taken to add its own
-    capabilities (direct cooperation), not those of its partners.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rank, partner_id, name, kind, closes, closed_weight, remaining_weight``
-        (``closes``: capability ids it closes; ``remaining_weight``: coalition gap left
-        after this pick).
-
-    Examples
-    --------
-    France has no cooperation partner of its own; counting only direct cooperation,
-    the United States and then Microsoft (the strongest of three holders of threat
-    intelligence) would close its whole gap:
-
-    >>> r = gk.analysis.recommend_partners(gk.load(gk.SAMPLE), "FRA", partners=["COOPERATES_WITH"])
-    >>> r[["partner_id", "closes", "closed_weight", "remaining_weight"]].values.tolist()
-    [['USA', ['cap:incident_response', 'cap:attribution'], 2, 1], ['MICROSOFT', ['cap:threat_intel'], 1, 0]]
-    """
-    return _GapModel(G, threshold=threshold, partners=partners).recommend(actor_id, k=k)
-
-
 def critical_actors(
     G: nx.MultiDiGraph,
     *,
@@ -226,6 +197,9 @@ def critical_actors(
 
 # ---- the model: every table is computed from integer-coded arrays -----------------
 
+NEAR_THRESHOLD = 0.05
+"""Levels within this distance of the threshold are counted as close calls (the report states how many)."""
+
 
 class _GapModel:
     def __init__(self, G: nx.MultiDiGraph, *, threshold: float, partners: Iterable[str]) -> None:
@@ -255,11 +229,13 @@ class _GapModel:
                 threats.append(n)
             self.names[n] = str(d.get("name", n))
         self.actors, self.caps, self.threats = actors, caps, threats
-        ai = {a: i for i, a in enumerate(actors)}
+        self.index = ai = {a: i for i, a in enumerate(actors)}
         ci = {c: i for i, c in enumerate(caps)}
         ti = {t: i for i, t in enumerate(threats)}
         rows: dict[str, list[tuple[int, int]]] = {t: [] for t in schema.RELATIONSHIP_TYPES}
         levels: list[float] = []
+        agreements: list[tuple[int, int, np.ndarray, Any, Any]] = []
+        sponsor_rows: list[tuple[int, int]] = []
         for u, v, d in G.edges(data=True):
             t = d.get("type")
             if t == "HAS_CAPABILITY":
@@ -272,8 +248,18 @@ class _GapModel:
             elif t == "REQUIRES":
                 if u in ti and v in ci:
                     rows[t].append((ti[u], ci[v]))
-            elif t in ("MEMBER_OF", "COOPERATES_WITH") and u in ai and v in ai and u != v:
+            elif t == "ATTRIBUTED_TO":
+                basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
+                problem = schema.property_value_problem(t, "basis", basis)
+                if problem:
+                    raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
+                if basis == "sponsor" and u in ti and v in ai:
+                    sponsor_rows.append((ti[u], ai[v]))
+            elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
                 rows[t].append((ai[u], ai[v]))
+            elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
+                mask, _ = agreement_pools(u, v, d, ci)
+                agreements.append((ai[u], ai[v], mask, d.get("instrument"), d.get("since")))
         self.nA, self.nC = len(actors), len(caps)
         C = max(self.nC, 1)
 
@@ -285,21 +271,47 @@ class _GapModel:
         best = pd.DataFrame({"key": has[:, 0] * C + has[:, 1], "level": lv}).groupby("key")["level"].max()
         self.level = best  # best level per actor*C+cap
         self.own_keys = np.sort(best.index[best.to_numpy() >= self.threshold].to_numpy(dtype=np.int64))
+        # assessed: the actor has some HAS_CAPABILITY at all; covered: some actor of the same
+        # kind has a level for the capability (otherwise the data says nothing about it)
+        self.assessed = np.zeros(self.nA, dtype=bool)
+        self.assessed[has[:, 0]] = True
+        kind_codes = {k: i for i, k in enumerate(dict.fromkeys(self.kinds[a] for a in actors))}
+        self.kind_code = np.asarray([kind_codes[self.kinds[a]] for a in actors], dtype=np.int64)
+        self.covered = np.zeros((max(len(kind_codes), 1), C), dtype=bool)
+        if has.size:
+            self.covered[self.kind_code[has[:, 0]], has[:, 1]] = True
+        self.best_levels = best.to_numpy(dtype=float)
         self.targets = _unique_pairs(arr("TARGETS"))
         self.requires = _unique_pairs(arr("REQUIRES"))
+        self.sponsors = _unique_pairs(np.asarray(sponsor_rows, dtype=np.int64).reshape(-1, 2))
         member = _unique_pairs(arr("MEMBER_OF"))
         orgs = np.unique(member[:, 1])
         # group membership: (member, organisation), each organisation a member of its own group
         self.groups = _unique_pairs(np.vstack([member, np.column_stack([orgs, orgs])]))
-        coop = arr("COOPERATES_WITH")
-        self.coop = _unique_pairs(np.vstack([coop, coop[:, ::-1]]))
+        self.members = member
+        # what each organisation pools (every declared pools is checked, member or not)
+        self.org_pools: dict[int, np.ndarray] = {}
+        org_set = set(orgs.tolist())
+        for i, a in enumerate(actors):
+            d = G.nodes[a]
+            if i in org_set or d.get("pools") is not None:
+                mask, _ = org_pools(a, d, ci)
+                if i in org_set:
+                    self.org_pools[i] = mask
+        self.agreements = agreements
+        self.coop = _unique_pairs(
+            np.asarray([(u, v) for u, v, *_ in agreements] + [(v, u) for u, v, *_ in agreements], dtype=np.int64)
+            .reshape(-1, 2)
+        )
         self._routes: pd.DataFrame | None = None
+        self._candidates: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     # -- basic tables --------------------------------------------------------------
 
     def own_pairs(self) -> pd.DataFrame:
         C = max(self.nC, 1)
-        return pd.DataFrame({"a": self.own_keys // C, "c": self.own_keys % C})
+        keys = self.own_keys
+        return pd.DataFrame({"a": keys // C, "c": keys % C, "lv": self.level.reindex(keys).to_numpy(dtype=float)})
 
     def needs(self) -> pd.DataFrame:
         """(a, c, weight): number of distinct threats targeting a that require c."""
@@ -308,7 +320,55 @@ class _GapModel:
         need = t.merge(r, on="t").groupby(["a", "c"], sort=True).size().rename("weight").reset_index()
         return need
 
+    def near_threshold(self) -> int:
+        """How many actor–capability levels lie within NEAR_THRESHOLD of the threshold."""
+        return int((np.abs(self.best_levels - self.threshold) <= NEAR_THRESHOLD + 1e-12).sum())
+
+    def candidates(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every way an open need (a, c) can be pooled.
+
+        ``coop``: (key, a, c, y, e, lv) — agreement e between a and holder y pools c.
+        ``grp``: (key, a, c, g, cnt, hmin, h, lv) — organisation g (a in its group) pools c and
+        ``cnt`` other members hold it; ``h`` is the strongest of them (level ``lv``), ``hmin``
+        the first in graph order.
+        """
+        if self._candidates is not None:
+            return self._candidates
+        C = max(self.nC, 1)
+        need = self.needs()
+        key = need["a"].to_numpy(dtype=np.int64) * C + need["c"].to_numpy(dtype=np.int64)
+        need["key"] = key
+        opened = need.loc[~np.isin(key, self.own_keys), ["a", "c", "key"]]
+        own = self.own_pairs()
+        coop = pd.DataFrame(columns=["key", "a", "c", "y", "e", "lv"])
+        if "COOPERATES_WITH" in self.partners and self.agreements and len(own) and len(opened):
+            ends = np.asarray([(u, v) for u, v, *_ in self.agreements], dtype=np.int64)
+            e = np.arange(len(ends))
+            E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]], "y": np.r_[ends[:, 1], ends[:, 0]]})
+            masks = np.vstack([m for _, _, m, *_ in self.agreements]) if self.nC else np.zeros((len(e), 0), bool)
+            pe, pc = np.nonzero(masks)
+            AP = pd.DataFrame({"e": pe, "c": pc})
+            cp = E.merge(AP, on="e").merge(own.rename(columns={"a": "y"}), on=["y", "c"])
+            cp = cp.merge(opened, on=["a", "c"])
+            coop = cp[["key", "a", "c", "y", "e", "lv"]]
+        grp = pd.DataFrame(columns=["key", "a", "c", "g", "cnt", "hmin", "h", "lv"])
+        if "MEMBER_OF" in self.partners and self.groups.size and len(own) and len(opened):
+            pools = [(g, c) for g, m in self.org_pools.items() for c in np.flatnonzero(m)]
+            OP = pd.DataFrame(pools, columns=["g", "c"], dtype=np.int64)
+            M = pd.DataFrame(self.groups, columns=["m", "g"])
+            held = M.merge(own.rename(columns={"a": "m"}), on="m").merge(OP, on=["g", "c"])
+            if len(held):
+                held = held.sort_values(["g", "c", "lv", "m"], ascending=[True, True, False, True], kind="stable")
+                stats = held.groupby(["g", "c"], sort=False).agg(
+                    cnt=("m", "size"), hmin=("m", "min"), h=("m", "first"), lv=("lv", "first")
+                ).reset_index()
+                gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(stats, on=["g", "c"])
+                grp = gr[["key", "a", "c", "g", "cnt", "hmin", "h", "lv"]]
+        self._candidates = (coop.reset_index(drop=True), grp.reset_index(drop=True))
+        return self._candidates
+
     def routes(self) -> pd.DataFrame:
+        """One row per need: own, pooled, known flags and the best route (route, via_partner)."""
         if self._routes is not None:
             return self._routes
         C = max(self.nC, 1)
@@ -316,40 +376,34 @@ class _GapModel:
         key = need["a"].to_numpy(dtype=np.int64) * C + need["c"].to_numpy(dtype=np.int64)
         need["key"] = key
         need["own"] = np.isin(key, self.own_keys)
-        open_keys = np.sort(key[~need["own"].to_numpy()])
-        own = self.own_pairs()
-        # direct cooperation: partners y of a holding c
-        coop_stats = pd.DataFrame({"key": [], "n_coop": [], "coop_min": []})
-        if "COOPERATES_WITH" in self.partners and self.coop.size and len(own):
-            cp = pd.DataFrame(self.coop, columns=["a", "y"]).merge(own.rename(columns={"a": "y"}), on="y")
-            cp["key"] = cp["a"].to_numpy(dtype=np.int64) * C + cp["c"].to_numpy(dtype=np.int64)
-            cp = cp[np.isin(cp["key"].to_numpy(), open_keys)]
-            coop_stats = cp.groupby("key")["y"].agg(n_coop="size", coop_min="min").reset_index()
-        # co-membership: groups g containing a with holders of c
-        grp_stats = pd.DataFrame({"key": [], "n_groups": [], "all_single": [], "gmin": [], "gmax": [], "g_one": []})
-        if "MEMBER_OF" in self.partners and self.groups.size and len(own):
-            M = pd.DataFrame(self.groups, columns=["m", "g"])
-            holders = (
-                M.merge(own.rename(columns={"a": "m"}), on="m")
-                .groupby(["g", "c"])["m"]
-                .agg(cnt="size", hmin="min", hmax="max")
-                .reset_index()
-            )
-            opened = need.loc[~need["own"], ["a", "c", "key"]]
-            gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(holders, on=["g", "c"])
-            gr["single"] = gr["cnt"] == 1
-            grp_stats = (
-                gr.groupby("key")
-                .agg(n_groups=("g", "size"), all_single=("single", "all"), gmin=("hmin", "min"),
-                     gmax=("hmax", "max"), g_one=("g", "min"))
-                .reset_index()
-            )
-        out = need.merge(coop_stats, on="key", how="left").merge(grp_stats, on="key", how="left")
-        out["n_coop"] = out["n_coop"].fillna(0).astype(np.int64)
-        out["n_groups"] = out["n_groups"].fillna(0).astype(np.int64)
-        out["pooled"] = out["own"] | (out["n_coop"] > 0) | (out["n_groups"] > 0)
-        self._routes = out
-        return out
+        a = need["a"].to_numpy(dtype=np.int64)
+        c = need["c"].to_numpy(dtype=np.int64)
+        need["assessed"] = self.assessed[a] if len(need) else np.zeros(0, bool)
+        need["capability_assessed"] = self.covered[self.kind_code[a], c] if len(need) else np.zeros(0, bool)
+        coop, grp = self.candidates()
+        route: dict[int, str] = {}
+        via: dict[int, str] = {}
+        if len(coop):
+            best = coop.sort_values(["key", "lv", "y", "e"], ascending=[True, False, True, True], kind="stable")
+            best = best.drop_duplicates("key")
+            for k, y, e in zip(best["key"].tolist(), best["y"].tolist(), best["e"].tolist(), strict=True):
+                route[k] = "via agreement with " + self.actors[y] + _agreement_note(self.agreements[e])
+                via[k] = self.actors[y]
+        if len(grp):
+            best = grp[~grp["key"].isin(list(route))]
+            best = best.sort_values(["key", "lv", "g", "h"], ascending=[True, False, True, True], kind="stable")
+            best = best.drop_duplicates("key")
+            for k, aa, g, h in zip(best["key"].tolist(), best["a"].tolist(), best["g"].tolist(),
+                                   best["h"].tolist(), strict=True):
+                route[k] = (
+                    f"via its member {self.actors[h]}" if aa == g else f"via {self.actors[g]} (member)"
+                )
+                via[k] = self.actors[h]
+        need["pooled"] = need["own"].to_numpy() | np.isin(key, np.fromiter(route, dtype=np.int64, count=len(route)))
+        need["route"] = [route.get(k) for k in key.tolist()]
+        need["via_partner"] = [via.get(k) for k in key.tolist()]
+        self._routes = need
+        return need
 
     def gap_table(self) -> pd.DataFrame:
         r = self.routes()
@@ -367,44 +421,58 @@ class _GapModel:
         out["actor_name"] = [self.names[a] for a in out["actor_id"]]
         out["capability_name"] = [self.names[c] for c in out["capability_id"]]
         out["level"] = lvl.to_numpy(dtype=float) if len(df) else np.zeros(0)
+        out["assessed"] = df["assessed"].to_numpy(dtype=bool)
+        out["capability_assessed"] = df["capability_assessed"].to_numpy(dtype=bool)
+        out["route"] = df["route"].to_numpy(dtype=object)
+        out["via_partner"] = df["via_partner"].to_numpy(dtype=object)
         return out.reset_index(drop=True)
 
     def summary_table(self) -> pd.DataFrame:
-        cols = ["actor_id", "name", "kind", "threats", "needed_weight", "own_gap", "coalition_gap",
-                "closed_by_cooperation", "closed_capabilities", "open_capabilities"]
+        cols = ["actor_id", "name", "kind", "assessed", "threats", "needed_weight", "own_gap", "coalition_gap",
+                "closed_by_cooperation", "unknown_weight", "closed_capabilities", "open_capabilities"]
         gaps = self.gap_table()
         if gaps.empty:
             return pd.DataFrame(columns=cols)
         w = gaps["weight"]
+        known = gaps["assessed"] & gaps["capability_assessed"]
         agg = (
-            gaps.assign(own_gap=w.where(~gaps["own"], 0), coalition_gap=w.where(~gaps["pooled"], 0))
-            .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap"]]
+            gaps.assign(
+                own_gap=w.where(known & ~gaps["own"], 0),
+                coalition_gap=w.where(~gaps["pooled"], 0),
+                closed=w.where(known & ~gaps["own"] & gaps["pooled"], 0),
+                unknown=w.where(~known, 0),
+            )
+            .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap", "closed", "unknown"]]
             .sum()
         )
-        closed = gaps[~gaps["own"] & gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
+        closed = gaps[known & ~gaps["own"] & gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
         still = gaps[~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
         n_threats = pd.Series(self.targets[:, 1]).value_counts()
         ids = agg.index.tolist()
-        index = {a: i for i, a in enumerate(self.actors)}
+        index = self.index
+        assessed = np.asarray([bool(self.assessed[index[a]]) for a in ids], dtype=bool)
         out = pd.DataFrame(
             {
                 "actor_id": ids,
                 "name": [self.names[a] for a in ids],
                 "kind": [self.kinds[a] for a in ids],
+                "assessed": assessed,
                 "threats": [int(n_threats.get(index[a], 0)) for a in ids],
                 "needed_weight": agg["weight"].to_numpy(dtype=np.int64),
-                "own_gap": agg["own_gap"].to_numpy(dtype=np.int64),
+                # an unassessed actor's own gap is unknown, not total
+                "own_gap": np.where(assessed, agg["own_gap"].to_numpy(dtype=float), np.nan),
                 "coalition_gap": agg["coalition_gap"].to_numpy(dtype=np.int64),
+                "closed_by_cooperation": np.where(assessed, agg["closed"].to_numpy(dtype=float), np.nan),
+                "unknown_weight": agg["unknown"].to_numpy(dtype=np.int64),
             }
         )
-        out["closed_by_cooperation"] = out["own_gap"] - out["coalition_gap"]
         out["closed_capabilities"] = [list(closed.get(a, [])) for a in ids]
         out["open_capabilities"] = [list(still.get(a, [])) for a in ids]
         return out[cols]
 
     def alliance_table(self) -> pd.DataFrame:
         cols = ["alliance_id", "alliance_name", "capability_id", "capability_name", "weight", "own",
-                "holders", "members_needing"]
+                "holders", "members_needing", "members", "assessed_members"]
         if not self.groups.size or not self.targets.size:
             return pd.DataFrame(columns=cols)
         M = pd.DataFrame(self.groups, columns=["a", "g"])
@@ -415,21 +483,30 @@ class _GapModel:
             .groupby(["g", "c"]).size().rename("weight")
         )
         needing = self.needs().merge(M, on="a").groupby(["g", "c"])["a"].nunique().rename("members_needing")
-        holders = M.merge(self.own_pairs(), on="a").groupby(["g", "c"]).size().rename("holders")
+        holders = M.merge(self.own_pairs()[["a", "c"]], on="a").groupby(["g", "c"]).size().rename("holders")
         df = pd.concat([weight, needing], axis=1).join(holders).reset_index()
         df["holders"] = df["holders"].fillna(0).astype(np.int64)
         df["members_needing"] = df["members_needing"].fillna(0).astype(np.int64)
         df = df.sort_values(["g", "weight", "c"], ascending=[True, False, True], kind="stable")
+        mem = self.members
+        n_members = np.bincount(mem[:, 1], minlength=self.nA) if mem.size else np.zeros(self.nA, np.int64)
+        n_assessed = (
+            np.bincount(mem[:, 1], weights=self.assessed[mem[:, 0]], minlength=self.nA).astype(np.int64)
+            if mem.size else np.zeros(self.nA, np.int64)
+        )
+        g = df["g"].to_numpy(dtype=np.int64)
         return pd.DataFrame(
             {
-                "alliance_id": [self.actors[g] for g in df["g"]],
-                "alliance_name": [self.names[self.actors[g]] for g in df["g"]],
+                "alliance_id": [self.actors[i] for i in g],
+                "alliance_name": [self.names[self.actors[i]] for i in g],
                 "capability_id": [self.caps[c] for c in df["c"]],
                 "capability_name": [self.names[self.caps[c]] for c in df["c"]],
                 "weight": df["weight"].to_numpy(dtype=np.int64),
                 "own": (df["holders"] > 0).to_numpy(),
                 "holders": df["holders"].to_numpy(),
                 "members_needing": df["members_needing"].to_numpy(),
+                "members": n_members[g].astype(np.int64),
+                "assessed_members": n_assessed[g],
             },
             columns=cols,
         )
@@ -462,86 +539,42 @@ class _GapModel:
                 )
         return pd.DataFrame(rows, columns=cols)
 
-    def partners_of(self, a: int) -> set[int]:
-        out: set[int] = set()
-        if "COOPERATES_WITH" in self.partners and self.coop.size:
-            out.update(self.coop[self.coop[:, 0] == a, 1].tolist())
-        if "MEMBER_OF" in self.partners and self.groups.size:
-            mine = self.groups[self.groups[:, 0] == a, 1]
-            out.update(self.groups[np.isin(self.groups[:, 1], mine), 0].tolist())
-        out.discard(a)
-        return out
-
-    def recommend(self, actor_id: str, *, k: int) -> pd.DataFrame:
-        cols = ["rank", "partner_id", "name", "kind", "closes", "closed_weight", "remaining_weight"]
-        if actor_id not in self.kinds:
-            hint = " (it is not an Actor)" if actor_id in self.names else ""
-            raise SchemaError(f"no actor with id {actor_id!r}{hint}; check the id in actors.csv")
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise AnalysisError(f"k must be a positive integer, not {k!r}")
-        a = self.actors.index(actor_id)
-        r = self.routes()
-        mine = r[(r["a"] == a) & ~r["pooled"]]
-        remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
-        excluded = self.partners_of(a) | {a}
-        own = self.own_pairs()
-        own = own[~own["a"].isin(list(excluded))]
-        rows = []
-        for rank in range(1, k + 1):
-            cand = own[own["c"].isin(list(remaining))]
-            if cand.empty:
-                break
-            C = max(self.nC, 1)
-            scored = cand.assign(w=cand["c"].map(remaining), lv=(cand["a"] * C + cand["c"]).map(self.level))
-            # Most weight closed; among equals, the strongest holder (summed level of what it
-            # closes); among those, graph order.
-            score = scored.groupby("a", sort=True)[["w", "lv"]].sum()
-            top = score[score["w"] == score["w"].max()]
-            best = int(top.index[np.argmax(top["lv"].to_numpy())])
-            closes = sorted(cand.loc[cand["a"] == best, "c"].tolist(), key=lambda c: (-remaining[c], c))
-            closed = sum(remaining.pop(c) for c in closes)
-            own = own[own["a"] != best]
-            bid = self.actors[best]
-            rows.append(
-                {
-                    "rank": rank,
-                    "partner_id": bid,
-                    "name": self.names[bid],
-                    "kind": self.kinds[bid],
-                    "closes": [self.caps[c] for c in closes],
-                    "closed_weight": int(closed),
-                    "remaining_weight": int(sum(remaining.values())),
-                }
-            )
-        return pd.DataFrame(rows, columns=cols)
+    def sponsors_against(self, a: int) -> set[int]:
+        """Actors named (basis = sponsor) as sponsor of a threat that targets actor ``a``."""
+        if not self.sponsors.size or not self.targets.size:
+            return set()
+        threats = self.targets[self.targets[:, 1] == a, 0]
+        return set(self.sponsors[np.isin(self.sponsors[:, 0], threats), 1].tolist())
 
     def critical_table(self, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
         cols = ["actor_id", "name", "kind", "opened_weight", "opened_gaps", "actors_affected", "articulation_point"]
         r = self.routes()
-        r = r[r["pooled"] & ~r["own"]]
-        parts = []
-        if len(r):
-            n_coop = r["n_coop"].to_numpy()
-            n_groups = r["n_groups"].to_numpy()
-            coop_min = r["coop_min"].to_numpy(dtype=float)
-            gmin = r["gmin"].to_numpy(dtype=float)
-            gmax = r["gmax"].to_numpy(dtype=float)
-            single = r["all_single"]
-            all_single = single.isna().to_numpy() | single.fillna(0).astype(bool).to_numpy()
-            only_holder = (
-                (n_coop <= 1)
-                & ((n_groups == 0) | (all_single & (gmin == gmax)))
-                & (~((n_coop == 1) & (n_groups > 0)) | (coop_min == gmin))
-            )
-            holder = np.where(n_coop == 1, coop_min, gmin)
-            base = r[["a", "c", "weight"]]
-            parts.append(base[only_holder].assign(x=holder[only_holder].astype(np.int64)))
-            g_one = r["g_one"].to_numpy(dtype=float)
-            via_org = (n_coop == 0) & (n_groups == 1) & (g_one != r["a"].to_numpy())
-            parts.append(base[via_org].assign(x=g_one[via_org].astype(np.int64)))
-        hits = pd.concat(parts) if parts else pd.DataFrame(columns=["a", "c", "weight", "x"])
-        hits = hits.drop_duplicates(["x", "a", "c"])
-        hits = hits[hits["x"] != hits["a"]]
+        # needs pooled but not owned, of assessed actors and assessed capabilities only
+        r = r[r["pooled"] & ~r["own"] & r["assessed"] & r["capability_assessed"]]
+        coop, grp = self.candidates()
+        keys = r["key"].to_numpy(dtype=np.int64)
+        # Each way in is killed by removing any actor of its kill set: an agreement holder y
+        # ({y}); an organisation g through which cnt members hold c ({g}, plus the holder if
+        # cnt == 1). The need opens when x is in the kill set of every way in.
+        c1 = coop[coop["key"].isin(keys)][["key", "y"]].drop_duplicates()
+        g1 = grp[grp["key"].isin(keys)]
+        ways = pd.concat(
+            [c1.assign(w=c1["y"]), g1[["key", "g"]].assign(w=-1 - g1["g"])], ignore_index=True
+        )[["key", "w"]]
+        n_ways = ways.groupby("key").size()
+        kill = pd.concat(
+            [
+                pd.DataFrame({"key": c1["key"], "w": c1["y"], "x": c1["y"]}),
+                pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["g"]}),
+                pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["hmin"]})[g1["cnt"].to_numpy() == 1],
+            ],
+            ignore_index=True,
+        ).drop_duplicates()
+        hits = kill.groupby(["key", "x"]).size().rename("n").reset_index()
+        hits = hits[hits["n"].to_numpy() == n_ways.reindex(hits["key"]).to_numpy()]
+        C = max(self.nC, 1)
+        hits = hits.assign(a=hits["key"] // C, c=hits["key"] % C)
+        hits = hits[hits["x"] != hits["a"]].merge(r[["key", "weight"]], on="key")
         agg = hits.groupby("x").agg(
             opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
         )
@@ -566,6 +599,12 @@ class _GapModel:
         )
         out = out.sort_values(["opened_weight", "articulation_point", "_order"], ascending=[False, False, True])
         return out[cols].reset_index(drop=True)
+
+
+def _agreement_note(agreement: tuple[Any, ...]) -> str:
+    """`` (mou, 2019)`` from an agreement's instrument and since, or nothing."""
+    parts = [str(x) for x in agreement[3:5] if x is not None and x == x]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

@@ -164,9 +164,13 @@ def analyze(
         "gaps": {
             "actors_with_needs": len(gsum),
             "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum()) if len(gsum) else 0,
-            "total_own_gap": int(gsum["own_gap"].sum()) if len(gsum) else 0,
+            "total_own_gap": int(gsum["own_gap"].sum(skipna=True)) if len(gsum) else 0,
             "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
             "uncovered_threats": len(unc),
+            "unassessed_actors": int((~gsum["assessed"].astype(bool)).sum()) if len(gsum) else 0,
+            "threshold": model.threshold,
+            "levels": len(model.best_levels),
+            "levels_near_threshold": model.near_threshold(),
         },
         "timings": {**{k: round(v, 4) for k, v in progress.timings.items()}, "total": round(total, 4)},
     }
