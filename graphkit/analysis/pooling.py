@@ -119,7 +119,7 @@ def parse_pools(value: Any, where: str, caps: dict[str, int]) -> np.ndarray:
     for x in items:
         i = caps.get(x)
         if i is None:
-            close = difflib.get_close_matches(x, list(caps), n=3, cutoff=0.6)
+            close = difflib.get_close_matches(x, list(caps), n=3, cutoff=0.75)
             hint = f"did you mean {', '.join(close)}?" if close else "no capability id is close"
             raise SchemaError(
                 f"{where}: pools names {x!r}, which is not a capability id; {hint} "
