@@ -2,7 +2,9 @@
 
 A candidate partner Y of actor A *closes* a need (A, c) still open with today's partners
 (not pooled) when Y holds c (level at or above the threshold); a new or widened agreement
-with Y would pool it. Candidates are ranked by
+with Y would pool it. Needs that are capability-unassessed (no actor of A's kind has any
+level for c: a hole in the data, not a known lack) are not recommended for; the needs of
+an unassessed actor are (its coalition gap is computed as if it held nothing). Candidates are ranked by
 
     score(Y) = closed weight(Y) × feasibility(A, Y)
 
@@ -93,7 +95,9 @@ def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
         raise AnalysisError(f"k must be a positive integer, not {k!r}")
     a = model.index[actor_id]
     r = model.routes()
-    mine = r[(r["a"] == a) & ~r["pooled"]]
+    # coverage holes (no actor of A's kind has any level for c) are not closed: the data do not
+    # say that A lacks c
+    mine = r[(r["a"] == a) & ~r["pooled"] & r["capability_assessed"]]
     remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
     excluded = model.sponsors_against(a) | {a}
     own = model.own_pairs()

@@ -67,7 +67,8 @@ def register_recommend(sub: Any) -> None:
     p = add_command(
         sub,
         "recommend",
-        "Which new partners would close most of an actor's remaining capability gap (greedy weighted set cover).",
+        "Which feasible new partners would close most of an actor's remaining capability gap "
+        "(greedy weighted set cover, weighted by feasibility; never a sponsor of a threat against it).",
         "graphkit recommend data/cyber-multilateral IRQ --k 3",
         _recommend,
     )
@@ -96,7 +97,8 @@ def _recommend(args: argparse.Namespace) -> int:
     name = G.nodes[args.actor].get("name", args.actor)
     if args.actor in row.index:
         r = row.loc[args.actor]
-        print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
+        own = f"own gap {r['own_gap']:,.0f}" if r["assessed"] else "own gap unknown (no capability data)"
+        print(f"{name}: needs weight {r['needed_weight']:,}; {own}; "
               f"with today's partners {r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
@@ -104,6 +106,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print("no new partner would close anything more")
         return 0
     for p in picks.itertuples():
-        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
-              f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
+        alts = f" (alternatives: {', '.join(p.alternatives)})" if p.alternatives else ""
+        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}), feasibility {p.feasibility:.2f}: "
+              f"{p.reason}; remaining {p.remaining_weight:,}{alts}")
     return 0

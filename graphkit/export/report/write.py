@@ -223,9 +223,10 @@ def _recommendations(
     if focus:
         targets = [focus]
     else:
+        # the actors with the largest remaining gap that a partner could be recommended for
         totals = ctx.gap_totals()
-        totals = totals[totals["coalition_gap"] > 0].sort_values(
-            ["coalition_gap", "actor_id"], ascending=[False, True]
+        totals = totals[totals["open_known"] > 0].sort_values(
+            ["open_known", "actor_id"], ascending=[False, True]
         )
         targets = list(totals["actor_id"].head(min(ctx.top, 5)))
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
