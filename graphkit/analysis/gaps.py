@@ -74,10 +74,15 @@ def capability_gaps(
     Returns
     -------
     pandas.DataFrame
-        ``actor_id, capability_id, weight, own, pooled, actor_name, capability_name, level``:
-        ``weight`` = number of threats targeting the actor that require the capability,
-        ``own``/``pooled`` booleans, ``level`` the actor's own best level (NaN if none).
-        Actors in graph order; within an actor, heaviest need first.
+        ``actor_id, capability_id, weight, own, pooled, actor_name, capability_name, level,
+        assessed, capability_assessed, route, via_partner``: ``weight`` = number of threats
+        targeting the actor that require the capability, ``own``/``pooled`` booleans,
+        ``level`` the actor's own best level (NaN if none); ``assessed`` False when the actor
+        has no capability data at all, ``capability_assessed`` False when no actor of its kind
+        has a level for the capability (both: the own status is unknown); ``route`` how a
+        pooled, not owned need is met (``via agreement with JPN (mou, 2019)``, ``via NATO
+        (member)``, ``via its member DEU``) and ``via_partner`` the holder. Actors in graph
+        order; within an actor, heaviest need first.
 
     Examples
     --------
@@ -86,6 +91,14 @@ def capability_gaps(
     >>> usa[["capability_id", "weight", "own", "pooled"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['cap:threat_intel', 2, False, True], ['cap:incident_response', 1, True, True],
      ['cap:attribution', 1, True, True], ['cap:law_enforcement', 1, True, True]]
+    >>> usa["route"].iloc[0]
+    'via agreement with GBR (joint statement on cyber cooperation, 2011)'
+
+    The EU (an ``international_org`` that declares no ``pools``) pools nothing, so Germany
+    gets threat intelligence through NATO, not through the EU:
+
+    >>> gaps[(gaps.actor_id == "DEU") & (gaps.capability_id == "cap:threat_intel")][["route", "via_partner"]].values.tolist()
+    [['via NATO (member)', 'GBR']]
     """
     return _GapModel(G, threshold=threshold, partners=partners).gap_table()
 
@@ -101,15 +114,23 @@ def gap_summary(
     Returns
     -------
     pandas.DataFrame
-        ``actor_id, name, kind, threats, needed_weight, own_gap, coalition_gap,
-        closed_by_cooperation, closed_capabilities, open_capabilities`` (the last two are
-        lists of capability ids, heaviest first). Actors in graph order.
+        ``actor_id, name, kind, assessed, threats, needed_weight, own_gap, coalition_gap,
+        closed_by_cooperation, unknown_weight, closed_capabilities, open_capabilities``:
+        ``own_gap`` and ``closed_by_cooperation`` count known needs only and are NaN for an
+        unassessed actor; ``unknown_weight`` is the weight of needs whose own status is
+        unknown; the last two are lists of capability ids, heaviest first. Actors in graph
+        order.
 
     Examples
     --------
     >>> s = gk.analysis.gap_summary(gk.load(gk.SAMPLE)).set_index("actor_id")
     >>> s.loc["USA", ["needed_weight", "own_gap", "coalition_gap", "closed_by_cooperation"]].tolist()
-    [5, 2, 0, 2]
+    [5.0, 2.0, 0.0, 2.0]
+
+    NATO holds no capability on record: it is unassessed, its own gap unknown, not total.
+
+    >>> bool(s.loc["NATO", "assessed"]), int(s.loc["NATO", "coalition_gap"]), float(s.loc["NATO", "own_gap"])
+    (False, 0, nan)
     """
     return _GapModel(G, threshold=threshold, partners=partners).summary_table()
 
@@ -128,8 +149,10 @@ def alliance_gaps(
     -------
     pandas.DataFrame
         ``alliance_id, alliance_name, capability_id, capability_name, weight, own,
-        holders, members_needing`` (``holders``: how many of O and its members hold it;
-        ``members_needing``: how many of them need it).
+        holders, members_needing, members, assessed_members`` (``holders``: how many of O
+        and its members hold it; ``members_needing``: how many of them need it;
+        ``members``: O's members; ``assessed_members``: how many of those have capability
+        data at all — a member without data holds nothing on record).
 
     Examples
     --------
@@ -175,9 +198,12 @@ def critical_actors(
 
     Removing actor X removes its capabilities and its relationships (an organisation's
     removal dissolves co-membership through it). A need (A, c), pooled but not owned by A,
-    opens when every route A has to c passes through X: X is the only partner holding c, or
-    X is the only organisation through which A reaches holders of c and A has no direct
-    cooperation partner holding it. Exact, computed without re-running the analysis per actor.
+    opens when every route A has to c passes through X: each agreement route (within its
+    mandate) has X as the holder, and each organisation route (an organisation whose
+    ``pools`` covers c) is X itself or has X as its only holder of c. An organisation that
+    pools nothing is therefore never critical through pooling. Needs of unassessed actors and
+    capability-unassessed needs are not summed. Exact, computed without re-running the
+    analysis per actor.
 
     Returns
     -------
@@ -190,7 +216,7 @@ def critical_actors(
     --------
     >>> c = gk.analysis.critical_actors(gk.load(gk.SAMPLE))
     >>> c[["actor_id", "opened_weight", "articulation_point"]].head(2).values.tolist()
-    [['GBR', 5, False], ['NATO', 4, False]]
+    [['NATO', 5, False], ['GBR', 4, False]]
     """
     return _GapModel(G, threshold=threshold, partners=partners).critical_table(engine=engine)
 

@@ -92,10 +92,10 @@ def parse_pools(value: Any, where: str, caps: dict[str, int]) -> np.ndarray:
     [True, True, False]
     >>> parse_pools(["none"], "actor 'X'", {"a": 0}).tolist()
     [False]
-    >>> parse_pools("cap:b", "actor 'X'", {"cap:a": 0, "cap:bb": 1})
+    >>> parse_pools("cap:threat_intl", "actor 'X'", {"cap:ir": 0, "cap:threat_intel": 1})
     Traceback (most recent call last):
     ...
-    graphkit.errors.SchemaError: actor 'X': pools names 'cap:b', which is not a capability id; did you mean cap:bb? ...
+    graphkit.errors.SchemaError: actor 'X': pools names 'cap:threat_intl', which is not a capability id; did you mean cap:threat_intel? ...
     """
     if isinstance(value, str):
         items = [x.strip() for x in value.split(";")]

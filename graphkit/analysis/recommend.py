@@ -74,13 +74,15 @@ def recommend_partners(
 
     Examples
     --------
-    France pools nothing through the EU (an ``international_org`` without ``pools``) and has
-    no agreement of its own; counting only direct cooperation, the United States (a
-    fellow NATO member) and then Germany (same region, fellow NATO member) close its gap:
+    France has no agreement of its own. Counting only direct cooperation, the United
+    Kingdom (a fellow member of NATO, which pools all, in the same region: feasibility
+    0.65) closes two needs, then Germany (0.65, stronger than Estonia) the third:
 
     >>> r = gk.analysis.recommend_partners(gk.load(gk.SAMPLE), "FRA", partners=["COOPERATES_WITH"])
     >>> r[["partner_id", "closes", "closed_weight", "remaining_weight", "feasibility"]].values.tolist()
-    [['USA', ['cap:incident_response', 'cap:attribution'], 2, 1, 0.5], ['GBR', ['cap:threat_intel'], 1, 0, 0.65]]
+    [['GBR', ['cap:threat_intel', 'cap:attribution'], 2, 1, 0.65], ['DEU', ['cap:incident_response'], 1, 0, 0.65]]
+    >>> r["alternatives"].tolist()
+    [['USA', 'CERT_EU'], ['EST', 'USA']]
     """
     model = _GapModel(G, threshold=threshold, partners=partners)
     return _recommend(model, actor_id, k=k)

@@ -416,31 +416,27 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
     ]
     subs = []
     for actor, df in recommendations.items():
-        rows = [
-            [
-                r["rank"],
-                ctx.name(r["partner_id"]),
-                _cell(r.get("closes", []), ctx),
-                r.get("closed_weight"),
-                r.get("feasibility"),
-                r.get("reason"),
-                _cell(r.get("alternatives", []), ctx),
-            ]
-            for r in (df.head(ctx.top).to_dict("records") if df is not None else [])
-        ]
-        subs.append(
-            Section(
-                f"recommend-{_slug(actor)}",
-                f"Partners for {ctx.name(actor)}",
+        empty = "No new partner would close any of its remaining gap."
+        if df is not None and {"rank", "partner_id", "reason"} <= set(df.columns):
+            table = Table(
+                ["#", "partner", "closes", "weight closed", "feasibility", "reason", "alternatives"],
                 [
-                    Table(
-                        ["#", "partner", "closes", "weight closed", "feasibility", "reason", "alternatives"],
-                        rows,
-                        empty="No new partner would close any of its remaining gap.",
-                    ),
+                    [
+                        r["rank"],
+                        ctx.name(r["partner_id"]),
+                        _cell(r.get("closes", []), ctx),
+                        r.get("closed_weight"),
+                        r.get("feasibility"),
+                        r.get("reason"),
+                        _cell(r.get("alternatives", []), ctx),
+                    ]
+                    for r in df.head(ctx.top).to_dict("records")
                 ],
+                empty=empty,
             )
-        )
+        else:
+            table = ctx.table(df, limit=ctx.top, skip=("actor_id",), empty=empty)
+        subs.append(Section(f"recommend-{_slug(actor)}", f"Partners for {ctx.name(actor)}", [table]))
     if not recommendations:
         blocks.append(Paragraph("No actor has a remaining gap that a new partner could close."))
     return Section("recommendations", "Partner recommendations", blocks, subs)
