@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
-from graphkit.analysis.pooling import agreement_pools, org_pools
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError
+from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
@@ -413,7 +413,7 @@ class _GapModel:
             best = coop.sort_values(["key", "lv", "y", "e"], ascending=[True, False, True, True], kind="stable")
             best = best.drop_duplicates("key")
             for k, y, e in zip(best["key"].tolist(), best["y"].tolist(), best["e"].tolist(), strict=True):
-                route[k] = "via agreement with " + self.actors[y] + _agreement_note(self.agreements[e])
+                route[k] = "via agreement with " + self.actors[y] + agreement_note(self.agreements[e])
                 via[k] = self.actors[y]
         if len(grp):
             best = grp[~grp["key"].isin(list(route))]
@@ -573,64 +573,9 @@ class _GapModel:
         return set(self.sponsors[np.isin(self.sponsors[:, 0], threats), 1].tolist())
 
     def critical_table(self, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
-        cols = ["actor_id", "name", "kind", "opened_weight", "opened_gaps", "actors_affected", "articulation_point"]
-        r = self.routes()
-        # needs pooled but not owned, of assessed actors and assessed capabilities only
-        r = r[r["pooled"] & ~r["own"] & r["assessed"] & r["capability_assessed"]]
-        coop, grp = self.candidates()
-        keys = r["key"].to_numpy(dtype=np.int64)
-        # Each way in is killed by removing any actor of its kill set: an agreement holder y
-        # ({y}); an organisation g through which cnt members hold c ({g}, plus the holder if
-        # cnt == 1). The need opens when x is in the kill set of every way in.
-        c1 = coop[coop["key"].isin(keys)][["key", "y"]].drop_duplicates()
-        g1 = grp[grp["key"].isin(keys)]
-        ways = pd.concat(
-            [c1.assign(w=c1["y"]), g1[["key", "g"]].assign(w=-1 - g1["g"])], ignore_index=True
-        )[["key", "w"]]
-        n_ways = ways.groupby("key").size()
-        kill = pd.concat(
-            [
-                pd.DataFrame({"key": c1["key"], "w": c1["y"], "x": c1["y"]}),
-                pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["g"]}),
-                pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["hmin"]})[g1["cnt"].to_numpy() == 1],
-            ],
-            ignore_index=True,
-        ).drop_duplicates()
-        hits = kill.groupby(["key", "x"]).size().rename("n").reset_index()
-        hits = hits[hits["n"].to_numpy() == n_ways.reindex(hits["key"]).to_numpy()]
-        C = max(self.nC, 1)
-        hits = hits.assign(a=hits["key"] // C, c=hits["key"] % C)
-        hits = hits[hits["x"] != hits["a"]].merge(r[["key", "weight"]], on="key")
-        agg = hits.groupby("x").agg(
-            opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
-        )
-        if net is None or set(net.types) != set(self.partners):
-            net = actor_network(self.G, self.partners)
-        if resolve_engine(engine) == "igraph":
-            cut = set(net.igraph.articulation_points())
-        else:
-            cut = set(nx.articulation_points(net.networkx))
-        ids = sorted(set(agg.index.tolist()) | cut)
-        out = pd.DataFrame(
-            {
-                "actor_id": [self.actors[i] for i in ids],
-                "name": [self.names[self.actors[i]] for i in ids],
-                "kind": [self.kinds[self.actors[i]] for i in ids],
-                "opened_weight": [int(agg["opened_weight"].get(i, 0)) for i in ids],
-                "opened_gaps": [int(agg["opened_gaps"].get(i, 0)) for i in ids],
-                "actors_affected": [int(agg["actors_affected"].get(i, 0)) for i in ids],
-                "articulation_point": [i in cut for i in ids],
-                "_order": ids,
-            }
-        )
-        out = out.sort_values(["opened_weight", "articulation_point", "_order"], ascending=[False, False, True])
-        return out[cols].reset_index(drop=True)
+        from graphkit.analysis.critical import critical_table
 
-
-def _agreement_note(agreement: tuple[Any, ...]) -> str:
-    """`` (mou, 2019)`` from an agreement's instrument and since, or nothing."""
-    parts = [str(x) for x in agreement[3:5] if x is not None and x == x]
-    return f" ({', '.join(parts)})" if parts else ""
+        return critical_table(self, engine=engine, net=net)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

@@ -129,6 +129,12 @@ def parse_pools(value: Any, where: str, caps: dict[str, int]) -> np.ndarray:
     return mask
 
 
+def agreement_note(agreement: tuple[Any, ...]) -> str:
+    """`` (mou, 2019)`` from an agreement's instrument and since, or nothing."""
+    parts = [str(x) for x in agreement[3:5] if x is not None and x == x]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 _HOW = "write a ;-list of capability ids, all or none"
 
 

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError
-from graphkit.analysis.gaps import _agreement_note, _GapModel
+from graphkit.analysis.gaps import _GapModel
+from graphkit.analysis.pooling import agreement_note
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
@@ -149,7 +150,7 @@ def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int,
         u, v = agreement[0], agreement[1]
         if a in (u, v):
             y = v if u == a else u
-            agreements.setdefault(y, "an existing agreement" + _agreement_note(agreement))
+            agreements.setdefault(y, "an existing agreement" + agreement_note(agreement))
     groups = model.groups
     pooling = {g for g, m in model.org_pools.items() if m.any()}
     mine = [g for g in groups[groups[:, 0] == a, 1].tolist() if g in pooling] if groups.size else []
