@@ -152,7 +152,9 @@ def alliance_gaps(
         holders, members_needing, members, assessed_members`` (``holders``: how many of O
         and its members hold it; ``members_needing``: how many of them need it;
         ``members``: O's members; ``assessed_members``: how many of those have capability
-        data at all — a member without data holds nothing on record).
+        data at all — a member without data holds nothing on record; ``members_with_level``:
+        how many of O and its members have any level for the capability — 0 means the data
+        say nothing about it, so "no member has it" is unknown, not a finding).
 
     Examples
     --------
@@ -498,7 +500,7 @@ class _GapModel:
 
     def alliance_table(self) -> pd.DataFrame:
         cols = ["alliance_id", "alliance_name", "capability_id", "capability_name", "weight", "own",
-                "holders", "members_needing", "members", "assessed_members"]
+                "holders", "members_needing", "members", "assessed_members", "members_with_level"]
         if not self.groups.size or not self.targets.size:
             return pd.DataFrame(columns=cols)
         M = pd.DataFrame(self.groups, columns=["a", "g"])
@@ -510,7 +512,11 @@ class _GapModel:
         )
         needing = self.needs().merge(M, on="a").groupby(["g", "c"])["a"].nunique().rename("members_needing")
         holders = M.merge(self.own_pairs()[["a", "c"]], on="a").groupby(["g", "c"]).size().rename("holders")
-        df = pd.concat([weight, needing], axis=1).join(holders).reset_index()
+        C = max(self.nC, 1)
+        any_level = pd.DataFrame({"a": self.level.index.to_numpy() // C, "c": self.level.index.to_numpy() % C})
+        with_level = M.merge(any_level, on="a").groupby(["g", "c"]).size().rename("members_with_level")
+        df = pd.concat([weight, needing], axis=1).join(holders).join(with_level).reset_index()
+        df["members_with_level"] = df["members_with_level"].fillna(0).astype(np.int64)
         df["holders"] = df["holders"].fillna(0).astype(np.int64)
         df["members_needing"] = df["members_needing"].fillna(0).astype(np.int64)
         df = df.sort_values(["g", "weight", "c"], ascending=[True, False, True], kind="stable")
@@ -533,6 +539,7 @@ class _GapModel:
                 "members_needing": df["members_needing"].to_numpy(),
                 "members": n_members[g].astype(np.int64),
                 "assessed_members": n_assessed[g],
+                "members_with_level": df["members_with_level"].to_numpy(),
             },
             columns=cols,
         )

@@ -10,14 +10,18 @@ an unassessed actor are (its coalition gap is computed as if it held nothing). C
 
     feasibility(A, Y) = 0.25                  (base: any actor could be approached)
                       + 0.35 · [A and Y already cooperate (a COOPERATES_WITH either way)]
-                      + 0.25 · [A and Y share a pooling organisation: both in the group
-                                (members or the organisation itself) of an
-                                organisation whose ``pools`` is not ``none``]
+                      + 0.25 · min(1, Σ_g 1 / (n_g − 1)) over the pooling organisations g
+                                A and Y share (both in g's group: members or g itself;
+                                ``pools`` not ``none``; n_g = g's members; a term is 1
+                                when Y or A is g itself)
                       + 0.15 · [A and Y have the same ``region``]
 
-so feasibility runs from 0.25 (a stranger) to 1. Greedy weighted set cover: pick the best
-score (ties: more weight closed, then the higher summed level over what it closes, then
-graph order), remove what it closes, repeat until ``k`` picks or nobody closes anything.
+so feasibility runs from 0.25 (a stranger) to 1. Shared organisations are weighed as
+co-membership is in the actor network (Newman 2001): sharing a 2-member mandate counts
+fully, sharing INTERPOL's (194 members) almost nothing. Greedy weighted set cover: pick the best
+score (ties: more weight closed, then
+the higher summed level over what it closes, then graph order), remove what it closes,
+repeat until ``k`` picks or nobody closes anything.
 Never a candidate: A itself, and any actor named as sponsor (``ATTRIBUTED_TO`` with
 ``basis = sponsor``) of a threat that targets A.
 """
@@ -114,7 +118,7 @@ def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
         scored = cand.assign(w=cand["c"].map(remaining))
         score = scored.groupby("a", sort=True).agg(w=("w", "sum"), lv=("lv", "sum")).reset_index()
         score["f"] = score["a"].map(feas)
-        score["s"] = score["w"] * score["f"]
+        score["s"] = (score["w"] * score["f"]).round(9)
         score = score.sort_values(["s", "w", "lv", "a"], ascending=[False, False, False, True], kind="stable")
         best = int(score["a"].iloc[0])
         alternatives = [model.actors[int(x)] for x in score["a"].iloc[1:3]]
@@ -154,10 +158,15 @@ def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int,
     groups = model.groups
     pooling = {g for g, m in model.org_pools.items() if m.any()}
     mine = [g for g in groups[groups[:, 0] == a, 1].tolist() if g in pooling] if groups.size else []
+    n_members = np.bincount(model.members[:, 1], minlength=model.nA) if model.members.size else None
     shared: dict[int, list[int]] = {}
+    closeness: dict[int, float] = {}
     for g in mine:
+        # Newman's 1/(n-1): a small organisation ties its members closely, a universal one barely
+        tie = 1.0 / max(int(n_members[g]) - 1, 1) if n_members is not None else 1.0
         for y in groups[groups[:, 1] == g, 0].tolist():
             shared.setdefault(y, []).append(g)
+            closeness[y] = closeness.get(y, 0.0) + (1.0 if y == g or a == g else tie)
     region = G.nodes[model.actors[a]].get("region")
     feas: dict[int, float] = {}
     links: dict[int, str] = {}
@@ -169,7 +178,7 @@ def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int,
             f += w["existing_cooperation"]
             parts.append(agreements[y])
         if y in shared:
-            f += w["shared_pooling_organisation"]
+            f += w["shared_pooling_organisation"] * min(1.0, closeness[y])
             orgs = [model.actors[g] for g in shared[y]]
             parts.append("shared membership of " + ", ".join(orgs[:3]) + (" ..." if len(orgs) > 3 else ""))
         if same:

@@ -127,20 +127,22 @@ def test_critical_actors_skip_forums_and_unknowns(mandates):
 def test_alliance_gaps_count_assessed_members(mandates):
     # FORUM: t1 (A) and t2 (B) -> c_le weight 2; holders among A B C FORUM: c_ir B C, c_ti B C.
     # CERTNET: t1 (A); holders among A C: c_ir C, c_ti C (A's .3 is below). ALLY: t2 (B, E);
-    # D holds c_le; members B D E, assessed B D.
+    # D holds c_le; members B D E, assessed B D. Any level (members_with_level): FORUM c_ti A B C
+    # (A's .3 counts as data), c_ir B C; CERTNET c_ti A C, c_ir C; nobody in FORUM or CERTNET
+    # has a level for c_le or c_dis (unknown, not missing).
     want = [
-        ["FORUM", "c_le", 2, False, 0, 2, 3, 3],
-        ["FORUM", "c_ir", 1, True, 2, 1, 3, 3],
-        ["FORUM", "c_ti", 1, True, 2, 1, 3, 3],
-        ["FORUM", "c_dis", 1, False, 0, 1, 3, 3],
-        ["CERTNET", "c_ir", 1, True, 1, 1, 2, 2],
-        ["CERTNET", "c_ti", 1, True, 1, 1, 2, 2],
-        ["CERTNET", "c_le", 1, False, 0, 1, 2, 2],
-        ["CERTNET", "c_dis", 1, False, 0, 1, 2, 2],
-        ["ALLY", "c_le", 1, True, 1, 2, 3, 2],
+        ["FORUM", "c_le", 2, False, 0, 2, 3, 3, 0],
+        ["FORUM", "c_ir", 1, True, 2, 1, 3, 3, 2],
+        ["FORUM", "c_ti", 1, True, 2, 1, 3, 3, 3],
+        ["FORUM", "c_dis", 1, False, 0, 1, 3, 3, 0],
+        ["CERTNET", "c_ir", 1, True, 1, 1, 2, 2, 1],
+        ["CERTNET", "c_ti", 1, True, 1, 1, 2, 2, 2],
+        ["CERTNET", "c_le", 1, False, 0, 1, 2, 2, 0],
+        ["CERTNET", "c_dis", 1, False, 0, 1, 2, 2, 0],
+        ["ALLY", "c_le", 1, True, 1, 2, 3, 2, 1],
     ]
     cols = ["alliance_id", "capability_id", "weight", "own", "holders", "members_needing", "members",
-            "assessed_members"]
+            "assessed_members", "members_with_level"]
     assert _rows(alliance_gaps(mandates), cols) == want
 
 

@@ -81,11 +81,14 @@ class _Context:
         Needs whose own status is unknown (an actor without capability data, a capability no
         actor of its kind has data for) count in ``needed`` and ``coalition_gap`` only; for an
         unassessed actor ``own_gap`` and ``closed`` are NaN. ``open_known`` is the coalition
-        gap over needs with data: what a new partner could be recommended for.
+        gap over needs whose capability has data (what a new partner could be recommended
+        for), ``coalition_known`` over needs with data (comparable with ``own_gap``), and
+        ``unknown`` the weight of needs whose own status is unknown.
         """
         pd = self.pd
         g = self.gaps
-        cols = ["actor_id", "needed", "own_gap", "coalition_gap", "closed", "assessed", "open_known"]
+        cols = ["actor_id", "needed", "own_gap", "coalition_gap", "closed", "assessed", "open_known",
+                "coalition_known", "unknown"]
         if g.empty:
             return pd.DataFrame(columns=cols)
         w = g["weight"].astype(float)
@@ -106,6 +109,8 @@ class _Context:
                     "closed": w.where(known & ~own & pooled, 0.0),
                     "assessed": assessed,
                     "open_known": w.where(cap_ok & ~pooled, 0.0),
+                    "coalition_known": w.where(known & ~pooled, 0.0),
+                    "unknown": w.where(~known, 0.0),
                 }
             )
             .groupby("actor_id", sort=False)
@@ -116,10 +121,12 @@ class _Context:
                 closed=("closed", "sum"),
                 assessed=("assessed", "all"),
                 open_known=("open_known", "sum"),
+                coalition_known=("coalition_known", "sum"),
+                unknown=("unknown", "sum"),
             )
             .reset_index()
         )
-        t.loc[~t["assessed"], ["own_gap", "closed"]] = float("nan")
+        t.loc[~t["assessed"], ["own_gap", "closed", "coalition_known"]] = float("nan")
         return t[cols]
 
     def unassessed(self) -> list[str]:

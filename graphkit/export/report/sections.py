@@ -291,7 +291,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                 Paragraph(
                     "Actors with capability data whose gap shrinks most when their partners' capabilities "
                     "count, with the route that closes each need (weights: number of threats that need "
-                    "each missing capability)."
+                    "each missing capability). Own and coalition gaps here count needs with data; "
+                    "'without data' is the weight of needs no actor of the same kind has data for "
+                    "(gap_summary.csv's coalition_gap counts those too when no partner pools them)."
                 ),
                 Table(
                     [
@@ -300,6 +302,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                         "own gap",
                         "coalition gap",
                         "closed by cooperation",
+                        "without data",
                         "capabilities partners bring (route)",
                     ],
                     [
@@ -307,8 +310,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                             ctx.name(r["actor_id"]),
                             r["needed"],
                             r["own_gap"],
-                            r["coalition_gap"],
+                            r.get("coalition_known", r["coalition_gap"]),
                             r["closed"],
+                            r.get("unknown", 0),
                             "; ".join(routes.get(r["actor_id"], [])),
                         ]
                         for r in closes.to_dict("records")
@@ -320,7 +324,10 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     ]
     ag = ctx.frame("alliance_gaps")
     if "own" in ag:
-        open_ag = ag[~ag["own"].astype(bool)].sort_values(["weight"], ascending=False, kind="stable")
+        open_ag = ag[~ag["own"].astype(bool)]
+        if "members_with_level" in open_ag:
+            open_ag = open_ag[open_ag["members_with_level"] > 0]  # no data is not "no member has it"
+        open_ag = open_ag.sort_values(["weight"], ascending=False, kind="stable")
         rows = [
             [
                 ctx.name(r["alliance_id"]),
@@ -348,7 +355,8 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             [
                 Paragraph(
                     "For each alliance and organisation: capabilities its members need against the threats "
-                    "that target them and that no member holds, heaviest first. A member without "
+                    "that target them and that no member holds, heaviest first. Capabilities for which "
+                    "no member has any level are left out (no data, not a gap); a member without any "
                     "capability data holds nothing on record, so check how many members have data."
                 ),
                 atable,
