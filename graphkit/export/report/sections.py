@@ -427,12 +427,11 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
         empty = "No new partner would close any of its remaining gap."
         if df is not None and {"rank", "partner_id", "reason"} <= set(df.columns):
             table = Table(
-                ["#", "partner", "closes", "weight closed", "feasibility", "reason", "alternatives"],
+                ["#", "partner", "weight closed", "feasibility", "reason", "alternatives"],
                 [
                     [
                         r["rank"],
                         ctx.name(r["partner_id"]),
-                        _cell(r.get("closes", []), ctx),
                         r.get("closed_weight"),
                         r.get("feasibility"),
                         r.get("reason"),
