@@ -88,19 +88,19 @@ def test_recommend_names_the_partners_that_close_the_gap(capsys):
     # incident response, threat intelligence and attribution (one threat each: weight 3).
     # France holds law enforcement at 0.3 (below 0.5): it holds none of the three.
     # Counting direct cooperation only, score = weight closed x feasibility (0.25 base,
-    # +0.25 a shared pooling organisation: NATO, +0.15 same region: Europe):
-    # UK (threat intelligence .8, attribution .7) 2 x 0.65 = 1.3; USA (IR, attribution)
-    # 2 x 0.5 = 1.0; CERT-EU (IR, TI; Europe; FIRST pools nothing) 2 x 0.4 = 0.8 -> the UK.
-    # Then incident response: Germany and Estonia 0.65 each, Germany the stronger (.6 > .5).
+    # + 0.25 x 1/(6-1) for sharing NATO (6 members, pools all), + 0.15 same region: Europe):
+    # UK (threat intelligence .8, attribution .7) 2 x 0.45 = 0.9; CERT-EU (IR, TI; Europe;
+    # FIRST pools nothing) 2 x 0.4 = 0.8; USA (IR, attribution) 2 x 0.3 = 0.6 -> the UK.
+    # Then incident response: Germany and Estonia 0.45 each, Germany the stronger (.6 > .5).
     assert main(["recommend", str(gk.SAMPLE), "FRA", "--partners", "COOPERATES_WITH"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "France: needs weight 3; own gap 3; with today's partners 3"
     assert out[1] == (
-        "1. United Kingdom (GBR, state), feasibility 0.65: closes Threat-intelligence sharing, Attribution "
+        "1. United Kingdom (GBR, state), feasibility 0.45: closes Threat-intelligence sharing, Attribution "
         "(weight 2); builds on shared membership of NATO; the same region (Europe); remaining 1 "
-        "(alternatives: USA, CERT_EU)"
+        "(alternatives: CERT_EU, USA)"
     )
     assert out[2] == (
-        "2. Germany (DEU, state), feasibility 0.65: closes Incident response (weight 1); builds on shared "
-        "membership of NATO; the same region (Europe); remaining 0 (alternatives: EST, USA)"
+        "2. Germany (DEU, state), feasibility 0.45: closes Incident response (weight 1); builds on shared "
+        "membership of NATO; the same region (Europe); remaining 0 (alternatives: EST, CERT_EU)"
     )

@@ -80,14 +80,15 @@ def recommend_partners(
     Examples
     --------
     France has no agreement of its own. Counting only direct cooperation, the United
-    Kingdom (a fellow member of NATO, which pools all, in the same region: feasibility
-    0.65) closes two needs, then Germany (0.65, stronger than Estonia) the third:
+    Kingdom (a fellow member of NATO, which pools all and has 6 members, in the same
+    region: feasibility 0.25 + 0.25 / 5 + 0.15 = 0.45) closes two needs, then Germany (0.45,
+    stronger than Estonia) the third:
 
     >>> r = gk.analysis.recommend_partners(gk.load(gk.SAMPLE), "FRA", partners=["COOPERATES_WITH"])
     >>> r[["partner_id", "closes", "closed_weight", "remaining_weight", "feasibility"]].values.tolist()
-    [['GBR', ['cap:threat_intel', 'cap:attribution'], 2, 1, 0.65], ['DEU', ['cap:incident_response'], 1, 0, 0.65]]
+    [['GBR', ['cap:threat_intel', 'cap:attribution'], 2, 1, 0.45], ['DEU', ['cap:incident_response'], 1, 0, 0.45]]
     >>> r["alternatives"].tolist()
-    [['USA', 'CERT_EU'], ['EST', 'USA']]
+    [['CERT_EU', 'USA'], ['EST', 'CERT_EU']]
     """
     model = _GapModel(G, threshold=threshold, partners=partners)
     return _recommend(model, actor_id, k=k)
