@@ -47,6 +47,8 @@ _LAZY = {
     )},
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",
+    "query": "graphkit.cypher",
+    "run_query": "graphkit.cypher",
     "write_analysis": "graphkit.export.analysis_tables",
 }
 
@@ -131,4 +133,7 @@ __all__ = [
     "show",
     "HTMLGraph",
     "write_image",
+    # Cypher
+    "query",
+    "run_query",
 ]

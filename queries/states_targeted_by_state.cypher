@@ -3,6 +3,7 @@
 // Threats ATTRIBUTED_TO $state as suspected sponsor (basis = 'sponsor'; an attribution of
 // origin is not sponsorship), grouped by the states (kind = state) they TARGET: how many
 // such threats, and their names (in no particular order).
+// Empty result: no threat with $state as suspected sponsor (basis = 'sponsor') targets a state, or the id does not exist.
 // Parameters:
 //   state (string, default RUS): id of the suspected sponsor
 // Example:

@@ -3,6 +3,7 @@
 // Actors that threats are ATTRIBUTED_TO with basis = 'sponsor' (a suspected state sponsor;
 // basis 'origin', or no basis, says only where a threat operates from and is not counted),
 // ranked by the number of such threats; targets counts the distinct actors those threats TARGET.
+// Empty result: no threat is attributed to a suspected sponsor (basis = 'sponsor') in the dataset.
 // Parameters:
 //   limit (int, default 10): how many sponsors to list
 // Example:

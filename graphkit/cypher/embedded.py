@@ -204,11 +204,13 @@ def _query_error(
         lines = tr.text[start:].split("\n")
         line_no = int(m["line"])
         offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
+        from graphkit.cypher.syntax import explain_syntax_error
+
+        where = tr.original_offset(offset)
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
-        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
-            msg = msg.split(" expecting ")[0] + " (unexpected here)"
-        return at(tr.original_offset(offset), f"syntax error: {msg}")
+        if not msg.startswith("extraneous input") or "expecting {" in msg:  # rules and token lists: say it in words
+            msg = explain_syntax_error(text, where, msg)
+        return at(where, f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
 
     def find(pred: Any) -> int | None:
@@ -253,3 +255,32 @@ def _query_error(
         )
     cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
     return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")
+
+
+def schema_in_use(db: EmbeddedGraph) -> dict[str, dict[str, tuple[str, int]]]:
+    """Per node label and relationship type, the properties its rows actually carry:
+    ``{table: {property: (type, rows holding it)}}``. The engine declares every
+    relationship property on every relationship table; this says which ones are used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp) as db:
+    ...     used = schema_in_use(db)
+    >>> sorted(used["HAS_CAPABILITY"])
+    ['level', 'source']
+    """
+    from graphkit import schema
+
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for table, cols in db.columns.items():
+        names = list(cols)
+        if not names:
+            out[table] = {}
+            continue
+        pattern = f"(x:{table})" if table in schema.LABELS else f"()-[x:{table}]->()"
+        counts = ", ".join(f"count(x.{c}) AS c{i}" for i, c in enumerate(names))
+        _, rows = db.execute(f"MATCH {pattern} RETURN {counts}", {})
+        n = rows[0] if rows else [0] * len(names)
+        out[table] = {c: (cols[c], int(k)) for c, k in zip(names, n, strict=True) if k}
+    return out

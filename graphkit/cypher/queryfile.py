@@ -72,6 +72,8 @@ class QueryFile:
     params: tuple[Param, ...] = ()
     example: str = ""
     header: str = ""
+    empty_means: str = ""
+    """What an empty answer means (the header's ``Empty result:`` line), if it says."""
 
     @property
     def param_names(self) -> set[str]:
@@ -114,6 +116,7 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
     description = ""
     params: list[Param] = []
     example: list[str] = []
+    empty: list[str] = []
     section = "text"
     for lineno, raw in header:
         s = raw.strip()
@@ -129,6 +132,13 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
             continue
         if low in ("parameters: none", "parameters none"):
             section = "text"
+            continue
+        if low.startswith("empty result") and ":" in s:
+            empty.append(s.split(":", 1)[1].strip())
+            section = "empty"
+            continue
+        if section == "empty" and s and not low.startswith(("example", "parameters")):
+            empty.append(s)
             continue
         if section == "params" and s:
             m = _PARAM_LINE.match(s)
@@ -154,6 +164,7 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
         params=tuple(params),
         example="\n".join(example),
         header=header_text,
+        empty_means=" ".join(empty),
     )
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
-from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
+from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+from graphkit.suggest import path_hint
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
 
@@ -107,7 +107,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise FormatError(f"{name}: no such file") from None
+        raise FormatError(f"{name}: no such file{path_hint(path)}") from None
     except UnicodeDecodeError:
         raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
@@ -125,7 +125,8 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GraphML written by graphkit (types restored) or by another tool.
+    """Read GraphML written by graphkit (types restored) or by another tool
+    (see :func:`graphkit.loaders.graphxml.load_graphml`).
 
     Examples
     --------
@@ -136,23 +137,14 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
     (22, 47, 'Estonia')
     """
-    path = Path(path)
-    _refuse_dtd(path)
-    try:
-        H = nx.read_graphml(path, force_multigraph=True)
-    except Exception as exc:  # networkx raises many kinds on malformed XML
-        raise FormatError(f"{path}: not readable GraphML ({exc.__class__.__name__}: {exc})") from None
-    types = {}
-    if "graphkit_types" in H.graph:
-        try:
-            types = json.loads(H.graph["graphkit_types"])
-        except (TypeError, json.JSONDecodeError):
-            raise FormatError(f"{path}: graph attribute graphkit_types is not valid JSON") from None
-    return _rebuild(H, str(path), types, gexf=False)
+    from graphkit.loaders import graphxml
+
+    return graphxml.load_graphml(path)
 
 
 def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes).
+    """Read GEXF (1.1draft to 1.3) written by graphkit or Gephi: ``node_label`` and
+    ``rel_type`` attributes, or the edge's ``kind`` (see :func:`graphkit.loaders.graphxml.load_gexf`).
 
     Examples
     --------
@@ -163,69 +155,9 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
     (22, 47, 'Estonia')
     """
-    path = Path(path)
-    _refuse_dtd(path)
-    try:
-        H = nx.read_gexf(path, node_type=str)
-    except Exception as exc:
-        raise FormatError(f"{path}: not readable GEXF ({exc.__class__.__name__}: {exc})") from None
-    return _rebuild(H, str(path), _gexf_types(H), gexf=True)
+    from graphkit.loaders import graphxml
 
-
-def _gexf_types(H: nx.Graph) -> dict[str, str]:
-    """GEXF has no list or date type: read the known list properties as lists, and text
-    properties whose every value is a ``YYYY-MM-DD`` date as dates."""
-    values: dict[str, list[Any]] = {}
-    for _, d in H.nodes(data=True):
-        for k, v in d.items():
-            values.setdefault(f"node:{k}", []).append(v)
-    for *_, d in H.edges(data=True):
-        for k, v in d.items():
-            values.setdefault(f"edge:{k}", []).append(v)
-    types = {}
-    for key, vs in values.items():
-        if not all(isinstance(v, str) for v in vs):
-            continue
-        name = key.split(":", 1)[1]
-        if name in schema.LIST_PROPERTIES:
-            parts = [p.strip() for v in vs for p in v.split(LIST_SEPARATOR) if p.strip()]
-            types[key] = infer_type(name, parts) + "[]"
-        elif infer_type(name, vs) == "date":
-            types[key] = "date"
-    return types
-
-
-def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx.MultiDiGraph:
-    problems: list[Problem] = []
-    G = new_graph(Path(name).stem)
-    first_use: dict[str, tuple[str, str]] = {}
-    for n, d in H.nodes(data=True):
-        d = dict(d)
-        if gexf:
-            d.pop("label", None)
-            d["label"] = d.pop("node_label", None)
-        label = d.pop("label", None)
-        props = {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}
-        msgs = node_problems(G, str(n), label, props) or _near_duplicate(first_use, str(n), f"node {n!r}")
-        problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
-        if not msgs:
-            G.add_node(str(n), label=label, **props)
-    edges = H.edges(data=True)
-    for u, v, d in edges:
-        d = dict(d)
-        d.pop("id", None)
-        if gexf:
-            d.pop("label", None)
-            d["type"] = d.pop("rel_type", None)
-        t = d.pop("type", None)
-        props = {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}
-        msgs = relationship_problems(G, str(u), t, str(v), props)
-        problems += [Problem(name, f"relationship {u!r} -> {v!r}: {m}") for m in msgs]
-        if not msgs:
-            G.add_edge(str(u), str(v), type=t, **props)
-    if problems:
-        raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
-    return G
+    return graphxml.load_gexf(path)
 
 
 def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:

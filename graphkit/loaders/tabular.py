@@ -25,6 +25,7 @@ from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
+from graphkit.suggest import close_matches, path_hint
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
@@ -50,6 +51,8 @@ class _Problems:
         self.cap = cap
         self.items: list[Problem] = []
         self.dropped = 0
+        self.unreadable: list[str] = []  # node files whose header could not be used
+        self.knock_on = 0  # relationship ids that do not resolve only because of those
 
     @property
     def stopped(self) -> bool:
@@ -71,6 +74,17 @@ class _Problems:
             self.dropped += 1
 
     def raise_if_any(self) -> None:
+        if self.knock_on:
+            self.items.append(
+                Problem(
+                    self.unreadable[0] if len(self.unreadable) == 1 else ", ".join(self.unreadable),
+                    f"{self.knock_on:,} relationship ids do not resolve only because "
+                    f"{' and '.join(Path(u).name for u in self.unreadable)} could not be read "
+                    "(not listed one by one)",
+                    fix="fix the problem above and validate again",
+                )
+            )
+            self.knock_on = 0
         if self.items:
             raise DatasetError(self.items, truncated=self.dropped, stopped=self.stopped)
 
@@ -109,7 +123,7 @@ def load_dataset(
     elif path.suffix.lower() == ".xlsx" and path.is_file():
         tables = read_xlsx_tables(path, problems)
     elif not path.exists():
-        raise FormatError(f"{path}: no such file or folder")
+        raise FormatError(f"{path}: no such file or folder{path_hint(path)}")
     else:
         raise FormatError(
             f"{path}: not a dataset; give a folder with actors.csv, capabilities.csv, threats.csv "
@@ -355,12 +369,17 @@ def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> li
         specs.append(spec)
     for col in required:
         if col not in seen:
-            problems.add(
-                table.file,
-                f"required column '{col}' is missing",
-                line=table.header_line,
-                column=col,
-                fix=f"add a '{col}' column to the header",
+            near = close_matches(col, sorted(seen - set(required)), n=1)
+            problems.items.insert(
+                0,
+                Problem(
+                    table.file,
+                    f"required column '{col}' is missing"
+                    + (f"; the header has '{near[0]}' (a misspelling of '{col}'?)" if near else ""),
+                    table.header_line,
+                    col,
+                    f"rename the column '{near[0]}' to '{col}'" if near else f"add a '{col}' column to the header",
+                ),
             )
             ok = False
     return specs if ok else None
@@ -483,6 +502,8 @@ def _add_nodes(
 ) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
+        problems.unreadable.append(table.file)
+    if specs is None:
         return
     first_line: dict[str, int] = {}
     short_name = Path(table.file).name
@@ -559,10 +580,20 @@ def _add_relationships(
                 else _column_of(msg, ())
             )
             fix = None
+            if "does not resolve" in msg and problems.unreadable:
+                problems.knock_on += 1
+                continue
             if "does not resolve" in msg:
-                fix = "add a node with that id or correct the id (ids are case-sensitive)"
+                bad = source if column == "source" else target
+                near = close_matches(str(bad), map(str, G.nodes), n=1) if len(problems.items) < problems.cap else []
+                fix = (
+                    f"did you mean '{near[0]}'? (ids are case-sensitive)"
+                    if near
+                    else "add a node with that id or correct the id (ids are case-sensitive)"
+                )
             elif "relationship type" in msg:
-                fix = "use one of the listed types"
+                near = close_matches(str(rtype), schema.RELATIONSHIP_TYPES, n=1)
+                fix = f"did you mean '{near[0]}'?" if near else "use one of the listed types"
             elif "cannot" in msg:
                 rel = schema.RELATIONSHIP_TYPES[rtype]
                 fix = f"{rtype} goes from {'/'.join(rel.sources)} to {'/'.join(rel.targets)}"
