@@ -262,7 +262,10 @@ class _GapModel:
         ti = {t: i for i, t in enumerate(threats)}
         rows: dict[str, list[tuple[int, int]]] = {t: [] for t in schema.RELATIONSHIP_TYPES}
         levels: list[float] = []
-        agreements: list[tuple[int, int, np.ndarray, Any, Any]] = []
+        # agreements as (u, v, mask id, instrument, since); masks shared by equal pools values
+        agreements: list[tuple[int, int, int, Any, Any]] = []
+        mask_ids: dict[Any, int] = {}
+        masks: list[np.ndarray] = []
         sponsor_rows: list[tuple[int, int]] = []
         for u, v, d in G.edges(data=True):
             t = d.get("type")
@@ -286,8 +289,19 @@ class _GapModel:
             elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
                 rows[t].append((ai[u], ai[v]))
             elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
-                mask, _ = agreement_pools(u, v, d, ci)
-                agreements.append((ai[u], ai[v], mask, d.get("instrument"), d.get("since")))
+                value = d.get("pools")
+                memo = value if not isinstance(value, list) else tuple(value)
+                try:
+                    mid = mask_ids.get(memo)
+                except TypeError:  # an unhashable value: parse_pools names the problem
+                    mid = None
+                if mid is None:
+                    mask, _ = agreement_pools(u, v, d, ci)
+                    mid = len(masks)
+                    masks.append(mask)
+                    if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
+                        mask_ids[memo] = mid
+                agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
         self.nA, self.nC = len(actors), len(caps)
         C = max(self.nC, 1)
 
@@ -327,10 +341,9 @@ class _GapModel:
                 if i in org_set:
                     self.org_pools[i] = mask
         self.agreements = agreements
-        self.coop = _unique_pairs(
-            np.asarray([(u, v) for u, v, *_ in agreements] + [(v, u) for u, v, *_ in agreements], dtype=np.int64)
-            .reshape(-1, 2)
-        )
+        self.agreement_masks = np.vstack(masks) if masks else np.zeros((0, self.nC), dtype=bool)
+        ends = np.asarray([x[:2] for x in agreements], dtype=np.int64).reshape(-1, 2)
+        self.coop = _unique_pairs(np.vstack([ends, ends[:, ::-1]]))
         self._routes: pd.DataFrame | None = None
         self._candidates: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
@@ -370,14 +383,15 @@ class _GapModel:
         own = self.own_pairs()
         coop = pd.DataFrame(columns=["key", "a", "c", "y", "e", "lv"])
         if "COOPERATES_WITH" in self.partners and self.agreements and len(own) and len(opened):
-            ends = np.asarray([(u, v) for u, v, *_ in self.agreements], dtype=np.int64)
+            ends = np.asarray([(u, v, m) for u, v, m, *_ in self.agreements], dtype=np.int64)
             e = np.arange(len(ends))
-            E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]], "y": np.r_[ends[:, 1], ends[:, 0]]})
-            masks = np.vstack([m for _, _, m, *_ in self.agreements]) if self.nC else np.zeros((len(e), 0), bool)
-            pe, pc = np.nonzero(masks)
-            AP = pd.DataFrame({"e": pe, "c": pc})
-            cp = E.merge(AP, on="e").merge(own.rename(columns={"a": "y"}), on=["y", "c"])
-            cp = cp.merge(opened, on=["a", "c"])
+            E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]],
+                              "y": np.r_[ends[:, 1], ends[:, 0]], "m": np.r_[ends[:, 2], ends[:, 2]]})
+            # what the other end holds, kept where the agreement's mandate covers it and a needs it
+            cp = E.merge(own.rename(columns={"a": "y"}), on="y")
+            cp = cp[self.agreement_masks[cp["m"].to_numpy(), cp["c"].to_numpy()]]
+            cp = cp.assign(key=cp["a"].to_numpy(dtype=np.int64) * C + cp["c"].to_numpy(dtype=np.int64))
+            cp = cp[np.isin(cp["key"].to_numpy(), opened["key"].to_numpy())]
             coop = cp[["key", "a", "c", "y", "e", "lv"]]
         grp = pd.DataFrame(columns=["key", "a", "c", "g", "cnt", "hmin", "h", "lv"])
         if "MEMBER_OF" in self.partners and self.groups.size and len(own) and len(opened):
