@@ -36,7 +36,7 @@ import pandas as pd
 
 from graphkit import schema
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError
-from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools
+from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools, pooling_ways
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
@@ -366,47 +366,9 @@ class _GapModel:
         return int((np.abs(self.best_levels - self.threshold) <= NEAR_THRESHOLD + 1e-12).sum())
 
     def candidates(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Every way an open need (a, c) can be pooled.
-
-        ``coop``: (key, a, c, y, e, lv) — agreement e between a and holder y pools c.
-        ``grp``: (key, a, c, g, cnt, hmin, h, lv) — organisation g (a in its group) pools c and
-        ``cnt`` other members hold it; ``h`` is the strongest of them (level ``lv``), ``hmin``
-        the first in graph order.
-        """
-        if self._candidates is not None:
-            return self._candidates
-        C = max(self.nC, 1)
-        need = self.needs()
-        key = need["a"].to_numpy(dtype=np.int64) * C + need["c"].to_numpy(dtype=np.int64)
-        need["key"] = key
-        opened = need.loc[~np.isin(key, self.own_keys), ["a", "c", "key"]]
-        own = self.own_pairs()
-        coop = pd.DataFrame(columns=["key", "a", "c", "y", "e", "lv"])
-        if "COOPERATES_WITH" in self.partners and self.agreements and len(own) and len(opened):
-            ends = np.asarray([(u, v, m) for u, v, m, *_ in self.agreements], dtype=np.int64)
-            e = np.arange(len(ends))
-            E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]],
-                              "y": np.r_[ends[:, 1], ends[:, 0]], "m": np.r_[ends[:, 2], ends[:, 2]]})
-            # what the other end holds, kept where the agreement's mandate covers it and a needs it
-            cp = E.merge(own.rename(columns={"a": "y"}), on="y")
-            cp = cp[self.agreement_masks[cp["m"].to_numpy(), cp["c"].to_numpy()]]
-            cp = cp.assign(key=cp["a"].to_numpy(dtype=np.int64) * C + cp["c"].to_numpy(dtype=np.int64))
-            cp = cp[np.isin(cp["key"].to_numpy(), opened["key"].to_numpy())]
-            coop = cp[["key", "a", "c", "y", "e", "lv"]]
-        grp = pd.DataFrame(columns=["key", "a", "c", "g", "cnt", "hmin", "h", "lv"])
-        if "MEMBER_OF" in self.partners and self.groups.size and len(own) and len(opened):
-            pools = [(g, c) for g, m in self.org_pools.items() for c in np.flatnonzero(m)]
-            OP = pd.DataFrame(pools, columns=["g", "c"], dtype=np.int64)
-            M = pd.DataFrame(self.groups, columns=["m", "g"])
-            held = M.merge(own.rename(columns={"a": "m"}), on="m").merge(OP, on=["g", "c"])
-            if len(held):
-                held = held.sort_values(["g", "c", "lv", "m"], ascending=[True, True, False, True], kind="stable")
-                stats = held.groupby(["g", "c"], sort=False).agg(
-                    cnt=("m", "size"), hmin=("m", "min"), h=("m", "first"), lv=("lv", "first")
-                ).reset_index()
-                gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(stats, on=["g", "c"])
-                grp = gr[["key", "a", "c", "g", "cnt", "hmin", "h", "lv"]]
-        self._candidates = (coop.reset_index(drop=True), grp.reset_index(drop=True))
+        """Every way an open need can be pooled (:func:`graphkit.analysis.pooling.pooling_ways`)."""
+        if self._candidates is None:
+            self._candidates = pooling_ways(self)
         return self._candidates
 
     def routes(self) -> pd.DataFrame:

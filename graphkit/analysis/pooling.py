@@ -27,7 +27,7 @@ import pandas as pd
 from graphkit import schema
 from graphkit.errors import SchemaError
 
-__all__ = ["pooling_mandates", "MANDATE_COLUMNS"]
+__all__ = ["pooling_mandates", "pooling_ways", "MANDATE_COLUMNS"]
 
 MANDATE_COLUMNS = ("via", "source", "target", "instrument", "since", "pools", "declared")
 
@@ -64,6 +64,51 @@ def pooling_mandates(G: nx.MultiDiGraph) -> pd.DataFrame:
                 ["agreement", u, v, d.get("instrument"), d.get("since"), _as_list(mask, caps), declared]
             )
     return pd.DataFrame(rows, columns=list(MANDATE_COLUMNS))
+
+
+# ---- the ways in (used by the gap model) --------------------------------------------
+
+
+def pooling_ways(model: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every way an open need (a, c) can be pooled.
+
+    ``coop``: (key, a, c, y, e, lv) — agreement e between a and holder y pools c.
+    ``grp``: (key, a, c, g, cnt, hmin, h, lv) — organisation g (a in its group) pools c and
+    ``cnt`` other members hold it; ``h`` is the strongest of them (level ``lv``), ``hmin``
+    the first in graph order. ``model`` is the gap model (graphkit.analysis.gaps).
+    """
+    C = max(model.nC, 1)
+    need = model.needs()
+    key = need["a"].to_numpy(dtype=np.int64) * C + need["c"].to_numpy(dtype=np.int64)
+    need["key"] = key
+    opened = need.loc[~np.isin(key, model.own_keys), ["a", "c", "key"]]
+    own = model.own_pairs()
+    coop = pd.DataFrame(columns=["key", "a", "c", "y", "e", "lv"])
+    if "COOPERATES_WITH" in model.partners and model.agreements and len(own) and len(opened):
+        ends = np.asarray([(u, v, m) for u, v, m, *_ in model.agreements], dtype=np.int64)
+        e = np.arange(len(ends))
+        E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]],
+                          "y": np.r_[ends[:, 1], ends[:, 0]], "m": np.r_[ends[:, 2], ends[:, 2]]})
+        # what the other end holds, kept where the agreement's mandate covers it and a needs it
+        cp = E.merge(own.rename(columns={"a": "y"}), on="y")
+        cp = cp[model.agreement_masks[cp["m"].to_numpy(), cp["c"].to_numpy()]]
+        cp = cp.assign(key=cp["a"].to_numpy(dtype=np.int64) * C + cp["c"].to_numpy(dtype=np.int64))
+        cp = cp[np.isin(cp["key"].to_numpy(), opened["key"].to_numpy())]
+        coop = cp[["key", "a", "c", "y", "e", "lv"]]
+    grp = pd.DataFrame(columns=["key", "a", "c", "g", "cnt", "hmin", "h", "lv"])
+    if "MEMBER_OF" in model.partners and model.groups.size and len(own) and len(opened):
+        pools = [(g, c) for g, m in model.org_pools.items() for c in np.flatnonzero(m)]
+        OP = pd.DataFrame(pools, columns=["g", "c"], dtype=np.int64)
+        M = pd.DataFrame(model.groups, columns=["m", "g"])
+        held = M.merge(own.rename(columns={"a": "m"}), on="m").merge(OP, on=["g", "c"])
+        if len(held):
+            held = held.sort_values(["g", "c", "lv", "m"], ascending=[True, True, False, True], kind="stable")
+            stats = held.groupby(["g", "c"], sort=False).agg(
+                cnt=("m", "size"), hmin=("m", "min"), h=("m", "first"), lv=("lv", "first")
+            ).reset_index()
+            gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(stats, on=["g", "c"])
+            grp = gr[["key", "a", "c", "g", "cnt", "hmin", "h", "lv"]]
+    return coop.reset_index(drop=True), grp.reset_index(drop=True)
 
 
 # ---- reading one mandate (used by the gap model) ------------------------------------
