@@ -54,8 +54,9 @@ def _analyze(args: argparse.Namespace) -> int:
               f"betweenness {s['measures']['betweenness']}")
         print("top brokers (betweenness): " + ", ".join(top["name"].astype(str)))
         g = s["gaps"]
-        print(f"capability gaps: own {g['total_own_gap']:,} -> coalition {g['total_coalition_gap']:,} "
-              f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "
+        print(f"capability gaps (needs with data): own {g['total_own_gap']:,} -> coalition "
+              f"{g['total_coalition_gap_known']:,} ({g['actors_helped_by_cooperation']:,} actors helped by "
+              f"cooperation); needs without data: weight {g['total_unknown_weight']:,}; "
               f"{g['uncovered_threats']:,} threats nobody can answer")
     print(f"wrote {len(paths)} files to {args.out}")
     return 0

@@ -227,6 +227,9 @@ def test_levels_near_threshold_in_the_summary(mandates):
     # levels .9 .8 .7 .6 .8 .9 .3 1.0 .9: none within 0.05 of 0.5; of 0.6: the .6 (C c_ti)
     s = gk.analyze(mandates).summary["gaps"]
     assert (s["threshold"], s["levels"], s["levels_near_threshold"], s["unassessed_actors"]) == (0.5, 9, 0, 1)
+    # own gaps A 3 + B 1; coalition gap over needs with data: A's c_ti; unknown: A c_dis, E c_le
+    assert (s["total_own_gap"], s["total_coalition_gap_known"], s["total_coalition_gap"],
+            s["total_unknown_weight"], s["actors_helped_by_cooperation"]) == (4, 1, 1, 2, 2)
     s = gk.analyze(mandates, threshold=0.62).summary["gaps"]
     assert s["levels_near_threshold"] == 1
 
