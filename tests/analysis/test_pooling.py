@@ -258,3 +258,39 @@ def test_csv_dataset_with_list_and_text_pools(tmp_path):
     (tmp_path / "relationships.csv").write_text(bad, encoding="utf-8")
     with pytest.raises(gk.GraphkitError, match="relationships.csv:13: column 'basis': property 'basis' is 'sponsr'"):
         gk.load(tmp_path)
+
+
+def test_organisation_itself_shares_within_its_mandate():
+    # O (international_org, pools p) holds p .8 and q .9; member X needs p and q; O needs r,
+    # held by member Y .7 but outside O's mandate (X p .2 and Y q .3 are below 0.5). By hand: X gets p from O itself ("via O
+    # (member)", partner O), not q (outside the mandate); O gets nothing for r.
+    G = gk.new_graph()
+    gk.add_node(G, "O", "Actor", name="O", kind="international_org", pools=["p"])
+    gk.add_node(G, "X", "Actor", name="X", kind="state")
+    gk.add_node(G, "Y", "Actor", name="Y", kind="state")
+    for c in "pqr":
+        gk.add_node(G, c, "Capability", name=c)
+    for m in "XY":
+        gk.add_relationship(G, m, "MEMBER_OF", "O")
+    gk.add_relationship(G, "O", "HAS_CAPABILITY", "p", level=0.8)
+    gk.add_relationship(G, "O", "HAS_CAPABILITY", "q", level=0.9)
+    gk.add_relationship(G, "Y", "HAS_CAPABILITY", "r", level=0.7)
+    gk.add_relationship(G, "X", "HAS_CAPABILITY", "p", level=0.2)  # states have data on p and q,
+    gk.add_relationship(G, "Y", "HAS_CAPABILITY", "q", level=0.3)  # below the threshold
+    for t, target, caps in (("t1", "X", "pq"), ("t2", "O", "r")):
+        gk.add_node(G, t, "Threat", name=t)
+        gk.add_relationship(G, t, "TARGETS", target)
+        for c in caps:
+            gk.add_relationship(G, t, "REQUIRES", c)
+    cols = ["actor_id", "capability_id", "own", "pooled", "route", "via_partner"]
+    assert _rows(capability_gaps(G), cols) == [
+        ["O", "r", False, False, None, None],
+        ["X", "p", False, True, "via O (member)", "O"],
+        ["X", "q", False, False, None, None],
+    ]
+    # widen the mandate to r: O now gets r from its member Y
+    G.nodes["O"]["pools"] = "p;r"
+    assert _rows(capability_gaps(G), cols)[0] == ["O", "r", False, True, "via its member Y", "Y"]
+    # losing O opens X's p (O is the organisation and the only holder); O's own r is not summed:
+    # no international_org has any level for r, so that need is unknown
+    assert _rows(critical_actors(G), ["actor_id", "opened_weight", "opened_gaps"]) == [["O", 1, 1]]
