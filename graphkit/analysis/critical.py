@@ -20,9 +20,19 @@ from graphkit.analysis.gaps import _GapModel
 __all__ = ["critical_table"]
 
 
-def critical_table(model: _GapModel, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
+def critical_table(
+    model: _GapModel, *, engine: str = "auto", net: ActorNetwork | None = None
+) -> pd.DataFrame:
     """The table of :func:`graphkit.analysis.critical_actors`, from a gap model."""
-    cols = ["actor_id", "name", "kind", "opened_weight", "opened_gaps", "actors_affected", "articulation_point"]
+    cols = [
+        "actor_id",
+        "name",
+        "kind",
+        "opened_weight",
+        "opened_gaps",
+        "actors_affected",
+        "articulation_point",
+    ]
     r = model.routes()
     # needs pooled but not owned, of assessed actors and assessed capabilities only
     r = r[r["pooled"] & ~r["own"] & r["assessed"] & r["capability_assessed"]]
@@ -33,9 +43,9 @@ def critical_table(model: _GapModel, *, engine: str = "auto", net: ActorNetwork 
     # cnt == 1). The need opens when x is in the kill set of every way in.
     c1 = coop[coop["key"].isin(keys)][["key", "y"]].drop_duplicates()
     g1 = grp[grp["key"].isin(keys)]
-    ways = pd.concat(
-        [c1.assign(w=c1["y"]), g1[["key", "g"]].assign(w=-1 - g1["g"])], ignore_index=True
-    )[["key", "w"]]
+    ways = pd.concat([c1.assign(w=c1["y"]), g1[["key", "g"]].assign(w=-1 - g1["g"])], ignore_index=True)[
+        ["key", "w"]
+    ]
     n_ways = ways.groupby("key").size()
     kill = pd.concat(
         [

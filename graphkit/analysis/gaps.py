@@ -352,7 +352,9 @@ class _GapModel:
     def own_pairs(self) -> pd.DataFrame:
         C = max(self.nC, 1)
         keys = self.own_keys
-        return pd.DataFrame({"a": keys // C, "c": keys % C, "lv": self.level.reindex(keys).to_numpy(dtype=float)})
+        return pd.DataFrame(
+            {"a": keys // C, "c": keys % C, "lv": self.level.reindex(keys).to_numpy(dtype=float)}
+        )
 
     def needs(self) -> pd.DataFrame:
         """(a, c, weight): number of distinct threats targeting a that require c."""
@@ -388,22 +390,27 @@ class _GapModel:
         route: dict[int, str] = {}
         via: dict[int, str] = {}
         if len(coop):
-            best = coop.sort_values(["key", "lv", "y", "e"], ascending=[True, False, True, True], kind="stable")
+            best = coop.sort_values(
+                ["key", "lv", "y", "e"], ascending=[True, False, True, True], kind="stable"
+            )
             best = best.drop_duplicates("key")
             for k, y, e in zip(best["key"].tolist(), best["y"].tolist(), best["e"].tolist(), strict=True):
                 route[k] = "via agreement with " + self.actors[y] + agreement_note(self.agreements[e])
                 via[k] = self.actors[y]
         if len(grp):
             best = grp[~grp["key"].isin(list(route))]
-            best = best.sort_values(["key", "lv", "g", "h"], ascending=[True, False, True, True], kind="stable")
+            best = best.sort_values(
+                ["key", "lv", "g", "h"], ascending=[True, False, True, True], kind="stable"
+            )
             best = best.drop_duplicates("key")
-            for k, aa, g, h in zip(best["key"].tolist(), best["a"].tolist(), best["g"].tolist(),
-                                   best["h"].tolist(), strict=True):
-                route[k] = (
-                    f"via its member {self.actors[h]}" if aa == g else f"via {self.actors[g]} (member)"
-                )
+            for k, aa, g, h in zip(
+                best["key"].tolist(), best["a"].tolist(), best["g"].tolist(), best["h"].tolist(), strict=True
+            ):
+                route[k] = f"via its member {self.actors[h]}" if aa == g else f"via {self.actors[g]} (member)"
                 via[k] = self.actors[h]
-        need["pooled"] = need["own"].to_numpy() | np.isin(key, np.fromiter(route, dtype=np.int64, count=len(route)))
+        need["pooled"] = need["own"].to_numpy() | np.isin(
+            key, np.fromiter(route, dtype=np.int64, count=len(route))
+        )
         need["route"] = [route.get(k) for k in key.tolist()]
         need["via_partner"] = [via.get(k) for k in key.tolist()]
         self._routes = need
@@ -432,8 +439,20 @@ class _GapModel:
         return out.reset_index(drop=True)
 
     def summary_table(self) -> pd.DataFrame:
-        cols = ["actor_id", "name", "kind", "assessed", "threats", "needed_weight", "own_gap", "coalition_gap",
-                "closed_by_cooperation", "unknown_weight", "closed_capabilities", "open_capabilities"]
+        cols = [
+            "actor_id",
+            "name",
+            "kind",
+            "assessed",
+            "threats",
+            "needed_weight",
+            "own_gap",
+            "coalition_gap",
+            "closed_by_cooperation",
+            "unknown_weight",
+            "closed_capabilities",
+            "open_capabilities",
+        ]
         gaps = self.gap_table()
         if gaps.empty:
             return pd.DataFrame(columns=cols)
@@ -449,7 +468,11 @@ class _GapModel:
             .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap", "closed", "unknown"]]
             .sum()
         )
-        closed = gaps[known & ~gaps["own"] & gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
+        closed = (
+            gaps[known & ~gaps["own"] & gaps["pooled"]]
+            .groupby("actor_id", sort=False)["capability_id"]
+            .agg(list)
+        )
         still = gaps[~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
         n_threats = pd.Series(self.targets[:, 1]).value_counts()
         ids = agg.index.tolist()
@@ -475,78 +498,14 @@ class _GapModel:
         return out[cols]
 
     def alliance_table(self) -> pd.DataFrame:
-        cols = ["alliance_id", "alliance_name", "capability_id", "capability_name", "weight", "own",
-                "holders", "members_needing", "members", "assessed_members", "members_with_level"]
-        if not self.groups.size or not self.targets.size:
-            return pd.DataFrame(columns=cols)
-        M = pd.DataFrame(self.groups, columns=["a", "g"])
-        t = pd.DataFrame(self.targets, columns=["t", "a"])
-        r = pd.DataFrame(self.requires, columns=["t", "c"])
-        weight = (
-            t.merge(M, on="a")[["g", "t"]].drop_duplicates().merge(r, on="t")
-            .groupby(["g", "c"]).size().rename("weight")
-        )
-        needing = self.needs().merge(M, on="a").groupby(["g", "c"])["a"].nunique().rename("members_needing")
-        holders = M.merge(self.own_pairs()[["a", "c"]], on="a").groupby(["g", "c"]).size().rename("holders")
-        C = max(self.nC, 1)
-        any_level = pd.DataFrame({"a": self.level.index.to_numpy() // C, "c": self.level.index.to_numpy() % C})
-        with_level = M.merge(any_level, on="a").groupby(["g", "c"]).size().rename("members_with_level")
-        df = pd.concat([weight, needing], axis=1).join(holders).join(with_level).reset_index()
-        df["members_with_level"] = df["members_with_level"].fillna(0).astype(np.int64)
-        df["holders"] = df["holders"].fillna(0).astype(np.int64)
-        df["members_needing"] = df["members_needing"].fillna(0).astype(np.int64)
-        df = df.sort_values(["g", "weight", "c"], ascending=[True, False, True], kind="stable")
-        mem = self.members
-        n_members = np.bincount(mem[:, 1], minlength=self.nA) if mem.size else np.zeros(self.nA, np.int64)
-        n_assessed = (
-            np.bincount(mem[:, 1], weights=self.assessed[mem[:, 0]], minlength=self.nA).astype(np.int64)
-            if mem.size else np.zeros(self.nA, np.int64)
-        )
-        g = df["g"].to_numpy(dtype=np.int64)
-        return pd.DataFrame(
-            {
-                "alliance_id": [self.actors[i] for i in g],
-                "alliance_name": [self.names[self.actors[i]] for i in g],
-                "capability_id": [self.caps[c] for c in df["c"]],
-                "capability_name": [self.names[self.caps[c]] for c in df["c"]],
-                "weight": df["weight"].to_numpy(dtype=np.int64),
-                "own": (df["holders"] > 0).to_numpy(),
-                "holders": df["holders"].to_numpy(),
-                "members_needing": df["members_needing"].to_numpy(),
-                "members": n_members[g].astype(np.int64),
-                "assessed_members": n_assessed[g],
-                "members_with_level": df["members_with_level"].to_numpy(),
-            },
-            columns=cols,
-        )
+        from graphkit.analysis.coverage import alliance_table
+
+        return alliance_table(self)
 
     def uncovered_table(self) -> pd.DataFrame:
-        cols = ["threat_id", "name", "required", "missing", "missing_capabilities", "targets"]
-        held = np.zeros(self.nC, dtype=bool)
-        C = max(self.nC, 1)
-        if self.own_keys.size:
-            held[np.unique(self.own_keys % C)] = True
-        n_targets = np.bincount(self.targets[:, 0], minlength=len(self.threats)) if self.targets.size else \
-            np.zeros(len(self.threats), dtype=np.int64)
-        rows = []
-        by_threat: dict[int, list[int]] = {}
-        for t, c in self.requires.tolist():
-            by_threat.setdefault(t, []).append(c)
-        for t in sorted(by_threat):
-            req = by_threat[t]
-            missing = [self.caps[c] for c in req if not held[c]]
-            if missing:
-                rows.append(
-                    {
-                        "threat_id": self.threats[t],
-                        "name": self.names[self.threats[t]],
-                        "required": len(req),
-                        "missing": len(missing),
-                        "missing_capabilities": missing,
-                        "targets": int(n_targets[t]),
-                    }
-                )
-        return pd.DataFrame(rows, columns=cols)
+        from graphkit.analysis.coverage import uncovered_table
+
+        return uncovered_table(self)
 
     def sponsors_against(self, a: int) -> set[int]:
         """Actors named (basis = sponsor) as sponsor of a threat that targets actor ``a``."""

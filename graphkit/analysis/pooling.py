@@ -87,8 +87,14 @@ def pooling_ways(model: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "COOPERATES_WITH" in model.partners and model.agreements and len(own) and len(opened):
         ends = np.asarray([(u, v, m) for u, v, m, *_ in model.agreements], dtype=np.int64)
         e = np.arange(len(ends))
-        E = pd.DataFrame({"e": np.r_[e, e], "a": np.r_[ends[:, 0], ends[:, 1]],
-                          "y": np.r_[ends[:, 1], ends[:, 0]], "m": np.r_[ends[:, 2], ends[:, 2]]})
+        E = pd.DataFrame(
+            {
+                "e": np.r_[e, e],
+                "a": np.r_[ends[:, 0], ends[:, 1]],
+                "y": np.r_[ends[:, 1], ends[:, 0]],
+                "m": np.r_[ends[:, 2], ends[:, 2]],
+            }
+        )
         # what the other end holds, kept where the agreement's mandate covers it and a needs it
         cp = E.merge(own.rename(columns={"a": "y"}), on="y")
         cp = cp[model.agreement_masks[cp["m"].to_numpy(), cp["c"].to_numpy()]]
@@ -103,9 +109,11 @@ def pooling_ways(model: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         held = M.merge(own.rename(columns={"a": "m"}), on="m").merge(OP, on=["g", "c"])
         if len(held):
             held = held.sort_values(["g", "c", "lv", "m"], ascending=[True, True, False, True], kind="stable")
-            stats = held.groupby(["g", "c"], sort=False).agg(
-                cnt=("m", "size"), hmin=("m", "min"), h=("m", "first"), lv=("lv", "first")
-            ).reset_index()
+            stats = (
+                held.groupby(["g", "c"], sort=False)
+                .agg(cnt=("m", "size"), hmin=("m", "min"), h=("m", "first"), lv=("lv", "first"))
+                .reset_index()
+            )
             gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(stats, on=["g", "c"])
             grp = gr[["key", "a", "c", "g", "cnt", "hmin", "h", "lv"]]
     return coop.reset_index(drop=True), grp.reset_index(drop=True)

@@ -51,8 +51,17 @@ FEASIBILITY_WEIGHTS: dict[str, float] = {
 """The terms of feasibility(A, Y); they sum to 1."""
 
 RECOMMENDATION_COLUMNS = (
-    "rank", "partner_id", "name", "kind", "closes", "closed_weight", "remaining_weight",
-    "feasibility", "score", "reason", "alternatives",
+    "rank",
+    "partner_id",
+    "name",
+    "kind",
+    "closes",
+    "closed_weight",
+    "remaining_weight",
+    "feasibility",
+    "score",
+    "reason",
+    "alternatives",
 )
 
 

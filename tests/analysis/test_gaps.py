@@ -38,11 +38,21 @@ def scenario() -> nx.MultiDiGraph:
     gk.add_relationship(G, "A", "MEMBER_OF", "ORG")
     gk.add_relationship(G, "B", "MEMBER_OF", "ORG")
     gk.add_relationship(G, "C", "COOPERATES_WITH", "A")
-    for a, c, lv in (("A", "c1", 0.9), ("B", "c2", 0.8), ("C", "c3", 0.7), ("B", "c3", 0.4),
-                     ("D", "c1", 0.5), ("E", "c4", 0.6)):
+    for a, c, lv in (
+        ("A", "c1", 0.9),
+        ("B", "c2", 0.8),
+        ("C", "c3", 0.7),
+        ("B", "c3", 0.4),
+        ("D", "c1", 0.5),
+        ("E", "c4", 0.6),
+    ):
         gk.add_relationship(G, a, "HAS_CAPABILITY", c, level=lv)
-    for t, targets, needs in (("t1", "AB", ["c1", "c2"]), ("t2", "AD", ["c2", "c3", "c4"]),
-                              ("t3", ["ORG"], ["c3", "c5"]), ("t4", "A", [])):
+    for t, targets, needs in (
+        ("t1", "AB", ["c1", "c2"]),
+        ("t2", "AD", ["c2", "c3", "c4"]),
+        ("t3", ["ORG"], ["c3", "c5"]),
+        ("t4", "A", []),
+    ):
         for a in targets:
             gk.add_relationship(G, t, "TARGETS", a)
         for c in needs:
@@ -85,7 +95,9 @@ def test_partners_parameter_changes_pooling(scenario):
     # a lower threshold lets B's c3 (level 0.4) count, so ORG pools c3 from its member B
     low = capability_gaps(scenario, threshold=0.4)
     assert _rows(low[low.actor_id == "ORG"], ["capability_id", "own", "pooled"]) == [
-        ["c3", False, True], ["c5", False, False]]
+        ["c3", False, True],
+        ["c5", False, False],
+    ]
 
 
 def test_gap_summary_full_table(scenario):
@@ -98,8 +110,18 @@ def test_gap_summary_full_table(scenario):
         ["D", True, 1, 3, 3, 3, 0, 0, [], ["c2", "c3", "c4"]],
         ["ORG", False, 1, 2, nan, 2, nan, 2, [], ["c3", "c5"]],
     ]
-    cols = ["actor_id", "assessed", "threats", "needed_weight", "own_gap", "coalition_gap",
-            "closed_by_cooperation", "unknown_weight", "closed_capabilities", "open_capabilities"]
+    cols = [
+        "actor_id",
+        "assessed",
+        "threats",
+        "needed_weight",
+        "own_gap",
+        "coalition_gap",
+        "closed_by_cooperation",
+        "unknown_weight",
+        "closed_capabilities",
+        "open_capabilities",
+    ]
     assert _rows(gap_summary(scenario), cols) == _nan_as_none(want)
 
 
@@ -118,16 +140,21 @@ def test_alliance_gaps_full_table(scenario):
 def test_uncovered_threats(scenario):
     got = uncovered_threats(scenario)
     assert _rows(got, ["threat_id", "required", "missing", "missing_capabilities", "targets"]) == [
-        ["t3", 2, 1, ["c5"], 1]]
+        ["t3", 2, 1, ["c5"], 1]
+    ]
 
 
 def test_recommend_partners_greedy(scenario):
-    assert _rows(recommend_partners(scenario, "A"), ["rank", "partner_id", "closes", "closed_weight",
-                                                     "remaining_weight"]) == [[1, "E", ["c4"], 1, 0]]
+    assert _rows(
+        recommend_partners(scenario, "A"),
+        ["rank", "partner_id", "closes", "closed_weight", "remaining_weight"],
+    ) == [[1, "E", ["c4"], 1, 0]]
     # D has no partner: B, C and E each close weight 1 at the same feasibility (0.25: no link,
     # no region); ties go to the stronger holder (B .8, C .7, E .6), k stops at two
     assert _rows(recommend_partners(scenario, "D", k=2), ["partner_id", "closes", "remaining_weight"]) == [
-        ["B", ["c2"], 2], ["C", ["c3"], 1]]
+        ["B", ["c2"], 2],
+        ["C", ["c3"], 1],
+    ]
     with pytest.raises(gk.SchemaError, match="no actor with id 'c1' \\(it is not an Actor\\)"):
         recommend_partners(scenario, "c1")
 
@@ -220,8 +247,14 @@ def _random_scenario(seed: int) -> nx.MultiDiGraph:
         gk.add_node(G, a, "Actor", name=a, kind=rng.choice(["state", "state", "company"]))
     for o in orgs:
         pools = rng.choice([None, "all", "none", ";".join(rng.sample(caps, 2)), rng.sample(caps, 3)])
-        gk.add_node(G, o, "Actor", name=o, kind=rng.choice(["alliance", "international_org"]),
-                    **({} if pools is None else {"pools": pools}))
+        gk.add_node(
+            G,
+            o,
+            "Actor",
+            name=o,
+            kind=rng.choice(["alliance", "international_org"]),
+            **({} if pools is None else {"pools": pools}),
+        )
     for c in caps:
         gk.add_node(G, c, "Capability", name=c)
     for a in actors:
@@ -251,8 +284,14 @@ def test_gaps_and_critical_actors_equal_brute_force(seed, partners):
     G = _random_scenario(seed)
     base = _needs(G, 0.5, partners)
     gaps = capability_gaps(G, partners=partners)
-    got = {(r["actor_id"], r["capability_id"]): [r["weight"], r["assessed"] and r["capability_assessed"], r["pooled"]]
-           for r in gaps.to_dict("records")}
+    got = {
+        (r["actor_id"], r["capability_id"]): [
+            r["weight"],
+            r["assessed"] and r["capability_assessed"],
+            r["pooled"],
+        ]
+        for r in gaps.to_dict("records")
+    }
     assert got == {(a, c): row for a, caps in base.items() for c, row in caps.items()}
     summary = gap_summary(G, partners=partners).set_index("actor_id")["coalition_gap"].to_dict()
     assert summary == {a: sum(w for w, _, p in caps.values() if not p) for a, caps in base.items() if caps}
@@ -262,7 +301,10 @@ def test_gaps_and_critical_actors_equal_brute_force(seed, partners):
         H.remove_node(x)
         after = _needs(H, 0.5, partners)
         opened = sum(
-            w for a, caps in base.items() if a != x for c, (w, known, p) in caps.items()
+            w
+            for a, caps in base.items()
+            if a != x
+            for c, (w, known, p) in caps.items()
             if known and p and not after[a][c][2]
         )
         if opened:

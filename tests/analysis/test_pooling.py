@@ -38,8 +38,14 @@ def _rows(df, cols):
 
 def mandates_graph() -> nx.MultiDiGraph:
     G = gk.new_graph()
-    for a, region in (("A", "Europe"), ("B", "Europe"), ("C", "Asia"), ("D", "Europe"), ("E", None),
-                      ("S", "Europe")):
+    for a, region in (
+        ("A", "Europe"),
+        ("B", "Europe"),
+        ("C", "Asia"),
+        ("D", "Europe"),
+        ("E", None),
+        ("S", "Europe"),
+    ):
         gk.add_node(G, a, "Actor", name=f"State {a}", kind="state", **({"region": region} if region else {}))
     gk.add_node(G, "M", "Actor", name="Company M", kind="company")
     gk.add_node(G, "FORUM", "Actor", name="Forum", kind="international_org")
@@ -47,15 +53,31 @@ def mandates_graph() -> nx.MultiDiGraph:
     gk.add_node(G, "ALLY", "Actor", name="Alliance", kind="alliance")
     for c in ("c_ir", "c_ti", "c_le", "c_dis"):
         gk.add_node(G, c, "Capability", name=c)
-    for m, o in (("A", "FORUM"), ("B", "FORUM"), ("C", "FORUM"), ("A", "CERTNET"), ("C", "CERTNET"),
-                 ("B", "ALLY"), ("D", "ALLY"), ("E", "ALLY")):
+    for m, o in (
+        ("A", "FORUM"),
+        ("B", "FORUM"),
+        ("C", "FORUM"),
+        ("A", "CERTNET"),
+        ("C", "CERTNET"),
+        ("B", "ALLY"),
+        ("D", "ALLY"),
+        ("E", "ALLY"),
+    ):
         gk.add_relationship(G, m, "MEMBER_OF", o)
     gk.add_relationship(G, "A", "COOPERATES_WITH", "D", pools="c_le", instrument="mou", since=2019)
     gk.add_relationship(G, "M", "COOPERATES_WITH", "A")
     gk.add_relationship(G, "A", "COOPERATES_WITH", "S", pools="none", instrument="dialogue")
-    for a, c, lv in (("B", "c_ir", 0.9), ("B", "c_ti", 0.8), ("C", "c_ir", 0.7), ("C", "c_ti", 0.6),
-                     ("D", "c_le", 0.8), ("D", "c_ti", 0.9), ("A", "c_ti", 0.3), ("S", "c_ti", 1.0),
-                     ("M", "c_dis", 0.9)):
+    for a, c, lv in (
+        ("B", "c_ir", 0.9),
+        ("B", "c_ti", 0.8),
+        ("C", "c_ir", 0.7),
+        ("C", "c_ti", 0.6),
+        ("D", "c_le", 0.8),
+        ("D", "c_ti", 0.9),
+        ("A", "c_ti", 0.3),
+        ("S", "c_ti", 1.0),
+        ("M", "c_dis", 0.9),
+    ):
         gk.add_relationship(G, a, "HAS_CAPABILITY", c, level=lv)
     gk.add_node(G, "t1", "Threat", name="T1")
     gk.add_node(G, "t2", "Threat", name="T2")
@@ -87,8 +109,17 @@ def test_gap_table_follows_mandates(mandates):
         ["B", "c_le", 1, False, True, True, True, "via ALLY (member)", "D"],
         ["E", "c_le", 1, False, True, False, True, "via ALLY (member)", "D"],
     ]
-    cols = ["actor_id", "capability_id", "weight", "own", "pooled", "assessed", "capability_assessed",
-            "route", "via_partner"]
+    cols = [
+        "actor_id",
+        "capability_id",
+        "weight",
+        "own",
+        "pooled",
+        "assessed",
+        "capability_assessed",
+        "route",
+        "via_partner",
+    ]
     gaps = capability_gaps(mandates)
     assert _rows(gaps, cols) == want
     assert _rows(gaps, ["level"]) == [[None], [0.3], [None], [None], [None], [None]]
@@ -102,8 +133,18 @@ def test_gap_summary_unknown_is_not_zero(mandates):
         ["B", True, 1, 1, 1, 0, 1, 0, ["c_le"], []],
         ["E", False, 1, 1, None, 0, None, 1, [], []],
     ]
-    cols = ["actor_id", "assessed", "threats", "needed_weight", "own_gap", "coalition_gap",
-            "closed_by_cooperation", "unknown_weight", "closed_capabilities", "open_capabilities"]
+    cols = [
+        "actor_id",
+        "assessed",
+        "threats",
+        "needed_weight",
+        "own_gap",
+        "coalition_gap",
+        "closed_by_cooperation",
+        "unknown_weight",
+        "closed_capabilities",
+        "open_capabilities",
+    ]
     assert _rows(gap_summary(mandates), cols) == want
 
 
@@ -141,8 +182,17 @@ def test_alliance_gaps_count_assessed_members(mandates):
         ["CERTNET", "c_dis", 1, False, 0, 1, 2, 2, 0],
         ["ALLY", "c_le", 1, True, 1, 2, 3, 2, 1],
     ]
-    cols = ["alliance_id", "capability_id", "weight", "own", "holders", "members_needing", "members",
-            "assessed_members", "members_with_level"]
+    cols = [
+        "alliance_id",
+        "capability_id",
+        "weight",
+        "own",
+        "holders",
+        "members_needing",
+        "members",
+        "assessed_members",
+        "members_with_level",
+    ]
     assert _rows(alliance_gaps(mandates), cols) == want
 
 
@@ -168,7 +218,10 @@ def test_pools_as_list_and_text_agree(mandates):
     gaps = capability_gaps(G).set_index(["actor_id", "capability_id"])
     # c_ti now comes through the agreement with D (preferred over CERTNET's holder C)
     assert gaps.loc[("A", "c_ti"), ["pooled", "route", "via_partner"]].tolist() == [
-        True, "via agreement with D (mou, 2019)", "D"]
+        True,
+        "via agreement with D (mou, 2019)",
+        "D",
+    ]
 
 
 def test_universal_forum_pooling_none_adds_nothing(mandates):
@@ -188,7 +241,11 @@ def test_universal_forum_pooling_none_adds_nothing(mandates):
 @pytest.mark.parametrize(
     "where, value, message",
     [
-        ("node", "c_irr", r"actor 'CERTNET': pools names 'c_irr', which is not a capability id; did you mean c_ir\b"),
+        (
+            "node",
+            "c_irr",
+            r"actor 'CERTNET': pools names 'c_irr', which is not a capability id; did you mean c_ir\b",
+        ),
         ("node", ["c_ir", "c_tii"], r"actor 'CERTNET': pools names 'c_tii'.*did you mean c_ti\b"),
         ("node", "all;c_ir", r"actor 'CERTNET': pools = 'all;c_ir' mixes all with other entries"),
         ("edge", "c_le;cap:xyz", r"relationship 'A' -COOPERATES_WITH-> 'D': pools names 'cap:xyz'"),
@@ -228,8 +285,13 @@ def test_levels_near_threshold_in_the_summary(mandates):
     s = gk.analyze(mandates).summary["gaps"]
     assert (s["threshold"], s["levels"], s["levels_near_threshold"], s["unassessed_actors"]) == (0.5, 9, 0, 1)
     # own gaps A 3 + B 1; coalition gap over needs with data: A's c_ti; unknown: A c_dis, E c_le
-    assert (s["total_own_gap"], s["total_coalition_gap_known"], s["total_coalition_gap"],
-            s["total_unknown_weight"], s["actors_helped_by_cooperation"]) == (4, 1, 1, 2, 2)
+    assert (
+        s["total_own_gap"],
+        s["total_coalition_gap_known"],
+        s["total_coalition_gap"],
+        s["total_unknown_weight"],
+        s["actors_helped_by_cooperation"],
+    ) == (4, 1, 1, 2, 2)
     s = gk.analyze(mandates, threshold=0.62).summary["gaps"]
     assert s["levels_near_threshold"] == 1
 
@@ -237,7 +299,8 @@ def test_levels_near_threshold_in_the_summary(mandates):
 def test_csv_dataset_with_list_and_text_pools(tmp_path):
     # actors.csv declares pools:string[]; relationships.csv has pools as ;-text
     (tmp_path / "actors.csv").write_text(
-        "id,name,kind,pools:string[]\nA,A,state,\nB,B,state,\nO,O,international_org,c1\n", encoding="utf-8")
+        "id,name,kind,pools:string[]\nA,A,state,\nB,B,state,\nO,O,international_org,c1\n", encoding="utf-8"
+    )
     (tmp_path / "capabilities.csv").write_text("id,name\nc1,C1\nc2,C2\nc3,C3\n", encoding="utf-8")
     (tmp_path / "threats.csv").write_text("id,name\nt,T\n", encoding="utf-8")
     (tmp_path / "relationships.csv").write_text(
@@ -253,10 +316,15 @@ def test_csv_dataset_with_list_and_text_pools(tmp_path):
     G = gk.load(tmp_path)
     gaps = capability_gaps(G)
     assert _rows(gaps, ["capability_id", "pooled", "route"]) == [
-        ["c1", True, "via O (member)"], ["c2", True, "via agreement with B"], ["c3", False, None]]
+        ["c1", True, "via O (member)"],
+        ["c2", True, "via agreement with B"],
+        ["c3", False, None],
+    ]
     bad = (tmp_path / "relationships.csv").read_text(encoding="utf-8").replace("sponsor", "sponsr")
     (tmp_path / "relationships.csv").write_text(bad, encoding="utf-8")
-    with pytest.raises(gk.GraphkitError, match="relationships.csv:13: column 'basis': property 'basis' is 'sponsr'"):
+    with pytest.raises(
+        gk.GraphkitError, match="relationships.csv:13: column 'basis': property 'basis' is 'sponsr'"
+    ):
         gk.load(tmp_path)
 
 

@@ -31,10 +31,21 @@ def test_feasibility_weights_sum_to_one():
 
 def test_recommendation_table(mandates):
     r = recommend_partners(mandates, "A")
-    assert r[["rank", "partner_id", "closes", "closed_weight", "remaining_weight", "feasibility", "score",
-              "alternatives"]].values.tolist() == [[1, "D", ["c_ti"], 1, 0, 0.75, 0.75, ["C", "B"]]]
+    assert r[
+        [
+            "rank",
+            "partner_id",
+            "closes",
+            "closed_weight",
+            "remaining_weight",
+            "feasibility",
+            "score",
+            "alternatives",
+        ]
+    ].values.tolist() == [[1, "D", ["c_ti"], 1, 0, 0.75, 0.75, ["C", "B"]]]
     assert r["reason"].tolist() == [
-        "closes c_ti (weight 1); builds on an existing agreement (mou, 2019); the same region (Europe)"]
+        "closes c_ti (weight 1); builds on an existing agreement (mou, 2019); the same region (Europe)"
+    ]
 
 
 def test_a_sponsor_is_never_recommended_but_an_origin_is(mandates):
@@ -81,8 +92,18 @@ def test_greedy_with_two_open_needs():
         for c in caps:
             gk.add_relationship(G, t, "REQUIRES", c)
     r = recommend_partners(G, "X")
-    assert r[["rank", "partner_id", "closes", "closed_weight", "remaining_weight", "feasibility", "score",
-              "alternatives"]].values.tolist() == [
+    assert r[
+        [
+            "rank",
+            "partner_id",
+            "closes",
+            "closed_weight",
+            "remaining_weight",
+            "feasibility",
+            "score",
+            "alternatives",
+        ]
+    ].values.tolist() == [
         [1, "Z", ["p"], 2, 1, 0.75, 1.5, ["Y"]],
         [2, "Y", ["q"], 1, 0, 0.25, 0.25, []],
     ]
@@ -97,6 +118,7 @@ def test_recommend_cli_json(tmp_path, capsys):
     gk.write_dataset(G, out)
     assert main(["recommend", str(out), "A", "--json"]) == 0
     picks = json.loads(capsys.readouterr().out)
-    assert [(p["rank"], p["partner_id"], p["closes"], p["feasibility"], p["alternatives"]) for p in picks] == [
-        (1, "D", ["c_ti"], 0.75, ["C", "B"])]
+    assert [
+        (p["rank"], p["partner_id"], p["closes"], p["feasibility"], p["alternatives"]) for p in picks
+    ] == [(1, "D", ["c_ti"], 0.75, ["C", "B"])]
     assert picks[0]["reason"].startswith("closes c_ti (weight 1); builds on an existing agreement")
