@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 _LAZY = {
     **{name: "graphkit.graph" for name in (
         "new_graph", "add_node", "add_relationship", "validate", "summary", "select",
-        "actor_graph", "ego_graph", "graph_diff",
+        "actor_graph", "ego_graph", "graph_diff", "as_of",
     )},
     **{name: "graphkit.loaders" for name in (
         "load", "load_dataset", "load_json", "load_graphml", "load_gexf",
@@ -49,6 +49,8 @@ _LAZY = {
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",
     "run_query": "graphkit.cypher",
+    "to_pyvis": "graphkit.export.pyvis",
+    "write_pyvis": "graphkit.export.pyvis",
     "write_analysis": "graphkit.export.analysis_tables",
 }
 
@@ -102,6 +104,7 @@ __all__ = [
     "actor_graph",
     "ego_graph",
     "graph_diff",
+    "as_of",
     # load / write
     "load",
     "load_dataset",
@@ -136,4 +139,6 @@ __all__ = [
     # Cypher
     "query",
     "run_query",
+    "to_pyvis",
+    "write_pyvis",
 ]

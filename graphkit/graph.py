@@ -9,6 +9,7 @@ are ``label`` (one of :data:`graphkit.schema.LABELS`) and its properties (``name
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
 import re
@@ -21,6 +22,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import SchemaError
+from graphkit.schema import TIE_END, TIE_START, period_problems, tie_date
 
 __all__ = [
     "new_graph",
@@ -38,6 +40,16 @@ __all__ = [
     "graph_diff",
     "id_key",
     "text_problem",
+    "as_of",
+    "as_of_date",
+    "not_in_force",
+    "tie_date",
+    "tie_period",
+    "in_force",
+    "period_problems",
+    "ended_relationships",
+    "TIE_START",
+    "TIE_END",
     "INT_RANGE",
     "MAX_TEXT",
 ]
@@ -198,6 +210,7 @@ def relationship_problems(
         problems.append(f"{type} from {source!r} to itself")
     problems += _property_problems(props, schema.RESERVED_RELATIONSHIP_KEYS)
     problems += [p for k, v in props.items() if (p := schema.property_value_problem(type, k, v))]
+    problems += [f"property {key!r}: {why}" for key, why in period_problems(props)]  # since/until
     return problems
 
 
@@ -380,6 +393,140 @@ def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> li
     out += [f"relationship missing: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eg - eh)]
     out += [f"extra relationship: {e[0]!r} -> {e[1]!r} {dict(e[2])}" for e in (eh - eg)]
     return out[:limit]
+
+
+# ---- time: each relationship holds from its start until its end ---------------------
+
+def tie_period(d: dict[str, Any]) -> tuple[_dt.date | None, _dt.date | None]:
+    """``(start, end)`` of a relationship's attributes: when it began and when it ended.
+
+    ``start`` is ``since_date`` or else ``since``; ``end`` is ``until_date`` or else
+    ``until`` (a year alone is 1 January of that year); None where absent (always / still
+    in force). The relationship is in force on day D when ``start <= D < end``.
+
+    Raises
+    ------
+    SchemaError
+        When a value is not a date (see :func:`tie_date`).
+
+    Examples
+    --------
+    >>> gk.graph.tie_period({"since": 1973, "until": 2020, "until_date": gk.graph.tie_date("2020-01-31")})
+    (datetime.date(1973, 1, 1), datetime.date(2020, 1, 31))
+    """
+    return _bound(d, TIE_START), _bound(d, TIE_END)
+
+
+def in_force(d: dict[str, Any], on: _dt.date) -> bool:
+    """Whether a relationship with attributes ``d`` holds on day ``on`` (``start <= on < end``).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> tie = {"since": 2023, "until": "2024-06-01"}
+    >>> [in_force(tie, datetime.date(*ymd)) for ymd in [(2022, 12, 31), (2023, 1, 1), (2024, 6, 1)]]
+    [False, True, False]
+    """
+    start, end = tie_period(d)
+    return (start is None or start <= on) and (end is None or on < end)
+
+
+def as_of_date(when: Any) -> _dt.date | None:
+    """The day an ``as_of`` argument names; None for every relationship regardless of dates.
+
+    ``"today"`` is today; ``None`` and ``"all"`` mean no date (the whole dataset); a
+    ``datetime.date``, a year (``2024`` or ``"2024"``: 1 January) or ``"YYYY-MM-DD"``
+    name that day.
+
+    Raises :class:`SchemaError` when ``when`` is none of those.
+
+    >>> gk.graph.as_of_date("2024"), gk.graph.as_of_date("all")
+    (datetime.date(2024, 1, 1), None)
+    """
+    word = when.strip().lower() if isinstance(when, str) else None
+    if when is None or word == "all":
+        return None
+    if word == "today":
+        return _dt.date.today()
+    try:
+        return tie_date(when)
+    except ValueError as exc:
+        raise SchemaError(f"as of {exc}, 'today' or 'all'") from None
+
+
+def as_of(G: nx.MultiDiGraph, when: Any) -> nx.MultiDiGraph:
+    """The network of day ``when``: every node, and the relationships in force that day.
+
+    A relationship counts when its start (``since_date``, else ``since``; absent: always)
+    is on or before the day and its end (``until_date``, else ``until``; absent: still in
+    force) is after it. A year alone means 1 January of that year, for ``since`` and
+    ``until`` alike. Nodes stay; only their ties come and go. With ``when`` None or
+    ``"all"`` (see :func:`as_of_date`), ``G`` itself is returned; otherwise a new graph
+    whose ``graph["as_of"]`` is the day in ISO form.
+
+    Raises
+    ------
+    SchemaError
+        When ``when`` or a relationship's ``since``/``until`` is not a date.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> for a in ("FIN", "NATO"):
+    ...     gk.add_node(G, a, "Actor", name=a, kind="alliance" if a == "NATO" else "state")
+    >>> _ = gk.add_relationship(G, "FIN", "MEMBER_OF", "NATO", since_date=gk.graph.tie_date("2023-04-04"))
+    >>> [as_of(G, d).number_of_edges() for d in ("2023-04-03", "2023-04-04", "all")]
+    [0, 1, 1]
+    """
+    day = as_of_date(when)
+    if day is None:
+        return G
+    gone = set(not_in_force(G, day))
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["as_of"] = day.isoformat()
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from(e for e in G.edges(keys=True, data=True) if not gone or e[:3] not in gone)
+    return H
+
+
+def not_in_force(G: nx.MultiDiGraph, day: _dt.date) -> list[tuple[str, str, int]]:
+    """``(source, target, key)`` of every relationship not in force on ``day`` (see :func:`as_of`)."""
+    out = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if "since" in d or "until" in d or "since_date" in d or "until_date" in d:
+            try:
+                if not in_force(d, day):
+                    out.append((u, v, k))
+            except SchemaError as exc:
+                raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
+    return out
+
+
+def ended_relationships(G: nx.MultiDiGraph, on: _dt.date | None = None) -> int:
+    """How many relationships have ended by day ``on`` (default today): their end is on or before it.
+
+    >>> ended_relationships(gk.load(gk.SAMPLE))
+    0
+    """
+    day = on or _dt.date.today()
+    return sum(1 for _, _, d in G.edges(data=True) if (end := _bound(d, TIE_END)) is not None and end <= day)
+
+
+def _bound(d: dict[str, Any], keys: tuple[str, str]) -> _dt.date | None:
+    for key in keys:
+        value = d.get(key)
+        if value is not None:
+            try:
+                return _cached_tie_date(value) if isinstance(value, int | str) else tie_date(value)
+            except ValueError as exc:
+                raise SchemaError(f"property {key!r}: {exc}") from None
+    return None
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _cached_tie_date(value: int | str) -> _dt.date:
+    return tie_date(value)
 
 
 def _typed(d: dict[str, Any]) -> frozenset:

@@ -1,4 +1,4 @@
-"""The one vocabulary of graphkit: labels, actor kinds, relationship types, property rules.
+"""The one vocabulary of graphkit: labels, actor kinds, relationship types, property rules, dates.
 
 Loaders, writers, the Neo4j store, the embedded Cypher engine, the legend and the docs
 all read this module; nothing else defines a label or a relationship type. Only names
@@ -8,8 +8,10 @@ defined here are ever spliced into query text.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ACTOR",
@@ -40,6 +42,10 @@ __all__ = [
     "ATTRIBUTION_BASES",
     "DEFAULT_ATTRIBUTION_BASIS",
     "property_value_problem",
+    "TIE_START",
+    "TIE_END",
+    "tie_date",
+    "period_problems",
 ]
 
 ACTOR = "Actor"
@@ -198,3 +204,108 @@ def value_type(value: object) -> str | None:
     if type(value) is _dt.date:
         return "date"
     return None
+
+
+# ---- time: when a relationship holds ------------------------------------------------
+
+#: The properties that give a relationship's start, most precise first: ``since_date`` (a
+#: full date, where known) refines ``since`` (a year or a date).
+TIE_START = ("since_date", "since")
+#: The properties that give a relationship's end (exclusive), most precise first.
+TIE_END = ("until_date", "until")
+
+_YEAR_TEXT = re.compile(r"^[0-9]{4}$")
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def tie_date(value: Any) -> _dt.date:
+    """The day a ``since``/``until`` value stands for: a year alone means 1 January.
+
+    Accepts a ``datetime.date``, a whole number (a year, 1 to 9999) or text written
+    ``YYYY`` or ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    ValueError
+        When the value is none of those (the message says what is wrong).
+
+    Examples
+    --------
+    >>> gk.schema.tie_date(2023), gk.schema.tie_date("2024-03-07")
+    (datetime.date(2023, 1, 1), datetime.date(2024, 3, 7))
+    >>> gk.schema.tie_date("April 2023")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'April 2023' is not a date: write a year (2023) or a date (2023-04-04)
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= 9999:
+            return _dt.date(value, 1, 1)
+        raise ValueError(f"{value!r} is not a year (1 to 9999)")
+    if isinstance(value, str):
+        text = value.strip()
+        if _YEAR_TEXT.match(text) and text != "0000":
+            return _dt.date(int(text), 1, 1)
+        if _DATE_TEXT.match(text):
+            try:
+                return _dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{_shown_value(value)} is not a calendar date") from None
+    raise ValueError(f"{_shown_value(value)} is not a date: write a year (2023) or a date (2023-04-04)")
+
+
+def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tuple[str, str]]:
+    """``(property, message)`` for each problem with a relationship's dates (empty when none).
+
+    A date that is not a date, a date after ``today`` (default: today), an end before the
+    start, and a ``since_date``/``until_date`` outside the year its ``since``/``until`` gives.
+
+    Examples
+    --------
+    >>> period_problems({"since": 2020, "until": 2019})
+    [('until', 'until 2019 is before since 2020: a relationship ends after it begins')]
+    """
+    today = today or _dt.date.today()
+    days: dict[str, _dt.date] = {}
+    problems: list[tuple[str, str]] = []
+    for key in (*TIE_START, *TIE_END):
+        if d.get(key) is None:
+            continue
+        try:
+            day = tie_date(d[key])
+        except ValueError as exc:
+            problems.append((key, str(exc)))
+            continue
+        days[key] = day
+        if day > today:
+            problems.append(
+                (key, f"{key} {_written(d[key])} is in the future (today is {today.isoformat()}): "
+                      "graphkit records what has happened; leave it out until it has")
+            )
+    for precise, rough in (TIE_START, TIE_END):
+        if precise in days and rough in days and isinstance(d[rough], int) and days[precise].year != d[rough]:
+            problems.append(
+                (precise, f"{precise} {_written(d[precise])} is not in the year {rough} gives ({d[rough]})")
+            )
+    start = next((k for k in TIE_START if k in days), None)
+    end = next((k for k in TIE_END if k in days), None)
+    if start and end and days[end] < days[start]:
+        problems.append(
+            (end, f"{end} {_written(d[end])} is before {start} {_written(d[start])}: a relationship ends after it begins")
+        )
+    return problems
+
+
+def _written(value: Any) -> str:
+    return value.isoformat() if isinstance(value, _dt.date) else str(value)
+
+
+def _shown_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 62 else text[:60] + "..."

@@ -14,6 +14,7 @@ This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
 from __future__ import annotations
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
+from graphkit.analysis.changes import Changes, gap_changes, rank_changes, relationship_changes, what_changed
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
 from graphkit.analysis.engine import ActorNetwork, actor_network
 from graphkit.analysis.gaps import (
@@ -55,6 +56,11 @@ __all__ = [
     "critical_actors",
     "pooling_mandates",
     "FEASIBILITY_WEIGHTS",
+    "what_changed",
+    "Changes",
+    "relationship_changes",
+    "gap_changes",
+    "rank_changes",
     "actor_network",
     "ActorNetwork",
     "AnalysisError",

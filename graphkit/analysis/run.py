@@ -22,6 +22,7 @@ from graphkit.analysis.clusters import (
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
 from graphkit.defaults import DEFAULT_SEED
+from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
 
 __all__ = ["Analysis", "analyze", "ANALYSIS_FILES"]
@@ -81,9 +82,16 @@ def analyze(
     samples: int = SAMPLES,
     threshold: float = DEFAULT_THRESHOLD,
     partners: Iterable[str] = DEFAULT_TYPES,
+    as_of: Any = "today",
     progress: Progress | None = None,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
+
+    ``as_of`` chooses the network analysed: by default the relationships in force today
+    (see :func:`graphkit.graph.as_of`); a date (``datetime.date``, ``"2024-06-01"``, a
+    year) the network of that day; ``"all"`` or None every relationship regardless of its
+    dates. A graph already cut to a date by :func:`graphkit.graph.as_of` keeps its date
+    unless another date is given. ``summary["as_of"]`` records the day (ISO) or ``"all"``.
 
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
@@ -107,6 +115,7 @@ def analyze(
     progress = progress or Progress(quiet=True)
     types = check_types([types] if isinstance(types, str) else types)
     partners = tuple([partners] if isinstance(partners, str) else partners)
+    G, day = _dated(G, as_of)
     started = time.perf_counter()
     with progress.step("actor network"):
         net = actor_network(G, types, weight=weight)
@@ -137,6 +146,7 @@ def analyze(
 
     summary = {
         "graphkit": graphkit.__version__,
+        "as_of": day,
         "graph": {
             "name": G.graph.get("name"),
             "actors": net.n,
@@ -190,6 +200,18 @@ def analyze(
         critical_actors=crit,
         summary=summary,
     )
+
+
+def _dated(G: nx.MultiDiGraph, when: Any) -> tuple[nx.MultiDiGraph, str]:
+    """The network as of ``when`` and its day in ISO form (or ``"all"``)."""
+    cut = G.graph.get("as_of")
+    if cut and isinstance(when, str) and when.strip().lower() == "today":
+        when = cut  # already the network of a day
+    day = as_of_date(when)
+    if day is None:
+        return G, cut or "all"
+    # no copy when every relationship is in force that day (a large graph copies slowly)
+    return (as_of(G, day) if not_in_force(G, day) else G), day.isoformat()
 
 
 def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.cli.common import (
     add_analysis_options,
+    add_as_of,
     add_command,
     add_quiet,
     add_source,
@@ -15,6 +16,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import ANALYSIS_OUTPUT_RULE
 from graphkit.errors import GraphkitError
 
 __all__ = ["register"]
@@ -31,7 +33,8 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR",
-                   help="folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more")
+                   help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
+                        f"{ANALYSIS_OUTPUT_RULE}")
     add_analysis_options(p)
     add_quiet(p)
     register_recommend(sub)
@@ -39,6 +42,7 @@ def register(sub: Any) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from graphkit.export.analysis_tables import write_analysis
+    from graphkit.files import escape_terminal
 
     check_engine(args)
     prog = progress(args)
@@ -49,10 +53,11 @@ def _analyze(args: argparse.Namespace) -> int:
     s = result.summary
     if not args.quiet:
         top = result.centrality.sort_values("betweenness", ascending=False).head(5)
+        print(f"network as of {s['as_of']}" if s.get("as_of") != "all" else "every relationship, whatever its dates")
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
-        print("top brokers (betweenness): " + ", ".join(top["name"].astype(str)))
+        print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
         g = s["gaps"]
         print(f"capability gaps (needs with data): own {g['total_own_gap']:,} -> coalition "
               f"{g['total_coalition_gap_known']:,} ({g['actors_helped_by_cooperation']:,} actors helped by "
@@ -81,11 +86,13 @@ def register_recommend(sub: Any) -> None:
     p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
                    help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)")
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
+    add_as_of(p, default="today")
     add_quiet(p)
 
 
 def _recommend(args: argparse.Namespace) -> int:
     from graphkit.analysis import gap_summary, recommend_partners
+    from graphkit.files import escape_terminal
 
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
@@ -95,19 +102,30 @@ def _recommend(args: argparse.Namespace) -> int:
         print(picks.to_json(orient="records", indent=1))
         return 0
     row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
-    name = G.nodes[args.actor].get("name", args.actor)
+    name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
         own = f"own gap {r['own_gap']:,.0f}" if r["assessed"] else "own gap unknown (no capability data)"
         print(f"{name}: needs weight {r['needed_weight']:,}; {own}; "
-              f"with today's partners {r['coalition_gap']:,}")
+              f"with {_partners_of(G)} {r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
         print("no new partner would close anything more")
         return 0
     for p in picks.itertuples():
+        # names and ids come from the data: CR, C1 and bidi controls are shown escaped
         alts = f" (alternatives: {', '.join(p.alternatives)})" if p.alternatives else ""
-        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}), feasibility {p.feasibility:.2f}: "
-              f"{p.reason}; remaining {p.remaining_weight:,}{alts}")
+        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}), "
+              f"feasibility {p.feasibility:.2f}: {escape_terminal(str(p.reason))}; "
+              f"remaining {p.remaining_weight:,}{escape_terminal(alts)}")
     return 0
+
+
+def _partners_of(G: Any) -> str:
+    import datetime as _dt
+
+    day = G.graph.get("as_of")
+    if day is None:
+        return "all its partners (every relationship, whatever its dates)"
+    return "today's partners" if day == _dt.date.today().isoformat() else f"its partners as of {day}"

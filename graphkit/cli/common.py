@@ -20,6 +20,10 @@ __all__ = [
     "analysis_options",
     "run_analysis",
     "add_quiet",
+    "add_as_of",
+    "add_since",
+    "as_of_text",
+    "dated",
     "load_source",
     "open_store",
     "progress",
@@ -112,6 +116,7 @@ def add_analysis_options(p: argparse.ArgumentParser, *, types_flag: str = "--typ
                    help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})")
     g.add_argument("--partners", nargs="+", default=list(DEFAULT_TYPES), metavar="TYPE",
                    help=f"relations through which capabilities are pooled (default: {default_types})")
+    add_as_of(g, default="today")
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -128,6 +133,7 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         samples=args.samples,
         threshold=args.threshold,
         partners=args.partners,
+        as_of=args.as_of,
     )
 
 
@@ -179,8 +185,30 @@ def progress(args: argparse.Namespace) -> Progress:
     return Progress(quiet=getattr(args, "quiet", False))
 
 
-def load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
-    """The graph named by DATASET, or read from Neo4j when ``--neo4j-uri`` is given."""
+def load_source(args: argparse.Namespace, *, whole: bool = False) -> nx.MultiDiGraph:
+    """The graph named by DATASET, or read from Neo4j when ``--neo4j-uri`` is given.
+
+    With an ``--as-of`` option, the network of that date (:func:`graphkit.graph.as_of`),
+    unless ``whole`` asks for every relationship.
+    """
+    G = _load_source(args)
+    return G if whole else dated(G, args)
+
+
+def dated(G: nx.MultiDiGraph, args: argparse.Namespace) -> nx.MultiDiGraph:
+    """``G`` as of the command's ``--as-of`` (unchanged without the option or with ``all``)."""
+    when = getattr(args, "as_of", None)
+    if when is None:
+        return G
+    from graphkit.graph import as_of
+
+    cut = as_of(G, when)
+    if getattr(args, "engine", None) == "gds":
+        _check_gds_as_of(G, cut)
+    return cut
+
+
+def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
     from graphkit.errors import GraphkitError
 
     if getattr(args, "dataset", None):
@@ -197,3 +225,53 @@ def load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
             database=args.neo4j_database,
         )
     raise GraphkitError("give a DATASET or --neo4j-uri (or set GRAPHKIT_NEO4J_URI)")
+
+
+# ---- time: --as-of -----------------------------------------------------------------------
+
+
+def add_as_of(p: Any, *, default: str) -> None:
+    """``--as-of DATE``: the network in force on DATE (``today``, ``all``, ``YYYY`` or ``YYYY-MM-DD``)."""
+    shown = {"today": "today: only relationships in force today",
+             "all": "all: every relationship, whatever its dates"}[default]
+    p.add_argument("--as-of", dest="as_of", type=as_of_text, default=default, metavar="DATE",
+                   help="the network of DATE: relationships with since <= DATE < until (a year alone is "
+                        f"1 January); YYYY, YYYY-MM-DD, today or all (default {shown})")
+
+
+def add_since(p: Any) -> None:
+    """``--since DATE``: compare the network of DATE with the one shown (``--as-of``, default today)."""
+    p.add_argument("--since", type=as_of_text, default=None, metavar="DATE",
+                   help="add 'What changed' since DATE (YYYY or YYYY-MM-DD): relationships begun or ended, "
+                        "gaps closed or opened, rank moves; writes changes.csv, gap_changes.csv, rank_changes.csv")
+
+
+def as_of_text(text: str) -> str:
+    """An ``--as-of``/``--since`` value checked without loading the library: ``today``, ``all``, a year or a day."""
+    import datetime as _dt
+    import re
+
+    t = text.strip().lower()
+    if t in ("today", "all"):
+        return t
+    if re.fullmatch(r"[0-9]{4}", t) and t != "0000":
+        return t
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", t):
+        try:
+            _dt.date.fromisoformat(t)
+            return t
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a calendar date") from None
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY or YYYY-MM-DD (or today, all)")
+
+
+def _check_gds_as_of(G: nx.MultiDiGraph, dated: nx.MultiDiGraph) -> None:
+    """GDS projects the server's whole graph: refuse a date that would leave relationships out."""
+    from graphkit.errors import GraphkitError
+
+    left_out = G.number_of_edges() - dated.number_of_edges()
+    if left_out:
+        raise GraphkitError(
+            f"--engine gds projects every relationship on the server, but {left_out:,} of them are not in "
+            f"force as of {dated.graph.get('as_of')}; give --as-of all, or use --engine auto"
+        )

@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from graphkit.cli.common import add_command, add_quiet, add_source, load_source
+from graphkit.cli.common import add_as_of, add_command, add_quiet, add_source, load_source
+from graphkit.cli.output_rules import DATASET_OUTPUT_RULE
 from graphkit.errors import DatasetError
 from graphkit.loaders.formats import describe
 
@@ -33,6 +34,7 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_as_of(p, default="all")
     add_quiet(p)
     p = add_command(
         sub,
@@ -42,7 +44,7 @@ def register(sub: Any) -> None:
         _convert,
     )
     add_source(p, neo4j=False)
-    p.add_argument("out", metavar="OUT", help=f"output path: {describe(writing=True)}")
+    p.add_argument("out", metavar="OUT", help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}")
     add_quiet(p)
 
 
@@ -62,18 +64,29 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from graphkit.graph import summary
+    from graphkit.graph import as_of, ended_relationships, summary
 
-    G = load_source(args)
-    s = summary(G)
+    whole = load_source(args, whole=True)
+    G = as_of(whole, args.as_of)
+    s: dict[str, Any] = summary(G)
+    time = {
+        "as_of": G.graph.get("as_of", "all"),
+        "relationships": whole.number_of_edges(),
+        "in_force": G.number_of_edges(),
+        "ended": ended_relationships(whole),
+    }
     if args.json:
-        print(json.dumps(s, indent=2))
+        print(json.dumps({**s, "time": time}, indent=2))
         return 0
     for section, counts in s.items():
         print(f"{section.replace('_', ' ')}:")
         width = max(len(k) for k in counts)
         for k, v in counts.items():
             print(f"  {k:<{width}}  {v:>7,}")
+    if time["as_of"] != "all":
+        print(f"as of {time['as_of']}: {time['in_force']:,} of {time['relationships']:,} relationships in force")
+    print(f"ended relationships (until on or before today): {time['ended']:,}"
+          + ("" if time["as_of"] != "all" else "; counted above (--as-of today leaves them out)"))
     return 0
 
 

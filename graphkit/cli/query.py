@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graphkit.cli.common import add_command, add_neo4j_options, add_quiet, progress
+from graphkit.cli.common import add_as_of, add_command, add_neo4j_options, add_quiet, progress
 from graphkit.cypher.result import RESULT_FORMATS
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.loaders.formats import describe
@@ -46,6 +46,7 @@ def register(sub: Any) -> None:
         "-f", "--format", choices=RESULT_FORMATS, default="table", help="output format (default table)"
     )
     _add_cache_dir(p)
+    add_as_of(p, default="all")
     add_neo4j_options(p)
     add_quiet(p)
 
@@ -93,6 +94,7 @@ def _query(args: argparse.Namespace) -> int:
         database=args.neo4j_database,
         cache_dir=args.cache_dir,
         progress=progress(args),
+        as_of=args.as_of,
     )
     write_result(result, args.format, sys.stdout)
     return 0

@@ -9,12 +9,15 @@ from graphkit.cli.common import (
     add_analysis_options,
     add_command,
     add_quiet,
+    add_since,
     add_source,
     check_engine,
+    dated,
     load_source,
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import REPORT_OUTPUT_RULE
 
 __all__ = ["register"]
 
@@ -33,7 +36,7 @@ def register(sub: Any) -> None:
         "--output",
         required=True,
         metavar="DIR",
-        help="report folder to write (replaced only if it is an earlier graphkit report)",
+        help=f"report folder to write: {REPORT_OUTPUT_RULE}",
     )
     p.add_argument(
         "--focus",
@@ -48,7 +51,11 @@ def register(sub: Any) -> None:
         help="how many actors each ranking shows (default 10)",
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print index.html to report.pdf beside it (needs a headless Chromium: "
+                        "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
     add_analysis_options(p)
+    add_since(p)
     add_quiet(p)
 
 
@@ -69,17 +76,26 @@ def _report(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
+    if args.pdf:
+        from graphkit.export.report.pdf import require_chromium
+
+        require_chromium()
     check_engine(args)
+    if args.since is not None:
+        from graphkit.analysis.changes import change_window
+
+        change_window(args.since, args.as_of)  # before the slow part
     pr = progress(args)
     with pr.step("loading the dataset"):
-        G = load_source(args)
+        whole = load_source(args, whole=True)  # --since compares with an earlier date
+        G = dated(whole, args)
     if args.focus is not None:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
     with pr.step("analysing the network"):
         analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
     write_report(
-        G,
+        whole,
         out,
         focus=args.focus,
         top=args.top,
@@ -88,5 +104,12 @@ def _report(args: argparse.Namespace) -> int:
         dataset=str(dataset),
         progress=pr,
         analysis=analysis,
+        since=args.since,
     )
+    if args.pdf:
+        from graphkit.export.report.pdf import write_pdf
+
+        with pr.step("printing report.pdf"):
+            pdf = write_pdf(out / "index.html")
+        pr.say(f"wrote {pdf}")
     return 0

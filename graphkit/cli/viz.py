@@ -19,6 +19,7 @@ from graphkit.cli.common import (
     progress,
     run_analysis,
 )
+from graphkit.cli.output_rules import OUTPUT_FILE_RULE
 from graphkit.errors import GraphkitError, OutputError
 
 __all__ = ["register"]
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="output file: .html, .png or .svg (replaced if it exists)")
+                   help=f"output file: .html, .png or .svg; {OUTPUT_FILE_RULE}")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="output format (default: from FILE's extension)")
     p.add_argument("--focus", metavar="ID", help="draw only the ego network of this node id")
@@ -56,6 +57,14 @@ def register(sub: Any) -> None:
     p.add_argument("--caption", help="line under the heading (default: dataset, counts, date)")
     p.add_argument("--physics", choices=("auto", "on", "off"), default="auto",
                    help="let the browser settle the layout (auto: only up to 300 nodes)")
+    p.add_argument("--present", action="store_true",
+                   help="presentation mode (HTML): the graph fills the page, for a 16:9 slide or an iframe; "
+                        "the panel folds into a button (keys: F fit, / search, P panel)")
+    p.add_argument("--isolates", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw actors without any drawn relationship (default: yes in HTML and ego graphs, "
+                        "no in a PNG/SVG of the whole network)")
+    p.add_argument("--aggregate", choices=("auto", "on", "off"), default="auto",
+                   help="draw clusters as single nodes that a click expands (HTML; auto: above 2,000 nodes)")
     add_analysis_options(p, types_flag="--network-types")
     add_quiet(p)
 
@@ -70,6 +79,8 @@ def _viz(args: argparse.Namespace) -> int:
                           "name the file .html, .png or .svg or give --format")
     if args.format and out.suffix and out.suffix.lower().lstrip(".") != args.format:
         raise OutputError(f"{out}: extension {out.suffix} does not match --format {args.format}")
+    if args.present and fmt != "html":
+        raise OutputError(f"{out}: --present is a mode of the interactive page; name the file .html")
     types = None
     if args.types:
         types = [t.strip() for item in args.types for t in item.split(",") if t.strip()]
@@ -93,10 +104,13 @@ def _viz(args: argparse.Namespace) -> int:
         from graphkit.export.html import write_html
 
         physics = {"auto": None, "on": True, "off": False}[args.physics]
-        path = write_html(G, out, physics=physics, progress=prog, **options)
+        aggregate = {"auto": None, "on": True, "off": False}[args.aggregate]
+        isolates = True if args.isolates is None else args.isolates
+        path = write_html(G, out, physics=physics, progress=prog, present=args.present, isolates=isolates,
+                          aggregate=aggregate, **options)  # fmt: skip
     else:
         from graphkit.export.static import write_image
 
-        path = write_image(G, out, format=fmt, progress=prog, **options)
+        path = write_image(G, out, format=fmt, progress=prog, isolates=args.isolates, **options)
     prog.say(f"wrote {path}")
     return 0

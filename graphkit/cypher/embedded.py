@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from graphkit.cypher.dialect import to_embedded
+from graphkit.cypher.dialect import RESULT_HIDDEN_PREFIX, to_embedded
+from graphkit.cypher.dialect_functions import register_functions
 from graphkit.cypher.lexer import located, position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
@@ -65,8 +66,13 @@ class EmbeddedGraph(EmbeddedDatabase):
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
+        as_of: Any = None,
     ) -> Self:
         """The dataset's cached database, built first when the dataset is new or changed.
+
+        With ``as_of`` (a date, a year, ``"today"``), the database holds the network of
+        that day (:func:`graphkit.graph.as_of`), cached under a key that includes the day;
+        None or ``"all"``: every relationship.
 
         Raises
         ------
@@ -81,12 +87,19 @@ class EmbeddedGraph(EmbeddedDatabase):
         dataset = Path(dataset)
         if not dataset.exists():
             load(dataset)  # raises the loader's own clear error
-        key = dataset_fingerprint(dataset)
+        from graphkit.graph import as_of_date
+
+        day = as_of_date(as_of)
+        key = dataset_fingerprint(dataset) + (f"-as-of-{day.isoformat()}" if day else "")
         db = cls.open_cached(key, cache_dir=cache_dir)
         if db is not None:
             return db
         with progress.step(f"loading {dataset}"):
             G = load(dataset)
+        if day is not None:
+            from graphkit.graph import as_of as _as_of
+
+            G = _as_of(G, day)
         return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress)
 
     def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
@@ -116,7 +129,8 @@ class EmbeddedGraph(EmbeddedDatabase):
             raise QueryError(
                 f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
             )
-        tr = to_embedded(qf.text)
+        tr = to_embedded(qf.text, file=qf.file, params=params, columns=self.columns)
+        register_functions(self._conn)
         text = _strip_final_semicolon(tr.text)
         # the engine counts lines from the first character that is not white space
         start = len(text) - len(text.lstrip())
@@ -124,6 +138,10 @@ class EmbeddedGraph(EmbeddedDatabase):
             columns, rows = self.execute(text[start:], params)
         except EngineError as exc:
             raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
+        keep = [k for k, c in enumerate(columns) if not c.startswith(RESULT_HIDDEN_PREFIX)]
+        if len(keep) < len(columns):  # RETURN * shows the bridge's own variables: not the user's
+            columns = [columns[k] for k in keep]
+            rows = [tuple(r[k] for k in keep) for r in rows]
         return QueryResult(columns, rows)
 
 
@@ -208,7 +226,9 @@ def _query_error(
 
         where = tr.original_offset(offset)
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        if not msg.startswith("extraneous input") or "expecting {" in msg:  # rules and token lists: say it in words
+        if (
+            not msg.startswith("extraneous input") or "expecting {" in msg
+        ):  # rules and token lists: say it in words
             msg = explain_syntax_error(text, where, msg)
         return at(where, f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
@@ -219,6 +239,26 @@ def _query_error(
                 return t.pos
         return None
 
+    m = re.search(r"ValueError: (?P<msg>(?P<fn>\w+)\(\).*)", first)
+    if m:  # a bridged function (graphkit.cypher.dialect_functions) met what Neo4j calls an error
+        fn = m["fn"].lower()
+        pos = find(lambda k, t: t.text.lower() == fn and k + 1 < len(toks) and toks[k + 1].text == "(")
+        return at(pos, m["msg"]) if pos is not None else QueryError(f"{qf.file}: {m['msg']}")
+    if "Lambda paramName" in first:
+        pos = find(lambda k, t: t.text == "[" and k + 2 < len(toks) and toks[k + 2].text.upper() == "IN")
+        what = (
+            "a list comprehension that uses an enclosing comprehension's variable is refused: the embedded "
+            "engine cannot evaluate it; compute the inner list in a WITH (or UNWIND the outer list) first"
+        )
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"function \+\((STRING,(?:INT|DOUBLE|FLOAT)\w*|(?:INT|DOUBLE|FLOAT)\w*,STRING)\)", first)
+    if m:
+        what = (
+            "adding a string and a number is refused by the embedded engine (Neo4j concatenates them); "
+            "write toString(number) + string, which both engines run"
+        )
+        pos = find(lambda k, t: t.text == "+")
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
     m = re.search(r"Table (\w+) does not exist", first)
     if m:
         name = m[1]

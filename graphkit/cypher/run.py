@@ -50,6 +50,7 @@ def run_query(
     database: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    as_of: Any = None,
 ) -> QueryResult:
     """Run one Cypher query and return its rows; the backend follows the arguments.
 
@@ -65,6 +66,10 @@ def run_query(
         A dataset folder or any file :func:`graphkit.load` reads.
     uri
         A Bolt URI (``bolt://host:7687``, ``neo4j+s://...``); ignored when ``dataset`` is given.
+    as_of
+        On the embedded engine, query the network of this day (a date, ``"YYYY-MM-DD"``,
+        a year, ``"today"``; see :func:`graphkit.graph.as_of`); None or ``"all"``: every
+        relationship. Neo4j is queried as it is, so a date with ``uri`` is refused.
     params
         Parameter values by name; a ``(text, type)`` pair (as from
         :func:`graphkit.cypher.parse_param_args`) is parsed with the header's declared
@@ -91,7 +96,7 @@ def run_query(
     progress = progress or Progress(quiet=True)
     for name in sorted(defaulted(qf, params)):
         progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
-    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress)
+    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of)
     if len(result) == 0:
         progress.say(empty_result_note(qf, values))
     return result
@@ -166,9 +171,17 @@ def _run(
     database: str | None,
     cache_dir: str | os.PathLike[str] | None,
     progress: Progress,
+    as_of: Any = None,
 ) -> QueryResult:
     if uri and dataset is None:
         from graphkit.stores import neo4j
+
+        if as_of is not None and str(as_of).strip().lower() != "all":
+            raise QueryError(
+                f"--as-of {as_of} cannot be applied on a Neo4j server: the query runs there as written. "
+                "Filter in Cypher (WHERE coalesce(r.since, 0) <= $year ...), or give a DATASET to query "
+                "the network of that date on the embedded engine"
+            )
 
         check_query(qf)
         frame = neo4j.run_cypher(uri, qf.text, values, user=user, password=password, database=database)
@@ -183,7 +196,7 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress, as_of=as_of) as db:
         return db.run(qf, values)
 
 

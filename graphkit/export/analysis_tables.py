@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -9,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from graphkit.errors import OutputError
-from graphkit.export.tables import atomic_path, neutralise_formula
+from graphkit.files import atomic_path, describe_file_type, write_frame_csv
 
 if TYPE_CHECKING:
     from graphkit.analysis import Analysis
@@ -24,9 +24,13 @@ def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[
     """Write every table as CSV and the summary as JSON into ``out_dir``; return the paths.
 
     Each file is written to a temporary file and moved into place, so a failed run never
-    leaves half a file; other files in ``out_dir`` are left alone. Text cells that a
-    spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ...) are prefixed with ``'``;
-    lists are ``;``-separated; booleans are ``true``/``false``; NaN is an empty cell.
+    leaves half a file. Only the files named here (``NAME.csv`` per table, ``summary.json``)
+    are replaced; every other file in ``out_dir`` is left alone. One of those paths that is
+    a symbolic link is written through; one that is a folder, a device or a FIFO is refused
+    (:class:`OutputError`). Text cells that a spreadsheet would evaluate (``=``, ``+``,
+    ``-``, ``@`` ..., also after a line break inside the cell) are prefixed with ``'``;
+    cells holding a line break (CR, LF, U+2028 ...) are quoted; lists are ``;``-separated;
+    booleans are ``true``/``false``; NaN is an empty cell.
 
     Examples
     --------
@@ -40,38 +44,40 @@ def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the analysis")
+        raise OutputError(
+            f"{out}: exists and is not a folder (it is {describe_file_type(out)}); "
+            "choose a folder for the analysis"
+        )
+    created = not out.exists() and not out.is_symlink()
     written = []
-    for stem, df in analysis.tables().items():
-        path = out / f"{stem}.csv"
+    try:
+        for stem, df in analysis.tables().items():
+            path = out / f"{stem}.csv"
+            with atomic_path(path) as tmp:
+                write_frame_csv(df, tmp, cell=_cell)
+            written.append(path)
+        path = out / "summary.json"
         with atomic_path(path) as tmp:
-            _csv_ready(df).to_csv(tmp, index=False, lineterminator="\n", float_format=None)
+            tmp.write_text(
+                json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         written.append(path)
-    path = out / "summary.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written.append(path)
+    except OutputError:
+        if created:  # a folder made for this run goes again, with what was written into it
+            for p in written:
+                p.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     return written
 
 
-def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == bool:
-            out[col] = s.map({True: "true", False: "false"})
-        elif s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(_cell)
-    return out
-
-
 def _cell(v: Any) -> Any:
+    """A value as the CSV writer takes it (which neutralises formulas and quotes line breaks)."""
     if isinstance(v, list | tuple):
-        v = ";".join(str(x) for x in v)
+        return ";".join(str(x) for x in v)
     if isinstance(v, bool | np.bool_):
         return "true" if v else "false"
-    if isinstance(v, str):
-        return neutralise_formula(v)
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     return v

@@ -106,8 +106,12 @@ ANALYSIS_OPTIONS = (
     "engine",
     "exact_threshold",
     "samples",
+    "as_of",
 )
 """Options of :func:`graphkit.analyze` that ``prepare_drawing(options=...)`` hands on."""
+
+AGGREGATE_TIES = 4
+"""In the aggregated view, each cluster shows its this-many strongest ties to other clusters."""
 
 PHYSICS_MAX_NODES = 300
 """Above this many nodes the browser runs no physics: positions come from Python only."""
@@ -266,6 +270,8 @@ def prepare_drawing(
     physics: bool | None = None,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    isolates: bool = True,
+    aggregate: bool | None = None,
 ) -> Drawing:
     """Select the view of ``G`` and decide every node's position, size, colour and label.
 
@@ -276,7 +282,13 @@ def prepare_drawing(
     What is still missing is asked of :mod:`graphkit.analysis` on the whole graph ``G``
     with ``seed`` and ``options`` (:data:`ANALYSIS_OPTIONS`), so a drawing's clusters are
     those of ``graphkit analyze`` with the same seed and options. Nodes without a score
-    (capabilities, threats) are drawn smallest; ``seed`` also seeds the layout.
+    (capabilities, threats) are drawn smallest; ``seed`` also seeds the layout. The
+    ``focus`` of an ego graph is drawn largest, and last (on top). ``isolates=False``
+    leaves out nodes without any drawn relationship (the focus stays).
+
+    ``aggregate`` draws the clusters as single nodes first (see
+    :mod:`graphkit.export.aggregate`): ``True``, ``False``, or ``None`` for "above
+    :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes".
 
     Examples
     --------
@@ -290,6 +302,10 @@ def prepare_drawing(
         raise GraphkitError(f"unknown color_by {color_by!r}; use one of: {', '.join(COLOR_MODES)}")
     progress = progress or Progress(quiet=True)
     V = select_view(G, layers=layers, types=types, focus=focus, depth=depth)
+    if not isolates:
+        lonely = {n for n in V if n != focus and V.degree(n) == 0}
+        if lonely:
+            V = V.subgraph([n for n in V if n not in lonely]).copy()
     ids = list(V.nodes)
     if analysis is not None:
         scores = analysis.centrality if scores is None else scores
@@ -298,12 +314,19 @@ def prepare_drawing(
     options = _analysis_options(options, seed)
     with progress.step(f"scoring {len(ids):,} nodes by {size_by}"):
         score = _scores(G, ids, size_by, scores, options)
+    from graphkit.export.aggregate import AGGREGATE_ABOVE, community_layout
+
+    if aggregate is None:
+        aggregate = len(ids) > AGGREGATE_ABOVE
     cluster_of: dict[str, str] = {}
-    if clusters is not None or color_by == "cluster":
+    if clusters is not None or color_by == "cluster" or aggregate:
         with progress.step("finding clusters"):
             cluster_of = _clusters(G, ids, clusters, options)
     with progress.step(f"laying out {len(ids):,} nodes"):
-        pos = _layout(V, ids, seed)
+        if aggregate and cluster_of:
+            pos = community_layout(V, ids, cluster_of, seed, score)
+        else:
+            pos = _layout(V, ids, seed)
 
     ranked = sorted(ids, key=lambda n: (-score[n], n))
     labelled = set(ranked if len(ids) <= LABEL_ALL_UP_TO else ranked[:MAX_LABELS])
@@ -315,6 +338,10 @@ def prepare_drawing(
     span = _span(pos)
     # Large graphs are seen zoomed out: sizes and label fonts grow with the drawing's span.
     small, big = (10.0, 42.0) if not large else (max(6.0, span / 1200), max(40.0, span / 120))
+    if aggregate and cluster_of:
+        from graphkit.export.aggregate import NODE_SPACING
+
+        small, big = NODE_SPACING * 0.12, NODE_SPACING * 0.45  # members sit NODE_SPACING apart
 
     nodes = []
     for n in ids:
@@ -345,6 +372,13 @@ def prepare_drawing(
                 props=_props(d, skip=("label",)),
             )
         )
+    if focus is not None and focus in V:
+        # the focus of an ego graph is drawn largest and on top (vis-network draws in order)
+        others = max((x.size for x in nodes if x.id != focus), default=big)
+        for x in nodes:
+            if x.id == focus:
+                x.size = round(max(x.size, others * 1.2, big), 2)
+        nodes.sort(key=lambda x: x.id == focus)
     edges = []
     for u, v, d in V.edges(data=True):
         w = d.get("weight")
@@ -385,7 +419,7 @@ def prepare_drawing(
         if type_counts[t]
     ]
     if physics is None:
-        physics = len(ids) <= PHYSICS_MAX_NODES
+        physics = len(ids) <= PHYSICS_MAX_NODES and not (aggregate and cluster_of)
     name = _dataset_name(G)
     if title is None:
         title = f"{name}: {'ego network of ' + focus if focus else 'stakeholder network'}"
@@ -408,8 +442,81 @@ def prepare_drawing(
         physics=bool(physics),
         focus=focus,
         labelled=len(labelled),
-        extra={"label_font": round(max(16.0, span / 55), 1)} if large else {},
+        extra=(
+            {"aggregates": _aggregates(V, nodes, cluster_of, cluster_rank, small, big)}
+            if aggregate and cluster_of
+            else {}
+        ),
     )
+
+
+def _aggregates(
+    V: nx.MultiDiGraph,
+    nodes: list[DrawnNode],
+    cluster_of: dict[str, str],
+    cluster_rank: dict[str, int],
+    small: float,
+    big: float,
+) -> dict[str, Any]:
+    """The aggregated first view: one unit per cluster, and the ties between units."""
+    from graphkit.export.aggregate import aggregate_units
+
+    by_id = {n.id: n for n in nodes}
+    units, singles = aggregate_units([n.id for n in nodes], cluster_of)
+    taken = set(by_id)
+    out = []
+    unit_of: dict[str, str] = {}
+    for i, (key, members) in enumerate(sorted(units.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+        uid = f"cluster:{i}"
+        while uid in taken:
+            uid = "_" + uid
+        taken.add(uid)
+        rank = cluster_rank.get(key)
+        color = CLUSTER_COLORS[rank] if rank is not None and rank < len(CLUSTER_COLORS) else OTHER_COLOR
+        xs = [by_id[m].x for m in members]
+        ys = [by_id[m].y for m in members]
+        cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+        reach = max(math.hypot(x - cx, y - cy) for x, y in zip(xs, ys, strict=True))
+        top = sorted(members, key=lambda m: (-by_id[m].score, m))[:5]
+        kinds = Counter(by_id[m].kind for m in members)
+        out.append(
+            {
+                "id": uid,
+                "cluster": key if not key.startswith("\0") else "",
+                "name": key.lstrip("\0"),
+                "count": len(members),
+                "color": color,
+                # the disc the members fill when expanded, at least the largest member's size
+                "size": round(max(big, reach), 1),
+                "x": round(cx, 1),
+                "y": round(cy, 1),
+                "score": round(sum(by_id[m].score for m in members), 6),
+                "top": [by_id[m].name for m in top],
+                "kinds": [[k, c] for k, c in kinds.most_common()],
+                "members": members,
+            }
+        )
+        for m in members:
+            unit_of[m] = uid
+    for n in singles:
+        unit_of[n] = n
+    ties: Counter[tuple[str, str]] = Counter()
+    for u, v in V.edges():
+        a, b = unit_of.get(u), unit_of.get(v)
+        if a is None or b is None or a == b:
+            continue
+        ties[(min(a, b), max(a, b))] += 1
+    # the strongest ties of each unit (a line to every cluster would be a grey disc)
+    best: dict[str, list[tuple[int, tuple[str, str]]]] = {}
+    for pair, w in ties.items():
+        for end in pair:
+            best.setdefault(end, []).append((w, pair))
+    keep = set()
+    for lst in best.values():
+        lst.sort(key=lambda x: (-x[0], x[1]))
+        keep.update(pair for _, pair in lst[:AGGREGATE_TIES])
+    edges = [[a, b, ties[(a, b)]] for (a, b) in sorted(keep, key=lambda p: (-ties[p], p))]
+    return {"units": out, "singles": singles, "edges": edges}
 
 
 def _span(pos: dict[str, tuple[float, float]]) -> float:

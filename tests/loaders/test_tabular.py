@@ -209,7 +209,7 @@ def test_large_tables_report_progress_and_quiet_stays_silent(tmp_path):
 
     from graphkit.progress import Progress
 
-    rows = "".join(f"A,COOPERATES_WITH,B,{i}\n" for i in range(25_000))
+    rows = "".join(f"A,COOPERATES_WITH,B,{1900 + i % 100}\n" for i in range(25_000))  # years: since is a date
     d = make_dataset(tmp_path / "d", actors="id,name,kind\nA,a,state\nB,b,state\n",
                      relationships="source,type,target,since\n" + rows)
     out = io.StringIO()

@@ -10,6 +10,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import OutputError
+from graphkit.export.report.changes import _as_of_text, _changes_section, _time_paragraph
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
@@ -39,6 +40,7 @@ def build_report(
     graph_html: str | None = None,
     figures: dict[str, Figure] | None = None,
     generated: str | None = None,
+    changes: Any = None,
 ) -> Report:
     """The report's content: sections of text, tables and a heat map from ``analysis`` of ``G``.
 
@@ -46,6 +48,7 @@ def build_report(
     ``gaps`` and, where present, ``cluster_summary``, ``alliance_gaps``,
     ``uncovered_threats``, ``critical_actors``) and ``summary`` (a dict of parameters).
     ``recommendations`` maps an actor id to its partner-recommendation DataFrame.
+    ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section.
     """
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -64,13 +67,14 @@ def build_report(
         )
     subtitle = f"Stakeholder network analysis of {source_name}" + (
         f", focused on {ctx.name(focus)} ({focus})" if focus else ""
-    )
+    ) + f"; the network {_as_of_text(ctx.info)}"
     s = summary(G)
     facts = [
         ("actors", f"{s['nodes'][schema.ACTOR]:,}"),
         ("capabilities", f"{s['nodes'][schema.CAPABILITY]:,}"),
         ("threats", f"{s['nodes'][schema.THREAT]:,}"),
         ("relationships", f"{G.number_of_edges():,}"),
+        ("as of", str(ctx.info.get("as_of") or "all")),
         ("clusters", f"{ctx.cluster_count():,}"),
         ("uncovered threats", f"{len(ctx.frame('uncovered_threats')):,}"),
     ]
@@ -78,6 +82,8 @@ def build_report(
     if focus:
         sections += _focus_sections(ctx, focus, recommendations, figures)
     sections.append(_overview_section(ctx, source_name, generated, focus))
+    if changes is not None:
+        sections.append(_changes_section(ctx, changes))
     sections.append(_centrality_section(ctx, figures))
     sections.append(_broker_section(ctx))
     sections.append(_cluster_section(ctx, focus))
@@ -86,6 +92,7 @@ def build_report(
     sections.append(_critical_section(ctx))
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_methods_section(ctx, seed))
+    sections[-1].blocks.insert(1, _time_paragraph(ctx, changes))
     return Report(
         title=title, subtitle=subtitle, facts=facts, sections=sections, generated=generated, focus=focus
     )

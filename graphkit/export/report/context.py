@@ -9,6 +9,7 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import SchemaError
 from graphkit.export.report.document import Table, _fmt
+from graphkit.files import isolate_bidi
 from graphkit.graph import nodes_of
 
 
@@ -61,9 +62,11 @@ class _Context:
         return df
 
     def name(self, node: Any) -> str:
+        """The node's name, bidi-isolated when it holds a bidirectional control (U+202E ...),
+        so that it cannot reverse the sentence or cell it is put in."""
         if node in self.G:
-            return str(self.G.nodes[node].get("name", node))
-        return str(node)
+            return isolate_bidi(str(self.G.nodes[node].get("name", node)))
+        return isolate_bidi(str(node))
 
     def kind(self, node: Any) -> str:
         return str(self.G.nodes[node].get("kind", "")) if node in self.G else ""
@@ -199,4 +202,6 @@ def _cell(v: Any, ctx: _Context) -> Any:
         return ", ".join(ctx.name(x) if isinstance(x, str) else _fmt(x) for x in items)
     if isinstance(v, float) and v != v:
         return None
+    if isinstance(v, str):
+        return isolate_bidi(v)
     return v

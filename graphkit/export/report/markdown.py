@@ -21,10 +21,12 @@ from graphkit.export.report.document import (
     _fmt,
     _numeric_column,
 )
+from graphkit.files import LINE_BREAKS, isolate_bidi
 
 # ---- Markdown -----------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#+!|~])")
+_MD_BREAKS = re.compile(f"[\t{re.escape(LINE_BREAKS)}]+")
 _MD_LEADING = re.compile(r"^(\s*)([-=]|\d+[.)](?=\s|$))")
 
 
@@ -48,7 +50,8 @@ def escape_markdown(text: Any) -> str:
     s = _MD_LEADING.sub(
         lambda m: m.group(1) + "".join("\\" + c if not c.isdigit() else c for c in m.group(2)), s
     )
-    return re.sub(r"[\r\n\t\v\f]+", " ", s)
+    s = _MD_BREAKS.sub(" ", s)
+    return isolate_bidi(s)  # a U+202E in a name cannot reverse the text around it
 
 
 def render_report_markdown(report: Report) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from graphkit.export.report.document import REPORT_MARKER
 from graphkit.export.report.figures import _figures, _interactive_graph
 from graphkit.export.report.markdown import render_report_markdown
 from graphkit.export.report.page import render_report_html
-from graphkit.export.tables import atomic_path, neutralise_formula
+from graphkit.files import atomic_path, check_output_folder, folder_entries, write_frame_csv
 from graphkit.progress import Progress
 
 # ---- writing ------------------------------------------------------------------------------
@@ -35,12 +37,16 @@ def write_report(
     progress: Progress | None = None,
     analysis: Any = None,
     options: dict[str, Any] | None = None,
+    since: Any = None,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
 
     The folder is built beside ``path`` and moved into place only when complete. An
     existing ``path`` is replaced only when it is an empty folder or a graphkit report
-    (it holds ``.graphkit-report``); anything else raises :class:`OutputError`.
+    holding nothing but what graphkit wrote there (its ``.graphkit-report`` lists the
+    files); a folder holding anything else (notes, a dataset), a file, a device or a
+    symbolic link raises :class:`OutputError` and is left untouched. A full disk raises
+    :class:`OutputError` and leaves nothing behind.
 
     Parameters
     ----------
@@ -52,7 +58,12 @@ def write_report(
     options : keyword arguments of :func:`graphkit.analysis.analyze` (``types``, ``weight``,
         ``method``, ``threshold``, ``partners`` ...) used when ``analysis`` is None; they are
         recorded in ``summary.json`` under ``"parameters"``. Partner recommendations use the
-        analysis's ``threshold`` and ``partners``.
+        analysis's ``threshold`` and ``partners``. The report shows the network of the
+        analysis's date (``options["as_of"]``, default today; ``summary["as_of"]``): ``G``
+        holds every relationship and is cut to that date here.
+    since : a date; adds the "What changed" section comparing the network as of ``since``
+        with the one shown, and writes ``changes.csv``, ``gap_changes.csv`` and
+        ``rank_changes.csv`` (see :func:`graphkit.analysis.changes.what_changed`).
 
     Examples
     --------
@@ -75,18 +86,30 @@ def write_report(
 
         with progress.step("analysing the network"):
             analysis = analyze(G, **{"seed": seed, **(options or {})}, progress=progress)
+    whole, G = G, _dated(G, analysis)
+    changes = None
+    if since is not None:
+        from graphkit.analysis.changes import what_changed
+
+        with progress.step("comparing with the network as of the --since date"):
+            changes = what_changed(
+                whole, since, analysis.summary.get("as_of"), now=analysis, top=top, **_options_of(analysis)
+            )
     ctx = _Context(G, analysis, top)
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
-    with atomic_path(path, folder=True) as tmp:
+    with atomic_path(path, folder=True, owned=_report_owned(path), what="report") as tmp:
         _readable_by_umask(tmp)
         with progress.step("writing tables"):
             write_report_tables(
                 analysis,
                 tmp,
                 recommendations=recommendations,
-                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed},
+                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed,
+                       "as_of": analysis.summary.get("as_of"), "since": changes.since if changes else None},
             )
+            if changes is not None:
+                _write_change_tables(changes, tmp)
         with progress.step("drawing figures"):
             figures = _figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
@@ -103,6 +126,7 @@ def write_report(
                 recommendations=recommendations,
                 graph_html=graph_html,
                 figures=figures,
+                changes=changes,
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
@@ -113,6 +137,8 @@ def write_report(
                         "generated": report.generated,
                         "dataset": dataset,
                         "focus": focus,
+                        # what graphkit wrote: the only entries a later report may replace
+                        "files": [*folder_entries(tmp), REPORT_MARKER],
                     }
                 )
                 + "\n",
@@ -120,6 +146,31 @@ def write_report(
             )
     progress.say(f"report written to {path}/index.html")
     return path
+
+
+def _dated(G: nx.MultiDiGraph, analysis: Any) -> nx.MultiDiGraph:
+    """``G`` cut to the day the analysis shows (unchanged when it shows every relationship)."""
+    from graphkit.graph import as_of
+
+    day = (getattr(analysis, "summary", None) or {}).get("as_of")
+    return G if not day or day == "all" else as_of(G, day)
+
+
+def _options_of(analysis: Any) -> dict[str, Any]:
+    """The :func:`graphkit.analysis.analyze` keywords an analysis was computed with (GDS: run locally)."""
+    p = dict((getattr(analysis, "summary", None) or {}).get("parameters") or {})
+    keys = {"types": "types", "weight": "weight", "cluster_method": "method", "resolution": "resolution",
+            "restarts": "restarts", "seed": "seed", "engine": "engine", "exact_threshold": "exact_threshold",
+            "samples": "samples", "threshold": "threshold", "partners": "partners"}  # fmt: skip
+    out = {keys[k]: v for k, v in p.items() if k in keys}
+    if out.get("engine") == "gds":
+        out["engine"] = "auto"
+    return out
+
+
+def _write_change_tables(changes: Any, folder: Path) -> None:
+    for name, df in changes.tables().items():
+        write_frame_csv(df, folder / f"{name}.csv", cell=_csv_value)
 
 
 def _readable_by_umask(folder: Path) -> None:
@@ -130,16 +181,31 @@ def _readable_by_umask(folder: Path) -> None:
 
 
 def check_report_path(path: Path) -> None:
-    """Raise :class:`OutputError` unless ``path`` is free, an empty folder or a graphkit report."""
-    if not path.exists() and not path.is_symlink():
-        return
-    if not path.is_dir() or path.is_symlink():
-        raise OutputError(f"{path}: exists and is not a report folder; choose another output path")
-    if any(path.iterdir()) and not (path / REPORT_MARKER).is_file():
-        raise OutputError(
-            f"{path}: folder is not empty and is not a graphkit report (no {REPORT_MARKER} file); "
-            "it is left untouched — choose another output path or remove it yourself"
-        )
+    """Raise :class:`OutputError` unless ``path`` is free, an empty folder or a graphkit report
+    that holds nothing but what graphkit wrote there.
+
+    A report folder's ``.graphkit-report`` marker lists the files graphkit wrote; a file
+    added to the folder since (notes, a dataset written inside it) makes the folder
+    foreign, and it is never replaced. A path that is a symbolic link is refused.
+    """
+    check_output_folder(Path(path), _report_owned(Path(path)), what="report")
+
+
+# The files of a report written before the marker listed them (graphkit 0.x): its fixed layout.
+_OLD_REPORT_FILES = re.compile(r"(index\.html|report\.md|summary\.json|figures|figures/[^/]+\.(png|svg)|[^/]+\.csv)")
+
+
+def _report_owned(path: Path) -> Callable[[str], bool]:
+    """Which entries of the report folder at ``path`` graphkit wrote (none without a marker)."""
+    try:
+        info = json.loads((path / REPORT_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return lambda rel: False
+    files = info.get("files") if isinstance(info, dict) else None
+    if isinstance(files, list):
+        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER}
+        return lambda rel: rel in listed
+    return lambda rel: rel == REPORT_MARKER or bool(_OLD_REPORT_FILES.fullmatch(rel))
 
 
 def write_report_tables(
@@ -151,8 +217,10 @@ def write_report_tables(
 ) -> list[Path]:
     """Write every DataFrame of ``analysis`` as ``NAME.csv`` plus ``summary.json``.
 
-    Text cells that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ...) are
-    neutralised with a leading ``'``; numbers stay numbers.
+    Text cells that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ..., also after
+    a line break inside the cell) are neutralised with a leading ``'``; cells holding a line
+    break (CR, LF, U+2028 ...) are quoted; numbers stay numbers (one writer for every CSV:
+    :func:`graphkit.files.write_csv`).
     """
     import pandas as pd
 
@@ -167,7 +235,7 @@ def write_report_tables(
         )
     for name, df in frames.items():
         p = folder / f"{name}.csv"
-        _neutralised(df).to_csv(p, index=False, lineterminator="\n")
+        write_frame_csv(df, p, cell=_csv_value)
         written.append(p)
     info = dict(getattr(analysis, "summary", None) or {})
     info["report"] = extra or {}
@@ -192,25 +260,12 @@ def _frames(analysis: Any) -> dict[str, Any]:
     return out
 
 
-def _neutralised(df: Any) -> Any:
-    """A copy of ``df`` whose text cells (and text inside list cells) cannot run as spreadsheet formulas."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype.kind in "biufcmM":
-            continue
-        out[col] = s.map(_neutral_value)
-    out.columns = [neutralise_formula(str(c)) for c in out.columns]
-    return out
-
-
-def _neutral_value(v: Any) -> Any:
+def _csv_value(v: Any) -> Any:
+    """A cell as the CSV writer takes it: list cells become ``;``-text (the writer neutralises)."""
     import numpy as np
 
-    if isinstance(v, str):
-        return neutralise_formula(v)
     if isinstance(v, list | tuple | set | frozenset | np.ndarray):
-        return neutralise_formula(";".join(str(x) for x in v))
+        return ";".join(str(x) for x in v)
     return v
 
 
