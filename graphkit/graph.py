@@ -209,6 +209,7 @@ def relationship_problems(
     if source == target and type in ("MEMBER_OF", "COOPERATES_WITH"):
         problems.append(f"{type} from {source!r} to itself")
     problems += _property_problems(props, schema.RESERVED_RELATIONSHIP_KEYS)
+    problems += [p for k, v in props.items() if (p := schema.property_value_problem(type, k, v))]
     problems += [f"property {key!r}: {why}" for key, why in period_problems(props)]  # since/until
     return problems
 

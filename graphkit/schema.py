@@ -34,6 +34,14 @@ __all__ = [
     "IDENTIFIER",
     "is_identifier",
     "value_type",
+    "POOLS_ALL",
+    "POOLS_NONE",
+    "POOLING_KINDS",
+    "COOPERATION_DEFAULT_POOLS",
+    "default_pools",
+    "ATTRIBUTION_BASES",
+    "DEFAULT_ATTRIBUTION_BASIS",
+    "property_value_problem",
     "TIE_START",
     "TIE_END",
     "tie_date",
@@ -122,6 +130,49 @@ PROPERTY_TYPES: dict[str, type] = {
     "bool": bool,
     "date": _dt.date,
 }
+
+# ---- what a relationship pools, and on what basis a threat is attributed -------------
+# ``pools`` (on an organisation, i.e. any actor that has members, and on COOPERATES_WITH):
+# a `;`-list (or a list) of capability ids, or ``all``, or ``none``. The capability ids are
+# checked against the graph by the analysis (graphkit.analysis.pooling), which knows them.
+POOLS_ALL = "all"
+POOLS_NONE = "none"
+POOLING_KINDS: tuple[str, ...] = ("alliance",)
+"""Actor kinds whose membership pools ``all`` when ``pools`` is absent; every other kind pools ``none``."""
+COOPERATION_DEFAULT_POOLS = POOLS_ALL
+"""What a COOPERATES_WITH relationship pools when ``pools`` is absent."""
+
+
+def default_pools(kind: object) -> str:
+    """What membership of an actor of ``kind`` pools when it declares no ``pools``.
+
+    >>> default_pools("alliance"), default_pools("international_org")
+    ('all', 'none')
+    """
+    return POOLS_ALL if kind in POOLING_KINDS else POOLS_NONE
+
+
+# ``basis`` of ATTRIBUTED_TO: ``sponsor`` (a suspected state sponsor) or ``origin`` (the
+# threat operates from there). Only ``sponsor`` speaks of state sponsorship.
+ATTRIBUTION_BASES: tuple[str, ...] = ("sponsor", "origin")
+DEFAULT_ATTRIBUTION_BASIS = "origin"
+
+
+def property_value_problem(rel_type: object, key: str, value: object) -> str | None:
+    """What is wrong with the value of a property whose values the schema fixes (None when fine).
+
+    >>> property_value_problem("ATTRIBUTED_TO", "basis", "sponsor") is None
+    True
+    >>> property_value_problem("ATTRIBUTED_TO", "basis", "state")
+    "property 'basis' is 'state'; expected sponsor or origin (leave it out for origin)"
+    """
+    if rel_type == "ATTRIBUTED_TO" and key == "basis" and value not in ATTRIBUTION_BASES:
+        return (
+            f"property 'basis' is {value!r}; expected {' or '.join(ATTRIBUTION_BASES)} "
+            f"(leave it out for {DEFAULT_ATTRIBUTION_BASIS})"
+        )
+    return None
+
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 

@@ -87,11 +87,20 @@ def test_recommend_names_the_partners_that_close_the_gap(capsys):
     # Worked by hand on data/sample: France is targeted by APT28 only, which requires
     # incident response, threat intelligence and attribution (one threat each: weight 3).
     # France holds law enforcement at 0.3 (below 0.5): it holds none of the three.
-    # Counting direct cooperation only, the USA (incident response 0.9, attribution 0.9)
-    # closes 2; the last 1 (threat intelligence) is held by Microsoft 0.9, the UK 0.8 and
-    # CERT-EU 0.7: the strongest holder, Microsoft, is picked.
+    # Counting direct cooperation only, score = weight closed x feasibility (0.25 base,
+    # + 0.25 x 1/(6-1) for sharing NATO (6 members, pools all), + 0.15 same region: Europe):
+    # UK (threat intelligence .8, attribution .7) 2 x 0.45 = 0.9; CERT-EU (IR, TI; Europe;
+    # FIRST pools nothing) 2 x 0.4 = 0.8; USA (IR, attribution) 2 x 0.3 = 0.6 -> the UK.
+    # Then incident response: Germany and Estonia 0.45 each, Germany the stronger (.6 > .5).
     assert main(["recommend", str(gk.SAMPLE), "FRA", "--partners", "COOPERATES_WITH"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "France: needs weight 3; own gap 3; with today's partners 3"
-    assert out[1].startswith("1. United States (USA, state) closes 2:")
-    assert out[2] == "2. Microsoft (MICROSOFT, company) closes 1: cap:threat_intel; remaining 0"
+    assert out[1] == (
+        "1. United Kingdom (GBR, state), feasibility 0.45: closes Threat-intelligence sharing, Attribution "
+        "(weight 2); builds on shared membership of NATO; the same region (Europe); remaining 1 "
+        "(alternatives: CERT_EU, USA)"
+    )
+    assert out[2] == (
+        "2. Germany (DEU, state), feasibility 0.45: closes Incident response (weight 1); builds on shared "
+        "membership of NATO; the same region (Europe); remaining 0 (alternatives: EST, CERT_EU)"
+    )

@@ -124,8 +124,13 @@ def partners_lacking_capability(G, capability, min_level):
     return sorted(rows, key=lambda r: (-r[3], r[0])), "exact"
 
 
+def _sponsored(G):
+    """(threat, actor) pairs of ATTRIBUTED_TO whose basis is sponsor (absent basis = origin)."""
+    return [(t, s) for t, s, d in _edges(G, "ATTRIBUTED_TO") if d.get("basis") == "sponsor"]
+
+
 def states_targeted_by_state(G, state):
-    threats = {t for t, v, _ in _edges(G, "ATTRIBUTED_TO") if v == state}
+    threats = {t for t, v in _sponsored(G) if v == state}
     hit = defaultdict(set)
     for t, v, _ in _edges(G, "TARGETS"):
         if t in threats and _kind(G, v) == "state":
@@ -216,7 +221,7 @@ def alliance_overlap(G, limit):
 
 def threat_sponsors(G, limit):
     by = defaultdict(set)
-    for t, s, _ in _edges(G, "ATTRIBUTED_TO"):
+    for t, s in _sponsored(G):
         by[s].add(t)
     targets = defaultdict(set)
     for t, v, _ in _edges(G, "TARGETS"):
@@ -350,7 +355,8 @@ def test_hand_computed_answers_on_sample(sample):
         ("USA", "United States", "state", 2),
         ("EST", "Estonia", "state", 1),
     ]
-    # threats attributed to RUS: apt28 (DEU FRA USA) and sandworm (EST DEU); NATO is not a state
+    # threats with RUS as suspected sponsor: apt28 (DEU FRA USA) and sandworm (EST DEU); NATO is
+    # not a state
     rows = run("states_targeted_by_state", state="RUS")
     assert [(r[0], r[2]) for r in rows] == [("DEU", 2), ("EST", 1), ("FRA", 1), ("USA", 1)]
     # USA needs IR (2 threats: apt28, and via sandworm? no: sandworm does not target USA) ...

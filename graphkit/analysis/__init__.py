@@ -24,10 +24,11 @@ from graphkit.analysis.gaps import (
     capability_gaps,
     critical_actors,
     gap_summary,
-    recommend_partners,
     uncovered_threats,
 )
 from graphkit.analysis.measures import MEASURES, Measure
+from graphkit.analysis.pooling import pooling_mandates
+from graphkit.analysis.recommend import FEASIBILITY_WEIGHTS, recommend_partners
 from graphkit.analysis.run import ANALYSIS_FILES, STABILITY_FILES, Analysis, analyze
 from graphkit.analysis.stability import Stability, stability
 from graphkit.defaults import (
@@ -58,6 +59,8 @@ __all__ = [
     "uncovered_threats",
     "recommend_partners",
     "critical_actors",
+    "pooling_mandates",
+    "FEASIBILITY_WEIGHTS",
     "what_changed",
     "Changes",
     "relationship_changes",

@@ -6,15 +6,22 @@ Definitions (DESIGN.md, made exact here):
   ``weight`` of a need is the number of distinct threats targeting A that require it.
 - *own(A)*: the capabilities A holds through ``HAS_CAPABILITY`` with ``level`` at or above
   ``threshold`` (a relationship without ``level`` counts as level 1).
-- *partners(A)*, by the relations named in ``partners``:
-  ``COOPERATES_WITH``: every actor A cooperates with, in either direction;
-  ``MEMBER_OF``: everyone who shares an organisation with A — fellow members of the
-  organisations A belongs to, those organisations themselves and, when A is an
-  organisation, its own members.
-- *pooled(A)*: own(A) plus the own capabilities of A's partners (one hop: a partner's
-  partners do not count).
-- own gap = total weight of needs not owned; coalition gap = weight of needs not pooled;
-  ``closed_by_cooperation`` = own gap − coalition gap: what multilateral cooperation buys A.
+- *assessed*: A has at least one ``HAS_CAPABILITY`` (at any level). For an unassessed actor
+  the own gap is unknown (NaN), not total. A need (A, c) is *capability-assessed* when some
+  actor of A's kind has a level for c; otherwise the data say nothing about it (a coverage
+  hole). Needs of unassessed actors and capability-unassessed needs are *unknown*: left
+  out of own gaps, of what cooperation closes and of critical-actor sums, still counted on
+  the coalition side (they can be pooled from partners that hold c).
+- *pooled(A)*, within each link's mandate (``pools``, :mod:`graphkit.analysis.pooling`):
+  through ``COOPERATES_WITH``, A gets from the actor at the other end (either direction)
+  the capabilities that agreement pools; through ``MEMBER_OF``, from the fellow members of
+  each organisation O it belongs to, and from O itself (when A is O: from its members),
+  the capabilities O pools. One hop: a partner's partners do not count.
+- own gap = weight of known needs not owned; coalition gap = weight of needs not pooled;
+  ``closed_by_cooperation`` = weight of known needs pooled but not owned.
+- *route*: how a pooled need is met, for a reader to check: a direct agreement first
+  (the holder with the highest level, then graph order), else an organisation (the
+  strongest holder, then the organisation and the holder in graph order).
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError
+from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools, pooling_ways
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 
@@ -37,7 +45,6 @@ __all__ = [
     "gap_summary",
     "alliance_gaps",
     "uncovered_threats",
-    "recommend_partners",
     "critical_actors",
     "GAP_COLUMNS",
     "DEFAULT_THRESHOLD",
@@ -67,10 +74,15 @@ def capability_gaps(
     Returns
     -------
     pandas.DataFrame
-        ``actor_id, capability_id, weight, own, pooled, actor_name, capability_name, level``:
-        ``weight`` = number of threats targeting the actor that require the capability,
-        ``own``/``pooled`` booleans, ``level`` the actor's own best level (NaN if none).
-        Actors in graph order; within an actor, heaviest need first.
+        ``actor_id, capability_id, weight, own, pooled, actor_name, capability_name, level,
+        assessed, capability_assessed, route, via_partner``: ``weight`` = number of threats
+        targeting the actor that require the capability, ``own``/``pooled`` booleans,
+        ``level`` the actor's own best level (NaN if none); ``assessed`` False when the actor
+        has no capability data at all, ``capability_assessed`` False when no actor of its kind
+        has a level for the capability (both: the own status is unknown); ``route`` how a
+        pooled, not owned need is met (``via agreement with JPN (mou, 2019)``, ``via NATO
+        (member)``, ``via its member DEU``) and ``via_partner`` the holder. Actors in graph
+        order; within an actor, heaviest need first.
 
     Examples
     --------
@@ -79,6 +91,14 @@ def capability_gaps(
     >>> usa[["capability_id", "weight", "own", "pooled"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['cap:threat_intel', 2, False, True], ['cap:incident_response', 1, True, True],
      ['cap:attribution', 1, True, True], ['cap:law_enforcement', 1, True, True]]
+    >>> usa["route"].iloc[0]
+    'via agreement with GBR (joint statement on cyber cooperation, 2011)'
+
+    The EU (an ``international_org`` that declares no ``pools``) pools nothing, so Germany
+    gets threat intelligence through NATO, not through the EU:
+
+    >>> gaps[(gaps.actor_id == "DEU") & (gaps.capability_id == "cap:threat_intel")][["route", "via_partner"]].values.tolist()
+    [['via NATO (member)', 'GBR']]
     """
     return _GapModel(G, threshold=threshold, partners=partners).gap_table()
 
@@ -94,15 +114,23 @@ def gap_summary(
     Returns
     -------
     pandas.DataFrame
-        ``actor_id, name, kind, threats, needed_weight, own_gap, coalition_gap,
-        closed_by_cooperation, closed_capabilities, open_capabilities`` (the last two are
-        lists of capability ids, heaviest first). Actors in graph order.
+        ``actor_id, name, kind, assessed, threats, needed_weight, own_gap, coalition_gap,
+        closed_by_cooperation, unknown_weight, closed_capabilities, open_capabilities``:
+        ``own_gap`` and ``closed_by_cooperation`` count known needs only and are NaN for an
+        unassessed actor; ``unknown_weight`` is the weight of needs whose own status is
+        unknown; the last two are lists of capability ids, heaviest first. Actors in graph
+        order.
 
     Examples
     --------
     >>> s = gk.analysis.gap_summary(gk.load(gk.SAMPLE)).set_index("actor_id")
     >>> s.loc["USA", ["needed_weight", "own_gap", "coalition_gap", "closed_by_cooperation"]].tolist()
-    [5, 2, 0, 2]
+    [5.0, 2.0, 0.0, 2.0]
+
+    NATO holds no capability on record: it is unassessed, its own gap unknown, not total.
+
+    >>> bool(s.loc["NATO", "assessed"]), int(s.loc["NATO", "coalition_gap"]), float(s.loc["NATO", "own_gap"])
+    (False, 0, nan)
     """
     return _GapModel(G, threshold=threshold, partners=partners).summary_table()
 
@@ -121,8 +149,12 @@ def alliance_gaps(
     -------
     pandas.DataFrame
         ``alliance_id, alliance_name, capability_id, capability_name, weight, own,
-        holders, members_needing`` (``holders``: how many of O and its members hold it;
-        ``members_needing``: how many of them need it).
+        holders, members_needing, members, assessed_members`` (``holders``: how many of O
+        and its members hold it; ``members_needing``: how many of them need it;
+        ``members``: O's members; ``assessed_members``: how many of those have capability
+        data at all — a member without data holds nothing on record; ``members_with_level``:
+        how many of O and its members have any level for the capability — 0 means the data
+        say nothing about it, so "no member has it" is unknown, not a finding).
 
     Examples
     --------
@@ -157,42 +189,6 @@ def uncovered_threats(
     return _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES).uncovered_table()
 
 
-def recommend_partners(
-    G: nx.MultiDiGraph,
-    actor_id: str,
-    *,
-    k: int = 5,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
-) -> pd.DataFrame:
-    """New partners that would close most of an actor's remaining (coalition) gap, greedily.
-
-    Greedy weighted set cover: repeatedly pick the actor, not yet a partner, whose own
-    capabilities cover the largest weight of still-open needs (ties: the higher summed
-    ``level`` over what it closes, then graph order), until
-    ``k`` are picked or no one closes anything more. A new partner is taken to add its own
-    capabilities (direct cooperation), not those of its partners.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``rank, partner_id, name, kind, closes, closed_weight, remaining_weight``
-        (``closes``: capability ids it closes; ``remaining_weight``: coalition gap left
-        after this pick).
-
-    Examples
-    --------
-    France has no cooperation partner of its own; counting only direct cooperation,
-    the United States and then Microsoft (the strongest of three holders of threat
-    intelligence) would close its whole gap:
-
-    >>> r = gk.analysis.recommend_partners(gk.load(gk.SAMPLE), "FRA", partners=["COOPERATES_WITH"])
-    >>> r[["partner_id", "closes", "closed_weight", "remaining_weight"]].values.tolist()
-    [['USA', ['cap:incident_response', 'cap:attribution'], 2, 1], ['MICROSOFT', ['cap:threat_intel'], 1, 0]]
-    """
-    return _GapModel(G, threshold=threshold, partners=partners).recommend(actor_id, k=k)
-
-
 def critical_actors(
     G: nx.MultiDiGraph,
     *,
@@ -204,9 +200,12 @@ def critical_actors(
 
     Removing actor X removes its capabilities and its relationships (an organisation's
     removal dissolves co-membership through it). A need (A, c), pooled but not owned by A,
-    opens when every route A has to c passes through X: X is the only partner holding c, or
-    X is the only organisation through which A reaches holders of c and A has no direct
-    cooperation partner holding it. Exact, computed without re-running the analysis per actor.
+    opens when every route A has to c passes through X: each agreement route (within its
+    mandate) has X as the holder, and each organisation route (an organisation whose
+    ``pools`` covers c) is X itself or has X as its only holder of c. An organisation that
+    pools nothing is therefore never critical through pooling. Needs of unassessed actors and
+    capability-unassessed needs are not summed. Exact, computed without re-running the
+    analysis per actor.
 
     Returns
     -------
@@ -219,12 +218,15 @@ def critical_actors(
     --------
     >>> c = gk.analysis.critical_actors(gk.load(gk.SAMPLE))
     >>> c[["actor_id", "opened_weight", "articulation_point"]].head(2).values.tolist()
-    [['GBR', 5, False], ['NATO', 4, False]]
+    [['NATO', 5, False], ['GBR', 4, False]]
     """
     return _GapModel(G, threshold=threshold, partners=partners).critical_table(engine=engine)
 
 
 # ---- the model: every table is computed from integer-coded arrays -----------------
+
+NEAR_THRESHOLD = 0.05
+"""Levels within this distance of the threshold are counted as close calls (the report states how many)."""
 
 
 class _GapModel:
@@ -255,11 +257,16 @@ class _GapModel:
                 threats.append(n)
             self.names[n] = str(d.get("name", n))
         self.actors, self.caps, self.threats = actors, caps, threats
-        ai = {a: i for i, a in enumerate(actors)}
+        self.index = ai = {a: i for i, a in enumerate(actors)}
         ci = {c: i for i, c in enumerate(caps)}
         ti = {t: i for i, t in enumerate(threats)}
         rows: dict[str, list[tuple[int, int]]] = {t: [] for t in schema.RELATIONSHIP_TYPES}
         levels: list[float] = []
+        # agreements as (u, v, mask id, instrument, since); masks shared by equal pools values
+        agreements: list[tuple[int, int, int, Any, Any]] = []
+        mask_ids: dict[Any, int] = {}
+        masks: list[np.ndarray] = []
+        sponsor_rows: list[tuple[int, int]] = []
         for u, v, d in G.edges(data=True):
             t = d.get("type")
             if t == "HAS_CAPABILITY":
@@ -272,8 +279,29 @@ class _GapModel:
             elif t == "REQUIRES":
                 if u in ti and v in ci:
                     rows[t].append((ti[u], ci[v]))
-            elif t in ("MEMBER_OF", "COOPERATES_WITH") and u in ai and v in ai and u != v:
+            elif t == "ATTRIBUTED_TO":
+                basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
+                problem = schema.property_value_problem(t, "basis", basis)
+                if problem:
+                    raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
+                if basis == "sponsor" and u in ti and v in ai:
+                    sponsor_rows.append((ti[u], ai[v]))
+            elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
                 rows[t].append((ai[u], ai[v]))
+            elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
+                value = d.get("pools")
+                memo = value if not isinstance(value, list) else tuple(value)
+                try:
+                    mid = mask_ids.get(memo)
+                except TypeError:  # an unhashable value: parse_pools names the problem
+                    mid = None
+                if mid is None:
+                    mask, _ = agreement_pools(u, v, d, ci)
+                    mid = len(masks)
+                    masks.append(mask)
+                    if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
+                        mask_ids[memo] = mid
+                agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
         self.nA, self.nC = len(actors), len(caps)
         C = max(self.nC, 1)
 
@@ -285,21 +313,48 @@ class _GapModel:
         best = pd.DataFrame({"key": has[:, 0] * C + has[:, 1], "level": lv}).groupby("key")["level"].max()
         self.level = best  # best level per actor*C+cap
         self.own_keys = np.sort(best.index[best.to_numpy() >= self.threshold].to_numpy(dtype=np.int64))
+        # assessed: the actor has some HAS_CAPABILITY at all; covered: some actor of the same
+        # kind has a level for the capability (otherwise the data says nothing about it)
+        self.assessed = np.zeros(self.nA, dtype=bool)
+        self.assessed[has[:, 0]] = True
+        kind_codes = {k: i for i, k in enumerate(dict.fromkeys(self.kinds[a] for a in actors))}
+        self.kind_code = np.asarray([kind_codes[self.kinds[a]] for a in actors], dtype=np.int64)
+        self.covered = np.zeros((max(len(kind_codes), 1), C), dtype=bool)
+        if has.size:
+            self.covered[self.kind_code[has[:, 0]], has[:, 1]] = True
+        self.best_levels = best.to_numpy(dtype=float)
         self.targets = _unique_pairs(arr("TARGETS"))
         self.requires = _unique_pairs(arr("REQUIRES"))
+        self.sponsors = _unique_pairs(np.asarray(sponsor_rows, dtype=np.int64).reshape(-1, 2))
         member = _unique_pairs(arr("MEMBER_OF"))
         orgs = np.unique(member[:, 1])
         # group membership: (member, organisation), each organisation a member of its own group
         self.groups = _unique_pairs(np.vstack([member, np.column_stack([orgs, orgs])]))
-        coop = arr("COOPERATES_WITH")
-        self.coop = _unique_pairs(np.vstack([coop, coop[:, ::-1]]))
+        self.members = member
+        # what each organisation pools (every declared pools is checked, member or not)
+        self.org_pools: dict[int, np.ndarray] = {}
+        org_set = set(orgs.tolist())
+        for i, a in enumerate(actors):
+            d = G.nodes[a]
+            if i in org_set or d.get("pools") is not None:
+                mask, _ = org_pools(a, d, ci)
+                if i in org_set:
+                    self.org_pools[i] = mask
+        self.agreements = agreements
+        self.agreement_masks = np.vstack(masks) if masks else np.zeros((0, self.nC), dtype=bool)
+        ends = np.asarray([x[:2] for x in agreements], dtype=np.int64).reshape(-1, 2)
+        self.coop = _unique_pairs(np.vstack([ends, ends[:, ::-1]]))
         self._routes: pd.DataFrame | None = None
+        self._candidates: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     # -- basic tables --------------------------------------------------------------
 
     def own_pairs(self) -> pd.DataFrame:
         C = max(self.nC, 1)
-        return pd.DataFrame({"a": self.own_keys // C, "c": self.own_keys % C})
+        keys = self.own_keys
+        return pd.DataFrame(
+            {"a": keys // C, "c": keys % C, "lv": self.level.reindex(keys).to_numpy(dtype=float)}
+        )
 
     def needs(self) -> pd.DataFrame:
         """(a, c, weight): number of distinct threats targeting a that require c."""
@@ -308,7 +363,18 @@ class _GapModel:
         need = t.merge(r, on="t").groupby(["a", "c"], sort=True).size().rename("weight").reset_index()
         return need
 
+    def near_threshold(self) -> int:
+        """How many actor–capability levels lie within NEAR_THRESHOLD of the threshold."""
+        return int((np.abs(self.best_levels - self.threshold) <= NEAR_THRESHOLD + 1e-12).sum())
+
+    def candidates(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every way an open need can be pooled (:func:`graphkit.analysis.pooling.pooling_ways`)."""
+        if self._candidates is None:
+            self._candidates = pooling_ways(self)
+        return self._candidates
+
     def routes(self) -> pd.DataFrame:
+        """One row per need: own, pooled, known flags and the best route (route, via_partner)."""
         if self._routes is not None:
             return self._routes
         C = max(self.nC, 1)
@@ -316,40 +382,39 @@ class _GapModel:
         key = need["a"].to_numpy(dtype=np.int64) * C + need["c"].to_numpy(dtype=np.int64)
         need["key"] = key
         need["own"] = np.isin(key, self.own_keys)
-        open_keys = np.sort(key[~need["own"].to_numpy()])
-        own = self.own_pairs()
-        # direct cooperation: partners y of a holding c
-        coop_stats = pd.DataFrame({"key": [], "n_coop": [], "coop_min": []})
-        if "COOPERATES_WITH" in self.partners and self.coop.size and len(own):
-            cp = pd.DataFrame(self.coop, columns=["a", "y"]).merge(own.rename(columns={"a": "y"}), on="y")
-            cp["key"] = cp["a"].to_numpy(dtype=np.int64) * C + cp["c"].to_numpy(dtype=np.int64)
-            cp = cp[np.isin(cp["key"].to_numpy(), open_keys)]
-            coop_stats = cp.groupby("key")["y"].agg(n_coop="size", coop_min="min").reset_index()
-        # co-membership: groups g containing a with holders of c
-        grp_stats = pd.DataFrame({"key": [], "n_groups": [], "all_single": [], "gmin": [], "gmax": [], "g_one": []})
-        if "MEMBER_OF" in self.partners and self.groups.size and len(own):
-            M = pd.DataFrame(self.groups, columns=["m", "g"])
-            holders = (
-                M.merge(own.rename(columns={"a": "m"}), on="m")
-                .groupby(["g", "c"])["m"]
-                .agg(cnt="size", hmin="min", hmax="max")
-                .reset_index()
+        a = need["a"].to_numpy(dtype=np.int64)
+        c = need["c"].to_numpy(dtype=np.int64)
+        need["assessed"] = self.assessed[a] if len(need) else np.zeros(0, bool)
+        need["capability_assessed"] = self.covered[self.kind_code[a], c] if len(need) else np.zeros(0, bool)
+        coop, grp = self.candidates()
+        route: dict[int, str] = {}
+        via: dict[int, str] = {}
+        if len(coop):
+            best = coop.sort_values(
+                ["key", "lv", "y", "e"], ascending=[True, False, True, True], kind="stable"
             )
-            opened = need.loc[~need["own"], ["a", "c", "key"]]
-            gr = opened.merge(M.rename(columns={"m": "a"}), on="a").merge(holders, on=["g", "c"])
-            gr["single"] = gr["cnt"] == 1
-            grp_stats = (
-                gr.groupby("key")
-                .agg(n_groups=("g", "size"), all_single=("single", "all"), gmin=("hmin", "min"),
-                     gmax=("hmax", "max"), g_one=("g", "min"))
-                .reset_index()
+            best = best.drop_duplicates("key")
+            for k, y, e in zip(best["key"].tolist(), best["y"].tolist(), best["e"].tolist(), strict=True):
+                route[k] = "via agreement with " + self.actors[y] + agreement_note(self.agreements[e])
+                via[k] = self.actors[y]
+        if len(grp):
+            best = grp[~grp["key"].isin(list(route))]
+            best = best.sort_values(
+                ["key", "lv", "g", "h"], ascending=[True, False, True, True], kind="stable"
             )
-        out = need.merge(coop_stats, on="key", how="left").merge(grp_stats, on="key", how="left")
-        out["n_coop"] = out["n_coop"].fillna(0).astype(np.int64)
-        out["n_groups"] = out["n_groups"].fillna(0).astype(np.int64)
-        out["pooled"] = out["own"] | (out["n_coop"] > 0) | (out["n_groups"] > 0)
-        self._routes = out
-        return out
+            best = best.drop_duplicates("key")
+            for k, aa, g, h in zip(
+                best["key"].tolist(), best["a"].tolist(), best["g"].tolist(), best["h"].tolist(), strict=True
+            ):
+                route[k] = f"via its member {self.actors[h]}" if aa == g else f"via {self.actors[g]} (member)"
+                via[k] = self.actors[h]
+        need["pooled"] = need["own"].to_numpy() | np.isin(
+            key, np.fromiter(route, dtype=np.int64, count=len(route))
+        )
+        need["route"] = [route.get(k) for k in key.tolist()]
+        need["via_partner"] = [via.get(k) for k in key.tolist()]
+        self._routes = need
+        return need
 
     def gap_table(self) -> pd.DataFrame:
         r = self.routes()
@@ -367,205 +432,92 @@ class _GapModel:
         out["actor_name"] = [self.names[a] for a in out["actor_id"]]
         out["capability_name"] = [self.names[c] for c in out["capability_id"]]
         out["level"] = lvl.to_numpy(dtype=float) if len(df) else np.zeros(0)
+        out["assessed"] = df["assessed"].to_numpy(dtype=bool)
+        out["capability_assessed"] = df["capability_assessed"].to_numpy(dtype=bool)
+        out["route"] = df["route"].to_numpy(dtype=object)
+        out["via_partner"] = df["via_partner"].to_numpy(dtype=object)
         return out.reset_index(drop=True)
 
     def summary_table(self) -> pd.DataFrame:
-        cols = ["actor_id", "name", "kind", "threats", "needed_weight", "own_gap", "coalition_gap",
-                "closed_by_cooperation", "closed_capabilities", "open_capabilities"]
+        cols = [
+            "actor_id",
+            "name",
+            "kind",
+            "assessed",
+            "threats",
+            "needed_weight",
+            "own_gap",
+            "coalition_gap",
+            "closed_by_cooperation",
+            "unknown_weight",
+            "closed_capabilities",
+            "open_capabilities",
+        ]
         gaps = self.gap_table()
         if gaps.empty:
             return pd.DataFrame(columns=cols)
         w = gaps["weight"]
+        known = gaps["assessed"] & gaps["capability_assessed"]
         agg = (
-            gaps.assign(own_gap=w.where(~gaps["own"], 0), coalition_gap=w.where(~gaps["pooled"], 0))
-            .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap"]]
+            gaps.assign(
+                own_gap=w.where(known & ~gaps["own"], 0),
+                coalition_gap=w.where(~gaps["pooled"], 0),
+                closed=w.where(known & ~gaps["own"] & gaps["pooled"], 0),
+                unknown=w.where(~known, 0),
+            )
+            .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap", "closed", "unknown"]]
             .sum()
         )
-        closed = gaps[~gaps["own"] & gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
+        closed = (
+            gaps[known & ~gaps["own"] & gaps["pooled"]]
+            .groupby("actor_id", sort=False)["capability_id"]
+            .agg(list)
+        )
         still = gaps[~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
         n_threats = pd.Series(self.targets[:, 1]).value_counts()
         ids = agg.index.tolist()
-        index = {a: i for i, a in enumerate(self.actors)}
+        index = self.index
+        assessed = np.asarray([bool(self.assessed[index[a]]) for a in ids], dtype=bool)
         out = pd.DataFrame(
             {
                 "actor_id": ids,
                 "name": [self.names[a] for a in ids],
                 "kind": [self.kinds[a] for a in ids],
+                "assessed": assessed,
                 "threats": [int(n_threats.get(index[a], 0)) for a in ids],
                 "needed_weight": agg["weight"].to_numpy(dtype=np.int64),
-                "own_gap": agg["own_gap"].to_numpy(dtype=np.int64),
+                # an unassessed actor's own gap is unknown, not total
+                "own_gap": np.where(assessed, agg["own_gap"].to_numpy(dtype=float), np.nan),
                 "coalition_gap": agg["coalition_gap"].to_numpy(dtype=np.int64),
+                "closed_by_cooperation": np.where(assessed, agg["closed"].to_numpy(dtype=float), np.nan),
+                "unknown_weight": agg["unknown"].to_numpy(dtype=np.int64),
             }
         )
-        out["closed_by_cooperation"] = out["own_gap"] - out["coalition_gap"]
         out["closed_capabilities"] = [list(closed.get(a, [])) for a in ids]
         out["open_capabilities"] = [list(still.get(a, [])) for a in ids]
         return out[cols]
 
     def alliance_table(self) -> pd.DataFrame:
-        cols = ["alliance_id", "alliance_name", "capability_id", "capability_name", "weight", "own",
-                "holders", "members_needing"]
-        if not self.groups.size or not self.targets.size:
-            return pd.DataFrame(columns=cols)
-        M = pd.DataFrame(self.groups, columns=["a", "g"])
-        t = pd.DataFrame(self.targets, columns=["t", "a"])
-        r = pd.DataFrame(self.requires, columns=["t", "c"])
-        weight = (
-            t.merge(M, on="a")[["g", "t"]].drop_duplicates().merge(r, on="t")
-            .groupby(["g", "c"]).size().rename("weight")
-        )
-        needing = self.needs().merge(M, on="a").groupby(["g", "c"])["a"].nunique().rename("members_needing")
-        holders = M.merge(self.own_pairs(), on="a").groupby(["g", "c"]).size().rename("holders")
-        df = pd.concat([weight, needing], axis=1).join(holders).reset_index()
-        df["holders"] = df["holders"].fillna(0).astype(np.int64)
-        df["members_needing"] = df["members_needing"].fillna(0).astype(np.int64)
-        df = df.sort_values(["g", "weight", "c"], ascending=[True, False, True], kind="stable")
-        return pd.DataFrame(
-            {
-                "alliance_id": [self.actors[g] for g in df["g"]],
-                "alliance_name": [self.names[self.actors[g]] for g in df["g"]],
-                "capability_id": [self.caps[c] for c in df["c"]],
-                "capability_name": [self.names[self.caps[c]] for c in df["c"]],
-                "weight": df["weight"].to_numpy(dtype=np.int64),
-                "own": (df["holders"] > 0).to_numpy(),
-                "holders": df["holders"].to_numpy(),
-                "members_needing": df["members_needing"].to_numpy(),
-            },
-            columns=cols,
-        )
+        from graphkit.analysis.coverage import alliance_table
+
+        return alliance_table(self)
 
     def uncovered_table(self) -> pd.DataFrame:
-        cols = ["threat_id", "name", "required", "missing", "missing_capabilities", "targets"]
-        held = np.zeros(self.nC, dtype=bool)
-        C = max(self.nC, 1)
-        if self.own_keys.size:
-            held[np.unique(self.own_keys % C)] = True
-        n_targets = np.bincount(self.targets[:, 0], minlength=len(self.threats)) if self.targets.size else \
-            np.zeros(len(self.threats), dtype=np.int64)
-        rows = []
-        by_threat: dict[int, list[int]] = {}
-        for t, c in self.requires.tolist():
-            by_threat.setdefault(t, []).append(c)
-        for t in sorted(by_threat):
-            req = by_threat[t]
-            missing = [self.caps[c] for c in req if not held[c]]
-            if missing:
-                rows.append(
-                    {
-                        "threat_id": self.threats[t],
-                        "name": self.names[self.threats[t]],
-                        "required": len(req),
-                        "missing": len(missing),
-                        "missing_capabilities": missing,
-                        "targets": int(n_targets[t]),
-                    }
-                )
-        return pd.DataFrame(rows, columns=cols)
+        from graphkit.analysis.coverage import uncovered_table
 
-    def partners_of(self, a: int) -> set[int]:
-        out: set[int] = set()
-        if "COOPERATES_WITH" in self.partners and self.coop.size:
-            out.update(self.coop[self.coop[:, 0] == a, 1].tolist())
-        if "MEMBER_OF" in self.partners and self.groups.size:
-            mine = self.groups[self.groups[:, 0] == a, 1]
-            out.update(self.groups[np.isin(self.groups[:, 1], mine), 0].tolist())
-        out.discard(a)
-        return out
+        return uncovered_table(self)
 
-    def recommend(self, actor_id: str, *, k: int) -> pd.DataFrame:
-        cols = ["rank", "partner_id", "name", "kind", "closes", "closed_weight", "remaining_weight"]
-        if actor_id not in self.kinds:
-            hint = " (it is not an Actor)" if actor_id in self.names else ""
-            raise SchemaError(f"no actor with id {actor_id!r}{hint}; check the id in actors.csv")
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise AnalysisError(f"k must be a positive integer, not {k!r}")
-        a = self.actors.index(actor_id)
-        r = self.routes()
-        mine = r[(r["a"] == a) & ~r["pooled"]]
-        remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
-        excluded = self.partners_of(a) | {a}
-        own = self.own_pairs()
-        own = own[~own["a"].isin(list(excluded))]
-        rows = []
-        for rank in range(1, k + 1):
-            cand = own[own["c"].isin(list(remaining))]
-            if cand.empty:
-                break
-            C = max(self.nC, 1)
-            scored = cand.assign(w=cand["c"].map(remaining), lv=(cand["a"] * C + cand["c"]).map(self.level))
-            # Most weight closed; among equals, the strongest holder (summed level of what it
-            # closes); among those, graph order.
-            score = scored.groupby("a", sort=True)[["w", "lv"]].sum()
-            top = score[score["w"] == score["w"].max()]
-            best = int(top.index[np.argmax(top["lv"].to_numpy())])
-            closes = sorted(cand.loc[cand["a"] == best, "c"].tolist(), key=lambda c: (-remaining[c], c))
-            closed = sum(remaining.pop(c) for c in closes)
-            own = own[own["a"] != best]
-            bid = self.actors[best]
-            rows.append(
-                {
-                    "rank": rank,
-                    "partner_id": bid,
-                    "name": self.names[bid],
-                    "kind": self.kinds[bid],
-                    "closes": [self.caps[c] for c in closes],
-                    "closed_weight": int(closed),
-                    "remaining_weight": int(sum(remaining.values())),
-                }
-            )
-        return pd.DataFrame(rows, columns=cols)
+    def sponsors_against(self, a: int) -> set[int]:
+        """Actors named (basis = sponsor) as sponsor of a threat that targets actor ``a``."""
+        if not self.sponsors.size or not self.targets.size:
+            return set()
+        threats = self.targets[self.targets[:, 1] == a, 0]
+        return set(self.sponsors[np.isin(self.sponsors[:, 0], threats), 1].tolist())
 
     def critical_table(self, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
-        cols = ["actor_id", "name", "kind", "opened_weight", "opened_gaps", "actors_affected", "articulation_point"]
-        r = self.routes()
-        r = r[r["pooled"] & ~r["own"]]
-        parts = []
-        if len(r):
-            n_coop = r["n_coop"].to_numpy()
-            n_groups = r["n_groups"].to_numpy()
-            coop_min = r["coop_min"].to_numpy(dtype=float)
-            gmin = r["gmin"].to_numpy(dtype=float)
-            gmax = r["gmax"].to_numpy(dtype=float)
-            single = r["all_single"]
-            all_single = single.isna().to_numpy() | single.fillna(0).astype(bool).to_numpy()
-            only_holder = (
-                (n_coop <= 1)
-                & ((n_groups == 0) | (all_single & (gmin == gmax)))
-                & (~((n_coop == 1) & (n_groups > 0)) | (coop_min == gmin))
-            )
-            holder = np.where(n_coop == 1, coop_min, gmin)
-            base = r[["a", "c", "weight"]]
-            parts.append(base[only_holder].assign(x=holder[only_holder].astype(np.int64)))
-            g_one = r["g_one"].to_numpy(dtype=float)
-            via_org = (n_coop == 0) & (n_groups == 1) & (g_one != r["a"].to_numpy())
-            parts.append(base[via_org].assign(x=g_one[via_org].astype(np.int64)))
-        hits = pd.concat(parts) if parts else pd.DataFrame(columns=["a", "c", "weight", "x"])
-        hits = hits.drop_duplicates(["x", "a", "c"])
-        hits = hits[hits["x"] != hits["a"]]
-        agg = hits.groupby("x").agg(
-            opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
-        )
-        if net is None or set(net.types) != set(self.partners):
-            net = actor_network(self.G, self.partners)
-        if resolve_engine(engine) == "igraph":
-            cut = set(net.igraph.articulation_points())
-        else:
-            cut = set(nx.articulation_points(net.networkx))
-        ids = sorted(set(agg.index.tolist()) | cut)
-        out = pd.DataFrame(
-            {
-                "actor_id": [self.actors[i] for i in ids],
-                "name": [self.names[self.actors[i]] for i in ids],
-                "kind": [self.kinds[self.actors[i]] for i in ids],
-                "opened_weight": [int(agg["opened_weight"].get(i, 0)) for i in ids],
-                "opened_gaps": [int(agg["opened_gaps"].get(i, 0)) for i in ids],
-                "actors_affected": [int(agg["actors_affected"].get(i, 0)) for i in ids],
-                "articulation_point": [i in cut for i in ids],
-                "_order": ids,
-            }
-        )
-        out = out.sort_values(["opened_weight", "articulation_point", "_order"], ascending=[False, False, True])
-        return out[cols].reset_index(drop=True)
+        from graphkit.analysis.critical import critical_table
+
+        return critical_table(self, engine=engine, net=net)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

@@ -197,9 +197,18 @@ def analyze(
         "gaps": {
             "actors_with_needs": len(gsum),
             "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum()) if len(gsum) else 0,
-            "total_own_gap": int(gsum["own_gap"].sum()) if len(gsum) else 0,
+            "total_own_gap": int(gsum["own_gap"].sum(skipna=True)) if len(gsum) else 0,
             "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
             "uncovered_threats": len(unc),
+            "unassessed_actors": int((~gsum["assessed"].astype(bool)).sum()) if len(gsum) else 0,
+            # comparable with total_own_gap: needs with data (assessed actor and capability)
+            "total_coalition_gap_known": int(
+                gaps.loc[gaps["assessed"] & gaps["capability_assessed"] & ~gaps["pooled"], "weight"].sum()
+            ),
+            "total_unknown_weight": int(gsum["unknown_weight"].sum()) if len(gsum) else 0,
+            "threshold": model.threshold,
+            "levels": len(model.best_levels),
+            "levels_near_threshold": model.near_threshold(),
         },
         "stability": stab.info if stab is not None else {
             "runs": 0, "jitter": JITTER, "threshold_band": THRESHOLD_BAND

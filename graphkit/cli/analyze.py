@@ -65,8 +65,9 @@ def _analyze(args: argparse.Namespace) -> int:
         if result.stability is not None:
             print(f"stability: {s['stability']['runs']} perturbed runs in stability.csv and cocluster.csv")
         g = s["gaps"]
-        print(f"capability gaps: own {g['total_own_gap']:,} -> coalition {g['total_coalition_gap']:,} "
-              f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "
+        print(f"capability gaps (needs with data): own {g['total_own_gap']:,} -> coalition "
+              f"{g['total_coalition_gap_known']:,} ({g['actors_helped_by_cooperation']:,} actors helped by "
+              f"cooperation); needs without data: weight {g['total_unknown_weight']:,}; "
               f"{g['uncovered_threats']:,} threats nobody can answer")
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
@@ -78,7 +79,8 @@ def register_recommend(sub: Any) -> None:
     p = add_command(
         sub,
         "recommend",
-        "Which new partners would close most of an actor's remaining capability gap (greedy weighted set cover).",
+        "Which feasible new partners would close most of an actor's remaining capability gap "
+        "(greedy weighted set cover, weighted by feasibility; never a sponsor of a threat against it).",
         "graphkit recommend data/cyber-multilateral IRQ --k 3",
         _recommend,
     )
@@ -109,7 +111,8 @@ def _recommend(args: argparse.Namespace) -> int:
     name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
-        print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
+        own = f"own gap {r['own_gap']:,.0f}" if r["assessed"] else "own gap unknown (no capability data)"
+        print(f"{name}: needs weight {r['needed_weight']:,}; {own}; "
               f"with {_partners_of(G)} {r['coalition_gap']:,}")
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
@@ -118,9 +121,10 @@ def _recommend(args: argparse.Namespace) -> int:
         return 0
     for p in picks.itertuples():
         # names and ids come from the data: CR, C1 and bidi controls are shown escaped
-        closes = escape_terminal(", ".join(map(str, p.closes)))
-        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}) "
-              f"closes {p.closed_weight:,}: {closes}; remaining {p.remaining_weight:,}")
+        alts = f" (alternatives: {', '.join(p.alternatives)})" if p.alternatives else ""
+        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}), "
+              f"feasibility {p.feasibility:.2f}: {escape_terminal(str(p.reason))}; "
+              f"remaining {p.remaining_weight:,}{escape_terminal(alts)}")
     return 0
 
 

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 #: How many cached databases to keep (least recently used ones beyond this are removed).
 CACHE_KEEP = 8
@@ -83,6 +83,7 @@ COMMON_PROPERTIES: dict[str, dict[str, str]] = {
         "level": "float",
         "sectors": "string[]",
         "confidence": "float",
+        "basis": "string",
         "via": "string[]",
         "source": "string",
     },

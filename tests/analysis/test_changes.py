@@ -37,7 +37,8 @@ def _world() -> nx.MultiDiGraph:
     for a, name in names.items():
         gk.add_node(G, a, "Actor", name=name, kind="state")
     gk.add_node(G, "NATO", "Actor", name="North Atlantic Treaty Organization", kind="alliance")
-    gk.add_node(G, "EU", "Actor", name="European Union", kind="international_org")
+    # an international_org pools nothing unless its mandate says so (graphkit.analysis.pooling)
+    gk.add_node(G, "EU", "Actor", name="European Union", kind="international_org", pools="cap:law")
     for c in ("cap:ir", "cap:fx", "cap:law"):
         gk.add_node(G, c, "Capability", name=c)
     for t in ("threat:a", "threat:b", "threat:c", "threat:d"):
@@ -274,7 +275,8 @@ def test_report_shows_today_by_default_and_refuses_a_since_after_it(tmp_path, ca
     # the UK left the EU in 2020: today it no longer pools DEU's cap:law through the EU
     with open(out / "gap_summary.csv", encoding="utf-8") as f:
         gbr = next(r for r in csv.DictReader(f) if r["actor_id"] == "GBR")
-    assert (gbr["own_gap"], gbr["coalition_gap"]) == ("1", "1")
+    # GBR holds no capability on record: its own gap is unknown (empty), not 1
+    assert (gbr["own_gap"], gbr["coalition_gap"]) == ("", "1")
     assert "changes.csv" not in {p.name for p in out.iterdir()}
     rc = main(["report", str(data), "-o", str(tmp_path / "r2"), "--since", "2024", "--as-of", "2023", "-q"])
     assert rc == 2 and "is not before the date shown" in capsys.readouterr().err

@@ -38,11 +38,21 @@ def scenario() -> nx.MultiDiGraph:
     gk.add_relationship(G, "A", "MEMBER_OF", "ORG")
     gk.add_relationship(G, "B", "MEMBER_OF", "ORG")
     gk.add_relationship(G, "C", "COOPERATES_WITH", "A")
-    for a, c, lv in (("A", "c1", 0.9), ("B", "c2", 0.8), ("C", "c3", 0.7), ("B", "c3", 0.4),
-                     ("D", "c1", 0.5), ("E", "c4", 0.6)):
+    for a, c, lv in (
+        ("A", "c1", 0.9),
+        ("B", "c2", 0.8),
+        ("C", "c3", 0.7),
+        ("B", "c3", 0.4),
+        ("D", "c1", 0.5),
+        ("E", "c4", 0.6),
+    ):
         gk.add_relationship(G, a, "HAS_CAPABILITY", c, level=lv)
-    for t, targets, needs in (("t1", "AB", ["c1", "c2"]), ("t2", "AD", ["c2", "c3", "c4"]),
-                              ("t3", ["ORG"], ["c3", "c5"]), ("t4", "A", [])):
+    for t, targets, needs in (
+        ("t1", "AB", ["c1", "c2"]),
+        ("t2", "AD", ["c2", "c3", "c4"]),
+        ("t3", ["ORG"], ["c3", "c5"]),
+        ("t4", "A", []),
+    ):
         for a in targets:
             gk.add_relationship(G, t, "TARGETS", a)
         for c in needs:
@@ -51,7 +61,12 @@ def scenario() -> nx.MultiDiGraph:
 
 
 def _rows(df: pd.DataFrame, cols: list[str]) -> list[list]:
-    return df[cols].values.tolist()
+    """The table's rows as lists; NaN (unknown) becomes None so that rows compare with ==."""
+    return _nan_as_none(df[cols].values.tolist())
+
+
+def _nan_as_none(rows: list[list]) -> list[list]:
+    return [[None if isinstance(x, float) and x != x else x for x in row] for row in rows]
 
 
 def test_capability_gaps_full_table(scenario):
@@ -80,19 +95,34 @@ def test_partners_parameter_changes_pooling(scenario):
     # a lower threshold lets B's c3 (level 0.4) count, so ORG pools c3 from its member B
     low = capability_gaps(scenario, threshold=0.4)
     assert _rows(low[low.actor_id == "ORG"], ["capability_id", "own", "pooled"]) == [
-        ["c3", False, True], ["c5", False, False]]
+        ["c3", False, True],
+        ["c5", False, False],
+    ]
 
 
 def test_gap_summary_full_table(scenario):
+    # ORG has no HAS_CAPABILITY at all: it is unassessed, so its own gap (and what cooperation
+    # closes for it) is unknown, not 2; its coalition gap is still computed.
+    nan = float("nan")
     want = [
-        ["A", 3, 5, 4, 1, 3, ["c2", "c3"], ["c4"]],
-        ["B", 1, 2, 1, 0, 1, ["c1"], []],
-        ["D", 1, 3, 3, 3, 0, [], ["c2", "c3", "c4"]],
-        ["ORG", 1, 2, 2, 2, 0, [], ["c3", "c5"]],
+        ["A", True, 3, 5, 4, 1, 3, 0, ["c2", "c3"], ["c4"]],
+        ["B", True, 1, 2, 1, 0, 1, 0, ["c1"], []],
+        ["D", True, 1, 3, 3, 3, 0, 0, [], ["c2", "c3", "c4"]],
+        ["ORG", False, 1, 2, nan, 2, nan, 2, [], ["c3", "c5"]],
     ]
-    cols = ["actor_id", "threats", "needed_weight", "own_gap", "coalition_gap", "closed_by_cooperation",
-            "closed_capabilities", "open_capabilities"]
-    assert _rows(gap_summary(scenario), cols) == want
+    cols = [
+        "actor_id",
+        "assessed",
+        "threats",
+        "needed_weight",
+        "own_gap",
+        "coalition_gap",
+        "closed_by_cooperation",
+        "unknown_weight",
+        "closed_capabilities",
+        "open_capabilities",
+    ]
+    assert _rows(gap_summary(scenario), cols) == _nan_as_none(want)
 
 
 def test_alliance_gaps_full_table(scenario):
@@ -110,15 +140,21 @@ def test_alliance_gaps_full_table(scenario):
 def test_uncovered_threats(scenario):
     got = uncovered_threats(scenario)
     assert _rows(got, ["threat_id", "required", "missing", "missing_capabilities", "targets"]) == [
-        ["t3", 2, 1, ["c5"], 1]]
+        ["t3", 2, 1, ["c5"], 1]
+    ]
 
 
 def test_recommend_partners_greedy(scenario):
-    assert _rows(recommend_partners(scenario, "A"), ["rank", "partner_id", "closes", "closed_weight",
-                                                     "remaining_weight"]) == [[1, "E", ["c4"], 1, 0]]
-    # D has no partner: B, C and E each close weight 1; ties go to graph order, k stops at two
+    assert _rows(
+        recommend_partners(scenario, "A"),
+        ["rank", "partner_id", "closes", "closed_weight", "remaining_weight"],
+    ) == [[1, "E", ["c4"], 1, 0]]
+    # D has no partner: B, C and E each close weight 1 at the same feasibility (0.25: no link,
+    # no region); ties go to the stronger holder (B .8, C .7, E .6), k stops at two
     assert _rows(recommend_partners(scenario, "D", k=2), ["partner_id", "closes", "remaining_weight"]) == [
-        ["B", ["c2"], 2], ["C", ["c3"], 1]]
+        ["B", ["c2"], 2],
+        ["C", ["c3"], 1],
+    ]
     with pytest.raises(gk.SchemaError, match="no actor with id 'c1' \\(it is not an Actor\\)"):
         recommend_partners(scenario, "c1")
 
@@ -140,23 +176,52 @@ def test_critical_actors_full_table(scenario):
 # ---- brute force: remove each actor and recompute with plain sets --------------------
 
 
-def _coalition_gaps(G, threshold, partners):
+def _pools(value, default):
+    """The test's own reading of a pools value: a set of capability ids, or None for all."""
+    if value is None:
+        value = default
+    items = value if isinstance(value, list) else value.split(";")
+    items = [x.strip() for x in items]
+    if items == ["all"]:
+        return None
+    if items == ["none"]:
+        return set()
+    return set(items)
+
+
+def _within(caps, mandate):
+    return set(caps) if mandate is None else set(caps) & mandate
+
+
+def _needs(G, threshold, partners):
+    """{actor: {capability: [weight, known, pooled]}} with plain loops and sets."""
     actors = [n for n, d in G.nodes(data=True) if d["label"] == "Actor"]
     own = {a: set() for a in actors}
+    assessed = set()
+    covered = set()
     need = {a: {} for a in actors}
-    friends = {a: set() for a in actors}
+    gets = {a: set() for a in actors}
     groups = {}
     for u, v, d in G.edges(data=True):
-        if d["type"] == "HAS_CAPABILITY" and d.get("level", 1.0) >= threshold:
-            own[u].add(v)
-        elif d["type"] == "COOPERATES_WITH" and "COOPERATES_WITH" in partners:
-            friends[u].add(v)
-            friends[v].add(u)
-        elif d["type"] == "MEMBER_OF" and "MEMBER_OF" in partners:
+        if d["type"] == "HAS_CAPABILITY":
+            assessed.add(u)
+            covered.add((G.nodes[u]["kind"], v))
+            if d.get("level", 1.0) >= threshold:
+                own[u].add(v)
+        elif d["type"] == "MEMBER_OF":
             groups.setdefault(v, {v}).add(u)
-    for members in groups.values():
-        for a in members:
-            friends[a] |= members - {a}
+    for u, v, d in G.edges(data=True):
+        if d["type"] == "COOPERATES_WITH" and "COOPERATES_WITH" in partners:
+            mandate = _pools(d.get("pools"), "all")
+            gets[u] |= _within(own[v], mandate)
+            gets[v] |= _within(own[u], mandate)
+    if "MEMBER_OF" in partners:
+        for org, members in groups.items():
+            d = G.nodes[org]
+            mandate = _pools(d.get("pools"), "all" if d["kind"] == "alliance" else "none")
+            for a in members:
+                for b in members - {a}:
+                    gets[a] |= _within(own[b], mandate)
     for t, d in G.nodes(data=True):
         if d["label"] != "Threat":
             continue
@@ -164,12 +229,12 @@ def _coalition_gaps(G, threshold, partners):
         for _, a, e in G.out_edges(t, data=True):
             if e["type"] == "TARGETS":
                 for c in caps:
-                    need[a][c] = need[a].get(c, 0) + 1
-    out = {}
+                    need[a].setdefault(c, [0, False, False])[0] += 1
     for a in actors:
-        pooled = own[a].union(*(own[f] for f in friends[a]))
-        out[a] = sum(w for c, w in need[a].items() if c not in pooled)
-    return out
+        for c, row in need[a].items():
+            row[1] = a in assessed and (G.nodes[a]["kind"], c) in covered
+            row[2] = c in own[a] or c in gets[a]
+    return need
 
 
 def _random_scenario(seed: int) -> nx.MultiDiGraph:
@@ -177,18 +242,30 @@ def _random_scenario(seed: int) -> nx.MultiDiGraph:
     G = gk.new_graph()
     actors = [f"a{i}" for i in range(14)]
     orgs = ["o0", "o1", "o2"]
-    for a in actors + orgs:
-        gk.add_node(G, a, "Actor", name=a, kind="alliance" if a in orgs else "state")
-    for c in range(5):
-        gk.add_node(G, f"c{c}", "Capability", name=f"c{c}")
+    caps = [f"c{c}" for c in range(5)]
+    for a in actors:
+        gk.add_node(G, a, "Actor", name=a, kind=rng.choice(["state", "state", "company"]))
+    for o in orgs:
+        pools = rng.choice([None, "all", "none", ";".join(rng.sample(caps, 2)), rng.sample(caps, 3)])
+        gk.add_node(
+            G,
+            o,
+            "Actor",
+            name=o,
+            kind=rng.choice(["alliance", "international_org"]),
+            **({} if pools is None else {"pools": pools}),
+        )
+    for c in caps:
+        gk.add_node(G, c, "Capability", name=c)
     for a in actors:
         for o in rng.sample(orgs, rng.choice([0, 1, 1, 2])):
             gk.add_relationship(G, a, "MEMBER_OF", o)
     for _ in range(10):
-        u, v = rng.sample(actors, 2)
-        gk.add_relationship(G, u, "COOPERATES_WITH", v)
+        u, v = rng.sample(actors + orgs[:1], 2)
+        pools = rng.choice([None, None, "all", "none", ";".join(rng.sample(caps, 2))])
+        gk.add_relationship(G, u, "COOPERATES_WITH", v, **({} if pools is None else {"pools": pools}))
     for a in actors + orgs:
-        for c in rng.sample(range(5), rng.choice([0, 1, 1, 2])):
+        for c in rng.sample(range(5), rng.choice([0, 1, 1, 2, 3])):
             gk.add_relationship(G, a, "HAS_CAPABILITY", f"c{c}", level=rng.choice([0.3, 0.6, 0.9]))
     for t in range(6):
         gk.add_node(G, f"t{t}", "Threat", name=f"t{t}")
@@ -199,21 +276,39 @@ def _random_scenario(seed: int) -> nx.MultiDiGraph:
     return G
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("partners", [("MEMBER_OF", "COOPERATES_WITH"), ("MEMBER_OF",), ("COOPERATES_WITH",)])
-def test_critical_actors_equal_brute_force(seed, partners):
+def test_gaps_and_critical_actors_equal_brute_force(seed, partners):
+    """Random mandates (declared, defaulted, lists, ;-text): pooled flags, coalition gaps and
+    critical actors equal plain-set recomputation, removing each actor in turn."""
     G = _random_scenario(seed)
-    base = _coalition_gaps(G, 0.5, partners)
+    base = _needs(G, 0.5, partners)
+    gaps = capability_gaps(G, partners=partners)
+    got = {
+        (r["actor_id"], r["capability_id"]): [
+            r["weight"],
+            r["assessed"] and r["capability_assessed"],
+            r["pooled"],
+        ]
+        for r in gaps.to_dict("records")
+    }
+    assert got == {(a, c): row for a, caps in base.items() for c, row in caps.items()}
     summary = gap_summary(G, partners=partners).set_index("actor_id")["coalition_gap"].to_dict()
-    assert {a: w for a, w in base.items() if a in summary} == summary
+    assert summary == {a: sum(w for w, _, p in caps.values() if not p) for a, caps in base.items() if caps}
     want = {}
     for x in base:
         H = G.copy()
         H.remove_node(x)
-        after = _coalition_gaps(H, 0.5, partners)
-        grown = sum(after[a] - base[a] for a in after)
-        if grown:
-            want[x] = grown
+        after = _needs(H, 0.5, partners)
+        opened = sum(
+            w
+            for a, caps in base.items()
+            if a != x
+            for c, (w, known, p) in caps.items()
+            if known and p and not after[a][c][2]
+        )
+        if opened:
+            want[x] = opened
     got = critical_actors(G, partners=partners)
     got = dict(zip(got["actor_id"], got["opened_weight"], strict=False))
     assert {a: w for a, w in got.items() if w} == want

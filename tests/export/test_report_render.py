@@ -246,8 +246,11 @@ def test_gap_totals_by_hand(tiny):
     G, analysis = tiny
     t = _Context(G, analysis, 10).gap_totals().set_index("actor_id")
     # A and B: need 2 capabilities (1 threat each), own 1, partners cover the other.
-    assert t.loc["A"].to_dict() == {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0}
-    assert t.loc["B"].to_dict() == {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0}
+    # (a gaps table without the assessed columns counts every actor and capability as assessed)
+    want = {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0, "assessed": True, "open_known": 0.0,
+            "coalition_known": 0.0, "unknown": 0.0}
+    assert t.loc["A"].to_dict() == want
+    assert t.loc["B"].to_dict() == want
 
 
 def test_rankings_follow_the_scores(tiny):

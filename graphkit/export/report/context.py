@@ -79,27 +79,65 @@ class _Context:
         return int(self.clusters["cluster"].nunique()) if "cluster" in self.clusters else 0
 
     def gap_totals(self) -> Any:
-        """Per actor: needed weight, own gap, coalition gap and what cooperation closes."""
+        """Per actor: needed weight, own gap, coalition gap, what cooperation closes, assessed.
+
+        Needs whose own status is unknown (an actor without capability data, a capability no
+        actor of its kind has data for) count in ``needed`` and ``coalition_gap`` only; for an
+        unassessed actor ``own_gap`` and ``closed`` are NaN. ``open_known`` is the coalition
+        gap over needs whose capability has data (what a new partner could be recommended
+        for), ``coalition_known`` over needs with data (comparable with ``own_gap``), and
+        ``unknown`` the weight of needs whose own status is unknown.
+        """
         pd = self.pd
         g = self.gaps
+        cols = ["actor_id", "needed", "own_gap", "coalition_gap", "closed", "assessed", "open_known",
+                "coalition_known", "unknown"]
         if g.empty:
-            return pd.DataFrame(columns=["actor_id", "needed", "own_gap", "coalition_gap", "closed"])
+            return pd.DataFrame(columns=cols)
         w = g["weight"].astype(float)
+        own = g["own"].astype(bool)
+        pooled = g["pooled"].astype(bool)
+        assessed = g["assessed"].astype(bool) if "assessed" in g else pd.Series(True, index=g.index)
+        cap_ok = (
+            g["capability_assessed"].astype(bool) if "capability_assessed" in g else pd.Series(True, index=g.index)
+        )
+        known = assessed & cap_ok
         t = (
             pd.DataFrame(
                 {
                     "actor_id": g["actor_id"],
                     "needed": w,
-                    "own_gap": w.where(~g["own"].astype(bool), 0.0),
-                    "coalition_gap": w.where(~g["pooled"].astype(bool), 0.0),
+                    "own_gap": w.where(known & ~own, 0.0),
+                    "coalition_gap": w.where(~pooled, 0.0),
+                    "closed": w.where(known & ~own & pooled, 0.0),
+                    "assessed": assessed,
+                    "open_known": w.where(cap_ok & ~pooled, 0.0),
+                    "coalition_known": w.where(known & ~pooled, 0.0),
+                    "unknown": w.where(~known, 0.0),
                 }
             )
             .groupby("actor_id", sort=False)
-            .sum()
+            .agg(
+                needed=("needed", "sum"),
+                own_gap=("own_gap", "sum"),
+                coalition_gap=("coalition_gap", "sum"),
+                closed=("closed", "sum"),
+                assessed=("assessed", "all"),
+                open_known=("open_known", "sum"),
+                coalition_known=("coalition_known", "sum"),
+                unknown=("unknown", "sum"),
+            )
             .reset_index()
         )
-        t["closed"] = t["own_gap"] - t["coalition_gap"]
-        return t
+        t.loc[~t["assessed"], ["own_gap", "closed", "coalition_known"]] = float("nan")
+        return t[cols]
+
+    def unassessed(self) -> list[str]:
+        """Threatened actors without any capability data, in table order."""
+        g = self.gaps
+        if g.empty or "assessed" not in g:
+            return []
+        return list(dict.fromkeys(g.loc[~g["assessed"].astype(bool), "actor_id"]))
 
     def table(
         self,

@@ -53,7 +53,7 @@ class Table:
 
 @dataclass
 class HeatMap:
-    """Actors (rows) × capabilities (columns); a cell is ``own``, ``pooled``, ``missing`` or ``None``.
+    """Actors (rows) × capabilities (columns); a cell is ``own``, ``pooled``, ``missing``, ``unknown`` (no data) or ``None``.
 
     ``weights[(actor, capability)]`` is how many threats targeting the actor need the capability.
     """
@@ -116,11 +116,12 @@ class Report:
     focus: str | None = None
 
 
-_SYMBOL = {"own": "●", "pooled": "◐", "missing": "✕", None: "·"}
+_SYMBOL = {"own": "●", "pooled": "◐", "missing": "✕", "unknown": "?", None: "·"}
 _STATE_TEXT = {
     "own": "has it",
     "pooled": "covered by a partner",
     "missing": "missing",
+    "unknown": "no data",
     None: "not needed",
 }
 

@@ -151,16 +151,24 @@ def _focus_sections(
     mine = g[g["actor_id"] == focus] if len(g) else g
     if len(mine):
         mine = mine.sort_values(["weight", "capability_id"], ascending=[False, True])
+
+        def status(r: dict[str, Any]) -> str:
+            known = bool(r.get("assessed", True)) and bool(r.get("capability_assessed", True))
+            return _STATE_TEXT[
+                "own" if r["own"] else "pooled" if r["pooled"] else "missing" if known else "unknown"
+            ]
+
         gblocks.append(
             Table(
-                ["capability", "threats needing it", "own", "with partners", "status"],
+                ["capability", "threats needing it", "own", "with partners", "status", "route"],
                 [
                     [
                         ctx.name(r["capability_id"]),
                         r["weight"],
                         bool(r["own"]),
                         bool(r["pooled"]),
-                        _STATE_TEXT["own" if r["own"] else "pooled" if r["pooled"] else "missing"],
+                        status(r),
+                        _cell(r.get("route"), ctx) or "",
                     ]
                     for r in mine.to_dict("records")
                 ],

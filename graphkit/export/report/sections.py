@@ -44,13 +44,18 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         )
     totals = ctx.gap_totals()
     if len(totals):
-        helped = int((totals["closed"] > 0).sum())
-        own = float(totals["own_gap"].sum())
-        coal = float(totals["coalition_gap"].sum())
-        share = f" ({(own - coal) / own:.0%} of all own-gap weight)" if own else ""
+        assessed = totals[totals["assessed"].astype(bool)]
+        helped = int((assessed["closed"] > 0).sum())
+        own = float(assessed["own_gap"].sum())
+        closed = float(assessed["closed"].sum())
+        share = f" ({closed / own:.0%} of all own-gap weight)" if own else ""
+        unassessed = len(totals) - len(assessed)
         findings.append(
-            f"Cooperation narrows the capability gap of {helped} of {len(totals)} threatened actors"
-            f"; it closes {_fmt(own - coal)} of {_fmt(own)} units of gap weight{share}."
+            f"Cooperation, within what each organisation and agreement pools, narrows the capability "
+            f"gap of {helped} of {len(assessed)} threatened actors with capability data"
+            f"; it closes {_fmt(closed)} of {_fmt(own)} units of gap weight{share}"
+            + (f" ({unassessed} threatened actors have no capability data and are not counted)" if unassessed else "")
+            + "."
         )
     unc = ctx.frame("uncovered_threats")
     findings.append(
@@ -262,7 +267,10 @@ def _heatmap(
     if len(g):
         for rec in g[g["actor_id"].isin(wanted)].to_dict("records"):
             key = (rec["actor_id"], rec["capability_id"])
-            cells[key] = "own" if rec["own"] else "pooled" if rec["pooled"] else "missing"
+            known = bool(rec.get("assessed", True)) and bool(rec.get("capability_assessed", True))
+            cells[key] = (
+                "own" if rec["own"] else "pooled" if rec["pooled"] else "missing" if known else "unknown"
+            )
             weights[key] = float(rec["weight"])
             capw[rec["capability_id"]] = capw.get(rec["capability_id"], 0.0) + float(rec["weight"])
     caps = capabilities or [c for c, _ in sorted(capw.items(), key=lambda kv: (-kv[1], kv[0]))][:30]
@@ -280,30 +288,47 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     blocks: list[Block] = [
         Paragraph(
             "An actor needs the capabilities required by the threats that target it. It owns some; "
-            "its partners (actors it cooperates with and fellow members of its alliances) pool "
-            "others; the rest is missing. The own gap is what it lacks alone, the coalition gap "
-            "what it lacks with its partners; the difference is what multilateral cooperation buys it."
+            "its partners pool others, each only within its mandate: an agreement or an organisation "
+            "shares only the capabilities its pools property names (a collective-defence alliance all, a "
+            "universal forum none); the rest is missing. The own gap is what it lacks alone, the "
+            "coalition gap what it lacks with its partners; the difference is what multilateral "
+            "cooperation buys it. gaps.csv names the route of every pooled need (the agreement or "
+            "organisation, and the partner holding the capability)."
         ),
+        _threshold_paragraph(ctx),
         _main_heatmap(ctx, None),
     ]
     if "heatmap" in figures:
         blocks.append(figures["heatmap"])
-    closes = totals.sort_values(["closed", "actor_id"], ascending=[False, True])
-    closes = closes[closes["closed"] > 0].head(ctx.top)
-    gs = ctx.frame("gap_summary")
-    closed_caps = (
-        dict(zip(gs["actor_id"], gs["closed_capabilities"], strict=True))
-        if "closed_capabilities" in gs
-        else {}
+    missing = ctx.unassessed()
+    blocks.append(
+        Paragraph(
+            (
+                f"{len(missing)} threatened actors have no capability data at all: "
+                + ", ".join(ctx.name(a) for a in missing)
+                + ". Their own gaps are unknown, not total; they are left out of the heat map, the "
+                "rankings, the totals of what cooperation closes and the critical-actor sums (what "
+                "partners could pool to them is still computed)."
+            )
+            if missing
+            else "Every threatened actor has some capability data.",
+            "No capability data.",
+        )
     )
+    closes = totals[totals["assessed"].astype(bool)].sort_values(["closed", "actor_id"], ascending=[False, True])
+    closes = closes[closes["closed"] > 0].head(ctx.top)
+    routes = _closing_routes(ctx)
     subs = [
         Section(
             "cooperation-closes",
             "What cooperation closes",
             [
                 Paragraph(
-                    "Actors whose gap shrinks most when their partners' capabilities count "
-                    "(weights: number of threats that need each missing capability)."
+                    "Actors with capability data whose gap shrinks most when their partners' capabilities "
+                    "count, with the route that closes each need (weights: number of threats that need "
+                    "each missing capability). Own and coalition gaps here count needs with data; "
+                    "'without data' is the weight of needs no actor of the same kind has data for "
+                    "(gap_summary.csv's coalition_gap counts those too when no partner pools them)."
                 ),
                 Table(
                     [
@@ -312,16 +337,18 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                         "own gap",
                         "coalition gap",
                         "closed by cooperation",
-                        "capabilities partners bring",
+                        "without data",
+                        "capabilities partners bring (route)",
                     ],
                     [
                         [
                             ctx.name(r["actor_id"]),
                             r["needed"],
                             r["own_gap"],
-                            r["coalition_gap"],
+                            r.get("coalition_known", r["coalition_gap"]),
                             r["closed"],
-                            _cell(closed_caps.get(r["actor_id"], []), ctx),
+                            r.get("unknown", 0),
+                            "; ".join(routes.get(r["actor_id"], [])),
                         ]
                         for r in closes.to_dict("records")
                     ],
@@ -332,13 +359,23 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     ]
     ag = ctx.frame("alliance_gaps")
     if "own" in ag:
-        open_ag = ag[~ag["own"].astype(bool)].sort_values(["weight"], ascending=False, kind="stable")
+        open_ag = ag[~ag["own"].astype(bool)]
+        if "members_with_level" in open_ag:
+            open_ag = open_ag[open_ag["members_with_level"] > 0]  # no data is not "no member has it"
+        open_ag = open_ag.sort_values(["weight"], ascending=False, kind="stable")
         rows = [
-            [ctx.name(r["alliance_id"]), ctx.name(r["capability_id"]), r["weight"], r.get("members_needing")]
+            [
+                ctx.name(r["alliance_id"]),
+                ctx.name(r["capability_id"]),
+                r["weight"],
+                r.get("members_needing"),
+                f"{r['assessed_members']} of {r['members']}" if "assessed_members" in r else None,
+            ]
             for r in open_ag.head(ctx.top * 2).to_dict("records")
         ]
         atable = Table(
-            ["alliance", "capability no member has", "threats needing it", "members needing it"],
+            ["alliance", "capability no member has", "threats needing it", "members needing it",
+             "members with capability data"],
             rows,
             empty="Every capability that alliance members need is held by at least one member.",
         )
@@ -353,7 +390,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             [
                 Paragraph(
                     "For each alliance and organisation: capabilities its members need against the threats "
-                    "that target them and that no member holds, heaviest first."
+                    "that target them and that no member holds, heaviest first. Capabilities for which "
+                    "no member has any level are left out (no data, not a gap); a member without any "
+                    "capability data holds nothing on record, so check how many members have data."
                 ),
                 atable,
             ],
@@ -362,6 +401,34 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     subs.append(_uncovered_section(ctx))
     subs.append(_recommendation_section(ctx, recommendations))
     return Section("gaps", "Capability gaps", blocks, subs)
+
+
+def _threshold_paragraph(ctx: _Context) -> Paragraph:
+    """The level threshold and how many levels are close calls."""
+    g = ctx.info.get("gaps") if isinstance(ctx.info.get("gaps"), dict) else {}
+    t = g.get("threshold", (ctx.info.get("parameters") or {}).get("threshold"))
+    if t is None:
+        return Paragraph("The level threshold is not recorded in this analysis.", "Threshold.")
+    text = f"A capability counts as held from level {_fmt(float(t))} up (levels run from 0 to 1)."
+    if "levels_near_threshold" in g:
+        text += (
+            f" {g['levels_near_threshold']:,} of {g.get('levels', 0):,} actor–capability levels lie "
+            "within 0.05 of it: a slightly different threshold would flip them."
+        )
+    return Paragraph(text, "Threshold.")
+
+
+def _closing_routes(ctx: _Context) -> dict[str, list[str]]:
+    """Per actor: ``capability (route)`` for every known need that cooperation closes."""
+    g = ctx.gaps
+    out: dict[str, list[str]] = {}
+    if g.empty or "route" not in g:
+        return out
+    known = g["assessed"].astype(bool) & g["capability_assessed"].astype(bool)
+    rows = g[known & ~g["own"].astype(bool) & g["pooled"].astype(bool)]
+    for r in rows.to_dict("records"):
+        out.setdefault(r["actor_id"], []).append(f"{ctx.name(r['capability_id'])} ({r['route']})")
+    return out
 
 
 def _uncovered_section(ctx: _Context) -> Section:
@@ -382,25 +449,36 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
     blocks: list[Block] = [
         Paragraph(
             "New partners that would close most of an actor's remaining (coalition) gap, chosen "
-            "greedily: each pick closes the most weight still open after the picks before it."
+            "greedily: each pick has the highest score = gap weight it closes × feasibility, where "
+            "feasibility = 0.25 + 0.35 if the two already cooperate + 0.25 if they share an "
+            "organisation that pools something + 0.15 if they are in the same region (0.25 to 1). "
+            "A suspected state sponsor of a threat against the actor is never proposed (attribution "
+            "of origin does not count as sponsorship). Needs for which no actor of the same kind has "
+            "capability data are not recommended for. Each pick gives its reason and two alternatives."
         )
     ]
     subs = []
     for actor, df in recommendations.items():
-        subs.append(
-            Section(
-                f"recommend-{_slug(actor)}",
-                f"Partners for {ctx.name(actor)}",
+        empty = "No new partner would close any of its remaining gap."
+        if df is not None and {"rank", "partner_id", "reason"} <= set(df.columns):
+            table = Table(
+                ["#", "partner", "weight closed", "feasibility", "reason", "alternatives"],
                 [
-                    ctx.table(
-                        df,
-                        limit=ctx.top,
-                        skip=("actor_id",),
-                        empty="No new partner would close any of its remaining gap.",
-                    ),
+                    [
+                        r["rank"],
+                        ctx.name(r["partner_id"]),
+                        r.get("closed_weight"),
+                        r.get("feasibility"),
+                        r.get("reason"),
+                        _cell(r.get("alternatives", []), ctx),
+                    ]
+                    for r in df.head(ctx.top).to_dict("records")
                 ],
+                empty=empty,
             )
-        )
+        else:
+            table = ctx.table(df, limit=ctx.top, skip=("actor_id",), empty=empty)
+        subs.append(Section(f"recommend-{_slug(actor)}", f"Partners for {ctx.name(actor)}", [table]))
     if not recommendations:
         blocks.append(Paragraph("No actor has a remaining gap that a new partner could close."))
     return Section("recommendations", "Partner recommendations", blocks, subs)
@@ -414,7 +492,11 @@ def _critical_section(ctx: _Context) -> Section:
         [
             Paragraph(
                 "Actors whose loss would hurt most: removing them opens the largest coalition "
-                "gaps in others, or cuts the cooperation network apart (an articulation point)."
+                "gaps in others, or cuts the cooperation network apart (an articulation point). A need "
+                "opens when every route to it (an agreement with a holder, an organisation whose mandate "
+                "covers it) passes through the actor, so an organisation that pools nothing is never "
+                "critical through pooling; needs of actors without capability data, and needs no actor of "
+                "the same kind has data for, are not summed."
             ),
             ctx.table(crit, limit=ctx.top, empty="No actor's loss opens a gap or splits the network."),
         ],
@@ -474,7 +556,16 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                 "definition: needed = "
                 "capabilities required by threats targeting the actor, weighted by the number of such "
                 "threats; own = capabilities held at or above the level threshold; pooled = own plus "
-                "partners'. Partner recommendation is a greedy weighted set cover."
+                "what partners hold within each link's mandate (pools: a list of capabilities, all or "
+                "none; absent: all for an alliance and for an agreement, none for any other "
+                "organisation), through agreements in both directions and through fellow members of "
+                "organisations. An actor without any capability data is unassessed (own gap unknown); a "
+                "need no actor of the same kind has data for is unknown; both are left out of own gaps, "
+                "what cooperation closes and critical-actor sums. Each pooled need names its route: a "
+                "direct agreement first, then an organisation (strongest holder, then graph order). "
+                "Partner recommendation is a greedy weighted set cover scored by weight closed × "
+                "feasibility, never proposing a suspected sponsor (ATTRIBUTED_TO basis = sponsor) of "
+                "a threat against the actor."
             ),
             Table(["parameter", "value"], rows, caption="Analysis parameters", empty=f"seed {seed}"),
             Table(["software", "version"], versions, caption="Software"),
@@ -536,18 +627,22 @@ def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[st
 def _main_heatmap(ctx: _Context, focus: str | None) -> HeatMap:
     """The report's heat map: the most threatened actors, or the focus and its members / partners."""
     if focus is None:
-        totals = ctx.gap_totals().sort_values(
+        totals = ctx.gap_totals()
+        totals = totals[totals["assessed"].astype(bool)].sort_values(
             ["own_gap", "needed", "actor_id"], ascending=[False, False, True]
         )
         shown = list(totals["actor_id"].head(max(ctx.top, 15)))
         return _heatmap(
             ctx,
             shown,
-            f"The {len(shown)} actors with the largest gaps of their own, largest first; "
-            "hover a cell for the number of threats behind it.",
+            f"The {len(shown)} actors with capability data and the largest gaps of their own, largest "
+            "first (actors without capability data are listed below); a cell without data for any "
+            "actor of that kind is 'no data'; hover a cell for the number of threats behind it.",
         )
     members, _, partners = _relations(ctx, focus)
     others = members or sorted(partners, key=lambda a: (ctx.importance(a), a))
+    missing = set(ctx.unassessed())
+    others = [a for a in others if a not in missing]
     limit = max(ctx.top * 3, 40)
     caption = (
         f"{ctx.name(focus)} and its {'members' if members else 'partners'}"

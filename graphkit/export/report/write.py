@@ -278,11 +278,20 @@ def _recommendations(
     if focus:
         targets = [focus]
     else:
+        # the actors with the largest remaining gap a partner could be recommended for, the
+        # largest of each region first (neighbours with the same ties get the same advice)
         totals = ctx.gap_totals()
-        totals = totals[totals["coalition_gap"] > 0].sort_values(
-            ["coalition_gap", "actor_id"], ascending=[False, True]
+        totals = totals[totals["open_known"] > 0].sort_values(
+            ["open_known", "actor_id"], ascending=[False, True]
         )
-        targets = list(totals["actor_id"].head(min(ctx.top, 5)))
+        want = min(ctx.top, 5)
+        ranked = list(totals["actor_id"])
+        regions: dict[Any, str] = {}
+        for a in ranked:
+            regions.setdefault(G.nodes[a].get("region") or f"(none: {a})", a)
+        picked = set(list(regions.values())[:want])
+        picked |= set([a for a in ranked if a not in picked][: want - len(picked)])
+        targets = [a for a in ranked if a in picked]
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
     pooling = {k: parameters[k] for k in ("threshold", "partners") if k in parameters}
     out = {}
