@@ -333,7 +333,8 @@ def _gap_ranks(gsum: pd.DataFrame) -> dict[tuple[str, str, str], float]:
             continue
         ranks = gsum[col].astype(float).rank(method="min", ascending=False)
         for a, r in zip(gsum["actor_id"].tolist(), ranks.tolist(), strict=True):
-            out[(col, "all", a)] = float(r)
+            if r == r:  # an unassessed actor has no own gap: it is not ranked
+                out[(col, "all", a)] = float(r)
     return out
 
 
