@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import resource
+import stat
 import subprocess as sp
 import sys
 import threading
@@ -111,13 +112,15 @@ def tree_hash(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         return "missing"
-    items = [path] if path.is_file() else sorted(path.rglob("*"))
+    items = sorted(path.rglob("*")) if path.is_dir() and not path.is_symlink() else [path]
     for p in items:
         rel = p.relative_to(path).as_posix() if p != path else p.name
         if p.is_symlink():
             h.update(f"L {rel} {os.readlink(p)}\n".encode())
         elif p.is_dir():
             h.update(f"D {rel}\n".encode())
+        elif not p.is_file():  # a FIFO or device: never opened (that could block)
+            h.update(f"S {rel} {stat.S_IFMT(p.stat().st_mode)}\n".encode())
         else:
             h.update(f"F {rel} {p.stat().st_size}\n".encode())
             with open(p, "rb") as f:
