@@ -5,7 +5,7 @@ embedded (ladybug) database in the cache; a second run on unchanged data hashes 
 dataset's files, opens the cached database read-only and runs the query. Both are
 measured in the same run, on the same machine, two ways:
 
-- ``in-process``: :func:`graphkit.stores.embedded.run_query` called from Python (first:
+- ``in-process``: :func:`graphkit.cypher.run_embedded` called from Python (first:
   an empty cache; second: the median of ``--repeat`` runs on the warm cache);
 - ``cli``: ``python -m graphkit query ...`` as a user types it (includes interpreter
   start-up and imports; first with an empty ``--cache-dir``, second the median of
@@ -54,8 +54,8 @@ def _dataset(name: str, workdir: Path) -> tuple[Path, int, int]:
 
 
 def _in_process(path: Path, cache: Path, repeat: int) -> tuple[float, float]:
-    from graphkit.stores.cypher import bind_params, read_query
-    from graphkit.stores.embedded import run_query
+    from graphkit.cypher import bind_params, read_query
+    from graphkit.cypher import run_embedded as run_query
 
     qf = read_query(QUERY)
     params = bind_params(qf, {})

@@ -82,7 +82,14 @@ def text_problem(text: str) -> str | None:
 
 
 def new_graph(name: str | None = None) -> nx.MultiDiGraph:
-    """An empty canonical graph."""
+    """An empty canonical graph (a networkx ``MultiDiGraph``), optionally named.
+
+    Examples
+    --------
+    >>> G = gk.new_graph("demo")
+    >>> G.graph["name"], G.number_of_nodes(), G.is_directed(), G.is_multigraph()
+    ('demo', 0, True, True)
+    """
     G = nx.MultiDiGraph()
     if name:
         G.graph["name"] = name
@@ -111,10 +118,27 @@ def add_node(G: nx.MultiDiGraph, id: str, label: str, /, **props: Any) -> None:
     G.add_node(id, label=label, **props)
 
 
-def add_relationship(
-    G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any
-) -> int:
-    """Add a relationship after checking endpoints, type and properties; return its key."""
+def add_relationship(G: nx.MultiDiGraph, source: str, type: str, target: str, /, **props: Any) -> int:
+    """Add a relationship after checking endpoints, type and properties; return its key.
+
+    Raises
+    ------
+    SchemaError
+        When an endpoint is missing, the type unknown or its endpoints' labels do not fit
+        it, or a property key or value is not allowed.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> gk.add_node(G, "EST", "Actor", name="Estonia", kind="state")
+    >>> gk.add_node(G, "NATO", "Actor", name="NATO", kind="alliance")
+    >>> gk.add_relationship(G, "EST", "MEMBER_OF", "NATO", since=2004)
+    0
+    >>> gk.add_relationship(G, "EST", "TARGETS", "NATO")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.SchemaError: relationship 'EST' -TARGETS-> 'NATO': ...
+    """
     problems = relationship_problems(G, source, type, target, props)
     if problems:
         raise SchemaError(f"relationship {source!r} -{type}-> {target!r}: " + "; ".join(problems))
@@ -158,7 +182,10 @@ def relationship_problems(
         problems.append(
             f"unknown relationship type {type!r}; expected one of {', '.join(schema.RELATIONSHIP_TYPES)}"
         )
-    for end, node, allowed in (("source", source, rel and rel.sources), ("target", target, rel and rel.targets)):
+    for end, node, allowed in (
+        ("source", source, rel and rel.sources),
+        ("target", target, rel and rel.targets),
+    ):
         if node not in G:
             problems.append(f"{end} id {node!r} does not resolve to any node")
         elif allowed and G.nodes[node]["label"] not in allowed:
@@ -174,7 +201,17 @@ def relationship_problems(
 
 
 def validate(G: nx.MultiDiGraph) -> list[str]:
-    """Every schema problem in a graph that was built without the checked paths."""
+    """Every schema problem in a graph that was built without the checked paths.
+
+    Examples
+    --------
+    >>> gk.validate(gk.load(gk.SAMPLE))
+    []
+    >>> G = gk.new_graph()
+    >>> G.add_node("X", label="Actor", name="X", kind="planet")  # bypasses add_node's checks
+    >>> gk.validate(G)
+    ["node 'X': kind 'planet' is not an actor kind; expected one of state, alliance, ..."]
+    """
     problems = []
     for n, data in G.nodes(data=True):
         props = {k: v for k, v in data.items() if k != "label"}
@@ -199,13 +236,20 @@ def relationships_of(
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(source, target, attributes)`` of every relationship of the given type(s)."""
     wanted = {types} if isinstance(types, str) else set(types) if types is not None else None
-    return (
-        (u, v, d) for u, v, d in G.edges(data=True) if wanted is None or d.get("type") in wanted
-    )
+    return ((u, v, d) for u, v, d in G.edges(data=True) if wanted is None or d.get("type") in wanted)
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
-    """Counts by label, relationship type and actor kind (schema order, zeros included)."""
+    """Counts by label, relationship type and actor kind (schema order, zeros included).
+
+    Examples
+    --------
+    >>> s = gk.summary(gk.load(gk.SAMPLE))
+    >>> s["nodes"]
+    {'Actor': 14, 'Capability': 5, 'Threat': 3}
+    >>> s["relationships"]["MEMBER_OF"], s["actor_kinds"]["alliance"]
+    (13, 2)
+    """
     labels = Counter(d.get("label") for _, d in G.nodes(data=True))
     kinds = Counter(d.get("kind") for _, d in nodes_of(G, schema.ACTOR))
     types = Counter(d.get("type") for _, _, d in G.edges(data=True))
@@ -222,7 +266,14 @@ def select(
     labels: Iterable[str] | None = None,
     types: Iterable[str] | None = None,
 ) -> nx.MultiDiGraph:
-    """A copy of ``G`` with only the given labels and relationship types."""
+    """A copy of ``G`` with only the given labels and relationship types.
+
+    Examples
+    --------
+    >>> H = gk.select(gk.load(gk.SAMPLE), labels=["Actor"], types=["MEMBER_OF"])
+    >>> gk.summary(H)["nodes"], H.number_of_edges()
+    ({'Actor': 14, 'Capability': 0, 'Threat': 0}, 13)
+    """
     keep_labels = set(labels) if labels is not None else set(schema.LABELS)
     keep_types = set(types) if types is not None else set(schema.RELATIONSHIP_TYPES)
     H = nx.MultiDiGraph()
@@ -248,6 +299,12 @@ def actor_graph(
     opposite relationships between two actors merge into one edge whose ``weight`` is
     the sum of their ``weight`` property (``1`` where absent) when ``weight`` is given,
     and whose ``count`` is how many relationships it merges.
+
+    Examples
+    --------
+    >>> A = gk.actor_graph(gk.load(gk.SAMPLE), ["COOPERATES_WITH"], weight="weight")
+    >>> A.number_of_nodes(), A.number_of_edges(), A["USA"]["GBR"]["weight"]
+    (14, 5, 3.0)
     """
     types = set(types)
     unknown = types - set(schema.RELATIONSHIP_TYPES)
@@ -268,7 +325,18 @@ def actor_graph(
 
 
 def ego_graph(G: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The nodes within ``depth`` hops of ``center`` (either direction) and their relationships."""
+    """The nodes within ``depth`` hops of ``center`` (either direction) and their relationships.
+
+    Raises
+    ------
+    SchemaError
+        When ``center`` is not a node of ``G``.
+
+    Examples
+    --------
+    >>> sorted(gk.ego_graph(gk.load(gk.SAMPLE), "EST").nodes)
+    ['EST', 'EU', 'NATO', 'USA', 'cap:incident_response', 'threat:sandworm']
+    """
     if center not in G:
         raise SchemaError(f"no node with id {center!r}")
     seen = {center}
@@ -288,6 +356,16 @@ def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> li
 
     Relationships are compared as multisets of ``(source, target, attributes)``; edge
     keys and insertion order do not count.
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> H = G.copy()
+    >>> gk.graph_diff(G, H)
+    []
+    >>> H.nodes["EST"]["founded"] = 1918
+    >>> gk.graph_diff(G, H)[0][:36]
+    "node 'EST': {'name': 'Estonia', 'kin"
     """
     out: list[str] = []
     for n in G.nodes:
@@ -324,8 +402,10 @@ def _key_problem(key: object, reserved: frozenset[str]) -> str | None:
 def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[str]:
     problems = []
     for key, value in props.items():
-        bad_key = _key_problem(key, reserved) if isinstance(key, str) else (
-            f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter"
+        bad_key = (
+            _key_problem(key, reserved)
+            if isinstance(key, str)
+            else (f"property name {key!r} is not allowed: use letters, digits and _ and start with a letter")
         )
         if bad_key:
             problems.append(bad_key)
@@ -335,7 +415,8 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
         if vtype is str and value.strip() and len(value) <= MAX_TEXT and _BAD_CHARS.search(value) is None:
             continue
         if key not in schema.TEXT_PROPERTIES and (
-            (vtype is int and INT_RANGE[0] <= value <= INT_RANGE[1]) or (vtype is float and math.isfinite(value))
+            (vtype is int and INT_RANGE[0] <= value <= INT_RANGE[1])
+            or (vtype is float and math.isfinite(value))
         ):
             continue
         kind = schema.value_type(value)
@@ -349,14 +430,17 @@ def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[
         elif (isinstance(value, str) and not value.strip()) or (
             isinstance(value, list | tuple) and any(isinstance(x, str) and not x.strip() for x in value)
         ):
-            problems.append(f"property {key!r} is empty text (or only spaces): leave the property out instead")
+            problems.append(
+                f"property {key!r} is empty text (or only spaces): leave the property out instead"
+            )
         elif kind.startswith("string") and any(
             text_problem(x) for x in (value if isinstance(value, list | tuple) else [value])
         ):
             bad = next(x for x in (value if isinstance(value, list | tuple) else [value]) if text_problem(x))
             problems.append(f"property {key!r} {text_problem(bad)}")
         elif kind.startswith("int") and any(
-            not INT_RANGE[0] <= x <= INT_RANGE[1] for x in (value if isinstance(value, list | tuple) else [value])
+            not INT_RANGE[0] <= x <= INT_RANGE[1]
+            for x in (value if isinstance(value, list | tuple) else [value])
         ):
             problems.append(f"property {key!r} is outside the 64-bit integer range: {value!r}")
         elif kind.startswith("float") and any(

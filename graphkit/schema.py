@@ -64,9 +64,7 @@ class RelationshipType:
 RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
     t.name: t
     for t in (
-        RelationshipType(
-            "MEMBER_OF", (ACTOR,), (ACTOR,), "member of an alliance, organisation or forum"
-        ),
+        RelationshipType("MEMBER_OF", (ACTOR,), (ACTOR,), "member of an alliance, organisation or forum"),
         RelationshipType(
             "COOPERATES_WITH",
             (ACTOR,),
@@ -74,14 +72,10 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
             "an agreement, information sharing, joint exercise or capacity building",
             symmetric=True,
         ),
-        RelationshipType(
-            "HAS_CAPABILITY", (ACTOR,), (CAPABILITY,), "the actor can deliver this capability"
-        ),
+        RelationshipType("HAS_CAPABILITY", (ACTOR,), (CAPABILITY,), "the actor can deliver this capability"),
         RelationshipType("TARGETS", (THREAT,), (ACTOR,), "the threat has targeted this actor"),
         RelationshipType("ATTRIBUTED_TO", (THREAT,), (ACTOR,), "suspected sponsor or origin"),
-        RelationshipType(
-            "REQUIRES", (THREAT,), (CAPABILITY,), "answering this threat needs this capability"
-        ),
+        RelationshipType("REQUIRES", (THREAT,), (CAPABILITY,), "answering this threat needs this capability"),
     )
 }
 

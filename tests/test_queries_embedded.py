@@ -15,8 +15,7 @@ import networkx as nx
 import pytest
 
 import graphkit as gk
-from graphkit.stores.cypher import bind_params, read_query
-from graphkit.stores.embedded import EmbeddedGraph
+from graphkit.cypher import EmbeddedGraph, bind_params, read_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.cypher"))
@@ -67,7 +66,9 @@ def _kind(G, n):
 
 
 def members_of_alliance(G, alliance):
-    rows = [(u, _name(G, u), _kind(G, u), d.get("since")) for u, v, d in _edges(G, "MEMBER_OF") if v == alliance]
+    rows = [
+        (u, _name(G, u), _kind(G, u), d.get("since")) for u, v, d in _edges(G, "MEMBER_OF") if v == alliance
+    ]
     return sorted(rows, key=lambda r: (r[0], math.inf if r[3] is None else r[3])), "exact"
 
 
@@ -137,7 +138,9 @@ def most_targeted_actors(G, limit):
     hit = defaultdict(set)
     for t, v, _ in _edges(G, "TARGETS"):
         hit[v].add(t)
-    rows = sorted(((v, _name(G, v), _kind(G, v), len(ts)) for v, ts in hit.items()), key=lambda r: (-r[3], r[0]))
+    rows = sorted(
+        ((v, _name(G, v), _kind(G, v), len(ts)) for v, ts in hit.items()), key=lambda r: (-r[3], r[0])
+    )
     return rows[:limit], "exact"
 
 
@@ -179,8 +182,11 @@ def capability_needs_of_actor(G, actor, min_level):
 
 
 def actors_with_capability(G, capability, min_level):
-    rows = [(u, _name(G, u), _kind(G, u), _level(d)) for u, c, d in _edges(G, "HAS_CAPABILITY")
-            if c == capability and _level(d) >= min_level]
+    rows = [
+        (u, _name(G, u), _kind(G, u), _level(d))
+        for u, c, d in _edges(G, "HAS_CAPABILITY")
+        if c == capability and _level(d) >= min_level
+    ]
     return sorted(rows, key=lambda r: (-r[3], r[0])), "exact"
 
 
@@ -219,12 +225,24 @@ def threat_sponsors(G, limit):
     return sorted(rows, key=lambda r: (-r[2], r[0]))[:limit], "exact"
 
 
-EXPECTED = {f.__name__: f for f in (
-    members_of_alliance, brokers_between_alliances, shortest_cooperation_path, threats_to_alliance_members,
-    partners_lacking_capability, states_targeted_by_state, most_targeted_actors,
-    capability_coverage_per_alliance, capability_needs_of_actor, actors_with_capability,
-    cooperation_partners, alliance_overlap, threat_sponsors,
-)}
+EXPECTED = {
+    f.__name__: f
+    for f in (
+        members_of_alliance,
+        brokers_between_alliances,
+        shortest_cooperation_path,
+        threats_to_alliance_members,
+        partners_lacking_capability,
+        states_targeted_by_state,
+        most_targeted_actors,
+        capability_coverage_per_alliance,
+        capability_needs_of_actor,
+        actors_with_capability,
+        cooperation_partners,
+        alliance_overlap,
+        threat_sponsors,
+    )
+}
 
 # Extra parameter sets beyond the defaults, to exercise the queries off their defaults.
 EXTRA = {
@@ -304,7 +322,9 @@ def test_query_matches_python_on_sample(sample, path):
     qf = read_query(path)
     params = bind_params(qf, {})
     expected, order = EXPECTED[qf.name](G, **params)
-    _compare(db.run(qf, params), expected, order, list_columns_are_sets=qf.name != "shortest_cooperation_path")
+    _compare(
+        db.run(qf, params), expected, order, list_columns_are_sets=qf.name != "shortest_cooperation_path"
+    )
 
 
 def test_hand_computed_answers_on_sample(sample):
@@ -315,16 +335,31 @@ def test_hand_computed_answers_on_sample(sample):
         qf = read_query(ROOT / "queries" / f"{name}.cypher")
         return db.run(qf, bind_params(qf, given)).rows
 
-    assert [r[0] for r in run("members_of_alliance", alliance="NATO")] == ["CAN", "DEU", "EST", "FRA", "GBR", "USA"]
+    assert [r[0] for r in run("members_of_alliance", alliance="NATO")] == [
+        "CAN",
+        "DEU",
+        "EST",
+        "FRA",
+        "GBR",
+        "USA",
+    ]
     assert run("shortest_cooperation_path", **{"from": "EST", "to": "GBR"}) == [(2, ["EST", "USA", "GBR"])]
     # apt28 targets DEU, FRA, USA, NATO; sandworm EST, DEU; apt41 USA, GBR -> USA 2, DEU 2, then 1s by id
     assert run("most_targeted_actors", limit=3) == [
-        ("DEU", "Germany", "state", 2), ("USA", "United States", "state", 2), ("EST", "Estonia", "state", 1)]
+        ("DEU", "Germany", "state", 2),
+        ("USA", "United States", "state", 2),
+        ("EST", "Estonia", "state", 1),
+    ]
     # threats attributed to RUS: apt28 (DEU FRA USA) and sandworm (EST DEU); NATO is not a state
     rows = run("states_targeted_by_state", state="RUS")
     assert [(r[0], r[2]) for r in rows] == [("DEU", 2), ("EST", 1), ("FRA", 1), ("USA", 1)]
     # USA needs IR (2 threats: apt28, and via sandworm? no: sandworm does not target USA) ...
     needs = {r[0]: r for r in run("capability_needs_of_actor", actor="USA")}
-    assert set(needs) == {"cap:incident_response", "cap:threat_intel", "cap:attribution", "cap:law_enforcement"}
+    assert set(needs) == {
+        "cap:incident_response",
+        "cap:threat_intel",
+        "cap:attribution",
+        "cap:law_enforcement",
+    }
     assert needs["cap:threat_intel"][2:] == (2, None, False, 1, 1, True)  # GBR partner; GBR fellow member
     assert needs["cap:attribution"][3:5] == (0.9, True)

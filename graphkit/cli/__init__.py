@@ -50,5 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except MemoryError:
-        print(f"graphkit {args.command}: error: out of memory (is the input far larger than expected?)", file=sys.stderr)
+        print(
+            f"graphkit {args.command}: error: out of memory (is the input far larger than expected?)",
+            file=sys.stderr,
+        )
         return 2

@@ -9,24 +9,40 @@ from typing import Any
 
 from graphkit.cli.common import add_command, add_quiet, add_source, load_source
 from graphkit.errors import DatasetError
+from graphkit.loaders.formats import describe
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    p = add_command(sub, "validate", "Check a dataset against the schema and print every problem.",
-                    "graphkit validate data/sample", _validate)
+    p = add_command(
+        sub,
+        "validate",
+        "Check a dataset against the schema and print every problem.",
+        "graphkit validate data/sample",
+        _validate,
+    )
     add_source(p, neo4j=False)
     add_quiet(p)
-    p = add_command(sub, "info", "Count nodes by label, relationships by type and actors by kind.",
-                    "graphkit info data/sample --json", _info)
+    p = add_command(
+        sub,
+        "info",
+        "Count nodes by label, relationships by type and actors by kind.",
+        "graphkit info data/sample --json",
+        _info,
+    )
     add_source(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_quiet(p)
-    p = add_command(sub, "convert", "Write a dataset in another format (chosen by OUT's extension).",
-                    "graphkit convert data/sample sample.graphml   # .graphml .gexf .json .xlsx or a folder", _convert)
+    p = add_command(
+        sub,
+        "convert",
+        "Write a dataset in another format (chosen by OUT's extension).",
+        "graphkit convert data/sample sample.graphml   # OUT: " + describe(writing=True),
+        _convert,
+    )
     add_source(p, neo4j=False)
-    p.add_argument("out", metavar="OUT", help="output path: .graphml, .gexf, .json, .xlsx or a folder")
+    p.add_argument("out", metavar="OUT", help=f"output path: {describe(writing=True)}")
     add_quiet(p)
 
 

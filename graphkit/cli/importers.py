@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from graphkit.cli.common import add_command, add_quiet, progress
+from graphkit.loaders.formats import describe, get_format
 
 __all__ = ["register"]
 
@@ -25,8 +26,7 @@ def register(sub: Any) -> None:
     p = add_command(
         isub,
         "misp-galaxy",
-        "Read MISP galaxy cluster files (threat-actor, mitre-intrusion-set, mitre-course-of-action, "
-        "mitre-attack-pattern, country) into a dataset.",
+        f"Read {get_format('misp-galaxy').description} into a dataset.",
         "graphkit import misp-galaxy threat-actor.json country.json -o threats --actors data/cyber-multilateral-curated\n"
         "  graphkit import misp-galaxy --installed threat-actor mitre-intrusion-set mitre-course-of-action -o threats",
         _misp,
@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
     p = add_command(
         isub,
         "stix",
-        "Read STIX 2.1 bundles (intrusion sets, threat actors, identities, locations, courses of action) into a dataset.",
+        f"Read {get_format('stix').description} into a dataset.",
         "graphkit import stix enterprise-attack.json -o attack --map-mitigations",
         _stix,
     )
@@ -63,15 +63,21 @@ def register(sub: Any) -> None:
         "graphkit merge data/cyber-multilateral-curated threats -o data/cyber-multilateral",
         _merge,
     )
-    p.add_argument("inputs", metavar="DATASET", nargs="+", help="datasets, highest priority first")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output dataset folder or .xlsx")
+    p.add_argument(
+        "inputs", metavar="DATASET", nargs="+", help=f"datasets ({describe()}), highest priority first"
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+    )
     p.add_argument("--strict", action="store_true", help="exit 1 without writing when any property conflicts")
     p.add_argument("--show", type=int, default=20, metavar="N", help="print at most N conflicts (default 20)")
     add_quiet(p)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output dataset folder or .xlsx")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+    )
     p.add_argument(
         "--actors",
         metavar="DATASET",

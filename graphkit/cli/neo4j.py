@@ -8,6 +8,7 @@ from typing import Any
 
 from graphkit.cli.common import add_command, add_neo4j_options, add_quiet, progress
 from graphkit.errors import GraphkitError, StoreError
+from graphkit.loaders.formats import describe
 
 __all__ = ["register"]
 
@@ -20,14 +21,18 @@ def register(sub: Any) -> None:
         "graphkit load data/sample --neo4j-uri bolt://localhost:7687 --neo4j-password secret",
         _load,
     )
-    p.add_argument("dataset", metavar="DATASET", help="dataset folder, .xlsx, .json, .graphml or .gexf")
+    p.add_argument("dataset", metavar="DATASET", help=describe())
     add_neo4j_options(p)
-    p.add_argument("--wipe", action="store_true",
-                   help="first delete every node with a graphkit label (Actor, Capability, Threat) "
-                        "and its relationships; asks for confirmation unless --yes")
+    p.add_argument(
+        "--wipe",
+        action="store_true",
+        help="first delete every node with a graphkit label (Actor, Capability, Threat) "
+        "and its relationships; asks for confirmation unless --yes",
+    )
     p.add_argument("--yes", action="store_true", help="do not ask before --wipe")
-    p.add_argument("--batch-size", type=int, default=5000, metavar="N",
-                   help="rows per UNWIND statement (default 5000)")
+    p.add_argument(
+        "--batch-size", type=int, default=5000, metavar="N", help="rows per UNWIND statement (default 5000)"
+    )
     add_quiet(p)
 
 

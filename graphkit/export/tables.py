@@ -12,16 +12,12 @@ import io
 import json
 import os
 import re
-import shutil
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import OutputError
+from graphkit.files import FORMULA_PREFIXES, atomic_path, neutralise_formula
 from graphkit.loaders.values import format_value, header_for
 
 # networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
@@ -39,29 +35,36 @@ __all__ = [
     "FORMULA_PREFIXES",
 ]
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPE = "'"
-
 
 def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
-    """Write ``G`` in the format named by ``path``'s extension (a folder when it has none)."""
+    """Write ``G`` in the format ``path`` names (see :mod:`graphkit.loaders.formats`): its
+    extension (``.xlsx``, ``.json``, ``.graphml``, ``.gexf``), or a dataset folder when it
+    has none.
+
+    Raises
+    ------
+    OutputError
+        When the extension names no format graphkit writes, or the target cannot be replaced.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = gk.write(G, pathlib.Path(tmp) / "sample.graphml")
+    ...     gk.graph_diff(G, gk.load(out))
+    []
+    """
+    from graphkit.loaders.formats import for_path, resolve
+
     path = Path(path)
-    suffix = path.suffix.lower()
-    writers = {".xlsx": write_dataset, ".json": write_json, ".graphml": write_graphml, ".gexf": write_gexf}
-    if suffix in writers:
-        writers[suffix](G, path)
-    elif suffix in ("", ".csv") or path.is_dir():
-        write_dataset(G, path, overwrite=overwrite)
+    fmt = for_path(path, writing=True)
+    writer = resolve(fmt.writer or "")
+    if fmt.folder:
+        writer(G, path, overwrite=overwrite)
     else:
-        raise OutputError(
-            f"{path}: unknown output format {suffix!r}; use a folder, .xlsx, .json, .graphml or .gexf"
-        )
+        writer(G, path)
     return path
-
-
-def neutralise_formula(text: str) -> str:
-    """Text that a spreadsheet shows as written instead of evaluating it (``'`` prefix)."""
-    return _ESCAPE + text if text.startswith(FORMULA_PREFIXES + (_ESCAPE,)) else text
 
 
 def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
@@ -70,6 +73,15 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     A load of the result gives back every node, relationship and property with its type.
     An existing folder is replaced only when it is a dataset (it holds ``actors.csv``)
     or empty; anything else raises :class:`OutputError`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_dataset(G, pathlib.Path(tmp) / "sample")
+    ...     sorted(p.name for p in path.iterdir()), gk.graph_diff(G, gk.load(path))
+    (['actors.csv', 'capabilities.csv', 'relationships.csv', 'threats.csv'], [])
     """
     path = Path(path)
     tables = _tables(G, declare=path.suffix.lower() == ".xlsx")
@@ -81,7 +93,9 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         if not path.is_dir():
             raise OutputError(f"{path}: exists and is not a folder")
         if any(path.iterdir()) and not (path / "actors.csv").exists():
-            raise OutputError(f"{path}: folder is not empty and is not a graphkit dataset; choose another path")
+            raise OutputError(
+                f"{path}: folder is not empty and is not a graphkit dataset; choose another path"
+            )
         if not overwrite:
             raise OutputError(f"{path}: exists")
     with atomic_path(path, folder=True) as tmp:
@@ -112,82 +126,6 @@ class _LineWriter:
         self._buf.truncate()
         self._w.writerow(row)
         self._f.write(self._buf.getvalue()[:-2] + "\n")
-
-
-@contextmanager
-def atomic_path(path: Path, *, folder: bool = False) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it when the block succeeds.
-
-    A folder that already exists is swapped with the new one in one step where the
-    system can (Linux ``renameat2``), so a reader or a kill at any instant sees either
-    the old folder or the new one. Leftovers of writers that were killed (their process
-    is gone) are removed on the next write to the same path.
-    """
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{parent}: cannot create folder ({exc.strerror})") from None
-    _remove_stale(parent, path.name)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"{parent}: cannot write here ({exc.strerror})") from None
-    target = tmp if folder else tmp / path.name
-    try:
-        yield target
-        if not folder:
-            os.replace(target, path)
-        elif not path.exists():
-            os.replace(tmp, path)
-        elif _exchange(tmp, path):
-            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
-        else:
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=parent))
-            os.replace(path, old / "previous")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _remove_stale(parent: Path, name: str) -> None:
-    prefix = f".{name}.tmp-"
-    try:
-        entries = [e for e in parent.iterdir() if e.name.startswith(prefix)]
-    except OSError:
-        return
-    for entry in entries:
-        pid = entry.name[len(prefix):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -295,20 +233,39 @@ def _xlsx_cell(ws: Any, value: Any) -> Any:
 
 # ---- node-link JSON ---------------------------------------------------------------------
 
+
 def write_json(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write graphkit's node-link JSON: nodes and relationships with typed properties."""
+    """Write graphkit's node-link JSON: nodes and relationships with typed properties.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_json(G, pathlib.Path(tmp) / "sample.json")
+    ...     gk.graph_diff(G, gk.load_json(path))
+    []
+    """
     path = Path(path)
     doc = {
         "graphkit": 1,
         "directed": True,
         "multigraph": True,
         "nodes": [
-            {"id": n, "label": d["label"], "properties": {k: _json_value(v) for k, v in d.items() if k != "label"}}
+            {
+                "id": n,
+                "label": d["label"],
+                "properties": {k: _json_value(v) for k, v in d.items() if k != "label"},
+            }
             for n, d in G.nodes(data=True)
         ],
         "relationships": [
-            {"source": u, "type": d["type"], "target": v,
-             "properties": {k: _json_value(x) for k, x in d.items() if k != "type"}}
+            {
+                "source": u,
+                "type": d["type"],
+                "target": v,
+                "properties": {k: _json_value(x) for k, x in d.items() if k != "type"},
+            }
             for u, v, d in G.edges(data=True)
         ],
     }
@@ -327,9 +284,20 @@ def _json_value(v: Any) -> Any:
 
 # ---- GraphML and GEXF -------------------------------------------------------------------
 
+
 def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write GraphML (Gephi, yEd, Cytoscape); lists and dates are text, their types kept in
-    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them."""
+    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_graphml(G, pathlib.Path(tmp) / "sample.graphml")
+    ...     gk.graph_diff(G, gk.load_graphml(path))
+    []
+    """
     path = Path(path)
     H = _flat_copy(G, gexf=False)
     with atomic_path(path) as tmp:
@@ -345,7 +313,18 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write GEXF 1.2 for Gephi: node label = name; graphkit's label is ``node_label``,
-    the relationship type ``rel_type``; lists and dates are text."""
+    the relationship type ``rel_type``; lists and dates are text.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> G = gk.load(gk.SAMPLE)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write_gexf(G, pathlib.Path(tmp) / "sample.gexf")
+    ...     H = gk.load_gexf(path)
+    >>> sorted(H.nodes) == sorted(G.nodes), H.number_of_edges()
+    (True, 47)
+    """
     path = Path(path)
     H = _flat_copy(G, gexf=True)
     with atomic_path(path) as tmp:
@@ -387,4 +366,3 @@ def _flat_copy(G: nx.MultiDiGraph, *, gexf: bool) -> nx.MultiDiGraph:
         H.graph.pop("graphkit_types")
         H.graph["mode"] = "static"
     return H
-

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from graphkit.errors import FormatError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -16,20 +13,29 @@ if TYPE_CHECKING:
 
 __all__ = ["load", "load_dataset", "load_json", "load_graphml", "load_gexf"]
 
-# The format modules load on first use (they bring networkx), so that importing
-# graphkit.loaders.values stays cheap.
-_LAZY = {"load_dataset": "tabular", "load_json": "graphfile", "load_graphml": "graphfile", "load_gexf": "graphfile"}
+_READERS = {"load_dataset": "dataset", "load_json": "json", "load_graphml": "graphml", "load_gexf": "gexf"}
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    # The format modules load on first use (they bring networkx), so that importing
+    # graphkit.loaders.values stays cheap; where each reader lives is the registry's to say.
+    if name not in _READERS:
         raise AttributeError(f"module 'graphkit.loaders' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"graphkit.loaders.{module}"), name)
+    from graphkit.loaders.formats import get_format, resolve
+
+    return resolve(get_format(_READERS[name]).reader or "")
 
 
 def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> nx.MultiDiGraph:
-    """Load a graph from a dataset folder, ``.xlsx``, ``.json``, ``.graphml`` or ``.gexf``.
+    """Load a graph from any format in the registry (:mod:`graphkit.loaders.formats`):
+    a dataset folder, ``.xlsx``, ``.json``, ``.graphml`` or ``.gexf``, chosen by the path.
+
+    Raises
+    ------
+    FormatError
+        When the path's suffix names no format, or the file is not of its format.
+    DatasetError
+        When the data breaks the schema (every problem with its file, line and field).
 
     Examples
     --------
@@ -37,19 +43,10 @@ def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> n
     >>> sorted(gk.summary(G)["nodes"].items())[0]
     ('Actor', 14)
     """
-    from graphkit.loaders.graphfile import load_gexf, load_graphml, load_json
-    from graphkit.loaders.tabular import load_dataset
+    from graphkit.loaders.formats import for_path, resolve
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return load_json(path)
-    if suffix == ".graphml":
-        return load_graphml(path)
-    if suffix == ".gexf":
-        return load_gexf(path)
-    if path.is_dir() or suffix == ".xlsx" or not path.exists():
-        return load_dataset(path, progress=progress)
-    raise FormatError(
-        f"{path}: unknown input format {suffix!r}; give a dataset folder, .xlsx, .json, .graphml or .gexf"
-    )
+    fmt = for_path(path)
+    reader = resolve(fmt.reader or "")
+    if fmt.folder or fmt.name == "xlsx":
+        return reader(Path(path), progress=progress)
+    return reader(Path(path))

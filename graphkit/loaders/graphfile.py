@@ -26,7 +26,17 @@ MAX_JSON_DEPTH = 64
 
 
 def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``)."""
+    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.json")
+    ...     G = gk.load_json(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     name = str(path)
     doc = read_json(path)
@@ -41,13 +51,21 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         if not isinstance(item, dict):
             problems.append(Problem(name, f"{where} is not an object"))
             continue
-        props = item.get("properties", {}) if nested else {k: v for k, v in item.items() if k not in ("id", "label")}
+        props = (
+            item.get("properties", {})
+            if nested
+            else {k: v for k, v in item.items() if k not in ("id", "label")}
+        )
         if not isinstance(props, dict):
             problems.append(Problem(name, f"{where}.properties is not an object"))
             continue
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
-        msgs = _bad_dates(props) or node_problems(G, node_id, label, props) or _near_duplicate(first_use, str(node_id), where)
+        msgs = (
+            _bad_dates(props)
+            or node_problems(G, node_id, label, props)
+            or _near_duplicate(first_use, str(node_id), where)
+        )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_node(node_id, label=label, **props)
@@ -68,7 +86,9 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
         props = {k: _from_json(v) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
-        msgs = _bad_dates(props) or (relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"])
+        msgs = _bad_dates(props) or (
+            relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
             G.add_edge(u, v, type=t, **props)
@@ -105,7 +125,17 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GraphML written by graphkit (types restored) or by another tool."""
+    """Read GraphML written by graphkit (types restored) or by another tool.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.graphml")
+    ...     G = gk.load_graphml(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     _refuse_dtd(path)
     try:
@@ -122,7 +152,17 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
 
 
 def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes)."""
+    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.gexf")
+    ...     G = gk.load_gexf(path)
+    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
+    (22, 47, 'Estonia')
+    """
     path = Path(path)
     _refuse_dtd(path)
     try:
@@ -193,9 +233,15 @@ def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: 
     key = id_key(node_id)
     if key in first_use:
         other, at = first_use[key]
-        a, b = (repr(node_id), repr(other)) if node_id.casefold() == other.casefold() else (ascii(node_id), ascii(other))
-        return [f"id {a} differs from id {b} ({at}) only in case or Unicode normalisation; "
-                "use one spelling of the id everywhere, or make the ids really differ"]
+        a, b = (
+            (repr(node_id), repr(other))
+            if node_id.casefold() == other.casefold()
+            else (ascii(node_id), ascii(other))
+        )
+        return [
+            f"id {a} differs from id {b} ({at}) only in case or Unicode normalisation; "
+            "use one spelling of the id everywhere, or make the ids really differ"
+        ]
     first_use[key] = (node_id, where)
     return []
 
@@ -217,7 +263,9 @@ def _bad_dates(props: dict[str, Any]) -> list[str]:
     for k, v in props.items():
         for x in v if isinstance(v, list) else [v]:
             if isinstance(x, dict) and set(x) == {"date"}:
-                out.append(f"property {k!r}: {str(x['date'])[:40]!r} is not a calendar date written YYYY-MM-DD")
+                out.append(
+                    f"property {k!r}: {str(x['date'])[:40]!r} is not a calendar date written YYYY-MM-DD"
+                )
     return out
 
 

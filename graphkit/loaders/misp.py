@@ -6,7 +6,9 @@ The MISP galaxy format is public (https://github.com/MISP/misp-galaxy); the
 - ``threat-actor.json``: one ``Threat`` per cluster value, with its synonyms as
   ``aliases``; ``cfr-suspected-victims`` / ``suspected-victims`` become ``TARGETS``
   (with ``cfr-target-category`` / ``targeted-sector`` as the edge's ``sectors``);
-  ``country`` and ``cfr-suspected-state-sponsor`` become ``ATTRIBUTED_TO``;
+  ``country`` and ``cfr-suspected-state-sponsor`` become ``ATTRIBUTED_TO`` with ``basis``
+  ``origin`` or ``sponsor``, per the reviewed rules in ``loaders/data/attribution_rules.csv``
+  (:class:`AttributionRules`);
   ``cfr-type-of-incident`` becomes ``REQUIRES`` through the requirement rules.
 - ``mitre-intrusion-set.json`` + ``mitre-course-of-action.json`` (+ optionally
   ``mitre-attack-pattern.json`` for technique ids): technique-level ``REQUIRES``: the
@@ -26,6 +28,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -422,18 +425,33 @@ class _Builder:
             if sectors:
                 edge["sectors"] = sectors
             add_relationship(self.G, tid, "TARGETS", aid, **edge)
-        sponsors = [c for c in _as_list(meta.get("country")) if isinstance(c, str)]
-        sponsors += _as_list(meta.get("cfr-suspected-state-sponsor"))
+        self._attributions(tid, v, meta, source)
+
+    def _attributions(self, tid: str, v: dict[str, Any], meta: dict[str, Any], source: str) -> None:
+        """``ATTRIBUTED_TO`` edges with ``basis`` (``sponsor``/``origin``) per the attribution rules."""
+        rules = _attribution_rules()
+        basis: dict[str, tuple[str, str]] = {}  # actor id -> (basis, basis_source)
+        for r in rules.fields:
+            values = [x for x in _clean_list(meta.get(r.match)) if _norm(x) not in _UNKNOWN]
+            names = [r.country] if r.country and values else values
+            for name in names:
+                aid = self._actor(name)
+                if aid is not None and basis.get(aid, ("",))[0] != "sponsor":
+                    basis[aid] = (r.basis, r.label)
+        motives = {_norm(m) for m in _clean_list(meta.get("motive"))}
+        for r in rules.motives:
+            if _norm(r.match) in motives:
+                for aid, (b, _) in basis.items():
+                    if b == "sponsor" and r.basis == "origin":
+                        basis[aid] = ("origin", r.label)
+        for r in rules.threats.get(v["uuid"], ()):
+            aid = self._actor(r.country) if r.country else None
+            targets = [aid] if aid is not None else ([] if r.country else list(basis))
+            for a in targets:
+                basis[a] = (r.basis, r.label)
         confidence = _confidence(meta.get("attribution-confidence"))
-        seen = set()
-        for name in _clean_list(sponsors):
-            if _norm(name) in _UNKNOWN:
-                continue
-            aid = self._actor(name)
-            if aid is None or aid in seen:
-                continue
-            seen.add(aid)
-            edge = {"source": source}
+        for aid, (b, why) in basis.items():
+            edge: dict[str, Any] = {"source": source, "basis": b, "basis_source": why}
             if confidence is not None:
                 edge["confidence"] = confidence
             add_relationship(self.G, tid, "ATTRIBUTED_TO", aid, **edge)
@@ -564,6 +582,75 @@ class _Builder:
                 add_relationship(
                     self.G, tid, "REQUIRES", cap, weight=float(weight), source="; ".join(sources), **props
                 )
+
+
+@dataclass(frozen=True)
+class AttributionRule:
+    """One line of the attribution rules: what it matches, the basis it gives, and why."""
+
+    rule: str  # field | motive | threat
+    match: str  # a meta field name, a motive, or a cluster uuid
+    country: str  # ISO3 (or a country name) the rule attributes to; '' = the values of the field
+    basis: str  # sponsor | origin
+    label: str  # stored in the edge's basis_source: the source (field rules) or reason (source)
+
+
+@dataclass(frozen=True)
+class AttributionRules:
+    """How MISP threat-actor fields become ``ATTRIBUTED_TO`` with a ``basis``.
+
+    Applied in order: ``field`` rules (a sponsor rule wins over an origin rule for the
+    same country), then ``motive`` rules (a hacktivist or criminal motive turns sponsor
+    into origin), then ``threat`` rules for one cluster uuid (hand-reviewed, last word).
+    """
+
+    fields: tuple[AttributionRule, ...]
+    motives: tuple[AttributionRule, ...]
+    threats: dict[str, tuple[AttributionRule, ...]]
+
+    @classmethod
+    def default(cls) -> AttributionRules:
+        """The reviewed rules shipped with graphkit (``graphkit/loaders/data/attribution_rules.csv``)."""
+        return cls.from_file(
+            Path(str(resources.files("graphkit.loaders").joinpath("data", "attribution_rules.csv")))
+        )
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> AttributionRules:
+        """Read a rules file; every line needs a known rule, a basis, a reason and a source."""
+        fields, motives, threats = [], [], defaultdict(list)
+        for line, row in _csv_rows(path, ("rule", "match", "basis", "reason", "source")):
+            rule, basis = row["rule"].strip(), row["basis"].strip()
+            if rule not in ("field", "motive", "threat"):
+                raise FormatError(
+                    f"{path}:{line}: column 'rule': {rule!r} is not one of field, motive, threat"
+                )
+            if basis not in ("sponsor", "origin"):
+                raise FormatError(f"{path}:{line}: column 'basis': {basis!r} is not sponsor or origin")
+            country = (row.get("country") or "").strip()
+            if rule == "threat" and not country:
+                raise FormatError(
+                    f"{path}:{line}: column 'country': a threat rule names the country it attributes to"
+                )
+            # a field rule applies to hundreds of edges: its source says enough
+            label = (
+                row["source"].strip()
+                if rule == "field"
+                else f"{row['reason'].strip()} ({row['source'].strip()})"
+            )
+            r = AttributionRule(rule, row["match"].strip(), country, basis, label)
+            if rule == "field":
+                fields.append(r)
+            elif rule == "motive":
+                motives.append(r)
+            else:
+                threats[r.match].append(r)
+        return cls(tuple(fields), tuple(motives), {k: tuple(v) for k, v in threats.items()})
+
+
+@lru_cache(maxsize=1)
+def _attribution_rules() -> AttributionRules:
+    return AttributionRules.default()
 
 
 def _split_label(attrs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

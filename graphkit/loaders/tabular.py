@@ -57,7 +57,14 @@ class _Problems:
         than ten thousand to report."""
         return self.dropped >= STOP_AFTER
 
-    def add(self, file: str, message: str, line: int | None = None, column: str | None = None, fix: str | None = None) -> None:
+    def add(
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
         if len(self.items) < self.cap:
             self.items.append(Problem(file, message, line, column, fix))
         else:
@@ -92,7 +99,9 @@ def load_dataset(
         for name in _TABLES:
             f = path / f"{name}.csv"
             if not f.is_file():
-                problems.add(str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)")
+                problems.add(
+                    str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
+                )
                 continue
             table = read_csv_table(f, problems)
             if table is not None:
@@ -137,11 +146,18 @@ def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | Non
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(name, "file is not UTF-8 (Latin-1 or Windows-1252?)", line=line, fix="save it as UTF-8 (CSV UTF-8 in Excel)")
+        problems.add(
+            name,
+            "file is not UTF-8 (Latin-1 or Windows-1252?)",
+            line=line,
+            fix="save it as UTF-8 (CSV UTF-8 in Excel)",
+        )
         return _finish(own, problems, None)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        problems.add(name, "file holds a NUL byte: it is not a text file", line=line, fix="save it again as CSV UTF-8")
+        problems.add(
+            name, "file holds a NUL byte: it is not a text file", line=line, fix="save it again as CSV UTF-8"
+        )
         return _finish(own, problems, None)
     old_limit = csv.field_size_limit(MAX_FIELD_BYTES)
     table: Table | None = None
@@ -154,9 +170,15 @@ def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | Non
                     table = Table(name, cells, header_line=start)
                 elif "".join(cells).strip():
                     # The writers put a ' before text a spreadsheet would read as a formula.
-                    table.rows.append((start, [
-                        (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None for c in cells
-                    ]))
+                    table.rows.append(
+                        (
+                            start,
+                            [
+                                (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None
+                                for c in cells
+                            ],
+                        )
+                    )
                 start = reader.line_num + 1
         except csv.Error as exc:
             message = str(exc)
@@ -183,12 +205,16 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FormatError(f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+        raise FormatError(
+            f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
+        ) from None
     tables: dict[str, Table] = {}
     try:
         for sheet in _TABLES:
             if sheet not in wb.sheetnames:
-                problems.add(f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row")
+                problems.add(
+                    f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row"
+                )
                 continue
             ws = wb[sheet]
             # The stored dimension may lie: too small drops cells silently, too large
@@ -207,9 +233,20 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
                         table = Table(label, [c or "" for c in cells], header_line=line)
                     elif any(c is not None and c.strip() for c in cells):
                         table.rows.append((line, cells))
-            except (SyntaxError, ValueError, KeyError, TypeError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+            except (
+                SyntaxError,
+                ValueError,
+                KeyError,
+                TypeError,
+                EOFError,
+                OSError,
+                zipfile.BadZipFile,
+                zlib.error,
+            ) as exc:
                 # xml.etree's ParseError is a SyntaxError; a damaged zip member fails here too.
-                raise FormatError(f"{label}: sheet cannot be read ({exc.__class__.__name__}: {exc})") from None
+                raise FormatError(
+                    f"{label}: sheet cannot be read ({exc.__class__.__name__}: {exc})"
+                ) from None
             if table is None:
                 problems.add(label, "sheet is empty", line=1, fix="add a header row")
             else:
@@ -231,8 +268,10 @@ def _check_workbook_xml(path: Path) -> None:
             infos = z.infolist()
             total = sum(i.file_size for i in infos)
             if total > MAX_XLSX_UNZIPPED:
-                raise FormatError(f"{path}: the workbook unpacks to {total:,} bytes (more than "
-                                  f"{MAX_XLSX_UNZIPPED:,}); is it a zip bomb?")
+                raise FormatError(
+                    f"{path}: the workbook unpacks to {total:,} bytes (more than "
+                    f"{MAX_XLSX_UNZIPPED:,}); is it a zip bomb?"
+                )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")):
                     continue
@@ -240,11 +279,15 @@ def _check_workbook_xml(path: Path) -> None:
                     tail = b""
                     while chunk := f.read(1 << 22):
                         if _DTD.search(tail + chunk):
-                            raise FormatError(f"{path}: {info.filename} declares a DTD or entities, which are "
-                                              "refused (entities are never expanded); save the workbook again from a spreadsheet program")
+                            raise FormatError(
+                                f"{path}: {info.filename} declares a DTD or entities, which are "
+                                "refused (entities are never expanded); save the workbook again from a spreadsheet program"
+                            )
                         tail = chunk[-16:]
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise FormatError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from None
+        raise FormatError(
+            f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
+        ) from None
 
 
 def _finish(own: bool, problems: _Problems, table: Table | None) -> Table | None:
@@ -274,8 +317,12 @@ def _cell_text(value: Any) -> str | None:
 def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> list[ColumnSpec | None] | None:
     """Parse the header; None when the table cannot be read further."""
     if len(table.header) > MAX_COLUMNS:
-        problems.add(table.file, f"the header has {len(table.header):,} columns; a table may have at most {MAX_COLUMNS:,}",
-                     line=table.header_line, fix="remove the extra columns (is this the right file?)")
+        problems.add(
+            table.file,
+            f"the header has {len(table.header):,} columns; a table may have at most {MAX_COLUMNS:,}",
+            line=table.header_line,
+            fix="remove the extra columns (is this the right file?)",
+        )
         return None
     specs: list[ColumnSpec | None] = []
     seen: set[str] = set()
@@ -286,26 +333,46 @@ def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> li
             continue
         spec, reason = parse_header(cell)
         if spec is None:
-            problems.add(table.file, reason or "bad header", line=table.header_line, column=cell,
-                         fix="rename the column (letters, digits and _)")
+            problems.add(
+                table.file,
+                reason or "bad header",
+                line=table.header_line,
+                column=cell,
+                fix="rename the column (letters, digits and _)",
+            )
             specs.append(None)
             continue
         if spec.name in seen:
-            problems.add(table.file, "column appears twice", line=table.header_line, column=spec.name,
-                         fix="remove or rename one of them")
+            problems.add(
+                table.file,
+                "column appears twice",
+                line=table.header_line,
+                column=spec.name,
+                fix="remove or rename one of them",
+            )
             ok = False
         seen.add(spec.name)
         specs.append(spec)
     for col in required:
         if col not in seen:
-            problems.add(table.file, f"required column '{col}' is missing", line=table.header_line,
-                         column=col, fix=f"add a '{col}' column to the header")
+            problems.add(
+                table.file,
+                f"required column '{col}' is missing",
+                line=table.header_line,
+                column=col,
+                fix=f"add a '{col}' column to the header",
+            )
             ok = False
     return specs if ok else None
 
 
-def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, str], problems: _Problems,
-                progress: Progress | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def _typed_rows(
+    table: Table,
+    specs: list[ColumnSpec | None],
+    fixed: dict[str, str],
+    problems: _Problems,
+    progress: Progress | None = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows as ``(line, {column: value})`` with every column typed; bad cells reported."""
     width = len(table.header)
     kinds: dict[int, str] = {}
@@ -336,14 +403,22 @@ def _typed_rows(table: Table, specs: list[ColumnSpec | None], fixed: dict[str, s
             progress.count(label, done, total)
         n = len(cells)
         if n > width and any(c is not None and c.strip() for c in cells[width:]):
-            problems.add(table.file, f"row has {n} cells but the header has {width}", line=line,
-                         fix="remove the extra cells or quote a value that holds a comma")
+            problems.add(
+                table.file,
+                f"row has {n} cells but the header has {width}",
+                line=line,
+                fix="remove the extra cells or quote a value that holds a comma",
+            )
             continue
         for i in unnamed:
             cell = cells[i] if i < n else None
             if cell is not None and cell.strip():
-                problems.add(table.file, "value under a column with no name", line=line,
-                             fix="give the column a name in the header")
+                problems.add(
+                    table.file,
+                    "value under a column with no name",
+                    line=line,
+                    fix="give the column a name in the header",
+                )
         row: dict[str, Any] = {}
         for i, name, kind, is_list in plans:
             cell = cells[i] if i < n else None
@@ -378,7 +453,11 @@ def _type_fix(name: str, kind: str) -> str:
     if kind == "date":
         return "write a real date as YYYY-MM-DD"
     if kind in ("int", "float"):
-        extra = "" if name in ("level", "weight", "confidence") else f", or declare the column as text with the header '{name}:string'"
+        extra = (
+            ""
+            if name in ("level", "weight", "confidence")
+            else f", or declare the column as text with the header '{name}:string'"
+        )
         return f"write a number here{extra}"
     if kind == "bool":
         return "write true or false"
@@ -386,11 +465,22 @@ def _type_fix(name: str, kind: str) -> str:
 
 
 _NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}
-_REL_FIXED = {"source": "string", "type": "string", "target": "string", schema.RELATIONSHIP_SOURCE_COLUMN: "string"}
+_REL_FIXED = {
+    "source": "string",
+    "type": "string",
+    "target": "string",
+    schema.RELATIONSHIP_SOURCE_COLUMN: "string",
+}
 
 
-def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems,
-               first_use: dict[str, tuple[str, str, int]], progress: Progress | None = None) -> None:
+def _add_nodes(
+    G: nx.MultiDiGraph,
+    label: str,
+    table: Table,
+    problems: _Problems,
+    first_use: dict[str, tuple[str, str, int]],
+    progress: Progress | None = None,
+) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
         return
@@ -406,9 +496,13 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         if earlier is not None:
             other, file, where = earlier
             a, b = _shown(node_id, other)
-            problems.add(table.file, f"id {a} differs from id {b} ({file} line {where}) only in "
-                         "case or Unicode normalisation", line=line, column="id",
-                         fix="use one spelling of the id everywhere, or make the ids really differ")
+            problems.add(
+                table.file,
+                f"id {a} differs from id {b} ({file} line {where}) only in case or Unicode normalisation",
+                line=line,
+                column="id",
+                fix="use one spelling of the id everywhere, or make the ids really differ",
+            )
             continue
         for msg in msgs:
             column = _column_of(msg, ("id", "name", "kind"))
@@ -421,13 +515,16 @@ def _add_nodes(G: nx.MultiDiGraph, label: str, table: Table, problems: _Problems
         if node_id not in G:
             # Added even when the row has problems, so that relationships to it resolve;
             # a reserved column (reported above) must not clash with the structure.
-            G.add_node(node_id, **{k: v for k, v in row.items() if k not in schema.RESERVED_NODE_KEYS}, label=label)
+            G.add_node(
+                node_id, **{k: v for k, v in row.items() if k not in schema.RESERVED_NODE_KEYS}, label=label
+            )
             first_line[node_id] = line
             first_use[id_key(node_id)] = (node_id, short_name, line)
 
 
-def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems,
-                       progress: Progress | None = None) -> None:
+def _add_relationships(
+    G: nx.MultiDiGraph, table: Table, problems: _Problems, progress: Progress | None = None
+) -> None:
     specs = _columns(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
         return
@@ -442,13 +539,25 @@ def _add_relationships(G: nx.MultiDiGraph, table: Table, problems: _Problems,
             row["source"] = row.pop(schema.RELATIONSHIP_SOURCE_COLUMN)
         level = row.get("level")
         if rtype == "HAS_CAPABILITY" and isinstance(level, float) and not 0 <= level <= 1:
-            problems.add(table.file, f"level {level} is outside 0..1", line=line, column="level",
-                         fix="write a level between 0 and 1")
+            problems.add(
+                table.file,
+                f"level {level} is outside 0..1",
+                line=line,
+                column="level",
+                fix="write a level between 0 and 1",
+            )
             continue
         msgs = relationship_problems(G, source, rtype, target, row)
         for msg in msgs:
-            column = "type" if "relationship type" in msg else "source" if msg.startswith(("source", f"{rtype} cannot start")) \
-                else "target" if msg.startswith(("target", f"{rtype} cannot point")) else _column_of(msg, ())
+            column = (
+                "type"
+                if "relationship type" in msg
+                else "source"
+                if msg.startswith(("source", f"{rtype} cannot start"))
+                else "target"
+                if msg.startswith(("target", f"{rtype} cannot point"))
+                else _column_of(msg, ())
+            )
             fix = None
             if "does not resolve" in msg:
                 fix = "add a node with that id or correct the id (ids are case-sensitive)"

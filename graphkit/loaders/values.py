@@ -67,7 +67,10 @@ def parse_header(cell: str) -> tuple[ColumnSpec | None, str | None]:
         declared = declared.strip()
         if declared.removesuffix("[]") not in schema.PROPERTY_TYPES:
             kinds = ", ".join(schema.PROPERTY_TYPES)
-            return None, f"unknown type {declared!r} in header {text!r}; use one of {kinds} (add [] for a list)"
+            return (
+                None,
+                f"unknown type {declared!r} in header {text!r}; use one of {kinds} (add [] for a list)",
+            )
         return ColumnSpec(name, declared), None
     return ColumnSpec(name), None
 

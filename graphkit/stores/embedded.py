@@ -1,7 +1,9 @@
-"""Cypher without a server: the embedded engine (ladybug, the maintained fork of Kùzu).
+"""The embedded engine's store (ladybug, the maintained fork of Kùzu): a graph in a database on disk.
 
-A dataset is loaded into an on-disk ladybug database once and cached, keyed by a hash
-of the dataset's bytes; the next query on unchanged data opens the cached database
+This module is handed a graph; loading a dataset from a path, the Neo4j dialect and query
+files are :mod:`graphkit.cypher`'s (:class:`graphkit.cypher.EmbeddedGraph`). A dataset
+is loaded into an on-disk ladybug database once and cached, keyed by a hash of the
+dataset's bytes (:func:`dataset_fingerprint`); the next query on unchanged data opens the cached database
 read-only and starts at once, and a changed dataset gets a fresh one. Nothing is ever
 written into the dataset's folder. The cache lives in ``--cache-dir``, else
 ``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``.
@@ -25,46 +27,27 @@ import datetime as _dt
 import decimal
 import hashlib
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from graphkit import schema
 from graphkit.errors import GraphkitError, QueryError, StoreError
+from graphkit.files import atomic_path
 from graphkit.progress import Progress
-from graphkit.stores.cypher import (
-    QueryFile,
-    QueryResult,
-    check_query,
-    located,
-    parse_query,
-    position,
-    to_embedded,
-    tokenize,
-)
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
-    "EmbeddedGraph",
-    "run_query",
+    "EmbeddedDatabase",
+    "EngineError",
     "cache_root",
     "dataset_fingerprint",
     "database_schema",
     "COMMON_PROPERTIES",
     "CACHE_KEEP",
-    "REFUSED_CLAUSES",
-    "check_embedded",
 ]
-
-#: Clauses the embedded engine refuses: they read or write files, load extensions, attach
-#: other databases or change settings. Queries only read the dataset.
-#: (Writes - CREATE, MERGE, SET, DELETE ... - are refused by the read-only database itself.)
-REFUSED_CLAUSES = frozenset({
-    "LOAD", "COPY", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "ATTACH", "USE", "CALL", "CHECKPOINT",
-})
 
 #: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
 FORMAT_VERSION = "1"
@@ -77,17 +60,31 @@ CACHE_KEEP = 8
 #: A dataset whose values of one of these have another type declares that type instead.
 COMMON_PROPERTIES: dict[str, dict[str, str]] = {
     schema.ACTOR: {
-        "name": "string", "kind": "string", "iso3": "string", "region": "string",
-        "founded": "int", "aliases": "string[]", "source": "string",
+        "name": "string",
+        "kind": "string",
+        "iso3": "string",
+        "region": "string",
+        "founded": "int",
+        "aliases": "string[]",
+        "source": "string",
     },
     schema.CAPABILITY: {"name": "string", "description": "string", "source": "string"},
     schema.THREAT: {
-        "name": "string", "aliases": "string[]", "incident_types": "string[]",
-        "first_seen": "date", "source": "string",
+        "name": "string",
+        "aliases": "string[]",
+        "incident_types": "string[]",
+        "first_seen": "date",
+        "source": "string",
     },
     "relationship": {
-        "since": "int", "instrument": "string", "weight": "float", "level": "float",
-        "sectors": "string[]", "confidence": "float", "via": "string[]", "source": "string",
+        "since": "int",
+        "instrument": "string",
+        "weight": "float",
+        "level": "float",
+        "sectors": "string[]",
+        "confidence": "float",
+        "via": "string[]",
+        "source": "string",
     },
 }
 
@@ -118,9 +115,13 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     from graphkit import __version__
 
     path = Path(path)
-    h = hashlib.sha256(f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode())
+    h = hashlib.sha256(
+        f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode()
+    )
     if path.is_dir():
-        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
+            f"{schema.RELATIONSHIPS_FILE}.csv"
+        ]
         files = [path / n for n in names]
     else:
         files = [path]
@@ -172,74 +173,92 @@ def database_schema(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
     return out
 
 
-class EmbeddedGraph:
-    """A dataset in the embedded Cypher engine, ready for queries.
+class EngineError(QueryError):
+    """The embedded engine refused a statement; ``engine_message`` is its own text.
 
-    Open one with :meth:`from_dataset` (cached on disk) or :meth:`from_graph` (a graph
-    built in code, written to a given folder); run Cypher with :meth:`run`.
+    :mod:`graphkit.cypher` turns it into a message naming the query file's line and column.
+    """
+
+    def __init__(self, engine_message: str) -> None:
+        super().__init__(f"the embedded engine refused the query: {engine_message.strip().splitlines()[0]}")
+        self.engine_message = engine_message
+
+
+class EmbeddedDatabase:
+    """A graph in an on-disk embedded (ladybug) database, opened read-only.
+
+    Build one from a graph with :meth:`from_graph` (a new path) or :meth:`build_cached`
+    (the cache), reopen a cached one with :meth:`open_cached`, and run engine-dialect
+    Cypher with :meth:`execute`. Loading a dataset, the Neo4j dialect and query files are
+    the business of :mod:`graphkit.cypher` (:class:`graphkit.cypher.EmbeddedGraph`).
 
     Examples
     --------
-    >>> import tempfile
+    >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     with EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp) as db:
-    ...         db.run("MATCH (a:Actor)-[:MEMBER_OF]->(:Actor {id: $x}) RETURN count(*) AS n", {"x": "NATO"}).rows
-    [(6,)]
+    ...     with EmbeddedDatabase.from_graph(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "g.lbdb") as db:
+    ...         db.execute("MATCH (t:Threat) RETURN count(*) AS n")
+    (['n'], [(3,)])
     """
 
-    def __init__(self, db_path: str | os.PathLike[str], *, table_columns: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(
+        self, db_path: str | os.PathLike[str], *, table_columns: dict[str, dict[str, str]] | None = None
+    ) -> None:
         import ladybug
 
         self.path = Path(db_path)
         try:
             size = self.path.stat().st_size
             pool, reserve = _memory(size)
-            self._db = ladybug.Database(str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve)
+            self._db = ladybug.Database(
+                str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve
+            )
             self._conn = ladybug.Connection(self._db)
         except (RuntimeError, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild") from None
+            raise StoreError(
+                f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild"
+            ) from None
         self.columns = table_columns if table_columns is not None else self._read_columns()
         self.rebuilt = False
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def from_dataset(
+    def open_cached(cls, key: str, *, cache_dir: str | os.PathLike[str] | None = None) -> Self | None:
+        """The cached database for fingerprint ``key`` (see :func:`dataset_fingerprint`), or None.
+
+        A damaged cache entry is removed (and None returned), so that it is built again.
+        """
+        db_path = cache_root(cache_dir) / "embedded" / f"{key}.lbdb"
+        if not db_path.is_file():
+            return None
+        try:
+            db = cls(db_path)
+        except StoreError:  # a damaged cache entry: build it again
+            db_path.unlink(missing_ok=True)
+            return None
+        os.utime(db_path)
+        return db
+
+    @classmethod
+    def build_cached(
         cls,
-        dataset: str | os.PathLike[str],
+        G: nx.MultiDiGraph,
+        key: str,
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
-    ) -> EmbeddedGraph:
-        """The dataset's cached database, built first when the dataset is new or changed.
+    ) -> Self:
+        """Write ``G`` into the cache under fingerprint ``key`` (atomically) and open it.
 
         Raises
         ------
-        DatasetError, FormatError
-            When the dataset does not load.
         StoreError
             When the cache folder cannot be written.
         """
-        from graphkit.export.tables import atomic_path
-        from graphkit.loaders import load
-
         progress = progress or Progress(quiet=True)
-        dataset = Path(dataset)
-        if not dataset.exists():
-            load(dataset)  # raises the loader's own clear error
         root = cache_root(cache_dir) / "embedded"
-        key = dataset_fingerprint(dataset)
         db_path = root / f"{key}.lbdb"
-        if db_path.is_file():
-            try:
-                db = cls(db_path)
-            except StoreError:  # a damaged cache entry: build it again
-                db_path.unlink(missing_ok=True)
-            else:
-                os.utime(db_path)
-                return db
-        with progress.step(f"loading {dataset}"):
-            G = load(dataset)
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -261,7 +280,7 @@ class EmbeddedGraph:
         return db
 
     @classmethod
-    def from_graph(cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str]) -> EmbeddedGraph:
+    def from_graph(cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str]) -> Self:
         """Write ``G`` to a new database file at ``db_path`` (which must not exist) and open it."""
         db_path = Path(db_path)
         if db_path.exists():
@@ -276,7 +295,7 @@ class EmbeddedGraph:
         except Exception:  # noqa: BLE001 - closing twice is harmless
             pass
 
-    def __enter__(self) -> EmbeddedGraph:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -284,44 +303,27 @@ class EmbeddedGraph:
 
     # ------------------------------------------------------------------ queries
 
-    def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.stores.cypher`).
-
-        ``params`` must hold exactly the parameters the query uses (after header
-        defaults: see :func:`graphkit.stores.cypher.bind_params`).
+    def execute(
+        self, text: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run one statement in the engine's own dialect: ``(columns, rows)`` of plain Python values.
 
         Raises
         ------
-        QueryError
-            A syntax error (with the line and column in the query's text), an unknown
-            label, relationship type, property, variable, function or parameter, or a
-            query that tries to write.
+        EngineError
+            When the engine refuses the statement (its message kept in ``engine_message``).
         """
-        qf = query if isinstance(query, QueryFile) else parse_query(query, file="<query>")
-        check_embedded(qf)
-        params = dict(params or {})
-        used = qf.param_names
-        missing = sorted(used - set(params))
-        if missing:
-            raise QueryError(f"{qf.file}: parameter(s) {', '.join(missing)} used but not given (fix: --param {missing[0]}=VALUE)")
-        extra = sorted(set(params) - used)
-        if extra:
-            raise QueryError(f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them")
-        tr = to_embedded(qf.text)
-        text = _strip_final_semicolon(tr.text)
-        # the engine counts lines from the first character that is not white space
-        start = len(text) - len(text.lstrip())
         try:
-            res: Any = self._conn.execute(text[start:], params)
+            res: Any = self._conn.execute(text, dict(params or {}))
         except RuntimeError as exc:
-            raise _query_error(str(exc), qf, tr, self.columns, start) from None
-        if isinstance(res, list):  # several statements: refused by check_query, kept safe here
+            raise EngineError(str(exc)) from None
+        if isinstance(res, list):  # several statements: graphkit.cypher refuses them, kept safe here
             res = res[-1]
         columns = list(res.get_column_names())
         rows = []
         while res.has_next():
             rows.append(tuple(_plain(v) for v in res.get_next()))
-        return QueryResult(columns, rows)
+        return columns, rows
 
     def _read_columns(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -336,28 +338,6 @@ class EmbeddedGraph:
                 cols[str(row[1])] = str(row[2])
             out[name] = cols
         return out
-
-
-def run_query(
-    dataset: str | os.PathLike[str],
-    query: str | QueryFile,
-    params: Mapping[str, Any] | None = None,
-    *,
-    cache_dir: str | os.PathLike[str] | None = None,
-    progress: Progress | None = None,
-) -> QueryResult:
-    """Run one Cypher query on a dataset with the embedded engine (cached; see the module docstring).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     r = run_query(gk.SAMPLE, "MATCH (t:Threat) RETURN t.id AS id ORDER BY id", cache_dir=tmp)
-    >>> r.columns, r.rows[0]
-    (['id'], ('threat:apt28',))
-    """
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
-        return db.run(query, params)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -391,7 +371,13 @@ def _lb_type(t: str) -> str:
 def _arrow_type(t: str) -> Any:
     import pyarrow as pa
 
-    base = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    base = {
+        "string": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+    }
     return pa.list_(base[t[:-2]]) if t.endswith("[]") else base[t]
 
 
@@ -426,8 +412,10 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
         db = ladybug.Database(str(db_path), buffer_pool_size=pool, max_db_size=reserve)
         conn = ladybug.Connection(db)
     except RuntimeError as exc:
-        raise StoreError(f"{db_path}: cannot create the embedded database ({exc}); "
-                         "is the process's memory limit (ulimit -v) too low?") from None
+        raise StoreError(
+            f"{db_path}: cannot create the embedded database ({exc}); "
+            "is the process's memory limit (ulimit -v) too low?"
+        ) from None
     try:
         for label in schema.LABELS:
             defs = ", ".join(f"{_q(k)} {_lb_type(t)}" for k, t in cols[label].items())
@@ -440,10 +428,15 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
         done = 0
         for label in schema.LABELS:
             spec = cols[label]
-            rows = [{"id": n, **{k: _coerce(d.get(k), t) for k, t in spec.items() if k != "id"}}
-                    for n, d in G.nodes(data=True) if d.get("label") == label]
+            rows = [
+                {"id": n, **{k: _coerce(d.get(k), t) for k, t in spec.items() if k != "id"}}
+                for n, d in G.nodes(data=True)
+                if d.get("label") == label
+            ]
             if rows:
-                table = pa.Table.from_pylist(rows, schema=pa.schema([(k, _arrow_type(t)) for k, t in spec.items()]))
+                table = pa.Table.from_pylist(
+                    rows, schema=pa.schema([(k, _arrow_type(t)) for k, t in spec.items()])
+                )
                 conn.execute(f"COPY {label} FROM $rows", {"rows": table})
             done += len(rows)
             progress.count("copying nodes", done, n_total, unit="nodes")
@@ -463,10 +456,13 @@ def _build(G: nx.MultiDiGraph, db_path: Path, progress: Progress) -> None:
                     if not rows:
                         continue
                     arrow_schema = pa.schema(
-                        [("from", pa.string()), ("to", pa.string())] + [(k, _arrow_type(t)) for k, t in spec.items()]
+                        [("from", pa.string()), ("to", pa.string())]
+                        + [(k, _arrow_type(t)) for k, t in spec.items()]
                     )
                     table = pa.Table.from_pylist(rows, schema=arrow_schema)
-                    conn.execute(f"COPY {name} FROM $rows (from='{s_label}', to='{t_label}')", {"rows": table})
+                    conn.execute(
+                        f"COPY {name} FROM $rows (from='{s_label}', to='{t_label}')", {"rows": table}
+                    )
                     done += len(rows)
                     progress.count("copying relationships", done, m_total, unit="relationships")
     except RuntimeError as exc:
@@ -489,12 +485,6 @@ def _memory(nbytes: int) -> tuple[int, int]:
     return pool, min(reserve, 1 << 43)
 
 
-def check_embedded(qf: QueryFile) -> None:
-    """Everything the embedded engine refuses before it runs: :func:`check_query` and :data:`REFUSED_CLAUSES`."""
-    check_query(qf)
-    _refuse_clauses(qf)
-
-
 def _prune(root: Path, *, keep: int) -> None:
     """Remove the least recently used cached databases beyond ``keep``."""
     entries = sorted(root.glob("*.lbdb"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -502,37 +492,6 @@ def _prune(root: Path, *, keep: int) -> None:
         for f in (old, old.with_name(old.name + ".wal")):
             with contextlib.suppress(OSError):
                 f.unlink()
-
-
-def _refuse_clauses(qf: QueryFile) -> None:
-    """Refuse clauses that touch files, settings or data (see :data:`REFUSED_CLAUSES`)."""
-    sig = [t for t in tokenize(qf.text) if t.kind not in ("ws", "comment")]
-    for k, t in enumerate(sig):
-        word = t.text.upper()
-        if t.kind != "ident" or word not in REFUSED_CLAUSES:
-            continue
-        if k > 0 and sig[k - 1].text in (".", ":", "$"):  # a property, label or map key
-            continue
-        if k + 1 < len(sig) and sig[k + 1].text == ":":  # a map key {load: 1}
-            continue
-        if word == "LOAD" and k + 1 < len(sig) and sig[k + 1].text.upper() == "CSV":
-            continue  # Neo4j's LOAD CSV: not ladybug syntax, reported as a syntax error
-        line, col = position(qf.text, t.pos)
-        raise QueryError(
-            f"{qf.file}: the embedded engine only reads the dataset: {word} (line {line}, column {col}) "
-            "is refused; queries cannot read or write other files, load extensions or change settings"
-        )
-
-
-def _strip_final_semicolon(text: str) -> str:
-    toks = tokenize(text)
-    for t in reversed(toks):
-        if t.kind in ("ws", "comment"):
-            continue
-        if t.text == ";":
-            return text[: t.pos] + " " + text[t.pos + 1 :]
-        break
-    return text
 
 
 def _plain(value: Any) -> Any:
@@ -543,75 +502,13 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:  # a path
-            return {"nodes": [_plain(n) for n in value["_NODES"]], "relationships": [_plain(r) for r in value["_RELS"]]}
+            return {
+                "nodes": [_plain(n) for n in value["_NODES"]],
+                "relationships": [_plain(r) for r in value["_RELS"]],
+            }
         if "_LABEL" in value and "_ID" in value:  # a node or relationship
             out: dict[str, Any] = {("type" if "_SRC" in value else "label"): value["_LABEL"]}
             out.update({k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None})
             return out
         return {k: _plain(v) for k, v in value.items()}
     return value
-
-
-_PARSER = re.compile(r"Parser exception: (?P<msg>.*?) \(line: (?P<line>\d+), offset: (?P<offset>\d+)\)", re.S)
-
-
-def _query_error(
-    message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[str, str]], start: int = 0
-) -> QueryError:
-    """The engine's error as a QueryError naming ``file:line:column`` in the query file."""
-    text = qf.text
-    first = message.strip().split("\n")[0]
-
-    def at(offset: int, what: str) -> QueryError:
-        return located(qf.file, text, offset, what)
-
-    m = _PARSER.search(message)
-    if m:
-        lines = tr.text[start:].split("\n")
-        line_no = int(m["line"])
-        offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
-        msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
-        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
-            msg = msg.split(" expecting ")[0] + " (unexpected here)"
-        return at(tr.original_offset(offset), f"syntax error: {msg}")
-    toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
-
-    def find(pred: Any) -> int | None:
-        for k, t in enumerate(toks):
-            if pred(k, t):
-                return t.pos
-        return None
-
-    m = re.search(r"Table (\w+) does not exist", first)
-    if m:
-        name = m[1]
-        pos = find(lambda k, t: t.text.strip("`") == name)
-        what = f"unknown label or relationship type {name!r}"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"Cannot find property (\w+) for (\w+)", first)
-    if m:
-        prop = m[1]
-        have = sorted({k for cols in columns.values() for k in cols})
-        pos = find(lambda k, t: t.text == prop and k > 0 and toks[k - 1].text == ".")
-        if pos is None:
-            pos = find(lambda k, t: t.text == prop)
-        what = (f"unknown property {prop!r} of {m[2]}: the dataset has no such property "
-                f"(properties: {', '.join(have)})")
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"Variable (\w+) is not in scope", first)
-    if m:
-        pos = find(lambda k, t: t.text == m[1] and t.kind == "ident")
-        what = f"variable {m[1]!r} is not defined at this point of the query"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"function (\w+) does not exist", first)
-    if m:
-        fn = m[1].lower()
-        pos = find(lambda k, t: t.text.lower() == fn)
-        what = f"unknown function {fn!r} (the embedded engine lacks it; see graphkit.stores.cypher for the dialect)"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    if "read-only" in first or "read only" in first:
-        return QueryError(f"{qf.file}: the embedded engine only reads: queries cannot change the dataset "
-                          "(edit the dataset's files instead)")
-    cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
-    return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")

@@ -30,13 +30,8 @@ is a parameter.
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
-import math
-import socket
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,6 +41,26 @@ import pandas as pd
 from graphkit import schema
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.progress import Progress
+from graphkit.stores.bolt import BOLT_SCHEMES, ServerInfo, absorb_goodbye_bug, quiet_driver_log, redact_uri
+from graphkit.stores.encoding import (
+    DATES_KEY,
+    REL_KEY,
+    STORE_KEYS,
+    _decode,
+    _escape,
+    _escape_all,
+    _plain,
+    write_problems,
+)
+from graphkit.stores.neo4j_write import (
+    WriteSummary,
+    _batches,
+    _node_query,
+    _node_rows,
+    _rate,
+    _relationship_query,
+    _relationship_rows,
+)
 
 __all__ = [
     "Neo4jStore",
@@ -55,66 +70,11 @@ __all__ = [
     "write_graph",
     "run_cypher",
     "redact_uri",
+    "write_problems",
     "REL_KEY",
     "DATES_KEY",
     "STORE_KEYS",
 ]
-
-REL_KEY = "gk_key"
-DATES_KEY = "gk_dates"
-STORE_KEYS = frozenset({REL_KEY, DATES_KEY})
-
-_INT64 = (-(2**63), 2**63 - 1)
-
-
-@dataclass(frozen=True)
-class ServerInfo:
-    """What the server is and which of graphkit's adaptations it needs."""
-
-    product: str  # "neo4j", "falkordb" or "unknown"
-    version: str
-    agent: str
-    constraints: bool  # CREATE CONSTRAINT ... REQUIRE n.id IS UNIQUE works
-    native_dates: bool  # date values cross Bolt both ways
-    exact_float_params: bool  # a float parameter arrives bit for bit
-    escape_string_params: bool  # string parameters must have \ and ' escaped
-    rollback: bool  # a failed transaction leaves nothing behind
-
-
-@dataclass(frozen=True)
-class WriteSummary:
-    """What :meth:`Neo4jStore.write_graph` wrote."""
-
-    nodes: int
-    relationships: int
-    seconds: float
-    server: str
-
-    @property
-    def relationships_per_second(self) -> float:
-        return self.relationships / self.seconds if self.seconds > 0 else float("inf")
-
-
-def redact_uri(uri: str | None) -> str:
-    """``uri`` with any password replaced by ``***``.
-
-    >>> redact_uri("bolt://neo4j:secret@db.example.org:7687")
-    'bolt://neo4j:***@db.example.org:7687'
-    >>> redact_uri("neo4j://localhost")
-    'neo4j://localhost'
-    """
-    if not uri:
-        return str(uri)
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<unparseable URI>"
-    if parts.password is None and "@" not in parts.netloc:
-        return uri
-    host = parts.netloc.rsplit("@", 1)[-1]
-    user = parts.username or ""
-    netloc = f"{user}:***@{host}" if parts.password is not None else f"{user}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 class Neo4jStore:
@@ -159,9 +119,9 @@ class Neo4jStore:
         if isinstance(uri_or_driver, str):
             import neo4j
 
-            _quiet_driver_log()
+            quiet_driver_log()
             parts = urlsplit(uri_or_driver)
-            if parts.scheme not in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
+            if parts.scheme not in BOLT_SCHEMES:
                 raise StoreError(
                     f"{redact_uri(uri_or_driver)}: not a Neo4j URI "
                     "(fix: give bolt://HOST:7687 or neo4j://HOST:7687)"
@@ -198,7 +158,7 @@ class Neo4jStore:
         self.driver.close()
         self._owns_driver = False
         if self._used and self._server is not None and self._server.product == "falkordb":
-            _absorb_goodbye_bug(self._address)
+            absorb_goodbye_bug(self._address)
 
     def __enter__(self) -> Neo4jStore:
         return self
@@ -222,9 +182,10 @@ class Neo4jStore:
         # verify_connectivity fails at once where a managed transaction would retry for 30 s.
         options: dict[str, Any] = {"database": self.database} if self.database else {}
         self._call(lambda s: self.driver.verify_connectivity(**options))
-        agent = self._call(
-            lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent
-        ) or ""
+        agent = (
+            self._call(lambda s: s.execute_read(lambda tx: tx.run("RETURN 1 AS one").consume()).server.agent)
+            or ""
+        )
         product, version = "unknown", ""
         try:
             comps = self._read("CALL dbms.components() YIELD name, versions RETURN name, versions")
@@ -347,9 +308,7 @@ class Neo4jStore:
                 progress.count(f"relationships ({_rate(n_rels, t0)})", n_rels, total)
         elapsed = time.perf_counter() - start
         summary = WriteSummary(n_nodes, n_rels, elapsed, self.uri)
-        progress.say(
-            f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s"
-        )
+        progress.say(f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s")
         return summary
 
     def ensure_constraints(self) -> None:
@@ -483,7 +442,9 @@ class Neo4jStore:
     def _write(self, query: str, params: dict[str, Any], *, what: str) -> list[dict]:
         return self._run_tx(query, params, write=True, encode=True, what=what)
 
-    def _run_tx(self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str) -> list[dict]:
+    def _run_tx(
+        self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str
+    ) -> list[dict]:
         if encode and self._server is not None and self._server.escape_string_params:
             params = _escape_all(params)
 
@@ -541,6 +502,8 @@ class Neo4jStore:
 
 
 # -- module-level entry points ----------------------------------------------------------------
+
+
 def read_graph(
     uri: Any, *, user: str | None = None, password: str | None = None, database: str | None = None
 ) -> nx.MultiDiGraph:
@@ -580,282 +543,6 @@ def run_cypher(
         return store.run(query, params, write=write)
 
 
-def write_problems(G: nx.MultiDiGraph) -> list[str]:
-    """Why ``G`` cannot be written safely (labels, types, property keys and values); empty if it can."""
-    problems: list[str] = []
-    good_keys: set[str] = set()
-    labels = {}
-    for n, data in G.nodes(data=True):
-        label = labels[n] = data.get("label")
-        if label not in schema.LABELS:
-            problems.append(f"node {n!r}: label {label!r} is not one of {', '.join(schema.LABELS)}")
-        if not isinstance(n, str) or not n:
-            problems.append(f"node {n!r}: id must be non-empty text")
-        for key, value in data.items():
-            if key != "label":
-                problems += _key_value_problems(f"node {n!r}", key, value, good_keys, reserved="id")
-    for u, v, data in G.edges(data=True):
-        type_ = data.get("type")
-        rel = schema.RELATIONSHIP_TYPES.get(type_)
-        if rel is None:
-            problems.append(f"relationship {u!r} -{type_}-> {v!r}: type {type_!r} is not a graphkit relationship type")
-        elif labels[u] not in rel.sources or labels[v] not in rel.targets:
-            problems.append(f"relationship {u!r} -{type_}-> {v!r}: endpoints' labels do not fit {type_}")
-        for key, value in data.items():
-            if key != "type":
-                problems += _key_value_problems(
-                    f"relationship {u!r} -{type_}-> {v!r}", key, value, good_keys, reserved="type"
-                )
-        if len(problems) > 100:
-            break
-    return problems
-
-
-# -- private helpers ------------------------------------------------------------------------
-def _key_value_problems(where: str, key: Any, value: Any, good_keys: set[str], *, reserved: str) -> list[str]:
-    if key not in good_keys:
-        if not schema.is_identifier(key):
-            return [f"{where}: property name {key!r} is not a plain identifier"]
-        if key in STORE_KEYS or key == reserved:
-            return [f"{where}: property name {key!r} is reserved by the Neo4j store"]
-        good_keys.add(key)
-    t = type(value)
-    if t is str or t is bool:
-        return []
-    if t is int:
-        return [] if _INT64[0] <= value <= _INT64[1] else [f"{where}: property {key!r} does not fit in a 64-bit integer"]
-    kind = schema.value_type(value)
-    if kind is None:
-        return [f"{where}: property {key!r} has a value of type {type(value).__name__}"]
-    items = value if isinstance(value, list | tuple) else [value]
-    if kind.startswith("int") and any(not _INT64[0] <= x <= _INT64[1] for x in items):
-        return [f"{where}: property {key!r} does not fit in a 64-bit integer"]
-    if kind.startswith("float") and any(not math.isfinite(x) for x in items):
-        return [f"{where}: property {key!r} is not a finite number"]
-    return []
-
-
-def _encode_float(x: float) -> list[int]:
-    """``[m, e]`` with ``x == m * 2.0 ** e`` exactly (``m`` odd, so ``1.0`` is ``[1, 0]``).
-
-    For every finite double ``e`` lies in [-1074, 1023], where ``2.0 ** e`` is exact too.
-    """
-    f, e = math.frexp(x)
-    m = int(f * 2**53)
-    if m == 0:
-        return [0, 0]
-    zeros = (m & -m).bit_length() - 1
-    return [m >> zeros, e - 53 + zeros]
-
-
-def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict]:
-    """Plain properties, float properties and float-list properties (the last two encoded)."""
-    plain: dict[str, Any] = {}
-    floats: dict[str, Any] = {}
-    float_lists: dict[str, Any] = {}
-    dates: list[str] = []
-    encode_floats = not server.exact_float_params
-    for key, value in props.items():
-        t = type(value)
-        if t is tuple:
-            value, t = list(value), list
-        first = type(value[0]) if t is list and value else None
-        if t is _dt.date or first is _dt.date:
-            if server.native_dates:
-                plain[key] = value
-            else:
-                plain[key] = value.isoformat() if t is _dt.date else [d.isoformat() for d in value]
-                dates.append(key)
-        elif encode_floats and t is float:
-            floats[key] = _encode_float(value)
-        elif encode_floats and first is float:
-            float_lists[key] = [_encode_float(x) for x in value]
-        else:
-            plain[key] = value
-    if dates:
-        plain[DATES_KEY] = sorted(dates)
-    return plain, floats, float_lists
-
-
-def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tuple, list[Any]]:
-    """A compact list row ``head + [props, float slots...]`` and its shape (the float keys).
-
-    Rows are lists, not maps: a server that turns parameters into query text (FalkorDB)
-    parses a list row several times faster than a map row.
-    """
-    plain, floats, float_lists = _split_props(props, server)
-    shape = (tuple(sorted(floats)), tuple(sorted(float_lists)))
-    row = [*head, plain]
-    row += [floats[k] for k in shape[0]]
-    row += [float_lists[k] for k in shape[1]]
-    return shape, row
-
-
-def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[list]]:
-    groups: dict[tuple, list[list]] = defaultdict(list)
-    for n, data in G.nodes(data=True):
-        if data.get("label") != label:
-            continue
-        shape, row = _row([n], {k: v for k, v in data.items() if k != "label"}, server)
-        groups[shape].append(row)
-    return groups
-
-
-def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[list]]:
-    groups: dict[tuple, list[list]] = defaultdict(list)
-    ordinal: Counter = Counter()
-    labels = {n: d.get("label") for n, d in G.nodes(data=True)}
-    for u, v, data in G.edges(data=True):
-        type_ = data["type"]
-        k = ordinal[(u, type_, v)]
-        ordinal[(u, type_, v)] += 1
-        shape, row = _row([u, v, k], {key: val for key, val in data.items() if key != "type"}, server)
-        groups[(type_, labels[u], labels[v], shape)].append(row)
-    return groups
-
-
-def _float_sets(var: str, first: int, shape: tuple) -> str:
-    """``SET`` items decoding the float slots that start at row position ``first``."""
-    floats, float_lists = shape
-    sets = [f"{var}.{k} = r[{first + i}][0] * 2.0 ^ r[{first + i}][1]" for i, k in enumerate(floats)]
-    first += len(floats)
-    sets += [
-        f"{var}.{k} = [p IN r[{first + i}] | p[0] * 2.0 ^ p[1]]" for i, k in enumerate(float_lists)
-    ]
-    return "".join(", " + s for s in sets)
-
-
-def _node_query(label: str, shape: tuple) -> str:
-    _check_vocabulary(labels=[label], shape=shape)
-    return (
-        f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET n = r[1], n.id = r[0]"
-        + _float_sets("n", 2, shape)
-    )
-
-
-def _relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
-    _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
-    return (
-        f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{tgt} {{id: r[1]}}) "
-        f"MERGE (a)-[x:{type_} {{{REL_KEY}: r[2]}}]->(b) SET x = r[3], x.{REL_KEY} = r[2]"
-        + _float_sets("x", 4, shape)
-    )
-
-
-def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tuple = ()) -> None:
-    """The last line of defence: only schema names and identifiers reach query text."""
-    for label in labels:
-        if label not in schema.LABELS:
-            raise SchemaError(f"label {label!r} is not a graphkit label")
-    for type_ in types:
-        if type_ not in schema.RELATIONSHIP_TYPES:
-            raise SchemaError(f"relationship type {type_!r} is not a graphkit relationship type")
-    for key in (*shape[0], *shape[1]):
-        if not schema.is_identifier(key) or key in STORE_KEYS or key == "id":
-            raise SchemaError(f"property name {key!r} may not appear in query text")
-
-
-def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
-def _rate(done: int, t0: float) -> str:
-    elapsed = time.perf_counter() - t0
-    return f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else "- rows/s"
-
-
-def _escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("'", "\\'")
-
-
-def _escape_all(value: Any) -> Any:
-    t = type(value)
-    if t is str:
-        return _escape(value) if ("'" in value or "\\" in value) else value
-    if t is list or t is tuple:
-        return [_escape_all(v) for v in value]
-    if t is dict:
-        return {k: _escape_all(v) for k, v in value.items()}
-    if isinstance(value, str):
-        return _escape(value)
-    return value
-
-
-def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
-    props = dict(props or {})
-    dates = props.pop(DATES_KEY, None) or []
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if key in dates:
-            try:
-                out[key] = (
-                    [_dt.date.fromisoformat(v) for v in value]
-                    if isinstance(value, list)
-                    else _dt.date.fromisoformat(value)
-                )
-            except (TypeError, ValueError):
-                raise StoreError(f"{where}: property {key!r} is marked a date but holds {value!r}") from None
-        else:
-            out[key] = _plain(value)
-    return out
-
-
-def _plain(value: Any) -> Any:
-    """A Bolt value as plain Python: dates as datetime.date, graph values as dicts and lists."""
-    import neo4j.graph as ng
-    import neo4j.time as nt
-
-    if isinstance(value, nt.Date):
-        return value.to_native()
-    if isinstance(value, nt.DateTime | nt.Time | nt.Duration):
-        return value.iso_format()
-    if isinstance(value, ng.Node):
-        return _decode(dict(value.items()), where="a returned node")
-    if isinstance(value, ng.Relationship):
-        props = _decode(dict(value.items()), where="a returned relationship")
-        props.pop(REL_KEY, None)
-        return {"type": value.type, **props}
-    if isinstance(value, ng.Path):
-        return [n.get("id") for n in value.nodes]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def _short(props: Any) -> str:
     text = repr(props)
     return text if len(text) < 80 else text[:77] + "..."
-
-
-def _quiet_driver_log() -> None:
-    """The driver warns on stderr before each retry of a managed transaction; graphkit reports
-    the outcome itself, so those notes go nowhere unless the application configures logging."""
-    import logging
-
-    log = logging.getLogger("neo4j")
-    if not log.handlers:
-        log.addHandler(logging.NullHandler())
-
-
-def _absorb_goodbye_bug(address: tuple[str, int] | None) -> None:
-    """Work around a FalkorDB Bolt bug: after a client says GOODBYE, the server loses the
-    handshake of the next connection opened to it (that client then waits out its whole
-    connection timeout). Open bare connections and send a handshake until the server answers
-    one at once; each unanswered one has absorbed a lost handshake (one per closed connection)."""
-    if address is None:
-        return
-    hello = b"\x60\x60\xb0\x17" + bytes([0, 0, 7, 5]) + bytes(12)  # Bolt magic, then 5.7
-    for _ in range(8):
-        try:
-            with socket.create_connection(address, timeout=1) as s:
-                s.settimeout(0.3)
-                s.sendall(hello)
-                if len(s.recv(4)) == 4:
-                    return
-        except TimeoutError:
-            continue
-        except OSError:
-            return

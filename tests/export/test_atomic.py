@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from graphkit.export.tables import atomic_path
+from graphkit.files import atomic_path
 
 
 def test_a_folder_is_replaced_whole(tmp_path):
@@ -30,7 +30,9 @@ def test_a_failure_inside_leaves_the_previous_output(tmp_path):
 
 
 def test_leftovers_of_dead_writers_are_removed_and_live_ones_kept(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     dead_pid = int(dead.stdout)  # that process has exited
     stale = tmp_path / f".report.tmp-{dead_pid}-x1"
     live = tmp_path / f".report.tmp-{os.getpid()}-x2"  # a writer still running (this one)

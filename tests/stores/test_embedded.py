@@ -11,15 +11,10 @@ import networkx as nx
 import pytest
 
 import graphkit as gk
+from graphkit.cypher import EmbeddedGraph, parse_query
+from graphkit.cypher import run_embedded as run_query
 from graphkit.errors import DatasetError, QueryError, StoreError
-from graphkit.stores.cypher import parse_query
-from graphkit.stores.embedded import (
-    EmbeddedGraph,
-    cache_root,
-    database_schema,
-    dataset_fingerprint,
-    run_query,
-)
+from graphkit.stores.embedded import cache_root, database_schema, dataset_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -64,8 +59,9 @@ def test_a_changed_dataset_is_reloaded(dataset, tmp_path):
     q = "MATCH (a:Actor {id: 'NATO'}) RETURN a.name AS name"
     assert run_query(dataset, q, cache_dir=cache).rows == [("North Atlantic Treaty Organization",)]
     text = (dataset / "actors.csv").read_text(encoding="utf-8")
-    (dataset / "actors.csv").write_text(text.replace("North Atlantic Treaty Organization", "NATO alliance"),
-                                        encoding="utf-8")
+    (dataset / "actors.csv").write_text(
+        text.replace("North Atlantic Treaty Organization", "NATO alliance"), encoding="utf-8"
+    )
     with EmbeddedGraph.from_dataset(dataset, cache_dir=cache) as db:
         assert db.rebuilt
         assert db.run(q).rows == [("NATO alliance",)]
@@ -136,13 +132,24 @@ def test_schema_types_come_from_the_dataset_values():
 
 def test_values_round_trip_through_the_engine(tmp_path):
     G = gk.new_graph()
-    gk.add_node(G, "A", "Actor", name="A", kind="state", score=1, tags=["x", "y"], joined=dt.date(2020, 1, 2),
-                active=True)
+    gk.add_node(
+        G,
+        "A",
+        "Actor",
+        name="A",
+        kind="state",
+        score=1,
+        tags=["x", "y"],
+        joined=dt.date(2020, 1, 2),
+        active=True,
+    )
     gk.add_node(G, "B", "Actor", name="B", kind="alliance", score=2.5)
     gk.add_relationship(G, "A", "MEMBER_OF", "B", since=1999)
     with EmbeddedGraph.from_graph(G, tmp_path / "db.lbdb") as db:
-        rows = db.run("MATCH (a:Actor) RETURN a.id AS id, a.score AS s, a.tags AS t, a.joined AS j, a.active AS b "
-                      "ORDER BY id").rows
+        rows = db.run(
+            "MATCH (a:Actor) RETURN a.id AS id, a.score AS s, a.tags AS t, a.joined AS j, a.active AS b "
+            "ORDER BY id"
+        ).rows
         assert rows == [("A", 1.0, ["x", "y"], dt.date(2020, 1, 2), True), ("B", 2.5, None, None, None)]
         node = db.run("MATCH (a:Actor {id: 'A'})-[r]->(b) RETURN a AS a, r AS r, type(r) AS t").rows[0]
         assert node[0]["label"] == "Actor" and node[0]["id"] == "A" and node[0]["tags"] == ["x", "y"]
@@ -162,8 +169,10 @@ def test_undirected_and_variable_length_patterns_agree_with_networkx(tmp_path):
     U = nx.Graph((f"a{u}", f"a{v}") for u, v in R.edges)
     U.add_nodes_from(G)
     with EmbeddedGraph.from_graph(G, tmp_path / "db.lbdb") as db:
-        got = db.run("MATCH (a:Actor {id: 'a0'})-[:COOPERATES_WITH*1..3]-(b:Actor) WHERE b.id <> 'a0' "
-                     "RETURN DISTINCT b.id AS id").rows
+        got = db.run(
+            "MATCH (a:Actor {id: 'a0'})-[:COOPERATES_WITH*1..3]-(b:Actor) WHERE b.id <> 'a0' "
+            "RETURN DISTINCT b.id AS id"
+        ).rows
         want = {n for n, d in nx.single_source_shortest_path_length(U, "a0", cutoff=3).items() if d >= 1}
         assert {r[0] for r in got} == want
         deg = db.run("MATCH (a:Actor)-[:COOPERATES_WITH]-(b:Actor) RETURN a.id AS id, count(*) AS k").rows
@@ -185,7 +194,12 @@ HEADER = "// What?\n//\n// Parameters:\n//   x (string, default NATO): an id\n"
         ("MATCH (a:Actor)\nWHERE a.id =\nRETURN a", 7, 8, "syntax error"),
         ("MATCH (a:Actor {id: $x})\nRETURN a.id AS id,, a.name", 6, 19, "syntax error"),
         ("MATCH (a:Actr {id: $x}) RETURN a", 5, 10, "unknown label 'Actr'"),
-        ("MATCH (a {id: $x})-[:MEMBER|COOPERATES_WITH]->(b) RETURN b", 5, 22, "unknown relationship type 'MEMBER'"),
+        (
+            "MATCH (a {id: $x})-[:MEMBER|COOPERATES_WITH]->(b) RETURN b",
+            5,
+            22,
+            "unknown relationship type 'MEMBER'",
+        ),
         ("MATCH (a:Actor {id: $x})\nRETURN a.colour AS c", 6, 10, "unknown property 'colour'"),
         ("MATCH (a:Actor {id: $x})\nRETURN b.id AS c", 6, 8, "variable 'b'"),
         ("MATCH (a:Actor {id: $x}) RETURN 1 AS x; MATCH (b) RETURN b", 5, 39, "one statement"),

@@ -26,8 +26,14 @@ def run(*args, input=None, env_cache=None):
     env = dict(os.environ)
     if env_cache:
         env["GRAPHKIT_CACHE_DIR"] = str(env_cache)
-    return subprocess.run([sys.executable, "-m", "graphkit", *map(str, args)], capture_output=True, text=True,
-                          input=input, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "graphkit", *map(str, args)],
+        capture_output=True,
+        text=True,
+        input=input,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,12 @@ def test_list_shows_every_library_query_with_its_description(cache):
 
 
 def test_library_query_by_name_as_json(cache, capsys):
-    assert main(["query", "members_of_alliance", str(SAMPLE), "--param", "alliance=EU", "--format", "json", "-q"]) == 0
+    assert (
+        main(
+            ["query", "members_of_alliance", str(SAMPLE), "--param", "alliance=EU", "--format", "json", "-q"]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     # data/sample/relationships.csv: DEU, FRA (1993) and EST (2004) are members of the EU
     assert rows == [
@@ -66,12 +77,16 @@ def test_library_query_by_name_as_json(cache, capsys):
 
 def test_table_output_and_dates_in_json(cache, capsys, tmp_path):
     q = tmp_path / "threats.cypher"
-    q.write_text("// First sightings.\nMATCH (t:Threat) RETURN t.name AS name, t.first_seen AS seen, t.aliases AS aka\n"
-                 "ORDER BY seen\n")
+    q.write_text(
+        "// First sightings.\nMATCH (t:Threat) RETURN t.name AS name, t.first_seen AS seen, t.aliases AS aka\n"
+        "ORDER BY seen\n"
+    )
     assert main(["query", str(q), str(SAMPLE), "-q"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["name", "seen", "aka"]
-    assert out[2].startswith("APT28") and "2004-01-01" in out[2] and "[Fancy Bear, Sofacy, STRONTIUM]" in out[2]
+    assert (
+        out[2].startswith("APT28") and "2004-01-01" in out[2] and "[Fancy Bear, Sofacy, STRONTIUM]" in out[2]
+    )
     assert out[-1] == "(3 rows)"
     assert main(["query", str(q), str(SAMPLE), "-q", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -82,12 +97,12 @@ def test_csv_cells_are_neutralised_against_formulas(cache, capsys, tmp_path):
     ds = tmp_path / "ds"
     shutil.copytree(SAMPLE, ds)
     text = (ds / "actors.csv").read_text(encoding="utf-8")
-    (ds / "actors.csv").write_text(text.replace("Estonia", "=HYPERLINK(\"http://x\")"), encoding="utf-8")
+    (ds / "actors.csv").write_text(text.replace("Estonia", '=HYPERLINK("http://x")'), encoding="utf-8")
     assert main(["query", "members_of_alliance", str(ds), "--format", "csv", "-q"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["id", "name", "kind", "since"]
     est = next(r for r in rows if r[0] == "EST")
-    assert est[1] == "'=HYPERLINK(\"http://x\")"
+    assert est[1] == '\'=HYPERLINK("http://x")'
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
@@ -112,14 +127,17 @@ def test_param_with_forced_type(cache, capsys, tmp_path):
 )
 def test_errors_exit_2_with_a_message(cache, tmp_path, capsys, args, words):
     (tmp_path / "vocab.cypher").write_text("// Bad type.\nMATCH (a:Actor)-[:MEMBER]->(b) RETURN a.id AS id\n")
-    args = [str(SAMPLE) if a == "SAMPLE" else str(tmp_path / "vocab.cypher") if a == "VOCAB" else a for a in args]
+    args = [
+        str(SAMPLE) if a == "SAMPLE" else str(tmp_path / "vocab.cypher") if a == "VOCAB" else a for a in args
+    ]
     assert main(["query", *args, "-q"]) == 2
     assert words in capsys.readouterr().err
 
 
 def test_broken_query_file_names_the_line_exits_2_without_traceback(cache, tmp_path):
-    (tmp_path / "broken.cypher").write_text("// A broken query.\n// Parameters: none\n"
-                                           "MATCH (a:Actor)\nRETURN a.id AS id,,\n")
+    (tmp_path / "broken.cypher").write_text(
+        "// A broken query.\n// Parameters: none\nMATCH (a:Actor)\nRETURN a.id AS id,,\n"
+    )
     out = run("query", tmp_path / "broken.cypher", SAMPLE, "-q", env_cache=cache)
     assert out.returncode == 2, out
     assert "broken.cypher:4:19: syntax error: extraneous input ','" in out.stderr
@@ -141,21 +159,41 @@ def test_neo4j_uri_runs_the_same_file_on_the_server(tmp_path, capsys, monkeypatc
         return pd.DataFrame({"id": ["DEU"], "name": ["Germany"], "kind": ["state"], "since": [1993]})
 
     monkeypatch.setattr(neo4j, "run_cypher", fake_run_cypher)
-    assert main(["query", "members_of_alliance", "--neo4j-uri", "bolt://db:7687", "--neo4j-password", "pw",
-                 "--param", "alliance=EU", "--format", "csv", "-q"]) == 0
-    (uri, text, params, user, password, _db), = calls
+    assert (
+        main(
+            [
+                "query",
+                "members_of_alliance",
+                "--neo4j-uri",
+                "bolt://db:7687",
+                "--neo4j-password",
+                "pw",
+                "--param",
+                "alliance=EU",
+                "--format",
+                "csv",
+                "-q",
+            ]
+        )
+        == 0
+    )
+    ((uri, text, params, user, password, _db),) = calls
     assert uri == "bolt://db:7687" and params == {"alliance": "EU"} and password == "pw"
-    assert text == (ROOT / "queries" / "members_of_alliance.cypher").read_text()  # Neo4j gets the file as written
+    assert (
+        text == (ROOT / "queries" / "members_of_alliance.cypher").read_text()
+    )  # Neo4j gets the file as written
     assert capsys.readouterr().out.split() == ["id,name,kind,since", "DEU,Germany,state,1993"]
     assert not cache.exists()  # the embedded engine was not used
 
 
 def test_shell_reads_piped_statements(cache):
-    script = (":param a=NATO\n"
-              "MATCH (m:Actor)-[:MEMBER_OF]->(:Actor {id: $a})\nRETURN count(*) AS members;\n"
-              "MATCH (a:Nope) RETURN a;\n"
-              "MATCH (t:Threat) RETURN t.id AS id ORDER BY id LIMIT 1;\n"
-              ":param limit=2\n:params\n:run most_targeted_actors\n")
+    script = (
+        ":param a=NATO\n"
+        "MATCH (m:Actor)-[:MEMBER_OF]->(:Actor {id: $a})\nRETURN count(*) AS members;\n"
+        "MATCH (a:Nope) RETURN a;\n"
+        "MATCH (t:Threat) RETURN t.id AS id ORDER BY id LIMIT 1;\n"
+        ":param limit=2\n:params\n:run most_targeted_actors\n"
+    )
     out = run("shell", SAMPLE, "-q", input=script, env_cache=cache)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:4] == ["members", "-------", "      6", "(1 row)"]
@@ -171,8 +209,9 @@ def test_shell_is_interactive_with_history(cache, tmp_path):
     import os
 
     env = dict(os.environ, GRAPHKIT_CACHE_DIR=str(cache), TERM="dumb")
-    child = pexpect.spawn(sys.executable, ["-m", "graphkit", "shell", str(SAMPLE), "-q"], env=env,
-                          encoding="utf-8", timeout=60)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "graphkit", "shell", str(SAMPLE), "-q"], env=env, encoding="utf-8", timeout=60
+    )
     try:
         child.expect("graphkit> ")
         child.sendline("MATCH (a:Actor {kind: 'alliance'})")
@@ -211,8 +250,19 @@ def test_runs_under_an_address_space_limit(tmp_path):
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
-    cmd = [sys.executable, "-m", "graphkit", "query", "threat_sponsors", str(SAMPLE), "-q", "--format", "csv",
-           "--cache-dir", str(tmp_path / "cache")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "graphkit",
+        "query",
+        "threat_sponsors",
+        str(SAMPLE),
+        "-q",
+        "--format",
+        "csv",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
     for _ in range(2):  # build, then open the cached database
         out = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=limit, timeout=120)
         assert out.returncode == 0, out.stderr
@@ -220,12 +270,15 @@ def test_runs_under_an_address_space_limit(tmp_path):
         assert out.stdout.split() == ["id,name,threats,targets", "RUS,Russia,2,5", "CHN,China,1,2"]
 
 
-@pytest.mark.parametrize("text, word", [
-    ("LOAD FROM '/etc/passwd' (header=false) RETURN *", "LOAD"),
-    ("COPY (MATCH (a:Actor) RETURN a.id) TO 'out.csv'", "COPY"),
-    ("CALL table_info('Actor') RETURN *", "CALL"),
-    ("INSTALL httpfs", "INSTALL"),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("LOAD FROM '/etc/passwd' (header=false) RETURN *", "LOAD"),
+        ("COPY (MATCH (a:Actor) RETURN a.id) TO 'out.csv'", "COPY"),
+        ("CALL table_info('Actor') RETURN *", "CALL"),
+        ("INSTALL httpfs", "INSTALL"),
+    ],
+)
 def test_file_and_extension_clauses_are_refused(cache, tmp_path, capsys, monkeypatch, text, word):
     monkeypatch.chdir(tmp_path)
     q = tmp_path / "q.cypher"

@@ -22,6 +22,7 @@ from graphkit.cli import main
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.graph import graph_diff, summary
 from graphkit.stores import neo4j as store_mod
+from graphkit.stores.encoding import _encode_float
 from graphkit.stores.neo4j import Neo4jStore, read_graph, redact_uri, run_cypher, write_graph
 
 pytestmark = pytest.mark.bolt
@@ -57,7 +58,7 @@ def test_redact_uri(uri, shown):
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_float_encoding_is_exact(x):
-    m, e = store_mod._encode_float(x)
+    m, e = _encode_float(x)
     assert isinstance(m, int) and isinstance(e, int)
     assert -(2**63) <= m < 2**63 and -1074 <= e <= 1023
     assert m * 2.0**e == x  # Python's own float arithmetic, as the server computes it
@@ -127,11 +128,26 @@ def test_multilateral_round_trip_is_exact_and_idempotent(bolt_uri):
 
 def _awkward_graph() -> nx.MultiDiGraph:
     G = gk.new_graph()
-    gk.add_node(G, "CIV", "Actor", name="Côte d'Ivoire", kind="state", motto="L'Union \\ Discipline \\n",
-                tags=["it's", 'say "hi"', "back\\slash", "日本", "\t tab"], population=-(2**63), gdp=2**62,
-                ratio=0.1 + 0.2, tiny=5e-324, huge=1.7976931348623157e308, member=True, neutral=False,
-                founded=dt.date(1960, 8, 7), dates=[dt.date(2001, 1, 1), dt.date(1999, 12, 31)],
-                scores=[1.0, 1 / 3, -2.5], empty=[])
+    gk.add_node(
+        G,
+        "CIV",
+        "Actor",
+        name="Côte d'Ivoire",
+        kind="state",
+        motto="L'Union \\ Discipline \\n",
+        tags=["it's", 'say "hi"', "back\\slash", "日本", "\t tab"],
+        population=-(2**63),
+        gdp=2**62,
+        ratio=0.1 + 0.2,
+        tiny=5e-324,
+        huge=1.7976931348623157e308,
+        member=True,
+        neutral=False,
+        founded=dt.date(1960, 8, 7),
+        dates=[dt.date(2001, 1, 1), dt.date(1999, 12, 31)],
+        scores=[1.0, 1 / 3, -2.5],
+        empty=[],
+    )
     gk.add_node(G, "X", "Actor", name="x'}) DETACH DELETE n //", kind="other")
     gk.add_node(G, "cap:a", "Capability", name="A capability")
     gk.add_node(G, "threat:t", "Threat", name="T", first_seen=dt.date(2020, 2, 29))
@@ -181,8 +197,10 @@ _value = st.one_of(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(props=st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), _value, max_size=5),
-       name=_text.filter(lambda s: s.strip() == s and s != ""))
+@given(
+    props=st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), _value, max_size=5),
+    name=_text.filter(lambda s: s.strip() == s and s != ""),
+)
 def test_any_property_values_round_trip(bolt_store, props, name):
     props.pop("name", None)
     props.pop("kind", None)
@@ -276,8 +294,11 @@ def test_not_a_neo4j_uri():
 def test_run_returns_rows_with_exact_parameters(bolt_uri):
     G = _awkward_graph()
     write_graph(G, bolt_uri, wipe=True)
-    df = run_cypher(bolt_uri, "MATCH (a:Actor) WHERE a.name = $name RETURN a.id AS id, a.name AS name",
-                    {"name": "Côte d'Ivoire"})
+    df = run_cypher(
+        bolt_uri,
+        "MATCH (a:Actor) WHERE a.name = $name RETURN a.id AS id, a.name AS name",
+        {"name": "Côte d'Ivoire"},
+    )
     assert df.to_dict("records") == [{"id": "CIV", "name": "Côte d'Ivoire"}]
     df = run_cypher(bolt_uri, "MATCH (t:Threat) RETURN t AS t, t.first_seen AS seen")
     assert list(df.columns) == ["t", "seen"]

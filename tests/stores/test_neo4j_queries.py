@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import graphkit as gk
-from graphkit.stores.cypher import bind_params, read_query
+from graphkit.cypher import bind_params, read_query
 from graphkit.stores.neo4j import Neo4jStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,9 @@ FALKORDB_CANNOT: dict[str, str] = {}
 
 
 def _expected_module():
-    spec = importlib.util.spec_from_file_location("_queries_expected", ROOT / "tests" / "test_queries_embedded.py")
+    spec = importlib.util.spec_from_file_location(
+        "_queries_expected", ROOT / "tests" / "test_queries_embedded.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -81,5 +83,9 @@ def test_every_query_on_real_neo4j(neo4j_uri):
             qf = read_query(path)
             params = bind_params(qf, {})
             expected, order = EXP.EXPECTED[qf.name](G, **params)
-            EXP._compare(_Rows(store.run(qf.text, params)), expected, order,
-                         list_columns_are_sets=qf.name != "shortest_cooperation_path")
+            EXP._compare(
+                _Rows(store.run(qf.text, params)),
+                expected,
+                order,
+                list_columns_are_sets=qf.name != "shortest_cooperation_path",
+            )

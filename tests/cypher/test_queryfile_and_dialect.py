@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphkit.errors import QueryError
-from graphkit.stores import cypher
-from graphkit.stores.cypher import (
+from graphkit.cypher import (
     bind_params,
     check_query,
     library,
@@ -25,6 +23,8 @@ from graphkit.stores.cypher import (
     to_embedded,
     tokenize,
 )
+from graphkit.cypher import queryfile as cypher
+from graphkit.errors import QueryError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,9 +48,11 @@ def test_header_is_read():
 
 @pytest.mark.parametrize(
     "line, words",
-    [("//   k (integer, default 3): x", "unknown parameter type 'integer'"),
-     ("//   k (int, default three): x", "must be int"),
-     ("//   k int default 3", "cannot read the parameter line")],
+    [
+        ("//   k (integer, default 3): x", "unknown parameter type 'integer'"),
+        ("//   k (int, default three): x", "must be int"),
+        ("//   k int default 3", "cannot read the parameter line"),
+    ],
 )
 def test_bad_header_lines_name_the_line(line, words):
     with pytest.raises(QueryError, match=words) as exc:
@@ -73,8 +75,16 @@ def test_parameter_values_are_typed():
 
 
 def test_param_arguments():
-    assert parse_param_args(["a=NATO", "n:int=3", "s=x=y"]) == {"a": ("NATO", None), "n": ("3", "int"), "s": ("x=y", None)}
-    for bad, words in (("novalue", "expected name=value"), ("1x=3", "not a parameter name"), ("n:long=3", "unknown parameter type")):
+    assert parse_param_args(["a=NATO", "n:int=3", "s=x=y"]) == {
+        "a": ("NATO", None),
+        "n": ("3", "int"),
+        "s": ("x=y", None),
+    }
+    for bad, words in (
+        ("novalue", "expected name=value"),
+        ("1x=3", "not a parameter name"),
+        ("n:long=3", "unknown parameter type"),
+    ):
         with pytest.raises(QueryError, match=words):
             parse_param_args([bad])
     with pytest.raises(QueryError, match="given twice"):
@@ -82,8 +92,11 @@ def test_param_arguments():
 
 
 def test_bind_uses_declared_types_defaults_and_refuses_strangers():
-    q = parse_query("// Q\n// Parameters:\n//   n (int, default 5): n\n//   id (string): id\n"
-                    "MATCH (a {id: $id}) RETURN a LIMIT $n", file="q.cypher")
+    q = parse_query(
+        "// Q\n// Parameters:\n//   n (int, default 5): n\n//   id (string): id\n"
+        "MATCH (a {id: $id}) RETURN a LIMIT $n",
+        file="q.cypher",
+    )
     assert bind_params(q, {"id": ("007", None)}) == {"id": "007", "n": 5}  # declared string stays text
     assert bind_params(q, {"id": ("x", None), "n": ("2", None)}) == {"id": "x", "n": 2}
     with pytest.raises(QueryError, match="id used but not given"):
@@ -109,7 +122,10 @@ def test_tokens_rebuild_the_text():
         ("RETURN labels(n)", "RETURN [label(n)]"),
         ("RETURN [x IN xs | x.id]", "RETURN list_transform(xs, x -> x.id)"),
         ("RETURN [x IN xs WHERE x > 1]", "RETURN list_filter(xs, x -> x > 1)"),
-        ("RETURN [x IN xs WHERE x > 1 | x * 2]", "RETURN list_transform(list_filter(xs, x -> x > 1), x -> x * 2)"),
+        (
+            "RETURN [x IN xs WHERE x > 1 | x * 2]",
+            "RETURN list_transform(list_filter(xs, x -> x > 1), x -> x * 2)",
+        ),
         ("RETURN [x IN [y IN ys | y] | x]", "RETURN list_transform(list_transform(ys, y -> y), x -> x)"),
         ("RETURN [1, 2], xs[0]", "RETURN [1, 2], xs[0]"),
         ("MATCH p = shortestPath((a)-[:T*..4]-(b))", "MATCH p = (a)-[:T* SHORTEST 1..4]-(b)"),
@@ -117,8 +133,10 @@ def test_tokens_rebuild_the_text():
         ("MATCH (a)-[:T*1..3]-(b)", "MATCH (a)-[:T* TRAIL 1..3]-(b)"),
         ("MATCH (a)-[r:T*2]->(b)", "MATCH (a)-[r:T* TRAIL 2..2]->(b)"),
         ("MATCH (a)-[:T]->(b)", "MATCH (a)-[:T]->(b)"),
-        ("RETURN toInteger('3'), toFloat(x), toString(1), split(s, ';')",
-         "RETURN to_int64('3'), to_double(x), to_string(1), string_split(s, ';')"),
+        (
+            "RETURN toInteger('3'), toFloat(x), toString(1), split(s, ';')",
+            "RETURN to_int64('3'), to_double(x), to_string(1), string_split(s, ';')",
+        ),
         ("RETURN head(xs), last(xs)", "RETURN list_extract(xs, 1), list_extract(xs, -1)"),
         ("RETURN 'type(r)' // type(r)\n", "RETURN 'type(r)'           \n"),
     ],
@@ -134,10 +152,12 @@ def test_bridge_keeps_line_numbers():
 
 @pytest.mark.parametrize(
     "text, words",
-    [("MATCH (a:Actors) RETURN a", "unknown label 'Actors'"),
-     ("MATCH (a)-[:MEMBER_OF|COOPERATE]-(b) RETURN a", "unknown relationship type 'COOPERATE'"),
-     ("MATCH (a)-[:MEMBER_OF|:KNOWS]-(b) RETURN a", "unknown relationship type 'KNOWS'"),
-     ("// only a comment\n", "empty")],
+    [
+        ("MATCH (a:Actors) RETURN a", "unknown label 'Actors'"),
+        ("MATCH (a)-[:MEMBER_OF|COOPERATE]-(b) RETURN a", "unknown relationship type 'COOPERATE'"),
+        ("MATCH (a)-[:MEMBER_OF|:KNOWS]-(b) RETURN a", "unknown relationship type 'KNOWS'"),
+        ("// only a comment\n", "empty"),
+    ],
 )
 def test_check_query_refuses_unknown_vocabulary(text, words):
     with pytest.raises(QueryError, match=words):
@@ -145,9 +165,12 @@ def test_check_query_refuses_unknown_vocabulary(text, words):
 
 
 def test_check_query_accepts_maps_comprehensions_and_schema_names():
-    check_query(parse_query(
-        "MATCH (a:Actor {kind: 'state'})-[r:MEMBER_OF|COOPERATES_WITH]-(b:Actor)\n"
-        "RETURN {id: a.id, n: b.name} AS m, [x IN collect(b) | x.id] AS ids, CASE WHEN a.x THEN 1 END AS c"))
+    check_query(
+        parse_query(
+            "MATCH (a:Actor {kind: 'state'})-[r:MEMBER_OF|COOPERATES_WITH]-(b:Actor)\n"
+            "RETURN {id: a.id, n: b.name} AS m, [x IN collect(b) | x.id] AS ids, CASE WHEN a.x THEN 1 END AS c"
+        )
+    )
 
 
 def test_library_is_found_by_name_and_lists_descriptions():
@@ -173,7 +196,7 @@ def test_installed_wheel_layout_is_searched_first(tmp_path, monkeypatch):
     (pkg / "stores").mkdir(parents=True)
     (pkg / "queries").mkdir()
     (pkg / "queries" / "only_here.cypher").write_text("// Shipped in the wheel.\nRETURN 1 AS one\n")
-    monkeypatch.setattr(cypher, "__file__", str(pkg / "stores" / "cypher.py"))
+    monkeypatch.setattr(cypher, "__file__", str(pkg / "cypher" / "queryfile.py"))
     assert cypher.library_dirs()[0] == pkg / "queries"
     assert [q.name for q in cypher.library()] == ["only_here"]
 
@@ -188,8 +211,10 @@ def test_read_query_errors_are_clear(tmp_path):
 
 
 cypher_text = st.lists(
-    st.sampled_from(list("()[]{}|:*.,;$'\"/\\ \n-<>=ab1") + ["IN ", "WHERE ", "type(", "head(",
-                                                             "shortestPath(", "labels(", "*..3", "//"]),
+    st.sampled_from(
+        list("()[]{}|:*.,;$'\"/\\ \n-<>=ab1")
+        + ["IN ", "WHERE ", "type(", "head(", "shortestPath(", "labels(", "*..3", "//"]
+    ),
     max_size=40,
 ).map("".join)
 

@@ -1,0 +1,255 @@
+"""Cypher on a dataset without a server: the embedded engine behind the Neo4j dialect.
+
+:class:`EmbeddedGraph` is a :class:`graphkit.stores.embedded.EmbeddedDatabase` that
+loads a dataset from a path (cached by its fingerprint), refuses what the embedded engine
+must not run, rewrites Neo4j-dialect Cypher (:mod:`graphkit.cypher.dialect`) and turns the
+engine's errors into messages naming the query file's line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Self
+
+from graphkit.cypher.dialect import to_embedded
+from graphkit.cypher.lexer import located, position, tokenize
+from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
+from graphkit.cypher.result import QueryResult
+from graphkit.errors import QueryError
+from graphkit.progress import Progress
+from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
+
+__all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
+
+#: Clauses the embedded engine refuses: they read or write files, load extensions, attach
+#: other databases or change settings. Queries only read the dataset.
+#: (Writes - CREATE, MERGE, SET, DELETE ... - are refused by the read-only database itself.)
+REFUSED_CLAUSES = frozenset(
+    {
+        "LOAD",
+        "COPY",
+        "EXPORT",
+        "IMPORT",
+        "INSTALL",
+        "UNINSTALL",
+        "ATTACH",
+        "USE",
+        "CALL",
+        "CHECKPOINT",
+    }
+)
+
+
+class EmbeddedGraph(EmbeddedDatabase):
+    """A dataset in the embedded Cypher engine, ready for queries.
+
+    Open one with :meth:`from_dataset` (cached on disk) or :meth:`from_graph` (a graph
+    built in code, written to a given folder); run Cypher with :meth:`run`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp) as db:
+    ...         db.run("MATCH (a:Actor)-[:MEMBER_OF]->(:Actor {id: $x}) RETURN count(*) AS n", {"x": "NATO"}).rows
+    [(6,)]
+    """
+
+    @classmethod
+    def from_dataset(
+        cls,
+        dataset: str | os.PathLike[str],
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        progress: Progress | None = None,
+    ) -> Self:
+        """The dataset's cached database, built first when the dataset is new or changed.
+
+        Raises
+        ------
+        DatasetError, FormatError
+            When the dataset does not load.
+        StoreError
+            When the cache folder cannot be written.
+        """
+        from graphkit.loaders import load
+
+        progress = progress or Progress(quiet=True)
+        dataset = Path(dataset)
+        if not dataset.exists():
+            load(dataset)  # raises the loader's own clear error
+        key = dataset_fingerprint(dataset)
+        db = cls.open_cached(key, cache_dir=cache_dir)
+        if db is not None:
+            return db
+        with progress.step(f"loading {dataset}"):
+            G = load(dataset)
+        return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress)
+
+    def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.cypher.dialect`).
+
+        ``params`` must hold exactly the parameters the query uses (after header
+        defaults: see :func:`graphkit.cypher.bind_params`).
+
+        Raises
+        ------
+        QueryError
+            A syntax error (with the line and column in the query's text), an unknown
+            label, relationship type, property, variable, function or parameter, or a
+            query that tries to write.
+        """
+        qf = query if isinstance(query, QueryFile) else parse_query(query, file="<query>")
+        check_embedded(qf)
+        params = dict(params or {})
+        used = qf.param_names
+        missing = sorted(used - set(params))
+        if missing:
+            raise QueryError(
+                f"{qf.file}: parameter(s) {', '.join(missing)} used but not given (fix: --param {missing[0]}=VALUE)"
+            )
+        extra = sorted(set(params) - used)
+        if extra:
+            raise QueryError(
+                f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
+            )
+        tr = to_embedded(qf.text)
+        text = _strip_final_semicolon(tr.text)
+        # the engine counts lines from the first character that is not white space
+        start = len(text) - len(text.lstrip())
+        try:
+            columns, rows = self.execute(text[start:], params)
+        except EngineError as exc:
+            raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
+        return QueryResult(columns, rows)
+
+
+def run_embedded(
+    dataset: str | os.PathLike[str],
+    query: str | QueryFile,
+    params: Mapping[str, Any] | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> QueryResult:
+    """Run one Cypher query on a dataset with the embedded engine (cached; see the module docstring).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     r = run_embedded(gk.SAMPLE, "MATCH (t:Threat) RETURN t.id AS id ORDER BY id", cache_dir=tmp)
+    >>> r.columns, r.rows[0]
+    (['id'], ('threat:apt28',))
+    """
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
+        return db.run(query, params)
+
+
+def check_embedded(qf: QueryFile) -> None:
+    """Everything the embedded engine refuses before it runs: :func:`check_query` and :data:`REFUSED_CLAUSES`."""
+    check_query(qf)
+    _refuse_clauses(qf)
+
+
+def _refuse_clauses(qf: QueryFile) -> None:
+    """Refuse clauses that touch files, settings or data (see :data:`REFUSED_CLAUSES`)."""
+    sig = [t for t in tokenize(qf.text) if t.kind not in ("ws", "comment")]
+    for k, t in enumerate(sig):
+        word = t.text.upper()
+        if t.kind != "ident" or word not in REFUSED_CLAUSES:
+            continue
+        if k > 0 and sig[k - 1].text in (".", ":", "$"):  # a property, label or map key
+            continue
+        if k + 1 < len(sig) and sig[k + 1].text == ":":  # a map key {load: 1}
+            continue
+        if word == "LOAD" and k + 1 < len(sig) and sig[k + 1].text.upper() == "CSV":
+            continue  # Neo4j's LOAD CSV: not ladybug syntax, reported as a syntax error
+        line, col = position(qf.text, t.pos)
+        raise QueryError(
+            f"{qf.file}: the embedded engine only reads the dataset: {word} (line {line}, column {col}) "
+            "is refused; queries cannot read or write other files, load extensions or change settings"
+        )
+
+
+def _strip_final_semicolon(text: str) -> str:
+    toks = tokenize(text)
+    for t in reversed(toks):
+        if t.kind in ("ws", "comment"):
+            continue
+        if t.text == ";":
+            return text[: t.pos] + " " + text[t.pos + 1 :]
+        break
+    return text
+
+
+_PARSER = re.compile(r"Parser exception: (?P<msg>.*?) \(line: (?P<line>\d+), offset: (?P<offset>\d+)\)", re.S)
+
+
+def _query_error(
+    message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[str, str]], start: int = 0
+) -> QueryError:
+    """The engine's error as a QueryError naming ``file:line:column`` in the query file."""
+    text = qf.text
+    first = message.strip().split("\n")[0]
+
+    def at(offset: int, what: str) -> QueryError:
+        return located(qf.file, text, offset, what)
+
+    m = _PARSER.search(message)
+    if m:
+        lines = tr.text[start:].split("\n")
+        line_no = int(m["line"])
+        offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
+        msg = re.sub(r"\s+", " ", m["msg"]).strip()
+        msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
+        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
+            msg = msg.split(" expecting ")[0] + " (unexpected here)"
+        return at(tr.original_offset(offset), f"syntax error: {msg}")
+    toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
+
+    def find(pred: Any) -> int | None:
+        for k, t in enumerate(toks):
+            if pred(k, t):
+                return t.pos
+        return None
+
+    m = re.search(r"Table (\w+) does not exist", first)
+    if m:
+        name = m[1]
+        pos = find(lambda k, t: t.text.strip("`") == name)
+        what = f"unknown label or relationship type {name!r}"
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"Cannot find property (\w+) for (\w+)", first)
+    if m:
+        prop = m[1]
+        have = sorted({k for cols in columns.values() for k in cols})
+        pos = find(lambda k, t: t.text == prop and k > 0 and toks[k - 1].text == ".")
+        if pos is None:
+            pos = find(lambda k, t: t.text == prop)
+        what = (
+            f"unknown property {prop!r} of {m[2]}: the dataset has no such property "
+            f"(properties: {', '.join(have)})"
+        )
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"Variable (\w+) is not in scope", first)
+    if m:
+        pos = find(lambda k, t: t.text == m[1] and t.kind == "ident")
+        what = f"variable {m[1]!r} is not defined at this point of the query"
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"function (\w+) does not exist", first)
+    if m:
+        fn = m[1].lower()
+        pos = find(lambda k, t: t.text.lower() == fn)
+        what = f"unknown function {fn!r} (the embedded engine lacks it; see graphkit.cypher.dialect for the dialect)"
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    if "read-only" in first or "read only" in first:
+        return QueryError(
+            f"{qf.file}: the embedded engine only reads: queries cannot change the dataset "
+            "(edit the dataset's files instead)"
+        )
+    cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
+    return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")

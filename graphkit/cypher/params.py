@@ -1,0 +1,141 @@
+"""Query parameters: typed values from text (``k=v``, ``k:type=v``) and binding them to a query."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from graphkit.errors import QueryError
+
+if TYPE_CHECKING:
+    from graphkit.cypher.queryfile import QueryFile
+
+__all__ = ["PARAM_TYPES", "parse_param_value", "parse_param_args", "bind_params", "check_type"]
+
+PARAM_TYPES = ("string", "int", "float", "bool", "date")
+
+
+def check_type(ptype: str, where: str) -> None:
+    base = ptype[:-2] if ptype.endswith("[]") else ptype
+    if base not in PARAM_TYPES:
+        raise QueryError(
+            f"{where}: unknown parameter type {ptype!r}; expected one of "
+            + ", ".join(PARAM_TYPES)
+            + " or a list such as string[]"
+        )
+
+
+def parse_param_value(name: str, text: str, ptype: str | None = None, *, where: str = "--param") -> Any:
+    """Turn the text of a parameter value into a value of its type.
+
+    Without a declared type the value is read as an int, a float, ``true``/``false``,
+    ``null`` or else as text. A list type splits on commas.
+
+    >>> parse_param_value("n", "3", "int"), parse_param_value("x", "0.5"), parse_param_value("k", "a,b", "string[]")
+    (3, 0.5, ['a', 'b'])
+    """
+    if ptype is None:
+        for conv in (int, float):
+            try:
+                return conv(text)
+            except ValueError:
+                pass
+        low = text.lower()
+        if low in ("true", "false"):
+            return low == "true"
+        if low == "null":
+            return None
+        return text
+    check_type(ptype, where)
+    if ptype.endswith("[]"):
+        items = [s.strip() for s in text.split(",")] if text.strip() else []
+        return [parse_param_value(name, s, ptype[:-2], where=where) for s in items]
+    try:
+        if ptype == "string":
+            return text
+        if ptype == "int":
+            return int(text)
+        if ptype == "float":
+            value = float(text)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value
+        if ptype == "bool":
+            low = text.strip().lower()
+            if low in ("true", "yes", "1"):
+                return True
+            if low in ("false", "no", "0"):
+                return False
+            raise ValueError
+        if ptype == "date":
+            return _dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    examples = {"int": "3", "float": "0.5", "bool": "true", "date": "2024-01-31", "string": "text"}
+    raise QueryError(
+        f"{where}: parameter {name!r} must be {ptype}, got {text!r} (fix: e.g. {name}={examples[ptype]})"
+    )
+
+
+def parse_param_args(args: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """``--param`` arguments (``name=value`` or ``name:type=value``) as ``{name: (text, type)}``."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for arg in args:
+        name, sep, value = arg.partition("=")
+        if not sep:
+            raise QueryError(f"--param {arg!r}: expected name=value (e.g. --param alliance=NATO)")
+        name, _, ptype = name.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise QueryError(f"--param {arg!r}: {name!r} is not a parameter name (letters, digits, _)")
+        if ptype:
+            check_type(ptype, f"--param {arg!r}")
+        if name in out:
+            raise QueryError(f"--param {name} is given twice")
+        out[name] = (value, ptype or None)
+    return out
+
+
+def bind_params(query: QueryFile, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameter values to run ``query`` with: given ones (typed), then header defaults.
+
+    ``given`` maps names to values; a value that is a ``(text, type)`` pair (as from
+    :func:`parse_param_args`) is parsed with the header's declared type.
+
+    Raises
+    ------
+    QueryError
+        When a given parameter is not used by the query, or a used one has neither a
+        value nor a default.
+    """
+    given = dict(given or {})
+    used = query.param_names
+    unknown = sorted(set(given) - used)
+    if unknown:
+        avail = ", ".join(sorted(used)) or "none"
+        raise QueryError(
+            f"{query.file}: unknown parameter{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}: the query does not use {'them' if len(unknown) > 1 else 'it'} "
+            f"(its parameters: {avail})"
+        )
+    values: dict[str, Any] = {}
+    missing = []
+    for name in sorted(used):
+        decl = query.declared(name)
+        if name in given:
+            v = given[name]
+            if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str):
+                text, ptype = v
+                v = parse_param_value(name, text, ptype or (decl.type if decl else None))
+            values[name] = v
+        elif decl is not None and decl.has_default:
+            values[name] = decl.default
+        else:
+            missing.append(name)
+    if missing:
+        raise QueryError(
+            f"{query.file}: parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"used but not given (fix: --param {missing[0]}=VALUE)"
+        )
+    return values

@@ -1,0 +1,283 @@
+"""Cypher query files and the query library: their comment header, declared parameters, checks.
+
+A query file is Cypher preceded by a comment block that says what it answers, which
+parameters it takes (with types and defaults) and how to call it::
+
+    // Which actors are members of an alliance, and since when?
+    //
+    // Parameters:
+    //   alliance (string, default NATO): id of the alliance or organisation
+    // Example:
+    //   graphkit query members_of_alliance data/sample --param alliance=NATO
+    MATCH (m:Actor)-[r:MEMBER_OF]->(a:Actor {id: $alliance})
+    RETURN m.id AS id, m.name AS name, r.since AS since
+    ORDER BY id
+
+The first comment line is the one-line description that ``graphkit query --list`` shows.
+Parameter types are ``string``, ``int``, ``float``, ``bool``, ``date`` or a list of one of
+those (``string[]``, given on the command line as ``a,b,c``).
+
+The library is the ``.cypher`` files of ``queries/`` (shipped in the wheel as
+``graphkit/queries``): a new library query is one file there with such a header.
+Parameters are typed and bound in :mod:`graphkit.cypher.params`; the dialects are
+described in :mod:`graphkit.cypher.dialect`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphkit.cypher.lexer import Token, located, query_parameters, tokenize
+from graphkit.cypher.params import check_type, parse_param_value
+from graphkit.errors import QueryError
+
+__all__ = [
+    "Param",
+    "QueryFile",
+    "parse_query",
+    "read_query",
+    "library_dirs",
+    "library",
+    "resolve_query",
+    "check_query",
+    "MAX_NESTING",
+]
+
+#: Deepest bracket nesting a query may have (ladybug's parser crashes on thousands).
+MAX_NESTING = 100
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter declared in a query file's header."""
+
+    name: str
+    type: str = "string"
+    default: Any = None
+    has_default: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """A query: its text, where it came from, and what its header declares."""
+
+    text: str
+    file: str = "<query>"
+    name: str = "query"
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    example: str = ""
+    header: str = ""
+
+    @property
+    def param_names(self) -> set[str]:
+        """Names of the parameters the query's text uses (``$name``)."""
+        return query_parameters(self.text)
+
+    def declared(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+_PARAM_LINE = re.compile(
+    r"^\$?(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<type>[a-z]+(?:\[\])?)\s*"
+    r"(?:,\s*default\s+(?P<default>.*?))?\s*\)\s*:?\s*(?P<help>.*)$"
+)
+
+
+def parse_query(text: str, *, file: str = "<query>", name: str | None = None) -> QueryFile:
+    """Read a query's header (the comment lines before the first statement).
+
+    Raises
+    ------
+    QueryError
+        When a parameter line in the header cannot be read or its default does not fit
+        its type.
+
+    Examples
+    --------
+    >>> q = parse_query("// Who?\\n// Parameters:\\n//   k (int, default 3): how many\\nRETURN $k AS k")
+    >>> q.description, q.params[0].default
+    ('Who?', 3)
+    """
+    lines = text.split("\n")
+    header: list[tuple[int, str]] = []
+    for i, line in enumerate(lines, 1):
+        s = line.strip()
+        if s.startswith("//"):
+            header.append((i, s[2:].rstrip()))
+        elif s:
+            break
+    description = ""
+    params: list[Param] = []
+    example: list[str] = []
+    section = "text"
+    for lineno, raw in header:
+        s = raw.strip()
+        low = s.lower().rstrip(":")
+        if not description and s:
+            description = s
+            continue
+        if low in ("parameters", "params"):
+            section = "params"
+            continue
+        if low in ("example", "examples"):
+            section = "example"
+            continue
+        if low in ("parameters: none", "parameters none"):
+            section = "text"
+            continue
+        if section == "params" and s:
+            m = _PARAM_LINE.match(s)
+            if not m:
+                raise QueryError(
+                    f"{file}:{lineno}: cannot read the parameter line {s!r} "
+                    "(fix: write it as 'name (type, default VALUE): what it means')"
+                )
+            ptype = m["type"]
+            check_type(ptype, f"{file}:{lineno}")
+            default, has_default = None, m["default"] is not None
+            if has_default:
+                default = parse_param_value(m["name"], m["default"].strip(), ptype, where=f"{file}:{lineno}")
+            params.append(Param(m["name"], ptype, default, has_default, m["help"].strip()))
+        elif section == "example" and s:
+            example.append(s)
+    header_text = "\n".join(line for _, line in header)
+    return QueryFile(
+        text=text,
+        file=file,
+        name=name or Path(file).stem,
+        description=description,
+        params=tuple(params),
+        example="\n".join(example),
+        header=header_text,
+    )
+
+
+def read_query(path: str | Path) -> QueryFile:
+    """Read a query file (``.cypher``) or a library query by name."""
+    p = resolve_query(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise QueryError(f"{p}: cannot read the query file: {exc.strerror}") from None
+    return parse_query(text, file=str(p), name=p.stem)
+
+
+def library_dirs() -> list[Path]:
+    """Where the query library lives: inside the installed package, then the repository."""
+    here = Path(__file__).resolve().parent.parent  # graphkit/
+    dirs = [here / "queries", here.parent / "queries"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def library() -> list[QueryFile]:
+    """Every query in the library, by name (the first directory wins on a clash)."""
+    seen: dict[str, QueryFile] = {}
+    for d in library_dirs():
+        for f in sorted(d.glob("*.cypher")):
+            if f.stem not in seen:
+                seen[f.stem] = read_query(f)
+    return [seen[k] for k in sorted(seen)]
+
+
+def resolve_query(name: str | Path) -> Path:
+    """A query file path, or a library query's file when ``name`` has no path and no file by that name exists.
+
+    Raises
+    ------
+    QueryError
+        When neither a file nor a library query has that name (the message lists the library).
+    """
+    p = Path(name)
+    if p.is_file():
+        return p
+    if p.exists():
+        raise QueryError(f"{p}: not a file; give a .cypher file or a library query name")
+    if len(p.parts) == 1:
+        stem = p.name[: -len(".cypher")] if p.name.endswith(".cypher") else p.name
+        for d in library_dirs():
+            f = d / f"{stem}.cypher"
+            if f.is_file():
+                return f
+    names = sorted({f.stem for d in library_dirs() for f in d.glob("*.cypher")})
+    hint = f"library queries: {', '.join(names)}" if names else "no query library found"
+    raise QueryError(f"{name}: no such query file or library query ({hint}; see graphkit query --list)")
+
+
+def check_query(query: QueryFile) -> None:
+    """Refuse, with the line and column, what no engine should be sent.
+
+    Labels and relationship types outside the schema's vocabulary are errors (Neo4j would
+    quietly return nothing), and a file holds one statement.
+
+    Raises
+    ------
+    QueryError
+        Naming ``file:line:column``.
+    """
+    from graphkit import schema
+
+    toks = tokenize(query.text)
+    sig = [t for t in toks if t.kind not in ("ws", "comment")]
+    if not sig:
+        raise QueryError(f"{query.file}: the query is empty (only comments)")
+    for k, t in enumerate(sig):
+        if t.text == ";" and any(s.text != ";" for s in sig[k + 1 :]):
+            raise located(query.file, query.text, t.pos, "one statement per query; remove what follows ';'")
+    depth = 0
+    for t in sig:
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise located(
+                    query.file,
+                    query.text,
+                    t.pos,
+                    f"brackets nested more than {MAX_NESTING} deep; simplify the expression",
+                )
+        elif t.kind == "op" and t.text in ")]}":
+            depth = max(0, depth - 1)
+    known = set(schema.LABELS) | set(schema.RELATIONSHIP_TYPES)
+    stack: list[str] = []
+    for k, t in enumerate(sig):
+        if t.kind == "op" and t.text in "([{":
+            stack.append(t.text)
+            continue
+        if t.kind == "op" and t.text in ")]}":
+            if stack:
+                stack.pop()
+            continue
+        if not stack or stack[-1] == "{" or t.kind != "ident" or k == 0:
+            continue
+        before = sig[k - 1].text
+        # a label (a:Actor), a type [r:MEMBER_OF|COOPERATES_WITH] or [:A|:B]
+        is_name = before == ":" or (before == "|" and stack[-1] == "[" and _in_rel_types(sig, k))
+        if is_name:
+            name = t.text.strip("`")
+            if name not in known:
+                what = "relationship type" if stack[-1] == "[" else "label"
+                options = schema.RELATIONSHIP_TYPES if stack[-1] == "[" else schema.LABELS
+                raise located(
+                    query.file,
+                    query.text,
+                    t.pos,
+                    f"unknown {what} {name!r}; expected one of {', '.join(options)}",
+                )
+
+
+def _in_rel_types(sig: list[Token], k: int) -> bool:
+    """Whether the ``|`` before ``sig[k]`` separates relationship types (``[:A|B]``)."""
+    j = k - 1
+    while j > 0 and sig[j].text != "[":
+        if sig[j].text == ":":
+            return True
+        if sig[j].kind not in ("ident",) and sig[j].text not in ("|", ":"):
+            return False
+        j -= 1
+    return False

@@ -1,0 +1,164 @@
+"""The format registry: every format graphkit reads or writes, listed once.
+
+``graphkit.load`` and ``graphkit.write``, ``convert``, ``import``, ``merge`` and the
+command line's help read :data:`FORMATS`. A format names its reader and writer as
+``"module:function"`` text, imported only when a file of that format is read or written
+(so this module imports nothing heavy, and loaders never import the exporters).
+
+Adding a format: write its module (a ``load_x(path)`` in ``graphkit/loaders/``, and a
+``write_x(G, path)`` in ``graphkit/export/``), then add one :class:`Format` to
+:data:`FORMATS`. Formats without suffixes (``importer=True``) are brought in by their own
+``graphkit import NAME`` command, because their files (``.json``) need options to read.
+
+Examples
+--------
+>>> [f.name for f in FORMATS if f.readable and not f.importer]
+['dataset', 'xlsx', 'json', 'graphml', 'gexf']
+>>> for_path("out/graph.graphml", writing=True).writer
+'graphkit.export.tables:write_graphml'
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphkit.errors import FormatError, OutputError
+
+__all__ = ["Format", "FORMATS", "get_format", "for_path", "describe", "resolve"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One format: its name, the suffixes that name it, its reader and writer, and a description."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    description: str
+    reader: str | None = None  # "module:function", called as reader(path) (folder: with progress=)
+    writer: str | None = None  # "module:function", called as writer(G, path) (folder: with overwrite=)
+    folder: bool = False  # a folder of files, not one file
+    importer: bool = False  # read by `graphkit import NAME` with its own options, never by suffix
+
+    @property
+    def readable(self) -> bool:
+        return self.reader is not None
+
+    @property
+    def writable(self) -> bool:
+        return self.writer is not None
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "dataset",
+        ("", ".csv"),
+        "a folder of actors.csv, capabilities.csv, threats.csv and relationships.csv",
+        reader="graphkit.loaders.tabular:load_dataset",
+        writer="graphkit.export.tables:write_dataset",
+        folder=True,
+    ),
+    Format(
+        "xlsx",
+        (".xlsx",),
+        "one Excel workbook with the dataset's four sheets",
+        reader="graphkit.loaders.tabular:load_dataset",
+        writer="graphkit.export.tables:write_dataset",
+    ),
+    Format(
+        "json",
+        (".json",),
+        "node-link JSON (graphkit's, or networkx's nodes + links)",
+        reader="graphkit.loaders.graphfile:load_json",
+        writer="graphkit.export.tables:write_json",
+    ),
+    Format(
+        "graphml",
+        (".graphml",),
+        "GraphML (Gephi, yEd, Cytoscape), property types kept",
+        reader="graphkit.loaders.graphfile:load_graphml",
+        writer="graphkit.export.tables:write_graphml",
+    ),
+    Format(
+        "gexf",
+        (".gexf",),
+        "GEXF 1.2 for Gephi",
+        reader="graphkit.loaders.graphfile:load_gexf",
+        writer="graphkit.export.tables:write_gexf",
+    ),
+    Format(
+        "misp-galaxy",
+        (),
+        "MISP galaxy cluster files (threat-actor, mitre-intrusion-set, mitre-course-of-action, "
+        "mitre-attack-pattern, country)",
+        reader="graphkit.loaders.misp:load_misp_galaxy",
+        importer=True,
+    ),
+    Format(
+        "stix",
+        (),
+        "STIX 2.1 bundles (intrusion sets, threat actors, identities, locations, courses of action)",
+        reader="graphkit.loaders.stix:load_stix",
+        importer=True,
+    ),
+)
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name``.
+
+    Raises
+    ------
+    FormatError
+        When no format has that name (the message lists them).
+    """
+    for f in FORMATS:
+        if f.name == name:
+            return f
+    raise FormatError(f"unknown format {name!r}; formats: {', '.join(f.name for f in FORMATS)}")
+
+
+def for_path(path: str | os.PathLike[str], *, writing: bool = False) -> Format:
+    """The format a path names: its suffix, else a folder (an existing one, or when writing
+    a path without suffix or ending ``.csv``; when reading, any path that does not exist,
+    so that the dataset loader reports it).
+
+    Raises
+    ------
+    FormatError
+        Reading a file whose suffix no format reads.
+    OutputError
+        Writing to a suffix no format writes.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    usable = [f for f in FORMATS if not f.importer and (f.writable if writing else f.readable)]
+    for f in usable:
+        if not f.folder and suffix in f.suffixes:
+            return f
+    folder = next(f for f in usable if f.folder)
+    if path.is_dir() or (suffix in folder.suffixes if writing else not path.exists()):
+        return folder
+    if writing:
+        raise OutputError(f"{path}: unknown output format {suffix!r}; use {describe(writing=True)}")
+    raise FormatError(f"{path}: unknown input format {suffix!r}; give {describe()}")
+
+
+def describe(*, writing: bool = False) -> str:
+    """The formats one can read (or write), as a help string: ``a dataset folder, .xlsx, ...``.
+
+    >>> describe()
+    'a dataset folder, .xlsx, .json, .graphml or .gexf'
+    """
+    usable = [f for f in FORMATS if not f.importer and (f.writable if writing else f.readable)]
+    names = ["a dataset folder" if f.folder else f.suffixes[0] for f in usable]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def resolve(dotted: str) -> Any:
+    """The function a ``"module:function"`` reference names (imported now)."""
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
