@@ -27,7 +27,7 @@ import unicodedata
 
 from graphkit.loaders._confusables import PROTOTYPES
 
-__all__ = ["invisible_problem", "mixed_script_problem", "skeleton", "look_alike_problem",
+__all__ = ["IdChecks", "invisible_problem", "mixed_script_problem", "skeleton", "look_alike_problem",
            "id_problem", "char_name", "first_invisible"]
 
 # Default-ignorable code points that are not format characters (Cf), from Unicode's
@@ -136,3 +136,42 @@ def _shown(text: str, limit: int = 60) -> str:
     """An id as a message shows it: invisible and non-ASCII characters escaped."""
     shown = ascii(text[:limit])
     return shown + ("..." if len(text) > limit else "")
+
+
+class IdChecks:
+    """The checks above for the ids of one graph as a loader adds them, in order.
+
+    ``check(id, where)`` returns the problems of a new node id (``where`` says where it
+    is, for later messages: ``"actors.csv line 2"``, ``"nodes[0]"``); ``unresolved(id)``
+    explains an id that a relationship names and no node has (an invisible character,
+    or a look-alike of an existing id).
+    """
+
+    def __init__(self) -> None:
+        self._skeletons: dict[str, tuple[str, str]] = {}
+
+    def check(self, node_id: str, where: str) -> list[str]:
+        if not isinstance(node_id, str):
+            return []
+        found = invisible_problem(node_id)
+        if found:
+            return [found]
+        skel = skeleton(node_id)
+        earlier = self._skeletons.setdefault(skel, (node_id, where))
+        if earlier[0] != node_id and is_reportable_pair(node_id, earlier[0]):
+            return [look_alike_problem(node_id, *earlier)]
+        mixed = mixed_script_problem(node_id)
+        return [mixed] if mixed else []
+
+    def unresolved(self, node_id: object, end: str) -> str | None:
+        """A message for a relationship endpoint that resolves to no node, or None for the plain one."""
+        if not isinstance(node_id, str):
+            return None
+        found = invisible_problem(node_id, what=f"{end} id")
+        if found:
+            return found + " and does not resolve to any node"
+        earlier = self._skeletons.get(skeleton(node_id))
+        if earlier is not None and is_reportable_pair(node_id, earlier[0]):
+            return (f"{end} id {_shown(node_id)} does not resolve to any node; it looks like id "
+                    f"{_shown(earlier[0])} ({earlier[1]})")
+        return None
