@@ -23,12 +23,20 @@ import networkx as nx
 
 from graphkit.errors import GraphkitError
 
-__all__ = ["DUPLICATE_MODES", "DuplicateFinder", "check_mode", "repeated_key", "RepeatedKey",
-           "no_repeated_keys", "MERGE_FIX"]
+__all__ = [
+    "DUPLICATE_MODES",
+    "DuplicateFinder",
+    "check_mode",
+    "repeated_key",
+    "RepeatedKey",
+    "no_repeated_keys",
+    "MERGE_FIX",
+]
 
 DUPLICATE_MODES = ("error", "merge")
-MERGE_FIX = ("delete the repeated row, or load with --merge-duplicates "
-             "(load(..., duplicates='merge')) to keep one")
+MERGE_FIX = (
+    "delete the repeated row, or load with --merge-duplicates (load(..., duplicates='merge')) to keep one"
+)
 
 
 def check_mode(duplicates: str) -> None:
@@ -52,8 +60,9 @@ class DuplicateFinder:
     def token(self, source: str, rtype: str, target: str, props: Mapping[str, Any]) -> int:
         return hash((source, rtype, target, frozenset((k, _hashable(v)) for k, v in props.items())))
 
-    def earlier(self, G: nx.MultiDiGraph, token: int, source: str, rtype: str, target: str,
-                props: Mapping[str, Any]) -> Any | None:
+    def earlier(
+        self, G: nx.MultiDiGraph, token: int, source: str, rtype: str, target: str, props: Mapping[str, Any]
+    ) -> Any | None:
         """Where the earlier exact duplicate came from (as given to :meth:`remember`), or None."""
         seen = self._seen.get(token)
         if seen is None:

@@ -7,6 +7,7 @@ entity is ever resolved and no entity expansion can blow up memory.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import os
 import re
@@ -18,6 +19,16 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
+from graphkit.loaders.duplicates import (
+    MERGE_FIX,
+    DuplicateFinder,
+    RepeatedKey,
+    check_mode,
+    no_repeated_keys,
+    repeated_key,
+)
+from graphkit.loaders.ids import IdChecks
+from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
@@ -25,8 +36,11 @@ __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPT
 MAX_JSON_DEPTH = 64
 
 
-def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+
+    An exact duplicate relationship is a problem, or with ``duplicates="merge"`` kept once
+    (see :mod:`graphkit.loaders.duplicates`).
 
     Examples
     --------
@@ -39,6 +53,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """
     path = Path(path)
     name = str(path)
+    check_mode(duplicates)
     doc = read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
@@ -46,6 +61,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     G = new_graph(path.stem)
     nested = "relationships" in doc
     first_use: dict[str, tuple[str, str]] = {}
+    ids, dupes = IdChecks(), DuplicateFinder()
     for i, item in enumerate(doc["nodes"]):
         where = f"nodes[{i}]"
         if not isinstance(item, dict):
@@ -65,6 +81,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             _bad_dates(props)
             or node_problems(G, node_id, label, props)
             or _near_duplicate(first_use, str(node_id), where)
+            or ids.check(node_id, where)
         )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
@@ -89,14 +106,56 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         msgs = _bad_dates(props) or (
             relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
         )
-        problems += [Problem(name, f"{where}: {m}") for m in msgs]
+        problems += [Problem(name, f"{where}: {m}") for m in _explained(msgs, ids, u, v)]
         if not msgs:
-            G.add_edge(u, v, type=t, **props)
+            problems += _add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)
         if len(problems) >= 100:
             break
     if problems:
         raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
+    if dupes.merged:
+        G.graph["merged_duplicates"] = dupes.merged
     return G
+
+
+def _add_unless_duplicate(
+    G: nx.MultiDiGraph,
+    dupes: DuplicateFinder,
+    u: Any,
+    t: str,
+    v: Any,
+    props: dict[str, Any],
+    where: str,
+    name: str,
+    duplicates: str,
+) -> list[Problem]:
+    """Add the relationship, or merge or report it when it exactly repeats an earlier one."""
+    token = dupes.token(u, t, v, props)
+    first = dupes.earlier(G, token, u, t, v, props)
+    if first is None:
+        dupes.remember(token, where, u, v, G.add_edge(u, v, type=t, **props))
+        return []
+    if duplicates == "merge":
+        dupes.merged += 1
+        return []
+    return [
+        Problem(
+            name,
+            f"{where}: exact duplicate of {first} ({u} -{t}-> {v} with the same values: it "
+            "would be counted twice by every weighted measure)",
+            fix=MERGE_FIX,
+        )
+    ]
+
+
+def _explained(msgs: list[str], ids: IdChecks, u: Any, v: Any) -> list[str]:
+    """``msgs`` with an unresolved endpoint explained (an invisible character, a look-alike id)."""
+    out = []
+    for m in msgs:
+        end = "source" if m.startswith("source id") else "target" if m.startswith("target id") else None
+        better = ids.unresolved(u if end == "source" else v, end) if end and "does not resolve" in m else None
+        out.append(better or m)
+    return out
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
@@ -105,16 +164,18 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError(f"{name}: no such file") from None
+        text = read_input(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise FormatError(f"{name}: cannot be read ({exc.strerror})") from None
     _check_depth(text, name)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=no_repeated_keys)
+    except RepeatedKey as exc:
+        line = (repeated_key(text) or (exc.key, 0))[1]
+        raise FormatError(
+            f"{name}:{line}: key {exc.key!r} appears twice in one object; the second value would silently "
+            "replace the first (fix: remove one of them)"
+        ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
@@ -124,7 +185,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise FormatError(f"{name}: not valid JSON ({what})") from None
 
 
-def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read GraphML written by graphkit (types restored) or by another tool.
 
     Examples
@@ -137,9 +198,9 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     (22, 47, 'Estonia')
     """
     path = Path(path)
-    _refuse_dtd(path)
+    data = _refuse_dtd(path)
     try:
-        H = nx.read_graphml(path, force_multigraph=True)
+        H = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
     except Exception as exc:  # networkx raises many kinds on malformed XML
         raise FormatError(f"{path}: not readable GraphML ({exc.__class__.__name__}: {exc})") from None
     types = {}
@@ -148,10 +209,10 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             types = json.loads(H.graph["graphkit_types"])
         except (TypeError, json.JSONDecodeError):
             raise FormatError(f"{path}: graph attribute graphkit_types is not valid JSON") from None
-    return _rebuild(H, str(path), types, gexf=False)
+    return _rebuild(H, str(path), types, gexf=False, duplicates=duplicates)
 
 
-def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes).
 
     Examples
@@ -164,12 +225,27 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     (22, 47, 'Estonia')
     """
     path = Path(path)
-    _refuse_dtd(path)
+    data = _refuse_dtd(path)
     try:
-        H = nx.read_gexf(path, node_type=str)
+        H = nx.read_gexf(io.BytesIO(data), node_type=str)
     except Exception as exc:
         raise FormatError(f"{path}: not readable GEXF ({exc.__class__.__name__}: {exc})") from None
-    return _rebuild(H, str(path), _gexf_types(H), gexf=True)
+    _refuse_dynamic(H, path)
+    return _rebuild(H, str(path), _gexf_types(H), gexf=True, duplicates=duplicates)
+
+
+def _refuse_dynamic(H: nx.Graph, path: Path) -> None:
+    """Dynamic GEXF attributes (values with start/end times) arrive as lists of tuples: refuse them."""
+    items = [(f"node {n!r}", d) for n, d in H.nodes(data=True)]
+    items += [(f"relationship {u!r} -> {v!r}", d) for u, v, d in H.edges(data=True)]
+    for where, d in items:
+        for k, v in d.items():
+            if isinstance(v, list) and any(isinstance(x, tuple) for x in v):
+                raise FormatError(
+                    f"{path}: dynamic GEXF attributes are not supported: {where} has {len(v)} values of "
+                    f"{k!r} over time (fix: export a static GEXF, e.g. from Gephi's timeline at one date, or "
+                    "keep one value per attribute; a tie's period goes in since/until)"
+                )
 
 
 def _gexf_types(H: nx.Graph) -> dict[str, str]:
@@ -195,10 +271,14 @@ def _gexf_types(H: nx.Graph) -> dict[str, str]:
     return types
 
 
-def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx.MultiDiGraph:
+def _rebuild(
+    H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool, duplicates: str = "error"
+) -> nx.MultiDiGraph:
+    check_mode(duplicates)
     problems: list[Problem] = []
     G = new_graph(Path(name).stem)
     first_use: dict[str, tuple[str, str]] = {}
+    ids, dupes = IdChecks(), DuplicateFinder()
     for n, d in H.nodes(data=True):
         d = dict(d)
         if gexf:
@@ -206,25 +286,49 @@ def _rebuild(H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool) -> nx
             d["label"] = d.pop("node_label", None)
         label = d.pop("label", None)
         props = {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}
-        msgs = node_problems(G, str(n), label, props) or _near_duplicate(first_use, str(n), f"node {n!r}")
+        msgs = (
+            node_problems(G, str(n), label, props)
+            or _near_duplicate(first_use, str(n), f"node {n!r}")
+            or ids.check(str(n), f"node {n!r}")
+        )
         problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
         if not msgs:
             G.add_node(str(n), label=label, **props)
-    edges = H.edges(data=True)
-    for u, v, d in edges:
+    # A GraphML edge's id is its key in a multigraph (networkx), or an "id" attribute.
+    edges = (
+        H.edges(keys=True, data=True)
+        if H.is_multigraph()
+        else ((u, v, None, d) for u, v, d in H.edges(data=True))
+    )
+    for i, (u, v, key, d) in enumerate(edges):
         d = dict(d)
-        d.pop("id", None)
+        eid = d.pop("id", None)
+        eid = eid if eid is not None else key if isinstance(key, str) else None
         if gexf:
             d.pop("label", None)
             d["type"] = d.pop("rel_type", None)
         t = d.pop("type", None)
         props = {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}
         msgs = relationship_problems(G, str(u), t, str(v), props)
-        problems += [Problem(name, f"relationship {u!r} -> {v!r}: {m}") for m in msgs]
+        where = f"relationship {u!r} -> {v!r}"
+        problems += [Problem(name, f"{where}: {m}") for m in _explained(msgs, ids, str(u), str(v))]
         if not msgs:
-            G.add_edge(str(u), str(v), type=t, **props)
+            dup = _add_unless_duplicate(
+                G,
+                dupes,
+                str(u),
+                t,
+                str(v),
+                props,
+                f"edge {str(eid)!r}" if eid is not None else f"edge #{i + 1}",
+                name,
+                duplicates,
+            )
+            problems += [Problem(name, f"{where}: {p.message.split(': ', 1)[1]}", fix=p.fix) for p in dup]
     if problems:
         raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
+    if dupes.merged:
+        G.graph["merged_duplicates"] = dupes.merged
     return G
 
 
@@ -297,14 +401,17 @@ def _check_depth(text: str, name: str) -> None:
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
-def _refuse_dtd(path: Path) -> None:
-    """Refuse XML that is not UTF-8 or that declares a DTD or entities anywhere in the file.
+def _refuse_dtd(path: Path) -> bytes:
+    """The bytes of an XML file, refused when not UTF-8 or when it declares a DTD or
+    entities anywhere in the file.
 
     The whole file is scanned (a DTD may follow megabytes of comments), and UTF-16/32
-    files are refused because the scan reads bytes as UTF-8.
+    files are refused because the scan reads bytes as UTF-8. The file is read once (only
+    a regular file: :func:`graphkit.loaders.source.read_input`) and parsed from these bytes.
     """
+    data = read_input(path)
     try:
-        with open(path, "rb") as f:
+        with io.BytesIO(data) as f:
             head = f.read(4)
             if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
                 raise FormatError(f"{path}: XML in UTF-16 or UTF-32 is refused; save it as UTF-8")
@@ -320,6 +427,7 @@ def _refuse_dtd(path: Path) -> None:
                 tail = window[-16:]
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
+    return data
 
 
 _DTD = re.compile(rb"<!(?i:doctype|entity)")

@@ -27,15 +27,24 @@ import unicodedata
 
 from graphkit.loaders._confusables import PROTOTYPES
 
-__all__ = ["IdChecks", "invisible_problem", "mixed_script_problem", "skeleton", "look_alike_problem",
-           "id_problem", "char_name", "first_invisible"]
+__all__ = [
+    "IdChecks",
+    "invisible_problem",
+    "mixed_script_problem",
+    "skeleton",
+    "look_alike_problem",
+    "id_problem",
+    "char_name",
+    "first_invisible",
+]
 
 # Default-ignorable code points that are not format characters (Cf), from Unicode's
 # DerivedCoreProperties.txt: the combining grapheme joiner, Hangul fillers, Khmer
 # inherent vowels, Mongolian free variation selectors, variation selectors.
 _IGNORABLE = frozenset(
     [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x3164, 0xFFA0]
-    + list(range(0xFE00, 0xFE10)) + list(range(0xE0100, 0xE01F0))
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xE0100, 0xE01F0))
 )
 _SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
@@ -44,7 +53,9 @@ def char_name(ch: str) -> str:
     """``'U+FEFF ZERO WIDTH NO-BREAK SPACE'``: a character by code point and Unicode name."""
     name = unicodedata.name(ch, None)
     if name is None:
-        name = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(ch, "(no name)")
+        name = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(ch)
+    if name is None:
+        return f"U+{ord(ch):04X} (a control character)" if unicodedata.category(ch) == "Cc" else f"U+{ord(ch):04X}"
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -94,7 +105,9 @@ def mixed_script_problem(node_id: str) -> str | None:
             main = max(scripts, key=lambda s: (sum(1 for _, _, x in word if x == s), s == "LATIN"))
             pos, odd, _ = next(w for w in word if w[2] != main)
             names = " and ".join(s.title() for s in sorted(scripts, key=lambda s: (s != main, s)))
-            return f"id {_shown(node_id)} mixes {names} letters in one word ({char_name(odd)} at position {pos})"
+            return (
+                f"id {_shown(node_id)} mixes {names} letters in one word ({char_name(odd)} at position {pos})"
+            )
         word = []
     return None
 
@@ -118,8 +131,10 @@ def look_alike_problem(node_id: str, other: str, where: str) -> str:
         detail = f"{_shown(other)} holds {char_name(odd[1])} at position {odd[0]}"
     else:
         detail = f"{char_name(odd[1])} at position {odd[0]}"
-    return (f"id {_shown(node_id)} is confusable with id {_shown(other)} ({where}): they look the same "
-            f"(Unicode confusable skeleton, UTS #39; {detail})")
+    return (
+        f"id {_shown(node_id)} is confusable with id {_shown(other)} ({where}): they look the same "
+        f"(Unicode confusable skeleton, UTS #39; {detail})"
+    )
 
 
 def is_reportable_pair(a: str, b: str) -> bool:
@@ -172,6 +187,8 @@ class IdChecks:
             return found + " and does not resolve to any node"
         earlier = self._skeletons.get(skeleton(node_id))
         if earlier is not None and is_reportable_pair(node_id, earlier[0]):
-            return (f"{end} id {_shown(node_id)} does not resolve to any node; it looks like id "
-                    f"{_shown(earlier[0])} ({earlier[1]})")
+            return (
+                f"{end} id {_shown(node_id)} does not resolve to any node; it looks like id "
+                f"{_shown(earlier[0])} ({earlier[1]})"
+            )
         return None

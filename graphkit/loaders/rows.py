@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,15 @@ from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.loaders.duplicates import MERGE_FIX, check_mode
 from graphkit.loaders.source import read_input
 
-__all__ = ["Table", "Problems", "RowDeduper", "read_csv_table", "MAX_FIELD_BYTES", "STOP_AFTER", "ESCAPE_PREFIX"]
+__all__ = [
+    "Table",
+    "Problems",
+    "RowDeduper",
+    "read_csv_table",
+    "MAX_FIELD_BYTES",
+    "STOP_AFTER",
+    "ESCAPE_PREFIX",
+]
 
 MAX_FIELD_BYTES = 1 << 20  # one cell may hold at most 1 MiB of text
 STOP_AFTER = 10_000  # problems beyond the reported ones after which checking stops
@@ -70,7 +79,11 @@ class Problems:
 
 
 class RowDeduper:
-    """Rows seen before in one table, by their cells' text: a repeat is reported or merged."""
+    """Rows seen before in one table, by their cells' text: a repeat is reported or merged.
+
+    ``add(line, cells)`` keeps a new row in the table; a row whose cells repeat an earlier
+    row's text exactly is reported (``duplicates="error"``) or counted in ``merged``.
+    """
 
     def __init__(self, table: Table, problems: Problems, duplicates: str) -> None:
         check_mode(duplicates)
@@ -79,27 +92,39 @@ class RowDeduper:
         self.merge = duplicates == "merge"
         self.merged = 0
         self._first: dict[tuple[str | None, ...], int] = {}
-        self._what = ("a relationship given twice is counted twice by every weighted measure"
-                      if _table_name(table.file) == schema.RELATIONSHIPS_FILE else "the same row twice")
+        self._what = (
+            "a relationship given twice is counted twice by every weighted measure"
+            if _table_name(table.file) == schema.RELATIONSHIPS_FILE
+            else "the same row twice"
+        )
 
-    def add(self, line: int, cells: tuple[str | None, ...]) -> None:
-        """Keep the row, or report (or merge) it when it repeats an earlier one."""
-        # Trailing empty cells do not make a row different ("a,b" and "a,b,").
-        end = len(cells)
-        while end and cells[end - 1] is None:
-            end -= 1
-        key = cells[:end] if end != len(cells) else cells
-        first = self._first.setdefault(key, line)
-        if first == line:
+    def add(self, line: int, cells: tuple[str | None, ...], raw: tuple[str, ...] | None = None) -> None:
+        """Keep the row (``cells`` as the table keeps them; ``raw``, the text read, is the key)."""
+        key = cells if raw is None else raw
+        first = self._first.get(key)
+        if first is None:
+            self._first[key] = line
             self.table.rows.append((line, cells))
-        elif self.merge:
+        else:
+            self.repeat(line, first)
+
+    @property
+    def first_line(self) -> Callable[[tuple[str | None, ...]], int | None]:
+        """The line where a row with these cells was first seen (None: never)."""
+        return self._first.get
+
+    def repeat(self, line: int, first: int) -> None:
+        if self.merge:
             self.merged += 1
         else:
-            self.problems.add(self.table.file, f"exact duplicate of line {first} ({self._what})", line=line,
-                              fix=MERGE_FIX)
+            self.problems.add(
+                self.table.file, f"exact duplicate of line {first} ({self._what})", line=line, fix=MERGE_FIX
+            )
 
 
-def read_csv_table(path: Path, problems: Problems | None = None, *, duplicates: str = "error") -> Table | None:
+def read_csv_table(
+    path: Path, problems: Problems | None = None, *, duplicates: str = "error"
+) -> Table | None:
     """Read one CSV file's text (UTF-8, with or without BOM); unescape ``'``-prefixed cells.
 
     A row that repeats an earlier row exactly is reported (``duplicates="error"``) or
@@ -145,13 +170,26 @@ def read_csv_table(path: Path, problems: Problems | None = None, *, duplicates: 
                 if dedupe is None:
                     table = Table(name, cells, header_line=start)
                     dedupe = RowDeduper(table, problems, duplicates)
-                elif "".join(cells).strip():
-                    # The writers put a ' before text a spreadsheet would read as a formula.
-                    dedupe.add(start, tuple(
-                        (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None for c in cells
-                    ))
-                    if problems.stopped:
-                        break
+                    first_of = dedupe.first_line
+                else:
+                    raw_cells = tuple(cells)
+                    first = first_of(raw_cells)
+                    if first is not None:  # the fast path for a row repeated many times
+                        dedupe.repeat(start, first)
+                        if problems.stopped:
+                            break
+                    elif "".join(cells).strip():
+                        # The writers put a ' before text a spreadsheet would read as a formula.
+                        dedupe.add(
+                            start,
+                            tuple(
+                                [
+                                    (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None
+                                    for c in cells
+                                ]
+                            ),
+                            raw_cells,
+                        )
                 start = reader.line_num + 1
         except csv.Error as exc:
             message = str(exc)

@@ -96,10 +96,13 @@ def load_dataset(
     table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
     unread = [f"{n}.csv" if kind == "folder" else f"sheet {n}" for n in _TABLES[:-1] if n not in tables]
-    if table is not None and unread:
+    if table is not None and table.rows and unread:
         # Every relationship to a node of an unread table would not resolve: say it once.
-        problems.add(table.file, f"not checked: {', '.join(unread)} could not be read (see above)",
-                     fix="fix the problems above first")
+        problems.add(
+            table.file,
+            f"not checked: {', '.join(unread)} could not be read (see above)",
+            fix="fix the problems above first",
+        )
     elif table is not None:
         merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
     problems.raise_if_any()
@@ -444,9 +447,14 @@ def _add_nodes(
             continue
         if not msgs:
             for msg in ids.check(node_id, f"{short_name} line {line}"):
-                fix = ("remove the invisible character (a byte-order mark at the start of a line "
-                       "comes from pasting two files together)") if "invisible" in msg else (
-                       "write the id in one script (Latin letters only, for example)")
+                fix = (
+                    (
+                        "remove the invisible character (a byte-order mark at the start of a line "
+                        "comes from pasting two files together)"
+                    )
+                    if "invisible" in msg
+                    else ("write the id in one script (Latin letters only, for example)")
+                )
                 problems.add(table.file, msg, line=line, column="id", fix=fix)
         for msg in msgs:
             column = _column_of(msg, ("id", "name", "kind"))
@@ -529,9 +537,13 @@ def _add_relationships(
         elif merge:
             dupes.merged += 1
         else:
-            problems.add(table.file, f"exact duplicate of line {first} ({source} -{rtype}-> {target} with the "
-                         "same values: it would be counted twice by every weighted measure)", line=line,
-                         fix=MERGE_FIX)
+            problems.add(
+                table.file,
+                f"exact duplicate of line {first} ({source} -{rtype}-> {target} with the "
+                "same values: it would be counted twice by every weighted measure)",
+                line=line,
+                fix=MERGE_FIX,
+            )
     return dupes.merged
 
 

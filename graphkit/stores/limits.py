@@ -32,15 +32,35 @@ from dataclasses import dataclass
 
 from graphkit.errors import GraphkitError
 
-__all__ = ["QueryLimits", "parse_size", "parse_seconds", "format_size", "address_space_cap",
-           "DEFAULT_TIMEOUT", "DEFAULT_MAX_MEMORY"]
+__all__ = [
+    "QueryLimits",
+    "parse_size",
+    "parse_seconds",
+    "format_size",
+    "address_space_cap",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_MEMORY",
+]
 
 DEFAULT_TIMEOUT = 20.0  # seconds
 DEFAULT_MAX_MEMORY = 1 << 30  # bytes
 
-_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 10**3, "kib": 1 << 10, "m": 1 << 20, "mb": 10**6,
-          "mib": 1 << 20, "g": 1 << 30, "gb": 10**9, "gib": 1 << 30, "t": 1 << 40, "tb": 10**12,
-          "tib": 1 << 40}
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1 << 10,
+    "kb": 10**3,
+    "kib": 1 << 10,
+    "m": 1 << 20,
+    "mb": 10**6,
+    "mib": 1 << 20,
+    "g": 1 << 30,
+    "gb": 10**9,
+    "gib": 1 << 30,
+    "t": 1 << 40,
+    "tb": 10**12,
+    "tib": 1 << 40,
+}
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$")
 
 
@@ -62,7 +82,9 @@ def parse_size(text: str, *, where: str = "--max-memory") -> int | None:
     if value == 0:
         return None
     if value < 64 << 20:
-        raise GraphkitError(f"{where}: {text!r} is less than 64 MiB, too little to run a query (fix: e.g. 512M)")
+        raise GraphkitError(
+            f"{where}: {text!r} is less than 64 MiB, too little to run a query (fix: e.g. 512M)"
+        )
     return value
 
 
@@ -122,16 +144,20 @@ class QueryLimits:
 
     def memory_message(self, file: str) -> str:
         size = format_size(self.max_memory) if self.max_memory else "the system's memory"
-        return (f"{file}: the query was stopped: it needs more memory than the limit of {size} "
-                "(fix: narrow the query, e.g. with LIMIT or a WHERE clause, or raise the limit "
-                "with --max-memory SIZE or GRAPHKIT_QUERY_MAX_MEMORY)")
+        return (
+            f"{file}: the query was stopped: it needs more memory than the limit of {size} "
+            "(fix: narrow the query, e.g. with LIMIT or a WHERE clause, or raise the limit "
+            "with --max-memory SIZE or GRAPHKIT_QUERY_MAX_MEMORY)"
+        )
 
     def time_message(self, file: str) -> str:
         t = self.timeout or 0
         shown = f"{t:.0f}" if t == int(t) else f"{t:g}"
-        return (f"{file}: the query was stopped after {shown} s (the time limit) "
-                "(fix: narrow the query, or raise the limit with --timeout SECONDS or "
-                "GRAPHKIT_QUERY_TIMEOUT; 0 means no limit)")
+        return (
+            f"{file}: the query was stopped after {shown} s (the time limit) "
+            "(fix: narrow the query, or raise the limit with --timeout SECONDS or "
+            "GRAPHKIT_QUERY_TIMEOUT; 0 means no limit)"
+        )
 
 
 def _mapped_bytes() -> int | None:
