@@ -23,6 +23,7 @@ never dropped silently.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections import Counter, defaultdict
@@ -39,6 +40,7 @@ from graphkit import schema
 from graphkit.errors import FormatError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
 from graphkit.loaders.graphfile import read_json
+from graphkit.loaders.source import open_input
 
 __all__ = [
     "ImportResult",
@@ -718,7 +720,7 @@ def _csv_rows(
     path: str | os.PathLike[str], required: tuple[str, ...]
 ) -> Iterable[tuple[int, dict[str, str]]]:
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with io.TextIOWrapper(open_input(path), newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
