@@ -21,6 +21,7 @@ from graphkit.cypher.result import QueryResult
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
+from graphkit.stores.limits import QueryLimits, QueryStopped
 
 __all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
 
@@ -65,8 +66,13 @@ class EmbeddedGraph(EmbeddedDatabase):
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
+        limits: QueryLimits | None = None,
+        duplicates: str = "error",
     ) -> Self:
         """The dataset's cached database, built first when the dataset is new or changed.
+
+        ``limits`` bound every query (default: :meth:`QueryLimits.from_env`);
+        ``duplicates="merge"`` loads the dataset with exact duplicates merged.
 
         Raises
         ------
@@ -81,13 +87,17 @@ class EmbeddedGraph(EmbeddedDatabase):
         dataset = Path(dataset)
         if not dataset.exists():
             load(dataset)  # raises the loader's own clear error
-        key = dataset_fingerprint(dataset)
-        db = cls.open_cached(key, cache_dir=cache_dir)
+        key = dataset_fingerprint(dataset) + ("-merged" if duplicates == "merge" else "")
+        db = cls.open_cached(key, cache_dir=cache_dir, limits=limits)
         if db is not None:
             return db
         with progress.step(f"loading {dataset}"):
-            G = load(dataset)
-        return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress)
+            G = load(dataset, duplicates=duplicates)
+        if G.graph.get("merged_duplicates"):
+            progress.say(
+                f"merged {G.graph['merged_duplicates']:,} exact duplicate relationship(s) in {dataset}"
+            )
+        return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress, limits=limits)
 
     def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
         """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.cypher.dialect`).
@@ -124,6 +134,8 @@ class EmbeddedGraph(EmbeddedDatabase):
             columns, rows = self.execute(text[start:], params)
         except EngineError as exc:
             raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
+        except QueryStopped as exc:
+            raise QueryError(exc.for_file(qf.file)) from None
         return QueryResult(columns, rows)
 
 
@@ -134,6 +146,7 @@ def run_embedded(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    limits: QueryLimits | None = None,
 ) -> QueryResult:
     """Run one Cypher query on a dataset with the embedded engine (cached; see the module docstring).
 
@@ -145,7 +158,7 @@ def run_embedded(
     >>> r.columns, r.rows[0]
     (['id'], ('threat:apt28',))
     """
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress, limits=limits) as db:
         return db.run(query, params)
 
 

@@ -12,6 +12,7 @@ from graphkit.cypher.queryfile import QueryFile, check_query, library, parse_que
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
+from graphkit.stores.limits import QueryLimits
 
 __all__ = ["run_query", "as_query", "library_listing"]
 
@@ -50,6 +51,8 @@ def run_query(
     database: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    limits: QueryLimits | None = None,
+    duplicates: str = "error",
 ) -> QueryResult:
     """Run one Cypher query and return its rows; the backend follows the arguments.
 
@@ -69,6 +72,12 @@ def run_query(
         Parameter values by name; a ``(text, type)`` pair (as from
         :func:`graphkit.cypher.parse_param_args`) is parsed with the header's declared
         type. Parameters the query's header gives a default may be left out.
+    limits
+        The embedded engine's time limit and memory cap (default: 15 s and 1 GiB, or
+        ``GRAPHKIT_QUERY_TIMEOUT`` / ``GRAPHKIT_QUERY_MAX_MEMORY``; see
+        :mod:`graphkit.stores.limits`). A query past them stops with a QueryError.
+    duplicates
+        ``"merge"`` to load a dataset with exact duplicate relationships merged.
 
     Raises
     ------
@@ -105,7 +114,9 @@ def run_query(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
+    with EmbeddedGraph.from_dataset(
+        dataset, cache_dir=cache_dir, progress=progress, limits=limits, duplicates=duplicates
+    ) as db:
         return db.run(qf, values)
 
 

@@ -11,7 +11,7 @@ address-space limit (``RLIMIT_AS``) that leaves it :attr:`QueryLimits.max_memory
 beyond what the process had mapped when the query started; an allocation past it fails
 inside the engine, which reports it as an error.
 
-Defaults: 20 seconds and 1 GiB, from ``GRAPHKIT_QUERY_TIMEOUT`` and
+Defaults: 15 seconds and 1 GiB, from ``GRAPHKIT_QUERY_TIMEOUT`` and
 ``GRAPHKIT_QUERY_MAX_MEMORY`` when set, and from ``--timeout SECONDS`` and
 ``--max-memory SIZE`` on ``graphkit query`` and ``graphkit shell``; ``0`` turns a limit
 off. The memory cap is split between the engine's buffer pool (half, at most) and
@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from graphkit.errors import GraphkitError
+from graphkit.errors import GraphkitError, QueryError
 
 __all__ = [
     "QueryLimits",
@@ -38,11 +38,12 @@ __all__ = [
     "parse_seconds",
     "format_size",
     "address_space_cap",
+    "resident_bytes",
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_MEMORY",
 ]
 
-DEFAULT_TIMEOUT = 20.0  # seconds
+DEFAULT_TIMEOUT = 15.0  # seconds
 DEFAULT_MAX_MEMORY = 1 << 30  # bytes
 
 _UNITS = {
@@ -160,6 +161,15 @@ class QueryLimits:
         )
 
 
+def resident_bytes() -> int | None:
+    """The process's resident memory now (Linux /proc), or None where unknown."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _mapped_bytes() -> int | None:
     """The process's mapped address space now (Linux /proc), or None where unknown."""
     try:
@@ -203,3 +213,18 @@ def address_space_cap(headroom: int | None) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+class QueryStopped(QueryError):
+    """A query stopped at a limit: ``kind`` is ``"time"`` or ``"memory"``.
+
+    The message names no file; :meth:`for_file` gives the one the command line shows.
+    """
+
+    def __init__(self, limits: QueryLimits, kind: str) -> None:
+        self.limits = limits
+        self.kind = kind
+        super().__init__(self.for_file("<query>"))
+
+    def for_file(self, file: str) -> str:
+        return self.limits.time_message(file) if self.kind == "time" else self.limits.memory_message(file)
