@@ -58,7 +58,11 @@ class DuplicateFinder:
         self.merged = 0
 
     def token(self, source: str, rtype: str, target: str, props: Mapping[str, Any]) -> int:
-        return hash((source, rtype, target, frozenset((k, _hashable(v)) for k, v in props.items())))
+        items = tuple(sorted(props.items())) if len(props) > 1 else tuple(props.items())
+        try:
+            return hash((source, rtype, target, items))
+        except TypeError:  # a list value
+            return hash((source, rtype, target, tuple((k, _hashable(v)) for k, v in items)))
 
     def earlier(
         self, G: nx.MultiDiGraph, token: int, source: str, rtype: str, target: str, props: Mapping[str, Any]
