@@ -24,7 +24,7 @@ from graphkit.errors import FormatError
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
 from graphkit.loaders.ids import IdChecks
-from graphkit.loaders.rows import MAX_FIELD_BYTES, RowDeduper, Table, read_csv_table
+from graphkit.loaders.rows import MAX_FIELD_BYTES, RowDeduper, Table, gc_paused, read_csv_table
 from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
@@ -63,6 +63,13 @@ def load_dataset(
     """
     path = Path(path)
     check_mode(duplicates)
+    with gc_paused():  # millions of small objects, no cycles: the collector only costs time here
+        return _load_dataset(path, max_problems, progress, duplicates)
+
+
+def _load_dataset(
+    path: Path, max_problems: int, progress: Progress | None, duplicates: str
+) -> nx.MultiDiGraph:
     problems = _Problems(max_problems)
     kind = _dataset_kind(path)
     if kind == "folder":
