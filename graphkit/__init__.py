@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphkit.errors import (
+    AnalysisError,
     DatasetError,
     FormatError,
     GraphkitError,
@@ -40,12 +41,17 @@ _LAZY = {
         "write", "write_dataset", "write_json", "write_graphml", "write_gexf",
     )},
     **{name: "graphkit.analysis" for name in (
-        "analyze", "write_analysis", "Analysis", "centrality", "clusters", "cluster_summary",
+        "analyze", "Analysis", "centrality", "clusters", "cluster_summary",
         "modularity", "capability_gaps", "gap_summary", "alliance_gaps", "uncovered_threats",
         "recommend_partners", "critical_actors",
     )},
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",
+    "query": "graphkit.cypher",
+    "run_query": "graphkit.cypher",
+    "to_pyvis": "graphkit.export.pyvis",
+    "write_pyvis": "graphkit.export.pyvis",
+    "write_analysis": "graphkit.export.analysis_tables",
 }
 
 
@@ -85,6 +91,7 @@ __all__ = [
     "SchemaError",
     "QueryError",
     "StoreError",
+    "AnalysisError",
     "OutputError",
     "Problem",
     # graph
@@ -128,4 +135,9 @@ __all__ = [
     "show",
     "HTMLGraph",
     "write_image",
+    # Cypher
+    "query",
+    "run_query",
+    "to_pyvis",
+    "write_pyvis",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "DEFAULT_SEED",
     "DEFAULT_TYPES",
     "ENGINES",
     "CLUSTER_METHODS",
@@ -12,6 +13,8 @@ __all__ = [
     "DEFAULT_THRESHOLD",
 ]
 
+DEFAULT_SEED = 0
+"""Seed of every randomised step (clusters, sampling, layout) in analyze, report, viz and drawing."""
 DEFAULT_TYPES: tuple[str, ...] = ("MEMBER_OF", "COOPERATES_WITH")
 """Relationship types that form the actor network unless told otherwise."""
 ENGINES = ("auto", "igraph", "networkx")

@@ -9,6 +9,7 @@ into a message and exit code 2, never a traceback::
      ├── SchemaError         a graph built in code that breaks the schema
      ├── QueryError          a Cypher query that fails to parse, bind or run
      ├── StoreError          a graph store (Neo4j, embedded engine) that cannot be reached or used
+ ├── AnalysisError       an analysis parameter that cannot be used (unknown method, engine, actor ...)
      └── OutputError         an output path that must not be written (exists, not ours, unwritable)
 """
 
@@ -23,13 +24,25 @@ __all__ = [
     "SchemaError",
     "QueryError",
     "StoreError",
+    "AnalysisError",
     "OutputError",
     "Problem",
 ]
 
 
 class GraphkitError(Exception):
-    """Base class of every error graphkit raises on purpose."""
+    """Base class of every error graphkit raises on purpose.
+
+    Examples
+    --------
+    Catch this one class to handle every mistake a user can make:
+
+    >>> try:
+    ...     gk.load("no/such/dataset")
+    ... except gk.GraphkitError as exc:
+    ...     print(type(exc).__name__, isinstance(exc, gk.GraphkitError))
+    FormatError True
+    """
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,11 @@ class Problem:
 
     ``line`` counts physical lines from 1 (the header of a CSV file is line 1); for a
     spreadsheet it is the row number Excel shows.
+
+    Examples
+    --------
+    >>> print(gk.Problem("actors.csv", "must not be empty", line=3, column="id", fix="give every actor an id"))
+    actors.csv:3: column 'id': must not be empty (fix: give every actor an id)
     """
 
     file: str
@@ -56,7 +74,20 @@ class Problem:
 
 
 class DatasetError(GraphkitError):
-    """An input dataset breaks the schema; ``problems`` lists every problem found."""
+    """An input dataset breaks the schema; ``problems`` lists every problem found.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "actors.csv").write_text("id,name,kind\\nUSA,United States,state\\nUSA,Again,state\\n")
+    >>> try:
+    ...     gk.load(folder)
+    ... except gk.DatasetError as exc:
+    ...     duplicate = [p for p in exc.problems if p.column == "id"][0]
+    ...     print(duplicate.line, duplicate.message)
+    3 duplicate id 'USA': ids are unique across the whole graph
+    """
 
     def __init__(self, problems: list[Problem] | Problem, *, truncated: int = 0, stopped: bool = False) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
@@ -82,20 +113,85 @@ class DatasetError(GraphkitError):
 
 
 class FormatError(GraphkitError):
-    """A file cannot be read as the format it claims to be."""
+    """A file cannot be read as the format it claims to be.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "graph.json"
+    >>> _ = bad.write_text("{not json")
+    >>> try:
+    ...     gk.load(bad)
+    ... except gk.FormatError as exc:
+    ...     print(str(bad) in str(exc))
+    True
+    """
 
 
 class SchemaError(GraphkitError):
-    """A node, relationship or property breaks the schema."""
+    """A node, relationship or property breaks the schema.
+
+    Examples
+    --------
+    >>> G = gk.new_graph()
+    >>> try:
+    ...     gk.add_node(G, "X", "Planet")
+    ... except gk.SchemaError as exc:
+    ...     print("Planet" in str(exc))
+    True
+    """
 
 
 class QueryError(GraphkitError):
-    """A Cypher query fails to parse, bind its parameters or run."""
+    """A Cypher query fails to parse, bind its parameters or run.
+
+    Examples
+    --------
+    >>> from graphkit.analysis.gds import gds_analysis
+    >>> try:
+    ...     gds_analysis(None, types=["LIKES"])
+    ... except gk.QueryError as exc:
+    ...     print(exc)
+    unknown relationship type(s): LIKES
+    """
 
 
 class StoreError(GraphkitError):
-    """A graph store cannot be reached or used."""
+    """A graph store cannot be reached or used.
+
+    Examples
+    --------
+    >>> from graphkit.stores.neo4j import Neo4jStore
+    >>> try:
+    ...     Neo4jStore("http://127.0.0.1:1")
+    ... except gk.StoreError as exc:
+    ...     print(isinstance(exc, gk.GraphkitError))
+    True
+    """
+
+
+class AnalysisError(GraphkitError, ValueError):
+    """An analysis parameter that cannot be used (unknown method, engine, actor ...).
+
+    Examples
+    --------
+    >>> try:
+    ...     gk.clusters(gk.load(gk.SAMPLE), method="astrology")
+    ... except gk.AnalysisError as exc:
+    ...     print(exc)
+    unknown cluster method 'astrology'; expected one of louvain, leiden, label_propagation
+    """
 
 
 class OutputError(GraphkitError):
-    """An output path must not be written."""
+    """An output path must not be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> try:
+    ...     gk.write_html(gk.load(gk.SAMPLE), tempfile.mkdtemp())  # a folder, not a file
+    ... except gk.OutputError as exc:
+    ...     print("is a folder" in str(exc))
+    True
+    """

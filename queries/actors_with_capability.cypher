@@ -2,6 +2,7 @@
 //
 // Actors that HAVE $capability at level >= $min_level (a relationship without level
 // counts as 1), best first; an actor listed twice has two such relationships.
+// Empty result: no actor holds $capability at min_level or above, or the capability id does not exist (see capabilities.csv).
 // Parameters:
 //   capability (string, default cap:attribution): id of the capability
 //   min_level (float, default 0.5): the lowest level that counts

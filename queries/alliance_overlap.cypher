@@ -1,6 +1,7 @@
 // Which pairs of alliances and organisations share the most members?
 //
 // Pairs of actors with members, ranked by how many actors belong to both (ties by ids).
+// Empty result: no two alliances or organisations share a member.
 // Parameters:
 //   limit (int, default 20): how many pairs to list
 // Example:

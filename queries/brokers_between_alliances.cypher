@@ -4,6 +4,7 @@
 // broker when it has a MEMBER_OF or COOPERATES_WITH tie, in either direction, to both
 // sides; ties_first / ties_second count the distinct actors it is tied to on each side.
 // Members of both alliances are brokers too.
+// Empty result: no actor is tied to both $first and $second, or one of the ids is not an organisation in the dataset.
 // Parameters:
 //   first (string, default NATO): id of the first alliance or organisation
 //   second (string, default EU): id of the second alliance or organisation

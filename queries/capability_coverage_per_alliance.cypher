@@ -3,6 +3,7 @@
 // For every actor that has members: its member count, and how many capabilities are held
 // at level >= $min_level by the organisation itself or by at least one member, out of all
 // capabilities in the dataset.
+// Empty result: no alliance or organisation has members holding a capability at min_level or above.
 // Parameters:
 //   min_level (float, default 0.5): the lowest level that counts as holding a capability
 // Example:

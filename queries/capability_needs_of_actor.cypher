@@ -5,6 +5,7 @@
 // relationship without level counts as 1); own is own_level >= $min_level;
 // partners_with counts COOPERATES_WITH partners, fellow_members_with counts fellow members
 // of A's organisations, holding it at >= $min_level; pooled is own or covered by either.
+// Empty result: no threat in the dataset targets $actor (or the id does not exist), so it needs nothing.
 // Parameters:
 //   actor (string, default UKR): id of the actor
 //   min_level (float, default 0.5): the lowest level that counts as holding a capability

@@ -1,6 +1,7 @@
 // Whom does an actor cooperate with, under which instrument and since when?
 //
 // One row per COOPERATES_WITH relationship of $actor, in either direction.
+// Empty result: $actor has no COOPERATES_WITH relationship, or the id does not exist.
 // Parameters:
 //   actor (string, default USA): id of the actor
 // Example:

@@ -2,6 +2,7 @@
 //
 // One row per MEMBER_OF relationship into $alliance: the member, its kind and the
 // year it joined (empty where the dataset does not say).
+// Empty result: $alliance has no members in the dataset, or the id does not exist (ids are case-sensitive: NATO, EU).
 // Parameters:
 //   alliance (string, default NATO): id of the alliance or organisation
 // Example:

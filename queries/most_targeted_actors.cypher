@@ -1,6 +1,7 @@
 // Which actors are targeted by the most threats?
 //
 // Actors ranked by the number of distinct threats that TARGET them (ties by id).
+// Empty result: no TARGETS relationship in the dataset.
 // Parameters:
 //   limit (int, default 10): how many actors to list
 // Example:

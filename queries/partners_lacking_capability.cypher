@@ -3,6 +3,7 @@
 // Actors with at least one COOPERATES_WITH partner (either direction) where no partner
 // holds $capability at level >= $min_level (a relationship without level counts as 1):
 // cooperation does not bring them this capability.
+// Empty result: every actor with cooperation partners has at least one partner holding $capability at min_level or above (or the capability id does not exist).
 // Parameters:
 //   capability (string, default cap:sanctions_deterrence): id of the capability
 //   min_level (float, default 0.5): the lowest level that counts as holding it

@@ -2,6 +2,7 @@
 //
 // Threats ATTRIBUTED_TO $state, grouped by the states (kind = state) they TARGET: how
 // many such threats, and their names (in no particular order).
+// Empty result: no threat attributed to $state as sponsor targets another actor, or the id does not exist.
 // Parameters:
 //   state (string, default RUS): id of the suspected sponsor
 // Example:

@@ -2,6 +2,7 @@
 //
 // Actors that threats are ATTRIBUTED_TO, ranked by the number of such threats; targets
 // counts the distinct actors those threats TARGET.
+// Empty result: no threat is attributed to a state sponsor in the dataset.
 // Parameters:
 //   limit (int, default 10): how many sponsors to list
 // Example:

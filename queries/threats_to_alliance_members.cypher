@@ -2,6 +2,7 @@
 //
 // Each threat that TARGETS at least one member of $alliance: how many members and which,
 // and the capabilities the threat REQUIRES (lists are in no particular order).
+// Empty result: no threat targets a member of $alliance, or the id does not exist.
 // Parameters:
 //   alliance (string, default NATO): id of the alliance or organisation
 // Example:

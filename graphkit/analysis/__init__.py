@@ -1,14 +1,21 @@
 """Analysis: centrality, cooperation clusters, capability gaps and critical actors.
 
 Every function is a pure function of the canonical graph ``G`` returning a
-:class:`pandas.DataFrame`; :func:`analyze` runs them all at once and
-:func:`write_analysis` writes the tables. ``engine.py`` is the fast path (igraph),
-with networkx as the reference.
+:class:`pandas.DataFrame`; :func:`analyze` runs them all at once
+(:func:`graphkit.write_analysis`, in :mod:`graphkit.export.analysis_tables`, writes the
+tables). ``measures.py`` is the registry of
+centrality measures; ``engine.py`` reads the actor network (igraph fast path, networkx
+reference); ``gds.py`` runs measures in Neo4j Graph Data Science on a store it is handed.
+
+This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
+``graphkit.stores`` (``tests/test_layers.py`` checks it).
 """
+
+from __future__ import annotations
 
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
-from graphkit.analysis.engine import ActorNetwork, AnalysisError, actor_network
+from graphkit.analysis.engine import ActorNetwork, actor_network
 from graphkit.analysis.gaps import (
     GAP_COLUMNS,
     alliance_gaps,
@@ -18,19 +25,21 @@ from graphkit.analysis.gaps import (
     recommend_partners,
     uncovered_threats,
 )
-from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze, write_analysis
+from graphkit.analysis.measures import MEASURES, Measure
+from graphkit.analysis.run import ANALYSIS_FILES, Analysis, analyze
 from graphkit.defaults import (
     CLUSTER_METHODS,
+    DEFAULT_SEED,
     DEFAULT_THRESHOLD,
     DEFAULT_TYPES,
     ENGINES,
     EXACT_THRESHOLD,
     SAMPLES,
 )
+from graphkit.errors import AnalysisError
 
 __all__ = [
     "analyze",
-    "write_analysis",
     "Analysis",
     "ANALYSIS_FILES",
     "centrality",
@@ -46,10 +55,13 @@ __all__ = [
     "actor_network",
     "ActorNetwork",
     "AnalysisError",
+    "MEASURES",
+    "Measure",
     "CENTRALITY_COLUMNS",
     "GAP_COLUMNS",
     "CLUSTER_METHODS",
     "ENGINES",
+    "DEFAULT_SEED",
     "DEFAULT_TYPES",
     "DEFAULT_THRESHOLD",
     "EXACT_THRESHOLD",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import random
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,8 +10,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
-from graphkit.defaults import EXACT_THRESHOLD, SAMPLES
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, resolve_engine
+from graphkit.analysis.measures import MEASURES
+from graphkit.defaults import DEFAULT_SEED, EXACT_THRESHOLD, SAMPLES
+from graphkit.errors import AnalysisError
 from graphkit.progress import Progress
 
 __all__ = [
@@ -23,20 +23,8 @@ __all__ = [
     "SAMPLES",
 ]
 
-CENTRALITY_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "degree",
-    "weighted_degree",
-    "betweenness",
-    "closeness",
-    "eigenvector",
-    "pagerank",
-    "constraint",
-    "effective_size",
-    "core",
-)
+CENTRALITY_COLUMNS: tuple[str, ...] = ("id", "name", "kind", *MEASURES)
+"""Columns of :func:`centrality`: the actor, then every measure of the registry in order."""
 
 
 def centrality(
@@ -47,7 +35,8 @@ def centrality(
     engine: str = "auto",
     exact_threshold: int = EXACT_THRESHOLD,
     samples: int = SAMPLES,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
+    measures: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Centrality and brokerage of every actor in the network formed by ``types``.
 
@@ -76,6 +65,9 @@ def centrality(
     seed : int, optional
         Seed of the source sample (networkx's ``betweenness_centrality(k=, seed=)``
         convention: both engines pick the same sources).
+    measures : iterable of str, optional
+        Compute only these measures of :data:`graphkit.analysis.measures.MEASURES`
+        (default: all); the values are those of the full table.
 
     Returns
     -------
@@ -107,7 +99,7 @@ def centrality(
     """
     net = actor_network(G, types, weight=weight)
     df, measures = centrality_table(
-        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed
+        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, measures=measures
     )
     df.attrs["measures"] = measures
     return df
@@ -119,264 +111,47 @@ def centrality_table(
     engine: str = "auto",
     exact_threshold: int = EXACT_THRESHOLD,
     samples: int = SAMPLES,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     progress: Progress | None = None,
+    measures: Iterable[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """:func:`centrality` on an already built :class:`ActorNetwork`; also returns what was exact."""
     if exact_threshold < 0 or samples < 1:
         raise AnalysisError("exact_threshold must be >= 0 and samples >= 1")
+    wanted = MEASURES if measures is None else _chosen(measures)
     used = resolve_engine(engine)
     progress = progress or Progress(quiet=True)
     n = net.n
     exact = n <= exact_threshold
     k = n if exact else min(samples, n)
     pivots = None if k >= n else random.Random(seed).sample(range(n), k)
-    compute = _IgraphMeasures(net) if used == "igraph" else _NetworkxMeasures(net)
     values: dict[str, np.ndarray] = {}
-    for name in ("betweenness", "closeness", "eigenvector", "pagerank", "constraint", "effective_size", "core"):
+    for name, measure in wanted.items():
+        if measure.from_network:
+            values[name] = measure.compute(net, used, pivots)
+            continue
         with progress.step(f"centrality: {name}"):
-            values[name] = np.asarray(getattr(compute, name)(pivots), dtype=float)
-    df = pd.DataFrame(
-        {
-            "id": net.ids,
-            "name": net.names,
-            "kind": net.kinds,
-            "degree": net.degree.astype(np.int64),
-            "weighted_degree": net.strength.astype(float),
-            **values,
-        }
-    )
-    df["core"] = df["core"].astype(np.int64)
+            values[name] = np.asarray(
+                measure.compute(net, used, pivots if measure.sampled else None), dtype=float
+            )
+    df = pd.DataFrame({"id": net.ids, "name": net.names, "kind": net.kinds})
+    for name, measure in wanted.items():
+        df[name] = values[name].astype(np.int64) if measure.integer else values[name].astype(float)
     how = "exact" if pivots is None else f"sampled ({k} of {n} source actors, seed {seed})"
-    measures = {
-        "engine": used,
-        "betweenness": how,
-        "closeness": how,
-        "eigenvector": "exact (converged eigenvector)",
-        "pagerank": "exact (converged)",
-        "constraint": "exact",
-        "effective_size": "exact",
-        "core": "exact",
-        "weighted": net.weighted,
-        "distance": "1 / strength" if net.weighted else "hops",
-    }
+    measures: dict[str, Any] = {"engine": used}
+    for name, measure in wanted.items():
+        if not measure.from_network:
+            measures[name] = how if measure.sampled else measure.exactness
+    measures.update(weighted=net.weighted, distance="1 / strength" if net.weighted else "hops")
     return df, measures
 
 
-# ---- engines --------------------------------------------------------------------------
-
-
-class _IgraphMeasures:
-    def __init__(self, net: ActorNetwork) -> None:
-        self.net = net
-        self.g = net.igraph
-        self.w = "weight" if net.weighted else None
-        self.dist = "distance" if net.weighted else None
-
-    def betweenness(self, pivots: list[int] | None) -> np.ndarray:
-        n = self.net.n
-        if n <= 2 or self.net.m == 0:
-            return np.zeros(n)
-        if pivots is None:
-            raw = np.asarray(self.g.betweenness(directed=False, weights=self.dist))
-            return raw * 2.0 / ((n - 1) * (n - 2))
-        # igraph counts each (source, target) pair once; networkx's sampled estimator
-        # counts ordered pairs, hence the factor 2, and rescales as networkx 3.6 does.
-        raw = 2.0 * np.asarray(
-            self.g.betweenness(directed=False, weights=self.dist, sources=pivots, targets=range(n))
+def _chosen(names: Iterable[str]) -> dict[str, Any]:
+    """The registry entries named, in registry order (an unknown name is an error)."""
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in MEASURES]
+    if unknown:
+        raise AnalysisError(
+            f"unknown measure(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(MEASURES)}"
         )
-        return _rescale_sampled(raw, n, pivots)
-
-    def closeness(self, pivots: list[int] | None) -> np.ndarray:
-        n = self.net.n
-        if n <= 1:
-            return np.zeros(n)
-        comp = self.net.components()
-        reach = np.bincount(comp)[comp]  # size of each actor's component
-        if pivots is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                c = np.asarray(self.g.closeness(weights=self.dist, normalized=True), dtype=float)
-            out = np.nan_to_num(c, nan=0.0) * (reach - 1) / (n - 1)
-            out[reach <= 1] = 0.0
-            return out
-        sums = np.zeros(n)
-        cnt = np.zeros(n)
-        for start in range(0, len(pivots), 16):
-            chunk = pivots[start: start + 16]
-            rows = self.g.distances(source=chunk, weights=self.dist)
-            D = np.fromiter(itertools.chain.from_iterable(rows), dtype=float, count=len(chunk) * n)
-            D = D.reshape(len(chunk), n)
-            finite = np.isfinite(D)
-            D[~finite] = 0.0
-            sums += D.sum(axis=0)
-            cnt += finite.sum(axis=0)
-        cnt[pivots] -= 1  # a source does not count its distance to itself
-        return _closeness_estimate(sums, cnt, reach, n, self._exact_closeness)
-
-    def _exact_closeness(self, vertices: np.ndarray) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            c = self.g.closeness(vertices=vertices.tolist(), weights=self.dist, normalized=True)
-        return np.nan_to_num(np.asarray(c, dtype=float), nan=0.0)
-
-    def eigenvector(self, pivots: Any) -> np.ndarray:
-        if self.net.m == 0:
-            return np.full(self.net.n, 1.0 / np.sqrt(max(self.net.n, 1)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            x = np.abs(np.asarray(self.g.eigenvector_centrality(weights=self.w), dtype=float))
-        return x / np.linalg.norm(x)
-
-    def pagerank(self, pivots: Any) -> np.ndarray:
-        return np.asarray(self.g.pagerank(weights=self.w, damping=0.85, directed=False))
-
-    def constraint(self, pivots: Any) -> np.ndarray:
-        c = np.asarray(self.g.constraint(weights=self.w), dtype=float)
-        c[self.net.degree == 0] = np.nan
-        return c
-
-    def effective_size(self, pivots: Any) -> np.ndarray:
-        tri = np.asarray(self.g.list_triangles(), dtype=np.int64).reshape(-1, 3)
-        return _effective_size(self.net, tri)
-
-    def core(self, pivots: Any) -> np.ndarray:
-        return np.asarray(self.g.coreness())
-
-
-class _NetworkxMeasures:
-    def __init__(self, net: ActorNetwork) -> None:
-        self.net = net
-        self.A = net.networkx
-        self.w = "weight" if net.weighted else None
-        self.dist = "distance" if net.weighted else None
-
-    def _vector(self, d: dict[int, float]) -> np.ndarray:
-        return np.array([d[i] for i in range(self.net.n)], dtype=float)
-
-    def betweenness(self, pivots: list[int] | None) -> np.ndarray:
-        if pivots is None:
-            return self._vector(nx.betweenness_centrality(self.A, weight=self.dist))
-        return self._vector(
-            nx.betweenness_centrality(self.A, k=len(pivots), weight=self.dist, seed=_Fixed(pivots))
-        )
-
-    def closeness(self, pivots: list[int] | None) -> np.ndarray:
-        if pivots is None:
-            return self._vector(nx.closeness_centrality(self.A, distance=self.dist))
-        n = self.net.n
-        sums = np.zeros(n)
-        cnt = np.zeros(n)
-        for s in pivots:
-            if self.dist:
-                lengths = nx.single_source_dijkstra_path_length(self.A, s, weight=self.dist)
-            else:
-                lengths = nx.single_source_shortest_path_length(self.A, s)
-            for v, d in lengths.items():
-                if v != s:
-                    sums[v] += d
-                    cnt[v] += 1
-        comp = np.zeros(n, dtype=np.int64)
-        for c, nodes in enumerate(nx.connected_components(self.A)):
-            comp[list(nodes)] = c
-        reach = np.bincount(comp)[comp]
-
-        def exact(vertices: np.ndarray) -> np.ndarray:
-            out = []
-            for v in vertices.tolist():
-                c = nx.closeness_centrality(self.A, u=v, distance=self.dist, wf_improved=False)
-                out.append(c)
-            return np.array(out, dtype=float)
-
-        return _closeness_estimate(sums, cnt, reach, n, exact)
-
-    def eigenvector(self, pivots: Any) -> np.ndarray:
-        if self.net.m == 0:
-            return np.full(self.net.n, 1.0 / np.sqrt(max(self.net.n, 1)))
-        try:
-            d = nx.eigenvector_centrality(self.A, weight=self.w, max_iter=10_000, tol=1e-10)
-        except nx.PowerIterationFailedConvergence as exc:
-            raise AnalysisError(f"eigenvector centrality did not converge ({exc}); try --engine igraph") from None
-        return self._vector(d)
-
-    def pagerank(self, pivots: Any) -> np.ndarray:
-        try:
-            d = nx.pagerank(self.A, alpha=0.85, weight=self.w, tol=1e-12, max_iter=10_000)
-        except ImportError:  # networkx's fast path needs scipy; the pure-Python one does not
-            from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-            d = _pagerank_python(self.A, alpha=0.85, weight=self.w, tol=1e-12, max_iter=10_000)
-        return self._vector(d)
-
-    def constraint(self, pivots: Any) -> np.ndarray:
-        return self._vector(nx.constraint(self.A, weight=self.w))
-
-    def effective_size(self, pivots: Any) -> np.ndarray:
-        return self._vector(nx.effective_size(self.A, weight=self.w))
-
-    def core(self, pivots: Any) -> np.ndarray:
-        return self._vector(nx.core_number(self.A))
-
-
-# ---- helpers --------------------------------------------------------------------------
-
-
-class _Fixed(random.Random):
-    """A ``random.Random`` whose ``sample`` returns given nodes (to hand networkx our sources)."""
-
-    def __init__(self, nodes: list[int]) -> None:
-        super().__init__(0)
-        self._nodes = list(nodes)
-
-    def sample(self, population: Any, k: int, **kw: Any) -> list[int]:  # type: ignore[override]
-        return list(self._nodes)
-
-
-def _rescale_sampled(ordered: np.ndarray, n: int, pivots: list[int]) -> np.ndarray:
-    """networkx 3.6's normalised rescaling of a sampled sum over ordered (source, target) pairs."""
-    k = len(pivots)
-    N = n - 1
-    scale = np.full(n, 1.0 / (k * (N - 1)))
-    scale[pivots] = 1.0 / ((k - 1) * (N - 1)) if k > 1 else np.nan
-    return ordered * scale
-
-
-def _closeness_estimate(sums: np.ndarray, cnt: np.ndarray, reach: np.ndarray, n: int, exact: Any) -> np.ndarray:
-    """Closeness from distances to sampled sources: the mean sampled distance stands for the
-    mean distance to the actor's whole component (Eppstein & Wang 2004); actors whose
-    component holds no other sampled source are computed exactly."""
-    out = np.zeros(n)
-    ok = (cnt > 0) & (sums > 0)
-    out[ok] = cnt[ok] / sums[ok] * (reach[ok] - 1) / (n - 1)
-    missing = np.flatnonzero(~ok & (reach > 1))
-    if missing.size:
-        out[missing] = exact(missing) * (reach[missing] - 1) / (n - 1)
-    return out
-
-
-def _effective_size(net: ActorNetwork, tri: np.ndarray) -> np.ndarray:
-    """Burt's effective size, vectorised over triangles.
-
-    esize(u) = deg(u) - sum over neighbours v != w of u of p(u,w) m(v,w), where
-    p(u,w) = s(u,w) / strength(u) and m(v,w) = s(v,w) / max_x s(v,x). Only triangles
-    (u, v, w) contribute, so each triangle adds s(v,w) (p(u,w)/max(v) + p(u,v)/max(w)) to u.
-    Unweighted this is Borgatti's deg - 2 t / deg (networkx's formula).
-    """
-    n = net.n
-    deg = net.degree.astype(float)
-    strength = net.strength
-    maxw = np.zeros(n)
-    np.maximum.at(maxw, net.src, net.weight)
-    np.maximum.at(maxw, net.dst, net.weight)
-    redundancy = np.zeros(n)
-    if tri.size:
-        a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
-        w_ab = net.weight[net.edge_index(a, b)]
-        w_bc = net.weight[net.edge_index(b, c)]
-        w_ac = net.weight[net.edge_index(a, c)]
-        for u, v, w, s_uv, s_uw, s_vw in ((a, b, c, w_ab, w_ac, w_bc), (b, a, c, w_ab, w_bc, w_ac), (c, a, b, w_ac, w_bc, w_ab)):
-            contrib = s_vw * (s_uw / strength[u] / maxw[v] + s_uv / strength[u] / maxw[w])
-            redundancy += np.bincount(u, contrib, minlength=n)
-    out = deg - redundancy
-    out[deg == 0] = np.nan
-    return out
+    return {n: m for n, m in MEASURES.items() if n in names}

@@ -36,7 +36,7 @@ import numpy as np
 
 from graphkit import schema
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
-from graphkit.errors import GraphkitError, SchemaError
+from graphkit.errors import AnalysisError, SchemaError
 
 __all__ = [
     "ENGINES",
@@ -48,10 +48,6 @@ __all__ = [
     "seeded_igraph",
 ]
 
-
-
-class AnalysisError(GraphkitError, ValueError):
-    """An analysis parameter that cannot be used (unknown method, engine, actor ...)."""
 
 
 @dataclass(frozen=True, eq=False)

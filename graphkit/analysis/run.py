@@ -1,14 +1,10 @@
-"""The whole analysis in one call, and writing its tables to a folder."""
+"""The whole analysis in one call (:func:`graphkit.write_analysis` writes its tables)."""
 
 from __future__ import annotations
 
-import json
-import math
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -25,11 +21,10 @@ from graphkit.analysis.clusters import (
 )
 from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
-from graphkit.errors import OutputError
-from graphkit.export.tables import atomic_path, neutralise_formula
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.progress import Progress
 
-__all__ = ["Analysis", "analyze", "write_analysis", "ANALYSIS_FILES"]
+__all__ = ["Analysis", "analyze", "ANALYSIS_FILES"]
 
 ANALYSIS_FILES = (
     "centrality.csv",
@@ -46,7 +41,16 @@ ANALYSIS_FILES = (
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict."""
+    """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict.
+
+    Examples
+    --------
+    >>> a = gk.analyze(gk.load(gk.SAMPLE), seed=1)
+    >>> list(a.tables())[:3]
+    ['centrality', 'clusters', 'cluster_summary']
+    >>> a.summary["parameters"]["seed"], len(a.centrality)
+    (1, 14)
+    """
 
     centrality: pd.DataFrame
     clusters: pd.DataFrame
@@ -70,7 +74,7 @@ def analyze(
     weight: str | None = None,
     method: str = "louvain",
     resolution: float = 1.0,
-    seed: int | None = 0,
+    seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
     exact_threshold: int = EXACT_THRESHOLD,
@@ -179,30 +183,6 @@ def analyze(
     )
 
 
-def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write every table as CSV and the summary as JSON into ``out_dir``; return the paths.
-
-    Each file is written to a temporary file and moved into place, so a failed run never
-    leaves half a file; other files in ``out_dir`` are left alone. Text cells that a
-    spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ...) are prefixed with ``'``;
-    lists are ``;``-separated; booleans are ``true``/``false``; NaN is an empty cell.
-    """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; choose a folder for the analysis")
-    written = []
-    for stem, df in analysis.tables().items():
-        path = out / f"{stem}.csv"
-        with atomic_path(path) as tmp:
-            _csv_ready(df).to_csv(tmp, index=False, lineterminator="\n", float_format=None)
-        written.append(path)
-    path = out / "summary.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(_jsonable(analysis.summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written.append(path)
-    return written
-
-
 def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray) -> pd.DataFrame:
     """cluster_summary without re-reading the graph: internal edges from the network arrays."""
     s = cluster_summary(clusters, cent)
@@ -216,40 +196,3 @@ def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membe
     with np.errstate(divide="ignore", invalid="ignore"):
         s["density"] = np.where(size > 1, 2 * e / (size * (size - 1)), 0.0)
     return s
-
-
-def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == bool:
-            out[col] = s.map({True: "true", False: "false"})
-        elif s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(_cell)
-    return out
-
-
-def _cell(v: Any) -> Any:
-    if isinstance(v, list | tuple):
-        v = ";".join(str(x) for x in v)
-    if isinstance(v, bool | np.bool_):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return neutralise_formula(v)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    return v
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, float | np.floating):
-        return None if not math.isfinite(float(v)) else float(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v

@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.cli.common import (
+    add_analysis_options,
+    add_command,
+    add_quiet,
+    add_source,
+    check_engine,
+    load_source,
+    progress,
+    run_analysis,
+)
+from graphkit.cli.output_rules import ANALYSIS_OUTPUT_RULE
 from graphkit.errors import GraphkitError
 
 __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    from graphkit.defaults import CLUSTER_METHODS, DEFAULT_THRESHOLD, ENGINES, EXACT_THRESHOLD, SAMPLES
-
     p = add_command(
         sub,
         "analyze",
@@ -24,62 +32,22 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("-o", "--out", required=True, metavar="DIR",
-                   help="folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more")
-    p.add_argument("--types", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
-                   help="relationship types forming the actor network (default: MEMBER_OF COOPERATES_WITH)")
-    p.add_argument("--weight", metavar="PROPERTY", default=None,
-                   help="numeric relationship property read as cooperation strength "
-                        "(distance = 1/strength for betweenness and closeness); default: unweighted")
-    p.add_argument("--clusters", choices=CLUSTER_METHODS, default="louvain", help="cluster method (default louvain)")
-    p.add_argument("--resolution", type=float, default=1.0, help="modularity resolution (default 1)")
-    p.add_argument("--restarts", type=int, default=5,
-                   help="seeded Louvain/label-propagation runs; the best modularity is kept (default 5)")
-    p.add_argument("--seed", type=int, default=0, help="seed of clusters and sampling (default 0)")
-    p.add_argument("--engine", choices=(*ENGINES, "gds"), default="auto",
-                   help="auto (igraph when installed), igraph, networkx, or gds (PageRank, betweenness and "
-                        "Louvain in Neo4j Graph Data Science; needs --neo4j-uri and a server with GDS)")
-    p.add_argument("--exact-threshold", type=int, default=EXACT_THRESHOLD, metavar="N",
-                   help=f"exact betweenness/closeness up to N actors, sampled above (default {EXACT_THRESHOLD:,})")
-    p.add_argument("--samples", type=int, default=SAMPLES, metavar="K",
-                   help=f"source actors sampled above the threshold (default {SAMPLES})")
-    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                   help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})")
-    p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
-                   help="relations through which capabilities are pooled (default: MEMBER_OF COOPERATES_WITH)")
+                   help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
+                        f"{ANALYSIS_OUTPUT_RULE}")
+    add_analysis_options(p)
     add_quiet(p)
     register_recommend(sub)
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from graphkit.analysis import analyze, write_analysis
+    from graphkit.export.analysis_tables import write_analysis
+    from graphkit.files import escape_terminal
 
-    if args.engine == "gds" and (not args.neo4j_uri or args.dataset):
-        raise GraphkitError("--engine gds runs on a Neo4j server: give --neo4j-uri and no DATASET")
+    check_engine(args)
     prog = progress(args)
     with prog.step("load"):
         G = load_source(args)
-    options = dict(
-        types=args.types,
-        weight=args.weight,
-        method=args.clusters,
-        resolution=args.resolution,
-        seed=args.seed,
-        restarts=args.restarts,
-        engine=args.engine,
-        exact_threshold=args.exact_threshold,
-        samples=args.samples,
-        threshold=args.threshold,
-        partners=args.partners,
-        progress=prog,
-    )
-    if args.engine == "gds":
-        from graphkit.stores.gds import analyze_with_gds
-
-        options["engine"] = "auto"
-        result = analyze_with_gds(G, args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password,
-                                  database=args.neo4j_database, **options)
-    else:
-        result = analyze(G, **options)
+    result = run_analysis(G, args, prog)
     paths = write_analysis(result, args.out)
     s = result.summary
     if not args.quiet:
@@ -87,7 +55,7 @@ def _analyze(args: argparse.Namespace) -> int:
         print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
               f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
               f"betweenness {s['measures']['betweenness']}")
-        print("top brokers (betweenness): " + ", ".join(top["name"].astype(str)))
+        print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
         g = s["gaps"]
         print(f"capability gaps: own {g['total_own_gap']:,} -> coalition {g['total_coalition_gap']:,} "
               f"({g['actors_helped_by_cooperation']:,} actors helped by cooperation); "
@@ -119,6 +87,7 @@ def register_recommend(sub: Any) -> None:
 
 def _recommend(args: argparse.Namespace) -> int:
     from graphkit.analysis import gap_summary, recommend_partners
+    from graphkit.files import escape_terminal
 
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
@@ -128,7 +97,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print(picks.to_json(orient="records", indent=1))
         return 0
     row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
-    name = G.nodes[args.actor].get("name", args.actor)
+    name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
         print(f"{name}: needs weight {r['needed_weight']:,}; own gap {r['own_gap']:,}; "
@@ -139,6 +108,8 @@ def _recommend(args: argparse.Namespace) -> int:
         print("no new partner would close anything more")
         return 0
     for p in picks.itertuples():
-        print(f"{p.rank}. {p.name} ({p.partner_id}, {p.kind}) closes {p.closed_weight:,}: "
-              f"{', '.join(p.closes)}; remaining {p.remaining_weight:,}")
+        # names and ids come from the data: CR, C1 and bidi controls are shown escaped
+        closes = escape_terminal(", ".join(map(str, p.closes)))
+        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}) "
+              f"closes {p.closed_weight:,}: {closes}; remaining {p.remaining_weight:,}")
     return 0

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from graphkit.cli.common import add_command, add_quiet, add_source, load_source
+from graphkit.cli.output_rules import DATASET_OUTPUT_RULE
 from graphkit.errors import DatasetError
 from graphkit.loaders.formats import describe
 
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
         _convert,
     )
     add_source(p, neo4j=False)
-    p.add_argument("out", metavar="OUT", help=f"output path: {describe(writing=True)}")
+    p.add_argument("out", metavar="OUT", help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}")
     add_quiet(p)
 
 

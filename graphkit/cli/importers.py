@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from graphkit.cli.common import add_command, add_quiet, progress
+from graphkit.cli.output_rules import DATASET_OUTPUT_RULE
 from graphkit.loaders.formats import describe, get_format
 
 __all__ = ["register"]
@@ -67,7 +68,8 @@ def register(sub: Any) -> None:
         "inputs", metavar="DATASET", nargs="+", help=f"datasets ({describe()}), highest priority first"
     )
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+        "-o", "--output", required=True, metavar="OUT",
+        help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 without writing when any property conflicts")
     p.add_argument("--show", type=int, default=20, metavar="N", help="print at most N conflicts (default 20)")
@@ -76,7 +78,8 @@ def register(sub: Any) -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help=f"output path: {describe(writing=True)}"
+        "-o", "--output", required=True, metavar="OUT",
+        help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}",
     )
     p.add_argument(
         "--actors",

@@ -123,7 +123,7 @@ def _query(args: argparse.Namespace) -> int:
 _SHELL_HELP = """\
 Type Cypher and end it with ';' (it may span lines). Commands:
   :help                 this text
-  :schema               node and relationship tables with their typed properties
+  :schema               per label and relationship type: the properties its rows carry, typed, with counts
   :param NAME=VALUE     set a parameter for the next queries ($NAME); NAME:TYPE=VALUE forces a type
   :params               the parameters set so far
   :list                 the query library;  :run NAME  runs one (with :params and its defaults)
@@ -215,8 +215,11 @@ def _repl(db: Any, interactive: bool) -> None:
                 if cmd == ":help":
                     print(_SHELL_HELP)
                 elif cmd == ":schema":
-                    for table, cols in db.columns.items():
-                        print(f"{table}: " + ", ".join(f"{k} {t}" for k, t in cols.items()))
+                    from graphkit.cypher.embedded import schema_in_use
+
+                    for table, cols in schema_in_use(db).items():
+                        used = ", ".join(f"{k} {t} ({n:,})" for k, (t, n) in cols.items())
+                        print(f"{table}: {used or '(no rows)'}")
                 elif cmd == ":param":
                     for name, (text, ptype) in parse_param_args([rest]).items():
                         params[name] = parse_param_value(name, text, ptype)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphkit.cli.common import add_command, add_quiet, add_source, load_source, progress
+from graphkit.cli.common import (
+    add_analysis_options,
+    add_command,
+    add_quiet,
+    add_source,
+    check_engine,
+    load_source,
+    progress,
+    run_analysis,
+)
+from graphkit.cli.output_rules import REPORT_OUTPUT_RULE
 
 __all__ = ["register"]
 
@@ -15,7 +25,7 @@ def register(sub: Any) -> None:
         sub,
         "report",
         "Write a network report: index.html (offline, self-contained), report.md with figures, and the CSV tables.",
-        "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO",
+        "graphkit report data/cyber-multilateral -o reports/cyber-multilateral --focus NATO --seed 1",
         _report,
     )
     add_source(p)
@@ -24,7 +34,7 @@ def register(sub: Any) -> None:
         "--output",
         required=True,
         metavar="DIR",
-        help="report folder to write (replaced only if it is an earlier graphkit report)",
+        help=f"report folder to write: {REPORT_OUTPUT_RULE}",
     )
     p.add_argument(
         "--focus",
@@ -39,13 +49,10 @@ def register(sub: Any) -> None:
         help="how many actors each ranking shows (default 10)",
     )
     p.add_argument("--title", help="report title (default: from the dataset or the focus)")
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=42,
-        metavar="N",
-        help="seed of community detection, sampling and layout (default 42)",
-    )
+    p.add_argument("--pdf", action="store_true",
+                   help="also print index.html to report.pdf beside it (needs a headless Chromium: "
+                        "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
+    add_analysis_options(p)
     add_quiet(p)
 
 
@@ -62,13 +69,22 @@ def _positive(text: str) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from graphkit.export.report import check_report_path, write_report
+    from graphkit.export.report import check_focus, check_report_path, write_report
 
     out = Path(args.output)
     check_report_path(out)  # fail before the slow part
+    if args.pdf:
+        from graphkit.export.report.pdf import require_chromium
+
+        require_chromium()
+    check_engine(args)
     pr = progress(args)
     with pr.step("loading the dataset"):
         G = load_source(args)
+    if args.focus is not None:
+        check_focus(G, args.focus)  # before the analysis, which is the slow part
+    with pr.step("analysing the network"):
+        analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
     write_report(
         G,
@@ -79,5 +95,12 @@ def _report(args: argparse.Namespace) -> int:
         seed=args.seed,
         dataset=str(dataset),
         progress=pr,
+        analysis=analysis,
     )
+    if args.pdf:
+        from graphkit.export.report.pdf import write_pdf
+
+        with pr.step("printing report.pdf"):
+            pdf = write_pdf(out / "index.html")
+        pr.say(f"wrote {pdf}")
     return 0

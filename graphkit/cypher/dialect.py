@@ -1,269 +1,233 @@
 """The one dialect bridge: Neo4j-dialect Cypher rewritten for the embedded engine.
 
-Dialects
---------
-Query files are written in the Cypher that Neo4j 5 accepts, kept to the subset that the
-embedded engine (ladybug, the maintained fork of Kùzu) and FalkorDB also run. Where
-the embedded engine spells a construct differently, :func:`to_embedded` rewrites it;
-this is the only place in graphkit where the dialects differ:
+Query files are written in the Cypher that Neo4j 5 accepts. The embedded engine (ladybug
+0.22, the maintained fork of Kùzu) spells some constructs differently and answers others
+differently; :func:`to_embedded` rewrites each such construct so that the embedded
+answer is Neo4j's, and refuses (a :class:`~graphkit.errors.QueryError` naming the file,
+line, column, the construct and what to write instead) what it cannot answer as Neo4j
+would. It is the only place in graphkit where the dialects differ. ``docs/cypher.md``
+lists every bridged and refused construct with the Neo4j documentation it follows;
+``tests/cypher/test_parity.py`` runs standard queries on both engines and compares.
 
-==============================================  ============================================
-Neo4j                                           embedded engine (ladybug)
-==============================================  ============================================
-``type(r)``                                     ``label(r)``
-``labels(n)``                                   ``[label(n)]``
-``[x IN list | expr]``                          ``list_transform(list, x -> expr)``
-``[x IN list WHERE cond]``                      ``list_filter(list, x -> cond)``
-``p = shortestPath((a)-[:T*..k]-(b))``          ``p = (a)-[:T* SHORTEST 1..k]-(b)``
-``p = allShortestPaths((a)-[:T*..k]-(b))``      ``p = (a)-[:T* ALL SHORTEST 1..k]-(b)``
-``(a)-[:T*1..k]-(b)`` (no repeated relation)    ``(a)-[:T* TRAIL 1..k]-(b)``
-``toInteger toFloat toString toBoolean``        ``to_int64 to_double to_string to_bool``
-``split(s, d)``                                 ``string_split(s, d)``
-``head(list)`` / ``last(list)``                 ``list_extract(list, 1)`` / ``(list, -1)``
-==============================================  ============================================
+Bridged (rewritten; the ``gk_*`` functions are :mod:`graphkit.cypher.dialect_functions`):
 
-Not bridged (avoid them in shared queries): list indexing ``list[i]`` (0-based in Neo4j,
-1-based in ladybug), ``ORDER BY`` in ``WITH`` without ``SKIP``/``LIMIT`` (ladybug refuses
-it), ``COUNT {}`` / ``EXISTS {}`` subqueries (FalkorDB lacks them; pattern predicates
-such as ``WHERE NOT (a)-[:T]->(b)`` run everywhere), APOC and GDS procedures, and
-properties the dataset does not have (ladybug reports them as errors where Neo4j
-returns null; the embedded schema always declares the schema's common properties).
-Unnamed result columns differ between engines (``count(c)`` vs ``COUNT(c._ID)``): name
-every returned column with ``AS``.
+====================================================  ==========================================
+Neo4j                                                 embedded engine
+====================================================  ==========================================
+``type(r)`` / ``labels(n)``                           ``label(r)`` / ``[label(n)]``
+``shortestPath`` / ``allShortestPaths``, ``*1..k``    ``* SHORTEST`` / ``* ALL SHORTEST``, ``* TRAIL``
+``list[i]`` (0-based, negative from the end,          ``list_extract(list, gk_position(size(list), i))``
+out of range null)
+``list[a..b]`` (0-based, end excluded)                ``list[a+1..b]`` (1-based, end included)
+``head`` / ``last`` / ``tail``                        positions as above / ``(list)[2..]``
+``[x IN l WHERE p | e]``                              ``list_transform`` over ``gk_where`` positions
+``size([x IN l WHERE p])``                            ``gk_count_true(list_transform(l, x -> p))``
+``any`` / ``all`` / ``none`` / ``single``             ``gk_any`` ... over ``list_transform``
+``x IN list`` when the list may hold null or be []    ``gk_in`` / ``gk_true_or_null`` / ...
+``substring`` (0-based), ``left``, ``right``          ``gk_substring2/3``, ``gk_left``, ``gk_right``
+``split`` (one delimiter), ``trim`` ... ``rtrim``      ``gk_split``, ``gk_trim`` ...
+``toUpper`` / ``toLower``                             ``gk_upper`` / ``gk_lower``
+``toInteger`` ``toFloat`` ``toString`` ``toBoolean``  by argument type, else ``gk_to_*``
+``round(x[, p[, mode]])``                             ``gk_round1/2/3``
+``log`` ``exp`` ``e()`` ``rand()``                    ``ln`` ``gk_exp`` ``2.718281828459045`` ``random()``
+``ceil`` / ``floor`` (always a float)                 ``to_double(ceil(x))`` ...
+``sum`` (0 over no rows)                              ``coalesce(sum(x), 0)``
+``WITH ... ORDER BY ... [SKIP/LIMIT]``                ``... SKIP 0`` and ``UNWIND [0] AS gk__uN``
+``AS name``                                           ``AS `name``` (ladybug reserves all, none ...)
+``RETURN count(*)`` (an unnamed item)                 ``RETURN count(*) AS `count(*)```
+====================================================  ==========================================
+
+Refused (with the Neo4j-side alternative): ``CASE`` inside a list comprehension or list
+predicate, a ``WHERE`` comprehension over an aggregate, ``reduce()``, ``reverse()`` /
+type conversions of an expression whose type cannot be told before the query runs
+(inside a comprehension), ``split()`` with a list of delimiters, ``id()`` / ``elementId()``,
+comparing a string with a number (the engine would convert the string), string functions of
+non-strings, ``keys()`` / ``properties()`` of nodes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any
 
-from graphkit.cypher.lexer import Token, tokenize
+from graphkit.cypher.dialect_calls import _Calls
+from graphkit.cypher.dialect_lists import _Lists
+from graphkit.cypher.dialect_text import (
+    _LEFT_STOP_OPS,
+    _LEFT_STOP_WORDS,
+    RESULT_HIDDEN_PREFIX,
+    Translation,
+    _Ctx,
+    _ends_operand,
+    _in_map,
+    _is_keyword,
+    _Level,
+)
+from graphkit.cypher.lexer import Token
 
-__all__ = ["Translation", "to_embedded"]
-
-_RENAMES = {
-    "type": "label",
-    "tointeger": "to_int64",
-    "tofloat": "to_double",
-    "tostring": "to_string",
-    "toboolean": "to_bool",
-    "split": "string_split",
-}
-
-
-@dataclass
-class Translation:
-    """Cypher rewritten for the embedded engine, with a map back to the original text."""
-
-    text: str
-    _starts: list[int] = field(default_factory=list)  # offset in text where each piece starts
-    _origins: list[int] = field(default_factory=list)  # offset in the original of that piece
-    _verbatim: list[bool] = field(default_factory=list)
-
-    def original_offset(self, offset: int) -> int:
-        """The offset in the original text of character ``offset`` of the rewritten text."""
-        import bisect
-
-        if not self._starts:
-            return offset
-        i = max(0, bisect.bisect_right(self._starts, offset) - 1)
-        base = self._origins[i]
-        return base + (offset - self._starts[i]) if self._verbatim[i] else base
+__all__ = ["Translation", "to_embedded", "RESULT_HIDDEN_PREFIX"]
 
 
-class _Out:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.t = Translation("")
-        self.n = 0
-
-    def add(self, text: str, origin: int, verbatim: bool) -> None:
-        if not text:
-            return
-        self.t._starts.append(self.n)
-        self.t._origins.append(origin)
-        self.t._verbatim.append(verbatim)
-        self.parts.append(text)
-        self.n += len(text)
-
-    def done(self) -> Translation:
-        self.t.text = "".join(self.parts)
-        return self.t
-
-
-def to_embedded(text: str) -> Translation:
+def to_embedded(
+    text: str,
+    *,
+    file: str = "<query>",
+    params: Mapping[str, Any] | None = None,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+) -> Translation:
     """Rewrite Neo4j-dialect Cypher for the embedded engine (see the module docstring).
 
-    Comments become spaces and line breaks are kept, so a line number in the rewritten
-    text is the line number in the original.
+    ``params`` (the values the query will run with) and ``columns`` (the database's
+    property types, ``{table: {property: type}}``) let the bridge pick the rewriting that
+    fits a value's type. Comments become spaces and line breaks are kept, so a line number
+    in the rewritten text is the line number in the original.
 
-    >>> to_embedded("MATCH p = shortestPath((a)-[:T*..4]-(b)) RETURN type(r), [n IN nodes(p) | n.id]").text
-    'MATCH p = (a)-[:T* SHORTEST 1..4]-(b) RETURN label(r), list_transform(nodes(p), n -> n.id)'
+    Raises
+    ------
+    QueryError
+        For a construct the embedded engine cannot answer as Neo4j would, naming
+        ``file:line:column``, the construct and what to write instead.
+
+    Examples
+    --------
+    >>> to_embedded("MATCH p = shortestPath((a)-[:T*..4]-(b)) RETURN type(r) AS t").text
+    'MATCH p = (a)-[:T* SHORTEST 1..4]-(b) RETURN label(r) AS `t`'
+    >>> to_embedded("RETURN substring('hello', 0, 3) AS s, [1, 2, 3][-1] AS x").text
+    "RETURN gk_substring3('hello', 0, 3) AS `s`, list_extract([1, 2, 3], gk_position(size([1, 2, 3]), -1)) AS `x`"
     """
-    toks = tokenize(text)
-    out = _Out()
-    _emit(toks, 0, len(toks), out)
-    return out.done()
+    return _Bridge(text, file, params, columns).run()
 
 
-def _sig(toks: list[Token], i: int, end: int) -> int:
-    """Index of the next token at or after ``i`` that is not whitespace or a comment."""
-    while i < end and toks[i].kind in ("ws", "comment"):
-        i += 1
-    return i
+class _Bridge(_Calls, _Lists):
+    """The walk over the tokens; each construct's rewriting is a method of :class:`_Calls` or :class:`_Lists`."""
 
+    def run(self) -> Translation:
+        self.check_comparisons()
+        self.emit(0, len(self.toks), _Ctx())
+        if len(self.toks) in self.inserts:
+            self.out.add(self.inserts.pop(len(self.toks)), len(self.text))
+        return self.out.done()
 
-def _close(toks: list[Token], i: int, end: int) -> int:
-    """Index of the bracket that closes the one at ``i`` (or ``end`` if unbalanced)."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack = []
-    for j in range(i, end):
-        t = toks[j].text
-        if toks[j].kind != "op":
-            continue
-        if t in pairs:
-            stack.append(pairs[t])
-        elif stack and t == stack[-1]:
-            stack.pop()
-            if not stack:
-                return j
-    return end
+    # ------------------------------------------------------------------ helpers
 
-
-def _emit(toks: list[Token], i: int, end: int, out: _Out, shortest: str | None = None) -> None:
-    prev = None  # previous significant token
-    while i < end:
-        t = toks[i]
-        if t.kind == "comment":
-            out.add(re.sub(r"[^\n]", " ", t.text), t.pos, True)
-            i += 1
-            continue
-        if t.kind == "ws":
-            out.add(t.text, t.pos, True)
-            i += 1
-            continue
-        nxt = _sig(toks, i + 1, end)
-        is_call = nxt < end and toks[nxt].text == "(" and (prev is None or prev.text not in (".", ":"))
-        low = t.text.lower()
-        if t.kind == "ident" and is_call and low in ("shortestpath", "allshortestpaths"):
-            close = _close(toks, nxt, end)
-            kind = "SHORTEST" if low == "shortestpath" else "ALL SHORTEST"
-            _emit(toks, nxt + 1, close, out, shortest=kind)
-            prev = toks[close - 1] if close - 1 > nxt else t
-            i = close + 1
-            continue
-        if t.kind == "ident" and is_call and low in ("head", "last"):
-            close = _close(toks, nxt, end)
-            out.add("list_extract(", t.pos, False)
-            _emit(toks, nxt + 1, close, out)
-            out.add(", 1)" if low == "head" else ", -1)", toks[min(close, end - 1)].pos, False)
-            prev, i = toks[min(close, end - 1)], close + 1
-            continue
-        if t.kind == "ident" and is_call and low == "labels":
-            close = _close(toks, nxt, end)
-            out.add("[label(", t.pos, False)
-            _emit(toks, nxt + 1, close, out)
-            out.add(")]", toks[min(close, end - 1)].pos, False)
-            prev, i = toks[min(close, end - 1)], close + 1
-            continue
-        if t.kind == "ident" and is_call and low in _RENAMES:
-            out.add(_RENAMES[low], t.pos, False)
-            prev, i = t, i + 1
-            continue
-        if t.kind == "op" and t.text == "[":
-            close = _close(toks, i, end)
-            j = _sig(toks, i + 1, close)
-            k = _sig(toks, j + 1, close)
-            if (
-                j < close
-                and toks[j].kind == "ident"
-                and not toks[j].text.startswith("`")
-                and k < close
-                and toks[k].text.lower() == "in"
-            ):
-                _emit_comprehension(toks, i, j, k, close, out)
-                prev, i = toks[min(close, end - 1)], close + 1
+    def emit(self, i: int, end: int, ctx: _Ctx) -> None:
+        toks, out = self.toks, self.out
+        end = min(end, len(toks))
+        prev: Token | None = None  # previous significant token
+        levels = [_Level(out.mark(), out.mark())]
+        while i < end:
+            if i in self.inserts:
+                out.add(self.inserts.pop(i), self.pos(i))
+            t = toks[i]
+            if t.kind == "comment":
+                out.add(re.sub(r"[^\n]", " ", t.text), t.pos, True)
+                i += 1
                 continue
-            if prev is not None and prev.text in ("-", "<-"):
-                _emit_relationship(toks, i, close, out, shortest)
-                prev, i = toks[min(close, end - 1)], close + 1
+            if t.kind == "ws":
+                out.add(t.text, t.pos, True)
+                i += 1
                 continue
-        out.add(t.text, t.pos, True)
-        prev = t
-        i += 1
+            nxt = self.sig(i + 1, end)
+            low = t.text.lower()
+            after_dot = prev is not None and prev.text in (".", ":")
+            is_call = t.kind == "ident" and not after_dot and nxt < end and toks[nxt].text == "("
+            is_word = t.kind == "ident" and not t.text.startswith("`") and not after_dot
+            if is_word and t.text.upper() in _LEFT_STOP_WORDS:
+                if ctx.in_lambda and low == "case":
+                    self.refuse(
+                        t.pos,
+                        "CASE inside a list comprehension or list predicate (any/all/none/single) is refused: "
+                        "the embedded engine evaluates CASE inside its list functions wrongly. Instead UNWIND "
+                        "the list and use CASE on its rows (UNWIND list AS x ... collect(CASE ... END)), "
+                        "which Neo4j runs too",
+                    )
+                if low == "in":
+                    m0, i0 = out.mark(), i
+                    i = self.membership(i, end, levels[-1], ctx)
+                    self.keep_lines(i0, i, m0)
+                    prev = next(
+                        (toks[k] for k in range(i - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), t
+                    )
+                    continue
+                out.add(t.text, t.pos, True)
+                if (
+                    low == "as"
+                    and nxt < end
+                    and toks[nxt].kind == "ident"
+                    and not toks[nxt].text.startswith("`")
+                ):
+                    for k in range(i + 1, nxt):
+                        out.add(toks[k].text, self.pos(k), True)
+                    out.add(f"`{toks[nxt].text}`", self.pos(nxt), False)
+                    levels[-1].expr = levels[-1].atom = out.mark()
+                    prev, i = toks[nxt], nxt + 1
+                    continue
+                levels[-1].expr = levels[-1].atom = out.mark()
+                prev, i = t, i + 1
+                continue
+            is_map_key = nxt < end and toks[nxt].text == ":" and _in_map(toks, i)
+            if t.kind == "ident" and not after_dot and t.text in ctx.renames and not is_map_key:
+                levels[-1].atom = out.mark()
+                out.add(ctx.renames[t.text], t.pos, False)
+                prev, i = t, i + 1
+                continue
+            if is_call:
+                levels[-1].atom = out.mark()
+                close = self.close(nxt, end)
+                m0 = out.mark()
+                if self.call(t, low, nxt, close, end, ctx):
+                    self.keep_lines(i, close + 1, m0)
+                    prev, i = toks[min(close, end - 1)], close + 1
+                    continue
+            if t.kind == "op" and t.text == "[":
+                close = self.close(i, end)
+                postfix = prev is not None and _ends_operand(prev)
+                j = self.sig(i + 1, close)
+                k = self.sig(j + 1, close)
+                if (
+                    not postfix
+                    and j < close
+                    and toks[j].kind == "ident"
+                    and not toks[j].text.startswith("`")
+                    and k < close
+                    and toks[k].text.lower() == "in"
+                ):
+                    levels[-1].atom = out.mark()
+                    m0 = out.mark()
+                    self.comprehension(i, j, k, close, ctx)
+                    self.keep_lines(i, close + 1, m0)
+                    prev, i = toks[min(close, end - 1)], close + 1
+                    continue
+                if prev is not None and prev.text in ("-", "<-"):
+                    self.relationship(i, close, ctx)
+                    prev, i = toks[min(close, end - 1)], close + 1
+                    continue
+                if postfix:
+                    m0 = out.mark()
+                    self.subscript(i, close, levels[-1].atom, ctx)
+                    self.keep_lines(i, close + 1, m0)
+                    prev, i = toks[min(close, end - 1)], close + 1
+                    continue
+            # anything else, as written
+            if t.kind == "op" and t.text in "([{":
+                if not (
+                    t.text == "(" and prev is not None and prev.kind == "ident" and not _is_keyword(prev)
+                ):
+                    levels[-1].atom = out.mark()
+                out.add(t.text, t.pos, True)
+                levels.append(_Level(out.mark(), out.mark()))
+            elif t.kind == "op" and t.text in ")]}":
+                if len(levels) > 1:
+                    levels.pop()
+                out.add(t.text, t.pos, True)
+            else:
+                if t.kind in ("ident", "param", "string", "number") and not after_dot and t.text != ".":
+                    levels[-1].atom = out.mark()
+                out.add(t.text, t.pos, True)
+                if t.kind == "op" and t.text in _LEFT_STOP_OPS:
+                    levels[-1].expr = levels[-1].atom = out.mark()
+            prev = t
+            i += 1
 
-
-def _emit_comprehension(toks: list[Token], i: int, var: int, kw_in: int, close: int, out: _Out) -> None:
-    """``[x IN list WHERE cond | expr]`` -> ``list_transform(list_filter(list, x -> cond), x -> expr)``."""
-    where = bar = None
-    depth = 0
-    for j in range(kw_in + 1, close):
-        tt = toks[j]
-        if tt.kind == "op" and tt.text in "([{":
-            depth += 1
-        elif tt.kind == "op" and tt.text in ")]}":
-            depth -= 1
-        elif (
-            depth == 0 and tt.kind == "ident" and tt.text.lower() == "where" and where is None and bar is None
-        ):
-            where = j
-        elif depth == 0 and tt.kind == "op" and tt.text == "|" and bar is None:
-            bar = j
-    x = toks[var].text
-    src_end = where if where is not None else bar if bar is not None else close
-    pos = toks[i].pos
-
-    def part(a: int, b: int) -> None:  # a sub-expression without the spaces around it
-        while a < b and toks[a].kind == "ws" and "\n" not in toks[a].text:
-            a += 1
-        while b > a and toks[b - 1].kind == "ws" and "\n" not in toks[b - 1].text:
-            b -= 1
-        _emit(toks, a, b, out)
-
-    if bar is not None:
-        out.add("list_transform(", pos, False)
-    if where is not None:
-        out.add("list_filter(", pos, False)
-    if where is None and bar is None:
-        out.add("(", pos, False)
-    part(kw_in + 1, src_end)
-    if where is not None:
-        out.add(f", {x} -> ", toks[where].pos, False)
-        part(where + 1, bar if bar is not None else close)
-        out.add(")", toks[where].pos, False)
-    if bar is not None:
-        out.add(f", {x} -> ", toks[bar].pos, False)
-        part(bar + 1, close)
-        out.add(")", toks[bar].pos, False)
-    if where is None and bar is None:
-        out.add(")", pos, False)
-
-
-_VARLEN = re.compile(r"^\s*(\d+)?\s*(?:(\.\.)\s*(\d+)?)?\s*$")
-
-
-def _emit_relationship(toks: list[Token], i: int, close: int, out: _Out, shortest: str | None) -> None:
-    """A relationship pattern ``[...]``: give a variable-length one Neo4j's semantics."""
-    star = next((j for j in range(i + 1, close) if toks[j].kind == "op" and toks[j].text == "*"), None)
-    if star is None:
-        _emit(toks, i, close + 1 if close < len(toks) else close, out)
-        return
-    # the length spec runs from after '*' to the property map '{' or the ']'
-    stop = next((j for j in range(star + 1, close) if toks[j].text == "{"), close)
-    spec = "".join(t.text for t in toks[star + 1 : stop])
-    m = _VARLEN.match(spec)
-    _emit(toks, i, star + 1, out)
-    if m is None:  # not a length spec we know: leave it to the engine to judge
-        _emit(toks, star + 1, close + 1 if close < len(toks) else close, out)
-        return
-    lo, dots, hi = m.groups()
-    if dots is None and lo is not None:
-        rng = f"{lo}..{lo}"
-    elif dots is None:
-        rng = ""
-    else:
-        rng = f"{lo or '1'}..{hi}" if hi is not None else (f"{lo}..30" if lo else "")
-    mode = shortest or "TRAIL"
-    pos = toks[star].pos
-    out.add(f" {mode}" + (f" {rng}" if rng else ""), pos, False)
-    _emit(toks, stop, close + 1 if close < len(toks) else close, out)
+    # ------------------------------------------------------------------ function calls

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from graphkit.cypher.dialect import to_embedded
+from graphkit.cypher.dialect import RESULT_HIDDEN_PREFIX, to_embedded
+from graphkit.cypher.dialect_functions import register_functions
 from graphkit.cypher.lexer import located, position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
@@ -126,7 +127,8 @@ class EmbeddedGraph(EmbeddedDatabase):
             raise QueryError(
                 f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
             )
-        tr = to_embedded(qf.text)
+        tr = to_embedded(qf.text, file=qf.file, params=params, columns=self.columns)
+        register_functions(self._conn)
         text = _strip_final_semicolon(tr.text)
         # the engine counts lines from the first character that is not white space
         start = len(text) - len(text.lstrip())
@@ -136,6 +138,10 @@ class EmbeddedGraph(EmbeddedDatabase):
             raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
         except QueryStopped as exc:
             raise QueryError(exc.for_file(qf.file)) from None
+        keep = [k for k, c in enumerate(columns) if not c.startswith(RESULT_HIDDEN_PREFIX)]
+        if len(keep) < len(columns):  # RETURN * shows the bridge's own variables: not the user's
+            columns = [columns[k] for k in keep]
+            rows = [tuple(r[k] for k in keep) for r in rows]
         return QueryResult(columns, rows)
 
 
@@ -217,11 +223,15 @@ def _query_error(
         lines = tr.text[start:].split("\n")
         line_no = int(m["line"])
         offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
+        from graphkit.cypher.syntax import explain_syntax_error
+
+        where = tr.original_offset(offset)
         msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        msg = re.sub(r"Invalid input <.*>:", "invalid input:", msg)
-        if len(msg) > 120 and " expecting " in msg:  # the engine lists every token it could take
-            msg = msg.split(" expecting ")[0] + " (unexpected here)"
-        return at(tr.original_offset(offset), f"syntax error: {msg}")
+        if (
+            not msg.startswith("extraneous input") or "expecting {" in msg
+        ):  # rules and token lists: say it in words
+            msg = explain_syntax_error(text, where, msg)
+        return at(where, f"syntax error: {msg}")
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
 
     def find(pred: Any) -> int | None:
@@ -230,6 +240,26 @@ def _query_error(
                 return t.pos
         return None
 
+    m = re.search(r"ValueError: (?P<msg>(?P<fn>\w+)\(\).*)", first)
+    if m:  # a bridged function (graphkit.cypher.dialect_functions) met what Neo4j calls an error
+        fn = m["fn"].lower()
+        pos = find(lambda k, t: t.text.lower() == fn and k + 1 < len(toks) and toks[k + 1].text == "(")
+        return at(pos, m["msg"]) if pos is not None else QueryError(f"{qf.file}: {m['msg']}")
+    if "Lambda paramName" in first:
+        pos = find(lambda k, t: t.text == "[" and k + 2 < len(toks) and toks[k + 2].text.upper() == "IN")
+        what = (
+            "a list comprehension that uses an enclosing comprehension's variable is refused: the embedded "
+            "engine cannot evaluate it; compute the inner list in a WITH (or UNWIND the outer list) first"
+        )
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
+    m = re.search(r"function \+\((STRING,(?:INT|DOUBLE|FLOAT)\w*|(?:INT|DOUBLE|FLOAT)\w*,STRING)\)", first)
+    if m:
+        what = (
+            "adding a string and a number is refused by the embedded engine (Neo4j concatenates them); "
+            "write toString(number) + string, which both engines run"
+        )
+        pos = find(lambda k, t: t.text == "+")
+        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
     m = re.search(r"Table (\w+) does not exist", first)
     if m:
         name = m[1]
@@ -266,3 +296,32 @@ def _query_error(
         )
     cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
     return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")
+
+
+def schema_in_use(db: EmbeddedGraph) -> dict[str, dict[str, tuple[str, int]]]:
+    """Per node label and relationship type, the properties its rows actually carry:
+    ``{table: {property: (type, rows holding it)}}``. The engine declares every
+    relationship property on every relationship table; this says which ones are used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp, EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp) as db:
+    ...     used = schema_in_use(db)
+    >>> sorted(used["HAS_CAPABILITY"])
+    ['level', 'source']
+    """
+    from graphkit import schema
+
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for table, cols in db.columns.items():
+        names = list(cols)
+        if not names:
+            out[table] = {}
+            continue
+        pattern = f"(x:{table})" if table in schema.LABELS else f"()-[x:{table}]->()"
+        counts = ", ".join(f"count(x.{c}) AS c{i}" for i, c in enumerate(names))
+        _, rows = db.execute(f"MATCH {pattern} RETURN {counts}", {})
+        n = rows[0] if rows else [0] * len(names)
+        out[table] = {c: (cols[c], int(k)) for c, k in zip(names, n, strict=True) if k}
+    return out

@@ -73,6 +73,8 @@ class QueryFile:
     params: tuple[Param, ...] = ()
     example: str = ""
     header: str = ""
+    empty_means: str = ""
+    """What an empty answer means (the header's ``Empty result:`` line), if it says."""
 
     @property
     def param_names(self) -> set[str]:
@@ -115,6 +117,7 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
     description = ""
     params: list[Param] = []
     example: list[str] = []
+    empty: list[str] = []
     section = "text"
     for lineno, raw in header:
         s = raw.strip()
@@ -130,6 +133,13 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
             continue
         if low in ("parameters: none", "parameters none"):
             section = "text"
+            continue
+        if low.startswith("empty result") and ":" in s:
+            empty.append(s.split(":", 1)[1].strip())
+            section = "empty"
+            continue
+        if section == "empty" and s and not low.startswith(("example", "parameters")):
+            empty.append(s)
             continue
         if section == "params" and s:
             m = _PARAM_LINE.match(s)
@@ -155,6 +165,7 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
         params=tuple(params),
         example="\n".join(example),
         header=header_text,
+        empty_means=" ".join(empty),
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from graphkit.files import neutralise_formula
+from graphkit.files import escape_terminal, write_csv
 
 __all__ = ["QueryResult", "as_result", "format_table", "write_result", "RESULT_FORMATS"]
 
@@ -87,7 +86,9 @@ def format_table(columns: list[str], rows: list[tuple[Any, ...]], *, max_width: 
     EU    3
     (2 rows)
     """
-    cells = [[_cell(v) for v in r] for r in rows]
+    # Text from the data cannot act on the terminal: CR, C1 and bidi controls are shown escaped.
+    cells = [[escape_terminal(_cell(v)) for v in r] for r in rows]
+    columns = [escape_terminal(c) for c in columns]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
     widths = [len(c) for c in columns]
     for r in cells:
@@ -124,11 +125,8 @@ def write_result(result: Any, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         json.dump(result.records(), out, default=_json_default, ensure_ascii=False, indent=2)
         out.write("\n")
-    elif fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow([neutralise_formula(c) for c in result.columns])
-        for r in result.rows:
-            w.writerow([neutralise_formula(_csv_cell(v)) for v in r])
+    elif fmt == "csv":  # the one CSV writer: line breaks quoted, formulas neutralised in every line
+        write_csv(out, result.columns, ([_csv_cell(v) for v in r] for r in result.rows))
     else:
         out.write(format_table(result.columns, result.rows) + "\n")
 

@@ -14,7 +14,7 @@ from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.limits import QueryLimits
 
-__all__ = ["run_query", "as_query", "library_listing"]
+__all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"]
 
 
 def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
@@ -98,6 +98,84 @@ def run_query(
     qf = as_query(query)
     values = bind_params(qf, params)
     progress = progress or Progress(quiet=True)
+    for name in sorted(defaulted(qf, params)):
+        progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
+    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress)
+    if len(result) == 0:
+        progress.say(empty_result_note(qf, values))
+    return result
+
+
+def query(
+    query_or_file: str | os.PathLike[str] | QueryFile,
+    dataset: str | os.PathLike[str] | None = None,
+    *,
+    uri: str | None = None,
+    **params: Any,
+) -> Any:
+    """Run a Cypher query and return its rows as a :class:`pandas.DataFrame`.
+
+    The same engine as ``graphkit query``: the embedded engine over ``dataset`` (the
+    bundled sample when None), or Neo4j at ``uri`` when no dataset is given. Keyword
+    arguments are the query's parameters (``**{"from": "GBR"}`` for a name Python
+    reserves); those left out take the query header's default.
+
+    Examples
+    --------
+    >>> df = gk.query("members_of_alliance", gk.SAMPLE, alliance="NATO")
+    >>> sorted(df["id"])
+    ['CAN', 'DEU', 'EST', 'FRA', 'GBR', 'USA']
+    >>> gk.query("MATCH (a:Actor) RETURN count(*) AS n", gk.SAMPLE)["n"].tolist()
+    [14]
+    """
+    return run_query(query_or_file, dataset, uri=uri, params=params).to_frame()
+
+
+def defaulted(query: QueryFile, given: Mapping[str, Any] | None) -> set[str]:
+    """Names of the parameters that ``query`` runs with its header's default for.
+
+    Examples
+    --------
+    >>> sorted(defaulted(as_query("cooperation_partners"), {}))
+    ['actor']
+    >>> sorted(defaulted(as_query("cooperation_partners"), {"actor": "EST"}))
+    []
+    """
+    given = given or {}
+    return {n for n in query.param_names if n not in given and (d := query.declared(n)) is not None and d.has_default}
+
+
+def empty_result_note(query: QueryFile, values: Mapping[str, Any]) -> str:
+    """Why a query may have returned no rows: the parameters it ran with, and what the
+    query's header says an empty answer means.
+
+    Examples
+    --------
+    >>> empty_result_note(as_query("RETURN 1 AS x LIMIT 0"), {})
+    'no rows (the query has no parameters)'
+    """
+    ran = ", ".join(f"{k}={_show(v)}" for k, v in sorted(values.items())) or None
+    text = f"no rows (ran with {ran})" if ran else "no rows (the query has no parameters)"
+    if query.empty_means:
+        text += f": {query.empty_means}"
+    return text
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def _run(
+    qf: QueryFile,
+    values: dict[str, Any],
+    dataset: str | os.PathLike[str] | None,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    progress: Progress,
+) -> QueryResult:
     if uri and dataset is None:
         from graphkit.stores import neo4j
 
@@ -121,7 +199,13 @@ def run_query(
 
 
 def library_listing() -> str:
-    """The query library, one line per query: its name and its one-line description.
+    """The query library, one line per query: its name, its one-line description and its
+    parameters with their defaults (``actor=USA``).
+
+    Examples
+    --------
+    >>> [line for line in library_listing().splitlines() if line.startswith("cooperation_partners")][0].endswith("[actor=USA]")
+    True
 
     Raises
     ------
@@ -132,4 +216,9 @@ def library_listing() -> str:
     if not queries:
         raise QueryError("no query library found (looked in graphkit/queries and queries/)")
     width = max(len(q.name) for q in queries)
-    return "\n".join(f"{q.name:<{width}}  {q.description}" for q in queries)
+    return "\n".join(f"{q.name:<{width}}  {q.description}{_param_list(q)}" for q in queries)
+
+
+def _param_list(q: QueryFile) -> str:
+    shown = [f"{p.name}={_show(p.default)}" if p.has_default else f"{p.name}=?" for p in q.params]
+    return f"  [{', '.join(shown)}]" if shown else ""

@@ -21,6 +21,8 @@ from typing import Any
 import networkx as nx
 
 from graphkit import schema
+from graphkit.analysis.measures import MEASURE_NAMES, MEASURES
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError
 from graphkit.graph import ego_graph, select
 from graphkit.progress import Progress
@@ -92,7 +94,23 @@ LAYER_TYPES: dict[str, tuple[str, ...]] = {
 """Relationship types drawn by default for each ``layers`` choice."""
 
 COLOR_MODES = ("kind", "cluster")
-SIZE_MEASURES = ("pagerank", "degree", "betweenness")
+SIZE_MEASURES: tuple[str, ...] = MEASURE_NAMES
+"""What ``size_by`` may name without ``scores=``: every measure of the registry."""
+
+ANALYSIS_OPTIONS = (
+    "types",
+    "weight",
+    "method",
+    "resolution",
+    "restarts",
+    "engine",
+    "exact_threshold",
+    "samples",
+)
+"""Options of :func:`graphkit.analyze` that ``prepare_drawing(options=...)`` hands on."""
+
+AGGREGATE_TIES = 4
+"""In the aggregated view, each cluster shows its this-many strongest ties to other clusters."""
 
 PHYSICS_MAX_NODES = 300
 """Above this many nodes the browser runs no physics: positions come from Python only."""
@@ -201,7 +219,9 @@ def select_view(
         labels = tuple(layers)
         bad = [x for x in labels if x not in schema.LABELS]
         if bad:
-            raise GraphkitError(f"unknown label(s) {', '.join(map(repr, bad))}; use {', '.join(schema.LABELS)}")
+            raise GraphkitError(
+                f"unknown label(s) {', '.join(map(repr, bad))}; use {', '.join(schema.LABELS)}"
+            )
         default_types = tuple(
             t for t, r in schema.RELATIONSHIP_TYPES.items()
             if set(r.sources) & set(labels) and set(r.targets) & set(labels)
@@ -236,8 +256,10 @@ def prepare_drawing(
     *,
     color_by: str = "kind",
     size_by: str = "pagerank",
+    analysis: Any = None,
     clusters: Any = None,
     scores: Any = None,
+    options: Mapping[str, Any] | None = None,
     focus: str | None = None,
     depth: int = 1,
     layers: str | Iterable[str] = "actors",
@@ -245,15 +267,27 @@ def prepare_drawing(
     title: str | None = None,
     caption: str | None = None,
     physics: bool | None = None,
-    seed: int = 7,
+    seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    isolates: bool = True,
+    aggregate: bool | None = None,
 ) -> Drawing:
     """Select the view of ``G`` and decide every node's position, size, colour and label.
 
-    ``scores`` and ``clusters`` may be DataFrames from :mod:`graphkit.analysis` (columns
-    ``id`` and the measure; ``id`` and ``cluster``) or mappings from id to value; what is
-    missing is computed here on the drawn view (igraph: PageRank, degree, betweenness,
-    Louvain with a fixed seed).
+    Sizes and clusters are analysis results, never computed here: ``analysis`` is a
+    :func:`graphkit.analyze` result (its ``centrality`` sizes nodes, its ``clusters``
+    colour them, named by ``cluster_name``), or ``scores`` and ``clusters`` are DataFrames
+    (columns ``id`` and the measure; ``id`` and ``cluster``) or mappings from id to value.
+    What is still missing is asked of :mod:`graphkit.analysis` on the whole graph ``G``
+    with ``seed`` and ``options`` (:data:`ANALYSIS_OPTIONS`), so a drawing's clusters are
+    those of ``graphkit analyze`` with the same seed and options. Nodes without a score
+    (capabilities, threats) are drawn smallest; ``seed`` also seeds the layout. The
+    ``focus`` of an ego graph is drawn largest, and last (on top). ``isolates=False``
+    leaves out nodes without any drawn relationship (the focus stays).
+
+    ``aggregate`` draws the clusters as single nodes first (see
+    :mod:`graphkit.export.aggregate`): ``True``, ``False``, or ``None`` for "above
+    :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes".
 
     Examples
     --------
@@ -267,15 +301,31 @@ def prepare_drawing(
         raise GraphkitError(f"unknown color_by {color_by!r}; use one of: {', '.join(COLOR_MODES)}")
     progress = progress or Progress(quiet=True)
     V = select_view(G, layers=layers, types=types, focus=focus, depth=depth)
+    if not isolates:
+        lonely = {n for n in V if n != focus and V.degree(n) == 0}
+        if lonely:
+            V = V.subgraph([n for n in V if n not in lonely]).copy()
     ids = list(V.nodes)
+    if analysis is not None:
+        scores = analysis.centrality if scores is None else scores
+        if clusters is None and len(analysis.clusters):
+            clusters = _named_clusters(analysis.clusters)
+    options = _analysis_options(options, seed)
     with progress.step(f"scoring {len(ids):,} nodes by {size_by}"):
-        score = _scores(V, ids, size_by, scores)
+        score = _scores(G, ids, size_by, scores, options)
+    from graphkit.export.aggregate import AGGREGATE_ABOVE, community_layout
+
+    if aggregate is None:
+        aggregate = len(ids) > AGGREGATE_ABOVE
     cluster_of: dict[str, str] = {}
-    if clusters is not None or color_by == "cluster":
+    if clusters is not None or color_by == "cluster" or aggregate:
         with progress.step("finding clusters"):
-            cluster_of = _clusters(V, ids, clusters, seed)
+            cluster_of = _clusters(G, ids, clusters, options)
     with progress.step(f"laying out {len(ids):,} nodes"):
-        pos = _layout(V, ids, seed)
+        if aggregate and cluster_of:
+            pos = community_layout(V, ids, cluster_of, seed, score)
+        else:
+            pos = _layout(V, ids, seed)
 
     ranked = sorted(ids, key=lambda n: (-score[n], n))
     labelled = set(ranked if len(ids) <= LABEL_ALL_UP_TO else ranked[:MAX_LABELS])
@@ -287,6 +337,10 @@ def prepare_drawing(
     span = _span(pos)
     # Large graphs are seen zoomed out: sizes and label fonts grow with the drawing's span.
     small, big = (10.0, 42.0) if not large else (max(6.0, span / 1200), max(40.0, span / 120))
+    if aggregate and cluster_of:
+        from graphkit.export.aggregate import NODE_SPACING
+
+        small, big = NODE_SPACING * 0.12, NODE_SPACING * 0.45  # members sit NODE_SPACING apart
 
     nodes = []
     for n in ids:
@@ -317,6 +371,13 @@ def prepare_drawing(
                 props=_props(d, skip=("label",)),
             )
         )
+    if focus is not None and focus in V:
+        # the focus of an ego graph is drawn largest and on top (vis-network draws in order)
+        others = max((x.size for x in nodes if x.id != focus), default=big)
+        for x in nodes:
+            if x.id == focus:
+                x.size = round(max(x.size, others * 1.2, big), 2)
+        nodes.sort(key=lambda x: x.id == focus)
     edges = []
     for u, v, d in V.edges(data=True):
         w = d.get("weight")
@@ -325,11 +386,19 @@ def prepare_drawing(
 
     kind_counts = Counter(x.kind for x in nodes)
     kinds = [
-        LegendEntry(k, k.replace("_", " "), KIND_COLORS[k] if color_by == "kind" else OTHER_COLOR, "dot", kind_counts[k])
+        LegendEntry(
+            k,
+            k.replace("_", " "),
+            KIND_COLORS[k] if color_by == "kind" else OTHER_COLOR,
+            "dot",
+            kind_counts[k],
+        )
         for k in schema.ACTOR_KINDS
         if kind_counts[k]
     ] + [
-        LegendEntry(lb, lb, LABEL_COLORS[lb] if color_by == "kind" else OTHER_COLOR, LABEL_SHAPES[lb], kind_counts[lb])
+        LegendEntry(
+            lb, lb, LABEL_COLORS[lb] if color_by == "kind" else OTHER_COLOR, LABEL_SHAPES[lb], kind_counts[lb]
+        )
         for lb in (schema.CAPABILITY, schema.THREAT)
         if kind_counts[lb]
     ]
@@ -339,7 +408,9 @@ def prepare_drawing(
         color = CLUSTER_COLORS[rank] if rank < len(CLUSTER_COLORS) else OTHER_COLOR
         cluster_entries.append(LegendEntry(c, c, color, "dot", cluster_counts[c]))
     if any(not x.cluster for x in nodes) and cluster_of:
-        cluster_entries.append(LegendEntry("", "no cluster", OTHER_COLOR, "dot", sum(not x.cluster for x in nodes)))
+        cluster_entries.append(
+            LegendEntry("", "no cluster", OTHER_COLOR, "dot", sum(not x.cluster for x in nodes))
+        )
     type_counts = Counter(e.type for e in edges)
     type_entries = [
         LegendEntry(t, t, EDGE_STYLES[t]["color"], "line", type_counts[t], EDGE_STYLES[t]["dashes"])
@@ -347,7 +418,7 @@ def prepare_drawing(
         if type_counts[t]
     ]
     if physics is None:
-        physics = len(ids) <= PHYSICS_MAX_NODES
+        physics = len(ids) <= PHYSICS_MAX_NODES and not (aggregate and cluster_of)
     name = _dataset_name(G)
     if title is None:
         title = f"{name}: {'ego network of ' + focus if focus else 'stakeholder network'}"
@@ -370,8 +441,81 @@ def prepare_drawing(
         physics=bool(physics),
         focus=focus,
         labelled=len(labelled),
-        extra={"label_font": round(max(16.0, span / 55), 1)} if large else {},
+        extra=(
+            {"aggregates": _aggregates(V, nodes, cluster_of, cluster_rank, small, big)}
+            if aggregate and cluster_of
+            else {}
+        ),
     )
+
+
+def _aggregates(
+    V: nx.MultiDiGraph,
+    nodes: list[DrawnNode],
+    cluster_of: dict[str, str],
+    cluster_rank: dict[str, int],
+    small: float,
+    big: float,
+) -> dict[str, Any]:
+    """The aggregated first view: one unit per cluster, and the ties between units."""
+    from graphkit.export.aggregate import aggregate_units
+
+    by_id = {n.id: n for n in nodes}
+    units, singles = aggregate_units([n.id for n in nodes], cluster_of)
+    taken = set(by_id)
+    out = []
+    unit_of: dict[str, str] = {}
+    for i, (key, members) in enumerate(sorted(units.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+        uid = f"cluster:{i}"
+        while uid in taken:
+            uid = "_" + uid
+        taken.add(uid)
+        rank = cluster_rank.get(key)
+        color = CLUSTER_COLORS[rank] if rank is not None and rank < len(CLUSTER_COLORS) else OTHER_COLOR
+        xs = [by_id[m].x for m in members]
+        ys = [by_id[m].y for m in members]
+        cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+        reach = max(math.hypot(x - cx, y - cy) for x, y in zip(xs, ys, strict=True))
+        top = sorted(members, key=lambda m: (-by_id[m].score, m))[:5]
+        kinds = Counter(by_id[m].kind for m in members)
+        out.append(
+            {
+                "id": uid,
+                "cluster": key if not key.startswith("\0") else "",
+                "name": key.lstrip("\0"),
+                "count": len(members),
+                "color": color,
+                # the disc the members fill when expanded, at least the largest member's size
+                "size": round(max(big, reach), 1),
+                "x": round(cx, 1),
+                "y": round(cy, 1),
+                "score": round(sum(by_id[m].score for m in members), 6),
+                "top": [by_id[m].name for m in top],
+                "kinds": [[k, c] for k, c in kinds.most_common()],
+                "members": members,
+            }
+        )
+        for m in members:
+            unit_of[m] = uid
+    for n in singles:
+        unit_of[n] = n
+    ties: Counter[tuple[str, str]] = Counter()
+    for u, v in V.edges():
+        a, b = unit_of.get(u), unit_of.get(v)
+        if a is None or b is None or a == b:
+            continue
+        ties[(min(a, b), max(a, b))] += 1
+    # the strongest ties of each unit (a line to every cluster would be a grey disc)
+    best: dict[str, list[tuple[int, tuple[str, str]]]] = {}
+    for pair, w in ties.items():
+        for end in pair:
+            best.setdefault(end, []).append((w, pair))
+    keep = set()
+    for lst in best.values():
+        lst.sort(key=lambda x: (-x[0], x[1]))
+        keep.update(pair for _, pair in lst[:AGGREGATE_TIES])
+    edges = [[a, b, ties[(a, b)]] for (a, b) in sorted(keep, key=lambda p: (-ties[p], p))]
+    return {"units": out, "singles": singles, "edges": edges}
 
 
 def _span(pos: dict[str, tuple[float, float]]) -> float:
@@ -414,21 +558,6 @@ def _props(d: Mapping[str, Any], skip: Iterable[str]) -> list[tuple[str, str]]:
     return [(str(k), _text(v)) for k, v in d.items() if k not in skip]
 
 
-def _igraph(V: nx.MultiDiGraph, ids: list[str]) -> Any:
-    """The undirected simple graph of the view as igraph, edge weight = relationship count."""
-    import igraph as ig
-
-    index = {n: i for i, n in enumerate(ids)}
-    pairs: Counter[tuple[int, int]] = Counter()
-    for u, v in V.edges():
-        if u != v:
-            a, b = index[u], index[v]
-            pairs[(a, b) if a < b else (b, a)] += 1
-    g = ig.Graph(n=len(ids), edges=list(pairs), directed=False)
-    g.es["weight"] = list(pairs.values())
-    return g
-
-
 def _column(table: Any, column: str, what: str) -> dict[str, Any]:
     """``{id: value}`` from a DataFrame with ``id`` (column or index) and ``column``, or a mapping."""
     if isinstance(table, Mapping):
@@ -443,50 +572,57 @@ def _column(table: Any, column: str, what: str) -> dict[str, Any]:
     return {str(k): v for k, v in zip(keys, table[column], strict=True)}
 
 
-def _scores(V: nx.MultiDiGraph, ids: list[str], size_by: str, scores: Any) -> dict[str, float]:
-    if scores is not None:
-        given = _column(scores, size_by, "scores")
-        out = {}
-        for n in ids:
-            v = given.get(n)
-            out[n] = float(v) if isinstance(v, int | float) and math.isfinite(v) else 0.0
-        return out
-    if size_by not in SIZE_MEASURES:
+def _analysis_options(options: Mapping[str, Any] | None, seed: int) -> dict[str, Any]:
+    chosen = dict(options or {})
+    unknown = sorted(set(chosen) - set(ANALYSIS_OPTIONS) - {"seed"})
+    if unknown:
         raise GraphkitError(
-            f"unknown size_by {size_by!r}; use one of {', '.join(SIZE_MEASURES)} "
-            "or pass scores= with that column"
+            f"unknown analysis option(s) {', '.join(unknown)}; use some of {', '.join(ANALYSIS_OPTIONS)}"
         )
-    if not ids:
-        return {}
-    if size_by == "degree":
-        return {n: float(V.degree(n)) for n in ids}
-    g = _igraph(V, ids)
-    if size_by == "pagerank":
-        values = g.pagerank(weights="weight", damping=0.85)
-    else:
-        values = g.betweenness(directed=False)
-        m = (len(ids) - 1) * (len(ids) - 2) / 2
-        values = [b / m if m > 0 else 0.0 for b in values]
-    return {n: float(v) for n, v in zip(ids, values, strict=True)}
+    chosen.setdefault("seed", seed)
+    return chosen
 
 
-def _clusters(V: nx.MultiDiGraph, ids: list[str], clusters: Any, seed: int) -> dict[str, str]:
-    if clusters is not None:
-        given = _column(clusters, "cluster", "clusters")
-        return {n: _cluster_name(given[n]) for n in ids if n in given and given[n] is not None}
-    if not ids:
-        return {}
-    import igraph as ig
+def _named_clusters(table: Any) -> Any:
+    """Clusters labelled by ``cluster_name`` (as the report's tables name them) when present."""
+    if "cluster_name" in getattr(table, "columns", ()):
+        return table.assign(cluster=table["cluster_name"].astype(str))
+    return table
 
-    g = _igraph(V, ids)
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        membership = g.community_multilevel(weights="weight").membership
-    finally:
-        ig.set_random_number_generator(random)
-    sizes = Counter(membership)
-    order = {c: i + 1 for i, (c, _) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])))}
-    return {n: f"cluster {order[c]}" for n, c in zip(ids, membership, strict=True)}
+
+def _scores(
+    G: nx.MultiDiGraph, ids: list[str], size_by: str, scores: Any, options: dict[str, Any]
+) -> dict[str, float]:
+    if scores is None:
+        if size_by not in MEASURES:
+            raise GraphkitError(
+                f"unknown size_by {size_by!r}; use one of {', '.join(MEASURES)} "
+                "or pass scores= with that column"
+            )
+        if not ids:
+            return {}
+        from graphkit.analysis.centrality import centrality
+
+        keys = ("types", "weight", "engine", "exact_threshold", "samples", "seed")
+        scores = centrality(G, measures=[size_by], **{k: options[k] for k in keys if k in options})
+    given = _column(scores, size_by, "scores")
+    out = {}
+    for n in ids:
+        v = given.get(n)
+        out[n] = float(v) if isinstance(v, int | float) and math.isfinite(v) else 0.0
+    return out
+
+
+def _clusters(G: nx.MultiDiGraph, ids: list[str], clusters: Any, options: dict[str, Any]) -> dict[str, str]:
+    if clusters is None:
+        if not ids:
+            return {}
+        from graphkit.analysis.clusters import clusters as find_clusters
+
+        keys = ("types", "weight", "method", "resolution", "restarts", "engine", "seed")
+        clusters = _named_clusters(find_clusters(G, **{k: options[k] for k in keys if k in options}))
+    given = _column(clusters, "cluster", "clusters")
+    return {n: _cluster_name(given[n]) for n in ids if n in given and given[n] is not None}
 
 
 def _cluster_name(value: Any) -> str:
@@ -509,7 +645,7 @@ def _layout(V: nx.MultiDiGraph, ids: list[str], seed: int) -> dict[str, tuple[fl
         return {ids[0]: (0.0, 0.0)}
     import igraph as ig
 
-    g = _igraph(V, ids)
+    g = _layout_graph(V, ids)
     ig.set_random_number_generator(random.Random(seed))
     try:
         coords = g.layout_fruchterman_reingold(niter=500 if n <= 2000 else 300).coords
@@ -522,3 +658,12 @@ def _layout(V: nx.MultiDiGraph, ids: list[str], seed: int) -> dict[str, tuple[fl
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     k = target / span
     return {m: (round((x - cx) * k, 1), round((y - cy) * k, 1)) for m, x, y in zip(ids, xs, ys, strict=True)}
+
+
+def _layout_graph(V: nx.MultiDiGraph, ids: list[str]) -> Any:
+    """The undirected simple graph of the view as igraph (for the layout only)."""
+    import igraph as ig
+
+    index = {n: i for i, n in enumerate(ids)}
+    pairs = dict.fromkeys((min(index[u], index[v]), max(index[u], index[v])) for u, v in V.edges() if u != v)
+    return ig.Graph(n=len(ids), edges=list(pairs), directed=False)

@@ -20,13 +20,14 @@ import html as _html
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
 from graphkit.export.drawing import Drawing, prepare_drawing
 from graphkit.export.tables import atomic_path
@@ -55,8 +56,11 @@ def write_html(
     *,
     color_by: str = "kind",
     size_by: str = "pagerank",
+    analysis: Any = None,
     clusters: Any = None,
     scores: Any = None,
+    options: Mapping[str, Any] | None = None,
+    seed: int = DEFAULT_SEED,
     focus: str | None = None,
     depth: int = 1,
     layers: str | Iterable[str] = "actors",
@@ -65,8 +69,16 @@ def write_html(
     caption: str | None = None,
     physics: bool | None = None,
     progress: Progress | None = None,
+    present: bool = False,
+    isolates: bool = True,
+    aggregate: bool | None = None,
 ) -> Path:
     """Write ``G`` as one self-contained interactive HTML file and return its path.
+
+    An existing file at ``path`` is replaced whole; a symbolic link is written through (the
+    file it names is replaced, the link stays); a folder, a device such as ``/dev/null`` or
+    a FIFO is refused with :class:`~graphkit.errors.OutputError`, as is a full disk (nothing
+    is left behind).
 
     Parameters
     ----------
@@ -77,10 +89,20 @@ def write_html(
     color_by : {"kind", "cluster"}
         Colour actors by kind, or every node by its cluster.
     size_by : str
-        ``"pagerank"``, ``"degree"``, ``"betweenness"`` or a column of ``scores``.
+        A measure of :data:`graphkit.analysis.measures.MEASURES` (``"pagerank"``,
+        ``"degree"``, ``"betweenness"`` ...) or a column of ``scores``.
+    analysis : graphkit.analysis.Analysis, optional
+        A :func:`graphkit.analyze` result: its centrality sizes nodes, its clusters colour them.
     clusters, scores : pandas.DataFrame or mapping, optional
-        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures);
-        computed on the drawn view when absent.
+        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures).
+        What neither gives is asked of :mod:`graphkit.analysis` on ``G`` (never computed
+        here), with ``seed`` and ``options``.
+    options : mapping, optional
+        Options of :func:`graphkit.analyze` for what is computed (``types``, ``weight``,
+        ``method``, ``resolution``, ``restarts``, ``engine`` ...).
+    seed : int
+        Seed of the analysis asked for and of the layout (default
+        :data:`graphkit.defaults.DEFAULT_SEED`, as ``graphkit analyze``).
     focus, depth : str, int
         Draw only the nodes within ``depth`` hops of node ``focus``.
     layers : {"actors", "all"}
@@ -92,6 +114,16 @@ def write_html(
     physics : bool, optional
         Let vis-network settle the layout in the browser (default: only for graphs of at
         most 300 nodes; larger graphs use positions from Python).
+    present : bool
+        Presentation mode: the graph fills the page (for a 16:9 slide or an iframe in a
+        deck), the panel folded into a button. Keys in every mode: F fits, / searches,
+        P folds the panel, Escape clears the selection.
+    isolates : bool
+        Draw actors without any drawn relationship (default); ``False`` leaves them out.
+    aggregate : bool, optional
+        Draw each cluster as one node first (a click expands it into its members, a
+        second click collapses it; search still finds every actor). Default: above
+        :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes.
 
     Examples
     --------
@@ -107,22 +139,28 @@ def write_html(
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name ending in .html")
     text = render_html(
-        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
-        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=physics,
-        progress=progress,
+        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
+        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
+        caption=caption, physics=physics, progress=progress, present=present, isolates=isolates,
+        aggregate=aggregate,
     )  # fmt: skip
-    with atomic_path(path) as tmp:
-        try:
-            tmp.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    with atomic_path(path) as tmp:  # a full disk: OutputError, nothing left behind
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 
 def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
-    """The complete HTML document that :func:`write_html` writes (same options)."""
+    """The complete HTML document that :func:`write_html` writes (same options).
+
+    Examples
+    --------
+    >>> page = gk.render_html(gk.load(gk.SAMPLE), color_by="cluster", seed=1)
+    >>> page.startswith("<!DOCTYPE html>"), "<script src" in page
+    (True, False)
+    """
+    present = bool(options.pop("present", False))
     drawing = _drawing(G, options)
-    return _document(drawing, height="100vh")
+    return _document(drawing, height="100vh", present=present)
 
 
 def render_fragment(
@@ -136,12 +174,13 @@ def render_fragment(
     :func:`render_html`. The host page's Content-Security-Policy, if any, must allow the
     inline scripts.
     """
+    present = bool(options.pop("present", False))
     drawing = _drawing(G, options)
     root = f"graphkit-{next(_ids)}"
     parts = []
     if include_library:
         parts.append(vis_network_script())
-    parts.append(_fragment(drawing, root, height))
+    parts.append(_fragment(drawing, root, height, present))
     return "\n".join(parts)
 
 
@@ -165,9 +204,55 @@ def vis_network_script() -> str:
     return f"<script>{_vis_js()}</script>\n<style>{_viewer_css()}</style>\n<script>{_viewer_js()}</script>"
 
 
-def drawing_data(drawing: Drawing) -> dict[str, Any]:
-    """The JSON-ready description of a drawing that the viewer script reads."""
+def drawing_data(drawing: Drawing, *, present: bool = False) -> dict[str, Any]:
+    """The JSON-ready description of a drawing that the viewer script reads.
+
+    An aggregated drawing (large by definition) packs its nodes and relationships into
+    tables of values (``nodesPacked``, ``edgesPacked``) that the viewer unpacks, so the
+    page is a fraction of the size: relationships are drawn on the canvas there and show
+    no properties, so they carry none.
+    """
+    data = _drawing_data(drawing, present)
+    if data.get("aggregates"):
+        data["nodesPacked"] = _pack_nodes(data.pop("nodes"))
+        data["edgesPacked"] = _pack_edges(data.pop("edges"), data["nodesPacked"]["rows"], data["types"])
+    return data
+
+
+_NODE_COLUMNS = ("label", "kind", "cluster", "color", "shape")
+
+
+def _pack_nodes(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    tables: dict[str, list[str]] = {c: [] for c in _NODE_COLUMNS}
+    index: dict[str, dict[str, int]] = {c: {} for c in _NODE_COLUMNS}
+    rows = []
+    for n in nodes:
+        coded = []
+        for c in _NODE_COLUMNS:
+            v = n[c]
+            if v not in index[c]:
+                index[c][v] = len(tables[c])
+                tables[c].append(v)
+            coded.append(index[c][v])
+        props = [p for p in n["props"] if p[0] not in ("name", "kind")]
+        rows.append([n["id"], n["name"], *coded, n["size"], n["x"], n["y"], n["score"], int(n["showLabel"]), props])
+    return {"columns": ["id", "name", *_NODE_COLUMNS, "size", "x", "y", "score", "showLabel", "props"],
+            **tables, "rows": rows}  # fmt: skip
+
+
+def _pack_edges(edges: list[dict[str, Any]], rows: list[list[Any]], types: list[dict[str, Any]]) -> dict[str, Any]:
+    at = {r[0]: i for i, r in enumerate(rows)}
+    names = [t["value"] for t in types]
+    kind = {t: i for i, t in enumerate(names)}
+    flat: list[int] = []
+    for e in edges:
+        flat += [at[e["from"]], at[e["to"]], kind[e["type"]], round(e["width"] * 10)]
+    return {"types": names, "stride": 4, "rows": flat}
+
+
+def _drawing_data(drawing: Drawing, present: bool) -> dict[str, Any]:
     return {
+        "present": present,
         "title": drawing.title,
         "caption": drawing.caption,
         "colorBy": drawing.color_by,
@@ -209,6 +294,7 @@ def drawing_data(drawing: Drawing) -> dict[str, Any]:
             ),
         ],
         "types": [vars(x) for x in drawing.types],
+        "aggregates": drawing.extra.get("aggregates"),
     }
 
 
@@ -229,7 +315,16 @@ def script_json(value: Any) -> str:
 
 
 def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
-    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython)."""
+    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython).
+
+    Options as in :func:`write_html`; ``height`` is in pixels.
+
+    Examples
+    --------
+    >>> shown = gk.show(gk.load(gk.SAMPLE), focus="EST", height=400)
+    >>> shown.data.startswith("<iframe") and "height:400px" in shown.data
+    True
+    """
     try:
         from IPython.display import HTML
     except ImportError:  # pragma: no cover - IPython is installed with the test extras
@@ -270,8 +365,8 @@ class HTMLGraph:
 def _drawing(G: nx.MultiDiGraph, options: dict[str, Any]) -> Drawing:
     progress = options.pop("progress", None)
     allowed = {
-        "color_by", "size_by", "clusters", "scores", "focus", "depth", "layers", "types",
-        "title", "caption", "physics",
+        "color_by", "size_by", "analysis", "clusters", "scores", "options", "seed", "focus", "depth",
+        "layers", "types", "title", "caption", "physics", "isolates", "aggregate",
     }  # fmt: skip
     unknown = set(options) - allowed
     if unknown:
@@ -283,8 +378,8 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
-def _fragment(drawing: Drawing, root: str, height: str) -> str:
-    data = script_json(drawing_data(drawing))
+def _fragment(drawing: Drawing, root: str, height: str, present: bool = False) -> str:
+    data = script_json(drawing_data(drawing, present=present))
     return (
         f'<div id="{root}" class="gk-root" style="height:{_html.escape(height)}"></div>\n'
         f'<script type="application/json" id="{root}-data">{data}</script>\n'
@@ -296,7 +391,7 @@ def _draw_call(root: str) -> str:
     return f'graphkitDraw("{root}");'
 
 
-def _document(drawing: Drawing, height: str) -> str:
+def _document(drawing: Drawing, height: str, present: bool = False) -> str:
     import jinja2
 
     root = "graphkit-graph"
@@ -321,7 +416,7 @@ def _document(drawing: Drawing, height: str) -> str:
         draw_js=_markup(draw),
         root=root,
         height=height,
-        data=_markup(script_json(drawing_data(drawing))),
+        data=_markup(script_json(drawing_data(drawing, present=present))),
         vis_version=VIS_NETWORK_VERSION,
     )
 

@@ -8,14 +8,22 @@ name stays a dollar sign); in SVG it is XML-escaped text, never markup.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError, OutputError
-from graphkit.export.drawing import EDGE_STYLES, Drawing, prepare_drawing
+from graphkit.export.drawing import (
+    CLUSTER_COLORS,
+    EDGE_STYLES,
+    OTHER_COLOR,
+    Drawing,
+    LegendEntry,
+    prepare_drawing,
+)
 from graphkit.export.tables import atomic_path
 from graphkit.progress import Progress
 
@@ -34,8 +42,11 @@ def write_image(
     format: str | None = None,
     color_by: str = "kind",
     size_by: str = "pagerank",
+    analysis: Any = None,
     clusters: Any = None,
     scores: Any = None,
+    options: Mapping[str, Any] | None = None,
+    seed: int = DEFAULT_SEED,
     focus: str | None = None,
     depth: int = 1,
     layers: str | Iterable[str] = "actors",
@@ -46,11 +57,19 @@ def write_image(
     height: float = 8.0,
     dpi: int = 150,
     progress: Progress | None = None,
+    isolates: bool | None = None,
 ) -> Path:
     """Write ``G`` as a PNG or SVG image (format from ``format`` or the file extension).
 
+    An existing file at ``path`` is replaced whole; a symbolic link is written through; a
+    folder, a device such as ``/dev/null`` or a FIFO is refused with
+    :class:`~graphkit.errors.OutputError`, as is a full disk (nothing is left behind).
+
     Options as in :func:`graphkit.export.html.write_html`; ``width`` and ``height`` are
-    in inches, ``dpi`` applies to PNG.
+    in inches, ``dpi`` applies to PNG. ``isolates`` draws actors without any drawn
+    relationship; by default they are left out of an image of the whole network (where
+    they only take room) and kept in an ego graph. Names never overlap: a less central
+    name that would cover one already placed is left out.
 
     Examples
     --------
@@ -65,9 +84,10 @@ def write_image(
     if fmt not in FORMATS:
         raise OutputError(f"{path}: unknown image format {fmt!r}; use .png or .svg")
     drawing = prepare_drawing(
-        G, color_by=color_by, size_by=size_by, clusters=clusters, scores=scores, focus=focus,
-        depth=depth, layers=layers, types=types, title=title, caption=caption, physics=False,
-        progress=progress,
+        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
+        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
+        caption=caption, physics=False, progress=progress,
+        isolates=(focus is not None) if isolates is None else isolates,
     )  # fmt: skip
     progress = progress or Progress(quiet=True)
     with progress.step(f"drawing {fmt.upper()}"):
@@ -79,8 +99,6 @@ def write_image(
                 # SVG keeps text as (XML-escaped) text, so slides can edit and search it.
                 with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "graphkit"}):
                     fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
             finally:
                 plt.close(fig)
     return path
@@ -129,23 +147,24 @@ def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -
             ax.scatter([pos[n.id][0] for n in group], [pos[n.id][1] for n in group], s=sizes,
                        c=[n.color for n in group], marker=marker, edgecolors="#333333",
                        linewidths=0.5 if not large else 0.2, zorder=2)  # fmt: skip
-        for n in drawing.nodes:
-            if n.show_label:
-                x, y = pos[n.id]
-                ax.annotate(n.name, (x, y), xytext=(0, -9), textcoords="offset points", ha="center",
-                            va="top", fontsize=8, zorder=3, parse_math=False,
-                            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})  # fmt: skip
         pad = 0.06 * max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad, max(ys) + pad)
         ax.set_aspect("equal", adjustable="box")
+        _place_labels(fig, ax, drawing, pos)
 
         handles, labels = [], []
         colour_entries = drawing.clusters if drawing.color_by == "cluster" else drawing.kinds
+        if drawing.color_by == "cluster" and len(colour_entries) > len(CLUSTER_COLORS) + 1:
+            # the ten coloured clusters by name, the rest (all one grey) as one line
+            rest = colour_entries[len(CLUSTER_COLORS):]
+            colour_entries = colour_entries[: len(CLUSTER_COLORS)] + [
+                LegendEntry("", f"{len(rest):,} smaller clusters", OTHER_COLOR, "dot", sum(x.count for x in rest))
+            ]
         for entry in colour_entries:
             handles.append(Line2D([], [], marker=MARKERS.get(entry.shape, "o"), linestyle="",
                                   markerfacecolor=entry.color, markeredgecolor="#333333", markersize=9))  # fmt: skip
-            labels.append(f"{entry.name} ({entry.count:,})")
+            labels.append(f"{_short(entry.name)} ({entry.count:,})")
         if drawing.color_by == "cluster":
             for entry in drawing.kinds:
                 handles.append(Line2D([], [], marker=MARKERS.get(entry.shape, "o"), linestyle="",
@@ -154,6 +173,14 @@ def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -
         for entry in drawing.types:
             handles.append(Line2D([], [], color=entry.color, linestyle="--" if entry.dashes else "-", linewidth=2))
             labels.append(f"{entry.name} ({entry.count:,})")
+        # size legend: the largest, a middle and the smallest node, with their scores
+        ranked = sorted((n for n in drawing.nodes if n.id != drawing.focus), key=lambda n: n.size) or drawing.nodes
+        picks = [ranked[-1]] + ([ranked[len(ranked) // 2]] if len(ranked) > 2 else []) + ranked[:1] * (len(ranked) > 1)
+        for n in picks:
+            area = small + (big - small) * ((n.size - lo) / (hi - lo) if hi > lo else 0.5)
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="#b9c7d6",
+                                  markeredgecolor="#333333", markersize=max(2.0, area**0.5)))  # fmt: skip
+            labels.append(f"{drawing.size_by} {n.score:.3g}")
         legend = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.78, 0.88), frameon=False,
                             fontsize=9, title=f"colour: {drawing.color_by}, size: {drawing.size_by}",
                             title_fontsize=9, alignment="left")  # fmt: skip
@@ -161,6 +188,38 @@ def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -
             text.set_parse_math(False)
         legend.get_title().set_parse_math(False)
     return fig
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _place_labels(fig: Any, ax: Any, drawing: Drawing, pos: dict[str, tuple[float, float]]) -> list[str]:
+    """Names of the labelled nodes, the most central first, leaving out any that would overlap.
+
+    Returns the ids whose names were drawn (the focus first, then by score).
+    """
+    order = sorted(
+        (n for n in drawing.nodes if n.show_label),
+        key=lambda n: (n.id != drawing.focus, -n.score, n.id),
+    )
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed: list[Any] = []
+    drawn: list[str] = []
+    for n in order:
+        x, y = pos[n.id]
+        text = ax.annotate(n.name, (x, y), xytext=(0, -9), textcoords="offset points", ha="center",
+                           va="top", fontsize=8, zorder=3, parse_math=False,
+                           bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})  # fmt: skip
+        box = text.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            text.remove()
+            continue
+        placed.append(box)
+        drawn.append(n.id)
+    fig.graphkit_labels = drawn
+    return drawn
 
 
 def _metadata(fmt: str) -> dict[str, Any]:

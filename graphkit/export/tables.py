@@ -1,12 +1,14 @@
 """Write the canonical graph as a dataset (CSV folder or .xlsx), node-link JSON, GraphML or GEXF.
 
 Every writer writes to a temporary file or folder beside the target and moves it into
-place at the end, so an interrupted run leaves the previous output intact.
+place at the end, so an interrupted run leaves the previous output intact. A file output
+that is a symbolic link is written through; one that is a folder, a device (``/dev/null``)
+or a FIFO is refused; a dataset folder that exists gets only its four CSV files replaced
+(see :func:`write_dataset` and :mod:`graphkit.files`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 import json
@@ -17,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.files import FORMULA_PREFIXES, atomic_path, neutralise_formula
+from graphkit.files import (
+    FORMULA_PREFIXES,
+    atomic_path,
+    check_output_folder,
+    neutralise_formula,
+    replace_files,
+    write_csv,
+)
 from graphkit.loaders.values import format_value, header_for
 
 # networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
@@ -71,8 +80,14 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     """Write the four tables as a folder of CSV files, or one ``.xlsx`` workbook.
 
     A load of the result gives back every node, relationship and property with its type.
-    An existing folder is replaced only when it is a dataset (it holds ``actors.csv``)
-    or empty; anything else raises :class:`OutputError`.
+
+    A new folder is built aside and moved into place whole. In a folder that exists, only
+    the four CSV files (:data:`DATASET_FILES`) are replaced: every other file in it (notes,
+    a ``README``, a ``.git/``, a report written inside it) is left as it was. A folder that
+    is not empty and holds no ``actors.csv`` is not a dataset and is refused, as is a folder
+    that is a symbolic link or one of the four names that is not a regular file
+    (:class:`OutputError`, nothing changed). A ``.xlsx`` path that is a link is written
+    through; one that is a device, FIFO or folder is refused.
 
     Examples
     --------
@@ -89,43 +104,47 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         with atomic_path(path) as tmp:
             _write_xlsx(tables, tmp)
         return path
-    if path.exists():
-        if not path.is_dir():
-            raise OutputError(f"{path}: exists and is not a folder")
-        if any(path.iterdir()) and not (path / "actors.csv").exists():
-            raise OutputError(
-                f"{path}: folder is not empty and is not a graphkit dataset; choose another path"
-            )
-        if not overwrite:
-            raise OutputError(f"{path}: exists")
-    with atomic_path(path, folder=True) as tmp:
-        for name, (header, rows) in tables.items():
-            with open(tmp / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-                w = _LineWriter(f)
-                w.writerow(header)
-                for row in rows:
-                    w.writerow(["" if v is None else neutralise_formula(format_value(v)) for v in row])
+    if path.is_symlink():
+        check_output_folder(path, _dataset_owned, what="dataset")  # refuses the link
+    if not path.exists():
+        with atomic_path(path, folder=True, owned=_dataset_owned, what="dataset") as tmp:
+            _write_csv_tables(tables, tmp)
+        return path
+    if not path.is_dir():
+        check_output_folder(path, _dataset_owned, what="dataset")  # refuses the file, device ...
+    if any(path.iterdir()) and not (path / "actors.csv").exists():
+        raise OutputError(
+            f"{path}: folder is not empty and is not a graphkit dataset (no actors.csv); "
+            "it is left untouched — choose another output path"
+        )
+    if not overwrite:
+        raise OutputError(f"{path}: exists")
+    with replace_files(path, [f"{name}.csv" for name in tables], what="dataset") as tmp:
+        _write_csv_tables(tables, tmp)
     return path
 
 
-class _LineWriter:
-    """A CSV writer with ``\n`` line ends that still quotes a cell holding a lone ``\r``.
+def _write_csv_tables(tables: dict[str, tuple[list[str], list[list[Any]]]], folder: Path) -> None:
+    for name, (header, rows) in tables.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            # lines=False: a load gives back the same text (the loader removes only a
+            # leading '); cells holding a line break are quoted all the same.
+            write_csv(
+                f,
+                header,
+                (["" if v is None else format_value(v) for v in row] for row in rows),
+                lines=False,
+            )
 
-    Python's writer (3.11) quotes only the characters of its own line terminator, so with
-    ``\n`` a bare carriage return went out unquoted and was read back as a line break.
-    Rows are written with ``\r\n`` (quoting both) and the final ``\r\n`` becomes ``\n``.
-    """
 
-    def __init__(self, f: Any) -> None:
-        self._f = f
-        self._buf = io.StringIO()
-        self._w = csv.writer(self._buf, lineterminator="\r\n")
+#: The files a dataset folder written by graphkit holds (and the only ones it replaces).
+DATASET_FILES = frozenset(
+    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+)
 
-    def writerow(self, row: list[Any]) -> None:
-        self._buf.seek(0)
-        self._buf.truncate()
-        self._w.writerow(row)
-        self._f.write(self._buf.getvalue()[:-2] + "\n")
+
+def _dataset_owned(rel: str) -> bool:
+    return rel in DATASET_FILES
 
 
 def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[list[str], list[list[Any]]]]:
@@ -190,7 +209,12 @@ def _write_xlsx(tables: dict[str, tuple[list[str], list[list[Any]]]], path: Path
         ws.append(header)
         for row in rows:
             ws.append([_xlsx_cell(ws, v) for v in row])
-    wb.save(path)
+    # Built in memory and written in one go: a full disk then fails in one write of ours
+    # (an OutputError from atomic_path), not inside openpyxl's zip and sheet generators,
+    # which would print "Exception ignored ... Traceback" when they are collected.
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getbuffer())
 
 
 _EXACT_INT = 1 << 53
@@ -286,8 +310,9 @@ def _json_value(v: Any) -> Any:
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write GraphML (Gephi, yEd, Cytoscape); lists and dates are text, their types kept in
-    the graph attribute ``graphkit_types`` so that :func:`graphkit.load` restores them.
+    """Write GraphML 1.0 (yEd, Cytoscape, Gephi) that validates against the official schema;
+    lists and dates are text, their types kept in the graph data ``graphkit_types`` so that
+    :func:`graphkit.load` restores them (see :mod:`graphkit.export.graphxml`).
 
     Examples
     --------
@@ -298,22 +323,15 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     ...     gk.graph_diff(G, gk.load_graphml(path))
     []
     """
-    path = Path(path)
-    H = _flat_copy(G, gexf=False)
-    with atomic_path(path) as tmp:
-        import networkx as nx
+    from graphkit.export import graphxml
 
-        nx.write_graphml(H, tmp, named_key_ids=True)
-        # XML parsers turn a raw carriage return into a line feed; a character reference survives.
-        raw = tmp.read_bytes()
-        if b"\r" in raw:
-            tmp.write_bytes(raw.replace(b"\r", b"&#13;"))
-    return path
+    return graphxml.write_graphml(G, path)
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write GEXF 1.2 for Gephi: node label = name; graphkit's label is ``node_label``,
-    the relationship type ``rel_type``; lists and dates are text.
+    """Write GEXF 1.3 for Gephi that validates against the official schema: node label =
+    name; graphkit's label is ``node_label``, the relationship type the edge's ``kind`` and
+    ``rel_type`` (see :mod:`graphkit.export.graphxml`).
 
     Examples
     --------
@@ -321,48 +339,9 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     >>> G = gk.load(gk.SAMPLE)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = gk.write_gexf(G, pathlib.Path(tmp) / "sample.gexf")
-    ...     H = gk.load_gexf(path)
-    >>> sorted(H.nodes) == sorted(G.nodes), H.number_of_edges()
-    (True, 47)
+    ...     gk.graph_diff(G, gk.load_gexf(path))
+    []
     """
-    path = Path(path)
-    H = _flat_copy(G, gexf=True)
-    with atomic_path(path) as tmp:
-        import networkx as nx
+    from graphkit.export import graphxml
 
-        nx.write_gexf(H, tmp, version="1.2draft")
-    return path
-
-
-def _flat_copy(G: nx.MultiDiGraph, *, gexf: bool) -> nx.MultiDiGraph:
-    types: dict[str, str] = {}
-    import networkx as nx
-
-    H = nx.MultiDiGraph()
-
-    def flat(scope: str, d: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for k, v in d.items():
-            kind = schema.value_type(v) or "string"
-            key = f"{scope}:{k}"
-            if types.setdefault(key, kind) != kind:
-                raise OutputError(f"property {k!r} of {scope}s mixes value types ({types[key]} and {kind})")
-            out[k] = format_value(v) if kind.endswith("[]") or kind == "date" else v
-        return out
-
-    for n, d in G.nodes(data=True):
-        attrs = flat("node", d)
-        if gexf:
-            attrs["node_label"] = attrs.pop("label")
-            attrs["label"] = str(d.get("name", n))
-        H.add_node(n, **attrs)
-    for u, v, d in G.edges(data=True):
-        attrs = flat("edge", d)
-        if gexf:
-            attrs["rel_type"] = attrs.pop("type")
-        H.add_edge(u, v, **attrs)
-    H.graph["graphkit_types"] = json.dumps(types, sort_keys=True)
-    if gexf:
-        H.graph.pop("graphkit_types")
-        H.graph["mode"] = "static"
-    return H
+    return graphxml.write_gexf(G, path)

@@ -86,7 +86,7 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "gexf",
         (".gexf",),
-        "GEXF 1.2 for Gephi",
+        "GEXF 1.3 for Gephi",
         reader="graphkit.loaders.graphfile:load_gexf",
         writer="graphkit.export.tables:write_gexf",
     ),

@@ -16,7 +16,6 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import (
@@ -29,7 +28,8 @@ from graphkit.loaders.duplicates import (
 )
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.source import read_input
-from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
+from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+from graphkit.suggest import path_hint
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
 
@@ -106,9 +106,9 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         msgs = _bad_dates(props) or (
             relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
         )
-        problems += [Problem(name, f"{where}: {m}") for m in _explained(msgs, ids, u, v)]
+        problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:
-            problems += _add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)
+            problems += add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)
         if len(problems) >= 100:
             break
     if problems:
@@ -118,18 +118,19 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     return G
 
 
-def _add_unless_duplicate(
+def add_unless_duplicate(
     G: nx.MultiDiGraph,
     dupes: DuplicateFinder,
     u: Any,
     t: str,
     v: Any,
     props: dict[str, Any],
-    where: str,
+    where: Any,
     name: str,
     duplicates: str,
 ) -> list[Problem]:
-    """Add the relationship, or merge or report it when it exactly repeats an earlier one."""
+    """Add the relationship, or merge or report it when it exactly repeats an earlier one
+    (``where`` says where this one is, for a later repeat's message)."""
     token = dupes.token(u, t, v, props)
     first = dupes.earlier(G, token, u, t, v, props)
     if first is None:
@@ -148,7 +149,7 @@ def _add_unless_duplicate(
     ]
 
 
-def _explained(msgs: list[str], ids: IdChecks, u: Any, v: Any) -> list[str]:
+def explained(msgs: list[str], ids: IdChecks, u: Any, v: Any) -> list[str]:
     """``msgs`` with an unresolved endpoint explained (an invisible character, a look-alike id)."""
     out = []
     for m in msgs:
@@ -163,8 +164,10 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     :data:`MAX_JSON_DEPTH` levels deep; every failure is a :class:`FormatError`."""
     path = Path(path)
     name = str(path)
+    if not os.path.lexists(path):
+        raise FormatError(f"{name}: no such file{path_hint(path)}")
     try:
-        text = read_input(path).decode("utf-8-sig")
+        text = read_input(path).decode("utf-8-sig")  # a regular file only: a FIFO would block
     except UnicodeDecodeError:
         raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
     _check_depth(text, name)
@@ -186,7 +189,8 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read GraphML written by graphkit (types restored) or by another tool.
+    """Read GraphML written by graphkit (types restored) or by another tool
+    (see :func:`graphkit.loaders.graphxml.load_graphml`).
 
     Examples
     --------
@@ -197,23 +201,14 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
     >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
     (22, 47, 'Estonia')
     """
-    path = Path(path)
-    data = _refuse_dtd(path)
-    try:
-        H = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
-    except Exception as exc:  # networkx raises many kinds on malformed XML
-        raise FormatError(f"{path}: not readable GraphML ({exc.__class__.__name__}: {exc})") from None
-    types = {}
-    if "graphkit_types" in H.graph:
-        try:
-            types = json.loads(H.graph["graphkit_types"])
-        except (TypeError, json.JSONDecodeError):
-            raise FormatError(f"{path}: graph attribute graphkit_types is not valid JSON") from None
-    return _rebuild(H, str(path), types, gexf=False, duplicates=duplicates)
+    from graphkit.loaders import graphxml
+
+    return graphxml.load_graphml(path, duplicates=duplicates)
 
 
 def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read GEXF written by graphkit or Gephi (``node_label`` and ``rel_type`` attributes).
+    """Read GEXF (1.1draft to 1.3) written by graphkit or Gephi: ``node_label`` and
+    ``rel_type`` attributes, or the edge's ``kind`` (see :func:`graphkit.loaders.graphxml.load_gexf`).
 
     Examples
     --------
@@ -224,112 +219,9 @@ def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
     (22, 47, 'Estonia')
     """
-    path = Path(path)
-    data = _refuse_dtd(path)
-    try:
-        H = nx.read_gexf(io.BytesIO(data), node_type=str)
-    except Exception as exc:
-        raise FormatError(f"{path}: not readable GEXF ({exc.__class__.__name__}: {exc})") from None
-    _refuse_dynamic(H, path)
-    return _rebuild(H, str(path), _gexf_types(H), gexf=True, duplicates=duplicates)
+    from graphkit.loaders import graphxml
 
-
-def _refuse_dynamic(H: nx.Graph, path: Path) -> None:
-    """Dynamic GEXF attributes (values with start/end times) arrive as lists of tuples: refuse them."""
-    items = [(f"node {n!r}", d) for n, d in H.nodes(data=True)]
-    items += [(f"relationship {u!r} -> {v!r}", d) for u, v, d in H.edges(data=True)]
-    for where, d in items:
-        for k, v in d.items():
-            if isinstance(v, list) and any(isinstance(x, tuple) for x in v):
-                raise FormatError(
-                    f"{path}: dynamic GEXF attributes are not supported: {where} has {len(v)} values of "
-                    f"{k!r} over time (fix: export a static GEXF, e.g. from Gephi's timeline at one date, or "
-                    "keep one value per attribute; a tie's period goes in since/until)"
-                )
-
-
-def _gexf_types(H: nx.Graph) -> dict[str, str]:
-    """GEXF has no list or date type: read the known list properties as lists, and text
-    properties whose every value is a ``YYYY-MM-DD`` date as dates."""
-    values: dict[str, list[Any]] = {}
-    for _, d in H.nodes(data=True):
-        for k, v in d.items():
-            values.setdefault(f"node:{k}", []).append(v)
-    for *_, d in H.edges(data=True):
-        for k, v in d.items():
-            values.setdefault(f"edge:{k}", []).append(v)
-    types = {}
-    for key, vs in values.items():
-        if not all(isinstance(v, str) for v in vs):
-            continue
-        name = key.split(":", 1)[1]
-        if name in schema.LIST_PROPERTIES:
-            parts = [p.strip() for v in vs for p in v.split(LIST_SEPARATOR) if p.strip()]
-            types[key] = infer_type(name, parts) + "[]"
-        elif infer_type(name, vs) == "date":
-            types[key] = "date"
-    return types
-
-
-def _rebuild(
-    H: nx.Graph, name: str, types: dict[str, str], *, gexf: bool, duplicates: str = "error"
-) -> nx.MultiDiGraph:
-    check_mode(duplicates)
-    problems: list[Problem] = []
-    G = new_graph(Path(name).stem)
-    first_use: dict[str, tuple[str, str]] = {}
-    ids, dupes = IdChecks(), DuplicateFinder()
-    for n, d in H.nodes(data=True):
-        d = dict(d)
-        if gexf:
-            d.pop("label", None)
-            d["label"] = d.pop("node_label", None)
-        label = d.pop("label", None)
-        props = {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}
-        msgs = (
-            node_problems(G, str(n), label, props)
-            or _near_duplicate(first_use, str(n), f"node {n!r}")
-            or ids.check(str(n), f"node {n!r}")
-        )
-        problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
-        if not msgs:
-            G.add_node(str(n), label=label, **props)
-    # A GraphML edge's id is its key in a multigraph (networkx), or an "id" attribute.
-    edges = (
-        H.edges(keys=True, data=True)
-        if H.is_multigraph()
-        else ((u, v, None, d) for u, v, d in H.edges(data=True))
-    )
-    for i, (u, v, key, d) in enumerate(edges):
-        d = dict(d)
-        eid = d.pop("id", None)
-        eid = eid if eid is not None else key if isinstance(key, str) else None
-        if gexf:
-            d.pop("label", None)
-            d["type"] = d.pop("rel_type", None)
-        t = d.pop("type", None)
-        props = {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}
-        msgs = relationship_problems(G, str(u), t, str(v), props)
-        where = f"relationship {u!r} -> {v!r}"
-        problems += [Problem(name, f"{where}: {m}") for m in _explained(msgs, ids, str(u), str(v))]
-        if not msgs:
-            dup = _add_unless_duplicate(
-                G,
-                dupes,
-                str(u),
-                t,
-                str(v),
-                props,
-                f"edge {str(eid)!r}" if eid is not None else f"edge #{i + 1}",
-                name,
-                duplicates,
-            )
-            problems += [Problem(name, f"{where}: {p.message.split(': ', 1)[1]}", fix=p.fix) for p in dup]
-    if problems:
-        raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
-    if dupes.merged:
-        G.graph["merged_duplicates"] = dupes.merged
-    return G
+    return graphxml.load_gexf(path, duplicates=duplicates)
 
 
 def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:
@@ -406,8 +298,8 @@ def _refuse_dtd(path: Path) -> bytes:
     entities anywhere in the file.
 
     The whole file is scanned (a DTD may follow megabytes of comments), and UTF-16/32
-    files are refused because the scan reads bytes as UTF-8. The file is read once (only
-    a regular file: :func:`graphkit.loaders.source.read_input`) and parsed from these bytes.
+    files are refused because the scan reads bytes as UTF-8. The file is read once (a
+    regular file only: :func:`graphkit.loaders.source.read_input`); parse these bytes.
     """
     data = read_input(path)
     try:

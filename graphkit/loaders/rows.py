@@ -55,6 +55,8 @@ class Problems:
         self.cap = cap
         self.items: list[Problem] = []
         self.dropped = 0
+        self.unreadable: list[str] = []  # node files whose header could not be used
+        self.knock_on = 0  # relationship ids that do not resolve only because of those
 
     @property
     def stopped(self) -> bool:
@@ -76,6 +78,17 @@ class Problems:
             self.dropped += 1
 
     def raise_if_any(self) -> None:
+        if self.knock_on:
+            self.items.append(
+                Problem(
+                    self.unreadable[0] if len(self.unreadable) == 1 else ", ".join(self.unreadable),
+                    f"{self.knock_on:,} relationship ids do not resolve only because "
+                    f"{' and '.join(Path(u).name for u in self.unreadable)} could not be read "
+                    "(not listed one by one)",
+                    fix="fix the problem above and validate again",
+                )
+            )
+            self.knock_on = 0
         if self.items:
             raise DatasetError(self.items, truncated=self.dropped, stopped=self.stopped)
 

@@ -4,18 +4,26 @@ Objects (STIX 2.1, OASIS standard, https://docs.oasis-open.org/cti/stix/v2.1/):
 
 - ``intrusion-set`` and ``threat-actor`` -> ``Threat`` (id: the STIX id; ``aliases``;
   ATT&CK ``external_id`` as ``attack_id``);
-- ``identity`` -> ``Actor`` (kind ``other``, or the matched actor's kind), ``location``
-  with a ``country`` -> the state ``Actor`` whose id is its ISO 3166 alpha-3 code;
-  a location without a country -> ``Actor`` kind ``other``;
+- ``identity`` -> ``Actor`` (kind ``other``, or the matched actor's kind), except an
+  identity that only authors objects (a ``created_by_ref`` target that no ``targets`` or
+  ``attributed-to`` relationship names: MITRE in the ATT&CK bundles), which is counted as
+  skipped; ``location`` with a ``country`` -> the state ``Actor`` whose id is its ISO 3166
+  alpha-3 code; a location without a country -> ``Actor`` kind ``other``;
 - ``course-of-action`` -> ``Capability`` (id: the STIX id; ATT&CK ``external_id`` kept),
-  or, with ``mitigation_map``, the graphkit capability its ATT&CK id maps to.
+  or, with ``mitigation_map``, the graphkit capability its ATT&CK id maps to (Enterprise
+  ``M1xxx`` and ICS ``M0xxx`` ids, ``graphkit/data/mitigation_capabilities.csv``). A
+  course of action becomes a capability only when an imported threat requires it; the
+  others are counted as skipped, and so are ATT&CK's "no mitigation" entries (M1055 Do Not
+  Mitigate, M0816 Mitigation Limited or Not Effective: rule ``none`` in that file).
 
 Relationships: ``targets`` -> ``TARGETS``; ``attributed-to`` (threat to identity or
 location) and ``originates-from`` / ``located-at`` (threat to location) -> ``ATTRIBUTED_TO``;
 ``uses`` (threat to attack-pattern) joined with ``mitigates`` (course-of-action to the
 same attack-pattern) -> ``REQUIRES`` with ``via`` = the technique ids and ``weight`` =
-the share of the threat's techniques the capability mitigates. Everything else is
-counted in :attr:`ImportResult.skipped`, and endpoints that are not in the bundle in
+the share of the threat's techniques the capability mitigates. Attack patterns are not
+nodes: they join ``uses`` to ``mitigates``. Every object that does not become a node or
+a relationship is counted in :attr:`ImportResult.skipped`, under a reason that names
+its STIX type, and endpoints that are not in the bundle in
 :attr:`ImportResult.unmatched`.
 """
 
@@ -37,6 +45,8 @@ from graphkit.loaders.misp import CountryIndex, ImportResult, RequirementRules
 __all__ = ["load_stix", "read_bundle"]
 
 _THREATS = ("intrusion-set", "threat-actor")
+# Relationship types that become graph relationships between threats and actors.
+_PLACED = ("targets", "attributed-to", "originates-from", "located-at")
 
 
 def load_stix(
@@ -84,10 +94,19 @@ def load_stix(
                 objects.setdefault(obj["id"], (path, obj))
     b = _Builder(actors, countries, mitigation_map, capabilities)
     b.known = set(objects)
+    for _, obj in [*objects.values(), *relationships]:
+        ref = obj.get("created_by_ref")
+        if isinstance(ref, str) and ref.startswith("identity--"):
+            b.authors.add(ref)
+    for _, rel in relationships:
+        live = not (rel.get("revoked") or rel.get("x_mitre_deprecated"))
+        if live and rel["relationship_type"] in _PLACED and _type(rel["source_ref"]) in _THREATS:
+            b.referenced.add(rel["target_ref"])
     for oid, (path, obj) in objects.items():
         b.node(oid, path, obj)
     uses: dict[str, set[str]] = defaultdict(set)
-    mitigates: dict[str, set[str]] = defaultdict(set)
+    mitigates: dict[str, set[str]] = defaultdict(set)  # attack-pattern -> courses of action
+    required: set[str] = set()  # courses of action some imported threat requires
     for path, rel in relationships:
         if rel.get("revoked") or rel.get("x_mitre_deprecated"):
             b.result.skipped["revoked or deprecated relationships"] += 1
@@ -96,8 +115,8 @@ def load_stix(
         if rtype == "uses" and src in b.G and dst.startswith("attack-pattern--"):
             uses[src].add(dst)
         elif rtype == "mitigates" and src in b.capability_of and dst.startswith("attack-pattern--"):
-            mitigates[dst].add(b.capability_of[src])
-        elif rtype in ("targets", "attributed-to", "originates-from", "located-at"):
+            mitigates[dst].add(src)
+        elif rtype in _PLACED:
             b.relationship(path, rel)
         else:
             b.result.skipped[f"{rtype} relationships between {_type(src)} and {_type(dst)}"] += 1
@@ -107,8 +126,9 @@ def load_stix(
             continue
         per_cap: dict[str, set[str]] = defaultdict(set)
         for t in techniques:
-            for cap in mitigates.get(t, ()):
-                per_cap[cap].add(b.technique_ids.get(t, t))
+            for coa in mitigates.get(t, ()):
+                per_cap[b.capability_of[coa]].add(b.technique_ids.get(t, t))
+                required.add(coa)
         for cap in sorted(per_cap):
             b.ensure_capability(cap)
             via = sorted(per_cap[cap])
@@ -121,6 +141,15 @@ def load_stix(
                 via=via,
                 source="STIX uses + mitigates",
             )
+    unrequired = sum(1 for coa in b.capability_of if coa not in required)
+    if unrequired:
+        b.result.skipped[
+            "course-of-action objects no imported threat requires (they mitigate no technique one uses)"
+        ] += unrequired
+    if b.techniques_read:
+        b.result.skipped[
+            "attack-pattern objects (techniques are not nodes: they join uses to mitigates, kept in REQUIRES via)"
+        ] += b.techniques_read
     return b.result
 
 
@@ -165,12 +194,18 @@ class _Builder:
         self.actors = actors
         self._countries = countries
         self.mitigation_map = mitigation_map
+        # ATT&CK's own "no mitigation" entries (M1055 Do Not Mitigate, M0816 Mitigation Limited
+        # or Not Effective) are no capability, with or without a map to graphkit's taxonomy.
+        self.no_capability = (mitigation_map or RequirementRules.default()).no_capability
         self.capabilities = capabilities
         self.node_of: dict[str, str] = {}  # STIX id -> graph node id
         self.capability_of: dict[str, str] = {}  # course-of-action id -> capability id
         self.technique_ids: dict[str, str] = {}
         self.pending_capabilities: dict[str, dict[str, Any]] = {}  # created when a REQUIRES needs them
         self.known: set[str] = set()  # every STIX id in the bundles
+        self.authors: set[str] = set()  # identities named by some object's created_by_ref
+        self.referenced: set[str] = set()  # ids a targets / attributed-to / ... relationship names
+        self.techniques_read = 0
         self.actor_names: dict[str, str] = {}
         if actors is not None:
             for n, d in nodes_of(actors, schema.ACTOR):
@@ -206,6 +241,11 @@ class _Builder:
             self.node_of[oid] = oid
         elif kind == "identity":
             name = _text(obj, "name", path)
+            if oid in self.authors and oid not in self.referenced:
+                self.result.skipped[
+                    "identity objects that only author objects (created_by_ref), not actors"
+                ] += 1
+                return
             matched = self.actor_names.get(name.casefold())
             if matched:
                 self._copy_actor(matched)
@@ -237,6 +277,11 @@ class _Builder:
         elif kind == "course-of-action":
             name = _text(obj, "name", path)
             ext = _attack_id(obj)
+            if ext in self.no_capability:
+                self.result.skipped[
+                    f"course-of-action objects that map to no capability ({ext} {name})"
+                ] += 1
+                return
             mapped = self.mitigation_map.by_mitigation.get(ext or "") if self.mitigation_map else None
             if mapped:
                 self.capability_of[oid] = mapped
@@ -250,6 +295,7 @@ class _Builder:
             self.pending_capabilities[oid] = props
         elif kind == "attack-pattern":
             self.technique_ids[oid] = _attack_id(obj) or obj.get("name") or oid
+            self.techniques_read += 1
         else:
             self.result.skipped[f"{kind} objects"] += 1
 

@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import schema
-from graphkit.errors import FormatError
+from graphkit.errors import FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
 from graphkit.loaders.ids import IdChecks
@@ -29,6 +29,7 @@ from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
+from graphkit.suggest import close_matches, path_hint
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
@@ -81,13 +82,14 @@ def _load_dataset(
                 problems.add(
                     str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
                 )
-                continue
-            if wrong is not None and wrong.endswith(", not a file"):  # never opened: a FIFO would block
+            elif wrong is not None and wrong.endswith(", not a file"):  # never opened: a FIFO would block
                 problems.add(str(path), wrong, fix=f"replace it with the CSV file {name}.csv")
-                continue
-            table = read_csv_table(f, problems, duplicates=duplicates)
-            if table is not None:
-                tables[name] = table
+            else:
+                table = read_csv_table(f, problems, duplicates=duplicates)
+                if table is not None:
+                    tables[name] = table
+            if name not in tables and name != schema.RELATIONSHIPS_FILE:
+                problems.unreadable.append(str(f))
     elif kind == "xlsx":
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
     else:
@@ -102,15 +104,9 @@ def _load_dataset(
             _add_nodes(G, label, table, problems, first_use, ids, progress)
     table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
-    unread = [f"{n}.csv" if kind == "folder" else f"sheet {n}" for n in _TABLES[:-1] if n not in tables]
-    if table is not None and table.rows and unread:
-        # Every relationship to a node of an unread table would not resolve: say it once.
-        problems.add(
-            table.file,
-            f"not checked: {', '.join(unread)} could not be read (see above)",
-            fix="fix the problems above first",
-        )
-    elif table is not None:
+    if kind == "xlsx":
+        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:-1] if n not in tables]
+    if table is not None:
         merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
     problems.raise_if_any()
     if merged:
@@ -123,7 +119,7 @@ def _dataset_kind(path: Path) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        return f"{path}: no such file or folder"
+        return f"{path}: no such file or folder{path_hint(path)}"
     except OSError as exc:
         return f"{path}: cannot be read ({exc.strerror})"
     if stat.S_ISDIR(st.st_mode):
@@ -302,12 +298,17 @@ def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> li
         specs.append(spec)
     for col in required:
         if col not in seen:
-            problems.add(
-                table.file,
-                f"required column '{col}' is missing",
-                line=table.header_line,
-                column=col,
-                fix=f"add a '{col}' column to the header",
+            near = close_matches(col, sorted(seen - set(required)), n=1)
+            problems.items.insert(
+                0,
+                Problem(
+                    table.file,
+                    f"required column '{col}' is missing"
+                    + (f"; the header has '{near[0]}' (a misspelling of '{col}'?)" if near else ""),
+                    table.header_line,
+                    col,
+                    f"rename the column '{near[0]}' to '{col}'" if near else f"add a '{col}' column to the header",
+                ),
             )
             ok = False
     return specs if ok else None
@@ -431,6 +432,7 @@ def _add_nodes(
 ) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
+        problems.unreadable.append(table.file)
         return
     first_line: dict[str, int] = {}
     short_name = Path(table.file).name
@@ -526,11 +528,26 @@ def _add_relationships(
                 else _column_of(msg, ())
             )
             fix = None
+            if "does not resolve" in msg and problems.unreadable:
+                problems.knock_on += 1
+                continue
             if "does not resolve" in msg:
-                fix = "add a node with that id or correct the id (ids are case-sensitive)"
-                msg = ids.unresolved(source if column == "source" else target, column or "") or msg
+                bad = source if column == "source" else target
+                better = ids.unresolved(bad, column or "")
+                near = (
+                    close_matches(str(bad), map(str, G.nodes), n=1)
+                    if better is None and len(problems.items) < problems.cap
+                    else []
+                )
+                fix = (
+                    f"did you mean '{near[0]}'? (ids are case-sensitive)"
+                    if near
+                    else "add a node with that id or correct the id (ids are case-sensitive)"
+                )
+                msg = better or msg
             elif "relationship type" in msg:
-                fix = "use one of the listed types"
+                near = close_matches(str(rtype), schema.RELATIONSHIP_TYPES, n=1)
+                fix = f"did you mean '{near[0]}'?" if near else "use one of the listed types"
             elif "cannot" in msg:
                 rel = schema.RELATIONSHIP_TYPES[rtype]
                 fix = f"{rtype} goes from {'/'.join(rel.sources)} to {'/'.join(rel.targets)}"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import graphkit as gk
-from graphkit.analysis import ANALYSIS_FILES, analyze, write_analysis
+from graphkit.analysis import ANALYSIS_FILES, analyze
+from graphkit.export.analysis_tables import write_analysis
 from graphkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,8 +26,18 @@ API = "Object.values(window.graphkitGraphs)[0]"
 
 def _open(page_for, path, **kw):
     loaded = page_for(path, **kw)
-    loaded.wait_for(f"window.graphkitGraphs && {API} && {API}.ready", timeout_ms=60_000)
+    _wait(loaded.page, f"window.graphkitGraphs && {API} && {API}.ready")
     return loaded
+
+
+def _wait(page, expression, timeout_ms=60_000):
+    """Poll ``expression`` (wait_for_function evaluates strings, which the page's CSP forbids)."""
+    waited = 0
+    while not page.evaluate(f"!!({expression})"):
+        if waited > timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def _clean(loaded):
@@ -229,7 +239,7 @@ def test_large_graph_draws_everything_with_physics_off(page_for, tmp_path):
     G = synthetic_graph(5000, seed=3, coop_edges_per_actor=4)
     V = gk.select(G, labels=["Actor"], types=["MEMBER_OF", "COOPERATES_WITH"])
     assert V.number_of_nodes() == 5000 and V.number_of_edges() > 20_000
-    out = write_html(G, tmp_path / "big.html")
+    out = write_html(G, tmp_path / "big.html", aggregate=False)  # every node drawn at once
     loaded = _open(page_for, out)
     _clean(loaded)
     assert loaded.page.evaluate(f"{API}.network.body.data.nodes.length") == 5000
@@ -245,3 +255,102 @@ def test_sample_screenshot_is_not_blank(page_for, sample_html, tmp_path):
     shot = tmp_path / "sample.png"
     share, colours = _non_white_share(loaded.screenshot(shot))
     assert share > 0.02 and colours > 6
+
+
+# ---- present mode, first views, filters (issue 18) ----
+
+DATA = gk.SAMPLE.parent / "cyber-multilateral"
+
+
+def _label_boxes(loaded):
+    """Screen boxes of the names vis-network actually drew (its own measured label sizes)."""
+    return loaded.page.evaluate(
+        f"""(() => {{ const a = {API}, net = a.network; net.redraw(); return a.labelsShown.map(id => {{
+            const b = net.body.nodes[id], m = b.labelModule; const s = m.size;
+            const v = m.fontOptions.vadjust || 0;  /* vis-network shifts the drawn text by vadjust */
+            const tl = net.canvasToDOM({{x: s.left, y: s.top + v}}), br = net.canvasToDOM({{x: s.left + s.width, y: s.top + v + s.height}});
+            const c = net.canvasToDOM({{x: b.x, y: b.y}}), r = net.body.container.getBoundingClientRect();
+            const seen = c.x >= 0 && c.y >= 0 && c.x <= r.width && c.y <= r.height;  /* vis sizes drawn labels only */
+            return seen ? [id, tl.x, tl.y, br.x, br.y, m.fontOptions.size * net.getScale()] : null; }})
+            .filter(x => x); }})()"""
+    )
+
+
+def _overlaps(boxes):
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
+                bad.append((a[0], b[0]))
+    return bad
+
+
+def test_present_mode_fills_a_slide_and_draws_the_focus_largest(page_for, tmp_path):
+    out = tmp_path / "nato.html"
+    assert main(["viz", str(DATA), "--focus", "NATO", "--present", "-o", str(out), "-q"]) == 0
+    loaded = _open(page_for, out, viewport=(960, 540))
+    page = loaded.page
+    w, h = page.evaluate(f"(() => {{ const r = {API}.network.body.container.getBoundingClientRect(); return [r.width, r.height]; }})()")
+    assert w * h >= 0.85 * 960 * 540
+    sizes = page.evaluate(f"Object.fromEntries({API}.nodes.get().map(n => [n.id, n.size]))")
+    assert max(sizes, key=sizes.get) == "NATO"
+    assert page.evaluate(f"{API}.network.body.nodeIndices.at(-1)") == "NATO"  # drawn last: on top
+    assert not page.locator(".gk-side").is_visible()
+    # the panel is one button away; "/" opens it on the search box, Escape folds it again
+    page.keyboard.press("/")
+    assert page.locator(".gk-side").is_visible()
+    assert page.evaluate("document.activeElement.className") == "gk-search"
+    page.keyboard.type("eston")
+    page.keyboard.press("Enter")
+    assert page.evaluate(f"{API}.network.getSelectedNodes()") == ["EST"]
+    page.keyboard.press("Escape")
+    assert not page.locator(".gk-side").is_visible()
+    assert page.evaluate(f"{API}.network.getSelectedNodes()") == []
+    page.evaluate(f"{API}.network.moveTo({{scale: 0.05}})")
+    page.keyboard.press("f")
+    box = page.evaluate(f"{API}.network.getBoundingBox('NATO')")
+    view = page.evaluate(f"{API}.network.canvasToDOM({{x: {box['left']}, y: {box['top']}}})")
+    assert 0 <= view["x"] <= 960 and 0 <= view["y"] <= 540  # fitted again: NATO in view
+    page.locator(".gk-toggle").click()
+    assert page.locator(".gk-side").is_visible()
+    _clean(loaded)
+
+
+def test_first_view_names_the_most_central_without_overlap(page_for, tmp_path):
+    out = tmp_path / "all.html"
+    assert main(["viz", str(DATA), "-o", str(out), "-q"]) == 0
+    loaded = _open(page_for, out, viewport=(1280, 800))
+    boxes = _label_boxes(loaded)
+    assert len(boxes) >= 5
+    assert _overlaps(boxes) == []
+    assert all(b[5] >= 11 for b in boxes)  # readable at the first zoom (px on screen)
+    scores = loaded.page.evaluate(f"Object.fromEntries({API}.data.nodes.map(n => [n.id, n.score]))")
+    top = max(scores, key=scores.get)
+    assert top in {b[0] for b in boxes}
+    # zooming in names more of them, still without overlap
+    loaded.page.evaluate(f"{API}.network.moveTo({{scale: {API}.network.getScale() * 3}})")
+    more = loaded.page.evaluate(f"{API}.placeLabels().length")
+    assert more >= len(boxes)
+    assert _overlaps(_label_boxes(loaded)) == []
+    _clean(loaded)
+
+
+def test_filter_clears_a_hidden_selection_and_its_tooltip(page_for, sample_html):
+    loaded = _open(page_for, sample_html)
+    page = loaded.page
+    page.get_by_placeholder("name or id").fill("fran")
+    page.locator(".gk-results button").first.click()
+    assert "France" in page.locator(".gk-details").inner_text()
+    x, y = page.evaluate(
+        f"""(() => {{ const net = {API}.network; const p = net.canvasToDOM(net.getPosition("FRA"));
+            const r = net.body.container.getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }})()"""
+    )
+    page.mouse.move(x - 20, y - 20)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_timeout(300)
+    assert page.locator(".gk-tip").is_visible()
+    page.get_by_role("checkbox", name="state").uncheck()
+    assert not page.locator(".gk-tip").is_visible()
+    assert page.evaluate(f"{API}.network.getSelectedNodes()") == []
+    assert "France" not in page.locator(".gk-details").inner_text()
+    _clean(loaded)

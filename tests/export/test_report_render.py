@@ -19,6 +19,9 @@ from markdown_it import MarkdownIt
 import graphkit as gk
 from graphkit.errors import OutputError, SchemaError
 from graphkit.export import report as R
+from graphkit.export.report.context import _Context
+from graphkit.export.report.document import _fmt
+from graphkit.export.report.sections import _main_heatmap
 
 XSS = "<img src=x onerror=alert(1)>"
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -230,7 +233,7 @@ def test_html_and_markdown_carry_the_same_sections(tiny):
 
 def test_heat_map_cells_follow_the_gap_table(tiny):
     G, analysis = tiny
-    h = R._main_heatmap(R._Context(G, analysis, 10), None)
+    h = _main_heatmap(_Context(G, analysis, 10), None)
     assert h.cells == {("A", "c1"): "own", ("A", "c2"): "pooled", ("B", "c1"): "pooled", ("B", "c2"): "own"}
     page = R.render_report_html(_report(G, analysis))
     p = _Tags()
@@ -241,7 +244,7 @@ def test_heat_map_cells_follow_the_gap_table(tiny):
 
 def test_gap_totals_by_hand(tiny):
     G, analysis = tiny
-    t = R._Context(G, analysis, 10).gap_totals().set_index("actor_id")
+    t = _Context(G, analysis, 10).gap_totals().set_index("actor_id")
     # A and B: need 2 capabilities (1 threat each), own 1, partners cover the other.
     assert t.loc["A"].to_dict() == {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0}
     assert t.loc["B"].to_dict() == {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0}
@@ -359,7 +362,7 @@ def test_escape_markdown_doctest_values():
 
 
 def test_number_formatting():
-    assert [R._fmt(v) for v in (None, True, 1234, 2.0, 0.123456, 12345.6, float("nan"))] == [
+    assert [_fmt(v) for v in (None, True, 1234, 2.0, 0.123456, 12345.6, float("nan"))] == [
         "",
         "yes",
         "1,234",

@@ -58,3 +58,63 @@ def test_png_is_written_and_formats_are_checked(sample, tmp_path):
     with pytest.raises(gk.OutputError, match="unknown image format"):
         write_image(sample, tmp_path / "g.jpg")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.png"]
+
+
+# ---- readable first views (issue 18) ----
+
+DATA = gk.SAMPLE.parent / "cyber-multilateral"
+
+
+@pytest.fixture(scope="module")
+def multilateral():
+    return gk.load(DATA)
+
+
+def test_whole_network_image_leaves_out_isolated_actors(multilateral):
+    from graphkit.export.drawing import prepare_drawing
+
+    V = gk.select(multilateral, labels=["Actor"], types=["MEMBER_OF", "COOPERATES_WITH"])
+    lonely = {n for n in V if V.degree(n) == 0}
+    assert lonely  # the dataset has actors without any drawn tie
+    D = prepare_drawing(multilateral, isolates=False)
+    assert {n.id for n in D.nodes} == set(V) - lonely
+    assert len(prepare_drawing(multilateral).nodes) == V.number_of_nodes()  # the HTML keeps them
+
+
+def test_image_names_do_not_overlap_and_the_cluster_legend_is_short(multilateral, tmp_path):
+    from graphkit.export.drawing import CLUSTER_COLORS, prepare_drawing
+    from graphkit.export.static import draw_figure
+
+    D = prepare_drawing(multilateral, color_by="cluster", isolates=False)
+    fig = draw_figure(D)
+    renderer = fig.canvas.get_renderer()
+    names = {n.name for n in D.nodes if n.show_label}
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text() in names]
+    assert len(boxes) == len(fig.graphkit_labels) >= 8
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    coloured = [x for x in D.clusters if x.color != "#C8C8C8"]
+    assert len(coloured) == min(len(CLUSTER_COLORS), len(D.clusters))
+    for entry in coloured:  # every coloured cluster is named in the legend
+        assert any(line.startswith(entry.name[:20]) for line in legend)
+    assert any(line.startswith(f"{D.size_by} ") for line in legend)  # the size legend
+
+
+def test_focus_is_drawn_largest_in_its_ego_graph(multilateral):
+    from graphkit.export.drawing import prepare_drawing
+
+    D = prepare_drawing(multilateral, focus="EST", size_by="degree")
+    assert max(D.nodes, key=lambda n: n.size).id == "EST"
+    assert D.nodes[-1].id == "EST"  # drawn last, on top
+    # by its score alone a neighbour with more ties would be drawn larger
+    V = gk.select(multilateral, labels=["Actor"], types=["MEMBER_OF", "COOPERATES_WITH"])
+    assert max(D.nodes, key=lambda n: n.score).id != "EST"
+    assert any(V.degree(n.id) > V.degree("EST") for n in D.nodes)
+
+
+def test_present_is_refused_for_images(tmp_path, capsys):
+    from graphkit.cli import main
+
+    assert main(["viz", str(gk.SAMPLE), "--present", "-o", str(tmp_path / "x.png"), "-q"]) == 2
+    assert "--present" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

@@ -117,6 +117,9 @@ def tree_hash(path: Path) -> str:
         rel = p.relative_to(path).as_posix() if p != path else p.name
         if p.is_symlink():
             h.update(f"L {rel} {os.readlink(p)}\n".encode())
+        elif not p.is_dir() and not p.is_file():  # a device, FIFO or socket: never opened
+            st = p.stat()
+            h.update(f"S {rel} {stat.S_IFMT(st.st_mode)} {st.st_rdev}\n".encode())
         elif p.is_dir():
             h.update(f"D {rel}\n".encode())
         elif not p.is_file():  # a FIFO or device: never opened (that could block)

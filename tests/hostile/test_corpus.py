@@ -15,6 +15,7 @@ import pytest
 from generated import BUILDERS
 from harness import MEMORY_BUDGET, TIME_BUDGET, Result, run_cli, tree_hash
 from make_corpus import CORPUS, FORMULAS, SECRET, XSS
+from outputs import OUT_CHECKS, OUT_COMMAND_SETS, SETUPS
 
 import graphkit as gk
 
@@ -116,8 +117,10 @@ def test_manifest_lists_every_input_once():
     names = [e["name"] for e in MANIFEST]
     assert len(names) == len(set(names))
     on_disk = {p.name for p in CORPUS.iterdir()}
-    committed = {e["name"] for e in MANIFEST if not e.get("generated")}
+    committed = {e["name"] for e in MANIFEST if not e.get("generated") and not e.get("input")}
     assert committed == on_disk
+    assert {e["input"] for e in MANIFEST if e.get("input")} <= on_disk
+    assert {e["setup"] for e in MANIFEST if e.get("setup")} <= set(SETUPS)
     assert {e["name"] for e in MANIFEST if e.get("generated")} <= set(BUILDERS)
     for e in MANIFEST:
         assert e["expect"] in ("error", "accept"), e
@@ -131,14 +134,16 @@ def test_hostile_input(entry, tmp_path, existing_outputs, request, monkeypatch):
     if entry.get("generated"):
         src = BUILDERS[entry["name"]](_mkdir(tmp_path / "in"))
     else:
-        src = tmp_path / "in" / entry["name"]
-        _copy(CORPUS / entry["name"], src)
+        src = tmp_path / "in" / entry.get("input", entry["name"])
+        _copy(CORPUS / entry.get("input", entry["name"]), src)
     out = tmp_path / "out"
     shutil.copytree(existing_outputs, out)
+    if entry.get("setup"):  # an output-side case: what the user has at the output paths
+        SETUPS[entry["setup"]](out, request)
     expect = entry["expect"]
     child = bool(entry.get("subprocess"))
     commands = entry.get("commands", "load")
-    argvs = SUBPROCESS_COMMANDS[commands] if child else COMMAND_SETS[commands][expect]
+    argvs = SUBPROCESS_COMMANDS[commands] if child else {**COMMAND_SETS, **OUT_COMMAND_SETS}[commands][expect]
     before_in, before_out = tree_hash(src), tree_hash(out)
     results: list[Result] = []
     for argv in argvs:
@@ -274,6 +279,7 @@ def _is_number(text: str) -> bool:
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
+CHECKS.update(OUT_CHECKS)  # the output side (outputs.py)
 
 
 def _copy(src: Path, dst: Path) -> None:

@@ -140,7 +140,7 @@ def test_broken_query_file_names_the_line_exits_2_without_traceback(cache, tmp_p
     )
     out = run("query", tmp_path / "broken.cypher", SAMPLE, "-q", env_cache=cache)
     assert out.returncode == 2, out
-    assert "broken.cypher:4:19: syntax error: extraneous input ','" in out.stderr
+    assert "broken.cypher:4:19: syntax error: expected an expression after ',', found ','" in out.stderr
     assert "RETURN a.id AS id,,\n" + " " * 20 + "^" in out.stderr
     assert "Traceback" not in out.stderr
 

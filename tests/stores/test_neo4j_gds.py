@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import graphkit as gk
-from graphkit.errors import StoreError
-from graphkit.stores.gds import gds_analysis, gds_client, gds_version
+from graphkit.analysis.gds import analyze_with_gds, gds_analysis, gds_client, gds_version
+from graphkit.errors import AnalysisError, StoreError
 from graphkit.stores.neo4j import Neo4jStore
 
 SAMPLE = gk.SAMPLE
@@ -22,8 +22,8 @@ def test_server_without_gds_gets_a_clear_message(bolt_uri):
             gds_version(store)
         with pytest.raises(StoreError, match="Graph Data Science"):
             gds_client(store)
-    with pytest.raises(StoreError, match="Graph Data Science"):
-        gds_analysis(bolt_uri)
+        with pytest.raises(StoreError, match="Graph Data Science"):
+            gds_analysis(store)
 
 
 class _Projected:
@@ -69,6 +69,8 @@ class _FakeGds:
         self.pageRank = _Algo(self._pagerank)
         self.betweenness = _Algo(self._betweenness)
         self.louvain = _Algo(self._louvain)
+        self.leiden = _Algo(self._louvain)
+        self.labelPropagation = _Algo(self._louvain)
         self.degree = _Algo(self._degree)
 
     def _frame(self, scores, column="score"):
@@ -79,10 +81,15 @@ class _FakeGds:
         pr = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(self.A, alpha=cfg["dampingFactor"], weight=None)
         return self._frame({n: s * len(pr) for n, s in pr.items()})
 
-    def _betweenness(self, G):
+    def _betweenness(self, G, **cfg):
+        self.calls.append(("betweenness", cfg))
         return self._frame(nx.betweenness_centrality(self.A, normalized=False))
 
     def _louvain(self, G, **cfg):
+        self.calls.append(("communities", cfg))
+        if callable(self.communities):
+            chosen = self.communities(cfg["randomSeed"])
+            return self._frame({n: chosen[n] for n in self.A}, "communityId")
         return self._frame({n: self.communities[n] for n in self.A}, "communityId")
 
     def _degree(self, G, **cfg):
@@ -129,8 +136,6 @@ def test_tables_from_a_gds_test_double_match_networkx():
 
 
 def test_analyze_with_gds_gives_the_local_tables_with_server_measures():
-    from graphkit.stores.gds import analyze_with_gds
-
     G = gk.load(SAMPLE)
     A = gk.actor_graph(G)
     camp = {"RUS", "CHN"}
@@ -159,3 +164,40 @@ def test_cli_engine_gds_needs_a_server(capsys):
 
     assert main(["analyze", str(SAMPLE), "-o", "unused", "--engine", "gds"]) == 2
     assert "--engine gds runs on a Neo4j server" in capsys.readouterr().err
+
+
+def test_gds_gets_the_seed_and_method_and_refuses_what_it_cannot_honour():
+    G = gk.load(SAMPLE)
+    A = gk.actor_graph(G)
+    fake = _FakeGds(G, {n: 1 for n in A})
+    gds_analysis(Neo4jStore.__new__(Neo4jStore), gds=fake, method="leiden", resolution=0.5, seed=3)
+    runs = [cfg for what, cfg in fake.calls if what == "communities"]
+    assert runs == [{"gamma": 0.5, "randomSeed": 3}]  # one Leiden run, seeded, at the resolution
+    with pytest.raises(AnalysisError, match="resolution 1 only"):
+        gds_analysis(Neo4jStore.__new__(Neo4jStore), gds=fake, method="louvain", resolution=0.5)
+    with pytest.raises(AnalysisError, match="unknown cluster method"):
+        gds_analysis(Neo4jStore.__new__(Neo4jStore), gds=fake, method="walktrap")
+    with pytest.raises(AnalysisError, match="needs the actor network"):
+        gds_analysis(Neo4jStore.__new__(Neo4jStore), gds=fake, restarts=3)
+
+
+def test_gds_restarts_keep_the_run_of_best_modularity():
+    """Three seeded runs: two poor splits and the two-camp split; the camp split has the best
+    modularity by hand (see the test above), so it must be kept whichever run gives it."""
+    G = gk.load(SAMPLE)
+    A = gk.actor_graph(G)
+    camp = {"RUS", "CHN"}
+    good = {n: (42 if n in camp else 7) for n in A}
+    alone = {n: i for i, n in enumerate(A)}  # every actor its own community: modularity < 0
+    seeds = []
+
+    def by_seed(seed):
+        seeds.append(seed)
+        return good if len(seeds) == 2 else alone
+
+    fake = _FakeGds(G, by_seed)
+    result = analyze_with_gds(G, Neo4jStore.__new__(Neo4jStore), gds=fake, seed=5, restarts=3)
+    assert len(seeds) == 3 and seeds[0] == 5 and len(set(seeds)) == 3
+    assert result.summary["clusters"]["count"] == 2
+    cl = result.clusters.set_index("id")
+    assert set(cl.index[cl.cluster == 1]) == camp

@@ -24,7 +24,11 @@ QUERIES = sorted((ROOT / "queries").glob("*.cypher"))
 MULTILATERAL = ROOT / "data" / "cyber-multilateral"
 
 # query name -> why FalkorDB cannot run it (empty: all run).
-FALKORDB_CANNOT: dict[str, str] = {}
+FALKORDB_CANNOT: dict[str, str] = {
+    # Neo4j runs allShortestPaths over undirected patterns (Cypher manual, "Shortest paths");
+    # FalkorDB 4.18 answers such a pattern with an unnamed error, and only runs directed ones.
+    "shortest_cooperation_path": "allShortestPaths over an undirected pattern",
+}
 
 
 def _expected_module():

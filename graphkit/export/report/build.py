@@ -1,0 +1,91 @@
+"""Building the report's content from a graph and its analysis."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import OutputError
+from graphkit.export.report.context import _check_focus, _Context
+from graphkit.export.report.document import Figure, Report, Section
+from graphkit.export.report.focus import _focus_sections
+from graphkit.export.report.sections import (
+    _broker_section,
+    _centrality_section,
+    _cluster_section,
+    _critical_section,
+    _gap_section,
+    _graph_section,
+    _methods_section,
+    _overview_section,
+)
+from graphkit.graph import summary
+
+
+def build_report(
+    G: nx.MultiDiGraph,
+    analysis: Any,
+    *,
+    focus: str | None = None,
+    top: int = 10,
+    title: str | None = None,
+    dataset: str | None = None,
+    seed: int | None = None,
+    recommendations: Any = None,
+    graph_html: str | None = None,
+    figures: dict[str, Figure] | None = None,
+    generated: str | None = None,
+) -> Report:
+    """The report's content: sections of text, tables and a heat map from ``analysis`` of ``G``.
+
+    ``analysis`` carries the analysis results as DataFrames (``centrality``, ``clusters``,
+    ``gaps`` and, where present, ``cluster_summary``, ``alliance_gaps``,
+    ``uncovered_threats``, ``critical_actors``) and ``summary`` (a dict of parameters).
+    ``recommendations`` maps an actor id to its partner-recommendation DataFrame.
+    """
+    if top < 1:
+        raise OutputError(f"--top must be at least 1 (got {top})")
+    if focus is not None:
+        _check_focus(G, focus)
+    figures = figures or {}
+    recommendations = recommendations or {}
+    ctx = _Context(G, analysis, top)
+    generated = generated or _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    source_name = dataset or G.graph.get("name") or "the graph"
+    if title is None:
+        title = (
+            f"{ctx.name(focus)}: partners, gaps and recommendations"
+            if focus
+            else f"Who can defend cyberspace together: {Path(str(source_name)).name}"
+        )
+    subtitle = f"Stakeholder network analysis of {source_name}" + (
+        f", focused on {ctx.name(focus)} ({focus})" if focus else ""
+    )
+    s = summary(G)
+    facts = [
+        ("actors", f"{s['nodes'][schema.ACTOR]:,}"),
+        ("capabilities", f"{s['nodes'][schema.CAPABILITY]:,}"),
+        ("threats", f"{s['nodes'][schema.THREAT]:,}"),
+        ("relationships", f"{G.number_of_edges():,}"),
+        ("clusters", f"{ctx.cluster_count():,}"),
+        ("uncovered threats", f"{len(ctx.frame('uncovered_threats')):,}"),
+    ]
+    sections: list[Section] = []
+    if focus:
+        sections += _focus_sections(ctx, focus, recommendations, figures)
+    sections.append(_overview_section(ctx, source_name, generated, focus))
+    sections.append(_centrality_section(ctx, figures))
+    sections.append(_broker_section(ctx))
+    sections.append(_cluster_section(ctx, focus))
+    if not focus:
+        sections.append(_gap_section(ctx, recommendations, figures))
+    sections.append(_critical_section(ctx))
+    sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
+    sections.append(_methods_section(ctx, seed))
+    return Report(
+        title=title, subtitle=subtitle, facts=facts, sections=sections, generated=generated, focus=focus
+    )

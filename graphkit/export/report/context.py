@@ -1,0 +1,169 @@
+"""What every section reads: the graph, the analysis tables, names, kinds and table cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from graphkit import schema
+from graphkit.errors import SchemaError
+from graphkit.export.report.document import Table, _fmt
+from graphkit.files import isolate_bidi
+from graphkit.graph import nodes_of
+
+
+def _check_focus(G: nx.MultiDiGraph, focus: str) -> None:
+    if focus not in G:
+        close = sorted(
+            n
+            for n, d in nodes_of(G, schema.ACTOR)
+            if focus.lower() in n.lower() or focus.lower() in str(d.get("name", "")).lower()
+        )[:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `graphkit info` lists the actors"
+        raise SchemaError(f"--focus {focus!r}: no actor with this id{hint}")
+    if G.nodes[focus].get("label") != schema.ACTOR:
+        raise SchemaError(
+            f"--focus {focus!r} is a {G.nodes[focus].get('label')}, not an Actor; give an actor or alliance id"
+        )
+
+
+class _Context:
+    """The graph, the analysis and helpers to read both."""
+
+    def __init__(self, G: nx.MultiDiGraph, analysis: Any, top: int) -> None:
+        import pandas as pd
+
+        self.G = G
+        self.analysis = analysis
+        self.top = top
+        self.pd = pd
+        self.centrality = self.frame("centrality")
+        self.gaps = self.frame("gaps")
+        self.clusters = self.frame("clusters")
+        self.info: dict[str, Any] = dict(getattr(analysis, "summary", None) or {})
+        self.modularity = (
+            (self.info.get("clusters") or {}).get("modularity")
+            if isinstance(self.info.get("clusters"), dict)
+            else self.info.get("modularity")
+        )
+        self.cluster_method = (self.info.get("parameters") or {}).get("cluster_method") or self.info.get(
+            "cluster_method"
+        )
+        self._rank = {}
+        if "pagerank" in self.centrality:
+            order = self.centrality.sort_values(["pagerank", "id"], ascending=[False, True])
+            self._rank = {a: i for i, a in enumerate(order["id"])}
+
+    def frame(self, name: str) -> Any:
+        df = getattr(self.analysis, name, None)
+        if df is None:
+            return self.pd.DataFrame()
+        return df
+
+    def name(self, node: Any) -> str:
+        """The node's name, bidi-isolated when it holds a bidirectional control (U+202E ...),
+        so that it cannot reverse the sentence or cell it is put in."""
+        if node in self.G:
+            return isolate_bidi(str(self.G.nodes[node].get("name", node)))
+        return isolate_bidi(str(node))
+
+    def kind(self, node: Any) -> str:
+        return str(self.G.nodes[node].get("kind", "")) if node in self.G else ""
+
+    def importance(self, node: Any) -> int:
+        """Position by PageRank (0 = most central); unknown actors last."""
+        return self._rank.get(node, len(self._rank))
+
+    def cluster_count(self) -> int:
+        return int(self.clusters["cluster"].nunique()) if "cluster" in self.clusters else 0
+
+    def gap_totals(self) -> Any:
+        """Per actor: needed weight, own gap, coalition gap and what cooperation closes."""
+        pd = self.pd
+        g = self.gaps
+        if g.empty:
+            return pd.DataFrame(columns=["actor_id", "needed", "own_gap", "coalition_gap", "closed"])
+        w = g["weight"].astype(float)
+        t = (
+            pd.DataFrame(
+                {
+                    "actor_id": g["actor_id"],
+                    "needed": w,
+                    "own_gap": w.where(~g["own"].astype(bool), 0.0),
+                    "coalition_gap": w.where(~g["pooled"].astype(bool), 0.0),
+                }
+            )
+            .groupby("actor_id", sort=False)
+            .sum()
+            .reset_index()
+        )
+        t["closed"] = t["own_gap"] - t["coalition_gap"]
+        return t
+
+    def table(
+        self,
+        df: Any,
+        *,
+        limit: int | None = None,
+        caption: str = "",
+        empty: str = "Nothing to show.",
+        skip: tuple[str, ...] = (),
+    ) -> Table:
+        """Any analysis DataFrame as a table: id columns become names, list cells become text."""
+        if df is None or len(df) == 0:
+            return Table([], [], caption=caption, empty=empty)
+        ids = sum(1 for c in df.columns if c == "id" or c.endswith("_id"))
+        cols = [
+            c
+            for c in df.columns
+            if c not in skip
+            and not (c == "name" and ids == 1)  # the id column is shown as the name already
+            and not (c.endswith("_name") and f"{c[:-5]}_id" in df.columns)
+        ]
+        header = []
+        for c in cols:
+            header.append(_header(c))
+        rows = []
+        for rec in df.head(limit).to_dict("records") if limit else df.to_dict("records"):
+            row = []
+            for c in cols:
+                v = rec[c]
+                if _is_id_column(c):
+                    v = (
+                        self.name(v)
+                        if not isinstance(v, list | tuple)
+                        else ", ".join(self.name(x) for x in v)
+                    )
+                row.append(_cell(v, self))
+            rows.append(row)
+        return Table(header, rows, caption=caption, empty=empty)
+
+
+def _is_id_column(c: str) -> bool:
+    return c == "id" or c.endswith("_id") or c in ("actor", "partner", "capability", "threat", "member")
+
+
+def _header(c: str) -> str:
+    if c == "id":
+        return "actor"
+    if c.endswith("_ids"):
+        c = c[:-4] + "s"
+    elif c.endswith("_id"):
+        c = c[:-3]
+    return c.replace("_", " ")
+
+
+def _cell(v: Any, ctx: _Context) -> Any:
+    import numpy as np
+
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, list | tuple | set | frozenset | np.ndarray):
+        items = [x.item() if isinstance(x, np.generic) else x for x in list(v)]
+        return ", ".join(ctx.name(x) if isinstance(x, str) else _fmt(x) for x in items)
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, str):
+        return isolate_bidi(v)
+    return v

@@ -1,0 +1,202 @@
+"""The sections that lead a report focused on one actor or alliance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphkit.export.report.context import _cell, _Context
+from graphkit.export.report.document import (
+    _STATE_TEXT,
+    Block,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    ranked_measures,
+)
+from graphkit.export.report.sections import (
+    _main_heatmap,
+    _recommendation_section,
+    _relations,
+    _uncovered_section,
+)
+
+
+def _focus_sections(
+    ctx: _Context, focus: str, recommendations: dict[str, Any], figures: dict[str, Figure]
+) -> list[Section]:
+    G = ctx.G
+    d = G.nodes[focus]
+    members, memberships, partners = _relations(ctx, focus)
+    is_group = bool(members)
+    kind = d.get("kind", "actor")
+    # profile
+    prof_blocks: list[Block] = []
+    kind_text = str(kind).replace("_", " ")
+    article = "an" if kind_text[:1].lower() in "aeiou" else "a"
+    facts = [f"{ctx.name(focus)} ({focus}) is {article} {kind_text}"]
+    for key in ("region", "founded", "iso3"):
+        if d.get(key) is not None:
+            facts.append(f"{key} {d[key]}")
+    prof_blocks.append(Paragraph("; ".join(facts) + ".", "Profile."))
+    c = ctx.centrality
+    if len(c) and focus in set(c["id"]):
+        row = c[c["id"] == focus].iloc[0]
+        rank_rows = []
+        for col, title, _, high in ranked_measures():
+            if col in c:
+                rank = int((c[col] > row[col]).sum() + 1) if high else int((c[col] < row[col]).sum() + 1)
+                rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(c)}"])
+        prof_blocks.append(
+            Table(["measure", "value", "rank"], rank_rows, caption="Where it stands in the network")
+        )
+    if memberships:
+        prof_blocks.append(Paragraph(", ".join(ctx.name(m) for m in memberships) + ".", "Member of:"))
+    sections = [Section("focus", f"About {ctx.name(focus)}", prof_blocks)]
+    totals = ctx.gap_totals().set_index("actor_id") if len(ctx.gap_totals()) else None
+
+    def gap_of(a: str, col: str) -> Any:
+        return float(totals.loc[a, col]) if totals is not None and a in totals.index else 0.0
+
+    if is_group:
+        rows = [
+            [
+                ctx.name(m),
+                ctx.kind(m),
+                ctx.importance(m) + 1,
+                gap_of(m, "needed"),
+                gap_of(m, "own_gap"),
+                gap_of(m, "coalition_gap"),
+            ]
+            for m in members
+        ]
+        sections.append(
+            Section(
+                "members",
+                f"Members of {ctx.name(focus)}",
+                [
+                    Paragraph(
+                        f"{len(members)} members, most central (PageRank) first, with the gap weight each "
+                        "faces alone and with its partners."
+                    ),
+                    Table(["member", "kind", "network rank", "needed", "own gap", "coalition gap"], rows),
+                ],
+            )
+        )
+    prow = sorted(partners.items(), key=lambda kv: (ctx.importance(kv[0]), kv[0]))
+    sections.append(
+        Section(
+            "partners",
+            f"Partners of {ctx.name(focus)}",
+            [
+                Paragraph(
+                    "Actors it cooperates with directly and fellow members of the organisations it belongs to."
+                ),
+                Table(
+                    ["partner", "kind", "tie"],
+                    [[ctx.name(p), ctx.kind(p), "; ".join(dict.fromkeys(h))] for p, h in prow],
+                    empty="No cooperation or shared membership is recorded.",
+                ),
+            ],
+        )
+    )
+    # gaps
+    gblocks: list[Block] = []
+    if is_group:
+        ag = ctx.frame("alliance_gaps")
+        own_rows = ag[ag["alliance_id"] == focus] if "alliance_id" in ag else ag.iloc[0:0]
+        gblocks.append(
+            Paragraph(
+                f"What the members of {ctx.name(focus)} need against the threats that target them, what "
+                "each has, what partners cover and what is missing."
+            )
+        )
+        if {"capability_id", "weight", "own"} <= set(own_rows.columns):
+            gblocks.append(
+                Table(
+                    [
+                        "capability",
+                        "threats needing it",
+                        "held by a member",
+                        "members holding it",
+                        "members needing it",
+                    ],
+                    [
+                        [
+                            ctx.name(r["capability_id"]),
+                            r["weight"],
+                            bool(r["own"]),
+                            r.get("holders"),
+                            r.get("members_needing"),
+                        ]
+                        for r in own_rows.to_dict("records")
+                    ],
+                    caption=f"{ctx.name(focus)} as a whole",
+                    empty="No member faces a threat with known requirements.",
+                )
+            )
+        else:
+            gblocks.append(
+                ctx.table(
+                    own_rows,
+                    skip=("alliance_id",),
+                    caption=f"{ctx.name(focus)} as a whole",
+                    empty="No member faces a threat with known requirements.",
+                )
+            )
+    g = ctx.gaps
+    mine = g[g["actor_id"] == focus] if len(g) else g
+    if len(mine):
+        mine = mine.sort_values(["weight", "capability_id"], ascending=[False, True])
+        gblocks.append(
+            Table(
+                ["capability", "threats needing it", "own", "with partners", "status"],
+                [
+                    [
+                        ctx.name(r["capability_id"]),
+                        r["weight"],
+                        bool(r["own"]),
+                        bool(r["pooled"]),
+                        _STATE_TEXT["own" if r["own"] else "pooled" if r["pooled"] else "missing"],
+                    ]
+                    for r in mine.to_dict("records")
+                ],
+                caption=f"Capabilities {ctx.name(focus)} itself needs",
+            )
+        )
+    elif not is_group:
+        gblocks.append(
+            Paragraph(f"No threat in the graph targets {ctx.name(focus)} with known requirements.")
+        )
+    gblocks.append(_main_heatmap(ctx, focus))
+    if "heatmap" in figures:
+        gblocks.append(figures["heatmap"])
+    threats = sorted({u for u, _, e in G.in_edges(focus, data=True) if e.get("type") == "TARGETS"})
+    if is_group:
+        threats = sorted(
+            {u for m in members for u, _, e in G.in_edges(m, data=True) if e.get("type") == "TARGETS"}
+            | set(threats)
+        )
+    trows = []
+    for t in threats:
+        req = [v for _, v, e in G.out_edges(t, data=True) if e.get("type") == "REQUIRES"]
+        trows.append([ctx.name(t), ", ".join(ctx.name(x) for x in sorted(req))])
+    gsubs = [
+        Section(
+            "focus-threats",
+            "Threats it faces",
+            [
+                Table(
+                    ["threat", "requires"],
+                    trows[: ctx.top * 5],
+                    caption=f"{len(trows)} threats"
+                    + (f" (first {ctx.top * 5} shown)" if len(trows) > ctx.top * 5 else ""),
+                    empty="No threat in the graph targets it.",
+                )
+            ],
+        )
+    ]
+    sections.append(Section("focus-gaps", f"Gaps of {ctx.name(focus)}", gblocks, gsubs))
+    sections.append(_recommendation_section(ctx, recommendations))
+    sections.append(_uncovered_section(ctx))
+    return sections

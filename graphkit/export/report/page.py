@@ -1,0 +1,97 @@
+"""Rendering a :class:`~graphkit.export.report.document.Report` as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graphkit.export.report.document import (
+    _STATE_TEXT,
+    _SYMBOL,
+    Bullets,
+    Figure,
+    GraphView,
+    Grid,
+    HeatMap,
+    Paragraph,
+    Report,
+    Table,
+    _fmt,
+    _numeric_column,
+)
+from graphkit.files import isolate_bidi
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+_TEMPLATES = Path(__file__).parent.parent / "templates"
+_CSP = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*)"')
+_HASH = re.compile(r"sha256-[A-Za-z0-9+/=]+")
+
+
+def render_report_html(report: Report) -> str:
+    """The report as one self-contained HTML page (no request leaves the file)."""
+    import jinja2
+    import markupsafe
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = lambda v: isolate_bidi(_fmt(v))
+    env.filters["data_uri"] = lambda f: f"data:{f.mime};base64," + base64.b64encode(f.data).decode("ascii")
+    env.tests["paragraph"] = lambda b: isinstance(b, Paragraph)
+    env.tests["bullets"] = lambda b: isinstance(b, Bullets)
+    env.tests["table"] = lambda b: isinstance(b, Table)
+    env.tests["heatmap"] = lambda b: isinstance(b, HeatMap)
+    env.tests["figure"] = lambda b: isinstance(b, Figure)
+    env.tests["graphview"] = lambda b: isinstance(b, GraphView)
+    env.tests["grid"] = lambda b: isinstance(b, Grid)
+    env.globals["numeric_column"] = _numeric_column
+    env.globals["symbol"] = _SYMBOL
+    env.globals["state_text"] = _STATE_TEXT
+    page_js = (_TEMPLATES / "report_page.js").read_text(encoding="utf-8")
+    return env.get_template("report_page.html").render(
+        report=report, page_js=markupsafe.Markup(page_js), script_src=script_sources(report, page_js)
+    )
+
+
+def script_sources(report: Report, page_js: str) -> str:
+    """The page's ``script-src``: the sha256 of its own script and of every script of the
+    interactive graph pages it frames (a ``srcdoc`` frame inherits the page's policy).
+
+    No ``'unsafe-inline'``: a ``<script>`` that the data could smuggle in would not run.
+    """
+    hashes = [_sha256(page_js)]
+    for view in _graph_views(report.sections):
+        m = _CSP.search(view.html)
+        for directive in html.unescape(m.group(1)).split(";") if m else ():
+            if directive.split()[:1] == ["script-src"]:
+                hashes += [h for h in _HASH.findall(directive) if h not in hashes]
+    return " ".join(f"'{h}'" for h in hashes)
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def _graph_views(sections: list[Any]) -> Iterator[GraphView]:
+    for s in sections:
+        for b in s.blocks:
+            yield from _views_in(b)
+        yield from _graph_views(s.subsections)
+
+
+def _views_in(b: Any) -> Iterator[GraphView]:
+    if isinstance(b, GraphView):
+        yield b
+    elif isinstance(b, Grid):
+        for x in b.blocks:
+            yield from _views_in(x)

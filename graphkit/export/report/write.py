@@ -1,0 +1,248 @@
+"""Writing the report folder: analysis, tables, figures, both renderings, moved into place when complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graphkit.defaults import DEFAULT_SEED
+from graphkit.errors import OutputError
+from graphkit.export.report.build import build_report
+from graphkit.export.report.context import _check_focus, _Context
+from graphkit.export.report.document import REPORT_MARKER
+from graphkit.export.report.figures import _figures, _interactive_graph
+from graphkit.export.report.markdown import render_report_markdown
+from graphkit.export.report.page import render_report_html
+from graphkit.files import atomic_path, check_output_folder, folder_entries, write_frame_csv
+from graphkit.progress import Progress
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def write_report(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    focus: str | None = None,
+    top: int = 10,
+    title: str | None = None,
+    seed: int = DEFAULT_SEED,
+    dataset: str | None = None,
+    progress: Progress | None = None,
+    analysis: Any = None,
+    options: dict[str, Any] | None = None,
+) -> Path:
+    """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
+
+    The folder is built beside ``path`` and moved into place only when complete. An
+    existing ``path`` is replaced only when it is an empty folder or a graphkit report
+    holding nothing but what graphkit wrote there (its ``.graphkit-report`` lists the
+    files); a folder holding anything else (notes, a dataset), a file, a device or a
+    symbolic link raises :class:`OutputError` and is left untouched. A full disk raises
+    :class:`OutputError` and leaves nothing behind.
+
+    Parameters
+    ----------
+    focus : an actor or alliance id; the report then leads with its partners (or members),
+        its gaps and its recommended partners.
+    top : how many actors each ranking shows.
+    seed : seed of every randomised step (community detection, sampling, layout).
+    analysis : a precomputed :func:`graphkit.analysis.analyze` result (computed when None).
+    options : keyword arguments of :func:`graphkit.analysis.analyze` (``types``, ``weight``,
+        ``method``, ``threshold``, ``partners`` ...) used when ``analysis`` is None; they are
+        recorded in ``summary.json`` under ``"parameters"``. Partner recommendations use the
+        analysis's ``threshold`` and ``partners``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from graphkit.export.report import write_report
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+    >>> _ = write_report(gk.load(gk.SAMPLE), out)
+    >>> sorted(p.name for p in out.iterdir() if p.suffix in (".html", ".md"))
+    ['index.html', 'report.md']
+    """
+    path = Path(path)
+    progress = progress or Progress(quiet=True)
+    check_report_path(path)
+    if top < 1:
+        raise OutputError(f"--top must be at least 1 (got {top})")
+    if focus is not None:
+        _check_focus(G, focus)
+    if analysis is None:
+        from graphkit.analysis import analyze
+
+        with progress.step("analysing the network"):
+            analysis = analyze(G, **{"seed": seed, **(options or {})}, progress=progress)
+    ctx = _Context(G, analysis, top)
+    with progress.step("recommending partners"):
+        recommendations = _recommendations(G, ctx, focus, progress)
+    with atomic_path(path, folder=True, owned=_report_owned(path), what="report") as tmp:
+        _readable_by_umask(tmp)
+        with progress.step("writing tables"):
+            write_report_tables(
+                analysis,
+                tmp,
+                recommendations=recommendations,
+                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed},
+            )
+        with progress.step("drawing figures"):
+            figures = _figures(ctx, tmp / "figures", focus, seed)
+        with progress.step("drawing the interactive graph"):
+            graph_html = _interactive_graph(G, ctx, focus, seed)
+        with progress.step("writing index.html and report.md"):
+            report = build_report(
+                G,
+                analysis,
+                focus=focus,
+                top=top,
+                title=title,
+                dataset=dataset,
+                seed=seed,
+                recommendations=recommendations,
+                graph_html=graph_html,
+                figures=figures,
+            )
+            (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
+            (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
+            (tmp / REPORT_MARKER).write_text(
+                json.dumps(
+                    {
+                        "graphkit_report": 1,
+                        "generated": report.generated,
+                        "dataset": dataset,
+                        "focus": focus,
+                        # what graphkit wrote: the only entries a later report may replace
+                        "files": [*folder_entries(tmp), REPORT_MARKER],
+                    }
+                )
+                + "\n",
+                encoding="utf-8",
+            )
+    progress.say(f"report written to {path}/index.html")
+    return path
+
+
+def _readable_by_umask(folder: Path) -> None:
+    """Give the temporary folder (created 0700) the permissions a plain mkdir would have."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+
+
+def check_report_path(path: Path) -> None:
+    """Raise :class:`OutputError` unless ``path`` is free, an empty folder or a graphkit report
+    that holds nothing but what graphkit wrote there.
+
+    A report folder's ``.graphkit-report`` marker lists the files graphkit wrote; a file
+    added to the folder since (notes, a dataset written inside it) makes the folder
+    foreign, and it is never replaced. A path that is a symbolic link is refused.
+    """
+    check_output_folder(Path(path), _report_owned(Path(path)), what="report")
+
+
+# The files of a report written before the marker listed them (graphkit 0.x): its fixed layout.
+_OLD_REPORT_FILES = re.compile(r"(index\.html|report\.md|summary\.json|figures|figures/[^/]+\.(png|svg)|[^/]+\.csv)")
+
+
+def _report_owned(path: Path) -> Callable[[str], bool]:
+    """Which entries of the report folder at ``path`` graphkit wrote (none without a marker)."""
+    try:
+        info = json.loads((path / REPORT_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return lambda rel: False
+    files = info.get("files") if isinstance(info, dict) else None
+    if isinstance(files, list):
+        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER}
+        return lambda rel: rel in listed
+    return lambda rel: rel == REPORT_MARKER or bool(_OLD_REPORT_FILES.fullmatch(rel))
+
+
+def write_report_tables(
+    analysis: Any,
+    folder: str | os.PathLike[str],
+    *,
+    recommendations: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Write every DataFrame of ``analysis`` as ``NAME.csv`` plus ``summary.json``.
+
+    Text cells that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` ..., also after
+    a line break inside the cell) are neutralised with a leading ``'``; cells holding a line
+    break (CR, LF, U+2028 ...) are quoted; numbers stay numbers (one writer for every CSV:
+    :func:`graphkit.files.write_csv`).
+    """
+    import pandas as pd
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames = {k: v for k, v in _frames(analysis).items()}
+    recs = [df.assign(for_actor=a) for a, df in (recommendations or {}).items() if df is not None and len(df)]
+    if recommendations is not None:
+        frames["partner_recommendations"] = (
+            pd.concat(recs, ignore_index=True) if recs else pd.DataFrame(columns=["for_actor"])
+        )
+    for name, df in frames.items():
+        p = folder / f"{name}.csv"
+        write_frame_csv(df, p, cell=_csv_value)
+        written.append(p)
+    info = dict(getattr(analysis, "summary", None) or {})
+    info["report"] = extra or {}
+    p = folder / "summary.json"
+    p.write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(p)
+    return written
+
+
+def _frames(analysis: Any) -> dict[str, Any]:
+    import pandas as pd
+
+    names = [k for k in dir(analysis) if not k.startswith("_")]
+    out = {}
+    for k in names:
+        try:
+            v = getattr(analysis, k)
+        except Exception:  # pragma: no cover - properties that cannot be read are skipped
+            continue
+        if isinstance(v, pd.DataFrame):
+            out[k] = v
+    return out
+
+
+def _csv_value(v: Any) -> Any:
+    """A cell as the CSV writer takes it: list cells become ``;``-text (the writer neutralises)."""
+    import numpy as np
+
+    if isinstance(v, list | tuple | set | frozenset | np.ndarray):
+        return ";".join(str(x) for x in v)
+    return v
+
+
+def _recommendations(
+    G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progress: Progress
+) -> dict[str, Any]:
+    """Partner recommendations for the focus, or the actors with the largest gaps left."""
+    from graphkit.analysis import recommend_partners
+
+    if focus:
+        targets = [focus]
+    else:
+        totals = ctx.gap_totals()
+        totals = totals[totals["coalition_gap"] > 0].sort_values(
+            ["coalition_gap", "actor_id"], ascending=[False, True]
+        )
+        targets = list(totals["actor_id"].head(min(ctx.top, 5)))
+    parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
+    pooling = {k: parameters[k] for k in ("threshold", "partners") if k in parameters}
+    out = {}
+    for i, a in enumerate(targets):
+        out[a] = recommend_partners(G, a, k=ctx.top, **pooling)
+        progress.count("recommending partners", i + 1, len(targets), unit="actors")
+    return out
