@@ -100,7 +100,7 @@ def run_query(
     progress = progress or Progress(quiet=True)
     for name in sorted(defaulted(qf, params)):
         progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
-    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress)
+    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, limits, duplicates)
     if len(result) == 0:
         progress.say(empty_result_note(qf, values))
     return result
@@ -175,6 +175,8 @@ def _run(
     database: str | None,
     cache_dir: str | os.PathLike[str] | None,
     progress: Progress,
+    limits: QueryLimits | None = None,
+    duplicates: str = "error",
 ) -> QueryResult:
     if uri and dataset is None:
         from graphkit.stores import neo4j

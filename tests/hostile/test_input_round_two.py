@@ -91,7 +91,7 @@ def test_unreadable_folder_is_one_line_and_exit_2(tmp_path, unreadable, argv):
     args = [a.replace("{out}", str(tmp_path)) for a in argv]
     cmd = [sys.executable, "-m", "graphkit", args[0], *args[1:2], str(d), *args[2:]] if args[0] == "query" else \
         [sys.executable, "-m", "graphkit", args[0], str(d), *args[1:]]
-    r = _unprivileged(cmd, tmp_path)
+    r = _unprivileged([*cmd, "-q"], tmp_path)
     assert r.returncode == 2, r
     assert "Traceback" not in r.stderr, r.stderr
     assert r.stderr.count("\n") == 1, r.stderr
