@@ -13,6 +13,12 @@ Rules
 
 So ``merge_graphs([A, A])`` equals ``A`` and ``merge_graphs([merge_graphs([A, B]), B])``
 equals ``merge_graphs([A, B])``.
+
+The result is checked as ``graphkit validate`` checks a dataset (:func:`graphkit.loaders.checks.graph_problems`):
+inputs that each pass can still clash (``USA`` in one, ``usa`` or a Cyrillic look-alike in
+another; two parallel relationships that become exact duplicates once properties merge),
+and :func:`merge_graphs` then raises a :class:`~graphkit.errors.DatasetError` instead of
+returning a graph that ``graphkit merge`` would write and ``graphkit validate`` reject.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.errors import SchemaError
+from graphkit.errors import DatasetError, Problem, SchemaError
 from graphkit.graph import add_node, add_relationship, new_graph
 
 __all__ = ["Conflict", "MergeResult", "merge_graphs", "relationship_key"]
@@ -74,6 +80,13 @@ def merge_graphs(graphs: Sequence[nx.MultiDiGraph], names: Sequence[str] | None 
     names
         How to call each input in conflict messages (default ``input 1``, ``input 2`` ...).
 
+    Raises
+    ------
+    SchemaError
+        When one id has different labels in two inputs.
+    DatasetError
+        When the merged graph breaks a rule every loader checks (see the module docstring).
+
     Examples
     --------
     >>> A = gk.new_graph(); gk.add_node(A, "NATO", "Actor", name="NATO", kind="alliance")
@@ -119,6 +132,13 @@ def merge_graphs(graphs: Sequence[nx.MultiDiGraph], names: Sequence[str] | None 
                 props = {x: y for x, y in d.items() if x != "type"}
                 k = add_relationship(out, u, d.get("type"), v, **props)
                 origin[("edge", u, v, k)].update(dict.fromkeys(d, name))
+    from graphkit.loaders.checks import graph_problems
+
+    problems = graph_problems(out)
+    if problems:
+        where = "merge of " + ", ".join(names)
+        fix = "make the inputs agree (one spelling of each id, no repeated relationship), then merge again"
+        raise DatasetError([Problem(where, f"the merged dataset would not validate: {p}", fix=fix) for p in problems])
     return MergeResult(out, conflicts)
 
 

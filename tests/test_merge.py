@@ -64,7 +64,7 @@ def test_merging_is_idempotent():
 
 def test_parallel_relationships_in_one_input_stay_parallel():
     G = graph_a()
-    gk.add_relationship(G, "USA", "MEMBER_OF", "NATO", since=1949)
+    gk.add_relationship(G, "USA", "MEMBER_OF", "NATO", since=1999)  # parallel, not a duplicate
     merged = merge_graphs([G, G]).graph
     assert merged.number_of_edges() == G.number_of_edges() == 3
 

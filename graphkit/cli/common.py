@@ -16,6 +16,7 @@ __all__ = [
     "MeasureNames",
     "add_command",
     "add_source",
+    "add_merge_duplicates",
     "add_neo4j_options",
     "add_analysis_options",
     "analysis_options",
@@ -200,8 +201,15 @@ def add_source(p: argparse.ArgumentParser, *, neo4j: bool = True) -> None:
     """DATASET (a folder, .xlsx, .json, .graphml or .gexf), or a Neo4j server to read from."""
     p.add_argument("dataset", metavar="DATASET", nargs="?" if neo4j else None,
                    help="dataset folder, .xlsx, .json, .graphml or .gexf")
+    add_merge_duplicates(p)
     if neo4j:
         add_neo4j_options(p)
+
+
+def add_merge_duplicates(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--merge-duplicates", action="store_true",
+                   help="keep one of each exact duplicate relationship (same source, type, target and "
+                        "values) instead of refusing the dataset; says how many were merged")
 
 
 def add_quiet(p: argparse.ArgumentParser) -> None:
@@ -241,7 +249,12 @@ def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
     if getattr(args, "dataset", None):
         from graphkit.loaders import load
 
-        return load(args.dataset, progress=progress(args))
+        merge = getattr(args, "merge_duplicates", False)
+        G = load(args.dataset, progress=progress(args), duplicates="merge" if merge else "error")
+        if G.graph.get("merged_duplicates"):
+            progress(args).say(f"merged {G.graph['merged_duplicates']:,} exact duplicate relationship(s) "
+                               f"in {args.dataset} (--merge-duplicates)")
+        return G
     if getattr(args, "neo4j_uri", None):
         from graphkit.stores.neo4j import read_graph
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graphkit.cli.common import add_as_of, add_command, add_neo4j_options, add_quiet, progress
+from graphkit.cli.common import add_as_of, add_command, add_merge_duplicates, add_neo4j_options, add_quiet, progress
 from graphkit.cypher.result import RESULT_FORMATS
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.loaders.formats import describe
@@ -47,6 +47,7 @@ def register(sub: Any) -> None:
     )
     _add_cache_dir(p)
     add_as_of(p, default="all")
+    _add_limits(p)
     add_neo4j_options(p)
     add_quiet(p)
 
@@ -61,7 +62,24 @@ def register(sub: Any) -> None:
         "dataset", metavar="DATASET", nargs="?", help=f"{describe()} (default: the bundled sample)"
     )
     _add_cache_dir(p)
+    _add_limits(p)
     add_quiet(p)
+
+
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("limits (embedded engine)")
+    g.add_argument("--timeout", metavar="SECONDS", default=None,
+                   help="stop a query after this long (env GRAPHKIT_QUERY_TIMEOUT; default 15; 0: no limit)")
+    g.add_argument("--max-memory", metavar="SIZE", default=None,
+                   help="stop a query that needs more memory than this, e.g. 512M or 4G "
+                        "(env GRAPHKIT_QUERY_MAX_MEMORY; default 1G; 0: no limit)")
+    add_merge_duplicates(p)
+
+
+def _limits(args: argparse.Namespace) -> Any:
+    from graphkit.stores.limits import QueryLimits
+
+    return QueryLimits.from_env(timeout=args.timeout, max_memory=args.max_memory)
 
 
 def _add_cache_dir(p: argparse.ArgumentParser) -> None:
@@ -95,6 +113,8 @@ def _query(args: argparse.Namespace) -> int:
         cache_dir=args.cache_dir,
         progress=progress(args),
         as_of=args.as_of,
+        limits=_limits(args),
+        duplicates="merge" if args.merge_duplicates else "error",
     )
     write_result(result, args.format, sys.stdout)
     return 0
@@ -134,7 +154,13 @@ def _shell(args: argparse.Namespace) -> int:
 
         progress(args).say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = str(graphkit.SAMPLE)
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=args.cache_dir, progress=progress(args)) as db:
+    with EmbeddedGraph.from_dataset(
+        dataset,
+        cache_dir=args.cache_dir,
+        progress=progress(args),
+        limits=_limits(args),
+        duplicates="merge" if args.merge_duplicates else "error",
+    ) as db:
         if interactive:
             print(
                 f"graphkit shell on {args.dataset or 'the bundled sample'}: end a query with ';'; :help for help"

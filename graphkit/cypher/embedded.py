@@ -22,6 +22,7 @@ from graphkit.cypher.result import QueryResult
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
+from graphkit.stores.limits import QueryLimits, QueryStopped
 
 __all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
 
@@ -67,12 +68,16 @@ class EmbeddedGraph(EmbeddedDatabase):
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
         as_of: Any = None,
+        limits: QueryLimits | None = None,
+        duplicates: str = "error",
     ) -> Self:
         """The dataset's cached database, built first when the dataset is new or changed.
 
         With ``as_of`` (a date, a year, ``"today"``), the database holds the network of
         that day (:func:`graphkit.graph.as_of`), cached under a key that includes the day;
-        None or ``"all"``: every relationship.
+        None or ``"all"``: every relationship. ``limits`` bound every query (default:
+        :meth:`QueryLimits.from_env`); ``duplicates="merge"`` loads the dataset with exact
+        duplicates merged.
 
         Raises
         ------
@@ -90,17 +95,25 @@ class EmbeddedGraph(EmbeddedDatabase):
         from graphkit.graph import as_of_date
 
         day = as_of_date(as_of)
-        key = dataset_fingerprint(dataset) + (f"-as-of-{day.isoformat()}" if day else "")
-        db = cls.open_cached(key, cache_dir=cache_dir)
+        key = (
+            dataset_fingerprint(dataset)
+            + (f"-as-of-{day.isoformat()}" if day else "")
+            + ("-merged" if duplicates == "merge" else "")
+        )
+        db = cls.open_cached(key, cache_dir=cache_dir, limits=limits)
         if db is not None:
             return db
         with progress.step(f"loading {dataset}"):
-            G = load(dataset)
+            G = load(dataset, duplicates=duplicates)
+        if G.graph.get("merged_duplicates"):
+            progress.say(
+                f"merged {G.graph['merged_duplicates']:,} exact duplicate relationship(s) in {dataset}"
+            )
         if day is not None:
             from graphkit.graph import as_of as _as_of
 
             G = _as_of(G, day)
-        return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress)
+        return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress, limits=limits)
 
     def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
         """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.cypher.dialect`).
@@ -138,6 +151,8 @@ class EmbeddedGraph(EmbeddedDatabase):
             columns, rows = self.execute(text[start:], params)
         except EngineError as exc:
             raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
+        except QueryStopped as exc:
+            raise QueryError(exc.for_file(qf.file)) from None
         keep = [k for k, c in enumerate(columns) if not c.startswith(RESULT_HIDDEN_PREFIX)]
         if len(keep) < len(columns):  # RETURN * shows the bridge's own variables: not the user's
             columns = [columns[k] for k in keep]
@@ -152,6 +167,7 @@ def run_embedded(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    limits: QueryLimits | None = None,
 ) -> QueryResult:
     """Run one Cypher query on a dataset with the embedded engine (cached; see the module docstring).
 
@@ -163,7 +179,7 @@ def run_embedded(
     >>> r.columns, r.rows[0]
     (['id'], ('threat:apt28',))
     """
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress) as db:
+    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress, limits=limits) as db:
         return db.run(query, params)
 
 

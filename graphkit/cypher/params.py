@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -37,11 +38,17 @@ def parse_param_value(name: str, text: str, ptype: str | None = None, *, where: 
     (3, 0.5, ['a', 'b'])
     """
     if ptype is None:
-        for conv in (int, float):
-            try:
-                return conv(text)
-            except ValueError:
-                pass
+        t = text.strip()
+        if _INT.match(t):
+            return _int64(name, t, where)
+        if _FLOAT.match(t):
+            value = float(t)
+            if not math.isfinite(value):
+                raise QueryError(
+                    f"{where}: parameter {name!r}: {_short(text)} is too large to be a finite number"
+                    f" (fix: a number within about 1.8e308, or {name}:string=... for text)"
+                )
+            return value
         low = text.lower()
         if low in ("true", "false"):
             return low == "true"
@@ -56,7 +63,9 @@ def parse_param_value(name: str, text: str, ptype: str | None = None, *, where: 
         if ptype == "string":
             return text
         if ptype == "int":
-            return int(text)
+            if not _INT.match(text.strip()):
+                raise ValueError
+            return _int64(name, text.strip(), where)
         if ptype == "float":
             value = float(text)
             if value != value or value in (float("inf"), float("-inf")):
@@ -77,6 +86,28 @@ def parse_param_value(name: str, text: str, ptype: str | None = None, *, where: 
     raise QueryError(
         f"{where}: parameter {name!r} must be {ptype}, got {text!r} (fix: e.g. {name}={examples[ptype]})"
     )
+
+
+# Numbers as Cypher writes them (no Python-only forms such as 1_000 or "inf").
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _int64(name: str, text: str, where: str) -> int:
+    """``text`` (digits) as an int, refused beyond 64 bits (what Neo4j and the embedded engine store)."""
+    digits = text.lstrip("+-").lstrip("0")
+    value = int(text) if len(digits) <= 19 else None  # int() refuses past 4,300 digits anyway
+    if value is None or not INT64[0] <= value <= INT64[1]:
+        raise QueryError(
+            f"{where}: parameter {name!r}: {_short(text)} is outside the 64-bit integer range "
+            f"({INT64[0]:,} to {INT64[1]:,}) (fix: a smaller number, or {name}:string=... for text)"
+        )
+    return value
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
 
 
 def parse_param_args(args: Iterable[str]) -> dict[str, tuple[str, str | None]]:

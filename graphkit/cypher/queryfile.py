@@ -32,7 +32,8 @@ from typing import Any
 
 from graphkit.cypher.lexer import Token, located, query_parameters, tokenize
 from graphkit.cypher.params import check_type, parse_param_value
-from graphkit.errors import QueryError
+from graphkit.errors import FormatError, QueryError
+from graphkit.loaders.source import kind_problem, read_input
 
 __all__ = [
     "Param",
@@ -172,11 +173,11 @@ def read_query(path: str | Path) -> QueryFile:
     """Read a query file (``.cypher``) or a library query by name."""
     p = resolve_query(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_input(p).decode("utf-8")  # a regular file only: a FIFO would block
     except UnicodeDecodeError as exc:
         raise QueryError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise QueryError(f"{p}: cannot read the query file: {exc.strerror}") from None
+    except FormatError as exc:
+        raise QueryError(str(exc)) from None
     return parse_query(text, file=str(p), name=p.stem)
 
 
@@ -209,7 +210,8 @@ def resolve_query(name: str | Path) -> Path:
     if p.is_file():
         return p
     if p.exists():
-        raise QueryError(f"{p}: not a file; give a .cypher file or a library query name")
+        what = kind_problem(p) or f"{p.name} is not a file"
+        raise QueryError(f"{p.parent / what}; give a .cypher file or a library query name")
     if len(p.parts) == 1:
         stem = p.name[: -len(".cypher")] if p.name.endswith(".cypher") else p.name
         for d in library_dirs():

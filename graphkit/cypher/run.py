@@ -12,6 +12,7 @@ from graphkit.cypher.queryfile import QueryFile, check_query, library, parse_que
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
+from graphkit.stores.limits import QueryLimits
 
 __all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"]
 
@@ -51,6 +52,8 @@ def run_query(
     cache_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     as_of: Any = None,
+    limits: QueryLimits | None = None,
+    duplicates: str = "error",
 ) -> QueryResult:
     """Run one Cypher query and return its rows; the backend follows the arguments.
 
@@ -74,6 +77,12 @@ def run_query(
         Parameter values by name; a ``(text, type)`` pair (as from
         :func:`graphkit.cypher.parse_param_args`) is parsed with the header's declared
         type. Parameters the query's header gives a default may be left out.
+    limits
+        The embedded engine's time limit and memory cap (default: 15 s and 1 GiB, or
+        ``GRAPHKIT_QUERY_TIMEOUT`` / ``GRAPHKIT_QUERY_MAX_MEMORY``; see
+        :mod:`graphkit.stores.limits`). A query past them stops with a QueryError.
+    duplicates
+        ``"merge"`` to load a dataset with exact duplicate relationships merged.
 
     Raises
     ------
@@ -96,7 +105,7 @@ def run_query(
     progress = progress or Progress(quiet=True)
     for name in sorted(defaulted(qf, params)):
         progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
-    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of)
+    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of, limits, duplicates)
     if len(result) == 0:
         progress.say(empty_result_note(qf, values))
     return result
@@ -172,6 +181,8 @@ def _run(
     cache_dir: str | os.PathLike[str] | None,
     progress: Progress,
     as_of: Any = None,
+    limits: QueryLimits | None = None,
+    duplicates: str = "error",
 ) -> QueryResult:
     if uri and dataset is None:
         from graphkit.stores import neo4j
@@ -196,7 +207,9 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
-    with EmbeddedGraph.from_dataset(dataset, cache_dir=cache_dir, progress=progress, as_of=as_of) as db:
+    with EmbeddedGraph.from_dataset(
+        dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
+    ) as db:
         return db.run(qf, values)
 
 

@@ -26,9 +26,15 @@ def __getattr__(name: str) -> Any:
     return resolve(get_format(_READERS[name]).reader or "")
 
 
-def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> nx.MultiDiGraph:
+def load(
+    path: str | os.PathLike[str], *, progress: Progress | None = None, duplicates: str = "error"
+) -> nx.MultiDiGraph:
     """Load a graph from any format in the registry (:mod:`graphkit.loaders.formats`):
     a dataset folder, ``.xlsx``, ``.json``, ``.graphml`` or ``.gexf``, chosen by the path.
+
+    An exact duplicate relationship (same source, type, target and values) is an error;
+    ``duplicates="merge"`` keeps the first and counts the rest in
+    ``G.graph["merged_duplicates"]`` (the command line's ``--merge-duplicates``).
 
     Raises
     ------
@@ -48,5 +54,5 @@ def load(path: str | os.PathLike[str], *, progress: Progress | None = None) -> n
     fmt = for_path(path)
     reader = resolve(fmt.reader or "")
     if fmt.folder or fmt.name == "xlsx":
-        return reader(Path(path), progress=progress)
-    return reader(Path(path))
+        return reader(Path(path), progress=progress, duplicates=duplicates)
+    return reader(Path(path), duplicates=duplicates)

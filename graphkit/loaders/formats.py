@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,12 @@ def for_path(path: str | os.PathLike[str], *, writing: bool = False) -> Format:
         if not f.folder and suffix in f.suffixes:
             return f
     folder = next(f for f in usable if f.folder)
-    if path.is_dir() or (suffix in folder.suffixes if writing else not path.exists()):
+    try:  # not Path.is_dir(): it raises on a path below a folder one may not read
+        st: os.stat_result | None = os.stat(path)
+    except OSError:
+        st = None
+    is_dir = st is not None and stat.S_ISDIR(st.st_mode)
+    if is_dir or (suffix in folder.suffixes if writing else st is None):
         return folder
     if writing:
         raise OutputError(f"{path}: unknown output format {suffix!r}; use {describe(writing=True)}")

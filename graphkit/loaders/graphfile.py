@@ -7,6 +7,7 @@ entity is ever resolved and no entity expansion can blow up memory.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import json
 import os
 import re
@@ -17,6 +18,16 @@ import networkx as nx
 
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
+from graphkit.loaders.duplicates import (
+    MERGE_FIX,
+    DuplicateFinder,
+    RepeatedKey,
+    check_mode,
+    no_repeated_keys,
+    repeated_key,
+)
+from graphkit.loaders.ids import IdChecks
+from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 from graphkit.suggest import path_hint
 
@@ -25,8 +36,11 @@ __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPT
 MAX_JSON_DEPTH = 64
 
 
-def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+
+    An exact duplicate relationship is a problem, or with ``duplicates="merge"`` kept once
+    (see :mod:`graphkit.loaders.duplicates`).
 
     Examples
     --------
@@ -39,6 +53,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """
     path = Path(path)
     name = str(path)
+    check_mode(duplicates)
     doc = read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
@@ -46,6 +61,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     G = new_graph(path.stem)
     nested = "relationships" in doc
     first_use: dict[str, tuple[str, str]] = {}
+    ids, dupes = IdChecks(), DuplicateFinder()
     for i, item in enumerate(doc["nodes"]):
         where = f"nodes[{i}]"
         if not isinstance(item, dict):
@@ -65,6 +81,7 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             _bad_dates(props)
             or node_problems(G, node_id, label, props)
             or _near_duplicate(first_use, str(node_id), where)
+            or ids.check(node_id, where)
         )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
@@ -89,14 +106,57 @@ def load_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         msgs = _bad_dates(props) or (
             relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
         )
-        problems += [Problem(name, f"{where}: {m}") for m in msgs]
+        problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:
-            G.add_edge(u, v, type=t, **props)
+            problems += add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)
         if len(problems) >= 100:
             break
     if problems:
         raise DatasetError(problems[:100], truncated=max(0, len(problems) - 100))
+    if dupes.merged:
+        G.graph["merged_duplicates"] = dupes.merged
     return G
+
+
+def add_unless_duplicate(
+    G: nx.MultiDiGraph,
+    dupes: DuplicateFinder,
+    u: Any,
+    t: str,
+    v: Any,
+    props: dict[str, Any],
+    where: Any,
+    name: str,
+    duplicates: str,
+) -> list[Problem]:
+    """Add the relationship, or merge or report it when it exactly repeats an earlier one
+    (``where`` says where this one is, for a later repeat's message)."""
+    token = dupes.token(u, t, v, props)
+    first = dupes.earlier(G, token, u, t, v, props)
+    if first is None:
+        dupes.remember(token, where, u, v, G.add_edge(u, v, type=t, **props))
+        return []
+    if duplicates == "merge":
+        dupes.merged += 1
+        return []
+    return [
+        Problem(
+            name,
+            f"{where}: exact duplicate of {first} ({u} -{t}-> {v} with the same values: it "
+            "would be counted twice by every weighted measure)",
+            fix=MERGE_FIX,
+        )
+    ]
+
+
+def explained(msgs: list[str], ids: IdChecks, u: Any, v: Any) -> list[str]:
+    """``msgs`` with an unresolved endpoint explained (an invisible character, a look-alike id)."""
+    out = []
+    for m in msgs:
+        end = "source" if m.startswith("source id") else "target" if m.startswith("target id") else None
+        better = ids.unresolved(u if end == "source" else v, end) if end and "does not resolve" in m else None
+        out.append(better or m)
+    return out
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
@@ -104,17 +164,21 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     :data:`MAX_JSON_DEPTH` levels deep; every failure is a :class:`FormatError`."""
     path = Path(path)
     name = str(path)
+    if not os.path.lexists(path):
+        raise FormatError(f"{name}: no such file{path_hint(path)}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError(f"{name}: no such file{path_hint(path)}") from None
+        text = read_input(path).decode("utf-8-sig")  # a regular file only: a FIFO would block
     except UnicodeDecodeError:
         raise FormatError(f"{name}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise FormatError(f"{name}: cannot be read ({exc.strerror})") from None
     _check_depth(text, name)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=no_repeated_keys)
+    except RepeatedKey as exc:
+        line = (repeated_key(text) or (exc.key, 0))[1]
+        raise FormatError(
+            f"{name}:{line}: key {exc.key!r} appears twice in one object; the second value would silently "
+            "replace the first (fix: remove one of them)"
+        ) from None
     except json.JSONDecodeError as exc:
         raise FormatError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
@@ -124,7 +188,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise FormatError(f"{name}: not valid JSON ({what})") from None
 
 
-def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read GraphML written by graphkit (types restored) or by another tool
     (see :func:`graphkit.loaders.graphxml.load_graphml`).
 
@@ -139,10 +203,10 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """
     from graphkit.loaders import graphxml
 
-    return graphxml.load_graphml(path)
+    return graphxml.load_graphml(path, duplicates=duplicates)
 
 
-def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read GEXF (1.1draft to 1.3) written by graphkit or Gephi: ``node_label`` and
     ``rel_type`` attributes, or the edge's ``kind`` (see :func:`graphkit.loaders.graphxml.load_gexf`).
 
@@ -157,7 +221,7 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """
     from graphkit.loaders import graphxml
 
-    return graphxml.load_gexf(path)
+    return graphxml.load_gexf(path, duplicates=duplicates)
 
 
 def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:
@@ -229,14 +293,17 @@ def _check_depth(text: str, name: str) -> None:
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
-def _refuse_dtd(path: Path) -> None:
-    """Refuse XML that is not UTF-8 or that declares a DTD or entities anywhere in the file.
+def _refuse_dtd(path: Path) -> bytes:
+    """The bytes of an XML file, refused when not UTF-8 or when it declares a DTD or
+    entities anywhere in the file.
 
     The whole file is scanned (a DTD may follow megabytes of comments), and UTF-16/32
-    files are refused because the scan reads bytes as UTF-8.
+    files are refused because the scan reads bytes as UTF-8. The file is read once (a
+    regular file only: :func:`graphkit.loaders.source.read_input`); parse these bytes.
     """
+    data = read_input(path)
     try:
-        with open(path, "rb") as f:
+        with io.BytesIO(data) as f:
             head = f.read(4)
             if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
                 raise FormatError(f"{path}: XML in UTF-16 or UTF-32 is refused; save it as UTF-8")
@@ -252,6 +319,7 @@ def _refuse_dtd(path: Path) -> None:
                 tail = window[-16:]
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
+    return data
 
 
 _DTD = re.compile(rb"<!(?i:doctype|entity)")

@@ -11,6 +11,7 @@ XML that declares a DTD or entities is refused before parsing (see
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -25,7 +26,9 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import new_graph, node_problems, relationship_problems
-from graphkit.loaders.graphfile import _near_duplicate, _refuse_dtd, _restore
+from graphkit.loaders.duplicates import DuplicateFinder, check_mode
+from graphkit.loaders.graphfile import _near_duplicate, _refuse_dtd, _restore, add_unless_duplicate, explained
+from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 from graphkit.suggest import path_hint
 
@@ -43,7 +46,7 @@ _GEXF_SCALAR = {"integer": "int", "long": "int", "short": "int", "byte": "int", 
 _MAX_PROBLEMS = 100
 
 
-def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read a GraphML file: graphkit's (types restored) or another tool's.
 
     Keys are looked up by id and domain (``for``), values converted by ``attr.type``;
@@ -59,6 +62,7 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         relationship and the field).
     """
     path = Path(path)
+    check_mode(duplicates)
     root = _parse(path, "graphml", "GraphML")
     keys: dict[tuple[str, str], tuple[str, str, str | None]] = {}
     for k in _children(root, "key"):
@@ -97,9 +101,11 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         real_id[xml_id] = node_id
         nodes.append((node_id, {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}))
     edges: list[tuple[str, str, dict[str, Any]]] = []
+    edge_ids: list[str | None] = []
     for el in graph.iter():
         if _local(el.tag) != "edge":
             continue
+        edge_ids.append(el.get("id"))
         u, v = el.get("source"), el.get("target")
         where = f"relationship {u!r} -> {v!r}"
         if u is None or v is None:
@@ -108,10 +114,10 @@ def load_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         d = _graphml_data(el, "edge", keys, problems, name, where)
         edges.append((real_id.get(u, u), real_id.get(v, v),
                       {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}))
-    return _build(name, nodes, edges, problems)
+    return _build(name, nodes, edges, problems, duplicates=duplicates, edge_ids=edge_ids)
 
 
-def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read a GEXF file (1.1draft, 1.2draft or 1.3): graphkit's or Gephi's.
 
     graphkit's label is the ``node_label`` attribute and the relationship type the
@@ -129,10 +135,12 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     """
     path = Path(path)
     name = str(path)
+    check_mode(duplicates)
     root = _parse(path, "gexf", "GEXF")
     graph = next(_children(root, "graph"), None)
     if graph is None:
         raise FormatError(f"{path}: no <graph> element in the GEXF file")
+    _refuse_dynamic(graph, path)
     attrs: dict[tuple[str, str], tuple[str, str, str | None]] = {}
     typed = False
     for block in _children(graph, "attributes"):
@@ -190,7 +198,33 @@ def load_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             except ValueError:
                 problems.append(Problem(name, f"relationship {u!r} -> {v!r}: weight {weight!r} is not a number"))
         edges.append((u, v, d))
-    return _build(name, nodes, edges, problems)
+    return _build(name, nodes, edges, problems, duplicates=duplicates,
+                  edge_ids=[el.get("id") for *_, el in raw_edges])
+
+
+_TIME_ATTRS = ("start", "end", "startopen", "endopen", "timestamp", "timestamps")
+
+
+def _refuse_dynamic(graph: ET.Element, path: Path) -> None:
+    """Dynamic GEXF (values that change over time: attributes with ``mode="dynamic"``,
+    ``<attvalue start=... end=...>``, ``<spells>``) has no place in a graphkit graph; refuse
+    it with what to do instead of reading one of the values at random."""
+    where = None
+    for el in graph.iter():
+        tag = _local(el.tag)
+        if tag == "attributes" and el.get("mode") == "dynamic":
+            titles = [a.get("title") or a.get("id") for a in _children(el, "attribute")]
+            where = f"attribute(s) {', '.join(map(repr, titles))} are declared dynamic"
+        elif tag == "attvalue" and any(el.get(a) is not None for a in _TIME_ATTRS):
+            where = f"an <attvalue for={el.get('for')!r}> has a time interval"
+        elif tag == "spells":
+            where = "a node or edge has <spells> (a lifetime)"
+        if where:
+            raise FormatError(
+                f"{path}: dynamic GEXF attributes are not supported: {where} (fix: export a static GEXF, "
+                "e.g. from Gephi's timeline at one date, or keep one value per attribute; a tie's period "
+                "goes in its since/until properties)"
+            )
 
 
 def parse_gexf_list(text: str) -> list[str]:
@@ -236,11 +270,11 @@ def parse_gexf_list(text: str) -> list[str]:
 # ---- helpers ------------------------------------------------------------------------------
 
 def _parse(path: Path, root_name: str, what: str) -> ET.Element:
-    if not path.exists():
+    if not os.path.lexists(path):
         raise FormatError(f"{path}: no such file{path_hint(path)}")
-    _refuse_dtd(path)
+    data = _refuse_dtd(path)  # the bytes of a regular file (a FIFO is never opened)
     try:
-        root = ET.parse(path).getroot()
+        root = ET.parse(io.BytesIO(data)).getroot()
     except ET.ParseError as exc:  # "unclosed token: line 6, column 0"
         raise FormatError(f"{path}: not readable {what} (ParseError: {exc}); the XML is not well-formed") from None
     except OSError as exc:
@@ -379,28 +413,37 @@ def _legacy_types(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> d
 
 
 def _build(name: str, nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[str, str, dict[str, Any]]],
-           problems: list[Problem]) -> nx.MultiDiGraph:
+           problems: list[Problem], *, duplicates: str = "error", edge_ids: list[str | None] | None = None,
+           ) -> nx.MultiDiGraph:
     G = new_graph(Path(name).stem)
     first_use: dict[str, tuple[str, str]] = {}
+    ids, dupes = IdChecks(), DuplicateFinder()
     for n, d in nodes:
         d = dict(d)
         label = d.pop("label", None)
-        msgs = node_problems(G, n, label, d) or _near_duplicate(first_use, n, f"node {n!r}")
+        msgs = (node_problems(G, n, label, d) or _near_duplicate(first_use, n, f"node {n!r}")
+                or ids.check(n, f"node {n!r}"))
         problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
         if not msgs:
             G.add_node(n, label=label, **d)
         if len(problems) >= _MAX_PROBLEMS:
             break
-    for u, v, d in edges:
+    for i, (u, v, d) in enumerate(edges):
         if len(problems) >= _MAX_PROBLEMS:
             break
         d = dict(d)
         t = d.pop("type", None)
         msgs = (relationship_problems(G, u, t, v, d) if isinstance(t, str)
                 else ["the relationship type is missing (no 'type' data, 'rel_type' attribute or edge kind)"])
-        problems += [Problem(name, f"relationship {u!r} -> {v!r}: {m}") for m in msgs]
+        where = f"relationship {u!r} -> {v!r}"
+        problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:
-            G.add_edge(u, v, type=t, **d)
+            eid = edge_ids[i] if edge_ids is not None and i < len(edge_ids) else None
+            this = f"edge {eid!r}" if eid is not None else f"edge #{i + 1}"
+            dup = add_unless_duplicate(G, dupes, u, t, v, d, this, name, duplicates)
+            problems += [Problem(name, f"{where}: {p.message.split(': ', 1)[1]}", fix=p.fix) for p in dup]
     if problems:
         raise DatasetError(problems[:_MAX_PROBLEMS], truncated=max(0, len(problems) - _MAX_PROBLEMS))
+    if dupes.merged:
+        G.graph["merged_duplicates"] = dupes.merged
     return G

@@ -7,6 +7,7 @@ every rule line names its source. :mod:`graphkit.loaders.misp` applies them.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections import defaultdict
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import FormatError
+from graphkit.loaders.source import open_input
 from graphkit.suggest import path_hint
 
 __all__ = ["CountryIndex", "RequirementRules", "AttributionRule", "AttributionRules"]
@@ -236,7 +238,7 @@ def _csv_rows(
     path: str | os.PathLike[str], required: tuple[str, ...]
 ) -> Iterable[tuple[int, dict[str, str]]]:
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with io.TextIOWrapper(open_input(path), newline="", encoding="utf-8") as f:  # regular files only
             reader = csv.DictReader(f)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:

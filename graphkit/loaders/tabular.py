@@ -6,93 +6,49 @@ as one :class:`~graphkit.errors.DatasetError`, each naming its file, line and co
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from graphkit import schema
-from graphkit.errors import DatasetError, FormatError, Problem
+from graphkit.errors import FormatError, Problem
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
+from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
+from graphkit.loaders.ids import IdChecks
+from graphkit.loaders.rows import MAX_FIELD_BYTES, RowDeduper, Table, gc_paused, read_csv_table
+from graphkit.loaders.rows import Problems as _Problems
+from graphkit.loaders.source import kind_problem, open_input
 from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
 from graphkit.progress import Progress
 from graphkit.suggest import close_matches, path_hint
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
 
-MAX_FIELD_BYTES = 1 << 20  # one cell may hold at most 1 MiB of text
 MAX_COLUMNS = 1000  # a table may have at most this many columns
-STOP_AFTER = 10_000  # problems beyond the reported ones after which checking stops
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
-ESCAPE_PREFIX = "'"
-
-
-@dataclass
-class Table:
-    """The raw text of one CSV file or sheet: its header and ``(line, cells)`` rows."""
-
-    file: str
-    header: list[str]
-    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
-    header_line: int = 1
-
-
-class _Problems:
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.items: list[Problem] = []
-        self.dropped = 0
-        self.unreadable: list[str] = []  # node files whose header could not be used
-        self.knock_on = 0  # relationship ids that do not resolve only because of those
-
-    @property
-    def stopped(self) -> bool:
-        """Past ``STOP_AFTER`` problems, reading stops: a million bad rows take no longer
-        than ten thousand to report."""
-        return self.dropped >= STOP_AFTER
-
-    def add(
-        self,
-        file: str,
-        message: str,
-        line: int | None = None,
-        column: str | None = None,
-        fix: str | None = None,
-    ) -> None:
-        if len(self.items) < self.cap:
-            self.items.append(Problem(file, message, line, column, fix))
-        else:
-            self.dropped += 1
-
-    def raise_if_any(self) -> None:
-        if self.knock_on:
-            self.items.append(
-                Problem(
-                    self.unreadable[0] if len(self.unreadable) == 1 else ", ".join(self.unreadable),
-                    f"{self.knock_on:,} relationship ids do not resolve only because "
-                    f"{' and '.join(Path(u).name for u in self.unreadable)} could not be read "
-                    "(not listed one by one)",
-                    fix="fix the problem above and validate again",
-                )
-            )
-            self.knock_on = 0
-        if self.items:
-            raise DatasetError(self.items, truncated=self.dropped, stopped=self.stopped)
 
 
 def load_dataset(
-    path: str | os.PathLike[str], *, max_problems: int = 100, progress: Progress | None = None
+    path: str | os.PathLike[str],
+    *,
+    max_problems: int = 100,
+    progress: Progress | None = None,
+    duplicates: str = "error",
 ) -> nx.MultiDiGraph:
     """Read a dataset folder or ``.xlsx`` workbook into the canonical graph.
+
+    An exact duplicate (a row, or a relationship with the same values) is a problem; with
+    ``duplicates="merge"`` the first is kept and ``G.graph["merged_duplicates"]`` counts the
+    rest (see :mod:`graphkit.loaders.duplicates`).
 
     Raises
     ------
@@ -107,107 +63,81 @@ def load_dataset(
     'alliance'
     """
     path = Path(path)
+    check_mode(duplicates)
+    with gc_paused():  # millions of small objects, no cycles: the collector only costs time here
+        return _load_dataset(path, max_problems, progress, duplicates)
+
+
+def _load_dataset(
+    path: Path, max_problems: int, progress: Progress | None, duplicates: str
+) -> nx.MultiDiGraph:
     problems = _Problems(max_problems)
-    if path.is_dir():
+    kind = _dataset_kind(path)
+    if kind == "folder":
         tables = {}
         for name in _TABLES:
             f = path / f"{name}.csv"
-            if not f.is_file():
+            wrong = kind_problem(f)
+            if wrong is not None and wrong.endswith(" is missing"):
                 problems.add(
                     str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
                 )
-                continue
-            table = read_csv_table(f, problems)
-            if table is not None:
-                tables[name] = table
-    elif path.suffix.lower() == ".xlsx" and path.is_file():
-        tables = read_xlsx_tables(path, problems)
-    elif not path.exists():
-        raise FormatError(f"{path}: no such file or folder{path_hint(path)}")
+            elif wrong is not None and wrong.endswith(", not a file"):  # never opened: a FIFO would block
+                problems.add(str(path), wrong, fix=f"replace it with the CSV file {name}.csv")
+            else:
+                table = read_csv_table(f, problems, duplicates=duplicates)
+                if table is not None:
+                    tables[name] = table
+            if name not in tables and name != schema.RELATIONSHIPS_FILE:
+                problems.unreadable.append(str(f))
+    elif kind == "xlsx":
+        tables = read_xlsx_tables(path, problems, duplicates=duplicates)
     else:
-        raise FormatError(
-            f"{path}: not a dataset; give a folder with actors.csv, capabilities.csv, threats.csv "
-            "and relationships.csv, or an .xlsx workbook with sheets of those names"
-        )
+        raise FormatError(kind)
     G = new_graph(path.stem if path.suffix else path.name)
     G.graph["path"] = str(path)
     first_use: dict[str, tuple[str, str, int]] = {}
+    ids = IdChecks()
     for label in schema.LABELS:
         table = tables.get(schema.NODE_FILES[label])
         if table is not None:
-            _add_nodes(G, label, table, problems, first_use, progress)
+            _add_nodes(G, label, table, problems, first_use, ids, progress)
     table = tables.get(schema.RELATIONSHIPS_FILE)
+    merged = sum(t.merged for t in tables.values())
+    if kind == "xlsx":
+        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:-1] if n not in tables]
     if table is not None:
-        _add_relationships(G, table, problems, progress)
+        merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
     problems.raise_if_any()
+    if merged:
+        G.graph["merged_duplicates"] = merged
     return G
 
 
-def read_csv_table(path: Path, problems: _Problems | None = None) -> Table | None:
-    """Read one CSV file's text (UTF-8, with or without BOM); unescape ``'``-prefixed cells."""
-    own = problems is None
-    problems = problems or _Problems(100)
-    name = str(path)
+def _dataset_kind(path: Path) -> str:
+    """``'folder'`` or ``'xlsx'``, or the message of a FormatError for anything else."""
     try:
-        raw = path.read_bytes()
+        st = os.stat(path)
+    except FileNotFoundError:
+        return f"{path}: no such file or folder{path_hint(path)}"
     except OSError as exc:
-        problems.add(name, f"cannot be read: {exc.strerror}")
-        return _finish(own, problems, None)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(name, "file is UTF-16", fix="save it as UTF-8 (CSV UTF-8 in Excel)")
-        return _finish(own, problems, None)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.add(
-            name,
-            "file is not UTF-8 (Latin-1 or Windows-1252?)",
-            line=line,
-            fix="save it as UTF-8 (CSV UTF-8 in Excel)",
-        )
-        return _finish(own, problems, None)
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.add(
-            name, "file holds a NUL byte: it is not a text file", line=line, fix="save it again as CSV UTF-8"
-        )
-        return _finish(own, problems, None)
-    old_limit = csv.field_size_limit(MAX_FIELD_BYTES)
-    table: Table | None = None
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        start = 1
+        return f"{path}: cannot be read ({exc.strerror})"
+    if stat.S_ISDIR(st.st_mode):
         try:
-            for cells in reader:
-                if table is None:
-                    table = Table(name, cells, header_line=start)
-                elif "".join(cells).strip():
-                    # The writers put a ' before text a spreadsheet would read as a formula.
-                    table.rows.append(
-                        (
-                            start,
-                            [
-                                (c[1:] if c[0] == ESCAPE_PREFIX and len(c) > 1 else c) if c else None
-                                for c in cells
-                            ],
-                        )
-                    )
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            message = str(exc)
-            if "field larger" in message:
-                message = f"a cell is larger than {MAX_FIELD_BYTES // 1024} KiB"
-            problems.add(name, f"not valid CSV: {message}", line=start, fix="check the quoting on this line")
-            return _finish(own, problems, None)
-    finally:
-        csv.field_size_limit(old_limit)
-    if table is None:
-        problems.add(name, "file is empty", line=1, fix="add a header row")
-    return _finish(own, problems, table)
+            os.listdir(path)
+        except OSError as exc:
+            return f"{path}: the folder cannot be read ({exc.strerror})"
+        return "folder"
+    if path.suffix.lower() == ".xlsx":
+        wrong = kind_problem(path)
+        return "xlsx" if wrong is None else f"{path.parent / wrong}; give a regular file"
+    return (
+        f"{path}: not a dataset; give a folder with actors.csv, capabilities.csv, threats.csv "
+        "and relationships.csv, or an .xlsx workbook with sheets of those names"
+    )
 
 
-def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
+def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "error") -> dict[str, Table]:
     """Read the four sheets of a workbook as text; cells are never evaluated."""
 
     try:
@@ -215,9 +145,11 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise FormatError("reading .xlsx needs openpyxl: pip install openpyxl") from exc
     name = str(path)
-    _check_workbook_xml(path)
+    with open_input(path) as fh:
+        data = fh.read()
+    _check_workbook_xml(io.BytesIO(data), path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise FormatError(
             f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
@@ -236,6 +168,7 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
             ws.reset_dimensions()
             label = f"{name}[{sheet}]"
             table = None
+            dedupe = None
             try:
                 for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
                     cells = [_cell_text(v) for v in row]
@@ -245,8 +178,9 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
                         while cells and cells[-1] is None:
                             cells.pop()
                         table = Table(label, [c or "" for c in cells], header_line=line)
-                    elif any(c is not None and c.strip() for c in cells):
-                        table.rows.append((line, cells))
+                        dedupe = RowDeduper(table, problems, duplicates)
+                    elif dedupe is not None and any(c is not None and c.strip() for c in cells):
+                        dedupe.add(line, tuple(cells))
             except (
                 SyntaxError,
                 ValueError,
@@ -264,6 +198,7 @@ def read_xlsx_tables(path: Path, problems: _Problems) -> dict[str, Table]:
             if table is None:
                 problems.add(label, "sheet is empty", line=1, fix="add a header row")
             else:
+                table.merged = dedupe.merged if dedupe is not None else 0
                 tables[sheet] = table
     finally:
         wb.close()
@@ -274,11 +209,11 @@ MAX_XLSX_UNZIPPED = 1 << 30  # a workbook may unpack to at most 1 GiB
 _DTD = re.compile(rb"<!(?i:doctype|entity)")
 
 
-def _check_workbook_xml(path: Path) -> None:
+def _check_workbook_xml(data: io.BytesIO, path: Path) -> None:
     """Refuse a workbook that unpacks to more than 1 GiB or whose XML declares a DTD or entities."""
 
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(data) as z:
             infos = z.infolist()
             total = sum(i.file_size for i in infos)
             if total > MAX_XLSX_UNZIPPED:
@@ -302,12 +237,6 @@ def _check_workbook_xml(path: Path) -> None:
         raise FormatError(
             f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
         ) from None
-
-
-def _finish(own: bool, problems: _Problems, table: Table | None) -> Table | None:
-    if own:
-        problems.raise_if_any()
-    return table
 
 
 _XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how Excel stores characters XML can't hold
@@ -498,12 +427,12 @@ def _add_nodes(
     table: Table,
     problems: _Problems,
     first_use: dict[str, tuple[str, str, int]],
+    ids: IdChecks,
     progress: Progress | None = None,
 ) -> None:
     specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
         problems.unreadable.append(table.file)
-    if specs is None:
         return
     first_line: dict[str, int] = {}
     short_name = Path(table.file).name
@@ -525,6 +454,17 @@ def _add_nodes(
                 fix="use one spelling of the id everywhere, or make the ids really differ",
             )
             continue
+        if not msgs:
+            for msg in ids.check(node_id, f"{short_name} line {line}"):
+                fix = (
+                    (
+                        "remove the invisible character (a byte-order mark at the start of a line "
+                        "comes from pasting two files together)"
+                    )
+                    if "invisible" in msg
+                    else ("write the id in one script (Latin letters only, for example)")
+                )
+                problems.add(table.file, msg, line=line, column="id", fix=fix)
         for msg in msgs:
             column = _column_of(msg, ("id", "name", "kind"))
             if msg.startswith("duplicate id"):
@@ -544,11 +484,19 @@ def _add_nodes(
 
 
 def _add_relationships(
-    G: nx.MultiDiGraph, table: Table, problems: _Problems, progress: Progress | None = None
-) -> None:
+    G: nx.MultiDiGraph,
+    table: Table,
+    problems: _Problems,
+    ids: IdChecks,
+    progress: Progress | None = None,
+    *,
+    merge: bool = False,
+) -> int:
+    """Add the table's relationships; return how many exact duplicates were merged."""
     specs = _columns(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
-        return
+        return 0
+    dupes = DuplicateFinder()
     for line, row in _typed_rows(table, specs, _REL_FIXED, problems, progress):
         source, rtype, target = row.pop("source", None), row.pop("type", None), row.pop("target", None)
         missing = [c for c, v in (("source", source), ("type", rtype), ("target", target)) if v is None]
@@ -585,12 +533,18 @@ def _add_relationships(
                 continue
             if "does not resolve" in msg:
                 bad = source if column == "source" else target
-                near = close_matches(str(bad), map(str, G.nodes), n=1) if len(problems.items) < problems.cap else []
+                better = ids.unresolved(bad, column or "")
+                near = (
+                    close_matches(str(bad), map(str, G.nodes), n=1)
+                    if better is None and len(problems.items) < problems.cap
+                    else []
+                )
                 fix = (
                     f"did you mean '{near[0]}'? (ids are case-sensitive)"
                     if near
                     else "add a node with that id or correct the id (ids are case-sensitive)"
                 )
+                msg = better or msg
             elif "relationship type" in msg:
                 near = close_matches(str(rtype), schema.RELATIONSHIP_TYPES, n=1)
                 fix = f"did you mean '{near[0]}'?" if near else "use one of the listed types"
@@ -598,8 +552,23 @@ def _add_relationships(
                 rel = schema.RELATIONSHIP_TYPES[rtype]
                 fix = f"{rtype} goes from {'/'.join(rel.sources)} to {'/'.join(rel.targets)}"
             problems.add(table.file, msg, line=line, column=column, fix=fix)
-        if not msgs:
-            G.add_edge(source, target, type=rtype, **row)
+        if msgs:
+            continue
+        token = dupes.token(source, rtype, target, row)
+        first = dupes.earlier(G, token, source, rtype, target, row)
+        if first is None:
+            dupes.remember(token, line, source, target, G.add_edge(source, target, type=rtype, **row))
+        elif merge:
+            dupes.merged += 1
+        else:
+            problems.add(
+                table.file,
+                f"exact duplicate of line {first} ({source} -{rtype}-> {target} with the "
+                "same values: it would be counted twice by every weighted measure)",
+                line=line,
+                fix=MERGE_FIX,
+            )
+    return dupes.merged
 
 
 def _shown(a: str, b: str) -> tuple[str, str]:

@@ -3,11 +3,22 @@ and the driver's quirks graphkit works around."""
 
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["ServerInfo", "redact_uri", "BOLT_SCHEMES", "quiet_driver_log", "absorb_goodbye_bug"]
+from graphkit.errors import StoreError
+
+__all__ = [
+    "ServerInfo",
+    "BoltURI",
+    "parse_bolt_uri",
+    "redact_uri",
+    "BOLT_SCHEMES",
+    "quiet_driver_log",
+    "absorb_goodbye_bug",
+]
 
 #: URI schemes a Bolt server is reached by.
 BOLT_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
@@ -39,14 +50,75 @@ def redact_uri(uri: str | None) -> str:
         return str(uri)
     try:
         parts = urlsplit(uri)
-    except ValueError:
-        return "<unparseable URI>"
+    except ValueError:  # an unclosed [ ... : hide whatever stands between user: and @
+        return _USERINFO.sub(lambda m: m[1] + (":***" if m[2] else "") + "@", uri, count=1)
     if parts.password is None and "@" not in parts.netloc:
         return uri
     host = parts.netloc.rsplit("@", 1)[-1]
     user = parts.username or ""
     netloc = f"{user}:***@{host}" if parts.password is not None else f"{user}@{host}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+_USERINFO = re.compile(r"^([^:/?#]*://[^:@/?#]*)(:[^@]*)?@")
+
+
+@dataclass(frozen=True)
+class BoltURI:
+    """A Bolt URI taken apart: ``clean`` is the URI without user and password (for the driver)."""
+
+    scheme: str
+    user: str | None
+    password: str | None
+    host: str
+    port: int
+    clean: str
+    shown: str  # the URI as messages show it (password replaced by ***)
+
+
+def parse_bolt_uri(uri: str) -> BoltURI:
+    """Check and take apart a ``bolt://`` / ``neo4j://`` URI; every problem is a one-line
+    :class:`~graphkit.errors.StoreError` that never shows the password.
+
+    >>> u = parse_bolt_uri("bolt://neo4j:secret@[::1]:7688")
+    >>> u.host, u.port, u.clean, u.shown
+    ('::1', 7688, 'bolt://[::1]:7688', 'bolt://neo4j:***@[::1]:7688')
+    """
+    shown = redact_uri(uri)
+    fix = "(fix: give bolt://HOST:7687 or neo4j://HOST:7687; an IPv6 address goes in brackets: bolt://[::1]:7687)"
+    if not isinstance(uri, str) or not uri.strip():
+        raise StoreError(f"the Neo4j URI is empty {fix}")
+    if any(ord(c) < 32 or c.isspace() for c in uri):
+        raise StoreError(f"{shown!r}: a Neo4j URI holds no spaces or control characters {fix}")
+    try:
+        parts = urlsplit(uri)
+    except ValueError as exc:
+        what = "an IPv6 address is missing its closing ']'" if "IPv6" in str(exc) else str(exc)
+        raise StoreError(f"{shown}: not a valid URI: {what} {fix}") from None
+    if parts.scheme not in BOLT_SCHEMES:
+        raise StoreError(f"{shown}: not a Neo4j URI {fix}")
+    try:
+        port = parts.port
+    except ValueError:
+        raw = parts.netloc.rsplit("@", 1)[-1].rsplit("]", 1)[-1].partition(":")[2]
+        raise StoreError(f"{shown}: the port {raw!r} is not a number from 1 to 65535 {fix}") from None
+    if port == 0:
+        raise StoreError(f"{shown}: the port 0 is not a number from 1 to 65535 {fix}")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise StoreError(
+            f"{shown}: a Neo4j URI has no path or fragment (the database goes in --neo4j-database) {fix}"
+        )
+    host = parts.netloc.rsplit("@", 1)[-1]
+    clean = urlunsplit((parts.scheme, host, "", parts.query, ""))
+    return BoltURI(
+        parts.scheme,
+        parts.username,
+        parts.password,
+        parts.hostname or "localhost",
+        port or 7687,
+        clean,
+        shown,
+    )
 
 
 def quiet_driver_log() -> None:

@@ -27,6 +27,8 @@ import datetime as _dt
 import decimal
 import hashlib
 import os
+import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -35,6 +37,7 @@ from graphkit import schema
 from graphkit.errors import GraphkitError, QueryError, StoreError
 from graphkit.files import atomic_path
 from graphkit.progress import Progress
+from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap, resident_bytes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -129,7 +132,10 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     for f in files:
         h.update(f.name.encode() + b"\0")
         try:
-            with open(f, "rb") as fh:
+            if not stat.S_ISREG(os.stat(f).st_mode):  # never open a FIFO: the loader says what it is
+                h.update(b"<not a regular file>\0")
+                continue
+            with open(f, "rb", opener=_nonblocking) as fh:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     h.update(chunk)
         except FileNotFoundError:
@@ -138,6 +144,13 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
             raise StoreError(f"{f}: cannot read ({exc.strerror})") from None
         h.update(b"\0")
     return h.hexdigest()[:32]
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking (a file swapped for a FIFO after the check); reads then block as usual."""
+    fd = os.open(path, flags | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    return fd
 
 
 def database_schema(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
@@ -193,6 +206,10 @@ class EmbeddedDatabase:
     Cypher with :meth:`execute`. Loading a dataset, the Neo4j dialect and query files are
     the business of :mod:`graphkit.cypher` (:class:`graphkit.cypher.EmbeddedGraph`).
 
+    Every statement runs under ``limits`` (:class:`graphkit.stores.limits.QueryLimits`:
+    by default 15 s and 1 GiB, or ``GRAPHKIT_QUERY_TIMEOUT`` / ``GRAPHKIT_QUERY_MAX_MEMORY``):
+    past them it stops with :class:`~graphkit.stores.limits.QueryStopped`.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -203,18 +220,26 @@ class EmbeddedDatabase:
     """
 
     def __init__(
-        self, db_path: str | os.PathLike[str], *, table_columns: dict[str, dict[str, str]] | None = None
+        self,
+        db_path: str | os.PathLike[str],
+        *,
+        table_columns: dict[str, dict[str, str]] | None = None,
+        limits: QueryLimits | None = None,
     ) -> None:
         import ladybug
 
         self.path = Path(db_path)
+        self.limits = limits if limits is not None else QueryLimits.from_env()
         try:
             size = self.path.stat().st_size
             pool, reserve = _memory(size)
+            self._pool = self.limits.buffer_pool(pool)
             self._db = ladybug.Database(
-                str(self.path), read_only=True, buffer_pool_size=pool, max_db_size=reserve
+                str(self.path), read_only=True, buffer_pool_size=self._pool, max_db_size=reserve
             )
             self._conn = ladybug.Connection(self._db)
+            if self.limits.timeout is not None:
+                self._conn.set_query_timeout(max(1, int(self.limits.timeout * 1000)))
         except (RuntimeError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open the embedded database ({exc}); delete it to rebuild"
@@ -225,7 +250,9 @@ class EmbeddedDatabase:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open_cached(cls, key: str, *, cache_dir: str | os.PathLike[str] | None = None) -> Self | None:
+    def open_cached(
+        cls, key: str, *, cache_dir: str | os.PathLike[str] | None = None, limits: QueryLimits | None = None
+    ) -> Self | None:
         """The cached database for fingerprint ``key`` (see :func:`dataset_fingerprint`), or None.
 
         A damaged cache entry is removed (and None returned), so that it is built again.
@@ -234,7 +261,7 @@ class EmbeddedDatabase:
         if not db_path.is_file():
             return None
         try:
-            db = cls(db_path)
+            db = cls(db_path, limits=limits)
         except StoreError:  # a damaged cache entry: build it again
             db_path.unlink(missing_ok=True)
             return None
@@ -249,6 +276,7 @@ class EmbeddedDatabase:
         *,
         cache_dir: str | os.PathLike[str] | None = None,
         progress: Progress | None = None,
+        limits: QueryLimits | None = None,
     ) -> Self:
         """Write ``G`` into the cache under fingerprint ``key`` (atomically) and open it.
 
@@ -276,18 +304,20 @@ class EmbeddedDatabase:
             except OSError as exc:
                 raise StoreError(f"{db_path}: cannot write the cached database ({exc.strerror})") from None
         _prune(root, keep=CACHE_KEEP)
-        db = cls(db_path)
+        db = cls(db_path, limits=limits)
         db.rebuilt = True
         return db
 
     @classmethod
-    def from_graph(cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str]) -> Self:
+    def from_graph(
+        cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str], *, limits: QueryLimits | None = None
+    ) -> Self:
         """Write ``G`` to a new database file at ``db_path`` (which must not exist) and open it."""
         db_path = Path(db_path)
         if db_path.exists():
             raise StoreError(f"{db_path}: exists; give a new path for the embedded database")
         _build(G, db_path, Progress(quiet=True))
-        return cls(db_path)
+        return cls(db_path, limits=limits)
 
     def close(self) -> None:
         try:
@@ -313,17 +343,42 @@ class EmbeddedDatabase:
         ------
         EngineError
             When the engine refuses the statement (its message kept in ``engine_message``).
+        QueryStopped
+            When the statement runs past the time limit or needs more memory than the cap
+            (:attr:`limits`); the engine and the process are left as they were.
         """
+        limits = self.limits
+        deadline = time.monotonic() + limits.timeout if limits.timeout is not None else None
+        headroom = limits.headroom(self._pool)
         try:
-            res: Any = self._conn.execute(text, dict(params or {}))
-        except RuntimeError as exc:
-            raise EngineError(str(exc)) from None
-        if isinstance(res, list):  # several statements: graphkit.cypher refuses them, kept safe here
-            res = res[-1]
-        columns = list(res.get_column_names())
-        rows = []
-        while res.has_next():
-            rows.append(tuple(_plain(v) for v in res.get_next()))
+            # The engine runs the query under the address-space cap. Fetching the rows does
+            # not (the engine's row iterator spins when an allocation fails there): the rows
+            # are counted against the same headroom by resident memory instead.
+            with address_space_cap(headroom):
+                try:
+                    res: Any = self._conn.execute(text, dict(params or {}))
+                except RuntimeError as exc:
+                    raise _stopped(str(exc), limits) or EngineError(str(exc)) from None
+            if isinstance(res, list):  # several statements: graphkit.cypher refuses them, kept safe here
+                res = res[-1]
+            columns = list(res.get_column_names())
+            rows = []
+            base = resident_bytes()
+            while res.has_next():
+                rows.append(tuple(_plain(v) for v in res.get_next()))
+                if len(rows) % 4096 == 0:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise QueryStopped(limits, "time")
+                    if (
+                        headroom is not None
+                        and base is not None
+                        and (resident_bytes() or 0) - base > headroom
+                    ):
+                        raise QueryStopped(limits, "memory")
+        except MemoryError:
+            raise QueryStopped(limits, "memory") from None
+        except RuntimeError as exc:  # fetching a row can fail in the engine too
+            raise _stopped(str(exc), limits) or EngineError(str(exc)) from None
         return columns, rows
 
     def _read_columns(self) -> dict[str, dict[str, str]]:
@@ -342,6 +397,15 @@ class EmbeddedDatabase:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _stopped(message: str, limits: QueryLimits) -> QueryStopped | None:
+    """The engine's message as a QueryStopped when it says a limit was reached, else None."""
+    if message.strip() == "Interrupted." or "timeout" in message.lower():
+        return QueryStopped(limits, "time")
+    if "bad_alloc" in message or "Unable to allocate memory" in message or "buffer pool is full" in message:
+        return QueryStopped(limits, "memory")
+    return None
 
 
 def _observe(table: dict[str, set[str]], d: Mapping[str, Any], skip: tuple[str, ...]) -> None:

@@ -33,7 +33,6 @@ import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
 import pandas as pd
@@ -41,7 +40,7 @@ import pandas as pd
 from graphkit import schema
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.progress import Progress
-from graphkit.stores.bolt import BOLT_SCHEMES, ServerInfo, absorb_goodbye_bug, quiet_driver_log, redact_uri
+from graphkit.stores.bolt import ServerInfo, absorb_goodbye_bug, parse_bolt_uri, quiet_driver_log, redact_uri
 from graphkit.stores.encoding import (
     DATES_KEY,
     REL_KEY,
@@ -120,19 +119,13 @@ class Neo4jStore:
             import neo4j
 
             quiet_driver_log()
-            parts = urlsplit(uri_or_driver)
-            if parts.scheme not in BOLT_SCHEMES:
-                raise StoreError(
-                    f"{redact_uri(uri_or_driver)}: not a Neo4j URI "
-                    "(fix: give bolt://HOST:7687 or neo4j://HOST:7687)"
-                )
-            user = user if user is not None else parts.username
+            parts = parse_bolt_uri(uri_or_driver)  # a one-line StoreError, password hidden
+            user = user if user is not None else parts.user
             password = password if password is not None else parts.password
             self._password = password
-            host = parts.netloc.rsplit("@", 1)[-1]
-            clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-            self.uri = redact_uri(uri_or_driver)
-            self._address = (parts.hostname or "localhost", parts.port or 7687)
+            clean = parts.clean
+            self.uri = parts.shown
+            self._address = (parts.host, parts.port)
             auth = neo4j.basic_auth(user or "neo4j", password) if password is not None else None
             try:
                 self.driver = neo4j.GraphDatabase.driver(

@@ -6,6 +6,7 @@ them with ``generated = "NAME"``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,9 +93,95 @@ def xlsx_50mb_cell(root: Path) -> Path:
     return p
 
 
+# ---- issue 16, input side: files that are not files, and five million duplicate rows ----------
+
+def _fifo(root: Path, name: str) -> Path:
+    p = root / name
+    os.mkfifo(p)
+    return p
+
+
+def in_fifo_json(root: Path) -> Path:
+    """A named pipe called graph.json: open() on it blocks until a writer comes."""
+    return _fifo(root, "graph.json")
+
+
+def in_fifo_graphml(root: Path) -> Path:
+    return _fifo(root, "graph.graphml")
+
+
+def in_fifo_gexf(root: Path) -> Path:
+    return _fifo(root, "graph.gexf")
+
+
+def in_fifo_xlsx(root: Path) -> Path:
+    return _fifo(root, "dataset.xlsx")
+
+
+def in_fifo_misp(root: Path) -> Path:
+    return _fifo(root, "galaxy.json")
+
+
+def in_fifo_stix(root: Path) -> Path:
+    return _fifo(root, "bundle.json")
+
+
+def in_fifo_query(root: Path) -> Path:
+    return _fifo(root, "query.cypher")
+
+
+def in_csv_fifo_table(root: Path) -> Path:
+    """A dataset folder whose actors.csv is a named pipe."""
+    d = _folder(root)
+    (d / "actors.csv").unlink()
+    os.mkfifo(d / "actors.csv")
+    return d
+
+
+def in_csv_folder_table(root: Path) -> Path:
+    """A dataset folder whose actors.csv is a folder (holding a CSV file)."""
+    d = _folder(root)
+    (d / "actors.csv").unlink()
+    (d / "actors.csv").mkdir()
+    (d / "actors.csv" / "actors.csv").write_text(BASE["actors.csv"], encoding="utf-8")
+    return d
+
+
+def in_symlink_dev_zero(root: Path) -> Path:
+    """graph.json is a symbolic link to /dev/zero (an endless character device)."""
+    p = root / "graph.json"
+    p.symlink_to("/dev/zero")
+    return p
+
+
+FIVE_MILLION = 5_000_000
+
+
+def _duplicates(root: Path) -> Path:
+    d = _folder(root)
+    row = b"USA,COOPERATES_WITH,GBR,,0.9,\n"
+    with open(d / "relationships.csv", "ab") as f:
+        for _ in range(FIVE_MILLION // 100_000):
+            f.write(row * 100_000)
+    return d
+
+
+def in_csv_5m_duplicates(root: Path) -> Path:
+    """Five million copies of relationships.csv line 4 (lines 8 to 5,000,007)."""
+    return _duplicates(root)
+
+
+def in_csv_5m_duplicates_merge(root: Path) -> Path:
+    """The same, loaded with --merge-duplicates."""
+    return _duplicates(root)
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     f.__name__.replace("_", "-"): f
     for f in (csv_50mb_field, csv_million_columns, csv_million_cells_row, csv_million_bad_rows,
               json_50mb_string, graphml_xxe_after_comment, graphml_laughs_after_comment,
-              xlsx_50mb_cell)
+              xlsx_50mb_cell,
+              in_fifo_json, in_fifo_graphml, in_fifo_gexf, in_fifo_xlsx, in_fifo_misp, in_fifo_stix,
+              in_fifo_query, in_csv_fifo_table, in_csv_folder_table, in_symlink_dev_zero,
+              in_csv_5m_duplicates, in_csv_5m_duplicates_merge)
 }

@@ -112,7 +112,7 @@ def tree_hash(path: Path) -> str:
     path = Path(path)
     if not path.exists():
         return "missing"
-    items = [path] if path.is_file() else sorted(path.rglob("*"))
+    items = sorted(path.rglob("*")) if path.is_dir() and not path.is_symlink() else [path]
     for p in items:
         rel = p.relative_to(path).as_posix() if p != path else p.name
         if p.is_symlink():
@@ -122,6 +122,8 @@ def tree_hash(path: Path) -> str:
             h.update(f"S {rel} {stat.S_IFMT(st.st_mode)} {st.st_rdev}\n".encode())
         elif p.is_dir():
             h.update(f"D {rel}\n".encode())
+        elif not p.is_file():  # a FIFO or device: never opened (that could block)
+            h.update(f"S {rel} {stat.S_IFMT(p.stat().st_mode)}\n".encode())
         else:
             h.update(f"F {rel} {p.stat().st_size}\n".encode())
             with open(p, "rb") as f:

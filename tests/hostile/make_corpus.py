@@ -365,7 +365,67 @@ def entries() -> dict[str, dict[str, bytes] | bytes]:
                                    prolog=f'<!DOCTYPE g [<!ENTITY xxe SYSTEM "file://{SECRET}">]>\n').encode()
     e["gexf-truncated.gexf"] = gexf(TWO).encode()[:250]
     e["gexf-nul-byte.gexf"] = gexf(TWO).replace("United States", "United\x00States").encode()
+    input_round_two(e)
     return e
+
+
+def input_round_two(e: dict[str, dict[str, bytes] | bytes]) -> None:
+    """Issue 16, input side (names start with in-): runaway queries, duplicate rows,
+    invisible and look-alike ids, repeated JSON keys, dynamic GEXF."""
+    # ---- runaway queries (the embedded engine's memory and time limits) ------------------
+    e["in-query-runaway-range.cypher"] = b"UNWIND range(1, 100000000000) AS x RETURN count(x) AS n\n"
+    e["in-query-runaway-collect.cypher"] = (
+        b"UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN collect(a) AS c\n")
+    e["in-query-runaway-rows.cypher"] = b"UNWIND range(1, 100000) AS a UNWIND range(1, 1000) AS b RETURN a, b\n"
+    e["in-query-runaway-time.cypher"] = (
+        b"UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN a, b ORDER BY a DESC LIMIT 3\n")
+    e["in-query-param-default-huge.cypher"] = (
+        b"// A default past 64 bits.\n// Parameters:\n//   n (int, default 99999999999999999999): a number\n"
+        b"RETURN $n AS n\n")
+    # ---- exact duplicate relationships (counted twice in every weighted measure) ---------
+    e["in-csv-duplicate-rows"] = folder(relationships=add("relationships", (
+        "USA,COOPERATES_WITH,GBR,,0.9,\n"      # line 8: line 4 again
+        "GBR,MEMBER_OF,NATO,1949,,\n"          # line 9: line 3 again
+        "USA,COOPERATES_WITH,GBR,,0.90,\n"     # line 10: line 4 again (0.90 is the number 0.9)
+        "USA,COOPERATES_WITH,GBR,,0.5,\n")))   # line 11: a parallel tie with another weight: kept
+    e["in-csv-duplicate-rows-merge"] = e["in-csv-duplicate-rows"]
+    rows = base_rows()
+    rows["relationships"].append(["USA", "COOPERATES_WITH", "GBR", None, 0.9, None])
+    e["in-xlsx-duplicate-rows.xlsx"] = xlsx(rows)
+    e["in-json-duplicate-links.json"] = node_link(
+        [N("USA"), N("NATO", kind="alliance")],
+        [{"source": "USA", "target": "NATO", "type": "MEMBER_OF", "since": 1949}] * 2).encode()
+    e["in-graphml-parallel-duplicate.graphml"] = graphml(
+        TWO, [("USA", "MEMBER_OF", "NATO"), ("USA", "MEMBER_OF", "NATO")]).encode()
+    # ---- invisible characters and look-alike ids ------------------------------------------
+    e["in-csv-bom-midline"] = folder(actors=BASE["actors.csv"].replace("\nGBR,", "\n\ufeffGBR,", 1))
+    e["in-csv-zero-width-id"] = folder(actors=add("actors", "US\u200bA,United States (again),state,Americas\n"))
+    e["in-csv-bidi-id"] = folder(actors=add("actors", "\u202eASU,Reversed,state,\n"))
+    e["in-csv-confusable-cyrillic"] = folder(actors=add("actors", "U\u0405A,United States (Cyrillic DZE),state,Americas\n"))
+    e["in-csv-confusable-greek"] = folder(actors=add("actors", "\u039d\u0391\u03a4\u039f,NATO in Greek capitals,alliance,\n"))
+    e["in-csv-dangling-invisible"] = folder(relationships=add("relationships", "GBR\u2060,COOPERATES_WITH,USA,,,\n"))
+    e["in-json-confusable.json"] = node_link([N("NATO", kind="alliance"), N("N\u0410TO", kind="alliance")]).encode()
+    # ---- a key given twice in one JSON object (the last one silently won) -----------------
+    e["in-json-repeated-key.json"] = (
+        b'{"nodes": [\n {"id": "USA", "label": "Actor", "name": "United States",\n'
+        b'  "kind": "state",\n  "kind": "alliance"}\n], "links": []}\n')
+    e["in-misp-repeated-key.json"] = (
+        b'{"name": "Threat Actor", "type": "threat-actor", "uuid": "7cdff317-a673-4474-84ec-4f1754947823",\n'
+        b' "values": [{"uuid": "00000000-0000-4000-8000-000000000001", "value": "Alpha Panda",\n'
+        b'             "value": "Beta Panda", "meta": {}}]}\n')
+    e["in-stix-repeated-key.json"] = (
+        b'{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [\n'
+        b' {"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--00000000-0000-4000-8000-000000000001",\n'
+        b'  "name": "APT1",\n  "name": "APT2"}]}\n')
+    # ---- GEXF with dynamic (time-varying) attributes --------------------------------------
+    e["in-gexf-dynamic.gexf"] = gexf(TWO).replace(
+        '<graph mode="static"', '<graph mode="dynamic" timeformat="date"').replace(
+        '<attributes class="edge">',
+        '<attributes class="node" mode="dynamic"><attribute id="9" title="budget" type="float"/></attributes>\n'
+        '<attributes class="edge">').replace(
+        '<attvalue for="2" value="United States"/>',
+        '<attvalue for="2" value="United States"/><attvalue for="9" value="1.5" start="2000-01-01" end="2010-01-01"/>'
+        '<attvalue for="9" value="2.5" start="2010-01-01" end="2020-01-01"/>').encode()
 
 
 def main() -> None:

@@ -65,6 +65,16 @@ COMMAND_SETS = {
     "query-formulas": {
         "accept": [["query", "{in}", str(CORPUS / "csv-formula-names"), "-f", "csv", "-q"]],
     },
+    # Issue 16 (input side): duplicates merged on request, a query under a short time limit.
+    "load-merge-duplicates": {
+        "accept": [
+            ["validate", "{in}", "--merge-duplicates"],
+            ["info", "{in}", "--json", "--merge-duplicates"],
+            ["convert", "{in}", "{out}/new.json", "--merge-duplicates"],
+            ["convert", "{in}", "{out}/new-dataset", "--merge-duplicates"],
+            ["analyze", "{in}", "-o", "{out}/new-analysis", "-q", "--merge-duplicates"],
+        ],
+    },
 }
 # A big input runs as a child process (memory measured); only the commands that differ in
 # how they read it, since every other command fails at the same load.
@@ -73,6 +83,10 @@ SUBPROCESS_COMMANDS = {
     # A million failing rows take seconds per command: one command is enough to show it.
     "validate-only": [["validate", "{in}"]],
     "query": [["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q"]],
+    "import-misp": COMMAND_SETS["import-misp"]["error"],
+    "import-stix": COMMAND_SETS["import-stix"]["error"],
+    "query-timeout": [["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q", "--timeout", "2"]],
+    "validate-merge-duplicates": [["validate", "{in}", "--merge-duplicates"]],
 }
 
 
@@ -179,6 +193,16 @@ def check_member_cycle(src: Path, out: Path, request, results) -> None:
     assert ("NATO", "USA") in member and ("USA", "NATO") in member
     assert (out / "new-analysis" / "summary.json").is_file()
     assert (out / "new-report" / "index.html").is_file()
+
+
+def check_duplicates_merged(src: Path, out: Path, request, results) -> None:
+    """Exact duplicates are kept once; a parallel tie with another weight stays."""
+    for path in (out / "new.json", out / "new-dataset"):
+        G = gk.load(path)
+        ties = sorted(d.get("weight") for u, v, d in gk.graph.relationships_of(G, "COOPERATES_WITH"))
+        assert ties == [0.5, 0.9], (path, ties)
+        assert sum(1 for _ in gk.graph.relationships_of(G, "MEMBER_OF")) == 2, path
+    assert "merged 3 exact duplicate" in results[0].output, results[0].describe()
 
 
 def check_five_nodes(src: Path, out: Path, request, results) -> None:

@@ -1,0 +1,1 @@
+UNWIND range(1, 100000000000) AS x RETURN count(x) AS n
