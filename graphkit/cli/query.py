@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graphkit.cli.common import add_as_of, add_command, add_merge_duplicates, add_neo4j_options, add_quiet, progress
+from graphkit.cli.common import (
+    add_as_of,
+    add_command,
+    add_merge_duplicates,
+    add_neo4j_options,
+    add_quiet,
+    progress,
+)
 from graphkit.cypher.result import RESULT_FORMATS
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.loaders.formats import describe
@@ -68,11 +75,19 @@ def register(sub: Any) -> None:
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("limits (embedded engine)")
-    g.add_argument("--timeout", metavar="SECONDS", default=None,
-                   help="stop a query after this long (env GRAPHKIT_QUERY_TIMEOUT; default 15; 0: no limit)")
-    g.add_argument("--max-memory", metavar="SIZE", default=None,
-                   help="stop a query that needs more memory than this, e.g. 512M or 4G "
-                        "(env GRAPHKIT_QUERY_MAX_MEMORY; default 1G; 0: no limit)")
+    g.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default=None,
+        help="stop a query after this long (env GRAPHKIT_QUERY_TIMEOUT; default 15; 0: no limit)",
+    )
+    g.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        default=None,
+        help="stop a query that needs more memory than this, e.g. 512M or 4G "
+        "(env GRAPHKIT_QUERY_MAX_MEMORY; default 1G; 0: no limit)",
+    )
     add_merge_duplicates(p)
 
 
