@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import graphkit as gk
+from graphkit.loaders.ids import id_problem, skeleton
 from graphkit import schema
 
 etree = pytest.importorskip("lxml.etree")
@@ -151,7 +152,7 @@ def test_parallel_relationships_of_one_type_get_distinct_gexf_kinds(tmp_path):
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t\r")
 _text = st.text(_chars, min_size=1, max_size=10).filter(lambda s: s.strip() != "")
 _ids = (st.text(_chars, min_size=1, max_size=8) | st.sampled_from(["n0", "n1", "e0", "a b", "<&>", '"q"', "x:y", "1"])
-        ).filter(lambda s: s.strip() != "" and s == s.strip())
+        ).filter(lambda s: s.strip() != "" and s == s.strip() and id_problem(s) is None)
 _items = st.text(string.ascii_letters + string.digits + " ,[]'\"\\-_.=", min_size=1, max_size=8).filter(
     lambda s: s == s.strip() and ";" not in s)
 VALUES = {
@@ -173,7 +174,7 @@ _keys = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
 def graphs(draw):
     types = draw(st.dictionaries(_keys, st.sampled_from(sorted(VALUES)), max_size=4))
     G = gk.new_graph("generated")
-    node_ids = draw(st.lists(_ids, min_size=1, max_size=7, unique_by=gk.graph.id_key))
+    node_ids = draw(st.lists(_ids, min_size=1, max_size=7, unique_by=lambda i: skeleton(gk.graph.id_key(i))))
     for n in node_ids:
         label = draw(st.sampled_from(schema.LABELS))
         extra = {"kind": draw(st.sampled_from(schema.ACTOR_KINDS))} if label == "Actor" else {}
@@ -186,7 +187,10 @@ def graphs(draw):
                    if lu in t.sources and lv in t.targets and not (u == v and t.name in ("MEMBER_OF", "COOPERATES_WITH"))]
         if fitting:
             props = {k: draw(VALUES[t]) for k, t in types.items() if draw(st.booleans())}
-            gk.add_relationship(G, u, draw(st.sampled_from(fitting)), v, **props)
+            t = draw(st.sampled_from(fitting))
+            if {"type": t, **props} in G.get_edge_data(u, v, default={}).values():
+                continue  # an exact duplicate: the loaders refuse it (tests/hostile)
+            gk.add_relationship(G, u, t, v, **props)
     return G
 
 
@@ -207,12 +211,15 @@ def test_generated_graphs_validate_and_round_trip(tmp_path_factory, suffix, xsd,
 def test_files_of_the_0_1_writer_are_still_read_exactly(name):
     """Written from data/sample by graphkit 0.1 (networkx: named key ids, GEXF 1.2draft).
 
-    The sample has since gained ``basis`` on its attributions; the 0.1 files predate it."""
-    then = gk.load(gk.SAMPLE)
-    for _, _, d in then.edges(data=True):
-        if d["type"] == "ATTRIBUTED_TO":
-            d.pop("basis", None)
-    assert gk.graph_diff(then, gk.load(FIXTURES / name)) == []
+    The sample has since gained ``basis`` on its attributions and a more specific source
+    for them; the 0.1 files predate both, so attributions are compared without them."""
+    now, old = gk.load(gk.SAMPLE), gk.load(FIXTURES / name)
+    for G in (now, old):
+        for _, _, d in G.edges(data=True):
+            if d["type"] == "ATTRIBUTED_TO":
+                d.pop("basis", None)
+                d.pop("source", None)
+    assert gk.graph_diff(now, old) == []
 
 
 def test_graphml_from_networkx_with_default_key_ids(tmp_path):
