@@ -145,6 +145,10 @@ def synthetic_graph(
     clash = dst == src
     dst[clash] = (dst[clash] + 1) % n_mem
     w = rng.integers(1, 4, src.size).astype(float)
+    # an exact duplicate (same ends, same weight) would be refused by the loader: keep one
+    _, first = np.unique(np.column_stack([src, dst, w]), axis=0, return_index=True)
+    first.sort()
+    src, dst, w = src[first], dst[first], w[first]
     G.add_edges_from(
         (member_ids[s], member_ids[d], {"type": "COOPERATES_WITH", "weight": float(x)})
         for s, d, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=False)

@@ -129,15 +129,42 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     n = net.n
     if n <= 2 or net.m == 0:
         return np.zeros(n)
+    split = _split_work(net)
     if pivots is None:
-        raw = np.asarray(net.igraph.betweenness(directed=False, weights=_dist(net)))
+        if split is not None:
+            raw = _parallel_betweenness(net, range(n), *split)
+        else:
+            raw = np.asarray(net.igraph.betweenness(directed=False, weights=_dist(net)))
         return raw * 2.0 / ((n - 1) * (n - 2))
     # igraph counts each (source, target) pair once; networkx's sampled estimator
     # counts ordered pairs, hence the factor 2, and rescales as networkx 3.6 does.
-    raw = 2.0 * np.asarray(
-        net.igraph.betweenness(directed=False, weights=_dist(net), sources=pivots, targets=range(n))
-    )
+    if split is not None:
+        raw = 2.0 * _parallel_betweenness(net, pivots, *split)
+    else:
+        raw = 2.0 * np.asarray(
+            net.igraph.betweenness(directed=False, weights=_dist(net), sources=pivots, targets=range(n))
+        )
     return _rescale_sampled(raw, n, pivots)
+
+
+def _split_work(net: ActorNetwork) -> tuple[int, Any] | None:
+    """``(jobs, progress)`` when betweenness/closeness should run in chunks (worker
+    processes, or one process with progress), None for one plain igraph call."""
+    from graphkit.analysis.parallel import PARALLEL_MIN_WORK, current
+
+    jobs, progress = current()
+    if net.n * max(net.m, 1) < PARALLEL_MIN_WORK:
+        return None
+    if jobs <= 1 and (progress is None or progress.quiet):
+        return None
+    return jobs, progress
+
+
+def _parallel_betweenness(net: ActorNetwork, sources: Any, jobs: int, progress: Any) -> np.ndarray:
+    from graphkit.analysis.parallel import betweenness_from_sources
+
+    dist = (1.0 / net.weight) if net.weighted else None
+    return betweenness_from_sources(net.n, net.src, net.dst, dist, sources, jobs=jobs, progress=progress)
 
 
 def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
@@ -149,9 +176,16 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     comp = net.components()
     reach = np.bincount(comp)[comp]  # size of each actor's component
     if pivots is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            c = np.asarray(net.igraph.closeness(weights=_dist(net), normalized=True), dtype=float)
+        split = _split_work(net)
+        if split is not None:
+            from graphkit.analysis.parallel import closeness_of_vertices
+
+            dist = (1.0 / net.weight) if net.weighted else None
+            c = closeness_of_vertices(n, net.src, net.dst, dist, range(n), jobs=split[0], progress=split[1])
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                c = np.asarray(net.igraph.closeness(weights=_dist(net), normalized=True), dtype=float)
         out = np.nan_to_num(c, nan=0.0) * (reach - 1) / (n - 1)
         out[reach <= 1] = 0.0
         return out

@@ -10,15 +10,24 @@ Chunks also give progress: counts and an estimate of the time left, at least eve
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from graphkit.progress import Progress
 
-__all__ = ["default_jobs", "betweenness_from_sources", "closeness_of_vertices", "PARALLEL_MIN_WORK"]
+__all__ = [
+    "default_jobs",
+    "betweenness_from_sources",
+    "closeness_of_vertices",
+    "PARALLEL_MIN_WORK",
+    "using",
+    "current",
+]
 
 PARALLEL_MIN_WORK = 2_000_000
 """Below about this many vertex × edge operations a pool costs more than it saves."""
@@ -28,6 +37,36 @@ _CHUNKS_PER_JOB = 16
 # the worker's graph, built once per process from the arrays sent at start-up
 _G: Any = None
 _W: Any = None
+
+
+_SETTING: contextvars.ContextVar[tuple[int, Progress | None]] = contextvars.ContextVar(
+    "graphkit_parallel", default=(1, None)
+)
+
+
+@contextlib.contextmanager
+def using(jobs: int | None, progress: Progress | None = None) -> Iterator[None]:
+    """Within the block, betweenness and closeness use ``jobs`` worker processes (None:
+    every core) and report their progress to ``progress``.
+
+    Examples
+    --------
+    >>> with using(2):
+    ...     current()[0]
+    2
+    >>> current()[0]
+    1
+    """
+    token = _SETTING.set((default_jobs() if jobs is None else max(1, int(jobs)), progress))
+    try:
+        yield
+    finally:
+        _SETTING.reset(token)
+
+
+def current() -> tuple[int, Progress | None]:
+    """The ``(jobs, progress)`` set by :func:`using` (``(1, None)`` outside it)."""
+    return _SETTING.get()
 
 
 def default_jobs() -> int:

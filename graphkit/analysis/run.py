@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit.analysis import parallel
 from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table, most_central
 from graphkit.analysis.clusters import (
     RESTARTS,
@@ -92,6 +93,7 @@ def analyze(
     as_of: Any = "today",
     progress: Progress | None = None,
     perturb: int = 0,
+    jobs: int | None = None,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
 
@@ -104,7 +106,10 @@ def analyze(
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
-    ``partners``). ``progress`` reports each step (quiet when omitted). ``perturb``: repeat
+    ``partners``). ``jobs``: worker processes for betweenness and closeness on large
+    networks (None: every core; 1: one process), results equal within 1e-9
+    (:mod:`graphkit.analysis.parallel`). ``progress`` reports each step (quiet when
+    omitted). ``perturb``: repeat
     the analysis this many times over jittered estimates, a moved threshold and other
     cluster seeds (:func:`graphkit.analysis.stability.stability`) and add the tables
     ``stability`` and ``cocluster`` (``None`` when 0, the default); ``summary["stability"]``
@@ -133,9 +138,15 @@ def analyze(
     with progress.step("actor network"):
         net = actor_network(G, types, weight=weight, two_mode=True)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
-    cent, measures = centrality_table(
-        net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
-    )
+    if net.n > exact_threshold:
+        progress.say(
+            f"{net.n:,} actors is above the exact threshold ({exact_threshold:,}): betweenness and closeness "
+            f"are estimated from {min(samples, net.n):,} sampled sources (raise --exact-threshold for exact values)"
+        )
+    with parallel.using(jobs, progress):
+        cent, measures = centrality_table(
+            net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
+        )
     with progress.step("clusters"):
         membership, cluster_engine = cluster_membership(
             net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine

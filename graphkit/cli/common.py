@@ -127,6 +127,9 @@ def add_analysis_options(
     g.add_argument("--partners", nargs="+", default=list(DEFAULT_TYPES), metavar="TYPE",
                    help=f"relations through which capabilities are pooled (default: {default_types})")
     add_as_of(g, default="today")
+    g.add_argument("--jobs", type=_runs, default=None, metavar="N",
+                   help="worker processes for betweenness and closeness on large networks "
+                        "(default: every core; 1: one process); the values are the same")
     if perturb_default is None:
         return
     g.add_argument("--perturb", type=_runs, default=perturb_default, metavar="N",
@@ -152,6 +155,7 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         partners=args.partners,
         as_of=args.as_of,
         perturb=getattr(args, "perturb", 0),
+        jobs=getattr(args, "jobs", None) or None,
     )
 
 
@@ -183,6 +187,7 @@ def run_analysis(G: nx.MultiDiGraph, args: argparse.Namespace, prog: Progress) -
     from graphkit.analysis.gds import analyze_with_gds
 
     options["engine"] = "auto"
+    options.pop("jobs", None)  # GDS runs on the server
     with open_store(args) as store:
         result = analyze_with_gds(G, store, progress=prog, **options)
     result.summary["parameters"]["engine"] = "gds"

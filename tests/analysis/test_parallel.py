@@ -65,3 +65,20 @@ def test_progress_counts_sources():
     _, src, dst, _ = _graph(100, 300, 4)
     betweenness_from_sources(100, src, dst, None, range(100), jobs=2, progress=Progress(stream=out))
     assert out.getvalue().strip().splitlines()[-1] == "betweenness: 100/100 sources"
+
+
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_analyze_with_two_jobs_equals_one(weight):
+    """The whole analysis: betweenness and closeness split over 2 workers equal one process."""
+    from benchmarks.synthetic import synthetic_graph
+    from graphkit.analysis import analyze
+    from graphkit.analysis.parallel import PARALLEL_MIN_WORK
+
+    G = synthetic_graph(1500, seed=3, coop_edges_per_actor=3)
+    one = analyze(G, jobs=1, weight=weight, as_of="all")
+    two = analyze(G, jobs=2, weight=weight, as_of="all")
+    n, m = one.summary["graph"]["actors"], one.summary["graph"]["actor_links"]
+    assert n * m >= PARALLEL_MIN_WORK  # big enough to take the parallel path
+    for col in ("betweenness", "closeness"):
+        assert np.allclose(one.centrality[col], two.centrality[col], rtol=1e-9, atol=1e-12), col
+    assert one.centrality["betweenness"].max() > 0
