@@ -27,6 +27,7 @@ test: setup system-deps
 
 lint: setup
 	$(VENV)/bin/ruff check graphkit tests benchmarks scripts
+	$(VENV)/bin/ruff format --check graphkit
 	$(VENV)/bin/mypy
 
 bench: setup
