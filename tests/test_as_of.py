@@ -202,19 +202,23 @@ def test_analyze_defaults_to_today_and_as_of_all_counts_ended_ties(dataset, tmp_
     s_all = json.loads((every / "summary.json").read_text())
     assert s_today["as_of"] == dt.date.today().isoformat()
     assert s_all["as_of"] == "all"
-    # actor links today: USA-NATO GBR-NATO EST-NATO FIN-NATO SWE-NATO FIN-EU EST-EU FIN-SWE = 8;
-    # with every relationship also GBR-EU, EST-OEWG, ZWE-COMMONWEALTH = 11
-    assert s_today["graph"]["actor_links"] == 8
-    assert s_all["graph"]["actor_links"] == 11
+    # actor links today (two-mode network: member-organisation ties plus co-member pairs):
+    # USA-NATO GBR-NATO EST-NATO FIN-NATO SWE-NATO FIN-EU EST-EU = 7 direct, the 10 pairs of
+    # NATO's 5 members (EU's FIN-EST and the FIN-SWE agreement fall on pairs already there) = 17;
+    # with every relationship also GBR-EU, EST-OEWG, ZWE-COMMONWEALTH (EU's new pairs GBR-FIN,
+    # GBR-EST are NATO pairs; OEWG and the Commonwealth have one member each) = 20
+    assert s_today["graph"]["actor_links"] == 17
+    assert s_all["graph"]["actor_links"] == 20
 
 
 def test_python_analyze_as_of(dataset):
     G = gk.load(dataset)
     assert gk.analyze(G).summary["as_of"] == dt.date.today().isoformat()
-    assert gk.analyze(G, as_of=None).summary["graph"]["actor_links"] == 11
+    assert gk.analyze(G, as_of=None).summary["graph"]["actor_links"] == 20  # see the test above
     old = gk.analyze(G, as_of="2002-12-31")
-    # links then: USA-NATO GBR-NATO GBR-EU FIN-EU ZWE-COMMONWEALTH FIN-SWE
-    assert old.summary["graph"]["actor_links"] == 6 and old.summary["as_of"] == "2002-12-31"
+    # links then: USA-NATO GBR-NATO GBR-EU FIN-EU ZWE-COMMONWEALTH FIN-SWE, and the co-member
+    # pairs USA-GBR (NATO) and GBR-FIN (EU) = 8
+    assert old.summary["graph"]["actor_links"] == 8 and old.summary["as_of"] == "2002-12-31"
     # a graph already cut to a date keeps it
     assert gk.analyze(gk.as_of(G, "2002-12-31")).summary["as_of"] == "2002-12-31"
 

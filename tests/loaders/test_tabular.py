@@ -209,9 +209,10 @@ def test_large_tables_report_progress_and_quiet_stays_silent(tmp_path):
 
     from graphkit.progress import Progress
 
-    rows = "".join(f"A,COOPERATES_WITH,B,{1900 + i % 100}\n" for i in range(25_000))  # years: since is a date
+    # years (since is a date) and a distinct weight per row (exact duplicates are refused)
+    rows = "".join(f"A,COOPERATES_WITH,B,{1900 + i % 100},{i}\n" for i in range(25_000))
     d = make_dataset(tmp_path / "d", actors="id,name,kind\nA,a,state\nB,b,state\n",
-                     relationships="source,type,target,since\n" + rows)
+                     relationships="source,type,target,since,weight\n" + rows)
     out = io.StringIO()
     G = gk.load(d, progress=Progress(stream=out))
     assert G.number_of_edges() == 25_000
