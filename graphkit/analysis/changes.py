@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from graphkit import graph as _graph
+from graphkit import schema
 from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError
 from graphkit.analysis.gaps import capability_gaps
 from graphkit.defaults import DEFAULT_THRESHOLD
@@ -442,6 +444,25 @@ class _Routes:
                 self.targets[v].add(u)
             elif t == "REQUIRES":
                 self.requires[u].add(v)
+        # what each organisation and each pair of partners pools (their mandates)
+        from graphkit.analysis.pooling import agreement_pools, org_pools
+
+        caps = [n for n, d in H.nodes(data=True) if d.get("label") == schema.CAPABILITY]
+        index = {c: i for i, c in enumerate(caps)}
+        self.org_pool: dict[str, set[str]] = {
+            o: {caps[i] for i in np.flatnonzero(org_pools(o, H.nodes[o], index)[0])} for o in self.members
+        }
+        self.pair_pool: dict[frozenset[str], set[str]] = defaultdict(set)
+        for u, v, d in H.edges(data=True):
+            if d.get("type") == "COOPERATES_WITH" and u != v:
+                mask = agreement_pools(u, v, d, index)[0]
+                self.pair_pool[frozenset((u, v))] |= {caps[i] for i in np.flatnonzero(mask)}
+
+    def pools_via_org(self, org: str, c: str) -> bool:
+        return c in self.org_pool.get(org, set())
+
+    def pools_via_agreement(self, a: str, b: str, c: str) -> bool:
+        return c in self.pair_pool.get(frozenset((a, b)), set())
 
     def group(self, org: str) -> set[str]:
         """An organisation and its members."""
@@ -451,14 +472,16 @@ class _Routes:
         """The organisations whose group holds ``a`` (those it belongs to, and itself when it has members)."""
         return self.orgs.get(a, set()) | ({a} if a in self.members else set())
 
-    def reach(self, a: str) -> set[str]:
-        """Everyone whose capabilities ``a`` pools."""
+    def reach(self, a: str, c: str) -> set[str]:
+        """Everyone whose ``c`` reaches ``a`` within a mandate (an agreement or an
+        organisation that pools ``c``)."""
         out = set()
         if self.coop:
-            out |= self.partners.get(a, set())
+            out |= {p for p in self.partners.get(a, set()) if self.pools_via_agreement(a, p, c)}
         if self.member:
             for g in self.groups_of(a):
-                out |= self.group(g)
+                if self.pools_via_org(g, c):
+                    out |= self.group(g)
         out.discard(a)
         return out
 
@@ -472,11 +495,11 @@ class _Routes:
                     rel == "REQUIRES" and y == c and x in self.targets.get(a, ())
                 )
             elif rel == "HAS_CAPABILITY":
-                hit = y == c and (x == a or x in self.reach(a))
+                hit = y == c and (x == a or x in self.reach(a, c))
             elif rel == "COOPERATES_WITH":
-                hit = self.coop and x == a and c in self.holds.get(y, ())
+                hit = self.coop and x == a and c in self.holds.get(y, ()) and self.pools_via_agreement(a, y, c)
             elif rel == "MEMBER_OF":
-                hit = self.member and (
+                hit = self.member and self.pools_via_org(y, c) and (
                     (x == a and any(c in self.holds.get(m, ()) for m in self.group(y) - {a}))
                     or (x != a and y in self.groups_of(a) and c in self.holds.get(x, ()))
                     or (y == a and c in self.holds.get(x, ()))

@@ -281,3 +281,31 @@ def test_report_shows_today_by_default_and_refuses_a_since_after_it(tmp_path, ca
     rc = main(["report", str(data), "-o", str(tmp_path / "r2"), "--since", "2024", "--as-of", "2023", "-q"])
     assert rc == 2 and "is not before the date shown" in capsys.readouterr().err
     assert not (tmp_path / "r2").exists()
+
+
+def test_closed_by_names_only_ties_whose_mandate_pools_the_capability():
+    """A joins a forum (pools none) and an alliance (pools all) in 2023; B, in both, holds
+    cap:ir, which the threat against A needs. By hand: A's coalition gap 1 -> 0, closed by
+    joining the alliance only; the forum and a dialogue that pools none give no route."""
+    G = gk.new_graph("mandates")
+    for a in ("A", "B", "C"):
+        gk.add_node(G, a, "Actor", name=a, kind="state")
+    gk.add_node(G, "ALLY", "Actor", name="Ally", kind="alliance")
+    gk.add_node(G, "FORUM", "Actor", name="Forum", kind="international_org")
+    gk.add_node(G, "cap:ir", "Capability", name="IR")
+    gk.add_node(G, "threat:t", "Threat", name="T")
+    gk.add_relationship(G, "B", "MEMBER_OF", "ALLY", since=2000)
+    gk.add_relationship(G, "B", "MEMBER_OF", "FORUM", since=2000)
+    gk.add_relationship(G, "A", "MEMBER_OF", "ALLY", since=2023)
+    gk.add_relationship(G, "A", "MEMBER_OF", "FORUM", since=2023)
+    gk.add_relationship(G, "A", "COOPERATES_WITH", "C", since=2023, pools="none", instrument="dialogue")
+    gk.add_relationship(G, "B", "HAS_CAPABILITY", "cap:ir", level=0.9)
+    gk.add_relationship(G, "C", "HAS_CAPABILITY", "cap:ir", level=0.9)
+    gk.add_relationship(G, "A", "HAS_CAPABILITY", "cap:ir", level=0.1)
+    gk.add_relationship(G, "threat:t", "TARGETS", "A")
+    gk.add_relationship(G, "threat:t", "REQUIRES", "cap:ir")
+    g = gap_changes(G, "2022", "2024").set_index("actor_id")
+    assert (g.loc["A", "coalition_gap_then"], g.loc["A", "coalition_gap_now"]) == (1, 0)
+    closed = " ".join(g.loc["A", "closed_by"]) if isinstance(g.loc["A", "closed_by"], list) else g.loc["A", "closed_by"]
+    assert "joined ALLY" in closed
+    assert "FORUM" not in closed and "began cooperation with C" not in closed
