@@ -93,6 +93,52 @@ class Grid:
     blocks: list[Any]
 
 
+@dataclass
+class Items:
+    """A list cell shown condensed when long: a count and the first few, the full list on demand.
+
+    Markdown reads ``13 capabilities: A, B, C and 10 more``; the HTML page shows the same line
+    and unfolds the full list (``<details>``). Lists of at most ``shown + 1`` items are shown whole.
+    """
+
+    items: list[str]
+    noun: str = "items"  # plural
+    singular: str = "item"
+    shown: int = 3
+    sep: str = ", "
+
+    @property
+    def condensed(self) -> bool:
+        return len(self.items) > self.shown + 1
+
+    def summary(self) -> str:
+        if not self.condensed:
+            return self.sep.join(self.items)
+        n = len(self.items)
+        return f"{n} {self.noun}: {self.sep.join(self.items[: self.shown])} and {n - self.shown} more"
+
+    def full(self) -> str:
+        return self.sep.join(self.items)
+
+
+KIND_NAMES = {
+    "international_org": "international organisation",
+    "ngo": "NGO",
+    "cert": "CERT",
+}
+"""How the report writes an actor kind (singular); the CSVs keep the raw ids."""
+
+
+def kind_name(kind: Any) -> str:
+    """The reader-facing spelling of an actor kind: ``international_org`` -> ``international organisation``.
+
+    >>> kind_name("international_org"), kind_name("state"), kind_name("think_tank")
+    ('international organisation', 'state', 'think tank')
+    """
+    k = str(kind)
+    return KIND_NAMES.get(k, k.replace("_", " "))
+
+
 Block = Paragraph | Bullets | Table | HeatMap | Figure | GraphView | Grid
 
 
@@ -129,6 +175,8 @@ _STATE_TEXT = {
 def _fmt(v: Any) -> str:
     if v is None:
         return ""
+    if isinstance(v, Items):
+        return v.summary()
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):
