@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.analysis.measures import MEASURES as REGISTRY
 from graphkit.analysis.measures import RANKED_MEASURES
+from graphkit.export.drawing import KIND_NAMES, kind_name  # noqa: F401 - one spelling of a kind
 
 REPORT_MARKER = ".graphkit-report"
 """The file that marks a folder as a graphkit report (only such a folder is ever replaced)."""
@@ -119,24 +120,6 @@ class Items:
 
     def full(self) -> str:
         return self.sep.join(self.items)
-
-
-KIND_NAMES = {
-    "international_org": "international organisation",
-    "ngo": "NGO",
-    "cert": "CERT",
-}
-"""How the report writes an actor kind (singular); the CSVs keep the raw ids."""
-
-
-def kind_name(kind: Any) -> str:
-    """The reader-facing spelling of an actor kind: ``international_org`` -> ``international organisation``.
-
-    >>> kind_name("international_org"), kind_name("state"), kind_name("think_tank")
-    ('international organisation', 'state', 'think tank')
-    """
-    k = str(kind)
-    return KIND_NAMES.get(k, k.replace("_", " "))
 
 
 Block = Paragraph | Bullets | Table | HeatMap | Figure | GraphView | Grid
