@@ -569,7 +569,13 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                     if (info.get("measures") or {}).get("distance") == "1 / strength"
                     else "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
                 )
-                + "degree sums tie strengths. Actors are ranked within "
+                + "degree sums tie strengths"
+                + (
+                    " (here it equals degree for every actor, so it is not shown)"
+                    if "weighted_degree" in ctx.redundant_measures()
+                    else ""
+                )
+                + ". Actors are ranked within "
                 "their kind (centrality.csv: <measure>_kind_rank). Clusters come from a seeded community "
                 "detection on the same network, named after their most central state. Stability: the analysis "
                 "is repeated (--perturb N, seeded) with values marked as estimates jittered (levels ±0.1 clipped "
