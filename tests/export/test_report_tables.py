@@ -255,3 +255,10 @@ def test_one_single_actor_cluster_is_singular():
     a.clusters = a.clusters[~a.clusters["id"].isin(["Z2", "Z3"])]
     md = R.render_report_markdown(_report(G, a))
     assert "And 1 cluster of a single actor: Lone One." in md
+
+
+def test_a_focused_report_condenses_what_a_threat_requires():
+    G = _graph()
+    md = R.render_report_markdown(R.build_report(G, _analysis(G), focus="SWE", dataset="seven", generated="x"))
+    line = next(x for x in md.splitlines() if x.startswith("| Threat one |"))
+    assert "6 capabilities: Cap 1, Cap 2, Cap 3 and 3 more" in line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context
+from graphkit.export.report.context import _cell, _Context, capability_items
 from graphkit.export.report.document import (
     _STATE_TEXT,
     Block,
@@ -191,7 +191,7 @@ def _focus_sections(
     trows = []
     for t in threats:
         req = [v for _, v, e in G.out_edges(t, data=True) if e.get("type") == "REQUIRES"]
-        trows.append([ctx.name(t), ", ".join(ctx.name(x) for x in sorted(req))])
+        trows.append([ctx.name(t), capability_items([ctx.name(x) for x in sorted(req)])])
     gsubs = [
         Section(
             "focus-threats",
