@@ -57,6 +57,19 @@ KIND_COLORS: dict[str, str] = {
 }
 """Fill colour of an actor, by kind (Okabe-Ito)."""
 
+KIND_NAMES: dict[str, str] = {"international_org": "international organisation", "ngo": "NGO", "cert": "CERT"}
+"""How a reader sees an actor kind (singular), in legends and reports; files keep the raw ids."""
+
+
+def kind_name(kind: Any) -> str:
+    """The reader-facing spelling of an actor kind: ``international_org`` -> ``international organisation``.
+
+    >>> kind_name("international_org"), kind_name("state"), kind_name("think_tank")
+    ('international organisation', 'state', 'think tank')
+    """
+    k = str(kind)
+    return KIND_NAMES.get(k, k.replace("_", " "))
+
 LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
 """Fill colour of capabilities and threats when colouring by kind."""
 
@@ -389,7 +402,7 @@ def prepare_drawing(
     kinds = [
         LegendEntry(
             k,
-            k.replace("_", " "),
+            kind_name(k),
             KIND_COLORS[k] if color_by == "kind" else OTHER_COLOR,
             "dot",
             kind_counts[k],

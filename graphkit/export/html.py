@@ -20,6 +20,7 @@ import html as _html
 import itertools
 import json
 import os
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -314,22 +315,59 @@ def script_json(value: Any) -> str:
     )
 
 
-def show(G: nx.MultiDiGraph, *, height: int = 640, **options: Any) -> Any:
-    """The graph inline in a Jupyter notebook (an ``<iframe srcdoc>``; needs IPython).
+def show(
+    G: nx.MultiDiGraph,
+    *,
+    height: int = 640,
+    inline: bool = True,
+    path: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> Any:
+    """The graph in a Jupyter notebook (needs IPython); ``height`` is in pixels.
 
-    Options as in :func:`write_html`; ``height`` is in pixels.
+    Options as in :func:`write_html`. No warning is raised.
+
+    ``inline=True`` (default) puts the whole page into the output as an ``<iframe srcdoc>``
+    (sandboxed scripts): it works offline and in every notebook front end, and each call adds
+    the page, vis-network included (about 750 KB), to the notebook file.
+
+    ``inline=False`` writes the page to ``path`` (default ``graphkit-<digest>.html`` in the
+    current folder, which for a Jupyter kernel is the notebook's folder; the digest names
+    the content, so running the cell again rewrites the same file) and shows an
+    ``<iframe src>`` to it: a few hundred bytes in the notebook. The Jupyter server serves the
+    file from beside the notebook (JupyterLab, Notebook); a front end that serves no files
+    (an exported or emailed notebook, some editors) shows nothing, then open the file.
 
     Examples
     --------
     >>> shown = gk.show(gk.load(gk.SAMPLE), focus="EST", height=400)
-    >>> shown.data.startswith("<iframe") and "height:400px" in shown.data
+    >>> "<iframe srcdoc" in shown.data and "height:400px" in shown.data
     True
     """
     try:
-        from IPython.display import HTML
+        from IPython.display import HTML, IFrame
     except ImportError:  # pragma: no cover - IPython is installed with the test extras
         raise OutputError("show() needs IPython: pip install ipython") from None
-    return HTML(HTMLGraph(G, height=height, **options)._repr_html_())
+    if inline:
+        if path is not None:
+            raise TypeError("show(): path= is for inline=False")
+        # Wrapped in a <div>: IPython warns about any HTML that is one bare <iframe> and
+        # suggests IFrame, which cannot carry srcdoc.
+        frame = HTMLGraph(G, height=height, **options)._repr_html_()
+        return HTML(f'<div class="graphkit-show">{frame}</div>')
+    text = render_html(G, **options)
+    if path is None:
+        path = Path.cwd() / f"graphkit-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.html"
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name ending in .html")
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    src = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+    return IFrame(
+        urllib.parse.quote(src), width="100%", height=int(height),
+        extras=['sandbox="allow-scripts"', 'title="graphkit graph"', 'style="border:0"'],
+    )  # fmt: skip
 
 
 class HTMLGraph:

@@ -252,3 +252,42 @@ def test_cli_viz_errors_exit_2_without_traceback(tmp_path, capsys, argv, message
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_show_raises_no_warning(sample):
+    import warnings
+
+    pytest.importorskip("IPython")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shown = gk.show(sample, focus="NATO", height=300)
+        markup = shown._repr_html_()
+    assert '<iframe srcdoc="&lt;!DOCTYPE html&gt;' in markup and "height:300px" in markup
+
+
+def test_show_not_inline_writes_the_page_beside_and_stays_small(sample, tmp_path, monkeypatch):
+    import warnings
+
+    pytest.importorskip("IPython")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        inline = gk.show(sample)._repr_html_()
+        first = gk.show(sample, inline=False)._repr_html_()
+        second = gk.show(sample, inline=False, focus="NATO")._repr_html_()
+    assert len(inline.encode()) > 500_000  # vis-network is inlined
+    for markup in (first, second):
+        assert len(markup.encode()) < 50_000
+    pages = sorted(tmp_path.glob("graphkit-*.html"))
+    assert len(pages) == 2
+    srcs = re.findall(r'src="([^"]+)"', first + second)
+    assert sorted(srcs) == sorted(p.name for p in pages)  # relative to the notebook's folder
+    assert all('sandbox="allow-scripts"' in m for m in (first, second))
+    # the file is the page write_html writes; showing again rewrites the same file
+    assert (tmp_path / srcs[0]).read_text(encoding="utf-8") == render_html(sample)
+    gk.show(sample, inline=False)
+    assert len(list(tmp_path.glob("graphkit-*.html"))) == 2
+    out = tmp_path / "sub dir" / "g.html"
+    out.parent.mkdir()
+    named = gk.show(sample, inline=False, path=out)._repr_html_()
+    assert 'src="sub%20dir/g.html"' in named and out.exists()

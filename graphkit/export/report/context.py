@@ -8,7 +8,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import SchemaError
-from graphkit.export.report.document import Table, _fmt
+from graphkit.export.report.document import Items, Table, _fmt, kind_name, ranked_measures
 from graphkit.files import isolate_bidi
 from graphkit.graph import nodes_of
 
@@ -32,8 +32,10 @@ class _Context:
     """The graph, the analysis and helpers to read both."""
 
     def __init__(self, G: nx.MultiDiGraph, analysis: Any, top: int) -> None:
+        import numpy as np
         import pandas as pd
 
+        self.np = np
         self.G = G
         self.analysis = analysis
         self.top = top
@@ -54,6 +56,23 @@ class _Context:
         if "pagerank" in self.centrality:
             order = self.centrality.sort_values(["pagerank", "id"], ascending=[False, True])
             self._rank = {a: i for i, a in enumerate(order["id"])}
+
+    def redundant_measures(self) -> set[str]:
+        """Measures the report leaves out because they repeat another: weighted degree when no tie
+        carries a weight (it then equals degree for every actor)."""
+        c = self.centrality
+        if {"degree", "weighted_degree"} <= set(c.columns) and len(c):
+            a = self.pd.to_numeric(c["degree"], errors="coerce").astype(float)
+            b = self.pd.to_numeric(c["weighted_degree"], errors="coerce").astype(float)
+            if bool(((a - b).abs() <= 1e-9 * a.abs().clip(lower=1.0)).all()):
+                return {"weighted_degree"}
+        return set()
+
+    def ranked_measures(self) -> list[tuple[str, str, str, bool]]:
+        """The measures the report ranks by (:func:`~graphkit.export.report.document.ranked_measures`),
+        without :meth:`redundant_measures`."""
+        skip = self.redundant_measures()
+        return [m for m in ranked_measures() if m[0] not in skip]
 
     def frame(self, name: str) -> Any:
         df = getattr(self.analysis, name, None)
@@ -171,11 +190,31 @@ class _Context:
                     v = (
                         self.name(v)
                         if not isinstance(v, list | tuple)
-                        else ", ".join(self.name(x) for x in v)
+                        else _list_cell([self.name(x) for x in v], c)
                     )
+                elif c == "kind" and isinstance(v, str):
+                    v = kind_name(v)
+                elif _is_capability_column(c) and isinstance(v, list | tuple | set | frozenset | self.np.ndarray):
+                    v = _list_cell([self.name(x) if isinstance(x, str) else _fmt(x) for x in list(v)], c)
                 row.append(_cell(v, self))
             rows.append(row)
         return Table(header, rows, caption=caption, empty=empty)
+
+
+def _is_capability_column(c: str) -> bool:
+    return "capabilit" in c
+
+
+def _list_cell(names: list[str], column: str) -> Any:
+    """Names of a list column: a capability list is condensed (:class:`Items`), others joined."""
+    if _is_capability_column(column):
+        return capability_items(names)
+    return ", ".join(names)
+
+
+def capability_items(names: list[str], sep: str = ", ") -> Items:
+    """A list of capabilities as a condensed cell (``13 capabilities: A, B, C and 10 more``)."""
+    return Items([isolate_bidi(n) for n in names], noun="capabilities", singular="capability", sep=sep)
 
 
 def _is_id_column(c: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.analysis.measures import MEASURES as REGISTRY
 from graphkit.analysis.measures import RANKED_MEASURES
+from graphkit.export.drawing import KIND_NAMES, kind_name  # noqa: F401 - one spelling of a kind
 
 REPORT_MARKER = ".graphkit-report"
 """The file that marks a folder as a graphkit report (only such a folder is ever replaced)."""
@@ -93,6 +94,34 @@ class Grid:
     blocks: list[Any]
 
 
+@dataclass
+class Items:
+    """A list cell shown condensed when long: a count and the first few, the full list on demand.
+
+    Markdown reads ``13 capabilities: A, B, C and 10 more``; the HTML page shows the same line
+    and unfolds the full list (``<details>``). Lists of at most ``shown + 1`` items are shown whole.
+    """
+
+    items: list[str]
+    noun: str = "items"  # plural
+    singular: str = "item"
+    shown: int = 3
+    sep: str = ", "
+
+    @property
+    def condensed(self) -> bool:
+        return len(self.items) > self.shown + 1
+
+    def summary(self) -> str:
+        if not self.condensed:
+            return self.sep.join(self.items)
+        n = len(self.items)
+        return f"{n} {self.noun}: {self.sep.join(self.items[: self.shown])} and {n - self.shown} more"
+
+    def full(self) -> str:
+        return self.sep.join(self.items)
+
+
 Block = Paragraph | Bullets | Table | HeatMap | Figure | GraphView | Grid
 
 
@@ -129,6 +158,8 @@ _STATE_TEXT = {
 def _fmt(v: Any) -> str:
     if v is None:
         return ""
+    if isinstance(v, Items):
+        return v.summary()
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context
+from graphkit.export.report.context import _cell, _Context, capability_items
 from graphkit.export.report.document import (
     _STATE_TEXT,
     Block,
@@ -12,7 +12,7 @@ from graphkit.export.report.document import (
     Paragraph,
     Section,
     Table,
-    ranked_measures,
+    kind_name,
 )
 from graphkit.export.report.sections import (
     _main_heatmap,
@@ -32,7 +32,7 @@ def _focus_sections(
     kind = d.get("kind", "actor")
     # profile
     prof_blocks: list[Block] = []
-    kind_text = str(kind).replace("_", " ")
+    kind_text = kind_name(kind)
     article = "an" if kind_text[:1].lower() in "aeiou" else "a"
     facts = [f"{ctx.name(focus)} ({focus}) is {article} {kind_text}"]
     for key in ("region", "founded", "iso3"):
@@ -46,7 +46,7 @@ def _focus_sections(
         plural = {"state": "states", "alliance": "alliances", "international_org": "international organisations",
                   "company": "companies", "cert": "CERTs", "ngo": "NGOs"}.get(str(row.get("kind")), "actors")
         rank_rows = []
-        for col, title, _, high in ranked_measures():
+        for col, title, _, high in ctx.ranked_measures():
             if col in c:
                 rank = int((peers[col] > row[col]).sum() + 1) if high else int((peers[col] < row[col]).sum() + 1)
                 rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(peers)} {plural}"])
@@ -65,7 +65,7 @@ def _focus_sections(
         rows = [
             [
                 ctx.name(m),
-                ctx.kind(m),
+                kind_name(ctx.kind(m)),
                 ctx.importance(m) + 1,
                 gap_of(m, "needed"),
                 gap_of(m, "own_gap"),
@@ -97,7 +97,7 @@ def _focus_sections(
                 ),
                 Table(
                     ["partner", "kind", "tie"],
-                    [[ctx.name(p), ctx.kind(p), "; ".join(dict.fromkeys(h))] for p, h in prow],
+                    [[ctx.name(p), kind_name(ctx.kind(p)), "; ".join(dict.fromkeys(h))] for p, h in prow],
                     empty="No cooperation or shared membership is recorded.",
                 ),
             ],
@@ -191,7 +191,7 @@ def _focus_sections(
     trows = []
     for t in threats:
         req = [v for _, v, e in G.out_edges(t, data=True) if e.get("type") == "REQUIRES"]
-        trows.append([ctx.name(t), ", ".join(ctx.name(x) for x in sorted(req))])
+        trows.append([ctx.name(t), capability_items([ctx.name(x) for x in sorted(req)])])
     gsubs = [
         Section(
             "focus-threats",

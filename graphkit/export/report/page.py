@@ -18,6 +18,7 @@ from graphkit.export.report.document import (
     GraphView,
     Grid,
     HeatMap,
+    Items,
     Paragraph,
     Report,
     Table,
@@ -45,7 +46,7 @@ def render_report_html(report: Report) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = lambda v: isolate_bidi(_fmt(v))
+    env.filters["fmt"] = _cell_html
     env.filters["data_uri"] = lambda f: f"data:{f.mime};base64," + base64.b64encode(f.data).decode("ascii")
     env.tests["paragraph"] = lambda b: isinstance(b, Paragraph)
     env.tests["bullets"] = lambda b: isinstance(b, Bullets)
@@ -61,6 +62,19 @@ def render_report_html(report: Report) -> str:
     return env.get_template("report_page.html").render(
         report=report, page_js=markupsafe.Markup(page_js), script_src=script_sources(report, page_js)
     )
+
+
+def _cell_html(v: Any) -> Any:
+    """A table cell as HTML: text escaped; a long list as its summary that unfolds into the whole list."""
+    import markupsafe
+
+    if isinstance(v, Items) and v.condensed:
+        e = markupsafe.escape
+        return markupsafe.Markup(
+            f'<details class="items"><summary>{e(isolate_bidi(v.summary()))}</summary>'
+            f"{e(isolate_bidi(v.full()))}</details>"
+        )
+    return isolate_bidi(_fmt(v))
 
 
 def script_sources(report: Report, page_js: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphkit.export.report.context import _cell, _Context
-from graphkit.export.report.document import Block, Grid, Paragraph, Section, Table, ranked_measures
+from graphkit.export.report.document import Block, Grid, Paragraph, Section, Table, kind_name, ranked_measures
 
 __all__ = [
     "Bands",
@@ -92,7 +92,7 @@ def measure_tables(ctx: _Context, col: str, title: str, high_first: bool, bands:
         top = top_of_kind(ctx, col, kind, high_first, n)
         if not len(top):
             continue
-        header = ["#", KIND_TITLES.get(kind, kind.replace("_", " ")), title.lower()]
+        header = ["#", KIND_TITLES.get(kind, kind_name(kind)), title.lower()]
         if bands.present:
             header += ["rank in runs", "stability"]
         rows = []
@@ -121,7 +121,7 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
             continue
         winners: dict[str, list[str]] = {}
         notes: dict[str, list[str]] = {}
-        for col, title, _, high_first in ranked_measures():
+        for col, title, _, high_first in ctx.ranked_measures():
             if col not in pool or not pool[col].notna().any():
                 continue
             best = pool[pool[col].notna()].sort_values([col, "id"], ascending=[not high_first, True]).iloc[0]
@@ -218,14 +218,14 @@ def stability_section(ctx: _Context) -> Section:
     ]
     fragile = []
     st = ctx.frame("stability")
-    shown = st[st["rank"] <= ctx.top]
+    shown = st[(st["rank"] <= ctx.top) & ~st["measure"].astype(str).isin(ctx.redundant_measures())]
     for r in shown.sort_values(["measure", "kind", "rank", "actor_id"]).to_dict("records"):
         measure, kind = str(r["measure"]), str(r["kind"])
         limit = ctx.top if kind in ("state", "all") else min(ctx.top, 5)
         if int(r["rank"]) > limit or int(r["rank_p95"]) <= limit:
             continue
         title = _title(measure)
-        within = "" if kind == "all" else f" among {KIND_TITLES.get(kind, kind).lower()}"
+        within = "" if kind == "all" else f" among {_lower_plural(KIND_TITLES.get(kind, kind_name(kind) + 's'))}"
         driver = str(r.get("varies_with") or "the perturbations")
         fragile.append(
             [
@@ -250,6 +250,11 @@ def stability_section(ctx: _Context) -> Section:
     else:
         blocks.append(Paragraph("Every ranking shown in this report holds in at least 90% of the runs."))
     return Section("stability", "How stable the findings are", blocks)
+
+
+def _lower_plural(title: str) -> str:
+    """``International organisations`` -> ``international organisations``; ``CERTs`` stays."""
+    return title if title[:2].isupper() else title[:1].lower() + title[1:]
 
 
 def _title(measure: str) -> str:

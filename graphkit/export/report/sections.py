@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context, _header
+from graphkit.export.report.context import _cell, _Context, _header, capability_items
 from graphkit.export.report.document import (
     Block,
     Bullets,
@@ -19,7 +19,7 @@ from graphkit.export.report.document import (
     Section,
     Table,
     _fmt,
-    ranked_measures,
+    kind_name,
 )
 from graphkit.export.report.rankings import (
     Bands,
@@ -28,6 +28,7 @@ from graphkit.export.report.rankings import (
     headline_findings,
     measure_tables,
 )
+from graphkit.files import isolate_bidi
 from graphkit.graph import summary
 
 
@@ -68,7 +69,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
             Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
             Table(["relationship", "count"], [[t, n] for t, n in s["relationships"].items()]),
             Table(
-                ["actor kind", "count"], [[k.replace("_", " "), n] for k, n in s["actor_kinds"].items() if n]
+                ["actor kind", "count"], [[kind_name(k), n] for k, n in s["actor_kinds"].items() if n]
             ),
         ]
     )
@@ -107,7 +108,7 @@ def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
     c = ctx.centrality
     bands = Bands(ctx)
     subs = []
-    for col, title, meaning, high_first in ranked_measures():
+    for col, title, meaning, high_first in ctx.ranked_measures():
         if col not in c:
             continue
         subs.append(
@@ -162,7 +163,7 @@ def _broker_section(ctx: _Context) -> Section:
             part = part[~part["id"].isin(forums)]
             part = part.sort_values(["constraint", "id"]).head(ctx.top if kinds else min(ctx.top, 5))
             rows = [
-                [i + 1, ctx.name(r["id"]), ctx.kind(r["id"]).replace("_", " "), *[_cell(r[x], ctx) for x in cols]]
+                [i + 1, ctx.name(r["id"]), kind_name(ctx.kind(r["id"])), *[_cell(r[x], ctx) for x in cols]]
                 for i, r in enumerate(part.to_dict("records"))
             ]
             tables.append(
@@ -217,10 +218,11 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
         if focus:
             ordered = [kv for kv in ordered if focus in kv[1]] + [kv for kv in ordered if focus not in kv[1]]
         limit = 24
-        singles = 0
+        names_of = _cluster_names(ctx)
+        singles: list[str] = []
         for cid, members in ordered:
-            if len(members) < 2 and len(ordered) > ctx.top:
-                singles += 1
+            if len(members) < 2:
+                singles.append(members[0])
                 continue
             members = sorted(members, key=lambda a: (ctx.importance(a), a))
             info = about.get(cid, {})
@@ -232,28 +234,49 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             held = cluster_cohesion(ctx, members)
             rows.append(
                 [
-                    str(info.get("name") or f"{ctx.name(members[0])} cluster"),
+                    names_of.get(cid) or ctx.name(members[0]),
                     len(members),
                     _cell(info.get("density"), ctx),
-                    str(kind).replace("_", " "),
+                    kind_name(kind),
                     "" if region is None or region != region else str(region),
                     names,
                 ]
                 + ([f"{held:.0%}" if held is not None else ""] if len(ctx.frame("cocluster")) else [])
-            )
-        if singles:
-            blocks.append(
-                Paragraph(f"{singles} actors without ties form clusters of their own and are not listed.")
             )
     blocks.append(
         Table(
             ["cluster", "size", "density", "main kind", "main region", "members"]
             + (["held together"] if len(ctx.frame("cocluster")) else []),
             rows,
-            empty="No clusters were computed.",
+            empty="Every cluster is a single actor." if singles else "No clusters were computed.",
         )
     )
+    if singles:
+        blocks.append(Paragraph(_singles_line(ctx, singles, bool(rows))))
     return Section("clusters", "Cooperation clusters", blocks)
+
+
+def _cluster_names(ctx: _Context) -> dict[Any, str]:
+    """Cluster -> its name as the analysis gives it (``cluster_name``, the same the legends show)."""
+    cl = ctx.clusters
+    if not {"cluster", "cluster_name"} <= set(cl.columns):
+        return {}
+    out: dict[Any, str] = {}
+    for cid, name in zip(cl["cluster"], cl["cluster_name"], strict=True):
+        if name is not None and name == name and cid not in out:
+            out[cid] = isolate_bidi(str(name))
+    return out
+
+
+def _singles_line(ctx: _Context, actors: list[str], after_table: bool, limit: int = 24) -> str:
+    """One line for the one-actor clusters: ``and 12 clusters of a single actor: A, B, …``."""
+    actors = sorted(actors, key=lambda a: (ctx.importance(a), a))
+    n = len(actors)
+    names = ", ".join(ctx.name(a) for a in actors[:limit])
+    if n > limit:
+        names += f" and {n - limit} more"
+    what = f"{n} cluster{'s' if n != 1 else ''} of a single actor"
+    return f"And {what}: {names}." if after_table else f"{what[:1].upper()}{what[1:]}: {names}."
 
 
 def _heatmap(
@@ -348,7 +371,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                             r.get("coalition_known", r["coalition_gap"]),
                             r["closed"],
                             r.get("unknown", 0),
-                            "; ".join(routes.get(r["actor_id"], [])),
+                            capability_items(routes.get(r["actor_id"], []), sep="; "),
                         ]
                         for r in closes.to_dict("records")
                     ],
@@ -546,7 +569,13 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                     if (info.get("measures") or {}).get("distance") == "1 / strength"
                     else "betweenness and closeness count hops (a cooperation strength is not a distance), weighted "
                 )
-                + "degree sums tie strengths. Actors are ranked within "
+                + "degree sums tie strengths"
+                + (
+                    " (here it equals degree for every actor, so it is not shown)"
+                    if "weighted_degree" in ctx.redundant_measures()
+                    else ""
+                )
+                + ". Actors are ranked within "
                 "their kind (centrality.csv: <measure>_kind_rank). Clusters come from a seeded community "
                 "detection on the same network, named after their most central state. Stability: the analysis "
                 "is repeated (--perturb N, seeded) with values marked as estimates jittered (levels ±0.1 clipped "
