@@ -30,21 +30,58 @@ __version__ = "0.1.0"
 # Everything but the errors loads on first use, so that `import graphkit` and the
 # command line start fast (a cached `graphkit query` needs neither networkx nor pandas).
 _LAZY = {
-    **{name: "graphkit.graph" for name in (
-        "new_graph", "add_node", "add_relationship", "validate", "summary", "select",
-        "actor_graph", "ego_graph", "graph_diff", "as_of",
-    )},
-    **{name: "graphkit.loaders" for name in (
-        "load", "load_dataset", "load_json", "load_graphml", "load_gexf",
-    )},
-    **{name: "graphkit.export.tables" for name in (
-        "write", "write_dataset", "write_json", "write_graphml", "write_gexf",
-    )},
-    **{name: "graphkit.analysis" for name in (
-        "analyze", "Analysis", "centrality", "clusters", "cluster_summary",
-        "modularity", "capability_gaps", "gap_summary", "alliance_gaps", "uncovered_threats",
-        "recommend_partners", "critical_actors",
-    )},
+    **{
+        name: "graphkit.graph"
+        for name in (
+            "new_graph",
+            "add_node",
+            "add_relationship",
+            "validate",
+            "summary",
+            "select",
+            "actor_graph",
+            "ego_graph",
+            "graph_diff",
+            "as_of",
+        )
+    },
+    **{
+        name: "graphkit.loaders"
+        for name in (
+            "load",
+            "load_dataset",
+            "load_json",
+            "load_graphml",
+            "load_gexf",
+        )
+    },
+    **{
+        name: "graphkit.export.tables"
+        for name in (
+            "write",
+            "write_dataset",
+            "write_json",
+            "write_graphml",
+            "write_gexf",
+        )
+    },
+    **{
+        name: "graphkit.analysis"
+        for name in (
+            "analyze",
+            "Analysis",
+            "centrality",
+            "clusters",
+            "cluster_summary",
+            "modularity",
+            "capability_gaps",
+            "gap_summary",
+            "alliance_gaps",
+            "uncovered_threats",
+            "recommend_partners",
+            "critical_actors",
+        )
+    },
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",

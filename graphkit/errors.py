@@ -89,7 +89,9 @@ class DatasetError(GraphkitError):
     3 duplicate id 'USA': ids are unique across the whole graph
     """
 
-    def __init__(self, problems: list[Problem] | Problem, *, truncated: int = 0, stopped: bool = False) -> None:
+    def __init__(
+        self, problems: list[Problem] | Problem, *, truncated: int = 0, stopped: bool = False
+    ) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         self.truncated = truncated
         self.stopped = stopped  # checking stopped early: there are at least this many
@@ -102,7 +104,6 @@ class DatasetError(GraphkitError):
         if self.truncated:
             lines.append(f"  ... and {self.more} (fix these first)")
         return "\n".join(lines)
-
 
     @property
     def more(self) -> str:

@@ -397,6 +397,7 @@ def graph_diff(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, limit: int = 20) -> li
 
 # ---- time: each relationship holds from its start until its end ---------------------
 
+
 def tie_period(d: dict[str, Any]) -> tuple[_dt.date | None, _dt.date | None]:
     """``(start, end)`` of a relationship's attributes: when it began and when it ended.
 

@@ -138,7 +138,9 @@ def merge_graphs(graphs: Sequence[nx.MultiDiGraph], names: Sequence[str] | None 
     if problems:
         where = "merge of " + ", ".join(names)
         fix = "make the inputs agree (one spelling of each id, no repeated relationship), then merge again"
-        raise DatasetError([Problem(where, f"the merged dataset would not validate: {p}", fix=fix) for p in problems])
+        raise DatasetError(
+            [Problem(where, f"the merged dataset would not validate: {p}", fix=fix) for p in problems]
+        )
     return MergeResult(out, conflicts)
 
 

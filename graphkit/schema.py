@@ -285,8 +285,11 @@ def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tu
         days[key] = day
         if day > today:
             problems.append(
-                (key, f"{key} {_written(d[key])} is in the future (today is {today.isoformat()}): "
-                      "graphkit records what has happened; leave it out until it has")
+                (
+                    key,
+                    f"{key} {_written(d[key])} is in the future (today is {today.isoformat()}): "
+                    "graphkit records what has happened; leave it out until it has",
+                )
             )
     for precise, rough in (TIE_START, TIE_END):
         if precise in days and rough in days and isinstance(d[rough], int) and days[precise].year != d[rough]:
@@ -297,7 +300,10 @@ def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tu
     end = next((k for k in TIE_END if k in days), None)
     if start and end and days[end] < days[start]:
         problems.append(
-            (end, f"{end} {_written(d[end])} is before {start} {_written(d[start])}: a relationship ends after it begins")
+            (
+                end,
+                f"{end} {_written(d[end])} is before {start} {_written(d[start])}: a relationship ends after it begins",
+            )
         )
     return problems
 

@@ -30,7 +30,9 @@ def close_matches(word: str, candidates: Iterable[str], *, n: int = 3, cutoff: f
     key = word.casefold()
     # letters swapped ('di' for 'id') are as close as a match gets, whatever the length
     swapped = [c for c in pool if c != key and sorted(c) == sorted(key)]
-    found = swapped + [f for f in difflib.get_close_matches(key, list(pool), n=n, cutoff=cutoff) if f not in swapped]
+    found = swapped + [
+        f for f in difflib.get_close_matches(key, list(pool), n=n, cutoff=cutoff) if f not in swapped
+    ]
     return [pool[f] for f in found[:n]]
 
 

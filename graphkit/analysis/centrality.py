@@ -26,6 +26,7 @@ __all__ = [
     "SAMPLES",
 ]
 
+
 def rank_column(measure: str) -> str:
     """The column of :func:`centrality` holding an actor's rank within its kind on ``measure``.
 
@@ -194,7 +195,11 @@ def kind_ranks(table: pd.DataFrame) -> pd.DataFrame:
     for name, measure in MEASURES.items():
         if name not in out:
             continue
-        ranks = _comparable(out[name]).groupby(kind, sort=False).rank(method="min", ascending=not measure.high_first)
+        ranks = (
+            _comparable(out[name])
+            .groupby(kind, sort=False)
+            .rank(method="min", ascending=not measure.high_first)
+        )
         out[rank_column(name)] = ranks.astype("Int64")
     return out
 

@@ -497,12 +497,18 @@ class _Routes:
             elif rel == "HAS_CAPABILITY":
                 hit = y == c and (x == a or x in self.reach(a, c))
             elif rel == "COOPERATES_WITH":
-                hit = self.coop and x == a and c in self.holds.get(y, ()) and self.pools_via_agreement(a, y, c)
+                hit = (
+                    self.coop and x == a and c in self.holds.get(y, ()) and self.pools_via_agreement(a, y, c)
+                )
             elif rel == "MEMBER_OF":
-                hit = self.member and self.pools_via_org(y, c) and (
-                    (x == a and any(c in self.holds.get(m, ()) for m in self.group(y) - {a}))
-                    or (x != a and y in self.groups_of(a) and c in self.holds.get(x, ()))
-                    or (y == a and c in self.holds.get(x, ()))
+                hit = (
+                    self.member
+                    and self.pools_via_org(y, c)
+                    and (
+                        (x == a and any(c in self.holds.get(m, ()) for m in self.group(y) - {a}))
+                        or (x != a and y in self.groups_of(a) and c in self.holds.get(x, ()))
+                        or (y == a and c in self.holds.get(x, ()))
+                    )
                 )
             else:
                 hit = False

@@ -24,7 +24,6 @@ from graphkit.defaults import CLUSTER_METHODS, DEFAULT_SEED, RESTARTS
 __all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 
 
-
 def clusters(
     G: nx.MultiDiGraph,
     *,
@@ -240,7 +239,9 @@ def cluster_membership(
 ) -> tuple[np.ndarray, str]:
     """Cluster of every actor (numbered by decreasing size) and the engine that computed it."""
     if method not in CLUSTER_METHODS:
-        raise AnalysisError(f"unknown cluster method {method!r}; expected one of {', '.join(CLUSTER_METHODS)}")
+        raise AnalysisError(
+            f"unknown cluster method {method!r}; expected one of {', '.join(CLUSTER_METHODS)}"
+        )
     if not resolution > 0:
         raise AnalysisError(f"resolution must be positive, not {resolution!r}")
     used = resolve_engine(engine)
@@ -350,7 +351,9 @@ def _leader(kinds: list[Any]) -> int:
 
 
 def _renumber(membership: np.ndarray) -> np.ndarray:
-    labels, first, inverse, counts = np.unique(membership, return_index=True, return_inverse=True, return_counts=True)
+    labels, first, inverse, counts = np.unique(
+        membership, return_index=True, return_inverse=True, return_counts=True
+    )
     rank = np.lexsort((first, -counts))  # biggest first, ties by first member
     new = np.empty(labels.size, dtype=np.int64)
     new[rank] = np.arange(labels.size)

@@ -66,7 +66,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True, eq=False)
 class ActorNetwork:
     """The actor network as arrays: actor ``i`` is ``ids[i]``; edge ``e`` joins ``src[e] < dst[e]``.
@@ -264,10 +263,25 @@ def actor_network(
     if "MEMBER_OF" in wanted:
         pairs = np.unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
         members = np.bincount(pairs // max(len(ids), 1), minlength=len(ids)).astype(np.int64)
-    common = dict(ids=ids, names=names, kinds=kinds, regions=regions, types=types, weight_property=weight,
-                  index=index, members=members)
-    direct = _merged(u_arr, v_arr, w_arr, np.ones(u_arr.size, dtype=np.int64), len(ids),
-                     weighted=weight is not None, **common)
+    common = dict(
+        ids=ids,
+        names=names,
+        kinds=kinds,
+        regions=regions,
+        types=types,
+        weight_property=weight,
+        index=index,
+        members=members,
+    )
+    direct = _merged(
+        u_arr,
+        v_arr,
+        w_arr,
+        np.ones(u_arr.size, dtype=np.int64),
+        len(ids),
+        weighted=weight is not None,
+        **common,
+    )
     if not two_mode:
         return direct
     pu, pv, pw, pc, pair = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])

@@ -294,7 +294,9 @@ def analyze_with_gds(G: Any, store: QueryRunner, *, gds: Any = None, **options: 
     summary["clusters"] = {
         "count": int(clusters["cluster"].nunique()),
         # GDS clusters the direct network it projects (not the two-mode one): scored on it
-        "modularity": modularity(G, clusters, types=types, weight=weight, resolution=resolution, two_mode=False),
+        "modularity": modularity(
+            G, clusters, types=types, weight=weight, resolution=resolution, two_mode=False
+        ),
     }
     return dataclasses.replace(
         local,

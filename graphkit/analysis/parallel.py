@@ -141,7 +141,16 @@ def closeness_of_vertices(
     """
     vertices = list(vertices)
     parts = _run(
-        "closeness", n, src, dst, dist, vertices, _closeness_chunk, jobs=jobs, progress=progress, unit="actors"
+        "closeness",
+        n,
+        src,
+        dst,
+        dist,
+        vertices,
+        _closeness_chunk,
+        jobs=jobs,
+        progress=progress,
+        unit="actors",
     )
     return np.concatenate(parts) if len(parts) else np.zeros(0)
 
@@ -177,7 +186,9 @@ def _run(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=arrays) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init, initargs=arrays
+        ) as pool:
             futures = {pool.submit(work, chunk): k for k, chunk in enumerate(chunks)}
             for fut in as_completed(futures):
                 k = futures[fut]

@@ -207,7 +207,9 @@ def analyze(
         "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
         "gaps": {
             "actors_with_needs": len(gsum),
-            "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum()) if len(gsum) else 0,
+            "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum())
+            if len(gsum)
+            else 0,
             "total_own_gap": int(gsum["own_gap"].sum(skipna=True)) if len(gsum) else 0,
             "total_coalition_gap": int(gsum["coalition_gap"].sum()) if len(gsum) else 0,
             "uncovered_threats": len(unc),
@@ -221,9 +223,9 @@ def analyze(
             "levels": len(model.best_levels),
             "levels_near_threshold": model.near_threshold(),
         },
-        "stability": stab.info if stab is not None else {
-            "runs": 0, "jitter": JITTER, "threshold_band": THRESHOLD_BAND
-        },
+        "stability": stab.info
+        if stab is not None
+        else {"runs": 0, "jitter": JITTER, "threshold_band": THRESHOLD_BAND},
         "timings": {**{k: round(v, 4) for k, v in progress.timings.items()}, "total": round(total, 4)},
     }
     return Analysis(
@@ -253,7 +255,9 @@ def _dated(G: nx.MultiDiGraph, when: Any) -> tuple[nx.MultiDiGraph, str]:
     return (as_of(G, day) if not_in_force(G, day) else G), day.isoformat()
 
 
-def _cluster_summary(net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray) -> pd.DataFrame:
+def _cluster_summary(
+    net: Any, clusters: pd.DataFrame, cent: pd.DataFrame, membership: np.ndarray
+) -> pd.DataFrame:
     """cluster_summary without re-reading the graph: internal edges from the network arrays."""
     s = cluster_summary(clusters, cent)
     if net.n == 0 or s.empty:

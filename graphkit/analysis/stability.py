@@ -420,6 +420,6 @@ def _cocluster(memberships: list[np.ndarray], net: ActorNetwork) -> pd.DataFrame
             "runs": total,
         }
     )
-    return out.sort_values(["share", "actor_a", "actor_b"], ascending=[False, True, True], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["share", "actor_a", "actor_b"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)

@@ -32,9 +32,14 @@ def register(sub: Any) -> None:
         _analyze,
     )
     add_source(p)
-    p.add_argument("-o", "--out", required=True, metavar="DIR",
-                   help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
-                        f"{ANALYSIS_OUTPUT_RULE}")
+    p.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=f"folder for centrality.csv, clusters.csv, gaps.csv, summary.json and more; "
+        f"{ANALYSIS_OUTPUT_RULE}",
+    )
     add_analysis_options(p, perturb_default=0)
     add_quiet(p)
     register_recommend(sub)
@@ -53,10 +58,16 @@ def _analyze(args: argparse.Namespace) -> int:
     s = result.summary
     if not args.quiet:
         top = result.centrality.sort_values("betweenness", ascending=False).head(5)
-        print(f"network as of {s['as_of']}" if s.get("as_of") != "all" else "every relationship, whatever its dates")
-        print(f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
-              f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
-              f"betweenness {s['measures']['betweenness']}")
+        print(
+            f"network as of {s['as_of']}"
+            if s.get("as_of") != "all"
+            else "every relationship, whatever its dates"
+        )
+        print(
+            f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
+            f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
+            f"betweenness {s['measures']['betweenness']}"
+        )
         print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
         states = result.centrality[result.centrality["kind"] == "state"]
         if len(states):
@@ -65,10 +76,12 @@ def _analyze(args: argparse.Namespace) -> int:
         if result.stability is not None:
             print(f"stability: {s['stability']['runs']} perturbed runs in stability.csv and cocluster.csv")
         g = s["gaps"]
-        print(f"capability gaps (needs with data): own {g['total_own_gap']:,} -> coalition "
-              f"{g['total_coalition_gap_known']:,} ({g['actors_helped_by_cooperation']:,} actors helped by "
-              f"cooperation); needs without data: weight {g['total_unknown_weight']:,}; "
-              f"{g['uncovered_threats']:,} threats nobody can answer")
+        print(
+            f"capability gaps (needs with data): own {g['total_own_gap']:,} -> coalition "
+            f"{g['total_coalition_gap_known']:,} ({g['actors_helped_by_cooperation']:,} actors helped by "
+            f"cooperation); needs without data: weight {g['total_unknown_weight']:,}; "
+            f"{g['uncovered_threats']:,} threats nobody can answer"
+        )
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
 
@@ -87,10 +100,19 @@ def register_recommend(sub: Any) -> None:
     add_source(p)
     p.add_argument("actor", metavar="ACTOR", help="the actor's id (e.g. a state's ISO3 code, NATO)")
     p.add_argument("--k", type=int, default=5, help="how many partners to pick at most (default 5)")
-    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                   help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})")
-    p.add_argument("--partners", nargs="+", default=["MEMBER_OF", "COOPERATES_WITH"], metavar="TYPE",
-                   help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
+    )
+    p.add_argument(
+        "--partners",
+        nargs="+",
+        default=["MEMBER_OF", "COOPERATES_WITH"],
+        metavar="TYPE",
+        help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)",
+    )
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
     add_as_of(p, default="today")
     add_quiet(p)
@@ -112,8 +134,10 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.actor in row.index:
         r = row.loc[args.actor]
         own = f"own gap {r['own_gap']:,.0f}" if r["assessed"] else "own gap unknown (no capability data)"
-        print(f"{name}: needs weight {r['needed_weight']:,}; {own}; "
-              f"with {_partners_of(G)} {r['coalition_gap']:,}")
+        print(
+            f"{name}: needs weight {r['needed_weight']:,}; {own}; "
+            f"with {_partners_of(G)} {r['coalition_gap']:,}"
+        )
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
@@ -122,9 +146,11 @@ def _recommend(args: argparse.Namespace) -> int:
     for p in picks.itertuples():
         # names and ids come from the data: CR, C1 and bidi controls are shown escaped
         alts = f" (alternatives: {', '.join(p.alternatives)})" if p.alternatives else ""
-        print(f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}), "
-              f"feasibility {p.feasibility:.2f}: {escape_terminal(str(p.reason))}; "
-              f"remaining {p.remaining_weight:,}{escape_terminal(alts)}")
+        print(
+            f"{p.rank}. {escape_terminal(str(p.name))} ({escape_terminal(str(p.partner_id))}, {p.kind}), "
+            f"feasibility {p.feasibility:.2f}: {escape_terminal(str(p.reason))}; "
+            f"remaining {p.remaining_weight:,}{escape_terminal(alts)}"
+        )
     return 0
 
 

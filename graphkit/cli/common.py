@@ -71,14 +71,26 @@ class MeasureNames:
 def add_neo4j_options(p: argparse.ArgumentParser) -> None:
     """``--neo4j-uri`` and credentials, each with its GRAPHKIT_NEO4J_* environment variable."""
     g = p.add_argument_group("Neo4j")
-    g.add_argument("--neo4j-uri", default=os.environ.get("GRAPHKIT_NEO4J_URI"),
-                   help="bolt:// or neo4j:// URI (env GRAPHKIT_NEO4J_URI)")
-    g.add_argument("--neo4j-user", default=os.environ.get("GRAPHKIT_NEO4J_USER", "neo4j"),
-                   help="user name (env GRAPHKIT_NEO4J_USER; default neo4j)")
-    g.add_argument("--neo4j-password", default=os.environ.get("GRAPHKIT_NEO4J_PASSWORD"),
-                   help="password (env GRAPHKIT_NEO4J_PASSWORD; never printed)")
-    g.add_argument("--neo4j-database", default=os.environ.get("GRAPHKIT_NEO4J_DATABASE"),
-                   help="database name (env GRAPHKIT_NEO4J_DATABASE; default: the server's)")
+    g.add_argument(
+        "--neo4j-uri",
+        default=os.environ.get("GRAPHKIT_NEO4J_URI"),
+        help="bolt:// or neo4j:// URI (env GRAPHKIT_NEO4J_URI)",
+    )
+    g.add_argument(
+        "--neo4j-user",
+        default=os.environ.get("GRAPHKIT_NEO4J_USER", "neo4j"),
+        help="user name (env GRAPHKIT_NEO4J_USER; default neo4j)",
+    )
+    g.add_argument(
+        "--neo4j-password",
+        default=os.environ.get("GRAPHKIT_NEO4J_PASSWORD"),
+        help="password (env GRAPHKIT_NEO4J_PASSWORD; never printed)",
+    )
+    g.add_argument(
+        "--neo4j-database",
+        default=os.environ.get("GRAPHKIT_NEO4J_DATABASE"),
+        help="database name (env GRAPHKIT_NEO4J_DATABASE; default: the server's)",
+    )
 
 
 def add_analysis_options(
@@ -104,39 +116,93 @@ def add_analysis_options(
 
     default_types = " ".join(DEFAULT_TYPES)
     g = p.add_argument_group("analysis")
-    g.add_argument(types_flag, dest="analysis_types", nargs="+", default=list(DEFAULT_TYPES), metavar="TYPE",
-                   help=f"relationship types forming the actor network (default: {default_types})")
-    g.add_argument("--weight", metavar="PROPERTY", default=None,
-                   help="numeric relationship property read as cooperation strength "
-                        "(distance = 1/strength for betweenness and closeness); default: unweighted")
-    g.add_argument("--clusters", choices=CLUSTER_METHODS, default="louvain", help="cluster method (default louvain)")
+    g.add_argument(
+        types_flag,
+        dest="analysis_types",
+        nargs="+",
+        default=list(DEFAULT_TYPES),
+        metavar="TYPE",
+        help=f"relationship types forming the actor network (default: {default_types})",
+    )
+    g.add_argument(
+        "--weight",
+        metavar="PROPERTY",
+        default=None,
+        help="numeric relationship property read as cooperation strength "
+        "(distance = 1/strength for betweenness and closeness); default: unweighted",
+    )
+    g.add_argument(
+        "--clusters", choices=CLUSTER_METHODS, default="louvain", help="cluster method (default louvain)"
+    )
     g.add_argument("--resolution", type=float, default=1.0, help="modularity resolution (default 1)")
-    g.add_argument("--restarts", type=int, default=RESTARTS,
-                   help=f"seeded Louvain/label-propagation runs; the best modularity is kept (default {RESTARTS})")
-    g.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
-                   help=f"seed of clusters, sampling and layout (default {DEFAULT_SEED})")
-    g.add_argument("--engine", choices=(*ENGINES, "gds"), default="auto",
-                   help="auto (igraph when installed), igraph, networkx, or gds (PageRank, betweenness and "
-                        "clusters in Neo4j Graph Data Science; needs --neo4j-uri and a server with GDS)")
-    g.add_argument("--exact-threshold", type=int, default=EXACT_THRESHOLD, metavar="N",
-                   help=f"exact betweenness/closeness up to N actors, sampled above (default {EXACT_THRESHOLD:,})")
-    g.add_argument("--samples", type=int, default=SAMPLES, metavar="K",
-                   help=f"source actors sampled above the threshold (default {SAMPLES})")
-    g.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                   help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})")
-    g.add_argument("--partners", nargs="+", default=list(DEFAULT_TYPES), metavar="TYPE",
-                   help=f"relations through which capabilities are pooled (default: {default_types})")
+    g.add_argument(
+        "--restarts",
+        type=int,
+        default=RESTARTS,
+        help=f"seeded Louvain/label-propagation runs; the best modularity is kept (default {RESTARTS})",
+    )
+    g.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="N",
+        help=f"seed of clusters, sampling and layout (default {DEFAULT_SEED})",
+    )
+    g.add_argument(
+        "--engine",
+        choices=(*ENGINES, "gds"),
+        default="auto",
+        help="auto (igraph when installed), igraph, networkx, or gds (PageRank, betweenness and "
+        "clusters in Neo4j Graph Data Science; needs --neo4j-uri and a server with GDS)",
+    )
+    g.add_argument(
+        "--exact-threshold",
+        type=int,
+        default=EXACT_THRESHOLD,
+        metavar="N",
+        help=f"exact betweenness/closeness up to N actors, sampled above (default {EXACT_THRESHOLD:,})",
+    )
+    g.add_argument(
+        "--samples",
+        type=int,
+        default=SAMPLES,
+        metavar="K",
+        help=f"source actors sampled above the threshold (default {SAMPLES})",
+    )
+    g.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
+    )
+    g.add_argument(
+        "--partners",
+        nargs="+",
+        default=list(DEFAULT_TYPES),
+        metavar="TYPE",
+        help=f"relations through which capabilities are pooled (default: {default_types})",
+    )
     add_as_of(g, default="today")
-    g.add_argument("--jobs", type=_runs, default=None, metavar="N",
-                   help="worker processes for betweenness and closeness on large networks "
-                        "(default: every core; 1: one process); the values are the same")
+    g.add_argument(
+        "--jobs",
+        type=_runs,
+        default=None,
+        metavar="N",
+        help="worker processes for betweenness and closeness on large networks "
+        "(default: every core; 1: one process); the values are the same",
+    )
     if perturb_default is None:
         return
-    g.add_argument("--perturb", type=_runs, default=perturb_default, metavar="N",
-                   help="repeat the analysis N times (seeded) with estimated values jittered (levels +-0.1, "
-                        "weights x(1 +- 0.1)), the capability threshold moved within +-0.05 and other cluster "
-                        "seeds, and write stability.csv and cocluster.csv; 0: no stability runs "
-                        f"(default {perturb_default})")
+    g.add_argument(
+        "--perturb",
+        type=_runs,
+        default=perturb_default,
+        metavar="N",
+        help="repeat the analysis N times (seeded) with estimated values jittered (levels +-0.1, "
+        "weights x(1 +- 0.1)), the capability threshold moved within +-0.05 and other cluster "
+        "seeds, and write stability.csv and cocluster.csv; 0: no stability runs "
+        f"(default {perturb_default})",
+    )
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -198,23 +264,31 @@ def open_store(args: argparse.Namespace) -> Any:
     """The Neo4j store named by ``--neo4j-uri`` and its credentials (use it as a context manager)."""
     from graphkit.stores.neo4j import Neo4jStore
 
-    return Neo4jStore(args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password,
-                      database=args.neo4j_database)
+    return Neo4jStore(
+        args.neo4j_uri, user=args.neo4j_user, password=args.neo4j_password, database=args.neo4j_database
+    )
 
 
 def add_source(p: argparse.ArgumentParser, *, neo4j: bool = True) -> None:
     """DATASET (a folder, .xlsx, .json, .graphml or .gexf), or a Neo4j server to read from."""
-    p.add_argument("dataset", metavar="DATASET", nargs="?" if neo4j else None,
-                   help="dataset folder, .xlsx, .json, .graphml or .gexf")
+    p.add_argument(
+        "dataset",
+        metavar="DATASET",
+        nargs="?" if neo4j else None,
+        help="dataset folder, .xlsx, .json, .graphml or .gexf",
+    )
     add_merge_duplicates(p)
     if neo4j:
         add_neo4j_options(p)
 
 
 def add_merge_duplicates(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--merge-duplicates", action="store_true",
-                   help="keep one of each exact duplicate relationship (same source, type, target and "
-                        "values) instead of refusing the dataset; says how many were merged")
+    p.add_argument(
+        "--merge-duplicates",
+        action="store_true",
+        help="keep one of each exact duplicate relationship (same source, type, target and "
+        "values) instead of refusing the dataset; says how many were merged",
+    )
 
 
 def add_quiet(p: argparse.ArgumentParser) -> None:
@@ -257,8 +331,10 @@ def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
         merge = getattr(args, "merge_duplicates", False)
         G = load(args.dataset, progress=progress(args), duplicates="merge" if merge else "error")
         if G.graph.get("merged_duplicates"):
-            progress(args).say(f"merged {G.graph['merged_duplicates']:,} exact duplicate relationship(s) "
-                               f"in {args.dataset} (--merge-duplicates)")
+            progress(args).say(
+                f"merged {G.graph['merged_duplicates']:,} exact duplicate relationship(s) "
+                f"in {args.dataset} (--merge-duplicates)"
+            )
         return G
     if getattr(args, "neo4j_uri", None):
         from graphkit.stores.neo4j import read_graph
@@ -277,18 +353,31 @@ def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
 
 def add_as_of(p: Any, *, default: str) -> None:
     """``--as-of DATE``: the network in force on DATE (``today``, ``all``, ``YYYY`` or ``YYYY-MM-DD``)."""
-    shown = {"today": "today: only relationships in force today",
-             "all": "all: every relationship, whatever its dates"}[default]
-    p.add_argument("--as-of", dest="as_of", type=as_of_text, default=default, metavar="DATE",
-                   help="the network of DATE: relationships with since <= DATE < until (a year alone is "
-                        f"1 January); YYYY, YYYY-MM-DD, today or all (default {shown})")
+    shown = {
+        "today": "today: only relationships in force today",
+        "all": "all: every relationship, whatever its dates",
+    }[default]
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=as_of_text,
+        default=default,
+        metavar="DATE",
+        help="the network of DATE: relationships with since <= DATE < until (a year alone is "
+        f"1 January); YYYY, YYYY-MM-DD, today or all (default {shown})",
+    )
 
 
 def add_since(p: Any) -> None:
     """``--since DATE``: compare the network of DATE with the one shown (``--as-of``, default today)."""
-    p.add_argument("--since", type=as_of_text, default=None, metavar="DATE",
-                   help="add 'What changed' since DATE (YYYY or YYYY-MM-DD): relationships begun or ended, "
-                        "gaps closed or opened, rank moves; writes changes.csv, gap_changes.csv, rank_changes.csv")
+    p.add_argument(
+        "--since",
+        type=as_of_text,
+        default=None,
+        metavar="DATE",
+        help="add 'What changed' since DATE (YYYY or YYYY-MM-DD): relationships begun or ended, "
+        "gaps closed or opened, rank moves; writes changes.csv, gap_changes.csv, rank_changes.csv",
+    )
 
 
 def as_of_text(text: str) -> str:

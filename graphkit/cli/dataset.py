@@ -84,9 +84,13 @@ def _info(args: argparse.Namespace) -> int:
         for k, v in counts.items():
             print(f"  {k:<{width}}  {v:>7,}")
     if time["as_of"] != "all":
-        print(f"as of {time['as_of']}: {time['in_force']:,} of {time['relationships']:,} relationships in force")
-    print(f"ended relationships (until on or before today): {time['ended']:,}"
-          + ("" if time["as_of"] != "all" else "; counted above (--as-of today leaves them out)"))
+        print(
+            f"as of {time['as_of']}: {time['in_force']:,} of {time['relationships']:,} relationships in force"
+        )
+    print(
+        f"ended relationships (until on or before today): {time['ended']:,}"
+        + ("" if time["as_of"] != "all" else "; counted above (--as-of today leaves them out)")
+    )
     return 0
 
 

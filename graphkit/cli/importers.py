@@ -68,7 +68,10 @@ def register(sub: Any) -> None:
         "inputs", metavar="DATASET", nargs="+", help=f"datasets ({describe()}), highest priority first"
     )
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT",
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
         help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 without writing when any property conflicts")
@@ -78,7 +81,10 @@ def register(sub: Any) -> None:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "-o", "--output", required=True, metavar="OUT",
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
         help=f"output path: {describe(writing=True)}; {DATASET_OUTPUT_RULE}",
     )
     p.add_argument(

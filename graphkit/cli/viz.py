@@ -36,35 +36,73 @@ def register(sub: Any) -> None:
         _viz,
     )
     add_source(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help=f"output file: .html, .png or .svg; {OUTPUT_FILE_RULE}")
-    p.add_argument("--format", choices=FORMATS, default=None,
-                   help="output format (default: from FILE's extension)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help=f"output file: .html, .png or .svg; {OUTPUT_FILE_RULE}",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default=None, help="output format (default: from FILE's extension)"
+    )
     p.add_argument("--focus", metavar="ID", help="draw only the ego network of this node id")
     p.add_argument("--depth", type=int, default=1, metavar="N", help="hops around --focus (default 1)")
-    p.add_argument("--layers", choices=("actors", "all"), default="actors",
-                   help="actors only (default), or with capabilities and threats")
-    p.add_argument("--types", nargs="+", metavar="TYPE",
-                   help="relationship types to draw (space or comma separated; default: those of "
-                   f"the layers); any of {', '.join(schema.RELATIONSHIP_TYPES)}")
-    p.add_argument("--color-by", choices=("kind", "cluster"), default="kind",
-                   help="colour by actor kind (default) or by cluster (those of `graphkit analyze` "
-                        "with the same --seed and analysis options)")
-    p.add_argument("--size-by", choices=MeasureNames(), default="pagerank", metavar="MEASURE",
-                   help="node size: a centrality measure of the analysis, e.g. pagerank (default), degree, "
-                        "betweenness (any column of centrality.csv)")
+    p.add_argument(
+        "--layers",
+        choices=("actors", "all"),
+        default="actors",
+        help="actors only (default), or with capabilities and threats",
+    )
+    p.add_argument(
+        "--types",
+        nargs="+",
+        metavar="TYPE",
+        help="relationship types to draw (space or comma separated; default: those of "
+        f"the layers); any of {', '.join(schema.RELATIONSHIP_TYPES)}",
+    )
+    p.add_argument(
+        "--color-by",
+        choices=("kind", "cluster"),
+        default="kind",
+        help="colour by actor kind (default) or by cluster (those of `graphkit analyze` "
+        "with the same --seed and analysis options)",
+    )
+    p.add_argument(
+        "--size-by",
+        choices=MeasureNames(),
+        default="pagerank",
+        metavar="MEASURE",
+        help="node size: a centrality measure of the analysis, e.g. pagerank (default), degree, "
+        "betweenness (any column of centrality.csv)",
+    )
     p.add_argument("--title", help="heading (default: dataset name)")
     p.add_argument("--caption", help="line under the heading (default: dataset, counts, date)")
-    p.add_argument("--physics", choices=("auto", "on", "off"), default="auto",
-                   help="let the browser settle the layout (auto: only up to 300 nodes)")
-    p.add_argument("--present", action="store_true",
-                   help="presentation mode (HTML): the graph fills the page, for a 16:9 slide or an iframe; "
-                        "the panel folds into a button (keys: F fit, / search, P panel)")
-    p.add_argument("--isolates", action=argparse.BooleanOptionalAction, default=None,
-                   help="draw actors without any drawn relationship (default: yes in HTML and ego graphs, "
-                        "no in a PNG/SVG of the whole network)")
-    p.add_argument("--aggregate", choices=("auto", "on", "off"), default="auto",
-                   help="draw clusters as single nodes that a click expands (HTML; auto: above 2,000 nodes)")
+    p.add_argument(
+        "--physics",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="let the browser settle the layout (auto: only up to 300 nodes)",
+    )
+    p.add_argument(
+        "--present",
+        action="store_true",
+        help="presentation mode (HTML): the graph fills the page, for a 16:9 slide or an iframe; "
+        "the panel folds into a button (keys: F fit, / search, P panel)",
+    )
+    p.add_argument(
+        "--isolates",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="draw actors without any drawn relationship (default: yes in HTML and ego graphs, "
+        "no in a PNG/SVG of the whole network)",
+    )
+    p.add_argument(
+        "--aggregate",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="draw clusters as single nodes that a click expands (HTML; auto: above 2,000 nodes)",
+    )
     add_analysis_options(p, types_flag="--network-types")
     add_quiet(p)
 
@@ -75,8 +113,10 @@ def _viz(args: argparse.Namespace) -> int:
     out = Path(args.output)
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise OutputError(f"{out}: cannot tell the format from {out.suffix or 'no extension'!r}; "
-                          "name the file .html, .png or .svg or give --format")
+        raise OutputError(
+            f"{out}: cannot tell the format from {out.suffix or 'no extension'!r}; "
+            "name the file .html, .png or .svg or give --format"
+        )
     if args.format and out.suffix and out.suffix.lower().lstrip(".") != args.format:
         raise OutputError(f"{out}: extension {out.suffix} does not match --format {args.format}")
     if args.present and fmt != "html":

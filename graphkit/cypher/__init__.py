@@ -63,7 +63,9 @@ __all__ = [
 
 # Names load on first use, so that reading a query file never imports the engine.
 _WHERE = {
-    **dict.fromkeys(("run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"), "run"),
+    **dict.fromkeys(
+        ("run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"), "run"
+    ),
     **dict.fromkeys(("QueryResult", "as_result", "format_table", "write_result", "RESULT_FORMATS"), "result"),
     **dict.fromkeys(
         (

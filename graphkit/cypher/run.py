@@ -105,7 +105,9 @@ def run_query(
     progress = progress or Progress(quiet=True)
     for name in sorted(defaulted(qf, params)):
         progress.say(f"using default {name}={_show(values[name])} (set it with --param {name}=VALUE)")
-    result = _run(qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of, limits, duplicates)
+    result = _run(
+        qf, values, dataset, uri, user, password, database, cache_dir, progress, as_of, limits, duplicates
+    )
     if len(result) == 0:
         progress.say(empty_result_note(qf, values))
     return result
@@ -147,7 +149,11 @@ def defaulted(query: QueryFile, given: Mapping[str, Any] | None) -> set[str]:
     []
     """
     given = given or {}
-    return {n for n in query.param_names if n not in given and (d := query.declared(n)) is not None and d.has_default}
+    return {
+        n
+        for n in query.param_names
+        if n not in given and (d := query.declared(n)) is not None and d.has_default
+    }
 
 
 def empty_result_note(query: QueryFile, values: Mapping[str, Any]) -> str:

@@ -20,7 +20,27 @@ KEYWORDS = (
 )  # fmt: skip
 
 _CLOSE = {"(": ")", "[": "]", "{": "}"}
-_BINARY = {"=", "<>", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "^", "=~", ",", "AND", "OR", "XOR", "NOT", "IN"}
+_BINARY = {
+    "=",
+    "<>",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
+    "=~",
+    ",",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "IN",
+}
 _RULES = {
     "oC_Expression": "an expression",
     "oC_NodePattern": "a node pattern such as (a:Actor)",
@@ -52,10 +72,15 @@ def explain_syntax_error(text: str, offset: int, engine_message: str = "") -> st
     opened = _unclosed(before)
     if here is not None and here.kind == "ident" and here.text.upper() not in KEYWORDS:
         near = close_matches(here.text.upper(), KEYWORDS, n=1, cutoff=0.7)
-        if near and (not before or before[-1].text in (")", "]", "}") or before[-1].kind in ("ident", "number")):
+        if near and (
+            not before or before[-1].text in (")", "]", "}") or before[-1].kind in ("ident", "number")
+        ):
             return f"unknown word '{here.text}' (did you mean {near[0]}?)"
     if opened is not None and (
-        here is None or here.text.upper() in KEYWORDS or here.text in _CLOSE.values() or here.text in ("->", "<-")
+        here is None
+        or here.text.upper() in KEYWORDS
+        or here.text in _CLOSE.values()
+        or here.text in ("->", "<-")
     ):
         line, col = position(text, opened.pos)
         return (

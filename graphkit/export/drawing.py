@@ -70,6 +70,7 @@ def kind_name(kind: Any) -> str:
     k = str(kind)
     return KIND_NAMES.get(k, k.replace("_", " "))
 
+
 LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
 """Fill colour of capabilities and threats when colouring by kind."""
 

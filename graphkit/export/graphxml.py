@@ -73,15 +73,21 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         w = f.write
         w("<?xml version='1.0' encoding='utf-8'?>\n")
-        w(f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{GRAPHML_NS} {GRAPHML_XSD}">\n')
+        w(
+            f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{GRAPHML_NS} {GRAPHML_XSD}">\n'
+        )
         w(f'  <key id="g_{TYPES_KEY}" for="graph" attr.name="{TYPES_KEY}" attr.type="string"/>\n')
         if any(x != n for n, x in xml_ids.items()):
             w(f'  <key id="n_{GRAPHKIT_ID}" for="node" attr.name="{GRAPHKIT_ID}" attr.type="string"/>\n')
         for prefix, domain, keys in (("n", "node", node_keys), ("e", "edge", edge_keys)):
             for k, t in keys.items():
-                w(f'  <key id="{prefix}_{k}" for="{domain}" attr.name="{k}" attr.type="{_graphml_type(t)}"/>\n')
+                w(
+                    f'  <key id="{prefix}_{k}" for="{domain}" attr.name="{k}" attr.type="{_graphml_type(t)}"/>\n'
+                )
         w('  <graph id="G" edgedefault="directed">\n')
-        w(f'    <data key="g_{TYPES_KEY}">{_text(json.dumps(types, sort_keys=True, ensure_ascii=False))}</data>\n')
+        w(
+            f'    <data key="g_{TYPES_KEY}">{_text(json.dumps(types, sort_keys=True, ensure_ascii=False))}</data>\n'
+        )
         for n, d in G.nodes(data=True):
             x = xml_ids[n]
             w(f'    <node id="{_attr(x)}">')
@@ -116,7 +122,9 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         w = f.write
         w('<?xml version="1.0" encoding="UTF-8"?>\n')
-        w(f'<gexf xmlns="{GEXF_NS}" xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{GEXF_NS} {GEXF_XSD}" version="1.3">\n')
+        w(
+            f'<gexf xmlns="{GEXF_NS}" xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{GEXF_NS} {GEXF_XSD}" version="1.3">\n'
+        )
         w("  <meta>\n    <creator>graphkit</creator>\n")
         name = G.graph.get("name")
         if isinstance(name, str) and name:
@@ -141,7 +149,9 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         kinds_seen: dict[tuple[str, str, str], int] = {}
         for i, (u, v, d) in enumerate(G.edges(data=True)):
             kind = _edge_kind(kinds_seen, u, v, d["type"])
-            w(f'      <edge id="{i}" source="{_attr(u)}" target="{_attr(v)}" kind="{_attr(kind)}"><attvalues>')
+            w(
+                f'      <edge id="{i}" source="{_attr(u)}" target="{_attr(v)}" kind="{_attr(kind)}"><attvalues>'
+            )
             w(f'<attvalue for="rel_type:string" value="{_attr(d["type"])}"/>')
             for k, x in d.items():
                 if k != "type":
@@ -153,7 +163,10 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 # ---- helpers ------------------------------------------------------------------------------
 
-def _property_types(items: Iterable[tuple[Any, dict[str, Any]]], what: str, *, skip: Iterable[str]) -> dict[str, str]:
+
+def _property_types(
+    items: Iterable[tuple[Any, dict[str, Any]]], what: str, *, skip: Iterable[str]
+) -> dict[str, str]:
     """``{property: schema type}`` over nodes (or relationships); one type per property."""
     skip = set(skip)
     types: dict[str, str] = {}
@@ -251,4 +264,3 @@ def _text(s: str) -> str:
 def _attr(s: str) -> str:
     """An attribute value; tab, LF and CR as character references (a parser turns raw ones into spaces)."""
     return s.translate(_ATTR_ESCAPES)
-

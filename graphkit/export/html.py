@@ -236,12 +236,16 @@ def _pack_nodes(nodes: list[dict[str, Any]]) -> dict[str, Any]:
                 tables[c].append(v)
             coded.append(index[c][v])
         props = [p for p in n["props"] if p[0] not in ("name", "kind")]
-        rows.append([n["id"], n["name"], *coded, n["size"], n["x"], n["y"], n["score"], int(n["showLabel"]), props])
+        rows.append(
+            [n["id"], n["name"], *coded, n["size"], n["x"], n["y"], n["score"], int(n["showLabel"]), props]
+        )
     return {"columns": ["id", "name", *_NODE_COLUMNS, "size", "x", "y", "score", "showLabel", "props"],
             **tables, "rows": rows}  # fmt: skip
 
 
-def _pack_edges(edges: list[dict[str, Any]], rows: list[list[Any]], types: list[dict[str, Any]]) -> dict[str, Any]:
+def _pack_edges(
+    edges: list[dict[str, Any]], rows: list[list[Any]], types: list[dict[str, Any]]
+) -> dict[str, Any]:
     at = {r[0]: i for i, r in enumerate(rows)}
     names = [t["value"] for t in types]
     kind = {t: i for i, t in enumerate(names)}
@@ -421,7 +425,7 @@ def _fragment(drawing: Drawing, root: str, height: str, present: bool = False) -
     return (
         f'<div id="{root}" class="gk-root" style="height:{_html.escape(height)}"></div>\n'
         f'<script type="application/json" id="{root}-data">{data}</script>\n'
-        f'<script>{_draw_call(root)}</script>'
+        f"<script>{_draw_call(root)}</script>"
     )
 
 

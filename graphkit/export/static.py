@@ -157,9 +157,11 @@ def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -
         colour_entries = drawing.clusters if drawing.color_by == "cluster" else drawing.kinds
         if drawing.color_by == "cluster" and len(colour_entries) > len(CLUSTER_COLORS) + 1:
             # the ten coloured clusters by name, the rest (all one grey) as one line
-            rest = colour_entries[len(CLUSTER_COLORS):]
+            rest = colour_entries[len(CLUSTER_COLORS) :]
             colour_entries = colour_entries[: len(CLUSTER_COLORS)] + [
-                LegendEntry("", f"{len(rest):,} smaller clusters", OTHER_COLOR, "dot", sum(x.count for x in rest))
+                LegendEntry(
+                    "", f"{len(rest):,} smaller clusters", OTHER_COLOR, "dot", sum(x.count for x in rest)
+                )
             ]
         for entry in colour_entries:
             handles.append(Line2D([], [], marker=MARKERS.get(entry.shape, "o"), linestyle="",
@@ -171,11 +173,19 @@ def draw_figure(drawing: Drawing, *, width: float = 12.0, height: float = 8.0) -
                                       markerfacecolor="#ffffff", markeredgecolor="#333333", markersize=9))  # fmt: skip
                 labels.append(f"{entry.name} ({entry.count:,})")
         for entry in drawing.types:
-            handles.append(Line2D([], [], color=entry.color, linestyle="--" if entry.dashes else "-", linewidth=2))
+            handles.append(
+                Line2D([], [], color=entry.color, linestyle="--" if entry.dashes else "-", linewidth=2)
+            )
             labels.append(f"{entry.name} ({entry.count:,})")
         # size legend: the largest, a middle and the smallest node, with their scores
-        ranked = sorted((n for n in drawing.nodes if n.id != drawing.focus), key=lambda n: n.size) or drawing.nodes
-        picks = [ranked[-1]] + ([ranked[len(ranked) // 2]] if len(ranked) > 2 else []) + ranked[:1] * (len(ranked) > 1)
+        ranked = (
+            sorted((n for n in drawing.nodes if n.id != drawing.focus), key=lambda n: n.size) or drawing.nodes
+        )
+        picks = (
+            [ranked[-1]]
+            + ([ranked[len(ranked) // 2]] if len(ranked) > 2 else [])
+            + ranked[:1] * (len(ranked) > 1)
+        )
         for n in picks:
             area = small + (big - small) * ((n.size - lo) / (hi - lo) if hi > lo else 0.5)
             handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="#b9c7d6",

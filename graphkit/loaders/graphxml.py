@@ -38,11 +38,28 @@ GRAPHKIT_ID = "graphkit_id"
 TYPES_KEY = "graphkit_types"
 _SCALARS = ("string", "int", "float", "bool", "date")
 _KNOWN_TYPES = frozenset(_SCALARS) | {t + "[]" for t in _SCALARS}
-_GRAPHML_SCALAR = {"boolean": "bool", "int": "int", "long": "int", "float": "float", "double": "float",
-                   "string": "string"}
-_GEXF_SCALAR = {"integer": "int", "long": "int", "short": "int", "byte": "int", "biginteger": "int",
-                "float": "float", "double": "float", "bigdecimal": "float", "boolean": "bool",
-                "string": "string", "anyURI": "string", "char": "string"}
+_GRAPHML_SCALAR = {
+    "boolean": "bool",
+    "int": "int",
+    "long": "int",
+    "float": "float",
+    "double": "float",
+    "string": "string",
+}
+_GEXF_SCALAR = {
+    "integer": "int",
+    "long": "int",
+    "short": "int",
+    "byte": "int",
+    "biginteger": "int",
+    "float": "float",
+    "double": "float",
+    "bigdecimal": "float",
+    "boolean": "bool",
+    "string": "string",
+    "anyURI": "string",
+    "char": "string",
+}
 _MAX_PROBLEMS = 100
 
 
@@ -112,8 +129,13 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
             problems.append(Problem(name, f"{where}: an <edge> needs 'source' and 'target'"))
             continue
         d = _graphml_data(el, "edge", keys, problems, name, where)
-        edges.append((real_id.get(u, u), real_id.get(v, v),
-                      {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()}))
+        edges.append(
+            (
+                real_id.get(u, u),
+                real_id.get(v, v),
+                {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()},
+            )
+        )
     return _build(name, nodes, edges, problems, duplicates=duplicates, edge_ids=edge_ids)
 
 
@@ -196,10 +218,13 @@ def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
             try:
                 d["weight"] = float(weight)
             except ValueError:
-                problems.append(Problem(name, f"relationship {u!r} -> {v!r}: weight {weight!r} is not a number"))
+                problems.append(
+                    Problem(name, f"relationship {u!r} -> {v!r}: weight {weight!r} is not a number")
+                )
         edges.append((u, v, d))
-    return _build(name, nodes, edges, problems, duplicates=duplicates,
-                  edge_ids=[el.get("id") for *_, el in raw_edges])
+    return _build(
+        name, nodes, edges, problems, duplicates=duplicates, edge_ids=[el.get("id") for *_, el in raw_edges]
+    )
 
 
 _TIME_ATTRS = ("start", "end", "startopen", "endopen", "timestamp", "timestamps")
@@ -269,6 +294,7 @@ def parse_gexf_list(text: str) -> list[str]:
 
 # ---- helpers ------------------------------------------------------------------------------
 
+
 def _parse(path: Path, root_name: str, what: str) -> ET.Element:
     if not os.path.lexists(path):
         raise FormatError(f"{path}: no such file{path_hint(path)}")
@@ -276,11 +302,15 @@ def _parse(path: Path, root_name: str, what: str) -> ET.Element:
     try:
         root = ET.parse(io.BytesIO(data)).getroot()
     except ET.ParseError as exc:  # "unclosed token: line 6, column 0"
-        raise FormatError(f"{path}: not readable {what} (ParseError: {exc}); the XML is not well-formed") from None
+        raise FormatError(
+            f"{path}: not readable {what} (ParseError: {exc}); the XML is not well-formed"
+        ) from None
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read ({exc.strerror})") from None
     if _local(root.tag) != root_name:
-        raise FormatError(f"{path}: not {what}: the root element is <{_local(root.tag)}>, expected <{root_name}>")
+        raise FormatError(
+            f"{path}: not {what}: the root element is <{_local(root.tag)}>, expected <{root_name}>"
+        )
     return root
 
 
@@ -297,8 +327,9 @@ def _descendants(graph: ET.Element, container: str, name: str):
         yield from _children(block, name)
 
 
-def _graphml_data(el: ET.Element, domain: str, keys: dict, problems: list[Problem], name: str,
-                  where: str) -> dict[str, Any]:
+def _graphml_data(
+    el: ET.Element, domain: str, keys: dict, problems: list[Problem], name: str, where: str
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for d in _children(el, "data"):
         kid = d.get("key")
@@ -321,8 +352,9 @@ def _graphml_data(el: ET.Element, domain: str, keys: dict, problems: list[Proble
     return out
 
 
-def _attvalues(el: ET.Element, cls: str, attrs: dict, problems: list[Problem], name: str,
-               where: str) -> dict[str, Any]:
+def _attvalues(
+    el: ET.Element, cls: str, attrs: dict, problems: list[Problem], name: str, where: str
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for block in _children(el, "attvalues"):
         for a in _children(block, "attvalue"):
@@ -412,17 +444,26 @@ def _legacy_types(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> d
     return types
 
 
-def _build(name: str, nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[str, str, dict[str, Any]]],
-           problems: list[Problem], *, duplicates: str = "error", edge_ids: list[str | None] | None = None,
-           ) -> nx.MultiDiGraph:
+def _build(
+    name: str,
+    nodes: list[tuple[str, dict[str, Any]]],
+    edges: list[tuple[str, str, dict[str, Any]]],
+    problems: list[Problem],
+    *,
+    duplicates: str = "error",
+    edge_ids: list[str | None] | None = None,
+) -> nx.MultiDiGraph:
     G = new_graph(Path(name).stem)
     first_use: dict[str, tuple[str, str]] = {}
     ids, dupes = IdChecks(), DuplicateFinder()
     for n, d in nodes:
         d = dict(d)
         label = d.pop("label", None)
-        msgs = (node_problems(G, n, label, d) or _near_duplicate(first_use, n, f"node {n!r}")
-                or ids.check(n, f"node {n!r}"))
+        msgs = (
+            node_problems(G, n, label, d)
+            or _near_duplicate(first_use, n, f"node {n!r}")
+            or ids.check(n, f"node {n!r}")
+        )
         problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]
         if not msgs:
             G.add_node(n, label=label, **d)
@@ -433,8 +474,11 @@ def _build(name: str, nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple
             break
         d = dict(d)
         t = d.pop("type", None)
-        msgs = (relationship_problems(G, u, t, v, d) if isinstance(t, str)
-                else ["the relationship type is missing (no 'type' data, 'rel_type' attribute or edge kind)"])
+        msgs = (
+            relationship_problems(G, u, t, v, d)
+            if isinstance(t, str)
+            else ["the relationship type is missing (no 'type' data, 'rel_type' attribute or edge kind)"]
+        )
         where = f"relationship {u!r} -> {v!r}"
         problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:

@@ -55,7 +55,11 @@ def char_name(ch: str) -> str:
     if name is None:
         name = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(ch)
     if name is None:
-        return f"U+{ord(ch):04X} (a control character)" if unicodedata.category(ch) == "Cc" else f"U+{ord(ch):04X}"
+        return (
+            f"U+{ord(ch):04X} (a control character)"
+            if unicodedata.category(ch) == "Cc"
+            else f"U+{ord(ch):04X}"
+        )
     return f"U+{ord(ch):04X} {name}"
 
 

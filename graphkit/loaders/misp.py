@@ -524,4 +524,3 @@ def _confidence(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return round(x / 100, 3) if 0 <= x <= 100 else None
-

@@ -278,9 +278,7 @@ class _Builder:
             name = _text(obj, "name", path)
             ext = _attack_id(obj)
             if ext in self.no_capability:
-                self.result.skipped[
-                    f"course-of-action objects that map to no capability ({ext} {name})"
-                ] += 1
+                self.result.skipped[f"course-of-action objects that map to no capability ({ext} {name})"] += 1
                 return
             mapped = self.mitigation_map.by_mitigation.get(ext or "") if self.mitigation_map else None
             if mapped:

@@ -307,7 +307,9 @@ def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> li
                     + (f"; the header has '{near[0]}' (a misspelling of '{col}'?)" if near else ""),
                     table.header_line,
                     col,
-                    f"rename the column '{near[0]}' to '{col}'" if near else f"add a '{col}' column to the header",
+                    f"rename the column '{near[0]}' to '{col}'"
+                    if near
+                    else f"add a '{col}' column to the header",
                 ),
             )
             ok = False

@@ -66,9 +66,11 @@ def build_report(
             if focus
             else f"Who can defend cyberspace together: {Path(str(source_name)).name}"
         )
-    subtitle = f"Stakeholder network analysis of {source_name}" + (
-        f", focused on {ctx.name(focus)} ({focus})" if focus else ""
-    ) + f"; the network {_as_of_text(ctx.info)}"
+    subtitle = (
+        f"Stakeholder network analysis of {source_name}"
+        + (f", focused on {ctx.name(focus)} ({focus})" if focus else "")
+        + f"; the network {_as_of_text(ctx.info)}"
+    )
     s = summary(G)
     facts = [
         ("actors", f"{s['nodes'][schema.ACTOR]:,}"),

@@ -109,8 +109,17 @@ class _Context:
         """
         pd = self.pd
         g = self.gaps
-        cols = ["actor_id", "needed", "own_gap", "coalition_gap", "closed", "assessed", "open_known",
-                "coalition_known", "unknown"]
+        cols = [
+            "actor_id",
+            "needed",
+            "own_gap",
+            "coalition_gap",
+            "closed",
+            "assessed",
+            "open_known",
+            "coalition_known",
+            "unknown",
+        ]
         if g.empty:
             return pd.DataFrame(columns=cols)
         w = g["weight"].astype(float)
@@ -118,7 +127,9 @@ class _Context:
         pooled = g["pooled"].astype(bool)
         assessed = g["assessed"].astype(bool) if "assessed" in g else pd.Series(True, index=g.index)
         cap_ok = (
-            g["capability_assessed"].astype(bool) if "capability_assessed" in g else pd.Series(True, index=g.index)
+            g["capability_assessed"].astype(bool)
+            if "capability_assessed" in g
+            else pd.Series(True, index=g.index)
         )
         known = assessed & cap_ok
         t = (
@@ -194,7 +205,9 @@ class _Context:
                     )
                 elif c == "kind" and isinstance(v, str):
                     v = kind_name(v)
-                elif _is_capability_column(c) and isinstance(v, list | tuple | set | frozenset | self.np.ndarray):
+                elif _is_capability_column(c) and isinstance(
+                    v, list | tuple | set | frozenset | self.np.ndarray
+                ):
                     v = _list_cell([self.name(x) if isinstance(x, str) else _fmt(x) for x in list(v)], c)
                 row.append(_cell(v, self))
             rows.append(row)

@@ -13,7 +13,13 @@ from graphkit.export.report.sections import _main_heatmap
 
 # ---- figures and the interactive graph ------------------------------------------------------
 
-_COLOURS = {"own": "#2166ac", "pooled": "#92c5de", "missing": "#d6604d", "unknown": "#bdbdbd", None: "#f1f3f5"}
+_COLOURS = {
+    "own": "#2166ac",
+    "pooled": "#92c5de",
+    "missing": "#d6604d",
+    "unknown": "#bdbdbd",
+    None: "#f1f3f5",
+}
 
 
 def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[str, Figure]:
@@ -49,7 +55,13 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
         order = ["own", "pooled", "missing", "unknown", None]
         grid = np.array([[order.index(h.cells.get((a, c))) for c, _ in h.capabilities] for a, _ in h.actors])
         fig, ax = plt.subplots(figsize=(1.6 + 0.32 * len(h.capabilities), 1.0 + 0.26 * len(h.actors)))
-        ax.imshow(grid, cmap=ListedColormap([_COLOURS[k] for k in order]), vmin=0, vmax=len(order) - 1, aspect="auto")
+        ax.imshow(
+            grid,
+            cmap=ListedColormap([_COLOURS[k] for k in order]),
+            vmin=0,
+            vmax=len(order) - 1,
+            aspect="auto",
+        )
         ax.set_xticks(
             range(len(h.capabilities)), [_short(n, 32) for _, n in h.capabilities], rotation=55, ha="right"
         )

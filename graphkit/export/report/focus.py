@@ -43,15 +43,27 @@ def _focus_sections(
     if len(c) and focus in set(c["id"]):
         row = c[c["id"] == focus].iloc[0]
         peers = c[c["kind"] == row["kind"]] if "kind" in c else c
-        plural = {"state": "states", "alliance": "alliances", "international_org": "international organisations",
-                  "company": "companies", "cert": "CERTs", "ngo": "NGOs"}.get(str(row.get("kind")), "actors")
+        plural = {
+            "state": "states",
+            "alliance": "alliances",
+            "international_org": "international organisations",
+            "company": "companies",
+            "cert": "CERTs",
+            "ngo": "NGOs",
+        }.get(str(row.get("kind")), "actors")
         rank_rows = []
         for col, title, _, high in ctx.ranked_measures():
             if col in c:
-                rank = int((peers[col] > row[col]).sum() + 1) if high else int((peers[col] < row[col]).sum() + 1)
+                rank = (
+                    int((peers[col] > row[col]).sum() + 1) if high else int((peers[col] < row[col]).sum() + 1)
+                )
                 rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(peers)} {plural}"])
         prof_blocks.append(
-            Table(["measure", "value", "rank among its kind"], rank_rows, caption="Where it stands in the network")
+            Table(
+                ["measure", "value", "rank among its kind"],
+                rank_rows,
+                caption="Where it stands in the network",
+            )
         )
     if memberships:
         prof_blocks.append(Paragraph(", ".join(ctx.name(m) for m in memberships) + ".", "Member of:"))

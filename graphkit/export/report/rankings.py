@@ -139,7 +139,11 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
         for actor, titles in winners.items():
             text = f"{ctx.name(actor)} on {_join(titles)}"
             if bands.present:
-                text += f" (fragile: {'; '.join(notes[actor])})" if actor in notes else " (stable across the runs)"
+                text += (
+                    f" (fragile: {'; '.join(notes[actor])})"
+                    if actor in notes
+                    else " (stable across the runs)"
+                )
             parts.append(text)
         out.append(f"Most central {label}: " + "; ".join(parts) + ".")
     if forums and out:
@@ -225,7 +229,9 @@ def stability_section(ctx: _Context) -> Section:
         if int(r["rank"]) > limit or int(r["rank_p95"]) <= limit:
             continue
         title = _title(measure)
-        within = "" if kind == "all" else f" among {_lower_plural(KIND_TITLES.get(kind, kind_name(kind) + 's'))}"
+        within = (
+            "" if kind == "all" else f" among {_lower_plural(KIND_TITLES.get(kind, kind_name(kind) + 's'))}"
+        )
         driver = str(r.get("varies_with") or "the perturbations")
         fragile.append(
             [
@@ -266,4 +272,3 @@ def _title(measure: str) -> str:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-

@@ -55,7 +55,11 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
             f"Cooperation, within what each organisation and agreement pools, narrows the capability "
             f"gap of {helped} of {len(assessed)} threatened actors with capability data"
             f"; it closes {_fmt(closed)} of {_fmt(own)} units of gap weight{share}"
-            + (f" ({unassessed} threatened actors have no capability data and are not counted)" if unassessed else "")
+            + (
+                f" ({unassessed} threatened actors have no capability data and are not counted)"
+                if unassessed
+                else ""
+            )
             + "."
         )
     unc = ctx.frame("uncovered_threats")
@@ -68,9 +72,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         [
             Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
             Table(["relationship", "count"], [[t, n] for t, n in s["relationships"].items()]),
-            Table(
-                ["actor kind", "count"], [[kind_name(k), n] for k, n in s["actor_kinds"].items() if n]
-            ),
+            Table(["actor kind", "count"], [[kind_name(k), n] for k, n in s["actor_kinds"].items() if n]),
         ]
     )
     sources: Counter[str] = Counter()
@@ -338,7 +340,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             "No capability data.",
         )
     )
-    closes = totals[totals["assessed"].astype(bool)].sort_values(["closed", "actor_id"], ascending=[False, True])
+    closes = totals[totals["assessed"].astype(bool)].sort_values(
+        ["closed", "actor_id"], ascending=[False, True]
+    )
     closes = closes[closes["closed"] > 0].head(ctx.top)
     routes = _closing_routes(ctx)
     subs = [
@@ -397,8 +401,13 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             for r in open_ag.head(ctx.top * 2).to_dict("records")
         ]
         atable = Table(
-            ["alliance", "capability no member has", "threats needing it", "members needing it",
-             "members with capability data"],
+            [
+                "alliance",
+                "capability no member has",
+                "threats needing it",
+                "members needing it",
+                "members with capability data",
+            ],
             rows,
             empty="Every capability that alliance members need is held by at least one member.",
         )

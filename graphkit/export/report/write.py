@@ -105,8 +105,14 @@ def write_report(
                 analysis,
                 tmp,
                 recommendations=recommendations,
-                extra={"dataset": dataset, "focus": focus, "top": top, "seed": seed,
-                       "as_of": analysis.summary.get("as_of"), "since": changes.since if changes else None},
+                extra={
+                    "dataset": dataset,
+                    "focus": focus,
+                    "top": top,
+                    "seed": seed,
+                    "as_of": analysis.summary.get("as_of"),
+                    "since": changes.since if changes else None,
+                },
             )
             if changes is not None:
                 _write_change_tables(changes, tmp)
@@ -192,7 +198,9 @@ def check_report_path(path: Path) -> None:
 
 
 # The files of a report written before the marker listed them (graphkit 0.x): its fixed layout.
-_OLD_REPORT_FILES = re.compile(r"(index\.html|report\.md|summary\.json|figures|figures/[^/]+\.(png|svg)|[^/]+\.csv)")
+_OLD_REPORT_FILES = re.compile(
+    r"(index\.html|report\.md|summary\.json|figures|figures/[^/]+\.(png|svg)|[^/]+\.csv)"
+)
 
 
 def _report_owned(path: Path) -> Callable[[str], bool]:
