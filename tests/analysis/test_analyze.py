@@ -10,8 +10,8 @@ import pytest
 
 import graphkit as gk
 from graphkit.analysis import ANALYSIS_FILES, analyze
-from graphkit.export.analysis_tables import write_analysis
 from graphkit.cli import main
+from graphkit.export.analysis_tables import write_analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import graphkit as gk
 from graphkit.analysis import analyze, centrality, clusters
 from graphkit.analysis.centrality import most_central
 from graphkit.analysis.engine import actor_network
-from graphkit.analysis.measures import MEASURES, RANKED_MEASURES, compute
+from graphkit.analysis.measures import MEASURES, compute
 
 
 def _graph(states, orgs, memberships, cooperation=(), tie_weight=None):

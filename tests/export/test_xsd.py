@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import graphkit as gk
-from graphkit.loaders.ids import id_problem, skeleton
 from graphkit import schema
+from graphkit.loaders.ids import id_problem, skeleton
 
 etree = pytest.importorskip("lxml.etree")
 
