@@ -24,7 +24,7 @@ def close_matches(word: str, candidates: Iterable[str], *, n: int = 3, cutoff: f
     >>> close_matches("zzz", ["kind"])
     []
     """
-    pool = {}
+    pool: dict[str, str] = {}
     for c in candidates:
         pool.setdefault(c.casefold(), c)
     key = word.casefold()

@@ -163,16 +163,16 @@ def centrality_table(
         df[name] = values[name].astype(np.int64) if measure.integer else values[name].astype(float)
     df = kind_ranks(df)
     how = "exact" if pivots is None else f"sampled ({k} of {n} source actors, seed {seed})"
-    measures: dict[str, Any] = {"engine": used}
+    info: dict[str, Any] = {"engine": used}
     for name, measure in wanted.items():
         if not measure.from_network:
-            measures[name] = how if measure.sampled else measure.exactness
-    measures.update(
+            info[name] = how if measure.sampled else measure.exactness
+    info.update(
         weighted=net.weighted,
         distance="1 / strength" if net.weighted else "hops",
         network="two-mode (co-membership tie_weight / (n - 1))" if net.two_mode else "direct",
     )
-    return df, measures
+    return df, info
 
 
 def kind_ranks(table: pd.DataFrame) -> pd.DataFrame:

@@ -200,7 +200,7 @@ def _as_list(mask: np.ndarray, caps: Sequence[str]) -> list[str]:
         return [schema.POOLS_ALL]
     if not mask.any():
         return [schema.POOLS_NONE]
-    return [caps[i] for i in np.flatnonzero(mask)]
+    return [caps[int(i)] for i in np.flatnonzero(mask)]
 
 
 def _organisations(G: nx.MultiDiGraph) -> list[str]:

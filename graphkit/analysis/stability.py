@@ -175,8 +175,12 @@ def stability(
     progress = progress or Progress(quiet=True)
     types = check_types([types] if isinstance(types, str) else types)
     partners = tuple([partners] if isinstance(partners, str) else partners)
-    cent_options = dict(engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed)
-    cluster_options = dict(method=method, resolution=resolution, restarts=restarts, engine=engine)
+    cent_options: dict[str, Any] = dict(
+        engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed
+    )
+    cluster_options: dict[str, Any] = dict(
+        method=method, resolution=resolution, restarts=restarts, engine=engine
+    )
     if baseline is None:
         net = actor_network(G, types, weight=weight, two_mode=True)
         cent, _ = centrality_table(net, **cent_options)
@@ -408,14 +412,14 @@ def _cocluster(memberships: list[np.ndarray], net: ActorNetwork) -> pd.DataFrame
     if not keys:
         return pd.DataFrame(columns=list(COCLUSTER_COLUMNS))
     pairs, counts = np.unique(np.concatenate(keys), return_counts=True)
-    a, b = pairs // n, pairs % n
+    first, second = pairs // n, pairs % n
     total = len(memberships)
     out = pd.DataFrame(
         {
-            "actor_a": [net.ids[i] for i in a.tolist()],
-            "actor_b": [net.ids[i] for i in b.tolist()],
-            "name_a": [net.names[i] for i in a.tolist()],
-            "name_b": [net.names[i] for i in b.tolist()],
+            "actor_a": [net.ids[i] for i in first.tolist()],
+            "actor_b": [net.ids[i] for i in second.tolist()],
+            "name_a": [net.names[i] for i in first.tolist()],
+            "name_b": [net.names[i] for i in second.tolist()],
             "share": counts / total,
             "runs": total,
         }

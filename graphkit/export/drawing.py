@@ -525,7 +525,7 @@ def _aggregates(
     for pair, w in ties.items():
         for end in pair:
             best.setdefault(end, []).append((w, pair))
-    keep = set()
+    keep: set[Any] = set()
     for lst in best.values():
         lst.sort(key=lambda x: (-x[0], x[1]))
         keep.update(pair for _, pair in lst[:AGGREGATE_TIES])

@@ -81,7 +81,7 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
             _bad_dates(props)
             or node_problems(G, node_id, label, props)
             or _near_duplicate(first_use, str(node_id), where)
-            or ids.check(node_id, where)
+            or ids.check(node_id, where)  # type: ignore[arg-type]  # a non-text id is reported above
         )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
         if not msgs:
@@ -108,7 +108,7 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         )
         problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:
-            problems += add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)
+            problems += add_unless_duplicate(G, dupes, u, t, v, props, where, name, duplicates)  # type: ignore[arg-type]
         if len(problems) >= 100:
             break
     if problems:

@@ -437,7 +437,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
 
 def _threshold_paragraph(ctx: _Context) -> Paragraph:
     """The level threshold and how many levels are close calls."""
-    g = ctx.info.get("gaps") if isinstance(ctx.info.get("gaps"), dict) else {}
+    g: dict[str, Any] = ctx.info["gaps"] if isinstance(ctx.info.get("gaps"), dict) else {}
     t = g.get("threshold", (ctx.info.get("parameters") or {}).get("threshold"))
     if t is None:
         return Paragraph("The level threshold is not recorded in this analysis.", "Threshold.")
