@@ -21,7 +21,7 @@ from graphkit.errors import OutputError, SchemaError
 from graphkit.export import report as R
 from graphkit.export.report.context import _Context
 from graphkit.export.report.document import _fmt
-from graphkit.export.report.sections import _main_heatmap
+from graphkit.export.report.gap_sections import _main_heatmap
 
 XSS = "<img src=x onerror=alert(1)>"
 FORMULA = '=HYPERLINK("http://x","y")'

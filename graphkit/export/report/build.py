@@ -14,13 +14,12 @@ from graphkit.export.report.changes import _as_of_text, _changes_section, _time_
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
+from graphkit.export.report.gap_sections import _critical_section, _gap_section
 from graphkit.export.report.rankings import stability_section
 from graphkit.export.report.sections import (
     _broker_section,
     _centrality_section,
     _cluster_section,
-    _critical_section,
-    _gap_section,
     _graph_section,
     _methods_section,
     _overview_section,

@@ -9,7 +9,7 @@ import networkx as nx
 
 from graphkit.export.report.context import _Context
 from graphkit.export.report.document import _STATE_TEXT, Figure
-from graphkit.export.report.sections import _main_heatmap
+from graphkit.export.report.gap_sections import _main_heatmap
 
 # ---- figures and the interactive graph ------------------------------------------------------
 

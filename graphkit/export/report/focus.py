@@ -14,12 +14,8 @@ from graphkit.export.report.document import (
     Table,
     kind_name,
 )
-from graphkit.export.report.sections import (
-    _main_heatmap,
-    _recommendation_section,
-    _relations,
-    _uncovered_section,
-)
+from graphkit.export.report.gap_sections import _main_heatmap, _recommendation_section, _uncovered_section
+from graphkit.export.report.sections import _relations
 
 
 def _focus_sections(

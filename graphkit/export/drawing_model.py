@@ -1,0 +1,194 @@
+"""The drawing's vocabulary: palette, shapes, layers and the :class:`Drawing` data model.
+
+:mod:`graphkit.export.drawing` builds a :class:`Drawing`; the HTML page, the static images
+and pyvis draw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphkit import schema
+from graphkit.analysis.measures import MEASURE_NAMES
+
+__all__ = [
+    "KIND_COLORS",
+    "KIND_NAMES",
+    "kind_name",
+    "LABEL_COLORS",
+    "LABEL_SHAPES",
+    "EDGE_STYLES",
+    "CLUSTER_COLORS",
+    "OTHER_COLOR",
+    "LAYERS",
+    "LAYER_TYPES",
+    "COLOR_MODES",
+    "SIZE_MEASURES",
+    "ANALYSIS_OPTIONS",
+    "AGGREGATE_TIES",
+    "PHYSICS_MAX_NODES",
+    "MAX_LABELS",
+    "LABEL_ALL_UP_TO",
+    "DrawnNode",
+    "DrawnEdge",
+    "LegendEntry",
+    "Drawing",
+]
+
+
+KIND_COLORS: dict[str, str] = {
+    "state": "#0072B2",
+    "alliance": "#D55E00",
+    "international_org": "#009E73",
+    "company": "#CC79A7",
+    "ngo": "#E69F00",
+    "cert": "#56B4E9",
+    "other": "#8C8C8C",
+}
+"""Fill colour of an actor, by kind (Okabe-Ito)."""
+
+KIND_NAMES: dict[str, str] = {"international_org": "international organisation", "ngo": "NGO", "cert": "CERT"}
+"""How a reader sees an actor kind (singular), in legends and reports; files keep the raw ids."""
+
+
+def kind_name(kind: Any) -> str:
+    """The reader-facing spelling of an actor kind: ``international_org`` -> ``international organisation``.
+
+    >>> kind_name("international_org"), kind_name("state"), kind_name("think_tank")
+    ('international organisation', 'state', 'think tank')
+    """
+    k = str(kind)
+    return KIND_NAMES.get(k, k.replace("_", " "))
+
+
+LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
+"""Fill colour of capabilities and threats when colouring by kind."""
+
+LABEL_SHAPES: dict[str, str] = {"Actor": "dot", "Capability": "square", "Threat": "triangle"}
+"""vis-network shape of each label (the static exporter maps them to matplotlib markers)."""
+
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "MEMBER_OF": {"color": "#7A7A7A", "dashes": False, "arrows": True},
+    "COOPERATES_WITH": {"color": "#2B5C8A", "dashes": False, "arrows": False},
+    "HAS_CAPABILITY": {"color": "#9A8A00", "dashes": False, "arrows": True},
+    "TARGETS": {"color": "#C0392B", "dashes": True, "arrows": True},
+    "ATTRIBUTED_TO": {"color": "#6A3D9A", "dashes": True, "arrows": True},
+    "REQUIRES": {"color": "#B8860B", "dashes": True, "arrows": True},
+}
+"""Line colour, dashing and arrow heads of each relationship type."""
+
+CLUSTER_COLORS: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+    "#56B4E9", "#A50F15", "#6A3D9A", "#9A8A00", "#2F4F4F",
+)  # fmt: skip
+"""Colours of the ten largest clusters; the rest share :data:`OTHER_COLOR`."""
+
+OTHER_COLOR = "#C8C8C8"
+
+LAYERS: dict[str, tuple[str, ...]] = {
+    "actors": (schema.ACTOR,),
+    "all": schema.LABELS,
+}
+"""Which labels each ``layers`` choice draws."""
+
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "actors": ("MEMBER_OF", "COOPERATES_WITH"),
+    "all": tuple(schema.RELATIONSHIP_TYPES),
+}
+"""Relationship types drawn by default for each ``layers`` choice."""
+
+COLOR_MODES = ("kind", "cluster")
+SIZE_MEASURES: tuple[str, ...] = MEASURE_NAMES
+"""What ``size_by`` may name without ``scores=``: every measure of the registry."""
+
+ANALYSIS_OPTIONS = (
+    "types",
+    "weight",
+    "method",
+    "resolution",
+    "restarts",
+    "engine",
+    "exact_threshold",
+    "samples",
+    "as_of",
+)
+"""Options of :func:`graphkit.analyze` that ``prepare_drawing(options=...)`` hands on."""
+
+AGGREGATE_TIES = 4
+"""In the aggregated view, each cluster shows its this-many strongest ties to other clusters."""
+
+PHYSICS_MAX_NODES = 300
+"""Above this many nodes the browser runs no physics: positions come from Python only."""
+
+MAX_LABELS = 30
+"""Graphs larger than ``LABEL_ALL_UP_TO`` label only their this-many most central nodes (hover shows the rest)."""
+LABEL_ALL_UP_TO = 60
+"""Graphs of at most this many nodes (an ego network, a small dataset) name every node."""
+
+_MAX_TEXT = 300
+
+
+@dataclass
+class DrawnNode:
+    """One node as drawn: where, how big, which colour, and the text shown about it."""
+
+    id: str
+    name: str
+    label: str
+    kind: str
+    cluster: str
+    color: str
+    shape: str
+    size: float
+    x: float
+    y: float
+    score: float
+    show_label: bool
+    props: list[tuple[str, str]]
+
+
+@dataclass
+class DrawnEdge:
+    """One relationship as drawn."""
+
+    source: str
+    target: str
+    type: str
+    width: float
+    props: list[tuple[str, str]]
+
+
+@dataclass
+class LegendEntry:
+    """A legend line, which is also a filter: the value it stands for and how it looks."""
+
+    value: str
+    name: str
+    color: str
+    shape: str
+    count: int
+    dashes: bool = False
+
+
+@dataclass
+class Drawing:
+    """Everything an exporter needs to draw a graph."""
+
+    nodes: list[DrawnNode]
+    edges: list[DrawnEdge]
+    kinds: list[LegendEntry]
+    clusters: list[LegendEntry]
+    types: list[LegendEntry]
+    color_by: str
+    size_by: str
+    title: str
+    caption: str
+    physics: bool
+    focus: str | None = None
+    labelled: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def large(self) -> bool:
+        return len(self.nodes) > PHYSICS_MAX_NODES
