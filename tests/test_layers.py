@@ -55,12 +55,3 @@ def _modules():
 def test_imports_only_lower_layers(layer, path):
     bad = [(line, name) for line, name in _imports(path) if name not in ALLOWED[layer]]
     assert not bad, f"{path.relative_to(PKG.parent)} imports {bad} (allowed: {sorted(ALLOWED[layer])})"
-
-
-def test_no_module_of_the_cypher_store_and_loader_layers_is_over_600_lines():
-    long = [
-        (str(f.relative_to(PKG.parent)), n)
-        for _, f in _modules()
-        if (n := len(f.read_text(encoding="utf-8").splitlines())) > 600
-    ]
-    assert long == []
