@@ -40,6 +40,7 @@ membership's own ``weight`` property is not read (its strength is its organisati
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
+from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
 
@@ -97,6 +99,7 @@ class ActorNetwork:
     two_mode: bool = False
     direct: ActorNetwork | None = field(default=None, repr=False)
     members: np.ndarray | None = field(default=None, repr=False)
+    hubs: Hubs | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -143,6 +146,12 @@ class ActorNetwork:
         g.es["weight"] = self.weight.tolist()
         g.es["distance"] = (1.0 / self.weight).tolist()
         return g
+
+    @cached_property
+    def paths(self) -> PathGraph:
+        """The graph betweenness and closeness run on (:func:`graphkit.analysis.paths.path_graph`:
+        the organisations' co-member cliques drawn as hubs)."""
+        return path_graph(self)
 
     @cached_property
     def networkx(self) -> nx.Graph:
@@ -284,7 +293,7 @@ def actor_network(
     )
     if not two_mode:
         return direct
-    pu, pv, pw, pc, pair = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
+    pu, pv, pw, pc, pair, row_org = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
     keep = ~is_member
     if is_member.any():  # the direct ties, each membership weighted as its organisation's ties
         direct = _merged(
@@ -296,7 +305,7 @@ def actor_network(
             weighted=True,
             **common,
         )
-    return _merged(
+    net = _merged(
         np.concatenate([u_arr[keep], pu]),
         np.concatenate([v_arr[keep], pv]),
         np.concatenate([w_arr[keep], pw]),
@@ -306,6 +315,33 @@ def actor_network(
         two_mode=True,
         direct=direct,
         **common,
+    )
+    return dataclasses.replace(net, hubs=_hubs(net, pu, pv, pw, pair, row_org))
+
+
+def _hubs(
+    net: ActorNetwork, u: np.ndarray, v: np.ndarray, w: np.ndarray, pair: np.ndarray, row_org: np.ndarray
+) -> Hubs:
+    """The organisations of at least :data:`HUB_MIN_MEMBERS` members, with their members
+    (from the member-organisation rows) and the network edges their hubs stand for."""
+    n = max(net.n, 1)
+    tie = ~pair
+    size = np.bincount(row_org[tie], minlength=net.n)
+    big = tie & (size[row_org] >= HUB_MIN_MEMBERS)
+    order = np.argsort(row_org[big], kind="stable")
+    org_rows, members, share = row_org[big][order], u[big][order], w[big][order]
+    starts = np.flatnonzero(np.r_[True, org_rows[1:] != org_rows[:-1]]) if org_rows.size else np.zeros(0, int)
+    hubbed = pair & (size[row_org] >= HUB_MIN_MEMBERS)
+    lo, hi = np.minimum(u[hubbed], v[hubbed]), np.maximum(u[hubbed], v[hubbed])
+    keys = np.unique(lo * n + hi)
+    at = np.searchsorted(keys, net.keys).clip(max=max(keys.size - 1, 0))
+    replaced = (net.count == 1) & (keys[at] == net.keys) if keys.size else np.zeros(net.m, dtype=bool)
+    return Hubs(
+        org=org_rows[starts].astype(np.int64),
+        ptr=np.r_[starts, org_rows.size].astype(np.int64),
+        members=members.astype(np.int64),
+        half=0.5 / share[starts] if share.size else np.zeros(0),
+        replaced=replaced,
     )
 
 
@@ -330,7 +366,8 @@ def _affiliation_ties(
     G: nx.MultiDiGraph, ids: list[str], members: np.ndarray, orgs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength,
-    count, pair)``, ``pair`` true for a tie between two members (false: member-organisation).
+    count, pair, org)``, ``pair`` true for a tie between two members (false: member-organisation,
+    ``u`` the member), ``org`` the organisation of each tie.
 
     Repeated memberships of a pair (e.g. two periods) count once. Every pair of members
     of ``o`` gets ``t_o / (n_o - 1)``; every member gets a tie of that strength to ``o``
@@ -338,13 +375,13 @@ def _affiliation_ties(
     """
     empty = np.zeros(0, dtype=np.int64)
     if members.size == 0:
-        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool)
+        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool), empty
     n = len(ids)
     pairs = np.unique(orgs.astype(np.int64) * n + members)
     org_of, mem_of = pairs // n, pairs % n
     starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
     ends = np.r_[starts[1:], org_of.size]
-    us, vs, ws, pairs_of = [], [], [], []
+    us, vs, ws, pairs_of, org_rows = [], [], [], [], []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         o = int(org_of[a])
         group = mem_of[a:b]
@@ -355,6 +392,7 @@ def _affiliation_ties(
         vs.append(np.full(size, o, dtype=np.int64))
         ws.append(np.full(size, share))
         pairs_of.append(np.zeros(size, dtype=bool))
+        org_rows.append(np.full(size + size * (size - 1) // 2, o, dtype=np.int64))
         if size > 1:
             i, j = np.triu_indices(size, 1)
             us.append(group[i])
@@ -362,7 +400,7 @@ def _affiliation_ties(
             ws.append(np.full(i.size, share))
             pairs_of.append(np.ones(i.size, dtype=bool))
     u, v, w = np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
-    return u, v, w, np.ones(u.size, dtype=np.int64), np.concatenate(pairs_of)
+    return u, v, w, np.ones(u.size, dtype=np.int64), np.concatenate(pairs_of), np.concatenate(org_rows)
 
 
 def check_types(types: Iterable[str]) -> tuple[str, ...]:
