@@ -109,14 +109,7 @@ def csv_row(cells: Iterable[Any], *, neutralise: bool = True, lines: bool = True
     >>> csv_row(["NATO", "a\\u2028=1+1", None, 3, 0.5, True])
     'NATO,"a\\u2028\\'=1+1",,3,0.5,true'
     """
-    out = []
-    for v in cells:
-        s = _cell_text(v)
-        if neutralise and isinstance(v, str):
-            s = neutralise_formula(s, lines=lines)
-        if any(c in _NEEDS_QUOTES for c in s):
-            s = '"' + s.replace('"', '""') + '"'
-        out.append(s)
+    out = [_cell_csv(v, neutralise=neutralise, lines=lines) for v in cells]
     if len(out) == 1 and out[0] == "":
         return '""'  # a record of one empty cell, told apart from a blank line
     return ",".join(out)
@@ -140,17 +133,44 @@ def write_csv(
 def write_frame_csv(
     df: Any, path: str | os.PathLike[str], *, cell: Callable[[Any], Any] | None = None
 ) -> None:
-    """Write a pandas DataFrame (no index) to ``path`` with :func:`write_csv`.
+    """Write a pandas DataFrame (no index) to ``path`` as :func:`write_csv` would.
 
-    ``cell`` maps every value first (lists to ``;``-text, for instance).
+    ``cell`` maps every text (object) value first (lists to ``;``-text, for instance).
+    Plain numeric and boolean columns are turned into text a column at a time (numbers
+    are never formulas and never need quotes): the same bytes, several times faster.
     """
+    import numpy as np
+
     conv = cell or (lambda v: v)
+    columns: list[list[str]] = []
+    for name in df.columns:
+        col = df[name]
+        kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else "O"
+        if kind == "f":
+            columns.append(["" if x != x else repr(x) for x in col.tolist()])
+        elif kind in "iu":
+            columns.append([str(x) for x in col.tolist()])
+        elif kind == "b":
+            columns.append(["true" if x else "false" for x in col.tolist()])
+        else:
+            columns.append([_cell_csv(conv(v)) for v in col])
+    if len(columns) == 1:
+        columns[0] = [c or '""' for c in columns[0]]  # a record of one empty cell
     with open(path, "w", encoding="utf-8", newline="") as f:
-        write_csv(
-            f,
-            [str(c) for c in df.columns],
-            ([conv(v) for v in row] for row in df.itertuples(index=False, name=None)),
-        )
+        f.write(csv_row([str(c) for c in df.columns]) + "\n")
+        if not columns:
+            f.write("\n" * len(df))
+        f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
+
+
+def _cell_csv(v: Any, *, neutralise: bool = True, lines: bool = True) -> str:
+    """One cell of :func:`csv_row`: its text, neutralised and quoted."""
+    s = _cell_text(v)
+    if neutralise and isinstance(v, str):
+        s = neutralise_formula(s, lines=lines)
+    if any(c in _NEEDS_QUOTES for c in s):
+        s = '"' + s.replace('"', '""') + '"'
+    return s
 
 
 def _cell_text(v: Any) -> str:

@@ -251,6 +251,8 @@ def _dated(G: nx.MultiDiGraph, when: Any) -> tuple[nx.MultiDiGraph, str]:
     day = as_of_date(when)
     if day is None:
         return G, cut or "all"
+    if cut == day.isoformat():
+        return G, cut  # already cut to that day
     # no copy when every relationship is in force that day (a large graph copies slowly)
     return (as_of(G, day) if not_in_force(G, day) else G), day.isoformat()
 

@@ -306,16 +306,25 @@ def load_source(args: argparse.Namespace, *, whole: bool = False) -> nx.MultiDiG
     unless ``whole`` asks for every relationship.
     """
     G = _load_source(args)
-    return G if whole else dated(G, args)
+    return G if whole else dated(G, args, in_place=True)
 
 
-def dated(G: nx.MultiDiGraph, args: argparse.Namespace) -> nx.MultiDiGraph:
-    """``G`` as of the command's ``--as-of`` (unchanged without the option or with ``all``)."""
+def dated(G: nx.MultiDiGraph, args: argparse.Namespace, *, in_place: bool = False) -> nx.MultiDiGraph:
+    """``G`` as of the command's ``--as-of`` (unchanged without the option or with ``all``).
+
+    ``in_place``: ``G`` is the command's own (just loaded), so the relationships not in
+    force are removed from it rather than from a copy (a large graph copies slowly).
+    """
     when = getattr(args, "as_of", None)
     if when is None:
         return G
-    from graphkit.graph import as_of
+    from graphkit.graph import as_of, as_of_date, not_in_force
 
+    day = as_of_date(when)
+    if in_place and day is not None and getattr(args, "engine", None) != "gds":
+        G.remove_edges_from(not_in_force(G, day))
+        G.graph["as_of"] = day.isoformat()
+        return G
     cut = as_of(G, when)
     if getattr(args, "engine", None) == "gds":
         _check_gds_as_of(G, cut)
