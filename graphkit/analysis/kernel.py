@@ -34,6 +34,35 @@ except ImportError:  # pragma: no cover
     AVAILABLE = False
 
 
+def _accumulate(
+    s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+):  # pragma: no cover
+    """Brandes' pass back over the ``settled`` vertices of ``order`` (predecessor lists in
+    ``first``/``pred``/``after``): dependencies into ``bc``, distances into ``tsum``;
+    returns the source's distance sum and the targets it reached."""
+    total = 0.0
+    count = 0
+    for j in range(settled - 1, -1, -1):
+        w = order[j]
+        dw = dist[w]
+        coef = delta[w]
+        if w < n_targets and w != s:
+            coef += 1.0
+            total += dw
+            count += 1
+            tsum[w] += dw
+            tcount[w] += 1
+        coef /= sigma[w]
+        q = first[w]
+        while q >= 0:
+            v = pred[q]
+            delta[v] += sigma[v] * coef
+            q = after[q]
+        if w != s:
+            bc[w] += delta[w]
+    return total, count
+
+
 def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # pragma: no cover - compiled
     N = indptr.size - 1
     bc = np.zeros(N)
@@ -46,7 +75,8 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
     delta = np.zeros(N)
     done = np.zeros(N, dtype=np.bool_)
     order = np.empty(N, dtype=np.int32)
-    heap = np.empty(N, dtype=np.int32)  # an indexed binary heap of vertices keyed by dist
+    heap = np.empty(N, dtype=np.int32)  # an indexed 4-ary heap of vertices, their keys in hkey
+    hkey = np.empty(N)
     pos = np.full(N, -1, dtype=np.int32)
     first = np.full(N, -1, dtype=np.int32)  # predecessors: a list per vertex in pred/after
     pred = np.empty(indices.size, dtype=np.int32)
@@ -57,6 +87,7 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
         sigma[s] = 1.0
         size = 1
         heap[0] = s
+        hkey[0] = 0.0
         pos[s] = 0
         settled = 0
         used = 0
@@ -66,21 +97,28 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
             size -= 1
             if size > 0:  # the last vertex to the root, sifted down
                 x = heap[size]
-                dx = dist[x]
+                dx = hkey[size]
                 i = 0
                 while True:
-                    c = 2 * i + 1
+                    c = 4 * i + 1
                     if c >= size:
                         break
-                    if c + 1 < size and dist[heap[c + 1]] < dist[heap[c]]:
-                        c += 1
-                    if dist[heap[c]] < dx:
-                        heap[i] = heap[c]
+                    best = c
+                    db = hkey[c]
+                    for cc in range(c + 1, min(c + 4, size)):
+                        dc = hkey[cc]
+                        if dc < db:
+                            best = cc
+                            db = dc
+                    if db < dx:
+                        heap[i] = heap[best]
+                        hkey[i] = db
                         pos[heap[i]] = i
-                        i = c
+                        i = best
                     else:
                         break
                 heap[i] = x
+                hkey[i] = dx
                 pos[x] = i
             done[v] = True
             order[settled] = v
@@ -105,15 +143,17 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
                         i = size
                         size += 1
                     while i > 0:  # sift up
-                        p = (i - 1) >> 1
-                        y = heap[p]
-                        if dist[y] > alt:
+                        p = (i - 1) >> 2
+                        if hkey[p] > alt:
+                            y = heap[p]
                             heap[i] = y
+                            hkey[i] = hkey[p]
                             pos[y] = i
                             i = p
                         else:
                             break
                     heap[i] = w
+                    hkey[i] = alt
                     pos[w] = i
                 elif alt <= cur + eps * cur:
                     sigma[w] += sv
@@ -121,26 +161,101 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
                     after[used] = first[w]
                     first[w] = used
                     used += 1
-        total = 0.0
-        count = 0
-        for j in range(settled - 1, -1, -1):
+        total, count = _accumulate(
+            s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        )
+        dsum[k] = total
+        reach[k] = count
+        for j in range(settled):
             w = order[j]
-            dw = dist[w]
-            coef = delta[w]
-            if w < n_targets and w != s:
-                coef += 1.0
-                total += dw
-                count += 1
-                tsum[w] += dw
-                tcount[w] += 1
-            coef /= sigma[w]
-            q = first[w]
+            dist[w] = np.inf
+            sigma[w] = 0.0
+            delta[w] = 0.0
+            done[w] = False
+            first[w] = -1
+    return bc, dsum, reach, tsum, tcount
+
+
+def _brandes_buckets(indptr, indices, length, n_targets, sources, eps, width, slots):  # pragma: no cover
+    """:func:`_brandes_weighted` with Dinitz's bucket queue instead of a heap: buckets of
+    ``width`` below the shortest tie, so the vertices of one bucket are final together and
+    are settled in any order (O(1) per vertex); ``slots`` buckets in a ring cover the
+    longest tie."""
+    N = indptr.size - 1
+    bc = np.zeros(N)
+    dsum = np.zeros(sources.size)
+    reach = np.zeros(sources.size, dtype=np.int64)
+    tsum = np.zeros(n_targets)
+    tcount = np.zeros(n_targets, dtype=np.int64)
+    dist = np.full(N, np.inf)
+    sigma = np.zeros(N)
+    delta = np.zeros(N)
+    done = np.zeros(N, dtype=np.bool_)
+    order = np.empty(N, dtype=np.int32)
+    first = np.full(N, -1, dtype=np.int32)
+    pred = np.empty(indices.size, dtype=np.int32)
+    after = np.empty(indices.size, dtype=np.int32)
+    head = np.full(slots, -1, dtype=np.int32)  # bucket lists of (vertex, next) entries
+    entry_v = np.empty(indices.size + 1, dtype=np.int32)
+    entry_next = np.empty(indices.size + 1, dtype=np.int32)
+    inverse = 1.0 / width
+    for k in range(sources.size):
+        s = sources[k]
+        dist[s] = 0.0
+        sigma[s] = 1.0
+        entry_v[0] = s
+        entry_next[0] = -1
+        head[0] = 0
+        entries = 1
+        waiting = 1
+        settled = 0
+        used = 0
+        bucket = 0
+        while waiting > 0:
+            slot = bucket % slots
+            q = head[slot]
+            head[slot] = -1
             while q >= 0:
-                v = pred[q]
-                delta[v] += sigma[v] * coef
-                q = after[q]
-            if w != s:
-                bc[w] += delta[w]
+                v = entry_v[q]
+                q = entry_next[q]
+                d = dist[v]
+                if done[v] or int(d * inverse) != bucket:
+                    continue  # settled, or moved to an earlier bucket since
+                done[v] = True
+                waiting -= 1
+                order[settled] = v
+                settled += 1
+                sv = sigma[v]
+                for e in range(indptr[v], indptr[v + 1]):
+                    w = indices[e]
+                    if done[w]:
+                        continue
+                    alt = d + length[e]
+                    cur = dist[w]
+                    if cur == np.inf or alt < cur - eps * cur:
+                        if cur == np.inf:
+                            waiting += 1
+                        dist[w] = alt
+                        sigma[w] = sv
+                        pred[used] = v
+                        after[used] = -1
+                        first[w] = used
+                        used += 1
+                        b = int(alt * inverse) % slots
+                        entry_v[entries] = w
+                        entry_next[entries] = head[b]
+                        head[b] = entries
+                        entries += 1
+                    elif alt <= cur + eps * cur:
+                        sigma[w] += sv
+                        pred[used] = v
+                        after[used] = first[w]
+                        first[w] = used
+                        used += 1
+            bucket += 1
+        total, count = _accumulate(
+            s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        )
         dsum[k] = total
         reach[k] = count
         for j in range(settled):
@@ -214,6 +329,8 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
 
 
 if AVAILABLE:
+    _accumulate = numba.njit(cache=True, nogil=True, inline="always")(_accumulate)
+    _brandes_buckets = numba.njit(cache=True, nogil=True)(_brandes_buckets)
     _brandes_weighted = numba.njit(cache=True, nogil=True)(_brandes_weighted)
     _brandes_hops = numba.njit(cache=True, nogil=True)(_brandes_hops)
 
@@ -255,11 +372,12 @@ def brandes(
     if length is None:
         indices = np.ascontiguousarray(indices, dtype=np.int64)
         return _brandes_hops(indptr, indices, int(n_targets), sources)
-    return _brandes_weighted(
-        indptr,
-        np.ascontiguousarray(indices, dtype=np.int32),
-        np.ascontiguousarray(length, dtype=float),
-        int(n_targets),
-        sources,
-        EPSILON,
-    )
+    indices = np.ascontiguousarray(indices, dtype=np.int32)
+    length = np.ascontiguousarray(length, dtype=float)
+    if length.size:
+        low, high = float(length.min()), float(length.max())
+        width = low / (1 + 1e-6)  # a bucket narrower than the shortest tie
+        slots = int(high / width) + 2
+        if low > 0 and slots <= max(indptr.size, 1024):
+            return _brandes_buckets(indptr, indices, length, int(n_targets), sources, EPSILON, width, slots)
+    return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON)
