@@ -146,11 +146,12 @@ def centrality_table(
     used = resolve_engine(engine)
     progress = progress or Progress(quiet=True)
     n = net.n
-    exact = n <= exact_threshold
-    k = n if exact else min(samples, n)
-    pivots = None if k >= n else random.Random(seed).sample(range(n), k)
+    pivots = source_sample(n, exact_threshold=exact_threshold, samples=samples, seed=seed)
+    k = n if pivots is None else len(pivots)
     values: dict[str, np.ndarray] = {}
-    for name, measure in wanted.items():
+    # the shortest-path measures last: on a large network they may be running already
+    # (analyze starts them in the background) while the others are computed
+    for name, measure in sorted(wanted.items(), key=lambda item: item[1].sampled):
         if measure.from_network:
             values[name] = measure.compute(net, used, pivots)
             continue
@@ -173,6 +174,19 @@ def centrality_table(
         network="two-mode (co-membership tie_weight / (n - 1))" if net.two_mode else "direct",
     )
     return df, info
+
+
+def source_sample(n: int, *, exact_threshold: int, samples: int, seed: int | None) -> list[int] | None:
+    """The source actors betweenness and closeness are estimated from (``None``: all of
+    them, exact), as networkx samples them: ``random.Random(seed).sample``.
+
+    >>> source_sample(10, exact_threshold=20, samples=4, seed=0) is None
+    True
+    >>> source_sample(10, exact_threshold=5, samples=4, seed=0)
+    [6, 9, 0, 2]
+    """
+    k = n if n <= exact_threshold else min(samples, n)
+    return None if k >= n else random.Random(seed).sample(range(n), k)
 
 
 def kind_ranks(table: pd.DataFrame) -> pd.DataFrame:

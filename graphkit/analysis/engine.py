@@ -483,6 +483,20 @@ def _tie_weight(t: Any, org: str) -> float:
 
 
 def _import_igraph() -> Any:
-    import igraph
+    """python-igraph, imported without its matplotlib drawing (which graphkit never uses):
+    igraph imports ``matplotlib.pyplot`` whenever matplotlib is installed, 0.4 s of every
+    command's start-up. When matplotlib is not loaded yet, igraph is told it is missing
+    (its drawing then raises if called); graphkit's own figures import matplotlib later as
+    usual."""
+    import sys
 
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # "import matplotlib" fails
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
     return igraph

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis import parallel
-from graphkit.analysis.centrality import EXACT_THRESHOLD, SAMPLES, centrality_table, most_central
+from graphkit.analysis.centrality import (
+    EXACT_THRESHOLD,
+    SAMPLES,
+    centrality_table,
+    most_central,
+    source_sample,
+)
 from graphkit.analysis.clusters import (
     RESTARTS,
     cluster_membership,
@@ -20,7 +28,7 @@ from graphkit.analysis.clusters import (
     cluster_table,
     modularity_of,
 )
-from graphkit.analysis.engine import DEFAULT_TYPES, actor_network, check_types
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, check_types, resolve_engine
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.defaults import DEFAULT_SEED
@@ -143,16 +151,20 @@ def analyze(
             f"{net.n:,} actors is above the exact threshold ({exact_threshold:,}): betweenness and closeness "
             f"are estimated from {min(samples, net.n):,} sampled sources (raise --exact-threshold for exact values)"
         )
-    with parallel.using(jobs, progress):
-        cent, measures = centrality_table(
-            net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
-        )
+    pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
+    background = _paths_in_background(net, engine, pivots, jobs, progress)
     with progress.step("clusters"):
         membership, cluster_engine = cluster_membership(
             net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
         )
         clusters = cluster_table(net, membership)
         q = modularity_of(net, membership, resolution=resolution)
+    with parallel.using(jobs, progress):
+        cent, measures = centrality_table(
+            net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
+        )
+    if background is not None:
+        background.join()
     with progress.step("cluster summary"):
         csum = _cluster_summary(net, clusters, cent, membership)
     with progress.step("capability gaps"):
@@ -241,6 +253,31 @@ def analyze(
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
     )
+
+
+def _paths_in_background(
+    net: ActorNetwork, engine: str, pivots: list[int] | None, jobs: int | None, progress: Progress
+) -> threading.Thread | None:
+    """On a network large enough for the compiled kernel, start betweenness and closeness
+    (one pass, :mod:`graphkit.analysis.paths`) in a thread: the kernel leaves the
+    interpreter free, so clusters and the other measures are computed meanwhile. The
+    centrality table then takes the result (or computes it, should the thread have failed)."""
+    from graphkit.analysis.paths import exact_totals, sampled_totals, use_kernel
+
+    if resolve_engine(engine) != "igraph" or not use_kernel(net):
+        return None
+    n_jobs = parallel.default_jobs() if jobs is None else max(1, int(jobs))
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # raised again where the table asks for it
+            if pivots is None:
+                exact_totals(net.paths, jobs=n_jobs, progress=progress)
+            else:
+                sampled_totals(net.paths, pivots, jobs=n_jobs, progress=progress)
+
+    thread = threading.Thread(target=run, name="graphkit-paths", daemon=True)
+    thread.start()
+    return thread
 
 
 def _dated(G: nx.MultiDiGraph, when: Any) -> tuple[nx.MultiDiGraph, str]:
