@@ -371,7 +371,7 @@ def _merged(
 
 def _affiliation_ties(
     G: nx.MultiDiGraph, ids: list[str], members: np.ndarray, orgs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength,
     count, pair, org)``, ``pair`` true for a tie between two members (false: member-organisation,
     ``u`` the member), ``org`` the organisation of each tie.

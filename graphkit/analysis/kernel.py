@@ -30,7 +30,6 @@ try:  # pragma: no cover - exercised by whichever branch the environment has
 
     AVAILABLE = True
 except ImportError:  # pragma: no cover
-    numba = None
     AVAILABLE = False
 
 
