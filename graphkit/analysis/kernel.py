@@ -274,10 +274,13 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
-    dist = np.full(N, -1, dtype=np.int64)
+    dist = np.full(N, -1, dtype=np.int32)
     sigma = np.zeros(N)
     delta = np.zeros(N)
-    order = np.empty(N, dtype=np.int64)
+    order = np.empty(N, dtype=np.int32)
+    first = np.full(N, -1, dtype=np.int32)
+    pred = np.empty(indices.size, dtype=np.int32)
+    after = np.empty(indices.size, dtype=np.int32)
     for k in range(sources.size):
         s = sources[k]
         dist[s] = 0
@@ -285,6 +288,7 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
         order[0] = s
         head = 0
         tail = 1
+        used = 0
         while head < tail:
             v = order[head]
             head += 1
@@ -292,31 +296,21 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
             sv = sigma[v]
             for e in range(indptr[v], indptr[v + 1]):
                 w = indices[e]
-                if dist[w] < 0:
+                dw = dist[w]
+                if dw < 0:
                     dist[w] = dv
                     order[tail] = w
                     tail += 1
-                if dist[w] == dv:
+                    dw = dv
+                if dw == dv:
                     sigma[w] += sv
-        total = 0.0
-        count = 0
-        for j in range(tail - 1, -1, -1):
-            w = order[j]
-            dw = dist[w]
-            coef = delta[w]
-            if w < n_targets and w != s:
-                coef += 1.0
-                total += dw
-                count += 1
-                tsum[w] += dw
-                tcount[w] += 1
-            coef /= sigma[w]
-            for e in range(indptr[w], indptr[w + 1]):
-                v = indices[e]
-                if dist[v] == dw - 1:
-                    delta[v] += sigma[v] * coef
-            if w != s:
-                bc[w] += delta[w]
+                    pred[used] = v
+                    after[used] = first[w]
+                    first[w] = used
+                    used += 1
+        total, count = _accumulate(
+            s, tail, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        )
         dsum[k] = total
         reach[k] = count
         for j in range(tail):
@@ -324,6 +318,7 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
             dist[w] = -1
             sigma[w] = 0.0
             delta[w] = 0.0
+            first[w] = -1
     return bc, dsum, reach, tsum, tcount
 
 
@@ -368,10 +363,9 @@ def brandes(
     """
     sources = np.ascontiguousarray(sources, dtype=np.int64)
     indptr = np.ascontiguousarray(indptr, dtype=np.int64)
-    if length is None:
-        indices = np.ascontiguousarray(indices, dtype=np.int64)
-        return _brandes_hops(indptr, indices, int(n_targets), sources)
     indices = np.ascontiguousarray(indices, dtype=np.int32)
+    if length is None:
+        return _brandes_hops(indptr, indices, int(n_targets), sources)
     length = np.ascontiguousarray(length, dtype=float)
     if length.size:
         low, high = float(length.min()), float(length.max())
