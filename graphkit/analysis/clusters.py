@@ -20,6 +20,7 @@ from graphkit.analysis.engine import (
     seeded_igraph,
 )
 from graphkit.defaults import CLUSTER_METHODS, DEFAULT_SEED, RESTARTS
+from graphkit.progress import Progress
 
 __all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
 
@@ -236,8 +237,10 @@ def cluster_membership(
     seed: int | None = DEFAULT_SEED,
     restarts: int = RESTARTS,
     engine: str = "auto",
+    progress: Progress | None = None,
 ) -> tuple[np.ndarray, str]:
-    """Cluster of every actor (numbered by decreasing size) and the engine that computed it."""
+    """Cluster of every actor (numbered by decreasing size) and the engine that computed it
+    (each restart counted on ``progress``)."""
     if method not in CLUSTER_METHODS:
         raise AnalysisError(
             f"unknown cluster method {method!r}; expected one of {', '.join(CLUSTER_METHODS)}"
@@ -255,10 +258,12 @@ def cluster_membership(
     runs = 1 if method == "leiden" else restarts
     best: np.ndarray | None = None
     best_q = -np.inf
+    progress = progress or Progress(quiet=True)
     if used == "igraph":
         g = net.igraph
         with seeded_igraph(seed):
-            for _ in range(runs):
+            for run in range(runs):
+                progress.count(f"clusters ({method})", run, runs, unit="runs")
                 if method == "louvain":
                     raw = g.community_multilevel(weights=w, resolution=resolution).membership
                 elif method == "leiden":
@@ -274,7 +279,8 @@ def cluster_membership(
     else:
         A = net.networkx
         rng = random.Random(seed)
-        for _ in range(runs):
+        for run in range(runs):
+            progress.count(f"clusters ({method})", run, runs, unit="runs")
             run_seed = rng.randrange(2**32)
             if method == "louvain":
                 parts = nx.community.louvain_communities(A, weight=w, resolution=resolution, seed=run_seed)
@@ -286,6 +292,7 @@ def cluster_membership(
             q = modularity_of(net, m, resolution=resolution)
             if best is None or q > best_q + 1e-12:
                 best, best_q = m, q
+    progress.count(f"clusters ({method})", runs, runs, unit="runs")
     membership = best if best is not None else np.zeros(net.n, dtype=np.int64)
     return _renumber(membership), used
 

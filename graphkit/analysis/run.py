@@ -151,11 +151,23 @@ def analyze(
             f"{net.n:,} actors is above the exact threshold ({exact_threshold:,}): betweenness and closeness "
             f"are estimated from {min(samples, net.n):,} sampled sources (raise --exact-threshold for exact values)"
         )
+    elif net.n > LARGE_EXACT:
+        progress.say(
+            f"{net.n:,} actors is within the exact threshold ({exact_threshold:,}): betweenness and closeness "
+            f"are exact, the longest step (--exact-threshold {LARGE_EXACT:,} estimates them from "
+            f"{min(samples, net.n):,} sampled sources instead)"
+        )
     pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
     background = _paths_in_background(net, engine, pivots, jobs, progress)
     with progress.step("clusters"):
         membership, cluster_engine = cluster_membership(
-            net, method=method, resolution=resolution, seed=seed, restarts=restarts, engine=engine
+            net,
+            method=method,
+            resolution=resolution,
+            seed=seed,
+            restarts=restarts,
+            engine=engine,
+            progress=progress,
         )
         clusters = cluster_table(net, membership)
         q = modularity_of(net, membership, resolution=resolution)
@@ -253,6 +265,10 @@ def analyze(
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
     )
+
+
+LARGE_EXACT = 5_000
+"""Above this many actors (and within the exact threshold) analyze says how to sample instead."""
 
 
 def _paths_in_background(
