@@ -1,19 +1,33 @@
 """Whole-process ratios against plain-library baselines, measured in the same run.
 
-Two comparisons on a synthetic dataset folder (``benchmarks.synthetic``), each run
+Two comparisons on synthetic dataset folders (``benchmarks.synthetic``), each run
 ``--repeat`` times in alternation, fresh processes, peak memory from ``wait4``:
 
 - ``analyze``: ``graphkit analyze DATASET -o OUT -q`` (load, validation, exact centrality,
-  clusters, gaps, every CSV) against a plain **pandas + igraph** script computing the same
-  centrality measures and one Louvain run on one core and writing one CSV
-  (:data:`BASELINE_ANALYZE`);
+  clusters, gaps, every CSV) against a plain **pandas + igraph** script computing the
+  centrality measures and one Louvain run on the simple network of memberships and
+  cooperation, on one core, writing one CSV (:data:`BASELINE_ANALYZE`). Above the exact
+  threshold (20,000 actors) both estimate betweenness and closeness from the same 256
+  sampled sources;
 - ``load``: ``graphkit.load(DATASET)`` (every check, typed properties) against a plain
   **pandas + networkx** build of the same MultiDiGraph (:data:`BASELINE_LOAD`).
 
-The ratio is graphkit's median time over the baseline's median time; below 1 graphkit is
-faster. Usage::
+Two shapes of network (``--shapes``):
 
-    python -m benchmarks.bench_ratios --sizes 1k 10k            # a few minutes on 2 cores
+- ``alliances``: the synthetic default, organisations of about 200 members each. graphkit
+  reads memberships as two-mode data (every pair of co-members tied, weighted by
+  organisation size; DESIGN.md), so its betweenness and closeness are weighted shortest
+  paths over the co-membership ties, where the baseline counts hops over membership
+  ties: more work than the baseline's, not the same measures;
+- ``cooperation``: the same actors and cooperation, without memberships. Both compute the
+  same measures on the same network.
+
+The ratio is graphkit's median time over the baseline's median time; below 1 graphkit is
+faster. With ``--silence`` the longest wait between two progress lines of a
+non-quiet ``graphkit analyze`` is measured too. Usage::
+
+    python -m benchmarks.bench_ratios --sizes 1k 10k            # about ten minutes on 2 cores
+    python -m benchmarks.bench_ratios --sizes 20k --repeat 1 --silence
     python -m benchmarks.bench_ratios --sizes 100k --repeat 1   # the large one
 """
 
@@ -29,22 +43,32 @@ import time
 from pathlib import Path
 
 SIZES = {"1k": (1_000, 4), "10k": (10_000, 4), "20k": (20_000, 4), "100k": (100_000, 4)}
-"""actors and cooperation edges started per actor (10k: about 40,000 ties)."""
+"""actors and cooperation edges started per actor (10k: about 40,000 cooperation ties)."""
+
+SHAPES = ("alliances", "cooperation")
 
 BASELINE_ANALYZE = r"""
-import sys, pandas as pd, igraph as ig, numpy as np
-folder, out = sys.argv[1], sys.argv[2]
+import sys, random, pandas as pd, igraph as ig, numpy as np
+folder, out, threshold = sys.argv[1], sys.argv[2], int(sys.argv[3])
 actors = pd.read_csv(f"{folder}/actors.csv", usecols=["id"])
 rels = pd.read_csv(f"{folder}/relationships.csv", usecols=["source", "type", "target"])
 ties = rels[rels["type"].isin(["MEMBER_OF", "COOPERATES_WITH"])]
 index = pd.Series(np.arange(len(actors)), index=actors["id"])
 g = ig.Graph(n=len(actors), edges=np.column_stack([index[ties["source"]].to_numpy(), index[ties["target"]].to_numpy()]).tolist())
 g.simplify()
+n = g.vcount()
+if n <= threshold:
+    betweenness, closeness = g.betweenness(directed=False), g.closeness()
+else:  # the same 256 sources as graphkit's estimate (random.Random(0).sample)
+    pivots = random.Random(0).sample(range(n), 256)
+    betweenness = g.betweenness(directed=False, sources=pivots, targets=range(n))
+    d = np.array(g.distances(source=pivots))
+    closeness = 1 / np.where(np.isfinite(d), d, 0).mean(axis=0)
 table = pd.DataFrame({
     "actor_id": actors["id"],
     "degree": g.degree(),
-    "betweenness": g.betweenness(directed=False),
-    "closeness": g.closeness(),
+    "betweenness": betweenness,
+    "closeness": closeness,
     "eigenvector": g.eigenvector_centrality(),
     "pagerank": g.pagerank(),
     "constraint": g.constraint(),
@@ -78,50 +102,66 @@ print(G.number_of_nodes(), G.number_of_edges())
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", nargs="+", default=["1k", "10k"], choices=list(SIZES))
+    p.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     p.add_argument("--repeat", type=int, default=2, help="runs of each command, alternating (default 2)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=None, help="graphkit analyze --jobs (default: all cores)")
+    p.add_argument("--silence", action="store_true", help="also measure the longest wait between progress lines")
+    p.add_argument("--only", choices=("analyze", "load"), default=None, help="one comparison only")
     args = p.parse_args(argv)
-    print("| actors | ties | comparison | graphkit s | baseline s | ratio | graphkit peak MB | baseline peak MB |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| actors | shape | ties | comparison | graphkit s | baseline s | ratio | graphkit peak MB "
+        "| baseline peak MB | longest silence s |"
+    )
+    print("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="gk-bench-") as tmp:
         for size in args.sizes:
-            folder = Path(tmp) / size
-            ties = _write_dataset(folder, size, args.seed)
-            analyze = [sys.executable, "-m", "graphkit", "analyze", str(folder), "-o", str(Path(tmp) / "out"), "-q"]
-            if args.jobs is not None:
-                analyze += ["--jobs", str(args.jobs)]
-            pairs = {
-                "analyze vs pandas+igraph": (
-                    analyze,
-                    [sys.executable, "-c", BASELINE_ANALYZE, str(folder), str(Path(tmp) / "base.csv")],
-                ),
-                "load vs pandas+networkx": (
-                    [sys.executable, "-c", GRAPHKIT_LOAD, str(folder)],
-                    [sys.executable, "-c", BASELINE_LOAD, str(folder)],
-                ),
-            }
-            for name, (mine, base) in pairs.items():
-                runs: dict[str, list[tuple[float, float]]] = {"mine": [], "base": []}
-                for _ in range(args.repeat):
-                    runs["base"].append(_timed(base))
-                    runs["mine"].append(_timed(mine))
-                m = statistics.median(t for t, _ in runs["mine"])
-                b = statistics.median(t for t, _ in runs["base"])
-                print(
-                    f"| {SIZES[size][0]:,} | {ties:,} | {name} | {m:.2f} | {b:.2f} | {m / b:.2f} | "
-                    f"{max(mb for _, mb in runs['mine']):,.0f} | {max(mb for _, mb in runs['base']):,.0f} |",
-                    flush=True,
-                )
+            for shape in args.shapes:
+                folder = Path(tmp) / f"{size}-{shape}"
+                ties = _write_dataset(folder, size, shape, args.seed)
+                out = str(Path(tmp) / "out")
+                analyze = [sys.executable, "-m", "graphkit", "analyze", str(folder), "-o", out, "-q"]
+                if args.jobs is not None:
+                    analyze += ["--jobs", str(args.jobs)]
+                pairs = {
+                    "analyze vs pandas+igraph": (
+                        analyze,
+                        [sys.executable, "-c", BASELINE_ANALYZE, str(folder), str(Path(tmp) / "base.csv"), "20000"],
+                    ),
+                    "load vs pandas+networkx": (
+                        [sys.executable, "-c", GRAPHKIT_LOAD, str(folder)],
+                        [sys.executable, "-c", BASELINE_LOAD, str(folder)],
+                    ),
+                }
+                for name, (mine, base) in pairs.items():
+                    if args.only and not name.startswith(args.only):
+                        continue
+                    runs: dict[str, list[tuple[float, float]]] = {"mine": [], "base": []}
+                    for _ in range(args.repeat):
+                        runs["base"].append(_timed(base))
+                        runs["mine"].append(_timed(mine))
+                    m = statistics.median(t for t, _ in runs["mine"])
+                    b = statistics.median(t for t, _ in runs["base"])
+                    quiet = ""
+                    if args.silence and name.startswith("analyze"):
+                        quiet = f"{_longest_silence([c for c in analyze if c != '-q']):.1f}"
+                    print(
+                        f"| {SIZES[size][0]:,} | {shape} | {ties:,} | {name} | {m:.2f} | {b:.2f} | {m / b:.2f} | "
+                        f"{max(mb for _, mb in runs['mine']):,.0f} | {max(mb for _, mb in runs['base']):,.0f} "
+                        f"| {quiet} |",
+                        flush=True,
+                    )
     return 0
 
 
-def _write_dataset(folder: Path, size: str, seed: int) -> int:
+def _write_dataset(folder: Path, size: str, shape: str, seed: int) -> int:
     import graphkit as gk
     from benchmarks.synthetic import synthetic_graph
 
     n, per = SIZES[size]
     G = synthetic_graph(n, seed=seed, coop_edges_per_actor=per)
+    if shape == "cooperation":
+        G.remove_edges_from([(u, v, k) for u, v, k, t in G.edges(keys=True, data="type") if t == "MEMBER_OF"])
     gk.write_dataset(G, folder)
     return sum(1 for _, _, d in G.edges(data=True) if d["type"] in ("MEMBER_OF", "COOPERATES_WITH"))
 
@@ -137,6 +177,20 @@ def _timed(cmd: list[str]) -> tuple[float, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed ({proc.returncode}): {err[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def _longest_silence(cmd: list[str]) -> float:
+    """The longest wait, in seconds, between two lines the command writes to stderr (its
+    progress), from its start to its end."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last = time.perf_counter()
+    longest = 0.0
+    assert proc.stderr is not None
+    for _ in proc.stderr:
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    proc.wait()
+    return max(longest, time.perf_counter() - last)
 
 
 if __name__ == "__main__":

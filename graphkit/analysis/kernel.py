@@ -62,7 +62,9 @@ def _accumulate(
     return total, count
 
 
-def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # pragma: no cover - compiled
+def _brandes_weighted(
+    indptr, indices, length, n_targets, sources, eps, counter
+):  # pragma: no cover - compiled
     N = indptr.size - 1
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
@@ -164,6 +166,7 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
             s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
         )
         dsum[k] = total
+        counter[0] += 1  # read by another thread for progress
         reach[k] = count
         for j in range(settled):
             w = order[j]
@@ -175,7 +178,9 @@ def _brandes_weighted(indptr, indices, length, n_targets, sources, eps):  # prag
     return bc, dsum, reach, tsum, tcount
 
 
-def _brandes_buckets(indptr, indices, length, n_targets, sources, eps, width, slots):  # pragma: no cover
+def _brandes_buckets(
+    indptr, indices, length, n_targets, sources, eps, width, slots, counter
+):  # pragma: no cover
     """:func:`_brandes_weighted` with Dinitz's bucket queue instead of a heap: buckets of
     ``width`` below the shortest tie, so the vertices of one bucket are final together and
     are settled in any order (O(1) per vertex); ``slots`` buckets in a ring cover the
@@ -256,6 +261,7 @@ def _brandes_buckets(indptr, indices, length, n_targets, sources, eps, width, sl
             s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
         )
         dsum[k] = total
+        counter[0] += 1  # read by another thread for progress
         reach[k] = count
         for j in range(settled):
             w = order[j]
@@ -267,7 +273,7 @@ def _brandes_buckets(indptr, indices, length, n_targets, sources, eps, width, sl
     return bc, dsum, reach, tsum, tcount
 
 
-def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - compiled
+def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no cover - compiled
     N = indptr.size - 1
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
@@ -312,6 +318,7 @@ def _brandes_hops(indptr, indices, n_targets, sources):  # pragma: no cover - co
             s, tail, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
         )
         dsum[k] = total
+        counter[0] += 1  # read by another thread for progress
         reach[k] = count
         for j in range(tail):
             w = order[j]
@@ -335,6 +342,7 @@ def brandes(
     length: np.ndarray | None,
     n_targets: int,
     sources: np.ndarray,
+    counter: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """From each of ``sources``: the dependency it adds to every vertex, its summed distance
     to the targets it reaches and how many it reaches; and, for every target, its summed
@@ -347,7 +355,8 @@ def brandes(
     shortest paths to targets that run through ``v`` (each ordered pair once);
     ``distance_sum[k]`` and ``reached[k]`` are those of ``sources[k]`` (itself not
     counted); ``target_sum[t]`` and ``target_count[t]`` add up the distances to ``t`` from
-    the sources other than ``t``.
+    the sources other than ``t``. ``counter[0]`` (one int64) goes up by one as each source
+    is done, for another thread to report progress while this call runs without the GIL.
 
     Examples
     --------
@@ -363,14 +372,18 @@ def brandes(
     """
     sources = np.ascontiguousarray(sources, dtype=np.int64)
     indptr = np.ascontiguousarray(indptr, dtype=np.int64)
+    if counter is None:
+        counter = np.zeros(1, dtype=np.int64)
     indices = np.ascontiguousarray(indices, dtype=np.int32)
     if length is None:
-        return _brandes_hops(indptr, indices, int(n_targets), sources)
+        return _brandes_hops(indptr, indices, int(n_targets), sources, counter)
     length = np.ascontiguousarray(length, dtype=float)
     if length.size:
         low, high = float(length.min()), float(length.max())
         width = low / (1 + 1e-6)  # a bucket narrower than the shortest tie
         slots = int(high / width) + 2
         if low > 0 and slots <= max(indptr.size, 1024):
-            return _brandes_buckets(indptr, indices, length, int(n_targets), sources, EPSILON, width, slots)
-    return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON)
+            return _brandes_buckets(
+                indptr, indices, length, int(n_targets), sources, EPSILON, width, slots, counter
+            )
+    return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON, counter)

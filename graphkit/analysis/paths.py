@@ -45,7 +45,8 @@ KERNEL_MIN_WORK = 50_000_000
 """Actors × ties of the network above which the compiled kernel is used (below it igraph
 on the network itself takes well under a second, and numba's start-up would cost more)."""
 
-_CHUNKS_PER_JOB = 16
+_REPORT_EVERY = 2.0
+"""Seconds between progress lines of a running kernel."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,28 +163,33 @@ def sampled_totals(
 
 
 def _run(P: PathGraph, sources: np.ndarray, *, jobs: int, progress: Progress | None) -> dict[str, np.ndarray]:
-    """The kernel over ``sources`` in ``jobs`` threads, chunk by chunk, with progress."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    """The kernel over ``sources`` in ``jobs`` threads, with progress.
+
+    Each thread takes every ``jobs``-th source in one compiled call, which holds the GIL
+    only to start and to return: another thread's long C call that keeps the GIL (an
+    igraph Louvain run) cannot stall it between chunks. The calls count their sources in
+    a shared array, read here every 2 s for progress.
+    """
+    from concurrent.futures import ThreadPoolExecutor, wait
 
     from graphkit.analysis import kernel
 
     jobs = max(1, min(int(jobs), sources.size or 1))
-    size = max(1, -(-sources.size // (jobs * _CHUNKS_PER_JOB)))
-    chunks = [sources[i : i + size] for i in range(0, sources.size, size)]
-    parts: list[Any] = [None] * len(chunks)
-    done = 0
+    shares = [sources[t::jobs] for t in range(jobs)]
+    counters = np.zeros((jobs, 1), dtype=np.int64)
     name = "betweenness and closeness"
-
-    def work(k: int) -> int:
-        parts[k] = kernel.brandes(P.indptr, P.indices, P.length, P.n, chunks[k])
-        return k
-
-    kernel.brandes(P.indptr, P.indices, P.length, P.n, sources[:0])  # compile (or load) before timing
+    kernel.brandes(P.indptr, P.indices, P.length, P.n, sources[:0])  # compile (or load) first
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for fut in as_completed([pool.submit(work, k) for k in range(len(chunks))]):
-            done += chunks[fut.result()].size
+        futures = [
+            pool.submit(kernel.brandes, P.indptr, P.indices, P.length, P.n, share, counters[t])
+            for t, share in enumerate(shares)
+        ]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=_REPORT_EVERY)
             if progress is not None:
-                progress.count(name, done, sources.size, unit="sources")
+                progress.count(name, int(counters.sum()), sources.size, unit="sources")
+        parts = [f.result() for f in futures]
     out = {
         "dependency": np.zeros(P.N),
         "distance_sum": np.zeros(sources.size),
@@ -191,12 +197,10 @@ def _run(P: PathGraph, sources: np.ndarray, *, jobs: int, progress: Progress | N
         "target_sum": np.zeros(P.n),
         "target_count": np.zeros(P.n, dtype=np.int64),
     }
-    at = 0
-    for chunk, (dep, dsum, reached, tsum, tcount) in zip(chunks, parts, strict=True):
+    for t, (dep, dsum, reached, tsum, tcount) in enumerate(parts):
         out["dependency"] += dep
-        out["distance_sum"][at : at + chunk.size] = dsum
-        out["reached"][at : at + chunk.size] = reached
+        out["distance_sum"][t::jobs] = dsum
+        out["reached"][t::jobs] = reached
         out["target_sum"] += tsum
         out["target_count"] += tcount
-        at += chunk.size
     return out

@@ -162,3 +162,23 @@ def test_bucket_queue_and_heap_agree_with_igraph(spread):
     assert np.allclose(dep / 2, ref, rtol=1e-9, atol=1e-9)
     c = np.asarray(g.closeness(vertices=sources.tolist(), weights=list(length), normalized=False))
     assert np.allclose(1 / dsum, c, rtol=1e-12)
+
+
+def test_without_numba_igraph_computes_the_same(monkeypatch):
+    """``use_kernel`` is false when numba cannot be found: the igraph path gives the values."""
+    import importlib.util
+
+    G = _two_mode(5)
+    monkeypatch.setattr(paths, "KERNEL_MIN_WORK", 0)
+    net = actor_network(G, two_mode=True)
+    assert paths.use_kernel(net)
+    with_kernel = measures.compute(net, "betweenness", engine="igraph")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "numba" else real(name, *a)
+    )
+    net = actor_network(G, two_mode=True)
+    assert not paths.use_kernel(net)
+    assert np.allclose(
+        measures.compute(net, "betweenness", engine="igraph"), with_kernel, rtol=1e-9, atol=1e-12
+    )
