@@ -114,9 +114,9 @@ def analyze(
     The actor network is read once and handed to the engine; parameters are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
-    ``partners``). ``jobs``: worker processes for betweenness and closeness on large
-    networks (None: every core; 1: one process), results equal within 1e-9
-    (:mod:`graphkit.analysis.parallel`). ``progress`` reports each step (quiet when
+    ``partners``). ``jobs``: cores for betweenness and closeness on large networks
+    (threads over the compiled kernel of :mod:`graphkit.analysis.paths`, or igraph in
+    worker processes without numba; None: every core; 1: one), results equal within 1e-9. ``progress`` reports each step (quiet when
     omitted). ``perturb``: repeat
     the analysis this many times over jittered estimates, a moved threshold and other
     cluster seeds (:func:`graphkit.analysis.stability.stability`) and add the tables

@@ -188,8 +188,8 @@ def add_analysis_options(
         type=_runs,
         default=None,
         metavar="N",
-        help="worker processes for betweenness and closeness on large networks "
-        "(default: every core; 1: one process); the values are the same",
+        help="cores for betweenness and closeness on large networks (threads; worker processes "
+        "when numba is not installed; default: every core; 1: one); the values are the same",
     )
     if perturb_default is None:
         return
