@@ -10,6 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,data,dev]'
+	$(PY) -m graphkit.analysis.kernel  # compile the shortest-path kernels once (numba's cache)
 	touch $@
 
 setup: $(VENV)/.installed

@@ -387,3 +387,18 @@ def brandes(
                 indptr, indices, length, int(n_targets), sources, EPSILON, width, slots, counter
             )
     return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON, counter)
+
+
+def warm() -> None:
+    """Compile every kernel once (numba caches them next to this file), so that the first
+    large analysis does not pay for it: ``python -m graphkit.analysis.kernel``.
+
+    >>> warm()
+    """
+    indptr, indices = np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1])
+    for length in (None, np.ones(4), np.array([1.0, 1.0, 1e9, 1e9])):  # hops, buckets, heap
+        brandes(indptr, indices, length, 3, np.arange(3))
+
+
+if __name__ == "__main__":
+    warm()
