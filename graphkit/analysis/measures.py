@@ -130,7 +130,9 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     if n <= 2 or net.m == 0:
         return np.zeros(n)
     if _use_kernel(net):
-        return _kernel_betweenness(net, pivots)
+        from graphkit.analysis.paths import betweenness
+
+        return betweenness(net, pivots)
     split = _split_work(net)
     if pivots is None:
         if split is not None:
@@ -176,7 +178,9 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     if n <= 1:
         return np.zeros(n)
     if _use_kernel(net):
-        return _kernel_closeness(net, pivots)
+        from graphkit.analysis.paths import closeness
+
+        return closeness(net, pivots)
     comp = net.components()
     reach = np.bincount(comp)[comp]  # size of each actor's component
     if pivots is None:
@@ -212,49 +216,6 @@ def _use_kernel(net: ActorNetwork) -> bool:
     from graphkit.analysis.paths import use_kernel
 
     return use_kernel(net)
-
-
-def _kernel_totals(net: ActorNetwork, pivots: list[int] | None) -> dict[str, np.ndarray]:
-    """One compiled Brandes pass from every actor (or the sampled ones) on the hub graph."""
-    from graphkit.analysis.parallel import current
-    from graphkit.analysis.paths import exact_totals, sampled_totals
-
-    jobs, progress = current()
-    if pivots is None:
-        return exact_totals(net.paths, jobs=jobs, progress=progress)
-    return sampled_totals(net.paths, pivots, jobs=jobs, progress=progress)
-
-
-def _kernel_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
-    n = net.n
-    dependency = _kernel_totals(net, pivots)["dependency"][:n]  # each ordered pair once
-    if pivots is None:
-        return dependency / ((n - 1) * (n - 2))
-    return _rescale_sampled(dependency, n, pivots)
-
-
-def _kernel_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
-    import numpy as np
-
-    n = net.n
-    totals = _kernel_totals(net, pivots)
-    if pivots is None:
-        cnt, dsum = totals["reached"].astype(float), totals["distance_sum"]
-        out = np.zeros(n)
-        ok = dsum > 0
-        out[ok] = cnt[ok] * cnt[ok] / (dsum[ok] * (n - 1))
-        return out
-    reach = net.paths.components()
-
-    def exact(vertices: np.ndarray) -> np.ndarray:
-        from graphkit.analysis.paths import sampled_totals
-
-        t = sampled_totals(net.paths, vertices.tolist())
-        return np.divide(
-            t["reached"], t["distance_sum"], out=np.zeros(vertices.size), where=t["distance_sum"] > 0
-        )
-
-    return _closeness_estimate(totals["target_sum"], totals["target_count"].astype(float), reach, n, exact)
 
 
 def _ig_exact_closeness(net: ActorNetwork, vertices: np.ndarray) -> np.ndarray:

@@ -143,6 +143,53 @@ def path_graph(net: ActorNetwork) -> PathGraph:
     return PathGraph(n=net.n, indptr=indptr, indices=b[order].astype(np.int32), length=arc_length)
 
 
+def betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
+    """Betweenness of every actor of ``net`` from the kernel (normalised as networkx;
+    from the sampled ``pivots`` as networkx rescales them)."""
+    from graphkit.analysis.measures import _rescale_sampled
+
+    n = net.n
+    dependency = _totals(net, pivots)["dependency"][:n]  # each ordered pair once
+    if pivots is None:
+        return dependency / ((n - 1) * (n - 2))
+    return _rescale_sampled(dependency, n, pivots)
+
+
+def closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
+    """Closeness of every actor of ``net`` from the kernel (networkx's, Wasserman–Faust
+    for disconnected networks; from the sampled ``pivots`` as Eppstein & Wang estimate it)."""
+    from graphkit.analysis.measures import _closeness_estimate
+
+    n = net.n
+    totals = _totals(net, pivots)
+    if pivots is None:
+        cnt, dsum = totals["reached"].astype(float), totals["distance_sum"]
+        out = np.zeros(n)
+        ok = dsum > 0
+        out[ok] = cnt[ok] * cnt[ok] / (dsum[ok] * (n - 1))
+        return out
+
+    def exact(vertices: np.ndarray) -> np.ndarray:
+        t = sampled_totals(net.paths, vertices.tolist())
+        return np.divide(
+            t["reached"], t["distance_sum"], out=np.zeros(vertices.size), where=t["distance_sum"] > 0
+        )
+
+    reach = net.paths.components()
+    return _closeness_estimate(totals["target_sum"], totals["target_count"].astype(float), reach, n, exact)
+
+
+def _totals(net: ActorNetwork, pivots: list[int] | None) -> dict[str, np.ndarray]:
+    """One kernel pass from every actor (or the sampled ones), with the jobs and progress
+    of :func:`graphkit.analysis.parallel.using`."""
+    from graphkit.analysis.parallel import current
+
+    jobs, progress = current()
+    if pivots is None:
+        return exact_totals(net.paths, jobs=jobs, progress=progress)
+    return sampled_totals(net.paths, pivots, jobs=jobs, progress=progress)
+
+
 def exact_totals(P: PathGraph, *, jobs: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Every actor as a source, once per graph (betweenness and closeness share the run)."""
     with P._lock:
