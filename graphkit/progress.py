@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -26,6 +27,8 @@ class Progress:
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last = 0.0
         self._started: dict[str, float] = {}
+        self._bar = False  # a bar is on the terminal's last line, without its line end
+        self._lock = threading.Lock()  # counts may come from a background thread
 
     def step(self, name: str) -> _Step:
         """A context manager timing one named step and saying when it starts and ends."""
@@ -44,6 +47,10 @@ class Progress:
         """
         if self.quiet:
             return
+        with self._lock:
+            self._count(name, done, total, unit)
+
+    def _count(self, name: str, done: int, total: int | None, unit: str) -> None:
         now = time.perf_counter()
         start = self._started.setdefault(name, now)
         final = total is not None and done >= total
@@ -63,14 +70,18 @@ class Progress:
                 filled = int(width * min(done, total) / total)
                 bar = "[" + "#" * filled + "." * (width - filled) + "] "
             self.stream.write("\r" + bar + text + ("\n" if final else ""))
+            self._bar = not final
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
 
     def say(self, text: str) -> None:
         """One line of news, unless quiet."""
-        if not self.quiet:
-            self.stream.write(text + "\n")
+        if self.quiet:
+            return
+        with self._lock:
+            self.stream.write(("\n" if self._bar else "") + text + "\n")
+            self._bar = False
             self.stream.flush()
 
 
