@@ -179,12 +179,14 @@ def _brandes_weighted(
 
 
 def _brandes_buckets(
-    indptr, indices, length, n_targets, sources, eps, width, slots, counter
+    indptr, indices, length, n_targets, sources, eps, width, slots, check, counter
 ):  # pragma: no cover
     """:func:`_brandes_weighted` with Dinitz's bucket queue instead of a heap: buckets of
     ``width`` below the shortest tie, so the vertices of one bucket are final together and
     are settled in any order (O(1) per vertex); ``slots`` buckets in a ring cover the
-    longest tie."""
+    longest tie. Unless ``check``, settled vertices are not looked up: their distance is
+    shorter than any new path by at least the shortest tie, which is more than the
+    tolerance at any distance the search can reach (the caller makes sure)."""
     N = indptr.size - 1
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
@@ -232,7 +234,7 @@ def _brandes_buckets(
                 sv = sigma[v]
                 for e in range(indptr[v], indptr[v + 1]):
                     w = indices[e]
-                    if done[w]:
+                    if check and done[w]:
                         continue
                     alt = d + length[e]
                     cur = dist[w]
@@ -383,8 +385,10 @@ def brandes(
         width = low / (1 + 1e-6)  # a bucket narrower than the shortest tie
         slots = int(high / width) + 2
         if low > 0 and slots <= max(indptr.size, 1024):
+            # no path is longer than (N - 1) * high: is the tolerance there far below low?
+            check = bool(2 * EPSILON * indptr.size * high >= 1e-3 * low)
             return _brandes_buckets(
-                indptr, indices, length, int(n_targets), sources, EPSILON, width, slots, counter
+                indptr, indices, length, int(n_targets), sources, EPSILON, width, slots, check, counter
             )
     return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON, counter)
 
