@@ -205,6 +205,7 @@ def _brandes_buckets(
     entry_v = np.empty(indices.size + 1, dtype=np.int32)
     entry_next = np.empty(indices.size + 1, dtype=np.int32)
     inverse = 1.0 / width
+    below, above = 1.0 - eps, 1.0 + eps
     for k in range(sources.size):
         s = sources[k]
         dist[s] = 0.0
@@ -238,7 +239,7 @@ def _brandes_buckets(
                         continue
                     alt = d + length[e]
                     cur = dist[w]
-                    if cur == np.inf or alt < cur - eps * cur:
+                    if alt < cur * below:  # shorter (always, from infinity)
                         if cur == np.inf:
                             waiting += 1
                         dist[w] = alt
@@ -252,7 +253,7 @@ def _brandes_buckets(
                         entry_next[entries] = head[b]
                         head[b] = entries
                         entries += 1
-                    elif alt <= cur + eps * cur:
+                    elif alt <= cur * above:  # as short: one more way
                         sigma[w] += sv
                         pred[used] = v
                         after[used] = first[w]
