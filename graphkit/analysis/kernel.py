@@ -386,8 +386,8 @@ def brandes(
         width = low / (1 + 1e-6)  # a bucket narrower than the shortest tie
         slots = int(high / width) + 2
         if low > 0 and slots <= max(indptr.size, 1024):
-            # no path is longer than (N - 1) * high: is the tolerance there far below low?
-            check = bool(2 * EPSILON * indptr.size * high >= 1e-3 * low)
+            # no path is longer than N * high: is the tolerance there below half the shortest tie?
+            check = bool(EPSILON * indptr.size * high >= 0.5 * low)
             return _brandes_buckets(
                 indptr, indices, length, int(n_targets), sources, EPSILON, width, slots, check, counter
             )
