@@ -31,16 +31,9 @@ __all__ = [
 
 LIST_SEPARATOR = ";"
 
-_INT_TEXT = r"-?(?:0|[1-9][0-9]*)"
-_FLOAT_TEXT = r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-_DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_INT = re.compile(f"^{_INT_TEXT}$")
-_FLOAT = re.compile(f"^{_FLOAT_TEXT}$")
-_DATE = re.compile(f"^{_DATE_TEXT}$")
-# The same, for a whole column of texts joined by line feeds (see _all_match).
-_INT_LINES = re.compile(f"{_INT_TEXT}(?:\n{_INT_TEXT})*")
-_FLOAT_LINES = re.compile(f"{_FLOAT_TEXT}(?:\n{_FLOAT_TEXT})*")
-_DATE_LINES = re.compile(f"{_DATE_TEXT}(?:\n{_DATE_TEXT})*")
+_INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _LONGEST_INT = 19  # a text this long has at most the 19 digits parse_cell allows
 _BOOL = {"true": True, "false": False}
 
@@ -159,17 +152,17 @@ def parse_column(texts: list[str], kind: str) -> list[Any] | None:
     if kind == "string":
         return list(texts)
     if kind == "int":
-        if _all_match(_INT_LINES, texts) and max(map(len, texts), default=0) <= _LONGEST_INT:
+        if all(map(_INT.fullmatch, texts)) and max(map(len, texts), default=0) <= _LONGEST_INT:
             return list(map(int, texts))
     elif kind == "float":
-        if _all_match(_FLOAT_LINES, texts):
+        if all(map(_FLOAT.fullmatch, texts)):
             values = list(map(float, texts))
             return values if all(map(math.isfinite, values)) else None
     elif kind == "bool":
         flags = list(map(_BOOL.get, map(str.lower, texts)))
         if None not in flags:
             return flags
-    elif kind == "date" and _all_match(_DATE_LINES, texts):
+    elif kind == "date" and all(map(_DATE.fullmatch, texts)):
         try:
             return list(map(_dt.date.fromisoformat, texts))
         except ValueError:
@@ -247,13 +240,6 @@ def header_for(name: str, values: list[Any], *, declare: bool = False) -> str:
 def _shown(text: str, limit: int = 60) -> str:
     """``repr(text)``, cut short when long (a bad cell may hold a megabyte)."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
-
-
-def _all_match(lines: re.Pattern[str], texts: list[str]) -> bool:
-    """Whether every text matches the one-line pattern that ``lines`` repeats, line by line."""
-    joined = "\n".join(texts)
-    # A text holding a line feed would pass for two: then the count is off.
-    return lines.fullmatch(joined) is not None and joined.count("\n") == len(texts) - 1
 
 
 def _is_number(text: str) -> bool:
