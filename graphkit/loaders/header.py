@@ -29,6 +29,9 @@ REL_FIXED = {
 }
 
 
+_ONE_PER_ROW = ("id", "source", "type", "target")
+
+
 def column_specs(
     table: Table, required: tuple[str, ...], problems: Problems
 ) -> list[ColumnSpec | None] | None:
@@ -72,6 +75,16 @@ def column_specs(
             )
             specs.append(None)
             continue
+        if spec.is_list and spec.name in _ONE_PER_ROW and spec.name in required:
+            # An id or a type is one text: a list of them would reach the graph as a list.
+            problems.add(
+                table.file,
+                f"column '{spec.name}' holds one value per row, not a list",
+                line=table.header_line,
+                column=spec.name,
+                fix=f"write the header cell as '{spec.name}'",
+            )
+            ok = False
         if spec.name in seen:
             problems.add(
                 table.file,
