@@ -19,7 +19,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from itertools import islice
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +201,9 @@ def _typed(spec: ColumnSpec, fixed: dict[str, str], column: tuple[str, ...]) -> 
     rows: list[int] | None = None
     cells: list[str] | tuple[str, ...] = column
     if "" in texts:
-        rows = [i for i, t in enumerate(texts) if t]
-        cells = [column[i] for i in rows]
-        texts = [texts[i] for i in rows]
+        rows = list(compress(range(len(texts)), texts))
+        cells = list(compress(column, texts))
+        texts = list(filter(None, texts))
     if spec.is_list:
         parts = [split_list(c) for c in cells]
         kind = column_kind(spec, fixed, lambda: [p for ps in parts for p in ps])
