@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from itertools import compress, islice
@@ -65,7 +66,9 @@ class _Column:
         return out
 
 
-def load_clean_folder(path: Path, progress: Progress | None = None) -> nx.MultiDiGraph | None:
+def load_clean_folder(
+    path: str | os.PathLike[str], progress: Progress | None = None
+) -> nx.MultiDiGraph | None:
     """The graph of the dataset folder ``path``, or None when anything in it needs the
     row-by-row loader's closer look (and maybe a problem report).
 
@@ -74,13 +77,16 @@ def load_clean_folder(path: Path, progress: Progress | None = None) -> nx.MultiD
     >>> G = load_clean_folder(gk.SAMPLE)
     >>> G.nodes["NATO"]["kind"], G.number_of_edges() == gk.load(gk.SAMPLE).number_of_edges()
     ('alliance', True)
-    >>> import tempfile, shutil, pathlib
-    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "d"
-    >>> _ = shutil.copytree(gk.SAMPLE, bad)
-    >>> with open(bad / "actors.csv", "a") as f:
-    ...     _ = f.write("XX,Somewhere,planet\\n")
-    >>> load_clean_folder(bad) is None
-    True
+
+    An actor of an unknown kind is a problem: the row-by-row loader must report it.
+
+    >>> import pathlib, shutil, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     bad = shutil.copytree(gk.SAMPLE, pathlib.Path(tmp) / "d")
+    ...     with open(bad / "actors.csv", "a") as f:
+    ...         _ = f.write("XX,Somewhere,planet\\n")
+    ...     print(load_clean_folder(bad))
+    None
     """
     path = Path(path)
     G = new_graph(path.stem if path.suffix else path.name)
@@ -222,7 +228,7 @@ def _typed(spec: ColumnSpec, fixed: dict[str, str], column: tuple[str, ...]) -> 
 def _node_rows(label: str, n: int, columns: list[_Column]) -> tuple[list[str], list[dict[str, Any]]] | None:
     """``(ids, attributes)`` of one node table's rows, or None when a row has a problem."""
     by_name = {c.name: c for c in columns}
-    required = ("id", "name", "kind") if label == schema.ACTOR else ("id", "name")
+    required = schema.REQUIRED_NODE_COLUMNS[label]  # id, name (and kind): a text in every row
     if any(c not in by_name or by_name[c].rows is not None or by_name[c].is_list for c in required):
         return None
     ids = by_name["id"]
