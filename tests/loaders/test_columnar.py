@@ -302,3 +302,46 @@ def test_random_tables_give_the_row_by_row_outcome(tmp_path_factory, rows, actor
     assert_same(
         write(tmp_path_factory.mktemp("r") / "d", actors=BASE["actors"] + more, relationships=out.getvalue())
     )
+
+
+MUTATIONS = [
+    ",",
+    "\n",
+    '"',
+    "'",
+    " ",
+    ";",
+    "\u0405",
+    "\ufeff",
+    "x",
+    "\r",
+    "1e999",
+    "-",
+    "0",
+    "\t",
+    ".",
+    "2999",
+    "é",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mutated_sample_gives_the_row_by_row_outcome(tmp_path, seed):
+    """One to three random edits (a character in or out, a line repeated) of the sample dataset."""
+    import random
+
+    rnd = random.Random(seed)
+    d = shutil.copytree(DATA / "sample", tmp_path / "d")
+    for _ in range(rnd.randint(1, 3)):
+        f = rnd.choice(sorted(d.glob("*.csv")))
+        text = f.read_text(encoding="utf-8")
+        i, op = rnd.randrange(len(text)), rnd.random()
+        if op < 0.15:  # the line holding position i, twice
+            start, end = text.rfind("\n", 0, i) + 1, text.find("\n", i) + 1 or len(text)
+            text = text[:end] + text[start:end] + text[end:]
+        elif op < 0.25:
+            text = text[:i] + text[i + 1 :]
+        else:
+            text = text[:i] + rnd.choice(MUTATIONS) + text[i:]
+        f.write_text(text, encoding="utf-8")
+    assert_same(d)
