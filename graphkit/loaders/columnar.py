@@ -203,12 +203,15 @@ def _typed(spec: ColumnSpec, fixed: dict[str, str], column: tuple[str, ...]) -> 
     if ESCAPE_PREFIX in "".join(column):
         # The writers put a ' before text a spreadsheet would read as a formula.
         column = tuple(c[1:] if c[:1] == ESCAPE_PREFIX and len(c) > 1 else c for c in column)
-    texts = list(map(str.strip, column))
     rows: list[int] | None = None
     cells: list[str] | tuple[str, ...] = column
-    if "" in texts:
-        rows = list(compress(range(len(texts)), texts))
-        cells = list(compress(column, texts))
+    if "" in column:  # a sparse column: strip only the cells with text
+        rows = list(compress(range(len(column)), column))
+        cells = list(compress(column, column))
+    texts = list(map(str.strip, cells))
+    if "" in texts:  # cells of spaces are empty too
+        rows = list(compress(range(len(column)) if rows is None else rows, texts))
+        cells = list(compress(cells, texts))
         texts = list(filter(None, texts))
     if spec.is_list:
         parts = [split_list(c) for c in cells]
