@@ -2,6 +2,10 @@
 
 Every problem in the dataset is collected (up to ``max_problems``) and raised together
 as one :class:`~graphkit.errors.DatasetError`, each naming its file, line and column.
+
+A folder is first tried column by column (:mod:`graphkit.loaders.columnar`, three times
+faster); when anything in it is not plainly clean, it is read here row by row, and every
+problem is reported from here.
 """
 
 from __future__ import annotations
@@ -20,20 +24,21 @@ from typing import Any
 import networkx as nx
 
 from graphkit import schema
-from graphkit.errors import FormatError, Problem
+from graphkit.errors import FormatError
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
+from graphkit.loaders.columnar import load_clean_folder
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
+from graphkit.loaders.header import MAX_COLUMNS, NODE_FIXED, REL_FIXED, column_kind, column_specs
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.rows import MAX_FIELD_BYTES, RowDeduper, Table, gc_paused, read_csv_table
 from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
-from graphkit.loaders.values import LIST_SEPARATOR, ColumnSpec, infer_type, parse_cell, parse_header
+from graphkit.loaders.values import ColumnSpec, parse_cell, split_list
 from graphkit.progress import Progress
 from graphkit.suggest import close_matches, path_hint
 
-__all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES"]
+__all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES", "MAX_COLUMNS"]
 
-MAX_COLUMNS = 1000  # a table may have at most this many columns
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
 
 
@@ -65,7 +70,10 @@ def load_dataset(
     path = Path(path)
     check_mode(duplicates)
     with gc_paused():  # millions of small objects, no cycles: the collector only costs time here
-        return _load_dataset(path, max_problems, progress, duplicates)
+        # A clean folder loads column by column; anything else (and every problem report)
+        # takes the row-by-row reader below.
+        G = load_clean_folder(path, progress) if os.path.isdir(path) else None
+        return G if G is not None else _load_dataset(path, max_problems, progress, duplicates)
 
 
 def _load_dataset(
@@ -257,65 +265,6 @@ def _cell_text(value: Any) -> str | None:
     return text if text != "" else None
 
 
-def _columns(table: Table, required: tuple[str, ...], problems: _Problems) -> list[ColumnSpec | None] | None:
-    """Parse the header; None when the table cannot be read further."""
-    if len(table.header) > MAX_COLUMNS:
-        problems.add(
-            table.file,
-            f"the header has {len(table.header):,} columns; a table may have at most {MAX_COLUMNS:,}",
-            line=table.header_line,
-            fix="remove the extra columns (is this the right file?)",
-        )
-        return None
-    specs: list[ColumnSpec | None] = []
-    seen: set[str] = set()
-    ok = True
-    for cell in table.header:
-        if cell.strip() == "":
-            specs.append(None)
-            continue
-        spec, reason = parse_header(cell)
-        if spec is None:
-            problems.add(
-                table.file,
-                reason or "bad header",
-                line=table.header_line,
-                column=cell,
-                fix="rename the column (letters, digits and _)",
-            )
-            specs.append(None)
-            continue
-        if spec.name in seen:
-            problems.add(
-                table.file,
-                "column appears twice",
-                line=table.header_line,
-                column=spec.name,
-                fix="remove or rename one of them",
-            )
-            ok = False
-        seen.add(spec.name)
-        specs.append(spec)
-    for col in required:
-        if col not in seen:
-            near = close_matches(col, sorted(seen - set(required)), n=1)
-            problems.items.insert(
-                0,
-                Problem(
-                    table.file,
-                    f"required column '{col}' is missing"
-                    + (f"; the header has '{near[0]}' (a misspelling of '{col}'?)" if near else ""),
-                    table.header_line,
-                    col,
-                    f"rename the column '{near[0]}' to '{col}'"
-                    if near
-                    else f"add a '{col}' column to the header",
-                ),
-            )
-            ok = False
-    return specs if ok else None
-
-
 def _typed_rows(
     table: Table,
     specs: list[ColumnSpec | None],
@@ -327,20 +276,8 @@ def _typed_rows(
     width = len(table.header)
     kinds: dict[int, str] = {}
     for i, spec in enumerate(specs):
-        if spec is None:
-            continue
-        if spec.name in fixed:
-            kinds[i] = fixed[spec.name]
-        elif spec.declared is not None:
-            kinds[i] = spec.declared.removesuffix("[]")
-        else:
-            texts = []
-            for _, cells in table.rows:
-                cell = cells[i] if i < len(cells) else None
-                if cell is None or not cell.strip():
-                    continue
-                texts += _split(cell) if spec.is_list else [cell.strip()]
-            kinds[i] = infer_type(spec.name, texts)
+        if spec is not None:
+            kinds[i] = column_kind(spec, fixed, lambda i=i, spec=spec: _texts(table, i, spec.is_list))
     # One plan per named column, worked out once: (index, name, kind, is_list).
     plans = [(i, spec.name, kinds[i], spec.is_list) for i, spec in enumerate(specs) if spec is not None]
     unnamed = [i for i, spec in enumerate(specs) if spec is None]
@@ -376,7 +313,7 @@ def _typed_rows(
                 continue
             if is_list:
                 values = []
-                for part in _split(cell):
+                for part in split_list(cell):
                     value, reason = parse_cell(part, kind)
                     if reason:
                         problems.add(table.file, reason, line=line, column=name, fix=_type_fix(name, kind))
@@ -395,8 +332,15 @@ def _typed_rows(
         progress.count(label, total, total)
 
 
-def _split(cell: str) -> list[str]:
-    return [p.strip() for p in cell.split(LIST_SEPARATOR) if p.strip()]
+def _texts(table: Table, i: int, is_list: bool) -> list[str]:
+    """Column ``i``'s non-empty texts, stripped (lists split), for type inference."""
+    texts = []
+    for _, cells in table.rows:
+        cell = cells[i] if i < len(cells) else None
+        if cell is None or not cell.strip():
+            continue
+        texts += split_list(cell) if is_list else [cell.strip()]
+    return texts
 
 
 def _type_fix(name: str, kind: str) -> str:
@@ -414,15 +358,6 @@ def _type_fix(name: str, kind: str) -> str:
     return "correct the value"
 
 
-_NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}
-_REL_FIXED = {
-    "source": "string",
-    "type": "string",
-    "target": "string",
-    schema.RELATIONSHIP_SOURCE_COLUMN: "string",
-}
-
-
 def _add_nodes(
     G: nx.MultiDiGraph,
     label: str,
@@ -432,13 +367,13 @@ def _add_nodes(
     ids: IdChecks,
     progress: Progress | None = None,
 ) -> None:
-    specs = _columns(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
+    specs = column_specs(table, schema.REQUIRED_NODE_COLUMNS[label], problems)
     if specs is None:
         problems.unreadable.append(table.file)
         return
     first_line: dict[str, int] = {}
     short_name = Path(table.file).name
-    for line, row in _typed_rows(table, specs, _NODE_FIXED, problems, progress):
+    for line, row in _typed_rows(table, specs, NODE_FIXED, problems, progress):
         node_id = row.pop("id", None)
         if node_id is None:
             problems.add(table.file, "id is empty", line=line, column="id", fix="give every row an id")
@@ -495,11 +430,11 @@ def _add_relationships(
     merge: bool = False,
 ) -> int:
     """Add the table's relationships; return how many exact duplicates were merged."""
-    specs = _columns(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
+    specs = column_specs(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
         return 0
     dupes = DuplicateFinder()
-    for line, row in _typed_rows(table, specs, _REL_FIXED, problems, progress):
+    for line, row in _typed_rows(table, specs, REL_FIXED, problems, progress):
         source, rtype, target = row.pop("source", None), row.pop("type", None), row.pop("target", None)
         missing = [c for c, v in (("source", source), ("type", rtype), ("target", target)) if v is None]
         if missing:

@@ -22,6 +22,8 @@ __all__ = [
     "parse_header",
     "infer_type",
     "parse_cell",
+    "parse_column",
+    "split_list",
     "format_value",
     "header_for",
     "LIST_SEPARATOR",
@@ -32,6 +34,7 @@ LIST_SEPARATOR = ";"
 _INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_LONGEST_INT = 19  # a text this long has at most the 19 digits parse_cell allows
 _BOOL = {"true": True, "false": False}
 
 # Properties whose type the schema fixes, so that a stray word in them is an error
@@ -133,6 +136,54 @@ def parse_cell(text: str, kind: str) -> tuple[Any, str | None]:
         except ValueError:
             return None, f"{text!r} is not a calendar date"
     raise ValueError(f"unknown type {kind}")
+
+
+def parse_column(texts: list[str], kind: str) -> list[Any] | None:
+    """The values of ``texts`` as :func:`parse_cell` gives them, or None when any of them
+    is not of type ``kind`` (:func:`parse_cell` then says why); a whole column at a time.
+
+    Examples
+    --------
+    >>> parse_column(["3", "-12"], "int"), parse_column(["0.5", "1e3"], "float")
+    ([3, -12], [0.5, 1000.0])
+    >>> parse_column(["2024-02-29", "True"], "date") is None
+    True
+    """
+    if kind == "string":
+        return list(texts)
+    if kind == "int":
+        if all(map(_INT.fullmatch, texts)) and max(map(len, texts), default=0) <= _LONGEST_INT:
+            return list(map(int, texts))
+    elif kind == "float":
+        if all(map(_FLOAT.fullmatch, texts)):
+            values = list(map(float, texts))
+            return values if all(map(math.isfinite, values)) else None
+    elif kind == "bool":
+        flags = list(map(_BOOL.get, map(str.lower, texts)))
+        if None not in flags:
+            return flags
+    elif kind == "date" and all(map(_DATE.fullmatch, texts)):
+        try:
+            return list(map(_dt.date.fromisoformat, texts))
+        except ValueError:
+            return None
+    # Something to look at closer (spaces, 3.0 in an int column ...): one text at a time.
+    values = []
+    for text in texts:
+        value, reason = parse_cell(text, kind)
+        if reason is not None:
+            return None
+        values.append(value)
+    return values
+
+
+def split_list(cell: str) -> list[str]:
+    """The elements of a list cell: split at ``;``, stripped, empty ones left out.
+
+    >>> split_list(" cert; ;csirt;")
+    ['cert', 'csirt']
+    """
+    return [p.strip() for p in cell.split(LIST_SEPARATOR) if p.strip()]
 
 
 def format_value(value: Any) -> str:
