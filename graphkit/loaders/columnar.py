@@ -333,7 +333,9 @@ def _add_edges(
             while key in keys:  # as MultiDiGraph.new_edge_key
                 key += 1
             keys[key] = d
-    nx._clear_cache(G)
+    clear = getattr(nx, "_clear_cache", None)  # networkx >= 3.3 caches backend conversions
+    if clear is not None:
+        clear(G)
 
 
 def _fill(attrs: list[dict[str, Any]], key: str, column: _Column) -> None:
