@@ -102,11 +102,11 @@ def load_clean_folder(
         if found is None:
             return None
         nodes.append(found)
-    ids = [i for found, _ in nodes for i in found]
+    ids = [i for node_ids, _ in nodes for i in node_ids]
     if not _ids_clean(ids):
         return None
-    for found, attrs in nodes:
-        G.add_nodes_from(zip(found, attrs, strict=True))
+    for node_ids, attrs in nodes:
+        G.add_nodes_from(zip(node_ids, attrs, strict=True))
     table = _read_table(
         path / f"{schema.RELATIONSHIPS_FILE}.csv", schema.REQUIRED_RELATIONSHIP_COLUMNS, REL_FIXED, progress
     )

@@ -11,6 +11,7 @@ problem is reported from here.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import os
 import re
@@ -277,7 +278,7 @@ def _typed_rows(
     kinds: dict[int, str] = {}
     for i, spec in enumerate(specs):
         if spec is not None:
-            kinds[i] = column_kind(spec, fixed, lambda i=i, spec=spec: _texts(table, i, spec.is_list))
+            kinds[i] = column_kind(spec, fixed, functools.partial(_texts, table, i, spec.is_list))
     # One plan per named column, worked out once: (index, name, kind, is_list).
     plans = [(i, spec.name, kinds[i], spec.is_list) for i, spec in enumerate(specs) if spec is not None]
     unnamed = [i for i, spec in enumerate(specs) if spec is None]
