@@ -66,6 +66,7 @@ def _brandes_weighted(
     indptr, indices, length, n_targets, sources, eps, counter
 ):  # pragma: no cover - compiled
     N = indptr.size - 1
+    counter[1] = 1  # inside, without the GIL
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
     reach = np.zeros(sources.size, dtype=np.int64)
@@ -188,6 +189,7 @@ def _brandes_buckets(
     shorter than any new path by at least the shortest tie, which is more than the
     tolerance at any distance the search can reach (the caller makes sure)."""
     N = indptr.size - 1
+    counter[1] = 1  # inside, without the GIL
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
     reach = np.zeros(sources.size, dtype=np.int64)
@@ -278,6 +280,7 @@ def _brandes_buckets(
 
 def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no cover - compiled
     N = indptr.size - 1
+    counter[1] = 1  # inside, without the GIL
     bc = np.zeros(N)
     dsum = np.zeros(sources.size)
     reach = np.zeros(sources.size, dtype=np.int64)
@@ -358,8 +361,9 @@ def brandes(
     shortest paths to targets that run through ``v`` (each ordered pair once);
     ``distance_sum[k]`` and ``reached[k]`` are those of ``sources[k]`` (itself not
     counted); ``target_sum[t]`` and ``target_count[t]`` add up the distances to ``t`` from
-    the sources other than ``t``. ``counter[0]`` (one int64) goes up by one as each source
-    is done, for another thread to report progress while this call runs without the GIL.
+    the sources other than ``t``. ``counter`` (two int64) is for another thread, while this
+    call runs without the GIL: ``counter[1]`` becomes 1 once the call is in compiled code,
+    and ``counter[0]`` goes up by one as each source is done.
 
     Examples
     --------
@@ -376,7 +380,7 @@ def brandes(
     sources = np.ascontiguousarray(sources, dtype=np.int64)
     indptr = np.ascontiguousarray(indptr, dtype=np.int64)
     if counter is None:
-        counter = np.zeros(1, dtype=np.int64)
+        counter = np.zeros(2, dtype=np.int64)
     indices = np.ascontiguousarray(indices, dtype=np.int32)
     if length is None:
         return _brandes_hops(indptr, indices, int(n_targets), sources, counter)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -190,32 +191,53 @@ def _totals(net: ActorNetwork, pivots: list[int] | None) -> dict[str, np.ndarray
     return sampled_totals(net.paths, pivots, jobs=jobs, progress=progress)
 
 
-def exact_totals(P: PathGraph, *, jobs: int = 1, progress: Progress | None = None) -> dict[str, np.ndarray]:
-    """Every actor as a source, once per graph (betweenness and closeness share the run)."""
+def exact_totals(
+    P: PathGraph, *, jobs: int = 1, progress: Progress | None = None, started: threading.Event | None = None
+) -> dict[str, np.ndarray]:
+    """Every actor as a source, once per graph (betweenness and closeness share the run).
+    ``started`` is set once the kernel runs (see :func:`_run`)."""
     with P._lock:
         if "exact" not in P._cache:
-            P._cache["exact"] = _run(P, np.arange(P.n), jobs=jobs, progress=progress)
+            P._cache["exact"] = _run(P, np.arange(P.n), jobs=jobs, progress=progress, started=started)
+        if started is not None:
+            started.set()
         return P._cache["exact"]
 
 
 def sampled_totals(
-    P: PathGraph, sources: list[int], *, jobs: int = 1, progress: Progress | None = None
+    P: PathGraph,
+    sources: list[int],
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    started: threading.Event | None = None,
 ) -> dict[str, np.ndarray]:
     """``sources`` only (a sample), once per graph and sample."""
     key = ("sampled", tuple(sources))
     with P._lock:
         if key not in P._cache:
-            P._cache[key] = _run(P, np.asarray(sources, dtype=np.int64), jobs=jobs, progress=progress)
+            sample = np.asarray(sources, dtype=np.int64)
+            P._cache[key] = _run(P, sample, jobs=jobs, progress=progress, started=started)
+        if started is not None:
+            started.set()
         return P._cache[key]
 
 
-def _run(P: PathGraph, sources: np.ndarray, *, jobs: int, progress: Progress | None) -> dict[str, np.ndarray]:
+def _run(
+    P: PathGraph,
+    sources: np.ndarray,
+    *,
+    jobs: int,
+    progress: Progress | None,
+    started: threading.Event | None = None,
+) -> dict[str, np.ndarray]:
     """The kernel over ``sources`` in ``jobs`` threads, with progress.
 
     Each thread takes every ``jobs``-th source in one compiled call, which holds the GIL
     only to start and to return: another thread's long C call that keeps the GIL (an
-    igraph Louvain run) cannot stall it between chunks. The calls count their sources in
-    a shared array, read here every 2 s for progress.
+    igraph Louvain run) cannot stall it between chunks. ``started`` is set once every
+    call is in compiled code, so that the caller may then start such a C call. The calls
+    count their sources in a shared array, read here every 2 s for progress.
     """
     from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -223,7 +245,7 @@ def _run(P: PathGraph, sources: np.ndarray, *, jobs: int, progress: Progress | N
 
     jobs = max(1, min(int(jobs), sources.size or 1))
     shares = [sources[t::jobs] for t in range(jobs)]
-    counters = np.zeros((jobs, 1), dtype=np.int64)
+    counters = np.zeros((jobs, 2), dtype=np.int64)
     name = "betweenness and closeness"
     kernel.brandes(P.indptr, P.indices, P.length, P.n, sources[:0])  # compile (or load) first
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -232,10 +254,14 @@ def _run(P: PathGraph, sources: np.ndarray, *, jobs: int, progress: Progress | N
             for t, share in enumerate(shares)
         ]
         pending = set(futures)
+        while started is not None and not counters[:, 1].all() and not all(f.done() for f in futures):
+            time.sleep(0.001)  # until every call is past the GIL
+        if started is not None:
+            started.set()
         while pending:
             _, pending = wait(pending, timeout=_REPORT_EVERY)
             if progress is not None:
-                progress.count(name, int(counters.sum()), sources.size, unit="sources")
+                progress.count(name, int(counters[:, 0].sum()), sources.size, unit="sources")
         parts = [f.result() for f in futures]
     out = {
         "dependency": np.zeros(P.N),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Iterable
@@ -282,17 +281,25 @@ def _paths_in_background(
 
     if resolve_engine(engine) != "igraph" or not use_kernel(net):
         return None
+    from graphkit.analysis import kernel
+
     n_jobs = parallel.default_jobs() if jobs is None else max(1, int(jobs))
+    P = net.paths
+    kernel.brandes(P.indptr, P.indices, P.length, P.n, np.zeros(0, dtype=np.int64))  # load it here
+    started = threading.Event()
 
     def run() -> None:
-        with contextlib.suppress(Exception):  # raised again where the table asks for it
+        try:
             if pivots is None:
-                exact_totals(net.paths, jobs=n_jobs, progress=progress)
+                exact_totals(P, jobs=n_jobs, progress=progress, started=started)
             else:
-                sampled_totals(net.paths, pivots, jobs=n_jobs, progress=progress)
+                sampled_totals(P, pivots, jobs=n_jobs, progress=progress, started=started)
+        except Exception:  # raised again where the table asks for it
+            started.set()
 
     thread = threading.Thread(target=run, name="graphkit-paths", daemon=True)
     thread.start()
+    started.wait()  # the kernel is running: the interpreter is free for the clusters
     return thread
 
 
