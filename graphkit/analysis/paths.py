@@ -239,8 +239,6 @@ def _run(
     call is in compiled code, so that the caller may then start such a C call. The calls
     count their sources in a shared array, read here every 2 s for progress.
     """
-    from concurrent.futures import ThreadPoolExecutor, wait
-
     from graphkit.analysis import kernel
 
     jobs = max(1, min(int(jobs), sources.size or 1))
@@ -248,21 +246,33 @@ def _run(
     counters = np.zeros((jobs, 2), dtype=np.int64)
     name = "betweenness and closeness"
     kernel.brandes(P.indptr, P.indices, P.length, P.n, sources[:0])  # compile (or load) first
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [
-            pool.submit(kernel.brandes, P.indptr, P.indices, P.length, P.n, share, counters[t])
-            for t, share in enumerate(shares)
-        ]
-        pending = set(futures)
-        while started is not None and not counters[:, 1].all() and not all(f.done() for f in futures):
-            time.sleep(0.001)  # until every call is past the GIL
-        if started is not None:
-            started.set()
-        while pending:
-            _, pending = wait(pending, timeout=_REPORT_EVERY)
+    parts: list[Any] = [None] * jobs
+    errors: list[BaseException] = []
+
+    def work(t: int) -> None:
+        try:
+            parts[t] = kernel.brandes(P.indptr, P.indices, P.length, P.n, shares[t], counters[t])
+        except BaseException as exc:  # handed to the caller below
+            errors.append(exc)
+            counters[t, 1] = 1
+
+    # daemon threads: Ctrl-C ends the command at once instead of waiting for the sources
+    threads = [threading.Thread(target=work, args=(t,), daemon=True) for t in range(jobs)]
+    for thread in threads:
+        thread.start()
+    while started is not None and not counters[:, 1].all() and any(t.is_alive() for t in threads):
+        time.sleep(0.001)  # until every call is past the GIL
+    if started is not None:
+        started.set()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(_REPORT_EVERY)
             if progress is not None:
                 progress.count(name, int(counters[:, 0].sum()), sources.size, unit="sources")
-        parts = [f.result() for f in futures]
+    if errors:
+        raise errors[0]
+    if progress is not None:
+        progress.count(name, int(counters[:, 0].sum()), sources.size, unit="sources")
     out = {
         "dependency": np.zeros(P.N),
         "distance_sum": np.zeros(sources.size),
