@@ -267,7 +267,7 @@ def _run(
     for thread in threads:
         while thread.is_alive():
             thread.join(_REPORT_EVERY)
-            if progress is not None:
+            if progress is not None and thread.is_alive():
                 progress.count(name, int(counters[:, 0].sum()), sources.size, unit="sources")
     if errors:
         raise errors[0]
