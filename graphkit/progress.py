@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -25,7 +26,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.timings: dict[str, float] = {}
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last = 0.0
+        self._last: dict[str, float] = {}  # when each counter last wrote
         self._started: dict[str, float] = {}
         self._bar = False  # a bar is on the terminal's last line, without its line end
         self._lock = threading.Lock()  # counts may come from a background thread
@@ -54,9 +55,9 @@ class Progress:
         now = time.perf_counter()
         start = self._started.setdefault(name, now)
         final = total is not None and done >= total
-        if not final and now - self._last < (0.1 if self._tty else 2.0):
+        if not final and now - self._last.get(name, -math.inf) < (0.1 if self._tty else 2.0):
             return
-        self._last = now
+        self._last[name] = now
         text = f"{name}: {done:,}" + (f"/{total:,}" if total else "") + f" {unit}"
         if total and 0 < done < total and now - start > 1.0:
             left = (now - start) * (total - done) / done

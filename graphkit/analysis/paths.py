@@ -267,8 +267,9 @@ def _run(
     for thread in threads:
         while thread.is_alive():
             thread.join(_REPORT_EVERY)
-            if progress is not None and thread.is_alive():
-                progress.count(name, int(counters[:, 0].sum()), sources.size, unit="sources")
+            done = int(counters[:, 0].sum())
+            if progress is not None and done < sources.size:
+                progress.count(name, done, sources.size, unit="sources")
     if errors:
         raise errors[0]
     if progress is not None:

@@ -139,7 +139,7 @@ def _read_table(
         specs = column_specs(table, required, problems)
         if specs is None or problems.items:
             return None
-        rows = _rows(reader)
+        rows = _rows(reader, file.name, progress)
     except (csv.Error, UnicodeDecodeError):
         return None
     finally:
@@ -168,8 +168,9 @@ def _read_table(
     return n, columns
 
 
-def _rows(reader: Any) -> list[tuple[str, ...]] | None:
-    """The rows after the header, blank ones left out; None at the first repeated row."""
+def _rows(reader: Any, name: str, progress: Progress | None) -> list[tuple[str, ...]] | None:
+    """The rows after the header, blank ones left out; None at the first repeated row.
+    A long file counts its rows on ``progress`` as they are read."""
     rows: list[tuple[str, ...]] = []
     seen: set[tuple[str, ...]] = set()
     while chunk := list(islice(reader, _CHUNK)):
@@ -179,6 +180,8 @@ def _rows(reader: Any) -> list[tuple[str, ...]] | None:
         if len(seen) - before != len(kept):
             return None
         rows += kept
+        if progress is not None and len(rows) > _PROGRESS_ROWS:
+            progress.count(f"{name} (reading)", len(rows), unit="rows")
     return rows
 
 
