@@ -29,7 +29,7 @@ try:  # pragma: no cover - exercised by whichever branch the environment has
     import numba
 
     AVAILABLE = True
-except ImportError:  # pragma: no cover
+except Exception:  # pragma: no cover - not installed, or not for this numpy
     AVAILABLE = False
 
 

@@ -101,7 +101,17 @@ class PathGraph:
 def use_kernel(net: ActorNetwork) -> bool:
     """Whether betweenness and closeness of ``net`` go through the compiled kernel (numba
     installed, and the network large enough for it to pay)."""
-    return net.n * max(net.m, 1) >= KERNEL_MIN_WORK and importlib.util.find_spec("numba") is not None
+    return net.n * max(net.m, 1) >= KERNEL_MIN_WORK and _kernel_available()
+
+
+def _kernel_available() -> bool:
+    """numba can be found and imported (an installed numba that does not fit this numpy
+    raises on import: then igraph computes, as without numba)."""
+    if importlib.util.find_spec("numba") is None:
+        return False
+    from graphkit.analysis import kernel
+
+    return kernel.AVAILABLE
 
 
 def path_graph(net: ActorNetwork) -> PathGraph:
