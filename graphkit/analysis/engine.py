@@ -140,13 +140,23 @@ class ActorNetwork:
 
     @cached_property
     def igraph(self) -> Any:
-        """The network as an undirected ``igraph.Graph`` with edge attributes ``weight`` and ``distance``."""
+        """The network as an undirected ``igraph.Graph`` with edge attribute ``weight`` (and
+        ``distance`` once :meth:`igraph_distance` is called)."""
         ig = _import_igraph()
         # pairs of Python ints: python-igraph reads them about twice as fast as an array
         g = ig.Graph(n=self.n, edges=zip(self.src.tolist(), self.dst.tolist(), strict=True), directed=False)
         g.es["weight"] = self.weight.tolist()
-        g.es["distance"] = (1.0 / self.weight).tolist()
         return g
+
+    def igraph_distance(self) -> str | None:
+        """The name of :attr:`igraph`'s edge attribute ``distance = 1 / weight`` (set the
+        first time it is asked for: only the igraph path measures read it), or None when
+        the network counts hops."""
+        if not self.weighted:
+            return None
+        if "distance" not in self.igraph.es.attributes():
+            self.igraph.es["distance"] = (1.0 / self.weight).tolist()
+        return "distance"
 
     @cached_property
     def paths(self) -> PathGraph:

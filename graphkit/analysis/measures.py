@@ -138,7 +138,7 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         if split is not None:
             raw = _parallel_betweenness(net, range(n), *split)
         else:
-            raw = np.asarray(net.igraph.betweenness(directed=False, weights=_dist(net)))
+            raw = np.asarray(net.igraph.betweenness(directed=False, weights=net.igraph_distance()))
         return raw * 2.0 / ((n - 1) * (n - 2))
     # igraph counts each (source, target) pair once; networkx's sampled estimator
     # counts ordered pairs, hence the factor 2, and rescales as networkx 3.6 does.
@@ -146,7 +146,9 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         raw = 2.0 * _parallel_betweenness(net, pivots, *split)
     else:
         raw = 2.0 * np.asarray(
-            net.igraph.betweenness(directed=False, weights=_dist(net), sources=pivots, targets=range(n))
+            net.igraph.betweenness(
+                directed=False, weights=net.igraph_distance(), sources=pivots, targets=range(n)
+            )
         )
     return _rescale_sampled(raw, n, pivots)
 
@@ -193,7 +195,9 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                c = np.asarray(net.igraph.closeness(weights=_dist(net), normalized=True), dtype=float)
+                c = np.asarray(
+                    net.igraph.closeness(weights=net.igraph_distance(), normalized=True), dtype=float
+                )
         out = np.nan_to_num(c, nan=0.0) * (reach - 1) / (n - 1)
         out[reach <= 1] = 0.0
         return out
@@ -201,7 +205,7 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     cnt = np.zeros(n)
     for start in range(0, len(pivots), 16):
         chunk = pivots[start : start + 16]
-        rows = net.igraph.distances(source=chunk, weights=_dist(net))
+        rows = net.igraph.distances(source=chunk, weights=net.igraph_distance())
         D = np.fromiter(itertools.chain.from_iterable(rows), dtype=float, count=len(chunk) * n)
         D = D.reshape(len(chunk), n)
         finite = np.isfinite(D)
@@ -223,7 +227,7 @@ def _ig_exact_closeness(net: ActorNetwork, vertices: np.ndarray) -> np.ndarray:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        c = net.igraph.closeness(vertices=vertices.tolist(), weights=_dist(net), normalized=True)
+        c = net.igraph.closeness(vertices=vertices.tolist(), weights=net.igraph_distance(), normalized=True)
     return np.nan_to_num(np.asarray(c, dtype=float), nan=0.0)
 
 

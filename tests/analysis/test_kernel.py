@@ -111,7 +111,7 @@ def test_hub_graph_keeps_every_distance():
     once = src < P.indices
     hub = ig.Graph(n=P.N, edges=np.column_stack([src[once], P.indices[once]]).tolist())
     d_hub = np.array(hub.distances(source=range(net.n), target=range(net.n), weights=list(P.length[once])))
-    d_ref = np.array(net.igraph.distances(weights="distance"))
+    d_ref = np.array(net.igraph.distances(weights=net.igraph_distance()))
     assert np.allclose(d_hub, d_ref, rtol=1e-12)
 
 
