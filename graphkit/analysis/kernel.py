@@ -33,12 +33,15 @@ except Exception:  # pragma: no cover - not installed, or not for this numpy
     AVAILABLE = False
 
 
-def _accumulate(
-    s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+def _pass_back(
+    k, s, settled, order, first, pred, after, sigma, delta, dist, far, done, out, n_targets, counter
 ):  # pragma: no cover
-    """Brandes' pass back over the ``settled`` vertices of ``order`` (predecessor lists in
-    ``first``/``pred``/``after``): dependencies into ``bc``, distances into ``tsum``;
-    returns the source's distance sum and the targets it reached."""
+    """Brandes' pass back from source ``sources[k] = s`` over the ``settled`` vertices of
+    ``order`` (predecessor lists in ``first``/``pred``/``after``): dependencies, the
+    source's distance sum and reach, the targets' distances into ``out = (bc, dsum, reach,
+    tsum, tcount)``; then the settled vertices are made ready for the next source (``dist``
+    back to ``far``)."""
+    bc, dsum, reach, tsum, tcount = out
     total = 0.0
     count = 0
     for j in range(settled - 1, -1, -1):
@@ -59,7 +62,16 @@ def _accumulate(
             q = after[q]
         if w != s:
             bc[w] += delta[w]
-    return total, count
+    dsum[k] = total
+    reach[k] = count
+    counter[0] += 1  # read by another thread for progress
+    for j in range(settled):
+        w = order[j]
+        dist[w] = far
+        sigma[w] = 0.0
+        delta[w] = 0.0
+        done[w] = False
+        first[w] = -1
 
 
 def _brandes_weighted(
@@ -72,6 +84,7 @@ def _brandes_weighted(
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
+    out = (bc, dsum, reach, tsum, tcount)
     dist = np.full(N, np.inf)
     sigma = np.zeros(N)
     delta = np.zeros(N)
@@ -163,19 +176,23 @@ def _brandes_weighted(
                     after[used] = first[w]
                     first[w] = used
                     used += 1
-        total, count = _accumulate(
-            s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        _pass_back(
+            k,
+            s,
+            settled,
+            order,
+            first,
+            pred,
+            after,
+            sigma,
+            delta,
+            dist,
+            np.inf,
+            done,
+            out,
+            n_targets,
+            counter,
         )
-        dsum[k] = total
-        counter[0] += 1  # read by another thread for progress
-        reach[k] = count
-        for j in range(settled):
-            w = order[j]
-            dist[w] = np.inf
-            sigma[w] = 0.0
-            delta[w] = 0.0
-            done[w] = False
-            first[w] = -1
     return bc, dsum, reach, tsum, tcount
 
 
@@ -195,6 +212,7 @@ def _brandes_buckets(
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
+    out = (bc, dsum, reach, tsum, tcount)
     dist = np.full(N, np.inf)
     sigma = np.zeros(N)
     delta = np.zeros(N)
@@ -212,6 +230,7 @@ def _brandes_buckets(
         s = sources[k]
         dist[s] = 0.0
         sigma[s] = 1.0
+        head[:] = -1  # the last source may have left superseded entries in later buckets
         entry_v[0] = s
         entry_next[0] = -1
         head[0] = 0
@@ -262,19 +281,23 @@ def _brandes_buckets(
                         first[w] = used
                         used += 1
             bucket += 1
-        total, count = _accumulate(
-            s, settled, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        _pass_back(
+            k,
+            s,
+            settled,
+            order,
+            first,
+            pred,
+            after,
+            sigma,
+            delta,
+            dist,
+            np.inf,
+            done,
+            out,
+            n_targets,
+            counter,
         )
-        dsum[k] = total
-        counter[0] += 1  # read by another thread for progress
-        reach[k] = count
-        for j in range(settled):
-            w = order[j]
-            dist[w] = np.inf
-            sigma[w] = 0.0
-            delta[w] = 0.0
-            done[w] = False
-            first[w] = -1
     return bc, dsum, reach, tsum, tcount
 
 
@@ -286,7 +309,9 @@ def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no c
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
+    out = (bc, dsum, reach, tsum, tcount)
     dist = np.full(N, -1, dtype=np.int32)
+    done = np.zeros(N, dtype=np.bool_)  # not read by the breadth-first search; reset with the rest
     sigma = np.zeros(N)
     delta = np.zeros(N)
     order = np.empty(N, dtype=np.int32)
@@ -320,23 +345,14 @@ def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no c
                     after[used] = first[w]
                     first[w] = used
                     used += 1
-        total, count = _accumulate(
-            s, tail, order, first, pred, after, sigma, delta, dist, bc, tsum, tcount, n_targets
+        _pass_back(
+            k, s, tail, order, first, pred, after, sigma, delta, dist, -1, done, out, n_targets, counter
         )
-        dsum[k] = total
-        counter[0] += 1  # read by another thread for progress
-        reach[k] = count
-        for j in range(tail):
-            w = order[j]
-            dist[w] = -1
-            sigma[w] = 0.0
-            delta[w] = 0.0
-            first[w] = -1
     return bc, dsum, reach, tsum, tcount
 
 
 if AVAILABLE:
-    _accumulate = numba.njit(cache=True, nogil=True, inline="always")(_accumulate)
+    _pass_back = numba.njit(cache=True, nogil=True, inline="always")(_pass_back)
     _brandes_buckets = numba.njit(cache=True, nogil=True)(_brandes_buckets)
     _brandes_weighted = numba.njit(cache=True, nogil=True)(_brandes_weighted)
     _brandes_hops = numba.njit(cache=True, nogil=True)(_brandes_hops)
