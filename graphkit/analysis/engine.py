@@ -283,7 +283,7 @@ def actor_network(
     if "MEMBER_OF" in wanted:
         pairs = _unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
         members = np.bincount(pairs // max(len(ids), 1), minlength=len(ids)).astype(np.int64)
-    common = dict(
+    common: dict[str, Any] = dict(
         ids=ids,
         names=names,
         kinds=kinds,
@@ -316,58 +316,65 @@ def actor_network(
             weighted=True,
             **common,
         )
+    rows_u, rows_v = np.concatenate([u_arr[keep], pu]), np.concatenate([v_arr[keep], pv])
+    merge = _merge_index(rows_u, rows_v, len(ids))
     net = _merged(
-        np.concatenate([u_arr[keep], pu]),
-        np.concatenate([v_arr[keep], pv]),
+        rows_u,
+        rows_v,
         np.concatenate([w_arr[keep], pw]),
         np.concatenate([np.ones(int(keep.sum()), dtype=np.int64), pc]),
         len(ids),
+        merge=merge,
         weighted=weight is not None or bool(is_member.any()),
         two_mode=True,
         direct=direct,
         **common,
     )
-    return dataclasses.replace(net, hubs=_hubs(net, pu, pv, pw, pair, row_org))
+    edge_of_row = merge[1][int(keep.sum()) :]  # the network edge of each affiliation tie
+    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row))
 
 
 def _hubs(
-    net: ActorNetwork, u: np.ndarray, v: np.ndarray, w: np.ndarray, pair: np.ndarray, row_org: np.ndarray
+    net: ActorNetwork,
+    u: np.ndarray,
+    w: np.ndarray,
+    pair: np.ndarray,
+    row_org: np.ndarray,
+    edge_of_row: np.ndarray,
 ) -> Hubs:
     """The organisations of at least :data:`HUB_MIN_MEMBERS` members, with their members
-    (from the member-organisation rows) and the network edges their hubs stand for."""
-    n = max(net.n, 1)
+    (from the member-organisation rows) and the network edges their hubs stand for: the
+    edges made of one co-member tie of such an organisation and nothing else."""
     tie = ~pair
     size = np.bincount(row_org[tie], minlength=net.n)
-    big = tie & (size[row_org] >= HUB_MIN_MEMBERS)
+    in_hub = size[row_org] >= HUB_MIN_MEMBERS
+    big = tie & in_hub
     order = np.argsort(row_org[big], kind="stable")
     org_rows, members, share = row_org[big][order], u[big][order], w[big][order]
     starts = np.flatnonzero(np.r_[True, org_rows[1:] != org_rows[:-1]]) if org_rows.size else np.zeros(0, int)
-    hubbed = pair & (size[row_org] >= HUB_MIN_MEMBERS)
-    lo, hi = np.minimum(u[hubbed], v[hubbed]), np.maximum(u[hubbed], v[hubbed])
-    keys = _unique(lo * n + hi)
-    at = np.searchsorted(keys, net.keys).clip(max=max(keys.size - 1, 0))
-    replaced = (net.count == 1) & (keys[at] == net.keys) if keys.size else np.zeros(net.m, dtype=bool)
+    hubbed = np.bincount(edge_of_row[pair & in_hub], minlength=net.m)
     return Hubs(
         org=org_rows[starts].astype(np.int64),
         ptr=np.r_[starts, org_rows.size].astype(np.int64),
         members=members.astype(np.int64),
         half=0.5 / share[starts] if share.size else np.zeros(0),
-        replaced=replaced,
+        replaced=(net.count == 1) & (hubbed == 1),
     )
 
 
 def _merged(
-    u: np.ndarray, v: np.ndarray, w: np.ndarray, c: np.ndarray, n: int, **fields: Any
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray,
+    c: np.ndarray,
+    n: int,
+    *,
+    merge: tuple[np.ndarray, np.ndarray] | None = None,
+    **fields: Any,
 ) -> ActorNetwork:
-    """An :class:`ActorNetwork` whose edge ``(min, max)`` sums the weights and counts of its rows."""
-    lo, hi = np.minimum(u, v), np.maximum(u, v)
-    flat = lo * max(n, 1) + hi
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    first = np.r_[True, ordered[1:] != ordered[:-1]] if ordered.size else np.zeros(0, dtype=bool)
-    keys = ordered[first]
-    inverse = np.empty(flat.size, dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
+    """An :class:`ActorNetwork` whose edge ``(min, max)`` sums the weights and counts of its
+    rows (``merge``: :func:`_merge_index` of the rows, when the caller has it already)."""
+    keys, inverse = merge if merge is not None else _merge_index(u, v, n)
     merged_w = np.bincount(inverse, w, minlength=keys.size) if keys.size else np.zeros(0)
     count = np.bincount(inverse, c, minlength=keys.size) if keys.size else np.zeros(0)
     return ActorNetwork(
@@ -377,6 +384,18 @@ def _merged(
         count=np.rint(count).astype(np.int64),
         **fields,
     )
+
+
+def _merge_index(u: np.ndarray, v: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted keys ``min * n + max`` of the rows' edges, and each row's edge among them
+    (by sorting: numpy 2's hash-based ``unique`` is several times slower on millions of keys)."""
+    flat = np.minimum(u, v) * max(n, 1) + np.maximum(u, v)
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if ordered.size else np.zeros(0, dtype=bool)
+    inverse = np.empty(flat.size, dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _affiliation_ties(

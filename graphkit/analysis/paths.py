@@ -141,9 +141,8 @@ def path_graph(net: ActorNetwork) -> PathGraph:
         hub_ids = net.n + np.repeat(np.arange(hubs.org.size), sizes)
         src = np.concatenate([src, hubs.members])
         dst = np.concatenate([dst, hub_ids])
-        length = np.concatenate(
-            [length if length is not None else np.ones(keep.sum()), np.repeat(hubs.half, sizes)]
-        )
+        assert length is not None  # memberships make the network weighted
+        length = np.concatenate([length, np.repeat(hubs.half, sizes)])
         N += int(hubs.org.size)
     a = np.concatenate([src, dst])
     b = np.concatenate([dst, src])

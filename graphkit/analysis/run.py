@@ -51,6 +51,10 @@ STABILITY_FILES = ("stability.csv", "cocluster.csv")
 """Written as well when the analysis ran with ``perturb`` > 0 (:mod:`graphkit.analysis.stability`)."""
 
 
+LARGE_EXACT = 5_000
+"""Above this many actors (and within the exact threshold) analyze says how to sample instead."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything :func:`analyze` computes: one DataFrame per table and a ``summary`` dict.
@@ -264,10 +268,6 @@ def analyze(
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
     )
-
-
-LARGE_EXACT = 5_000
-"""Above this many actors (and within the exact threshold) analyze says how to sample instead."""
 
 
 def _paths_in_background(
