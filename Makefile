@@ -6,19 +6,27 @@ BOLT_DIR ?= .cache/bolt-server
 
 .PHONY: setup demo test lint bench clean system-deps
 
-$(VENV)/.installed: pyproject.toml
+# The demo needs the default install only; the tests need every extra and the dev tools.
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,data,dev]'
-	$(PY) -m graphkit.analysis.kernel  # compile the shortest-path kernels once (numba's cache)
 	touch $@
+
+$(VENV)/.installed-demo: pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(PY) -m pip install -q -e '.[test,dev]'
+	$(PY) -m graphkit.analysis.kernel  # compile the shortest-path kernels once (numba's cache)
+	touch $@ $(VENV)/.installed-demo
 
 setup: $(VENV)/.installed
 
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: setup
+demo: $(VENV)/.installed-demo
 	$(VENV)/bin/graphkit report data/cyber-multilateral -o reports/cyber-multilateral
 
 # Installs Chromium (for the browser tests), starts a Bolt server on 127.0.0.1 for the

@@ -87,16 +87,3 @@ def test_relative_imports_are_resolved(tmp_path):
         "graphkit.analysis",
         "graphkit.analysis.engine",
     } <= found
-
-
-def test_no_module_in_graphkit_is_over_600_lines():
-    """Rooms a newcomer can read: every module of the package, not only the lower floors."""
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1] / "graphkit"
-    long = [
-        (str(p.relative_to(root)), n)
-        for p in root.rglob("*.py")
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600
-    ]
-    assert long == []

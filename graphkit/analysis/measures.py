@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from graphkit.analysis.sampling import closeness_estimate, rescale_sampled
 from graphkit.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
                 directed=False, weights=net.igraph_distance(), sources=pivots, targets=range(n)
             )
         )
-    return _rescale_sampled(raw, n, pivots)
+    return rescale_sampled(raw, n, pivots)
 
 
 def _split_work(net: ActorNetwork) -> tuple[int, Any] | None:
@@ -213,7 +214,7 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         sums += D.sum(axis=0)
         cnt += finite.sum(axis=0)
     cnt[pivots] -= 1  # a source does not count its distance to itself
-    return _closeness_estimate(sums, cnt, reach, n, lambda vs: _ig_exact_closeness(net, vs))
+    return closeness_estimate(sums, cnt, reach, n, lambda vs: _ig_exact_closeness(net, vs))
 
 
 def _use_kernel(net: ActorNetwork) -> bool:
@@ -315,7 +316,7 @@ def _nx_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
             out.append(c)
         return np.array(out, dtype=float)
 
-    return _closeness_estimate(sums, cnt, reach, n, exact)
+    return closeness_estimate(sums, cnt, reach, n, exact)
 
 
 def _nx_eigenvector(net: ActorNetwork, pivots: Any) -> np.ndarray:
@@ -479,34 +480,6 @@ class _Fixed(random.Random):
 
     def sample(self, population: Any, k: int, **kw: Any) -> list[int]:  # type: ignore[override]
         return list(self._nodes)
-
-
-def _rescale_sampled(ordered: np.ndarray, n: int, pivots: list[int]) -> np.ndarray:
-    """networkx 3.6's normalised rescaling of a sampled sum over ordered (source, target) pairs."""
-    import numpy as np
-
-    k = len(pivots)
-    N = n - 1
-    scale = np.full(n, 1.0 / (k * (N - 1)))
-    scale[pivots] = 1.0 / ((k - 1) * (N - 1)) if k > 1 else np.nan
-    return ordered * scale
-
-
-def _closeness_estimate(
-    sums: np.ndarray, cnt: np.ndarray, reach: np.ndarray, n: int, exact: Any
-) -> np.ndarray:
-    """Closeness from distances to sampled sources: the mean sampled distance stands for the
-    mean distance to the actor's whole component (Eppstein & Wang 2004); actors whose
-    component holds no other sampled source are computed exactly."""
-    import numpy as np
-
-    out = np.zeros(n)
-    ok = (cnt > 0) & (sums > 0)
-    out[ok] = cnt[ok] / sums[ok] * (reach[ok] - 1) / (n - 1)
-    missing = np.flatnonzero(~ok & (reach > 1))
-    if missing.size:
-        out[missing] = exact(missing) * (reach[missing] - 1) / (n - 1)
-    return out
 
 
 _DENSE_LIMIT = 3000

@@ -12,6 +12,9 @@ per organisation instead of ``k (k - 1) / 2``.
 
 :func:`exact_totals` and :func:`sampled_totals` run :func:`graphkit.analysis.kernel.brandes`
 on this graph in threads (one pass gives betweenness and closeness), with progress.
+
+The ``net`` arguments are :class:`graphkit.analysis.engine.ActorNetwork` objects, typed
+``Any`` here because the engine imports this module.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from graphkit.analysis.engine import ActorNetwork
     from graphkit.progress import Progress
 
 __all__ = [
@@ -98,7 +100,7 @@ class PathGraph:
         return np.bincount(actors, minlength=self.N)[actors]
 
 
-def use_kernel(net: ActorNetwork) -> bool:
+def use_kernel(net: Any) -> bool:
     """Whether betweenness and closeness of ``net`` go through the compiled kernel (numba
     installed, and the network large enough for it to pay)."""
     return net.n * max(net.m, 1) >= KERNEL_MIN_WORK and _kernel_available()
@@ -114,7 +116,7 @@ def _kernel_available() -> bool:
     return kernel.AVAILABLE
 
 
-def path_graph(net: ActorNetwork) -> PathGraph:
+def path_graph(net: Any) -> PathGraph:
     """The graph betweenness and closeness of ``net`` are computed on (module docstring).
 
     Examples
@@ -153,22 +155,22 @@ def path_graph(net: ActorNetwork) -> PathGraph:
     return PathGraph(n=net.n, indptr=indptr, indices=b[order].astype(np.int32), length=arc_length)
 
 
-def betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
+def betweenness(net: Any, pivots: list[int] | None) -> np.ndarray:
     """Betweenness of every actor of ``net`` from the kernel (normalised as networkx;
     from the sampled ``pivots`` as networkx rescales them)."""
-    from graphkit.analysis.measures import _rescale_sampled
+    from graphkit.analysis.sampling import rescale_sampled
 
     n = net.n
     dependency = _totals(net, pivots)["dependency"][:n]  # each ordered pair once
     if pivots is None:
         return dependency / ((n - 1) * (n - 2))
-    return _rescale_sampled(dependency, n, pivots)
+    return rescale_sampled(dependency, n, pivots)
 
 
-def closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
+def closeness(net: Any, pivots: list[int] | None) -> np.ndarray:
     """Closeness of every actor of ``net`` from the kernel (networkx's, Wasserman–Faust
     for disconnected networks; from the sampled ``pivots`` as Eppstein & Wang estimate it)."""
-    from graphkit.analysis.measures import _closeness_estimate
+    from graphkit.analysis.sampling import closeness_estimate
 
     n = net.n
     totals = _totals(net, pivots)
@@ -186,10 +188,10 @@ def closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         )
 
     reach = net.paths.components()
-    return _closeness_estimate(totals["target_sum"], totals["target_count"].astype(float), reach, n, exact)
+    return closeness_estimate(totals["target_sum"], totals["target_count"].astype(float), reach, n, exact)
 
 
-def _totals(net: ActorNetwork, pivots: list[int] | None) -> dict[str, np.ndarray]:
+def _totals(net: Any, pivots: list[int] | None) -> dict[str, np.ndarray]:
     """One kernel pass from every actor (or the sampled ones), with the jobs and progress
     of :func:`graphkit.analysis.parallel.using`."""
     from graphkit.analysis.parallel import current

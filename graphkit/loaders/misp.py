@@ -35,14 +35,15 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import FormatError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
-from graphkit.loaders.graphfile import read_json
 from graphkit.loaders.misp_rules import (  # re-exported: the importer's public rule classes
     AttributionRule,
     AttributionRules,
     CountryIndex,
     RequirementRules,
-    _attribution_rules,
-    _norm,
+    attribution_rules,
+    installed_galaxy_path,
+    normalised_name,
+    read_cluster_file,
 )
 
 __all__ = [
@@ -99,26 +100,6 @@ class ImportResult:
         for reason, n in sorted(self.skipped.items()):
             lines.append(f"skipped {n}: {reason}")
         return "\n".join(lines)
-
-
-def installed_galaxy_path(name: str) -> Path:
-    """The path of a cluster file (``'threat-actor'``, ``'country'`` ...) shipped by ``pymispgalaxies``.
-
-    Raises
-    ------
-    FormatError
-        When pymispgalaxies is not installed or lacks the file.
-    """
-    try:
-        import pymispgalaxies
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise FormatError(
-            "the MISP galaxy clusters need the pymispgalaxies package: pip install 'graphkit[data]'"
-        ) from exc
-    path = Path(pymispgalaxies.__file__).parent / "data" / "misp-galaxy" / "clusters" / f"{name}.json"
-    if not path.is_file():
-        raise FormatError(f"pymispgalaxies has no cluster file {name}.json (looked in {path.parent})")
-    return path
 
 
 def load_misp_galaxy(
@@ -218,29 +199,6 @@ def load_misp_galaxy(
     return builder.result
 
 
-def read_cluster_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """A galaxy cluster file as a dict, checked to have a ``values`` list of objects.
-
-    Raises
-    ------
-    FormatError
-        When the file is missing, not JSON, or not shaped like a cluster file.
-    """
-    path = Path(path)
-    data = read_json(path)
-    if not isinstance(data, dict):
-        raise FormatError(f"{path}: a galaxy cluster file is a JSON object with 'type' and 'values'")
-    values = data.get("values")
-    if not isinstance(values, list):
-        raise FormatError(
-            f"{path}: field 'values' is missing or not a list (is this a MISP galaxy cluster file?)"
-        )
-    for i, v in enumerate(values):
-        if not isinstance(v, dict):
-            raise FormatError(f"{path}: values[{i}] is not an object")
-    return data
-
-
 class _Builder:
     """Accumulates the graph; matching and de-duplication live here."""
 
@@ -262,7 +220,7 @@ class _Builder:
             for n, d in nodes_of(actors, schema.ACTOR):
                 for key in [n, d.get("name"), d.get("iso3"), *(d.get("aliases") or [])]:
                     if isinstance(key, str) and key:
-                        self.actor_names.setdefault(_norm(key), n)
+                        self.actor_names.setdefault(normalised_name(key), n)
         self.threat_names: dict[str, str] = {}  # normalised name/alias -> threat id
         self.threat_group: dict[str, str] = {}  # ATT&CK G-id -> threat id
         self.threat_uuid: dict[str, str] = {}  # MISP uuid -> threat id
@@ -301,7 +259,7 @@ class _Builder:
         add_node(self.G, tid, schema.THREAT, **props)
         self.threat_uuid[v["uuid"]] = tid
         for key in [v["value"], *aliases]:
-            self.threat_names.setdefault(_norm(key), tid)
+            self.threat_names.setdefault(normalised_name(key), tid)
         self.similar[tid] = {r.get("dest-uuid") for r in v.get("related") or [] if r.get("dest-uuid")}
         self.incidents[tid] = incidents
 
@@ -325,18 +283,18 @@ class _Builder:
 
     def _attributions(self, tid: str, v: dict[str, Any], meta: dict[str, Any], source: str) -> None:
         """``ATTRIBUTED_TO`` edges with ``basis`` (``sponsor``/``origin``) per the attribution rules."""
-        rules = _attribution_rules()
+        rules = attribution_rules()
         basis: dict[str, tuple[str, str]] = {}  # actor id -> (basis, basis_source)
         for r in rules.fields:
-            values = [x for x in _clean_list(meta.get(r.match)) if _norm(x) not in _UNKNOWN]
+            values = [x for x in _clean_list(meta.get(r.match)) if normalised_name(x) not in _UNKNOWN]
             names = [r.country] if r.country and values else values
             for name in names:
                 aid = self._actor(name)
                 if aid is not None and basis.get(aid, ("",))[0] != "sponsor":
                     basis[aid] = (r.basis, r.label)
-        motives = {_norm(m) for m in _clean_list(meta.get("motive"))}
+        motives = {normalised_name(m) for m in _clean_list(meta.get("motive"))}
         for r in rules.motives:
-            if _norm(r.match) in motives:
+            if normalised_name(r.match) in motives:
                 for aid, (b, _) in basis.items():
                     if b == "sponsor" and r.basis == "origin":
                         basis[aid] = ("origin", r.label)
@@ -408,13 +366,13 @@ class _Builder:
             if v["uuid"] in rel:
                 return tid
         for name in [v["value"], *synonyms]:
-            if _norm(name) in self.threat_names:
-                return self.threat_names[_norm(name)]
+            if normalised_name(name) in self.threat_names:
+                return self.threat_names[normalised_name(name)]
         return None
 
     # -- actors and capabilities ----------------------------------------------------
     def _actor(self, name: str) -> str | None:
-        key = _norm(name)
+        key = normalised_name(name)
         aid = self.actor_names.get(key)
         iso3 = None
         if aid is None:
@@ -422,7 +380,7 @@ class _Builder:
             if iso3 is not None and self.actors is not None and iso3 in self.actors:
                 aid = iso3
             elif iso3 is not None:
-                iso3_actor = self.actor_names.get(_norm(iso3))
+                iso3_actor = self.actor_names.get(normalised_name(iso3))
                 aid = iso3_actor or iso3
         if aid is None:
             self.result.unmatched[name] += 1
@@ -499,13 +457,13 @@ def _as_list(value: Any) -> list[Any]:
 
 def _clean_list(value: Any, *, exclude: str | None = None) -> list[str]:
     """Unique, stripped, non-empty texts (case-insensitive), ``;`` replaced so they survive a CSV list."""
-    out, seen = [], {_norm(exclude)} if exclude else set()
+    out, seen = [], {normalised_name(exclude)} if exclude else set()
     for item in _as_list(value):
         if not isinstance(item, str):
             continue
         text = " ".join(item.replace(";", ",").split())
-        if text and _norm(text) not in seen:
-            seen.add(_norm(text))
+        if text and normalised_name(text) not in seen:
+            seen.add(normalised_name(text))
             out.append(text)
     return out
 

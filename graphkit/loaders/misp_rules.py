@@ -19,10 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import FormatError
+from graphkit.loaders.graphfile import read_json
 from graphkit.loaders.source import open_input
 from graphkit.suggest import path_hint
 
-__all__ = ["CountryIndex", "RequirementRules", "AttributionRule", "AttributionRules"]
+__all__ = [
+    "CountryIndex",
+    "RequirementRules",
+    "AttributionRule",
+    "AttributionRules",
+    "attribution_rules",
+    "normalised_name",
+    "installed_galaxy_path",
+    "read_cluster_file",
+]
 
 _CONTINENTS = {
     "EU": "Europe",
@@ -49,16 +59,14 @@ class CountryIndex:
             self.by_iso3[iso3] = dict(r)
             for key in (r.get("name"), r.get("value"), r.get("iso2"), iso3):
                 if key:
-                    self._names.setdefault(_norm(key), iso3)
+                    self._names.setdefault(normalised_name(key), iso3)
         for name, iso3 in (aliases or {}).items():
             if iso3 in self.by_iso3:
-                self._names[_norm(name)] = iso3
+                self._names[normalised_name(name)] = iso3
 
     @classmethod
     def from_galaxy(cls, path: str | os.PathLike[str] | None = None) -> CountryIndex:
         """From a ``country.json`` cluster file (the installed one when ``path`` is None)."""
-        from graphkit.loaders.misp import installed_galaxy_path, read_cluster_file
-
         path = Path(path) if path is not None else installed_galaxy_path("country")
         cluster = read_cluster_file(path)
         return cls._from_cluster(cluster, path)
@@ -86,7 +94,7 @@ class CountryIndex:
 
     def match(self, name: str) -> str | None:
         """The ISO3 code for a country name or code, or None."""
-        return self._names.get(_norm(name))
+        return self._names.get(normalised_name(name))
 
     def __len__(self) -> int:
         return len(self.by_iso3)
@@ -215,11 +223,11 @@ class AttributionRules:
 
 
 @lru_cache(maxsize=1)
-def _attribution_rules() -> AttributionRules:
+def attribution_rules() -> AttributionRules:
     return AttributionRules.default()
 
 
-def _norm(text: str | None) -> str:
+def normalised_name(text: str | None) -> str:
     return " ".join((text or "").casefold().replace("’", "'").split())
 
 
@@ -251,3 +259,46 @@ def _csv_rows(
             if not (row.get(c) or "").strip():
                 raise FormatError(f"{path}:{n}: column {c!r} is empty")
         yield n, row
+
+
+def installed_galaxy_path(name: str) -> Path:
+    """The path of a cluster file (``'threat-actor'``, ``'country'`` ...) shipped by ``pymispgalaxies``.
+
+    Raises
+    ------
+    FormatError
+        When pymispgalaxies is not installed or lacks the file.
+    """
+    try:
+        import pymispgalaxies
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise FormatError(
+            "the MISP galaxy clusters need the pymispgalaxies package: pip install 'graphkit[data]'"
+        ) from exc
+    path = Path(pymispgalaxies.__file__).parent / "data" / "misp-galaxy" / "clusters" / f"{name}.json"
+    if not path.is_file():
+        raise FormatError(f"pymispgalaxies has no cluster file {name}.json (looked in {path.parent})")
+    return path
+
+
+def read_cluster_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A galaxy cluster file as a dict, checked to have a ``values`` list of objects.
+
+    Raises
+    ------
+    FormatError
+        When the file is missing, not JSON, or not shaped like a cluster file.
+    """
+    path = Path(path)
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise FormatError(f"{path}: a galaxy cluster file is a JSON object with 'type' and 'values'")
+    values = data.get("values")
+    if not isinstance(values, list):
+        raise FormatError(
+            f"{path}: field 'values' is missing or not a list (is this a MISP galaxy cluster file?)"
+        )
+    for i, v in enumerate(values):
+        if not isinstance(v, dict):
+            raise FormatError(f"{path}: values[{i}] is not an object")
+    return data
