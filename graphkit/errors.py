@@ -9,8 +9,9 @@ into a message and exit code 2, never a traceback::
      ├── SchemaError         a graph built in code that breaks the schema
      ├── QueryError          a Cypher query that fails to parse, bind or run
      ├── StoreError          a graph store (Neo4j, embedded engine) that cannot be reached or used
- ├── AnalysisError       an analysis parameter that cannot be used (unknown method, engine, actor ...)
-     └── OutputError         an output path that must not be written (exists, not ours, unwritable)
+     ├── AnalysisError       an analysis parameter that cannot be used (unknown method, engine, actor ...)
+     ├── OutputError         an output path that must not be written (exists, not ours, unwritable)
+     └── MissingExtraError   an optional part of graphkit whose packages are not installed
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "StoreError",
     "AnalysisError",
     "OutputError",
+    "MissingExtraError",
     "Problem",
 ]
 
@@ -195,4 +197,11 @@ class OutputError(GraphkitError):
     ... except gk.OutputError as exc:
     ...     print("is a folder" in str(exc))
     True
+    """
+
+
+class MissingExtraError(GraphkitError):
+    """An optional part of graphkit was asked for and its packages are not installed.
+
+    The message names the extra that brings them (``pip install 'graphkit[cypher]'``).
     """

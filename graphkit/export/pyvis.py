@@ -29,6 +29,7 @@ from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
 from graphkit.export.drawing import Drawing, prepare_drawing
 from graphkit.export.tables import atomic_path
+from graphkit.extras import require
 
 __all__ = ["to_pyvis", "write_pyvis"]
 
@@ -37,10 +38,9 @@ _UNDIRECTED = {"COOPERATES_WITH"}
 
 
 def _pyvis() -> Any:
-    try:
-        from pyvis.network import Network
-    except ImportError:  # pragma: no cover - pyvis is a declared dependency
-        raise OutputError("to_pyvis needs pyvis: pip install pyvis") from None
+    require("pyvis", "pyvis")
+    from pyvis.network import Network
+
     return Network
 
 
