@@ -18,3 +18,15 @@
   }, { rootMargin: "0px 0px -70% 0px" });
   document.querySelectorAll("main section[id]").forEach(function (s) { observer.observe(s); });
 })();
+(function () {
+  "use strict";
+  // Printing from a browser: open every collapsed list first, close again afterwards.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();
