@@ -164,15 +164,22 @@ def test_info_as_of_counts_the_relationships_in_force(dataset, day, capsys):
     assert sum(info["nodes"].values()) == 13  # every node, whatever the date
 
 
-def test_info_shows_the_whole_dataset_and_counts_the_ended(dataset, capsys):
-    assert main(["info", str(dataset)]) == 0
+def _counts(out: str) -> dict[str, str]:
+    return dict(line.split() for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 2)
+
+
+def test_info_shows_the_whole_dataset_with_as_of_all_and_counts_the_ended(dataset, capsys):
+    assert main(["info", str(dataset), "--as-of", "all"]) == 0
     out = capsys.readouterr().out
-    counts = dict(
-        line.split() for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 2
-    )
-    assert counts["MEMBER_OF"] == "10"  # all ten, ended ones included
+    assert _counts(out)["MEMBER_OF"] == "10"  # all ten, ended ones included
     # GBR-EU (2020-01-31), EST-OEWG (2025-07-11), ZWE-COMMONWEALTH (2003) have ended
     assert "ended relationships (until on or before today): 3" in out
+
+
+def test_info_defaults_to_todays_network_as_report_does(dataset, capsys):
+    assert main(["info", str(dataset)]) == 0
+    out = capsys.readouterr().out
+    assert _counts(out)["MEMBER_OF"] == "7"  # the three ended memberships left out
 
 
 def _gap(folder: Path, actor: str) -> dict[str, str]:

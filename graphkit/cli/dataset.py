@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     )
     add_source(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    add_as_of(p, default="all")
+    add_as_of(p, default="today")
     add_quiet(p)
     p = add_command(
         sub,

@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
         "-f", "--format", choices=RESULT_FORMATS, default="table", help="output format (default table)"
     )
     _add_cache_dir(p)
-    add_as_of(p, default="all")
+    add_as_of(p, default="today")
     _add_limits(p)
     add_neo4j_options(p)
     add_quiet(p)
@@ -127,7 +127,7 @@ def _query(args: argparse.Namespace) -> int:
         database=args.neo4j_database,
         cache_dir=args.cache_dir,
         progress=progress(args),
-        as_of=args.as_of,
+        as_of=None if args.neo4j_uri and args.as_of == "today" else args.as_of,  # a server runs it as written
         limits=_limits(args),
         duplicates="merge" if args.merge_duplicates else "error",
     )
