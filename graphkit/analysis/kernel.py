@@ -1,4 +1,4 @@
-"""Betweenness and closeness in one pass per source, compiled with numba.
+"""Shortest-path measures (betweenness, closeness and the like) in one pass per source, compiled with numba.
 
 Brandes' algorithm (2001) from each source: a Dijkstra search (a breadth-first one when
 the network is unweighted) counts the shortest paths, then a pass back over the settled
@@ -39,9 +39,9 @@ def _pass_back(
     """Brandes' pass back from source ``sources[k] = s`` over the ``settled`` vertices of
     ``order`` (predecessor lists in ``first``/``pred``/``after``): dependencies, the
     source's distance sum and reach, the targets' distances into ``out = (bc, dsum, reach,
-    tsum, tcount)``; then the settled vertices are made ready for the next source (``dist``
+    tsum, tcount, tinv, tmax)``; then the settled vertices are made ready for the next source (``dist``
     back to ``far``)."""
-    bc, dsum, reach, tsum, tcount = out
+    bc, dsum, reach, tsum, tcount, tinv, tmax = out
     total = 0.0
     count = 0
     for j in range(settled - 1, -1, -1):
@@ -54,6 +54,10 @@ def _pass_back(
             count += 1
             tsum[w] += dw
             tcount[w] += 1
+            if dw > 0:
+                tinv[w] += 1.0 / dw
+            if dw > tmax[w]:
+                tmax[w] = dw
         coef /= sigma[w]
         q = first[w]
         while q >= 0:
@@ -84,7 +88,9 @@ def _brandes_weighted(
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
-    out = (bc, dsum, reach, tsum, tcount)
+    tinv = np.zeros(n_targets)
+    tmax = np.zeros(n_targets)
+    out = (bc, dsum, reach, tsum, tcount, tinv, tmax)
     dist = np.full(N, np.inf)
     sigma = np.zeros(N)
     delta = np.zeros(N)
@@ -193,7 +199,7 @@ def _brandes_weighted(
             n_targets,
             counter,
         )
-    return bc, dsum, reach, tsum, tcount
+    return bc, dsum, reach, tsum, tcount, tinv, tmax
 
 
 def _brandes_buckets(
@@ -212,7 +218,9 @@ def _brandes_buckets(
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
-    out = (bc, dsum, reach, tsum, tcount)
+    tinv = np.zeros(n_targets)
+    tmax = np.zeros(n_targets)
+    out = (bc, dsum, reach, tsum, tcount, tinv, tmax)
     dist = np.full(N, np.inf)
     sigma = np.zeros(N)
     delta = np.zeros(N)
@@ -298,7 +306,7 @@ def _brandes_buckets(
             n_targets,
             counter,
         )
-    return bc, dsum, reach, tsum, tcount
+    return bc, dsum, reach, tsum, tcount, tinv, tmax
 
 
 def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no cover - compiled
@@ -309,7 +317,9 @@ def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no c
     reach = np.zeros(sources.size, dtype=np.int64)
     tsum = np.zeros(n_targets)
     tcount = np.zeros(n_targets, dtype=np.int64)
-    out = (bc, dsum, reach, tsum, tcount)
+    tinv = np.zeros(n_targets)
+    tmax = np.zeros(n_targets)
+    out = (bc, dsum, reach, tsum, tcount, tinv, tmax)
     dist = np.full(N, -1, dtype=np.int32)
     done = np.zeros(N, dtype=np.bool_)  # not read by the breadth-first search; reset with the rest
     sigma = np.zeros(N)
@@ -348,7 +358,7 @@ def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no c
         _pass_back(
             k, s, tail, order, first, pred, after, sigma, delta, dist, -1, done, out, n_targets, counter
         )
-    return bc, dsum, reach, tsum, tcount
+    return bc, dsum, reach, tsum, tcount, tinv, tmax
 
 
 if AVAILABLE:
@@ -365,19 +375,21 @@ def brandes(
     n_targets: int,
     sources: np.ndarray,
     counter: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, ...]:
     """From each of ``sources``: the dependency it adds to every vertex, its summed distance
     to the targets it reaches and how many it reaches; and, for every target, its summed
-    distance from the sources that reach it and how many do.
+    distance from the sources that reach it, how many do, the sum of the inverse distances
+    and the longest of them.
 
     The network is undirected, in compressed rows (``indices[indptr[v]:indptr[v + 1]]``
     are the neighbours of ``v``, at ``length`` each; ``None``: one hop each). Targets are
     the vertices ``0 .. n_targets - 1``. Returns ``(dependency, distance_sum, reached,
-    target_sum, target_count)``: ``dependency[v]`` sums, over the sources, the share of
+    target_sum, target_count, target_inverse_sum, target_max)``: ``dependency[v]`` sums, over the sources, the share of
     shortest paths to targets that run through ``v`` (each ordered pair once);
     ``distance_sum[k]`` and ``reached[k]`` are those of ``sources[k]`` (itself not
     counted); ``target_sum[t]`` and ``target_count[t]`` add up the distances to ``t`` from
-    the sources other than ``t``. ``counter`` (two int64) is for another thread, while this
+    the sources other than ``t``, ``target_inverse_sum[t]`` their inverses (harmonic
+    centrality) and ``target_max[t]`` is the longest (eccentricity, from every source). ``counter`` (two int64) is for another thread, while this
     call runs without the GIL: ``counter[1]`` becomes 1 once the call is in compiled code,
     and ``counter[0]`` goes up by one as each source is done.
 
@@ -386,12 +398,12 @@ def brandes(
     A path 0 - 1 - 2, from every vertex: 1 lies on both ordered paths between 0 and 2.
 
     >>> indptr, indices = np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1])
-    >>> dep, dsum, reached, tsum, tcount = brandes(indptr, indices, None, 3, np.arange(3))
-    >>> dep.tolist(), dsum.tolist(), reached.tolist()
-    ([0.0, 2.0, 0.0], [3.0, 2.0, 3.0], [2, 2, 2])
-    >>> dep, dsum, reached, tsum, tcount = brandes(indptr, indices, np.ones(4), 3, np.array([0]))
-    >>> dep.tolist(), dsum.tolist(), tsum.tolist(), tcount.tolist()
-    ([0.0, 1.0, 0.0], [3.0], [0.0, 1.0, 2.0], [0, 1, 1])
+    >>> dep, dsum, reached, tsum, tcount, tinv, tmax = brandes(indptr, indices, None, 3, np.arange(3))
+    >>> dep.tolist(), dsum.tolist(), reached.tolist(), tinv.tolist(), tmax.tolist()
+    ([0.0, 2.0, 0.0], [3.0, 2.0, 3.0], [2, 2, 2], [1.5, 2.0, 1.5], [2.0, 1.0, 2.0])
+    >>> dep, dsum, reached, tsum, *_ = brandes(indptr, indices, np.ones(4), 3, np.array([0]))
+    >>> dep.tolist(), dsum.tolist(), tsum.tolist()
+    ([0.0, 1.0, 0.0], [3.0], [0.0, 1.0, 2.0])
     """
     sources = np.ascontiguousarray(sources, dtype=np.int64)
     indptr = np.ascontiguousarray(indptr, dtype=np.int64)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Measure", "MEASURES", "MEASURE_NAMES", "RANKED_MEASURES", "compute"]
 
 Implementation = Callable[["ActorNetwork", "list[int] | None"], Any]
+PathImplementation = Callable[["ActorNetwork", "dict[str, np.ndarray]", "list[int] | None"], Any]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,13 @@ class Measure:
     ``sampled`` measures are estimated from sampled sources above the exact threshold.
     ``ranked``: the report ranks actors by it; ``high_first``: a high value ranks first.
     ``from_network``: read off the network's arrays (no progress step, no summary line).
+    ``from_paths``: a shortest-path measure the compiled kernel serves. It takes the
+    network, the totals of the kernel's one pass per source (:func:`graphkit.analysis.paths.totals`:
+    ``dependency``, ``distance_sum``, ``reached``, ``target_sum``, ``target_count``,
+    ``target_inverse_sum``, ``target_max``) and the sampled sources, and returns the values;
+    on a network large enough for the kernel (numba installed) it is used instead of
+    ``igraph``, and every such measure shares the one pass (run in the background while
+    the clusters are computed).
 
     Degree, core, constraint and effective size are computed on the *direct* ties
     (:attr:`ActorNetwork.direct_network`: cooperation, and each membership weighted as its
@@ -74,9 +82,15 @@ class Measure:
     ranked: bool = False
     high_first: bool = True
     from_network: bool = False
+    from_paths: PathImplementation | None = None
 
     def compute(self, net: ActorNetwork, engine: str, pivots: list[int] | None = None) -> Any:
-        """This measure's values on ``net`` with ``engine`` (``"igraph"`` or ``"networkx"``)."""
+        """This measure's values on ``net`` with ``engine`` (``"igraph"`` or ``"networkx"``);
+        from the compiled kernel's pass when the measure has ``from_paths`` and the kernel serves ``net``."""
+        if engine == "igraph" and self.from_paths is not None and net.n > 1 and _use_kernel(net):
+            from graphkit.analysis.paths import totals
+
+            return self.from_paths(net, totals(net, pivots), pivots)
         return (self.igraph if engine == "igraph" else self.networkx)(net, pivots)
 
 
@@ -130,10 +144,6 @@ def _ig_betweenness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     n = net.n
     if n <= 2 or net.m == 0:
         return np.zeros(n)
-    if _use_kernel(net):
-        from graphkit.analysis.paths import betweenness
-
-        return betweenness(net, pivots)
     split = _split_work(net)
     if pivots is None:
         if split is not None:
@@ -180,10 +190,6 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
     n = net.n
     if n <= 1:
         return np.zeros(n)
-    if _use_kernel(net):
-        from graphkit.analysis.paths import closeness
-
-        return closeness(net, pivots)
     comp = net.components()
     reach = np.bincount(comp)[comp]  # size of each actor's component
     if pivots is None:
@@ -215,6 +221,20 @@ def _ig_closeness(net: ActorNetwork, pivots: list[int] | None) -> np.ndarray:
         cnt += finite.sum(axis=0)
     cnt[pivots] -= 1  # a source does not count its distance to itself
     return closeness_estimate(sums, cnt, reach, n, lambda vs: _ig_exact_closeness(net, vs))
+
+
+def _kernel_betweenness(net: ActorNetwork, passed: Any, pivots: list[int] | None) -> np.ndarray:
+    import numpy as np
+
+    from graphkit.analysis.paths import betweenness
+
+    return np.zeros(net.n) if net.n <= 2 or net.m == 0 else betweenness(net, pivots)
+
+
+def _kernel_closeness(net: ActorNetwork, passed: Any, pivots: list[int] | None) -> np.ndarray:
+    from graphkit.analysis.paths import closeness
+
+    return closeness(net, pivots)
 
 
 def _use_kernel(net: ActorNetwork) -> bool:
@@ -401,6 +421,7 @@ MEASURES: dict[str, Measure] = {
             gds="betweenness",
             sampled=True,
             ranked=True,
+            from_paths=_kernel_betweenness,
         ),
         Measure(
             "closeness",
@@ -410,6 +431,7 @@ MEASURES: dict[str, Measure] = {
             _nx_closeness,
             sampled=True,
             ranked=True,
+            from_paths=_kernel_closeness,
         ),
         Measure(
             "eigenvector",

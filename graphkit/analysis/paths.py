@@ -37,6 +37,9 @@ __all__ = [
     "use_kernel",
     "exact_totals",
     "sampled_totals",
+    "totals",
+    "betweenness",
+    "closeness",
     "HUB_MIN_MEMBERS",
 ]
 
@@ -161,7 +164,7 @@ def betweenness(net: Any, pivots: list[int] | None) -> np.ndarray:
     from graphkit.analysis.sampling import rescale_sampled
 
     n = net.n
-    dependency = _totals(net, pivots)["dependency"][:n]  # each ordered pair once
+    dependency = totals(net, pivots)["dependency"][:n]  # each ordered pair once
     if pivots is None:
         return dependency / ((n - 1) * (n - 2))
     return rescale_sampled(dependency, n, pivots)
@@ -173,9 +176,9 @@ def closeness(net: Any, pivots: list[int] | None) -> np.ndarray:
     from graphkit.analysis.sampling import closeness_estimate
 
     n = net.n
-    totals = _totals(net, pivots)
+    passed = totals(net, pivots)
     if pivots is None:
-        cnt, dsum = totals["reached"].astype(float), totals["distance_sum"]
+        cnt, dsum = passed["reached"].astype(float), passed["distance_sum"]
         out = np.zeros(n)
         ok = dsum > 0
         out[ok] = cnt[ok] * cnt[ok] / (dsum[ok] * (n - 1))
@@ -188,10 +191,10 @@ def closeness(net: Any, pivots: list[int] | None) -> np.ndarray:
         )
 
     reach = net.paths.components()
-    return closeness_estimate(totals["target_sum"], totals["target_count"].astype(float), reach, n, exact)
+    return closeness_estimate(passed["target_sum"], passed["target_count"].astype(float), reach, n, exact)
 
 
-def _totals(net: Any, pivots: list[int] | None) -> dict[str, np.ndarray]:
+def totals(net: Any, pivots: list[int] | None) -> dict[str, np.ndarray]:
     """One kernel pass from every actor (or the sampled ones), with the jobs and progress
     of :func:`graphkit.analysis.parallel.using`."""
     from graphkit.analysis.parallel import current
@@ -291,11 +294,15 @@ def _run(
         "reached": np.zeros(sources.size, dtype=np.int64),
         "target_sum": np.zeros(P.n),
         "target_count": np.zeros(P.n, dtype=np.int64),
+        "target_inverse_sum": np.zeros(P.n),
+        "target_max": np.zeros(P.n),
     }
-    for t, (dep, dsum, reached, tsum, tcount) in enumerate(parts):
+    for t, (dep, dsum, reached, tsum, tcount, tinv, tmax) in enumerate(parts):
         out["dependency"] += dep
         out["distance_sum"][t::jobs] = dsum
         out["reached"][t::jobs] = reached
         out["target_sum"] += tsum
         out["target_count"] += tcount
+        out["target_inverse_sum"] += tinv
+        np.maximum(out["target_max"], tmax, out=out["target_max"])
     return out

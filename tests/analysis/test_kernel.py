@@ -127,7 +127,7 @@ def test_equal_paths_are_counted_as_ties():
 
     net = actor_network(G, weight="weight")
     P = paths.path_graph(net)
-    dep, dsum, reached, _, _ = brandes(P.indptr, P.indices, P.length, P.n, np.arange(6))
+    dep, dsum, reached, *_ = brandes(P.indptr, P.indices, P.length, P.n, np.arange(6))
     # each vertex: pairs (i-1, i+1) once (2 ordered), (i-1, i+2) and (i-2, i+1) half each (2 x 2 x 1/2)
     assert np.allclose(dep, 4.0)
     assert np.allclose(dsum, (1 + 1 + 2 + 2 + 3) / 0.3)
@@ -159,7 +159,7 @@ def test_bucket_queue_and_heap_agree_with_igraph(spread):
     order = np.argsort(a, kind="stable")
     indptr = np.r_[0, np.cumsum(np.bincount(a, minlength=300))]
     sources = np.arange(0, 300, 7)
-    dep, dsum, reached, _, _ = brandes(indptr, b[order], np.r_[length, length][order], 300, sources)
+    dep, dsum, reached, *_ = brandes(indptr, b[order], np.r_[length, length][order], 300, sources)
     ref = np.asarray(g.betweenness(weights=list(length), sources=sources.tolist(), targets=range(300)))
     assert np.allclose(dep / 2, ref, rtol=1e-9, atol=1e-9)
     c = np.asarray(g.closeness(vertices=sources.tolist(), weights=list(length), normalized=False))
@@ -196,3 +196,43 @@ def test_every_source_of_real_datasets_equals_igraph(dataset, monkeypatch):
     _, _, ref, got = _both(G, monkeypatch)
     for m in ref:
         assert np.allclose(got[m], ref[m], rtol=1e-9, atol=1e-12), m
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_a_new_shortest_path_measure_is_one_registry_entry_served_by_the_kernel(weighted, monkeypatch):
+    """The newcomer's exercise: harmonic centrality and eccentricity declared in the measure
+    registry with ``from_paths`` only come from the kernel's one pass, equal to networkx."""
+    import dataclasses
+
+    G = _two_mode(5, weights=(1.0, 2.0, 4.0))
+    weight = "weight" if weighted else None
+    monkeypatch.setattr(paths, "KERNEL_MIN_WORK", 0)
+    net = actor_network(G, weight=weight, two_mode=False)
+    n = net.n
+
+    def harmonic(net, passed, pivots):
+        return passed["target_inverse_sum"] / (net.n - 1)
+
+    def eccentricity(net, passed, pivots):
+        return passed["target_max"]
+
+    never = lambda net, pivots: pytest.fail("the kernel should have served this measure")  # noqa: E731
+    base = measures.MEASURES["closeness"]
+    monkeypatch.setitem(
+        measures.MEASURES,
+        "harmonic",
+        dataclasses.replace(base, name="harmonic", igraph=never, from_paths=harmonic),
+    )
+    monkeypatch.setitem(
+        measures.MEASURES,
+        "eccentricity",
+        dataclasses.replace(base, name="eccentricity", igraph=never, from_paths=eccentricity),
+    )
+    A = net.networkx
+    d = "distance" if weighted else None
+    h = nx.harmonic_centrality(A, distance=d)
+    got = measures.compute(net, "harmonic", engine="igraph")
+    assert np.allclose(got, [h[i] / (n - 1) for i in range(n)], rtol=1e-9, atol=1e-12)
+    lengths = dict(nx.all_pairs_dijkstra_path_length(A, weight=d or (lambda u, v, e: 1)))
+    ecc = [max(lengths[i].values()) for i in range(n)]  # within each actor's component
+    assert np.allclose(measures.compute(net, "eccentricity", engine="igraph"), ecc, rtol=1e-9)
