@@ -27,6 +27,7 @@ from graphkit.export.report.rankings import (
     headline_findings,
     measure_tables,
 )
+from graphkit.export.report.sources import group_rows, grouped_sources, source_counts
 from graphkit.files import isolate_bidi
 from graphkit.graph import summary
 
@@ -74,18 +75,13 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
             Table(["actor kind", "count"], [[kind_name(k), n] for k, n in s["actor_kinds"].items() if n]),
         ]
     )
-    sources: Counter[str] = Counter()
-    for _, d in G.nodes(data=True):
-        if d.get("source"):
-            sources[str(d["source"])] += 1
-    for _, _, d in G.edges(data=True):
-        if d.get("source"):
-            sources[str(d["source"])] += 1
+    sources = source_counts(G)
     facts_total = G.number_of_nodes() + G.number_of_edges()
     with_source = sum(sources.values())
     estimates = sum(n for k, n in sources.items() if k.lower().startswith("estimate"))
-    src_rows = [[k, n] for k, n in sources.most_common(ctx.top + 5)]
-    more = len(sources) - len(src_rows)
+    families = grouped_sources(sources)
+    src_rows = group_rows(families, ctx.top)
+    more = len(families) - len(src_rows)
     blocks: list[Block] = [
         Paragraph("; ".join([f"Dataset: {source_name}", f"report written {generated}"]) + ".", "Scope."),
         Bullets(findings),
@@ -94,7 +90,8 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
             f"{with_source:,} of {facts_total:,} facts (nodes and relationships) name their source; "
             f"{estimates:,} of them are marked as estimates. "
             + (
-                f"The {len(src_rows)} most cited sources are below ({more} more in the data)."
+                f"The {len(src_rows)} most cited sources are below, variants of one source counted together "
+                f"({more} more in the data)."
                 if more > 0
                 else "The sources are below."
             ),
