@@ -316,6 +316,25 @@ def test_present_mode_fills_a_slide_and_draws_the_focus_largest(page_for, tmp_pa
     _clean(loaded)
 
 
+def test_present_mode_keeps_a_legend_and_spreads_the_graph_across_the_slide(page_for, tmp_path):
+    out = tmp_path / "nato.html"
+    assert main(["viz", str(DATA), "--focus", "NATO", "--present", "-o", str(out), "-q"]) == 0
+    loaded = _open(page_for, out, viewport=(1600, 900))
+    page = loaded.page
+    key = page.locator(".gk-key")
+    assert key.is_visible()  # on the slide, with the panel folded
+    words = key.inner_text()
+    for expected in ("state", "alliance", "membership", "agreement"):
+        assert expected in words
+    # the drawn nodes span most of the slide's width, not a centred square
+    xs = page.evaluate(
+        f"(() => {{ const n = {API}.network; const p = n.getPositions();"
+        f" return Object.values(p).map(q => n.canvasToDOM(q).x); }})()"
+    )
+    assert max(xs) - min(xs) >= 0.7 * 1600
+    _clean(loaded)
+
+
 def test_first_view_names_the_most_central_without_overlap(page_for, tmp_path):
     out = tmp_path / "all.html"
     assert main(["viz", str(DATA), "-o", str(out), "-q"]) == 0

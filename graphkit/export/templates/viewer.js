@@ -356,15 +356,32 @@
       api.firstDrawMs = performance.now();
       if (!data.physics) { api.ready = true; }
     });
+    /* Present mode fills a wide slide: the settled layout (round) is stretched sideways
+       towards the canvas's aspect ratio, at most 1.8 times, then fitted. */
+    function fillSlide() {
+      if (!data.present || large) { return; }
+      var pos = network.getPositions(), ids = Object.keys(pos);
+      if (ids.length < 3) { return; }
+      var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
+      var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+      var w0 = x1 - x0, h0 = Math.max.apply(null, ys) - Math.min.apply(null, ys);
+      var aspect = canvas.clientWidth / Math.max(1, canvas.clientHeight);
+      if (!(w0 > 0 && h0 > 0) || aspect <= w0 / h0) { return; }
+      var stretch = Math.min(1.8, aspect / (w0 / h0)), cx = (x0 + x1) / 2;
+      ids.forEach(function (id) { network.moveNode(id, cx + (pos[id].x - cx) * stretch, pos[id].y); });
+      network.fit({ animation: false });
+    }
     if (data.physics) {
       network.once("stabilizationIterationsDone", function () {
         network.setOptions({ physics: { enabled: false } });
+        fillSlide();
         placeLabels();
         api.stabilizedMs = performance.now();
         api.ready = true;
       });
     } else {
       network.fit({ animation: false });
+      fillSlide();
       placeLabels();
     }
 
@@ -629,6 +646,27 @@
       side.appendChild(el("p", "gk-note", agg.units.length.toLocaleString("en") + " clusters of " +
         data.nodes.length.toLocaleString("en") + " actors are drawn as single nodes (size: members, lines: ties between them). " +
         "Click a cluster to expand it; double-click one of its members to collapse it. Search finds any actor."));
+    }
+    /* Present mode: the legend stays on the slide (colours and tie kinds), the panel folded. */
+    if (data.present) {
+      var key = el("div", "gk-key");
+      key.setAttribute("role", "list");
+      key.setAttribute("aria-label", "legend");
+      var coloured = data.filters.filter(function (f) { return f.field === data.colorBy; })[0] || data.filters[0];
+      var tieWords = { MEMBER_OF: "membership", COOPERATES_WITH: "agreement", POSITION: "position" };
+      var entries = (coloured ? coloured.entries.filter(function (e) { return e.count > 0; }).slice(0, 8) : [])
+        .concat(data.types.filter(function (e) { return e.count > 0; }).map(function (e) {
+          return { value: e.value, name: tieWords[e.value] || e.name, color: e.color, shape: "line", dashes: e.dashes };
+        }));
+      entries.forEach(function (e) {
+        var item = el("span", "gk-key-item");
+        item.setAttribute("role", "listitem");
+        item.appendChild(swatch(e));
+        item.appendChild(el("span", null, e.name));
+        key.appendChild(item);
+      });
+      key.appendChild(el("span", "gk-key-item gk-key-size", "size: " + data.sizeBy));
+      body.appendChild(key);
     }
     var fit = el("button", "gk-button", "Fit to screen");
     fit.type = "button";
