@@ -19,6 +19,8 @@ __all__ = [
     "THREAT",
     "LABELS",
     "ACTOR_KINDS",
+    "KIND_WORDS",
+    "kind_word",
     "RelationshipType",
     "RELATIONSHIP_TYPES",
     "NODE_FILES",
@@ -62,6 +64,32 @@ ACTOR_KINDS: tuple[str, ...] = (
     "cert",
     "other",
 )
+
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "state": ("state", "states"),
+    "alliance": ("alliance", "alliances"),
+    "international_org": ("international organisation", "international organisations"),
+    "company": ("company", "companies"),
+    "ngo": ("NGO", "NGOs"),
+    "cert": ("CERT", "CERTs"),
+    "other": ("other actor", "other actors"),
+}
+"""How text names each actor kind (singular, plural): the one vocabulary of the legend,
+the report and the command line."""
+
+
+def kind_word(kind: Any, *, plural: bool = False, title: bool = False) -> str:
+    """The word for an actor kind; an unknown kind as written, underscores as spaces.
+
+    >>> kind_word("international_org"), kind_word("ngo", plural=True), kind_word("cert", title=True)
+    ('international organisation', 'NGOs', 'CERT')
+    >>> kind_word("think_tank", plural=True, title=True)
+    'Think tanks'
+    """
+    k = str(kind)
+    singular, many = KIND_WORDS.get(k, (k.replace("_", " "), k.replace("_", " ") + "s"))
+    word = many if plural else singular
+    return word[:1].upper() + word[1:] if title else word
 
 
 @dataclass(frozen=True)

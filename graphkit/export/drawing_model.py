@@ -48,8 +48,9 @@ KIND_COLORS: dict[str, str] = {
 }
 """Fill colour of an actor, by kind (Okabe-Ito)."""
 
-KIND_NAMES: dict[str, str] = {"international_org": "international organisation", "ngo": "NGO", "cert": "CERT"}
-"""How a reader sees an actor kind (singular), in legends and reports; files keep the raw ids."""
+KIND_NAMES: dict[str, str] = {k: words[0] for k, words in schema.KIND_WORDS.items()}
+"""How a reader sees an actor kind (singular), in legends and reports; files keep the raw ids
+(:data:`graphkit.schema.KIND_WORDS`, the one vocabulary)."""
 
 
 def kind_name(kind: Any) -> str:
@@ -58,8 +59,7 @@ def kind_name(kind: Any) -> str:
     >>> kind_name("international_org"), kind_name("state"), kind_name("think_tank")
     ('international organisation', 'state', 'think tank')
     """
-    k = str(kind)
-    return KIND_NAMES.get(k, k.replace("_", " "))
+    return schema.kind_word(kind)
 
 
 LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}

@@ -200,8 +200,10 @@ def _check_in_browser(page_for, report: Path, G, shot: Path) -> Any:
     ).json_value()
     assert drawn == sum(1 for _, d in G.nodes(data=True) if d["label"] == "Actor")
     assert inner.locator("img[src='x']").count() == 0  # payload names are text in the graph too
-    # the central actors (6 measures), the clusters, the heat map and the graph are on the page
-    assert page.locator("#central-actors table.data tbody tr").count() >= 6 * 5
+    # the central actors (states, organisations, others: every actor of the hostile graph ranked
+    # on every measure), the clusters, the heat map and the graph are on the page
+    assert page.locator("#central-actors table.data tbody tr").count() >= 3
+    assert page.locator("#central-states table.data thead th").count() >= 2 + 5
     assert page.locator("#clusters table.data tbody tr").count() >= 2
     assert page.locator("#gap-heatmap tbody tr").count() >= 2
     assert page.locator("#gap-heatmap td:not([data-state='none'])").count() >= 1

@@ -247,8 +247,16 @@ def test_gap_totals_by_hand(tiny):
     t = _Context(G, analysis, 10).gap_totals().set_index("actor_id")
     # A and B: need 2 capabilities (1 threat each), own 1, partners cover the other.
     # (a gaps table without the assessed columns counts every actor and capability as assessed)
-    want = {"needed": 2.0, "own_gap": 1.0, "coalition_gap": 0.0, "closed": 1.0, "assessed": True, "open_known": 0.0,
-            "coalition_known": 0.0, "unknown": 0.0}
+    want = {
+        "needed": 2.0,
+        "own_gap": 1.0,
+        "coalition_gap": 0.0,
+        "closed": 1.0,
+        "assessed": True,
+        "open_known": 0.0,
+        "coalition_known": 0.0,
+        "unknown": 0.0,
+    }
     assert t.loc["A"].to_dict() == want
     assert t.loc["B"].to_dict() == want
 
@@ -257,13 +265,15 @@ def test_rankings_follow_the_scores(tiny):
     G, analysis = tiny
     rep = _report(G, analysis, top=2)
     sec = next(s for s in rep.sections if s.id == "central-actors")
-    bt = next(s for s in sec.subsections if s.id == "measure-betweenness")
-    # issue #12: one table per kind, states ranked among states: A (2/3) then B (0); ALLY
-    # heads the alliances and H the companies
-    grid = next(b for b in bt.blocks if isinstance(b, R.Grid))
-    states, alliances, companies = grid.blocks
-    assert [r[:2] for r in states.rows] == [[1, "Alpha"], [2, XSS]]
-    assert [r[1] for r in alliances.rows] == [MD_PAYLOAD] and [r[1] for r in companies.rows] == [FORMULA]
+    # issue #29: three tables (states, organisations, everyone else), each actor ranked within
+    # its group on every measure; states: A (betweenness 2/3) above B (0)
+    tables = {s.id: next(b for b in s.blocks if isinstance(b, R.Table)) for s in sec.subsections}
+    assert list(tables) == ["central-states", "central-organisations", "central-others"]
+    states = tables["central-states"]
+    col = states.columns.index("Betweenness")
+    assert sorted((r[col], r[1]) for r in states.rows) == [(1, "Alpha"), (2, XSS)]
+    assert [r[1] for r in tables["central-organisations"].rows] == [MD_PAYLOAD]
+    assert [r[1] for r in tables["central-others"].rows] == [FORMULA]
 
 
 def test_focus_on_an_alliance_lists_members_and_their_gaps(tiny):

@@ -150,7 +150,10 @@ def test_a_long_capability_list_reads_as_a_count_and_the_first_three(seven):
     # T misses one: shown as it is.
     assert rows["Threat one"][3] == "Cap 6"
     # The page shows the same line, and unfolds the whole list.
-    m = re.search(r'<details class="items"><summary>([^<]*5 capabilities[^<]*Dcap[^<]*)</summary>([^<]*)</details>', page)
+    m = re.search(
+        r'<details class="items"><summary>([^<]*5 capabilities[^<]*Dcap[^<]*)</summary>([^<]*)</details>',
+        page,
+    )
     assert m, "no folded list on the page"
     assert re.sub(r"[\u2066-\u2069]", "", m.group(2)) == "Dcap 1, Dcap 2, Dcap 3, Dcap 4, Dcap 5"
 
@@ -178,21 +181,27 @@ def test_weighted_degree_is_left_out_when_it_equals_degree(seven):
     # no ranking, no column; the methods say why
     assert "Weighted degree" not in md and "Weighted degree" not in page
     assert not any("weighted degree" in line.lower() for line in md.splitlines() if line.startswith("|"))
-    assert "weighted degree sums tie strengths (here it equals degree for every actor, so it is not shown)" in md
+    assert (
+        "weighted degree sums tie strengths (here it equals degree for every actor, so it is not shown)" in md
+    )
     ids = set()
     stack = list(rep.sections)
     while stack:
         s = stack.pop()
         ids.add(s.id)
         stack.extend(s.subsections)
-    assert "measure-degree" in ids and "measure-weighted-degree" not in ids
+    assert "central-states" in ids
+    states = next(
+        b for s in rep.sections for sub in s.subsections if sub.id == "central-states" for b in sub.blocks
+    )
+    assert "Degree" in states.columns and "Weighted degree" not in states.columns
 
 
 def test_weighted_degree_stays_when_a_weight_changes_it():
     G = _graph()
     rep = _report(G, _analysis(G, weighted_degree=[2.5, 1.0, 2.5, 1.5, 0.0, 0.0, 0.0]))
     md = R.render_report_markdown(rep)
-    assert "## Weighted degree" in md or "### Weighted degree" in md
+    assert "| Weighted degree |" in md
     assert "so it is not shown" not in md
 
 
@@ -205,7 +214,13 @@ def test_one_spelling_per_kind(seven):
         assert re.search(r"international[ _]org(?!anisation)", text) is None
         assert "international organisation" in text
     counts = {r[0]: r[1] for r in _md_rows(md, "actor kind")}
-    assert counts == {"state": "3", "international organisation": "1", "NGO": "1", "company": "1", "CERT": "1"}
+    assert counts == {
+        "state": "3",
+        "international organisation": "1",
+        "NGO": "1",
+        "company": "1",
+        "CERT": "1",
+    }
 
 
 def test_the_graph_legend_spells_kinds_as_the_tables(seven):
@@ -235,7 +250,9 @@ def test_the_cluster_table_and_the_legend_use_cluster_name(seven):
     from graphkit.export.report.figures import _interactive_graph
 
     graph = _interactive_graph(G, _Context(G, _analysis(G), 10), None, 7)  # what write_report embeds
-    legend = [e["name"] for f in _page_data(graph)["filters"] if f["field"] == "cluster" for e in f["entries"]]
+    legend = [
+        e["name"] for f in _page_data(graph)["filters"] if f["field"] == "cluster" for e in f["entries"]
+    ]
     assert "Norway" in legend and "Sweden" not in legend
 
 
@@ -259,6 +276,8 @@ def test_one_single_actor_cluster_is_singular():
 
 def test_a_focused_report_condenses_what_a_threat_requires():
     G = _graph()
-    md = R.render_report_markdown(R.build_report(G, _analysis(G), focus="SWE", dataset="seven", generated="x"))
+    md = R.render_report_markdown(
+        R.build_report(G, _analysis(G), focus="SWE", dataset="seven", generated="x")
+    )
     line = next(x for x in md.splitlines() if x.startswith("| Threat one |"))
     assert "6 capabilities: Cap 1, Cap 2, Cap 3 and 3 more" in line

@@ -32,6 +32,8 @@ from graphkit.files import isolate_bidi
 _TEMPLATES = Path(__file__).parent.parent / "templates"
 _CSP = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*)"')
 _HASH = re.compile(r"sha256-[A-Za-z0-9+/=]+")
+_LONG_TOKEN = re.compile(r"\S{28,}")
+"""A run of 28 or more characters without a space (an address or a path, not a word)."""
 
 
 def render_report_html(report: Report) -> str:
@@ -74,7 +76,20 @@ def _cell_html(v: Any) -> Any:
             f'<details class="items"><summary>{e(isolate_bidi(v.summary()))}</summary>'
             f"{e(isolate_bidi(v.full()))}</details>"
         )
-    return isolate_bidi(_fmt(v))
+    text = isolate_bidi(_fmt(v))
+    if not _LONG_TOKEN.search(text):
+        return text
+    # a web address or path longer than a column may break after its slashes and dots, never
+    # a word: each such point gets an optional break (<wbr>); every piece stays escaped
+    e = markupsafe.escape
+    parts, last = [], 0
+    for m in _LONG_TOKEN.finditer(text):
+        parts.append(str(e(text[last : m.start()])))
+        pieces = re.split(r"(?<=[/._?&=-])", m.group(0))
+        parts.append("<wbr>".join(str(e(p)) for p in pieces))
+        last = m.end()
+    parts.append(str(e(text[last:])))
+    return markupsafe.Markup("".join(parts))
 
 
 def script_sources(report: Report, page_js: str) -> str:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context
-from graphkit.export.report.document import Block, Grid, Paragraph, Section, Table, kind_name, ranked_measures
+from graphkit.export.report.context import _Context
+from graphkit.export.report.document import Block, Paragraph, Section, Table, kind_name, ranked_measures
+from graphkit.schema import kind_word
 
 __all__ = [
     "Bands",
     "headline_findings",
-    "measure_tables",
+    "ranking_tables",
+    "RANKING_GROUPS",
     "cluster_cohesion",
     "stability_section",
-    "kind_groups",
     "ORGANISATION_KINDS",
     "KIND_TITLES",
 ]
@@ -22,14 +23,10 @@ ORGANISATION_KINDS = ("alliance", "international_org")
 """The kinds the headlines call organisations."""
 
 KIND_TITLES = {
-    "state": "States",
-    "alliance": "Alliances",
-    "international_org": "International organisations",
-    "company": "Companies",
-    "cert": "CERTs",
-    "ngo": "NGOs",
-    "other": "Other actors",
+    k: kind_word(k, plural=True, title=True)
+    for k in ("state", "alliance", "international_org", "company", "cert", "ngo", "other")
 }
+"""Table titles per actor kind, in the report's order (:func:`graphkit.schema.kind_word`)."""
 
 _GAP_TITLES = {"own_gap": "own capability gap", "coalition_gap": "coalition capability gap"}
 
@@ -65,47 +62,68 @@ class Bands:
         return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
-def kind_groups(ctx: _Context) -> list[str]:
-    """The actor kinds of the centrality table: states first, then the schema's order."""
-    c = ctx.centrality
-    if "kind" not in c:
-        return []
-    present = [k for k in c["kind"].dropna().astype(str).unique()]
-    order = list(KIND_TITLES)
-    return sorted(present, key=lambda k: (order.index(k) if k in order else len(order), k))
+RANKING_GROUPS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
+    ("states", "States", "states", ("state",)),
+    ("organisations", "Organisations", "alliances and international organisations", ORGANISATION_KINDS),
+    ("others", "Companies, CERTs, NGOs and others", "companies, CERTs, NGOs and other actors", None),
+)
+"""The report's three ranking tables: (id, title, what they hold, kinds; None = every kind
+not named before)."""
 
 
-def top_of_kind(ctx: _Context, col: str, kind: str, high_first: bool, n: int) -> Any:
-    c = ctx.centrality
-    rows = c[(c["kind"].astype(str) == kind) & c[col].notna()]
-    return rows.sort_values([col, "id"], ascending=[not high_first, True]).head(n)
-
-
-def measure_tables(ctx: _Context, col: str, title: str, high_first: bool, bands: Bands) -> Grid:
-    """One table per actor kind: its top actors on ``col``, ranked among their own kind."""
+def ranking_tables(ctx: _Context, bands: Bands) -> list[tuple[str, str, Table]]:
+    """``(id, title, table)`` for states, organisations and everyone else: the ``top`` actors
+    of each group by PageRank (or the first ranked measure), with their rank within the
+    group on every ranked measure and, with stability runs, whether the first rank holds."""
     import pandas as pd
 
-    tables = []
-    rank_col = f"{col}_kind_rank"
-    for kind in kind_groups(ctx):
-        n = ctx.top if kind == "state" else min(ctx.top, 5)
-        top = top_of_kind(ctx, col, kind, high_first, n)
-        if not len(top):
+    c = ctx.centrality
+    measures = [m for m in ctx.ranked_measures() if m[0] in c]
+    if not len(c) or "kind" not in c or not measures:
+        return []
+    lead = next((m for m in measures if m[0] == "pagerank"), measures[0])
+    named = {k for *_, kinds in RANKING_GROUPS if kinds for k in kinds}
+    out = []
+    for gid, title, noun, kinds in RANKING_GROUPS:
+        mask = c["kind"].astype(str).isin(kinds) if kinds else ~c["kind"].astype(str).isin(named)
+        group = c[mask & c[lead[0]].notna()]
+        if not len(group):
             continue
-        header = ["#", KIND_TITLES.get(kind, kind_name(kind)), title.lower()]
+        n = ctx.top if gid == "states" else min(ctx.top, 10)
+        ranks = {
+            col: group[col].rank(ascending=not high_first, method="min")
+            for col, _, _, high_first in measures
+            if group[col].notna().any()
+        }
+        top = group.assign(_lead=ranks[lead[0]]).sort_values(["_lead", "id"]).head(n)
+        several_kinds = kinds is None or len(kinds) > 1
+        header = ["#", "state" if gid == "states" else "actor"]
+        if several_kinds:
+            header.append("kind")
+        header += [m[1] for m in measures if m[0] in ranks]
         if bands.present:
-            header += ["rank in runs", "stability"]
+            header.append(f"{lead[1]} rank in runs" + (" (within its kind)" if several_kinds else ""))
         rows = []
-        for i, r in enumerate(top.to_dict("records")):
-            rank = r.get(rank_col)
-            if rank is None or pd.isna(rank):  # a table without rank columns: the position
-                rank = i + 1
-            row = [int(rank), ctx.name(r["id"]), _cell(r[col], ctx)]
+        for idx, r in zip(top.index, top.to_dict("records"), strict=True):
+            row: list[Any] = [int(r["_lead"]), ctx.name(r["id"])]
+            if several_kinds:
+                row.append(kind_word(r["kind"]))
+            for col in ranks:
+                v = ranks[col].loc[idx]
+                row.append("" if pd.isna(v) else int(v))
             if bands.present:
-                row += [bands.band(col, kind, r["id"]), bands.verdict(col, kind, r["id"], n)]
+                kind_rank = r.get(f"{lead[0]}_kind_rank")
+                shown = int(kind_rank) if kind_rank is not None and kind_rank == kind_rank else n
+                band = bands.band(lead[0], str(r["kind"]), r["id"])
+                verdict = bands.verdict(lead[0], str(r["kind"]), r["id"], max(shown, n))
+                row.append(f"{band} ({verdict})" if band else "")
             rows.append(row)
-        tables.append(Table(header, rows))
-    return Grid(tables)
+        caption = (
+            f"The {len(rows)} {noun} with the highest {lead[1]}; each measure column gives the "
+            f"actor's rank among {noun} on it (1 = highest)."
+        )
+        out.append((gid, title, Table(header, rows, caption=caption)))
+    return out
 
 
 def headline_findings(ctx: _Context, bands: Bands) -> list[str]:

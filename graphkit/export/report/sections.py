@@ -25,7 +25,7 @@ from graphkit.export.report.rankings import (
     cluster_cohesion,
     global_forums,
     headline_findings,
-    measure_tables,
+    ranking_tables,
 )
 from graphkit.export.report.sources import group_rows, grouped_sources, source_counts
 from graphkit.files import isolate_bidi
@@ -105,33 +105,23 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
 def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
     c = ctx.centrality
     bands = Bands(ctx)
-    subs = []
-    for col, title, meaning, high_first in ctx.ranked_measures():
-        if col not in c:
-            continue
-        subs.append(
-            Section(
-                f"measure-{col.replace('_', '-')}",
-                title,
-                [Paragraph(meaning), measure_tables(ctx, col, title, high_first, bands)],
-            )
-        )
+    subs = [Section(f"central-{gid}", title, [table]) for gid, title, table in ranking_tables(ctx, bands)]
     blocks: list[Block] = [
         Paragraph(
             "Memberships are two-mode data: two members of an organisation of n members are tied with "
-            "strength 1/(n-1) (times the organisation's tie weight), so a forum that every state joins is a "
-            "weak tie and a long way round, not everyone's hub; the organisation stays in the network, tied to "
-            "each member alike, and cooperation agreements keep their own strength. States are ranked among "
-            f"states and every other kind among its own: each measure below shows the {ctx.top} highest states "
-            f"and the {min(ctx.top, 5)} highest actors of each other kind. The measures answer different "
-            "questions, so an actor high on one and low on another says something about its role."
+            "strength 1/(n-1), so a forum that every state joins is a weak tie, not everyone's hub; "
+            "cooperation agreements keep their own strength. States are ranked among states, "
+            "organisations among organisations: an actor high on one measure and low on another says "
+            "something about its role."
             + (
                 " Rank in runs is the actor's rank in 90% of the stability runs; stable means it stays "
                 "within the ranks shown."
                 if bands.present
                 else ""
             )
-        )
+        ),
+        Paragraph("", "What the measures mean."),
+        Bullets([f"{title}: {meaning}" for col, title, meaning, _ in ctx.ranked_measures() if col in c]),
     ]
     if "centrality" in figures:
         blocks.append(figures["centrality"])
