@@ -74,10 +74,11 @@ DZA AGO BEN BWA BFA BDI CMR CPV CAF TCD COM COG COD CIV DJI EGY GNQ ERI SWZ ETH 
 GIN GNB KEN LSO LBR LBY MDG MWI MLI MRT MUS MAR MOZ NAM NER NGA RWA ESH STP SEN SYC SLE SOM
 ZAF SSD SDN TZA TGO TUN UGA ZMB ZWE
 """)
-# OAS: the 35 states of the Americas less Nicaragua (withdrawal effective November 2023).
+# OAS: the 35 states of the Americas less Nicaragua (withdrawal effective November 2023)
+# and Venezuela (withdrawal effective 27 April 2019, two years after its denunciation).
 OAS = codes("""
 ATG ARG BHS BRB BLZ BOL BRA CAN CHL COL CRI CUB DMA DOM ECU SLV GRD GTM GUY HTI HND JAM MEX
-PAN PRY PER KNA LCA VCT SUR TTO USA URY VEN
+PAN PRY PER KNA LCA VCT SUR TTO USA URY
 """)
 # APEC's 21 member economies (Chinese Taipei = TWN, Hong Kong, China = HKG).
 APEC = codes("AUS BRN CAN CHL CHN HKG IDN JPN KOR MYS MEX NZL PNG PER PHL RUS SGP TWN THA USA VNM")
@@ -91,13 +92,14 @@ BUDAPEST = codes("""
 ALB AND ARG ARM AUS AUT AZE BEL BEN BIH BRA BGR CPV CAN CMR CHL COL CRI CIV HRV CYP CZE DNK
 DOM EST FIN FJI FRA GEO DEU GHA GRC GRD HUN ISL ISR ITA JPN KIR LVA LIE LTU LUX MLT MUS MCO
 MNE MAR NLD NGA MKD NOR PAN PRY PER PHL POL PRT MDA ROU SMR SEN SRB SLE SVK SVN ESP LKA SWE
-CHE TON TUR UKR GBR USA
+CHE TON TUR UKR GBR USA TUN NZL ECU
 """)
 # Europol: the EU member states bound by Regulation (EU) 2016/794, i.e. all but Denmark.
 EUROPOL = EU - {"DNK"}
-# INTERPOL (196): every UN member but North Korea and Tuvalu, plus Palestine and the
-# Vatican City State (Aruba, Curaçao and Sint Maarten are members but no actors here).
-INTERPOL = (UN_MEMBERS - {"PRK", "TUV"}) | {"PSE", "VAT"}
+# INTERPOL (197): every UN member but North Korea, plus Palestine and the Vatican City
+# State (Aruba, Curaçao and Sint Maarten are members but no actors here); Tuvalu was
+# missing in the earlier release (issue 26).
+INTERPOL = (UN_MEMBERS - {"PRK"}) | {"PSE", "VAT"}
 ITU = UN_MEMBERS | {"VAT"}
 UN_GLOBAL_MECHANISM = UN_MEMBERS
 # Commonwealth of Nations (56).
@@ -155,15 +157,22 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "GCC": 6,
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
-    "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
+    "INTERPOL": 197 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
-ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
+ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("VEN", "OAS"): 2019, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
 ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
 SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE"}
-SINCE_UNKNOWN_PAIRS = {("CMR", "COE_BUDAPEST"), ("CIV", "COE_BUDAPEST"), ("GRD", "COE_BUDAPEST")}
+SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
+# Paused memberships (issue 26): still members, not active.
+PAUSED = {
+    ("ARM", "CSTO"): "frozen",  # since February 2024
+    ("CUB", "OAS"): "suspended",  # takes no part
+    **{(s, "AU"): "suspended" for s in ("MLI", "GIN", "SDN", "BFA", "NER")},
+}
+STATUSES = {"active", "suspended", "frozen", "observer", "lapsed"}
 NON_UN_PLACES = {
     "TWN": "state",
     "PSE": "state",
@@ -227,6 +236,17 @@ def test_ended_memberships_carry_until(G):
             assert d["until_date"].year == d["until"], (u, v)
     assert ended[("GBR", "EU")]["until_date"].isoformat() == "2020-01-31"
     assert ended[("USA", "UN_OEWG")]["until_date"].isoformat() == "2025-07-11"
+
+
+def test_paused_memberships_carry_their_status(G):
+    got = {(u, v): d["status"] for u, v, d in _memberships(G) if d.get("status")}
+    assert got == PAUSED
+    assert set(got.values()) <= STATUSES
+
+
+def test_budapest_years_of_the_third_round(G):
+    since = {(u, v): d.get("since") for u, v, d in _memberships(G)}
+    assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [2023, 2024, 2024, 2025, 2025]
 
 
 def test_global_mechanism_starts_when_the_oewg_ends(G):
