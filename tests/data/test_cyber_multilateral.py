@@ -293,7 +293,14 @@ def test_every_organisation_has_pools_from_the_taxonomy(G):
         assert isinstance(pools, list) and pools, org
         assert pools in (["all"], ["none"]) or set(pools) <= caps, (org, pools)
         assert d.get("pools_source"), org
-    assert G.nodes["NATO"]["pools"] == ["all"]
+    # issue 26: NATO and the CSTO pool what their summit and founding texts say, not all
+    assert G.nodes["NATO"]["pools"] == ["cap:incident_response", "cap:threat_intelligence_sharing", "cap:digital_forensics"]
+    assert G.nodes["CSTO"]["pools"] == [
+        "cap:incident_response",
+        "cap:threat_intelligence_sharing",
+        "cap:law_enforcement_cooperation",
+    ]
+    assert not [o for o in orgs if G.nodes[o]["pools"] == ["all"]]
     assert G.nodes["UN_OEWG"]["pools"] == ["none"]
     assert set(G.nodes["INTERPOL"]["pools"]) <= {
         "cap:law_enforcement_cooperation",
@@ -460,7 +467,8 @@ def test_build_refuses_pools_outside_the_taxonomy(tmp_path):
     folder = _curated_copy(tmp_path)
     text = (folder / "actors.csv").read_text(encoding="utf-8")
     (folder / "actors.csv").write_text(
-        text.replace(",all,North Atlantic", ",cap:flying,North Atlantic", 1), encoding="utf-8"
+        text.replace(",cap:incident_response;cap:threat_intelligence_sharing;cap:digital_forensics,\"Wales", ",cap:flying,\"Wales", 1),
+        encoding="utf-8",
     )
     run = _build(
         "--curated", str(folder), "-o", str(tmp_path / "out"), "--gci-module", str(tmp_path / "absent.py")
