@@ -420,7 +420,14 @@ def _curated_copy(tmp_path, *drop):
 
 def test_build_without_the_optional_parts(tmp_path):
     pytest.importorskip("pymispgalaxies")
-    folder = _curated_copy(tmp_path, "cooperation.csv", "cooperation_actors.csv", "capability_estimates.csv")
+    folder = _curated_copy(
+        tmp_path,
+        "cooperation.csv",
+        "cooperation_actors.csv",
+        "capability_estimates.csv",
+        "state_capabilities.csv",
+        "attribution_evidence.csv",
+    )
     out = tmp_path / "out"
     run = _build("--curated", str(folder), "-o", str(out), "--gci-module", str(tmp_path / "absent.py"))
     assert run.returncode == 0, run.stderr[-2000:]
@@ -429,11 +436,14 @@ def test_build_without_the_optional_parts(tmp_path):
     curated = gk.summary(gk.load(folder))
     assert s["relationships"]["MEMBER_OF"] == curated["relationships"]["MEMBER_OF"]
     assert s["actor_kinds"]["state"] == curated["actor_kinds"]["state"]
+    # without attribution_evidence.csv every attribution rests on the galaxy alone
+    grades = {(d["basis"], d["evidence"]) for _, _, d in gk.load(out).edges(data=True) if d["type"] == "ATTRIBUTED_TO"}
+    assert grades == {("origin", "tracker"), ("suspected", "tracker")}
 
 
 def test_build_takes_rows_from_a_capability_module(tmp_path):
     pytest.importorskip("pymispgalaxies")
-    folder = _curated_copy(tmp_path, "capability_estimates.csv")
+    folder = _curated_copy(tmp_path, "capability_estimates.csv", "state_capabilities.csv")
     module = tmp_path / "caps.py"
     module.write_text(
         "def capability_rows(actor_ids):\n"
