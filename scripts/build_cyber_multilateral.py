@@ -83,7 +83,9 @@ CAPABILITY_ESTIMATES = "capability_estimates.csv"
 STATE_CAPABILITIES = "state_capabilities.csv"
 ATTRIBUTION_EVIDENCE = "attribution_evidence.csv"
 EVIDENCE_GRADES = ("government", "several_governments", "vendor", "tracker")
-TRACKER_ONLY = "MISP galaxy threat-actor.json alone (no government attribution recorded in attribution_evidence.csv)"
+TRACKER_ONLY = (
+    "MISP galaxy threat-actor.json alone (no government attribution recorded in attribution_evidence.csv)"
+)
 GCI_MODULE = ROOT / "scripts" / "gci_capabilities.py"
 _YEAR = re.compile(r"^[0-9]{4}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -199,16 +201,26 @@ def grade_attributions(G, table: Path) -> list[str]:
             for line, row in enumerate(csv.DictReader(f), start=2):
                 where = f"{table}:{line}"
                 if row["evidence"] not in EVIDENCE_GRADES:
-                    raise PartError(f"{where}: column 'evidence': {row['evidence']!r} is not one of {', '.join(EVIDENCE_GRADES)}")
+                    raise PartError(
+                        f"{where}: column 'evidence': {row['evidence']!r} is not one of {', '.join(EVIDENCE_GRADES)}"
+                    )
                 if row["basis"] not in schema.ATTRIBUTION_BASES:
-                    raise PartError(f"{where}: column 'basis': {row['basis']!r} is not one of {', '.join(schema.ATTRIBUTION_BASES)}")
+                    raise PartError(
+                        f"{where}: column 'basis': {row['basis']!r} is not one of {', '.join(schema.ATTRIBUTION_BASES)}"
+                    )
                 if row["basis"] == "sponsor" and row["evidence"] not in ("government", "several_governments"):
-                    raise PartError(f"{where}: basis 'sponsor' needs government evidence; use 'suspected' for {row['evidence']!r}")
+                    raise PartError(
+                        f"{where}: basis 'sponsor' needs government evidence; use 'suspected' for {row['evidence']!r}"
+                    )
                 if not row["evidence_source"].strip():
-                    raise PartError(f"{where}: column 'evidence_source' is empty; name the statement, indictment or report")
+                    raise PartError(
+                        f"{where}: column 'evidence_source' is empty; name the statement, indictment or report"
+                    )
                 name = G.nodes[row["threat"]].get("name") if row["threat"] in G else None
                 if name != row["threat_name"]:
-                    raise PartError(f"{where}: threat {row['threat']!r} is {name!r} in the graph, not {row['threat_name']!r}")
+                    raise PartError(
+                        f"{where}: threat {row['threat']!r} is {name!r} in the graph, not {row['threat_name']!r}"
+                    )
                 graded[(row["threat"], row["target"])] = row
     seen: set[tuple[str, str]] = set()
     notes: list[str] = []
@@ -218,13 +230,19 @@ def grade_attributions(G, table: Path) -> list[str]:
         row = graded.get((u, v))
         if row is not None:
             seen.add((u, v))
-            d["basis"], d["evidence"], d["evidence_source"] = row["basis"], row["evidence"], row["evidence_source"]
+            d["basis"], d["evidence"], d["evidence_source"] = (
+                row["basis"],
+                row["evidence"],
+                row["evidence_source"],
+            )
             continue
         d["evidence"] = "tracker"
         d["evidence_source"] = TRACKER_ONLY
         if d.get("basis") == "sponsor":
             d["basis"] = "suspected"
-            notes.append(f"attribution: {G.nodes[u].get('name', u)} -> {v}: sponsor with no graded row, kept as suspected")
+            notes.append(
+                f"attribution: {G.nodes[u].get('name', u)} -> {v}: sponsor with no graded row, kept as suspected"
+            )
     missing = sorted(set(graded) - seen)
     if missing:
         raise PartError(f"{table}: rows match no ATTRIBUTED_TO of the import: {missing[:5]}")

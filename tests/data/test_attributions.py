@@ -17,7 +17,37 @@ ROOT = Path(__file__).parents[2]
 DATASET = ROOT / "data" / "cyber-multilateral"
 CURATED = ROOT / "data" / "cyber-multilateral-curated"
 GOVERNMENT = {"government", "several_governments"}
-EU = set("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN ESP SWE".split())
+EU = set(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +56,9 @@ def G():
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_cm", ROOT / "scripts" / "build_cyber_multilateral.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_cm", ROOT / "scripts" / "build_cyber_multilateral.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -38,7 +70,9 @@ def _attributions(G):
 
 def test_every_attribution_names_its_evidence(G):
     rows = _attributions(G)
-    assert rows and all(d["evidence"] in {"government", "several_governments", "vendor", "tracker"} for *_, d in rows)
+    assert rows and all(
+        d["evidence"] in {"government", "several_governments", "vendor", "tracker"} for *_, d in rows
+    )
     assert all(d.get("evidence_source") for *_, d in rows)
 
 
@@ -50,7 +84,12 @@ def test_every_sponsor_rests_on_a_government(G):
 
 def test_the_overstated_rows_of_the_audit_are_suspected(G):
     by_name = {(G.nodes[u]["name"], v): d for u, v, d in _attributions(G)}
-    for key in [("RAZOR TIGER", "IND"), ("Operation BugDrop", "RUS"), ("Sandman APT", "CHN"), ("NightEagle", "USA")]:
+    for key in [
+        ("RAZOR TIGER", "IND"),
+        ("Operation BugDrop", "RUS"),
+        ("Sandman APT", "CHN"),
+        ("NightEagle", "USA"),
+    ]:
         assert by_name[key]["basis"] == "suspected", key
     assert by_name[("NightEagle", "USA")]["evidence"] == "vendor"
     assert by_name[("APT28", "RUS")]["basis"] == "sponsor"
@@ -61,7 +100,11 @@ def test_state_records_cover_two_capabilities_for_30_states_each(G):
     states = {n for n, d in G.nodes(data=True) if d.get("kind") == "state"}
     per_cap = Counter()
     for u, v, d in G.edges(data=True):
-        if d["type"] == "HAS_CAPABILITY" and u in states and v in ("cap:attribution", "cap:sanctions_deterrence"):
+        if (
+            d["type"] == "HAS_CAPABILITY"
+            and u in states
+            and v in ("cap:attribution", "cap:sanctions_deterrence")
+        ):
             assert d["source"].startswith("estimate: level ") and "record: " in d["source"], (u, v)
             per_cap[v] += 1
     assert per_cap["cap:attribution"] >= 30 and per_cap["cap:sanctions_deterrence"] >= 30
@@ -119,7 +162,9 @@ def _table(tmp_path, *rows):
 def test_grading_listed_and_unlisted_rows(tmp_path):
     build = _build_module()
     G = _graph()
-    notes = build.grade_attributions(G, _table(tmp_path, ["t1", "One", "X", "sponsor", "government", "an indictment"]))
+    notes = build.grade_attributions(
+        G, _table(tmp_path, ["t1", "One", "X", "sponsor", "government", "an indictment"])
+    )
     got = sorted((u, v, d["basis"], d["evidence"]) for u, v, d in G.edges(data=True))
     assert got == [
         ("t1", "X", "sponsor", "government"),

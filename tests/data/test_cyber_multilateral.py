@@ -160,7 +160,13 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "INTERPOL": 197 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
-ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("VEN", "OAS"): 2019, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
+ENDED = {
+    ("GBR", "EU"): 2020,
+    ("NIC", "OAS"): 2023,
+    ("VEN", "OAS"): 2019,
+    ("RUS", "COE"): 2022,
+    ("ZWE", "COMMONWEALTH"): 2003,
+}
 ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
@@ -246,7 +252,13 @@ def test_paused_memberships_carry_their_status(G):
 
 def test_budapest_years_of_the_third_round(G):
     since = {(u, v): d.get("since") for u, v, d in _memberships(G)}
-    assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [2023, 2024, 2024, 2025, 2025]
+    assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [
+        2023,
+        2024,
+        2024,
+        2025,
+        2025,
+    ]
 
 
 def test_global_mechanism_starts_when_the_oewg_ends(G):
@@ -294,7 +306,11 @@ def test_every_organisation_has_pools_from_the_taxonomy(G):
         assert pools in (["all"], ["none"]) or set(pools) <= caps, (org, pools)
         assert d.get("pools_source"), org
     # issue 26: NATO and the CSTO pool what their summit and founding texts say, not all
-    assert G.nodes["NATO"]["pools"] == ["cap:incident_response", "cap:threat_intelligence_sharing", "cap:digital_forensics"]
+    assert G.nodes["NATO"]["pools"] == [
+        "cap:incident_response",
+        "cap:threat_intelligence_sharing",
+        "cap:digital_forensics",
+    ]
     assert G.nodes["CSTO"]["pools"] == [
         "cap:incident_response",
         "cap:threat_intelligence_sharing",
@@ -437,7 +453,11 @@ def test_build_without_the_optional_parts(tmp_path):
     assert s["relationships"]["MEMBER_OF"] == curated["relationships"]["MEMBER_OF"]
     assert s["actor_kinds"]["state"] == curated["actor_kinds"]["state"]
     # without attribution_evidence.csv every attribution rests on the galaxy alone
-    grades = {(d["basis"], d["evidence"]) for _, _, d in gk.load(out).edges(data=True) if d["type"] == "ATTRIBUTED_TO"}
+    grades = {
+        (d["basis"], d["evidence"])
+        for _, _, d in gk.load(out).edges(data=True)
+        if d["type"] == "ATTRIBUTED_TO"
+    }
     assert grades == {("origin", "tracker"), ("suspected", "tracker")}
 
 
@@ -477,7 +497,11 @@ def test_build_refuses_pools_outside_the_taxonomy(tmp_path):
     folder = _curated_copy(tmp_path)
     text = (folder / "actors.csv").read_text(encoding="utf-8")
     (folder / "actors.csv").write_text(
-        text.replace(",cap:incident_response;cap:threat_intelligence_sharing;cap:digital_forensics,\"Wales", ",cap:flying,\"Wales", 1),
+        text.replace(
+            ',cap:incident_response;cap:threat_intelligence_sharing;cap:digital_forensics,"Wales',
+            ',cap:flying,"Wales',
+            1,
+        ),
         encoding="utf-8",
     )
     run = _build(
