@@ -119,6 +119,14 @@ ITA JPN JOR KEN LTU MEX NLD NZL NGA NOR PNG POL PRT KOR ROU RWA SLE SGP SVK ZAF 
 UKR ARE GBR USA URY ARG MAR PHL VNM
 """)
 
+# Paris Call: the 81 states with a supporter file on pariscall.international (issue 26).
+PARIS_CALL_STATES = codes("""
+ALB AND ARE ARG ARM AUS AUT BEL BEN BFA BGR BIH CAF CAN CHE CHL COG COL CYP CZE DEU DNK DOM
+ECU ESP EST FIN FRA GAB GBR GIN GRC GTM HRV HUN IRL ISL ITA JPN KHM KOR KWT LBN LIE LTU LUX
+LVA MAR MCO MDA MEX MKD MLT MNE MNG MRT MUS NLD NOR NZL PAN PER PHL PNG POL PRT PRY QAT ROU
+SEN SGP SLV SMR SRB SUR SVK SVN SWE TUN USA UZB
+""")
+
 CURRENT = {
     "NATO": NATO,
     "EU": EU,
@@ -170,7 +178,7 @@ ENDED = {
 ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
-SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE"}
+SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE", "PARIS_CALL"}
 SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
 # Paused memberships (issue 26): still members, not active.
 PAUSED = {
@@ -242,6 +250,12 @@ def test_ended_memberships_carry_until(G):
             assert d["until_date"].year == d["until"], (u, v)
     assert ended[("GBR", "EU")]["until_date"].isoformat() == "2020-01-31"
     assert ended[("USA", "UN_OEWG")]["until_date"].isoformat() == "2025-07-11"
+
+
+def test_paris_call_states_are_the_official_list(members, G):
+    states = {n for n, d in G.nodes(data=True) if d.get("kind") == "state"}
+    assert members["PARIS_CALL"] & states == PARIS_CALL_STATES
+    assert len(PARIS_CALL_STATES) == 81
 
 
 def test_paused_memberships_carry_their_status(G):
