@@ -78,7 +78,7 @@ def test_every_attribution_names_its_evidence(G):
 
 def test_every_sponsor_rests_on_a_government(G):
     sponsors = [(u, v, d) for u, v, d in _attributions(G) if d["basis"] == "sponsor"]
-    assert len(sponsors) == 19
+    assert len(sponsors) == 23
     assert all(d["evidence"] in GOVERNMENT for *_, d in sponsors)
 
 
