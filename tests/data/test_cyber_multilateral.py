@@ -184,7 +184,7 @@ SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
 PAUSED = {
     ("ARM", "CSTO"): "frozen",  # since February 2024
     ("CUB", "OAS"): "suspended",  # takes no part
-    **{(s, "AU"): "suspended" for s in ("MLI", "GIN", "SDN", "BFA", "NER")},
+    **{(s, "AU"): "suspended" for s in ("MLI", "GIN", "SDN", "BFA", "NER", "MDG", "GNB")},
 }
 STATUSES = {"active", "suspended", "frozen", "observer", "lapsed"}
 NON_UN_PLACES = {
