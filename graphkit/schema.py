@@ -180,9 +180,10 @@ def default_pools(kind: object) -> str:
     return POOLS_ALL if kind in POOLING_KINDS else POOLS_NONE
 
 
-# ``basis`` of ATTRIBUTED_TO: ``sponsor`` (a suspected state sponsor) or ``origin`` (the
-# threat operates from there). Only ``sponsor`` speaks of state sponsorship.
-ATTRIBUTION_BASES: tuple[str, ...] = ("sponsor", "origin")
+# ``basis`` of ATTRIBUTED_TO: ``sponsor`` (a state sponsor), ``suspected`` (a sponsorship
+# claimed by vendors or trackers only, kept apart from government-backed ones) or ``origin``
+# (the threat operates from there). ``sponsor`` and ``suspected`` speak of state sponsorship.
+ATTRIBUTION_BASES: tuple[str, ...] = ("sponsor", "origin", "suspected")
 DEFAULT_ATTRIBUTION_BASIS = "origin"
 
 
@@ -192,7 +193,7 @@ def property_value_problem(rel_type: object, key: str, value: object) -> str | N
     >>> property_value_problem("ATTRIBUTED_TO", "basis", "sponsor") is None
     True
     >>> property_value_problem("ATTRIBUTED_TO", "basis", "state")
-    "property 'basis' is 'state'; expected sponsor or origin (leave it out for origin)"
+    "property 'basis' is 'state'; expected sponsor or origin or suspected (leave it out for origin)"
     """
     if rel_type == "ATTRIBUTED_TO" and key == "basis" and value not in ATTRIBUTION_BASES:
         return (

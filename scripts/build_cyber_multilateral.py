@@ -18,6 +18,11 @@ scripts/gci_capabilities.py    optional  ``capability_rows(actor_ids)``: ``HAS_C
                                          rows for states (ITU GCI 2024); it is given the ids
                                          of every actor of kind ``state``
 capability_estimates.csv       optional  ``HAS_CAPABILITY`` rows for non-state actors
+state_capabilities.csv         optional  ``HAS_CAPABILITY`` rows for states from public records
+                                         (attribution statements, sanctions regimes)
+attribution_evidence.csv       optional  the ``evidence`` grade of ``ATTRIBUTED_TO`` rows
+                                         (threat id, target, basis, evidence,
+                                         evidence_source); applied after the import
 =============================  ========  ==================================================
 
 Steps:
@@ -27,7 +32,11 @@ Steps:
    mitre-course-of-action, mitre-attack-pattern and country, matching victims and
    sponsors against the curated actors (unmatched names are printed);
 3. merge curated + imported (curated wins; a conflict is an error);
-4. validate, write the dataset and copy the curated README.md beside it.
+4. grade every ``ATTRIBUTED_TO`` by evidence (``attribution_evidence.csv``): a listed row
+   takes the table's basis, evidence and evidence_source; an unlisted row rests on the
+   MISP galaxy alone, so its evidence is ``tracker`` and a ``sponsor`` basis becomes
+   ``suspected`` (the unlisted sponsor rows are printed);
+5. validate, write the dataset and copy the curated README.md beside it.
 
 The output depends only on the curated files, graphkit's rule files, the installed
 pymispgalaxies version and whatever gci_capabilities reads, so two runs give
@@ -71,6 +80,12 @@ CLUSTERS = (
 COOPERATION_ACTORS = "cooperation_actors.csv"
 COOPERATION = "cooperation.csv"
 CAPABILITY_ESTIMATES = "capability_estimates.csv"
+STATE_CAPABILITIES = "state_capabilities.csv"
+ATTRIBUTION_EVIDENCE = "attribution_evidence.csv"
+EVIDENCE_GRADES = ("government", "several_governments", "vendor", "tracker")
+TRACKER_ONLY = (
+    "MISP galaxy threat-actor.json alone (no government attribution recorded in attribution_evidence.csv)"
+)
 GCI_MODULE = ROOT / "scripts" / "gci_capabilities.py"
 _YEAR = re.compile(r"^[0-9]{4}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -108,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     for c in merged.conflicts:
         print(f"conflict: {c}", file=sys.stderr)
     if merged.conflicts:
+        return 1
+    try:
+        for line in grade_attributions(merged.graph, args.curated / ATTRIBUTION_EVIDENCE):
+            print(line, file=sys.stderr)
+    except PartError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     problems = validate(merged.graph)
     if problems:
@@ -158,7 +179,74 @@ def load_curated(folder: Path, gci_module: Path | None = None):
     if estimates.is_file():
         G = _merge_part(G, _load_relationship_part(G, estimates), estimates)
         used.append(CAPABILITY_ESTIMATES)
+    states = folder / STATE_CAPABILITIES
+    if states.is_file():
+        G = _merge_part(G, _load_relationship_part(G, states), states)
+        used.append(STATE_CAPABILITIES)
     return G, used
+
+
+def grade_attributions(G, table: Path) -> list[str]:
+    """Set ``evidence`` (and ``basis``, ``evidence_source``) on every ``ATTRIBUTED_TO`` of ``G``.
+
+    Rows of ``table`` (threat, threat_name, target, basis, evidence, evidence_source) grade
+    the relationship threat -> target; a row whose threat or name does not match the graph
+    is an error (the galaxy changed: re-check the row). Unlisted relationships rest on the
+    galaxy alone: ``evidence`` ``tracker``, and ``sponsor`` becomes ``suspected``. Returns the
+    lines to print (the unlisted sponsor rows).
+    """
+    graded: dict[tuple[str, str], dict[str, str]] = {}
+    if table.is_file():
+        with table.open(newline="", encoding="utf-8") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                where = f"{table}:{line}"
+                if row["evidence"] not in EVIDENCE_GRADES:
+                    raise PartError(
+                        f"{where}: column 'evidence': {row['evidence']!r} is not one of {', '.join(EVIDENCE_GRADES)}"
+                    )
+                if row["basis"] not in schema.ATTRIBUTION_BASES:
+                    raise PartError(
+                        f"{where}: column 'basis': {row['basis']!r} is not one of {', '.join(schema.ATTRIBUTION_BASES)}"
+                    )
+                if row["basis"] == "sponsor" and row["evidence"] not in ("government", "several_governments"):
+                    raise PartError(
+                        f"{where}: basis 'sponsor' needs government evidence; use 'suspected' for {row['evidence']!r}"
+                    )
+                if not row["evidence_source"].strip():
+                    raise PartError(
+                        f"{where}: column 'evidence_source' is empty; name the statement, indictment or report"
+                    )
+                name = G.nodes[row["threat"]].get("name") if row["threat"] in G else None
+                if name != row["threat_name"]:
+                    raise PartError(
+                        f"{where}: threat {row['threat']!r} is {name!r} in the graph, not {row['threat_name']!r}"
+                    )
+                graded[(row["threat"], row["target"])] = row
+    seen: set[tuple[str, str]] = set()
+    notes: list[str] = []
+    for u, v, d in G.edges(data=True):
+        if d.get("type") != "ATTRIBUTED_TO":
+            continue
+        row = graded.get((u, v))
+        if row is not None:
+            seen.add((u, v))
+            d["basis"], d["evidence"], d["evidence_source"] = (
+                row["basis"],
+                row["evidence"],
+                row["evidence_source"],
+            )
+            continue
+        d["evidence"] = "tracker"
+        d["evidence_source"] = TRACKER_ONLY
+        if d.get("basis") == "sponsor":
+            d["basis"] = "suspected"
+            notes.append(
+                f"attribution: {G.nodes[u].get('name', u)} -> {v}: sponsor with no graded row, kept as suspected"
+            )
+    missing = sorted(set(graded) - seen)
+    if missing:
+        raise PartError(f"{table}: rows match no ATTRIBUTED_TO of the import: {missing[:5]}")
+    return notes
 
 
 def check_pools(G, where: Path) -> None:

@@ -48,6 +48,8 @@ __all__ = [
     "critical_actors",
     "GAP_COLUMNS",
     "DEFAULT_THRESHOLD",
+    "SPONSOR_EVIDENCE",
+    "counts_as_sponsor",
 ]
 
 GAP_COLUMNS = ("actor_id", "capability_id", "weight", "own", "pooled")
@@ -229,8 +231,42 @@ NEAR_THRESHOLD = 0.05
 """Levels within this distance of the threshold are counted as close calls (the report states how many)."""
 
 
+SPONSOR_EVIDENCE: tuple[str, ...] = ("government", "several_governments")
+"""The ``evidence`` grades of ``ATTRIBUTED_TO`` that make a sponsor by default (issue 26).
+
+A row counts as a sponsor when its ``basis`` is ``sponsor`` and its ``evidence`` is one of
+these; a ``sponsor`` row without ``evidence`` counts as before (datasets that do not grade).
+Pass ``sponsor_evidence=`` with more grades (``vendor``, ``tracker``) to widen: then
+``suspected`` rows of those grades count too.
+"""
+
+
+def counts_as_sponsor(d: dict[str, Any], evidence: Iterable[str] = SPONSOR_EVIDENCE) -> bool:
+    """Whether an ``ATTRIBUTED_TO`` property dict names a sponsor under the ``evidence`` grades.
+
+    >>> counts_as_sponsor({"basis": "sponsor", "evidence": "vendor"})
+    False
+    >>> counts_as_sponsor({"basis": "suspected", "evidence": "vendor"}, ("government", "vendor"))
+    True
+    >>> counts_as_sponsor({"basis": "sponsor"})
+    True
+    """
+    basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
+    grade = d.get("evidence")
+    if basis == "sponsor":
+        return grade is None or grade in evidence
+    return basis == "suspected" and grade is not None and grade in evidence
+
+
 class _GapModel:
-    def __init__(self, G: nx.MultiDiGraph, *, threshold: float, partners: Iterable[str]) -> None:
+    def __init__(
+        self,
+        G: nx.MultiDiGraph,
+        *,
+        threshold: float,
+        partners: Iterable[str],
+        sponsor_evidence: Iterable[str] = SPONSOR_EVIDENCE,
+    ) -> None:
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
             raise AnalysisError(f"threshold must be a number from 0 to 1, not {threshold!r}")
         partners = tuple(dict.fromkeys([partners] if isinstance(partners, str) else partners))
@@ -267,6 +303,7 @@ class _GapModel:
         mask_ids: dict[Any, int] = {}
         masks: list[np.ndarray] = []
         sponsor_rows: list[tuple[int, int]] = []
+        evidence = frozenset(sponsor_evidence)
         for u, v, d in G.edges(data=True):
             t = d.get("type")
             if t == "HAS_CAPABILITY":
@@ -284,7 +321,7 @@ class _GapModel:
                 problem = schema.property_value_problem(t, "basis", basis)
                 if problem:
                     raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
-                if basis == "sponsor" and u in ti and v in ai:
+                if u in ti and v in ai and counts_as_sponsor(d, evidence):
                     sponsor_rows.append((ti[u], ai[v]))
             elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
                 rows[t].append((ai[u], ai[v]))

@@ -17,7 +17,22 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 CURATED = ROOT / "data" / "cyber-multilateral-curated"
-COLUMNS = ["source", "type", "target", "since", "until", "instrument", "pools", "topics", "source_ref"]
+COLUMNS = [
+    "source",
+    "type",
+    "target",
+    "since",
+    "until",
+    "instrument",
+    "pools",
+    "topics",
+    "source_ref",
+    # the life cycle (issue 26; DESIGN.md "Ties have a life cycle")
+    "status",
+    "last_confirmed:string",
+    "last_confirmed_source",
+    "pools_source",
+]
 
 # The 193 UN member states, ISO 3166-1 alpha-3, written out from the UN member list.
 UN_MEMBERS = set(

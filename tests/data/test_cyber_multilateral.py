@@ -74,10 +74,11 @@ DZA AGO BEN BWA BFA BDI CMR CPV CAF TCD COM COG COD CIV DJI EGY GNQ ERI SWZ ETH 
 GIN GNB KEN LSO LBR LBY MDG MWI MLI MRT MUS MAR MOZ NAM NER NGA RWA ESH STP SEN SYC SLE SOM
 ZAF SSD SDN TZA TGO TUN UGA ZMB ZWE
 """)
-# OAS: the 35 states of the Americas less Nicaragua (withdrawal effective November 2023).
+# OAS: the 35 states of the Americas less Nicaragua (withdrawal effective November 2023)
+# and Venezuela (withdrawal effective 27 April 2019, two years after its denunciation).
 OAS = codes("""
 ATG ARG BHS BRB BLZ BOL BRA CAN CHL COL CRI CUB DMA DOM ECU SLV GRD GTM GUY HTI HND JAM MEX
-PAN PRY PER KNA LCA VCT SUR TTO USA URY VEN
+PAN PRY PER KNA LCA VCT SUR TTO USA URY
 """)
 # APEC's 21 member economies (Chinese Taipei = TWN, Hong Kong, China = HKG).
 APEC = codes("AUS BRN CAN CHL CHN HKG IDN JPN KOR MYS MEX NZL PNG PER PHL RUS SGP TWN THA USA VNM")
@@ -91,13 +92,14 @@ BUDAPEST = codes("""
 ALB AND ARG ARM AUS AUT AZE BEL BEN BIH BRA BGR CPV CAN CMR CHL COL CRI CIV HRV CYP CZE DNK
 DOM EST FIN FJI FRA GEO DEU GHA GRC GRD HUN ISL ISR ITA JPN KIR LVA LIE LTU LUX MLT MUS MCO
 MNE MAR NLD NGA MKD NOR PAN PRY PER PHL POL PRT MDA ROU SMR SEN SRB SLE SVK SVN ESP LKA SWE
-CHE TON TUR UKR GBR USA
+CHE TON TUR UKR GBR USA TUN NZL ECU
 """)
 # Europol: the EU member states bound by Regulation (EU) 2016/794, i.e. all but Denmark.
 EUROPOL = EU - {"DNK"}
-# INTERPOL (196): every UN member but North Korea and Tuvalu, plus Palestine and the
-# Vatican City State (Aruba, Curaçao and Sint Maarten are members but no actors here).
-INTERPOL = (UN_MEMBERS - {"PRK", "TUV"}) | {"PSE", "VAT"}
+# INTERPOL (197): every UN member but North Korea, plus Palestine and the Vatican City
+# State (Aruba, Curaçao and Sint Maarten are members but no actors here); Tuvalu was
+# missing in the earlier release (issue 26).
+INTERPOL = (UN_MEMBERS - {"PRK"}) | {"PSE", "VAT"}
 ITU = UN_MEMBERS | {"VAT"}
 UN_GLOBAL_MECHANISM = UN_MEMBERS
 # Commonwealth of Nations (56).
@@ -115,6 +117,14 @@ COUNTER_RANSOMWARE = codes("""
 ALB AUS AUT BEL BRA BGR CAN COL CRI HRV CZE DOM EGY EST EU FRA DEU GRC IND INTERPOL IRL ISR
 ITA JPN JOR KEN LTU MEX NLD NZL NGA NOR PNG POL PRT KOR ROU RWA SLE SGP SVK ZAF ESP SWE CHE
 UKR ARE GBR USA URY ARG MAR PHL VNM
+""")
+
+# Paris Call: the 81 states with a supporter file on pariscall.international (issue 26).
+PARIS_CALL_STATES = codes("""
+ALB AND ARE ARG ARM AUS AUT BEL BEN BFA BGR BIH CAF CAN CHE CHL COG COL CYP CZE DEU DNK DOM
+ECU ESP EST FIN FRA GAB GBR GIN GRC GTM HRV HUN IRL ISL ITA JPN KHM KOR KWT LBN LIE LTU LUX
+LVA MAR MCO MDA MEX MKD MLT MNE MNG MRT MUS NLD NOR NZL PAN PER PHL PNG POL PRT PRY QAT ROU
+SEN SGP SLV SMR SRB SUR SVK SVN SWE TUN USA UZB
 """)
 
 CURRENT = {
@@ -155,15 +165,28 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "GCC": 6,
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
-    "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
+    "INTERPOL": 197 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
-ENDED = {("GBR", "EU"): 2020, ("NIC", "OAS"): 2023, ("RUS", "COE"): 2022, ("ZWE", "COMMONWEALTH"): 2003}
+ENDED = {
+    ("GBR", "EU"): 2020,
+    ("NIC", "OAS"): 2023,
+    ("VEN", "OAS"): 2019,
+    ("RUS", "COE"): 2022,
+    ("ZWE", "COMMONWEALTH"): 2003,
+}
 ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
-SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE"}
-SINCE_UNKNOWN_PAIRS = {("CMR", "COE_BUDAPEST"), ("CIV", "COE_BUDAPEST"), ("GRD", "COE_BUDAPEST")}
+SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE", "PARIS_CALL"}
+SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
+# Paused memberships (issue 26): still members, not active.
+PAUSED = {
+    ("ARM", "CSTO"): "frozen",  # since February 2024
+    ("CUB", "OAS"): "suspended",  # takes no part
+    **{(s, "AU"): "suspended" for s in ("MLI", "GIN", "SDN", "BFA", "NER", "MDG", "GNB")},
+}
+STATUSES = {"active", "suspended", "frozen", "observer", "lapsed"}
 NON_UN_PLACES = {
     "TWN": "state",
     "PSE": "state",
@@ -229,6 +252,29 @@ def test_ended_memberships_carry_until(G):
     assert ended[("USA", "UN_OEWG")]["until_date"].isoformat() == "2025-07-11"
 
 
+def test_paris_call_states_are_the_official_list(members, G):
+    states = {n for n, d in G.nodes(data=True) if d.get("kind") == "state"}
+    assert members["PARIS_CALL"] & states == PARIS_CALL_STATES
+    assert len(PARIS_CALL_STATES) == 81
+
+
+def test_paused_memberships_carry_their_status(G):
+    got = {(u, v): d["status"] for u, v, d in _memberships(G) if d.get("status")}
+    assert got == PAUSED
+    assert set(got.values()) <= STATUSES
+
+
+def test_budapest_years_of_the_third_round(G):
+    since = {(u, v): d.get("since") for u, v, d in _memberships(G)}
+    assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [
+        2023,
+        2024,
+        2024,
+        2025,
+        2025,
+    ]
+
+
 def test_global_mechanism_starts_when_the_oewg_ends(G):
     rows = [d for u, v, d in _memberships(G) if v == "UN_GLOBAL_MECHANISM"]
     assert {d["since"] for d in rows} == {2026}
@@ -273,7 +319,18 @@ def test_every_organisation_has_pools_from_the_taxonomy(G):
         assert isinstance(pools, list) and pools, org
         assert pools in (["all"], ["none"]) or set(pools) <= caps, (org, pools)
         assert d.get("pools_source"), org
-    assert G.nodes["NATO"]["pools"] == ["all"]
+    # issue 26: NATO and the CSTO pool what their summit and founding texts say, not all
+    assert G.nodes["NATO"]["pools"] == [
+        "cap:incident_response",
+        "cap:threat_intelligence_sharing",
+        "cap:digital_forensics",
+    ]
+    assert G.nodes["CSTO"]["pools"] == [
+        "cap:incident_response",
+        "cap:threat_intelligence_sharing",
+        "cap:law_enforcement_cooperation",
+    ]
+    assert not [o for o in orgs if G.nodes[o]["pools"] == ["all"]]
     assert G.nodes["UN_OEWG"]["pools"] == ["none"]
     assert set(G.nodes["INTERPOL"]["pools"]) <= {
         "cap:law_enforcement_cooperation",
@@ -393,7 +450,14 @@ def _curated_copy(tmp_path, *drop):
 
 def test_build_without_the_optional_parts(tmp_path):
     pytest.importorskip("pymispgalaxies")
-    folder = _curated_copy(tmp_path, "cooperation.csv", "cooperation_actors.csv", "capability_estimates.csv")
+    folder = _curated_copy(
+        tmp_path,
+        "cooperation.csv",
+        "cooperation_actors.csv",
+        "capability_estimates.csv",
+        "state_capabilities.csv",
+        "attribution_evidence.csv",
+    )
     out = tmp_path / "out"
     run = _build("--curated", str(folder), "-o", str(out), "--gci-module", str(tmp_path / "absent.py"))
     assert run.returncode == 0, run.stderr[-2000:]
@@ -402,11 +466,18 @@ def test_build_without_the_optional_parts(tmp_path):
     curated = gk.summary(gk.load(folder))
     assert s["relationships"]["MEMBER_OF"] == curated["relationships"]["MEMBER_OF"]
     assert s["actor_kinds"]["state"] == curated["actor_kinds"]["state"]
+    # without attribution_evidence.csv every attribution rests on the galaxy alone
+    grades = {
+        (d["basis"], d["evidence"])
+        for _, _, d in gk.load(out).edges(data=True)
+        if d["type"] == "ATTRIBUTED_TO"
+    }
+    assert grades == {("origin", "tracker"), ("suspected", "tracker")}
 
 
 def test_build_takes_rows_from_a_capability_module(tmp_path):
     pytest.importorskip("pymispgalaxies")
-    folder = _curated_copy(tmp_path, "capability_estimates.csv")
+    folder = _curated_copy(tmp_path, "capability_estimates.csv", "state_capabilities.csv")
     module = tmp_path / "caps.py"
     module.write_text(
         "def capability_rows(actor_ids):\n"
@@ -440,7 +511,12 @@ def test_build_refuses_pools_outside_the_taxonomy(tmp_path):
     folder = _curated_copy(tmp_path)
     text = (folder / "actors.csv").read_text(encoding="utf-8")
     (folder / "actors.csv").write_text(
-        text.replace(",all,North Atlantic", ",cap:flying,North Atlantic", 1), encoding="utf-8"
+        text.replace(
+            ',cap:incident_response;cap:threat_intelligence_sharing;cap:digital_forensics,"Wales',
+            ',cap:flying,"Wales',
+            1,
+        ),
+        encoding="utf-8",
     )
     run = _build(
         "--curated", str(folder), "-o", str(tmp_path / "out"), "--gci-module", str(tmp_path / "absent.py")

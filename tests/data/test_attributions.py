@@ -1,0 +1,189 @@
+"""Issue 26 in the bundled dataset: attributions graded by evidence, state capabilities from
+public records, agreements with a life cycle; and the build's grading step on hand-made rows."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import graphkit as gk
+
+ROOT = Path(__file__).parents[2]
+DATASET = ROOT / "data" / "cyber-multilateral"
+CURATED = ROOT / "data" / "cyber-multilateral-curated"
+GOVERNMENT = {"government", "several_governments"}
+EU = set(
+    [
+        "AUT",
+        "BEL",
+        "BGR",
+        "HRV",
+        "CYP",
+        "CZE",
+        "DNK",
+        "EST",
+        "FIN",
+        "FRA",
+        "DEU",
+        "GRC",
+        "HUN",
+        "IRL",
+        "ITA",
+        "LVA",
+        "LTU",
+        "LUX",
+        "MLT",
+        "NLD",
+        "POL",
+        "PRT",
+        "ROU",
+        "SVK",
+        "SVN",
+        "ESP",
+        "SWE",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def G():
+    return gk.load(DATASET)
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location(
+        "build_cm", ROOT / "scripts" / "build_cyber_multilateral.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _attributions(G):
+    return [(u, v, d) for u, v, d in G.edges(data=True) if d["type"] == "ATTRIBUTED_TO"]
+
+
+def test_every_attribution_names_its_evidence(G):
+    rows = _attributions(G)
+    assert rows and all(
+        d["evidence"] in {"government", "several_governments", "vendor", "tracker"} for *_, d in rows
+    )
+    assert all(d.get("evidence_source") for *_, d in rows)
+
+
+def test_every_sponsor_rests_on_a_government(G):
+    sponsors = [(u, v, d) for u, v, d in _attributions(G) if d["basis"] == "sponsor"]
+    assert len(sponsors) == 23
+    assert all(d["evidence"] in GOVERNMENT for *_, d in sponsors)
+
+
+def test_the_overstated_rows_of_the_audit_are_suspected(G):
+    by_name = {(G.nodes[u]["name"], v): d for u, v, d in _attributions(G)}
+    for key in [
+        ("RAZOR TIGER", "IND"),
+        ("Operation BugDrop", "RUS"),
+        ("Sandman APT", "CHN"),
+        ("NightEagle", "USA"),
+    ]:
+        assert by_name[key]["basis"] == "suspected", key
+    assert by_name[("NightEagle", "USA")]["evidence"] == "vendor"
+    assert by_name[("APT28", "RUS")]["basis"] == "sponsor"
+    assert by_name[("APT28", "RUS")]["evidence"] == "several_governments"
+
+
+def test_state_records_cover_two_capabilities_for_30_states_each(G):
+    states = {n for n, d in G.nodes(data=True) if d.get("kind") == "state"}
+    per_cap = Counter()
+    for u, v, d in G.edges(data=True):
+        if (
+            d["type"] == "HAS_CAPABILITY"
+            and u in states
+            and v in ("cap:attribution", "cap:sanctions_deterrence")
+        ):
+            assert d["source"].startswith("estimate: level ") and "record: " in d["source"], (u, v)
+            per_cap[v] += 1
+    assert per_cap["cap:attribution"] >= 30 and per_cap["cap:sanctions_deterrence"] >= 30
+
+
+def test_sanctions_levels_follow_the_rule():
+    with (CURATED / "state_capabilities.csv").open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["target"] == "cap:sanctions_deterrence"]
+    levels = {r["source"]: float(r["level"]) for r in rows}
+    assert levels == {**{s: 0.75 for s in EU}, "USA": 1.0, "GBR": 1.0, "AUS": 1.0}
+
+
+def test_agreements_with_an_ended_term_are_lapsed(G):
+    ties = {
+        (u, v): d
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "COOPERATES_WITH" and d.get("status") == "lapsed"
+    }
+    assert ties[("INTERPOL", "KASPERSKY")]["until"] == 2017
+    assert all(d.get("until") for d in ties.values())
+
+
+def test_the_three_sampled_errors_are_fixed(G):
+    coop = [(u, v, d) for u, v, d in G.edges(data=True) if d["type"] == "COOPERATES_WITH"]
+    au = [d for u, v, d in coop if {u, v} == {"AU", "INTERPOL"}]
+    assert [(d["since"], d["instrument"]) for d in au] == [(2019, "agreement")]
+    glacy = [d for u, v, d in coop if "GLACY+" in d["source"] and "European Union" in d["source"]]
+    assert glacy and all({"EU", "COE"} == {u, v} for u, v, d in coop if d in glacy)
+    chile = [d for u, v, d in coop if {u, v} == {"USA", "CHL"}]
+    assert [d["instrument"] for d in chile] == ["joint_statement"]
+
+
+# -- the build's grading step, on a hand-made graph ---------------------------------------
+def _graph():
+    G = nx.MultiDiGraph()
+    G.add_node("t1", label="Threat", name="One")
+    G.add_node("t2", label="Threat", name="Two")
+    for a in ("X", "Y"):
+        G.add_node(a, label="Actor", kind="state", name=a)
+    G.add_edge("t1", "X", type="ATTRIBUTED_TO", basis="sponsor")
+    G.add_edge("t2", "Y", type="ATTRIBUTED_TO", basis="sponsor")
+    G.add_edge("t2", "X", type="ATTRIBUTED_TO", basis="origin")
+    return G
+
+
+def _table(tmp_path, *rows):
+    path = tmp_path / "attribution_evidence.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["threat", "threat_name", "target", "basis", "evidence", "evidence_source"])
+        w.writerows(rows)
+    return path
+
+
+def test_grading_listed_and_unlisted_rows(tmp_path):
+    build = _build_module()
+    G = _graph()
+    notes = build.grade_attributions(
+        G, _table(tmp_path, ["t1", "One", "X", "sponsor", "government", "an indictment"])
+    )
+    got = sorted((u, v, d["basis"], d["evidence"]) for u, v, d in G.edges(data=True))
+    assert got == [
+        ("t1", "X", "sponsor", "government"),
+        ("t2", "X", "origin", "tracker"),
+        ("t2", "Y", "suspected", "tracker"),
+    ]
+    assert notes == ["attribution: Two -> Y: sponsor with no graded row, kept as suspected"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["t1", "One", "X", "sponsor", "vendor", "a blog"], "basis 'sponsor' needs government evidence"),
+        (["t1", "Uno", "X", "sponsor", "government", "x"], "is 'One' in the graph, not 'Uno'"),
+        (["t1", "One", "X", "sponsor", "rumour", "x"], "column 'evidence'"),
+        (["t1", "One", "Y", "sponsor", "government", "x"], "match no ATTRIBUTED_TO"),
+    ],
+)
+def test_grading_refuses_bad_rows(tmp_path, row, message):
+    build = _build_module()
+    with pytest.raises(build.PartError, match=message):
+        build.grade_attributions(_graph(), _table(tmp_path, row))
