@@ -5,7 +5,7 @@
 // Empty result: no actor holds $capability at min_level or above, or the capability id does not exist (see capabilities.csv).
 // Parameters:
 //   capability (string, default cap:attribution): id of the capability
-//   min_level (float, default 0.5): the lowest level that counts
+//   min_level (float, default DEFAULT_THRESHOLD): the lowest level that counts
 // Example:
 //   graphkit query actors_with_capability data/cyber-multilateral --param capability=cap:incident_response --param min_level=0.75
 MATCH (a:Actor)-[h:HAS_CAPABILITY]->(:Capability {id: $capability})

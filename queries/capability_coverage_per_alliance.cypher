@@ -5,7 +5,7 @@
 // capabilities in the dataset.
 // Empty result: no alliance or organisation has members holding a capability at min_level or above.
 // Parameters:
-//   min_level (float, default 0.5): the lowest level that counts as holding a capability
+//   min_level (float, default DEFAULT_THRESHOLD): the lowest level that counts as holding a capability
 // Example:
 //   graphkit query capability_coverage_per_alliance data/cyber-multilateral --param min_level=0.75
 MATCH (c:Capability)

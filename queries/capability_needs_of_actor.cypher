@@ -8,7 +8,7 @@
 // Empty result: no threat in the dataset targets $actor (or the id does not exist), so it needs nothing.
 // Parameters:
 //   actor (string, default UKR): id of the actor
-//   min_level (float, default 0.5): the lowest level that counts as holding a capability
+//   min_level (float, default DEFAULT_THRESHOLD): the lowest level that counts as holding a capability
 // Example:
 //   graphkit query capability_needs_of_actor data/cyber-multilateral --param actor=EST
 MATCH (a:Actor {id: $actor})<-[:TARGETS]-(t:Threat)-[:REQUIRES]->(c:Capability)

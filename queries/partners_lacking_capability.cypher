@@ -6,7 +6,7 @@
 // Empty result: every actor with cooperation partners has at least one partner holding $capability at min_level or above (or the capability id does not exist).
 // Parameters:
 //   capability (string, default cap:sanctions_deterrence): id of the capability
-//   min_level (float, default 0.5): the lowest level that counts as holding it
+//   min_level (float, default DEFAULT_THRESHOLD): the lowest level that counts as holding it
 // Example:
 //   graphkit query partners_lacking_capability data/cyber-multilateral --param capability=cap:attribution
 MATCH (a:Actor)-[:COOPERATES_WITH]-(p:Actor)

@@ -32,10 +32,12 @@ from typing import Any
 
 from graphkit.cypher.lexer import Token, located, query_parameters, tokenize
 from graphkit.cypher.params import check_type, parse_param_value
+from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import FormatError, QueryError
 from graphkit.loaders.source import kind_problem, read_input
 
 __all__ = [
+    "SHARED_DEFAULTS",
     "Param",
     "QueryFile",
     "parse_query",
@@ -85,6 +87,10 @@ class QueryFile:
         return next((p for p in self.params if p.name == name), None)
 
 
+SHARED_DEFAULTS: dict[str, Any] = {"DEFAULT_THRESHOLD": DEFAULT_THRESHOLD}
+"""Defaults a query file may name instead of writing a value (``default DEFAULT_THRESHOLD``),
+so that the library's queries follow :mod:`graphkit.defaults` when it changes."""
+
 _PARAM_LINE = re.compile(
     r"^\$?(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<type>[a-z]+(?:\[\])?)\s*"
     r"(?:,\s*default\s+(?P<default>.*?))?\s*\)\s*:?\s*(?P<help>.*)$"
@@ -105,6 +111,9 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
     >>> q = parse_query("// Who?\\n// Parameters:\\n//   k (int, default 3): how many\\nRETURN $k AS k")
     >>> q.description, q.params[0].default
     ('Who?', 3)
+    >>> q = parse_query("// Held?\\n// Parameters:\\n//   t (float, default DEFAULT_THRESHOLD): level\\nRETURN $t")
+    >>> q.params[0].default == gk.defaults.DEFAULT_THRESHOLD
+    True
     """
     lines = text.split("\n")
     header: list[tuple[int, str]] = []
@@ -152,7 +161,10 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
             check_type(ptype, f"{file}:{lineno}")
             default, has_default = None, m["default"] is not None
             if has_default:
-                default = parse_param_value(m["name"], m["default"].strip(), ptype, where=f"{file}:{lineno}")
+                text_default = m["default"].strip()
+                if text_default in SHARED_DEFAULTS:  # a default graphkit defines once (defaults.py)
+                    text_default = str(SHARED_DEFAULTS[text_default])
+                default = parse_param_value(m["name"], text_default, ptype, where=f"{file}:{lineno}")
             params.append(Param(m["name"], ptype, default, has_default, m["help"].strip()))
         elif section == "example" and s:
             example.append(s)
