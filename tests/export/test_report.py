@@ -126,7 +126,7 @@ def test_focus_on_nato_is_about_its_members_gaps_and_partners(tmp_path):
         assert f"| {G.nodes[m]['name']} |" in section
     assert "## Gaps of North Atlantic Treaty Organization" in md
     assert "## Partner recommendations" in md and "Partners for North Atlantic Treaty Organization" in md
-    assert md.index("## About North Atlantic Treaty Organization") < md.index("## Summary")
+    assert md.index("## About North Atlantic Treaty Organization") < md.index("## The data")
     rec = _dict_rows(out / "partner_recommendations.csv")
     assert {r["for_actor"] for r in rec} <= {"NATO"}
 

@@ -24,6 +24,7 @@ from graphkit.export.report.sections import (
     _methods_section,
     _overview_section,
 )
+from graphkit.export.report.summary import summary_section
 from graphkit.graph import summary
 
 
@@ -83,7 +84,8 @@ def build_report(
     sections: list[Section] = []
     if focus:
         sections += _focus_sections(ctx, focus, recommendations, figures)
-    sections.append(_overview_section(ctx, source_name, generated, focus))
+    else:
+        sections.append(summary_section(ctx))
     if changes is not None:
         sections.append(_changes_section(ctx, changes))
     sections.append(_centrality_section(ctx, figures))
@@ -94,6 +96,7 @@ def build_report(
     sections.append(_critical_section(ctx))
     sections.append(stability_section(ctx))
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
+    sections.append(_overview_section(ctx, source_name, generated, focus))
     sections.append(_methods_section(ctx, seed))
     sections[-1].blocks.insert(1, _time_paragraph(ctx, changes))
     return Report(

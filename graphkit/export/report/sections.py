@@ -17,14 +17,12 @@ from graphkit.export.report.document import (
     Paragraph,
     Section,
     Table,
-    _fmt,
     kind_name,
 )
 from graphkit.export.report.rankings import (
     Bands,
     cluster_cohesion,
     global_forums,
-    headline_findings,
     ranking_tables,
 )
 from graphkit.export.report.sources import group_rows, grouped_sources, source_counts
@@ -33,41 +31,9 @@ from graphkit.graph import summary
 
 
 def _overview_section(ctx: _Context, source_name: str, generated: str, focus: str | None) -> Section:
+    """The data behind the report (an appendix): what it holds and where its facts come from."""
     G = ctx.G
     s = summary(G)
-    findings = headline_findings(ctx, Bands(ctx))
-    if ctx.cluster_count():
-        mod = ctx.modularity
-        findings.append(
-            f"{ctx.cluster_count()} cooperation clusters"
-            + (f" (modularity {mod:.2f})" if isinstance(mod, int | float) else "")
-            + "."
-        )
-    totals = ctx.gap_totals()
-    if len(totals):
-        assessed = totals[totals["assessed"].astype(bool)]
-        helped = int((assessed["closed"] > 0).sum())
-        own = float(assessed["own_gap"].sum())
-        closed = float(assessed["closed"].sum())
-        share = f" ({closed / own:.0%} of all own-gap weight)" if own else ""
-        unassessed = len(totals) - len(assessed)
-        findings.append(
-            f"Cooperation, within what each organisation and agreement pools, narrows the capability "
-            f"gap of {helped} of {len(assessed)} threatened actors with capability data"
-            f"; it closes {_fmt(closed)} of {_fmt(own)} units of gap weight{share}"
-            + (
-                f" ({unassessed} threatened actors have no capability data and are not counted)"
-                if unassessed
-                else ""
-            )
-            + "."
-        )
-    unc = ctx.frame("uncovered_threats")
-    findings.append(
-        "Every threat can be answered by someone in the graph: no threat needs a capability that nobody has."
-        if len(unc) == 0
-        else f"{len(unc)} threat{'s need' if len(unc) != 1 else ' needs'} a capability that no actor in the graph has."
-    )
     counts = Grid(
         [
             Table(["node label", "count"], [[label, n] for label, n in s["nodes"].items()]),
@@ -84,7 +50,6 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
     more = len(families) - len(src_rows)
     blocks: list[Block] = [
         Paragraph("; ".join([f"Dataset: {source_name}", f"report written {generated}"]) + ".", "Scope."),
-        Bullets(findings),
         counts,
         Paragraph(
             f"{with_source:,} of {facts_total:,} facts (nodes and relationships) name their source; "
@@ -99,7 +64,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
         ),
         Table(["source", "facts"], src_rows, empty="No node or relationship names its source."),
     ]
-    return Section("overview", "Summary", blocks)
+    return Section("overview", "The data", blocks)
 
 
 def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
