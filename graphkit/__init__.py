@@ -89,6 +89,9 @@ _LAZY = {
     "to_pyvis": "graphkit.export.pyvis",
     "write_pyvis": "graphkit.export.pyvis",
     "write_analysis": "graphkit.export.analysis_tables",
+    "from_pandas": "graphkit.loaders.frames",
+    "to_pandas": "graphkit.export.frames",
+    "to_networkx": "graphkit.export.interop",
 }
 
 
@@ -153,6 +156,9 @@ __all__ = [
     "write_json",
     "write_graphml",
     "write_gexf",
+    "from_pandas",
+    "to_pandas",
+    "to_networkx",
     # analysis
     "analyze",
     "write_analysis",

@@ -38,9 +38,21 @@ from graphkit.loaders.values import ColumnSpec, parse_cell, split_list
 from graphkit.progress import Progress
 from graphkit.suggest import close_matches, path_hint
 
-__all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES", "MAX_COLUMNS"]
+__all__ = [
+    "load_dataset",
+    "graph_from_tables",
+    "OPTIONAL_TABLES",
+    "Table",
+    "read_csv_table",
+    "read_xlsx_tables",
+    "MAX_FIELD_BYTES",
+    "MAX_COLUMNS",
+]
 
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
+
+OPTIONAL_TABLES = frozenset({schema.NODE_FILES[schema.CAPABILITY], schema.NODE_FILES[schema.THREAT]})
+"""Tables a dataset may leave out (a plain actor network has no capabilities or threats)."""
 
 
 def load_dataset(
@@ -87,6 +99,8 @@ def _load_dataset(
         for name in _TABLES:
             f = path / f"{name}.csv"
             wrong = kind_problem(f)
+            if wrong is not None and wrong.endswith(" is missing") and name in OPTIONAL_TABLES:
+                continue
             if wrong is not None and wrong.endswith(" is missing"):
                 problems.add(
                     str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
@@ -101,10 +115,28 @@ def _load_dataset(
                 problems.unreadable.append(str(f))
     elif kind == "xlsx":
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
+        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:1] if n not in tables]
     else:
         raise FormatError(kind)
-    G = new_graph(path.stem if path.suffix else path.name)
+    G = graph_from_tables(
+        tables, path.stem if path.suffix else path.name, problems, progress, duplicates=duplicates
+    )
     G.graph["path"] = str(path)
+    return G
+
+
+def graph_from_tables(
+    tables: dict[str, Table],
+    name: str,
+    problems: _Problems,
+    progress: Progress | None = None,
+    *,
+    duplicates: str = "error",
+) -> nx.MultiDiGraph:
+    """The graph of tables read as text (``actors``, ``capabilities``, ``threats``,
+    ``relationships``; any but ``actors`` and ``relationships`` may be absent), checked
+    row by row; raises :class:`~graphkit.errors.DatasetError` listing every problem."""
+    G = new_graph(name)
     first_use: dict[str, tuple[str, str, int]] = {}
     ids = IdChecks()
     for label in schema.LABELS:
@@ -113,10 +145,11 @@ def _load_dataset(
             _add_nodes(G, label, table, problems, first_use, ids, progress)
     table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
-    if kind == "xlsx":
-        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:-1] if n not in tables]
     if table is not None:
-        merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
+        absent = [t for t in _TABLES if t in OPTIONAL_TABLES and t not in tables]
+        merged += _add_relationships(
+            G, table, problems, ids, progress, merge=duplicates == "merge", absent=absent
+        )
     problems.raise_if_any()
     if merged:
         G.graph["merged_duplicates"] = merged
@@ -166,9 +199,16 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
     tables: dict[str, Table] = {}
     try:
         for sheet in _TABLES:
+            if sheet not in wb.sheetnames and sheet in OPTIONAL_TABLES:
+                continue
             if sheet not in wb.sheetnames:
+                near = close_matches(sheet, wb.sheetnames, n=1, cutoff=0.6)
                 problems.add(
-                    f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row"
+                    f"{name}[{sheet}]",
+                    "sheet is missing",
+                    fix=f"rename sheet '{near[0]}' to {sheet} (sheet names are case-sensitive)"
+                    if near
+                    else f"add a sheet named {sheet} with a header row",
                 )
                 continue
             ws = wb[sheet]
@@ -429,8 +469,10 @@ def _add_relationships(
     progress: Progress | None = None,
     *,
     merge: bool = False,
+    absent: list[str] | None = None,
 ) -> int:
-    """Add the table's relationships; return how many exact duplicates were merged."""
+    """Add the table's relationships; return how many exact duplicates were merged
+    (``absent``: the optional tables not given, named in the fix of an id that does not resolve)."""
     specs = column_specs(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
         return 0
@@ -480,6 +522,9 @@ def _add_relationships(
                 fix = (
                     f"did you mean '{near[0]}'? (ids are case-sensitive)"
                     if near
+                    else f"no {' or '.join(absent)} table was given: add {absent[0]}.csv (or its sheet) "
+                    "with this id, or correct the id"
+                    if absent and not G.has_node(bad)
                     else "add a node with that id or correct the id (ids are case-sensitive)"
                 )
                 msg = better or msg
