@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit.errors import DatasetError, FormatError, Problem
+from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import (
     MERGE_FIX,
@@ -31,7 +32,11 @@ from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 from graphkit.suggest import path_hint
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
+__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH", "TYPES_KEY"]
+
+TYPES_KEY = "graphkit_types"
+"""The graph attribute of networkx node-link JSON naming the properties graphkit wrote as text
+(``{"node:joined": "date"}``)."""
 
 MAX_JSON_DEPTH = 64
 
@@ -60,6 +65,10 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     problems: list[Problem] = []
     G = new_graph(path.stem)
     nested = "relationships" in doc
+    # networkx's node-link JSON written by graphkit: dates are ISO text, typed here
+    meta = doc.get("graph") if not nested else None
+    typed = meta.get(TYPES_KEY) if isinstance(meta, dict) else None
+    typed = typed if isinstance(typed, dict) else {}
     first_use: dict[str, tuple[str, str]] = {}
     ids, dupes = IdChecks(), DuplicateFinder()
     for i, item in enumerate(doc["nodes"]):
@@ -75,7 +84,7 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         if not isinstance(props, dict):
             problems.append(Problem(name, f"{where}.properties is not an object"))
             continue
-        props = {k: _from_json(v) for k, v in props.items()}
+        props = {k: _typed(_from_json(v), typed.get(f"node:{k}")) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
         msgs = (
             _bad_dates(props)
@@ -101,7 +110,9 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
                 continue
         else:
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
-        props = {k: _from_json(v) for k, v in props.items()}
+            if RELATIONSHIP_SOURCE_COLUMN in props and "source" not in props:  # provenance
+                props["source"] = props.pop(RELATIONSHIP_SOURCE_COLUMN)
+        props = {k: _typed(_from_json(v), typed.get(f"edge:{k}")) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
         msgs = _bad_dates(props) or (
             relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
@@ -250,6 +261,15 @@ def _restore(value: Any, kind: str | None) -> Any:
         return [parse_cell(p.strip(), scalar)[0] for p in value.split(LIST_SEPARATOR) if p.strip()]
     if kind == "date":
         return parse_cell(value, "date")[0]
+    return value
+
+
+def _typed(value: Any, kind: Any) -> Any:
+    """A date (or list of dates) written as ISO text, where ``graphkit_types`` says so."""
+    if kind == "date" and isinstance(value, str):
+        return _from_json({"date": value})
+    if kind == "date[]" and isinstance(value, list):
+        return [_from_json({"date": x}) if isinstance(x, str) else x for x in value]
     return value
 
 

@@ -36,7 +36,7 @@ from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
 from graphkit.loaders.values import ColumnSpec, parse_cell, split_list
 from graphkit.progress import Progress
-from graphkit.suggest import close_matches, path_hint
+from graphkit.suggest import close_matches, node_matches, path_hint
 
 __all__ = [
     "load_dataset",
@@ -449,6 +449,10 @@ def _add_nodes(
                 first = first_line.get(node_id)
                 fix = f"ids are unique across all files; first used {'on line ' + str(first) if first else 'in another file'}"
                 problems.add(table.file, msg, line=line, column="id", fix=fix)
+            elif column == "kind" and isinstance(row.get("kind"), str):
+                near = close_matches(row["kind"], schema.ACTOR_KINDS, n=1)
+                fix = f"did you mean '{near[0]}'? (kinds are lower case)" if near else None
+                problems.add(table.file, msg, line=line, column=column, fix=fix)
             else:
                 problems.add(table.file, msg, line=line, column=column)
         if node_id not in G:
@@ -515,16 +519,22 @@ def _add_relationships(
                 bad = source if column == "source" else target
                 better = ids.unresolved(bad, column or "")
                 near = (
-                    close_matches(str(bad), map(str, G.nodes), n=1)
+                    node_matches(str(bad), ((n, d.get("name")) for n, d in G.nodes(data=True)), n=1)
                     if better is None and len(problems.items) < problems.cap
                     else []
                 )
+                rel = schema.RELATIONSHIP_TYPES.get(rtype)
+                ends = (rel.sources if column == "source" else rel.targets) if rel is not None else ()
+                missing = [t for t in absent or () if any(schema.NODE_FILES[e] == t for e in ends)]
+                name = G.nodes[near[0]].get("name") if near else None
                 fix = (
-                    f"did you mean '{near[0]}'? (ids are case-sensitive)"
+                    f"did you mean '{near[0]}'"
+                    + (f" ({name})" if name not in (None, near[0]) else "")
+                    + "? (ids are case-sensitive; rows link ids, not names)"
                     if near
-                    else f"no {' or '.join(absent)} table was given: add {absent[0]}.csv (or its sheet) "
+                    else f"no {' or '.join(missing)} table was given: add {missing[0]}.csv (or its sheet) "
                     "with this id, or correct the id"
-                    if absent and not G.has_node(bad)
+                    if missing
                     else "add a node with that id or correct the id (ids are case-sensitive)"
                 )
                 msg = better or msg

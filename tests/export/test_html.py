@@ -241,7 +241,7 @@ def test_cli_viz_writes_html_png_svg(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--focus", "NATOO"], "did you mean NATO"),
+        (["--focus", "NATOO"], "did you mean 'NATO'"),
         (["--types", "FOO"], "unknown relationship type"),
         (["--format", "png"], "does not match --format png"),
         (["--depth", "-1"], "--depth must be 0 or more"),
