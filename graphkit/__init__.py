@@ -82,7 +82,8 @@ _LAZY = {
             "critical_actors",
         )
     },
-    **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
+    **{name: "graphkit.export.html" for name in ("write_html", "render_html", "HTMLGraph")},
+    "show": "graphkit.export.notebook",
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",
     "run_query": "graphkit.cypher",
