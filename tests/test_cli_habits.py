@@ -196,7 +196,7 @@ def test_bash_completion_completes(capsys, tmp_path):
         pytest.skip("no bash")
     (tmp_path / "c.bash").write_text(script)
     probe = f"""
-source {tmp_path / 'c.bash'}
+source {tmp_path / "c.bash"}
 COMP_WORDS=(graphkit con); COMP_CWORD=1; _graphkit; echo "A:${{COMPREPLY[*]}}"
 COMP_WORDS=(graphkit convert data/sample out --to kumu); COMP_CWORD=5; _graphkit; echo "B:${{COMPREPLY[*]}}"
 COMP_WORDS=(graphkit analyze data/sample --outp); COMP_CWORD=3; _graphkit; echo "C:${{COMPREPLY[*]}}"

@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from graphkit.errors import GraphkitError
@@ -47,7 +48,9 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
     out: dict[str, argparse.ArgumentParser] = {}
     for action in parser._actions:
         choices = action.choices
-        if isinstance(choices, dict) and all(isinstance(c, argparse.ArgumentParser) for c in choices.values()):
+        if isinstance(choices, dict) and all(
+            isinstance(c, argparse.ArgumentParser) for c in choices.values()
+        ):
             for name, sub in choices.items():
                 nested = subcommands(sub)
                 if nested:
@@ -126,13 +129,15 @@ def _dash_output(name: str, dest: str, func: Any) -> Any:
             return int(func(args) or 0)
         suffix = STDOUT_SUFFIX.get(name)
         if suffix is None:
-            raise GraphkitError(f"{name} writes a folder of files; give a folder path, not - (standard output)")
+            raise GraphkitError(
+                f"{name} writes a folder of files; give a folder path, not - (standard output)"
+            )
         with tempfile.TemporaryDirectory(prefix="graphkit-stdout-") as tmp:
             target = os.path.join(tmp, "out" + suffix)
             setattr(args, dest, target)
             with contextlib.redirect_stdout(sys.stderr):  # messages must not mix with the data
                 rc = int(func(args) or 0)
-            data = open(target, "rb").read() if os.path.exists(target) else b""
+            data = Path(target).read_bytes() if os.path.exists(target) else b""
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:

@@ -49,7 +49,9 @@ def load_stdin(**options: Any) -> nx.MultiDiGraph:
 
     data = sys.stdin.buffer.read()
     if not data:
-        raise FormatError("standard input is empty; pipe a graph in (JSON, GEXF, GraphML or .xlsx) or give a path")
+        raise FormatError(
+            "standard input is empty; pipe a graph in (JSON, GEXF, GraphML or .xlsx) or give a path"
+        )
     suffix = sniff_suffix(data)
     with tempfile.TemporaryDirectory(prefix="graphkit-stdin-") as tmp:
         path = Path(tmp) / f"stdin{suffix}"

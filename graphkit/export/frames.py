@@ -67,15 +67,15 @@ def to_pandas(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
                 row[schema.RELATIONSHIP_SOURCE_COLUMN if k == "source" else k] = x
         rels.append(row)
     out[schema.RELATIONSHIPS_FILE] = _frame(
-        rels, list(schema.REQUIRED_RELATIONSHIP_COLUMNS), schema.RELATIONSHIPS_FILE,
+        rels,
+        list(schema.REQUIRED_RELATIONSHIP_COLUMNS),
+        schema.RELATIONSHIPS_FILE,
         columns.get(schema.RELATIONSHIPS_FILE),
     )
     return {name: out[name] for name in FRAME_TABLES}
 
 
-def _frame(
-    rows: list[dict[str, Any]], fixed: list[str], table: str, order: Any = None
-) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], fixed: list[str], table: str, order: Any = None) -> pd.DataFrame:
     import pandas as pd
 
     keys = list(fixed)
@@ -92,7 +92,7 @@ def _frame(
                 f"{table}: property {k!r} mixes value types ({', '.join(sorted(map(str, kinds)))}); "
                 "a DataFrame column holds one"
             )
-        kind = next(iter(kinds), "string")
+        kind = next(iter(kinds), None) or "string"
         if kind == "int":
             data[k] = pd.array(values, dtype="Int64")
         elif kind == "float":

@@ -63,7 +63,9 @@ ANALYSIS_COLUMNS: dict[str, tuple[str, ...]] = {
 """The analysis columns :func:`with_analysis` puts on the actors (``convert --with-analysis``)."""
 
 
-def to_networkx(G: nx.MultiDiGraph, *, style: str = "display", viz: bool = False, **drawing: Any) -> nx.MultiDiGraph:
+def to_networkx(
+    G: nx.MultiDiGraph, *, style: str = "display", viz: bool = False, **drawing: Any
+) -> nx.MultiDiGraph:
     """A copy of ``G`` with the attribute names other tools expect.
 
     ``style="display"`` (see the module's table) gives a graph that ``nx.write_gexf``,
@@ -171,7 +173,14 @@ def node_link_data(G: nx.MultiDiGraph) -> dict[str, Any]:
     graph = {k: v for k, v in G.graph.items() if k in ("name",)}
     if types:
         graph[TYPES_KEY] = dict(sorted(types.items()))
-    return {"directed": True, "multigraph": True, "graph": graph, "nodes": nodes, "edges": edges, "links": edges}
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": graph,
+        "nodes": nodes,
+        "edges": edges,
+        "links": edges,
+    }
 
 
 def write_node_link(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:

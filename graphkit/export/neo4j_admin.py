@@ -84,7 +84,10 @@ def write_neo4j_admin(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overw
         props = [{k: v for k, v in d.items() if k != "label"} for _, d in items]
         keys, types = _columns(props, f"{_NODE_FILES[label]}.csv")
         header = ["id:ID", *[f"{k}:{types[k]}" for k in keys], ":LABEL"]
-        rows = [[_quote(str(n)), *[_cell(p.get(k)) for k in keys], label] for (n, _), p in zip(items, props, strict=True)]
+        rows = [
+            [_quote(str(n)), *[_cell(p.get(k)) for k in keys], label]
+            for (n, _), p in zip(items, props, strict=True)
+        ]
         files[_NODE_FILES[label]] = (header, rows)
     ends, props = [], []
     for u, v, d in G.edges(data=True):
@@ -92,7 +95,10 @@ def write_neo4j_admin(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overw
         props.append({k: x for k, x in d.items() if k != "type"})
     keys, types = _columns(props, "relationships.csv")
     header = [":START_ID", ":END_ID", ":TYPE", *[f"{k}:{types[k]}" for k in keys]]
-    rows = [[_quote(str(u)), _quote(str(v)), t, *[_cell(p.get(k)) for k in keys]] for (u, v, t), p in zip(ends, props, strict=True)]
+    rows = [
+        [_quote(str(u)), _quote(str(v)), t, *[_cell(p.get(k)) for k in keys]]
+        for (u, v, t), p in zip(ends, props, strict=True)
+    ]
     files[schema.RELATIONSHIPS_FILE] = (header, rows)
     multiline = any("\n" in c or "\r" in c for _, rs in files.values() for r in rs for c in r)
     names = [f"{n}.csv" for n in files]
@@ -175,4 +181,3 @@ def _cell(v: Any) -> str:
     if isinstance(v, float) and v != v:
         return ""
     return _text(v)
-

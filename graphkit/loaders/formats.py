@@ -25,8 +25,8 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

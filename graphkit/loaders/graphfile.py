@@ -17,7 +17,6 @@ from typing import Any
 import networkx as nx
 
 from graphkit.errors import DatasetError, FormatError, Problem
-from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import (
     MERGE_FIX,
@@ -30,6 +29,7 @@ from graphkit.loaders.duplicates import (
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.suggest import path_hint
 
 __all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH", "TYPES_KEY"]

@@ -451,8 +451,8 @@ def _add_nodes(
                 problems.add(table.file, msg, line=line, column="id", fix=fix)
             elif column == "kind" and isinstance(row.get("kind"), str):
                 near = close_matches(row["kind"], schema.ACTOR_KINDS, n=1)
-                fix = f"did you mean '{near[0]}'? (kinds are lower case)" if near else None
-                problems.add(table.file, msg, line=line, column=column, fix=fix)
+                hint = f"did you mean '{near[0]}'? (kinds are lower case)" if near else None
+                problems.add(table.file, msg, line=line, column=column, fix=hint)
             else:
                 problems.add(table.file, msg, line=line, column=column)
         if node_id not in G:

@@ -91,7 +91,10 @@ def test_cyjs_is_read_by_networkx_cytoscape_graph(G, tmp_path):
         {"u": u, "v": v, **{("source_ref" if k == "source" else k): _plain(x) for k, x in d.items()}}
         for u, v, d in G.edges(data=True)
     ]
-    got = [{"u": u, "v": v, **{k: x for k, x in d.items() if k not in ("source", "target", "key")}} for u, v, d in H.edges(data=True)]
+    got = [
+        {"u": u, "v": v, **{k: x for k, x in d.items() if k not in ("source", "target", "key")}}
+        for u, v, d in H.edges(data=True)
+    ]
     assert _edges_by_ends(got) == _edges_by_ends(expected)
 
 
@@ -222,7 +225,9 @@ def test_neo4j_admin_files_follow_the_documented_header_grammar(G, tmp_path):
             assert node_id not in ids  # one id space: unique across the node files
             ids[node_id] = rec[":LABEL"]
             props_back[node_id] = {
-                h.split(":")[0]: _parse(v, h.split(":", 1)[1]) for h, v in rec.items() if v != "" and _PROPERTY.match(h)
+                h.split(":")[0]: _parse(v, h.split(":", 1)[1])
+                for h, v in rec.items()
+                if v != "" and _PROPERTY.match(h)
             }
     for n, d in G.nodes(data=True):
         assert ids[n] == d["label"]
@@ -237,7 +242,11 @@ def test_neo4j_admin_files_follow_the_documented_header_grammar(G, tmp_path):
     for row in rows[1:]:
         rec = dict(zip(header, row, strict=True))
         assert rec[":START_ID"] in ids and rec[":END_ID"] in ids
-        props = {h.split(":")[0]: _parse(v, h.split(":", 1)[1]) for h, v in rec.items() if v != "" and _PROPERTY.match(h)}
+        props = {
+            h.split(":")[0]: _parse(v, h.split(":", 1)[1])
+            for h, v in rec.items()
+            if v != "" and _PROPERTY.match(h)
+        }
         got.append({"u": rec[":START_ID"], "v": rec[":END_ID"], "type": rec[":TYPE"], **props})
     expected = [{"u": u, "v": v, **d} for u, v, d in G.edges(data=True)]
     assert _edges_by_ends(got) == _edges_by_ends(expected)

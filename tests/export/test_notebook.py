@@ -65,7 +65,9 @@ def test_second_show_adds_less_than_a_fifth(executed):
     first, second = _size(nb.cells[2]), _size(nb.cells[3])
     assert first > 500_000  # the library, once
     assert first + second < 1.2 * first
-    assert "graphkitLibrary" in json.dumps(nb.cells[2].outputs) and "graphkitLibrary" not in json.dumps(nb.cells[3].outputs)
+    assert "graphkitLibrary" in json.dumps(nb.cells[2].outputs) and "graphkitLibrary" not in json.dumps(
+        nb.cells[3].outputs
+    )
     assert path.stat().st_size < 1.2 * first + 200_000
 
 

@@ -28,7 +28,9 @@ def _frames() -> dict[str, pd.DataFrame]:
         }
     )
     capabilities = pd.DataFrame({"id": ["cap:ir"], "name": ["Incident response"]})
-    threats = pd.DataFrame({"id": ["thr:r"], "name": ["Ransomware"], "severity": pd.array([3], dtype="Int64")})
+    threats = pd.DataFrame(
+        {"id": ["thr:r"], "name": ["Ransomware"], "severity": pd.array([3], dtype="Int64")}
+    )
     relationships = pd.DataFrame(
         {
             "source": ["EST", "LVA", "EST", "thr:r", "EST"],
@@ -40,7 +42,12 @@ def _frames() -> dict[str, pd.DataFrame]:
             "source_ref": ["NATO website", None, None, None, None],
         }
     )
-    return {"actors": actors, "capabilities": capabilities, "threats": threats, "relationships": relationships}
+    return {
+        "actors": actors,
+        "capabilities": capabilities,
+        "threats": threats,
+        "relationships": relationships,
+    }
 
 
 def test_pandas_round_trip_is_exact():
@@ -124,7 +131,9 @@ def test_problems_are_those_of_the_csv_loader(tmp_path):
         gk.load(folder)
     with pytest.raises(gk.DatasetError) as from_frames:
         gk.from_pandas(actors, rels)
-    csv_problems = [(p.file.split("/")[-1].removesuffix(".csv"), p.line, p.column) for p in from_csv.value.problems]
+    csv_problems = [
+        (p.file.split("/")[-1].removesuffix(".csv"), p.line, p.column) for p in from_csv.value.problems
+    ]
     frame_problems = [(p.file, p.line, p.column) for p in from_frames.value.problems]
     assert frame_problems == csv_problems
     assert [p.message for p in from_frames.value.problems] == [p.message for p in from_csv.value.problems]
