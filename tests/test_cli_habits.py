@@ -52,6 +52,17 @@ def test_dash_reads_standard_input(capsys, monkeypatch, tmp_path):
     assert rc == 0 and json.loads(out)["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3}
 
 
+def test_dash_reads_standard_input_for_query_and_merge(capsys, monkeypatch, tmp_path):
+    data = gk.write(gk.load(gk.SAMPLE), tmp_path / "s.gexf").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    rc, out, _ = _run(["query", "most_targeted_actors", "-", "--json"], capsys)
+    assert rc == 0 and json.loads(out)[0]["id"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    rc, out, _ = _run(["merge", "-", SAMPLE, "-o", str(tmp_path / "m.json"), "--json"], capsys)
+    assert rc == 0 and json.loads(out)["written"]
+    assert gk.graph_diff(gk.load(gk.SAMPLE), gk.load(tmp_path / "m.json")) == []
+
+
 def test_folder_outputs_refuse_dash(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rc, _, err = _run(["analyze", SAMPLE, "-o", "-", "-q"], capsys)

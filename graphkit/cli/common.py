@@ -275,7 +275,7 @@ def add_source(p: argparse.ArgumentParser, *, neo4j: bool = True) -> None:
         "dataset",
         metavar="DATASET",
         nargs="?" if neo4j else None,
-        help="dataset folder, .xlsx, .json, .graphml or .gexf; - reads JSON, GEXF, GraphML or .xlsx from standard input",
+        help="dataset folder, .xlsx, .json, .graphml or .gexf",
     )
     add_merge_duplicates(p)
     if neo4j:
@@ -338,10 +338,6 @@ def _load_source(args: argparse.Namespace) -> nx.MultiDiGraph:
         from graphkit.loaders import load
 
         merge = getattr(args, "merge_duplicates", False)
-        if args.dataset == "-":  # standard input
-            from graphkit.cli.streams import load_stdin
-
-            return load_stdin(duplicates="merge" if merge else "error")
         G = load(args.dataset, progress=progress(args), duplicates="merge" if merge else "error")
         if G.graph.get("merged_duplicates"):
             progress(args).say(

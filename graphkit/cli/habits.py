@@ -7,6 +7,8 @@
 * a command without its own ``--json`` gets one: its printed lines and the files it wrote
   come out as one JSON object on standard output (progress and errors stay on standard
   error), so a script can parse the result of any command;
+* ``-`` as a DATASET reads standard input (JSON, GEXF, GraphML or a workbook, told apart
+  by their first bytes; a folder of CSV files cannot come through a pipe);
 * ``-o -`` writes to standard output where the output is one file (:data:`STDOUT_SUFFIX`:
   ``viz`` an HTML page, ``merge`` and ``import`` node-link JSON); a command that writes a
   folder (``analyze``, ``report``) says so instead of creating a folder named ``-``.
@@ -27,7 +29,7 @@ from typing import Any
 
 from graphkit.errors import GraphkitError
 
-__all__ = ["apply", "subcommands", "NO_JSON", "STDOUT_SUFFIX"]
+__all__ = ["apply", "subcommands", "NO_JSON", "STDOUT_SUFFIX", "INPUTS"]
 
 NO_JSON = frozenset({"completion", "shell"})
 """Commands whose output is the product itself (a script) or a conversation: no ``--json``."""
@@ -39,6 +41,9 @@ STDOUT_SUFFIX = {
     "import stix": ".nodelink.json",
 }
 """What ``-o -`` writes to standard output, by command (``convert`` has its own ``--to``)."""
+
+INPUTS = frozenset({"dataset", "inputs", "actors"})
+"""Arguments naming a dataset, where ``-`` reads standard input."""
 
 _WROTE = re.compile(r"^wrote (?:\d+ files to )?(.+?)(?: \(.*\))?$")
 
@@ -76,6 +81,13 @@ def apply(parser: argparse.ArgumentParser) -> None:
                 sub.set_defaults(func=_format_json(fmt.dest, func))  # its own JSON rows
             elif func is not None:
                 sub.set_defaults(func=_as_json(name, func))
+        inputs = [a.dest for a in sub._actions if a.dest in INPUTS]
+        func = sub._defaults.get("func")
+        if func is not None and inputs:
+            sub.set_defaults(func=_dash_input(inputs, func))
+            for action in sub._actions:
+                if action.dest in INPUTS and action.help and "standard input" not in action.help:
+                    action.help += "; - reads standard input (JSON, GEXF, GraphML or .xlsx)"
         func = sub._defaults.get("func")
         dest = next((a.dest for a in sub._actions if "--output" in a.option_strings), None)
         if func is not None and dest is not None and name != "convert":
@@ -148,3 +160,26 @@ def _dash_output(name: str, dest: str, func: Any) -> Any:
         return rc
 
     return run
+
+
+def _dash_input(dests: list[str], func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        dashed = [d for d in dests if _names_stdin(getattr(args, d, None))]
+        if not dashed:
+            return int(func(args) or 0)
+        from graphkit.cli.streams import stdin_to_file
+
+        with tempfile.TemporaryDirectory(prefix="graphkit-stdin-") as tmp:
+            path = str(stdin_to_file(tmp))  # read once, whichever argument names it
+            for d in dashed:
+                value = getattr(args, d)
+                setattr(
+                    args, d, [path if v == "-" else v for v in value] if isinstance(value, list) else path
+                )
+            return int(func(args) or 0)
+
+    return run
+
+
+def _names_stdin(value: Any) -> bool:
+    return value == "-" or (isinstance(value, list) and "-" in value)

@@ -12,7 +12,7 @@ from graphkit.errors import FormatError, OutputError
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["STDIO", "STDOUT_FORMAT", "load_stdin", "sniff_suffix", "write_stdout"]
+__all__ = ["STDIO", "STDOUT_FORMAT", "load_stdin", "stdin_to_file", "sniff_suffix", "write_stdout"]
 
 STDIO = "-"
 """The name of standard input (where a DATASET is read) or output (where a file is written)."""
@@ -43,21 +43,25 @@ def sniff_suffix(data: bytes) -> str:
     )
 
 
-def load_stdin(**options: Any) -> nx.MultiDiGraph:
-    """The graph on standard input (its format found from its first bytes)."""
-    from graphkit.loaders import load
-
-    data = sys.stdin.buffer.read()
+def stdin_to_file(folder: str | Path) -> Path:
+    """Standard input saved in ``folder`` as ``stdin.<suffix>`` (the suffix of its format)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
     if not data:
         raise FormatError(
             "standard input is empty; pipe a graph in (JSON, GEXF, GraphML or .xlsx) or give a path"
         )
-    suffix = sniff_suffix(data)
+    path = Path(folder) / f"stdin{sniff_suffix(data)}"
+    path.write_bytes(data)
+    return path
+
+
+def load_stdin(**options: Any) -> nx.MultiDiGraph:
+    """The graph on standard input (its format found from its first bytes)."""
+    from graphkit.loaders import load
+
     with tempfile.TemporaryDirectory(prefix="graphkit-stdin-") as tmp:
-        path = Path(tmp) / f"stdin{suffix}"
-        path.write_bytes(data)
-        G = load(path, **options)
-    G.graph["name"] = "stdin"
+        G = load(stdin_to_file(tmp), **options)
     G.graph.pop("path", None)
     return G
 
