@@ -161,3 +161,10 @@ def test_datetime64_and_numpy_values():
     )
     G = gk.from_pandas(actors, None)
     assert G.nodes["EST"]["joined"] == dt.date(2004, 3, 29) and G.nodes["EST"]["members"] == 7
+
+
+def test_query_a_graph_built_from_frames():
+    f = _frames()
+    G = gk.from_pandas(**f)
+    rows = gk.query("MATCH (a:Actor)-[:MEMBER_OF]->(n:Actor {id: 'NATO'}) RETURN a.id AS id ORDER BY id", G)
+    assert rows["id"].tolist() == ["EST", "LVA"]  # by hand from the relationships frame
