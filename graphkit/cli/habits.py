@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import GraphkitError
+from graphkit.loaders.formats import describe
 
 __all__ = ["apply", "subcommands", "NO_JSON", "STDOUT_SUFFIX", "INPUTS"]
 
@@ -87,6 +88,8 @@ def apply(parser: argparse.ArgumentParser) -> None:
             sub.set_defaults(func=_dash_input(inputs, func))
             for action in sub._actions:
                 if action.dest in INPUTS and action.help and "standard input" not in action.help:
+                    if action.help.startswith("dataset folder, .xlsx"):  # the formats, from the registry
+                        action.help = describe() + action.help.split(".gexf", 1)[1]
                     action.help += "; - reads standard input (JSON, GEXF, GraphML or .xlsx)"
         func = sub._defaults.get("func")
         dest = next((a.dest for a in sub._actions if "--output" in a.option_strings), None)

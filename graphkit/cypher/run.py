@@ -227,9 +227,11 @@ def _run(
             from graphkit.graph import as_of as _network_of
 
             G = _network_of(G, as_of)
-        with tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp:
-            with EmbeddedGraph.from_graph(G, Path(tmp) / "graph.lbdb", limits=limits) as db:
-                return db.run(qf, values)
+        with (
+            tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp,
+            EmbeddedGraph.from_graph(G, Path(tmp) / "graph.lbdb", limits=limits) as db,
+        ):
+            return db.run(qf, values)
     with EmbeddedGraph.from_dataset(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:
