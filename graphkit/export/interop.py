@@ -19,7 +19,7 @@ with every attribute; the edges are under both ``"edges"``, networkx 3.4 and lat
 default key, and ``"links"``, the key before, so either default reads the file) and
 :func:`write_cyjs` Cytoscape's JSON (``nx.cytoscape_graph`` reads it; Cytoscape Desktop
 imports ``.cyjs``). Both keep graphkit's own names (``label`` = Actor ...) so that
-:func:`graphkit.load` reads the node-link file back exactly, dates included (the graph
+:func:`graphkit.load` reads either file back exactly, dates included (the graph
 attribute ``graphkit_types`` names the properties written as ISO text).
 """
 
@@ -206,18 +206,21 @@ def cytoscape_data(G: nx.MultiDiGraph) -> dict[str, Any]:
     import networkx as nx
 
     H = G.copy()
+    types: dict[str, str] = {}
     for _, d in H.nodes(data=True):
         for k, v in list(d.items()):
-            d[k] = _json(v, {}, "")
+            d[k] = _json(v, types, f"node:{k}")
     for _, _, d in H.edges(data=True):
         if "source" in d:
             d[schema.RELATIONSHIP_SOURCE_COLUMN] = d.pop("source")
         for k, v in list(d.items()):
-            d[k] = _json(v, {}, "")
+            d[k] = _json(v, types, f"edge:{k}")
     for n, d in H.nodes(data=True):
         d.setdefault("name", str(n))
     data: dict[str, Any] = nx.cytoscape_data(H)
     data["data"] = {"name": str(G.graph.get("name", "graphkit"))}
+    if types:
+        data["data"][TYPES_KEY] = dict(sorted(types.items()))
     return data
 
 

@@ -13,7 +13,7 @@ Adding a format: write its module (a ``load_x(path)`` in ``graphkit/loaders/``, 
 Examples
 --------
 >>> names()
-['dataset', 'xlsx', 'graphkit-json', 'node-link', 'graphml', 'gexf']
+['dataset', 'xlsx', 'graphkit-json', 'node-link', 'graphml', 'gexf', 'cyjs']
 >>> names(writing=True)[-4:]
 ['cyjs', 'kumu-xlsx', 'kumu-json', 'neo4j-admin']
 >>> for_path("out/graph.graphml", writing=True).writer
@@ -104,6 +104,7 @@ FORMATS: tuple[Format, ...] = (
         "cyjs",
         (".cyjs",),
         "Cytoscape JSON (Cytoscape Desktop, Cytoscape.js; nx.cytoscape_graph reads it)",
+        reader="graphkit.loaders.graphfile:load_json",
         writer="graphkit.export.interop:write_cyjs",
     ),
     Format(
@@ -229,7 +230,7 @@ def describe(*, writing: bool = False) -> str:
     """The formats one can read (or write), as a help string: ``a dataset folder, .xlsx, ...``.
 
     >>> describe()
-    'a dataset folder, .xlsx, .json, .nodelink.json, .graphml or .gexf'
+    'a dataset folder, .xlsx, .json, .nodelink.json, .graphml, .gexf or .cyjs'
     """
     usable = [f for f in FORMATS if not f.importer and (f.writable if writing else f.readable)]
     names = [

@@ -32,7 +32,7 @@ from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.suggest import path_hint
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH", "TYPES_KEY"]
+__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "from_cytoscape", "MAX_JSON_DEPTH", "TYPES_KEY"]
 
 TYPES_KEY = "graphkit_types"
 """The graph attribute of networkx node-link JSON naming the properties graphkit wrote as text
@@ -42,7 +42,8 @@ MAX_JSON_DEPTH = 64
 
 
 def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+    """Read graphkit's node-link JSON, networkx's (``nodes`` + ``links``/``edges``), or
+    Cytoscape's (``.cyjs``: ``elements`` with ``nodes`` and ``edges``, each a ``data`` object).
 
     An exact duplicate relationship is a problem, or with ``duplicates="merge"`` kept once
     (see :mod:`graphkit.loaders.duplicates`).
@@ -60,6 +61,8 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     name = str(path)
     check_mode(duplicates)
     doc = read_json(path)
+    if isinstance(doc, dict) and isinstance(doc.get("elements"), dict):
+        doc = from_cytoscape(doc)
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
     problems: list[Problem] = []
@@ -127,6 +130,29 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     if dupes.merged:
         G.graph["merged_duplicates"] = dupes.merged
     return G
+
+
+def from_cytoscape(doc: dict[str, Any]) -> dict[str, Any]:
+    """Cytoscape JSON as networkx node-link data (``id`` and ``value`` of a node's data are
+    its id; an edge's ``key`` and ``id`` are dropped; ``graphkit_types`` kept).
+
+    >>> from_cytoscape({"data": {}, "elements": {"nodes": [{"data": {"id": "A", "value": "A", "name": "a"}}],
+    ...                 "edges": [{"data": {"source": "A", "target": "A", "key": 0, "type": "T"}}]}})["links"]
+    [{'source': 'A', 'target': 'A', 'type': 'T'}]
+    """
+    elements = doc.get("elements", {})
+    nodes, links = [], []
+    for item in elements.get("nodes") or []:
+        data = dict(item.get("data", {})) if isinstance(item, dict) else {}
+        data.pop("value", None)
+        nodes.append(data)
+    for item in elements.get("edges") or []:
+        data = dict(item.get("data", {})) if isinstance(item, dict) else {}
+        data.pop("key", None)
+        data.pop("id", None)
+        links.append(data)
+    meta = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    return {"graph": meta, "nodes": nodes, "links": links}
 
 
 def add_unless_duplicate(
