@@ -32,7 +32,17 @@ from typing import Any
 
 from graphkit.errors import FormatError, OutputError
 
-__all__ = ["Format", "FORMATS", "ALIASES", "get_format", "for_path", "matching", "names", "describe", "resolve"]
+__all__ = [
+    "Format",
+    "FORMATS",
+    "ALIASES",
+    "get_format",
+    "for_path",
+    "matching",
+    "names",
+    "describe",
+    "resolve",
+]
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,13 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
-ALIASES = {"json": "graphkit-json", "nodelink": "node-link", "node_link": "node-link", "kumu": "kumu-xlsx", "neo4j": "neo4j-admin"}
+ALIASES = {
+    "json": "graphkit-json",
+    "nodelink": "node-link",
+    "node_link": "node-link",
+    "kumu": "kumu-xlsx",
+    "neo4j": "neo4j-admin",
+}
 """Other names :func:`get_format` (and ``--to``) take: ``json`` is graphkit's own JSON."""
 
 
@@ -200,7 +216,9 @@ def for_path(path: str | os.PathLike[str], *, writing: bool = False) -> Format:
     if is_dir or (suffix in folder.suffixes if writing else st is None):
         return folder
     if writing:
-        raise OutputError(f"{path}: unknown output format {suffix!r}; use {describe(writing=True)} (or name the format with --to)")
+        raise OutputError(
+            f"{path}: unknown output format {suffix!r}; use {describe(writing=True)} (or name the format with --to)"
+        )
     raise FormatError(f"{path}: unknown input format {suffix!r}; give {describe()}")
 
 
@@ -234,7 +252,11 @@ def describe(*, writing: bool = False) -> str:
     """
     usable = [f for f in FORMATS if not f.importer and (f.writable if writing else f.readable)]
     names = [
-        "a dataset folder" if f.folder and not f.suffixes[0] else f"a {f.suffixes[0]} folder" if f.folder else f.suffixes[0]
+        "a dataset folder"
+        if f.folder and not f.suffixes[0]
+        else f"a {f.suffixes[0]} folder"
+        if f.folder
+        else f.suffixes[0]
         for f in usable
     ]
     return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
