@@ -19,6 +19,7 @@ def format_list(*, writing: bool = False) -> str:
     usable = [f for f in FORMATS if not f.importer and (f.writable if writing else f.readable)]
     return ", ".join(f"{f.name} ({f.suffixes[0] or 'folder'})" for f in usable)
 
+
 __all__ = ["register", "format_list"]
 
 
@@ -31,7 +32,9 @@ def register(sub: Any) -> None:
         _validate,
     )
     add_source(p, neo4j=False)
-    p.add_argument("--json", action="store_true", help="print one JSON object: valid, counts and every problem")
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON object: valid, counts and every problem"
+    )
     add_quiet(p)
     p = add_command(
         sub,
@@ -139,7 +142,13 @@ def _validate_json(args: argparse.Namespace) -> int:
             for p in exc.problems
         ]
         more = exc.truncated
-    doc = {"dataset": args.dataset, "valid": not problems, **counts, "problems": problems, "more_problems": more}
+    doc = {
+        "dataset": args.dataset,
+        "valid": not problems,
+        **counts,
+        "problems": problems,
+        "more_problems": more,
+    }
     print(json.dumps(doc, indent=2, ensure_ascii=False))
     return 0 if not problems else 1
 

@@ -107,7 +107,12 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 
 def write_gexf(
-    G: nx.MultiDiGraph, path: str | os.PathLike[str], *, viz: bool = True, drawing: Any = None, analysis: Any = None
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    viz: bool = True,
+    drawing: Any = None,
+    analysis: Any = None,
 ) -> Path:
     """Write GEXF 1.3 for Gephi (0.9.3 and later) that validates against the official schema.
 
@@ -205,7 +210,6 @@ def _looks(G: nx.MultiDiGraph, drawing: Any, analysis: Any) -> dict[str, str]:
             f'<viz:position x="{_number(float(node.x))}" y="{_number(float(node.y))}" z="0.0"/>'
         )
     return out
-
 
 
 def _property_types(

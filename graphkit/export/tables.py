@@ -88,7 +88,9 @@ def write(
         except FormatError as exc:
             raise OutputError(str(exc)) from None
         if not fmt.writable or fmt.importer:
-            raise OutputError(f"graphkit reads {fmt.name} but does not write it; write {', '.join(names(writing=True))}")
+            raise OutputError(
+                f"graphkit reads {fmt.name} but does not write it; write {', '.join(names(writing=True))}"
+            )
     writer = resolve(fmt.writer or "")
     extra: dict[str, Any] = {}
     if analysis is not None:

@@ -32,7 +32,15 @@ from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.suggest import path_hint
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "from_cytoscape", "MAX_JSON_DEPTH", "TYPES_KEY"]
+__all__ = [
+    "load_json",
+    "load_graphml",
+    "load_gexf",
+    "read_json",
+    "from_cytoscape",
+    "MAX_JSON_DEPTH",
+    "TYPES_KEY",
+]
 
 TYPES_KEY = "graphkit_types"
 """The graph attribute of networkx node-link JSON naming the properties graphkit wrote as text
