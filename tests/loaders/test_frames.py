@@ -168,3 +168,26 @@ def test_query_a_graph_built_from_frames():
     G = gk.from_pandas(**f)
     rows = gk.query("MATCH (a:Actor)-[:MEMBER_OF]->(n:Actor {id: 'NATO'}) RETURN a.id AS id ORDER BY id", G)
     assert rows["id"].tolist() == ["EST", "LVA"]  # by hand from the relationships frame
+
+
+def test_nullable_extension_dtypes_are_absent_where_missing():
+    actors = pd.DataFrame(
+        {
+            "id": pd.array(["EST", "LVA"], dtype="string"),
+            "name": pd.array(["Estonia", "Latvia"], dtype="string"),
+            "kind": ["state", "state"],
+            "motto": pd.array([pd.NA, "x"], dtype="string"),
+            "score": pd.array([0.5, pd.NA], dtype="Float64"),
+            "eu": pd.array([pd.NA, True], dtype="boolean"),
+            "seen": pd.to_datetime(["2020-01-02", None]),
+        }
+    )
+    G = gk.from_pandas(actors, None)
+    assert G.nodes["EST"] == {
+        "label": "Actor",
+        "name": "Estonia",
+        "kind": "state",
+        "score": 0.5,
+        "seen": dt.date(2020, 1, 2),
+    }
+    assert G.nodes["LVA"] == {"label": "Actor", "name": "Latvia", "kind": "state", "motto": "x", "eu": True}
