@@ -229,3 +229,9 @@ def test_zsh_and_fish_scripts(capsys):
     assert "-l to -x -a '" in fish
     if shutil.which("fish"):
         subprocess.run(["fish", "--no-execute", "-c", fish], check=True)
+
+
+def test_convert_no_viz_leaves_the_drawing_out(capsysbinary):
+    assert main(["convert", SAMPLE, "-", "--to", "gexf", "--no-viz", "-q"]) == 0
+    out, _ = capsysbinary.readouterr()
+    assert b"<gexf" in out and b"viz:color" not in out and b"viz:position" not in out

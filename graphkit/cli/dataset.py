@@ -77,6 +77,13 @@ def register(sub: Any) -> None:
         help="run graphkit analyze (default options) and put its centrality, cluster and gap columns "
         "on the actors; a GEXF file is then sized by that PageRank",
     )
+    p.add_argument(
+        "--no-viz",
+        dest="viz",
+        action="store_false",
+        help="GEXF without graphkit's colours, sizes and positions (no layout is computed: faster on "
+        "very large graphs)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object describing what was written")
     add_quiet(p)
 
@@ -170,14 +177,14 @@ def _convert(args: argparse.Namespace) -> int:
         analysis = analyze(G, progress=progress(args))
     n, m = G.number_of_nodes(), G.number_of_edges()
     if out == STDIO:
-        name = write_stdout(G, args.to, analysis=analysis)
+        name = write_stdout(G, args.to, analysis=analysis, viz=args.viz)
         report = {"output": "-", "format": name, "nodes": n, "relationships": m}
         if args.json:
             print(json.dumps(report), file=sys.stderr)
         elif not args.quiet:
             print(f"wrote {name} to standard output ({n} nodes, {m} relationships)", file=sys.stderr)
         return 0
-    path = write(G, out, format=args.to, analysis=analysis)
+    path = write(G, out, format=args.to, analysis=analysis, viz=args.viz)
     fmt = get_format(args.to) if args.to else for_path(path, writing=True)
     if args.json:
         print(json.dumps({"output": str(path), "format": fmt.name, "nodes": n, "relationships": m}))

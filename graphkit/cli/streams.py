@@ -66,7 +66,7 @@ def load_stdin(**options: Any) -> nx.MultiDiGraph:
     return G
 
 
-def write_stdout(G: nx.MultiDiGraph, fmt_name: str | None, *, analysis: Any = None) -> str:
+def write_stdout(G: nx.MultiDiGraph, fmt_name: str | None, *, analysis: Any = None, viz: bool = True) -> str:
     """Write ``G`` to standard output in the format named (default :data:`STDOUT_FORMAT`);
     returns the format's name."""
     from graphkit.export.tables import write
@@ -81,7 +81,7 @@ def write_stdout(G: nx.MultiDiGraph, fmt_name: str | None, *, analysis: Any = No
             f"{fmt.name} is a folder of files, which standard output cannot hold; give a folder path instead of -"
         )
     with tempfile.TemporaryDirectory(prefix="graphkit-stdout-") as tmp:
-        path = write(G, Path(tmp) / f"out{fmt.suffixes[0]}", format=fmt.name, analysis=analysis)
+        path = write(G, Path(tmp) / f"out{fmt.suffixes[0]}", format=fmt.name, analysis=analysis, viz=viz)
         data = path.read_bytes()
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)

@@ -52,6 +52,7 @@ def write(
     overwrite: bool = True,
     format: str | None = None,
     analysis: Any = None,
+    viz: bool = True,
 ) -> Path:
     """Write ``G`` in the format ``path`` names (see :mod:`graphkit.loaders.formats`): its
     extension (``.xlsx``, ``.json``, ``.graphml``, ``.gexf``), or a dataset folder when it
@@ -60,7 +61,8 @@ def write(
     ``format`` names the format instead (a name of :func:`graphkit.loaders.formats.names`,
     as ``--to`` does). ``analysis`` (a :func:`graphkit.analyze` result) puts its centrality,
     cluster and gap columns on the actors (:func:`graphkit.export.interop.with_analysis`);
-    a GEXF file then sizes its nodes by the analysis' own PageRank.
+    a GEXF file then sizes its nodes by the analysis' own PageRank. ``viz=False`` leaves
+    the drawing (colours, sizes, positions) out of a GEXF file: no layout is computed.
 
     Raises
     ------
@@ -92,7 +94,7 @@ def write(
                 f"graphkit reads {fmt.name} but does not write it; write {', '.join(names(writing=True))}"
             )
     writer = resolve(fmt.writer or "")
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {} if viz or fmt.name != "gexf" else {"viz": False}
     if analysis is not None:
         from graphkit.export.interop import with_analysis
 
