@@ -84,7 +84,7 @@ def apply(parser: argparse.ArgumentParser) -> None:
                 sub.set_defaults(func=_as_json(name, func))
         inputs = [a.dest for a in sub._actions if a.dest in INPUTS]
         func = sub._defaults.get("func")
-        if func is not None and inputs:
+        if func is not None and inputs and name != "shell":  # the shell talks on standard input
             sub.set_defaults(func=_dash_input(inputs, func))
             for action in sub._actions:
                 if action.dest in INPUTS and action.help and "standard input" not in action.help:
