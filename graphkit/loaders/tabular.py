@@ -115,7 +115,6 @@ def _load_dataset(
                 problems.unreadable.append(str(f))
     elif kind == "xlsx":
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
-        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:1] if n not in tables]
     else:
         raise FormatError(kind)
     G = graph_from_tables(
@@ -210,6 +209,8 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
                     if near
                     else f"add a sheet named {sheet} with a header row",
                 )
+                if sheet != schema.RELATIONSHIPS_FILE:
+                    problems.unreadable.append(f"{name}[{sheet}]")
                 continue
             ws = wb[sheet]
             # The stored dimension may lie: too small drops cells silently, too large
@@ -246,6 +247,8 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
                 ) from None
             if table is None:
                 problems.add(label, "sheet is empty", line=1, fix="add a header row")
+                if sheet != schema.RELATIONSHIPS_FILE:
+                    problems.unreadable.append(label)
             else:
                 table.merged = dedupe.merged if dedupe is not None else 0
                 tables[sheet] = table
