@@ -82,13 +82,17 @@ _LAZY = {
             "critical_actors",
         )
     },
-    **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
+    **{name: "graphkit.export.html" for name in ("write_html", "render_html", "HTMLGraph")},
+    "show": "graphkit.export.notebook",
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",
     "run_query": "graphkit.cypher",
     "to_pyvis": "graphkit.export.pyvis",
     "write_pyvis": "graphkit.export.pyvis",
     "write_analysis": "graphkit.export.analysis_tables",
+    "from_pandas": "graphkit.loaders.frames",
+    "to_pandas": "graphkit.export.frames",
+    "to_networkx": "graphkit.export.interop",
 }
 
 
@@ -153,6 +157,9 @@ __all__ = [
     "write_json",
     "write_graphml",
     "write_gexf",
+    "from_pandas",
+    "to_pandas",
+    "to_networkx",
     # analysis
     "analyze",
     "write_analysis",

@@ -22,6 +22,7 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pyvis": ("pyvis networks (gk.to_pyvis)", ("pyvis",)),
     "data": ("the MISP galaxy and ATT&CK importers", ("pymispgalaxies",)),
     "gds": ("Neo4j Graph Data Science", ("graphdatascience",)),
+    "notebook": ("Notebook display and networkx's own algorithms", ("IPython", "scipy")),
 }
 """extra -> (what it is for, the packages it brings), as in ``pyproject.toml``."""
 

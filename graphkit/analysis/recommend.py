@@ -106,7 +106,13 @@ def recommend_partners(
 def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
     cols = list(RECOMMENDATION_COLUMNS)
     if actor_id not in model.kinds:
-        hint = " (it is not an Actor)" if actor_id in model.names else ""
+        from graphkit.suggest import node_hint
+
+        hint = (
+            " (it is not an Actor)"
+            if actor_id in model.names
+            else node_hint(str(actor_id), ((a, model.names.get(a)) for a in model.kinds))
+        )
         raise SchemaError(f"no actor with id {actor_id!r}{hint}; check the id in actors.csv")
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise AnalysisError(f"k must be a positive integer, not {k!r}")

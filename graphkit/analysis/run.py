@@ -80,6 +80,17 @@ class Analysis:
     stability: pd.DataFrame | None = None
     cocluster: pd.DataFrame | None = None
 
+    def __repr__(self) -> str:
+        from graphkit.analysis.display import analysis_text
+
+        return f"<{analysis_text(self)}>"
+
+    def _repr_html_(self) -> str:
+        """A compact summary with the headline tables (what a notebook shows)."""
+        from graphkit.analysis.display import analysis_html
+
+        return analysis_html(self)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by file stem (``centrality``, ``clusters`` ..., ``stability`` and
         ``cocluster`` when the analysis was perturbed)."""

@@ -12,11 +12,12 @@ import importlib
 import sys
 
 from graphkit import __version__
+from graphkit.cli import habits
 from graphkit.errors import GraphkitError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
-COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j"]
+COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j", "completion"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"graphkit.cli.{name}").register(sub)
+    habits.apply(parser)  # -o/--output and --json on every command
+    parser.set_defaults(root_parser=parser)  # for `graphkit completion`
     return parser
 
 

@@ -124,7 +124,12 @@ def _recommend(args: argparse.Namespace) -> int:
 
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
-        raise GraphkitError(f"no actor with id {args.actor!r}; ids are case-sensitive (see actors.csv)")
+        from graphkit.suggest import node_hint
+
+        actors = ((n, d.get("name")) for n, d in G.nodes(data=True) if d.get("label") == "Actor")
+        raise GraphkitError(
+            f"no actor with id {args.actor!r}{node_hint(args.actor, actors)}; ids are case-sensitive (see actors.csv)"
+        )
     picks = recommend_partners(G, args.actor, k=args.k, threshold=args.threshold, partners=args.partners)
     if args.json:
         print(picks.to_json(orient="records", indent=1))

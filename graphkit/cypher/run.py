@@ -134,6 +134,12 @@ def query(
     ['CAN', 'DEU', 'EST', 'FRA', 'GBR', 'USA']
     >>> gk.query("MATCH (a:Actor) RETURN count(*) AS n", gk.SAMPLE)["n"].tolist()
     [14]
+
+    ``dataset`` may also be a graph in memory (from :func:`graphkit.load`,
+    :func:`graphkit.from_pandas` ...), queried without a cache:
+
+    >>> gk.query("MATCH (a:Actor) RETURN count(*) AS n", gk.load(gk.SAMPLE))["n"].tolist()
+    [14]
     """
     return run_query(query_or_file, dataset, uri=uri, params=params).to_frame()
 
@@ -213,6 +219,19 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
+    if hasattr(dataset, "edges") and hasattr(dataset, "nodes"):  # a graph in memory
+        import tempfile
+
+        G: Any = dataset
+        if as_of is not None:
+            from graphkit.graph import as_of as _network_of
+
+            G = _network_of(G, as_of)
+        with (
+            tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp,
+            EmbeddedGraph.from_graph(G, Path(tmp) / "graph.lbdb", limits=limits) as db,
+        ):
+            return db.run(qf, values)
     with EmbeddedGraph.from_dataset(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:

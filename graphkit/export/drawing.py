@@ -417,10 +417,9 @@ def _dataset_name(G: nx.MultiDiGraph) -> str:
 
 
 def _did_you_mean(key: str, G: nx.MultiDiGraph) -> str:
-    import difflib
+    from graphkit.suggest import node_hint
 
-    close = difflib.get_close_matches(key, [str(n) for n in G.nodes], n=3)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    return node_hint(key, ((n, d.get("name")) for n, d in G.nodes(data=True)))
 
 
 def _text(value: Any) -> str:

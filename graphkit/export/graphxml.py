@@ -22,6 +22,7 @@ an interrupted run leaves the previous file intact.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -105,14 +106,32 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+def write_gexf(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    viz: bool = True,
+    drawing: Any = None,
+    analysis: Any = None,
+) -> Path:
     """Write GEXF 1.3 for Gephi (0.9.3 and later) that validates against the official schema.
 
     Node ``label`` = the name; graphkit's label is the ``node_label`` attribute; the
-    relationship type is the edge's ``kind`` and its ``rel_type`` attribute. Every node,
-    relationship and property comes back from :func:`graphkit.load` with its type.
+    relationship type is the edge's ``kind`` and its ``rel_type`` attribute; a numeric
+    ``weight`` is also the edge's own ``weight`` (Gephi's). Every node, relationship and
+    property comes back from :func:`graphkit.load` with its type.
+
+    ``viz``: every node carries its colour, size and position in graphkit's drawing
+    (:func:`graphkit.export.drawing.prepare_drawing` of every layer: colours by kind, size
+    by PageRank, the drawing's layout), so Gephi opens the picture graphkit draws. Give a
+    prepared ``drawing`` (its nodes are used as they are) or an ``analysis`` (its measures
+    size the nodes, nothing is computed again). The 1.3 schema declares ``color``,
+    ``size`` and ``position`` in GEXF's own namespace (1.2 had a separate viz namespace),
+    so they are written ``viz:color`` ... with ``viz`` bound to ``http://gexf.net/1.3``:
+    valid against the schema, and read by Gephi, which matches them by local name.
     """
     path = Path(path)
+    looks = _looks(G, drawing, analysis) if viz else {}
     node_keys = _property_types(G.nodes(data=True), "node", skip=("label",))
     edge_keys = _property_types(((u, d) for u, _, d in G.edges(data=True)), "relationship", skip=("type",))
     node_attrs = {"node_label": "node_label:string", **{k: f"{k}:{t}" for k, t in node_keys.items()}}
@@ -123,7 +142,8 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         w = f.write
         w('<?xml version="1.0" encoding="UTF-8"?>\n')
         w(
-            f'<gexf xmlns="{GEXF_NS}" xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{GEXF_NS} {GEXF_XSD}" version="1.3">\n'
+            f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_NS}" xmlns:xsi="{XSI_NS}" '
+            f'xsi:schemaLocation="{GEXF_NS} {GEXF_XSD}" version="1.3">\n'
         )
         w("  <meta>\n    <creator>graphkit</creator>\n")
         name = G.graph.get("name")
@@ -143,14 +163,24 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             for k, v in d.items():
                 if k != "label":
                     w(f'<attvalue for="{_attr(node_attrs[k])}" value="{_attr(_gexf_value(v))}"/>')
-            w("</attvalues></node>\n")
+            w("</attvalues>")
+            look = looks.get(n)
+            if look is not None:
+                w(look)
+            w("</node>\n")
         w("    </nodes>\n")
         w(f'    <edges count="{G.number_of_edges()}">\n')
         kinds_seen: dict[tuple[str, str, str], int] = {}
         for i, (u, v, d) in enumerate(G.edges(data=True)):
             kind = _edge_kind(kinds_seen, u, v, d["type"])
+            weight = d.get("weight")
+            native = (
+                f' weight="{_number(float(weight))}"'
+                if isinstance(weight, int | float) and not isinstance(weight, bool) and math.isfinite(weight)
+                else ""
+            )
             w(
-                f'      <edge id="{i}" source="{_attr(u)}" target="{_attr(v)}" kind="{_attr(kind)}"><attvalues>'
+                f'      <edge id="{i}" source="{_attr(u)}" target="{_attr(v)}" kind="{_attr(kind)}"{native}><attvalues>'
             )
             w(f'<attvalue for="rel_type:string" value="{_attr(d["type"])}"/>')
             for k, x in d.items():
@@ -162,6 +192,24 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 
 # ---- helpers ------------------------------------------------------------------------------
+
+
+def _looks(G: nx.MultiDiGraph, drawing: Any, analysis: Any) -> dict[str, str]:
+    """Each node's ``viz:color``, ``viz:size`` and ``viz:position`` elements, from the drawing."""
+    if drawing is None:
+        from graphkit.export.drawing import prepare_drawing
+
+        drawing = prepare_drawing(G, layers="all", analysis=analysis)
+    out = {}
+    for node in drawing.nodes:
+        c = node.color.lstrip("#")
+        r, g, b = int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+        out[node.id] = (
+            f'<viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>'
+            f'<viz:size value="{_number(float(max(node.size, 0.0)))}"/>'
+            f'<viz:position x="{_number(float(node.x))}" y="{_number(float(node.y))}" z="0.0"/>'
+        )
+    return out
 
 
 def _property_types(

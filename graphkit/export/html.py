@@ -40,6 +40,9 @@ __all__ = [
     "render_html",
     "render_fragment",
     "vis_network_script",
+    "vis_network_script_source",
+    "viewer_script_source",
+    "viewer_css",
     "drawing_data",
     "show",
     "HTMLGraph",
@@ -198,6 +201,21 @@ def _viewer_js() -> str:
 @cache
 def _viewer_css() -> str:
     return (_HERE / "templates" / "viewer.css").read_text(encoding="utf-8")
+
+
+def vis_network_script_source() -> str:
+    """The vendored vis-network JavaScript (its text, for a page that loads it once)."""
+    return _vis_js()
+
+
+def viewer_script_source() -> str:
+    """graphkit's viewer JavaScript (defines ``window.graphkitDraw``)."""
+    return _viewer_js()
+
+
+def viewer_css() -> str:
+    """The viewer's style sheet."""
+    return _viewer_css()
 
 
 def vis_network_script() -> str:

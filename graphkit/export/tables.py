@@ -45,10 +45,24 @@ __all__ = [
 ]
 
 
-def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+def write(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = True,
+    format: str | None = None,
+    analysis: Any = None,
+    viz: bool = True,
+) -> Path:
     """Write ``G`` in the format ``path`` names (see :mod:`graphkit.loaders.formats`): its
     extension (``.xlsx``, ``.json``, ``.graphml``, ``.gexf``), or a dataset folder when it
     has none.
+
+    ``format`` names the format instead (a name of :func:`graphkit.loaders.formats.names`,
+    as ``--to`` does). ``analysis`` (a :func:`graphkit.analyze` result) puts its centrality,
+    cluster and gap columns on the actors (:func:`graphkit.export.interop.with_analysis`);
+    a GEXF file then sizes its nodes by the analysis' own PageRank. ``viz=False`` leaves
+    the drawing (colours, sizes, positions) out of a GEXF file: no layout is computed.
 
     Raises
     ------
@@ -64,15 +78,33 @@ def write(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite: bool =
     ...     gk.graph_diff(G, gk.load(out))
     []
     """
-    from graphkit.loaders.formats import for_path, resolve
+    from graphkit.errors import FormatError
+    from graphkit.loaders.formats import for_path, get_format, names, resolve
 
     path = Path(path)
-    fmt = for_path(path, writing=True)
-    writer = resolve(fmt.writer or "")
-    if fmt.folder:
-        writer(G, path, overwrite=overwrite)
+    if format is None:
+        fmt = for_path(path, writing=True)
     else:
-        writer(G, path)
+        try:
+            fmt = get_format(format)
+        except FormatError as exc:
+            raise OutputError(str(exc)) from None
+        if not fmt.writable or fmt.importer:
+            raise OutputError(
+                f"graphkit reads {fmt.name} but does not write it; write {', '.join(names(writing=True))}"
+            )
+    writer = resolve(fmt.writer or "")
+    extra: dict[str, Any] = {} if viz or fmt.name != "gexf" else {"viz": False}
+    if analysis is not None:
+        from graphkit.export.interop import with_analysis
+
+        G = with_analysis(G, analysis)
+        if fmt.name == "gexf":
+            extra["analysis"] = analysis
+    if fmt.folder:
+        writer(G, path, overwrite=overwrite, **extra)
+    else:
+        writer(G, path, **extra)
     return path
 
 
@@ -328,10 +360,11 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     return graphxml.write_graphml(G, path)
 
 
-def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str], **viz: Any) -> Path:
     """Write GEXF 1.3 for Gephi that validates against the official schema: node label =
     name; graphkit's label is ``node_label``, the relationship type the edge's ``kind`` and
-    ``rel_type`` (see :mod:`graphkit.export.graphxml`).
+    ``rel_type``; colours, sizes and positions of graphkit's drawing (``viz=False``: none;
+    ``analysis=``: its measures size the nodes; see :mod:`graphkit.export.graphxml`).
 
     Examples
     --------
@@ -344,4 +377,4 @@ def write_gexf(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """
     from graphkit.export import graphxml
 
-    return graphxml.write_gexf(G, path)
+    return graphxml.write_gexf(G, path, **viz)

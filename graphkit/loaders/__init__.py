@@ -13,7 +13,12 @@ if TYPE_CHECKING:
 
 __all__ = ["load", "load_dataset", "load_json", "load_graphml", "load_gexf"]
 
-_READERS = {"load_dataset": "dataset", "load_json": "json", "load_graphml": "graphml", "load_gexf": "gexf"}
+_READERS = {
+    "load_dataset": "dataset",
+    "load_json": "graphkit-json",
+    "load_graphml": "graphml",
+    "load_gexf": "gexf",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -94,6 +94,8 @@ def load_clean_folder(
     nodes = []
     for label in schema.LABELS:
         file = path / f"{schema.NODE_FILES[label]}.csv"
+        if label != schema.ACTOR and not os.path.lexists(file):
+            continue  # capabilities.csv and threats.csv are optional
         table = _read_table(file, schema.REQUIRED_NODE_COLUMNS[label], NODE_FIXED, progress)
         if table is None:
             return None

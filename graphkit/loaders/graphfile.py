@@ -29,15 +29,29 @@ from graphkit.loaders.duplicates import (
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
+from graphkit.schema import RELATIONSHIP_SOURCE_COLUMN
 from graphkit.suggest import path_hint
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
+__all__ = [
+    "load_json",
+    "load_graphml",
+    "load_gexf",
+    "read_json",
+    "from_cytoscape",
+    "MAX_JSON_DEPTH",
+    "TYPES_KEY",
+]
+
+TYPES_KEY = "graphkit_types"
+"""The graph attribute of networkx node-link JSON naming the properties graphkit wrote as text
+(``{"node:joined": "date"}``)."""
 
 MAX_JSON_DEPTH = 64
 
 
 def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read graphkit's node-link JSON, or networkx's (``nodes`` + ``links``/``edges``).
+    """Read graphkit's node-link JSON, networkx's (``nodes`` + ``links``/``edges``), or
+    Cytoscape's (``.cyjs``: ``elements`` with ``nodes`` and ``edges``, each a ``data`` object).
 
     An exact duplicate relationship is a problem, or with ``duplicates="merge"`` kept once
     (see :mod:`graphkit.loaders.duplicates`).
@@ -55,11 +69,17 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     name = str(path)
     check_mode(duplicates)
     doc = read_json(path)
+    if isinstance(doc, dict) and isinstance(doc.get("elements"), dict):
+        doc = from_cytoscape(doc)
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise FormatError(f"{name}: not node-link JSON; expected an object with a 'nodes' list")
     problems: list[Problem] = []
     G = new_graph(path.stem)
     nested = "relationships" in doc
+    # networkx's node-link JSON written by graphkit: dates are ISO text, typed here
+    meta = doc.get("graph") if not nested else None
+    typed = meta.get(TYPES_KEY) if isinstance(meta, dict) else None
+    typed = typed if isinstance(typed, dict) else {}
     first_use: dict[str, tuple[str, str]] = {}
     ids, dupes = IdChecks(), DuplicateFinder()
     for i, item in enumerate(doc["nodes"]):
@@ -75,7 +95,7 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         if not isinstance(props, dict):
             problems.append(Problem(name, f"{where}.properties is not an object"))
             continue
-        props = {k: _from_json(v) for k, v in props.items()}
+        props = {k: _typed(_from_json(v), typed.get(f"node:{k}")) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
         msgs = (
             _bad_dates(props)
@@ -101,7 +121,9 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
                 continue
         else:
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
-        props = {k: _from_json(v) for k, v in props.items()}
+            if RELATIONSHIP_SOURCE_COLUMN in props and "source" not in props:  # provenance
+                props["source"] = props.pop(RELATIONSHIP_SOURCE_COLUMN)
+        props = {k: _typed(_from_json(v), typed.get(f"edge:{k}")) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
         msgs = _bad_dates(props) or (
             relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
@@ -116,6 +138,29 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     if dupes.merged:
         G.graph["merged_duplicates"] = dupes.merged
     return G
+
+
+def from_cytoscape(doc: dict[str, Any]) -> dict[str, Any]:
+    """Cytoscape JSON as networkx node-link data (``id`` and ``value`` of a node's data are
+    its id; an edge's ``key`` and ``id`` are dropped; ``graphkit_types`` kept).
+
+    >>> from_cytoscape({"data": {}, "elements": {"nodes": [{"data": {"id": "A", "value": "A", "name": "a"}}],
+    ...                 "edges": [{"data": {"source": "A", "target": "A", "key": 0, "type": "T"}}]}})["links"]
+    [{'source': 'A', 'target': 'A', 'type': 'T'}]
+    """
+    elements = doc.get("elements", {})
+    nodes, links = [], []
+    for item in elements.get("nodes") or []:
+        data = dict(item.get("data", {})) if isinstance(item, dict) else {}
+        data.pop("value", None)
+        nodes.append(data)
+    for item in elements.get("edges") or []:
+        data = dict(item.get("data", {})) if isinstance(item, dict) else {}
+        data.pop("key", None)
+        data.pop("id", None)
+        links.append(data)
+    meta = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    return {"graph": meta, "nodes": nodes, "links": links}
 
 
 def add_unless_duplicate(
@@ -250,6 +295,15 @@ def _restore(value: Any, kind: str | None) -> Any:
         return [parse_cell(p.strip(), scalar)[0] for p in value.split(LIST_SEPARATOR) if p.strip()]
     if kind == "date":
         return parse_cell(value, "date")[0]
+    return value
+
+
+def _typed(value: Any, kind: Any) -> Any:
+    """A date (or list of dates) written as ISO text, where ``graphkit_types`` says so."""
+    if kind == "date" and isinstance(value, str):
+        return _from_json({"date": value})
+    if kind == "date[]" and isinstance(value, list):
+        return [_from_json({"date": x}) if isinstance(x, str) else x for x in value]
     return value
 
 

@@ -36,11 +36,23 @@ from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
 from graphkit.loaders.values import ColumnSpec, parse_cell, split_list
 from graphkit.progress import Progress
-from graphkit.suggest import close_matches, path_hint
+from graphkit.suggest import close_matches, node_matches, path_hint
 
-__all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES", "MAX_COLUMNS"]
+__all__ = [
+    "load_dataset",
+    "graph_from_tables",
+    "OPTIONAL_TABLES",
+    "Table",
+    "read_csv_table",
+    "read_xlsx_tables",
+    "MAX_FIELD_BYTES",
+    "MAX_COLUMNS",
+]
 
 _TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
+
+OPTIONAL_TABLES = frozenset({schema.NODE_FILES[schema.CAPABILITY], schema.NODE_FILES[schema.THREAT]})
+"""Tables a dataset may leave out (a plain actor network has no capabilities or threats)."""
 
 
 def load_dataset(
@@ -87,6 +99,8 @@ def _load_dataset(
         for name in _TABLES:
             f = path / f"{name}.csv"
             wrong = kind_problem(f)
+            if wrong is not None and wrong.endswith(" is missing") and name in OPTIONAL_TABLES:
+                continue
             if wrong is not None and wrong.endswith(" is missing"):
                 problems.add(
                     str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
@@ -103,8 +117,25 @@ def _load_dataset(
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
     else:
         raise FormatError(kind)
-    G = new_graph(path.stem if path.suffix else path.name)
+    G = graph_from_tables(
+        tables, path.stem if path.suffix else path.name, problems, progress, duplicates=duplicates
+    )
     G.graph["path"] = str(path)
+    return G
+
+
+def graph_from_tables(
+    tables: dict[str, Table],
+    name: str,
+    problems: _Problems,
+    progress: Progress | None = None,
+    *,
+    duplicates: str = "error",
+) -> nx.MultiDiGraph:
+    """The graph of tables read as text (``actors``, ``capabilities``, ``threats``,
+    ``relationships``; any but ``actors`` and ``relationships`` may be absent), checked
+    row by row; raises :class:`~graphkit.errors.DatasetError` listing every problem."""
+    G = new_graph(name)
     first_use: dict[str, tuple[str, str, int]] = {}
     ids = IdChecks()
     for label in schema.LABELS:
@@ -113,10 +144,11 @@ def _load_dataset(
             _add_nodes(G, label, table, problems, first_use, ids, progress)
     table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
-    if kind == "xlsx":
-        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:-1] if n not in tables]
     if table is not None:
-        merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
+        absent = [t for t in _TABLES if t in OPTIONAL_TABLES and t not in tables]
+        merged += _add_relationships(
+            G, table, problems, ids, progress, merge=duplicates == "merge", absent=absent
+        )
     problems.raise_if_any()
     if merged:
         G.graph["merged_duplicates"] = merged
@@ -166,10 +198,19 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
     tables: dict[str, Table] = {}
     try:
         for sheet in _TABLES:
+            if sheet not in wb.sheetnames and sheet in OPTIONAL_TABLES:
+                continue
             if sheet not in wb.sheetnames:
+                near = close_matches(sheet, wb.sheetnames, n=1, cutoff=0.6)
                 problems.add(
-                    f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row"
+                    f"{name}[{sheet}]",
+                    "sheet is missing",
+                    fix=f"rename sheet '{near[0]}' to {sheet} (sheet names are case-sensitive)"
+                    if near
+                    else f"add a sheet named {sheet} with a header row",
                 )
+                if sheet != schema.RELATIONSHIPS_FILE:
+                    problems.unreadable.append(f"{name}[{sheet}]")
                 continue
             ws = wb[sheet]
             # The stored dimension may lie: too small drops cells silently, too large
@@ -206,6 +247,8 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
                 ) from None
             if table is None:
                 problems.add(label, "sheet is empty", line=1, fix="add a header row")
+                if sheet != schema.RELATIONSHIPS_FILE:
+                    problems.unreadable.append(label)
             else:
                 table.merged = dedupe.merged if dedupe is not None else 0
                 tables[sheet] = table
@@ -409,6 +452,10 @@ def _add_nodes(
                 first = first_line.get(node_id)
                 fix = f"ids are unique across all files; first used {'on line ' + str(first) if first else 'in another file'}"
                 problems.add(table.file, msg, line=line, column="id", fix=fix)
+            elif column == "kind" and isinstance(row.get("kind"), str):
+                near = close_matches(row["kind"], schema.ACTOR_KINDS, n=1)
+                hint = f"did you mean '{near[0]}'? (kinds are lower case)" if near else None
+                problems.add(table.file, msg, line=line, column=column, fix=hint)
             else:
                 problems.add(table.file, msg, line=line, column=column)
         if node_id not in G:
@@ -429,8 +476,10 @@ def _add_relationships(
     progress: Progress | None = None,
     *,
     merge: bool = False,
+    absent: list[str] | None = None,
 ) -> int:
-    """Add the table's relationships; return how many exact duplicates were merged."""
+    """Add the table's relationships; return how many exact duplicates were merged
+    (``absent``: the optional tables not given, named in the fix of an id that does not resolve)."""
     specs = column_specs(table, schema.REQUIRED_RELATIONSHIP_COLUMNS, problems)
     if specs is None:
         return 0
@@ -473,13 +522,22 @@ def _add_relationships(
                 bad = source if column == "source" else target
                 better = ids.unresolved(bad, column or "")
                 near = (
-                    close_matches(str(bad), map(str, G.nodes), n=1)
+                    node_matches(str(bad), ((n, d.get("name")) for n, d in G.nodes(data=True)), n=1)
                     if better is None and len(problems.items) < problems.cap
                     else []
                 )
+                rel = schema.RELATIONSHIP_TYPES.get(rtype)
+                ends = (rel.sources if column == "source" else rel.targets) if rel is not None else ()
+                missing = [t for t in absent or () if any(schema.NODE_FILES[e] == t for e in ends)]
+                name = G.nodes[near[0]].get("name") if near else None
                 fix = (
-                    f"did you mean '{near[0]}'? (ids are case-sensitive)"
+                    f"did you mean '{near[0]}'"
+                    + (f" ({name})" if name not in (None, near[0]) else "")
+                    + "? (ids are case-sensitive; rows link ids, not names)"
                     if near
+                    else f"no {' or '.join(missing)} table was given: add {missing[0]}.csv (or its sheet) "
+                    "with this id, or correct the id"
+                    if missing
                     else "add a node with that id or correct the id (ids are case-sensitive)"
                 )
                 msg = better or msg

@@ -241,7 +241,7 @@ def test_cli_viz_writes_html_png_svg(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--focus", "NATOO"], "did you mean NATO"),
+        (["--focus", "NATOO"], "did you mean 'NATO'"),
         (["--types", "FOO"], "unknown relationship type"),
         (["--format", "png"], "does not match --format png"),
         (["--depth", "-1"], "--depth must be 0 or more"),
@@ -260,9 +260,11 @@ def test_show_raises_no_warning(sample):
     pytest.importorskip("IPython")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        shown = gk.show(sample, focus="NATO", height=300)
+        shown = gk.show(sample, focus="NATO", height=300, isolated=True)
         markup = shown._repr_html_()
+        shared = gk.show(sample, focus="NATO", height=300)._repr_html_()
     assert '<iframe srcdoc="&lt;!DOCTYPE html&gt;' in markup and "height:300px" in markup
+    assert "graphkitDraw" in shared and "height:300px" in shared
 
 
 def test_show_not_inline_writes_the_page_beside_and_stays_small(sample, tmp_path, monkeypatch):
@@ -272,7 +274,7 @@ def test_show_not_inline_writes_the_page_beside_and_stays_small(sample, tmp_path
     monkeypatch.chdir(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        inline = gk.show(sample)._repr_html_()
+        inline = gk.show(sample, isolated=True)._repr_html_()
         first = gk.show(sample, inline=False)._repr_html_()
         second = gk.show(sample, inline=False, focus="NATO")._repr_html_()
     assert len(inline.encode()) > 500_000  # vis-network is inlined

@@ -10,11 +10,21 @@ from graphkit.cli import build_parser
 from graphkit.errors import FormatError, OutputError
 from graphkit.loaders.formats import FORMATS, describe, for_path, get_format, resolve
 
-FILE_FORMATS = [f for f in FORMATS if not f.importer]
+FILE_FORMATS = [f for f in FORMATS if not f.importer and f.readable and f.writable]
+WRITE_ONLY = [f for f in FORMATS if not f.importer and not f.readable]
 
 
 def _target(tmp_path, fmt):
-    return tmp_path / ("out" if fmt.folder else f"out{fmt.suffixes[0]}")
+    return tmp_path / f"out{fmt.suffixes[0]}"
+
+
+@pytest.mark.parametrize("fmt", WRITE_ONLY, ids=[f.name for f in WRITE_ONLY])
+def test_write_only_formats_are_named_by_their_suffix_and_written(tmp_path, fmt):
+    target = _target(tmp_path, fmt)
+    assert for_path(target, writing=True) == fmt
+    assert gk.write(gk.load(gk.SAMPLE), target) == target and target.exists()
+    with pytest.raises(gk.FormatError, match=f"writes {fmt.name} .* but does not read it"):
+        gk.load(target)
 
 
 @pytest.mark.parametrize("fmt", FILE_FORMATS, ids=[f.name for f in FILE_FORMATS])

@@ -158,9 +158,12 @@ def test_header_problems(tmp_path):
 
 def test_missing_files_and_formats(tmp_path):
     d = make_dataset(tmp_path / "d")
-    (d / "threats.csv").unlink()
+    (d / "threats.csv").unlink()  # optional: a plain actor network has no threats
+    (d / "capabilities.csv").unlink()
+    assert gk.load(d).number_of_nodes() == 0  # header-only actors.csv: loads, empty
+    (d / "relationships.csv").unlink()
     (p,) = problems_of(d)
-    assert Path(p.file).name == "threats.csv" and "missing" in p.message
+    assert Path(p.file).name == "relationships.csv" and "missing" in p.message
     with pytest.raises(FormatError, match="no such file"):
         gk.load(tmp_path / "nowhere")
     (tmp_path / "x.txt").write_text("hi")
