@@ -21,7 +21,6 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.analysis.measures import MEASURES
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError
 from graphkit.export.drawing_model import (  # noqa: F401  (re-exported: the drawing's public vocabulary)
     _MAX_TEXT,
@@ -42,6 +41,7 @@ from graphkit.export.drawing_model import (  # noqa: F401  (re-exported: the dra
     PHYSICS_MAX_NODES,
     SIZE_MEASURES,
     Drawing,
+    DrawingOptions,
     DrawnEdge,
     DrawnNode,
     LegendEntry,
@@ -51,6 +51,7 @@ from graphkit.graph import ego_graph, select
 from graphkit.progress import Progress
 
 __all__ = [
+    "DrawingOptions",
     "KIND_COLORS",
     "LABEL_COLORS",
     "LABEL_SHAPES",
@@ -135,26 +136,16 @@ def select_view(
 
 def prepare_drawing(
     G: nx.MultiDiGraph,
+    view: DrawingOptions | None = None,
+    /,
     *,
-    color_by: str = "kind",
-    size_by: str = "pagerank",
-    analysis: Any = None,
-    clusters: Any = None,
-    scores: Any = None,
-    options: Mapping[str, Any] | None = None,
-    focus: str | None = None,
-    depth: int = 1,
-    layers: str | Iterable[str] = "actors",
-    types: Iterable[str] | None = None,
-    title: str | None = None,
-    caption: str | None = None,
-    physics: bool | None = None,
-    seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
-    isolates: bool = True,
-    aggregate: bool | None = None,
+    **keywords: Any,
 ) -> Drawing:
     """Select the view of ``G`` and decide every node's position, size, colour and label.
+
+    ``view`` (a :class:`~graphkit.export.drawing_model.DrawingOptions`) and ``keywords``
+    (its fields) say what to draw and how.
 
     Sizes and clusters are analysis results, never computed here: ``analysis`` is a
     :func:`graphkit.analyze` result (its ``centrality`` sizes nodes, its ``clusters``
@@ -179,6 +170,11 @@ def prepare_drawing(
     >>> max(D.nodes, key=lambda n: n.size).id
     'NATO'
     """
+    o = DrawingOptions.of(view, **keywords)
+    color_by, size_by, analysis, clusters, scores = o.color_by, o.size_by, o.analysis, o.clusters, o.scores
+    options, focus, depth, layers, types, seed = o.options, o.focus, o.depth, o.layers, o.types, o.seed
+    title, caption, physics, aggregate = o.title, o.caption, o.physics, o.aggregate
+    isolates = True if o.isolates is None else o.isolates
     if color_by not in COLOR_MODES:
         raise GraphkitError(f"unknown color_by {color_by!r}; use one of: {', '.join(COLOR_MODES)}")
     progress = progress or Progress(quiet=True)

@@ -6,13 +6,17 @@ and pyvis draw it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphkit import schema
 from graphkit.analysis.measures import MEASURE_NAMES
+from graphkit.defaults import DEFAULT_SEED
 
 __all__ = [
+    "DrawingOptions",
     "KIND_COLORS",
     "KIND_NAMES",
     "kind_name",
@@ -192,3 +196,92 @@ class Drawing:
     @property
     def large(self) -> bool:
         return len(self.nodes) > PHYSICS_MAX_NODES
+
+
+@dataclass(frozen=True)
+class DrawingOptions:
+    """What a drawing shows and how, defined once for every output that draws a graph.
+
+    :func:`graphkit.export.drawing.prepare_drawing`, :func:`graphkit.write_html`,
+    :func:`graphkit.render_html`, :func:`graphkit.show`, :func:`graphkit.to_pyvis` and
+    :func:`graphkit.export.static.write_image` take one of these, or its fields as keywords.
+
+    Attributes
+    ----------
+    color_by : {"kind", "cluster"}
+        Colour actors by kind, or every node by its cluster.
+    size_by : str
+        A measure of :data:`graphkit.analysis.measures.MEASURES` (``"pagerank"``,
+        ``"degree"``, ``"betweenness"`` ...) or a column of ``scores``.
+    analysis : graphkit.analysis.Analysis, optional
+        A :func:`graphkit.analyze` result: its centrality sizes nodes, its clusters colour them.
+    clusters, scores : pandas.DataFrame or mapping, optional
+        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures).
+        What neither gives is asked of :mod:`graphkit.analysis` on ``G`` (never computed
+        while drawing), with ``seed`` and ``options``.
+    options : mapping, optional
+        Options of :func:`graphkit.analyze` for what is computed (:data:`ANALYSIS_OPTIONS`).
+    seed : int
+        Seed of the analysis asked for and of the layout (default
+        :data:`graphkit.defaults.DEFAULT_SEED`, as ``graphkit analyze``).
+    focus, depth : str, int
+        Draw only the nodes within ``depth`` hops of node ``focus``.
+    layers : {"actors", "all"}
+        Actors only, or actors with capabilities and threats.
+    types : iterable of str, optional
+        Relationship types to draw (default: those of the layers).
+    title, caption : str, optional
+        Heading and the line under it (default: dataset, counts, encodings, date).
+    physics : bool, optional
+        Let vis-network settle the layout in the browser (default: only for graphs of at
+        most :data:`PHYSICS_MAX_NODES` nodes; images never do).
+    isolates : bool, optional
+        Draw actors without any drawn relationship. Default: yes on a page; in an image,
+        only in an ego graph (in an image of the whole network they only take room).
+    aggregate : bool, optional
+        Draw each cluster as one node first (a click expands it). Default: above
+        :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes.
+
+    Examples
+    --------
+    >>> DrawingOptions.of(color_by="cluster", focus="NATO").focus
+    'NATO'
+    >>> DrawingOptions.of(colour_by="kind")
+    Traceback (most recent call last):
+    ...
+    TypeError: unknown drawing option 'colour_by' (did you mean 'color_by'?)
+    """
+
+    color_by: str = "kind"
+    size_by: str = "pagerank"
+    analysis: Any = None
+    clusters: Any = None
+    scores: Any = None
+    options: Mapping[str, Any] | None = None
+    seed: int = DEFAULT_SEED
+    focus: str | None = None
+    depth: int = 1
+    layers: str | Iterable[str] = "actors"
+    types: Iterable[str] | None = None
+    title: str | None = None
+    caption: str | None = None
+    physics: bool | None = None
+    isolates: bool | None = None
+    aggregate: bool | None = None
+
+    @classmethod
+    def of(cls, given: DrawingOptions | None = None, /, **keywords: Any) -> DrawingOptions:
+        """``given`` (default: every default) with ``keywords`` replacing its fields.
+
+        Raises ``TypeError`` naming an unknown keyword (as a misspelt keyword argument would).
+        """
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in keywords:
+            if key not in names:
+                import difflib
+
+                near = difflib.get_close_matches(key, names, n=1)
+                raise TypeError(
+                    f"unknown drawing option {key!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
+                )
+        return dataclasses.replace(given or cls(), **keywords)

@@ -21,16 +21,14 @@ import itertools
 import json
 import os
 import urllib.parse
-from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
-from graphkit.export.drawing import Drawing, prepare_drawing
+from graphkit.export.drawing import Drawing, DrawingOptions, prepare_drawing
 from graphkit.export.tables import atomic_path
 from graphkit.progress import Progress
 
@@ -57,25 +55,12 @@ _ids = itertools.count(1)
 def write_html(
     G: nx.MultiDiGraph,
     path: str | os.PathLike[str],
+    view: DrawingOptions | None = None,
+    /,
     *,
-    color_by: str = "kind",
-    size_by: str = "pagerank",
-    analysis: Any = None,
-    clusters: Any = None,
-    scores: Any = None,
-    options: Mapping[str, Any] | None = None,
-    seed: int = DEFAULT_SEED,
-    focus: str | None = None,
-    depth: int = 1,
-    layers: str | Iterable[str] = "actors",
-    types: Iterable[str] | None = None,
-    title: str | None = None,
-    caption: str | None = None,
-    physics: bool | None = None,
     progress: Progress | None = None,
     present: bool = False,
-    isolates: bool = True,
-    aggregate: bool | None = None,
+    **keywords: Any,
 ) -> Path:
     """Write ``G`` as one self-contained interactive HTML file and return its path.
 
@@ -90,44 +75,13 @@ def write_html(
         A canonical graph (see :mod:`graphkit.graph`).
     path : path
         The ``.html`` file to write (replaced atomically).
-    color_by : {"kind", "cluster"}
-        Colour actors by kind, or every node by its cluster.
-    size_by : str
-        A measure of :data:`graphkit.analysis.measures.MEASURES` (``"pagerank"``,
-        ``"degree"``, ``"betweenness"`` ...) or a column of ``scores``.
-    analysis : graphkit.analysis.Analysis, optional
-        A :func:`graphkit.analyze` result: its centrality sizes nodes, its clusters colour them.
-    clusters, scores : pandas.DataFrame or mapping, optional
-        Results from :mod:`graphkit.analysis` (``id`` + ``cluster``; ``id`` + measures).
-        What neither gives is asked of :mod:`graphkit.analysis` on ``G`` (never computed
-        here), with ``seed`` and ``options``.
-    options : mapping, optional
-        Options of :func:`graphkit.analyze` for what is computed (``types``, ``weight``,
-        ``method``, ``resolution``, ``restarts``, ``engine`` ...).
-    seed : int
-        Seed of the analysis asked for and of the layout (default
-        :data:`graphkit.defaults.DEFAULT_SEED`, as ``graphkit analyze``).
-    focus, depth : str, int
-        Draw only the nodes within ``depth`` hops of node ``focus``.
-    layers : {"actors", "all"}
-        Actors only, or actors with capabilities and threats.
-    types : iterable of str, optional
-        Relationship types to draw (default: those of the layers).
-    title, caption : str, optional
-        Heading and the line under it (default: dataset, counts, encodings, date).
-    physics : bool, optional
-        Let vis-network settle the layout in the browser (default: only for graphs of at
-        most 300 nodes; larger graphs use positions from Python).
+    view, keywords : DrawingOptions, its fields as keywords
+        What to draw and how (colour, size, focus, layers, title ...): see
+        :class:`~graphkit.export.drawing_model.DrawingOptions`.
     present : bool
         Presentation mode: the graph fills the page (for a 16:9 slide or an iframe in a
         deck), the panel folded into a button. Keys in every mode: F fits, / searches,
         P folds the panel, Escape clears the selection.
-    isolates : bool
-        Draw actors without any drawn relationship (default); ``False`` leaves them out.
-    aggregate : bool, optional
-        Draw each cluster as one node first (a click expands it into its members, a
-        second click collapses it; search still finds every actor). Default: above
-        :data:`~graphkit.export.aggregate.AGGREGATE_ABOVE` nodes.
 
     Examples
     --------
@@ -142,18 +96,21 @@ def write_html(
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name ending in .html")
-    text = render_html(
-        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
-        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
-        caption=caption, physics=physics, progress=progress, present=present, isolates=isolates,
-        aggregate=aggregate,
-    )  # fmt: skip
+    text = render_html(G, view, progress=progress, present=present, **keywords)
     with atomic_path(path) as tmp:  # a full disk: OutputError, nothing left behind
         tmp.write_text(text, encoding="utf-8")
     return path
 
 
-def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
+def render_html(
+    G: nx.MultiDiGraph,
+    view: DrawingOptions | None = None,
+    /,
+    *,
+    progress: Progress | None = None,
+    present: bool = False,
+    **keywords: Any,
+) -> str:
     """The complete HTML document that :func:`write_html` writes (same options).
 
     Examples
@@ -162,13 +119,20 @@ def render_html(G: nx.MultiDiGraph, **options: Any) -> str:
     >>> page.startswith("<!DOCTYPE html>"), "<script src" in page
     (True, False)
     """
-    present = bool(options.pop("present", False))
-    drawing = _drawing(G, options)
+    drawing = prepare_drawing(G, DrawingOptions.of(view, **keywords), progress=progress)
     return _document(drawing, height="100vh", present=present)
 
 
 def render_fragment(
-    G: nx.MultiDiGraph, *, include_library: bool = False, height: str = "640px", **options: Any
+    G: nx.MultiDiGraph,
+    view: DrawingOptions | None = None,
+    /,
+    *,
+    include_library: bool = False,
+    height: str = "640px",
+    progress: Progress | None = None,
+    present: bool = False,
+    **keywords: Any,
 ) -> str:
     """A ``<div>`` and its scripts to embed the graph in a page of your own.
 
@@ -178,8 +142,7 @@ def render_fragment(
     :func:`render_html`. The host page's Content-Security-Policy, if any, must allow the
     inline scripts.
     """
-    present = bool(options.pop("present", False))
-    drawing = _drawing(G, options)
+    drawing = prepare_drawing(G, DrawingOptions.of(view, **keywords), progress=progress)
     root = f"graphkit-{next(_ids)}"
     parts = []
     if include_library:
@@ -362,7 +325,7 @@ def show(
 
     Examples
     --------
-    >>> shown = gk.show(gk.load(gk.SAMPLE), focus="EST", height=400)
+    >>> shown = show(gk.load(gk.SAMPLE), focus="EST", height=400)  # gk.show(..., isolated=True)
     >>> "<iframe srcdoc" in shown.data and "height:400px" in shown.data
     True
     """
@@ -420,18 +383,6 @@ class HTMLGraph:
             f'<iframe srcdoc="{doc}" style="width:100%;height:{self.height}px;border:0" '
             'sandbox="allow-scripts" title="graphkit graph"></iframe>'
         )
-
-
-def _drawing(G: nx.MultiDiGraph, options: dict[str, Any]) -> Drawing:
-    progress = options.pop("progress", None)
-    allowed = {
-        "color_by", "size_by", "analysis", "clusters", "scores", "options", "seed", "focus", "depth",
-        "layers", "types", "title", "caption", "physics", "isolates", "aggregate",
-    }  # fmt: skip
-    unknown = set(options) - allowed
-    if unknown:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
-    return prepare_drawing(G, progress=progress, **options)
 
 
 def _sha256(text: str) -> str:

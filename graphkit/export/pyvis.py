@@ -19,15 +19,13 @@ import html as _html
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
-from graphkit.export.drawing import Drawing, prepare_drawing
+from graphkit.export.drawing import Drawing, DrawingOptions, prepare_drawing
 from graphkit.export.tables import atomic_path
 from graphkit.extras import require
 
@@ -46,27 +44,18 @@ def _pyvis() -> Any:
 
 def to_pyvis(
     G: nx.MultiDiGraph,
+    view: DrawingOptions | None = None,
+    /,
     *,
-    color_by: str = "kind",
-    size_by: str = "pagerank",
-    analysis: Any = None,
-    clusters: Any = None,
-    scores: Any = None,
-    options: Mapping[str, Any] | None = None,
-    seed: int = DEFAULT_SEED,
-    focus: str | None = None,
-    depth: int = 1,
-    layers: str | Iterable[str] = "actors",
-    types: Iterable[str] | None = None,
-    title: str | None = None,
-    physics: bool | None = None,
     height: str = "750px",
     width: str = "100%",
     drawing: Drawing | None = None,
+    **keywords: Any,
 ) -> Any:
     """A ``pyvis.network.Network`` drawing ``G`` as graphkit draws it.
 
-    Options as in :func:`graphkit.write_html` (``drawing=`` takes a ready
+    Drawing options as in :func:`graphkit.write_html` (a
+    :class:`~graphkit.export.drawing_model.DrawingOptions` or its fields; ``drawing=`` takes a ready
     :class:`~graphkit.export.drawing.Drawing` instead). Every node carries graphkit's
     ``color``, ``shape``, ``size``, position (``x``, ``y``), a text ``title`` and a
     ``group`` (its kind, or its cluster with ``color_by="cluster"``); every edge its
@@ -84,11 +73,7 @@ def to_pyvis(
     """
     Network = _pyvis()
     if drawing is None:
-        drawing = prepare_drawing(
-            G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
-            options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
-            physics=physics,
-        )  # fmt: skip
+        drawing = prepare_drawing(G, DrawingOptions.of(view, **keywords))
     net = Network(height=height, width=width, directed=False, heading="", cdn_resources="remote")
     titles = [_node_title(n, drawing.size_by) for n in drawing.nodes]
     escape = any("href" in t for t in titles)

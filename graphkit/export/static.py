@@ -8,19 +8,18 @@ name stays a dollar sign); in SVG it is XML-escaped text, never markup.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import GraphkitError, OutputError
 from graphkit.export.drawing import (
     CLUSTER_COLORS,
     EDGE_STYLES,
     OTHER_COLOR,
     Drawing,
+    DrawingOptions,
     LegendEntry,
     prepare_drawing,
 )
@@ -38,26 +37,15 @@ FORMATS = ("png", "svg")
 def write_image(
     G: nx.MultiDiGraph,
     path: str | os.PathLike[str],
+    view: DrawingOptions | None = None,
+    /,
     *,
     format: str | None = None,
-    color_by: str = "kind",
-    size_by: str = "pagerank",
-    analysis: Any = None,
-    clusters: Any = None,
-    scores: Any = None,
-    options: Mapping[str, Any] | None = None,
-    seed: int = DEFAULT_SEED,
-    focus: str | None = None,
-    depth: int = 1,
-    layers: str | Iterable[str] = "actors",
-    types: Iterable[str] | None = None,
-    title: str | None = None,
-    caption: str | None = None,
     width: float = 12.0,
     height: float = 8.0,
     dpi: int = 150,
     progress: Progress | None = None,
-    isolates: bool | None = None,
+    **keywords: Any,
 ) -> Path:
     """Write ``G`` as a PNG or SVG image (format from ``format`` or the file extension).
 
@@ -65,7 +53,8 @@ def write_image(
     folder, a device such as ``/dev/null`` or a FIFO is refused with
     :class:`~graphkit.errors.OutputError`, as is a full disk (nothing is left behind).
 
-    Options as in :func:`graphkit.export.html.write_html`; ``width`` and ``height`` are
+    Drawing options as in :func:`graphkit.export.html.write_html` (a
+    :class:`~graphkit.export.drawing_model.DrawingOptions` or its fields); ``width`` and ``height`` are
     in inches, ``dpi`` applies to PNG. ``isolates`` draws actors without any drawn
     relationship; by default they are left out of an image of the whole network (where
     they only take room) and kept in an ego graph. Names never overlap: a less central
@@ -83,12 +72,11 @@ def write_image(
     fmt = (format or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise OutputError(f"{path}: unknown image format {fmt!r}; use .png or .svg")
-    drawing = prepare_drawing(
-        G, color_by=color_by, size_by=size_by, analysis=analysis, clusters=clusters, scores=scores,
-        options=options, seed=seed, focus=focus, depth=depth, layers=layers, types=types, title=title,
-        caption=caption, physics=False, progress=progress,
-        isolates=(focus is not None) if isolates is None else isolates,
-    )  # fmt: skip
+    o = DrawingOptions.of(view, **keywords)
+    o = DrawingOptions.of(
+        o, physics=False, isolates=(o.focus is not None) if o.isolates is None else o.isolates
+    )
+    drawing = prepare_drawing(G, o, progress=progress)
     progress = progress or Progress(quiet=True)
     with progress.step(f"drawing {fmt.upper()}"):
         fig = draw_figure(drawing, width=width, height=height)
