@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,23 +13,20 @@ import pandas as pd
 
 from graphkit.analysis import parallel
 from graphkit.analysis.centrality import (
-    EXACT_THRESHOLD,
-    SAMPLES,
     centrality_table,
     most_central,
     source_sample,
 )
 from graphkit.analysis.clusters import (
-    RESTARTS,
     cluster_membership,
     cluster_summary,
     cluster_table,
     modularity_of,
 )
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, check_types, resolve_engine
-from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine
+from graphkit.analysis.gaps import _GapModel
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
 
@@ -89,22 +85,10 @@ class Analysis:
 
 def analyze(
     G: nx.MultiDiGraph,
+    options: AnalysisOptions | None = None,
     *,
-    types: Iterable[str] = DEFAULT_TYPES,
-    weight: str | None = None,
-    method: str = "louvain",
-    resolution: float = 1.0,
-    seed: int | None = DEFAULT_SEED,
-    restarts: int = RESTARTS,
-    engine: str = "auto",
-    exact_threshold: int = EXACT_THRESHOLD,
-    samples: int = SAMPLES,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
-    as_of: Any = "today",
     progress: Progress | None = None,
-    perturb: int = 0,
-    jobs: int | None = None,
+    **keywords: Any,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
 
@@ -114,7 +98,10 @@ def analyze(
     dates. A graph already cut to a date by :func:`graphkit.graph.as_of` keeps its date
     unless another date is given. ``summary["as_of"]`` records the day (ISO) or ``"all"``.
 
-    The actor network is read once and handed to the engine; parameters are those of
+    ``options`` (:class:`~graphkit.analysis.options.AnalysisOptions`) holds every option;
+    single options may be given as keywords instead or beside it (``seed=1``,
+    ``threshold=0.6``: they replace those of ``options``). The actor network is read once
+    and handed to the engine; the options are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
     ``partners``). ``jobs``: cores for betweenness and closeness on large networks
@@ -142,9 +129,18 @@ def analyze(
     True
     """
     progress = progress or Progress(quiet=True)
-    types = check_types([types] if isinstance(types, str) else types)
-    partners = tuple([partners] if isinstance(partners, str) else partners)
-    G, day = _dated(G, as_of)
+    opts = AnalysisOptions.of(options, **keywords)
+    types = check_types(opts.types)
+    opts = opts.replace(types=types)
+    weight, method, resolution, seed = opts.weight, opts.method, opts.resolution, opts.seed
+    restarts, engine, exact_threshold, samples = (
+        opts.restarts,
+        opts.engine,
+        opts.exact_threshold,
+        opts.samples,
+    )
+    threshold, partners, perturb, jobs = opts.threshold, opts.partners, opts.perturb, opts.jobs
+    G, day = _dated(G, opts.as_of)
     started = time.perf_counter()
     with progress.step("actor network"):
         net = actor_network(G, types, weight=weight, two_mode=True)
@@ -196,9 +192,7 @@ def analyze(
     if perturb:
         with progress.step("stability"):
             stab = stability(
-                G, runs=perturb, seed=seed, types=types, weight=weight, method=method, resolution=resolution,
-                restarts=restarts, engine=engine, exact_threshold=exact_threshold, samples=samples,
-                threshold=threshold, partners=partners, progress=progress,
+                G, opts, runs=perturb, progress=progress,
                 baseline={"net": net, "centrality": cent, "membership": membership, "gap_summary": gsum},
             )  # fmt: skip
     total = time.perf_counter() - started
@@ -215,19 +209,7 @@ def analyze(
             "capabilities": model.nC,
             "threats": len(model.threats),
         },
-        "parameters": {
-            "types": list(types),
-            "weight": weight,
-            "cluster_method": method,
-            "resolution": resolution,
-            "restarts": restarts,
-            "seed": seed,
-            "engine": engine,
-            "exact_threshold": exact_threshold,
-            "samples": samples,
-            "threshold": threshold,
-            "partners": list(partners),
-        },
+        "parameters": opts.as_dict(),
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),

@@ -48,14 +48,7 @@ from graphkit.analysis.clusters import cluster_membership
 from graphkit.analysis.engine import ActorNetwork, actor_network, check_types
 from graphkit.analysis.gaps import gap_summary
 from graphkit.analysis.measures import RANKED_MEASURES
-from graphkit.defaults import (
-    DEFAULT_SEED,
-    DEFAULT_THRESHOLD,
-    DEFAULT_TYPES,
-    EXACT_THRESHOLD,
-    RESTARTS,
-    SAMPLES,
-)
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.errors import AnalysisError
 from graphkit.progress import Progress
 
@@ -109,24 +102,15 @@ class Stability:
 
 def stability(
     G: nx.MultiDiGraph,
+    options: AnalysisOptions | None = None,
     *,
     runs: int = 20,
-    seed: int | None = DEFAULT_SEED,
     jitter: float = JITTER,
     threshold_band: float = THRESHOLD_BAND,
     vary_seeds: bool = True,
-    types: Iterable[str] = DEFAULT_TYPES,
-    weight: str | None = None,
-    method: str = "louvain",
-    resolution: float = 1.0,
-    restarts: int = RESTARTS,
-    engine: str = "auto",
-    exact_threshold: int = EXACT_THRESHOLD,
-    samples: int = SAMPLES,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
     progress: Progress | None = None,
     baseline: dict[str, Any] | None = None,
+    **keywords: Any,
 ) -> Stability:
     """Repeat the analysis ``runs`` times over perturbed estimates, threshold and cluster seeds.
 
@@ -138,17 +122,17 @@ def stability(
         thread meanwhile.
     runs : int
         Perturbed runs (the unperturbed analysis is added as run 0).
-    seed : int, optional
-        Seed of the perturbations, of the reported clusters (run 0) and of betweenness
-        sampling; equal seeds give equal tables.
+    options : AnalysisOptions, optional
+        The analysis, as for :func:`graphkit.analysis.analyze` (single options may be
+        given as keywords: ``seed=1``, ``threshold=0.6`` ...). Its ``seed`` seeds the
+        perturbations, the reported clusters (run 0) and betweenness sampling; equal seeds
+        give equal tables.
     jitter : float
         Band of the estimated values (module docstring).
     threshold_band : float
         Band of the capability threshold.
     vary_seeds : bool
         Draw another cluster seed for every run (``False``: every run uses ``seed``).
-    types, weight, method, resolution, restarts, engine, exact_threshold, samples, threshold, partners
-        The analysis, as for :func:`graphkit.analysis.analyze`.
     progress : Progress, optional
         A bar over the runs (quiet when omitted).
     baseline : dict, optional
@@ -173,8 +157,12 @@ def stability(
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise AnalysisError(f"{name} must be a number from 0 to 1, not {value!r}")
     progress = progress or Progress(quiet=True)
-    types = check_types([types] if isinstance(types, str) else types)
-    partners = tuple([partners] if isinstance(partners, str) else partners)
+    opts = AnalysisOptions.of(options, **keywords)
+    types = check_types(opts.types)
+    seed, weight, threshold, partners = opts.seed, opts.weight, opts.threshold, opts.partners
+    engine = opts.engine
+    exact_threshold, samples = opts.exact_threshold, opts.samples
+    method, resolution, restarts = opts.method, opts.resolution, opts.restarts
     cent_options: dict[str, Any] = dict(
         engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed
     )

@@ -7,10 +7,10 @@ from typing import Any
 
 from graphkit.cli.common import (
     add_analysis_options,
-    add_as_of,
     add_command,
     add_quiet,
     add_source,
+    analysis_options,
     check_engine,
     load_source,
     progress,
@@ -87,8 +87,6 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def register_recommend(sub: Any) -> None:
-    from graphkit.defaults import DEFAULT_THRESHOLD
-
     p = add_command(
         sub,
         "recommend",
@@ -100,21 +98,8 @@ def register_recommend(sub: Any) -> None:
     add_source(p)
     p.add_argument("actor", metavar="ACTOR", help="the actor's id (e.g. a state's ISO3 code, NATO)")
     p.add_argument("--k", type=int, default=5, help="how many partners to pick at most (default 5)")
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
-    )
-    p.add_argument(
-        "--partners",
-        nargs="+",
-        default=["MEMBER_OF", "COOPERATES_WITH"],
-        metavar="TYPE",
-        help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)",
-    )
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
-    add_as_of(p, default="today")
+    add_analysis_options(p, pooling_only=True)
     add_quiet(p)
 
 
@@ -125,11 +110,13 @@ def _recommend(args: argparse.Namespace) -> int:
     G = load_source(args)
     if args.actor not in G or G.nodes[args.actor].get("label") != "Actor":
         raise GraphkitError(f"no actor with id {args.actor!r}; ids are case-sensitive (see actors.csv)")
-    picks = recommend_partners(G, args.actor, k=args.k, threshold=args.threshold, partners=args.partners)
+    options = analysis_options(args)
+    pooling = dict(threshold=options.threshold, partners=options.partners)
+    picks = recommend_partners(G, args.actor, k=args.k, **pooling)
     if args.json:
         print(picks.to_json(orient="records", indent=1))
         return 0
-    row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
+    row = gap_summary(G, **pooling).set_index("actor_id")
     name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
