@@ -117,9 +117,9 @@ def centrality(
     --------
     >>> c = gk.analysis.centrality(gk.load(gk.SAMPLE))
     >>> c.sort_values(["betweenness", "id"], ascending=[False, True])["id"].head(3).tolist()
-    ['EST', 'USA', 'EU']
+    ['USA', 'EST', 'CERT_EU']
     >>> c.loc[c.kind == "state"].sort_values(["pagerank_kind_rank", "id"])["id"].head(3).tolist()
-    ['USA', 'GBR', 'EST']
+    ['USA', 'EST', 'GBR']
     """
     net = actor_network(G, types, weight=weight, two_mode=two_mode)
     df, measures = centrality_table(

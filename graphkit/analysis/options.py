@@ -16,6 +16,7 @@ from graphkit.defaults import (
     SAMPLES,
 )
 from graphkit.errors import AnalysisError
+from graphkit.ties import DEFAULT_DORMANT_AFTER
 
 __all__ = ["AnalysisOptions", "PARAMETER_NAMES", "RUN_OPTIONS"]
 
@@ -31,6 +32,8 @@ PARAMETER_NAMES: dict[str, str] = {
     "samples": "samples",
     "threshold": "threshold",
     "partners": "partners",
+    "dormant_after": "dormant_after",
+    "instruments": "instruments",
 }
 """Option (field) name -> its key in ``summary["parameters"]`` (:meth:`AnalysisOptions.as_dict`).
 
@@ -60,6 +63,10 @@ class AnalysisOptions:
     samples : source actors sampled above ``exact_threshold``.
     threshold : capability level that counts as held.
     partners : relations through which capabilities are pooled.
+    dormant_after : years without evidence (``last_confirmed``) after which a tie is dormant:
+        it neither pools nor counts in the active network (:mod:`graphkit.ties`; 0 keeps every tie).
+    instruments : the instrument weight table (instrument -> strength); None: the default
+        :data:`graphkit.ties.INSTRUMENT_WEIGHTS`.
     as_of : the network of that day (``"today"``, a date, a year; ``"all"`` or None: every relationship).
     perturb : stability runs (0: none).
     jobs : cores for betweenness and closeness on large networks (None: every core).
@@ -86,6 +93,8 @@ class AnalysisOptions:
     samples: int = SAMPLES
     threshold: float = DEFAULT_THRESHOLD
     partners: tuple[str, ...] = DEFAULT_TYPES
+    dormant_after: float = DEFAULT_DORMANT_AFTER
+    instruments: Mapping[str, float] | None = None
     as_of: Any = "today"
     perturb: int = 0
     jobs: int | None = None
@@ -131,7 +140,7 @@ class AnalysisOptions:
         out: dict[str, Any] = {}
         for field, key in PARAMETER_NAMES.items():
             value = getattr(self, field)
-            out[key] = list(value) if isinstance(value, tuple) else value
+            out[key] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else value
         return out
 
     @classmethod

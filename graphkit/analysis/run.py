@@ -29,6 +29,7 @@ from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
+from graphkit.ties import tie_states
 
 __all__ = ["Analysis", "analyze", "ANALYSIS_FILES", "STABILITY_FILES"]
 
@@ -124,7 +125,7 @@ def analyze(
     --------
     >>> a = gk.analysis.analyze(gk.load(gk.SAMPLE))
     >>> a.summary["measures"]["betweenness"], a.summary["clusters"]["count"]
-    ('exact', 4)
+    ('exact', 6)
     >>> bool((a.gap_summary.coalition_gap < a.gap_summary.own_gap).any())
     True
     """
@@ -141,9 +142,12 @@ def analyze(
     )
     threshold, partners, perturb, jobs = opts.threshold, opts.partners, opts.perturb, opts.jobs
     G, day = _dated(G, opts.as_of)
+    # dormant and paused ties neither count nor pool: actor_network and the gap model leave them out
+    ties = tie_states(G, as_of_date(day), opts.dormant_after)
     started = time.perf_counter()
     with progress.step("actor network"):
-        net = actor_network(G, types, weight=weight, two_mode=True)
+        net = actor_network(G, types, weight=weight, two_mode=True, instruments=opts.instruments,
+                            dormant_after=opts.dormant_after, as_of=day)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     if net.n > exact_threshold:
         progress.say(
@@ -179,7 +183,7 @@ def analyze(
     with progress.step("cluster summary"):
         csum = _cluster_summary(net, clusters, cent, membership)
     with progress.step("capability gaps"):
-        model = _GapModel(G, threshold=threshold, partners=partners)
+        model = _GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
         gaps = model.gap_table()
         gsum = model.summary_table()
     with progress.step("alliance gaps"):
@@ -210,6 +214,7 @@ def analyze(
             "threats": len(model.threats),
         },
         "parameters": opts.as_dict(),
+        "ties": _tie_counts(ties, opts.dormant_after),
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),
@@ -250,6 +255,17 @@ def analyze(
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
     )
+
+
+def _tie_counts(ties: pd.DataFrame, dormant_after: float) -> dict[str, Any]:
+    """How many memberships and agreements are active, dormant, paused (ended, future) on the day."""
+    by_type = {t: g["state"].value_counts().sort_index().to_dict() for t, g in ties.groupby("type")}
+    return {
+        "dormant_after": dormant_after,
+        "dormant": int((ties["state"] == "dormant").sum()),
+        "paused": int((ties["state"] == "paused").sum()),
+        "by_type": {t: {k: int(v) for k, v in c.items()} for t, c in by_type.items()},
+    }
 
 
 def _paths_in_background(

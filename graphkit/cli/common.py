@@ -137,6 +137,15 @@ def add_analysis_options(
         help=f"relations through which capabilities are pooled (default: {default_types})",
     )
     add_as_of(g, default="today")
+    g.add_argument(
+        "--dormant-after",
+        type=_years,
+        default=None,
+        metavar="YEARS",
+        help="a membership or agreement with no evidence (last_confirmed; for an agreement "
+        "absent: since) within YEARS before the analysis date is dormant: it neither pools nor "
+        "counts in the active network (default 5; 0 keeps every tie)",
+    )
     if pooling_only:
         return
     g.add_argument(
@@ -220,7 +229,7 @@ def analysis_options(args: argparse.Namespace) -> Any:
     from graphkit.analysis.options import AnalysisOptions
 
     if not hasattr(args, "analysis_types"):  # recommend: the pooling options only
-        return AnalysisOptions(threshold=args.threshold, partners=args.partners, as_of=args.as_of)
+        return AnalysisOptions(threshold=args.threshold, partners=args.partners, as_of=args.as_of, **_dormancy(args))
     return AnalysisOptions(
         types=args.analysis_types,
         weight=args.weight,
@@ -236,7 +245,24 @@ def analysis_options(args: argparse.Namespace) -> Any:
         as_of=args.as_of,
         perturb=getattr(args, "perturb", 0),
         jobs=getattr(args, "jobs", None) or None,
+        **_dormancy(args),
     )
+
+
+def _dormancy(args: argparse.Namespace) -> dict[str, Any]:
+    """``dormant_after`` when ``--dormant-after`` was given (else the option's default)."""
+    years = getattr(args, "dormant_after", None)
+    return {} if years is None else {"dormant_after": years}
+
+
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of years, got {text!r}") from None
+    if not years >= 0 or years == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more years, got {text}")
+    return years
 
 
 def _runs(text: str) -> int:
