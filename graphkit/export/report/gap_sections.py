@@ -51,8 +51,11 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             "An actor needs the capabilities required by the threats that target it. It owns some; "
             "its partners pool others, each only within its mandate: an agreement or an organisation "
             "shares only the capabilities its pools property names (a collective-defence alliance all, a "
-            "universal forum none); the rest is missing. The own gap is what it lacks alone, the "
-            "coalition gap what it lacks with its partners; the difference is what multilateral "
+            "universal forum none), and only while the tie is active (not dormant, paused or ended); the "
+            "rest is missing where the data show it and 'no data' where no actor of its kind has a level "
+            "for it. The own gap is what it lacks alone, the "
+            "coalition gap what it lacks with its partners, both over needs with data; the difference is "
+            "what multilateral "
             "cooperation buys it. gaps.csv names the route of every pooled need (the agreement or "
             "organisation, and the partner holding the capability)."
         ),
@@ -91,7 +94,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                     "count, with the route that closes each need (weights: number of threats that need "
                     "each missing capability). Own and coalition gaps here count needs with data; "
                     "'without data' is the weight of needs no actor of the same kind has data for "
-                    "(gap_summary.csv's coalition_gap counts those too when no partner pools them)."
+                    "(counted in neither gap: no data is not a lack)."
                 ),
                 Table(
                     [
@@ -123,7 +126,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     ag = ctx.frame("alliance_gaps")
     if "own" in ag:
         open_ag = ag[~ag["own"].astype(bool)]
-        if "members_with_level" in open_ag:
+        if "status" in open_ag:
+            open_ag = open_ag[open_ag["status"] == "missing"]  # covered by a partner or no data: not a gap
+        elif "members_with_level" in open_ag:
             open_ag = open_ag[open_ag["members_with_level"] > 0]  # no data is not "no member has it"
         open_ag = open_ag.sort_values(["weight"], ascending=False, kind="stable")
         rows = [
@@ -139,7 +144,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
         atable = Table(
             [
                 "alliance",
-                "capability no member has",
+                "capability missing (no member or partner holds it)",
                 "threats needing it",
                 "members needing it",
                 "members with capability data",
@@ -158,8 +163,10 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             [
                 Paragraph(
                     "For each alliance and organisation: capabilities its members need against the threats "
-                    "that target them and that no member holds, heaviest first. Capabilities for which "
-                    "no member has any level are left out (no data, not a gap); a member without any "
+                    "that target them and that neither a member nor a partner of the organisation holds, "
+                    "heaviest first (alliance_gaps.csv's status: held, covered, missing, no data). "
+                    "Capabilities for which no member has any level are left out (no data, not a gap); a "
+                    "member without any "
                     "capability data holds nothing on record, so check how many members have data."
                 ),
                 atable,
@@ -218,11 +225,14 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
         Paragraph(
             "New partners that would close most of an actor's remaining (coalition) gap, chosen "
             "greedily: each pick has the highest score = gap weight it closes × feasibility, where "
-            "feasibility = 0.25 + 0.35 if the two already cooperate + 0.25 if they share an "
-            "organisation that pools something + 0.15 if they are in the same region (0.25 to 1). "
-            "A suspected state sponsor of a threat against the actor is never proposed (attribution "
-            "of origin does not count as sponsorship). Needs for which no actor of the same kind has "
-            "capability data are not recommended for. Each pick gives its reason and two alternatives."
+            "feasibility = 0.25 + 0.35 × the instrument weight of an active agreement the two already "
+            "have (1 a treaty or agreement, 0.6 an MoU or partnership, 0.3 a dialogue or joint statement) "
+            "+ 0.25 if they share an organisation that pools something + 0.15 if they are in the same "
+            "region (0.25 to 1). Recommendations are for states (an organisation's members to recruit "
+            "only in a report focused on it). A suspected state sponsor of a threat against the actor "
+            "is never proposed (attribution of origin does not count as sponsorship), nor its own "
+            "organisations or members. Needs without data are not recommended for. Each pick says "
+            "what it closes and why it is feasible, with two alternatives."
         )
     ]
     subs = []

@@ -293,7 +293,8 @@ def _recommendations(
             ["open_known", "actor_id"], ascending=[False, True]
         )
         want = min(ctx.top, 5)
-        ranked = list(totals["actor_id"])
+        # recommendations go to states; an organisation gets members to recruit only when asked (--focus)
+        ranked = [a for a in totals["actor_id"] if G.nodes[a].get("kind") == "state"]
         regions: dict[Any, str] = {}
         for a in ranked:
             regions.setdefault(G.nodes[a].get("region") or f"(none: {a})", a)
@@ -302,7 +303,7 @@ def _recommendations(
         targets = [a for a in ranked if a in picked]
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
     chosen = AnalysisOptions.from_dict(parameters)
-    pooling = {"threshold": chosen.threshold, "partners": chosen.partners}
+    pooling = {"threshold": chosen.threshold, "partners": chosen.partners, "dormant_after": chosen.dormant_after}
     out = {}
     for i, a in enumerate(targets):
         out[a] = recommend_partners(G, a, k=ctx.top, **pooling)
