@@ -13,11 +13,13 @@ import pandas as pd
 
 from graphkit.analysis import parallel
 from graphkit.analysis.centrality import (
+    brokerage_table,
     centrality_table,
     most_central,
     source_sample,
 )
 from graphkit.analysis.clusters import (
+    BLOC_MIN,
     cluster_membership,
     cluster_summary,
     cluster_table,
@@ -42,6 +44,7 @@ ANALYSIS_FILES = (
     "alliance_gaps.csv",
     "uncovered_threats.csv",
     "critical_actors.csv",
+    "brokerage.csv",
     "summary.json",
 )
 STABILITY_FILES = ("stability.csv", "cocluster.csv")
@@ -76,6 +79,7 @@ class Analysis:
     summary: dict[str, Any] = field(default_factory=dict)
     stability: pd.DataFrame | None = None
     cocluster: pd.DataFrame | None = None
+    brokerage: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by file stem (``centrality``, ``clusters`` ..., ``stability`` and
@@ -125,7 +129,7 @@ def analyze(
     --------
     >>> a = gk.analysis.analyze(gk.load(gk.SAMPLE))
     >>> a.summary["measures"]["betweenness"], a.summary["clusters"]["count"]
-    ('exact', 6)
+    ('exact', 2)
     >>> bool((a.gap_summary.coalition_gap < a.gap_summary.own_gap).any())
     True
     """
@@ -142,6 +146,7 @@ def analyze(
     )
     threshold, partners, perturb, jobs = opts.threshold, opts.partners, opts.perturb, opts.jobs
     G, day = _dated(G, opts.as_of)
+    dated = G  # every tie of the day: the stability runs move the dormancy horizon
     # dormant and paused ties neither count nor pool: actor_network and the gap model leave them out
     ties = tie_states(G, as_of_date(day), opts.dormant_after)
     started = time.perf_counter()
@@ -181,7 +186,11 @@ def analyze(
     if background is not None:
         background.join()
     with progress.step("cluster summary"):
+        if "pagerank" in cent:  # named after the most central members (PageRank), now known
+            clusters = cluster_table(net, membership, score=cent["pagerank"].to_numpy())
         csum = _cluster_summary(net, clusters, cent, membership)
+    with progress.step("brokerage"):
+        brokers = brokerage_table(net, cent, membership.tolist())
     with progress.step("capability gaps"):
         model = _GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
         gaps = model.gap_table()
@@ -196,7 +205,7 @@ def analyze(
     if perturb:
         with progress.step("stability"):
             stab = stability(
-                G, opts, runs=perturb, progress=progress,
+                dated, opts.replace(as_of=day), runs=perturb, progress=progress,
                 baseline={"net": net, "centrality": cent, "membership": membership, "gap_summary": gsum},
             )  # fmt: skip
     total = time.perf_counter() - started
@@ -218,7 +227,7 @@ def analyze(
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),
-        "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
+        "clusters": _cluster_counts(membership, q),
         "gaps": {
             "actors_with_needs": len(gsum),
             "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum())
@@ -254,6 +263,7 @@ def analyze(
         summary=summary,
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
+        brokerage=_with_single_ties(brokers, stab.ranks if stab is not None else None),
     )
 
 
@@ -266,6 +276,33 @@ def _tie_counts(ties: pd.DataFrame, dormant_after: float) -> dict[str, Any]:
         "paused": int((ties["state"] == "paused").sum()),
         "by_type": {t: {k: int(v) for k, v in c.items()} for t, c in by_type.items()},
     }
+
+
+def _cluster_counts(membership: np.ndarray, q: float) -> dict[str, Any]:
+    """``count``: the blocs (clusters of at least :data:`~graphkit.analysis.clusters.BLOC_MIN`
+    actors, the headline); ``alone``: the actors in single-actor clusters and pairs, reported apart."""
+    sizes = np.bincount(membership) if membership.size else np.zeros(0, dtype=np.int64)
+    small = sizes[sizes < BLOC_MIN]
+    return {
+        "count": int((sizes >= BLOC_MIN).sum()),
+        "all": int(sizes.size),
+        "alone": int(small.sum()),
+        "singletons": int((sizes == 1).sum()),
+        "pairs": int((sizes == 2).sum()),
+        "modularity": q,
+    }
+
+
+def _with_single_ties(brokers: pd.DataFrame, ranks: pd.DataFrame | None) -> pd.DataFrame:
+    """The brokerage table with ``rests_on`` from the stability runs: the one agreement or source
+    an actor's betweenness rank rests on (``""`` without runs or when it rests on none)."""
+    if ranks is None or not len(ranks) or "rests_on" not in ranks:
+        return brokers
+    bet = ranks[ranks["measure"] == "betweenness"]
+    rests = dict(zip(bet["actor_id"], bet["rests_on"].fillna("").astype(str), strict=True))
+    out = brokers.copy()
+    out["rests_on"] = out["id"].map(rests).fillna("")
+    return out
 
 
 def _paths_in_background(
