@@ -53,8 +53,9 @@ JITTER = 0.1
 """Estimated levels move within ±0.1 (clipped to [0, 1]); estimated weights within ×(1 ± 0.1)."""
 THRESHOLD_BAND = 0.05
 """The capability threshold moves within ±0.05 (clipped to [0, 1])."""
-DORMANCY_HORIZONS = (0.0, 3.0, 10.0)
-"""Dormancy horizons (years) tried beside the analysis's own (0: every tie counts)."""
+DORMANCY_HORIZONS = (3.0, 10.0)
+"""Dormancy horizons (years) tried beside the analysis's own: a shorter and a longer one than the
+default 5 (0, dormancy off, is another model rather than another horizon, and is not tried)."""
 INSTRUMENT_BAND = 0.5
 """Each instrument weight is multiplied by a uniform factor within 1 ± 0.5 (kept within (0, 1])."""
 INSTRUMENT_RUNS = 3
@@ -254,8 +255,8 @@ class Study:
             cent = run0.cent
             membership = run0.membership if seed == opts.seed else None
         else:
-            with seeded_igraph(opts.seed):
-                table, _ = centrality_table(net, **self.cent_options)
+            with seeded_igraph(opts.seed):  # only the ranked measures: the runs compare ranks
+                table, _ = centrality_table(net, measures=self.ranked, **self.cent_options)
             cent = _centrality_ranks(table, self.ranked)
             membership = None
         if membership is None:

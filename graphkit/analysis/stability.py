@@ -24,7 +24,8 @@ each moving one thing and holding the rest at the reported analysis:
   top-ranked places moved in the bootstrap, those whose absence went with the largest
   move first (at most :data:`MAX_SINGLE_TIES`);
 - ``dormancy`` (one run per horizon): the dormancy horizon set to each of
-  :data:`DORMANCY_HORIZONS` years (0: every tie counts) instead of the analysis's;
+  :data:`DORMANCY_HORIZONS` years (a shorter and a longer horizon than the default 5)
+  instead of the analysis's;
 - ``instruments``: the instrument weights (:data:`graphkit.ties.INSTRUMENT_WEIGHTS`)
   replaced by a flat table (every instrument 1) and by :data:`INSTRUMENT_RUNS` tables
   whose every weight is multiplied by a uniform factor within ``1 ± INSTRUMENT_BAND``.

@@ -259,10 +259,10 @@ def test_one_tie_left_out_at_a_time_hand_computed():
 
 
 def test_dormancy_horizon_moves_ranks_hand_computed():
-    """p - q began in 2015: dormant on 2026-06-01 at the default 5 years (and at 3), active at 10
-    and at 0 (every tie counts). Reported (without p - q): x 1, y 1, p 3, z = u = q = 3; with it
-    (horizons 0 and 10) the ranks of the first test: x 1, y 2, p 2, z = u = q = 4."""
-    s = stability(_six(pq_since=2015), runs=0, vary=["dormancy"], as_of=DAY)
+    """p - q began in 2018: dormant on 2026-06-01 at the default 5 years (and at 3), active at 10
+    (and at 0, every tie counts, which is not tried). Reported (without p - q): x 1, y 1, p 3, z = u = q = 3; with it
+    (horizon 10) the ranks of the first test: x 1, y 2, p 2, z = u = q = 4; at 3 years it stays out."""
+    s = stability(_six(pq_since=2018), runs=0, vary=["dormancy"], as_of=DAY)
     r = _betweenness_rows(s)
     got = {
         a: (int(row["rank"]), int(row["rank_min"]), int(row["rank_max"]), bool(row["stable"]))
@@ -276,9 +276,9 @@ def test_dormancy_horizon_moves_ranks_hand_computed():
         "p": (3, 2, 3, False),
         "q": (3, 3, 4, False),
     }
-    assert s.info["dormancy_horizons"] == ["0", "3", "10"]
+    assert s.info["dormancy_horizons"] == ["3", "10"]
     assert (
-        r.loc["y", "varies_with"] == "the dormancy horizon (0 years)" and r.loc["y", "driver"] == "dormancy"
+        r.loc["y", "varies_with"] == "the dormancy horizon (10 years)" and r.loc["y", "driver"] == "dormancy"
     )
     assert r.loc["x", "driver"] == "" and r.loc["x", "varies_with"] == ""
 
@@ -291,9 +291,9 @@ def test_every_family_seeded_reproducible_and_graph_unchanged():
     pd.testing.assert_frame_equal(a.ranks, b.ranks)
     assert _edges(G) == before
     fam = a.info["families"]
-    # 6 jittered runs, 6 resamples, one run per source family (6 notes), the six ties, horizons 0 3 10,
+    # 6 jittered runs, 6 resamples, one run per source family (6 notes), the six ties, horizons 3 and 10,
     # the flat instrument table and three random ones
-    assert fam == {"estimates": 6, "bootstrap": 6, "sources": 6, "ties": 6, "dormancy": 3, "instruments": 4}
+    assert fam == {"estimates": 6, "bootstrap": 6, "sources": 6, "ties": 6, "dormancy": 2, "instruments": 4}
     assert (a.ranks["runs"] == 1 + sum(fam.values())).all()
     p = a.ranks[(a.ranks.measure == "betweenness") & (a.ranks.actor_id == "p")].iloc[0]
     assert not p["stable"] and p["rests_on"] == "one agreement: p–q 2024 (mou)"
