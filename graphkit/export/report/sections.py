@@ -166,8 +166,8 @@ def _broker_section(ctx: _Context) -> Section:
             "representative (speaks for its cluster to another), itinerant (between two members of another "
             "cluster) and liaison (between two other clusters); every count is in brokerage.csv. Burt's "
             "constraint (low for a broker) and effective size stay in centrality.csv and beside. A broker "
-            "whose rank rests on one agreement (its rank moves out of its narrow band when that tie alone "
-            "is left out, in the stability runs) is flagged."
+            "whose betweenness rank rests on one of its own agreements (its rank drops out of its narrow band "
+            "when that tie alone is left out, in the stability runs) is flagged."
         )
     ]
     if not len(br) or "broker" not in br:
@@ -199,9 +199,10 @@ def _broker_section(ctx: _Context) -> Section:
                 row += [
                     _cell(extra.at[r["id"], x], ctx) if r["id"] in extra.index else "" for x in extra.columns
                 ]
-            row.append(f"fragile: rests on {rests}" if rests.startswith("one agreement") else "")
-            if rests.startswith("one agreement"):
-                flagged.append(f"{ctx.name(r['id'])} ({rests[len('one agreement: ') :]})")
+            own = _own_agreement(rests, str(r["id"]))
+            row.append(f"rests on one agreement: {own}" if own else "")
+            if own:
+                flagged.append(f"{ctx.name(r['id'])} ({own})")
             rows.append(row)
         tables.append(
             Table(
@@ -235,6 +236,17 @@ def _broker_section(ctx: _Context) -> Section:
             )
         )
     return Section("brokers", "Brokers", blocks)
+
+
+def _own_agreement(rests: str, actor: str) -> str:
+    """The agreement of ``rests`` ("one agreement: GBR–NGA 2024 (mou)") when ``actor`` is one of its two
+    parties (a bridge resting on its own tie), else ``""``."""
+    prefix = "one agreement: "
+    if not rests.startswith(prefix):
+        return ""
+    label = rests[len(prefix) :]
+    parties = label.split(" ", 1)[0].split("–")
+    return label if actor in parties else ""
 
 
 def _cluster_section(ctx: _Context, focus: str | None) -> Section:
