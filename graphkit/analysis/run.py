@@ -275,6 +275,7 @@ def _tie_counts(ties: pd.DataFrame, dormant_after: float) -> dict[str, Any]:
         "dormant": int((ties["state"] == "dormant").sum()),
         "paused": int((ties["state"] == "paused").sum()),
         "by_type": {t: {k: int(v) for k, v in c.items()} for t, c in by_type.items()},
+        "paused_ties": ties.loc[ties["state"] == "paused", ["source", "type", "target", "status"]].values.tolist(),
     }
 
 

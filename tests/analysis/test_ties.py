@@ -210,6 +210,7 @@ def test_analyze_counts_dormant_and_paused_ties():
         "dormant": 1,
         "paused": 1,
         "by_type": {"COOPERATES_WITH": {"active": 1, "dormant": 1}, "MEMBER_OF": {"active": 2, "paused": 1}},
+        "paused_ties": [["E", "MEMBER_OF", "ORG", "frozen"]],
     }
     assert s["parameters"]["dormant_after"] == 5.0
     s = analyze(_world(), as_of=D, dormant_after=0).summary

@@ -60,6 +60,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             "organisation, and the partner holding the capability)."
         ),
         _threshold_paragraph(ctx),
+        _ties_paragraph(ctx),
         _main_heatmap(ctx, None),
     ]
     if "heatmap" in figures:
@@ -191,6 +192,32 @@ def _threshold_paragraph(ctx: _Context) -> Paragraph:
             "within 0.05 of it: a slightly different threshold would flip them."
         )
     return Paragraph(text, "Threshold.")
+
+
+def _ties_paragraph(ctx: _Context) -> Paragraph:
+    """How many ties are dormant or paused on the analysis day (summary.json's ties)."""
+    t: dict[str, Any] = ctx.info["ties"] if isinstance(ctx.info.get("ties"), dict) else {}
+    if not t:
+        return Paragraph("The life cycle of ties is not recorded in this analysis.", "Ties.")
+    by = t.get("by_type", {})
+    coop, member = by.get("COOPERATES_WITH", {}), by.get("MEMBER_OF", {})
+    n_coop, n_member = sum(coop.values()), sum(member.values())
+    years = t.get("dormant_after")
+    text = (
+        f"{coop.get('dormant', 0):,} of {n_coop:,} agreements and {member.get('dormant', 0):,} of "
+        f"{n_member:,} memberships are dormant: no round, renewal or joint action on record within "
+        f"{_fmt(float(years)) if years is not None else '?'} years (--dormant-after; 0 keeps every tie). "
+        f"{t.get('paused', 0):,} {'is' if t.get('paused', 0) == 1 else 'are'} paused (suspended, frozen or "
+        "observer). Dormant and paused ties stay in the data but neither pool capabilities nor count in the "
+        "network."
+    )
+    paused = [
+        f"{ctx.name(u)} in {ctx.name(v)} ({status})" if kind == "MEMBER_OF" else f"{ctx.name(u)}–{ctx.name(v)} ({status})"
+        for u, kind, v, status in t.get("paused_ties") or []
+    ]
+    if paused:
+        text += " Paused: " + "; ".join(paused[:10]) + (" ..." if len(paused) > 10 else "") + "."
+    return Paragraph(text, "Ties.")
 
 
 def _closing_routes(ctx: _Context) -> dict[str, list[str]]:
