@@ -215,3 +215,22 @@ def test_analyze_counts_dormant_and_paused_ties():
     assert s["parameters"]["dormant_after"] == 5.0
     s = analyze(_world(), as_of=D, dormant_after=0).summary
     assert (s["ties"]["dormant"], s["ties"]["paused"]) == (0, 1)
+
+
+def test_critical_actors_follow_the_horizon():
+    # With every tie kept (0 years), A reaches c1 only through the MoU with B: B is critical
+    # for A (weight 1); the network A-B-C-ORG-A is a cycle (E's frozen membership is out): no
+    # cut vertex. At 5 years the MoU is dormant: nothing is pooled, nobody is critical through
+    # pooling, and the active network is the path B-C-ORG-A: C and ORG cut it.
+    from graphkit.analysis import critical_actors
+
+    G = gk.as_of(_world(), D)
+    every = critical_actors(G, dormant_after=0)
+    assert every[["actor_id", "opened_weight", "articulation_point"]].values.tolist() == [
+        ["B", 1, False],
+    ]
+    five = critical_actors(G)
+    assert five[["actor_id", "opened_weight", "articulation_point"]].values.tolist() == [
+        ["C", 0, True],
+        ["ORG", 0, True],
+    ]
