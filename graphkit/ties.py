@@ -188,7 +188,9 @@ def tie_status(attrs: Mapping[str, Any]) -> str:
     return "active"
 
 
-def tie_state(attrs: Mapping[str, Any], day: _dt.date | None, dormant_after: float = DEFAULT_DORMANT_AFTER) -> str:
+def tie_state(
+    attrs: Mapping[str, Any], day: _dt.date | None, dormant_after: float = DEFAULT_DORMANT_AFTER
+) -> str:
     """``active``, ``dormant``, ``paused``, ``ended`` or ``future``: the tie's state on ``day``.
 
     Raises
@@ -288,7 +290,9 @@ def tie_states(
     return pd.DataFrame(rows, columns=list(TIE_STATE_COLUMNS))
 
 
-def _states(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) -> list[tuple[str, str, Any, str]]:
+def _states(
+    G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
+) -> list[tuple[str, str, Any, str]]:
     _check_horizon(dormant_after)
     out = []
     for u, v, k, d in G.edges(keys=True, data=True):
@@ -302,7 +306,11 @@ def _states(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) -> l
 
 
 def _check_horizon(dormant_after: Any) -> None:
-    if isinstance(dormant_after, bool) or not isinstance(dormant_after, int | float) or not dormant_after >= 0:
+    if (
+        isinstance(dormant_after, bool)
+        or not isinstance(dormant_after, int | float)
+        or not dormant_after >= 0
+    ):
         raise AnalysisError(
             f"dormant_after = {dormant_after!r} must be a number of years, 0 or more "
             "(0 keeps every tie; e.g. --dormant-after 5)"

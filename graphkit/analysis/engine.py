@@ -277,10 +277,10 @@ def actor_network(
                 t = d.get("type")
                 if t not in wanted:
                     continue
-                if t in LIFE_CYCLE_TYPES and (day is not None or "status" in d):
-                    if tie_state(d, day, dormant_after) != "active":  # dormant, paused: not a tie today
-                        seen_weight = seen_weight or (weight is not None and d.get(weight) is not None)
-                        continue
+                judged = t in LIFE_CYCLE_TYPES and (day is not None or "status" in d)
+                if judged and tie_state(d, day, dormant_after) != "active":  # dormant, paused: not a tie today
+                    seen_weight = seen_weight or (weight is not None and d.get(weight) is not None)
+                    continue
                 us.append(iu)
                 vs.append(iv)
                 member.append(t == "MEMBER_OF")

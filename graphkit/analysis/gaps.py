@@ -174,10 +174,9 @@ def alliance_gaps(
         ``members``: O's members; ``assessed_members``: how many of those have capability
         data at all — a member without data holds nothing on record; ``members_with_level``:
         how many of O and its members have any level for the capability — 0 means the data
-        say nothing about it, so "no member has it" is unknown, not a finding); ``status``:
-        ``held`` (O or a member holds it), ``covered`` (held by the other end of one of O's
-        own active agreements whose mandate covers it), ``missing`` (neither, and some of O
-        and its members have a level for it), ``no data`` (neither, and none has a level).
+        say nothing about it); ``status``: ``held`` (O or a member holds it), ``covered`` (the
+        other end of an active agreement of O's, within its mandate), ``missing`` (neither; some
+        of O and its members have a level for it), ``no data`` (neither; none has a level).
 
     Examples
     --------
@@ -537,7 +536,9 @@ class _GapModel:
                 "own_gap": np.where(assessed, agg["own_gap"].to_numpy(dtype=float), np.nan),
                 # an unassessed actor's coalition gap is 0 when partners cover every need, else unknown
                 "coalition_gap": np.where(
-                    assessed | (agg["open_unknown"].to_numpy() == 0), agg["coalition_gap"].to_numpy(dtype=float), np.nan
+                    assessed | (agg["open_unknown"].to_numpy() == 0),
+                    agg["coalition_gap"].to_numpy(dtype=float),
+                    np.nan,
                 ),
                 "closed_by_cooperation": np.where(assessed, agg["closed"].to_numpy(dtype=float), np.nan),
                 "unknown_weight": agg["unknown"].to_numpy(dtype=np.int64),
@@ -571,8 +572,7 @@ class _GapModel:
         return critical_table(self, engine=engine, net=net)
 
 
-NEED_STATUSES = ("held", "covered", "missing", "no data")
-"""A need's status: held by the actor, covered by a partner, missing (known lack), no data."""
+NEED_STATUSES = ("held", "covered", "missing", "no data")  # held, covered by a partner, a known lack, no data
 
 
 def need_status(own: Any, pooled: Any, known: Any) -> np.ndarray:

@@ -200,7 +200,9 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _reason(model: _GapModel, a: int, y: int, cap_names: str, closes: list[int], closed: int, links: str) -> str:
+def _reason(
+    model: _GapModel, a: int, y: int, cap_names: str, closes: list[int], closed: int, links: str
+) -> str:
     """What a pick closes and why it is feasible, in words."""
     what = (
         f"closes {cap_names} (weight {closed}): the data show {model.names[model.actors[a]]} "

@@ -41,7 +41,12 @@ CASES = [
     ({"type": "MEMBER_OF", "since": 1949}, "active", "active", "active"),  # a membership stands
     ({"type": "MEMBER_OF", "since": 1949, "last_confirmed": 2015}, "dormant", "active", "active"),
     ({"type": "MEMBER_OF", "since": 2002, "status": "frozen"}, "paused", "paused", "paused"),
-    ({"type": "MEMBER_OF", "since": 2002, "status": "participation frozen (2024)"}, "paused", "paused", "paused"),
+    (
+        {"type": "MEMBER_OF", "since": 2002, "status": "participation frozen (2024)"},
+        "paused",
+        "paused",
+        "paused",
+    ),
     ({"type": "MEMBER_OF", "since": 2002, "status": "Observer"}, "paused", "paused", "paused"),
     ({"type": "MEMBER_OF", "since": 2002, "status": "suspended"}, "paused", "paused", "paused"),
     ({"type": "MEMBER_OF", "since": 2002, "status": "active"}, "active", "active", "active"),
@@ -51,7 +56,11 @@ CASES = [
 
 @pytest.mark.parametrize(("attrs", "five", "zero", "undated"), CASES)
 def test_tie_state_table(attrs, five, zero, undated):
-    assert (tie_state(attrs, D, 5), tie_state(attrs, D, 0), tie_state(attrs, None, 5)) == (five, zero, undated)
+    assert (tie_state(attrs, D, 5), tie_state(attrs, D, 0), tie_state(attrs, None, 5)) == (
+        five,
+        zero,
+        undated,
+    )
 
 
 def test_default_horizon_is_five_years():
@@ -104,7 +113,11 @@ def test_instrument_weight_reads_free_text(instrument, weight):
 
 def test_instrument_table_is_overridable():
     table = {"mou": 0.9, "dialogue": 0.1}
-    assert [instrument_weight({"instrument": i}, table) for i in ("mou", "Dialogue", "agreement")] == [0.9, 0.1, 1.0]
+    assert [instrument_weight({"instrument": i}, table) for i in ("mou", "Dialogue", "agreement")] == [
+        0.9,
+        0.1,
+        1.0,
+    ]
 
 
 def _world() -> nx.MultiDiGraph:
@@ -150,7 +163,9 @@ def test_tie_states_full_table():
 def test_active_network_keeps_every_node_and_the_other_relationships():
     G = _world()
     H = active_network(G, D, 5)
-    gone = {(u, v, d["type"]) for u, v, d in G.edges(data=True)} - {(u, v, d["type"]) for u, v, d in H.edges(data=True)}
+    gone = {(u, v, d["type"]) for u, v, d in G.edges(data=True)} - {
+        (u, v, d["type"]) for u, v, d in H.edges(data=True)
+    }
     assert gone == {("A", "B", "COOPERATES_WITH"), ("E", "ORG", "MEMBER_OF")}
     assert set(H.nodes) == set(G.nodes) and H.graph["dormant_after"] == 5
     # nothing inactive: the graph itself, no copy
