@@ -89,8 +89,8 @@ def source_family(source: Any) -> str:
     A named publisher first (the graphkit requirement rules, the analyst estimates, MITRE
     ATT&CK, the MISP galaxy — CFR's victim lists come through it —, ITU's Global
     Cybersecurity Index), else the web site of the first address in the text (``www.``
-    dropped), else the text up to its first ``(``, ``:``, ``;`` or ``,`` (60 characters at
-    most); ``""`` without a source.
+    dropped), else the text up to its first ``(``, ``:``, ``;`` or ``,`` (cut at a word with
+    "…" beyond 60 characters); ``""`` without a source.
 
     >>> source_family("MISP galaxy threat-actor.json (version 336, CC0)")
     'MISP galaxy'
@@ -108,7 +108,11 @@ def source_family(source: Any) -> str:
     if m:
         host = m.group(1).lower().rstrip(".,;")
         return host[4:] if host.startswith("www.") else host
-    return re.split(r"[(:;,]", source, maxsplit=1)[0].strip()[:60]
+    head = re.split(r"[(:;,]", source, maxsplit=1)[0].strip()
+    if len(head) <= 60:
+        return head
+    cut = head[:60].rsplit(" ", 1)[0]  # at a word: "Joint Statement of the Ministers and …"
+    return f"{cut} …"
 
 
 def tie_label(u: str, v: str, d: Mapping[str, Any]) -> str:

@@ -317,6 +317,10 @@ def test_every_family_seeded_reproducible_and_graph_unchanged():
         ("https://www.nato.int/cps/en/natohq/topics_52044.htm", "nato.int"),
         ("OSCE participating States (https://www.osce.org/participating-states): 57", "osce.org"),
         ("UNGA res. 73/27 (2018) and 75/240 (2020): OEWG open to all", "UNGA res. 73/27"),
+        (
+            "Joint Statement of the Ministers and Representatives from the Counter Ransomware Initiative",
+            "Joint Statement of the Ministers and Representatives from …",
+        ),
         ("", ""),
         (None, ""),
     ],

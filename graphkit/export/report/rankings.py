@@ -73,6 +73,14 @@ class Bands:
         lo, hi = int(r["rank_p05"]), int(r["rank_p95"])
         return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
+    def range(self, measure: str, kind: str, actor: str) -> str:
+        """The ranks the actor took over every run (``rank_min``–``rank_max``)."""
+        r = self.get(measure, kind, actor)
+        if r is None:
+            return ""
+        lo, hi = int(r["rank_min"]), int(r["rank_max"])
+        return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
 
 def kind_groups(ctx: _Context) -> list[str]:
     """The actor kinds of the centrality table: states first, then the schema's order."""
@@ -141,7 +149,7 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
             if verdict == "fragile":
                 rests = bands.rests_on(col, str(best["kind"]), best["id"])
                 notes.setdefault(best["id"], []).append(
-                    f"{_lower(title)} rank {bands.band(col, str(best['kind']), best['id'])} across runs"
+                    f"{_lower(title)} rank {bands.range(col, str(best['kind']), best['id'])} across the runs"
                     + (f", rests on {rests}" if rests else "")
                 )
         if not winners:
