@@ -194,9 +194,10 @@ def test_analyze_pools_through_an_alliance_only_after_joining(dataset, tmp_path)
     assert main(["analyze", str(dataset), "-o", str(before), "--as-of", "2023-04-03", "-q"]) == 0
     assert main(["analyze", str(dataset), "-o", str(after), "--as-of", "2023-04-04", "-q"]) == 0
     b, a = _gap(before, "FIN"), _gap(after, "FIN")
-    # Finland holds no capability on record: its own gap is unknown (empty), not 1
-    assert (b["own_gap"], b["coalition_gap"]) == ("", "1")
-    assert (a["own_gap"], a["coalition_gap"]) == ("", "0")
+    # Finland holds no capability on record: its own gap is unknown (empty), not 1, and so is
+    # its coalition gap until a partner covers its need (issue 25: no data is no data)
+    assert (b["own_gap"], b["coalition_gap"]) == ("", "")
+    assert (a["own_gap"], a["coalition_gap"]) == ("", "0.0")  # a float column: it may be unknown
     assert json.loads((before / "summary.json").read_text())["as_of"] == "2023-04-03"
     assert json.loads((after / "summary.json").read_text())["as_of"] == "2023-04-04"
 
@@ -233,12 +234,22 @@ def test_python_analyze_as_of(dataset):
 def test_recommend_as_of(dataset, capsys):
     assert main(["recommend", str(dataset), "FIN", "--as-of", "2023-04-03"]) == 0
     out = capsys.readouterr().out.splitlines()
-    # Finland holds no capability on record: its own gap is unknown, its coalition gap 1
-    assert out[0] == "Finland: needs weight 1; own gap unknown (no capability data); with its partners as of 2023-04-03 1"
-    assert out[1].startswith("1. United States (USA, state), feasibility 0.25: closes incident response (weight 1)")
+    # Finland holds no capability on record: its own gap is unknown, and so is its coalition
+    # gap until NATO covers its need; nothing is recommended for a need without data
+    assert out[0] == (
+        "Finland: needs weight 1; own gap unknown (no capability data); with its partners as of 2023-04-03 "
+        "unknown; needs without data: weight 1"
+    )
+    assert out[1] == (
+        "its remaining needs have no data: incident response (weight 1; it has no capability data at all), "
+        "so the data cannot say whether it lacks them or who would close them"
+    )
     assert main(["recommend", str(dataset), "FIN", "--as-of", "2023-04-04"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Finland: needs weight 1; own gap unknown (no capability data); with its partners as of 2023-04-04 0"
+    assert out[0] == (
+        "Finland: needs weight 1; own gap unknown (no capability data); with its partners as of 2023-04-04 0; "
+        "needs without data: weight 1"
+    )
 
 
 def test_viz_as_of_draws_the_network_of_that_date(dataset, tmp_path):

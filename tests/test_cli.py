@@ -94,13 +94,14 @@ def test_recommend_names_the_partners_that_close_the_gap(capsys):
     # Then incident response: Germany and Estonia 0.45 each, Germany the stronger (.6 > .5).
     assert main(["recommend", str(gk.SAMPLE), "FRA", "--partners", "COOPERATES_WITH"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "France: needs weight 3; own gap 3; with today's partners 3"
+    assert out[0] == "France: needs weight 3; own gap 3; with today's partners 3; needs without data: weight 0"
     assert out[1] == (
-        "1. United Kingdom (GBR, state), feasibility 0.45: closes Threat-intelligence sharing, Attribution "
-        "(weight 2); builds on shared membership of NATO; the same region (Europe); remaining 1 "
-        "(alternatives: CERT_EU, USA)"
+        "1. United Kingdom (GBR, state), feasibility 0.45: closes Threat-intelligence sharing and Attribution "
+        "(weight 2): the data show France lacks them and no active partner covers them; feasible because "
+        "both belong to NATO; both are in the same region (Europe); remaining 1 (alternatives: CERT_EU, USA)"
     )
     assert out[2] == (
-        "2. Germany (DEU, state), feasibility 0.45: closes Incident response (weight 1); builds on shared "
-        "membership of NATO; the same region (Europe); remaining 0 (alternatives: EST, CERT_EU)"
+        "2. Germany (DEU, state), feasibility 0.45: closes Incident response (weight 1): the data show France "
+        "lacks it and no active partner covers it; feasible because both belong to NATO; both are in the same "
+        "region (Europe); remaining 0 (alternatives: EST, CERT_EU)"
     )

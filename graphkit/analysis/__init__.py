@@ -27,6 +27,7 @@ from graphkit.analysis.gaps import (
     uncovered_threats,
 )
 from graphkit.analysis.measures import MEASURES, Measure
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.pooling import pooling_mandates
 from graphkit.analysis.recommend import FEASIBILITY_WEIGHTS, recommend_partners
 from graphkit.analysis.run import ANALYSIS_FILES, STABILITY_FILES, Analysis, analyze
@@ -44,6 +45,7 @@ from graphkit.errors import AnalysisError
 
 __all__ = [
     "analyze",
+    "AnalysisOptions",
     "Analysis",
     "ANALYSIS_FILES",
     "STABILITY_FILES",

@@ -18,6 +18,11 @@ from graphkit.progress import Progress
 
 __all__ = [
     "centrality",
+    "brokerage",
+    "brokerage_table",
+    "gould_fernandez",
+    "BROKER_ROLES",
+    "BROKERAGE_COLUMNS",
     "kind_ranks",
     "most_central",
     "rank_column",
@@ -117,9 +122,9 @@ def centrality(
     --------
     >>> c = gk.analysis.centrality(gk.load(gk.SAMPLE))
     >>> c.sort_values(["betweenness", "id"], ascending=[False, True])["id"].head(3).tolist()
-    ['EST', 'USA', 'EU']
+    ['USA', 'EST', 'CERT_EU']
     >>> c.loc[c.kind == "state"].sort_values(["pagerank_kind_rank", "id"])["id"].head(3).tolist()
-    ['USA', 'GBR', 'EST']
+    ['USA', 'EST', 'GBR']
     """
     net = actor_network(G, types, weight=weight, two_mode=two_mode)
     df, measures = centrality_table(
@@ -244,6 +249,189 @@ def most_central(table: pd.DataFrame) -> dict[str, dict[str, str]]:
                 top = vals.sort_values([name, "id"], ascending=[not measure.high_first, True]).iloc[0]
                 best[name] = str(top["id"])
         out[str(kind) or "unknown"] = best
+    return out
+
+
+BROKER_ROLES = ("coordinator", "gatekeeper", "representative", "itinerant", "liaison")
+"""Gould & Fernandez's (1989) brokerage roles of ``b`` on a path ``a -> b -> c`` whose ends are not
+tied (``a -> c`` absent), by the groups of the three: coordinator (all in one group), gatekeeper
+(``b`` and ``c`` share a group, ``a`` is outside: ``b`` lets the outside in), representative (``a``
+and ``b`` share one, ``c`` is outside: ``b`` speaks for its group), itinerant (``a`` and ``c``
+share one, ``b`` is outside; also called consultant) and liaison (three groups)."""
+
+BROKERAGE_COLUMNS = (
+    "id", "name", "kind", "group", "betweenness", "betweenness_kind_rank", *BROKER_ROLES, "brokerage", "role",
+    "broker", "rests_on",
+)  # fmt: skip
+"""Columns of :func:`brokerage` (``brokerage.csv``). ``rests_on`` is filled by the stability runs
+(:func:`graphkit.analysis.analyze` with ``perturb``): the one agreement or source the actor's
+betweenness rank rests on, ``""`` otherwise."""
+
+_BROKER_EPS = 1e-12
+"""Betweenness at or below this is zero: such an actor lies on no shortest path and is no broker."""
+
+
+def gould_fernandez(
+    n: int, src: Iterable[int], dst: Iterable[int], groups: Iterable[Any], *, directed: bool = False
+) -> np.ndarray:
+    """Gould–Fernandez brokerage counts of every vertex: an ``n`` × 5 array, columns :data:`BROKER_ROLES`.
+
+    Every path ``a -> b -> c`` with ``a != c`` and no tie ``a -> c`` counts once for ``b``,
+    in the role its groups give (:data:`BROKER_ROLES`). ``directed``: the ties are arcs
+    ``src -> dst``; otherwise each tie is two arcs, so an open path ``a - b - c`` counts
+    twice, once each way (a gatekeeper one way is a representative the other).
+    ``groups[i]`` is vertex ``i``'s group; ``None`` (or NaN) is a group of its own.
+
+    Examples
+    --------
+    A chain a - b - c - d where a, b are in group 1 and c, d in group 2: b brokers a-c (and
+    c-a), c brokers b-d (and d-b):
+
+    >>> gould_fernandez(4, [0, 1, 2], [1, 2, 3], [1, 1, 2, 2]).tolist()
+    [[0, 0, 0, 0, 0], [0, 1, 1, 0, 0], [0, 1, 1, 0, 0], [0, 0, 0, 0, 0]]
+    """
+    src = np.asarray(list(src), dtype=np.int64)
+    dst = np.asarray(list(dst), dtype=np.int64)
+    labels = _group_codes(list(groups), n)
+    out_nb: list[set[int]] = [set() for _ in range(n)]
+    in_nb: list[set[int]] = [set() for _ in range(n)]
+    for a, c in zip(src.tolist(), dst.tolist(), strict=True):
+        if a == c:
+            continue
+        out_nb[a].add(c)
+        in_nb[c].add(a)
+        if not directed:
+            out_nb[c].add(a)
+            in_nb[a].add(c)
+    counts = np.zeros((n, len(BROKER_ROLES)), dtype=np.int64)
+    for b in range(n):
+        ins, outs = in_nb[b], out_nb[b]
+        if not ins or not outs:
+            continue
+        gb = labels[b]
+        gin = np.bincount([labels[a] for a in ins], minlength=labels.max() + 1)
+        gout = np.bincount([labels[c] for c in outs], minlength=labels.max() + 1)
+        i_own, o_own = int(gin[gb]), int(gout[gb])
+        i_all, o_all = len(ins), len(outs)
+        other_pairs = int(gin @ gout) - i_own * o_own  # a and c in one group, not b's
+        row = counts[b]
+        row[0] += i_own * o_own  # coordinator
+        row[1] += (i_all - i_own) * o_own  # gatekeeper
+        row[2] += i_own * (o_all - o_own)  # representative
+        row[3] += other_pairs  # itinerant
+        row[4] += (i_all - i_own) * (o_all - o_own) - other_pairs  # liaison
+        # pairs that are no open path: a == c, or a tied to c
+        for a in ins:
+            closed = outs & out_nb[a]
+            if a in outs:
+                closed = closed | {a}
+            for c in closed:
+                row[_role(labels[a], gb, labels[c])] -= 1
+    return counts
+
+
+def brokerage(
+    G: nx.MultiDiGraph,
+    *,
+    types: Iterable[str] = DEFAULT_TYPES,
+    groups: str | dict[str, Any] = "cluster",
+    seed: int | None = DEFAULT_SEED,
+    engine: str = "auto",
+) -> pd.DataFrame:
+    """Brokers that broker: betweenness over the active network and Gould–Fernandez roles across groups.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A canonical graphkit graph; the active network is read from it (dormant and paused
+        ties left out, :func:`graphkit.analysis.engine.actor_network`).
+    groups : ``"cluster"`` (the seeded clusters of :func:`graphkit.analysis.clusters`),
+        ``"region"`` (the actors' ``region``; an actor without one is a group of its own)
+        or a mapping actor id -> group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`BROKERAGE_COLUMNS`, one row per actor (see :func:`brokerage_table`).
+
+    Examples
+    --------
+    >>> b = brokerage(gk.load(gk.SAMPLE)).set_index("id")
+    >>> bool(b["broker"].any()), bool((b.loc[b["broker"], "betweenness"] > 0).all())
+    (True, True)
+    """
+    from graphkit.analysis.clusters import cluster_membership
+
+    net = actor_network(G, types, two_mode=True)
+    cent, _ = centrality_table(net, engine=engine, seed=seed, measures=["betweenness"])
+    if isinstance(groups, str) and groups == "cluster":
+        labels: list[Any] = list(cluster_membership(net, seed=seed, engine=engine)[0])
+    elif isinstance(groups, str) and groups == "region":
+        labels = list(net.regions)
+    elif isinstance(groups, dict):
+        labels = [groups.get(a) for a in net.ids]
+    else:
+        raise AnalysisError(f"groups must be 'cluster', 'region' or a mapping of actor ids, not {groups!r}")
+    return brokerage_table(net, cent, labels)
+
+
+def brokerage_table(net: ActorNetwork, cent: pd.DataFrame, groups: Iterable[Any]) -> pd.DataFrame:
+    """The brokerage table of an already analysed network (``cent``: its centrality table).
+
+    Gould–Fernandez roles are counted on the *direct* active ties
+    (:attr:`ActorNetwork.direct_network`: cooperation, and membership as a tie between a
+    member and its organisation), not on the co-member cliques of the two-mode network
+    (where everyone in a global forum is tied to everyone and nobody brokers). ``role``
+    is the role with the most paths (``""`` when none); ``broker`` is true only for an
+    actor with betweenness above zero *and* at least one brokered path: an actor on no
+    shortest path between two others brokers nothing, whatever its constraint.
+    """
+    labels = list(groups)
+    d = net.direct_network
+    counts = gould_fernandez(d.n, d.src, d.dst, labels)
+    df = pd.DataFrame({"id": net.ids, "name": net.names, "kind": net.kinds})
+    df["group"] = [None if g is None or g != g else g for g in labels]
+    bet = cent.set_index("id")["betweenness"] if "betweenness" in cent else pd.Series(dtype=float)
+    df["betweenness"] = df["id"].map(bet).astype(float)
+    rank_col = rank_column("betweenness")
+    if rank_col in cent:
+        df[rank_col] = df["id"].map(cent.set_index("id")[rank_col]).astype("Int64")
+    else:
+        df[rank_col] = kind_ranks(df[["id", "kind", "betweenness"]])[rank_col].astype("Int64")
+    for j, role in enumerate(BROKER_ROLES):
+        df[role] = counts[:, j]
+    df["brokerage"] = counts.sum(axis=1)
+    best = counts.argmax(axis=1)
+    df["role"] = [
+        BROKER_ROLES[k] if total > 0 else "" for k, total in zip(best, df["brokerage"], strict=True)
+    ]
+    df["broker"] = (df["betweenness"].fillna(0.0) > _BROKER_EPS) & (df["brokerage"] > 0)
+    df["rests_on"] = ""
+    return df[list(BROKERAGE_COLUMNS)]
+
+
+def _role(ga: int, gb: int, gc: int) -> int:
+    """The column of :data:`BROKER_ROLES` for a path a -> b -> c in groups ga, gb, gc."""
+    if ga == gb == gc:
+        return 0
+    if gb == gc:
+        return 1
+    if ga == gb:
+        return 2
+    if ga == gc:
+        return 3
+    return 4
+
+
+def _group_codes(groups: list[Any], n: int) -> np.ndarray:
+    """Integer codes of the groups; ``None``/NaN: a code of its own per vertex."""
+    if len(groups) != n:
+        raise AnalysisError(f"{len(groups)} groups for {n} actors")
+    codes: dict[Any, int] = {}
+    out = np.empty(n, dtype=np.int64)
+    for i, g in enumerate(groups):
+        key: Any = ("__alone__", i) if g is None or (isinstance(g, float) and g != g) else ("g", g)
+        out[i] = codes.setdefault(key, len(codes))
     return out
 
 

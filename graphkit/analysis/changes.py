@@ -36,6 +36,7 @@ from graphkit import graph as _graph
 from graphkit import schema
 from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError
 from graphkit.analysis.gaps import capability_gaps
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.graph import TIE_END, TIE_START, as_of_date, tie_period
 
@@ -93,13 +94,16 @@ def what_changed(
     measure: str = "pagerank",
     top: int = 10,
     progress: Any = None,
-    **options: Any,
+    options: AnalysisOptions | None = None,
+    **keywords: Any,
 ) -> Changes:
     """Compare the network as of ``since`` with that of ``as_of`` (default today).
 
-    ``G`` holds every relationship (not cut to a date); ``options`` are those of
-    :func:`graphkit.analysis.analyze` (``threshold``, ``partners``, ``seed`` ...), used for
-    both dates; ``now`` is the analysis of ``as_of`` when already computed.
+    ``G`` holds every relationship (not cut to a date); ``options``
+    (:class:`~graphkit.analysis.options.AnalysisOptions`, or single options as keywords:
+    ``threshold``, ``partners``, ``seed`` ...) are those of :func:`graphkit.analysis.analyze`,
+    used for both dates (their ``as_of`` is replaced by each date); ``now`` is the analysis
+    of ``as_of`` when already computed.
 
     Examples
     --------
@@ -110,15 +114,15 @@ def what_changed(
     from graphkit.analysis.run import analyze
 
     then_day, now_day = change_window(since, as_of)
-    options.pop("as_of", None)
+    opts = AnalysisOptions.of(options, **keywords)
     if now is None:
-        now = analyze(G, as_of=now_day, progress=progress, **options)
-    then = analyze(G, as_of=then_day, progress=progress, **options)
+        now = analyze(G, opts.replace(as_of=now_day), progress=progress)
+    then = analyze(G, opts.replace(as_of=then_day), progress=progress)
     changes = relationship_changes(G, then_day, now_day)
-    pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
     gaps = gap_changes(
-        G, then_day, now_day, changes=changes, gaps_then=then.gaps, gaps_now=now.gaps, **pooling
-    )
+        G, then_day, now_day, changes=changes, gaps_then=then.gaps, gaps_now=now.gaps,
+        threshold=opts.threshold, partners=opts.partners,
+    )  # fmt: skip
     ranks = rank_changes(then.centrality, now.centrality, measure=measure, top=top)
     return Changes(then_day.isoformat(), now_day.isoformat(), changes, gaps, ranks, then)
 

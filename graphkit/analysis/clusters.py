@@ -22,7 +22,23 @@ from graphkit.analysis.engine import (
 from graphkit.defaults import CLUSTER_METHODS, DEFAULT_SEED, RESTARTS
 from graphkit.progress import Progress
 
-__all__ = ["clusters", "cluster_summary", "modularity", "CLUSTER_METHODS", "RESTARTS"]
+__all__ = [
+    "clusters",
+    "cluster_summary",
+    "cluster_label",
+    "modularity",
+    "CLUSTER_METHODS",
+    "RESTARTS",
+    "BLOC_MIN",
+    "ORGANISATION_SHARE",
+]
+
+BLOC_MIN = 3
+"""A cluster of at least this many actors is a *bloc*; single actors and pairs are reported apart
+and not counted in the headline ("8 blocs; 6 actors stand alone")."""
+ORGANISATION_SHARE = 0.75
+"""A bloc is named after an organisation (not a region) when at least this share of its states
+are members of that organisation, and fewer than this share lie in its main region."""
 
 
 def clusters(
@@ -69,20 +85,20 @@ def clusters(
     Returns
     -------
     pandas.DataFrame
-        One row per actor: ``id, name, kind, region, cluster, cluster_name``. Clusters are
-        numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
-        ``cluster_name`` is the name of the member with the highest weighted degree among
-        the cluster's states (when it has none: among the members of its most frequent
-        kind, leaving out global forums, organisations with more than half the states
-        as members), so a cluster is named after its most central state, never after a
-        forum its states belong to.
+        One row per actor: ``id, name, kind, region, cluster, cluster_name, bloc``. Clusters
+        are numbered 0, 1, ... by decreasing size (ties: first actor in graph order);
+        ``cluster_name`` is "<main region or organisation> — <most central state in it>"
+        (:func:`cluster_label`; members ranked by weighted degree here, by PageRank in
+        :func:`graphkit.analysis.analyze`), never a member from outside the main region nor
+        a forum that more than half of the states join; ``bloc``: the cluster has at least
+        :data:`BLOC_MIN` actors (single actors and pairs are reported apart).
         ``df.attrs["modularity"]`` is the partition's modularity.
 
     Examples
     --------
     >>> cl = gk.analysis.clusters(gk.load(gk.SAMPLE), seed=1)
-    >>> sorted(cl[cl.cluster_name == "China"]["id"])
-    ['CHN', 'RUS']
+    >>> sorted(cl[cl.cluster_name == "Asia — China"]["id"]), bool(cl[cl.id == "CHN"].bloc.iloc[0])
+    (['CHN', 'RUS'], False)
     """
     net = actor_network(G, types, weight=weight, two_mode=two_mode)
     membership, used = cluster_membership(
@@ -124,10 +140,12 @@ def cluster_summary(
     Returns
     -------
     pandas.DataFrame
-        ``cluster, name, size, internal_edges, density, top_members, top_member_ids,
+        ``cluster, name, bloc, size, internal_edges, density, top_members, top_member_ids,
         dominant_kind, dominant_kind_share, dominant_region, dominant_region_share``;
-        ``name`` reads "<cluster_name> cluster" after the clusters table (without that
-        column: its most central state, or member of the most frequent kind); lists are
+        ``name`` is the clusters table's ``cluster_name`` ("Europe — Germany"; a single actor:
+        "<name> cluster"; without that column: its most central state, or member of the most
+        frequent kind, and " cluster"); ``bloc``: at least :data:`BLOC_MIN` actors; the
+        dominant region is that of the cluster's states (share among them); lists are
         ``;``-separated.
 
     Examples
@@ -135,7 +153,7 @@ def cluster_summary(
     >>> G = gk.load(gk.SAMPLE)
     >>> s = gk.analysis.cluster_summary(gk.analysis.clusters(G), G=G)
     >>> s.loc[s["top_member_ids"].str.startswith("CHN"), ["name", "size", "density"]].values.tolist()
-    [['China cluster', 2, 1.0]]
+    [['Asia — China', 2, 1.0]]
     """
     cl = clusters.reset_index(drop=True)
     if centrality is not None and by in centrality.columns:
@@ -159,7 +177,9 @@ def cluster_summary(
         e = float(internal.get(c, np.nan)) if c < len(internal) else np.nan
         density = (2 * e / (size * (size - 1))) if size > 1 else (0.0 if not np.isnan(e) else np.nan)
         kind, kind_share = _dominant(grp.get("kind"))
-        region, region_share = _dominant(grp.get("region"))
+        states = grp[grp["kind"] == "state"] if "kind" in grp else grp.iloc[:0]
+        # the main region of the cluster's states (not of its organisations, which have none)
+        region, region_share = _dominant(states.get("region") if len(states) else grp.get("region"))
         if "cluster_name" in grp:  # one naming rule: the clusters table's (see clusters())
             name = str(grp["cluster_name"].iloc[0])
         else:
@@ -167,7 +187,8 @@ def cluster_summary(
         rows.append(
             {
                 "cluster": int(c),
-                "name": f"{name} cluster",
+                "name": name if " — " in name else f"{name} cluster",
+                "bloc": size >= BLOC_MIN,
                 "size": size,
                 "internal_edges": e,
                 "density": density,
@@ -308,21 +329,111 @@ def modularity_of(net: ActorNetwork, membership: np.ndarray, *, resolution: floa
     return float((inside / total - resolution * (degree / (2 * total)) ** 2).sum())
 
 
-def cluster_table(net: ActorNetwork, membership: np.ndarray) -> pd.DataFrame:
-    """``id, name, kind, region, cluster, cluster_name`` from a membership vector."""
+def cluster_table(net: ActorNetwork, membership: np.ndarray, score: Any = None) -> pd.DataFrame:
+    """``id, name, kind, region, cluster, cluster_name, bloc`` from a membership vector.
+
+    ``score`` (one value per actor, e.g. PageRank) orders the members for naming; without
+    it, weighted degree. ``cluster_name`` follows :func:`cluster_label`; ``bloc``: the
+    cluster has at least :data:`BLOC_MIN` actors.
+    """
     df = pd.DataFrame(
         {"id": net.ids, "name": net.names, "kind": net.kinds, "region": net.regions, "cluster": membership}
     )
-    order = np.lexsort((np.arange(net.n), -net.strength))  # strongest first, then graph order
+    key = net.strength if score is None else np.nan_to_num(np.asarray(score, dtype=float), nan=-np.inf)
+    order = np.lexsort((np.arange(net.n), -key))  # most central first, then graph order
     universal = _universal(net)
-    kinds: dict[int, list[Any]] = {}
     ranked: dict[int, list[int]] = {}
     for i in order.tolist():
-        kinds.setdefault(int(membership[i]), []).append(None if universal[i] else net.kinds[i])
         ranked.setdefault(int(membership[i]), []).append(i)
-    leader = {c: net.names[ranked[c][_leader(k)]] for c, k in kinds.items()}
-    df["cluster_name"] = [leader[int(c)] for c in membership]
+    organisations = _organisation_members(net, universal)
+    label = {c: cluster_label(net, members, universal, organisations) for c, members in ranked.items()}
+    df["cluster_name"] = [label[int(c)] for c in membership]
+    sizes = (
+        np.bincount(np.asarray(membership, dtype=np.int64), minlength=1)
+        if net.n
+        else np.zeros(0, dtype=np.int64)
+    )
+    df["bloc"] = [bool(sizes[int(c)] >= BLOC_MIN) for c in membership]
     return df
+
+
+def cluster_label(
+    net: ActorNetwork,
+    members: list[int],
+    universal: np.ndarray | None = None,
+    organisations: dict[int, set[int]] | None = None,
+) -> str:
+    """The name of a cluster whose ``members`` (actor positions, most central first) are given.
+
+    - With states: ``"<main> — <state>"``. ``main`` is the region most of its states lie in
+      (a tie goes to the region of the more central state), or, when fewer than
+      :data:`ORGANISATION_SHARE` of its states lie there, an organisation of the cluster (not a
+      global forum) that at least that share of its states belong to ("CSTO — Russia"); the
+      state is the most central one *in* ``main`` (in that region, or a member of that
+      organisation), so a cluster is never named after a member from outside its main region.
+      States without a region: ``main`` is the most central state's name alone.
+    - A single actor or a cluster without states: ``"<main> — <actor>"`` with ``main`` the
+      plural of the most frequent kind (forums left out) and the actor its most central member
+      of that kind; a single actor is its own name.
+
+    ``organisations`` maps an organisation's position to its members' positions
+    (:attr:`ActorNetwork.hubs`; absent: no organisation names).
+    """
+    universal = _universal(net) if universal is None else universal
+    names, kinds, regions = net.names, net.kinds, net.regions
+    if len(members) == 1:
+        return str(names[members[0]])
+    states = [i for i in members if kinds[i] == "state"]
+    if states:
+        with_region = [i for i in states if _known(regions[i])]
+        if not with_region:
+            return str(names[states[0]])
+        counts = Counter(regions[i] for i in with_region)
+        top = max(counts.values())
+        region = next(regions[i] for i in with_region if counts[regions[i]] == top)
+        if top / len(states) < ORGANISATION_SHARE and organisations:
+            best = None
+            for o in members:
+                if universal[o] or o not in organisations:
+                    continue
+                share = len(organisations[o] & set(states)) / len(states)
+                if share >= ORGANISATION_SHARE and (best is None or share > best[0]):
+                    best = (share, o)
+            if best is not None:
+                leader = next(i for i in states if i in organisations[best[1]])
+                return f"{names[best[1]]} — {names[leader]}"
+        leader = next(i for i in states if regions[i] == region)
+        return f"{region} — {names[leader]}"
+    kinds_here = [None if universal[i] else kinds[i] for i in members]
+    at = _leader(kinds_here)
+    kind = kinds_here[at] or kinds[members[at]]
+    return f"{_KIND_PLURALS.get(str(kind), str(kind))} — {names[members[at]]}"
+
+
+_KIND_PLURALS = {
+    "alliance": "Alliances",
+    "international_org": "International organisations",
+    "company": "Companies",
+    "cert": "CERTs",
+    "ngo": "NGOs",
+    "other": "Other actors",
+    "state": "States",
+}
+
+
+def _known(region: Any) -> bool:
+    return region is not None and not (isinstance(region, float) and region != region) and str(region) != ""
+
+
+def _organisation_members(net: ActorNetwork, universal: np.ndarray) -> dict[int, set[int]]:
+    """Organisation position -> its members' positions, from the two-mode network's hubs."""
+    hubs = net.hubs
+    if hubs is None:
+        return {}
+    out: dict[int, set[int]] = {}
+    for h, org in enumerate(np.asarray(hubs.org).tolist()):
+        out[int(org)] = set(np.asarray(hubs.members[hubs.ptr[h] : hubs.ptr[h + 1]]).tolist())
+    return out
 
 
 def _universal(net: ActorNetwork) -> np.ndarray:

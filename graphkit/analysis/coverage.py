@@ -24,6 +24,7 @@ def alliance_table(model: _GapModel) -> pd.DataFrame:
         "members",
         "assessed_members",
         "members_with_level",
+        "status",
     ]
     if not model.groups.size or not model.targets.size:
         return pd.DataFrame(columns=cols)
@@ -56,6 +57,12 @@ def alliance_table(model: _GapModel) -> pd.DataFrame:
         else np.zeros(model.nA, np.int64)
     )
     g = df["g"].to_numpy(dtype=np.int64)
+    c = df["c"].to_numpy(dtype=np.int64)
+    held = (df["holders"] > 0).to_numpy()
+    covered = ~held & _pooled_by_agreement(model, g, c)
+    status = np.select(
+        [held, covered, df["members_with_level"].to_numpy() > 0], ["held", "covered", "missing"], "no data"
+    ).astype(object)
     return pd.DataFrame(
         {
             "alliance_id": [model.actors[i] for i in g],
@@ -69,9 +76,27 @@ def alliance_table(model: _GapModel) -> pd.DataFrame:
             "members": n_members[g].astype(np.int64),
             "assessed_members": n_assessed[g],
             "members_with_level": df["members_with_level"].to_numpy(),
+            "status": status,
         },
         columns=cols,
     )
+
+
+def _pooled_by_agreement(model: _GapModel, g: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Whether organisation g[i] gets capability c[i] through one of its own active agreements
+    (the other end holds it and the agreement's mandate covers it)."""
+    out = np.zeros(len(g), dtype=bool)
+    if not model.agreements or not len(g) or "COOPERATES_WITH" not in model.partners:
+        return out
+    C = max(model.nC, 1)
+    owned = set(model.own_keys.tolist())
+    ends: dict[int, list[tuple[int, int]]] = {}
+    for u, v, m, *_ in model.agreements:
+        ends.setdefault(u, []).append((v, m))
+        ends.setdefault(v, []).append((u, m))
+    for i, (gi, ci) in enumerate(zip(g.tolist(), c.tolist(), strict=True)):
+        out[i] = any(model.agreement_masks[m, ci] and y * C + ci in owned for y, m in ends.get(gi, ()))
+    return out
 
 
 def uncovered_table(model: _GapModel) -> pd.DataFrame:

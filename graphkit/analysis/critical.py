@@ -64,7 +64,7 @@ def critical_table(
         opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
     )
     if net is None or set(net.types) != set(model.partners):
-        net = actor_network(model.G, model.partners)
+        net = actor_network(model.G, model.partners, dormant_after=model.dormant_after, as_of=model.day)
     if resolve_engine(engine) == "igraph":
         cut = set(net.igraph.articulation_points())
     else:

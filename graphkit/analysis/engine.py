@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,6 +56,8 @@ from graphkit import schema
 from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
+from graphkit.graph import as_of_date
+from graphkit.ties import DEFAULT_DORMANT_AFTER, LIFE_CYCLE_TYPES, instrument_weight, tie_state
 
 __all__ = [
     "ENGINES",
@@ -192,6 +194,9 @@ def actor_network(
     *,
     weight: str | None = None,
     two_mode: bool = False,
+    instruments: Mapping[str, float] | None = None,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
+    as_of: Any = None,
 ) -> ActorNetwork:
     """Read the actor network formed by ``types`` out of the canonical graph.
 
@@ -209,6 +214,15 @@ def actor_network(
         ``sum t_o / (n_o - 1)``, each organisation tied to its members with
         ``t_o / (n_o - 1)``. ``False`` (default): the direct network, a membership
         being one tie between member and organisation.
+    instruments : mapping, optional
+        Two-mode only: a ``COOPERATES_WITH`` tie's strength is multiplied by its instrument's
+        weight (:func:`graphkit.ties.instrument_weight`; ``None``: the default table
+        :data:`graphkit.ties.INSTRUMENT_WEIGHTS`; a tie without a known instrument: 1).
+    dormant_after : float
+        Only active ``MEMBER_OF``/``COOPERATES_WITH`` ties count (:func:`graphkit.ties.tie_state`
+        on the day ``as_of``, else the day the graph was cut to, ``graph["as_of"]``; without
+        one, only paused ties are left out): dormant after this many years without evidence
+        (0 keeps every tie).
 
     Raises
     ------
@@ -225,12 +239,13 @@ def actor_network(
 
     In the two-mode network of the sample, NATO has 6 members and Five Eyes 3, so the
     United States is tied to NATO with 1/5, and to the United Kingdom with 1/5 (NATO) +
-    1/2 (Five Eyes) + 1 (their cooperation agreement):
+    1/2 (Five Eyes) + 0.3 (their joint statement on cyber cooperation, weighed by its
+    instrument: :data:`graphkit.ties.INSTRUMENT_WEIGHTS`):
 
     >>> tm = actor_network(gk.load(gk.SAMPLE), two_mode=True)
     >>> e = tm.edge_index(np.array([tm.index["USA"], tm.index["USA"]]), np.array([tm.index["NATO"], tm.index["GBR"]]))
     >>> tm.weight[e].tolist(), tm.direct_network.m
-    ([0.2, 1.7], 18)
+    ([0.2, 1.0], 18)
     """
     types = tuple(dict.fromkeys([types] if isinstance(types, str) else types))
     check_types(types)
@@ -247,7 +262,9 @@ def actor_network(
     vs: list[int] = []
     ws: list[float] = []
     member: list[bool] = []
+    factor: list[float] = []  # the instrument weight of each cooperation tie (1 for the others)
     seen_weight = False
+    day = as_of_date(as_of if as_of is not None else G.graph.get("as_of"))
     for u, nbrs in G.adj.items():
         iu = index.get(u)
         if iu is None:
@@ -260,9 +277,14 @@ def actor_network(
                 t = d.get("type")
                 if t not in wanted:
                     continue
+                judged = t in LIFE_CYCLE_TYPES and (day is not None or "status" in d)
+                if judged and tie_state(d, day, dormant_after) != "active":  # dormant, paused: not a tie today
+                    seen_weight = seen_weight or (weight is not None and d.get(weight) is not None)
+                    continue
                 us.append(iu)
                 vs.append(iv)
                 member.append(t == "MEMBER_OF")
+                factor.append(instrument_weight(d, instruments) if t == "COOPERATES_WITH" else 1.0)
                 if weight is not None:
                     w = d.get(weight)
                     if w is None:
@@ -279,6 +301,7 @@ def actor_network(
     v_arr = np.asarray(vs, dtype=np.int64)
     w_arr = np.asarray(ws, dtype=float) if weight is not None else np.ones(u_arr.size)
     is_member = np.asarray(member, dtype=bool)
+    strengths = np.asarray(factor, dtype=float)
     members = None
     if "MEMBER_OF" in wanted:
         pairs = _unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
@@ -306,6 +329,8 @@ def actor_network(
         return direct
     pu, pv, pw, pc, pair, row_org = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
     keep = ~is_member
+    w_arr = w_arr * strengths  # cooperation weighed by instrument (two-mode only)
+    by_instrument = bool((strengths != 1.0).any())
     if is_member.any():  # the direct ties, each membership weighted as its organisation's ties
         direct = _merged(
             np.concatenate([u_arr[keep], pu[~pair]]),
@@ -325,7 +350,7 @@ def actor_network(
         np.concatenate([np.ones(int(keep.sum()), dtype=np.int64), pc]),
         len(ids),
         merge=merge,
-        weighted=weight is not None or bool(is_member.any()),
+        weighted=weight is not None or bool(is_member.any()) or by_instrument,
         two_mode=True,
         direct=direct,
         **common,

@@ -9,16 +9,23 @@ Definitions (DESIGN.md, made exact here):
 - *assessed*: A has at least one ``HAS_CAPABILITY`` (at any level). For an unassessed actor
   the own gap is unknown (NaN), not total. A need (A, c) is *capability-assessed* when some
   actor of A's kind has a level for c; otherwise the data say nothing about it (a coverage
-  hole). Needs of unassessed actors and capability-unassessed needs are *unknown*: left
-  out of own gaps, of what cooperation closes and of critical-actor sums, still counted on
-  the coalition side (they can be pooled from partners that hold c).
+  hole). Needs of unassessed actors and capability-unassessed needs are *unknown* (status
+  ``no data``): left out of own gaps, of coalition gaps, of what cooperation closes and of
+  critical-actor sums; a partner that holds c still covers them (status ``covered``).
 - *pooled(A)*, within each link's mandate (``pools``, :mod:`graphkit.analysis.pooling`):
   through ``COOPERATES_WITH``, A gets from the actor at the other end (either direction)
   the capabilities that agreement pools; through ``MEMBER_OF``, from the fellow members of
   each organisation O it belongs to, and from O itself (when A is O: from its members),
   the capabilities O pools. One hop: a partner's partners do not count.
-- own gap = weight of known needs not owned; coalition gap = weight of needs not pooled;
+- own gap = weight of known needs not owned; coalition gap = weight of known needs not
+  pooled (so never more than the own gap; for an unassessed actor both are unknown, NaN,
+  except a coalition gap of 0 when partners cover every need);
   ``closed_by_cooperation`` = weight of known needs pooled but not owned.
+- a need's *status*: ``held`` (owned), ``covered`` (pooled, not owned), ``missing`` (known,
+  not pooled: a lack the data show), ``no data`` (unknown, not pooled).
+- *active ties only*: a membership or agreement pools only while active on the day the graph
+  was cut to (``graph["as_of"]``; :func:`graphkit.ties.tie_state`): not dormant, paused
+  (a frozen member gets and gives nothing), ended or future.
 - *route*: how a pooled need is met, for a reader to check: a direct agreement first
   (the holder with the highest level, then graph order), else an organisation (the
   strongest holder, then the organisation and the holder in graph order).
@@ -39,6 +46,8 @@ from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError
 from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools, pooling_ways
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
+from graphkit.graph import as_of_date
+from graphkit.ties import DEFAULT_DORMANT_AFTER, active_network
 
 __all__ = [
     "capability_gaps",
@@ -46,6 +55,8 @@ __all__ = [
     "alliance_gaps",
     "uncovered_threats",
     "critical_actors",
+    "need_status",
+    "NEED_STATUSES",
     "GAP_COLUMNS",
     "DEFAULT_THRESHOLD",
     "SPONSOR_EVIDENCE",
@@ -59,6 +70,7 @@ def capability_gaps(
     G: nx.MultiDiGraph,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
     partners: Iterable[str] = DEFAULT_TYPES,
 ) -> pd.DataFrame:
     """One row per (actor, needed capability): is it owned, is it pooled through partners?
@@ -72,19 +84,22 @@ def capability_gaps(
     partners : iterable of str
         Relations through which capabilities are pooled: ``COOPERATES_WITH`` and/or
         ``MEMBER_OF`` (see the module docstring).
+    dormant_after : float
+        Years without evidence after which a tie is dormant and pools nothing (0: never).
 
     Returns
     -------
     pandas.DataFrame
         ``actor_id, capability_id, weight, own, pooled, actor_name, capability_name, level,
-        assessed, capability_assessed, route, via_partner``: ``weight`` = number of threats
+        assessed, capability_assessed, route, via_partner, status``: ``weight`` = number of threats
         targeting the actor that require the capability, ``own``/``pooled`` booleans,
         ``level`` the actor's own best level (NaN if none); ``assessed`` False when the actor
         has no capability data at all, ``capability_assessed`` False when no actor of its kind
         has a level for the capability (both: the own status is unknown); ``route`` how a
         pooled, not owned need is met (``via agreement with JPN (mou, 2019)``, ``via NATO
-        (member)``, ``via its member DEU``) and ``via_partner`` the holder. Actors in graph
-        order; within an actor, heaviest need first.
+        (member)``, ``via its member DEU``) and ``via_partner`` the holder; ``status``
+        held, covered, missing or no data (module docstring). Actors in graph order; within
+        an actor, heaviest need first.
 
     Examples
     --------
@@ -102,13 +117,14 @@ def capability_gaps(
     >>> gaps[(gaps.actor_id == "DEU") & (gaps.capability_id == "cap:threat_intel")][["route", "via_partner"]].values.tolist()
     [['via NATO (member)', 'GBR']]
     """
-    return _GapModel(G, threshold=threshold, partners=partners).gap_table()
+    return _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after).gap_table()
 
 
 def gap_summary(
     G: nx.MultiDiGraph,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
     partners: Iterable[str] = DEFAULT_TYPES,
 ) -> pd.DataFrame:
     """One row per actor with needs: needed weight, own gap, coalition gap and what cooperation closes.
@@ -117,11 +133,13 @@ def gap_summary(
     -------
     pandas.DataFrame
         ``actor_id, name, kind, assessed, threats, needed_weight, own_gap, coalition_gap,
-        closed_by_cooperation, unknown_weight, closed_capabilities, open_capabilities``:
-        ``own_gap`` and ``closed_by_cooperation`` count known needs only and are NaN for an
-        unassessed actor; ``unknown_weight`` is the weight of needs whose own status is
-        unknown; the last two are lists of capability ids, heaviest first. Actors in graph
-        order.
+        closed_by_cooperation, unknown_weight, closed_capabilities, open_capabilities,
+        no_data_capabilities``: ``own_gap``, ``coalition_gap`` and ``closed_by_cooperation``
+        count known needs only; ``own_gap`` and ``closed_by_cooperation`` are NaN for an
+        unassessed actor, ``coalition_gap`` too unless partners cover every need (then 0); ``unknown_weight`` is the
+        weight of needs whose own status is unknown; the last three are lists of capability
+        ids, heaviest first (closed by cooperation; missing; not pooled and without data).
+        Actors in graph order.
 
     Examples
     --------
@@ -131,16 +149,18 @@ def gap_summary(
 
     NATO holds no capability on record: it is unassessed, its own gap unknown, not total.
 
-    >>> bool(s.loc["NATO", "assessed"]), int(s.loc["NATO", "coalition_gap"]), float(s.loc["NATO", "own_gap"])
-    (False, 0, nan)
+    >>> bool(s.loc["NATO", "assessed"]), float(s.loc["NATO", "coalition_gap"]), float(s.loc["NATO", "own_gap"])
+    (False, 0.0, nan)
     """
-    return _GapModel(G, threshold=threshold, partners=partners).summary_table()
+    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    return model.summary_table()
 
 
 def alliance_gaps(
     G: nx.MultiDiGraph,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
 ) -> pd.DataFrame:
     """Capability gaps of every organisation that has members, over the organisation and its members.
 
@@ -156,7 +176,9 @@ def alliance_gaps(
         ``members``: O's members; ``assessed_members``: how many of those have capability
         data at all — a member without data holds nothing on record; ``members_with_level``:
         how many of O and its members have any level for the capability — 0 means the data
-        say nothing about it, so "no member has it" is unknown, not a finding).
+        say nothing about it); ``status``: ``held`` (O or a member holds it), ``covered`` (the
+        other end of an active agreement of O's, within its mandate), ``missing`` (neither; some
+        of O and its members have a level for it), ``no data`` (neither; none has a level).
 
     Examples
     --------
@@ -164,13 +186,15 @@ def alliance_gaps(
     >>> a[(a.alliance_id == "NATO") & ~a.own]["capability_id"].tolist()
     ['cap:ci_protection']
     """
-    return _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES).alliance_table()
+    model = _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
+    return model.alliance_table()
 
 
 def uncovered_threats(
     G: nx.MultiDiGraph,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
 ) -> pd.DataFrame:
     """Threats that nobody in the graph can fully answer: some required capability has no holder.
 
@@ -188,13 +212,15 @@ def uncovered_threats(
     >>> gk.analysis.uncovered_threats(gk.load(gk.SAMPLE))[["threat_id", "missing_capabilities"]].values.tolist()
     [['threat:sandworm', ['cap:ci_protection']]]
     """
-    return _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES).uncovered_table()
+    model = _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
+    return model.uncovered_table()
 
 
 def critical_actors(
     G: nx.MultiDiGraph,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
     partners: Iterable[str] = DEFAULT_TYPES,
     engine: str = "auto",
 ) -> pd.DataFrame:
@@ -222,7 +248,8 @@ def critical_actors(
     >>> c[["actor_id", "opened_weight", "articulation_point"]].head(2).values.tolist()
     [['NATO', 5, False], ['GBR', 4, False]]
     """
-    return _GapModel(G, threshold=threshold, partners=partners).critical_table(engine=engine)
+    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    return model.critical_table(engine=engine)
 
 
 # ---- the model: every table is computed from integer-coded arrays -----------------
@@ -266,6 +293,8 @@ class _GapModel:
         threshold: float,
         partners: Iterable[str],
         sponsor_evidence: Iterable[str] = SPONSOR_EVIDENCE,
+        day: Any = None,
+        dormant_after: float = DEFAULT_DORMANT_AFTER,
     ) -> None:
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
             raise AnalysisError(f"threshold must be a number from 0 to 1, not {threshold!r}")
@@ -278,7 +307,11 @@ class _GapModel:
             )
         self.threshold = float(threshold)
         self.partners = partners
-        self.G = G
+        # only active ties pool (graphkit.ties): dormant, paused, ended and future ones do not
+        self.day = as_of_date(day if day is not None else G.graph.get("as_of"))
+        self.dormant_after = dormant_after
+        self.whole = G  # every tie of the day, inactive ones too
+        self.G = G = active_network(G, self.day, dormant_after)
         actors, caps, threats = [], [], []
         self.names: dict[str, str] = {}
         self.kinds: dict[str, Any] = {}
@@ -473,6 +506,7 @@ class _GapModel:
         out["capability_assessed"] = df["capability_assessed"].to_numpy(dtype=bool)
         out["route"] = df["route"].to_numpy(dtype=object)
         out["via_partner"] = df["via_partner"].to_numpy(dtype=object)
+        out["status"] = need_status(out["own"], out["pooled"], out["assessed"] & out["capability_assessed"])
         return out.reset_index(drop=True)
 
     def summary_table(self) -> pd.DataFrame:
@@ -489,6 +523,7 @@ class _GapModel:
             "unknown_weight",
             "closed_capabilities",
             "open_capabilities",
+            "no_data_capabilities",
         ]
         gaps = self.gap_table()
         if gaps.empty:
@@ -498,11 +533,15 @@ class _GapModel:
         agg = (
             gaps.assign(
                 own_gap=w.where(known & ~gaps["own"], 0),
-                coalition_gap=w.where(~gaps["pooled"], 0),
+                # a need without data is not a gap: the coalition gap never exceeds the own gap
+                coalition_gap=w.where(known & ~gaps["pooled"], 0),
                 closed=w.where(known & ~gaps["own"] & gaps["pooled"], 0),
                 unknown=w.where(~known, 0),
+                open_unknown=w.where(~known & ~gaps["pooled"], 0),
             )
-            .groupby("actor_id", sort=False)[["weight", "own_gap", "coalition_gap", "closed", "unknown"]]
+            .groupby("actor_id", sort=False)[
+                ["weight", "own_gap", "coalition_gap", "closed", "unknown", "open_unknown"]
+            ]
             .sum()
         )
         closed = (
@@ -510,7 +549,8 @@ class _GapModel:
             .groupby("actor_id", sort=False)["capability_id"]
             .agg(list)
         )
-        still = gaps[~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
+        still = gaps[known & ~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
+        blind = gaps[~known & ~gaps["pooled"]].groupby("actor_id", sort=False)["capability_id"].agg(list)
         n_threats = pd.Series(self.targets[:, 1]).value_counts()
         ids = agg.index.tolist()
         index = self.index
@@ -525,13 +565,19 @@ class _GapModel:
                 "needed_weight": agg["weight"].to_numpy(dtype=np.int64),
                 # an unassessed actor's own gap is unknown, not total
                 "own_gap": np.where(assessed, agg["own_gap"].to_numpy(dtype=float), np.nan),
-                "coalition_gap": agg["coalition_gap"].to_numpy(dtype=np.int64),
+                # an unassessed actor's coalition gap is 0 when partners cover every need, else unknown
+                "coalition_gap": np.where(
+                    assessed | (agg["open_unknown"].to_numpy() == 0),
+                    agg["coalition_gap"].to_numpy(dtype=float),
+                    np.nan,
+                ),
                 "closed_by_cooperation": np.where(assessed, agg["closed"].to_numpy(dtype=float), np.nan),
                 "unknown_weight": agg["unknown"].to_numpy(dtype=np.int64),
             }
         )
         out["closed_capabilities"] = [list(closed.get(a, [])) for a in ids]
         out["open_capabilities"] = [list(still.get(a, [])) for a in ids]
+        out["no_data_capabilities"] = [list(blind.get(a, [])) for a in ids]
         return out[cols]
 
     def alliance_table(self) -> pd.DataFrame:
@@ -555,6 +601,15 @@ class _GapModel:
         from graphkit.analysis.critical import critical_table
 
         return critical_table(self, engine=engine, net=net)
+
+
+NEED_STATUSES = ("held", "covered", "missing", "no data")  # held, covered by a partner, a known lack, no data
+
+
+def need_status(own: Any, pooled: Any, known: Any) -> np.ndarray:
+    """``held``, ``covered``, ``missing`` or ``no data`` per need (arrays of booleans in, text out)."""
+    own, pooled, known = (np.asarray(x, dtype=bool) for x in (own, pooled, known))
+    return np.select([own, pooled, known], ["held", "covered", "missing"], "no data").astype(object)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ import pandas as pd
 
 from graphkit import schema
 from graphkit.analysis.measures import MEASURES
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.defaults import (
     CLUSTER_METHODS,
     DEFAULT_SEED,
@@ -242,10 +243,19 @@ def cluster_table(nodes: pd.DataFrame, communities: pd.DataFrame, degree: pd.Dat
     return df[["id", "name", "kind", "region", "cluster", "cluster_name"]].reset_index(drop=True)
 
 
-def analyze_with_gds(G: Any, store: QueryRunner, *, gds: Any = None, **options: Any) -> Any:
+def analyze_with_gds(
+    G: Any,
+    store: QueryRunner,
+    options: AnalysisOptions | None = None,
+    *,
+    gds: Any = None,
+    progress: Any = None,
+    **keywords: Any,
+) -> Any:
     """:func:`graphkit.analyze` with the GDS measures and the clusters computed in GDS.
 
-    ``G`` is the graph read from the same server; ``options`` are :func:`graphkit.analyze`'s.
+    ``G`` is the graph read from the same server; ``options`` (or single options as
+    keywords) are :func:`graphkit.analyze`'s.
     The other measures, the capability gaps and the critical actors are computed locally;
     the tables have the local columns, and ``summary["engine"]`` says which engine
     computed what.
@@ -255,22 +265,15 @@ def analyze_with_gds(G: Any, store: QueryRunner, *, gds: Any = None, **options: 
     from graphkit.analysis.clusters import cluster_summary, modularity
     from graphkit.analysis.run import analyze
 
-    types = tuple(options.get("types", DEFAULT_TYPES))
-    weight = options.get("weight")
-    method = options.get("method", "louvain")
-    resolution = options.get("resolution", 1.0)
-    gds_options = {
-        key: options[key]
-        for key in ("method", "resolution", "seed", "restarts", "exact_threshold", "samples")
-        if key in options
-    }
-    check_gds_options(method=method, resolution=resolution, restarts=options.get("restarts", RESTARTS))
+    opts = AnalysisOptions.of(options, **keywords)
+    types, weight, method, resolution = opts.types, opts.weight, opts.method, opts.resolution
+    gds_options = opts.keywords(("method", "resolution", "seed", "restarts", "exact_threshold", "samples"))
+    check_gds_options(method=method, resolution=resolution, restarts=opts.restarts)
     from graphkit.analysis.engine import actor_network
 
     net = actor_network(G, types, weight=weight)
-    gds_options.setdefault("restarts", RESTARTS)
     server = gds_analysis(store, types=types, weight=weight, gds=gds, net=net, **gds_options)
-    local = analyze(G, **options)
+    local = analyze(G, opts, progress=progress)
     on_server = [c for c in server["centrality"].columns if c in MEASURES]
     cent = local.centrality.drop(columns=on_server).merge(
         server["centrality"][["id", *on_server]], on="id", how="left"
@@ -286,9 +289,7 @@ def analyze_with_gds(G: Any, store: QueryRunner, *, gds: Any = None, **options: 
     measures = {**summary.get("measures", {})}
     for name in on_server:
         measures[name] = "exact (gds)" if name == "betweenness" else "gds"
-    if "betweenness" in on_server and local.summary["graph"]["actors"] > options.get(
-        "exact_threshold", EXACT_THRESHOLD
-    ):
+    if "betweenness" in on_server and local.summary["graph"]["actors"] > opts.exact_threshold:
         measures["betweenness"] = "sampled (gds)"
     summary["measures"] = measures
     summary["clusters"] = {

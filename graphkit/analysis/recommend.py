@@ -1,15 +1,20 @@
 """Partner recommendations: feasible new partners that close most of an actor's remaining gap.
 
-A candidate partner Y of actor A *closes* a need (A, c) still open with today's partners
-(not pooled) when Y holds c (level at or above the threshold); a new or widened agreement
-with Y would pool it. Needs that are capability-unassessed (no actor of A's kind has any
-level for c: a hole in the data, not a known lack) are not recommended for; the needs of
-an unassessed actor are (its coalition gap is computed as if it held nothing). Candidates are ranked by
+A candidate partner Y of actor A *closes* a need (A, c) still open with today's active
+partners (not pooled) when Y holds c (level at or above the threshold); a new or widened
+agreement with Y would pool it. Needs without data (A unassessed, or no actor of A's kind
+has any level for c: a hole in the data, not a known lack; status ``no data``) are not
+recommended for: :func:`remaining_without_data` names them so that a caller can say so.
+Candidates are ranked by
 
     score(Y) = closed weight(Y) × feasibility(A, Y)
 
     feasibility(A, Y) = 0.25                  (base: any actor could be approached)
-                      + 0.35 · [A and Y already cooperate (a COOPERATES_WITH either way)]
+                      + 0.35 · w(A, Y)        (the strongest active COOPERATES_WITH between
+                                               A and Y, either way, weighed by its instrument:
+                                               graphkit.ties.instrument_weight, 1 for a
+                                               treaty or agreement, 0.6 an MoU, 0.3 a dialogue;
+                                               0 without one)
                       + 0.25 · min(1, Σ_g 1 / (n_g − 1)) over the pooling organisations g
                                 A and Y share (both in g's group: members or g itself;
                                 ``pools`` not ``none``; n_g = g's members; a term is 1
@@ -22,8 +27,13 @@ fully, sharing INTERPOL's (194 members) almost nothing. Greedy weighted set cove
 score (ties: more weight closed, then
 the higher summed level over what it closes, then graph order), remove what it closes,
 repeat until ``k`` picks or nobody closes anything.
-Never a candidate: A itself, and any actor named as sponsor (``ATTRIBUTED_TO`` with
-``basis = sponsor``) of a threat that targets A.
+Never a candidate: A itself; any actor named as sponsor (``ATTRIBUTED_TO`` with
+``basis = sponsor``) of a threat that targets A; A's own members and the organisations A
+belongs to, whatever the membership's status (already partners: a wider mandate or a full
+membership, not a new partner, would close the need). A co-member Y of an organisation whose ``pools`` covers c already pools c
+to A, so it is never offered for c. ``reason`` says in words what a pick closes and why it
+is feasible; for an organisation (recommendations are asked for organisations only
+explicitly: the report recommends for states) a pick reads as a member or partner to recruit.
 """
 
 from __future__ import annotations
@@ -36,11 +46,11 @@ import pandas as pd
 
 from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError
 from graphkit.analysis.gaps import _GapModel
-from graphkit.analysis.pooling import agreement_note
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
+from graphkit.ties import DEFAULT_DORMANT_AFTER, instrument_weight
 
-__all__ = ["recommend_partners", "FEASIBILITY_WEIGHTS", "RECOMMENDATION_COLUMNS"]
+__all__ = ["recommend_partners", "remaining_without_data", "FEASIBILITY_WEIGHTS", "RECOMMENDATION_COLUMNS"]
 
 FEASIBILITY_WEIGHTS: dict[str, float] = {
     "base": 0.25,
@@ -71,6 +81,7 @@ def recommend_partners(
     *,
     k: int = 5,
     threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
     partners: Iterable[str] = DEFAULT_TYPES,
 ) -> pd.DataFrame:
     """Feasible new partners that would close most of an actor's remaining (coalition) gap.
@@ -99,7 +110,7 @@ def recommend_partners(
     >>> r["alternatives"].tolist()
     [['CERT_EU', 'USA'], ['EST', 'CERT_EU']]
     """
-    model = _GapModel(G, threshold=threshold, partners=partners)
+    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     return _recommend(model, actor_id, k=k)
 
 
@@ -118,11 +129,10 @@ def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
         raise AnalysisError(f"k must be a positive integer, not {k!r}")
     a = model.index[actor_id]
     r = model.routes()
-    # coverage holes (no actor of A's kind has any level for c) are not closed: the data do not
-    # say that A lacks c
-    mine = r[(r["a"] == a) & ~r["pooled"] & r["capability_assessed"]]
+    # needs without data are not closed: the data do not say that A lacks c
+    mine = r[(r["a"] == a) & ~r["pooled"] & r["capability_assessed"] & r["assessed"]]
     remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
-    excluded = model.sponsors_against(a) | {a}
+    excluded = model.sponsors_against(a) | {a} | _members_and_organisations(model, a)
     own = model.own_pairs()
     own = own[own["c"].isin(list(remaining)) & ~own["a"].isin(list(excluded))]
     feas, links = _feasibility(model, a, np.unique(own["a"].to_numpy(dtype=np.int64)))
@@ -142,7 +152,7 @@ def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
         closed = sum(remaining.pop(c) for c in closes)
         own = own[own["a"] != best]
         bid = model.actors[best]
-        cap_names = ", ".join(model.names[model.caps[c]] for c in closes)
+        cap_names = _and([model.names[model.caps[c]] for c in closes])
         rows.append(
             {
                 "rank": rank,
@@ -154,23 +164,87 @@ def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
                 "remaining_weight": int(sum(remaining.values())),
                 "feasibility": round(float(feas[best]), 4),
                 "score": round(float(closed * feas[best]), 4),
-                "reason": f"closes {cap_names} (weight {closed}); builds on {links[best]}",
+                "reason": _reason(model, a, best, cap_names, closes, closed, links[best]),
                 "alternatives": alternatives,
             }
         )
     return pd.DataFrame(rows, columns=cols)
 
 
+def remaining_without_data(
+    G: nx.MultiDiGraph,
+    actor_id: str,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    dormant_after: float = DEFAULT_DORMANT_AFTER,
+    partners: Iterable[str] = DEFAULT_TYPES,
+) -> pd.DataFrame:
+    """The actor's needs that no active partner covers and that have no data (status ``no data``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``capability_id, capability_name, weight, why``: ``why`` is ``it has no capability
+        data at all`` or ``no <kind> in the data has a level for it`` (the sources do not
+        measure it); heaviest first.
+    """
+    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    if actor_id not in model.kinds:
+        raise SchemaError(f"no actor with id {actor_id!r}; check the id in actors.csv")
+    gaps = model.gap_table()
+    rows = gaps[(gaps["actor_id"] == actor_id) & (gaps["status"] == "no data")]
+    kind = model.kinds[actor_id]
+    why = [
+        "it has no capability data at all" if not x else f"no {kind} in the data has a level for it"
+        for x in rows["assessed"].tolist()
+    ]
+    out = rows[["capability_id", "capability_name", "weight"]].assign(why=why)
+    return out.reset_index(drop=True)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _reason(
+    model: _GapModel, a: int, y: int, cap_names: str, closes: list[int], closed: int, links: str
+) -> str:
+    """What a pick closes and why it is feasible, in words."""
+    what = (
+        f"closes {cap_names} (weight {closed}): the data show {model.names[model.actors[a]]} "
+        f"lacks {'it' if len(closes) == 1 else 'them'} and no active partner covers "
+        f"{'it' if len(closes) == 1 else 'them'}"
+    )
+    if model.kinds[model.actors[a]] != "state":
+        what = f"a member or partner to recruit: {what}"
+    return f"{what}; feasible because {links}"
+
+
+def _members_and_organisations(model: _GapModel, a: int) -> set[int]:
+    """A's members and the organisations A belongs to (paused or dormant memberships too: still members)."""
+    me = model.actors[a]
+    out = {u for u, _, d in model.whole.in_edges(me, data=True) if d.get("type") == "MEMBER_OF"}
+    out |= {v for _, v, d in model.whole.out_edges(me, data=True) if d.get("type") == "MEMBER_OF"}
+    return {model.index[x] for x in out if x in model.index and x != me}
+
+
 def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int, float], dict[int, str]]:
-    """feasibility(a, y) and the text of the links it builds on, for every candidate y."""
+    """feasibility(a, y) and, in words, the links it builds on, for every candidate y."""
     w = FEASIBILITY_WEIGHTS
     G = model.G
+    strength: dict[int, float] = {}
     agreements: dict[int, str] = {}
-    for agreement in model.agreements:
-        u, v = agreement[0], agreement[1]
+    for u, v, _mid, instrument, since in model.agreements:
         if a in (u, v):
             y = v if u == a else u
-            agreements.setdefault(y, "an existing agreement" + agreement_note(agreement))
+            iw = instrument_weight({"instrument": instrument} if isinstance(instrument, str) else {})
+            if iw > strength.get(y, -1.0):
+                strength[y] = iw
+                note = ", ".join(str(x) for x in (instrument, since) if x is not None and x == x)
+                agreements[y] = (
+                    f"they already cooperate under an agreement{f' ({note})' if note else ''} "
+                    "that could be widened to cover it"
+                )
     groups = model.groups
     pooling = {g for g, m in model.org_pools.items() if m.any()}
     mine = [g for g in groups[groups[:, 0] == a, 1].tolist() if g in pooling] if groups.size else []
@@ -191,15 +265,15 @@ def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int,
         f = w["base"]
         parts = []
         if y in agreements:
-            f += w["existing_cooperation"]
+            f += w["existing_cooperation"] * strength[y]
             parts.append(agreements[y])
         if y in shared:
             f += w["shared_pooling_organisation"] * min(1.0, closeness[y])
             orgs = [model.actors[g] for g in shared[y]]
-            parts.append("shared membership of " + ", ".join(orgs[:3]) + (" ..." if len(orgs) > 3 else ""))
+            parts.append("both belong to " + _and(orgs[:3]) + (" and more" if len(orgs) > 3 else ""))
         if same:
             f += w["same_region"]
-            parts.append(f"the same region ({region})")
+            parts.append(f"both are in the same region ({region})")
         feas[y] = f
-        links[y] = "; ".join(parts) if parts else "no existing link"
+        links[y] = "; ".join(parts) if parts else "nothing yet: no agreement, shared organisation or region"
     return feas, links

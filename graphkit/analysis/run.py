@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,25 +13,25 @@ import pandas as pd
 
 from graphkit.analysis import parallel
 from graphkit.analysis.centrality import (
-    EXACT_THRESHOLD,
-    SAMPLES,
+    brokerage_table,
     centrality_table,
     most_central,
     source_sample,
 )
 from graphkit.analysis.clusters import (
-    RESTARTS,
+    BLOC_MIN,
     cluster_membership,
     cluster_summary,
     cluster_table,
     modularity_of,
 )
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, check_types, resolve_engine
-from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine
+from graphkit.analysis.gaps import _GapModel
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
-from graphkit.defaults import DEFAULT_SEED
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
+from graphkit.ties import tie_states
 
 __all__ = ["Analysis", "analyze", "ANALYSIS_FILES", "STABILITY_FILES"]
 
@@ -45,6 +44,7 @@ ANALYSIS_FILES = (
     "alliance_gaps.csv",
     "uncovered_threats.csv",
     "critical_actors.csv",
+    "brokerage.csv",
     "summary.json",
 )
 STABILITY_FILES = ("stability.csv", "cocluster.csv")
@@ -79,6 +79,7 @@ class Analysis:
     summary: dict[str, Any] = field(default_factory=dict)
     stability: pd.DataFrame | None = None
     cocluster: pd.DataFrame | None = None
+    brokerage: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         from graphkit.analysis.display import analysis_text
@@ -100,22 +101,10 @@ class Analysis:
 
 def analyze(
     G: nx.MultiDiGraph,
+    options: AnalysisOptions | None = None,
     *,
-    types: Iterable[str] = DEFAULT_TYPES,
-    weight: str | None = None,
-    method: str = "louvain",
-    resolution: float = 1.0,
-    seed: int | None = DEFAULT_SEED,
-    restarts: int = RESTARTS,
-    engine: str = "auto",
-    exact_threshold: int = EXACT_THRESHOLD,
-    samples: int = SAMPLES,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
-    as_of: Any = "today",
     progress: Progress | None = None,
-    perturb: int = 0,
-    jobs: int | None = None,
+    **keywords: Any,
 ) -> Analysis:
     """Centrality, clusters, capability gaps and critical actors of ``G``, in one pass.
 
@@ -125,7 +114,10 @@ def analyze(
     dates. A graph already cut to a date by :func:`graphkit.graph.as_of` keeps its date
     unless another date is given. ``summary["as_of"]`` records the day (ISO) or ``"all"``.
 
-    The actor network is read once and handed to the engine; parameters are those of
+    ``options`` (:class:`~graphkit.analysis.options.AnalysisOptions`) holds every option;
+    single options may be given as keywords instead or beside it (``seed=1``,
+    ``threshold=0.6``: they replace those of ``options``). The actor network is read once
+    and handed to the engine; the options are those of
     :func:`graphkit.analysis.centrality`, :func:`graphkit.analysis.clusters` (``method``,
     ``resolution``, ``restarts``) and :func:`graphkit.analysis.capability_gaps` (``threshold``,
     ``partners``). ``jobs``: cores for betweenness and closeness on large networks
@@ -148,17 +140,30 @@ def analyze(
     --------
     >>> a = gk.analysis.analyze(gk.load(gk.SAMPLE))
     >>> a.summary["measures"]["betweenness"], a.summary["clusters"]["count"]
-    ('exact', 4)
+    ('exact', 2)
     >>> bool((a.gap_summary.coalition_gap < a.gap_summary.own_gap).any())
     True
     """
     progress = progress or Progress(quiet=True)
-    types = check_types([types] if isinstance(types, str) else types)
-    partners = tuple([partners] if isinstance(partners, str) else partners)
-    G, day = _dated(G, as_of)
+    opts = AnalysisOptions.of(options, **keywords)
+    types = check_types(opts.types)
+    opts = opts.replace(types=types)
+    weight, method, resolution, seed = opts.weight, opts.method, opts.resolution, opts.seed
+    restarts, engine, exact_threshold, samples = (
+        opts.restarts,
+        opts.engine,
+        opts.exact_threshold,
+        opts.samples,
+    )
+    threshold, partners, perturb, jobs = opts.threshold, opts.partners, opts.perturb, opts.jobs
+    G, day = _dated(G, opts.as_of)
+    dated = G  # every tie of the day: the stability runs move the dormancy horizon
+    # dormant and paused ties neither count nor pool: actor_network and the gap model leave them out
+    ties = tie_states(G, as_of_date(day), opts.dormant_after)
     started = time.perf_counter()
     with progress.step("actor network"):
-        net = actor_network(G, types, weight=weight, two_mode=True)
+        net = actor_network(G, types, weight=weight, two_mode=True, instruments=opts.instruments,
+                            dormant_after=opts.dormant_after, as_of=day)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     if net.n > exact_threshold:
         progress.say(
@@ -192,9 +197,13 @@ def analyze(
     if background is not None:
         background.join()
     with progress.step("cluster summary"):
+        if "pagerank" in cent:  # named after the most central members (PageRank), now known
+            clusters = cluster_table(net, membership, score=cent["pagerank"].to_numpy())
         csum = _cluster_summary(net, clusters, cent, membership)
+    with progress.step("brokerage"):
+        brokers = brokerage_table(net, cent, membership.tolist())
     with progress.step("capability gaps"):
-        model = _GapModel(G, threshold=threshold, partners=partners)
+        model = _GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
         gaps = model.gap_table()
         gsum = model.summary_table()
     with progress.step("alliance gaps"):
@@ -207,9 +216,7 @@ def analyze(
     if perturb:
         with progress.step("stability"):
             stab = stability(
-                G, runs=perturb, seed=seed, types=types, weight=weight, method=method, resolution=resolution,
-                restarts=restarts, engine=engine, exact_threshold=exact_threshold, samples=samples,
-                threshold=threshold, partners=partners, progress=progress,
+                dated, opts.replace(as_of=day), runs=perturb, progress=progress,
                 baseline={"net": net, "centrality": cent, "membership": membership, "gap_summary": gsum},
             )  # fmt: skip
     total = time.perf_counter() - started
@@ -226,23 +233,12 @@ def analyze(
             "capabilities": model.nC,
             "threats": len(model.threats),
         },
-        "parameters": {
-            "types": list(types),
-            "weight": weight,
-            "cluster_method": method,
-            "resolution": resolution,
-            "restarts": restarts,
-            "seed": seed,
-            "engine": engine,
-            "exact_threshold": exact_threshold,
-            "samples": samples,
-            "threshold": threshold,
-            "partners": list(partners),
-        },
+        "parameters": opts.as_dict(),
+        "ties": _tie_counts(ties, opts.dormant_after),
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),
-        "clusters": {"count": int(membership.max() + 1) if net.n else 0, "modularity": q},
+        "clusters": _cluster_counts(membership, q),
         "gaps": {
             "actors_with_needs": len(gsum),
             "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum())
@@ -278,7 +274,47 @@ def analyze(
         summary=summary,
         stability=stab.ranks if stab is not None else None,
         cocluster=stab.cocluster if stab is not None else None,
+        brokerage=_with_single_ties(brokers, stab.ranks if stab is not None else None),
     )
+
+
+def _tie_counts(ties: pd.DataFrame, dormant_after: float) -> dict[str, Any]:
+    """How many memberships and agreements are active, dormant, paused (ended, future) on the day."""
+    by_type = {t: g["state"].value_counts().sort_index().to_dict() for t, g in ties.groupby("type")}
+    return {
+        "dormant_after": dormant_after,
+        "dormant": int((ties["state"] == "dormant").sum()),
+        "paused": int((ties["state"] == "paused").sum()),
+        "by_type": {t: {k: int(v) for k, v in c.items()} for t, c in by_type.items()},
+        "paused_ties": ties.loc[ties["state"] == "paused", ["source", "type", "target", "status"]].values.tolist(),
+    }
+
+
+def _cluster_counts(membership: np.ndarray, q: float) -> dict[str, Any]:
+    """``count``: the blocs (clusters of at least :data:`~graphkit.analysis.clusters.BLOC_MIN`
+    actors, the headline); ``alone``: the actors in single-actor clusters and pairs, reported apart."""
+    sizes = np.bincount(membership) if membership.size else np.zeros(0, dtype=np.int64)
+    small = sizes[sizes < BLOC_MIN]
+    return {
+        "count": int((sizes >= BLOC_MIN).sum()),
+        "all": int(sizes.size),
+        "alone": int(small.sum()),
+        "singletons": int((sizes == 1).sum()),
+        "pairs": int((sizes == 2).sum()),
+        "modularity": q,
+    }
+
+
+def _with_single_ties(brokers: pd.DataFrame, ranks: pd.DataFrame | None) -> pd.DataFrame:
+    """The brokerage table with ``rests_on`` from the stability runs: the one agreement or source
+    an actor's betweenness rank rests on (``""`` without runs or when it rests on none)."""
+    if ranks is None or not len(ranks) or "rests_on" not in ranks:
+        return brokers
+    bet = ranks[ranks["measure"] == "betweenness"]
+    rests = dict(zip(bet["actor_id"], bet["rests_on"].fillna("").astype(str), strict=True))
+    out = brokers.copy()
+    out["rests_on"] = out["id"].map(rests).fillna("")
+    return out
 
 
 def _paths_in_background(

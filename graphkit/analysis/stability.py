@@ -1,25 +1,47 @@
-"""How stable each finding is: the analysis repeated over perturbed estimates, thresholds and seeds.
+"""How stable each finding is: the analysis repeated over perturbed estimates, ties, sources, horizons and weights.
 
 A ranking is worth reporting only if it survives what the data does not pin down.
-:func:`stability` repeats the analysis ``runs`` times, each run drawing (from one seeded
-random stream):
+:func:`stability` repeats the analysis under six families of perturbation (``vary``),
+each moving one thing and holding the rest at the reported analysis:
 
-- every **estimated** value jittered: a relationship whose ``source`` starts with
-  ``estimate`` (the dataset's convention, e.g. ``estimate: analyst judgement ...``) has its
-  ``level`` moved by a uniform amount within ``±jitter`` (clipped to [0, 1]) and its
-  ``weight`` multiplied by a uniform factor within ``1 ± jitter`` (kept positive); an
-  actor whose ``source`` starts with ``estimate`` has its ``tie_weight`` multiplied alike.
-  Published values (e.g. ITU Global Cybersecurity Index levels) are not jittered;
-- the capability **threshold** moved by a uniform amount within ``±threshold_band``
-  (clipped to [0, 1]), which is how published levels near the threshold are tested;
-- another **cluster seed**.
+- ``estimates`` (``runs`` runs, one seeded random stream): every **estimated** value
+  jittered — a relationship whose ``source`` starts with ``estimate`` (the dataset's
+  convention, e.g. ``estimate: analyst judgement ...``) has its ``level`` moved by a
+  uniform amount within ``±jitter`` (clipped to [0, 1]) and its ``weight`` multiplied by
+  a uniform factor within ``1 ± jitter`` (kept positive); an actor whose ``source`` starts
+  with ``estimate`` has its ``tie_weight`` multiplied alike; published values (e.g. ITU
+  Global Cybersecurity Index levels) are not jittered —, the capability **threshold**
+  moved within ``±threshold_band`` and another **cluster seed**;
+- ``bootstrap`` (``runs`` runs): the active ``COOPERATES_WITH`` ties resampled with
+  replacement (as many draws as ties; a tie never drawn is left out of that run, about
+  37% of them; a tie drawn more than once counts once);
+- ``sources`` (one run per family): every fact of one **source family** left out at a
+  time (:func:`source_family`: a named publisher such as the MISP galaxy, ITU's Global
+  Cybersecurity Index or the analyst estimates, else the web site of the first address
+  in the ``source``, else its first clause); the :data:`SOURCE_FAMILIES` largest families;
+- ``ties`` (one run per tie): one ``COOPERATES_WITH`` tie left out at a time — every tie
+  when there are at most :data:`ALL_TIES_UP_TO`, else the ties of the actors whose
+  top-ranked places moved in the bootstrap, those whose absence went with the largest
+  move first (at most :data:`MAX_SINGLE_TIES`);
+- ``dormancy`` (one run per horizon): the dormancy horizon set to each of
+  :data:`DORMANCY_HORIZONS` years (a shorter and a longer horizon than the default 5)
+  instead of the analysis's;
+- ``instruments``: the instrument weights (:data:`graphkit.ties.INSTRUMENT_WEIGHTS`)
+  replaced by a flat table (every instrument 1) and by :data:`INSTRUMENT_RUNS` tables
+  whose every weight is multiplied by a uniform factor within ``1 ± INSTRUMENT_BAND``.
 
-The unperturbed analysis is run 0, so a table over ``runs`` perturbed runs describes
-``runs + 1`` analyses. For every ranking the report shows (each ranked centrality
-measure within each actor kind, and the own and coalition gaps of ``gap_summary``),
-:func:`stability` gives the reported rank and the 5th and 95th percentiles of the rank
-over the runs; and for every pair of actors that share a cluster in at least one run,
-the share of runs in which they do.
+The unperturbed analysis is run 0. For every ranking the report shows (each ranked
+centrality measure within each actor kind, and the own and coalition gaps of
+``gap_summary``), :func:`stability` gives the reported rank, the 5th and 95th percentiles
+of the rank over every run, and per family the width of its band (random families: the
+5th–95th percentile band; the others: the whole range, since each of their runs is a
+deliberate case). A band is **narrow** when its width is at most
+``floor(NARROW_SHARE × rank)`` (0 for ranks 1–4, 1 for ranks 5–9, ...); a rank is
+``stable`` only when its band is narrow under every family; ``driver`` names the family
+with the widest band and ``rests_on`` the single tie (the actor's own first) or source whose
+absence alone drops a fragile rank out of its narrow band ("one agreement: GBR–NGA 2024 (mou)"). For every pair of
+actors sharing a cluster in at least one run, ``cocluster`` gives the share of runs in
+which they do.
 
 Examples
 --------
@@ -27,15 +49,15 @@ Examples
 >>> s.ranks.columns.tolist()[:7]
 ['measure', 'kind', 'actor_id', 'name', 'rank', 'rank_p05', 'rank_p95']
 >>> row = s.ranks[(s.ranks.measure == "pagerank") & (s.ranks.actor_id == "USA")].iloc[0]
->>> int(row["rank"]), int(row["rank_p05"]), int(row["rank_p95"])
-(1, 1, 1)
+>>> int(row["rank"]), bool(row["stable"]), row["rests_on"]
+(1, False, 'one source: UKUSA Agreement')
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,18 +65,24 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit.analysis.centrality import centrality_table, rank_column
-from graphkit.analysis.clusters import cluster_membership
-from graphkit.analysis.engine import ActorNetwork, actor_network, check_types
-from graphkit.analysis.gaps import gap_summary
-from graphkit.analysis.measures import RANKED_MEASURES
-from graphkit.defaults import (
-    DEFAULT_SEED,
-    DEFAULT_THRESHOLD,
-    DEFAULT_TYPES,
-    EXACT_THRESHOLD,
-    RESTARTS,
-    SAMPLES,
+from graphkit.analysis.engine import ActorNetwork, check_types
+from graphkit.analysis.options import AnalysisOptions
+from graphkit.analysis.perturbations import (
+    ALL_TIES_UP_TO,
+    DORMANCY_HORIZONS,
+    GAP_RANKINGS,
+    INSTRUMENT_BAND,
+    INSTRUMENT_RUNS,
+    JITTER,
+    MAX_SINGLE_TIES,
+    SOURCE_FAMILIES,
+    THRESHOLD_BAND,
+    TOP_CHECKED,
+    Run,
+    Study,
+    is_estimate,
+    source_family,
+    tie_label,
 )
 from graphkit.errors import AnalysisError
 from graphkit.progress import Progress
@@ -65,21 +93,34 @@ __all__ = [
     "STABILITY_COLUMNS",
     "COCLUSTER_COLUMNS",
     "GAP_RANKINGS",
+    "FAMILIES",
     "JITTER",
     "THRESHOLD_BAND",
+    "DORMANCY_HORIZONS",
+    "INSTRUMENT_BAND",
+    "INSTRUMENT_RUNS",
+    "SOURCE_FAMILIES",
+    "ALL_TIES_UP_TO",
+    "MAX_SINGLE_TIES",
+    "TOP_CHECKED",
+    "NARROW_SHARE",
     "is_estimate",
+    "narrow",
+    "source_family",
+    "tie_label",
 ]
 
-JITTER = 0.1
-"""Estimated levels move within ±0.1 (clipped to [0, 1]); estimated weights within ×(1 ± 0.1)."""
-THRESHOLD_BAND = 0.05
-"""The capability threshold moves within ±0.05 (clipped to [0, 1])."""
-GAP_RANKINGS = ("own_gap", "coalition_gap")
-"""Columns of ``gap_summary`` whose rankings (largest gap first) are checked."""
+FAMILIES = ("estimates", "bootstrap", "sources", "ties", "dormancy", "instruments")
+"""The perturbation families of :func:`stability` (module docstring), in the order ``driver`` prefers."""
+RANDOM_FAMILIES = ("estimates", "bootstrap")
+"""The families whose runs are random draws (their band is the 5th-95th percentile one)."""
+NARROW_SHARE = 0.2
+"""A band is narrow when its width is at most ``floor(0.2 × rank)``."""
 
 STABILITY_COLUMNS = (
     "measure", "kind", "actor_id", "name", "rank", "rank_p05", "rank_p95", "rank_median", "rank_min",
-    "rank_max", "runs", "varies_with",
+    "rank_max", "runs", "varies_with", "driver", "stable", "rests_on",
+    *(f"width_{f}" for f in FAMILIES),
 )  # fmt: skip
 """Columns of ``stability.csv`` (:attr:`Stability.ranks`)."""
 COCLUSTER_COLUMNS = ("actor_a", "actor_b", "name_a", "name_b", "share", "runs")
@@ -94,9 +135,12 @@ class Stability:
     a centrality measure (ranked within ``kind``) or ``own_gap`` / ``coalition_gap``
     (ranked over every actor with needs: ``kind`` is ``all``; largest gap first).
     ``rank`` is the reported (unperturbed) rank; ``rank_p05`` / ``rank_p95`` the 5th and
-    95th percentiles over the ``runs`` analyses (nearest ranks, widened to include the
-    reported rank, which is run 0); ``varies_with`` says what moved the rank when it moved
-    (``""`` when it never did).
+    95th percentiles over every run (nearest ranks, widened to include the reported rank,
+    which is run 0); ``width_<family>`` the width of the family's band (empty when the
+    family made no run); ``stable`` whether every band is narrow (:func:`narrow`);
+    ``driver`` the family with the widest band (``""`` when no rank moved);
+    ``varies_with`` what moved the rank, in words; ``rests_on`` the one tie or source a
+    fragile rank rests on, when its absence alone moves the rank out of its narrow band.
 
     ``cocluster`` (:data:`COCLUSTER_COLUMNS`): every pair of actors in the same cluster in
     at least one run, with the share of runs in which they were.
@@ -109,46 +153,41 @@ class Stability:
 
 def stability(
     G: nx.MultiDiGraph,
+    options: AnalysisOptions | None = None,
     *,
     runs: int = 20,
-    seed: int | None = DEFAULT_SEED,
     jitter: float = JITTER,
     threshold_band: float = THRESHOLD_BAND,
     vary_seeds: bool = True,
-    types: Iterable[str] = DEFAULT_TYPES,
-    weight: str | None = None,
-    method: str = "louvain",
-    resolution: float = 1.0,
-    restarts: int = RESTARTS,
-    engine: str = "auto",
-    exact_threshold: int = EXACT_THRESHOLD,
-    samples: int = SAMPLES,
-    threshold: float = DEFAULT_THRESHOLD,
-    partners: Iterable[str] = DEFAULT_TYPES,
+    vary: Iterable[str] = FAMILIES,
     progress: Progress | None = None,
     baseline: dict[str, Any] | None = None,
+    **keywords: Any,
 ) -> Stability:
-    """Repeat the analysis ``runs`` times over perturbed estimates, threshold and cluster seeds.
+    """Repeat the analysis over perturbed estimates, ties, sources, horizons and weights.
 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-        A canonical graphkit graph. Each run jitters its estimates in place and restores
-        them (also on error), so it is unchanged afterwards; do not read it from another
-        thread meanwhile.
+        A canonical graphkit graph, every tie in it (dormant ones too: the dormancy runs
+        move the horizon); it is cut to the options' ``as_of`` date. Each run jitters its
+        estimates in place and restores them (also on error), so it is unchanged
+        afterwards; do not read it from another thread meanwhile.
+    options : AnalysisOptions, optional
+        The analysis, as for :func:`graphkit.analysis.analyze` (single options may be
+        given as keywords: ``seed=1``, ``threshold=0.6`` ...). Its ``seed`` seeds the
+        perturbations, the reported clusters (run 0) and betweenness sampling; equal seeds
+        give equal tables.
     runs : int
-        Perturbed runs (the unperturbed analysis is added as run 0).
-    seed : int, optional
-        Seed of the perturbations, of the reported clusters (run 0) and of betweenness
-        sampling; equal seeds give equal tables.
+        Runs of each random family (``estimates``, ``bootstrap``).
     jitter : float
         Band of the estimated values (module docstring).
     threshold_band : float
         Band of the capability threshold.
     vary_seeds : bool
-        Draw another cluster seed for every run (``False``: every run uses ``seed``).
-    types, weight, method, resolution, restarts, engine, exact_threshold, samples, threshold, partners
-        The analysis, as for :func:`graphkit.analysis.analyze`.
+        Draw another cluster seed for every ``estimates`` run (``False``: every run uses ``seed``).
+    vary : iterable of str
+        The families to run (:data:`FAMILIES`; default all).
     progress : Progress, optional
         A bar over the runs (quiet when omitted).
     baseline : dict, optional
@@ -161,9 +200,10 @@ def stability(
 
     Examples
     --------
-    With no estimated value and the threshold and seed held, every run is the reported one:
+    With no estimated value, the threshold and seed held and only the estimates varied,
+    every run is the reported one:
 
-    >>> s = stability(gk.load(gk.SAMPLE), runs=3, jitter=0, threshold_band=0, vary_seeds=False)
+    >>> s = stability(gk.load(gk.SAMPLE), runs=3, jitter=0, threshold_band=0, vary_seeds=False, vary=["estimates"])
     >>> bool((s.ranks.rank_p05 == s.ranks.rank_p95).all()), sorted(set(s.cocluster.share))
     (True, [1.0])
     """
@@ -172,226 +212,249 @@ def stability(
     for name, value in (("jitter", jitter), ("threshold_band", threshold_band)):
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise AnalysisError(f"{name} must be a number from 0 to 1, not {value!r}")
+    vary = tuple(dict.fromkeys([vary] if isinstance(vary, str) else vary))
+    unknown = [f for f in vary if f not in FAMILIES]
+    if unknown:
+        raise AnalysisError(
+            f"unknown stability family {', '.join(map(repr, unknown))}; use some of {', '.join(FAMILIES)}"
+        )
     progress = progress or Progress(quiet=True)
-    types = check_types([types] if isinstance(types, str) else types)
-    partners = tuple([partners] if isinstance(partners, str) else partners)
-    cent_options: dict[str, Any] = dict(
-        engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed
-    )
-    cluster_options: dict[str, Any] = dict(
-        method=method, resolution=resolution, restarts=restarts, engine=engine
-    )
-    if baseline is None:
-        net = actor_network(G, types, weight=weight, two_mode=True)
-        cent, _ = centrality_table(net, **cent_options)
-        membership, _ = cluster_membership(net, seed=seed, **cluster_options)
-        gsum = gap_summary(G, threshold=threshold, partners=partners)
-    else:
-        net, cent = baseline["net"], baseline["centrality"]
-        membership, gsum = baseline["membership"], baseline["gap_summary"]
-    estimates = _Estimates(G, types, weight)
-    rng = random.Random(seed)
-    ranked = [m.name for m in RANKED_MEASURES if m.name in cent]
-    cent_runs = [_centrality_ranks(cent, ranked)]
-    gap_runs = [_gap_ranks(gsum)]
-    memberships = [np.asarray(membership)]
-    shifts = [0.0]
-    for r in range(1, runs + 1):
-        shift = rng.uniform(-threshold_band, threshold_band) if threshold_band else 0.0
-        run_seed = rng.randrange(2**31) if vary_seeds else seed
-        level = min(1.0, max(0.0, threshold + shift))
-        with estimates.perturbed(rng, jitter) as H:
-            run_net = net
-            if estimates.moves_network and jitter:
-                run_net = actor_network(H, types, weight=weight, two_mode=True)
-            run_gaps = gap_summary(H, threshold=level, partners=partners)
-        if _same_network(run_net, net):
-            cent_runs.append(cent_runs[0])
-        else:
-            run_cent, _ = centrality_table(run_net, **cent_options)
-            cent_runs.append(_centrality_ranks(run_cent, ranked))
-        run_membership, _ = cluster_membership(run_net, seed=run_seed, **cluster_options)
-        memberships.append(run_membership)
-        gap_runs.append(_gap_ranks(run_gaps))
-        shifts.append(level - threshold)
-        progress.count("stability runs", r, runs, unit="runs")
-    causes = {
-        "centrality": "estimated tie weights" if estimates.weights or estimates.tie_weights else "",
-        "levels": "estimated capability levels" if estimates.levels and jitter else "",
+    opts = AnalysisOptions.of(options, **keywords)
+    opts = opts.replace(types=check_types(opts.types))
+    study = Study(G, opts, baseline)
+    rng = random.Random(opts.seed)
+    planned = {
+        "estimates": runs if "estimates" in vary else 0,
+        "bootstrap": runs if "bootstrap" in vary and study.coop else 0,
+        "sources": len(study.families[:SOURCE_FAMILIES]) if "sources" in vary else 0,
+        "dormancy": len(study.horizons()) if "dormancy" in vary else 0,
+        "instruments": (1 + INSTRUMENT_RUNS) if "instruments" in vary and study.coop else 0,
     }
-    ranks = pd.concat(
-        [_bands(cent_runs, cent, lambda k, rows: causes["centrality"] or "the engine's sampling"),
-         _bands(gap_runs, gsum, _gap_cause(np.asarray(shifts), causes["levels"]))],
-        ignore_index=True,
-    )  # fmt: skip
+    study.total = sum(planned.values()) + (min(len(study.coop), MAX_SINGLE_TIES) if "ties" in vary else 0)
+    if planned["estimates"]:
+        study.estimate_runs(rng, runs, jitter, threshold_band, vary_seeds, progress)
+    if planned["bootstrap"]:
+        study.bootstrap_runs(rng, runs, progress)
+    if planned["sources"]:
+        study.source_runs(progress)
+    if planned["dormancy"]:
+        study.dormancy_runs(progress)
+    if planned["instruments"]:
+        study.instrument_runs(rng, progress)
+    if "ties" in vary and study.coop:
+        study.tie_runs(progress)
+    ranks = _bands(study, jitter)
     info = {
         "runs": runs,
-        "seed": seed,
+        "seed": opts.seed,
         "jitter": jitter,
         "threshold_band": threshold_band,
         "vary_seeds": vary_seeds,
+        "families": {f: sum(1 for r in study.runs if r.family == f) for f in FAMILIES if f in vary},
+        "total_runs": len(study.runs),
+        "cooperation_ties": len(study.coop),
+        "sources_left_out": [r.label for r in study.runs if r.family == "sources"],
+        "ties_left_out": [r.label for r in study.runs if r.family == "ties"],
+        "dormancy_horizons": [r.label for r in study.runs if r.family == "dormancy"],
+        "narrow_share": NARROW_SHARE,
         "estimated": {
-            "levels": estimates.levels,
-            "weights": estimates.weights,
-            "tie_weights": estimates.tie_weights,
+            "levels": study.estimates.levels,
+            "weights": study.estimates.weights,
+            "tie_weights": study.estimates.tie_weights,
         },
     }
     return Stability(
         ranks=ranks[list(STABILITY_COLUMNS)],
-        cocluster=_cocluster(memberships, net),
+        cocluster=_cocluster([r.membership for r in study.runs if r.membership is not None], study.net),
         info=info,
     )
 
 
-# ---- helpers --------------------------------------------------------------------------
+def narrow(rank: float, width: float) -> bool:
+    """Whether a band of ``width`` ranks around ``rank`` is narrow: ``width <= floor(NARROW_SHARE × rank)``.
 
-
-def is_estimate(source: Any) -> bool:
-    """Whether a ``source`` marks its fact as an estimate (it starts with ``estimate``).
-
-    >>> is_estimate("estimate: analyst judgement"), is_estimate("ITU Global Cybersecurity Index 2024")
-    (True, False)
+    >>> narrow(1, 0), narrow(1, 1), narrow(5, 1), narrow(12, 2), narrow(12, 3)
+    (True, False, True, True, False)
     """
-    return isinstance(source, str) and source.strip().lower().startswith("estimate")
+    return width <= math.floor(NARROW_SHARE * rank + 1e-9)
 
 
-class _Estimates:
-    """The estimated numbers of a graph, jittered in place for one run and then restored."""
+# ---- the bands --------------------------------------------------------------------------
 
-    def __init__(self, G: nx.MultiDiGraph, types: Iterable[str], weight: str | None) -> None:
-        self.G = G
-        self.edges: list[tuple[dict[str, Any], str, float]] = []  # (attribute dict, property, value)
-        self.nodes: list[tuple[dict[str, Any], str, float]] = []
-        in_network = set(types)
-        self.moves_network = False
-        for _, _, d in G.edges(data=True):
-            if is_estimate(d.get("source")):
-                for prop in ("level", "weight"):
-                    if _number(d.get(prop)):
-                        self.edges.append((d, prop, float(d[prop])))
-                        if prop == weight and d.get("type") in in_network:
-                            self.moves_network = True
-        for _, d in G.nodes(data=True):
-            if is_estimate(d.get("source")) and _number(d.get("tie_weight")):
-                self.nodes.append((d, "tie_weight", float(d["tie_weight"])))
-                self.moves_network = self.moves_network or "MEMBER_OF" in in_network
-        self.levels = sum(1 for e in self.edges if e[1] == "level")
-        self.weights = sum(1 for e in self.edges if e[1] != "level")
-        self.tie_weights = len(self.nodes)
 
-    @contextmanager
-    def perturbed(self, rng: random.Random, jitter: float) -> Iterator[nx.MultiDiGraph]:
-        """``G`` with every estimate jittered (levels by ±jitter, weights by ×(1 ± jitter)), restored on exit."""
-        if not jitter:
-            yield self.G
-            return
-        try:
-            for d, prop, value in self.edges:
-                if prop == "level":
-                    d[prop] = min(1.0, max(0.0, value + rng.uniform(-jitter, jitter)))
+def _bands(self: Study, jitter: float) -> pd.DataFrame:
+    """The rank bands of every ranking and actor over a study's runs (:data:`STABILITY_COLUMNS`)."""
+    run0 = self.runs[0]
+    rows = []
+    estimate_runs = [i for i, r in enumerate(self.runs) if r.family == "estimates"]
+    shifts = np.array([self.runs[i].shift for i in [0, *estimate_runs]])
+    weights_moved = "estimated tie weights" if self.estimates.weights or self.estimates.tie_weights else ""
+    levels_moved = "estimated capability levels" if self.estimates.levels and jitter else ""
+    families = [r.family for r in self.runs]
+    for part, table in (("cent", self.cent_table), ("gaps", self.gap_table)):
+        keys = list(getattr(run0, part))
+        if not keys:
+            continue
+        R = np.array([[getattr(r, part).get(k, np.nan) for k in keys] for r in self.runs], dtype=float)
+        id_col = "id" if "id" in table else "actor_id"
+        names = dict(zip(table[id_col], table["name"], strict=False)) if len(table) else {}
+        for j, (measure, kind, actor) in enumerate(keys):
+            col = R[:, j]
+            rank = col[0]
+            seen = col[~np.isnan(col)]
+            if np.isnan(rank) or not seen.size:
+                continue
+            row = _band_row(col, families, self.runs, actor)
+            cause = ""
+            if row["driver"] == "estimates":
+                if part == "cent":
+                    cause = weights_moved or "the cluster seeds and the engine's sampling"
                 else:
-                    d[prop] = _scaled(value, rng.uniform(-jitter, jitter))
-            for d, prop, value in self.nodes:
-                d[prop] = _scaled(value, rng.uniform(-jitter, jitter))
-            yield self.G
-        finally:
-            for d, prop, value in self.edges + self.nodes:
-                d[prop] = value
-
-
-def _scaled(value: float, delta: float) -> float:
-    """``value × (1 + delta)``, kept positive (a weight of 0 would remove the tie)."""
-    return max(value * (1.0 + delta), value * 1e-3) if value > 0 else value
-
-
-def _number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
-
-
-def _same_network(a: ActorNetwork, b: ActorNetwork) -> bool:
-    return a is b or (
-        a.m == b.m
-        and bool(np.array_equal(a.src, b.src))
-        and bool(np.array_equal(a.dst, b.dst))
-        and bool(np.array_equal(a.weight, b.weight))
+                    ys = col[[0, *estimate_runs]]
+                    cause = _gap_cause(shifts, ys, levels_moved)
+            elif row["driver"]:
+                cause = row.pop("_cause")
+            row.pop("_cause", None)
+            rows.append(
+                {
+                    "measure": measure,
+                    "kind": kind,
+                    "actor_id": actor,
+                    "name": names.get(actor, actor),
+                    **row,
+                    "varies_with": cause,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(STABILITY_COLUMNS)).astype(
+        {f"width_{f}": "Int64" for f in FAMILIES}
     )
 
 
-def _centrality_ranks(cent: pd.DataFrame, measures: list[str]) -> dict[tuple[str, str, str], float]:
-    out: dict[tuple[str, str, str], float] = {}
-    kinds = cent["kind"].astype(object).where(cent["kind"].notna(), "unknown").tolist()
-    ids = cent["id"].tolist()
-    for m in measures:
-        col = cent[rank_column(m)]
-        for a, k, r in zip(ids, kinds, col.tolist(), strict=True):
-            out[(m, str(k), a)] = np.nan if r is pd.NA or r is None else float(r)
+def _band_row(col: np.ndarray, families: list[str], runs: list[Run], actor: Any) -> dict[str, Any]:
+    """The bands of one ranking and actor: overall percentiles, each family's width, the verdict."""
+    rank = float(col[0])
+    seen = col[~np.isnan(col)]
+    lo = float(np.quantile(seen, 0.05, method="lower"))
+    hi = float(np.quantile(seen, 0.95, method="higher"))
+    out: dict[str, Any] = {
+        "rank": int(rank),
+        "rank_p05": int(min(lo, rank)),
+        "rank_p95": int(max(hi, rank)),
+        "rank_median": float(np.median(seen)),
+        "rank_min": int(seen.min()),
+        "rank_max": int(seen.max()),
+        "runs": int(seen.size),
+    }
+    allowance = math.floor(NARROW_SHARE * rank + 1e-9)
+    widths: dict[str, float] = {}
+    for fam in FAMILIES:
+        idx = [i for i, f in enumerate(families) if f == fam]
+        if not idx:
+            out[f"width_{fam}"] = pd.NA
+            continue
+        vals = col[[0, *idx]]
+        vals = vals[~np.isnan(vals)]
+        if fam in RANDOM_FAMILIES:
+            a = min(float(np.quantile(vals, 0.05, method="lower")), rank)
+            b = max(float(np.quantile(vals, 0.95, method="higher")), rank)
+        else:
+            a, b = float(vals.min()), float(vals.max())
+        widths[fam] = b - a
+        out[f"width_{fam}"] = int(b - a)
+    out["stable"] = all(w <= allowance for w in widths.values())
+    moved = {f: w for f, w in widths.items() if w > 0}
+    driver = max(moved, key=lambda f: (moved[f], -FAMILIES.index(f))) if moved else ""
+    out["driver"] = driver
+    out["_cause"] = _cause(driver, col, families, runs, actor) if driver else ""
+    out["rests_on"] = "" if out["stable"] else _rests_on(col, families, runs, allowance, actor)
     return out
 
 
-def _gap_ranks(gsum: pd.DataFrame) -> dict[tuple[str, str, str], float]:
-    out: dict[tuple[str, str, str], float] = {}
-    if gsum is None or not len(gsum):
-        return out
-    for col in GAP_RANKINGS:
-        if col not in gsum:
+def _biggest_move(
+    col: np.ndarray,
+    families: list[str],
+    family: str,
+    runs: list[Run] | None = None,
+    actor: Any = None,
+    *,
+    worse: bool = False,
+) -> int | None:
+    """The run of ``family`` that moved the rank furthest from the reported one (None: none moved);
+    with ``actor``, only the runs that left out one of the actor's own ties; ``worse``: only
+    moves down the ranking (a larger rank number)."""
+    best, far = None, 0.0
+    for i, f in enumerate(families):
+        if f != family or col[i] != col[i]:
             continue
-        ranks = gsum[col].astype(float).rank(method="min", ascending=False)
-        for a, r in zip(gsum["actor_id"].tolist(), ranks.tolist(), strict=True):
-            if r == r:  # an unassessed actor has no own gap: it is not ranked
-                out[(col, "all", a)] = float(r)
-    return out
-
-
-def _bands(runs: list[dict[tuple[str, str, str], float]], table: pd.DataFrame, cause: Any) -> pd.DataFrame:
-    """One row per key of run 0: its rank, percentile band over the runs and what moved it."""
-    cols = list(STABILITY_COLUMNS)
-    keys = list(runs[0])
-    if not keys:
-        return pd.DataFrame(columns=cols)
-    R = np.array([[run.get(k, np.nan) for k in keys] for run in runs], dtype=float)  # runs x keys
-    id_col = "id" if "id" in table else "actor_id"
-    names = dict(zip(table[id_col], table["name"], strict=False)) if len(table) else {}
-    rows = []
-    for j, (measure, kind, actor) in enumerate(keys):
-        col = R[:, j]
-        seen = col[~np.isnan(col)]
-        rank = col[0]
-        if np.isnan(rank) or not seen.size:
+        move = col[i] - col[0] if worse else abs(col[i] - col[0])
+        if move <= far:
             continue
-        lo = float(np.quantile(seen, 0.05, method="lower"))
-        hi = float(np.quantile(seen, 0.95, method="higher"))
-        moved = bool(seen.min() != seen.max())
-        rows.append(
-            {
-                "measure": measure,
-                "kind": kind,
-                "actor_id": actor,
-                "name": names.get(actor, actor),
-                "rank": int(rank),
-                "rank_p05": int(min(lo, rank)),
-                "rank_p95": int(max(hi, rank)),
-                "rank_median": float(np.median(seen)),
-                "rank_min": int(seen.min()),
-                "rank_max": int(seen.max()),
-                "runs": int(seen.size),
-                "varies_with": cause(j, col) if moved else "",
-            }
-        )
-    return pd.DataFrame(rows, columns=cols)
+        if actor is not None and runs is not None and (runs[i].tie is None or actor not in runs[i].tie):
+            continue
+        best, far = i, move
+    return best
 
 
-def _gap_cause(shifts: np.ndarray, levels: str) -> Any:
-    """What moved a gap rank: the threshold when the rank follows its shift, else the estimated levels."""
+def _tie_run(
+    col: np.ndarray,
+    families: list[str],
+    runs: list[Run],
+    actor: Any,
+    allowance: float,
+    *,
+    worse: bool = False,
+) -> int | None:
+    """The single-tie run that moved the rank most: one of the actor's own ties first (a tie it rests
+    on), else any tie when none of its own moves the rank out of its narrow band."""
+    own = _biggest_move(col, families, "ties", runs, actor, worse=worse)
+    if own is not None and abs(col[own] - col[0]) > allowance:
+        return own
+    return _biggest_move(col, families, "ties", worse=worse)
 
-    def cause(j: int, ranks: np.ndarray) -> str:
-        ok = ~np.isnan(ranks)
-        x, y = shifts[ok], ranks[ok]
-        follows = x.std() > 0 and y.std() > 0 and abs(float(np.corrcoef(x, y)[0, 1])) >= 0.5
-        if follows or not levels:
-            return "the capability threshold"
-        return levels
 
-    return cause
+def _cause(driver: str, col: np.ndarray, families: list[str], runs: list[Run], actor: Any) -> str:
+    """What moved a rank, in words, for a family other than the estimates."""
+    if driver == "bootstrap":
+        return "resampled cooperation ties"
+    allowance = math.floor(NARROW_SHARE * col[0] + 1e-9)
+    i = (
+        _tie_run(col, families, runs, actor, allowance)
+        if driver == "ties"
+        else _biggest_move(col, families, driver)
+    )
+    label = runs[i].label if i is not None else ""
+    if driver == "sources":
+        return f"leaving out one source: {label}"
+    if driver == "ties":
+        return f"leaving out one agreement: {label}"
+    if driver == "dormancy":
+        return f"the dormancy horizon ({label} years)"
+    if driver == "instruments":
+        return f"the instrument weights ({label} table)"
+    return driver
+
+
+def _rests_on(col: np.ndarray, families: list[str], runs: list[Run], allowance: int, actor: Any) -> str:
+    """The one tie (the actor's own first; else the one source) whose absence alone drops the rank
+    out of its narrow band (a rank that only rises without a tie does not rest on it)."""
+    i = _tie_run(col, families, runs, actor, allowance, worse=True)
+    if i is not None and col[i] - col[0] > allowance:
+        return f"one agreement: {runs[i].label}"
+    i = _biggest_move(col, families, "sources", worse=True)
+    if i is not None and col[i] - col[0] > allowance:
+        return f"one source: {runs[i].label}"
+    return ""
+
+
+def _gap_cause(shifts: np.ndarray, ranks: np.ndarray, levels: str) -> str:
+    """What moved a gap rank in the estimates runs: the threshold when the rank follows its shift,
+    else the estimated levels."""
+    ok = ~np.isnan(ranks)
+    x, y = shifts[ok], ranks[ok]
+    follows = x.size > 1 and x.std() > 0 and y.std() > 0 and abs(float(np.corrcoef(x, y)[0, 1])) >= 0.5
+    if follows or not levels:
+        return "the capability threshold"
+    return levels
 
 
 def _cocluster(memberships: list[np.ndarray], net: ActorNetwork) -> pd.DataFrame:

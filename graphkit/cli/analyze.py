@@ -7,10 +7,10 @@ from typing import Any
 
 from graphkit.cli.common import (
     add_analysis_options,
-    add_as_of,
     add_command,
     add_quiet,
     add_source,
+    analysis_options,
     check_engine,
     load_source,
     progress,
@@ -65,7 +65,8 @@ def _analyze(args: argparse.Namespace) -> int:
         )
         print(
             f"{s['graph']['actors']:,} actors, {s['graph']['actor_links']:,} links; "
-            f"{s['clusters']['count']} clusters (modularity {s['clusters']['modularity']:.3f}); "
+            f"{s['clusters']['count']} blocs; {s['clusters'].get('alone', 0)} actors stand alone "
+            f"(modularity {s['clusters']['modularity']:.3f}); "
             f"betweenness {s['measures']['betweenness']}"
         )
         print("top brokers (betweenness): " + escape_terminal(", ".join(top["name"].astype(str))))
@@ -87,8 +88,6 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def register_recommend(sub: Any) -> None:
-    from graphkit.defaults import DEFAULT_THRESHOLD
-
     p = add_command(
         sub,
         "recommend",
@@ -100,21 +99,8 @@ def register_recommend(sub: Any) -> None:
     add_source(p)
     p.add_argument("actor", metavar="ACTOR", help="the actor's id (e.g. a state's ISO3 code, NATO)")
     p.add_argument("--k", type=int, default=5, help="how many partners to pick at most (default 5)")
-    p.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
-    )
-    p.add_argument(
-        "--partners",
-        nargs="+",
-        default=["MEMBER_OF", "COOPERATES_WITH"],
-        metavar="TYPE",
-        help="relations through which capabilities are pooled today (default: MEMBER_OF COOPERATES_WITH)",
-    )
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
-    add_as_of(p, default="today")
+    add_analysis_options(p, pooling_only=True)
     add_quiet(p)
 
 
@@ -130,23 +116,38 @@ def _recommend(args: argparse.Namespace) -> int:
         raise GraphkitError(
             f"no actor with id {args.actor!r}{node_hint(args.actor, actors)}; ids are case-sensitive (see actors.csv)"
         )
-    picks = recommend_partners(G, args.actor, k=args.k, threshold=args.threshold, partners=args.partners)
+    options = analysis_options(args)
+    pooling = dict(threshold=options.threshold, partners=options.partners, dormant_after=options.dormant_after)
+    picks = recommend_partners(G, args.actor, k=args.k, **pooling)
     if args.json:
         print(picks.to_json(orient="records", indent=1))
         return 0
-    row = gap_summary(G, threshold=args.threshold, partners=args.partners).set_index("actor_id")
+    row = gap_summary(G, **pooling).set_index("actor_id")
     name = escape_terminal(str(G.nodes[args.actor].get("name", args.actor)))
     if args.actor in row.index:
         r = row.loc[args.actor]
         own = f"own gap {r['own_gap']:,.0f}" if r["assessed"] else "own gap unknown (no capability data)"
+        coalition = f"{r['coalition_gap']:,.0f}" if r["coalition_gap"] == r["coalition_gap"] else "unknown"
         print(
             f"{name}: needs weight {r['needed_weight']:,}; {own}; "
-            f"with {_partners_of(G)} {r['coalition_gap']:,}"
+            f"with {_partners_of(G)} {coalition}; needs without data: weight {r['unknown_weight']:,}"
         )
     else:
         print(f"{name}: no threat in the data targets it, so it needs nothing")
     if picks.empty:
-        print("no new partner would close anything more")
+        from graphkit.analysis.recommend import remaining_without_data
+
+        blind = remaining_without_data(G, args.actor, **pooling)
+        if len(blind):
+            caps = ", ".join(escape_terminal(str(c)) for c in blind["capability_name"].head(8))
+            more = f" and {len(blind) - 8} more" if len(blind) > 8 else ""
+            whys = "; ".join(dict.fromkeys(w.replace(" for it", " for them") for w in blind["why"]))
+            print(
+                f"its remaining needs have no data: {caps}{more} (weight {int(blind['weight'].sum()):,}; "
+                f"{whys}), so the data cannot say whether it lacks them or who would close them"
+            )
+        else:
+            print("every need with data is met by it or its active partners: no new partner is needed")
         return 0
     for p in picks.itertuples():
         # names and ids come from the data: CR, C1 and bidi controls are shown escaped

@@ -94,14 +94,21 @@ def add_neo4j_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_analysis_options(
-    p: argparse.ArgumentParser, *, types_flag: str = "--types", perturb_default: int | None = None
+    p: argparse.ArgumentParser,
+    *,
+    types_flag: str = "--types",
+    perturb_default: int | None = None,
+    pooling_only: bool = False,
 ) -> None:
-    """Every option of ``graphkit analyze`` (also taken by ``report`` and ``viz``), defined once.
+    """Every option of the analysis (:class:`graphkit.analysis.options.AnalysisOptions`), defined once
+    for ``analyze``, ``report``, ``viz`` and ``recommend``; :func:`analysis_options` reads them back.
 
     ``types_flag`` renames the actor-network types option where ``--types`` means something
     else (``viz --types`` chooses what to draw). ``perturb_default``: the command's number
     of stability runs, for a command that writes them (``report``: :data:`REPORT_PERTURB`,
-    ``analyze``: 0); ``None``: no ``--perturb`` option (``viz``).
+    ``analyze``: 0); ``None``: no ``--perturb`` option (``viz``). ``pooling_only``: only
+    the options of the capability gaps (``--threshold``, ``--partners``, ``--as-of``), for
+    ``recommend``.
     """
     from graphkit.defaults import (
         CLUSTER_METHODS,
@@ -116,6 +123,31 @@ def add_analysis_options(
 
     default_types = " ".join(DEFAULT_TYPES)
     g = p.add_argument_group("analysis")
+    g.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
+    )
+    g.add_argument(
+        "--partners",
+        nargs="+",
+        default=list(DEFAULT_TYPES),
+        metavar="TYPE",
+        help=f"relations through which capabilities are pooled (default: {default_types})",
+    )
+    add_as_of(g, default="today")
+    g.add_argument(
+        "--dormant-after",
+        type=_years,
+        default=None,
+        metavar="YEARS",
+        help="a membership or agreement with no evidence (last_confirmed; for an agreement "
+        "absent: since) within YEARS before the analysis date is dormant: it neither pools nor "
+        "counts in the active network (default 5; 0 keeps every tie)",
+    )
+    if pooling_only:
+        return
     g.add_argument(
         types_flag,
         dest="analysis_types",
@@ -170,20 +202,6 @@ def add_analysis_options(
         help=f"source actors sampled above the threshold (default {SAMPLES})",
     )
     g.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        help=f"capability level that counts as held (default {DEFAULT_THRESHOLD})",
-    )
-    g.add_argument(
-        "--partners",
-        nargs="+",
-        default=list(DEFAULT_TYPES),
-        metavar="TYPE",
-        help=f"relations through which capabilities are pooled (default: {default_types})",
-    )
-    add_as_of(g, default="today")
-    g.add_argument(
         "--jobs",
         type=_runs,
         default=None,
@@ -205,9 +223,14 @@ def add_analysis_options(
     )
 
 
-def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments of :func:`graphkit.analyze` given by :func:`add_analysis_options`."""
-    return dict(
+def analysis_options(args: argparse.Namespace) -> Any:
+    """The :class:`~graphkit.analysis.options.AnalysisOptions` given by :func:`add_analysis_options`
+    (the defaults for an option the command does not take)."""
+    from graphkit.analysis.options import AnalysisOptions
+
+    if not hasattr(args, "analysis_types"):  # recommend: the pooling options only
+        return AnalysisOptions(threshold=args.threshold, partners=args.partners, as_of=args.as_of, **_dormancy(args))
+    return AnalysisOptions(
         types=args.analysis_types,
         weight=args.weight,
         method=args.clusters,
@@ -222,7 +245,24 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
         as_of=args.as_of,
         perturb=getattr(args, "perturb", 0),
         jobs=getattr(args, "jobs", None) or None,
+        **_dormancy(args),
     )
+
+
+def _dormancy(args: argparse.Namespace) -> dict[str, Any]:
+    """``dormant_after`` when ``--dormant-after`` was given (else the option's default)."""
+    years = getattr(args, "dormant_after", None)
+    return {} if years is None else {"dormant_after": years}
+
+
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of years, got {text!r}") from None
+    if not years >= 0 or years == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more years, got {text}")
+    return years
 
 
 def _runs(text: str) -> int:
@@ -249,13 +289,12 @@ def run_analysis(G: nx.MultiDiGraph, args: argparse.Namespace, prog: Progress) -
     if args.engine != "gds":
         from graphkit.analysis import analyze
 
-        return analyze(G, progress=prog, **options)
+        return analyze(G, options, progress=prog)
     from graphkit.analysis.gds import analyze_with_gds
 
-    options["engine"] = "auto"
-    options.pop("jobs", None)  # GDS runs on the server
+    options = options.replace(engine="auto", jobs=None)  # GDS runs on the server
     with open_store(args) as store:
-        result = analyze_with_gds(G, store, progress=prog, **options)
+        result = analyze_with_gds(G, store, options, progress=prog)
     result.summary["parameters"]["engine"] = "gds"
     return result
 

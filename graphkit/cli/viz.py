@@ -134,7 +134,7 @@ def _viz(args: argparse.Namespace) -> int:
     # computes them with the same options: only what is drawn, or all of it in GDS.
     chosen = analysis_options(args)
     analysis = run_analysis(G, args, prog) if args.engine == "gds" else None
-    drawing_options = {k: v for k, v in chosen.items() if k in ANALYSIS_OPTIONS}
+    drawing_options = chosen.keywords(ANALYSIS_OPTIONS)
     options: dict[str, Any] = dict(
         color_by=args.color_by, size_by=args.size_by, analysis=analysis, options=drawing_options,
         seed=args.seed, focus=args.focus, depth=args.depth, layers=args.layers, types=types, title=args.title,

@@ -81,8 +81,17 @@ def test_karate_against_networkx_both_engines():
     H = nx.karate_club_graph()
     G = canonical(H)
     a, b = centrality(G, engine="igraph"), centrality(G, engine="networkx")
-    num = ["degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank",
-           "constraint", "effective_size", "core"]
+    num = [
+        "degree",
+        "weighted_degree",
+        "betweenness",
+        "closeness",
+        "eigenvector",
+        "pagerank",
+        "constraint",
+        "effective_size",
+        "core",
+    ]
     assert np.allclose(a[num].to_numpy(float), b[num].to_numpy(float), atol=1e-6)
     assert list(a.columns) == list(gk.analysis.CENTRALITY_COLUMNS)
 
@@ -120,9 +129,115 @@ def test_weights_must_be_positive_numbers():
 
 @pytest.mark.parametrize(
     "kwargs, error",
-    [({"types": ["HAS_CAPABILITY"]}, gk.SchemaError), ({"types": ["FRIENDS"]}, gk.SchemaError),
-     ({"engine": "spark"}, AnalysisError), ({"samples": 0}, AnalysisError)],
+    [
+        ({"types": ["HAS_CAPABILITY"]}, gk.SchemaError),
+        ({"types": ["FRIENDS"]}, gk.SchemaError),
+        ({"engine": "spark"}, AnalysisError),
+        ({"samples": 0}, AnalysisError),
+    ],
 )
 def test_bad_parameters_raise_graphkit_errors(kwargs, error):
     with pytest.raises(error):
         centrality(gk.load(gk.SAMPLE), **kwargs)
+
+
+# ---- brokerage: Gould & Fernandez (1989) by hand ------------------------------------------------
+
+ROLE_NAMES = ("coordinator", "gatekeeper", "representative", "itinerant", "liaison")
+
+
+def test_gould_fernandez_undirected_by_hand():
+    """Groups A = {a, b, f, g}, B = {c, d}, C = {e}; ties a-b, b-c, c-d, b-d, b-e, e-f, b-g.
+    b's neighbours a, c, d, e, g hold 10 pairs, c-d tied: 9 open paths, each counted both ways.
+    a-g: coordinator x2; a-c, a-d, a-e, g-c, g-d, g-e: representative one way, gatekeeper the
+    other (6 + 6); c-e, d-e: liaison x2 each. e brokers b-f (A, C, A): itinerant x2. c and d sit
+    on a closed triangle with b; a, f, g have one tie."""
+    from graphkit.analysis.centrality import BROKER_ROLES, gould_fernandez
+
+    assert BROKER_ROLES == ROLE_NAMES
+    names = "abcdefg"
+    groups = ["A", "A", "B", "B", "C", "A", "A"]
+    ties = ["ab", "bc", "cd", "bd", "be", "ef", "bg"]
+    src = [names.index(t[0]) for t in ties]
+    dst = [names.index(t[1]) for t in ties]
+    got = gould_fernandez(7, src, dst, groups)
+    want = {
+        "a": [0, 0, 0, 0, 0],
+        "b": [2, 6, 6, 0, 4],
+        "c": [0, 0, 0, 0, 0],
+        "d": [0, 0, 0, 0, 0],
+        "e": [0, 0, 0, 2, 0],
+        "f": [0, 0, 0, 0, 0],
+        "g": [0, 0, 0, 0, 0],
+    }
+    assert {n: got[i].tolist() for i, n in enumerate(names)} == want
+
+
+def test_gould_fernandez_directed_by_hand():
+    """Arcs a->b, b->c, c->a, b->e, e->d, d->b; groups a, b: A; c, d: B; e: C. Open paths
+    x -> y -> z (no arc x -> z): a->b->c (A A B representative), a->b->e (A A C representative),
+    d->b->c (B A B itinerant), d->b->e (B A C liaison), b->c->a (A B A itinerant), c->a->b
+    (B A A gatekeeper), b->e->d (A C B liaison), e->d->b (C B A liaison). The reverse arcs are
+    absent: c has out-arc a only, d in-arc e only."""
+    from graphkit.analysis.centrality import gould_fernandez
+
+    names = "abcde"
+    arcs = ["ab", "bc", "ca", "be", "ed", "db"]
+    got = gould_fernandez(
+        5,
+        [names.index(t[0]) for t in arcs],
+        [names.index(t[1]) for t in arcs],
+        ["A", "A", "B", "B", "C"],
+        directed=True,
+    )
+    want = {
+        "a": [0, 1, 0, 0, 0],
+        "b": [0, 0, 2, 1, 1],
+        "c": [0, 0, 0, 1, 0],
+        "d": [0, 0, 0, 0, 1],
+        "e": [0, 0, 0, 0, 1],
+    }
+    assert {n: got[i].tolist() for i, n in enumerate(names)} == want
+
+
+def test_gould_fernandez_without_groups_each_vertex_alone():
+    """A star centre with three leaves in no group: every open path joins three groups (liaison)."""
+    from graphkit.analysis.centrality import gould_fernandez
+
+    got = gould_fernandez(4, [0, 0, 0], [1, 2, 3], [None, None, None, None])
+    assert got.tolist() == [[0, 0, 0, 0, 6], [0] * 5, [0] * 5, [0] * 5]
+
+
+def test_no_actor_with_zero_betweenness_is_a_broker():
+    """Members m1..m4 of one organisation O, and two cooperation ties m1 - x and x - y. On the
+    direct ties m2, m3, m4 broker nothing (one tie each to O); O brokers every pair of its members
+    (coordinator or not); m1 brokers O - x; x brokers m1 - y. In the two-mode network the
+    co-members are tied to each other, so O lies on no shortest path between two actors
+    (betweenness 0): O is no broker although its Gould-Fernandez count is the largest."""
+    from graphkit.analysis.centrality import brokerage
+
+    G = gk.new_graph()
+    gk.add_node(G, "O", "Actor", name="Org", kind="international_org")
+    for a in ["m1", "m2", "m3", "m4", "x", "y"]:
+        gk.add_node(G, a, "Actor", name=a, kind="state")
+    for m in ["m1", "m2", "m3", "m4"]:
+        gk.add_relationship(G, m, "MEMBER_OF", "O")
+    gk.add_relationship(G, "m1", "COOPERATES_WITH", "x")
+    gk.add_relationship(G, "x", "COOPERATES_WITH", "y")
+    groups = {"O": "g1", "m1": "g1", "m2": "g1", "m3": "g1", "m4": "g1", "x": "g2", "y": "g2"}
+    b = brokerage(G, groups=groups).set_index("id")
+    # direct ties: O - m1..m4, m1 - x, x - y. O: 4 members, 6 open pairs x 2 = 12 coordinator paths.
+    # m1: neighbours O, x (not tied): O -> m1 -> x representative, x -> m1 -> O gatekeeper.
+    # x: neighbours m1, y: m1 -> x -> y (g1 g2 g2) gatekeeper, y -> x -> m1 representative.
+    want = {
+        "O": [12, 0, 0, 0, 0],
+        "m1": [0, 1, 1, 0, 0],
+        "x": [0, 1, 1, 0, 0],
+        "m2": [0, 0, 0, 0, 0],
+        "y": [0, 0, 0, 0, 0],
+    }
+    assert {a: b.loc[a, list(ROLE_NAMES)].astype(int).tolist() for a in want} == want
+    assert float(b.loc["O", "betweenness"]) == 0.0 and not b.loc["O", "broker"]
+    assert b.loc["m1", "broker"] and b.loc["x", "broker"]
+    assert b.loc["O", "role"] == "coordinator" and b.loc["m2", "role"] == ""
+    assert set(b.index[b["broker"]]) == {"m1", "x"}

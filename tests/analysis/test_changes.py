@@ -275,8 +275,12 @@ def test_report_shows_today_by_default_and_refuses_a_since_after_it(tmp_path, ca
     # the UK left the EU in 2020: today it no longer pools DEU's cap:law through the EU
     with open(out / "gap_summary.csv", encoding="utf-8") as f:
         gbr = next(r for r in csv.DictReader(f) if r["actor_id"] == "GBR")
-    # GBR holds no capability on record: its own gap is unknown (empty), not 1
-    assert (gbr["own_gap"], gbr["coalition_gap"]) == ("", "1")
+    # GBR holds no capability on record: its own gap is unknown (empty), not 1, and so is its
+    # coalition gap now that no partner covers cap:law (issue 25: no data is no data)
+    assert (gbr["own_gap"], gbr["coalition_gap"]) == ("", "")
+    with open(out / "gaps.csv", encoding="utf-8") as f:
+        law = next(r for r in csv.DictReader(f) if (r["actor_id"], r["capability_id"]) == ("GBR", "cap:law"))
+    assert (law["pooled"], law["status"]) == ("false", "no data")
     assert "changes.csv" not in {p.name for p in out.iterdir()}
     rc = main(["report", str(data), "-o", str(tmp_path / "r2"), "--since", "2024", "--as-of", "2023", "-q"])
     assert rc == 2 and "is not before the date shown" in capsys.readouterr().err

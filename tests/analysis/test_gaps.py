@@ -102,13 +102,14 @@ def test_partners_parameter_changes_pooling(scenario):
 
 def test_gap_summary_full_table(scenario):
     # ORG has no HAS_CAPABILITY at all: it is unassessed, so its own gap (and what cooperation
-    # closes for it) is unknown, not 2; its coalition gap is still computed.
+    # closes for it) is unknown, not 2, and so is its coalition gap (no partner covers c3, c5).
     nan = float("nan")
     want = [
         ["A", True, 3, 5, 4, 1, 3, 0, ["c2", "c3"], ["c4"]],
         ["B", True, 1, 2, 1, 0, 1, 0, ["c1"], []],
         ["D", True, 1, 3, 3, 3, 0, 0, [], ["c2", "c3", "c4"]],
-        ["ORG", False, 1, 2, nan, 2, nan, 2, [], ["c3", "c5"]],
+        # unassessed: every need is without data, so neither gap is known (issue 25, item 4)
+        ["ORG", False, 1, 2, nan, nan, nan, 2, [], []],
     ]
     cols = [
         "actor_id",
@@ -293,8 +294,18 @@ def test_gaps_and_critical_actors_equal_brute_force(seed, partners):
         for r in gaps.to_dict("records")
     }
     assert got == {(a, c): row for a, caps in base.items() for c, row in caps.items()}
-    summary = gap_summary(G, partners=partners).set_index("actor_id")["coalition_gap"].to_dict()
-    assert summary == {a: sum(w for w, _, p in caps.values() if not p) for a, caps in base.items() if caps}
+    summary = gap_summary(G, partners=partners).set_index("actor_id")
+    got_gap = {a: None if g != g else g for a, g in summary["coalition_gap"].items()}
+    assessed = summary["assessed"].to_dict()
+    # the coalition gap counts known needs only; an unassessed actor's is 0 when every need is
+    # pooled, else unknown
+    assert got_gap == {
+        a: sum(w for w, known, p in caps.values() if known and not p)
+        if assessed[a] or all(p for _, _, p in caps.values())
+        else None
+        for a, caps in base.items()
+        if caps
+    }
     want = {}
     for x in base:
         H = G.copy()
@@ -312,3 +323,67 @@ def test_gaps_and_critical_actors_equal_brute_force(seed, partners):
     got = critical_actors(G, partners=partners)
     got = dict(zip(got["actor_id"], got["opened_weight"], strict=False))
     assert {a: w for a, w in got.items() if w} == want
+
+
+# ---- no data is no data (issue 25, item 4) ----------------------------------------------
+
+
+def _no_data_world():
+    """AL an alliance (pools all) of X and Y; FORUM an organisation (pools none) of X that holds c2.
+
+    t targets X and requires c1 c2 c3 c4. X holds c1 (.9); Y has c2 at .2 (below 0.5); no
+    state has any level for c3; Z (no member) holds c4 (.8) and has an agreement with AL.
+    """
+    G = gk.new_graph()
+    for a in "XYZ":
+        gk.add_node(G, a, "Actor", name=f"State {a}", kind="state")
+    gk.add_node(G, "AL", "Actor", name="Alliance", kind="alliance")
+    gk.add_node(G, "FORUM", "Actor", name="Forum", kind="international_org")
+    for c in ("c1", "c2", "c3", "c4"):
+        gk.add_node(G, c, "Capability", name=c.upper())
+    gk.add_relationship(G, "X", "MEMBER_OF", "AL")
+    gk.add_relationship(G, "Y", "MEMBER_OF", "AL")
+    gk.add_relationship(G, "X", "MEMBER_OF", "FORUM")
+    gk.add_relationship(G, "AL", "COOPERATES_WITH", "Z")
+    for a, c, level in (("X", "c1", 0.9), ("Y", "c2", 0.2), ("Z", "c4", 0.8), ("FORUM", "c2", 0.9)):
+        gk.add_relationship(G, a, "HAS_CAPABILITY", c, level=level)
+    gk.add_node(G, "t", "Threat", name="t")
+    gk.add_relationship(G, "t", "TARGETS", "X")
+    for c in ("c1", "c2", "c3", "c4"):
+        gk.add_relationship(G, "t", "REQUIRES", c)
+    return G
+
+
+def test_alliance_status_held_covered_missing_no_data():
+    # AL: c1 held (X); c2 missing (Y has a level, below the threshold; Z does not hold it);
+    # c3 no data (no member has a level); c4 covered (Z, through AL's own agreement)
+    a = alliance_gaps(_no_data_world())
+    cols = ["alliance_id", "capability_id", "weight", "own", "holders", "members_needing", "members",
+            "assessed_members", "members_with_level", "status"]  # fmt: skip
+    assert a[a.alliance_id == "AL"][cols].values.tolist() == [
+        ["AL", "c1", 1, True, 1, 1, 2, 2, 1, "held"],
+        ["AL", "c2", 1, False, 0, 1, 2, 2, 1, "missing"],
+        ["AL", "c3", 1, False, 0, 1, 2, 2, 0, "no data"],
+        ["AL", "c4", 1, False, 0, 1, 2, 2, 0, "covered"],
+    ]
+
+
+def test_need_status_and_summary_keep_no_data_apart():
+    # X: c1 held; c2 missing (states have levels for it; FORUM pools none); c3 no data (no state
+    # has a level); c4 missing (Z holds it, but X has no tie to Z: AL's agreement pools to AL)
+    G = _no_data_world()
+    g = capability_gaps(G)
+    assert g[g.actor_id == "X"][["capability_id", "status"]].values.tolist() == [
+        ["c1", "held"], ["c2", "missing"], ["c3", "no data"], ["c4", "missing"],
+    ]  # fmt: skip
+    s = gap_summary(G).set_index("actor_id").loc["X"]
+    assert [s["own_gap"], s["coalition_gap"], s["unknown_weight"], s["open_capabilities"], s["no_data_capabilities"]] == [
+        2.0, 2.0, 1, ["c2", "c4"], ["c3"],
+    ]  # fmt: skip
+
+
+def test_unknown_needs_never_make_a_coalition_gap_larger_than_an_own_gap():
+    for seed in range(12):
+        s = gap_summary(_random_scenario(seed))
+        known = s[s["assessed"]]
+        assert (known["coalition_gap"] <= known["own_gap"]).all(), seed

@@ -261,7 +261,7 @@ def test_one_actor_clusters_are_one_line(seven):
     rows = _md_rows(md, "cluster")
     assert all(r[0] not in ("Lone One", "Lone Two", "Lone Three") for r in rows)
     # by PageRank (all 0.05) then id: Z1, Z2, Z3
-    assert "And 3 clusters of a single actor: Lone One, Lone Two, Lone Three." in md
+    assert "3 actors stand apart, not counted among the blocs: alone: Lone One, Lone Two, Lone Three." in md
 
 
 def test_one_single_actor_cluster_is_singular():
@@ -271,7 +271,7 @@ def test_one_single_actor_cluster_is_singular():
     a.centrality = a.centrality[~a.centrality["id"].isin(["Z2", "Z3"])]
     a.clusters = a.clusters[~a.clusters["id"].isin(["Z2", "Z3"])]
     md = R.render_report_markdown(_report(G, a))
-    assert "And 1 cluster of a single actor: Lone One." in md
+    assert "1 actor stands apart, not counted among the blocs: alone: Lone One." in md
 
 
 def test_a_focused_report_condenses_what_a_threat_requires():

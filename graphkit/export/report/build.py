@@ -78,7 +78,7 @@ def build_report(
         ("threats", f"{s['nodes'][schema.THREAT]:,}"),
         ("relationships", f"{G.number_of_edges():,}"),
         ("as of", str(ctx.info.get("as_of") or "all")),
-        ("clusters", f"{ctx.cluster_count():,}"),
+        ("clusters", f"{ctx.cluster_count():,} blocs; {ctx.actors_apart():,} actors stand alone"),
         ("uncovered threats", f"{len(ctx.frame('uncovered_threats')):,}"),
     ]
     sections: list[Section] = []

@@ -95,7 +95,18 @@ class _Context:
         return self._rank.get(node, len(self._rank))
 
     def cluster_count(self) -> int:
-        return int(self.clusters["cluster"].nunique()) if "cluster" in self.clusters else 0
+        """The blocs: clusters of at least three actors (single actors and pairs stand apart)."""
+        if "cluster" not in self.clusters:
+            return 0
+        sizes = self.clusters["cluster"].value_counts()
+        return int((sizes >= 3).sum())
+
+    def actors_apart(self) -> int:
+        """Actors in clusters of one or two: not counted among the blocs."""
+        if "cluster" not in self.clusters:
+            return 0
+        sizes = self.clusters["cluster"].value_counts()
+        return int(sizes[sizes < 3].sum())
 
     def gap_totals(self) -> Any:
         """Per actor: needed weight, own gap, coalition gap, what cooperation closes, assessed.

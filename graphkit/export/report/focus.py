@@ -17,6 +17,13 @@ from graphkit.export.report.document import (
 from graphkit.export.report.gap_sections import _main_heatmap, _recommendation_section, _uncovered_section
 from graphkit.export.report.sections import _relations
 
+_ALLIANCE_STATUS = {
+    "held": "held by a member",
+    "covered": "covered by a partner",
+    "missing": "missing",
+    "no data": "no data (no member has a level)",
+}
+
 
 def _focus_sections(
     ctx: _Context, focus: str, recommendations: dict[str, Any], figures: dict[str, Figure]
@@ -128,7 +135,7 @@ def _focus_sections(
                     [
                         "capability",
                         "threats needing it",
-                        "held by a member",
+                        "status",
                         "members holding it",
                         "members needing it",
                     ],
@@ -136,7 +143,7 @@ def _focus_sections(
                         [
                             ctx.name(r["capability_id"]),
                             r["weight"],
-                            bool(r["own"]),
+                            _ALLIANCE_STATUS.get(r.get("status"), "held" if r["own"] else "not held"),
                             r.get("holders"),
                             r.get("members_needing"),
                         ]

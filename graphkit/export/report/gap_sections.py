@@ -51,12 +51,16 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             "An actor needs the capabilities required by the threats that target it. It owns some; "
             "its partners pool others, each only within its mandate: an agreement or an organisation "
             "shares only the capabilities its pools property names (a collective-defence alliance all, a "
-            "universal forum none); the rest is missing. The own gap is what it lacks alone, the "
-            "coalition gap what it lacks with its partners; the difference is what multilateral "
+            "universal forum none), and only while the tie is active (not dormant, paused or ended); the "
+            "rest is missing where the data show it and 'no data' where no actor of its kind has a level "
+            "for it. The own gap is what it lacks alone, the "
+            "coalition gap what it lacks with its partners, both over needs with data; the difference is "
+            "what multilateral "
             "cooperation buys it. gaps.csv names the route of every pooled need (the agreement or "
             "organisation, and the partner holding the capability)."
         ),
         _threshold_paragraph(ctx),
+        _ties_paragraph(ctx),
         _main_heatmap(ctx, None),
     ]
     if "heatmap" in figures:
@@ -91,7 +95,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
                     "count, with the route that closes each need (weights: number of threats that need "
                     "each missing capability). Own and coalition gaps here count needs with data; "
                     "'without data' is the weight of needs no actor of the same kind has data for "
-                    "(gap_summary.csv's coalition_gap counts those too when no partner pools them)."
+                    "(counted in neither gap: no data is not a lack)."
                 ),
                 Table(
                     [
@@ -123,7 +127,9 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
     ag = ctx.frame("alliance_gaps")
     if "own" in ag:
         open_ag = ag[~ag["own"].astype(bool)]
-        if "members_with_level" in open_ag:
+        if "status" in open_ag:
+            open_ag = open_ag[open_ag["status"] == "missing"]  # covered by a partner or no data: not a gap
+        elif "members_with_level" in open_ag:
             open_ag = open_ag[open_ag["members_with_level"] > 0]  # no data is not "no member has it"
         open_ag = open_ag.sort_values(["weight"], ascending=False, kind="stable")
         rows = [
@@ -139,7 +145,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
         atable = Table(
             [
                 "alliance",
-                "capability no member has",
+                "capability missing (no member or partner holds it)",
                 "threats needing it",
                 "members needing it",
                 "members with capability data",
@@ -158,8 +164,10 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             [
                 Paragraph(
                     "For each alliance and organisation: capabilities its members need against the threats "
-                    "that target them and that no member holds, heaviest first. Capabilities for which "
-                    "no member has any level are left out (no data, not a gap); a member without any "
+                    "that target them and that neither a member nor a partner of the organisation holds, "
+                    "heaviest first (alliance_gaps.csv's status: held, covered, missing, no data). "
+                    "Capabilities for which no member has any level are left out (no data, not a gap); a "
+                    "member without any "
                     "capability data holds nothing on record, so check how many members have data."
                 ),
                 atable,
@@ -184,6 +192,32 @@ def _threshold_paragraph(ctx: _Context) -> Paragraph:
             "within 0.05 of it: a slightly different threshold would flip them."
         )
     return Paragraph(text, "Threshold.")
+
+
+def _ties_paragraph(ctx: _Context) -> Paragraph:
+    """How many ties are dormant or paused on the analysis day (summary.json's ties)."""
+    t: dict[str, Any] = ctx.info["ties"] if isinstance(ctx.info.get("ties"), dict) else {}
+    if not t:
+        return Paragraph("The life cycle of ties is not recorded in this analysis.", "Ties.")
+    by = t.get("by_type", {})
+    coop, member = by.get("COOPERATES_WITH", {}), by.get("MEMBER_OF", {})
+    n_coop, n_member = sum(coop.values()), sum(member.values())
+    years = t.get("dormant_after")
+    text = (
+        f"{coop.get('dormant', 0):,} of {n_coop:,} agreements and {member.get('dormant', 0):,} of "
+        f"{n_member:,} memberships are dormant: no round, renewal or joint action on record within "
+        f"{_fmt(float(years)) if years is not None else '?'} years (--dormant-after; 0 keeps every tie). "
+        f"{t.get('paused', 0):,} {'is' if t.get('paused', 0) == 1 else 'are'} paused (suspended, frozen or "
+        "observer). Dormant and paused ties stay in the data but neither pool capabilities nor count in the "
+        "network."
+    )
+    paused = [
+        f"{ctx.name(u)} in {ctx.name(v)} ({status})" if kind == "MEMBER_OF" else f"{ctx.name(u)}–{ctx.name(v)} ({status})"
+        for u, kind, v, status in t.get("paused_ties") or []
+    ]
+    if paused:
+        text += " Paused: " + "; ".join(paused[:10]) + (" ..." if len(paused) > 10 else "") + "."
+    return Paragraph(text, "Ties.")
 
 
 def _closing_routes(ctx: _Context) -> dict[str, list[str]]:
@@ -218,11 +252,14 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
         Paragraph(
             "New partners that would close most of an actor's remaining (coalition) gap, chosen "
             "greedily: each pick has the highest score = gap weight it closes × feasibility, where "
-            "feasibility = 0.25 + 0.35 if the two already cooperate + 0.25 if they share an "
-            "organisation that pools something + 0.15 if they are in the same region (0.25 to 1). "
-            "A suspected state sponsor of a threat against the actor is never proposed (attribution "
-            "of origin does not count as sponsorship). Needs for which no actor of the same kind has "
-            "capability data are not recommended for. Each pick gives its reason and two alternatives."
+            "feasibility = 0.25 + 0.35 × the instrument weight of an active agreement the two already "
+            "have (1 a treaty or agreement, 0.6 an MoU or partnership, 0.3 a dialogue or joint statement) "
+            "+ 0.25 if they share an organisation that pools something + 0.15 if they are in the same "
+            "region (0.25 to 1). Recommendations are for states (an organisation's members to recruit "
+            "only in a report focused on it). A suspected state sponsor of a threat against the actor "
+            "is never proposed (attribution of origin does not count as sponsorship), nor its own "
+            "organisations or members. Needs without data are not recommended for. Each pick says "
+            "what it closes and why it is feasible, with two alternatives."
         )
     ]
     subs = []

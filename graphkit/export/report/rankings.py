@@ -47,18 +47,35 @@ class Bands:
         return self.rows.get((measure, kind or "unknown", actor))
 
     def verdict(self, measure: str, kind: str, actor: str, top: int) -> str:
-        """``stable`` when the actor's rank stays within the ``top`` shown in every run but the
-        outer 5% at either end (``rank_p95 <= top``), ``fragile`` otherwise; ``""`` without runs."""
+        """``stable`` when the rank's band stays narrow under every perturbation family (the
+        ``stable`` column of stability.csv; an older table without it: the rank stays within the
+        ``top`` shown, ``rank_p95 <= top``), ``fragile`` otherwise; ``""`` without runs."""
         r = self.get(measure, kind, actor)
         if r is None:
             return ""
+        if "stable" in r:
+            return "stable" if _true(r["stable"]) else "fragile"
         return "stable" if int(r["rank_p95"]) <= top else "fragile"
+
+    def rests_on(self, measure: str, kind: str, actor: str) -> str:
+        """The one agreement or source a fragile rank rests on (``""`` when none alone moves it)."""
+        r = self.get(measure, kind, actor)
+        v = "" if r is None else r.get("rests_on")
+        return "" if v is None or v != v else str(v)
 
     def band(self, measure: str, kind: str, actor: str) -> str:
         r = self.get(measure, kind, actor)
         if r is None:
             return ""
         lo, hi = int(r["rank_p05"]), int(r["rank_p95"])
+        return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+    def range(self, measure: str, kind: str, actor: str) -> str:
+        """The ranks the actor took over every run (``rank_min``–``rank_max``)."""
+        r = self.get(measure, kind, actor)
+        if r is None:
+            return ""
+        lo, hi = int(r["rank_min"]), int(r["rank_max"])
         return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
@@ -148,8 +165,10 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
             rank = 1 if rank is None or rank != rank else int(rank)
             verdict = bands.verdict(col, str(best["kind"]), best["id"], rank)  # keeps its place
             if verdict == "fragile":
+                rests = bands.rests_on(col, str(best["kind"]), best["id"])
                 notes.setdefault(best["id"], []).append(
-                    f"{_lower(title)} rank {bands.band(col, str(best['kind']), best['id'])} across runs"
+                    f"{_lower(title)} rank {bands.range(col, str(best['kind']), best['id'])} across the runs"
+                    + (f", rests on {rests}" if rests else "")
                 )
         if not winners:
             continue
@@ -160,7 +179,7 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
                 text += (
                     f" (fragile: {'; '.join(notes[actor])})"
                     if actor in notes
-                    else " (stable across the runs)"
+                    else " (stable under every perturbation)"
                 )
             parts.append(text)
         out.append(f"Most central {label}: " + "; ".join(parts) + ".")
@@ -224,18 +243,39 @@ def stability_section(ctx: _Context) -> Section:
             ],
         )
     est = info.get("estimated") or {}
-    perturbed = info.get("runs", bands.runs - 1)
+    perturbed = info.get("total_runs", info.get("runs", bands.runs - 1))
     jitter = info.get("jitter")
     band = info.get("threshold_band")
+    fam = info.get("families") or {}
+    parts = [
+        f"{fam.get('estimates', info.get('runs', 0))} runs with the {est.get('levels', 0):,} capability levels "
+        f"and {est.get('weights', 0):,} weights the data marks as estimates moved by up to ±{jitter} (levels) "
+        f"or ±{jitter:.0%} (weights), the capability threshold by up to ±{band} and other cluster seeds"
+    ]
+    if fam.get("bootstrap"):
+        parts.append(
+            f"{fam['bootstrap']} with the {info.get('cooperation_ties', 0):,} active cooperation ties resampled (bootstrap)"
+        )
+    if fam.get("sources"):
+        parts.append(
+            f"{fam['sources']} each leaving out one source family (the largest: {', '.join(map(str, (info.get('sources_left_out') or [])[:4]))} …)"
+        )
+    if fam.get("ties"):
+        parts.append(f"{fam['ties']} each leaving out one cooperation agreement")
+    if fam.get("dormancy"):
+        parts.append(
+            f"{fam['dormancy']} with another dormancy horizon ({', '.join(map(str, info.get('dormancy_horizons') or []))} years)"
+        )
+    if fam.get("instruments"):
+        parts.append(f"{fam['instruments']} with other instrument weights (a flat table and jittered ones)")
     blocks: list[Block] = [
         Paragraph(
-            f"Every ranking was recomputed in {perturbed} perturbed runs (plus the reported one, {bands.runs} in "
-            f"all): the {est.get('levels', 0):,} capability levels and {est.get('weights', 0):,} weights the data "
-            f"marks as estimates moved by up to ±{jitter} (levels) or ±{jitter:.0%} (weights), the capability "
-            f"threshold by up to ±{band}, and the clusters drawn with other seeds. Published values (such as "
-            "the ITU Global Cybersecurity Index levels) are moved only through the threshold. A finding is "
-            "stable when the actor stays within the ranks shown in 90% of the runs (its rank_p05 to rank_p95 "
-            "band, in stability.csv), fragile otherwise."
+            f"Every ranking was recomputed in {perturbed} perturbed runs (plus the reported one): "
+            + "; ".join(parts)
+            + ". A finding is stable only when its rank band stays narrow under every one of these "
+            "(at most floor(0.2 × rank) places wide: no move at all for ranks 1 to 4); fragile otherwise, "
+            "with what drives its band and, when leaving out one agreement or one source alone moves it, "
+            "what it rests on (stability.csv: driver, rests_on and one width per family)."
         )
     ]
     fragile = []
@@ -244,13 +284,14 @@ def stability_section(ctx: _Context) -> Section:
     for r in shown.sort_values(["measure", "kind", "rank", "actor_id"]).to_dict("records"):
         measure, kind = str(r["measure"]), str(r["kind"])
         limit = ctx.top if kind in ("state", "all") else min(ctx.top, 5)
-        if int(r["rank"]) > limit or int(r["rank_p95"]) <= limit:
+        if int(r["rank"]) > limit or bands.verdict(measure, kind, str(r["actor_id"]), limit) != "fragile":
             continue
         title = _title(measure)
         within = (
             "" if kind == "all" else f" among {_lower_plural(KIND_TITLES.get(kind, kind_name(kind) + 's'))}"
         )
         driver = str(r.get("varies_with") or "the perturbations")
+        rests = bands.rests_on(measure, kind, str(r["actor_id"]))
         fragile.append(
             [
                 ctx.name(r["actor_id"]),
@@ -258,7 +299,7 @@ def stability_section(ctx: _Context) -> Section:
                 int(r["rank"]),
                 bands.band(measure, kind, r["actor_id"]),
                 f"Ranked {int(r['rank'])} here but {int(r['rank_min'])} to {int(r['rank_max'])} across the runs; "
-                f"it moves with {driver}.",
+                f"it moves most with {driver}" + (f"; it rests on {rests}." if rests else "."),
             ]
         )
     if fragile:
@@ -272,8 +313,17 @@ def stability_section(ctx: _Context) -> Section:
         if len(fragile) > ctx.top * 3:
             blocks.append(Paragraph(f"{len(fragile) - ctx.top * 3} more fragile findings in stability.csv."))
     else:
-        blocks.append(Paragraph("Every ranking shown in this report holds in at least 90% of the runs."))
+        blocks.append(Paragraph("Every ranking shown in this report stays narrow under every perturbation."))
     return Section("stability", "How stable the findings are", blocks)
+
+
+def _true(v: Any) -> bool:
+    """A ``stable`` cell as read back from a CSV (``True``/``"True"``) or a frame (bool)."""
+    return (
+        v is True
+        or (isinstance(v, str) and v.strip().lower() == "true")
+        or (not isinstance(v, str) and bool(v))
+    )
 
 
 def _lower_plural(title: str) -> str:

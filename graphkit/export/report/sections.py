@@ -93,50 +93,112 @@ def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
     return Section("central-actors", "Most central actors", blocks, subs)
 
 
+_ROLE_WORDS = {
+    "coordinator": "within its own cluster",
+    "gatekeeper": "lets another cluster into its own",
+    "representative": "speaks for its cluster to another",
+    "itinerant": "between members of another cluster",
+    "liaison": "between two other clusters",
+}
+
+
 def _broker_section(ctx: _Context) -> Section:
+    """Brokers that broker: actors on shortest paths between others (betweenness above 0), with
+    their Gould–Fernandez role across clusters, Burt's measures beside, and a bridge on one tie flagged."""
     c = ctx.centrality
+    br = ctx.frame("brokerage")
     blocks: list[Block] = [
         Paragraph(
-            "Brokers sit between partners who are not tied to each other, so information and trust "
-            "pass through them. Burt's constraint is low for a broker (its partners are not tied to "
-            "one another) and high for an actor inside a closed group; effective size counts partners "
-            "that are not redundant. Both run on direct ties (memberships, weighted 1/(n-1) for an "
-            "organisation of n members, and cooperation), not on the co-membership ties of the two-mode network. Actors with at least two ties, lowest constraint "
-            "first, states among states."
+            "Brokers lie on the shortest paths between actors who are not tied to each other, so "
+            "information and trust pass through them: they are ranked by betweenness over the active "
+            "network (dormant and paused ties left out), states among states, and an actor on no shortest "
+            "path (betweenness 0) is never listed, whatever its other scores. The role is the Gould–Fernandez "
+            "(1989) role of most of the open paths a–b–c through the actor on its direct ties, by cluster: "
+            "coordinator (all three in one cluster), gatekeeper (lets another cluster into its own), "
+            "representative (speaks for its cluster to another), itinerant (between two members of another "
+            "cluster) and liaison (between two other clusters); every count is in brokerage.csv. Burt's "
+            "constraint (low for a broker) and effective size stay in centrality.csv and beside. A broker "
+            "whose betweenness rank rests on one of its own agreements (its rank drops out of its narrow band "
+            "when that tie alone is left out, in the stability runs) is flagged."
         )
     ]
-    if "constraint" in c and len(c):
-        d = c[(c["degree"] >= 2) if "degree" in c else c.index == c.index]
-        d = d[d["constraint"].notna()]
-        cols = [x for x in ("effective_size", "constraint", "betweenness") if x in d]
-        tables = []
-        forums = global_forums(ctx)
-        for label, kinds in (("States", ("state",)), ("Other actors", None)):
-            part = d[d["kind"].astype(str).isin(kinds)] if kinds else d[d["kind"].astype(str) != "state"]
-            part = part[~part["id"].isin(forums)]
-            part = part.sort_values(["constraint", "id"]).head(ctx.top if kinds else min(ctx.top, 5))
-            rows = [
-                [i + 1, ctx.name(r["id"]), kind_name(ctx.kind(r["id"])), *[_cell(r[x], ctx) for x in cols]]
-                for i, r in enumerate(part.to_dict("records"))
+    if not len(br) or "broker" not in br:
+        blocks.append(Paragraph("No brokerage was computed for this analysis."))
+        return Section("brokers", "Brokers", blocks)
+    extra = c.set_index("id")[[x for x in ("constraint", "effective_size") if x in c]] if len(c) else None
+    d = br[br["broker"].astype(bool)]
+    forums = global_forums(ctx)
+    tables = []
+    flagged = []
+    for label, kinds in (("States", ("state",)), ("Other actors", None)):
+        part = d[d["kind"].astype(str).isin(kinds)] if kinds else d[d["kind"].astype(str) != "state"]
+        part = part[~part["id"].isin(forums)]
+        part = part.sort_values(["betweenness", "id"], ascending=[False, True]).head(
+            ctx.top if kinds else min(ctx.top, 5)
+        )
+        rows = []
+        for i, r in enumerate(part.to_dict("records")):
+            rests = str(r.get("rests_on") or "")
+            role = str(r.get("role") or "")
+            row = [
+                i + 1,
+                ctx.name(r["id"]),
+                kind_name(ctx.kind(r["id"])),
+                _cell(r["betweenness"], ctx),
+                f"{role} ({_ROLE_WORDS.get(role, '')})" if role else "",
             ]
-            tables.append(
-                Table(
-                    ["#", label.lower(), "kind", *[_header(x) for x in cols]],
-                    rows,
-                    caption=label,
-                    empty="No actor of this kind has two or more ties.",
-                )
+            if extra is not None:
+                row += [
+                    _cell(extra.at[r["id"], x], ctx) if r["id"] in extra.index else "" for x in extra.columns
+                ]
+            own = _own_agreement(rests, str(r["id"]))
+            row.append(f"rests on one agreement: {own}" if own else "")
+            if own:
+                flagged.append(f"{ctx.name(r['id'])} ({own})")
+            rows.append(row)
+        tables.append(
+            Table(
+                [
+                    "#",
+                    label.lower(),
+                    "kind",
+                    "betweenness",
+                    "main role",
+                    *[_header(x) for x in (extra.columns if extra is not None else [])],
+                    "bridge",
+                ],
+                rows,
+                caption=label,
+                empty="No actor of this kind lies on a shortest path between two others.",
             )
-        blocks.append(Grid(tables))
-        if forums:
-            blocks.append(
-                Paragraph(
-                    "Global forums that more than half of the states join are not listed: tied to nearly "
-                    "every state, they would top any brokerage list by size alone (their values are in "
-                    "centrality.csv)."
-                )
+        )
+    blocks.append(Grid(tables))
+    if flagged:
+        blocks.append(
+            Paragraph(
+                "Bridges that rest on one agreement: " + "; ".join(flagged) + ". Without that tie the actor "
+                "drops out of its place on betweenness: the brokerage is that one agreement's, not a position."
             )
+        )
+    if forums:
+        blocks.append(
+            Paragraph(
+                "Global forums that more than half of the states join are not listed (their values are in "
+                "centrality.csv and brokerage.csv)."
+            )
+        )
     return Section("brokers", "Brokers", blocks)
+
+
+def _own_agreement(rests: str, actor: str) -> str:
+    """The agreement of ``rests`` ("one agreement: GBR–NGA 2024 (mou)") when ``actor`` is one of its two
+    parties (a bridge resting on its own tie), else ``""``."""
+    prefix = "one agreement: "
+    if not rests.startswith(prefix):
+        return ""
+    label = rests[len(prefix) :]
+    parties = label.split(" ", 1)[0].split("–")
+    return label if actor in parties else ""
 
 
 def _cluster_section(ctx: _Context, focus: str | None) -> Section:
@@ -149,9 +211,12 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             if isinstance(mod, int | float)
             else ""
         )
-        + "). Each cluster is named after its most central state (a cluster without states after its most "
-        "central member of its most frequent kind, never after a forum that more than half of the states "
-        "join); members are listed by PageRank."
+        + "), over the active network (dormant and paused ties left out). A bloc is a cluster of at least "
+        "three actors; single actors and pairs are listed apart and not counted. Each bloc is named "
+        "\u201c<main region> \u2014 <its most central state in that region>\u201d, or after an organisation "
+        "when most of its states (75%) belong to it but no region holds as many (a bloc without states: its "
+        "main kind and most central member of that kind); it is never named after a member from outside its "
+        "main region, nor after a forum that more than half of the states join. Members are listed by PageRank."
         + (
             " Held together: the share of the stability runs in which two of its members share a cluster, "
             "averaged over its pairs of members."
@@ -173,9 +238,13 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
         limit = 24
         names_of = _cluster_names(ctx)
         singles: list[str] = []
+        pairs: list[list[str]] = []
         for cid, members in ordered:
             if len(members) < 2:
                 singles.append(members[0])
+                continue
+            if len(members) < 3:
+                pairs.append(sorted(members, key=lambda a: (ctx.importance(a), a)))
                 continue
             members = sorted(members, key=lambda a: (ctx.importance(a), a))
             info = about.get(cid, {})
@@ -201,11 +270,13 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
             ["cluster", "size", "density", "main kind", "main region", "members"]
             + (["held together"] if len(ctx.frame("cocluster")) else []),
             rows,
-            empty="Every cluster is a single actor." if singles else "No clusters were computed.",
+            empty="No cluster has three actors or more."
+            if (singles or pairs)
+            else "No clusters were computed.",
         )
     )
-    if singles:
-        blocks.append(Paragraph(_singles_line(ctx, singles, bool(rows))))
+    if singles or pairs:
+        blocks.append(Paragraph(_apart_line(ctx, singles, pairs)))
     return Section("clusters", "Cooperation clusters", blocks)
 
 
@@ -221,15 +292,25 @@ def _cluster_names(ctx: _Context) -> dict[Any, str]:
     return out
 
 
-def _singles_line(ctx: _Context, actors: list[str], after_table: bool, limit: int = 24) -> str:
-    """One line for the one-actor clusters: ``and 12 clusters of a single actor: A, B, …``."""
-    actors = sorted(actors, key=lambda a: (ctx.importance(a), a))
-    n = len(actors)
-    names = ", ".join(ctx.name(a) for a in actors[:limit])
-    if n > limit:
-        names += f" and {n - limit} more"
-    what = f"{n} cluster{'s' if n != 1 else ''} of a single actor"
-    return f"And {what}: {names}." if after_table else f"{what[:1].upper()}{what[1:]}: {names}."
+def _apart_line(ctx: _Context, singles: list[str], pairs: list[list[str]], limit: int = 24) -> str:
+    """One line for the actors that stand alone: ``6 actors stand alone: 1 pair (A and B); alone: C, D …``."""
+    n = len(singles) + 2 * len(pairs)
+    parts = []
+    if pairs:
+        shown = "; ".join(" and ".join(ctx.name(a) for a in p) for p in pairs[:limit])
+        more = f" and {len(pairs) - limit} more" if len(pairs) > limit else ""
+        parts.append(f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} ({shown}{more})")
+    if singles:
+        actors = sorted(singles, key=lambda a: (ctx.importance(a), a))
+        names = ", ".join(ctx.name(a) for a in actors[:limit])
+        if len(actors) > limit:
+            names += f" and {len(actors) - limit} more"
+        parts.append(f"alone: {names}")
+    return (
+        f"{n} actor{'s' if n != 1 else ''} stand{'s' if n == 1 else ''} apart, not counted among the blocs: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _graph_section(
@@ -282,12 +363,19 @@ def _methods_section(ctx: _Context, seed: int | None) -> Section:
                     else ""
                 )
                 + ". Actors are ranked within "
-                "their kind (centrality.csv: <measure>_kind_rank). Clusters come from a seeded community "
-                "detection on the same network, named after their most central state. Stability: the analysis "
-                "is repeated (--perturb N, seeded) with values marked as estimates jittered (levels ±0.1 clipped "
-                "to [0, 1], weights ×(1 ± 0.1)), the capability threshold moved within ±0.05 and other cluster "
-                "seeds; stability.csv gives each reported rank with its 5th-95th percentile band over the runs "
-                "and cocluster.csv how often two actors share a cluster. Capability gaps follow graphkit's "
+                "their kind (centrality.csv: <measure>_kind_rank). Brokers are ranked by betweenness (an actor "
+                "with betweenness 0 is never a broker) with their Gould–Fernandez (1989) roles across clusters, "
+                "counted on the direct ties (brokerage.csv). Clusters come from a seeded community detection on "
+                "the same active network; a bloc has at least three actors and is named \u201c<main region or "
+                "organisation> \u2014 <its most central state there>\u201d. Stability: the analysis is repeated "
+                "(--perturb N runs per random family, seeded) with values marked as estimates jittered (levels "
+                "±0.1 clipped to [0, 1], weights ×(1 ± 0.1)), the capability threshold moved within ±0.05 and "
+                "other cluster seeds; with the active cooperation ties resampled (bootstrap); leaving out one "
+                "source family at a time and one cooperation agreement at a time; with dormancy horizons of 3 "
+                "and 10 years; and with a flat and jittered instrument weights. stability.csv gives each "
+                "reported rank with its 5th-95th percentile band, the width of its band under each family, "
+                "whether it is stable (narrow under all), the family driving it and the one agreement or source "
+                "a fragile rank rests on; cocluster.csv how often two actors share a cluster. Capability gaps follow graphkit's "
                 "definition: needed = "
                 "capabilities required by threats targeting the actor, weighted by the number of such "
                 "threats; own = capabilities held at or above the level threshold; pooled = own plus "

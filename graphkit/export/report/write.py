@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphkit.analysis.options import AnalysisOptions
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
 from graphkit.export.report.build import build_report
@@ -36,7 +37,7 @@ def write_report(
     dataset: str | None = None,
     progress: Progress | None = None,
     analysis: Any = None,
-    options: dict[str, Any] | None = None,
+    options: AnalysisOptions | dict[str, Any] | None = None,
     since: Any = None,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
@@ -55,9 +56,9 @@ def write_report(
     top : how many actors each ranking shows.
     seed : seed of every randomised step (community detection, sampling, layout).
     analysis : a precomputed :func:`graphkit.analysis.analyze` result (computed when None).
-    options : keyword arguments of :func:`graphkit.analysis.analyze` (``types``, ``weight``,
-        ``method``, ``threshold``, ``partners`` ...) used when ``analysis`` is None; they are
-        recorded in ``summary.json`` under ``"parameters"``. Partner recommendations use the
+    options : the :class:`~graphkit.analysis.options.AnalysisOptions` (or a dict of single
+        options: ``types``, ``weight``, ``method``, ``threshold``, ``partners`` ...) used when
+        ``analysis`` is None; they are recorded in ``summary.json`` under ``"parameters"``. Partner recommendations use the
         analysis's ``threshold`` and ``partners``. The report shows the network of the
         analysis's date (``options["as_of"]``, default today; ``summary["as_of"]``): ``G``
         holds every relationship and is cut to that date here.
@@ -85,7 +86,8 @@ def write_report(
         from graphkit.analysis import analyze
 
         with progress.step("analysing the network"):
-            analysis = analyze(G, **{"seed": seed, **(options or {})}, progress=progress)
+            chosen = options if isinstance(options, AnalysisOptions) else {"seed": seed, **(options or {})}
+            analysis = analyze(G, AnalysisOptions.of(chosen), progress=progress)
     whole, G = G, _dated(G, analysis)
     changes = None
     if since is not None:
@@ -93,7 +95,12 @@ def write_report(
 
         with progress.step("comparing with the network as of the --since date"):
             changes = what_changed(
-                whole, since, analysis.summary.get("as_of"), now=analysis, top=top, **_options_of(analysis)
+                whole,
+                since,
+                analysis.summary.get("as_of"),
+                now=analysis,
+                top=top,
+                options=_options_of(analysis),
             )
     ctx = _Context(G, analysis, top)
     with progress.step("recommending partners"):
@@ -162,16 +169,9 @@ def _dated(G: nx.MultiDiGraph, analysis: Any) -> nx.MultiDiGraph:
     return G if not day or day == "all" else as_of(G, day)
 
 
-def _options_of(analysis: Any) -> dict[str, Any]:
-    """The :func:`graphkit.analysis.analyze` keywords an analysis was computed with (GDS: run locally)."""
-    p = dict((getattr(analysis, "summary", None) or {}).get("parameters") or {})
-    keys = {"types": "types", "weight": "weight", "cluster_method": "method", "resolution": "resolution",
-            "restarts": "restarts", "seed": "seed", "engine": "engine", "exact_threshold": "exact_threshold",
-            "samples": "samples", "threshold": "threshold", "partners": "partners"}  # fmt: skip
-    out = {keys[k]: v for k, v in p.items() if k in keys}
-    if out.get("engine") == "gds":
-        out["engine"] = "auto"
-    return out
+def _options_of(analysis: Any) -> AnalysisOptions:
+    """The options an analysis was computed with (GDS: run locally)."""
+    return AnalysisOptions.from_dict((getattr(analysis, "summary", None) or {}).get("parameters") or {})
 
 
 def _write_change_tables(changes: Any, folder: Path) -> None:
@@ -293,7 +293,8 @@ def _recommendations(
             ["open_known", "actor_id"], ascending=[False, True]
         )
         want = min(ctx.top, 5)
-        ranked = list(totals["actor_id"])
+        # recommendations go to states; an organisation gets members to recruit only when asked (--focus)
+        ranked = [a for a in totals["actor_id"] if G.nodes[a].get("kind") == "state"]
         regions: dict[Any, str] = {}
         for a in ranked:
             regions.setdefault(G.nodes[a].get("region") or f"(none: {a})", a)
@@ -301,7 +302,8 @@ def _recommendations(
         picked |= set([a for a in ranked if a not in picked][: want - len(picked)])
         targets = [a for a in ranked if a in picked]
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
-    pooling = {k: parameters[k] for k in ("threshold", "partners") if k in parameters}
+    chosen = AnalysisOptions.from_dict(parameters)
+    pooling = {"threshold": chosen.threshold, "partners": chosen.partners, "dormant_after": chosen.dormant_after}
     out = {}
     for i, a in enumerate(targets):
         out[a] = recommend_partners(G, a, k=ctx.top, **pooling)
