@@ -375,7 +375,10 @@ def _nx_effective_size(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import networkx as nx
 
     net = net.direct_network
-    return _vec(net, nx.effective_size(net.networkx, weight=_w(net)))
+    # nodes=: networkx's per-node path is Burt's formula; with scipy installed its all-node
+    # sparse path (networkx 3.6) normalises weighted ties by the wrong axis's maximum
+    H = net.networkx
+    return _vec(net, nx.effective_size(H, nodes=list(H), weight=_w(net)))
 
 
 def _nx_core(net: ActorNetwork, pivots: Any) -> np.ndarray:

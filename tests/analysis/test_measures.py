@@ -67,7 +67,7 @@ def test_a_new_registry_entry_reaches_table_report_drawing_and_cli(monkeypatch, 
     from graphkit.export.report import build_report, render_report_markdown
 
     md = render_report_markdown(build_report(G, a))
-    assert "### Harmonic" in md and "Sum of inverse distances" in md
+    assert "| Harmonic |" in md and "Sum of inverse distances" in md  # a column of the rankings, defined above them
     from graphkit.export.drawing import prepare_drawing
 
     D = prepare_drawing(G, size_by="harmonic")

@@ -73,12 +73,14 @@ def _graded(basis: str, evidence: str | None):
 @pytest.mark.parametrize(
     ("basis", "evidence", "expected"),
     [
-        ("sponsor", "government", [["D", 0.75, ["C", "B"]]]),
-        ("sponsor", "several_governments", [["D", 0.75, ["C", "B"]]]),
-        ("sponsor", None, [["D", 0.75, ["C", "B"]]]),
-        # a vendor- or tracker-only sponsorship does not bar S by default
-        ("sponsor", "vendor", [["S", 0.75, ["D", "C"]]]),
-        ("suspected", "tracker", [["S", 0.75, ["D", "C"]]]),
+        # D: 0.25 + 0.35 x 0.6 (its MoU with A) + 0.15 (same region) = 0.61 (test_recommend.py)
+        ("sponsor", "government", [["D", 0.61, ["C", "B"]]]),
+        ("sponsor", "several_governments", [["D", 0.61, ["C", "B"]]]),
+        ("sponsor", None, [["D", 0.61, ["C", "B"]]]),
+        # a vendor- or tracker-only sponsorship does not bar S by default: S is back among the
+        # alternatives (0.505 behind D's 0.61, test_recommend.py)
+        ("sponsor", "vendor", [["D", 0.61, ["S", "C"]]]),
+        ("suspected", "tracker", [["D", 0.61, ["S", "C"]]]),
     ],
 )
 def test_recommendation_follows_the_grade(basis, evidence, expected):

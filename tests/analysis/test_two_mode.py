@@ -221,18 +221,18 @@ def test_tie_weight_must_be_a_positive_number(bad):
 
 def test_report_headlines_in_the_universal_forum_scenario():
     from graphkit.export.report import build_report
-    from graphkit.export.report.document import Bullets
+    from graphkit.export.report.document import Table
 
     states, orgs, memberships, coop = _random_world(2)
     forum = {**orgs, "FORUM": "international_org"}
     G = _graph(states, forum, memberships + [(s, "FORUM") for s in states], coop)
     a = analyze(G, perturb=3)
     rep = build_report(G, a)
-    overview = next(s for s in rep.sections if s.id == "overview")
-    findings = next(b for b in overview.blocks if isinstance(b, Bullets)).items
-    state_line = next(f for f in findings if f.startswith("Most central state: "))
-    org_line = next(f for f in findings if f.startswith("Most central organisation: "))
+    summary = next(s for s in rep.sections if s.id == "summary")
+    findings = [row[0] for row in next(b for b in summary.blocks if isinstance(b, Table)).rows]
+    state_line = next(f for f in findings if "is the best-connected state" in f)
+    org_line = next(f for f in findings if "is the best-connected organisation" in f)
     best_state = a.summary["most_central"]["state"]["pagerank"]
-    assert f"State {best_state}" in state_line and "Org FORUM" not in state_line + org_line
-    assert any(f.startswith("Left out of the organisation headline: Org FORUM") for f in findings)
+    assert state_line.startswith(f"State {best_state} ") and "Org FORUM" not in state_line + org_line
+    assert "Global forums that most states join are left out" in org_line
     assert any(s.id == "stability" for s in rep.sections)

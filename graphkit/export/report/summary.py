@@ -105,14 +105,26 @@ def coverage_notes(ctx: _Context) -> list[str]:
             f"{'ies' if len(no_data_caps) != 1 else 'y'} ({', '.join(no_data_caps[:6])}"
             f"{' …' if len(no_data_caps) > 6 else ''})."
         )
-    dormant = (ctx.info.get("ties") or {}) if isinstance(ctx.info.get("ties"), dict) else {}
-    if dormant:
-        parts = [f"{n:,} {state}" for state, n in dormant.items() if state != "active" and n]
-        if parts:
+    ties = ctx.info.get("ties") if isinstance(ctx.info.get("ties"), dict) else {}
+    if ties:
+        by_type = ties.get("by_type") or {}
+        agreements = by_type.get("COOPERATES_WITH") or {}
+        total = sum(int(n) for n in agreements.values()) if agreements else 0
+        dormant = int(agreements.get("dormant", 0)) if agreements else int(ties.get("dormant") or 0)
+        paused = [p for p in ties.get("paused_ties") or [] if isinstance(p, list | tuple) and len(p) >= 4]
+        if dormant:
             notes.append(
-                "Ties not counted as active on the analysis date: "
-                + ", ".join(parts)
-                + " (they stay in the data)."
+                f"{dormant:,}{f' of {total:,}' if total else ''} agreements have no evidence of activity in the last "
+                f"{ties.get('dormant_after', '?'):g} years and are treated as dormant: they neither share capabilities "
+                "nor count in the network (--dormant-after 0 counts them)."
+            )
+        if paused:
+            shown = [f"{ctx.name(p[0])} in {ctx.name(p[2])} ({p[3]})" for p in paused[:5]]
+            notes.append(
+                f"{len(paused)} paused membership{'s' if len(paused) != 1 else ''} do not count: "
+                + ", ".join(shown)
+                + (f" and {len(paused) - 5} more" if len(paused) > 5 else "")
+                + "."
             )
     notes.append(
         "Capability levels for states come from published indices and public records (ITU's Global "
