@@ -82,6 +82,9 @@ _LAZY = {
             "critical_actors",
         )
     },
+    **{name: "graphkit.analysis.whatif" for name in ("whatif", "WhatIf")},
+    **{name: "graphkit.analysis.scenarios" for name in ("apply_changes", "Scenario", "load_scenarios")},
+    "compare": "graphkit.analysis.compare",
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",
     "query": "graphkit.cypher",
@@ -167,6 +170,13 @@ __all__ = [
     "uncovered_threats",
     "recommend_partners",
     "critical_actors",
+    # what if
+    "whatif",
+    "WhatIf",
+    "apply_changes",
+    "Scenario",
+    "load_scenarios",
+    "compare",
     # drawing
     "write_html",
     "render_html",
