@@ -494,7 +494,7 @@ def _actor(H: nx.MultiDiGraph, a: str, where: str) -> None:
 def _hint(word: str, candidates: Iterable[str], H: nx.MultiDiGraph | None = None) -> str:
     """`` (did you mean 'X'?)`` from ids close to ``word``, or whose name is ``word``."""
     ids = list(candidates)
-    found = close_matches(word, ids)
+    found = close_matches(word, ids, cutoff=0.75 if len(word) > 4 else 0.5)
     if H is not None:
         key = word.casefold()
         by_name = [n for n in ids if str(H.nodes[n].get("name", "")).casefold() == key]

@@ -276,8 +276,9 @@ def scenario_effects(
         rows += _recommendation_rows(G0, G1, actor, before, after)
     df = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS[1:]))
     df.insert(0, "scenario", name)
-    for col in ("actor_name", "kind"):
-        df[col] = df[col].astype(object)
+    for col in df.columns:
+        if col not in ("weight", "moved"):  # text (or mixed) columns: None where empty, never NaN
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
 
 
