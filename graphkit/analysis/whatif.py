@@ -49,6 +49,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit.analysis import parallel
+from graphkit.analysis.centrality import centrality_table
+from graphkit.analysis.clusters import cluster_membership, cluster_table
+from graphkit.analysis.engine import ActorNetwork, actor_network, check_types
+from graphkit.analysis.gaps import capability_gaps, critical_actors, gap_summary, uncovered_threats
 from graphkit.analysis.measures import MEASURES, RANKED_MEASURES
 from graphkit.analysis.recommend import recommend_partners
 from graphkit.analysis.run import Analysis, analyze
@@ -67,6 +72,7 @@ from graphkit.analysis.scenarios import (
     as_scenarios,
     touched_actors,
 )
+from graphkit.defaults import DEFAULT_SEED, DEFAULT_TYPES, EXACT_THRESHOLD, RESTARTS, SAMPLES
 from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
@@ -74,6 +80,8 @@ from graphkit.progress import Progress
 __all__ = [
     "whatif",
     "WhatIf",
+    "ScenarioAnalysis",
+    "scenario_analysis",
     "ScenarioResult",
     "ScenarioSummary",
     "scenario_effects",
@@ -89,6 +97,82 @@ EFFECT_COLUMNS = (
 
 RECOMMENDED = 5
 """Partners recommended per touched actor, before and after."""
+
+
+@dataclass(frozen=True)
+class ScenarioAnalysis:
+    """The tables a scenario is compared on, computed as :func:`graphkit.analysis.analyze`
+    computes them (the same functions, the same options), without the tables whatif does not
+    compare (alliance gaps, cluster summary, the unranked measures).
+
+    ``summary`` holds ``graph`` (``actors``, ``actor_links``), ``as_of`` and ``gaps``
+    (``total_coalition_gap_known``, as in :func:`~graphkit.analysis.analyze`'s summary).
+    """
+
+    centrality: pd.DataFrame
+    clusters: pd.DataFrame
+    gaps: pd.DataFrame
+    gap_summary: pd.DataFrame
+    critical_actors: pd.DataFrame
+    uncovered_threats: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    network: ActorNetwork | None = field(default=None, repr=False)
+
+
+def scenario_analysis(
+    G: nx.MultiDiGraph, *, reuse: ScenarioAnalysis | None = None, **options: Any
+) -> ScenarioAnalysis:
+    """Centrality (the ranked measures), clusters, gaps, gap summary, critical actors and
+    uncovered threats of ``G`` with the options of :func:`graphkit.analysis.analyze`
+    (``G`` already cut to its day: ``as_of`` is not taken).
+
+    ``reuse``: an analysis whose actor network, when equal to ``G``'s, lends its centrality
+    and clusters (they depend on nothing else).
+    """
+    o = dict(options)
+    o.pop("as_of", None)
+    o.pop("perturb", None)
+    o.pop("progress", None)
+    types = check_types([o.get("types", DEFAULT_TYPES)] if isinstance(o.get("types"), str)
+                        else o.get("types", DEFAULT_TYPES))  # fmt: skip
+    net = actor_network(G, types, weight=o.get("weight"), two_mode=True)
+    engine = o.get("engine", "auto")
+    seed = o.get("seed", DEFAULT_SEED)
+    if reuse is not None and reuse.network is not None and _same_arrays(reuse.network, net):
+        cent, clusters = reuse.centrality, reuse.clusters
+    else:
+        with parallel.using(o.get("jobs") or 1):
+            cent, _ = centrality_table(
+                net, engine=engine, exact_threshold=o.get("exact_threshold", EXACT_THRESHOLD),
+                samples=o.get("samples", SAMPLES), seed=seed, measures=[m.name for m in RANKED_MEASURES],
+            )  # fmt: skip
+        membership, _ = cluster_membership(
+            net, method=o.get("method", "louvain"), resolution=o.get("resolution", 1.0), seed=seed,
+            restarts=o.get("restarts", RESTARTS), engine=engine,
+        )  # fmt: skip
+        clusters = cluster_table(net, membership)
+    pooling = {k: o[k] for k in ("threshold", "partners") if k in o}
+    gaps = capability_gaps(G, **pooling)
+    gsum = gap_summary(G, **pooling)
+    crit = critical_actors(G, engine=engine, **pooling)
+    unc = uncovered_threats(G, **({"threshold": o["threshold"]} if "threshold" in o else {}))
+    known = gaps["assessed"].astype(bool) & gaps["capability_assessed"].astype(bool) & ~gaps["pooled"].astype(bool)
+    summary = {
+        "as_of": G.graph.get("as_of"),
+        "graph": {"actors": net.n, "actor_links": net.m},
+        "gaps": {"total_coalition_gap_known": int(gaps.loc[known, "weight"].sum())},
+    }
+    return ScenarioAnalysis(cent, clusters, gaps, gsum, crit, unc, summary, net)
+
+
+def _same_arrays(a: ActorNetwork, b: ActorNetwork) -> bool:
+    return (
+        a.ids == b.ids
+        and a.m == b.m
+        and bool(np.array_equal(a.src, b.src))
+        and bool(np.array_equal(a.dst, b.dst))
+        and bool(np.array_equal(a.weight, b.weight))
+    )
 
 
 @dataclass(frozen=True)
@@ -128,7 +212,7 @@ class ScenarioResult:
 
     scenario: Scenario
     graph: nx.MultiDiGraph = field(repr=False)
-    analysis: Analysis = field(repr=False)
+    analysis: Any = field(repr=False)  # a ScenarioAnalysis (an Analysis with full=True)
     effects: pd.DataFrame = field(repr=False)
     summary: ScenarioSummary
 
@@ -145,7 +229,7 @@ class WhatIf:
     """
 
     day: str
-    baseline: Analysis = field(repr=False)
+    baseline: Any = field(repr=False)  # a ScenarioAnalysis (an Analysis with full=True)
     results: tuple[ScenarioResult, ...]
 
     @property
@@ -172,8 +256,9 @@ def whatif(
     G: nx.MultiDiGraph,
     scenarios: Any,
     *,
-    baseline: Analysis | None = None,
+    baseline: Analysis | ScenarioAnalysis | None = None,
     recommend: bool = True,
+    full: bool = False,
     progress: Progress | None = None,
     **options: Any,
 ) -> WhatIf:
@@ -188,6 +273,9 @@ def whatif(
     baseline : the :func:`graphkit.analysis.analyze` result of ``G`` with the same options,
         when already computed (it must be of the same day).
     recommend : recommend partners for the actors each scenario touches, before and after.
+    full : analyse the baseline and each scenario with the whole of
+        :func:`graphkit.analysis.analyze` (every table: alliance gaps, cluster summary, all
+        measures) instead of :func:`scenario_analysis` (the tables compared; the same values).
     options : keyword arguments of :func:`graphkit.analysis.analyze` (``seed``,
         ``threshold``, ``partners``, ``as_of`` ...), the same for the baseline and every
         scenario; ``perturb`` is not taken (stability is not computed for scenarios).
@@ -225,9 +313,15 @@ def whatif(
         H.remove_edges_from(not_in_force(H, day))
         graphs.append(H)
     options["as_of"] = day.isoformat()
+
+    def analysed(H: nx.MultiDiGraph, reuse: Any = None) -> Any:
+        if full:
+            return analyze(H, progress=Progress(quiet=True), **options)
+        return scenario_analysis(H, reuse=reuse, **options)
+
     if baseline is None:
         with progress.step("baseline analysis"):
-            baseline = analyze(base_graph, progress=progress, **options)
+            baseline = analysed(base_graph)
     elif baseline.summary.get("as_of") != day.isoformat():
         raise AnalysisError(
             f"the baseline analysis is of {baseline.summary.get('as_of')}, the scenarios of {day.isoformat()}"
@@ -237,7 +331,7 @@ def whatif(
     results = []
     for i, (s, H) in enumerate(zip(items, graphs, strict=True)):
         with progress.step(f"scenario {s.name}"):
-            a = analyze(H, progress=Progress(quiet=True), **options)
+            a = analysed(H, baseline)
             recs: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] = {}
             if recommend:
                 for actor in touched_actors(s.changes):
@@ -254,9 +348,9 @@ def whatif(
 
 def scenario_effects(
     G0: nx.MultiDiGraph,
-    a0: Analysis,
+    a0: Any,
     G1: nx.MultiDiGraph,
-    a1: Analysis,
+    a1: Any,
     *,
     name: str = "scenario",
     recommendations: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] | None = None,
@@ -326,12 +420,20 @@ def _route(status: str, route: Any) -> str | None:
     return None
 
 
-def _gap_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
+def _gap_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     keep = ["actor_id", "capability_id", "weight", "own", "pooled", "route", "via_partner",
             "actor_name", "capability_name"]  # fmt: skip
     g0 = a0.gaps[keep].astype({"own": object, "pooled": object})
     g1 = a1.gaps[keep].astype({"own": object, "pooled": object})
     m = g0.merge(g1, on=["actor_id", "capability_id"], how="outer", suffixes=("_0", "_1"), indicator=True, sort=False)
+    same = (
+        (m["_merge"] == "both")
+        & (m["own_0"] == m["own_1"])
+        & (m["pooled_0"] == m["pooled_1"])
+        & (m["route_0"].fillna("") == m["route_1"].fillna(""))
+        & (m["via_partner_0"].fillna("") == m["via_partner_1"].fillna(""))
+    )
+    m = m[~same.to_numpy(dtype=bool)]
     kinds = dict(zip(a0.gap_summary["actor_id"], a0.gap_summary["kind"], strict=False))
     kinds.update(zip(a1.gap_summary["actor_id"], a1.gap_summary["kind"], strict=False))
     rows = []
@@ -372,7 +474,7 @@ def _gap_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
-def _gap_total_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
+def _gap_total_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     cols = ["actor_id", "name", "kind", "own_gap", "coalition_gap"]
     m = a0.gap_summary[cols].merge(a1.gap_summary[cols], on="actor_id", how="outer", suffixes=("_0", "_1"))
     rows = []
@@ -392,23 +494,28 @@ def _num(v: Any) -> float | None:
     return float(v)
 
 
-def _rank_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
-    rows = []
+def _rank_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     c0, c1 = a0.centrality, a1.centrality
+    cols = [f"{m.name}_kind_rank" for m in RANKED_MEASURES if f"{m.name}_kind_rank" in c0 and f"{m.name}_kind_rank" in c1]
+    if not cols:
+        return []
+    x = c0[["id", "name", "kind", *cols]].merge(c1[["id", "name", "kind", *cols]], on="id", how="outer",
+                                                suffixes=("_0", "_1"))  # fmt: skip
+    name = x["name_1"].where(x["name_1"].notna(), x["name_0"]).tolist()
+    kind = x["kind_1"].where(x["name_1"].notna(), x["kind_0"]).tolist()
+    ids = x["id"].tolist()
+    rows = []
     for m in RANKED_MEASURES:
         col = f"{m.name}_kind_rank"
-        if col not in c0 or col not in c1:
+        if col not in cols:
             continue
-        x = c0[["id", "name", "kind", col]].merge(c1[["id", "name", "kind", col]], on="id", how="outer",
-                                                  suffixes=("_0", "_1"))  # fmt: skip
-        r0 = x[f"{col}_0"].astype("Float64")
-        r1 = x[f"{col}_1"].astype("Float64")
-        differ = (r0 != r1).fillna(True) & ~(r0.isna() & r1.isna())
-        for r in x[differ.to_numpy(dtype=bool)].to_dict("records"):
-            b, f = _num(_plain(r[f"{col}_0"])), _num(_plain(r[f"{col}_1"]))
-            name = r["name_1"] if isinstance(r["name_1"], str) else r["name_0"]
-            kind = r["kind_1"] if isinstance(r["name_1"], str) else r["kind_0"]
-            rows.append(_row("rank", r["id"], (name, kind), item_id=m.name, item_name=m.title,
+        r0 = x[f"{col}_0"].astype("float64").to_numpy()
+        r1 = x[f"{col}_1"].astype("float64").to_numpy()
+        differ = ~((r0 == r1) | (np.isnan(r0) & np.isnan(r1)))
+        for i in np.flatnonzero(differ).tolist():
+            b = None if np.isnan(r0[i]) else float(r0[i])
+            f = None if np.isnan(r1[i]) else float(r1[i])
+            rows.append(_row("rank", ids[i], (name[i], kind[i]), item_id=m.name, item_name=m.title,
                              before=b, after=f, moved=None if b is None or f is None else b - f))  # fmt: skip
     return rows
 
@@ -433,7 +540,7 @@ def match_clusters(c0: pd.DataFrame, c1: pd.DataFrame) -> dict[int, int]:
     return out
 
 
-def _cluster_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
+def _cluster_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     c0, c1 = a0.clusters, a1.clusters
     if c0.empty or c1.empty:
         return []
@@ -456,7 +563,7 @@ def _cluster_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
-def _critical_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
+def _critical_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     c0 = a0.critical_actors.set_index("actor_id")
     c1 = a1.critical_actors.set_index("actor_id")
     rows = []
@@ -476,7 +583,7 @@ def _critical_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
-def _threat_rows(a0: Analysis, a1: Analysis) -> list[dict[str, Any]]:
+def _threat_rows(a0: Any, a1: Any) -> list[dict[str, Any]]:
     u0 = a0.uncovered_threats.set_index("threat_id")
     u1 = a1.uncovered_threats.set_index("threat_id")
     rows = []
@@ -511,7 +618,7 @@ def _recommendation_rows(
 
 
 def _summary(
-    s: Scenario, day: _dt.date, G0: nx.MultiDiGraph, a0: Analysis, G1: nx.MultiDiGraph, a1: Analysis,
+    s: Scenario, day: _dt.date, G0: nx.MultiDiGraph, a0: Any, G1: nx.MultiDiGraph, a1: Any,
     effects: pd.DataFrame,
 ) -> ScenarioSummary:
     e = effects
@@ -575,7 +682,10 @@ def _summary(
     )
 
 
-def _same_network(a0: Analysis, a1: Analysis) -> bool:
+def _same_network(a0: Any, a1: Any) -> bool:
+    n0, n1 = getattr(a0, "network", None), getattr(a1, "network", None)
+    if n0 is not None and n1 is not None:
+        return _same_arrays(n0, n1)
     g0, g1 = a0.summary.get("graph", {}), a1.summary.get("graph", {})
     if (g0.get("actors"), g0.get("actor_links")) != (g1.get("actors"), g1.get("actor_links")):
         return False
@@ -644,7 +754,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _headlines(
-    s: Scenario, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph, a0: Analysis, a1: Analysis, e: pd.DataFrame,
+    s: Scenario, G0: nx.MultiDiGraph, G1: nx.MultiDiGraph, a0: Any, a1: Any, e: pd.DataFrame,
     part: Any, network_changed: bool,
 ) -> list[str]:
     out: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,6 @@ def write_whatif(result: Any, out_dir: str | os.PathLike[str]) -> list[Path]:
 def _cell(v: Any) -> Any:
     if isinstance(v, list | tuple):
         return ";".join(str(x) for x in v)
-    if isinstance(v, float) and v == int(v):
+    if isinstance(v, float) and math.isfinite(v) and v == int(v):
         return int(v)
     return v
