@@ -53,7 +53,7 @@ from graphkit.analysis import parallel
 from graphkit.analysis.centrality import centrality_table
 from graphkit.analysis.clusters import cluster_membership, cluster_table
 from graphkit.analysis.engine import ActorNetwork, actor_network, check_types
-from graphkit.analysis.gaps import capability_gaps, critical_actors, gap_summary, uncovered_threats
+from graphkit.analysis.gaps import capability_gaps, critical_actors, uncovered_threats
 from graphkit.analysis.measures import MEASURES, RANKED_MEASURES
 from graphkit.analysis.recommend import recommend_partners
 from graphkit.analysis.run import Analysis, analyze
@@ -85,6 +85,7 @@ __all__ = [
     "ScenarioResult",
     "ScenarioSummary",
     "scenario_effects",
+    "gap_totals",
     "EFFECT_COLUMNS",
     "RECOMMENDED",
 ]
@@ -153,7 +154,7 @@ def scenario_analysis(
         clusters = cluster_table(net, membership)
     pooling = {k: o[k] for k in ("threshold", "partners") if k in o}
     gaps = capability_gaps(G, **pooling)
-    gsum = gap_summary(G, **pooling)
+    gsum = gap_totals(gaps, G)
     crit = critical_actors(G, engine=engine, **pooling)
     unc = uncovered_threats(G, **({"threshold": o["threshold"]} if "threshold" in o else {}))
     known = gaps["assessed"].astype(bool) & gaps["capability_assessed"].astype(bool) & ~gaps["pooled"].astype(bool)
@@ -163,6 +164,42 @@ def scenario_analysis(
         "gaps": {"total_coalition_gap_known": int(gaps.loc[known, "weight"].sum())},
     }
     return ScenarioAnalysis(cent, clusters, gaps, gsum, crit, unc, summary, net)
+
+
+def gap_totals(gaps: pd.DataFrame, G: nx.MultiDiGraph | None = None) -> pd.DataFrame:
+    """``actor_id, name, kind, own_gap, coalition_gap`` per actor with needs, from a gap table
+    (:func:`~graphkit.analysis.capability_gaps`) as :func:`~graphkit.analysis.gap_summary`
+    sums them (``kind`` read from ``G`` when given): own gap = weight of known needs (assessed actor and capability) not owned,
+    NaN for an unassessed actor; coalition gap = weight of needs not pooled; closed by
+    cooperation = weight of known needs pooled, not owned (NaN for an unassessed actor).
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> mine = gap_totals(gk.capability_gaps(G)).set_index("actor_id")
+    >>> theirs = gk.gap_summary(G).set_index("actor_id")
+    >>> bool(mine["coalition_gap"].equals(theirs["coalition_gap"].astype(float)))
+    True
+    >>> all(mine[c].fillna(-1).equals(theirs[c].astype(float).fillna(-1)) for c in ("own_gap", "closed_by_cooperation"))
+    True
+    """
+    cols = ["actor_id", "name", "kind", "own_gap", "coalition_gap", "closed_by_cooperation"]
+    if gaps.empty:
+        return pd.DataFrame(columns=cols)
+    w = gaps["weight"].astype(float)
+    known = gaps["assessed"].astype(bool) & gaps["capability_assessed"].astype(bool)
+    t = (
+        gaps.assign(_own=w.where(known & ~gaps["own"].astype(bool), 0.0), _co=w.where(~gaps["pooled"].astype(bool), 0.0),
+                    _cl=w.where(known & ~gaps["own"].astype(bool) & gaps["pooled"].astype(bool), 0.0))
+        .groupby("actor_id", sort=False)
+        .agg(name=("actor_name", "first"), assessed=("assessed", "first"), own_gap=("_own", "sum"),
+             coalition_gap=("_co", "sum"), closed_by_cooperation=("_cl", "sum"))
+        .reset_index()
+    )  # fmt: skip
+    t["own_gap"] = t["own_gap"].where(t["assessed"].astype(bool), np.nan)
+    t["closed_by_cooperation"] = t["closed_by_cooperation"].where(t["assessed"].astype(bool), np.nan)
+    t["kind"] = [G.nodes[a].get("kind") if G is not None and a in G else None for a in t["actor_id"]]
+    return t[cols]
 
 
 def _same_arrays(a: ActorNetwork, b: ActorNetwork) -> bool:
