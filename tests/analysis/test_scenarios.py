@@ -191,6 +191,13 @@ def test_apply_changes_leaves_the_graph_alone_and_dates_the_changes(two_orgs):
     H = apply_changes(two_orgs, [Leave("A", "O1"), Sign("A", "C", "mou", "cap:y"), SetLevel("A", "cap:x", 0.8)],
                       on="2024-05-01")  # fmt: skip
     assert two_orgs.number_of_edges() == n
+    assert [d for _, v, d in two_orgs.out_edges("A", data=True) if v == "O1"] == [{"type": "MEMBER_OF"}]
+    assert [d for _, v, d in two_orgs.out_edges("A", data=True) if v == "cap:x"] == []
+    assert set(H.in_edges("O1")) == {("B", "O1"), ("D", "O1"), ("A", "O1")}  # pred and succ agree
+    H2 = apply_changes(two_orgs, [Pause("A", "O1", "frozen"), Leave("A", "O2")], on="2024-05-01")
+    assert [d.get("status") for _, v, d in H2.out_edges("A", data=True) if v == "O1"] == ["frozen"]
+    assert [d.get("status") for _, v, d in H.out_edges("A", data=True) if v == "O1"] == [None]
+    assert [d for _, v, d in two_orgs.out_edges("A", data=True) if v == "O2"] == [{"type": "MEMBER_OF"}]
     left = [d for _, v, d in H.out_edges("A", data=True) if v == "O1"][0]
     assert (left["until"], left["until_date"]) == (2024, _dt.date(2024, 5, 1))
     signed = [d for _, v, d in H.out_edges("A", data=True) if v == "C"][0]
