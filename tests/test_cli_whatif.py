@@ -67,3 +67,20 @@ def test_a_bad_change_option_names_the_option(tmp_path, capsys):
 def test_no_change_is_an_error(capsys):
     assert main(["whatif", SAMPLE, "-q"]) == 2
     assert "give a change" in capsys.readouterr().err
+
+
+def test_compare_prints_a_table_and_json(capsys):
+    assert main(["compare", SAMPLE, "DEU", "FRA", "--as-of", "2024", "-q"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Germany (DEU, state) and France (FRA, state), as of 2024-01-01")
+    assert "Shared organisations (2; member since DEU / FRA): North Atlantic Treaty Organization" in text
+    assert "Shortest path (2 steps): DEU -> NATO -> FRA" in text
+    assert main(["compare", SAMPLE, "DEU", "FRA", "--as-of", "2024", "--json", "-q"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [o["organisation_id"] for o in data["shared_organisations"]] == ["NATO", "EU"]
+
+
+def test_compare_unknown_actor_is_one_error(capsys):
+    assert main(["compare", SAMPLE, "DEU", "FRAA", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no actor 'FRAA' (did you mean 'FRA'" in err

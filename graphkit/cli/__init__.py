@@ -16,7 +16,7 @@ from graphkit.errors import GraphkitError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
-COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j", "whatif"]
+COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j", "whatif", "compare"]
 
 
 def build_parser() -> argparse.ArgumentParser:
