@@ -84,3 +84,30 @@ def test_compare_unknown_actor_is_one_error(capsys):
     assert main(["compare", SAMPLE, "DEU", "FRAA", "-q"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no actor 'FRAA' (did you mean 'FRA'" in err
+
+
+def test_report_with_scenarios_and_a_comparison(tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("scenario,change,a,b\nGermany leaves NATO,leave,DEU,NATO\n")
+    out = tmp_path / "r"
+    args = ["report", SAMPLE, "-o", str(out), "--scenario", str(f), "--compare", "DEU", "FRA", "--as-of", "2024",
+            "--perturb", "0", "-q"]  # fmt: skip
+    assert main(args) == 0
+    md = (out / "report.md").read_text()
+    assert "### What if: Germany leaves NATO" in md
+    assert "Germany leaving the North Atlantic Treaty Organization opens 2 of its needs" in md
+    assert "## Germany and France side by side" in md
+    assert (out / "whatif.csv").is_file() and (out / "whatif.json").is_file()
+    assert "whatif.csv" in (out / ".graphkit-report").read_text()
+
+
+def test_report_with_a_bad_scenario_writes_nothing(tmp_path, capsys):
+    f = tmp_path / "s.csv"
+    f.write_text("scenario,change,a,b\nbad,leave,DEU,NATTO\n")
+    out = tmp_path / "r"
+    assert main(["report", SAMPLE, "-o", str(out), "--scenario", str(f), "--as-of", "2024", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "s.csv:2: leave DEU:NATTO: no actor 'NATTO' (did you mean 'NATO'?)" in err
+    assert not out.exists()
+    assert main(["report", SAMPLE, "-o", str(out), "--compare", "DEU", "FRANCE", "-q"]) == 2
+    assert "no actor 'FRANCE'" in capsys.readouterr().err and not out.exists()

@@ -37,7 +37,7 @@ from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date
 from graphkit.suggest import close_matches
 
-__all__ = ["compare", "Comparison", "CAPABILITY_COLUMNS"]
+__all__ = ["compare", "Comparison", "CAPABILITY_COLUMNS", "check_actor"]
 
 CAPABILITY_COLUMNS = (
     "capability_id", "capability_name", "level_a", "level_b", "holds_a", "holds_b", "need_a", "need_b",
@@ -106,7 +106,7 @@ def compare(
     """
     H = _dated(G, as_of)
     for x in (a, b):
-        _check_actor(H, x)
+        check_actor(H, x)
     if a == b:
         raise AnalysisError(f"compare needs two different actors, got {a!r} twice")
     day = H.graph.get("as_of") or "all"
@@ -156,7 +156,8 @@ def _dated(G: nx.MultiDiGraph, when: Any) -> nx.MultiDiGraph:
     return as_of(G, day)
 
 
-def _check_actor(H: nx.MultiDiGraph, x: str) -> None:
+def check_actor(H: nx.MultiDiGraph, x: str) -> None:
+    """Raise :class:`AnalysisError` with a "did you mean" unless ``x`` is an actor of ``H``."""
     if x in H and H.nodes[x].get("label") == schema.ACTOR:
         return
     actors = [n for n, d in H.nodes(data=True) if d.get("label") == schema.ACTOR]

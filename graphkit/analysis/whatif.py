@@ -867,7 +867,7 @@ def _headlines(
             kind = str(r["kind"] or "actor")
             out.append(
                 f"{r['actor_name']} moves from {_ordinal(int(r['before']))} to {_ordinal(int(r['after']))} "
-                f"among {_plural(kind)} by {MEASURES[r['item_id']].title.lower()}."
+                f"among {_plural(kind)} by {_measure_name(r['item_id'])}."
             )
     if not network_changed:
         out.append("The actor network is unchanged: centrality and clusters stay as they are.")
@@ -899,9 +899,15 @@ def _headlines(
             bits.append(f"{_names(G0, G1, new['actor_id'].tolist())} become{'s' if len(new) == 1 else ''} critical")
         if len(gone):
             bits.append(f"{_names(G0, G1, gone['actor_id'].tolist())} {'is' if len(gone) == 1 else 'are'} no longer critical")
-        rest = len(crit) - len(new) - len(gone)
-        if rest:
-            bits.append(f"{_count(rest, 'critical actor', 'critical actors')} would open a different gap weight if lost")
+        rest = crit[(crit["before"] > 0) & (crit["after"] > 0) & (crit["before"] != crit["after"])]
+        if len(rest):
+            shown = ", ".join(f"{_name(G0, G1, r['actor_id'])} {int(r['before'])} to {int(r['after'])}"
+                              for r in rest.head(3).to_dict("records"))  # fmt: skip
+            more = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
+            bits.append(f"the gap weight a loss would open changes for {shown}{more}")
+        cut = crit[crit["detail"].notna()]
+        for r in cut.head(2).to_dict("records"):
+            bits.append(f"{_name(G0, G1, r['actor_id'])} {r['detail']}")
         out.append("Critical actors: " + "; ".join(bits) + ".")
     tu, tc = part("threat_uncovered"), part("threat_covered")
     if len(tu):
@@ -929,6 +935,12 @@ def _names(G0: nx.MultiDiGraph, G1: nx.MultiDiGraph, ids: Iterable[str], limit: 
     ids = list(ids)
     names = [_name(G0, G1, a) for a in ids[:limit]]
     return ", ".join(names) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _measure_name(measure: str) -> str:
+    """``betweenness``, ``PageRank``: the registry's title, lower case unless it is a name."""
+    title = MEASURES[measure].title if measure in MEASURES else measure
+    return title if any(ch.isupper() for ch in title[1:]) else title.lower()
 
 
 def _ordinal(n: int) -> str:
