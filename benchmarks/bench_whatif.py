@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     import graphkit as gk
-    from graphkit.analysis.scenarios import load_scenarios
+    from graphkit.analysis.scenario_files import load_scenarios
 
     scenarios = load_scenarios(SCENARIOS)
     G = gk.load(DATA)

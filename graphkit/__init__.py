@@ -83,7 +83,8 @@ _LAZY = {
         )
     },
     **{name: "graphkit.analysis.whatif" for name in ("whatif", "WhatIf")},
-    **{name: "graphkit.analysis.scenarios" for name in ("apply_changes", "Scenario", "load_scenarios")},
+    **{name: "graphkit.analysis.scenarios" for name in ("apply_changes", "Scenario")},
+    "load_scenarios": "graphkit.analysis.scenario_files",
     "compare": "graphkit.analysis.compare",
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
     "write_image": "graphkit.export.static",

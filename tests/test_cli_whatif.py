@@ -30,7 +30,9 @@ def test_whatif_prints_headlines_and_writes_the_tables(tmp_path, capsys):
 
 def test_scenario_file_with_several_scenarios(tmp_path, capsys):
     f = tmp_path / "s.csv"
-    f.write_text("scenario,change,a,b,c\nout,leave,DEU,NATO\nin,join,CHN,NATO\nin,set_level,CHN,cap:attribution,0.9\n")
+    f.write_text(
+        "scenario,change,a,b,c\nout,leave,DEU,NATO\nin,join,CHN,NATO\nin,set_level,CHN,cap:attribution,0.9\n"
+    )
     assert main(["whatif", SAMPLE, "--scenarios", str(f), "--as-of", "2024", "--json", "-q"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert [s["name"] for s in summary["scenarios"]] == ["out", "in"]
@@ -41,7 +43,10 @@ def test_scenario_file_with_several_scenarios(tmp_path, capsys):
     ("rows", "expected"),
     [
         ("ok,leave,DEU,NATO\nbad,leve,DEU,NATO\n", "s.csv:3: unknown change 'leve' (did you mean 'leave'?)"),
-        ("ok,leave,DEU,NATO\nbad,leave,DEUU,NATO\n", "s.csv:3: leave DEUU:NATO: no actor 'DEUU' (did you mean 'DEU'"),
+        (
+            "ok,leave,DEU,NATO\nbad,leave,DEUU,NATO\n",
+            "s.csv:3: leave DEUU:NATO: no actor 'DEUU' (did you mean 'DEU'",
+        ),
         ("bad,leave,CHN,NATO\n", "s.csv:2: leave CHN:NATO: China (CHN) is not a member of"),
     ],
 )

@@ -113,7 +113,10 @@ def compare(
     orgs_a, orgs_b = _memberships(H, a), _memberships(H, b)
     shared = [o for o in orgs_a if o in orgs_b]
     shared_df = pd.DataFrame(
-        [{"organisation_id": o, "name": _name(H, o), "since_a": orgs_a[o], "since_b": orgs_b[o]} for o in shared],
+        [
+            {"organisation_id": o, "name": _name(H, o), "since_a": orgs_a[o], "since_b": orgs_b[o]}
+            for o in shared
+        ],
         columns=["organisation_id", "name", "since_a", "since_b"],
     )
     agreements = pd.DataFrame(

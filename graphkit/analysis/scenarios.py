@@ -29,13 +29,10 @@ pyyaml is installed). The analysis of a scenario is :mod:`graphkit.analysis.what
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -61,8 +58,6 @@ __all__ = [
     "SCENARIO_SOURCE",
     "apply_changes",
     "parse_change",
-    "load_scenarios",
-    "as_scenarios",
     "touched_actors",
 ]
 
@@ -236,15 +231,19 @@ def parse_change(verb: str, spec: str | Iterable[str], *, where: str | None = No
         while args and not args[-1]:
             args.pop()
     usage = f"{name} {_USAGE[name]}"
-    if any(not a for a in args[:_required(name)]) or len(args) < _required(name):
-        raise AnalysisError(f"{_at(where)}{name} needs {_USAGE[name]}, got {_shown(spec)} (e.g. {_example(name)})")
+    if any(not a for a in args[: _required(name)]) or len(args) < _required(name):
+        raise AnalysisError(
+            f"{_at(where)}{name} needs {_USAGE[name]}, got {_shown(spec)} (e.g. {_example(name)})"
+        )
     if len(args) > _most(name):
         raise AnalysisError(f"{_at(where)}{usage}: too many fields in {_shown(spec)}")
     if name == "set_level":
         try:
             level = float(args[2])
         except ValueError:
-            raise AnalysisError(f"{_at(where)}{usage}: level {args[2]!r} is not a number from 0 to 1") from None
+            raise AnalysisError(
+                f"{_at(where)}{usage}: level {args[2]!r} is not a number from 0 to 1"
+            ) from None
         if not 0 <= level <= 1:
             raise AnalysisError(f"{_at(where)}{usage}: level {level:g} is not from 0 to 1")
         return SetLevel(args[0], args[1], level, where=where)
@@ -263,49 +262,6 @@ def parse_change(verb: str, spec: str | Iterable[str], *, where: str | None = No
     if name == "pause" and len(values) > 2 and values[2]:
         values[2] = values[2].lower()
     return CHANGE_KINDS[name](*values, where=where)
-
-
-def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
-    """The scenarios of a file: CSV (``scenario,change,arg1,arg2,...``) or YAML (``.yaml``/``.yml``).
-
-    CSV: one change per row, the scenario's name in the first column, the verb in the
-    second and its arguments in the columns after (their headers are free; a row of
-    ``scenario,change,actor,other,value``); rows of one scenario need not be adjacent, and
-    the scenarios keep the order they first appear in. A line whose first cell starts with
-    ``#`` is a comment. YAML: a mapping of scenario name to a list of changes, each
-    ``{verb: "A:B"}`` or ``{verb: [A, B]}`` (needs pyyaml: ``pip install pyyaml``).
-
-    Raises
-    ------
-    AnalysisError
-        Naming the file and line: a misspelt change, a missing argument, a bad level.
-    """
-    p = Path(path)
-    if not p.is_file():
-        from graphkit.suggest import path_hint
-
-        raise AnalysisError(f"scenario file {str(p)!r} does not exist{path_hint(p)}")
-    if p.suffix.lower() in (".yaml", ".yml"):
-        return _load_yaml(p)
-    return _load_csv(p)
-
-
-def as_scenarios(changes: Any, *, name: str = "scenario") -> list[Scenario]:
-    """Scenarios from what :func:`graphkit.analysis.whatif.whatif` accepts: a change, a list
-    of changes (one scenario), a :class:`Scenario`, a list of them, a mapping of name to
-    changes, or a path to a scenario file."""
-    if isinstance(changes, str | os.PathLike):
-        return load_scenarios(changes)
-    if isinstance(changes, Scenario):
-        return [changes]
-    if isinstance(changes, Change):
-        return [Scenario(name, (changes,))]
-    if isinstance(changes, dict):
-        return [Scenario(str(k), tuple(_changes_of(v))) for k, v in changes.items()]
-    items = list(changes)
-    if items and all(isinstance(s, Scenario) for s in items):
-        return items
-    return [Scenario(name, tuple(_changes_of(items)))]
 
 
 def touched_actors(changes: Iterable[Change]) -> list[str]:
@@ -446,7 +402,9 @@ def _apply(H: nx.MultiDiGraph, c: Change, day: _dt.date) -> None:
             )
         if _ties(H, c.actor, c.org, "MEMBER_OF", day, both=False):
             raise AnalysisError(f"{where}{_name(H, c.actor)} is already a member of {_name(H, c.org)}")
-        H.add_edge(c.actor, c.org, type="MEMBER_OF", since=start.year, since_date=start, source=SCENARIO_SOURCE)
+        H.add_edge(
+            c.actor, c.org, type="MEMBER_OF", since=start.year, since_date=start, source=SCENARIO_SOURCE
+        )
         return
     if isinstance(c, Sign):
         _actor(H, c.a, where)
@@ -466,7 +424,9 @@ def _apply(H: nx.MultiDiGraph, c: Change, day: _dt.date) -> None:
         if isinstance(c, Leave):
             ties = _ties(H, a, b, "MEMBER_OF", day, both=False)
             if not ties:
-                raise AnalysisError(f"{where}{_name(H, a)} is not a member of {_name(H, b)}{_org_hint(H, a, b, day)}")
+                raise AnalysisError(
+                    f"{where}{_name(H, a)} is not a member of {_name(H, b)}{_org_hint(H, a, b, day)}"
+                )
         else:
             ties = _ties(H, a, b, "COOPERATES_WITH", day, both=True)
             if c.instrument:
@@ -475,7 +435,11 @@ def _apply(H: nx.MultiDiGraph, c: Change, day: _dt.date) -> None:
                     have = sorted({str(H.edges[t].get("instrument")) for t in ties})
                     raise AnalysisError(
                         f"{where}no {c.instrument!r} agreement between {_name(H, a)} and {_name(H, b)}"
-                        + (f"{_hint(c.instrument, have)}; their agreements: {', '.join(have)}" if have else "")
+                        + (
+                            f"{_hint(c.instrument, have)}; their agreements: {', '.join(have)}"
+                            if have
+                            else ""
+                        )
                     )
                 ties = kept
             if not ties:
@@ -506,9 +470,17 @@ def _apply(H: nx.MultiDiGraph, c: Change, day: _dt.date) -> None:
 
 
 def _ties(H: nx.MultiDiGraph, a: str, b: str, type_: str, day: _dt.date, *, both: bool) -> list[tuple]:
-    out = [(a, b, k) for k, d in (H.get_edge_data(a, b) or {}).items() if d.get("type") == type_ and in_force(d, day)]
+    out = [
+        (a, b, k)
+        for k, d in (H.get_edge_data(a, b) or {}).items()
+        if d.get("type") == type_ and in_force(d, day)
+    ]
     if both:
-        out += [(b, a, k) for k, d in (H.get_edge_data(b, a) or {}).items() if d.get("type") == type_ and in_force(d, day)]
+        out += [
+            (b, a, k)
+            for k, d in (H.get_edge_data(b, a) or {}).items()
+            if d.get("type") == type_ and in_force(d, day)
+        ]
     return out
 
 
@@ -533,7 +505,9 @@ def _hint(word: str, candidates: Iterable[str], H: nx.MultiDiGraph | None = None
 
 
 def _org_hint(H: nx.MultiDiGraph, a: str, org: str, day: _dt.date) -> str:
-    orgs = sorted({v for _, v, d in H.out_edges(a, data=True) if d.get("type") == "MEMBER_OF" and in_force(d, day)})
+    orgs = sorted(
+        {v for _, v, d in H.out_edges(a, data=True) if d.get("type") == "MEMBER_OF" and in_force(d, day)}
+    )
     if not orgs:
         return f" ({_name(H, a)} belongs to no organisation on {day.isoformat()})"
     found = close_matches(org, orgs, cutoff=0.5)
@@ -543,8 +517,16 @@ def _org_hint(H: nx.MultiDiGraph, a: str, org: str, day: _dt.date) -> str:
 
 def _partner_hint(H: nx.MultiDiGraph, a: str, b: str, day: _dt.date) -> str:
     partners = sorted(
-        {v for _, v, d in H.out_edges(a, data=True) if d.get("type") == "COOPERATES_WITH" and in_force(d, day)}
-        | {u for u, _, d in H.in_edges(a, data=True) if d.get("type") == "COOPERATES_WITH" and in_force(d, day)}
+        {
+            v
+            for _, v, d in H.out_edges(a, data=True)
+            if d.get("type") == "COOPERATES_WITH" and in_force(d, day)
+        }
+        | {
+            u
+            for u, _, d in H.in_edges(a, data=True)
+            if d.get("type") == "COOPERATES_WITH" and in_force(d, day)
+        }
     )
     if not partners:
         return f" ({_name(H, a)} has no agreement in force)"
@@ -614,88 +596,3 @@ def _split(name: str, spec: str) -> list[str]:
     if name == "join" and len(parts) == 3 and not re.fullmatch(r"[0-9]{4}(-[0-9]{2}-[0-9]{2})?", parts[2]):
         return [p.strip() for p in spec.split(":")]  # an org id with a colon is not a date: too many fields
     return [p.strip() for p in parts]
-
-
-def _changes_of(items: Any) -> Iterator[Change]:
-    for x in [items] if isinstance(items, Change) else items:
-        if isinstance(x, Change):
-            yield x
-        elif isinstance(x, str):
-            verb, _, spec = x.strip().lstrip("-").partition(" ")
-            yield parse_change(verb, spec)
-        elif isinstance(x, tuple | list) and x:
-            yield parse_change(str(x[0]), [str(v) for v in x[1:]])
-        else:
-            raise AnalysisError(f"not a change: {x!r} (give e.g. Leave('ARM', 'CSTO') or 'leave ARM:CSTO')")
-
-
-def _load_csv(p: Path) -> list[Scenario]:
-    scenarios: dict[str, list[Change]] = {}
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnalysisError(f"{p}: cannot read the scenario file ({exc})") from None
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = None
-    for row in reader:
-        line = reader.line_num
-        if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
-            continue
-        if header is None:
-            header = [h.strip().lower() for h in row]
-            if header[:2] != ["scenario", "change"]:
-                raise AnalysisError(
-                    f"{p}:{line}: the header must start with scenario,change (then the arguments: "
-                    f"scenario,change,arg1,arg2,arg3), not {','.join(row[:3])}"
-                )
-            continue
-        name = row[0].strip()
-        if not name:
-            raise AnalysisError(f"{p}:{line}: column 'scenario' is empty; name the scenario the change belongs to")
-        verb = row[1].strip() if len(row) > 1 else ""
-        if not verb:
-            raise AnalysisError(f"{p}:{line}: column 'change' is empty; give one of {', '.join(CHANGE_KINDS)}")
-        change = parse_change(verb, row[2:], where=f"{p}:{line}")
-        scenarios.setdefault(name, []).append(change)
-    if not scenarios:
-        raise AnalysisError(f"{p}: no scenario in the file (a header scenario,change,arg1,... and one row per change)")
-    return [Scenario(n, tuple(cs)) for n, cs in scenarios.items()]
-
-
-def _load_yaml(p: Path) -> list[Scenario]:
-    try:
-        import yaml
-    except ImportError:
-        raise AnalysisError(
-            f"{p}: reading YAML scenario files needs pyyaml (pip install 'graphkit[yaml]'), "
-            "or write the scenarios as CSV (scenario,change,arg1,arg2,...)"
-        ) from None
-    try:
-        root = yaml.compose(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AnalysisError(f"{p}: cannot read the scenario file as YAML ({exc})") from None
-    if root is None or not isinstance(root, yaml.MappingNode):
-        raise AnalysisError(f"{p}: a YAML scenario file is a mapping of scenario name to a list of changes")
-    out = []
-    for key, value in root.value:
-        name = str(key.value)
-        if not isinstance(value, yaml.SequenceNode):
-            raise AnalysisError(f"{p}:{value.start_mark.line + 1}: scenario {name!r}: give a list of changes")
-        changes = []
-        for item in value.value:
-            where = f"{p}:{item.start_mark.line + 1}"
-            if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
-                verb_node, spec_node = item.value[0]
-                spec = (
-                    [str(v.value) for v in spec_node.value]
-                    if isinstance(spec_node, yaml.SequenceNode)
-                    else str(spec_node.value)
-                )
-                changes.append(parse_change(str(verb_node.value), spec, where=where))
-            elif isinstance(item, yaml.ScalarNode):
-                verb, _, spec = str(item.value).strip().partition(" ")
-                changes.append(parse_change(verb, spec, where=where))
-            else:
-                raise AnalysisError(f"{where}: a change is `verb: A:B` (e.g. `leave: ARM:CSTO`)")
-        out.append(Scenario(name, tuple(changes)))
-    return out

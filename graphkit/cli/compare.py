@@ -72,7 +72,9 @@ def comparison_lines(c: Any) -> list[str]:
         out.append("Agreements: none between them")
     if c.path:
         n = len(c.path) - 1
-        out.append(f"Shortest path ({n} step{'s' if n != 1 else ''}): {' -> '.join(c.path)} ({'; '.join(c.path_steps)})")
+        out.append(
+            f"Shortest path ({n} step{'s' if n != 1 else ''}): {' -> '.join(c.path)} ({'; '.join(c.path_steps)})"
+        )
     else:
         out.append("Shortest path: none (not connected through memberships or cooperation)")
     out.append("")

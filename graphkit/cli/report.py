@@ -98,7 +98,8 @@ def _report(args: argparse.Namespace) -> int:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
     scenarios = None
     if args.scenario is not None:
-        from graphkit.analysis.scenarios import apply_changes, load_scenarios
+        from graphkit.analysis.scenario_files import load_scenarios
+        from graphkit.analysis.scenarios import apply_changes
 
         scenarios = load_scenarios(args.scenario)
         for s in scenarios:  # a bad change fails before the analysis

@@ -88,7 +88,8 @@ def add_change_options(p: argparse.ArgumentParser) -> None:
 
 def scenarios_of(args: argparse.Namespace) -> list[Any]:
     """The scenarios a command line gives: its change options and/or its scenario file (parsed, not applied)."""
-    from graphkit.analysis.scenarios import Scenario, load_scenarios, parse_change
+    from graphkit.analysis.scenario_files import load_scenarios
+    from graphkit.analysis.scenarios import Scenario, parse_change
     from graphkit.errors import AnalysisError
 
     out = []
@@ -110,11 +111,14 @@ def _whatif(args: argparse.Namespace) -> int:
     from graphkit.files import escape_terminal
 
     if args.engine == "gds":
-        raise GraphkitError("whatif analyses copies of the graph locally: use --engine auto, igraph or networkx")
+        raise GraphkitError(
+            "whatif analyses copies of the graph locally: use --engine auto, igraph or networkx"
+        )
     scenarios = scenarios_of(args)  # a misspelt change fails before loading anything
     if args.out:
-        from graphkit.files import check_output_file
         from pathlib import Path
+
+        from graphkit.files import check_output_file
 
         for name in ("whatif.csv", "whatif.json"):
             p = Path(args.out) / name

@@ -42,7 +42,9 @@ def pair():
 
 def test_compare_by_hand(pair):
     c = compare(pair, "A", "B", as_of="2024")
-    assert c.shared_organisations[["organisation_id", "since_a", "since_b"]].values.tolist() == [["O", "2001", "2005"]]
+    assert c.shared_organisations[["organisation_id", "since_a", "since_b"]].values.tolist() == [
+        ["O", "2001", "2005"]
+    ]
     assert (c.only_a, c.only_b) == (["P"], [])
     assert c.agreements[["source", "target", "instrument", "since", "pools"]].values.tolist() == [
         ["A", "B", "mou", "2010", "cap:x"]
@@ -51,8 +53,18 @@ def test_compare_by_hand(pair):
     caps = c.capabilities.set_index("capability_id")
     # A holds x, needs y, which B holds and O (an alliance: pools all) pools: pooled via O
     # (the MoU pools only x). B needs x: pooled through the MoU with A, needs y: own.
-    assert caps.loc["cap:x", ["holds_a", "holds_b", "status_a", "status_b"]].tolist() == [True, False, "own", "pooled"]
-    assert caps.loc["cap:y", ["holds_a", "holds_b", "status_a", "status_b"]].tolist() == [False, True, "pooled", "own"]
+    assert caps.loc["cap:x", ["holds_a", "holds_b", "status_a", "status_b"]].tolist() == [
+        True,
+        False,
+        "own",
+        "pooled",
+    ]
+    assert caps.loc["cap:y", ["holds_a", "holds_b", "status_a", "status_b"]].tolist() == [
+        False,
+        True,
+        "pooled",
+        "own",
+    ]
     assert caps.loc["cap:x", "route_b"] == "via agreement with A (mou, 2010)"
     assert caps.loc["cap:y", "route_a"] == "via O (member)"
     assert (c.a_could_pool_for_b, c.b_could_pool_for_a) == (["cap:x"], ["cap:y"])

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import graphkit as gk
+from graphkit.analysis.scenario_files import load_scenarios
 from graphkit.analysis.scenarios import (
     End,
     Join,
@@ -23,7 +24,6 @@ from graphkit.analysis.scenarios import (
     SetLevel,
     Sign,
     apply_changes,
-    load_scenarios,
     parse_change,
 )
 from graphkit.analysis.whatif import whatif
@@ -50,7 +50,15 @@ def _gap_effects(w, i=0):
     e = w.results[i].effects
     e = e[e["effect"].isin(GAP_EFFECTS)]
     return sorted(
-        (r["effect"], r["actor_id"], r["item_id"], r["before"], r["after"], r["route_before"], r["route_after"])
+        (
+            r["effect"],
+            r["actor_id"],
+            r["item_id"],
+            r["before"],
+            r["after"],
+            r["route_before"],
+            r["route_after"],
+        )
         for r in e.to_dict("records")
     )
 
@@ -201,7 +209,11 @@ def test_apply_changes_leaves_the_graph_alone_and_dates_the_changes(two_orgs):
     left = [d for _, v, d in H.out_edges("A", data=True) if v == "O1"][0]
     assert (left["until"], left["until_date"]) == (2024, _dt.date(2024, 5, 1))
     signed = [d for _, v, d in H.out_edges("A", data=True) if v == "C"][0]
-    assert (signed["instrument"], signed["pools"], signed["since_date"]) == ("mou", "cap:y", _dt.date(2024, 5, 1))
+    assert (signed["instrument"], signed["pools"], signed["since_date"]) == (
+        "mou",
+        "cap:y",
+        _dt.date(2024, 5, 1),
+    )
     assert [d["level"] for _, v, d in H.out_edges("A", data=True) if v == "cap:x"] == [0.8]
 
 
@@ -243,7 +255,9 @@ def test_parse_change_and_its_errors():
 
 def test_scenario_file_names_the_file_and_line(tmp_path):
     p = tmp_path / "s.csv"
-    p.write_text("scenario,change,actor,other,value\n# a comment\nout,leave,A,O1\nin,join,A,O2\nout,sign,A,C,mou\n")
+    p.write_text(
+        "scenario,change,actor,other,value\n# a comment\nout,leave,A,O1\nin,join,A,O2\nout,sign,A,C,mou\n"
+    )
     assert load_scenarios(p) == [
         Scenario("out", (Leave("A", "O1"), Sign("A", "C", "mou"))),
         Scenario("in", (Join("A", "O2"),)),

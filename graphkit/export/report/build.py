@@ -10,14 +10,14 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.export.report.compare_section import compare_section
-from graphkit.export.report.scenario_section import scenario_section
 from graphkit.export.report.changes import _as_of_text, _changes_section, _time_paragraph
+from graphkit.export.report.compare_section import compare_section
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
 from graphkit.export.report.gap_sections import _critical_section, _gap_section
 from graphkit.export.report.rankings import stability_section
+from graphkit.export.report.scenario_section import scenario_section
 from graphkit.export.report.sections import (
     _broker_section,
     _centrality_section,

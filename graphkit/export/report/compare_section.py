@@ -17,7 +17,10 @@ def compare_section(c: Any) -> Section:
     if len(so):
         facts.append(
             f"They share {len(so)} organisation{'s' if len(so) != 1 else ''}: "
-            + "; ".join(f"{r['name']} (since {_d(r['since_a'])} and {_d(r['since_b'])})" for r in so.to_dict("records"))
+            + "; ".join(
+                f"{r['name']} (since {_d(r['since_a'])} and {_d(r['since_b'])})"
+                for r in so.to_dict("records")
+            )
             + "."
         )
     else:
@@ -33,11 +36,19 @@ def compare_section(c: Any) -> Section:
     else:
         facts.append("No agreement between them.")
     if c.path:
-        facts.append(f"Shortest path ({len(c.path) - 1} step{'s' if len(c.path) != 2 else ''}): " + "; ".join(c.path_steps) + ".")
+        facts.append(
+            f"Shortest path ({len(c.path) - 1} step{'s' if len(c.path) != 2 else ''}): "
+            + "; ".join(c.path_steps)
+            + "."
+        )
     else:
         facts.append("They are not connected through memberships or cooperation.")
-    facts.append(f"{A} could pool for {B}: {', '.join(_names(c, c.a_could_pool_for_b)) or 'nothing it needs and lacks'}.")
-    facts.append(f"{B} could pool for {A}: {', '.join(_names(c, c.b_could_pool_for_a)) or 'nothing it needs and lacks'}.")
+    facts.append(
+        f"{A} could pool for {B}: {', '.join(_names(c, c.a_could_pool_for_b)) or 'nothing it needs and lacks'}."
+    )
+    facts.append(
+        f"{B} could pool for {A}: {', '.join(_names(c, c.b_could_pool_for_a)) or 'nothing it needs and lacks'}."
+    )
     facts.append(_rec(A, B, c.b_rank_for_a) + " " + _rec(B, A, c.a_rank_for_b))
     facts.append(
         "Alignment: no position both took in the data." if c.alignment is None
@@ -49,14 +60,24 @@ def compare_section(c: Any) -> Section:
         for r in c.capabilities.to_dict("records")
     ]  # fmt: skip
     table = Table(
-        ["capability", f"{c.a} level", f"{c.a} need", f"{c.a} status", f"{c.b} level", f"{c.b} need", f"{c.b} status"],
+        [
+            "capability",
+            f"{c.a} level",
+            f"{c.a} need",
+            f"{c.a} status",
+            f"{c.b} level",
+            f"{c.b} need",
+            f"{c.b} status",
+        ],
         rows,
         caption="Capability profiles and gaps side by side (need: threats targeting the actor that need it; "
         "status: own, pooled through whom, or open)",
         empty="Neither holds or needs any capability on record.",
     )
     intro = Paragraph(f"{A} ({c.a}) and {B} ({c.b}), as of {c.day}.", "Side by side.")
-    return Section(f"compare-{c.a}-{c.b}".lower(), f"{A} and {B} side by side", [intro, Bullets(facts), table])
+    return Section(
+        f"compare-{c.a}-{c.b}".lower(), f"{A} and {B} side by side", [intro, Bullets(facts), table]
+    )
 
 
 def _names(c: Any, ids: list[str]) -> list[str]:

@@ -46,14 +46,24 @@ def _one(r: Any, top: int) -> Section:
         Table(
             ["actor", "capability", "effect", "weight", "before", "after"],
             rows,
-            caption="Needs closed, opened or covered another way" + (f" (the {len(rows)} heaviest; {more:,} more in whatif.csv)" if more > 0 else ""),
+            caption="Needs closed, opened or covered another way"
+            + (f" (the {len(rows)} heaviest; {more:,} more in whatif.csv)" if more > 0 else ""),
             empty="No need is closed, opened or covered another way.",
         )
     )
     ranks = e[(e["effect"] == "rank") & e["moved"].notna()]
-    ranks = ranks.assign(_a=ranks["moved"].abs()).sort_values(["_a", "item_id", "actor_id"], ascending=[False, True, True])
+    ranks = ranks.assign(_a=ranks["moved"].abs()).sort_values(
+        ["_a", "item_id", "actor_id"], ascending=[False, True, True]
+    )
     rank_rows = [
-        [x["actor_name"], x["kind"], x["item_name"], int(x["before"]), int(x["after"]), f"{int(x['moved']):+d}"]
+        [
+            x["actor_name"],
+            x["kind"],
+            x["item_name"],
+            int(x["before"]),
+            int(x["after"]),
+            f"{int(x['moved']):+d}",
+        ]
         for x in ranks.head(top).to_dict("records")
     ]
     blocks.append(
@@ -61,7 +71,9 @@ def _one(r: Any, top: int) -> Section:
             ["actor", "kind", "measure", "rank before", "rank after", "moved"],
             rank_rows,
             caption="Largest moves in rank within kind (1 = most central)",
-            empty="No rank moves: the actor network is unchanged." if not s.network_changed else "No rank moves.",
+            empty="No rank moves: the actor network is unchanged."
+            if not s.network_changed
+            else "No rank moves.",
         )
     )
     return Section(f"what-if-{_slug(s.name)}", f"What if: {s.name}", blocks)
