@@ -169,6 +169,17 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
+def _parties(c: Change) -> list[str]:
+    """Every actor a change names (the organisation of a join or leave too)."""
+    if isinstance(c, Join | Leave | Pause):
+        return [c.actor, c.org]
+    if isinstance(c, SetLevel):
+        return [c.actor]
+    if isinstance(c, Sign | End):
+        return [c.a, c.b]
+    return [c.id] if isinstance(c, AddActor | RemoveActor) else []
+
+
 def _subjects(c: Change) -> list[str]:
     if isinstance(c, Join | Leave | Pause | SetLevel):
         return [c.actor]
@@ -302,12 +313,27 @@ def _headlines(
             )
         cc = part("cluster_changed")
         if len(cc):
-            shown = ", ".join(
-                f"{r['actor_name']} (from the {r['before']} to {'the ' if r['after'].startswith('cluster') else ''}{r['after']})"
-                for r in cc.head(4).to_dict("records")
-            )
-            more = f" and {len(cc) - 4} more" if len(cc) > 4 else ""
-            out.append(f"{_count(len(cc), 'actor changes', 'actors change')} cluster: {shown}{more}.")
+            named = set(phrases) | {x for c in s.changes for x in _parties(c)}
+            mine = cc[cc["actor_id"].isin(named)]
+            others = cc[~cc["actor_id"].isin(named)]
+
+            def move(r: dict[str, Any]) -> str:
+                after = r["after"] if not r["after"].startswith("cluster") else f"the {r['after']}"
+                return f"{r['actor_name']} moves from the {r['before']} to {after}"
+
+            bits = [move(r) for r in mine.to_dict("records")]
+            if len(others):
+                names = ", ".join(others["actor_name"].head(4)) + (
+                    f" and {len(others) - 4} more" if len(others) > 4 else ""
+                )
+                lead = "other actors" if bits else "actors"
+                bits.append(
+                    f"{_count(len(others), lead[:-1], lead)} change{'s' if len(others) == 1 else ''} cluster"
+                    f"{' too' if len(mine) else ''} ({names}; the cocluster.csv of a report with --perturb says "
+                    "how often two actors share a cluster across seeds)"
+                )
+            text = "; ".join(bits)
+            out.append(text[0].upper() + text[1:] + ".")
         else:
             out.append("No actor changes cluster.")
     crit = part("critical")
