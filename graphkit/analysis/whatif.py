@@ -40,7 +40,7 @@ computed: each scenario would cost ``runs`` analyses more.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -260,6 +260,8 @@ def whatif(
     options : keyword arguments of :func:`graphkit.analysis.analyze` (``seed``,
         ``threshold``, ``partners``, ``as_of`` ...), the same for the baseline and every
         scenario; ``perturb`` is not taken (stability is not computed for scenarios).
+        ``jobs``: scenarios analysed in that many worker processes at once (None: every
+        core; 1: one after the other in this process); the results are the same.
 
     Raises
     ------
@@ -269,6 +271,7 @@ def whatif(
     """
     progress = progress or Progress(quiet=True)
     options.pop("perturb", None)
+    jobs = options.pop("jobs", None)
     when = options.pop("as_of", "today")
     cut = G.graph.get("as_of")
     if cut and isinstance(when, str) and when.strip().lower() == "today":
@@ -295,33 +298,73 @@ def whatif(
         graphs.append(H)
     options["as_of"] = day.isoformat()
 
-    def analysed(H: nx.MultiDiGraph, reuse: Any = None) -> Any:
-        if full:
-            return analyze(H, progress=Progress(quiet=True), **options)
-        return scenario_analysis(H, reuse=reuse, **options)
-
     if baseline is None:
         with progress.step("baseline analysis"):
-            baseline = analysed(base_graph)
+            baseline = _analysed(base_graph, None, full, options)
     elif baseline.summary.get("as_of") != day.isoformat():
         raise AnalysisError(
             f"the baseline analysis is of {baseline.summary.get('as_of')}, the scenarios of {day.isoformat()}"
         )
-    pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
-    base_recs: dict[str, pd.DataFrame] = {}
-    results = []
-    for i, (s, H) in enumerate(zip(items, graphs, strict=True)):
-        with progress.step(f"scenario {s.name}"):
-            a = analysed(H, baseline)
-            recs: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] = {}
-            if recommend:
-                for actor in touched_actors(s.changes):
-                    if actor in base_graph and actor not in base_recs:
-                        base_recs[actor] = recommend_partners(base_graph, actor, k=RECOMMENDED, **pooling)
-                    after = recommend_partners(H, actor, k=RECOMMENDED, **pooling)
-                    recs[actor] = (base_recs.get(actor), after)
-            effects = scenario_effects(base_graph, baseline, H, a, name=s.name, recommendations=recs)
-            summary = summarise(s, day, base_graph, baseline, H, a, effects)
-        progress.count("scenarios", i + 1, len(items), unit="scenarios")
-        results.append(ScenarioResult(s, H, a, effects, summary))
+    _STATE.update(
+        items=items, graphs=graphs, base_graph=base_graph, baseline=baseline, options=options, full=full,
+        recommend=recommend, day=day, base_recs={},
+    )  # fmt: skip
+    workers = min(len(items), parallel.default_jobs() if jobs is None else max(1, int(jobs)))
+    done: list[Any] = [None] * len(items)
+    try:
+        if workers <= 1:
+            for i in range(len(items)):
+                with progress.step(f"scenario {items[i].name}"):
+                    done[i] = _scenario(i)
+                progress.count("scenarios", i + 1, len(items), unit="scenarios")
+        else:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+            step = progress.step(f"{len(items)} scenarios in {workers} processes")
+            with step, ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                futures = {pool.submit(_scenario, i): i for i in range(len(items))}
+                for n, fut in enumerate(as_completed(futures)):
+                    done[futures[fut]] = fut.result()
+                    progress.count("scenarios", n + 1, len(items), unit="scenarios")
+    finally:
+        _STATE.clear()
+    results = [ScenarioResult(s, H, *done[i]) for i, (s, H) in enumerate(zip(items, graphs, strict=True))]
     return WhatIf(day.isoformat(), baseline, tuple(results))
+
+
+# ---- one scenario (in this process or a forked worker) ------------------------------------------
+
+_STATE: dict[str, Any] = {}
+"""What :func:`whatif` hands to :func:`_scenario` (forked workers inherit it)."""
+
+
+def _analysed(H: nx.MultiDiGraph, reuse: Any, full: bool, options: dict[str, Any]) -> Any:
+    if full:
+        return analyze(H, progress=Progress(quiet=True), **options)
+    return scenario_analysis(H, reuse=reuse, **{**options, "jobs": 1})
+
+
+def _scenario(i: int) -> tuple[Any, pd.DataFrame, ScenarioSummary]:
+    """Scenario ``i`` of :data:`_STATE`: its analysis (without its actor network, which need
+    not travel back from a worker), effects and summary."""
+    st = _STATE
+    s, H, G0, a0 = st["items"][i], st["graphs"][i], st["base_graph"], st["baseline"]
+    options = st["options"]
+    with parallel.using(1):
+        a = _analysed(H, a0, st["full"], options)
+    pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
+    recs: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] = {}
+    if st["recommend"]:
+        cache = st["base_recs"]
+        for actor in touched_actors(s.changes):
+            if actor in G0 and actor not in cache:
+                cache[actor] = recommend_partners(G0, actor, k=RECOMMENDED, **pooling)
+            recs[actor] = (cache.get(actor), recommend_partners(H, actor, k=RECOMMENDED, **pooling))
+    effects = scenario_effects(G0, a0, H, a, name=s.name, recommendations=recs)
+    summary = summarise(s, st["day"], G0, a0, H, a, effects)
+    if isinstance(a, ScenarioAnalysis):
+        same = a.network is not None and a0.network is not None and same_network_arrays(a0.network, a.network)
+        a = replace(a, network=None, summary={**a.summary, "network_unchanged": same})
+    return a, effects, summary

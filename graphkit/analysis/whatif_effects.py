@@ -320,6 +320,9 @@ def same_network(a0: Any, a1: Any) -> bool:
     n0, n1 = getattr(a0, "network", None), getattr(a1, "network", None)
     if n0 is not None and n1 is not None:
         return same_network_arrays(n0, n1)
+    known = (getattr(a1, "summary", None) or {}).get("network_unchanged")
+    if known is not None:
+        return bool(known)
     g0, g1 = a0.summary.get("graph", {}), a1.summary.get("graph", {})
     if (g0.get("actors"), g0.get("actor_links")) != (g1.get("actors"), g1.get("actor_links")):
         return False

@@ -365,3 +365,12 @@ def test_whatif_equals_editing_the_csv_files_and_analysing_them(tmp_path):
         assert a.clusters["cluster"].tolist() == ref["clusters"]["cluster"].tolist()
     # and the scenarios did change something
     assert w.summaries[0].needs_opened > 0
+
+
+def test_scenarios_in_worker_processes_give_the_same_results(two_orgs):
+    scenarios = {"out": ["leave A:O1"], "in": ["join D:O2"], "level": ["set_level A:cap:x=0.9"]}
+    one = whatif(two_orgs, scenarios, jobs=1)
+    two = whatif(two_orgs, scenarios, jobs=2)
+    pd.testing.assert_frame_equal(one.effects, two.effects)
+    assert [s.headlines for s in one.summaries] == [s.headlines for s in two.summaries]
+    assert [s.network_changed for s in two.summaries] == [True, True, False]
