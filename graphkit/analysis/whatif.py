@@ -39,6 +39,7 @@ computed: each scenario would cost ``runs`` analyses more.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,7 +51,7 @@ import pandas as pd
 from graphkit.analysis import parallel
 from graphkit.analysis.centrality import centrality_table
 from graphkit.analysis.clusters import cluster_membership, cluster_table
-from graphkit.analysis.engine import ActorNetwork, actor_network, check_types
+from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine, seeded_igraph
 from graphkit.analysis.gaps import capability_gaps, critical_actors, uncovered_threats
 from graphkit.analysis.measures import RANKED_MEASURES
 from graphkit.analysis.recommend import recommend_partners
@@ -123,7 +124,10 @@ def scenario_analysis(
     if reuse is not None and reuse.network is not None and same_network_arrays(reuse.network, net):
         cent, clusters = reuse.centrality, reuse.clusters
     else:
-        with parallel.using(o.get("jobs") or 1):
+        # igraph's eigenvector starts ARPACK from its random state: on a network of two equal
+        # components the one that scores depends on it, so it is seeded (here as in a worker)
+        seeded = seeded_igraph(seed) if resolve_engine(engine) == "igraph" else contextlib.nullcontext()
+        with parallel.using(o.get("jobs") or 1), seeded:
             cent, _ = centrality_table(
                 net, engine=engine, exact_threshold=o.get("exact_threshold", EXACT_THRESHOLD),
                 samples=o.get("samples", SAMPLES), seed=seed, measures=[m.name for m in RANKED_MEASURES],
