@@ -57,7 +57,14 @@ from graphkit.analysis.measures import RANKED_MEASURES
 from graphkit.analysis.recommend import recommend_partners
 from graphkit.analysis.run import Analysis, analyze
 from graphkit.analysis.scenario_files import as_scenarios
-from graphkit.analysis.scenarios import Scenario, apply_changes, touched_actors
+from graphkit.analysis.scenarios import (
+    AddActor,
+    RemoveActor,
+    Scenario,
+    SetLevel,
+    apply_changes,
+    touched_actors,
+)
 from graphkit.analysis.whatif_effects import EFFECT_COLUMNS, same_network_arrays, scenario_effects
 from graphkit.analysis.whatif_summary import ScenarioSummary, summarise
 from graphkit.defaults import DEFAULT_SEED, DEFAULT_TYPES, EXACT_THRESHOLD, RESTARTS, SAMPLES
@@ -103,14 +110,19 @@ class ScenarioAnalysis:
 
 
 def scenario_analysis(
-    G: nx.MultiDiGraph, *, reuse: ScenarioAnalysis | None = None, **options: Any
+    G: nx.MultiDiGraph,
+    *,
+    reuse: ScenarioAnalysis | None = None,
+    uncovered: pd.DataFrame | None = None,
+    **options: Any,
 ) -> ScenarioAnalysis:
     """Centrality (the ranked measures), clusters, gaps, gap summary, critical actors and
     uncovered threats of ``G`` with the options of :func:`graphkit.analysis.analyze`
     (``G`` already cut to its day: ``as_of`` is not taken).
 
     ``reuse``: an analysis whose actor network, when equal to ``G``'s, lends its centrality
-    and clusters (they depend on nothing else).
+    and clusters (they depend on nothing else). ``uncovered``: the uncovered-threat table,
+    when known to be unchanged (it depends only on who holds what and what threats need).
     """
     o = dict(options)
     o.pop("as_of", None)
@@ -141,7 +153,10 @@ def scenario_analysis(
     gaps = capability_gaps(G, **pooling)
     gsum = gap_totals(gaps, G)
     crit = critical_actors(G, engine=engine, **pooling)
-    unc = uncovered_threats(G, **({"threshold": o["threshold"]} if "threshold" in o else {}))
+    if uncovered is not None:
+        unc = uncovered
+    else:
+        unc = uncovered_threats(G, **({"threshold": o["threshold"]} if "threshold" in o else {}))
     known = (
         gaps["assessed"].astype(bool)
         & gaps["capability_assessed"].astype(bool)
@@ -344,10 +359,12 @@ _STATE: dict[str, Any] = {}
 """What :func:`whatif` hands to :func:`_scenario` (forked workers inherit it)."""
 
 
-def _analysed(H: nx.MultiDiGraph, reuse: Any, full: bool, options: dict[str, Any]) -> Any:
+def _analysed(
+    H: nx.MultiDiGraph, reuse: Any, full: bool, options: dict[str, Any], uncovered: pd.DataFrame | None = None
+) -> Any:
     if full:
         return analyze(H, progress=Progress(quiet=True), **options)
-    return scenario_analysis(H, reuse=reuse, **{**options, "jobs": 1})
+    return scenario_analysis(H, reuse=reuse, uncovered=uncovered, **{**options, "jobs": 1})
 
 
 def _scenario(i: int) -> tuple[Any, pd.DataFrame, ScenarioSummary]:
@@ -356,8 +373,10 @@ def _scenario(i: int) -> tuple[Any, pd.DataFrame, ScenarioSummary]:
     st = _STATE
     s, H, G0, a0 = st["items"][i], st["graphs"][i], st["base_graph"], st["baseline"]
     options = st["options"]
+    # holdings, threats and actors unchanged: nobody newly holds or loses a capability
+    holdings = not any(isinstance(c, SetLevel | AddActor | RemoveActor) for c in s.changes)
     with parallel.using(1):
-        a = _analysed(H, a0, st["full"], options)
+        a = _analysed(H, a0, st["full"], options, a0.uncovered_threats if holdings else None)
     pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
     recs: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] = {}
     if st["recommend"]:
