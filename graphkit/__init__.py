@@ -83,6 +83,10 @@ _LAZY = {
             "critical_actors",
         )
     },
+    **{name: "graphkit.analysis.whatif" for name in ("whatif", "WhatIf")},
+    **{name: "graphkit.analysis.scenarios" for name in ("apply_changes", "Scenario")},
+    "load_scenarios": "graphkit.analysis.scenario_files",
+    "compare": "graphkit.analysis.compare",
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "HTMLGraph")},
     "DrawingOptions": "graphkit.export.drawing_model",
     "show": "graphkit.export.notebook",

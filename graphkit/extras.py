@@ -23,6 +23,7 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "data": ("the MISP galaxy and ATT&CK importers", ("pymispgalaxies",)),
     "gds": ("Neo4j Graph Data Science", ("graphdatascience",)),
     "notebook": ("Notebook display and networkx's own algorithms", ("IPython", "scipy")),
+    "yaml": ("Scenario files in YAML", ("yaml",)),
 }
 """extra -> (what it is for, the packages it brings), as in ``pyproject.toml``."""
 

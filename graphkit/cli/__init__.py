@@ -17,7 +17,18 @@ from graphkit.errors import GraphkitError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
-COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j", "completion"]
+COMMAND_MODULES = [
+    "dataset",
+    "importers",
+    "report",
+    "analyze",
+    "viz",
+    "query",
+    "neo4j",
+    "whatif",
+    "compare",
+    "completion",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,6 +57,10 @@ def register(sub: Any) -> None:
                         "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
     add_analysis_options(p, perturb_default=REPORT_PERTURB)
     add_since(p)
+    p.add_argument("--scenario", metavar="FILE",
+                   help="add a 'What if' section per scenario of FILE (CSV scenario,change,arg1,...; see "
+                        "graphkit whatif) and write whatif.csv and whatif.json")  # fmt: skip
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="add a section comparing actors A and B side by side")
     add_quiet(p)
 
 
@@ -92,6 +96,19 @@ def _report(args: argparse.Namespace) -> int:
         G = dated(whole, args)
     if args.focus is not None:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
+    scenarios = None
+    if args.scenario is not None:
+        from graphkit.analysis.scenario_files import load_scenarios
+        from graphkit.analysis.scenarios import apply_changes
+
+        scenarios = load_scenarios(args.scenario)
+        for s in scenarios:  # a bad change fails before the analysis
+            apply_changes(G, s)
+    if args.compare is not None:
+        from graphkit.analysis.compare import check_actor
+
+        for x in args.compare:
+            check_actor(G, x)
     with pr.step("analysing the network"):
         analysis = run_analysis(G, args, pr)
     dataset = args.dataset or args.neo4j_uri
@@ -106,6 +123,8 @@ def _report(args: argparse.Namespace) -> int:
         progress=pr,
         analysis=analysis,
         since=args.since,
+        scenarios=scenarios,
+        compare=tuple(args.compare) if args.compare else None,
     )
     if args.pdf:
         from graphkit.export.report.pdf import write_pdf

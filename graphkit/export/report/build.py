@@ -11,11 +11,13 @@ import networkx as nx
 from graphkit import schema
 from graphkit.errors import OutputError
 from graphkit.export.report.changes import _as_of_text, _changes_section, _time_paragraph
+from graphkit.export.report.compare_section import compare_section
 from graphkit.export.report.context import _check_focus, _Context
 from graphkit.export.report.document import Figure, Report, Section
 from graphkit.export.report.focus import _focus_sections
 from graphkit.export.report.gap_sections import _critical_section, _gap_section
 from graphkit.export.report.rankings import stability_section
+from graphkit.export.report.scenario_section import scenario_section
 from graphkit.export.report.sections import (
     _broker_section,
     _centrality_section,
@@ -42,6 +44,8 @@ def build_report(
     figures: dict[str, Figure] | None = None,
     generated: str | None = None,
     changes: Any = None,
+    whatif: Any = None,
+    comparison: Any = None,
 ) -> Report:
     """The report's content: sections of text, tables and a heat map from ``analysis`` of ``G``.
 
@@ -49,7 +53,9 @@ def build_report(
     ``gaps`` and, where present, ``cluster_summary``, ``alliance_gaps``,
     ``uncovered_threats``, ``critical_actors``) and ``summary`` (a dict of parameters).
     ``recommendations`` maps an actor id to its partner-recommendation DataFrame.
-    ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section.
+    ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section;
+    ``whatif`` (a :class:`graphkit.analysis.whatif.WhatIf`) the "What if" section, ``comparison``
+    (a :class:`graphkit.analysis.compare.Comparison`) the side-by-side one.
     """
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -88,6 +94,10 @@ def build_report(
         sections.append(summary_section(ctx))
     if changes is not None:
         sections.append(_changes_section(ctx, changes))
+    if whatif is not None:
+        sections.append(scenario_section(whatif, top))
+    if comparison is not None:
+        sections.append(compare_section(comparison))
     sections.append(_centrality_section(ctx, figures))
     sections.append(_broker_section(ctx))
     sections.append(_cluster_section(ctx, focus))

@@ -39,6 +39,8 @@ def write_report(
     analysis: Any = None,
     options: AnalysisOptions | dict[str, Any] | None = None,
     since: Any = None,
+    scenarios: Any = None,
+    compare: tuple[str, str] | None = None,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
 
@@ -65,6 +67,10 @@ def write_report(
     since : a date; adds the "What changed" section comparing the network as of ``since``
         with the one shown, and writes ``changes.csv``, ``gap_changes.csv`` and
         ``rank_changes.csv`` (see :func:`graphkit.analysis.changes.what_changed`).
+    scenarios : what :func:`graphkit.analysis.whatif.whatif` takes (a scenario file, changes ...);
+        adds the "What if" section and writes ``whatif.csv`` and ``whatif.json``.
+    compare : two actor ids; adds the section comparing them side by side
+        (:func:`graphkit.analysis.compare.compare`).
 
     Examples
     --------
@@ -102,6 +108,18 @@ def write_report(
                 top=top,
                 options=_options_of(analysis),
             )
+    whatif_result = comparison = None
+    if scenarios is not None:
+        from graphkit.analysis.whatif import whatif
+
+        with progress.step("what-if scenarios"):
+            whatif_result = whatif(whole, scenarios, as_of=analysis.summary.get("as_of"), **_options_of(analysis))
+    if compare is not None:
+        from graphkit.analysis.compare import compare as compare_actors
+
+        parameters = (analysis.summary or {}).get("parameters", {})
+        pooling = {k: parameters[k] for k in ("threshold", "partners") if k in parameters}
+        comparison = compare_actors(G, compare[0], compare[1], **pooling)
     ctx = _Context(G, analysis, top)
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
@@ -123,6 +141,10 @@ def write_report(
             )
             if changes is not None:
                 _write_change_tables(changes, tmp)
+            if whatif_result is not None:
+                from graphkit.export.whatif_tables import write_whatif
+
+                write_whatif(whatif_result, tmp)
         with progress.step("drawing figures"):
             figures = _figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
@@ -140,6 +162,8 @@ def write_report(
                 graph_html=graph_html,
                 figures=figures,
                 changes=changes,
+                whatif=whatif_result,
+                comparison=comparison,
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
