@@ -62,10 +62,10 @@ def kind_name(kind: Any) -> str:
     return KIND_NAMES.get(k, k.replace("_", " "))
 
 
-LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
+LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15", "Norm": "#56B4E9"}
 """Fill colour of capabilities and threats when colouring by kind."""
 
-LABEL_SHAPES: dict[str, str] = {"Actor": "dot", "Capability": "square", "Threat": "triangle"}
+LABEL_SHAPES: dict[str, str] = {"Actor": "dot", "Capability": "square", "Threat": "triangle", "Norm": "diamond"}
 """vis-network shape of each label (the static exporter maps them to matplotlib markers)."""
 
 EDGE_STYLES: dict[str, dict[str, Any]] = {

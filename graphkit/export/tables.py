@@ -119,6 +119,9 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         )
     if not overwrite:
         raise OutputError(f"{path}: exists")
+    for name in _OPTIONAL_TABLES:  # an old norms.csv / positions.csv is replaced, never left stale
+        if name not in tables and (path / f"{name}.csv").exists():
+            tables[name] = _empty_table(name)
     with replace_files(path, [f"{name}.csv" for name in tables], what="dataset") as tmp:
         _write_csv_tables(tables, tmp)
     return path
@@ -139,8 +142,13 @@ def _write_csv_tables(tables: dict[str, tuple[list[str], list[list[Any]]]], fold
 
 #: The files a dataset folder written by graphkit holds (and the only ones it replaces).
 DATASET_FILES = frozenset(
-    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS]
+    + [f"{name}.csv" for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES)]
 )
+#: The optional tables: written when the graph has rows for them (or to replace an old copy).
+_OPTIONAL_TABLES = (*sorted(schema.OPTIONAL_NODE_FILES), *schema.EXTRA_RELATIONSHIP_FILES)
+#: Relationship types written to a file of their own (positions.csv), not relationships.csv.
+_OWN_FILE_TYPES = {"POSITION": "positions"}
 
 
 def _dataset_owned(rel: str) -> bool:
@@ -156,22 +164,36 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
         for n, d in nodes_of(G, label):
             ids.append(n)
             props.append({k: v for k, v in d.items() if k != "label"})
+        if not ids and schema.NODE_FILES[label] in schema.OPTIONAL_NODE_FILES:
+            continue
         fixed = list(schema.REQUIRED_NODE_COLUMNS[label])[1:]
         header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv", declare)
         out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows, strict=True)])
-    ends, props = [], []
+    files: dict[str, tuple[list[tuple[str, str, str]], list[dict[str, Any]]]] = {
+        schema.RELATIONSHIPS_FILE: ([], [])
+    }
     for u, v, d in G.edges(data=True):
+        ends, props = files.setdefault(_OWN_FILE_TYPES.get(d["type"], schema.RELATIONSHIPS_FILE), ([], []))
         ends.append((u, d["type"], v))
         p = {k: x for k, x in d.items() if k != "type"}
         if "source" in p:
             p[schema.RELATIONSHIP_SOURCE_COLUMN] = p.pop("source")
         props.append(p)
-    header, rows = _columns_and_rows(props, [], "relationships.csv", declare)
-    out[schema.RELATIONSHIPS_FILE] = (
-        ["source", "type", "target", *header],
-        [[*e, *r] for e, r in zip(ends, rows, strict=True)],
-    )
+    for name, (ends, props) in files.items():
+        header, rows = _columns_and_rows(props, [], f"{name}.csv", declare)
+        out[name] = (
+            ["source", "type", "target", *header],
+            [[*e, *r] for e, r in zip(ends, rows, strict=True)],
+        )
     return out
+
+
+def _empty_table(name: str) -> tuple[list[str], list[list[Any]]]:
+    """The header-only table that replaces an old optional file the graph has no rows for."""
+    if name in schema.EXTRA_RELATIONSHIP_FILES:
+        return ["source", "type", "target"], []
+    label = next(lb for lb, f in schema.NODE_FILES.items() if f == name)
+    return list(schema.REQUIRED_NODE_COLUMNS[label]), []
 
 
 def _columns_and_rows(

@@ -40,7 +40,12 @@ from graphkit.suggest import close_matches, path_hint
 
 __all__ = ["load_dataset", "Table", "read_csv_table", "read_xlsx_tables", "MAX_FIELD_BYTES", "MAX_COLUMNS"]
 
-_TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
+_TABLES = [
+    *(schema.NODE_FILES[label] for label in schema.LABELS),
+    schema.RELATIONSHIPS_FILE,
+    *schema.EXTRA_RELATIONSHIP_FILES,
+]
+_OPTIONAL = schema.OPTIONAL_NODE_FILES | set(schema.EXTRA_RELATIONSHIP_FILES)
 
 
 def load_dataset(
@@ -87,6 +92,8 @@ def _load_dataset(
         for name in _TABLES:
             f = path / f"{name}.csv"
             wrong = kind_problem(f)
+            if name in _OPTIONAL and wrong is not None and wrong.endswith(" is missing"):
+                continue
             if wrong is not None and wrong.endswith(" is missing"):
                 problems.add(
                     str(f), "file is missing", fix=f"add {name}.csv with a header row (it may have no rows)"
@@ -97,7 +104,7 @@ def _load_dataset(
                 table = read_csv_table(f, problems, duplicates=duplicates)
                 if table is not None:
                     tables[name] = table
-            if name not in tables and name != schema.RELATIONSHIPS_FILE:
+            if name not in tables and name != schema.RELATIONSHIPS_FILE and name not in _OPTIONAL:
                 problems.unreadable.append(str(f))
     elif kind == "xlsx":
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
@@ -111,12 +118,15 @@ def _load_dataset(
         table = tables.get(schema.NODE_FILES[label])
         if table is not None:
             _add_nodes(G, label, table, problems, first_use, ids, progress)
-    table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
     if kind == "xlsx":
-        problems.unreadable += [f"{path}[{n}]" for n in _TABLES[:-1] if n not in tables]
-    if table is not None:
-        merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
+        problems.unreadable += [
+            f"{path}[{n}]" for n in _TABLES if n not in tables and n != schema.RELATIONSHIPS_FILE and n not in _OPTIONAL
+        ]
+    for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES):
+        table = tables.get(name)
+        if table is not None:
+            merged += _add_relationships(G, table, problems, ids, progress, merge=duplicates == "merge")
     problems.raise_if_any()
     if merged:
         G.graph["merged_duplicates"] = merged
@@ -166,6 +176,8 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
     tables: dict[str, Table] = {}
     try:
         for sheet in _TABLES:
+            if sheet not in wb.sheetnames and sheet in _OPTIONAL:
+                continue
             if sheet not in wb.sheetnames:
                 problems.add(
                     f"{name}[{sheet}]", "sheet is missing", fix=f"add a sheet named {sheet} with a header row"
