@@ -82,7 +82,8 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     A load of the result gives back every node, relationship and property with its type.
 
     A new folder is built aside and moved into place whole. In a folder that exists, only
-    the four CSV files (:data:`DATASET_FILES`) are replaced: every other file in it (notes,
+    the CSV files the graph has rows for (:data:`DATASET_FILES`; ``norms.csv`` and
+    ``positions.csv`` only when it has norms and positions) are replaced: every other file in it (notes,
     a ``README``, a ``.git/``, a report written inside it) is left as it was. A folder that
     is not empty and holds no ``actors.csv`` is not a dataset and is refused, as is a folder
     that is a symbolic link or one of the four names that is not a regular file
@@ -119,9 +120,6 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
         )
     if not overwrite:
         raise OutputError(f"{path}: exists")
-    for name in _OPTIONAL_TABLES:  # an old norms.csv / positions.csv is replaced, never left stale
-        if name not in tables and (path / f"{name}.csv").exists():
-            tables[name] = _empty_table(name)
     with replace_files(path, [f"{name}.csv" for name in tables], what="dataset") as tmp:
         _write_csv_tables(tables, tmp)
     return path
@@ -145,8 +143,6 @@ DATASET_FILES = frozenset(
     [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS]
     + [f"{name}.csv" for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES)]
 )
-#: The optional tables: written when the graph has rows for them (or to replace an old copy).
-_OPTIONAL_TABLES = (*sorted(schema.OPTIONAL_NODE_FILES), *schema.EXTRA_RELATIONSHIP_FILES)
 #: Relationship types written to a file of their own (positions.csv), not relationships.csv.
 _OWN_FILE_TYPES = {"POSITION": "positions"}
 
@@ -187,13 +183,6 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
         )
     return out
 
-
-def _empty_table(name: str) -> tuple[list[str], list[list[Any]]]:
-    """The header-only table that replaces an old optional file the graph has no rows for."""
-    if name in schema.EXTRA_RELATIONSHIP_FILES:
-        return ["source", "type", "target"], []
-    label = next(lb for lb, f in schema.NODE_FILES.items() if f == name)
-    return list(schema.REQUIRED_NODE_COLUMNS[label]), []
 
 
 def _columns_and_rows(

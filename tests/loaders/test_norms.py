@@ -67,9 +67,10 @@ def test_round_trip(dataset, tmp_path, name):
         ]
 
 
-def test_overwrite_replaces_old_norm_files(dataset):
-    gk.write_dataset(gk.load(gk.SAMPLE), dataset)  # a graph without positions over a folder with them
-    assert gk.summary(gk.load(dataset))["nodes"]["Norm"] == 0
+def test_overwrite_without_positions_leaves_positions_files(dataset):
+    # a build that writes the ties only (scripts/build_cyber_multilateral.py) keeps the positions
+    gk.write_dataset(gk.load(gk.SAMPLE), dataset)
+    assert gk.summary(gk.load(dataset))["nodes"]["Norm"] == 2
 
 
 @pytest.mark.parametrize(
