@@ -80,6 +80,8 @@ _LAZY = {
             "uncovered_threats",
             "recommend_partners",
             "critical_actors",
+            "alignment",
+            "analyze_alignment",
         )
     },
     **{name: "graphkit.export.html" for name in ("write_html", "render_html", "show", "HTMLGraph")},
@@ -167,6 +169,8 @@ __all__ = [
     "uncovered_threats",
     "recommend_partners",
     "critical_actors",
+    "alignment",
+    "analyze_alignment",
     # drawing
     "write_html",
     "render_html",

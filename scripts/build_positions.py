@@ -110,7 +110,9 @@ def build(votes_dir: Path = VOTES, dataset: Path = DATASET) -> tuple[str, str, l
         for code, country, vote in zip(these["country_code"], these["country"], these["vote"], strict=True):
             actor = by_iso2.get(CODE_ALIASES.get(code, code))
             if actor is None:
-                notes.append(f"{norm_id}: {country} ({code}) voted {vote} but is not a state of {dataset.name}")
+                notes.append(
+                    f"{norm_id}: {country} ({code}) voted {vote} but is not a state of {dataset.name}"
+                )
                 continue
             pos_rows.append(
                 {
@@ -149,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if stale else 0
     for name, text in files.items():
         (args.dataset / name).write_text(text, encoding="utf-8")
-    print(f"wrote {args.dataset / 'norms.csv'} ({norms.count(chr(10)) - 1} norms) and "
-          f"{args.dataset / 'positions.csv'} ({positions.count(chr(10)) - 1} positions)")
+    print(
+        f"wrote {args.dataset / 'norms.csv'} ({norms.count(chr(10)) - 1} norms) and "
+        f"{args.dataset / 'positions.csv'} ({positions.count(chr(10)) - 1} positions)"
+    )
     return 0
 
 

@@ -27,7 +27,9 @@ EARLIER_CYBER_RCIDS = (4618, 4700, 4864)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="the full data (roll_calls.csv, votes.csv.gz, roll_call_issues.csv)")
+    parser.add_argument(
+        "source", type=Path, help="the full data (roll_calls.csv, votes.csv.gz, roll_call_issues.csv)"
+    )
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
     rc = pd.read_csv(args.source / "roll_calls.csv", dtype=str, keep_default_na=False)
@@ -46,9 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     issues.to_csv(args.output / "roll_call_issues.csv", index=False)
     buf = io.StringIO()
     votes.to_csv(buf, index=False)
-    with open(args.output / "votes.csv.gz", "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as gz:
+    with (
+        open(args.output / "votes.csv.gz", "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"{len(keep)} roll calls, {len(votes)} votes, {len(issues)} issue codes -> {args.output}")
     return 0

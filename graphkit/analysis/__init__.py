@@ -14,6 +14,8 @@ This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
 
 from __future__ import annotations
 
+from graphkit.analysis.alignment import alignment
+from graphkit.analysis.camps import Alignment, analyze_alignment, state_positions
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.changes import Changes, gap_changes, rank_changes, relationship_changes, what_changed
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
@@ -43,6 +45,10 @@ from graphkit.defaults import (
 from graphkit.errors import AnalysisError
 
 __all__ = [
+    "alignment",
+    "analyze_alignment",
+    "Alignment",
+    "state_positions",
     "analyze",
     "Analysis",
     "ANALYSIS_FILES",

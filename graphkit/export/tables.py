@@ -184,7 +184,6 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
     return out
 
 
-
 def _columns_and_rows(
     props: list[dict[str, Any]], fixed: list[str], file: str, declare: bool = False
 ) -> tuple[list[str], list[list[Any]]]:

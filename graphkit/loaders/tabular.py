@@ -121,7 +121,9 @@ def _load_dataset(
     merged = sum(t.merged for t in tables.values())
     if kind == "xlsx":
         problems.unreadable += [
-            f"{path}[{n}]" for n in _TABLES if n not in tables and n != schema.RELATIONSHIPS_FILE and n not in _OPTIONAL
+            f"{path}[{n}]"
+            for n in _TABLES
+            if n not in tables and n != schema.RELATIONSHIPS_FILE and n not in _OPTIONAL
         ]
     for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES):
         table = tables.get(name)

@@ -27,8 +27,13 @@ OFFICIAL = {
     "A/RES/74/29": (129, 6, 45),
     "A/RES/74/247": (79, 60, 33),
 }
-RCID = {"A/RES/73/27": "6073", "A/RES/73/266": "6156", "A/RES/74/28": "9076", "A/RES/74/29": "9093",
-        "A/RES/74/247": "9087"}
+RCID = {
+    "A/RES/73/27": "6073",
+    "A/RES/73/266": "6156",
+    "A/RES/74/28": "9076",
+    "A/RES/74/29": "9093",
+    "A/RES/74/247": "9087",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +88,7 @@ def test_the_two_camps_of_2018_by_hand(G):
 
 
 def test_norms_carry_sources(G):
-    for n, d in G.nodes(data=True):
+    for _n, d in G.nodes(data=True):
         if d["label"] == "Norm":
             assert d["source"] and d["date"] and d["kind"] in gk.schema.NORM_KINDS
 
@@ -91,6 +96,8 @@ def test_norms_carry_sources(G):
 def test_build_script_output_is_committed():
     run = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "build_positions.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr

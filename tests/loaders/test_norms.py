@@ -63,7 +63,12 @@ def test_round_trip(dataset, tmp_path, name):
     assert gk.graph_diff(G, H) == []
     if name == "folder":
         assert sorted(p.name for p in out.iterdir()) == [
-            "actors.csv", "capabilities.csv", "norms.csv", "positions.csv", "relationships.csv", "threats.csv"
+            "actors.csv",
+            "capabilities.csv",
+            "norms.csv",
+            "positions.csv",
+            "relationships.csv",
+            "threats.csv",
         ]
 
 
