@@ -28,6 +28,7 @@ from graphkit.analysis.gaps import (
     gap_summary,
     uncovered_threats,
 )
+from graphkit.analysis.likeminded import like_minded_coalition, like_minded_partners
 from graphkit.analysis.measures import MEASURES, Measure
 from graphkit.analysis.pooling import pooling_mandates
 from graphkit.analysis.recommend import FEASIBILITY_WEIGHTS, recommend_partners
@@ -49,6 +50,8 @@ __all__ = [
     "analyze_alignment",
     "Alignment",
     "state_positions",
+    "like_minded_partners",
+    "like_minded_coalition",
     "analyze",
     "Analysis",
     "ANALYSIS_FILES",

@@ -27,6 +27,7 @@ from graphkit.errors import AnalysisError
 
 __all__ = [
     "SWING_MARGIN",
+    "DEFAULT_CAMPS",
     "STATE_POSITION_COLUMNS",
     "CAMP_COLUMNS",
     "SHIFT_COLUMNS",
@@ -39,6 +40,10 @@ __all__ = [
     "analyze_alignment",
 ]
 
+DEFAULT_CAMPS = 3
+"""How many camps by default: on the 2018-2019 cyber votes, the United States' side, Russia's
+side and the states that voted for both sides' texts."""
+
 SWING_MARGIN = 0.1
 """A state whose own-camp agreement beats its nearest other camp by less than this is a swing state."""
 
@@ -49,6 +54,7 @@ STATE_POSITION_COLUMNS = (
     "axis",
     "camp",
     "camp_name",
+    "camp_sponsor",
     "own_camp_agreement",
     "nearest_other_camp",
     "other_camp_agreement",
@@ -60,7 +66,9 @@ CAMP_COLUMNS = ("camp", "camp_name", "size", "cohesion", "members", "swing_state
 SHIFT_COLUMNS = ("actor_id", "axis_first", "axis_second", "shift", "camp_first", "camp_second", "moved")
 
 
-def alignment_camps(pairs: pd.DataFrame, *, k: int = 2, actors: Iterable[str] | None = None) -> pd.DataFrame:
+def alignment_camps(
+    pairs: pd.DataFrame, *, k: int = DEFAULT_CAMPS, actors: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Camps: average-linkage clusters on 1 − agreement, cut into ``k`` (deterministic).
 
     Returns
@@ -72,7 +80,7 @@ def alignment_camps(pairs: pd.DataFrame, *, k: int = 2, actors: Iterable[str] | 
     --------
     >>> pairs = pd.DataFrame({"actor_a": ["A", "A", "B"], "actor_b": ["B", "C", "C"],
     ...                       "agreement": [0.9, 0.1, 0.2]})
-    >>> alignment_camps(pairs).values.tolist()
+    >>> alignment_camps(pairs, k=2).values.tolist()
     [['A', 1], ['B', 1], ['C', 2]]
     """
     from scipy.cluster.hierarchy import fcluster, linkage
@@ -106,7 +114,7 @@ def state_positions(
     positions: pd.DataFrame | None = None,
     norms: Iterable[str] | None = None,
     weights: Mapping[str, float] | None = None,
-    k: int = 2,
+    k: int = DEFAULT_CAMPS,
     orient: str | None = DEFAULT_ORIENT,
     swing_margin: float = SWING_MARGIN,
     min_participation: float = 0.5,
@@ -134,7 +142,7 @@ def state_positions(
     pairs = pairs[pairs["actor_a"].isin(kept) & pairs["actor_b"].isin(kept)]
     camps = alignment_camps(pairs, k=k, actors=kept)
     camp_of = dict(zip(camps["actor_id"], camps["camp"], strict=True))
-    names = _camp_names(G, positions, pairs, camp_of, weights)
+    names, sponsor_of = _camp_names(G, positions, pairs, camp_of)
     ids = sorted(kept)
     A = agreement_matrix(pairs, ids)
     camp_arr = np.array([camp_of[a] for a in ids])
@@ -159,6 +167,7 @@ def state_positions(
                 "region": d.get("region"),
                 "camp": camp_of[a],
                 "camp_name": names[camp_of[a]],
+                "camp_sponsor": sponsor_of.get(camp_of[a]),
                 "own_camp_agreement": round(own, 4) if not np.isnan(own) else np.nan,
                 "nearest_other_camp": names[near] if near is not None else None,
                 "other_camp_agreement": round(other, 4) if near is not None else np.nan,
@@ -248,7 +257,7 @@ def analyze_alignment(
     periods: tuple[tuple[int, int], ...] = DEFAULT_PERIODS,
     norms: Iterable[str] | None = None,
     weights: Mapping[str, float] | None = None,
-    k: int = 2,
+    k: int = DEFAULT_CAMPS,
     orient: str | None = DEFAULT_ORIENT,
     swing_margin: float = SWING_MARGIN,
 ) -> Alignment:
@@ -335,9 +344,9 @@ def _camp_names(
     positions: pd.DataFrame,
     pairs: pd.DataFrame,
     camp_of: dict[str, int],
-    weights: Mapping[str, float],
-) -> dict[int, str]:
-    """Each camp's name: "with <sponsor>" for the sponsor its members agree with most, else its region."""
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Each camp's name ("with <sponsor>" for the sponsor its members agree with most, else
+    "between (mostly <region>)") and, for camps named after one, the sponsor's id."""
 
     def sponsors_of(norm_ids: Iterable[str]) -> list[str]:
         return sorted(
@@ -351,6 +360,7 @@ def _camp_names(
     )
     camps = sorted(set(camp_of.values()))
     names: dict[int, str] = {}
+    sponsor_of: dict[int, str] = {}
     taken: set[str] = set()
     # the camps that agree most with a sponsor take its name first
     scores = []
@@ -367,6 +377,7 @@ def _camp_names(
     for _, _, c, s in sorted(scores, key=lambda t: (not t[0], -t[1], t[2], t[3])):
         if c not in names and s not in taken:
             names[c] = f"with {G.nodes[s].get('name', s)}"
+            sponsor_of[c] = s
             taken.add(s)
     for c in camps:
         if c not in names:
@@ -374,5 +385,6 @@ def _camp_names(
                 G.nodes[a].get("region") or "unknown region" for a, x in camp_of.items() if x == c and a in G
             )
             region = min(regions, key=lambda r: (-regions[r], r)) if regions else "unknown region"
-            names[c] = f"camp {c} (mostly {region})"
-    return names
+            name = f"between (mostly {region})"
+            names[c] = name if name not in names.values() else f"{name} {c}"
+    return names, sponsor_of

@@ -18,6 +18,7 @@ from graphkit.analysis.alignment import (
     unga_position_table,
 )
 from graphkit.analysis.camps import alignment_camps, analyze_alignment, camp_summary, state_positions
+from graphkit.analysis.likeminded import like_minded_coalition, like_minded_partners
 from graphkit.loaders.unga import read_unga_votes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +113,7 @@ def test_camps_and_swing_on_a_hand_made_case():
     camps = alignment_camps(pairs, k=2)
     camp = dict(zip(camps.actor_id, camps.camp, strict=False))
     assert camp["A1"] == camp["A2"] == camp["A3"] != camp["B1"] == camp["B2"] == camp["B3"]
-    states = state_positions(gk.new_graph(), positions=p.assign(date=None), orient="A1")
+    states = state_positions(gk.new_graph(), positions=p.assign(date=None), orient="A1", k=2)
     e = states.set_index("actor_id").loc["E"]
     assert e["own_camp_agreement"] == 0.5 and e["other_camp_agreement"] == 0.5 and bool(e["swing"])
     assert not states.set_index("actor_id").loc["A1", "swing"]
@@ -215,3 +216,69 @@ def test_position_table_refuses_an_unknown_norm(G):
 
 def test_gk_alignment_is_the_pairs_table(G, cyber):
     pd.testing.assert_frame_equal(gk.alignment(G), cyber.pairs)
+
+
+def test_three_camps_on_the_bundled_data(cyber):
+    sizes = dict(zip(cyber.camps.camp_name, cyber.camps["size"], strict=False))
+    assert set(sizes) == {"with United States", "with Russia", "between (mostly Africa)"}
+    assert all(0.8 < c <= 1 for c in cyber.camps.cohesion)
+    sponsors = dict(zip(cyber.states.actor_id, cyber.states.camp_sponsor, strict=False))
+    assert sponsors["USA"] == "USA" and sponsors["RUS"] == "RUS"
+
+
+# ----------------------------------------------------------------------------- like-minded partners
+
+
+def test_like_minded_partners_on_a_hand_made_graph():
+    """A needs c1 (weight 2: two threats) and c2 (1); B (aligned) holds c1, C (opposed) c1 and c2."""
+    G = gk.new_graph()
+    for n in ("A", "B", "C", "S1", "S2"):
+        gk.add_node(G, n, "Actor", name=n, kind="state")
+    gk.add_node(G, "c1", "Capability", name="one")
+    gk.add_node(G, "c2", "Capability", name="two")
+    for n in ("n1", "n2"):
+        gk.add_node(G, n, "Norm", name=n, kind="resolution", sponsors=["S1" if n == "n1" else "S2"])
+    for t, caps in (("t1", ["c1", "c2"]), ("t2", ["c1"])):
+        gk.add_node(G, t, "Threat", name=t)
+        gk.add_relationship(G, t, "TARGETS", "A")
+        for c in caps:
+            gk.add_relationship(G, t, "REQUIRES", c)
+    gk.add_relationship(G, "B", "HAS_CAPABILITY", "c1", level=0.9)
+    gk.add_relationship(G, "C", "HAS_CAPABILITY", "c1", level=0.9)
+    gk.add_relationship(G, "C", "HAS_CAPABILITY", "c2", level=0.9)
+    gk.add_relationship(G, "A", "HAS_CAPABILITY", "c1", level=0.1)  # assessed, but too weak
+    gk.add_relationship(G, "B", "HAS_CAPABILITY", "c2", level=0.1)
+    votes = {
+        "A": ("yes", "no"),
+        "B": ("yes", "no"),
+        "S1": ("yes", "no"),
+        "C": ("no", "yes"),
+        "S2": ("no", "yes"),
+    }
+    for actor, (v1, v2) in votes.items():
+        gk.add_relationship(G, actor, "POSITION", "n1", stance=v1)
+        gk.add_relationship(G, actor, "POSITION", "n2", stance=v2)
+    # by default C (camp "with S2", A is "with S1") is left out: B closes c1 (weight 2), c2 stays open
+    r = like_minded_partners(G, "A")
+    assert r[["partner_id", "closes", "closed_weight", "remaining_weight", "alignment"]].values.tolist() == [
+        ["B", ["c1"], 2, 1, 1.0]
+    ]
+    # asked for, C comes first on capability alone (weight 3 against 2) and is marked
+    r = like_minded_partners(G, "A", include_opposite=True, alignment_weight=0)
+    assert r["partner_id"].tolist() == ["C"] and r["opposite_camp"].tolist() == [True]
+    # with full weight on alignment, B scores 2 x 1 = 2 and C 3 x 0 = 0
+    r = like_minded_partners(G, "A", include_opposite=True, alignment_weight=1)
+    assert r["partner_id"].tolist()[0] == "B"
+    c = like_minded_coalition(G, "A", share=1.0, include_opposite=True, alignment_weight=1)
+    assert c["partner_id"].tolist() == ["B", "C"] and c.attrs["reached"]
+    assert not like_minded_coalition(G, "A", share=1.0).attrs["reached"]
+
+
+@pytest.mark.parametrize("actor", ["VEN", "SYR", "KHM", "PRK"])
+def test_held_out_recommendations_hold_no_state_of_the_opposite_camp(G, cyber, actor):
+    camp = dict(zip(cyber.states.actor_id, cyber.states.camp_sponsor, strict=False))
+    assert camp[actor] == "RUS"
+    r = like_minded_partners(G, actor, k=10, alignment_weight=0)  # capability alone decides the order
+    assert len(r) >= 1
+    assert not any(camp.get(p) == "USA" for p in r["partner_id"])
+    assert not r["opposite_camp"].any()
