@@ -27,6 +27,7 @@ from graphkit.errors import AnalysisError
 
 __all__ = [
     "SWING_MARGIN",
+    "MIN_SHIFT",
     "DEFAULT_CAMPS",
     "STATE_POSITION_COLUMNS",
     "CAMP_COLUMNS",
@@ -43,6 +44,9 @@ __all__ = [
 DEFAULT_CAMPS = 3
 """How many camps by default: on the 2018-2019 cyber votes, the United States' side, Russia's
 side and the states that voted for both sides' texts."""
+
+MIN_SHIFT = 0.25
+"""A camp change counts as a move only with an axis shift of at least this (the axis runs −1..1)."""
 
 SWING_MARGIN = 0.1
 """A state whose own-camp agreement beats its nearest other camp by less than this is a swing state."""
@@ -62,7 +66,7 @@ STATE_POSITION_COLUMNS = (
     "swing",
     "n_positions",
 )
-CAMP_COLUMNS = ("camp", "camp_name", "size", "cohesion", "members", "swing_states")
+CAMP_COLUMNS = ("camp", "camp_name", "size", "main_region", "cohesion", "members", "swing_states")
 SHIFT_COLUMNS = ("actor_id", "axis_first", "axis_second", "shift", "camp_first", "camp_second", "moved")
 
 
@@ -180,7 +184,8 @@ def state_positions(
 
 
 def camp_summary(pairs: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
-    """Per camp: name, size, cohesion (mean agreement inside it), members and swing states.
+    """Per camp: name, size, most common region, cohesion (mean agreement inside it), members
+    and swing states.
 
     ``pairs`` is a :func:`pairwise_agreement` table, ``states`` a :func:`state_positions` table.
     """
@@ -193,6 +198,7 @@ def camp_summary(pairs: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
                 "camp": int(camp),
                 "camp_name": group["camp_name"].iloc[0],
                 "size": len(members),
+                "main_region": _main_region(group["region"]),
                 "cohesion": round(float(inside["agreement"].mean()), 4) if len(inside) else np.nan,
                 "members": members,
                 "swing_states": sorted(group.loc[group["swing"], "actor_id"]),
@@ -201,11 +207,14 @@ def camp_summary(pairs: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CAMP_COLUMNS))
 
 
-def position_shifts(first: pd.DataFrame, second: pd.DataFrame, *, min_shift: float = 0.0) -> pd.DataFrame:
+def position_shifts(
+    first: pd.DataFrame, second: pd.DataFrame, *, min_shift: float = MIN_SHIFT
+) -> pd.DataFrame:
     """Who moved between two periods: axis and camp in each (two :func:`state_positions` tables).
 
-    ``moved`` is True when the camp name changed or the axis moved by more than
-    ``min_shift``; rows sorted by the size of the shift (largest first).
+    ``moved`` is True when the camp name changed *and* the axis moved by at least
+    ``min_shift`` (a state near a camp boundary that changes label without moving has not
+    moved); rows sorted by the size of the shift (largest first).
     """
     a = first[["actor_id", "axis", "camp_name"]].rename(
         columns={"axis": "axis_first", "camp_name": "camp_first"}
@@ -216,7 +225,7 @@ def position_shifts(first: pd.DataFrame, second: pd.DataFrame, *, min_shift: flo
     out = a.merge(b, on="actor_id", how="inner")
     out["shift"] = (out["axis_second"] - out["axis_first"]).round(6)
     changed = out["camp_first"] != out["camp_second"]
-    out["moved"] = changed | (out["shift"].abs() > min_shift) if min_shift > 0 else changed
+    out["moved"] = changed & (out["shift"].abs() >= min_shift)
     out = out.assign(_s=out["shift"].abs()).sort_values(
         ["_s", "actor_id"], ascending=[False, True], kind="stable"
     )
@@ -309,6 +318,11 @@ def _period_label(votes: pd.DataFrame, first: int, last: int) -> str:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _main_region(regions: pd.Series) -> str:
+    counts = Counter(r if isinstance(r, str) and r else "unknown region" for r in regions)
+    return min(counts, key=lambda r: (-counts[r], r)) if counts else "unknown region"
 
 
 def _settle(A: np.ndarray, labels: np.ndarray, rounds: int = 50) -> np.ndarray:

@@ -16,7 +16,7 @@ from graphkit.errors import GraphkitError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
-COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "viz", "query", "neo4j"]
+COMMAND_MODULES = ["dataset", "importers", "report", "analyze", "align", "viz", "query", "neo4j"]
 
 
 def build_parser() -> argparse.ArgumentParser:
