@@ -79,7 +79,7 @@ def test_json_for_an_actor(capsys):
     assert {c["camp_name"] for c in out["camps"]} == {
         "with United States",
         "with Russia",
-        "between (mostly Africa)",
+        "between",
     }
     actor = out["actor"]
     assert actor["position"]["camp_name"] == "with Russia"

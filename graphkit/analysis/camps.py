@@ -360,7 +360,8 @@ def _camp_names(
     camp_of: dict[str, int],
 ) -> tuple[dict[int, str], dict[int, str]]:
     """Each camp's name ("with <sponsor>" for the sponsor its members agree with most, else
-    "between (mostly <region>)") and, for camps named after one, the sponsor's id."""
+    "between" the sponsors' camps, or "camp N (mostly <region>)" when no norm has a sponsor)
+    and, for camps named after one, the sponsor's id."""
 
     def sponsors_of(norm_ids: Iterable[str]) -> list[str]:
         return sorted(
@@ -399,6 +400,6 @@ def _camp_names(
                 G.nodes[a].get("region") or "unknown region" for a, x in camp_of.items() if x == c and a in G
             )
             region = min(regions, key=lambda r: (-regions[r], r)) if regions else "unknown region"
-            name = f"between (mostly {region})"
+            name = "between" if sponsors else f"camp {c} (mostly {region})"
             names[c] = name if name not in names.values() else f"{name} {c}"
     return names, sponsor_of

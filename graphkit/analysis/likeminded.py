@@ -40,6 +40,7 @@ from graphkit.defaults import DEFAULT_THRESHOLD, DEFAULT_TYPES
 from graphkit.errors import AnalysisError, SchemaError
 
 __all__ = [
+    "capability_profile",
     "like_minded_partners",
     "like_minded_coalition",
     "LIKE_MINDED_COLUMNS",
@@ -154,6 +155,39 @@ def like_minded_coalition(
         norms=norms,
         weights=weights,
     )
+
+
+def capability_profile(G: nx.MultiDiGraph, *, kinds: Iterable[str] | None = ("state",)) -> pd.DataFrame:
+    """How capable each actor is: the mean of its ``HAS_CAPABILITY`` levels over every capability
+    of the graph (a capability it does not hold counts 0; no level counts 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor_id, capability, n_capabilities``: ``capability`` 0..1; ``n_capabilities`` how
+        many it holds at any level; actors without any capability data are left out
+        (unassessed, not incapable).
+
+    Examples
+    --------
+    >>> p = capability_profile(gk.load(gk.SAMPLE)).set_index("actor_id")  # USA: (0.9 + 0.9 + 0.8) / 5
+    >>> float(p.loc["USA", "capability"]), int(p.loc["USA", "n_capabilities"])
+    (0.52, 3)
+    """
+    caps = [n for n, d in G.nodes(data=True) if d.get("label") == "Capability"]
+    kinds = None if kinds is None else set(kinds)
+    best: dict[str, dict[str, float]] = {}
+    for u, v, d in G.edges(data=True):
+        if d.get("type") != "HAS_CAPABILITY" or (kinds is not None and G.nodes[u].get("kind") not in kinds):
+            continue
+        level = float(d.get("level", 1.0))
+        held = best.setdefault(u, {})
+        held[v] = max(level, held.get(v, 0.0))
+    rows = [
+        (a, round(sum(held.values()) / len(caps), 6) if caps else 0.0, len(held))
+        for a, held in sorted(best.items())
+    ]
+    return pd.DataFrame(rows, columns=["actor_id", "capability", "n_capabilities"])
 
 
 # ---------------------------------------------------------------------------- helpers

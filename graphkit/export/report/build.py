@@ -41,6 +41,7 @@ def build_report(
     figures: dict[str, Figure] | None = None,
     generated: str | None = None,
     changes: Any = None,
+    alignment: Section | None = None,
 ) -> Report:
     """The report's content: sections of text, tables and a heat map from ``analysis`` of ``G``.
 
@@ -48,7 +49,8 @@ def build_report(
     ``gaps`` and, where present, ``cluster_summary``, ``alliance_gaps``,
     ``uncovered_threats``, ``critical_actors``) and ``summary`` (a dict of parameters).
     ``recommendations`` maps an actor id to its partner-recommendation DataFrame.
-    ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section.
+    ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section;
+    ``alignment`` (:func:`graphkit.export.report.alignment_section.alignment_section`) the positions one.
     """
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -93,6 +95,8 @@ def build_report(
         sections.append(_gap_section(ctx, recommendations, figures))
     sections.append(_critical_section(ctx))
     sections.append(stability_section(ctx))
+    if alignment is not None:  # "Who stands with whom on the rules of cyberspace"
+        sections.append(alignment)
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_methods_section(ctx, seed))
     sections[-1].blocks.insert(1, _time_paragraph(ctx, changes))
