@@ -121,3 +121,11 @@ def test_errors_are_one_line_and_exit_2(capsys, argv, fragment):
     assert main(["align", str(DATASET), *argv]) == 2
     err = capsys.readouterr().err
     assert fragment in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_viz_color_by_camp(tmp_path):
+    out = tmp_path / "camps.html"
+    assert main(["viz", str(DATASET), "--color-by", "camp", "-o", str(out), "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    for camp in ("with United States", "with Russia", "between"):
+        assert camp in page
