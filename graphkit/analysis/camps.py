@@ -13,7 +13,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphkit import schema
 from graphkit.analysis.alignment import (
     DEFAULT_ORIENT,
     agreement_matrix,
@@ -368,11 +367,9 @@ def _camp_names(
             {s for n in norm_ids for s in (G.nodes[n].get("sponsors") or [] if n in G else []) if s in G}
         )
 
-    # the sponsors of the norms voted on; for votes outside the graph (a general period), the
-    # sponsors of the graph's norms, so that camps keep their names from one table to the next
-    sponsors = sponsors_of(set(positions["norm_id"])) or sponsors_of(
-        n for n, d in G.nodes(data=True) if d.get("label") == schema.NORM
-    )
+    # the sponsors of the norms voted on (votes outside the graph, a general period, have none:
+    # their camps are named by region, since agreeing with a sponsor on everything is no stance on its text)
+    sponsors = sponsors_of(set(positions["norm_id"]))
     camps = sorted(set(camp_of.values()))
     names: dict[int, str] = {}
     sponsor_of: dict[int, str] = {}

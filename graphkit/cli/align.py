@@ -145,21 +145,21 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _camp(c: dict[str, Any]) -> str:
+    """A camp's name, with its main region unless the name says it already."""
+    return c["camp_name"] if "mostly" in c["camp_name"] else f"{c['camp_name']} (mostly {c['main_region']})"
+
+
 def _print(result: dict[str, Any], al: Any) -> None:
     print(f"norms: {', '.join(result['norms']) or '(none)'}")
     print("camps on the norms:")
     for c in result["camps"]:
         swing = ", ".join(c["swing_states"]) or "none"
-        print(
-            f"  {c['camp_name']:<24} {c['size']:>4} states (mostly {c['main_region']})  "
-            f"cohesion {c['cohesion']:.2f}  swing: {swing}"
-        )
+        print(f"  {_camp(c):<40} {c['size']:>4} states  cohesion {c['cohesion']:.2f}  swing: {swing}")
     if result["general_camps"]:
         print(f"camps on all General Assembly votes, {result['periods'][-1]}:")
         for c in result["general_camps"]:
-            print(
-                f"  {c['camp_name']:<24} {c['size']:>4} states (mostly {c['main_region']})  cohesion {c['cohesion']:.2f}"
-            )
+            print(f"  {_camp(c):<40} {c['size']:>4} states  cohesion {c['cohesion']:.2f}")
     if result["moved"]:
         first, last = result["periods"]
         print(f"changed camp between {first} and {last}:")
