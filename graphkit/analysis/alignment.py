@@ -15,8 +15,8 @@ Definitions (docs/alignment.md has them with their sources):
       agreement(a, b) = Σ_shared w · (1 − |score_a − score_b|) / Σ_shared w
 
   so the same stance agrees fully, an abstention against a yes or a no counts half, and yes
-  against no not at all: the agreement index of the UN voting literature (Lijphart 1963;
-  Voeten 2000), which counts an abstention as half an agreement.
+  against no not at all: an index of agreement in the tradition of the study of bloc voting
+  in the General Assembly (Lijphart, American Political Science Review 57(4), 1963).
 - **axis** (one per period): the first principal component of the stance-score matrix
   (states × votes; a state's missing vote is the vote's mean; states with fewer than
   ``min_participation`` of the votes are left out), scaled to −1..1 by its largest absolute
