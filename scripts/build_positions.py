@@ -1,10 +1,11 @@
-"""Write the positions of data/cyber-multilateral: norms.csv (the cyber resolutions) and positions.csv.
+"""Write the positions of data/cyber-multilateral: norms.csv (cyber resolutions, conventions) and positions.csv.
 
 Reads the recorded votes shipped in data/unga-votes/ (Voeten, Strezhnev and Bailey's UN
 General Assembly voting data; see its README) and the states of
 data/cyber-multilateral/actors.csv (matched on their ``iso2`` code), and writes one ``Norm``
 per cyber resolution listed in :data:`CYBER_VOTES` and one ``POSITION`` (stance yes, no or
-abstain) per state that voted on it. Deterministic: rows are sorted, nothing depends on the
+abstain) per state that voted on it; then the endorsements of data/endorsements/
+(:data:`ENDORSEMENT_NORMS`: the UN Convention against Cybercrime's signatures). Deterministic: rows are sorted, nothing depends on the
 clock, so a rerun gives the same bytes. It never touches the dataset's other files.
 
     python scripts/build_positions.py            # writes data/cyber-multilateral/{norms,positions}.csv
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["CYBER_VOTES", "CODE_ALIASES", "VOTES_SOURCE", "build", "main"]
+__all__ = ["CYBER_VOTES", "CODE_ALIASES", "ENDORSEMENT_NORMS", "VOTES_SOURCE", "build", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 VOTES = ROOT / "data" / "unga-votes"
@@ -31,9 +32,14 @@ VOTES_SOURCE = (
     "Voeten, Strezhnev and Bailey, United Nations General Assembly Voting Data "
     "(Harvard Dataverse, hdl:1902.1/12379), via the unvotes package; data/unga-votes"
 )
+_README = "the unga-votes data README (data/unga-votes/README.md: 'the United States' text', 'Russia's text')"
+#: Where each resolution's main sponsor is named.
 _SPONSOR_SOURCE = {
-    "RUS": "UN meeting coverage GA/DIS/3619 (First Committee, 8 November 2018: 'tabled by the Russian Federation')",
-    "USA": "the unga-votes data README ('the United States' text')",
+    "A/RES/73/27": "UN meeting coverage GA/DIS/3619 (First Committee, 2018: 'tabled by the Russian Federation'); "
+    + _README,
+    "A/RES/73/266": _README,
+    "A/RES/74/28": _README,
+    "A/RES/74/29": _README,
 }
 
 #: The cyber resolutions that become Norm nodes: rcid -> (id, sponsors, topic, description).
@@ -76,7 +82,56 @@ CYBER_VOTES: dict[int, tuple[str, tuple[str, ...], str, str]] = {
 CODE_ALIASES = {"YU": "RS"}
 
 
-def build(votes_dir: Path = VOTES, dataset: Path = DATASET) -> tuple[str, str, list[str]]:
+ENDORSEMENTS = ROOT / "data" / "endorsements"
+
+#: Endorsement files: file -> the Norm they give a position on, and the stance of each row.
+ENDORSEMENT_NORMS: dict[str, dict[str, str]] = {
+    "un-cybercrime-convention-signatures.csv": {
+        "id": "UN-CYBERCRIME-CONVENTION",
+        "name": "United Nations Convention against Cybercrime",
+        "kind": "convention",
+        "date": "2024-12-24",
+        "topic": "cybercrime",
+        "description": "adopted by General Assembly resolution 79/243; opened for signature in Hanoi on "
+        "25-26 October 2025. Signatures partial: 68 states and the EU of the 72 signatories "
+        "the UN Treaty Collection counts (data/endorsements/README.md)",
+        "source": "UN Treaty Collection, Chapter XVIII.16, United Nations Convention against Cybercrime; "
+        "signatures: data/endorsements/un-cybercrime-convention-signatures.csv",
+        "stance": "signed",
+        # a signature list says less than a contested vote: not signing is no recorded position,
+        # so the list can only add agreement (docs/alignment.md, "Definitions")
+        "weight": "0.5",
+    },
+}
+
+
+def _endorsements(
+    folder: Path, actor_ids: set[str]
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[str]]:
+    norms, positions, notes = [], [], []
+    for file, norm in sorted(ENDORSEMENT_NORMS.items()):
+        rows = pd.read_csv(folder / file, dtype=str, keep_default_na=False).sort_values("actor_id")
+        norms.append({k: v for k, v in norm.items() if k != "stance"})
+        for actor, date, source in zip(rows["actor_id"], rows["date"], rows["source"], strict=True):
+            if actor not in actor_ids:
+                notes.append(f"{norm['id']}: {actor} is not an actor of the dataset")
+                continue
+            positions.append(
+                {
+                    "source": actor,
+                    "type": "POSITION",
+                    "target": norm["id"],
+                    "stance": norm["stance"],
+                    "date": date,
+                    "source_ref": source,
+                }
+            )
+    return norms, positions, notes
+
+
+def build(
+    votes_dir: Path = VOTES, dataset: Path = DATASET, endorsements: Path = ENDORSEMENTS
+) -> tuple[str, str, list[str]]:
     """``(norms.csv text, positions.csv text, notes)``; notes name votes of states not in the dataset."""
     rc = pd.read_csv(votes_dir / "roll_calls.csv", dtype=str, keep_default_na=False)
     votes = pd.read_csv(votes_dir / "votes.csv.gz", dtype=str, keep_default_na=False)
@@ -99,7 +154,7 @@ def build(votes_dir: Path = VOTES, dataset: Path = DATASET) -> tuple[str, str, l
                 "kind": "resolution",
                 "date": call["date"],
                 "sponsors": ";".join(sponsors),
-                "sponsors_source": "; ".join(_SPONSOR_SOURCE[s] for s in sponsors),
+                "sponsors_source": _SPONSOR_SOURCE.get(norm_id, "") if sponsors else "",
                 "topic": topic,
                 "description": description,
                 "recorded_vote": tally,
@@ -124,7 +179,13 @@ def build(votes_dir: Path = VOTES, dataset: Path = DATASET) -> tuple[str, str, l
                     "source_ref": f"UN General Assembly recorded vote, rcid {rcid} ({VOTES_SOURCE})",
                 }
             )
-    return _csv(norm_rows), _csv(pos_rows), notes
+    more_norms, more_positions, more_notes = _endorsements(endorsements, set(actors["id"]))
+    columns = [*norm_rows[0], "weight"]
+    norm_rows = [{k: r.get(k, "") for k in columns} for r in norm_rows]
+    for n in more_norms:  # the same columns as the resolutions (those it lacks stay empty)
+        norm_rows.append({k: n.get(k, "") for k in columns})
+    pos_rows += more_positions
+    return _csv(norm_rows), _csv(pos_rows), notes + more_notes
 
 
 def _csv(rows: list[dict[str, str]]) -> str:

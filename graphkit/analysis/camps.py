@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit import schema
 from graphkit.analysis.alignment import (
     DEFAULT_ORIENT,
     agreement_matrix,
@@ -297,7 +298,9 @@ def analyze_alignment(
             labels = (_period_label(votes, *periods[0]), _period_label(votes, *periods[-1]))
     norm_shifts = pd.DataFrame(columns=list(SHIFT_COLUMNS))
     norm_years = None
-    if not positions.empty:
+    votes_only = positions[positions["stance"].isin(schema.VOTE_STANCES)]  # moves are seen in votes
+    if not votes_only.empty:
+        positions = votes_only
         years = pd.to_datetime(positions["date"].astype(str), errors="coerce").dt.year
         if years.nunique() > 1:
             y0, y1 = int(years.min()), int(years.max())
