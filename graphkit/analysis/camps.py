@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -104,7 +105,7 @@ def alignment_camps(
     )
     labels = _settle(A, labels)
     sizes = Counter(labels.tolist())
-    first = {}
+    first: dict[int, int] = {}
     for i, lab in enumerate(labels.tolist()):
         first.setdefault(lab, i)
     order = sorted(sizes, key=lambda lab: (-sizes[lab], first[lab]))
@@ -275,7 +276,7 @@ def analyze_alignment(
     ``votes`` is :func:`graphkit.loaders.unga.read_unga_votes`'s table; ``periods`` are
     ``(first_session, last_session)`` pairs, the last one the "recent period".
     """
-    opts = {"k": k, "orient": orient, "swing_margin": swing_margin}
+    opts: dict[str, Any] = {"k": k, "orient": orient, "swing_margin": swing_margin}
     positions = position_table(G, norms=norms)
     w = norm_weights(G, weights)
     pairs = pairwise_agreement(positions, weights=w)
