@@ -94,7 +94,7 @@ def alignment_section(G: nx.MultiDiGraph, al: Any, figure: Figure | None = None,
         Table(
             ["camp", "states", "mostly", "cohesion", "members", "swing states"],
             rows,
-            caption="Camps on the cyber resolutions (cohesion: mean alignment of the pairs inside the camp)",
+            caption="Camps on the norms above (cohesion: mean alignment of the pairs inside the camp)",
         )
     )
     swing = states[states["swing"]].sort_values(["margin", "actor_id"]).head(top)
@@ -114,7 +114,8 @@ def alignment_section(G: nx.MultiDiGraph, al: Any, figure: Figure | None = None,
         blocks.append(
             Paragraph(
                 f"{len(moved)} states changed camp between the {y0} and the {y1} votes with a real move along "
-                "the axis (0.25 or more), most of them: "
+                "the axis (0.25 or more; each year's camps rest on that year's few votes, so read this as "
+                "a pointer, not a verdict), most of them: "
                 + "; ".join(
                     f"{name.get(r['actor_id'], r['actor_id'])} (“{r['camp_first']}” to “{r['camp_second']}”)"
                     for r in moved.head(top).to_dict("records")
