@@ -81,6 +81,8 @@ _LAZY = {
             "uncovered_threats",
             "recommend_partners",
             "critical_actors",
+            "alignment",
+            "analyze_alignment",
         )
     },
     **{name: "graphkit.analysis.whatif" for name in ("whatif", "WhatIf")},

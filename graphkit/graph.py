@@ -174,12 +174,10 @@ def node_problems(G: nx.MultiDiGraph, id: object, label: object, props: dict[str
     name = props.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append("'name' is required and must be a non-empty string")
-    if label == schema.ACTOR:
-        kind = props.get("kind")
-        if kind not in schema.ACTOR_KINDS:
-            problems.append(
-                f"kind {kind!r} is not an actor kind; expected one of {', '.join(schema.ACTOR_KINDS)}"
-            )
+    kinds = {schema.ACTOR: schema.ACTOR_KINDS, schema.NORM: schema.NORM_KINDS}.get(str(label))
+    if kinds is not None and props.get("kind") not in kinds:
+        what = "an actor" if label == schema.ACTOR else "a norm"
+        problems.append(f"kind {props.get('kind')!r} is not {what} kind; expected one of {', '.join(kinds)}")
     problems += _property_problems(props, schema.RESERVED_NODE_KEYS)
     return problems
 
@@ -208,6 +206,8 @@ def relationship_problems(
             )
     if source == target and type in ("MEMBER_OF", "COOPERATES_WITH"):
         problems.append(f"{type} from {source!r} to itself")
+    if type == "POSITION" and "stance" not in props:
+        problems.append(f"property 'stance' is required on POSITION: one of {', '.join(schema.STANCES)}")
     problems += _property_problems(props, schema.RESERVED_RELATIONSHIP_KEYS)
     problems += [p for k, v in props.items() if (p := schema.property_value_problem(type, k, v))]
     problems += [f"property {key!r}: {why}" for key, why in period_problems(props)]  # since/until
@@ -260,7 +260,7 @@ def summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     --------
     >>> s = gk.summary(gk.load(gk.SAMPLE))
     >>> s["nodes"]
-    {'Actor': 14, 'Capability': 5, 'Threat': 3}
+    {'Actor': 14, 'Capability': 5, 'Threat': 3, 'Norm': 0}
     >>> s["relationships"]["MEMBER_OF"], s["actor_kinds"]["alliance"]
     (13, 2)
     """
@@ -286,7 +286,7 @@ def select(
     --------
     >>> H = gk.select(gk.load(gk.SAMPLE), labels=["Actor"], types=["MEMBER_OF"])
     >>> gk.summary(H)["nodes"], H.number_of_edges()
-    ({'Actor': 14, 'Capability': 0, 'Threat': 0}, 13)
+    ({'Actor': 14, 'Capability': 0, 'Threat': 0, 'Norm': 0}, 13)
     """
     keep_labels = set(labels) if labels is not None else set(schema.LABELS)
     keep_types = set(types) if types is not None else set(schema.RELATIONSHIP_TYPES)

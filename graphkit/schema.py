@@ -17,10 +17,16 @@ __all__ = [
     "ACTOR",
     "CAPABILITY",
     "THREAT",
+    "NORM",
     "LABELS",
     "ACTOR_KINDS",
     "KIND_WORDS",
     "kind_word",
+    "NORM_KINDS",
+    "STANCES",
+    "VOTE_STANCES",
+    "OPTIONAL_NODE_FILES",
+    "EXTRA_RELATIONSHIP_FILES",
     "RelationshipType",
     "RELATIONSHIP_TYPES",
     "NODE_FILES",
@@ -53,7 +59,8 @@ __all__ = [
 ACTOR = "Actor"
 CAPABILITY = "Capability"
 THREAT = "Threat"
-LABELS: tuple[str, ...] = (ACTOR, CAPABILITY, THREAT)
+NORM = "Norm"
+LABELS: tuple[str, ...] = (ACTOR, CAPABILITY, THREAT, NORM)
 
 ACTOR_KINDS: tuple[str, ...] = (
     "state",
@@ -90,6 +97,14 @@ def kind_word(kind: Any, *, plural: bool = False, title: bool = False) -> str:
     singular, many = KIND_WORDS.get(k, (k.replace("_", " "), k.replace("_", " ") + "s"))
     word = many if plural else singular
     return word[:1].upper() + word[1:] if title else word
+#: What a ``Norm`` node is: a UN resolution, a declaration (the Paris Call), a convention
+#: (Budapest, the UN Convention against Cybercrime) or a set of principles.
+NORM_KINDS: tuple[str, ...] = ("resolution", "declaration", "convention", "principles")
+
+#: An actor's ``stance`` on a norm (the ``POSITION`` relationship): a recorded vote (yes, no,
+#: abstain), a signature, a ratification (or accession), or a public endorsement.
+STANCES: tuple[str, ...] = ("yes", "no", "abstain", "signed", "ratified", "supports")
+VOTE_STANCES: tuple[str, ...] = ("yes", "no", "abstain")
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,9 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
         RelationshipType("TARGETS", (THREAT,), (ACTOR,), "the threat has targeted this actor"),
         RelationshipType("ATTRIBUTED_TO", (THREAT,), (ACTOR,), "suspected sponsor or origin"),
         RelationshipType("REQUIRES", (THREAT,), (CAPABILITY,), "answering this threat needs this capability"),
+        RelationshipType(
+            "POSITION", (ACTOR,), (NORM,), "a vote, signature, ratification or endorsement (`stance`)"
+        ),
     )
 }
 
@@ -126,13 +144,20 @@ NODE_FILES: dict[str, str] = {
     ACTOR: "actors",
     CAPABILITY: "capabilities",
     THREAT: "threats",
+    NORM: "norms",
 }
 RELATIONSHIPS_FILE = "relationships"
+#: Node files a dataset may leave out (a dataset without positions has no norms.csv).
+OPTIONAL_NODE_FILES = frozenset({"norms"})
+#: Further, optional relationship files, read after relationships.csv with the same columns
+#: (the bundled data keeps its positions apart from its ties: positions.csv).
+EXTRA_RELATIONSHIP_FILES: tuple[str, ...] = ("positions",)
 
 REQUIRED_NODE_COLUMNS: dict[str, tuple[str, ...]] = {
     ACTOR: ("id", "name", "kind"),
     CAPABILITY: ("id", "name"),
     THREAT: ("id", "name"),
+    NORM: ("id", "name", "kind"),
 }
 REQUIRED_RELATIONSHIP_COLUMNS: tuple[str, ...] = ("source", "type", "target")
 
@@ -148,7 +173,7 @@ RELATIONSHIP_SOURCE_COLUMN = "source_ref"
 TEXT_PROPERTIES = frozenset({"name", "kind", "source"})
 
 # Columns read as `;`-separated lists without a header annotation.
-LIST_PROPERTIES = frozenset({"aliases", "sectors", "via", "incident_types", "tags", "countries"})
+LIST_PROPERTIES = frozenset({"aliases", "sectors", "via", "incident_types", "tags", "countries", "sponsors"})
 
 # Property value types, as written in a header annotation (`since:int`, `aliases:string[]`).
 PROPERTY_TYPES: dict[str, type] = {
@@ -195,6 +220,8 @@ def property_value_problem(rel_type: object, key: str, value: object) -> str | N
     >>> property_value_problem("ATTRIBUTED_TO", "basis", "state")
     "property 'basis' is 'state'; expected sponsor or origin or suspected (leave it out for origin)"
     """
+    if rel_type == "POSITION" and key == "stance" and value not in STANCES:
+        return f"property 'stance' is {value!r}; expected one of {', '.join(STANCES)}"
     if rel_type == "ATTRIBUTED_TO" and key == "basis" and value not in ATTRIBUTION_BASES:
         return (
             f"property 'basis' is {value!r}; expected {' or '.join(ATTRIBUTION_BASES)} "

@@ -24,9 +24,9 @@ def test_info_json_counts_match_the_files(capsys):
     assert main(["info", str(gk.SAMPLE), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     # counted by hand from data/sample/*.csv
-    assert info["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3}
+    assert info["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3, "Norm": 0}
     assert info["relationships"] == {"MEMBER_OF": 13, "COOPERATES_WITH": 5, "HAS_CAPABILITY": 11,
-                                     "TARGETS": 8, "ATTRIBUTED_TO": 3, "REQUIRES": 7}
+                                     "TARGETS": 8, "ATTRIBUTED_TO": 3, "REQUIRES": 7, "POSITION": 0}
     assert info["actor_kinds"] == {"state": 8, "alliance": 2, "international_org": 1, "company": 1,
                                    "ngo": 1, "cert": 1, "other": 0}
 

@@ -80,7 +80,7 @@ def test_select_and_ego(G):
 
 def test_summary_counts_sample_by_hand():
     s = gk.summary(gk.load(gk.SAMPLE))
-    assert s["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3}
+    assert s["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3, "Norm": 0}
     assert s["actor_kinds"]["state"] == 8
     assert s["relationships"]["MEMBER_OF"] == 13
     assert sum(s["relationships"].values()) == 47

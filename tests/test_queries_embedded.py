@@ -230,6 +230,33 @@ def threat_sponsors(G, limit):
     return sorted(rows, key=lambda r: (-r[2], r[0]))[:limit], "exact"
 
 
+def states_voting_against(G, norm, stance):
+    rows = [
+        (u, _name(G, u), G.nodes[u].get("region"))
+        for u, v, d in _edges(G, "POSITION")
+        if v == norm and d.get("stance") == stance
+    ]
+    return sorted(rows, key=lambda r: r[0]), "exact"
+
+
+def most_aligned_pairs(G, min_shared, limit):
+    score = {"no": 0.0, "abstain": 0.5}
+    held = defaultdict(dict)
+    for u, v, d in _edges(G, "POSITION"):
+        if _kind(G, u) == "state":
+            held[u][v] = score.get(d.get("stance"), 1.0)
+    rows = []
+    states = sorted(held)
+    for i, a in enumerate(states):
+        for b in states[i + 1 :]:
+            shared = set(held[a]) & set(held[b])
+            if len(shared) >= min_shared:
+                agree = sum(1 - abs(held[a][n] - held[b][n]) for n in shared)
+                rows.append((a, b, len(shared), agree / len(shared)))
+    rows.sort(key=lambda r: (-round(r[3], 9), -r[2], r[0], r[1]))
+    return rows[:limit], "exact"
+
+
 EXPECTED = {
     f.__name__: f
     for f in (
@@ -246,6 +273,8 @@ EXPECTED = {
         cooperation_partners,
         alliance_overlap,
         threat_sponsors,
+        states_voting_against,
+        most_aligned_pairs,
     )
 }
 
@@ -257,6 +286,8 @@ EXTRA = {
     "capability_needs_of_actor": [{"actor": "USA", "min_level": 0.8}],
     "partners_lacking_capability": [{"capability": "cap:attribution", "min_level": 0.75}],
     "shortest_cooperation_path": [{"from": "UKR", "to": "SGP"}, {"from": "CERT_EU", "to": "IND"}],
+    "states_voting_against": [{"norm": "A/RES/73/266", "stance": "abstain"}],
+    "most_aligned_pairs": [{"min_shared": 6, "limit": 5000}],
 }
 
 

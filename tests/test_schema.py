@@ -13,6 +13,7 @@ def test_relationship_endpoints_match_design():
         "TARGETS": ("Threat", "Actor"),
         "ATTRIBUTED_TO": ("Threat", "Actor"),
         "REQUIRES": ("Threat", "Capability"),
+        "POSITION": ("Actor", "Norm"),  # DESIGN.md, "The property graph"
     }
     got = {t.name: (t.sources[0], t.targets[0]) for t in schema.RELATIONSHIP_TYPES.values()}
     assert got == expected

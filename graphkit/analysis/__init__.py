@@ -14,6 +14,8 @@ This package imports nothing from ``graphkit.export``, ``graphkit.cli`` or
 
 from __future__ import annotations
 
+from graphkit.analysis.alignment import alignment
+from graphkit.analysis.camps import Alignment, analyze_alignment, state_positions
 from graphkit.analysis.centrality import CENTRALITY_COLUMNS, centrality
 from graphkit.analysis.changes import Changes, gap_changes, rank_changes, relationship_changes, what_changed
 from graphkit.analysis.clusters import cluster_summary, clusters, modularity
@@ -26,6 +28,7 @@ from graphkit.analysis.gaps import (
     gap_summary,
     uncovered_threats,
 )
+from graphkit.analysis.likeminded import like_minded_coalition, like_minded_partners
 from graphkit.analysis.measures import MEASURES, Measure
 from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.pooling import pooling_mandates
@@ -44,6 +47,12 @@ from graphkit.defaults import (
 from graphkit.errors import AnalysisError
 
 __all__ = [
+    "alignment",
+    "analyze_alignment",
+    "Alignment",
+    "state_positions",
+    "like_minded_partners",
+    "like_minded_coalition",
     "analyze",
     "AnalysisOptions",
     "Analysis",

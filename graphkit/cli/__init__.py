@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "importers",
     "report",
     "analyze",
+    "align",
     "viz",
     "query",
     "neo4j",

@@ -63,10 +63,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--color-by",
-        choices=("kind", "cluster"),
+        choices=("kind", "cluster", "camp"),
         default="kind",
-        help="colour by actor kind (default) or by cluster (those of `graphkit analyze` "
-        "with the same --seed and analysis options)",
+        help="colour by actor kind (default), by cluster (those of `graphkit analyze` "
+        "with the same --seed and analysis options) or by camp on the norms (`graphkit align`)",
     )
     p.add_argument(
         "--size-by",
@@ -135,8 +135,15 @@ def _viz(args: argparse.Namespace) -> int:
     chosen = analysis_options(args)
     analysis = run_analysis(G, args, prog) if args.engine == "gds" else None
     drawing_options = chosen.keywords(ANALYSIS_OPTIONS)
+    camps = None
+    if args.color_by == "camp":  # the camps of `graphkit align`, drawn as clusters are
+        from graphkit.analysis.camps import state_positions
+
+        states = state_positions(G)
+        camps = dict(zip(states["actor_id"], states["camp_name"], strict=True))
     options: dict[str, Any] = dict(
-        color_by=args.color_by, size_by=args.size_by, analysis=analysis, options=drawing_options,
+        color_by="cluster" if camps is not None else args.color_by, clusters=camps,
+        size_by=args.size_by, analysis=analysis, options=drawing_options,
         seed=args.seed, focus=args.focus, depth=args.depth, layers=args.layers, types=types, title=args.title,
         caption=args.caption,
     )  # fmt: skip

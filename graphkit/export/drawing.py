@@ -277,7 +277,7 @@ def prepare_drawing(
         LegendEntry(
             lb, lb, LABEL_COLORS[lb] if color_by == "kind" else OTHER_COLOR, LABEL_SHAPES[lb], kind_counts[lb]
         )
-        for lb in (schema.CAPABILITY, schema.THREAT)
+        for lb in (schema.CAPABILITY, schema.THREAT, schema.NORM)
         if kind_counts[lb]
     ]
     cluster_counts = Counter(x.cluster for x in nodes if x.cluster)

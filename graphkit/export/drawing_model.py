@@ -66,10 +66,15 @@ def kind_name(kind: Any) -> str:
     return schema.kind_word(kind)
 
 
-LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15"}
+LABEL_COLORS: dict[str, str] = {"Capability": "#F0E442", "Threat": "#A50F15", "Norm": "#56B4E9"}
 """Fill colour of capabilities and threats when colouring by kind."""
 
-LABEL_SHAPES: dict[str, str] = {"Actor": "dot", "Capability": "square", "Threat": "triangle"}
+LABEL_SHAPES: dict[str, str] = {
+    "Actor": "dot",
+    "Capability": "square",
+    "Threat": "triangle",
+    "Norm": "diamond",
+}
 """vis-network shape of each label (the static exporter maps them to matplotlib markers)."""
 
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -79,6 +84,7 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "TARGETS": {"color": "#C0392B", "dashes": True, "arrows": True},
     "ATTRIBUTED_TO": {"color": "#6A3D9A", "dashes": True, "arrows": True},
     "REQUIRES": {"color": "#B8860B", "dashes": True, "arrows": True},
+    "POSITION": {"color": "#56B4E9", "dashes": True, "arrows": True},
 }
 """Line colour, dashing and arrow heads of each relationship type."""
 

@@ -28,7 +28,7 @@ from graphkit.progress import Progress
 
 __all__ = ["write_image", "draw_figure", "MARKERS"]
 
-MARKERS = {"dot": "o", "square": "s", "triangle": "^"}
+MARKERS = {"dot": "o", "square": "s", "triangle": "^", "diamond": "D"}
 """matplotlib marker for each vis-network shape."""
 
 FORMATS = ("png", "svg")

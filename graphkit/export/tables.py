@@ -114,7 +114,8 @@ def write_dataset(G: nx.MultiDiGraph, path: str | os.PathLike[str], *, overwrite
     A load of the result gives back every node, relationship and property with its type.
 
     A new folder is built aside and moved into place whole. In a folder that exists, only
-    the four CSV files (:data:`DATASET_FILES`) are replaced: every other file in it (notes,
+    the CSV files the graph has rows for (:data:`DATASET_FILES`; ``norms.csv`` and
+    ``positions.csv`` only when it has norms and positions) are replaced: every other file in it (notes,
     a ``README``, a ``.git/``, a report written inside it) is left as it was. A folder that
     is not empty and holds no ``actors.csv`` is not a dataset and is refused, as is a folder
     that is a symbolic link or one of the four names that is not a regular file
@@ -171,8 +172,11 @@ def _write_csv_tables(tables: dict[str, tuple[list[str], list[list[Any]]]], fold
 
 #: The files a dataset folder written by graphkit holds (and the only ones it replaces).
 DATASET_FILES = frozenset(
-    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [f"{schema.RELATIONSHIPS_FILE}.csv"]
+    [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS]
+    + [f"{name}.csv" for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES)]
 )
+#: Relationship types written to a file of their own (positions.csv), not relationships.csv.
+_OWN_FILE_TYPES = {"POSITION": "positions"}
 
 
 def _dataset_owned(rel: str) -> bool:
@@ -188,21 +192,27 @@ def _tables(G: nx.MultiDiGraph, *, declare: bool = False) -> dict[str, tuple[lis
         for n, d in nodes_of(G, label):
             ids.append(n)
             props.append({k: v for k, v in d.items() if k != "label"})
+        if not ids and schema.NODE_FILES[label] in schema.OPTIONAL_NODE_FILES:
+            continue
         fixed = list(schema.REQUIRED_NODE_COLUMNS[label])[1:]
         header, rows = _columns_and_rows(props, fixed, f"{schema.NODE_FILES[label]}.csv", declare)
         out[schema.NODE_FILES[label]] = (["id", *header], [[i, *r] for i, r in zip(ids, rows, strict=True)])
-    ends, props = [], []
+    files: dict[str, tuple[list[tuple[str, str, str]], list[dict[str, Any]]]] = {
+        schema.RELATIONSHIPS_FILE: ([], [])
+    }
     for u, v, d in G.edges(data=True):
+        ends, props = files.setdefault(_OWN_FILE_TYPES.get(d["type"], schema.RELATIONSHIPS_FILE), ([], []))
         ends.append((u, d["type"], v))
         p = {k: x for k, x in d.items() if k != "type"}
         if "source" in p:
             p[schema.RELATIONSHIP_SOURCE_COLUMN] = p.pop("source")
         props.append(p)
-    header, rows = _columns_and_rows(props, [], "relationships.csv", declare)
-    out[schema.RELATIONSHIPS_FILE] = (
-        ["source", "type", "target", *header],
-        [[*e, *r] for e, r in zip(ends, rows, strict=True)],
-    )
+    for name, (ends, props) in files.items():
+        header, rows = _columns_and_rows(props, [], f"{name}.csv", declare)
+        out[name] = (
+            ["source", "type", "target", *header],
+            [[*e, *r] for e, r in zip(ends, rows, strict=True)],
+        )
     return out
 
 

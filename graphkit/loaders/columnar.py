@@ -94,8 +94,10 @@ def load_clean_folder(
     nodes = []
     for label in schema.LABELS:
         file = path / f"{schema.NODE_FILES[label]}.csv"
-        if label != schema.ACTOR and not os.path.lexists(file):
-            continue  # capabilities.csv and threats.csv are optional
+        if (
+            label != schema.ACTOR or schema.NODE_FILES[label] in schema.OPTIONAL_NODE_FILES
+        ) and not os.path.lexists(file):
+            continue  # capabilities.csv, threats.csv and norms.csv are optional
         table = _read_table(file, schema.REQUIRED_NODE_COLUMNS[label], NODE_FIXED, progress)
         if table is None:
             return None
@@ -114,6 +116,13 @@ def load_clean_folder(
     )
     if table is None or not _add_relationships(G, *table):
         return None
+    for extra in schema.EXTRA_RELATIONSHIP_FILES:
+        file = path / f"{extra}.csv"
+        if not os.path.lexists(file):
+            continue
+        table = _read_table(file, schema.REQUIRED_RELATIONSHIP_COLUMNS, REL_FIXED, progress)
+        if table is None or not _add_relationships(G, *table):
+            return None
     return G
 
 
@@ -244,6 +253,8 @@ def _node_rows(label: str, n: int, columns: list[_Column]) -> tuple[list[str], l
         return None  # outer spaces, a control character, more than 1 MiB
     if label == schema.ACTOR and not set(by_name["kind"].values) <= set(schema.ACTOR_KINDS):
         return None
+    if label == schema.NORM and not set(by_name["kind"].values) <= set(schema.NORM_KINDS):
+        return None
     attrs: list[dict[str, Any]] = [{} for _ in range(n)]
     for column in columns:
         if column.name == "id":
@@ -296,6 +307,8 @@ def _add_relationships(G: nx.MultiDiGraph, n: int, columns: list[_Column]) -> bo
     ):
         return False
     if not _levels_clean(types, by_name.get("level")) or not _rules_clean(types, named):
+        return False
+    if "POSITION" in types and not _stances_present(types, by_name.get("stance")):
         return False
     full = {key: c.full(n) for key, c in named}
     if not _periods_clean([full[k] for k in _TIE_KEYS if k in full], [k for k in _TIE_KEYS if k in full]):
@@ -383,6 +396,16 @@ def _rules_clean(types: list[str], named: list[tuple[str, _Column]]) -> bool:
             if schema.property_value_problem(t, key, list(v) if column.is_list else v):
                 return False
     return True
+
+
+def _stances_present(types: list[str], stance: _Column | None) -> bool:
+    """Whether every POSITION row has a ``stance`` (the row-by-row loader reports one that has none)."""
+    if stance is None:
+        return False
+    if stance.rows is None:
+        return True
+    have = set(stance.rows)
+    return all(i in have for i, t in enumerate(types) if t == "POSITION")
 
 
 def _periods_clean(columns: list[list[Any]], keys: list[str]) -> bool:

@@ -49,10 +49,19 @@ __all__ = [
     "MAX_COLUMNS",
 ]
 
-_TABLES = [*(schema.NODE_FILES[label] for label in schema.LABELS), schema.RELATIONSHIPS_FILE]
+_TABLES = [
+    *(schema.NODE_FILES[label] for label in schema.LABELS),
+    schema.RELATIONSHIPS_FILE,
+    *schema.EXTRA_RELATIONSHIP_FILES,
+]
 
-OPTIONAL_TABLES = frozenset({schema.NODE_FILES[schema.CAPABILITY], schema.NODE_FILES[schema.THREAT]})
-"""Tables a dataset may leave out (a plain actor network has no capabilities or threats)."""
+OPTIONAL_TABLES = frozenset(
+    {schema.NODE_FILES[schema.CAPABILITY], schema.NODE_FILES[schema.THREAT]}
+    | schema.OPTIONAL_NODE_FILES
+    | set(schema.EXTRA_RELATIONSHIP_FILES)
+)
+"""Tables a dataset may leave out (a plain actor network has no capabilities or threats;
+norms and positions are there only where positions are recorded)."""
 
 
 def load_dataset(
@@ -111,7 +120,7 @@ def _load_dataset(
                 table = read_csv_table(f, problems, duplicates=duplicates)
                 if table is not None:
                     tables[name] = table
-            if name not in tables and name != schema.RELATIONSHIPS_FILE:
+            if name not in tables and name != schema.RELATIONSHIPS_FILE and name not in OPTIONAL_TABLES:
                 problems.unreadable.append(str(f))
     elif kind == "xlsx":
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
@@ -142,13 +151,14 @@ def graph_from_tables(
         table = tables.get(schema.NODE_FILES[label])
         if table is not None:
             _add_nodes(G, label, table, problems, first_use, ids, progress)
-    table = tables.get(schema.RELATIONSHIPS_FILE)
     merged = sum(t.merged for t in tables.values())
-    if table is not None:
-        absent = [t for t in _TABLES if t in OPTIONAL_TABLES and t not in tables]
-        merged += _add_relationships(
-            G, table, problems, ids, progress, merge=duplicates == "merge", absent=absent
-        )
+    absent = [t for t in _TABLES if t in OPTIONAL_TABLES and t not in tables]
+    for rel_name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES):
+        table = tables.get(rel_name)
+        if table is not None:
+            merged += _add_relationships(
+                G, table, problems, ids, progress, merge=duplicates == "merge", absent=absent
+            )
     problems.raise_if_any()
     if merged:
         G.graph["merged_duplicates"] = merged

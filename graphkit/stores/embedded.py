@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 #: How many cached databases to keep (least recently used ones beyond this are removed).
 CACHE_KEEP = 8
@@ -90,7 +90,17 @@ COMMON_PROPERTIES: dict[str, dict[str, str]] = {
         "via": "string[]",
         "source": "string",
     },
+    schema.NORM: {
+        "name": "string",
+        "kind": "string",
+        "date": "date",
+        "sponsors": "string[]",
+        "description": "string",
+        "source": "string",
+    },
 }
+#: A position carries its stance and date as well as the common relationship properties.
+COMMON_PROPERTIES["POSITION"] = {**COMMON_PROPERTIES["relationship"], "stance": "string", "date": "date"}
 
 _LB_TYPES = {"string": "STRING", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE"}
 
@@ -124,7 +134,7 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     )
     if path.is_dir():
         names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
-            f"{schema.RELATIONSHIPS_FILE}.csv"
+            f"{name}.csv" for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES)
         ]
         files = [path / n for n in names]
     else:

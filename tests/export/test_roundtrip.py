@@ -77,7 +77,8 @@ def graphs(draw):
     node_ids = draw(st.lists(ids, min_size=1, max_size=8, unique_by=lambda i: i.casefold()))
     for n in node_ids:
         label = draw(st.sampled_from(schema.LABELS))
-        extra = {"kind": draw(st.sampled_from(schema.ACTOR_KINDS))} if label == "Actor" else {}
+        kinds = {"Actor": schema.ACTOR_KINDS, "Norm": schema.NORM_KINDS}.get(label)
+        extra = {"kind": draw(st.sampled_from(kinds))} if kinds else {}
         gk.add_node(G, n, label, name=draw(text), **extra, **props())
     for _ in range(draw(st.integers(0, 10))):
         u, v = draw(st.sampled_from(node_ids)), draw(st.sampled_from(node_ids))
@@ -89,6 +90,8 @@ def graphs(draw):
             if isinstance(p.get("level"), float):
                 p["level"] = min(1.0, max(0.0, abs(p["level"]) % 1.0))
             t = draw(st.sampled_from(fitting))
+            if t == "POSITION":
+                p["stance"] = draw(st.sampled_from(schema.STANCES))
             if {"type": t, **p} in G.get_edge_data(u, v, default={}).values():
                 continue  # an exact duplicate: the loaders refuse it (tests/hostile)
             gk.add_relationship(G, u, t, v, **p)

@@ -177,7 +177,8 @@ def graphs(draw):
     node_ids = draw(st.lists(_ids, min_size=1, max_size=7, unique_by=lambda i: skeleton(gk.graph.id_key(i))))
     for n in node_ids:
         label = draw(st.sampled_from(schema.LABELS))
-        extra = {"kind": draw(st.sampled_from(schema.ACTOR_KINDS))} if label == "Actor" else {}
+        kinds = {"Actor": schema.ACTOR_KINDS, "Norm": schema.NORM_KINDS}.get(label)
+        extra = {"kind": draw(st.sampled_from(kinds))} if kinds else {}
         props = {k: draw(VALUES[t]) for k, t in types.items() if draw(st.booleans())}
         gk.add_node(G, n, label, name=draw(_text), **extra, **props)
     for _ in range(draw(st.integers(0, 8))):
@@ -188,6 +189,8 @@ def graphs(draw):
         if fitting:
             props = {k: draw(VALUES[t]) for k, t in types.items() if draw(st.booleans())}
             t = draw(st.sampled_from(fitting))
+            if t == "POSITION":
+                props["stance"] = draw(st.sampled_from(schema.STANCES))
             if {"type": t, **props} in G.get_edge_data(u, v, default={}).values():
                 continue  # an exact duplicate: the loaders refuse it (tests/hostile)
             gk.add_relationship(G, u, t, v, **props)

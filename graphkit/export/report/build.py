@@ -46,6 +46,7 @@ def build_report(
     changes: Any = None,
     whatif: Any = None,
     comparison: Any = None,
+    alignment: Section | None = None,
 ) -> Report:
     """The report's content: sections of text, tables and a heat map from ``analysis`` of ``G``.
 
@@ -55,7 +56,8 @@ def build_report(
     ``recommendations`` maps an actor id to its partner-recommendation DataFrame.
     ``changes`` (a :class:`graphkit.analysis.changes.Changes`) adds the "What changed" section;
     ``whatif`` (a :class:`graphkit.analysis.whatif.WhatIf`) the "What if" section, ``comparison``
-    (a :class:`graphkit.analysis.compare.Comparison`) the side-by-side one.
+    (a :class:`graphkit.analysis.compare.Comparison`) the side-by-side one, ``alignment``
+    (:func:`graphkit.export.report.alignment_section.alignment_section`) the positions one.
     """
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -105,6 +107,8 @@ def build_report(
         sections.append(_gap_section(ctx, recommendations, figures))
     sections.append(_critical_section(ctx))
     sections.append(stability_section(ctx))
+    if alignment is not None:  # "Who stands with whom on the rules of cyberspace"
+        sections.append(alignment)
     sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
     sections.append(_overview_section(ctx, source_name, generated, focus))
     sections.append(_methods_section(ctx, seed))

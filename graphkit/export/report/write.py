@@ -149,6 +149,8 @@ def write_report(
             figures = _figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
             graph_html = _interactive_graph(G, ctx, focus, seed)
+        with progress.step("placing states by their positions"):
+            aligned = _alignment_part(G, tmp, top)
         with progress.step("writing index.html and report.md"):
             report = build_report(
                 G,
@@ -164,6 +166,7 @@ def write_report(
                 changes=changes,
                 whatif=whatif_result,
                 comparison=comparison,
+                alignment=aligned,
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
@@ -183,6 +186,19 @@ def write_report(
             )
     progress.say(f"report written to {path}/index.html")
     return path
+
+
+def _alignment_part(G: nx.MultiDiGraph, folder: Path, top: int) -> Any:
+    """The alignment section (None without positions); writes alignment.csv, positions.csv ... and its figure."""
+    from graphkit.export.alignment_tables import write_alignment
+    from graphkit.export.report.alignment_section import alignment_figure, alignment_section, report_alignment
+
+    found = report_alignment(G)
+    if found is None:
+        return None
+    al, capability = found
+    write_alignment(al, folder)
+    return alignment_section(G, al, alignment_figure(al, capability, folder / "figures"), top=top)
 
 
 def _dated(G: nx.MultiDiGraph, analysis: Any) -> nx.MultiDiGraph:
