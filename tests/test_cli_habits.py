@@ -49,7 +49,7 @@ def test_dash_reads_standard_input(capsys, monkeypatch, tmp_path):
     path = gk.write(gk.load(gk.SAMPLE), tmp_path / "s.graphml")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
     rc, out, _ = _run(["info", "-", "--json"], capsys)
-    assert rc == 0 and json.loads(out)["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3}
+    assert rc == 0 and json.loads(out)["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3, "Norm": 0}
 
 
 def test_dash_reads_standard_input_for_query_and_merge(capsys, monkeypatch, tmp_path):

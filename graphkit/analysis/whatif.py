@@ -71,6 +71,7 @@ from graphkit.defaults import DEFAULT_SEED, DEFAULT_TYPES, EXACT_THRESHOLD, REST
 from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
+from graphkit.ties import DEFAULT_DORMANT_AFTER
 
 __all__ = [
     "whatif",
@@ -109,6 +110,10 @@ class ScenarioAnalysis:
     network: ActorNetwork | None = field(default=None, repr=False)
 
 
+POOLING_OPTIONS = ("threshold", "partners", "dormant_after")
+"""The analysis options the gap model, critical actors and recommendations take."""
+
+
 def scenario_analysis(
     G: nx.MultiDiGraph,
     *,
@@ -130,7 +135,14 @@ def scenario_analysis(
     o.pop("progress", None)
     types = check_types([o.get("types", DEFAULT_TYPES)] if isinstance(o.get("types"), str)
                         else o.get("types", DEFAULT_TYPES))  # fmt: skip
-    net = actor_network(G, types, weight=o.get("weight"), two_mode=True)
+    net = actor_network(
+        G,
+        types,
+        weight=o.get("weight"),
+        two_mode=True,
+        instruments=o.get("instruments"),
+        dormant_after=o.get("dormant_after", DEFAULT_DORMANT_AFTER),
+    )
     engine = o.get("engine", "auto")
     seed = o.get("seed", DEFAULT_SEED)
     if reuse is not None and reuse.network is not None and same_network_arrays(reuse.network, net):
@@ -149,14 +161,14 @@ def scenario_analysis(
             restarts=o.get("restarts", RESTARTS), engine=engine,
         )  # fmt: skip
         clusters = cluster_table(net, membership)
-    pooling = {k: o[k] for k in ("threshold", "partners") if k in o}
+    pooling = {k: o[k] for k in POOLING_OPTIONS if k in o}
     gaps = capability_gaps(G, **pooling)
     gsum = gap_totals(gaps, G)
     crit = critical_actors(G, engine=engine, **pooling)
     if uncovered is not None:
         unc = uncovered
     else:
-        unc = uncovered_threats(G, **({"threshold": o["threshold"]} if "threshold" in o else {}))
+        unc = uncovered_threats(G, **{k: o[k] for k in ("threshold", "dormant_after") if k in o})
     known = (
         gaps["assessed"].astype(bool)
         & gaps["capability_assessed"].astype(bool)
@@ -377,7 +389,7 @@ def _scenario(i: int) -> tuple[Any, pd.DataFrame, ScenarioSummary]:
     holdings = not any(isinstance(c, SetLevel | AddActor | RemoveActor) for c in s.changes)
     with parallel.using(1):
         a = _analysed(H, a0, st["full"], options, a0.uncovered_threats if holdings else None)
-    pooling = {k: options[k] for k in ("threshold", "partners") if k in options}
+    pooling = {k: options[k] for k in POOLING_OPTIONS if k in options}
     recs: dict[str, tuple[pd.DataFrame | None, pd.DataFrame | None]] = {}
     if st["recommend"]:
         cache = st["base_recs"]

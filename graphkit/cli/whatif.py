@@ -127,7 +127,7 @@ def _whatif(args: argparse.Namespace) -> int:
     prog = progress(args)
     with prog.step("load"):
         G = load_source(args, whole=True)
-    options = analysis_options(args)
+    options = analysis_options(args).keywords()
     options.pop("perturb", None)
     result = whatif(G, scenarios, recommend=not args.no_recommend, progress=prog, **options)
     if args.json:

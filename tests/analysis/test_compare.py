@@ -11,7 +11,7 @@ from graphkit.errors import AnalysisError
 
 @pytest.fixture
 def pair():
-    """A and B share organisation O (pools all, since 2001 and 2005) and sign an MoU (2010,
+    """A and B share organisation O (pools all, since 2001 and 2005) and sign an MoU (2010, last confirmed 2025,
     pools cap:x); A alone is in P. A holds x (0.9) and y (0.3); B holds y (0.8). Threat T
     targets A and B and needs x and y; C is reached from A only through D."""
     G = gk.new_graph()
@@ -25,7 +25,7 @@ def pair():
         ("A", "MEMBER_OF", "O", {"since": 2001}),
         ("B", "MEMBER_OF", "O", {"since": 2005}),
         ("A", "MEMBER_OF", "P", {"since": 2003}),
-        ("A", "COOPERATES_WITH", "B", {"instrument": "mou", "since": 2010, "pools": "cap:x"}),
+        ("A", "COOPERATES_WITH", "B", {"instrument": "mou", "since": 2010, "last_confirmed": 2025, "pools": "cap:x"}),
         ("A", "COOPERATES_WITH", "D", {}),
         ("D", "COOPERATES_WITH", "C", {}),
         ("A", "HAS_CAPABILITY", "cap:x", {"level": 0.9}),

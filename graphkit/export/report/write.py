@@ -113,7 +113,11 @@ def write_report(
         from graphkit.analysis.whatif import whatif
 
         with progress.step("what-if scenarios"):
-            whatif_result = whatif(whole, scenarios, as_of=analysis.summary.get("as_of"), **_options_of(analysis))
+            whatif_result = whatif(
+                whole,
+                scenarios,
+                **{**_options_of(analysis).keywords(), "as_of": analysis.summary.get("as_of")},
+            )
     if compare is not None:
         from graphkit.analysis.compare import compare as compare_actors
 
@@ -343,7 +347,11 @@ def _recommendations(
         targets = [a for a in ranked if a in picked]
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
     chosen = AnalysisOptions.from_dict(parameters)
-    pooling = {"threshold": chosen.threshold, "partners": chosen.partners, "dormant_after": chosen.dormant_after}
+    pooling = {
+        "threshold": chosen.threshold,
+        "partners": chosen.partners,
+        "dormant_after": chosen.dormant_after,
+    }
     out = {}
     for i, a in enumerate(targets):
         out[a] = recommend_partners(G, a, k=ctx.top, **pooling)
