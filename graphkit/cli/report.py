@@ -106,11 +106,6 @@ def _report(args: argparse.Namespace) -> int:
         progress=pr,
         analysis=analysis,
         since=args.since,
+        pdf=args.pdf,  # printed inside the new folder, before it replaces the old report
     )
-    if args.pdf:
-        from graphkit.export.report.pdf import write_pdf
-
-        with pr.step("printing report.pdf"):
-            pdf = write_pdf(out / "index.html")
-        pr.say(f"wrote {pdf}")
     return 0

@@ -38,6 +38,7 @@ def write_report(
     analysis: Any = None,
     options: dict[str, Any] | None = None,
     since: Any = None,
+    pdf: bool = False,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
 
@@ -64,6 +65,9 @@ def write_report(
     since : a date; adds the "What changed" section comparing the network as of ``since``
         with the one shown, and writes ``changes.csv``, ``gap_changes.csv`` and
         ``rank_changes.csv`` (see :func:`graphkit.analysis.changes.what_changed`).
+    pdf : also print ``report.pdf`` (headless Chromium, :mod:`graphkit.export.report.pdf`)
+        inside the new folder before it replaces the old one: a browser that fails, prints
+        nothing or is killed leaves the old report exactly as it was.
 
     Examples
     --------
@@ -136,21 +140,26 @@ def write_report(
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
-            (tmp / REPORT_MARKER).write_text(
-                json.dumps(
-                    {
-                        "graphkit_report": 1,
-                        "generated": report.generated,
-                        "dataset": dataset,
-                        "focus": focus,
-                        # what graphkit wrote: the only entries a later report may replace
-                        "files": [*folder_entries(tmp), REPORT_MARKER],
-                    }
-                )
-                + "\n",
-                encoding="utf-8",
+        if pdf:
+            from graphkit.export.report.pdf import write_pdf
+
+            with progress.step("printing report.pdf"):
+                write_pdf(tmp / "index.html", tmp / "report.pdf", shown=path / "report.pdf")
+        (tmp / REPORT_MARKER).write_text(
+            json.dumps(
+                {
+                    "graphkit_report": 1,
+                    "generated": report.generated,
+                    "dataset": dataset,
+                    "focus": focus,
+                    # what graphkit wrote: the only entries a later report may replace
+                    "files": [*folder_entries(tmp), REPORT_MARKER],
+                }
             )
-    progress.say(f"report written to {path}/index.html")
+            + "\n",
+            encoding="utf-8",
+        )
+    progress.say(f"report written to {path}/index.html" + (f" and {path}/report.pdf" if pdf else ""))
     return path
 
 
@@ -211,7 +220,8 @@ def _report_owned(path: Path) -> Callable[[str], bool]:
         return lambda rel: False
     files = info.get("files") if isinstance(info, dict) else None
     if isinstance(files, list):
-        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER}
+        # report.pdf: printed beside the marker by graphkit before the PDF went into the swap
+        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER, "report.pdf"}
         return lambda rel: rel in listed
     return lambda rel: rel == REPORT_MARKER or bool(_OLD_REPORT_FILES.fullmatch(rel))
 
