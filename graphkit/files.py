@@ -54,6 +54,7 @@ __all__ = [
     "BIDI_CONTROLS",
     "isolate_bidi",
     "escape_terminal",
+    "display_path",
 ]
 
 #: First characters that make a spreadsheet evaluate a cell as a formula.
@@ -232,6 +233,25 @@ def escape_terminal(text: str) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+def display_path(path: Any) -> str:
+    """A path as text that can be written anywhere (UTF-8 files, JSON, HTML): bytes that are
+    not UTF-8 become ``\\xNN``; other characters stay as they are.
+
+    Examples
+    --------
+    >>> display_path("data/caf\\udce9")
+    'data/caf\\\\xe9'
+    """
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        return text
+    return "".join(
+        f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+        else (f"\\u{ord(c):04x}" if 0xD800 <= ord(c) <= 0xDFFF else c)
+        for c in text
+    )  # fmt: skip
 
 
 # ---- output paths -----------------------------------------------------------------------------

@@ -144,6 +144,10 @@ def analyze(
     progress = progress or Progress(quiet=True)
     types = check_types([types] if isinstance(types, str) else types)
     partners = tuple([partners] if isinstance(partners, str) else partners)
+    if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
+        from graphkit.errors import AnalysisError
+
+        raise AnalysisError(f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1")
     G, day = _dated(G, as_of)
     started = time.perf_counter()
     with progress.step("actor network"):

@@ -26,6 +26,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import FormatError
+from graphkit.files import display_path
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.columnar import load_clean_folder
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
@@ -103,8 +104,8 @@ def _load_dataset(
         tables = read_xlsx_tables(path, problems, duplicates=duplicates)
     else:
         raise FormatError(kind)
-    G = new_graph(path.stem if path.suffix else path.name)
-    G.graph["path"] = str(path)
+    G = new_graph(display_path(path.stem if path.suffix else path.name))
+    G.graph["path"] = display_path(path)  # shown and written, never opened
     first_use: dict[str, tuple[str, str, int]] = {}
     ids = IdChecks()
     for label in schema.LABELS:

@@ -12,9 +12,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
-
 from functools import partial
+from pathlib import Path
 
 from graphkit.errors import OutputError
 from graphkit.lifetime import die_with_parent

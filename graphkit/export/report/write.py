@@ -19,7 +19,7 @@ from graphkit.export.report.document import REPORT_MARKER
 from graphkit.export.report.figures import _figures, _interactive_graph
 from graphkit.export.report.markdown import render_report_markdown
 from graphkit.export.report.page import render_report_html
-from graphkit.files import atomic_path, check_output_folder, folder_entries, write_frame_csv
+from graphkit.files import atomic_path, check_output_folder, display_path, folder_entries, write_frame_csv
 from graphkit.progress import Progress
 
 # ---- writing ------------------------------------------------------------------------------
@@ -80,6 +80,9 @@ def write_report(
     """
     path = Path(path)
     progress = progress or Progress(quiet=True)
+    # a dataset or title from a folder name that is not UTF-8: written as its bytes (\xff)
+    dataset = display_path(dataset) if dataset is not None else None
+    title = display_path(title) if title is not None else None
     check_report_path(path)
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -258,9 +261,22 @@ def write_report_tables(
     info = dict(getattr(analysis, "summary", None) or {})
     info["report"] = extra or {}
     p = folder / "summary.json"
-    p.write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(_displayable(info), indent=2, default=str, ensure_ascii=False)
+    p.write_text(text + "\n", encoding="utf-8")
     written.append(p)
     return written
+
+
+def _displayable(value: Any) -> Any:
+    """``value`` with every text that holds an undecodable byte (a path from a folder name
+    that is not UTF-8) written as ``\\xNN`` (:func:`graphkit.terminal.display_path`)."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {_displayable(k): _displayable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_displayable(v) for v in value]
+    return value
 
 
 def _frames(analysis: Any) -> dict[str, Any]:
