@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _machine_output(args: argparse.Namespace) -> bool:
     """True when the command writes data (CSV, JSON) to standard output: written as it is
-    (JSON escapes control characters itself; CSV cells keep their bytes)."""
+    (JSON escapes control characters itself; CSV cells keep their bytes). Also the shell,
+    whose line editing needs the real stdout (its tables escape every cell themselves)."""
+    if getattr(args, "command", None) == "shell":
+        return True  # input() keeps readline only with the real stdout; the shell escapes its own tables
     return getattr(args, "format", None) in ("csv", "json") or getattr(args, "json", False) is True
 
 

@@ -29,7 +29,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -47,6 +47,7 @@ __all__ = [
     "EngineError",
     "cache_root",
     "dataset_fingerprint",
+    "load_unchanged",
     "database_schema",
     "COMMON_PROPERTIES",
     "CACHE_KEEP",
@@ -109,6 +110,12 @@ def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
 def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     """A hash of everything the loader reads from a dataset (its files' names and bytes).
 
+    A folder's files are its schema's CSV files and every other top-level ``*.csv`` (a table
+    a newer loader reads, such as ``norms.csv``, changes the key too). The files' identity
+    (inode, size, times) before and after the hash is remembered with the fingerprint: a
+    graph loaded from a dataset that was rewritten meanwhile, even back to the same bytes,
+    is never cached under it (:meth:`EmbeddedDatabase.build_cached`).
+
     Raises
     ------
     StoreError
@@ -122,15 +129,10 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
     h = hashlib.sha256(
         f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode()
     )
-    if path.is_dir():
-        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
-            f"{schema.RELATIONSHIPS_FILE}.csv"
-        ]
-        files = [path / n for n in names]
-    else:
-        files = [path]
+    files = _dataset_files(path)
+    before = _identity(files)
     for f in files:
-        h.update(f.name.encode() + b"\0")
+        h.update(f.name.encode("utf-8", "surrogateescape") + b"\0")
         try:
             if not stat.S_ISREG(os.stat(f).st_mode):  # never open a FIFO: the loader says what it is
                 h.update(b"<not a regular file>\0")
@@ -143,7 +145,83 @@ def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
         except OSError as exc:
             raise StoreError(f"{f}: cannot read ({exc.strerror})") from None
         h.update(b"\0")
-    return h.hexdigest()[:32]
+    fingerprint = h.hexdigest()[:32]
+    # a dataset rewritten while it was hashed has no stable identity: nothing is cached for it
+    _SEEN[fingerprint] = (str(path), before if _identity(files) == before else None)
+    return fingerprint
+
+
+#: fingerprint -> (dataset path, identity of its files when the fingerprint was taken)
+_SEEN: dict[str, tuple[str, Any]] = {}
+
+
+def _dataset_files(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
+        f"{schema.RELATIONSHIPS_FILE}.csv"
+    ]
+    try:
+        extra = sorted(e.name for e in os.scandir(path) if e.name.endswith(".csv") and e.name not in names)
+    except OSError:
+        extra = []
+    return [path / n for n in [*names, *extra]]
+
+
+def _identity(files: list[Path]) -> tuple[Any, ...]:
+    """What changes whenever a file is rewritten or replaced, even with the same bytes."""
+    out = []
+    for f in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
+
+
+def load_unchanged(
+    dataset: str | os.PathLike[str],
+    load: Callable[[], nx.MultiDiGraph],
+    *,
+    attempts: int = 3,
+) -> tuple[str, nx.MultiDiGraph]:
+    """``(fingerprint, G)``: the dataset loaded by ``load()`` with the fingerprint of exactly
+    the files it was loaded from.
+
+    The fingerprint and the files' identity (:func:`dataset_fingerprint`) are taken before
+    the load and checked after it; when a writer changed the dataset meanwhile (even back
+    to the same bytes), it is loaded again (up to ``attempts`` times), so a graph is never
+    cached under the key of another version of the data.
+
+    Raises
+    ------
+    StoreError
+        When the dataset kept changing during every attempt.
+    """
+    for _ in range(max(1, attempts)):
+        fingerprint = dataset_fingerprint(dataset)
+        G = load()
+        if not _changed_since_fingerprint(fingerprint):
+            return fingerprint, G
+    raise StoreError(
+        f"{dataset}: the dataset changed while it was being read ({attempts} times); "
+        "run the query again once it is no longer being written"
+    )
+
+
+def _changed_since_fingerprint(fingerprint: str) -> bool:
+    """True when the dataset hashed as ``fingerprint`` (in this process) was rewritten since
+    the hash, or was being rewritten during it; False when it was not hashed here."""
+    seen = _SEEN.get(fingerprint)
+    if seen is None:
+        return False
+    path, before = seen
+    if before is None:
+        return True
+    files = _dataset_files(Path(path))
+    return _identity(files) != before
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -151,6 +229,13 @@ def _nonblocking(path: str, flags: int) -> int:
     fd = os.open(path, flags | os.O_NONBLOCK)
     os.set_blocking(fd, True)
     return fd
+
+
+def _changed_since(G: nx.MultiDiGraph, key: str) -> bool:
+    """True when the dataset whose fingerprint ``key`` starts with was rewritten (or was
+    being rewritten) after that fingerprint was taken in this process: ``G``, loaded in
+    between, may hold another version, and must not be cached under ``key``."""
+    return _changed_since_fingerprint(key.split("-", 1)[0])
 
 
 def database_schema(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
@@ -287,6 +372,8 @@ class EmbeddedDatabase:
         """
         progress = progress or Progress(quiet=True)
         root = cache_root(cache_dir) / "embedded"
+        if _changed_since(G, key):
+            return cls._scratch(G, root, progress=progress, limits=limits)
         db_path = root / f"{key}.lbdb"
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -309,6 +396,33 @@ class EmbeddedDatabase:
         return db
 
     @classmethod
+    def _scratch(
+        cls, G: nx.MultiDiGraph, root: Path, *, progress: Progress, limits: QueryLimits | None
+    ) -> Self:
+        """A database for ``G`` outside the cache (removed on close): the dataset changed while
+        it was loaded, so ``G`` matches no fingerprint and must answer only this once."""
+        import shutil
+        import tempfile
+
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".scratch-", dir=root))
+        except OSError as exc:
+            raise StoreError(f"{root}: cannot create the cache folder ({exc.strerror})") from None
+        try:
+            with progress.step(
+                "building the embedded database (the dataset changed while loading: not cached)"
+            ):
+                _build(G, scratch / "db.lbdb", progress)
+            db = cls(scratch / "db.lbdb", limits=limits)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        db._remove_on_close = scratch
+        db.rebuilt = True
+        return db
+
+    @classmethod
     def from_graph(
         cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str], *, limits: QueryLimits | None = None
     ) -> Self:
@@ -325,6 +439,12 @@ class EmbeddedDatabase:
             self._db.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless
             pass
+        scratch = getattr(self, "_remove_on_close", None)
+        if scratch is not None:  # a scratch database this object made (never the cache)
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
+            self._remove_on_close = None
 
     def __enter__(self) -> Self:
         return self
