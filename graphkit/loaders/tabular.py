@@ -216,11 +216,18 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
 
 
 MAX_XLSX_UNZIPPED = 1 << 30  # a workbook may unpack to at most 1 GiB
+MAX_XLSX_PART = 256 << 20  # and each of its parts (a sheet, the shared strings) to 256 MiB
+MAX_XLSX_RATIO = 100  # a part above 8 MiB may unpack to at most 100 times its packed size
+_RATIO_FROM = 8 << 20
 _DTD = re.compile(rb"<!(?i:doctype|entity)")
 
 
 def _check_workbook_xml(data: io.BytesIO, path: Path) -> None:
-    """Refuse a workbook that unpacks to more than 1 GiB or whose XML declares a DTD or entities."""
+    """Refuse a workbook that unpacks to more than 1 GiB, a part that unpacks to more than
+    256 MiB or (above 8 MiB) to more than 100 times its packed size (a shared-strings bomb:
+    0.9 MB holding 360 MB of strings would take minutes and gigabytes in the reader), a
+    part longer than its header says, or XML that declares a DTD or entities. Every check
+    reads the zip's headers first, so a bomb is refused in well under a second."""
 
     try:
         with zipfile.ZipFile(data) as z:
@@ -231,6 +238,17 @@ def _check_workbook_xml(data: io.BytesIO, path: Path) -> None:
                     f"{path}: the workbook unpacks to {total:,} bytes (more than "
                     f"{MAX_XLSX_UNZIPPED:,}); is it a zip bomb?"
                 )
+            for info in infos:
+                packed = max(info.compress_size, 1)
+                if info.file_size > MAX_XLSX_PART or (
+                    info.file_size > _RATIO_FROM and info.file_size > MAX_XLSX_RATIO * packed
+                ):
+                    raise FormatError(
+                        f"{path}: part {info.filename} unpacks to {info.file_size:,} bytes from "
+                        f"{info.compress_size:,} (at most {MAX_XLSX_PART:,} bytes, and at most "
+                        f"{MAX_XLSX_RATIO} times its packed size above {_RATIO_FROM:,}); is it a zip bomb? "
+                        "Save the data as a dataset folder of CSV files instead"
+                    )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")):
                     continue
