@@ -31,7 +31,7 @@ from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
 from graphkit.suggest import path_hint
 
-__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH"]
+__all__ = ["load_json", "load_graphml", "load_gexf", "read_json", "MAX_JSON_DEPTH", "check_json_depth"]
 
 MAX_JSON_DEPTH = 64
 
@@ -276,21 +276,43 @@ def _from_json(v: Any) -> Any:
     return v
 
 
-def _check_depth(text: str, name: str) -> None:
+def check_json_depth(text: str, name: str) -> None:
+    """Raise :class:`FormatError` when the JSON ``text`` nests brackets deeper than
+    :data:`MAX_JSON_DEPTH` (``name`` names the file); linear in the text's length.
+
+    Only brackets outside strings count. Each string is skipped in one anchored match from
+    its opening quote; a string that never ends ends the scan (nothing after it is outside a
+    string, and the parser reports it), so 400 KB of escaped quotes without a closing one is
+    one pass, not one pass per quote.
+
+    Examples
+    --------
+    >>> check_json_depth('{"a": "[[[[", "b": [1, [2]]}', "x.json")
+    >>> check_json_depth('"' + '\\\\"' * 5, "x.json")
+    """
     depth = 0
-    # Strings are skipped whole by the regex engine (a 50 MB string in one step), so only
-    # brackets outside strings are counted here.
-    for m in _JSON_TOKENS.finditer(text):
-        ch = text[m.start()]
-        if ch in "[{":
+    pos = 0
+    search = _JSON_BRACKETS.search
+    string_end = _JSON_STRING_REST.match
+    while (m := search(text, pos)) is not None:
+        ch = m.group()
+        pos = m.end()
+        if ch == '"':
+            rest = string_end(text, pos)
+            if rest is None:
+                return  # an unterminated string: json.loads says where
+            pos = rest.end()
+        elif ch in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 raise FormatError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        elif ch in "]}":
+        else:
             depth -= 1
 
 
-_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_check_depth = check_json_depth
+_JSON_BRACKETS = re.compile(r'["\[\]{}]')
+_JSON_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
 def _refuse_dtd(path: Path) -> bytes:

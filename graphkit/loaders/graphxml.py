@@ -27,7 +27,14 @@ from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import DuplicateFinder, check_mode
-from graphkit.loaders.graphfile import _near_duplicate, _refuse_dtd, _restore, add_unless_duplicate, explained
+from graphkit.loaders.graphfile import (
+    _near_duplicate,
+    _refuse_dtd,
+    _restore,
+    add_unless_duplicate,
+    check_json_depth,
+    explained,
+)
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 from graphkit.suggest import path_hint
@@ -98,12 +105,7 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
     graph_data = _graphml_data(graph, "graph", keys, problems, name, "graph")
     types: dict[str, str] = {}
     if TYPES_KEY in graph_data:
-        try:
-            types = json.loads(graph_data[TYPES_KEY])
-        except (TypeError, json.JSONDecodeError):
-            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not valid JSON") from None
-        if not isinstance(types, dict):
-            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not a JSON object")
+        types = _property_types(graph_data[TYPES_KEY], path)
     nodes: list[tuple[str, dict[str, Any]]] = []
     real_id: dict[str, str] = {}
     for el in graph.iter():
@@ -137,6 +139,32 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
             )
         )
     return _build(name, nodes, edges, problems, duplicates=duplicates, edge_ids=edge_ids)
+
+
+def _property_types(text: Any, path: Path) -> dict[str, str]:
+    """graphkit's own ``graphkit_types`` graph attribute, checked like any other input: a
+    JSON object (at most :data:`MAX_JSON_DEPTH` deep, read in linear time) mapping
+    ``node:NAME`` / ``edge:NAME`` to one of graphkit's type names."""
+    where = f"{path}: graph attribute {TYPES_KEY}"
+    fix = "(it is written by graphkit: export the graph again, or remove the attribute to read the file untyped)"
+    if not isinstance(text, str):
+        raise FormatError(f"{where} is not text {fix}")
+    check_json_depth(text, where)
+    try:
+        types = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        raise FormatError(f"{where} is not valid JSON {fix}") from None
+    if not isinstance(types, dict):
+        raise FormatError(f"{where} is not a JSON object {fix}")
+    known = ", ".join(sorted(_KNOWN_TYPES))
+    for key, kind in types.items():
+        scope, _, prop = key.partition(":")
+        if scope not in ("node", "edge") or not prop:
+            raise FormatError(f"{where}: key {key[:80]!r} is not node:NAME or edge:NAME {fix}")
+        if not isinstance(kind, str) or kind not in _KNOWN_TYPES:
+            shown = kind[:40] if isinstance(kind, str) else type(kind).__name__
+            raise FormatError(f"{where}: {key[:80]!r} has type {shown!r}, not one of {known} {fix}")
+    return types
 
 
 def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
