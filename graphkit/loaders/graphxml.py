@@ -191,6 +191,7 @@ def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     if graph is None:
         raise FormatError(f"{path}: no <graph> element in the GEXF file")
     _refuse_dynamic(graph, path)
+    _refuse_hierarchy(graph, path)
     attrs: dict[tuple[str, str], tuple[str, str, str | None]] = {}
     typed = False
     for block in _children(graph, "attributes"):
@@ -278,6 +279,27 @@ def _refuse_dynamic(graph: ET.Element, path: Path) -> None:
                 "e.g. from Gephi's timeline at one date, or keep one value per attribute; a tie's period "
                 "goes in its since/until properties)"
             )
+
+
+def _refuse_hierarchy(graph: ET.Element, path: Path) -> None:
+    """A GEXF hierarchy (a ``<node>`` inside another node's ``<nodes>``, or a node with a
+    ``pid`` parent) has no place in graphkit's flat graph: refuse it by name instead of
+    dropping the inner nodes without a word."""
+    for block in _children(graph, "nodes"):
+        for node in _children(block, "node"):
+            if node.get("pid") is not None:
+                raise FormatError(
+                    f"{path}: node {node.get('id')!r} has a parent (pid={node.get('pid')!r}): a GEXF "
+                    "hierarchy is not supported (fix: export a flat graph, and write the parent as a "
+                    "relationship, such as MEMBER_OF, between the two actors)"
+                )
+            inner = next((n for nodes in _children(node, "nodes") for n in _children(nodes, "node")), None)
+            if inner is not None:
+                raise FormatError(
+                    f"{path}: node {inner.get('id')!r} is inside node {node.get('id')!r}: a GEXF hierarchy "
+                    "(nested <nodes>) is not supported and its inner nodes would be lost (fix: export a flat "
+                    "graph, and write the parent as a relationship, such as MEMBER_OF, between the two actors)"
+                )
 
 
 def parse_gexf_list(text: str) -> list[str]:
