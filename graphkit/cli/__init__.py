@@ -35,6 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code (0, 1 invalid data, 2 error, 130 interrupted).
+
+    Standard streams are made safe for the run (:func:`graphkit.terminal.install`) and put
+    back afterwards, so that calling ``main`` from Python leaves ``sys.stdout`` as it was.
+    """
+    saved = (sys.stdin, sys.stdout, sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str] | None) -> int:
     from graphkit import terminal
 
     terminal.install(raw_stdout=True)  # stdin, stderr (escaped), closed streams

@@ -38,7 +38,11 @@ def pack(value: object) -> bytes:
     if isinstance(value, str):
         data = value.encode()
         n = len(data)
-        head = bytes([0x80 | n]) if n < 16 else (b"\xd0" + bytes([n]) if n < 256 else b"\xd1" + struct.pack(">H", n))
+        head = (
+            bytes([0x80 | n])
+            if n < 16
+            else (b"\xd0" + bytes([n]) if n < 256 else b"\xd1" + struct.pack(">H", n))
+        )
         return head + data
     if isinstance(value, dict):
         return bytes([0xA0 | len(value)]) + b"".join(pack(k) + pack(v) for k, v in value.items())
@@ -149,7 +153,9 @@ class BoltStub:
                         f"as JSON {json.dumps({'credentials': secret})}; "
                         f"in a URL bolt://neo4j:{urllib.parse.quote(secret, safe='')}@host"
                     )
-                    conn.sendall(_message(0x7F, {"code": "Neo.ClientError.Security.Unauthorized", "message": text}))
+                    conn.sendall(
+                        _message(0x7F, {"code": "Neo.ClientError.Security.Unauthorized", "message": text})
+                    )
                     self._wait()
         except OSError:
             return
