@@ -52,7 +52,6 @@ __all__ = [
     "TIE_END",
     "INT_RANGE",
     "MAX_TEXT",
-    "MAX_PROPERTIES",
 ]
 
 
@@ -549,18 +548,7 @@ def _key_problem(key: object, reserved: frozenset[str]) -> str | None:
     return None
 
 
-#: The most properties one node or relationship may have: a dataset table of them (plus
-#: id, source, type, target) stays within the 1,000 columns every graphkit reader takes.
-MAX_PROPERTIES = 990
-
-
 def _property_problems(props: dict[str, Any], reserved: frozenset[str]) -> list[str]:
-    if len(props) > MAX_PROPERTIES:  # before looking at 100,000 of them one by one
-        return [
-            f"has {len(props):,} properties; at most {MAX_PROPERTIES:,} are allowed (a dataset table "
-            "holds at most 1,000 columns): keep the properties that matter, or move the rest to a "
-            "separate table"
-        ]
     problems = []
     for key, value in props.items():
         bad_key = (

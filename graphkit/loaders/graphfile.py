@@ -26,6 +26,7 @@ from graphkit.loaders.duplicates import (
     no_repeated_keys,
     repeated_key,
 )
+from graphkit.loaders.header import property_count_problem
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
@@ -78,7 +79,8 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         props = {k: _from_json(v) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
         msgs = (
-            _bad_dates(props)
+            property_count_problem(props)
+            or _bad_dates(props)
             or node_problems(G, node_id, label, props)
             or _near_duplicate(first_use, str(node_id), where)
             or ids.check(node_id, where)  # type: ignore[arg-type]  # a non-text id is reported above
@@ -103,8 +105,10 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
             props = {k: v for k, v in item.items() if k not in ("source", "target", "type", "key")}
         props = {k: _from_json(v) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
-        msgs = _bad_dates(props) or (
-            relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        msgs = (
+            property_count_problem(props)
+            or _bad_dates(props)
+            or (relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"])
         )
         problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:

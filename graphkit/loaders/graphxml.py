@@ -35,6 +35,7 @@ from graphkit.loaders.graphfile import (
     check_json_depth,
     explained,
 )
+from graphkit.loaders.header import property_count_problem
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 from graphkit.suggest import path_hint
@@ -510,7 +511,8 @@ def _build(
         d = dict(d)
         label = d.pop("label", None)
         msgs = (
-            node_problems(G, n, label, d)
+            property_count_problem(d)
+            or node_problems(G, n, label, d)
             or _near_duplicate(first_use, n, f"node {n!r}")
             or ids.check(n, f"node {n!r}")
         )
@@ -524,7 +526,7 @@ def _build(
             break
         d = dict(d)
         t = d.pop("type", None)
-        msgs = (
+        msgs = property_count_problem(d) or (
             relationship_problems(G, u, t, v, d)
             if isinstance(t, str)
             else ["the relationship type is missing (no 'type' data, 'rel_type' attribute or edge kind)"]
