@@ -26,6 +26,7 @@ __all__ = [
     "display_path",
     "EscapingStream",
     "StreamError",
+    "WatchedStream",
     "install",
     "stream_error",
     "silence_stream",
@@ -113,6 +114,36 @@ class EscapingStream(io.TextIOBase):
     @property
     def buffer(self) -> Any:
         return getattr(self.stream, "buffer", None)
+
+
+class WatchedStream(io.TextIOBase):
+    """``stream``, remembering the first ``OSError`` a write or flush raised (in ``error``)
+    before raising it again: for callers that swallow it (argparse's ``--help``)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def writable(self) -> bool:
+        return True
 
 
 class _Closed(io.TextIOBase):

@@ -52,11 +52,16 @@ def _main(argv: list[str] | None) -> int:
 
     terminal.install(raw_stdout=True)  # stdin, stderr (escaped), closed streams
     parser = build_parser()
+    watched = sys.stdout = terminal.WatchedStream(sys.stdout)  # argparse swallows write errors
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, a usage error: argparse's own exit code
         code = exc.code if isinstance(exc.code, int) else 2
+        if watched.error is not None:
+            return _stdout_failed("graphkit", watched.error)
         return _finish("graphkit", code)
+    finally:
+        sys.stdout = watched.stream
     if not getattr(args, "func", None):
         parser.print_help()
         return _finish("graphkit", 2)

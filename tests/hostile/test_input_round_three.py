@@ -295,6 +295,18 @@ def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, argv):
     _no_traceback(done)
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["info", "--help"]])
+def test_help_to_a_full_stdout_is_an_error_too(argv):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [PY, "-m", "graphkit", *argv], stdout=full, stderr=subprocess.PIPE, env=ENV, timeout=60
+        )
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        "graphkit: error: cannot write to standard output (No space left on device); the output is incomplete"
+    )
+
+
 def test_a_closed_stdout_is_an_error_not_silence(tmp_path):
     data = _dataset(tmp_path / "data")
     done = subprocess.run(
