@@ -54,6 +54,7 @@ __all__ = [
     "BIDI_CONTROLS",
     "isolate_bidi",
     "escape_terminal",
+    "display_path",
 ]
 
 #: First characters that make a spreadsheet evaluate a cell as a formula.
@@ -234,6 +235,25 @@ def escape_terminal(text: str) -> str:
     return "".join(out)
 
 
+def display_path(path: Any) -> str:
+    """A path as text that can be written anywhere (UTF-8 files, JSON, HTML): bytes that are
+    not UTF-8 become ``\\xNN``; other characters stay as they are.
+
+    Examples
+    --------
+    >>> display_path("data/caf\\udce9")
+    'data/caf\\\\xe9'
+    """
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        return text
+    return "".join(
+        f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+        else (f"\\u{ord(c):04x}" if 0xD800 <= ord(c) <= 0xDFFF else c)
+        for c in text
+    )  # fmt: skip
+
+
 # ---- output paths -----------------------------------------------------------------------------
 
 
@@ -316,8 +336,14 @@ def atomic_path(
     exists is swapped with the new one in one step where the system can (Linux
     ``renameat2``), so a reader or a kill at any instant sees either the old folder or the
     new one. Any ``OSError`` in the block or the move (a full disk) becomes an
-    :class:`OutputError` and the temporary path is removed. Leftovers of writers that were
-    killed (their process is gone) are removed on the next write to the same path.
+    :class:`OutputError` and the temporary path is removed.
+
+    The temporary folder is made with :func:`tempfile.mkdtemp` (exclusive creation: it can
+    never be a file or folder that already existed) and only that folder, which this call
+    made, is ever removed; nothing is removed because of its name, so a user's
+    ``.out.json.tmp-1-notes/`` is never touched. A writer killed with SIGKILL leaves its
+    hidden temporary folder beside the output (the old output intact); it is never
+    deleted by a later run, as graphkit cannot tell it from a user's folder.
     """
     path = Path(path)
     shown = path
@@ -332,12 +358,12 @@ def atomic_path(
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{parent}: cannot create folder ({_reason(exc)})") from None
-    _remove_stale(parent, path.name)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise OutputError(f"{parent}: cannot write here ({_reason(exc)})") from None
     target = tmp if folder else tmp / path.name
+    ours = True  # tmp is the folder this call made (False once it was moved into place)
     try:
         try:
             if folder:
@@ -350,24 +376,31 @@ def atomic_path(
                 check_output_folder(shown, owns, what=what)
                 if not path.exists():
                     os.replace(tmp, path)
-                elif _exchange(tmp, path):
-                    shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
-                else:
+                    ours = False
+                elif not _exchange(tmp, path):  # on success tmp holds the old folder: ours to remove
                     old = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=parent))
-                    os.replace(path, old / "previous")
-                    os.replace(tmp, path)
-                    shutil.rmtree(old, ignore_errors=True)
+                    try:
+                        os.replace(path, old / "previous")
+                        try:
+                            os.replace(tmp, path)
+                        except OSError:
+                            os.replace(old / "previous", path)  # the old output back in place
+                            raise
+                        ours = False
+                    finally:
+                        shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
             raise OutputError(f"{shown}: cannot write ({_reason(exc)}); nothing was changed") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if ours:
+            _remove_own(tmp)
         for d in made:  # folders made for this output go again (deepest first), if still empty
             with contextlib.suppress(OSError):
                 d.rmdir()
         raise
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        if ours:
+            _remove_own(tmp)
 
 
 def _permissions_of_mkdir(folder: Path) -> None:
@@ -390,7 +423,6 @@ def replace_files(folder: Path, names: Iterable[str], *, what: str = "output") -
     folder = Path(folder)
     names = list(names)
     _check_replaceable(folder, names, what)
-    _remove_stale(folder, "graphkit")
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".graphkit.tmp-{os.getpid()}-", dir=folder))
     except OSError as exc:
@@ -404,8 +436,7 @@ def replace_files(folder: Path, names: Iterable[str], *, what: str = "output") -
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write ({_reason(exc)}); nothing was changed") from None
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        _remove_own(tmp)
 
 
 def _check_replaceable(folder: Path, names: list[str], what: str) -> None:
@@ -463,23 +494,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    prefix = f".{name}.tmp-"
-    try:
-        entries = [e for e in parent.iterdir() if e.name.startswith(prefix)]
-    except OSError:
-        return
-    for entry in entries:
-        pid = entry.name[len(prefix) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+def _remove_own(tmp: Path) -> bool:
+    """Remove the temporary folder this process made with mkdtemp (never anything found by name)."""
+    shutil.rmtree(tmp, ignore_errors=True)
     return True

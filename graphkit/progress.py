@@ -70,7 +70,9 @@ class Progress:
             if total:
                 filled = int(width * min(done, total) / total)
                 bar = "[" + "#" * filled + "." * (width - filled) + "] "
-            self.stream.write("\r" + bar + text + ("\n" if final else ""))
+            # the bar's own carriage return is sent as it is; the text is escaped by the stream
+            getattr(self.stream, "write_raw", self.stream.write)("\r")
+            self.stream.write(bar + text + ("\n" if final else ""))
             self._bar = not final
         else:
             self.stream.write(text + "\n")

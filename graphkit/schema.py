@@ -97,6 +97,8 @@ def kind_word(kind: Any, *, plural: bool = False, title: bool = False) -> str:
     singular, many = KIND_WORDS.get(k, (k.replace("_", " "), k.replace("_", " ") + "s"))
     word = many if plural else singular
     return word[:1].upper() + word[1:] if title else word
+
+
 #: What a ``Norm`` node is: a UN resolution, a declaration (the Paris Call), a convention
 #: (Budapest, the UN Convention against Cybercrime) or a set of principles.
 NORM_KINDS: tuple[str, ...] = ("resolution", "declaration", "convention", "principles")

@@ -67,6 +67,8 @@ __all__ = [
     "actor_network",
     "resolve_engine",
     "seeded_igraph",
+    "MIN_STRENGTH",
+    "MAX_STRENGTH",
 ]
 
 
@@ -278,7 +280,9 @@ def actor_network(
                 if t not in wanted:
                     continue
                 judged = t in LIFE_CYCLE_TYPES and (day is not None or "status" in d)
-                if judged and tie_state(d, day, dormant_after) != "active":  # dormant, paused: not a tie today
+                if (
+                    judged and tie_state(d, day, dormant_after) != "active"
+                ):  # dormant, paused: not a tie today
                     seen_weight = seen_weight or (weight is not None and d.get(weight) is not None)
                     continue
                 us.append(iu)
@@ -516,11 +520,24 @@ def seeded_igraph(seed: int | None) -> Iterator[None]:
         ig.set_random_number_generator(random)
 
 
+#: The range a cooperation strength (or tie_weight) must lie in: its inverse (a distance),
+#: sums of many of them and PageRank's normalisation stay finite and exact enough. A
+#: subnormal 5e-324 has no finite inverse and left the PageRank column empty.
+MIN_STRENGTH = 1e-300
+MAX_STRENGTH = 1e300
+
+
 def _strength(w: Any, u: str, v: str, type_: str | None, prop: str) -> float:
     if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w <= 0:
         raise SchemaError(
             f"relationship {u!r} -{type_}-> {v!r}: {prop} = {w!r} cannot be a cooperation strength; "
             "it must be a positive number (fix the value or analyse without --weight)"
+        )
+    if not MIN_STRENGTH <= w <= MAX_STRENGTH:
+        raise SchemaError(
+            f"relationship {u!r} -{type_}-> {v!r}: {prop} = {w!r} is too {'small' if w < 1 else 'large'} "
+            f"to compute with; a cooperation strength must lie between {MIN_STRENGTH:g} and {MAX_STRENGTH:g} "
+            "(rescale the values, or analyse without --weight)"
         )
     return float(w)
 
@@ -528,10 +545,16 @@ def _strength(w: Any, u: str, v: str, type_: str | None, prop: str) -> float:
 def _tie_weight(t: Any, org: str) -> float:
     if t is None:
         return 1.0
-    if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t <= 0:
+    if (
+        isinstance(t, bool)
+        or not isinstance(t, int | float)
+        or not math.isfinite(t)
+        or not MIN_STRENGTH <= t <= MAX_STRENGTH
+    ):
         raise SchemaError(
             f"actor {org!r}: tie_weight = {t!r} cannot weigh its members' ties; "
-            "it must be a positive number (fix it in actors.csv or leave it empty for 1)"
+            f"it must be a positive number between {MIN_STRENGTH:g} and {MAX_STRENGTH:g} "
+            "(fix it in actors.csv or leave it empty for 1)"
         )
     return float(t)
 

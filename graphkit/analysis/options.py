@@ -140,7 +140,13 @@ class AnalysisOptions:
         out: dict[str, Any] = {}
         for field, key in PARAMETER_NAMES.items():
             value = getattr(self, field)
-            out[key] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else value
+            out[key] = (
+                list(value)
+                if isinstance(value, tuple)
+                else dict(value)
+                if isinstance(value, Mapping)
+                else value
+            )
         return out
 
     @classmethod

@@ -187,7 +187,7 @@ def _run(
 
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init, initargs=arrays
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(), *arrays)
         ) as pool:
             futures = {pool.submit(work, chunk): k for k, chunk in enumerate(chunks)}
             for fut in as_completed(futures):
@@ -198,6 +198,15 @@ def _run(
     if name == "betweenness":
         return np.vstack(results) if results else np.zeros((1, n))
     return results
+
+
+def _init_worker(parent: int, n: int, src: np.ndarray, dst: np.ndarray, dist: np.ndarray | None) -> None:
+    """A worker's start: it dies with the process that started it (a SIGKILLed ``analyze``
+    leaves no workers behind), then builds its graph."""
+    from graphkit.lifetime import die_with_parent
+
+    die_with_parent(parent)
+    _init(n, src, dst, dist)
 
 
 def _init(n: int, src: np.ndarray, dst: np.ndarray, dist: np.ndarray | None) -> None:

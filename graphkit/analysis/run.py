@@ -29,6 +29,7 @@ from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, r
 from graphkit.analysis.gaps import _GapModel
 from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
+from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
 from graphkit.ties import tie_states
@@ -160,10 +161,21 @@ def analyze(
     dated = G  # every tie of the day: the stability runs move the dormancy horizon
     # dormant and paused ties neither count nor pool: actor_network and the gap model leave them out
     ties = tie_states(G, as_of_date(day), opts.dormant_after)
+    if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
+        raise AnalysisError(
+            f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
+        )
     started = time.perf_counter()
     with progress.step("actor network"):
-        net = actor_network(G, types, weight=weight, two_mode=True, instruments=opts.instruments,
-                            dormant_after=opts.dormant_after, as_of=day)
+        net = actor_network(
+            G,
+            types,
+            weight=weight,
+            two_mode=True,
+            instruments=opts.instruments,
+            dormant_after=opts.dormant_after,
+            as_of=day,
+        )
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     if net.n > exact_threshold:
         progress.say(
@@ -203,7 +215,9 @@ def analyze(
     with progress.step("brokerage"):
         brokers = brokerage_table(net, cent, membership.tolist())
     with progress.step("capability gaps"):
-        model = _GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
+        model = _GapModel(
+            G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
+        )
         gaps = model.gap_table()
         gsum = model.summary_table()
     with progress.step("alliance gaps"):
@@ -286,7 +300,9 @@ def _tie_counts(ties: pd.DataFrame, dormant_after: float) -> dict[str, Any]:
         "dormant": int((ties["state"] == "dormant").sum()),
         "paused": int((ties["state"] == "paused").sum()),
         "by_type": {t: {k: int(v) for k, v in c.items()} for t, c in by_type.items()},
-        "paused_ties": ties.loc[ties["state"] == "paused", ["source", "type", "target", "status"]].values.tolist(),
+        "paused_ties": ties.loc[
+            ties["state"] == "paused", ["source", "type", "target", "status"]
+        ].values.tolist(),
     }
 
 

@@ -117,7 +117,9 @@ def _recommend(args: argparse.Namespace) -> int:
             f"no actor with id {args.actor!r}{node_hint(args.actor, actors)}; ids are case-sensitive (see actors.csv)"
         )
     options = analysis_options(args)
-    pooling = dict(threshold=options.threshold, partners=options.partners, dormant_after=options.dormant_after)
+    pooling = dict(
+        threshold=options.threshold, partners=options.partners, dormant_after=options.dormant_after
+    )
     picks = recommend_partners(G, args.actor, k=args.k, **pooling)
     if args.json:
         print(picks.to_json(orient="records", indent=1))

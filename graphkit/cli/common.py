@@ -29,6 +29,7 @@ __all__ = [
     "load_source",
     "open_store",
     "progress",
+    "positive_finite",
 ]
 
 
@@ -66,6 +67,23 @@ class MeasureNames:
 
     def __iter__(self) -> Any:
         return iter(self._names())
+
+
+def positive_finite(text: str) -> float:
+    """An option's number that must be finite and above 0 (``inf``, ``nan``, ``-1``, ``0`` refused).
+
+    >>> positive_finite("1.5")
+    1.5
+    """
+    import math
+
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text!r}")
+    return x
 
 
 def add_neo4j_options(p: argparse.ArgumentParser) -> None:
@@ -166,7 +184,12 @@ def add_analysis_options(
     g.add_argument(
         "--clusters", choices=CLUSTER_METHODS, default="louvain", help="cluster method (default louvain)"
     )
-    g.add_argument("--resolution", type=float, default=1.0, help="modularity resolution (default 1)")
+    g.add_argument(
+        "--resolution",
+        type=positive_finite,
+        default=1.0,
+        help="modularity resolution, a finite number above 0 (default 1)",
+    )
     g.add_argument(
         "--restarts",
         type=int,
@@ -229,7 +252,9 @@ def analysis_options(args: argparse.Namespace) -> Any:
     from graphkit.analysis.options import AnalysisOptions
 
     if not hasattr(args, "analysis_types"):  # recommend: the pooling options only
-        return AnalysisOptions(threshold=args.threshold, partners=args.partners, as_of=args.as_of, **_dormancy(args))
+        return AnalysisOptions(
+            threshold=args.threshold, partners=args.partners, as_of=args.as_of, **_dormancy(args)
+        )
     return AnalysisOptions(
         types=args.analysis_types,
         weight=args.weight,

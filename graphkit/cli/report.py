@@ -60,7 +60,9 @@ def register(sub: Any) -> None:
     p.add_argument("--scenario", metavar="FILE",
                    help="add a 'What if' section per scenario of FILE (CSV scenario,change,arg1,...; see "
                         "graphkit whatif) and write whatif.csv and whatif.json")  # fmt: skip
-    p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="add a section comparing actors A and B side by side")
+    p.add_argument(
+        "--compare", nargs=2, metavar=("A", "B"), help="add a section comparing actors A and B side by side"
+    )
     add_quiet(p)
 
 
@@ -125,11 +127,6 @@ def _report(args: argparse.Namespace) -> int:
         since=args.since,
         scenarios=scenarios,
         compare=tuple(args.compare) if args.compare else None,
+        pdf=args.pdf,  # printed inside the new folder, before it replaces the old report
     )
-    if args.pdf:
-        from graphkit.export.report.pdf import write_pdf
-
-        with pr.step("printing report.pdf"):
-            pdf = write_pdf(out / "index.html")
-        pr.say(f"wrote {pdf}")
     return 0

@@ -27,6 +27,7 @@ from graphkit.files import (
     replace_files,
     write_csv,
 )
+from graphkit.loaders.header import MAX_COLUMNS
 from graphkit.loaders.values import format_value, header_for
 
 # networkx loads only when a graph is written, so that the CSV helpers here stay cheap to import.
@@ -226,6 +227,12 @@ def _columns_and_rows(
             if k not in seen:
                 seen.add(k)
                 keys.append(k)
+    if len(keys) + 3 > MAX_COLUMNS:  # id, or source, type, target
+        raise OutputError(
+            f"{file}: would have {len(keys) + 3:,} columns, more than the {MAX_COLUMNS:,} a dataset table may "
+            "have (graphkit could not read it back); nothing was written — drop the properties that do not "
+            "matter, or write .json or .graphml instead"
+        )
     header = []
     for k in keys:
         values = [p[k] for p in props if k in p]

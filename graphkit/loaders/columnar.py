@@ -28,6 +28,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import FormatError
+from graphkit.files import display_path
 from graphkit.graph import INT_RANGE, id_key, new_graph, period_problems, text_problem
 from graphkit.loaders.header import NODE_FIXED, REL_FIXED, column_kind, column_specs
 from graphkit.loaders.ids import IdChecks
@@ -89,8 +90,8 @@ def load_clean_folder(
     None
     """
     path = Path(path)
-    G = new_graph(path.stem if path.suffix else path.name)
-    G.graph["path"] = str(path)
+    G = new_graph(display_path(path.stem if path.suffix else path.name))
+    G.graph["path"] = display_path(path)  # shown and written, never opened
     nodes = []
     for label in schema.LABELS:
         file = path / f"{schema.NODE_FILES[label]}.csv"

@@ -26,6 +26,7 @@ from graphkit.loaders.duplicates import (
     no_repeated_keys,
     repeated_key,
 )
+from graphkit.loaders.header import property_count_problem
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.source import read_input
 from graphkit.loaders.values import LIST_SEPARATOR, parse_cell
@@ -40,6 +41,7 @@ __all__ = [
     "from_cytoscape",
     "MAX_JSON_DEPTH",
     "TYPES_KEY",
+    "check_json_depth",
 ]
 
 TYPES_KEY = "graphkit_types"
@@ -98,7 +100,8 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
         props = {k: _typed(_from_json(v), typed.get(f"node:{k}")) for k, v in props.items()}
         node_id, label = item.get("id"), item.get("label")
         msgs = (
-            _bad_dates(props)
+            property_count_problem(props)
+            or _bad_dates(props)
             or node_problems(G, node_id, label, props)
             or _near_duplicate(first_use, str(node_id), where)
             or ids.check(node_id, where)  # type: ignore[arg-type]  # a non-text id is reported above
@@ -125,8 +128,10 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
                 props["source"] = props.pop(RELATIONSHIP_SOURCE_COLUMN)
         props = {k: _typed(_from_json(v), typed.get(f"edge:{k}")) for k, v in props.items()}
         u, t, v = item.get("source"), item.get("type"), item.get("target")
-        msgs = _bad_dates(props) or (
-            relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"]
+        msgs = (
+            property_count_problem(props)
+            or _bad_dates(props)
+            or (relationship_problems(G, u, t, v, props) if isinstance(t, str) else ["'type' is missing"])
         )
         problems += [Problem(name, f"{where}: {m}") for m in explained(msgs, ids, u, v)]
         if not msgs:
@@ -330,21 +335,43 @@ def _from_json(v: Any) -> Any:
     return v
 
 
-def _check_depth(text: str, name: str) -> None:
+def check_json_depth(text: str, name: str) -> None:
+    """Raise :class:`FormatError` when the JSON ``text`` nests brackets deeper than
+    :data:`MAX_JSON_DEPTH` (``name`` names the file); linear in the text's length.
+
+    Only brackets outside strings count. Each string is skipped in one anchored match from
+    its opening quote; a string that never ends ends the scan (nothing after it is outside a
+    string, and the parser reports it), so 400 KB of escaped quotes without a closing one is
+    one pass, not one pass per quote.
+
+    Examples
+    --------
+    >>> check_json_depth('{"a": "[[[[", "b": [1, [2]]}', "x.json")
+    >>> check_json_depth('"' + '\\\\"' * 5, "x.json")
+    """
     depth = 0
-    # Strings are skipped whole by the regex engine (a 50 MB string in one step), so only
-    # brackets outside strings are counted here.
-    for m in _JSON_TOKENS.finditer(text):
-        ch = text[m.start()]
-        if ch in "[{":
+    pos = 0
+    search = _JSON_BRACKETS.search
+    string_end = _JSON_STRING_REST.match
+    while (m := search(text, pos)) is not None:
+        ch = m.group()
+        pos = m.end()
+        if ch == '"':
+            rest = string_end(text, pos)
+            if rest is None:
+                return  # an unterminated string: json.loads says where
+            pos = rest.end()
+        elif ch in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 raise FormatError(f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        elif ch in "]}":
+        else:
             depth -= 1
 
 
-_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_check_depth = check_json_depth
+_JSON_BRACKETS = re.compile(r'["\[\]{}]')
+_JSON_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
 def _refuse_dtd(path: Path) -> bytes:

@@ -27,7 +27,15 @@ from graphkit import schema
 from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import DuplicateFinder, check_mode
-from graphkit.loaders.graphfile import _near_duplicate, _refuse_dtd, _restore, add_unless_duplicate, explained
+from graphkit.loaders.graphfile import (
+    _near_duplicate,
+    _refuse_dtd,
+    _restore,
+    add_unless_duplicate,
+    check_json_depth,
+    explained,
+)
+from graphkit.loaders.header import property_count_problem
 from graphkit.loaders.ids import IdChecks
 from graphkit.loaders.values import LIST_SEPARATOR, infer_type, parse_cell
 from graphkit.suggest import path_hint
@@ -98,12 +106,7 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
     graph_data = _graphml_data(graph, "graph", keys, problems, name, "graph")
     types: dict[str, str] = {}
     if TYPES_KEY in graph_data:
-        try:
-            types = json.loads(graph_data[TYPES_KEY])
-        except (TypeError, json.JSONDecodeError):
-            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not valid JSON") from None
-        if not isinstance(types, dict):
-            raise FormatError(f"{path}: graph attribute {TYPES_KEY} is not a JSON object")
+        types = _property_types(graph_data[TYPES_KEY], path)
     nodes: list[tuple[str, dict[str, Any]]] = []
     real_id: dict[str, str] = {}
     for el in graph.iter():
@@ -139,6 +142,32 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
     return _build(name, nodes, edges, problems, duplicates=duplicates, edge_ids=edge_ids)
 
 
+def _property_types(text: Any, path: Path) -> dict[str, str]:
+    """graphkit's own ``graphkit_types`` graph attribute, checked like any other input: a
+    JSON object (at most :data:`MAX_JSON_DEPTH` deep, read in linear time) mapping
+    ``node:NAME`` / ``edge:NAME`` to one of graphkit's type names."""
+    where = f"{path}: graph attribute {TYPES_KEY}"
+    fix = "(it is written by graphkit: export the graph again, or remove the attribute to read the file untyped)"
+    if not isinstance(text, str):
+        raise FormatError(f"{where} is not text {fix}")
+    check_json_depth(text, where)
+    try:
+        types = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        raise FormatError(f"{where} is not valid JSON {fix}") from None
+    if not isinstance(types, dict):
+        raise FormatError(f"{where} is not a JSON object {fix}")
+    known = ", ".join(sorted(_KNOWN_TYPES))
+    for key, kind in types.items():
+        scope, _, prop = key.partition(":")
+        if scope not in ("node", "edge") or not prop:
+            raise FormatError(f"{where}: key {key[:80]!r} is not node:NAME or edge:NAME {fix}")
+        if not isinstance(kind, str) or kind not in _KNOWN_TYPES:
+            shown = kind[:40] if isinstance(kind, str) else type(kind).__name__
+            raise FormatError(f"{where}: {key[:80]!r} has type {shown!r}, not one of {known} {fix}")
+    return types
+
+
 def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
     """Read a GEXF file (1.1draft, 1.2draft or 1.3): graphkit's or Gephi's.
 
@@ -163,6 +192,7 @@ def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     if graph is None:
         raise FormatError(f"{path}: no <graph> element in the GEXF file")
     _refuse_dynamic(graph, path)
+    _refuse_hierarchy(graph, path)
     attrs: dict[tuple[str, str], tuple[str, str, str | None]] = {}
     typed = False
     for block in _children(graph, "attributes"):
@@ -250,6 +280,27 @@ def _refuse_dynamic(graph: ET.Element, path: Path) -> None:
                 "e.g. from Gephi's timeline at one date, or keep one value per attribute; a tie's period "
                 "goes in its since/until properties)"
             )
+
+
+def _refuse_hierarchy(graph: ET.Element, path: Path) -> None:
+    """A GEXF hierarchy (a ``<node>`` inside another node's ``<nodes>``, or a node with a
+    ``pid`` parent) has no place in graphkit's flat graph: refuse it by name instead of
+    dropping the inner nodes without a word."""
+    for block in _children(graph, "nodes"):
+        for node in _children(block, "node"):
+            if node.get("pid") is not None:
+                raise FormatError(
+                    f"{path}: node {node.get('id')!r} has a parent (pid={node.get('pid')!r}): a GEXF "
+                    "hierarchy is not supported (fix: export a flat graph, and write the parent as a "
+                    "relationship, such as MEMBER_OF, between the two actors)"
+                )
+            inner = next((n for nodes in _children(node, "nodes") for n in _children(nodes, "node")), None)
+            if inner is not None:
+                raise FormatError(
+                    f"{path}: node {inner.get('id')!r} is inside node {node.get('id')!r}: a GEXF hierarchy "
+                    "(nested <nodes>) is not supported and its inner nodes would be lost (fix: export a flat "
+                    "graph, and write the parent as a relationship, such as MEMBER_OF, between the two actors)"
+                )
 
 
 def parse_gexf_list(text: str) -> list[str]:
@@ -460,7 +511,8 @@ def _build(
         d = dict(d)
         label = d.pop("label", None)
         msgs = (
-            node_problems(G, n, label, d)
+            property_count_problem(d)
+            or node_problems(G, n, label, d)
             or _near_duplicate(first_use, n, f"node {n!r}")
             or ids.check(n, f"node {n!r}")
         )
@@ -474,7 +526,7 @@ def _build(
             break
         d = dict(d)
         t = d.pop("type", None)
-        msgs = (
+        msgs = property_count_problem(d) or (
             relationship_problems(G, u, t, v, d)
             if isinstance(t, str)
             else ["the relationship type is missing (no 'type' data, 'rel_type' attribute or edge kind)"]

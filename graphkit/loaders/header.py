@@ -8,6 +8,7 @@ same to both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from graphkit import schema
 from graphkit.errors import Problem
@@ -15,9 +16,32 @@ from graphkit.loaders.rows import Problems, Table
 from graphkit.loaders.values import ColumnSpec, infer_type, parse_header
 from graphkit.suggest import close_matches
 
-__all__ = ["MAX_COLUMNS", "NODE_FIXED", "REL_FIXED", "column_specs", "column_kind"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_PROPERTIES",
+    "NODE_FIXED",
+    "REL_FIXED",
+    "column_specs",
+    "column_kind",
+    "property_count_problem",
+]
 
 MAX_COLUMNS = 1000  # a table may have at most this many columns
+#: The most properties one node or relationship may have: a table of them (plus id, or
+#: source, type and target) stays within :data:`MAX_COLUMNS`, so that what is loaded can be written.
+MAX_PROPERTIES = 990
+
+
+def property_count_problem(props: dict[str, Any]) -> list[str]:
+    """``[message]`` when ``props`` has more than :data:`MAX_PROPERTIES` entries, else ``[]``
+    (checked before the values, so that 100,000 of them are not looked at one by one)."""
+    if len(props) <= MAX_PROPERTIES:
+        return []
+    return [
+        f"has {len(props):,} properties; at most {MAX_PROPERTIES:,} are allowed (a dataset table holds at most "
+        f"{MAX_COLUMNS:,} columns): keep the properties that matter, or move the rest to a separate table"
+    ]
+
 
 # Columns whose type the schema fixes, whatever the header declares.
 NODE_FIXED = {"id": "string", "name": "string", "kind": "string", "source": "string"}

@@ -33,7 +33,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import schema
-from graphkit.errors import FormatError
+from graphkit.errors import FormatError, SchemaError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
 from graphkit.loaders.misp_rules import (  # re-exported: the importer's public rule classes
     AttributionRule,
@@ -80,8 +80,9 @@ class ImportResult:
     unmatched: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
 
-    def report(self, *, limit: int | None = None) -> str:
-        """A few lines for a person: counts, then every unmatched name (most mentioned first)."""
+    def report(self, *, limit: int | None = 20) -> str:
+        """A few lines for a person: counts, then the unmatched names (most mentioned first;
+        the first ``limit`` of them and how many more, like every other problem list; None: all)."""
         from graphkit.graph import summary
 
         s = summary(self.graph)
@@ -166,7 +167,10 @@ def load_misp_galaxy(
     builder = _Builder(actors, countries, rules, capabilities)
     ta_records = [(p, c, i, v) for p, c in clusters["threat-actor"] for i, v in enumerate(c["values"])]
     for p, c, i, v in ta_records:
-        builder.threat_actor(p, c, i, v)
+        try:
+            builder.threat_actor(p, c, i, v)
+        except SchemaError as exc:  # a graph rule (a 10 MB description): named by file and record
+            raise FormatError(f"{p}: values[{i}]: {exc}") from None
     technique_names: dict[str, str] = {}  # attack-pattern uuid -> ATT&CK technique id
     for _, c in clusters["mitre-attack-pattern"]:
         for v in c["values"]:

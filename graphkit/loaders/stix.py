@@ -30,14 +30,17 @@ its STIX type, and endpoints that are not in the bundle in
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from graphkit import schema
-from graphkit.errors import FormatError
+from graphkit.errors import FormatError, SchemaError
 from graphkit.graph import add_node, add_relationship, new_graph, nodes_of
 from graphkit.loaders.graphfile import read_json
 from graphkit.loaders.misp import CountryIndex, ImportResult, RequirementRules
@@ -81,18 +84,17 @@ def load_stix(
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    objects: dict[str, tuple[Path, dict[str, Any]]] = {}
-    relationships: list[tuple[Path, dict[str, Any]]] = []
+    b = _Builder(actors, countries, mitigation_map, capabilities)
+    newest: dict[str, tuple[Path, dict[str, Any]]] = {}
     for p in paths:
         path = Path(p)
         for obj in read_bundle(path):
             if obj["type"] == "relationship":
                 for f in ("relationship_type", "source_ref", "target_ref"):
                     _text(obj, f, path)
-                relationships.append((path, obj))
-            else:
-                objects.setdefault(obj["id"], (path, obj))
-    b = _Builder(actors, countries, mitigation_map, capabilities)
+            _keep_newest(newest, path, obj, b.result.skipped)
+    objects = {oid: po for oid, po in newest.items() if po[1]["type"] != "relationship"}
+    relationships = [po for po in newest.values() if po[1]["type"] == "relationship"]
     b.known = set(objects)
     for _, obj in [*objects.values(), *relationships]:
         ref = obj.get("created_by_ref")
@@ -103,7 +105,8 @@ def load_stix(
         if live and rel["relationship_type"] in _PLACED and _type(rel["source_ref"]) in _THREATS:
             b.referenced.add(rel["target_ref"])
     for oid, (path, obj) in objects.items():
-        b.node(oid, path, obj)
+        with _naming(path, oid):
+            b.node(oid, path, obj)
     uses: dict[str, set[str]] = defaultdict(set)
     mitigates: dict[str, set[str]] = defaultdict(set)  # attack-pattern -> courses of action
     required: set[str] = set()  # courses of action some imported threat requires
@@ -117,7 +120,8 @@ def load_stix(
         elif rtype == "mitigates" and src in b.capability_of and dst.startswith("attack-pattern--"):
             mitigates[dst].add(src)
         elif rtype in _PLACED:
-            b.relationship(path, rel)
+            with _naming(path, rel["id"]):
+                b.relationship(path, rel)
         else:
             b.result.skipped[f"{rtype} relationships between {_type(src)} and {_type(dst)}"] += 1
     for tid, techniques in uses.items():
@@ -130,7 +134,8 @@ def load_stix(
                 per_cap[b.capability_of[coa]].add(b.technique_ids.get(t, t))
                 required.add(coa)
         for cap in sorted(per_cap):
-            b.ensure_capability(cap)
+            with _naming(newest[tid][0] if tid in newest else Path("STIX"), cap):
+                b.ensure_capability(cap)
             via = sorted(per_cap[cap])
             add_relationship(
                 b.G,
@@ -151,6 +156,59 @@ def load_stix(
             "attack-pattern objects (techniques are not nodes: they join uses to mitigates, kept in REQUIRES via)"
         ] += b.techniques_read
     return b.result
+
+
+def _keep_newest(
+    newest: dict[str, tuple[Path, dict[str, Any]]], path: Path, obj: dict[str, Any], skipped: Any
+) -> None:
+    """STIX 2.1 versioning (section 3.6): one object per id, its newest version.
+
+    The version with the latest ``modified`` (else ``created``) is kept; an older one read
+    before or after it is counted under "older versions"; the same version twice (overlapping
+    feeds) is one object, counted under "repeated copies". A newest version that is
+    ``revoked`` removes the object (counted where revoked objects are).
+    """
+    oid = obj["id"]
+    seen = newest.get(oid)
+    if seen is None:
+        newest[oid] = (path, obj)
+        return
+    old, new = _version(seen[1]), _version(obj)
+    if new == old:
+        skipped[
+            "repeated copies of a STIX object (same id and modified, e.g. overlapping feeds): one kept"
+        ] += 1
+        if obj.get("revoked") and not seen[1].get("revoked"):
+            newest[oid] = (path, obj)
+        return
+    skipped["older versions of a STIX object (a newer 'modified' of the same id was read): newest kept"] += 1
+    if new > old:
+        newest[oid] = (path, obj)
+
+
+def _version(obj: dict[str, Any]) -> tuple[str, str]:
+    """A sortable form of a STIX timestamp (``modified``, else ``created``): its seconds and
+    its fraction, so that ``...:19.7Z`` sorts after ``...:19.65Z``; missing or malformed: oldest."""
+    for field in ("modified", "created"):
+        text = obj.get(field)
+        if isinstance(text, str):
+            m = _TIMESTAMP.fullmatch(text.strip())
+            if m:
+                return m.group(1), (m.group(2) or "").ljust(12, "0")
+    return "", ""
+
+
+_TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,12}))?Z")
+
+
+@contextmanager
+def _naming(path: Path, oid: str) -> Iterator[None]:
+    """A graph rule an object breaks (a 10 MB description, a bad name) becomes a
+    :class:`FormatError` naming the file and the object."""
+    try:
+        yield
+    except SchemaError as exc:
+        raise FormatError(f"{path}: {oid}: {exc}") from None
 
 
 def read_bundle(path: str | os.PathLike[str]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import stat
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import FormatError
+from graphkit.files import display_path
 from graphkit.graph import id_key, new_graph, node_problems, relationship_problems
 from graphkit.loaders.columnar import load_clean_folder
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
@@ -127,9 +129,13 @@ def _load_dataset(
     else:
         raise FormatError(kind)
     G = graph_from_tables(
-        tables, path.stem if path.suffix else path.name, problems, progress, duplicates=duplicates
+        tables,
+        display_path(path.stem if path.suffix else path.name),
+        problems,
+        progress,
+        duplicates=duplicates,
     )
-    G.graph["path"] = str(path)
+    G.graph["path"] = display_path(path)  # shown and written, never opened
     return G
 
 
@@ -206,6 +212,8 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
             f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})"
         ) from None
     tables: dict[str, Table] = {}
+    seconds = _xlsx_seconds()
+    deadline = time.monotonic() + seconds
     try:
         for sheet in _TABLES:
             if sheet not in wb.sheetnames and sheet in OPTIONAL_TABLES:
@@ -231,6 +239,11 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
             dedupe = None
             try:
                 for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    if line % 4096 == 0 and time.monotonic() > deadline:
+                        raise FormatError(
+                            f"{label}:{line}: reading the workbook took more than {seconds:g} s "
+                            "(GRAPHKIT_XLSX_TIMEOUT); save the data as a dataset folder of CSV files instead"
+                        )
                     cells = [_cell_text(v) for v in row]
                     if table is None:
                         if all(c is None for c in cells):
@@ -267,12 +280,30 @@ def read_xlsx_tables(path: Path, problems: _Problems, *, duplicates: str = "erro
     return tables
 
 
+def _xlsx_seconds() -> float:
+    """The time a workbook may take to read: ``GRAPHKIT_XLSX_TIMEOUT`` seconds, else 300."""
+    try:
+        seconds = float(os.environ.get("GRAPHKIT_XLSX_TIMEOUT") or 300)
+    except ValueError:
+        seconds = 300.0
+    return seconds if 0 < seconds < float("inf") else 300.0
+
+
 MAX_XLSX_UNZIPPED = 1 << 30  # a workbook may unpack to at most 1 GiB
+MAX_XLSX_PART = 256 << 20  # and each of its parts (a sheet, the shared strings) to 256 MiB
+MAX_XLSX_STRINGS = 64 << 20  # the shared strings (read whole, into memory) to 64 MiB
+MAX_XLSX_RATIO = 100  # a part read whole, above 8 MiB, to at most 100 times its packed size
+_RATIO_FROM = 8 << 20
 _DTD = re.compile(rb"<!(?i:doctype|entity)")
 
 
 def _check_workbook_xml(data: io.BytesIO, path: Path) -> None:
-    """Refuse a workbook that unpacks to more than 1 GiB or whose XML declares a DTD or entities."""
+    """Refuse a workbook that unpacks to more than 1 GiB, a part that unpacks to more than
+    256 MiB (shared strings: 64 MiB), a part read whole (not a sheet) that unpacks, above
+    8 MiB, to more than 100 times its packed size (a shared-strings bomb: 0.9 MB holding
+    360 MB of strings would take minutes and gigabytes in the reader), or XML that declares
+    a DTD or entities. The size checks read the zip's headers only, so a bomb is refused in
+    about a second."""
 
     try:
         with zipfile.ZipFile(data) as z:
@@ -283,6 +314,23 @@ def _check_workbook_xml(data: io.BytesIO, path: Path) -> None:
                     f"{path}: the workbook unpacks to {total:,} bytes (more than "
                     f"{MAX_XLSX_UNZIPPED:,}); is it a zip bomb?"
                 )
+            for info in infos:
+                # Sheets are streamed row by row (a huge cell is refused there, by its row);
+                # every other part, the shared strings first, is read whole into memory.
+                streamed = info.filename.startswith("xl/worksheets/")
+                cap = (
+                    MAX_XLSX_STRINGS if info.filename.lower().endswith("sharedstrings.xml") else MAX_XLSX_PART
+                )
+                packed = max(info.compress_size, 1)
+                if info.file_size > cap or (
+                    not streamed and info.file_size > _RATIO_FROM and info.file_size > MAX_XLSX_RATIO * packed
+                ):
+                    raise FormatError(
+                        f"{path}: part {info.filename} unpacks to {info.file_size:,} bytes from "
+                        f"{info.compress_size:,} (at most {cap:,} bytes, and at most "
+                        f"{MAX_XLSX_RATIO} times its packed size above {_RATIO_FROM:,}); is it a zip bomb? "
+                        "Save the data as a dataset folder of CSV files instead"
+                    )
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")):
                     continue

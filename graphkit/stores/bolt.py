@@ -3,10 +3,13 @@ and the driver's quirks graphkit works around."""
 
 from __future__ import annotations
 
+import html
+import json
+import os
 import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 from graphkit.errors import StoreError
 
@@ -18,7 +21,19 @@ __all__ = [
     "BOLT_SCHEMES",
     "quiet_driver_log",
     "absorb_goodbye_bug",
+    "mask_secret",
+    "secret_forms",
+    "bolt_timeouts",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_QUERY_TIMEOUT",
 ]
+
+#: Seconds to connect, hand-shake and log in (env ``GRAPHKIT_NEO4J_CONNECT_TIMEOUT``).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Seconds one request (a query, a batch of a load, a read of one label) may take before
+#: graphkit gives up on the server (env ``GRAPHKIT_NEO4J_TIMEOUT``): a server that accepts a
+#: query and then says nothing, or drips a byte every few seconds, is an error, not a wait.
+DEFAULT_QUERY_TIMEOUT = 30.0
 
 #: URI schemes a Bolt server is reached by.
 BOLT_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
@@ -150,3 +165,68 @@ def absorb_goodbye_bug(address: tuple[str, int] | None) -> None:
             continue
         except OSError:
             return
+
+
+def bolt_timeouts(connect: float | None = None, query: float | None = None) -> tuple[float, float]:
+    """``(connect, query)`` timeouts in seconds: the arguments, else ``GRAPHKIT_NEO4J_CONNECT_TIMEOUT``
+    and ``GRAPHKIT_NEO4J_TIMEOUT``, else :data:`DEFAULT_CONNECT_TIMEOUT` and
+    :data:`DEFAULT_QUERY_TIMEOUT`. Each must be a finite number above 0.
+
+    >>> bolt_timeouts(5, 20)
+    (5.0, 20.0)
+    """
+    out = []
+    for given, env, default in (
+        (connect, "GRAPHKIT_NEO4J_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
+        (query, "GRAPHKIT_NEO4J_TIMEOUT", DEFAULT_QUERY_TIMEOUT),
+    ):
+        value: object = given if given is not None else os.environ.get(env) or default
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise StoreError(
+                f"{env}={value!r} is not a number of seconds (fix: e.g. {env}={default:g})"
+            ) from None
+        if not (0 < seconds < float("inf")):
+            raise StoreError(
+                f"{env}={value!r} must be a number of seconds above 0 (fix: e.g. {env}={default:g})"
+            )
+        out.append(seconds)
+    return out[0], out[1]
+
+
+def secret_forms(secret: str) -> list[str]:
+    """Every way a server may repeat ``secret`` in a message: as it is, URL-escaped (upper
+    and lower hex, ``+`` for spaces), JSON-escaped (ASCII or not), as a Python or Cypher
+    string literal, HTML-escaped, and with backslash-escaped quotes; longest first.
+
+    >>> forms = secret_forms('p"w/é')
+    >>> "p%22w%2F%C3%A9" in forms, "p%22w%2f%c3%a9" in forms, 'p\\"w/\\u00e9' in forms
+    (True, True, True)
+    """
+    if not secret:
+        return []
+    forms = {secret}
+    for q in (quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)):
+        forms.add(q)
+        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), q))
+    for ascii_only in (True, False):
+        forms.add(json.dumps(secret, ensure_ascii=ascii_only)[1:-1])
+        forms.add(json.dumps(json.dumps(secret, ensure_ascii=ascii_only))[1:-1][2:-2])  # escaped twice
+    forms.add(repr(secret)[1:-1])
+    forms.add(html.escape(secret))
+    forms.add(secret.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"'))
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def mask_secret(text: str, secret: str | None) -> str:
+    """``text`` with every form of ``secret`` (:func:`secret_forms`) replaced by ``***``.
+
+    >>> mask_secret('bad {"credentials": "p\\"w"} and p%22w', 'p"w')
+    'bad {"credentials": "***"} and ***'
+    """
+    if not secret or not text:
+        return text
+    for form in secret_forms(secret):
+        text = text.replace(form, "***")
+    return text

@@ -25,9 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import decimal
-import hashlib
 import os
-import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +35,7 @@ from graphkit import schema
 from graphkit.errors import GraphkitError, QueryError, StoreError
 from graphkit.files import atomic_path
 from graphkit.progress import Progress
+from graphkit.stores.fingerprint import changed_since_key, dataset_fingerprint, load_unchanged
 from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap, resident_bytes
 
 if TYPE_CHECKING:
@@ -47,13 +46,11 @@ __all__ = [
     "EngineError",
     "cache_root",
     "dataset_fingerprint",
+    "load_unchanged",
     "database_schema",
     "COMMON_PROPERTIES",
     "CACHE_KEEP",
 ]
-
-#: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
-FORMAT_VERSION = "3"
 
 #: How many cached databases to keep (least recently used ones beyond this are removed).
 CACHE_KEEP = 8
@@ -114,53 +111,6 @@ def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     if os.environ.get("XDG_CACHE_HOME"):
         return Path(os.environ["XDG_CACHE_HOME"]) / "graphkit"
     return Path.home() / ".cache" / "graphkit"
-
-
-def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
-    """A hash of everything the loader reads from a dataset (its files' names and bytes).
-
-    Raises
-    ------
-    StoreError
-        When the dataset cannot be read.
-    """
-    import ladybug
-
-    from graphkit import __version__
-
-    path = Path(path)
-    h = hashlib.sha256(
-        f"graphkit {__version__} format {FORMAT_VERSION} ladybug {ladybug.__version__}\n".encode()
-    )
-    if path.is_dir():
-        names = [f"{schema.NODE_FILES[label]}.csv" for label in schema.LABELS] + [
-            f"{name}.csv" for name in (schema.RELATIONSHIPS_FILE, *schema.EXTRA_RELATIONSHIP_FILES)
-        ]
-        files = [path / n for n in names]
-    else:
-        files = [path]
-    for f in files:
-        h.update(f.name.encode() + b"\0")
-        try:
-            if not stat.S_ISREG(os.stat(f).st_mode):  # never open a FIFO: the loader says what it is
-                h.update(b"<not a regular file>\0")
-                continue
-            with open(f, "rb", opener=_nonblocking) as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-        except FileNotFoundError:
-            h.update(b"<missing>")
-        except OSError as exc:
-            raise StoreError(f"{f}: cannot read ({exc.strerror})") from None
-        h.update(b"\0")
-    return h.hexdigest()[:32]
-
-
-def _nonblocking(path: str, flags: int) -> int:
-    """Open without blocking (a file swapped for a FIFO after the check); reads then block as usual."""
-    fd = os.open(path, flags | os.O_NONBLOCK)
-    os.set_blocking(fd, True)
-    return fd
 
 
 def database_schema(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
@@ -297,6 +247,8 @@ class EmbeddedDatabase:
         """
         progress = progress or Progress(quiet=True)
         root = cache_root(cache_dir) / "embedded"
+        if changed_since_key(key):
+            return cls._scratch(G, root, progress=progress, limits=limits)
         db_path = root / f"{key}.lbdb"
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -319,6 +271,33 @@ class EmbeddedDatabase:
         return db
 
     @classmethod
+    def _scratch(
+        cls, G: nx.MultiDiGraph, root: Path, *, progress: Progress, limits: QueryLimits | None
+    ) -> Self:
+        """A database for ``G`` outside the cache (removed on close): the dataset changed while
+        it was loaded, so ``G`` matches no fingerprint and must answer only this once."""
+        import shutil
+        import tempfile
+
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".scratch-", dir=root))
+        except OSError as exc:
+            raise StoreError(f"{root}: cannot create the cache folder ({exc.strerror})") from None
+        try:
+            with progress.step(
+                "building the embedded database (the dataset changed while loading: not cached)"
+            ):
+                _build(G, scratch / "db.lbdb", progress)
+            db = cls(scratch / "db.lbdb", limits=limits)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        db._remove_on_close = scratch
+        db.rebuilt = True
+        return db
+
+    @classmethod
     def from_graph(
         cls, G: nx.MultiDiGraph, db_path: str | os.PathLike[str], *, limits: QueryLimits | None = None
     ) -> Self:
@@ -335,6 +314,12 @@ class EmbeddedDatabase:
             self._db.close()
         except Exception:  # noqa: BLE001 - closing twice is harmless
             pass
+        scratch = getattr(self, "_remove_on_close", None)
+        if scratch is not None:  # a scratch database this object made (never the cache)
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
+            self._remove_on_close = None
 
     def __enter__(self) -> Self:
         return self

@@ -40,7 +40,15 @@ import pandas as pd
 from graphkit import schema
 from graphkit.errors import QueryError, SchemaError, StoreError
 from graphkit.progress import Progress
-from graphkit.stores.bolt import ServerInfo, absorb_goodbye_bug, parse_bolt_uri, quiet_driver_log, redact_uri
+from graphkit.stores.bolt import (
+    ServerInfo,
+    absorb_goodbye_bug,
+    bolt_timeouts,
+    mask_secret,
+    parse_bolt_uri,
+    quiet_driver_log,
+    redact_uri,
+)
 from graphkit.stores.encoding import (
     DATES_KEY,
     REL_KEY,
@@ -89,7 +97,13 @@ class Neo4jStore:
     database
         The database to use (default: the server's default).
     connection_timeout
-        Seconds to wait for a connection before the managed transaction retries.
+        Seconds to connect, hand-shake and log in (default ``GRAPHKIT_NEO4J_CONNECT_TIMEOUT``,
+        else 10).
+    timeout
+        Seconds one request to the server (a query, a batch of a load, a read of one label)
+        may take (default ``GRAPHKIT_NEO4J_TIMEOUT``, else 30): a server that accepts a
+        query and then stalls, or drips a byte every few seconds, is a :class:`StoreError`
+        within that time, not a wait for ever.
 
     Examples
     --------
@@ -106,8 +120,11 @@ class Neo4jStore:
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
-        connection_timeout: float = 10.0,
+        connection_timeout: float | None = None,
+        timeout: float | None = None,
     ) -> None:
+        connection_timeout, self.timeout = bolt_timeouts(connection_timeout, timeout)
+        self._stalled = False
         self.database = database
         self._password = password
         self._server: ServerInfo | None = None
@@ -133,6 +150,7 @@ class Neo4jStore:
                     auth=auth,
                     connection_timeout=connection_timeout,
                     connection_acquisition_timeout=connection_timeout,
+                    max_transaction_retry_time=min(30.0, self.timeout),
                 )
             except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
                 raise StoreError(f"{self.uri}: {self._scrub(str(exc))}") from None
@@ -147,6 +165,9 @@ class Neo4jStore:
     def close(self) -> None:
         """Close the driver if this store opened it."""
         if not self._owns_driver:
+            return
+        if self._stalled:  # a request is still stuck on the server: closing would wait for it
+            self._owns_driver = False
             return
         self.driver.close()
         self._owns_driver = False
@@ -200,7 +221,7 @@ class Neo4jStore:
         return ServerInfo(
             product=product,
             version=version,
-            agent=agent,
+            agent=self._scrub(str(agent)),  # a server may name the credentials it got anywhere
             constraints=neo,
             native_dates=neo,
             exact_float_params=exact_floats,
@@ -460,9 +481,13 @@ class Neo4jStore:
 
         self._used = True
         kwargs: dict[str, Any] = {"database": self.database} if self.database else {}
-        try:
+
+        def in_session() -> Any:
             with self.driver.session(**kwargs) as session:
                 return fn(session)
+
+        try:
+            return self._within_timeout(in_session, what)
         except ne.AuthError as exc:
             raise StoreError(
                 f"{self.uri}: authentication failed ({self._scrub(exc.message or str(exc))}) "
@@ -488,10 +513,41 @@ class Neo4jStore:
         except ne.DriverError as exc:
             raise StoreError(f"{self.uri}: {what} failed: {self._scrub(str(exc))}") from None
 
+    def _within_timeout(self, work: Callable[[], Any], what: str) -> Any:
+        """``work()``, or a :class:`StoreError` when the server has not finished it within
+        :attr:`timeout` seconds. The work runs in a daemon thread (the driver's reads have
+        no deadline of their own once logged in): a stalled one is left behind, and the
+        store no longer closes the driver (which would wait for it)."""
+        import threading
+
+        if self._stalled:
+            raise StoreError(f"{self.uri}: the server stopped answering earlier; connect again")
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="graphkit-bolt", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            self._stalled = True
+            raise StoreError(
+                f"{self.uri}: the server did not finish the {what} within {self.timeout:g} s "
+                "(it accepted it, then stalled or sent almost nothing) (fix: check the server; "
+                "for work that takes longer, set GRAPHKIT_NEO4J_TIMEOUT=SECONDS)"
+            )
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
+
     def _scrub(self, text: str) -> str:
-        if self._password:
-            text = text.replace(self._password, "***")
-        return text
+        """A server's or driver's text with the password masked in every form it may take
+        (plain, URL-, JSON-, HTML- or backslash-escaped: :func:`graphkit.stores.bolt.mask_secret`)."""
+        return mask_secret(text, self._password)
 
 
 # -- module-level entry points ----------------------------------------------------------------

@@ -33,19 +33,23 @@ def test_a_failure_inside_leaves_the_previous_output(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
 
 
-def test_leftovers_of_dead_writers_are_removed_and_live_ones_kept(tmp_path):
+def test_nothing_is_removed_by_its_name_only_what_this_writer_made(tmp_path):
+    """A folder named like graphkit's temporary folders (a user's, or a killed writer's
+    whose process is gone) is never removed: graphkit cannot tell whose it is (issue 31)."""
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
     dead_pid = int(dead.stdout)  # that process has exited
-    stale = tmp_path / f".report.tmp-{dead_pid}-x1"
-    live = tmp_path / f".report.tmp-{os.getpid()}-x2"  # a writer still running (this one)
-    stale.mkdir()
-    live.mkdir()
+    users = tmp_path / f".report.tmp-{dead_pid}-my backup"
+    users.mkdir()
+    (users / "notes.txt").write_text("precious")
+    odd = tmp_path / ".report.tmp-4000000-drafts"  # a pid no process can have
+    odd.mkdir()
     with atomic_path(tmp_path / "report", folder=True) as t:
         (t / "a.txt").write_text("x")
-    assert not stale.exists()
-    assert live.exists()
+    assert (users / "notes.txt").read_text() == "precious"
+    assert odd.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([users.name, odd.name, "report"])
 
 
 # ---- what an output path may replace -----------------------------------------------------

@@ -176,6 +176,110 @@ def in_csv_5m_duplicates_merge(root: Path) -> Path:
     return _duplicates(root)
 
 
+# ---- issue 31: the third round's classes, built from graphkit's own sample ------------------
+
+
+def _sample(root: Path, name: str) -> Path:
+    import graphkit as gk
+
+    return gk.write(gk.load(gk.SAMPLE), root / name)
+
+
+def xlsx_shared_strings_bomb(root: Path) -> Path:
+    """Under 1 MB whose shared-strings part unpacks to 340 MB (0.34 GB: under the 1 GiB cap)."""
+    import zipfile
+
+    good = _sample(root, "good.xlsx")
+    rel = (b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    bomb = root / "strings-bomb.xlsx"
+    with zipfile.ZipFile(good) as z, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as w:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", rel + b"</Relationships>")
+            w.writestr(info.filename, data)
+        with w.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for _ in range(2_000):
+                f.write(b"<si><t>C</t></si>" * 10_000)
+            f.write(b"</sst>")
+    good.unlink()
+    return bomb
+
+
+def _graphml_types(root: Path, text: str) -> Path:
+    import html
+    import re
+
+    src = _sample(root, "sample.graphml")
+    doc = src.read_text(encoding="utf-8")
+    m = re.search(r'<data key="(\w+)">(\{[^<]*\})</data>', doc)
+    out = root / "types.graphml"
+    out.write_text(doc.replace(m.group(0), f'<data key="{m.group(1)}">{html.escape(text)}</data>'), encoding="utf-8")
+    src.unlink()
+    return out
+
+
+def graphml_types_nested(root: Path) -> Path:
+    """graphkit_types holding 50,000 nested arrays."""
+    return _graphml_types(root, "[" * 50_000 + "]" * 50_000)
+
+
+def graphml_types_not_a_type(root: Path) -> Path:
+    """graphkit_types naming a list as the type of a property."""
+    return _graphml_types(root, '{"node:name": ["string"], "edge:weight": "float"}')
+
+
+def gexf_nested_nodes(root: Path) -> Path:
+    """A GEXF node holding a <nodes> of its own (a hierarchy)."""
+    src = _sample(root, "sample.gexf")
+    doc = src.read_text(encoding="utf-8")
+    doc = doc.replace('<node id="NATO"', '<node id="NATO"', 1)
+    start = doc.index('<node id="NATO"')
+    end = doc.index("</node>", start)
+    doc = doc[:end] + '<nodes><node id="NATO-CCDCOE" label="Centre of Excellence" /></nodes>' + doc[end:]
+    out = root / "hierarchy.gexf"
+    out.write_text(doc, encoding="utf-8")
+    src.unlink()
+    return out
+
+
+def json_escaped_quotes_unterminated(root: Path) -> Path:
+    """1 MB of escaped quotes in a string that never ends."""
+    p = root / "quotes.json"
+    p.write_text('{"nodes": [{"id": "' + '\\"' * 500_000, encoding="utf-8")
+    return p
+
+
+def json_wide_node(root: Path) -> Path:
+    """One actor with 50,000 properties."""
+    import json
+
+    p = root / "wide.json"
+    doc = {"nodes": [{"id": "USA", "label": "Actor", "name": "United States", "kind": "state",
+                      **{f"p{i}": i for i in range(50_000)}}], "links": []}
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    return p
+
+
+def stix_same_object_twice(root: Path) -> Path:
+    """One bundle holding each of its objects twice (two overlapping feeds concatenated)."""
+    import json
+
+    iset = {"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--aaaaaaaa-0000-4000-8000-000000000001",
+            "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "name": "Twice Seen"}
+    loc = {"type": "location", "spec_version": "2.1", "id": "location--aaaaaaaa-0000-4000-8000-000000000002",
+           "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "country": "FI"}
+    rel = {"type": "relationship", "spec_version": "2.1", "id": "relationship--aaaaaaaa-0000-4000-8000-000000000003",
+           "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "relationship_type": "targets",
+           "source_ref": iset["id"], "target_ref": loc["id"]}
+    p = root / "twice.json"
+    p.write_text(json.dumps({"type": "bundle", "id": "bundle--aaaaaaaa-0000-4000-8000-000000000004",
+                             "objects": [iset, loc, rel, iset, loc, rel]}), encoding="utf-8")
+    return p
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     f.__name__.replace("_", "-"): f
     for f in (csv_50mb_field, csv_million_columns, csv_million_cells_row, csv_million_bad_rows,
@@ -183,5 +287,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
               xlsx_50mb_cell,
               in_fifo_json, in_fifo_graphml, in_fifo_gexf, in_fifo_xlsx, in_fifo_misp, in_fifo_stix,
               in_fifo_query, in_csv_fifo_table, in_csv_folder_table, in_symlink_dev_zero,
-              in_csv_5m_duplicates, in_csv_5m_duplicates_merge)
+              in_csv_5m_duplicates, in_csv_5m_duplicates_merge,
+              xlsx_shared_strings_bomb, graphml_types_nested, graphml_types_not_a_type, gexf_nested_nodes,
+              json_escaped_quotes_unterminated, json_wide_node, stix_same_object_twice)
 }

@@ -212,7 +212,9 @@ def _ties_paragraph(ctx: _Context) -> Paragraph:
         "network."
     )
     paused = [
-        f"{ctx.name(u)} in {ctx.name(v)} ({status})" if kind == "MEMBER_OF" else f"{ctx.name(u)}–{ctx.name(v)} ({status})"
+        f"{ctx.name(u)} in {ctx.name(v)} ({status})"
+        if kind == "MEMBER_OF"
+        else f"{ctx.name(u)}–{ctx.name(v)} ({status})"
         for u, kind, v, status in t.get("paused_ties") or []
     ]
     if paused:

@@ -12,9 +12,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from graphkit.errors import OutputError
+from graphkit.lifetime import die_with_parent
 
 __all__ = ["find_chromium", "require_chromium", "write_pdf", "CHROMIUM_PACKAGE"]
 
@@ -53,12 +55,18 @@ def require_chromium() -> str:
 
 
 def write_pdf(
-    page: str | os.PathLike[str], pdf: str | os.PathLike[str] | None = None, *, timeout: float = 180
+    page: str | os.PathLike[str],
+    pdf: str | os.PathLike[str] | None = None,
+    *,
+    timeout: float = 180,
+    shown: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Print the HTML file ``page`` to ``pdf`` (default: ``report.pdf`` beside it); return its path.
 
     The PDF is printed to a temporary file in the same folder and moved into place only
     when the browser succeeded, so an earlier ``report.pdf`` is never left half written.
+    The browser dies with graphkit (:func:`graphkit.lifetime.die_with_parent`). ``shown``:
+    the path named in messages (the final one, when ``pdf`` is inside a temporary folder).
 
     Raises
     ------
@@ -70,6 +78,7 @@ def write_pdf(
     if not page.is_file():
         raise OutputError(f"{page}: no such page to print; write the report first")
     out = Path(pdf) if pdf is not None else page.with_name("report.pdf")
+    named = Path(shown) if shown is not None else out
     exe = require_chromium()
     fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=out.parent)
     os.close(fd)
@@ -95,11 +104,19 @@ def write_pdf(
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
-        if done.returncode != 0 or tmp.stat().st_size == 0:
+        done = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+            preexec_fn=partial(die_with_parent, os.getpid()),
+        )
+        if done.returncode != 0 or tmp.stat().st_size == 0 or not _looks_like_pdf(tmp):
             tail = (done.stderr or "").strip().splitlines()[-3:]
             raise OutputError(
-                f"{out}: Chromium ({exe}) could not print {page.name} (exit code {done.returncode})"
+                f"{named}: Chromium ({exe}) could not print {page.name} (exit code {done.returncode})"
                 + (": " + " | ".join(tail) if tail else "")
             )
         umask = os.umask(0)
@@ -107,10 +124,19 @@ def write_pdf(
         os.chmod(tmp, 0o666 & ~umask)  # as any file the user writes, not mkstemp's 0600
         os.replace(tmp, out)
     except subprocess.TimeoutExpired:
-        raise OutputError(f"{out}: Chromium ({exe}) did not finish printing within {timeout:.0f} s") from None
+        raise OutputError(
+            f"{named}: Chromium ({exe}) did not finish printing within {timeout:.0f} s"
+        ) from None
     except OSError as exc:
-        raise OutputError(f"{out}: cannot print with {exe} ({exc.strerror or exc})") from None
+        raise OutputError(f"{named}: cannot print with {exe} ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(profile, ignore_errors=True)
     return out
+
+
+def _looks_like_pdf(path: Path) -> bool:
+    """True when ``path`` starts like a PDF file (``%PDF-``): a browser that printed an
+    error page or garbage is a failure, not a report."""
+    with open(path, "rb") as f:
+        return f.read(5) == b"%PDF-"

@@ -20,7 +20,7 @@ from graphkit.export.report.document import REPORT_MARKER
 from graphkit.export.report.figures import _figures, _interactive_graph
 from graphkit.export.report.markdown import render_report_markdown
 from graphkit.export.report.page import render_report_html
-from graphkit.files import atomic_path, check_output_folder, folder_entries, write_frame_csv
+from graphkit.files import atomic_path, check_output_folder, display_path, folder_entries, write_frame_csv
 from graphkit.progress import Progress
 
 # ---- writing ------------------------------------------------------------------------------
@@ -41,6 +41,7 @@ def write_report(
     since: Any = None,
     scenarios: Any = None,
     compare: tuple[str, str] | None = None,
+    pdf: bool = False,
 ) -> Path:
     """Analyse ``G`` and write the report folder: ``index.html``, ``report.md``, ``figures/``, CSV tables.
 
@@ -71,6 +72,9 @@ def write_report(
         adds the "What if" section and writes ``whatif.csv`` and ``whatif.json``.
     compare : two actor ids; adds the section comparing them side by side
         (:func:`graphkit.analysis.compare.compare`).
+    pdf : also print ``report.pdf`` (headless Chromium, :mod:`graphkit.export.report.pdf`)
+        inside the new folder before it replaces the old one: a browser that fails, prints
+        nothing or is killed leaves the old report exactly as it was.
 
     Examples
     --------
@@ -83,6 +87,9 @@ def write_report(
     """
     path = Path(path)
     progress = progress or Progress(quiet=True)
+    # a dataset or title from a folder name that is not UTF-8: written as its bytes (\xff)
+    dataset = display_path(dataset) if dataset is not None else None
+    title = display_path(title) if title is not None else None
     check_report_path(path)
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
@@ -174,21 +181,26 @@ def write_report(
             )
             (tmp / "index.html").write_text(render_report_html(report), encoding="utf-8")
             (tmp / "report.md").write_text(render_report_markdown(report), encoding="utf-8")
-            (tmp / REPORT_MARKER).write_text(
-                json.dumps(
-                    {
-                        "graphkit_report": 1,
-                        "generated": report.generated,
-                        "dataset": dataset,
-                        "focus": focus,
-                        # what graphkit wrote: the only entries a later report may replace
-                        "files": [*folder_entries(tmp), REPORT_MARKER],
-                    }
-                )
-                + "\n",
-                encoding="utf-8",
+        if pdf:
+            from graphkit.export.report.pdf import write_pdf
+
+            with progress.step("printing report.pdf"):
+                write_pdf(tmp / "index.html", tmp / "report.pdf", shown=path / "report.pdf")
+        (tmp / REPORT_MARKER).write_text(
+            json.dumps(
+                {
+                    "graphkit_report": 1,
+                    "generated": report.generated,
+                    "dataset": dataset,
+                    "focus": focus,
+                    # what graphkit wrote: the only entries a later report may replace
+                    "files": [*folder_entries(tmp), REPORT_MARKER],
+                }
             )
-    progress.say(f"report written to {path}/index.html")
+            + "\n",
+            encoding="utf-8",
+        )
+    progress.say(f"report written to {path}/index.html" + (f" and {path}/report.pdf" if pdf else ""))
     return path
 
 
@@ -255,7 +267,8 @@ def _report_owned(path: Path) -> Callable[[str], bool]:
         return lambda rel: False
     files = info.get("files") if isinstance(info, dict) else None
     if isinstance(files, list):
-        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER}
+        # report.pdf: printed beside the marker by graphkit before the PDF went into the swap
+        listed = {f for f in files if isinstance(f, str)} | {REPORT_MARKER, "report.pdf"}
         return lambda rel: rel in listed
     return lambda rel: rel == REPORT_MARKER or bool(_OLD_REPORT_FILES.fullmatch(rel))
 
@@ -292,9 +305,22 @@ def write_report_tables(
     info = dict(getattr(analysis, "summary", None) or {})
     info["report"] = extra or {}
     p = folder / "summary.json"
-    p.write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(_displayable(info), indent=2, default=str, ensure_ascii=False)
+    p.write_text(text + "\n", encoding="utf-8")
     written.append(p)
     return written
+
+
+def _displayable(value: Any) -> Any:
+    """``value`` with every text that holds an undecodable byte (a path from a folder name
+    that is not UTF-8) written as ``\\xNN`` (:func:`graphkit.terminal.display_path`)."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {_displayable(k): _displayable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_displayable(v) for v in value]
+    return value
 
 
 def _frames(analysis: Any) -> dict[str, Any]:
