@@ -10,7 +10,7 @@ from typing import Any
 from graphkit.cypher.params import bind_params
 from graphkit.cypher.queryfile import QueryFile, check_query, library, parse_query, read_query
 from graphkit.cypher.result import QueryResult, as_result
-from graphkit.errors import QueryError
+from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
 from graphkit.stores.limits import QueryLimits
 
@@ -35,9 +35,19 @@ def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
         return read_query(Path(query))
     text = str(query)
     looks_like_name = not any(c.isspace() or c in "()[]{}" for c in text)
-    if looks_like_name or Path(text).is_file():
+    if looks_like_name and len(text) <= 4096 or _is_file(text):
         return read_query(text)
     return parse_query(text, file="<query>")
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names an existing file (never an error: query text is not a path)."""
+    if len(text) > 4096 or "\n" in text or "\0" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def run_query(
@@ -100,6 +110,32 @@ def run_query(
     >>> r.columns[:2], len(r) > 0
     (['id', 'name'], True)
     """
+    try:
+        return _run_query(query, dataset, uri, params, user, password, database, cache_dir, progress, as_of, limits, duplicates)
+    except GraphkitError:
+        raise
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to be read (split it up)") from None
+    except MemoryError:
+        raise QueryError("the query needs more memory than graphkit may use (narrow it, or add a LIMIT)") from None
+    except Exception as exc:  # noqa: BLE001 - no query may end in a traceback
+        raise QueryError(f"the query failed inside graphkit ({type(exc).__name__}: {str(exc)[:200]})") from exc
+
+
+def _run_query(
+    query: str | os.PathLike[str] | QueryFile,
+    dataset: Any,
+    uri: str | None,
+    params: Mapping[str, Any] | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    progress: Progress | None,
+    as_of: Any,
+    limits: QueryLimits | None,
+    duplicates: str,
+) -> QueryResult:
     qf = as_query(query)
     values = bind_params(qf, params)
     progress = progress or Progress(quiet=True)
@@ -203,6 +239,17 @@ def _run(
         check_query(qf)
         frame = neo4j.run_cypher(uri, qf.text, values, user=user, password=password, database=database)
         return as_result(frame)
+    from graphkit.cypher.parser import parse
+    from graphkit.cypher.semantic import check, needs_graph
+
+    tree = parse(qf.text, qf.file)
+    check(tree, values)
+    if not needs_graph(tree):
+        from graphkit.cypher.interpret import run_tree
+
+        lim = limits or QueryLimits.from_env()
+        columns, rows = run_tree(tree, values, seconds=lim.timeout or 3600.0)
+        return QueryResult(columns, rows)
     from graphkit.cypher.embedded import EmbeddedGraph, check_embedded
 
     check_embedded(qf)  # before loading anything

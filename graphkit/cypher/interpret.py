@@ -1,0 +1,209 @@
+"""Queries that need no graph (``RETURN``, ``WITH``, ``UNWIND``, ``UNION``) run in Python.
+
+A query without ``MATCH``, patterns or graph functions is answered here, from its syntax
+tree, with Neo4j's semantics (:mod:`graphkit.cypher.evaluate`): no engine, no dataset.
+:func:`run_tree` takes a checked tree (:func:`graphkit.cypher.semantic.check`) and returns
+the columns and rows. Row counts are bounded (:data:`MAX_ROWS`) so that a query cannot
+exhaust memory.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from graphkit.cypher.evaluate import AGGREGATES, Context, aggregate, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.semantic import column_names
+from graphkit.cypher.values import group_key, order_key, to_output
+from graphkit.errors import QueryError
+
+__all__ = ["run_tree", "MAX_ROWS"]
+
+#: The most rows a clause may make (UNWIND of UNWIND ...) before the query is stopped.
+MAX_ROWS = 2_000_000
+
+
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def check(self, rows: int) -> None:
+        if rows > MAX_ROWS:
+            raise QueryError(f"the query makes more than {MAX_ROWS:,} rows: add a LIMIT or narrow the UNWIND")
+        if time.monotonic() > self.deadline:
+            raise QueryError(f"the query ran past its time limit ({self.seconds:g} s)")
+
+
+def _aggregates_in(e: Any, out: list[tuple]) -> None:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple):
+            if is_aggregate(x):
+                out.append(x)
+                continue
+            stack.extend(x[1:])
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
+def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
+    _, distinct, star, items, order, skip, limit, where = clause
+    scope_names = sorted(rows[0]) if rows and star else []
+    if star and not rows:
+        scope_names = []
+    names = column_names(items, scope_names)
+    aggregating = any(contains_aggregate(e) for e, _, _ in items)
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (projected, scope for ORDER BY)
+    if aggregating:
+        keys = [(e, n) for (e, _, _), n in zip(items, names[len(scope_names):], strict=True) if not contains_aggregate(e)]
+        groups: dict[Any, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        for row in rows:
+            vals = {n: evaluate(e, row, ctx) for e, n in keys}
+            for n in scope_names:
+                vals[n] = row[n]
+            gk = tuple(group_key(v) for v in vals.values())
+            if gk not in groups:
+                groups[gk] = (vals, [])
+            groups[gk][1].append(row)
+        if not groups and not keys and not scope_names:
+            groups[()] = ({}, [])
+        aggs: list[tuple] = []
+        for e, _, _ in items:
+            _aggregates_in(e, aggs)
+        for e, _ in order:
+            _aggregates_in(e, aggs)
+        for vals, members in groups.values():
+            for a in aggs:
+                ctx.aggregates[id(a)] = _aggregate(a, members, ctx)
+            proj = dict(vals)
+            rep = dict(members[0]) if members else {}
+            rep.update(vals)
+            for (e, _, _), n in zip(items, names[len(scope_names):], strict=True):
+                if contains_aggregate(e):
+                    proj[n] = evaluate(e, rep, ctx)
+            ordered = {n: proj[n] for n in names}
+            okeys = [_order_value(e, items, names, scope_names, ordered, rep, ctx) for e, _ in order]
+            out.append((ordered, {"__order": okeys}))
+    else:
+        for row in rows:
+            proj = {n: row[n] for n in scope_names}
+            for (e, _, _), n in zip(items, names[len(scope_names):], strict=True):
+                proj[n] = evaluate(e, row, ctx)
+            out.append((proj, {**row, **proj}))
+    if distinct:
+        seen: set[Any] = set()
+        uniq = []
+        for p, s in out:
+            k = tuple(group_key(p[n]) for n in names)
+            if k not in seen:
+                seen.add(k)
+                uniq.append((p, s))
+        out = uniq
+    if order:
+        def sort_values(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[Any]:
+            p, s = pair
+            if "__order" in s:
+                return s["__order"]
+            if distinct:
+                return [_order_value(e, items, names, scope_names, p, p, ctx) for e, _ in order]
+            return [evaluate(e, s, ctx) for e, _ in order]
+
+        keyed = [(sort_values(pair), pair) for pair in out]
+        for i in range(len(order) - 1, -1, -1):
+            desc = order[i][1]
+            keyed.sort(key=lambda kv, i=i: order_key(kv[0][i]), reverse=desc)
+        out = [pair for _, pair in keyed]
+    result = [p for p, _ in out]
+    if skip is not None:
+        result = result[_count(skip, ctx, "SKIP"):]
+    if limit is not None:
+        result = result[: _count(limit, ctx, "LIMIT")]
+    if where is not None:
+        kept = []
+        for p in result:
+            v = evaluate(where, p, ctx)
+            if v is not None and not isinstance(v, bool):
+                raise QueryError(f"WHERE needs a boolean, got {v!r} (InvalidArgumentType)")
+            if v is True:
+                kept.append(p)
+        result = kept
+    budget.check(len(result))
+    return names, result
+
+
+def _order_value(e: tuple, items: list, names: list[str], scope_names: list[str], proj: dict[str, Any], rep: dict[str, Any], ctx: Context) -> Any:
+    for (ie, _, _), n in zip(items, names[len(scope_names):], strict=True):
+        if ie == e:
+            return proj[n]
+    return evaluate(e, {**rep, **proj}, ctx)
+
+
+def _count(e: tuple, ctx: Context, what: str) -> int:
+    v = evaluate(e, {}, ctx)
+    if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, float) and v.is_integer():
+            raise QueryError(f"{what} takes an integer, not {v!r} (InvalidArgumentType)")
+        raise QueryError(f"{what} takes an integer, not {v!r} (InvalidArgumentType)")
+    if v < 0:
+        raise QueryError(f"{what} takes a non-negative integer, not {v} (NegativeIntegerArgument)")
+    return v
+
+
+def _aggregate(a: tuple, members: list[dict[str, Any]], ctx: Context) -> Any:
+    if a[0] == "countstar":
+        return len(members)
+    _, name, distinct, args, _text = a
+    values = [evaluate(args[0], m, ctx) for m in members]
+    extra = [evaluate(x, members[0] if members else {}, ctx) for x in args[1:]] if members else [None]
+    if name in ("percentilecont", "percentiledisc") and not members:
+        return None
+    return aggregate(name, distinct, values, extra)
+
+
+def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = [{}]
+    names: list[str] = []
+    for c in clauses:
+        k = c[0]
+        if k == "unwind":
+            out = []
+            for row in rows:
+                v = evaluate(c[1], row, ctx)
+                if v is None:
+                    continue
+                for x in v if isinstance(v, list) else [v]:
+                    out.append({**row, c[2]: x})
+                budget.check(len(out))
+            rows = out
+        elif k in ("with", "return"):
+            names, rows = _project(c, rows, ctx, budget)
+        else:
+            raise QueryError(f"{k.upper()} needs the graph")
+    return names, rows
+
+
+def run_tree(tree: tuple, params: dict[str, Any], *, seconds: float = 15.0) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of a checked, graph-free query."""
+    _, parts, alls = tree
+    ctx = Context(dict(params))
+    budget = _Budget(seconds)
+    columns: list[str] = []
+    all_rows: list[dict[str, Any]] = []
+    for part in parts:
+        columns, rows = _single(part, ctx, budget)
+        all_rows.extend(rows)
+    if parts and len(parts) > 1 and not all(alls):
+        seen: set[Any] = set()
+        uniq = []
+        for r in all_rows:
+            k = tuple(group_key(r[c]) for c in columns)
+            if k not in seen:
+                seen.add(k)
+                uniq.append(r)
+        all_rows = uniq
+    return columns, [tuple(to_output(r[c]) for c in columns) for r in all_rows]
+
+
+_ = AGGREGATES
