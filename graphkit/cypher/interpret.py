@@ -14,6 +14,7 @@ from typing import Any
 
 from graphkit.cypher.evaluate import AGGREGATES, Context, aggregate, contains_aggregate, evaluate, is_aggregate
 from graphkit.cypher.semantic import column_names
+from graphkit.cypher.temporal import statement_clock
 from graphkit.cypher.values import group_key, order_key, to_output
 from graphkit.errors import QueryError
 
@@ -188,6 +189,7 @@ def run_tree(tree: tuple, params: dict[str, Any], *, seconds: float = 15.0) -> t
     """Columns and rows of a checked, graph-free query."""
     _, parts, alls = tree
     ctx = Context(dict(params))
+    statement_clock()
     budget = _Budget(seconds)
     columns: list[str] = []
     all_rows: list[dict[str, Any]] = []

@@ -322,7 +322,7 @@ class _Parser:
             if self.is_kw("WHERE"):
                 self.take()
                 where = self.expr()
-        return ("call", ".".join(parts), args, yields, where, pos)
+        return ("callproc", ".".join(parts), args, yields, where, pos)
 
     def variable(self) -> str:
         t = self.tok

@@ -49,7 +49,7 @@ def needs_graph(tree: tuple) -> bool:
     while stack:
         x = stack.pop()
         if isinstance(x, tuple):
-            if x and x[0] in ("match", "call", "update", "pattern", "patcomp", "haslabels"):
+            if x and x[0] in ("match", "callproc", "update", "pattern", "patcomp", "haslabels"):
                 return True
             if x and x[0] == "call" and len(x) == 5 and x[1] in GRAPH_FUNCTIONS:
                 return True
@@ -235,7 +235,7 @@ class _Checker:
                 scope, columns = self.projection(c, scope, is_with=k == "with")
                 if k == "return" and not last:
                     raise _err("RETURN must be the last clause", "InvalidClauseComposition")
-            elif k == "call":
+            elif k == "callproc":
                 raise QueryError(f"CALL {c[1]}: procedures are not supported by graphkit's engine (ProcedureError)")
             elif k == "update":
                 raise QueryError(
