@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,11 @@ from graphkit.errors import QueryError
 
 __all__ = ["Context", "evaluate", "FUNCTIONS", "AGGREGATES", "GRAPH_FUNCTIONS", "is_aggregate", "contains_aggregate", "java_float_text"]
 
+#: The most list elements and rows one query may make (a memory bound).
+MAX_CELLS = 30_000_000
+#: The longest string one query may make (characters).
+MAX_STRING = 50_000_000
+
 AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "collect", "stdev", "stdevp", "percentilecont", "percentiledisc"})
 #: Functions that need the graph (nodes, relationships, paths): the interpreter never runs them.
 GRAPH_FUNCTIONS = frozenset({"id", "elementid", "labels", "type", "nodes", "relationships", "startnode", "endnode",
@@ -37,9 +43,21 @@ GRAPH_FUNCTIONS = frozenset({"id", "elementid", "labels", "type", "nodes", "rela
 class Context:
     """What an evaluation needs besides the row: the parameters and precomputed aggregates."""
 
-    def __init__(self, params: dict[str, Any]) -> None:
+    def __init__(self, params: dict[str, Any], deadline: float | None = None) -> None:
         self.params = params
         self.aggregates: dict[int, Any] = {}
+        self.deadline = deadline
+        self.cells = 0
+
+    def spend(self, n: int) -> None:
+        """Count ``n`` values made; stop the query past the time limit or :data:`MAX_CELLS`."""
+        self.cells += n
+        if self.cells > MAX_CELLS:
+            raise QueryError(
+                f"the query makes more than {MAX_CELLS:,} list elements: narrow the ranges or lists it builds"
+            )
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryError("the query ran past its time limit")
 
 
 def _bad(what: str, v: Any, code: str = "InvalidArgumentType") -> CypherTypeError:
@@ -147,6 +165,7 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         hi = n if hi is None else max(0, hi + n if hi < 0 else hi)
         return v[lo:hi]
     if k == "list":
+        ctx.spend(len(e[1]))
         return [evaluate(x, row, ctx) for x in e[1]]
     if k == "map":
         return {key: evaluate(x, row, ctx) for key, x in e[1]}
@@ -202,7 +221,11 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
             raise _bad("a list comprehension", lst)
         out_list = []
         inner = dict(row)
+        ctx.spend(len(lst) + 1)
+        deadline = ctx.deadline
         for x in lst:
+            if deadline is not None and time.monotonic() > deadline:
+                ctx.spend(0)
             inner[var] = x
             if where is not None and _truth(evaluate(where, inner, ctx), "WHERE") is not True:
                 continue
@@ -219,7 +242,11 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         if not isinstance(lst, list):
             raise _bad("reduce()", lst)
         inner = dict(row)
+        ctx.spend(len(lst) + 1)
+        deadline = ctx.deadline
         for x in lst:
+            if deadline is not None and time.monotonic() > deadline:
+                ctx.spend(0)
             inner[acc] = value
             inner[var] = x
             value = evaluate(body, inner, ctx)
@@ -268,7 +295,11 @@ def _quantifier(e: tuple, row: dict[str, Any], ctx: Context) -> bool | None:
         raise _bad(f"{kind}()", lst)
     trues = nulls = 0
     inner = dict(row)
+    ctx.spend(len(lst) + 1)
+    deadline = ctx.deadline
     for x in lst:
+        if deadline is not None and time.monotonic() > deadline:
+            ctx.spend(0)
         inner[var] = x
         r = _truth(evaluate(where, inner, ctx), f"{kind}() WHERE") if where is not None else _truth(x, kind)
         if r is True:
@@ -328,6 +359,8 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     """``a op b`` for ``+ - * / % ^`` with Neo4j's types, nulls and overflow errors."""
     if op == "+":
         if isinstance(a, list) and isinstance(b, list):
+            if len(a) + len(b) > MAX_CELLS:
+                raise QueryError(f"a list of more than {MAX_CELLS:,} elements: narrow the query")
             return a + b
         if isinstance(a, list):
             return a + [b]
@@ -379,6 +412,8 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
         except ZeroDivisionError:
             return math.inf
     if op == "+" and isinstance(a, str) and isinstance(b, str):
+        if len(a) + len(b) > MAX_STRING:
+            raise QueryError(f"a string of more than {MAX_STRING:,} characters: narrow the query")
         return a + b
     if isinstance(a, T.Temporal) or isinstance(b, T.Temporal):
         return T.arithmetic(op, a, b)
@@ -550,8 +585,8 @@ def _range(a: Any, b: Any, step: Any = 1) -> list[int]:
     a, b, step = _int("range", a), _int("range", b), _int("range", step)
     if step == 0:
         raise QueryError("range(): step argument cannot be zero (NumberOutOfRange)")
-    if (b - a) // step + 1 > 10_000_000:
-        raise QueryError("range(): more than 10,000,000 elements: use a smaller range")
+    if (b - a) // step + 1 > 5_000_000:
+        raise QueryError("range(): more than 5,000,000 elements: use a smaller range")
     return list(range(a, b + (1 if step > 0 else -1), step))
 
 
@@ -822,6 +857,8 @@ def _call(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         return None
     spec = FUNCTIONS.get(name)
     values = [evaluate(a, row, ctx) for a in args]
+    if name == "range":
+        ctx.spend(0)
     if spec is None:
         if T.is_temporal_function(name):
             return T.call(name, values)

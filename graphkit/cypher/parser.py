@@ -19,14 +19,13 @@ import re
 from typing import Any
 
 from graphkit.cypher.lexer import located
+from graphkit.cypher.queryfile import MAX_QUERY_CHARS
 from graphkit.errors import QueryError
 
-__all__ = ["parse", "Lexeme", "lex", "MAX_DEPTH", "MAX_QUERY_CHARS", "CypherSyntaxError", "KEYWORDS"]
+__all__ = ["parse", "Lexeme", "lex", "MAX_DEPTH", "CypherSyntaxError", "KEYWORDS"]
 
 #: The deepest syntax tree a query may make (nested brackets, chained operators).
 MAX_DEPTH = 400
-#: The longest query text accepted (characters).
-MAX_QUERY_CHARS = 1_000_000
 
 INT_MAX = 2**63 - 1
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.cypher.params import bind_params
-from graphkit.cypher.queryfile import QueryFile, check_query, library, parse_query, read_query
+from graphkit.cypher.queryfile import MAX_QUERY_CHARS, QueryFile, check_query, library, parse_query, read_query
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
@@ -34,6 +34,11 @@ def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
     if isinstance(query, os.PathLike):
         return read_query(Path(query))
     text = str(query)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query text is {len(text):,} characters long, more than the {MAX_QUERY_CHARS:,} accepted: "
+            "pass long values as parameters ($name) instead of writing them in the query"
+        )
     looks_like_name = not any(c.isspace() or c in "()[]{}" for c in text)
     if looks_like_name and len(text) <= 4096 or _is_file(text):
         return read_query(text)
@@ -260,10 +265,25 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
+    if _is_graph(dataset):
+        import tempfile
+
+        if as_of is not None and str(as_of).strip().lower() != "all":
+            from graphkit.graph import as_of as _as_of
+
+            dataset = _as_of(dataset, as_of)
+        with tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp:
+            with EmbeddedGraph.from_graph(dataset, Path(tmp) / "graph.db", limits=limits) as db:
+                return db.run(qf, values)
     with EmbeddedGraph.from_dataset(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:
         return db.run(qf, values)
+
+
+def _is_graph(obj: Any) -> bool:
+    """Whether ``obj`` is a graph in memory (a networkx graph) rather than a dataset path."""
+    return hasattr(obj, "nodes") and hasattr(obj, "edges") and hasattr(obj, "graph")
 
 
 def library_listing() -> str:

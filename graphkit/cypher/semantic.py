@@ -77,6 +77,8 @@ class _Checker:
         if k == "call":
             _, name, distinct, args, text = e
             if name in AGGREGATES:
+                if any(_calls(a, "rand") for a in args):
+                    raise _err(f"{text}: rand() inside an aggregating function", "NonConstantExpression")
                 if in_agg:
                     raise _err(f"{text}: an aggregating function inside another one", "NestedAggregation")
                 for a in args:
@@ -279,7 +281,7 @@ class _Checker:
                 if contains_aggregate(e) and not aggregating:
                     raise _err("ORDER BY uses an aggregating function the projection does not have", "InvalidAggregation")
                 if contains_aggregate(e) and aggregating:
-                    self.expr(e, scope)
+                    self.expr(e, {**scope, **new})
                     continue
                 try:
                     self.expr(e, oscope)
@@ -326,6 +328,19 @@ class _Checker:
             if x[0] in ("listcomp", "quant", "reduce"):
                 continue
             stack.extend(x[1:])
+
+
+def _calls(e: Any, name: str) -> bool:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple):
+            if x and x[0] == "call" and x[1] == name:
+                return True
+            stack.extend(x[1:])
+        elif isinstance(x, list):
+            stack.extend(x)
+    return False
 
 
 def _has_vars(e: Any) -> bool:

@@ -111,13 +111,15 @@ def _subst(s: str, sub: dict[str, str]) -> str:
 
 
 def _case(path: str, name: str, n: int, steps: list[dict], sub: dict[str, str]) -> dict:
-    case: dict = {"feature": path, "scenario": _subst(name, sub), "example": n, "query": None,
+    case: dict = {"feature": path, "scenario": _subst(name, sub), "example": n, "graph": None, "query": None,
                   "params": {}, "expect": None, "skip": None}
     for st in steps:
         t = _subst(st["text"], sub)
         doc = _subst(st["doc"], sub) if st["doc"] is not None else None
         table = [[_subst(c, sub) for c in r] for r in st["table"]]
-        if t.startswith("having executed") or t.startswith("executing control query") or "procedure" in t:
+        if t in ("an empty graph", "any graph"):
+            case["graph"] = "empty" if t == "an empty graph" else "any"
+        elif t.startswith("having executed") or t.startswith("executing control query") or "procedure" in t:
             case["skip"] = t
         elif t.startswith("the binary"):
             case["skip"] = t
@@ -128,7 +130,8 @@ def _case(path: str, name: str, n: int, steps: list[dict], sub: dict[str, str]) 
         elif t.startswith("the result should be empty"):
             case["expect"] = {"kind": "empty"}
         elif t.startswith("the result should be"):
-            case["expect"] = {"kind": "rows", "ordered": "in order" in t, "columns": table[0], "rows": table[1:]}
+            case["expect"] = {"kind": "rows", "ordered": "in order" in t, "columns": table[0], "rows": table[1:],
+                              "lists_unordered": "ignoring element order for lists" in t}
         elif t.startswith("a ") and "should be raised" in t:
             m = re.match(r"an? (\w+) should be raised at ([\w ]+?):? *(\S*)$", t)
             case["expect"] = {"kind": "error", "type": m.group(1), "phase": m.group(2), "detail": m.group(3)}
