@@ -216,11 +216,11 @@ class _Checker:
                     pvar, chain = part[1], part[2]
                     if pvar is not None:
                         if pvar in scope:
-                            raise _err(f"`{pvar}` is already bound; a path cannot be rebound", "VariableAlreadyBound" if scope[pvar] == "path" else "VariableTypeConflict")
+                            raise _err(f"`{pvar}` is already bound; a path variable must be new", "VariableAlreadyBound")
                     self.pattern_vars(chain, scope, introduce=True, seen_rels=seen)
                     if pvar is not None:
                         if pvar in scope:
-                            raise _err(f"`{pvar}` is used as a path and as a node or relationship", "VariableTypeConflict")
+                            raise _err(f"`{pvar}` is used as a path and as a node or relationship", "VariableAlreadyBound")
                         scope[pvar] = "path"
                 if where is not None:
                     if contains_aggregate(where):

@@ -76,12 +76,17 @@ def scenarios(path: str, text: str) -> list[dict]:
     """The expanded cases of one feature file."""
     lines = text.splitlines()
     out: list[dict] = []
+    background: list[dict] = []
     i = 0
     while i < len(lines):
         s = lines[i].strip()
+        if s.startswith("Background:"):
+            background, i = _steps(lines, i + 1)
+            continue
         if s.startswith(("Scenario:", "Scenario Outline:")):
             name = s.split(":", 1)[1].strip()
             steps, i = _steps(lines, i + 1)
+            steps = background + steps
             examples: list[list[str]] = []
             while i < len(lines) and not lines[i].strip().startswith(("Scenario", "@")):
                 if lines[i].strip().startswith("Examples"):
