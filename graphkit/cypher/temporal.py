@@ -444,7 +444,10 @@ _DATE_FORMS = [
 
 def _year(y: int) -> int:
     if not 1 <= y <= 9999:
-        raise TemporalError(f"year {y} is outside the years 1..9999 graphkit's dates support (refused)")
+        raise TemporalError(
+            f"the year {y} is refused: graphkit's temporal values cover the years 1 to 9999 "
+            "(Neo4j's reach -999,999,999 to +999,999,999)"
+        )
     return y
 
 
@@ -462,7 +465,18 @@ def _week_date(y: int, w: int, dow: int = 1) -> dt.date:
         raise _err(f"invalid week date {y}-W{w}-{dow}: {e}") from None
 
 
+_WIDE_YEAR = re.compile(r"[+-]\d+(?=-|$)")
+
+
 def _parse_date(s: str) -> dt.date:
+    m = _WIDE_YEAR.match(s)
+    if m and not 1 <= int(m.group()) <= 9999:
+        raise TemporalError(
+            f"the date {s!r} is refused: graphkit's temporal values cover the years 1 to 9999 "
+            "(Neo4j's reach -999,999,999 to +999,999,999)"
+        )
+    if s.startswith("+"):
+        s = s[1:]
     for rx, form in _DATE_FORMS:
         m = rx.match(s)
         if not m:
