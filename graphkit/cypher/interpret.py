@@ -14,9 +14,10 @@ import math
 import time
 from typing import Any
 
-from graphkit.cypher.evaluate import AGGREGATES, Context, aggregate, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
-from graphkit.cypher.temporal import statement_clock
+from graphkit.cypher.temporal_make import statement_clock
 from graphkit.cypher.values import group_key, order_key, to_output
 from graphkit.errors import QueryError
 
@@ -232,4 +233,3 @@ def _run_tree(tree: tuple, params: dict[str, Any], seconds: float) -> tuple[list
     return columns, [tuple(to_output(r[c]) for c in columns) for r in all_rows]
 
 
-_ = AGGREGATES

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.cypher.params import bind_params
-from graphkit.cypher.queryfile import MAX_QUERY_CHARS, QueryFile, check_query, library, parse_query, read_query
+from graphkit.cypher.queryfile import (
+    MAX_QUERY_CHARS,
+    QueryFile,
+    check_query,
+    library,
+    parse_query,
+    read_query,
+)
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.cypher.evaluate import AGGREGATES, FUNCTIONS, GRAPH_FUNCTIONS, contains_aggregate, is_aggregate
-from graphkit.cypher import temporal as T
+from graphkit.cypher import temporal_ops as TO
+from graphkit.cypher.evaluate import contains_aggregate, is_aggregate
+from graphkit.cypher.functions import AGGREGATES, FUNCTIONS, GRAPH_FUNCTIONS
 from graphkit.errors import QueryError
 
 __all__ = ["check", "needs_graph", "SemanticError", "column_names"]
@@ -87,7 +88,7 @@ class _Checker:
                 if not lo <= len(args) <= hi:
                     raise _err(f"wrong number of arguments to {name}()", "InvalidNumberOfArguments")
                 return
-            if name not in FUNCTIONS and name not in GRAPH_FUNCTIONS and name != "coalesce" and not T.is_temporal_function(name):
+            if name not in FUNCTIONS and name not in GRAPH_FUNCTIONS and name != "coalesce" and not TO.is_temporal_function(name):
                 raise _err(f"unknown function '{text.split('(')[0]}'", "UnknownFunction")
             spec = FUNCTIONS.get(name)
             lo, hi = (spec[0], spec[1]) if spec else _ARITY.get(name, (0, 10**6))

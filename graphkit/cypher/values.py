@@ -19,6 +19,8 @@ from graphkit.errors import QueryError
 __all__ = [
     "CypherTypeError",
     "type_name",
+    "type_error",
+    "short_text",
     "equals",
     "compare",
     "order_key",
@@ -37,6 +39,17 @@ INT_MIN = -(2**63)
 
 class CypherTypeError(QueryError):
     """A value of the wrong type for an operation (Neo4j's TypeError at run time)."""
+
+
+def short_text(v: Any) -> str:
+    """A value's repr, cut to 60 characters, for error messages."""
+    s = repr(v)
+    return s if len(s) < 60 else s[:57] + "..."
+
+
+def type_error(what: str, v: Any, code: str = "InvalidArgumentType") -> CypherTypeError:
+    """The error for ``what`` meeting a value of a type it does not take."""
+    return CypherTypeError(f"type error: {what} does not accept {type_name(v)} ({short_text(v)}) ({code})")
 
 
 def type_name(v: Any) -> str:

@@ -124,9 +124,7 @@ def _case(path: str, name: str, n: int, steps: list[dict], sub: dict[str, str]) 
         table = [[_subst(c, sub) for c in r] for r in st["table"]]
         if t in ("an empty graph", "any graph"):
             case["graph"] = "empty" if t == "an empty graph" else "any"
-        elif t.startswith("having executed") or t.startswith("executing control query") or "procedure" in t:
-            case["skip"] = t
-        elif t.startswith("the binary"):
+        elif t.startswith("having executed") or t.startswith("executing control query") or "procedure" in t or t.startswith("the binary"):
             case["skip"] = t
         elif t.startswith("parameters are"):
             case["params"] = {r[0]: r[1] for r in table}
