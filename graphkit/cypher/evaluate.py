@@ -31,7 +31,7 @@ from graphkit.errors import QueryError
 __all__ = ["Context", "evaluate", "arithmetic", "is_aggregate", "contains_aggregate", "MAX_CELLS", "MAX_STRING"]
 
 #: The most list elements and rows one query may make (a memory bound).
-MAX_CELLS = 30_000_000
+MAX_CELLS = 10_000_000
 #: The longest string one query may make (characters).
 MAX_STRING = 50_000_000
 

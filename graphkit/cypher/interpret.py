@@ -9,11 +9,13 @@ exhaust memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import math
 import time
 from typing import Any
 
+from graphkit.cypher import temporal as T
 from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_aggregate
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
@@ -139,6 +141,23 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
     return names, result
 
 
+def _from_python(v: Any) -> Any:
+    """A parameter's Python value as a Cypher value (dates become temporal values, tuples lists)."""
+    if isinstance(v, dt.datetime):
+        ns = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000
+        off = v.utcoffset()
+        if off is None:
+            return T.LocalDateTime(v.date(), ns)
+        return T.DateTime(v.date(), ns, int(off.total_seconds()))
+    if isinstance(v, dt.date):
+        return T.Date(v)
+    if isinstance(v, tuple | list):
+        return [_from_python(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _from_python(x) for k, x in v.items()}
+    return v
+
+
 def _sort_key(values: list[Any], i: int) -> Any:
     """A sort key for one ORDER BY column: native for plain numbers or strings, Cypher's order otherwise."""
     kinds = {type(v) for v in values}
@@ -213,7 +232,7 @@ def run_tree(tree: tuple, params: dict[str, Any], *, seconds: float = 15.0) -> t
 
 def _run_tree(tree: tuple, params: dict[str, Any], seconds: float) -> tuple[list[str], list[tuple[Any, ...]]]:
     _, parts, alls = tree
-    ctx = Context(dict(params), deadline=time.monotonic() + seconds)
+    ctx = Context({k: _from_python(v) for k, v in params.items()}, deadline=time.monotonic() + seconds)
     statement_clock()
     budget = _Budget(seconds)
     columns: list[str] = []

@@ -255,13 +255,18 @@ def _run(
     from graphkit.cypher.semantic import check, needs_graph
 
     tree = parse(qf.text, qf.file)
-    check(tree, values)
-    if not needs_graph(tree):
-        from graphkit.cypher.interpret import run_tree
+    try:
+        check(tree, values)
+        if not needs_graph(tree):
+            from graphkit.cypher.interpret import run_tree
 
-        lim = limits or QueryLimits.from_env()
-        columns, rows = run_tree(tree, values, seconds=lim.timeout or 3600.0)
-        return QueryResult(columns, rows)
+            lim = limits or QueryLimits.from_env()
+            columns, rows = run_tree(tree, values, seconds=lim.timeout or 3600.0)
+            return QueryResult(columns, rows)
+    except QueryError as exc:
+        if str(exc).startswith(qf.file + ":"):
+            raise
+        raise type(exc)(f"{qf.file}: {exc}") from None
     from graphkit.cypher.embedded import EmbeddedGraph, check_embedded
 
     check_embedded(qf)  # before loading anything
