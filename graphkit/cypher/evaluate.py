@@ -349,6 +349,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
             if len(a) + len(b) > MAX_CELLS:
                 raise QueryError(f"a list of more than {MAX_CELLS:,} elements: narrow the query")
             return a + b
+        # a list and null: null is appended (the TCK, expressions/quantifier, relies on it)
         if isinstance(a, list):
             return a + [b]
         if isinstance(b, list):

@@ -78,7 +78,7 @@ def to_integer(v: Any) -> int | None:
     if v is None:
         return None
     if isinstance(v, bool):
-        raise type_error("toInteger()", v)
+        return int(v)  # the manual: toInteger(true) is 1
     if isinstance(v, int):
         return v
     if isinstance(v, float):
