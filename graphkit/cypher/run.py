@@ -21,7 +21,7 @@ from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
 from graphkit.stores.limits import QueryLimits
 
-__all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"]
+__all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note", "run_engine", "isolated"]
 
 
 def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
@@ -267,7 +267,7 @@ def _run(
         if str(exc).startswith(qf.file + ":"):
             raise
         raise type(exc)(f"{qf.file}: {exc}") from None
-    from graphkit.cypher.embedded import EmbeddedGraph, check_embedded
+    from graphkit.cypher.embedded import check_embedded
 
     check_embedded(qf)  # before loading anything
     if uri:
@@ -277,6 +277,25 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
+    args = (qf, values, dataset, cache_dir, as_of, limits, duplicates)
+    if os.environ.get("GRAPHKIT_QUERY_ISOLATE", "").strip() not in ("", "0"):
+        return _isolated(args, limits)
+    return run_engine(*args, progress=progress)
+
+
+def run_engine(
+    qf: QueryFile,
+    values: dict[str, Any],
+    dataset: Any,
+    cache_dir: str | os.PathLike[str] | None,
+    as_of: Any,
+    limits: QueryLimits | None,
+    duplicates: str,
+    progress: Progress | None = None,
+) -> QueryResult:
+    """Run a checked query on the embedded engine over a dataset path or a graph in memory."""
+    from graphkit.cypher.embedded import EmbeddedGraph
+
     if _is_graph(dataset):
         import tempfile
 
@@ -291,6 +310,59 @@ def _run(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:
         return db.run(qf, values)
+
+
+def _engine_child(conn: Any, args: tuple) -> None:
+    try:
+        result = run_engine(*args)
+        conn.send(("rows", (result.columns, result.rows)))
+    except GraphkitError as exc:
+        conn.send(("error", (type(exc).__name__, str(exc))))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as a QueryError
+        conn.send(("error", ("QueryError", f"the query failed inside the engine ({type(exc).__name__}: {exc})")))
+
+
+def isolated(args: tuple, limits: QueryLimits | None = None, target: Any = None) -> QueryResult:
+    """:func:`run_engine` with ``args`` in a child process (what ``GRAPHKIT_QUERY_ISOLATE=1`` does)."""
+    return _isolated(args, limits, target)
+
+
+def _isolated(args: tuple, limits: QueryLimits | None, target: Any = None) -> QueryResult:
+    """Run the engine in a child process, so that a crash in it (a signal) is a QueryError, not a dead process.
+
+    On when ``GRAPHKIT_QUERY_ISOLATE=1``; the child is given the query's time limit and 30 s more.
+    """
+    import multiprocessing as mp
+
+    lim = limits or QueryLimits.from_env()
+    wait = (lim.timeout or 3600.0) + 30.0
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target or _engine_child, args=(child, args), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(wait):
+            raise QueryError(f"the embedded engine gave no answer within {wait:g} s; the query was stopped")
+        kind, payload = parent.recv()
+    except EOFError:
+        proc.join(5)
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        raise QueryError(
+            f"the embedded engine crashed on this query ({how}); graphkit kept running. "
+            "Simplify the pattern (fewer path variables, shorter chains) or run it on Neo4j"
+        ) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if kind == "error":
+        name, message = payload
+        raise QueryError(message)
+    columns, rows = payload
+    return QueryResult(list(columns), [tuple(r) for r in rows])
 
 
 def _is_graph(obj: Any) -> bool:

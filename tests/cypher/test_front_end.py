@@ -158,3 +158,22 @@ def test_graph_free_queries_need_no_dataset_load(tmp_path):
 def test_nan_is_a_float():
     (v,) = one("RETURN 0.0 / 0.0 AS n")
     assert math.isnan(v)
+
+
+def _crash(conn, args):  # a child that dies by a signal, as a crashing engine would
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def test_an_engine_crash_in_an_isolated_query_is_a_query_error():
+    from graphkit.cypher.run import isolated
+
+    with pytest.raises(QueryError, match="crashed on this query .signal 11."):
+        isolated((), target=_crash)
+
+
+def test_isolated_queries_give_the_engines_rows(monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_QUERY_ISOLATE", "1")
+    assert gk.query("MATCH (a:Actor {id: 'EST'}) RETURN a.name AS n", gk.SAMPLE)["n"].tolist() == ["Estonia"]
