@@ -27,6 +27,7 @@ from graphkit.cypher.values import (
     type_name,
 )
 from graphkit.errors import QueryError
+from graphkit.stores.limits import QueryLimits, QueryStopped
 
 __all__ = ["Context", "evaluate", "arithmetic", "is_aggregate", "contains_aggregate", "MAX_CELLS", "MAX_STRING"]
 
@@ -39,21 +40,21 @@ MAX_STRING = 50_000_000
 class Context:
     """What an evaluation needs besides the row: the parameters and precomputed aggregates."""
 
-    def __init__(self, params: dict[str, Any], deadline: float | None = None) -> None:
+    def __init__(self, params: dict[str, Any], limits: QueryLimits | None = None) -> None:
         self.params = params
         self.aggregates: dict[int, Any] = {}
-        self.deadline = deadline
+        self.limits = limits or QueryLimits(timeout=None, max_memory=None)
+        t = self.limits.timeout
+        self.deadline = time.monotonic() + t if t else None
         self.cells = 0
 
     def spend(self, n: int) -> None:
-        """Count ``n`` values made; stop the query past the time limit or :data:`MAX_CELLS`."""
+        """Count ``n`` values made; stop the query past its time limit or :data:`MAX_CELLS` (a memory bound)."""
         self.cells += n
         if self.cells > MAX_CELLS:
-            raise QueryError(
-                f"the query makes more than {MAX_CELLS:,} list elements: narrow the ranges or lists it builds"
-            )
+            raise QueryStopped(self.limits, "memory")
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryError("the query ran past its time limit")
+            raise QueryStopped(self.limits, "time")
 
 
 def is_aggregate(e: Any) -> bool:
@@ -347,7 +348,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     if op == "+":
         if isinstance(a, list) and isinstance(b, list):
             if len(a) + len(b) > MAX_CELLS:
-                raise QueryError(f"a list of more than {MAX_CELLS:,} elements: narrow the query")
+                raise MemoryError(f"a list of more than {MAX_CELLS:,} elements")
             return a + b
         # a list and null: null is appended (the TCK, expressions/quantifier, relies on it)
         if isinstance(a, list):
@@ -401,7 +402,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
             return math.inf
     if op == "+" and isinstance(a, str) and isinstance(b, str):
         if len(a) + len(b) > MAX_STRING:
-            raise QueryError(f"a string of more than {MAX_STRING:,} characters: narrow the query")
+            raise MemoryError(f"a string of more than {MAX_STRING:,} characters")
         return a + b
     if op == "+" and (isinstance(a, str) or isinstance(b, str)):
         raise QueryError(

@@ -174,7 +174,7 @@ def _range(a: Any, b: Any, step: Any = 1) -> list[int]:
     if step == 0:
         raise QueryError("range(): step argument cannot be zero (NumberOutOfRange)")
     if (b - a) // step + 1 > 5_000_000:
-        raise QueryError("range(): more than 5,000,000 elements: use a smaller range")
+        raise MemoryError("range() of more than 5,000,000 elements")  # the query's memory limit
     return list(range(a, b + (1 if step > 0 else -1), step))
 
 

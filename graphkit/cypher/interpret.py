@@ -22,6 +22,7 @@ from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
 from graphkit.cypher.values import group_key, order_key, to_output
 from graphkit.errors import QueryError
+from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap
 
 __all__ = ["run_tree", "MAX_ROWS"]
 
@@ -30,15 +31,15 @@ MAX_ROWS = 2_000_000
 
 
 class _Budget:
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.seconds = seconds
+    def __init__(self, limits: QueryLimits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.timeout if limits.timeout else None
 
     def check(self, rows: int) -> None:
         if rows > MAX_ROWS:
-            raise QueryError(f"the query makes more than {MAX_ROWS:,} rows: add a LIMIT or narrow the UNWIND")
-        if time.monotonic() > self.deadline:
-            raise QueryError(f"the query ran past its time limit ({self.seconds:g} s)")
+            raise QueryStopped(self.limits, "memory")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryStopped(self.limits, "time")
 
 
 def _aggregates_in(e: Any, out: list[tuple]) -> None:
@@ -219,22 +220,28 @@ def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[s
     return names, rows
 
 
-def run_tree(tree: tuple, params: dict[str, Any], *, seconds: float = 15.0) -> tuple[list[str], list[tuple[Any, ...]]]:
+def run_tree(
+    tree: tuple, params: dict[str, Any], *, limits: QueryLimits | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Columns and rows of a checked, graph-free query."""
+    lim = limits or QueryLimits.from_env()
     gc_was_on = gc.isenabled()
     gc.disable()  # rows are plain dicts without cycles: the collector only slows large UNWINDs down
     try:
-        return _run_tree(tree, params, seconds)
+        with address_space_cap(lim.max_memory):
+            return _run_tree(tree, params, lim)
+    except MemoryError:
+        raise QueryStopped(lim, "memory") from None
     finally:
         if gc_was_on:
             gc.enable()
 
 
-def _run_tree(tree: tuple, params: dict[str, Any], seconds: float) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _run_tree(tree: tuple, params: dict[str, Any], limits: QueryLimits) -> tuple[list[str], list[tuple[Any, ...]]]:
     _, parts, alls = tree
-    ctx = Context({k: _from_python(v) for k, v in params.items()}, deadline=time.monotonic() + seconds)
+    ctx = Context({k: _from_python(v) for k, v in params.items()}, limits)
     statement_clock()
-    budget = _Budget(seconds)
+    budget = _Budget(limits)
     columns: list[str] = []
     all_rows: list[dict[str, Any]] = []
     for part in parts:

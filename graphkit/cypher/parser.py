@@ -59,6 +59,8 @@ class _Parser(ExpressionParser):
                 break
             elif self.is_kw("CALL"):
                 clauses.append(self.call())
+            elif self.is_kw("LOAD") and self.is_kw("CSV", k=1):
+                raise self.error("LOAD CSV is not supported: queries read the dataset only", self.peek(2))
             elif self.is_kw("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "LOAD"):
                 clauses.append(("update", t.value.upper(), t.pos))
                 self._skip_clause()

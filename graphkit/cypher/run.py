@@ -19,7 +19,7 @@ from graphkit.cypher.queryfile import (
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
-from graphkit.stores.limits import QueryLimits
+from graphkit.stores.limits import QueryLimits, QueryStopped
 
 __all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note", "run_engine", "isolated"]
 
@@ -254,22 +254,23 @@ def _run(
     from graphkit.cypher.parser import parse
     from graphkit.cypher.semantic import check, needs_graph
 
-    tree = parse(qf.text, qf.file)
+    from graphkit.cypher.embedded import check_embedded
+
+    check_embedded(qf)  # one statement, bracket depth, clauses that touch files (before anything else)
     try:
+        tree = parse(qf.text, qf.file)
         check(tree, values)
         if not needs_graph(tree):
             from graphkit.cypher.interpret import run_tree
 
-            lim = limits or QueryLimits.from_env()
-            columns, rows = run_tree(tree, values, seconds=lim.timeout or 3600.0)
+            columns, rows = run_tree(tree, values, limits=limits or QueryLimits.from_env())
             return QueryResult(columns, rows)
+    except QueryStopped as exc:
+        raise QueryError(exc.for_file(qf.file)) from None
     except QueryError as exc:
         if str(exc).startswith(qf.file + ":"):
             raise
         raise type(exc)(f"{qf.file}: {exc}") from None
-    from graphkit.cypher.embedded import check_embedded
-
-    check_embedded(qf)  # before loading anything
     if uri:
         progress.say("DATASET given: running on the embedded engine, not on the Neo4j server")
     if dataset is None:

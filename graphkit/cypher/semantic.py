@@ -242,7 +242,8 @@ class _Checker:
                 raise QueryError(f"CALL {c[1]}: procedures are not supported by graphkit's engine (ProcedureError)")
             elif k == "update":
                 raise QueryError(
-                    f"{c[1]} is refused: graphkit's queries only read the dataset (write the change into the dataset's files instead)"
+                    f"the embedded engine only reads: queries cannot change the dataset ({c[1]} is refused; "
+                    "edit the dataset's files instead)"
                 )
         if clauses[-1][0] not in ("return",):
             raise _err(f"a query cannot end with {clauses[-1][0].upper()}: add a RETURN", "InvalidClauseComposition")

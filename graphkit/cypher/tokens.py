@@ -105,6 +105,13 @@ def lex(text: str) -> list[Lexeme]:
     n = len(text)
     while pos < n:
         m = _TOKEN.match(text, pos)
+        if m is None and (text[pos] < " " or text[pos] == "\x7f"):
+            line = text.count("\n", 0, pos) + 1
+            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            raise QueryError(
+                f"the embedded engine refused the query: it holds the control character U+{ord(text[pos]):04X} "
+                f"at line {line}, column {col} (remove it)"
+            )
         if m is None:
             c = text[pos]
             what = "an unterminated string" if c in "'\"" else (
