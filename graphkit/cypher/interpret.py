@@ -27,7 +27,7 @@ from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap
 __all__ = ["run_tree", "MAX_ROWS"]
 
 #: The most rows a clause may make (UNWIND of UNWIND ...) before the query is stopped.
-MAX_ROWS = 2_000_000
+MAX_ROWS = 5_000_000
 
 
 class _Budget:
