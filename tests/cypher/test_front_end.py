@@ -177,3 +177,37 @@ def test_an_engine_crash_in_an_isolated_query_is_a_query_error():
 def test_isolated_queries_give_the_engines_rows(monkeypatch):
     monkeypatch.setenv("GRAPHKIT_QUERY_ISOLATE", "1")
     assert gk.query("MATCH (a:Actor {id: 'EST'}) RETURN a.name AS n", gk.SAMPLE)["n"].tolist() == ["Estonia"]
+
+
+_ATOMS = ["1", "-3", "2.5", "0.0", "'a'", "null", "true", "[]", "[1, null]", "{a: 1, b: null}", "x", "$p",
+          "date('2015-07-21')", "duration({days: 1, hours: 2})", "localtime('12:00')", "9223372036854775807"]
+_FUNCS = ["abs", "ceil", "round", "sqrt", "toInteger", "toFloat", "toString", "toBoolean", "size", "head",
+          "tail", "reverse", "keys", "trim", "toUpper", "date", "duration", "collect", "count", "sum", "min"]
+_OPS = ["+", "-", "*", "/", "%", "^", "=", "<>", "<", ">=", "AND", "OR", "XOR", "IN", "STARTS WITH", "=~"]
+
+
+def _expr(rng, depth=0):
+    r = rng.random()
+    if depth > 3 or r < 0.3:
+        return rng.choice(_ATOMS)
+    if r < 0.55:
+        return f"{_expr(rng, depth + 1)} {rng.choice(_OPS)} {_expr(rng, depth + 1)}"
+    if r < 0.7:
+        return f"{rng.choice(_FUNCS)}({_expr(rng, depth + 1)})"
+    if r < 0.8:
+        return f"[y IN {_expr(rng, depth + 1)} WHERE {_expr(rng, depth + 1)} | {_expr(rng, depth + 1)}]"
+    if r < 0.9:
+        return f"{_expr(rng, depth + 1)}[{_expr(rng, depth + 1)}]"
+    return f"CASE {_expr(rng, depth + 1)} WHEN {_expr(rng, depth + 1)} THEN {_expr(rng, depth + 1)} END"
+
+
+def test_generated_queries_give_rows_or_a_query_error_never_another_exception():
+    import random
+
+    rng = random.Random(20261207)
+    for _ in range(400):
+        q = f"UNWIND [1, null, 'a', 2.5, [1]] AS x RETURN {_expr(rng)} AS r"
+        try:
+            gk.query(q, gk.SAMPLE, **({"p": [1]} if "$p" in q else {}))
+        except QueryError:
+            pass
