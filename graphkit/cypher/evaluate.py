@@ -29,7 +29,15 @@ from graphkit.cypher.values import (
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped
 
-__all__ = ["Context", "evaluate", "arithmetic", "is_aggregate", "contains_aggregate", "MAX_CELLS", "MAX_STRING"]
+__all__ = [
+    "Context",
+    "evaluate",
+    "arithmetic",
+    "is_aggregate",
+    "contains_aggregate",
+    "MAX_CELLS",
+    "MAX_STRING",
+]
 
 #: The most list elements and rows one query may make (a memory bound).
 MAX_CELLS = 10_000_000
@@ -319,7 +327,14 @@ def _cmp(op: str, a: Any, b: Any) -> bool | None:
     if op == "<>":
         r = equals(a, b)
         return None if r is None else not r
-    if isinstance(a, float) and math.isnan(a) and is_number(b) or isinstance(b, float) and math.isnan(b) and is_number(a):
+    if (
+        isinstance(a, float)
+        and math.isnan(a)
+        and is_number(b)
+        or isinstance(b, float)
+        and math.isnan(b)
+        and is_number(a)
+    ):
         return False
     c = compare(a, b)
     if c is None:
@@ -389,7 +404,11 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
                 return x * y
             if op == "/":
                 if y == 0:
-                    return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x) * math.copysign(1, y)
+                    return (
+                        math.nan
+                        if x == 0 or math.isnan(x)
+                        else math.copysign(math.inf, x) * math.copysign(1, y)
+                    )
                 return x / y
             if op == "%":
                 return math.nan if y == 0 else math.fmod(x, y)
@@ -461,13 +480,12 @@ def _call(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
     lo, hi, f, null_in_null_out = spec
     if not lo <= len(values) <= hi:
         raise QueryError(f"wrong number of arguments to {text.split('(')[0]}() (InvalidNumberOfArguments)")
-    if name in ("left", "right", "substring"):
-        if values[0] is None:
-            if any(v is None for v in values[1:]):
-                raise QueryError(f"{name}(): a null length or start (InvalidArgumentType)")
-            for v in values[1:]:
-                int_arg(name, v)
-            return None
+    if name in ("left", "right", "substring") and values[0] is None:
+        if any(v is None for v in values[1:]):
+            raise QueryError(f"{name}(): a null length or start (InvalidArgumentType)")
+        for v in values[1:]:
+            int_arg(name, v)
+        return None
     if name == "range" and any(v is None for v in values):
         raise type_error("range()", None)
     if null_in_null_out and any(v is None for v in values[:1]):

@@ -32,10 +32,27 @@ __all__ = [
     "int_arg",
 ]
 
-AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "collect", "stdev", "stdevp", "percentilecont", "percentiledisc"})
+AGGREGATES = frozenset(
+    {"count", "sum", "avg", "min", "max", "collect", "stdev", "stdevp", "percentilecont", "percentiledisc"}
+)
 #: Functions that need the graph (nodes, relationships, paths): the interpreter never runs them.
-GRAPH_FUNCTIONS = frozenset({"id", "elementid", "labels", "type", "nodes", "relationships", "startnode", "endnode",
-                             "length", "exists", "shortestpath", "allshortestpaths", "properties"})
+GRAPH_FUNCTIONS = frozenset(
+    {
+        "id",
+        "elementid",
+        "labels",
+        "type",
+        "nodes",
+        "relationships",
+        "startnode",
+        "endnode",
+        "length",
+        "exists",
+        "shortestpath",
+        "allshortestpaths",
+        "properties",
+    }
+)
 
 
 def java_float_text(x: float) -> str:
@@ -90,13 +107,19 @@ def to_integer(v: Any) -> int | None:
         if _INT_TEXT.fullmatch(s):
             n = int(s)
             if n > 2**63 - 1 or n < -(2**63):
-                raise QueryError(f"integer overflow: {v!r} does not fit in a 64-bit INTEGER (NumberOutOfRange)")
+                raise QueryError(
+                    f"integer overflow: {v!r} does not fit in a 64-bit INTEGER (NumberOutOfRange)"
+                )
             return n
         try:
             f = float(s)
         except ValueError:
             return None
-        if math.isnan(f) or math.isinf(f) or s.lower() in ("nan", "infinity", "-infinity", "inf", "-inf", "+inf"):
+        if (
+            math.isnan(f)
+            or math.isinf(f)
+            or s.lower() in ("nan", "infinity", "-infinity", "inf", "-inf", "+inf")
+        ):
             return None
         return check_int(int(f))
     raise type_error("toInteger()", v)
@@ -224,8 +247,15 @@ def _round(x: Any, precision: Any = None, mode: Any = None) -> float:
     p = int_arg("round", precision)
     if p < 0:
         raise QueryError("round(): negative precision (InvalidArgumentValue)")
-    modes = {"UP": ROUND_UP, "DOWN": ROUND_DOWN, "CEILING": ROUND_CEILING, "FLOOR": ROUND_FLOOR,
-             "HALF_UP": ROUND_HALF_UP, "HALF_DOWN": ROUND_HALF_DOWN, "HALF_EVEN": ROUND_HALF_EVEN}
+    modes = {
+        "UP": ROUND_UP,
+        "DOWN": ROUND_DOWN,
+        "CEILING": ROUND_CEILING,
+        "FLOOR": ROUND_FLOOR,
+        "HALF_UP": ROUND_HALF_UP,
+        "HALF_DOWN": ROUND_HALF_DOWN,
+        "HALF_EVEN": ROUND_HALF_EVEN,
+    }
     m = modes.get(str(mode).upper() if mode is not None else "HALF_UP")
     if m is None:
         raise QueryError(f"round(): unknown rounding mode {mode!r} (InvalidArgumentValue)")
@@ -297,7 +327,13 @@ def _tail(v: Any) -> Any:
 def _trim(name: str, how: str) -> Callable[[Any], str]:
     def g(s: Any) -> str:
         s = _str(name, s)
-        return s.strip(" \t\n\r\f\v") if how == "both" else s.lstrip(" \t\n\r\f\v") if how == "left" else s.rstrip(" \t\n\r\f\v")
+        return (
+            s.strip(" \t\n\r\f\v")
+            if how == "both"
+            else s.lstrip(" \t\n\r\f\v")
+            if how == "left"
+            else s.rstrip(" \t\n\r\f\v")
+        )
 
     return g
 

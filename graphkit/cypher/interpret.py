@@ -55,7 +55,9 @@ def _aggregates_in(e: Any, out: list[tuple]) -> None:
             stack.extend(x)
 
 
-def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
+def _project(
+    clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget
+) -> tuple[list[str], list[dict[str, Any]]]:
     _, distinct, star, items, order, skip, limit, where = clause
     scope_names = sorted(rows[0]) if rows and star else []
     if star and not rows:
@@ -64,7 +66,11 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
     aggregating = any(contains_aggregate(e) for e, _, _ in items)
     out: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (projected, scope for ORDER BY)
     if aggregating:
-        keys = [(e, n) for (e, _, _), n in zip(items, names[len(scope_names):], strict=True) if not contains_aggregate(e)]
+        keys = [
+            (e, n)
+            for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
+            if not contains_aggregate(e)
+        ]
         groups: dict[Any, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
         for row in rows:
             vals = {n: evaluate(e, row, ctx) for e, n in keys}
@@ -87,7 +93,7 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
             proj = dict(vals)
             rep = dict(members[0]) if members else {}
             rep.update(vals)
-            for (e, _, _), n in zip(items, names[len(scope_names):], strict=True):
+            for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
                 if contains_aggregate(e):
                     proj[n] = evaluate(e, rep, ctx)
             ordered = {n: proj[n] for n in names}
@@ -95,10 +101,14 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
             out.append((ordered, {"__order": okeys}))
     else:
         if not distinct and not order and limit is not None:
-            rows = rows[: _count(skip, ctx, "SKIP") + _count(limit, ctx, "LIMIT") if skip is not None else _count(limit, ctx, "LIMIT")]
+            rows = rows[
+                : _count(skip, ctx, "SKIP") + _count(limit, ctx, "LIMIT")
+                if skip is not None
+                else _count(limit, ctx, "LIMIT")
+            ]
         for row in rows:
             proj = {n: row[n] for n in scope_names}
-            for (e, _, _), n in zip(items, names[len(scope_names):], strict=True):
+            for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
                 proj[n] = evaluate(e, row, ctx)
             out.append((proj, {**row, **proj}))
     if distinct:
@@ -111,6 +121,7 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
                 uniq.append((p, s))
         out = uniq
     if order:
+
         def sort_values(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[Any]:
             p, s = pair
             if "__order" in s:
@@ -126,7 +137,7 @@ def _project(clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _B
         out = [pair for _, pair in keyed]
     result = [p for p, _ in out]
     if skip is not None:
-        result = result[_count(skip, ctx, "SKIP"):]
+        result = result[_count(skip, ctx, "SKIP") :]
     if limit is not None:
         result = result[: _count(limit, ctx, "LIMIT")]
     if where is not None:
@@ -169,8 +180,16 @@ def _sort_key(values: list[Any], i: int) -> Any:
     return lambda kv: order_key(kv[0][i])
 
 
-def _order_value(e: tuple, items: list, names: list[str], scope_names: list[str], proj: dict[str, Any], rep: dict[str, Any], ctx: Context) -> Any:
-    for (ie, _, _), n in zip(items, names[len(scope_names):], strict=True):
+def _order_value(
+    e: tuple,
+    items: list,
+    names: list[str],
+    scope_names: list[str],
+    proj: dict[str, Any],
+    rep: dict[str, Any],
+    ctx: Context,
+) -> Any:
+    for (ie, _, _), n in zip(items, names[len(scope_names) :], strict=True):
         if ie == e:
             return proj[n]
     return evaluate(e, {**rep, **proj}, ctx)
@@ -237,7 +256,9 @@ def run_tree(
             gc.enable()
 
 
-def _run_tree(tree: tuple, params: dict[str, Any], limits: QueryLimits) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _run_tree(
+    tree: tuple, params: dict[str, Any], limits: QueryLimits
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     _, parts, alls = tree
     ctx = Context({k: _from_python(v) for k, v in params.items()}, limits)
     statement_clock()
@@ -257,5 +278,3 @@ def _run_tree(tree: tuple, params: dict[str, Any], limits: QueryLimits) -> tuple
                 uniq.append(r)
         all_rows = uniq
     return columns, [tuple(to_output(r[c]) for c in columns) for r in all_rows]
-
-

@@ -27,7 +27,12 @@ class ExpressionParser(TokenStream):
         if self.tok.kind == "ident" and self.is_op("=", k=1):
             var = self.take().value
             self.take()
-        if self.tok.kind == "ident" and not self.tok.quoted and self.tok.value.upper() in ("SHORTESTPATH", "ALLSHORTESTPATHS") and self.is_op("(", k=1):
+        if (
+            self.tok.kind == "ident"
+            and not self.tok.quoted
+            and self.tok.value.upper() in ("SHORTESTPATH", "ALLSHORTESTPATHS")
+            and self.is_op("(", k=1)
+        ):
             kind = self.take().value.lower()
             self.take()
             chain = self.chain()
@@ -260,7 +265,11 @@ class ExpressionParser(TokenStream):
             t = self.take()
             v = -t.value
             if v < -INT_MAX - 1:
-                raise syntax_error(self.text, t.pos, f"integer literal -{t.value} is out of the 64-bit range (IntegerOverflow)")
+                raise syntax_error(
+                    self.text,
+                    t.pos,
+                    f"integer literal -{t.value} is out of the 64-bit range (IntegerOverflow)",
+                )
             e: tuple = self.postfix(("lit", v))
             signs.pop()
         else:
@@ -298,7 +307,7 @@ class ExpressionParser(TokenStream):
                     continue
                 self.expect_op("]")
                 e = ("index", e, lo)
-            elif self.is_op(":") and e[0] in ("var", "prop", "index", "param") :
+            elif self.is_op(":") and e[0] in ("var", "prop", "index", "param"):
                 labels = self.labels()
                 e = ("haslabels", e, labels)
             else:
@@ -309,7 +318,11 @@ class ExpressionParser(TokenStream):
         if t.kind in ("int", "float", "str"):
             self.take()
             if t.kind == "int" and t.value > INT_MAX:
-                raise syntax_error(self.text, t.pos, f"integer literal {t.value} is out of the 64-bit range (IntegerOverflow)")
+                raise syntax_error(
+                    self.text,
+                    t.pos,
+                    f"integer literal {t.value} is out of the 64-bit range (IntegerOverflow)",
+                )
             return ("lit", t.value)
         if t.kind == "param":
             self.take()
@@ -342,7 +355,12 @@ class ExpressionParser(TokenStream):
                 return ("lit", None)
             if word == "CASE":
                 return self.case()
-            if word in ("ALL", "ANY", "NONE", "SINGLE") and self.is_op("(", k=1) and self.peek(2).kind == "ident" and self.is_kw("IN", k=3):
+            if (
+                word in ("ALL", "ANY", "NONE", "SINGLE")
+                and self.is_op("(", k=1)
+                and self.peek(2).kind == "ident"
+                and self.is_kw("IN", k=3)
+            ):
                 self.take()
                 self.take()
                 var = self.variable()
@@ -369,12 +387,20 @@ class ExpressionParser(TokenStream):
                 self.expect_op(")")
                 return ("reduce", acc, init, var, src, body)
             if word == "EXISTS" and self.is_op("{", k=1):
-                raise self.error("EXISTS { ... } subqueries are not supported: use a pattern in WHERE instead")
+                raise self.error(
+                    "EXISTS { ... } subqueries are not supported: use a pattern in WHERE instead"
+                )
             if word == "COUNT" and self.is_op("{", k=1):
-                raise self.error("COUNT { ... } subqueries are not supported: use size() of a pattern comprehension")
+                raise self.error(
+                    "COUNT { ... } subqueries are not supported: use size() of a pattern comprehension"
+                )
             if self.is_op("(", k=1) or (self.is_op(".", k=1) and self._is_namespaced_call()):
                 return self.function_call()
-            if self.is_op("{", k=1) and not self.is_op("}", k=2) and (self.is_op(".", k=2) or (self.peek(2).kind == "ident")) :
+            if (
+                self.is_op("{", k=1)
+                and not self.is_op("}", k=2)
+                and (self.is_op(".", k=2) or (self.peek(2).kind == "ident"))
+            ):
                 return self.map_projection()
             if self.is_op("{", k=1) and self.is_op("}", k=2):
                 return self.map_projection()
@@ -413,7 +439,9 @@ class ExpressionParser(TokenStream):
                 k += 1
         if not self.is_op(")", k=k):
             return False
-        return self.is_op("-", "<-", "<", k=k + 1) or (k > 1 and self.peek(1).kind == "ident" and self.is_op(":", k=2))
+        return self.is_op("-", "<-", "<", k=k + 1) or (
+            k > 1 and self.peek(1).kind == "ident" and self.is_op(":", k=2)
+        )
 
     def pattern_expression(self) -> tuple:
         chain = self.chain()
@@ -579,5 +607,3 @@ class ExpressionParser(TokenStream):
         self.expect_op("}")
         self.depth -= 1
         return ("mapproj", var, items)
-
-

@@ -76,9 +76,28 @@ class _Parser(ExpressionParser):
         self.take()
         level = 0
         while self.tok.kind != "eof":
-            if level == 0 and self.tok.kind == "ident" and not self.tok.quoted and self.tok.value.upper() in (
-                "MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CREATE", "MERGE", "SET", "DELETE", "DETACH",
-                "REMOVE", "UNION", "CALL", "FOREACH"):
+            if (
+                level == 0
+                and self.tok.kind == "ident"
+                and not self.tok.quoted
+                and self.tok.value.upper()
+                in (
+                    "MATCH",
+                    "OPTIONAL",
+                    "UNWIND",
+                    "WITH",
+                    "RETURN",
+                    "CREATE",
+                    "MERGE",
+                    "SET",
+                    "DELETE",
+                    "DETACH",
+                    "REMOVE",
+                    "UNION",
+                    "CALL",
+                    "FOREACH",
+                )
+            ):
                 return
             if self.is_op("(", "[", "{"):
                 level += 1

@@ -21,7 +21,16 @@ from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
 from graphkit.stores.limits import QueryLimits, QueryStopped
 
-__all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note", "run_engine", "isolated"]
+__all__ = [
+    "run_query",
+    "query",
+    "as_query",
+    "library_listing",
+    "defaulted",
+    "empty_result_note",
+    "run_engine",
+    "isolated",
+]
 
 
 def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
@@ -123,15 +132,32 @@ def run_query(
     (['id', 'name'], True)
     """
     try:
-        return _run_query(query, dataset, uri, params, user, password, database, cache_dir, progress, as_of, limits, duplicates)
+        return _run_query(
+            query,
+            dataset,
+            uri,
+            params,
+            user,
+            password,
+            database,
+            cache_dir,
+            progress,
+            as_of,
+            limits,
+            duplicates,
+        )
     except GraphkitError:
         raise
     except RecursionError:
         raise QueryError("the query is nested too deeply to be read (split it up)") from None
     except MemoryError:
-        raise QueryError("the query needs more memory than graphkit may use (narrow it, or add a LIMIT)") from None
+        raise QueryError(
+            "the query needs more memory than graphkit may use (narrow it, or add a LIMIT)"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - no query may end in a traceback
-        raise QueryError(f"the query failed inside graphkit ({type(exc).__name__}: {str(exc)[:200]})") from exc
+        raise QueryError(
+            f"the query failed inside graphkit ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
 
 
 def _run_query(
@@ -251,10 +277,9 @@ def _run(
         check_query(qf)
         frame = neo4j.run_cypher(uri, qf.text, values, user=user, password=password, database=database)
         return as_result(frame)
+    from graphkit.cypher.embedded import check_embedded
     from graphkit.cypher.parser import parse
     from graphkit.cypher.semantic import check, needs_graph
-
-    from graphkit.cypher.embedded import check_embedded
 
     check_embedded(qf)  # one statement, bracket depth, clauses that touch files (before anything else)
     try:
@@ -304,9 +329,11 @@ def run_engine(
             from graphkit.graph import as_of as _as_of
 
             dataset = _as_of(dataset, as_of)
-        with tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp:
-            with EmbeddedGraph.from_graph(dataset, Path(tmp) / "graph.db", limits=limits) as db:
-                return db.run(qf, values)
+        with (
+            tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp,
+            EmbeddedGraph.from_graph(dataset, Path(tmp) / "graph.db", limits=limits) as db,
+        ):
+            return db.run(qf, values)
     with EmbeddedGraph.from_dataset(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:
@@ -320,7 +347,9 @@ def _engine_child(conn: Any, args: tuple) -> None:
     except GraphkitError as exc:
         conn.send(("error", (type(exc).__name__, str(exc))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as a QueryError
-        conn.send(("error", ("QueryError", f"the query failed inside the engine ({type(exc).__name__}: {exc})")))
+        conn.send(
+            ("error", ("QueryError", f"the query failed inside the engine ({type(exc).__name__}: {exc})"))
+        )
 
 
 def isolated(args: tuple, limits: QueryLimits | None = None, target: Any = None) -> QueryResult:

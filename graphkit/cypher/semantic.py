@@ -27,11 +27,28 @@ class SemanticError(QueryError):
 
 
 _ARITY = {
-    "count": (1, 1), "sum": (1, 1), "avg": (1, 1), "min": (1, 1), "max": (1, 1), "collect": (1, 1),
-    "stdev": (1, 1), "stdevp": (1, 1), "percentilecont": (2, 2), "percentiledisc": (2, 2),
-    "id": (1, 1), "elementid": (1, 1), "labels": (1, 1), "type": (1, 1), "nodes": (1, 1),
-    "relationships": (1, 1), "startnode": (1, 1), "endnode": (1, 1), "length": (1, 1), "exists": (1, 1),
-    "properties": (1, 1), "coalesce": (1, 10**6),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "avg": (1, 1),
+    "min": (1, 1),
+    "max": (1, 1),
+    "collect": (1, 1),
+    "stdev": (1, 1),
+    "stdevp": (1, 1),
+    "percentilecont": (2, 2),
+    "percentiledisc": (2, 2),
+    "id": (1, 1),
+    "elementid": (1, 1),
+    "labels": (1, 1),
+    "type": (1, 1),
+    "nodes": (1, 1),
+    "relationships": (1, 1),
+    "startnode": (1, 1),
+    "endnode": (1, 1),
+    "length": (1, 1),
+    "exists": (1, 1),
+    "properties": (1, 1),
+    "coalesce": (1, 10**6),
 }
 
 
@@ -41,7 +58,9 @@ def _err(message: str, code: str) -> SemanticError:
 
 def column_names(items: list[tuple], star_names: list[str]) -> list[str]:
     """The columns a projection makes: ``RETURN *``'s variables, then each item's alias or text."""
-    return list(star_names) + [alias if alias is not None else (e[1] if e[0] == "var" else text) for e, alias, text in items]
+    return list(star_names) + [
+        alias if alias is not None else (e[1] if e[0] == "var" else text) for e, alias, text in items
+    ]
 
 
 def needs_graph(tree: tuple) -> bool:
@@ -88,15 +107,30 @@ class _Checker:
                 if not lo <= len(args) <= hi:
                     raise _err(f"wrong number of arguments to {name}()", "InvalidNumberOfArguments")
                 return
-            if name not in FUNCTIONS and name not in GRAPH_FUNCTIONS and name != "coalesce" and not TO.is_temporal_function(name):
+            if (
+                name not in FUNCTIONS
+                and name not in GRAPH_FUNCTIONS
+                and name != "coalesce"
+                and not TO.is_temporal_function(name)
+            ):
                 raise _err(f"unknown function '{text.split('(')[0]}'", "UnknownFunction")
             spec = FUNCTIONS.get(name)
             lo, hi = (spec[0], spec[1]) if spec else _ARITY.get(name, (0, 10**6))
             if not lo <= len(args) <= hi:
                 raise _err(f"wrong number of arguments to {text.split('(')[0]}()", "InvalidNumberOfArguments")
-            if name in ("type",) and args and args[0][0] == "var" and scope.get(args[0][1]) in ("node", "path"):
+            if (
+                name in ("type",)
+                and args
+                and args[0][0] == "var"
+                and scope.get(args[0][1]) in ("node", "path")
+            ):
                 raise _err("type() takes a relationship, not a node", "InvalidArgumentType")
-            if name in ("labels",) and args and args[0][0] == "var" and scope.get(args[0][1]) in ("rel", "path"):
+            if (
+                name in ("labels",)
+                and args
+                and args[0][0] == "var"
+                and scope.get(args[0][1]) in ("rel", "path")
+            ):
                 raise _err("labels() takes a node", "InvalidArgumentType")
             if name == "exists" and args and args[0][0] not in ("prop", "pattern"):
                 raise _err("exists() takes a property or a pattern", "InvalidArgumentType")
@@ -123,7 +157,10 @@ class _Checker:
             return
         if k == "pattern":
             if not predicate:
-                raise _err("a pattern expression can only be used as a predicate (in WHERE or exists())", "UnexpectedSyntax")
+                raise _err(
+                    "a pattern expression can only be used as a predicate (in WHERE or exists())",
+                    "UnexpectedSyntax",
+                )
             self.pattern_vars(e[1], scope, introduce=False)
             return
         if k == "patcomp":
@@ -165,20 +202,31 @@ class _Checker:
                 self.expr(x, scope, in_agg=in_agg, predicate=pred)
             elif isinstance(x, list):
                 for y in x:
-                    if isinstance(y, tuple) and len(y) == 2 and isinstance(y[0], str) and isinstance(y[1], tuple) and k == "cmpchain":
+                    if (
+                        isinstance(y, tuple)
+                        and len(y) == 2
+                        and isinstance(y[0], str)
+                        and isinstance(y[1], tuple)
+                        and k == "cmpchain"
+                    ):
                         self.expr(y[1], scope, in_agg=in_agg)
                     else:
                         self.expr(y, scope, in_agg=in_agg)
 
     # -- patterns
-    def pattern_vars(self, chain: list, scope: dict[str, str], *, introduce: bool, seen_rels: set | None = None) -> None:
+    def pattern_vars(
+        self, chain: list, scope: dict[str, str], *, introduce: bool, seen_rels: set | None = None
+    ) -> None:
         for el in chain:
             if el[0] == "node":
                 var, props = el[1], el[3]
                 if var is not None:
                     kind = scope.get(var)
                     if kind is None and not introduce:
-                        raise _err(f"a pattern expression cannot introduce the new variable `{var}`", "UndefinedVariable")
+                        raise _err(
+                            f"a pattern expression cannot introduce the new variable `{var}`",
+                            "UndefinedVariable",
+                        )
                     if kind is not None and kind != "node":
                         raise _err(f"`{var}` is a {kind}, not a node", "VariableTypeConflict")
                     scope[var] = "node"
@@ -189,12 +237,18 @@ class _Checker:
                     kind = scope.get(var)
                     want = "rels" if length is not None else "rel"
                     if kind is None and not introduce:
-                        raise _err(f"a pattern expression cannot introduce the new variable `{var}`", "UndefinedVariable")
+                        raise _err(
+                            f"a pattern expression cannot introduce the new variable `{var}`",
+                            "UndefinedVariable",
+                        )
                     if kind is not None and kind != want:
                         raise _err(f"`{var}` is a {kind}, not a relationship", "VariableTypeConflict")
                     if seen_rels is not None:
                         if var in seen_rels:
-                            raise _err(f"the relationship variable `{var}` is used twice in one pattern", "RelationshipUniquenessViolation")
+                            raise _err(
+                                f"the relationship variable `{var}` is used twice in one pattern",
+                                "RelationshipUniquenessViolation",
+                            )
                         seen_rels.add(var)
                     scope[var] = want
                 if length is not None:
@@ -215,13 +269,18 @@ class _Checker:
                 seen: set[str] = set()
                 for part in parts:
                     pvar, chain = part[1], part[2]
-                    if pvar is not None:
-                        if pvar in scope:
-                            raise _err(f"`{pvar}` is already bound; a path variable must be new", "VariableAlreadyBound")
+                    if pvar is not None and pvar in scope:
+                        raise _err(
+                            f"`{pvar}` is already bound; a path variable must be new",
+                            "VariableAlreadyBound",
+                        )
                     self.pattern_vars(chain, scope, introduce=True, seen_rels=seen)
                     if pvar is not None:
                         if pvar in scope:
-                            raise _err(f"`{pvar}` is used as a path and as a node or relationship", "VariableAlreadyBound")
+                            raise _err(
+                                f"`{pvar}` is used as a path and as a node or relationship",
+                                "VariableAlreadyBound",
+                            )
                         scope[pvar] = "path"
                 if where is not None:
                     if contains_aggregate(where):
@@ -239,17 +298,23 @@ class _Checker:
                 if k == "return" and not last:
                     raise _err("RETURN must be the last clause", "InvalidClauseComposition")
             elif k == "callproc":
-                raise QueryError(f"CALL {c[1]}: procedures are not supported by graphkit's engine (ProcedureError)")
+                raise QueryError(
+                    f"CALL {c[1]}: procedures are not supported by graphkit's engine (ProcedureError)"
+                )
             elif k == "update":
                 raise QueryError(
                     f"the embedded engine only reads: queries cannot change the dataset ({c[1]} is refused; "
                     "edit the dataset's files instead)"
                 )
         if clauses[-1][0] not in ("return",):
-            raise _err(f"a query cannot end with {clauses[-1][0].upper()}: add a RETURN", "InvalidClauseComposition")
+            raise _err(
+                f"a query cannot end with {clauses[-1][0].upper()}: add a RETURN", "InvalidClauseComposition"
+            )
         return columns
 
-    def projection(self, c: tuple, scope: dict[str, str], *, is_with: bool) -> tuple[dict[str, str], list[str]]:
+    def projection(
+        self, c: tuple, scope: dict[str, str], *, is_with: bool
+    ) -> tuple[dict[str, str], list[str]]:
         _, distinct, star, items, order, skip, limit, where = c
         if star and not scope:
             raise _err("RETURN * / WITH * with no variables in scope", "NoVariablesInScope")
@@ -269,10 +334,10 @@ class _Checker:
             dup = next(n for n in names if names.count(n) > 1)
             raise _err(f"multiple result columns with the same name `{dup}`", "ColumnNameConflict")
         if aggregating:
-            for e, alias, text in items:
+            for e, _alias, _text in items:
                 if contains_aggregate(e) and not is_aggregate(e):
                     self._ambiguous(e, grouping, scope)
-        for (e, alias, text), name in zip(items, names[len(names) - len(items):], strict=True):
+        for (e, _alias, _text), name in zip(items, names[len(names) - len(items) :], strict=True):
             kind = scope.get(e[1], "value") if e[0] == "var" else "value"
             new[name] = kind
         if order:
@@ -281,7 +346,10 @@ class _Checker:
                 if (distinct or aggregating) and any(e == ie for ie, _, _ in items):
                     continue
                 if contains_aggregate(e) and not aggregating:
-                    raise _err("ORDER BY uses an aggregating function the projection does not have", "InvalidAggregation")
+                    raise _err(
+                        "ORDER BY uses an aggregating function the projection does not have",
+                        "InvalidAggregation",
+                    )
                 if contains_aggregate(e) and aggregating:
                     self.expr(e, {**scope, **new})
                     continue
@@ -289,7 +357,10 @@ class _Checker:
                     self.expr(e, oscope)
                 except SemanticError:
                     if distinct or aggregating:
-                        raise _err("ORDER BY after DISTINCT or an aggregation can only use the projected columns", "UndefinedVariable") from None
+                        raise _err(
+                            "ORDER BY after DISTINCT or an aggregation can only use the projected columns",
+                            "UndefinedVariable",
+                        ) from None
                     raise
         for what, x in (("SKIP", skip), ("LIMIT", limit)):
             if x is None:

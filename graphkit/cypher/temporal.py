@@ -387,7 +387,9 @@ _ACCESSORS: dict[str, Any] = {
     "weekday": lambda t: _iso(t)[2],
     "day": lambda t: t.date.day,
     "ordinalday": lambda t: t.date.timetuple().tm_yday,
-    "dayofquarter": lambda t: t.date.toordinal() - dt.date(t.date.year, 3 * (_quarter(t) - 1) + 1, 1).toordinal() + 1,
+    "dayofquarter": lambda t: (
+        t.date.toordinal() - dt.date(t.date.year, 3 * (_quarter(t) - 1) + 1, 1).toordinal() + 1
+    ),
     "hour": lambda t: t.ns // (3600 * NS),
     "minute": lambda t: t.ns // (60 * NS) % 60,
     "second": lambda t: t.ns // NS % 60,

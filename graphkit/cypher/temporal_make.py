@@ -87,20 +87,29 @@ def date_from_fields(f: dict[str, Any], base: dt.date | None) -> dt.date | None:
     y = int_field(f, "year", base.year if base else None)
     assert y is not None
     if "week" in f or ("dayofweek" in f and base is not None and "month" not in f):
-        if "week" in f:
-            w = int_field(f, "week")
-        else:
-            w = base.isocalendar()[1] if base else 1
+        w = int_field(f, "week") if "week" in f else base.isocalendar()[1] if base else 1
         if base is not None and "year" not in f:
             y = base.isocalendar()[0]
-        dow = int_field(f, "dayofweek", base.isocalendar()[2] if base is not None and "week" in f and "year" not in f else (base.isocalendar()[2] if base is not None else 1))
+        dow = int_field(
+            f,
+            "dayofweek",
+            base.isocalendar()[2]
+            if base is not None and "week" in f and "year" not in f
+            else (base.isocalendar()[2] if base is not None else 1),
+        )
         if "dayofweek" not in f:
             dow = base.isocalendar()[2] if base is not None else 1
         assert w is not None and dow is not None
         return week_date(y, w, dow)
     if "quarter" in f or "dayofquarter" in f:
         q = int_field(f, "quarter", (base.month - 1) // 3 + 1 if base else 1)
-        dq = int_field(f, "dayofquarter", (base.toordinal() - dt.date(base.year, 3 * ((base.month - 1) // 3) + 1, 1).toordinal() + 1) if base else 1)
+        dq = int_field(
+            f,
+            "dayofquarter",
+            (base.toordinal() - dt.date(base.year, 3 * ((base.month - 1) // 3) + 1, 1).toordinal() + 1)
+            if base
+            else 1,
+        )
         assert q is not None and dq is not None
         if not 1 <= q <= 4:
             raise bad_value(f"invalid quarter {q}")
@@ -139,7 +148,11 @@ def time_from_fields(f: dict[str, Any], base: int | None) -> int | None:
                 raise bad_value("time fields must be given from the hour down without gaps")
         if "hour" not in f:
             raise bad_value("a time needs an hour")
-    h0, m0, s0, n0 = (base // (3600 * NS), base // (60 * NS) % 60, base // NS % 60, base % NS) if base is not None else (0, 0, 0, 0)
+    h0, m0, s0, n0 = (
+        (base // (3600 * NS), base // (60 * NS) % 60, base // NS % 60, base % NS)
+        if base is not None
+        else (0, 0, 0, 0)
+    )
     h = int_field(f, "hour", h0)
     mi = int_field(f, "minute", m0)
     s = int_field(f, "second", s0)
@@ -204,7 +217,13 @@ def _dur_check(a: Any) -> Duration:
     return a
 
 
-_KIND_KEY = {"date": "date", "localtime": "time", "time": "time", "localdatetime": "datetime", "datetime": "datetime"}
+_KIND_KEY = {
+    "date": "date",
+    "localtime": "time",
+    "time": "time",
+    "localdatetime": "datetime",
+    "datetime": "datetime",
+}
 
 
 _CLOCK: list[int] = []
@@ -267,7 +286,9 @@ def _from_text(kind: str, s: str) -> Any:
 
 def _from_map(kind: str, m: dict[str, Any]) -> Any:
     f = lower_fields(m)
-    known = set(DATE_KEYS + TIME_KEYS + ("timezone", "date", "time", "datetime", "epochseconds", "epochmillis"))
+    known = set(
+        DATE_KEYS + TIME_KEYS + ("timezone", "date", "time", "datetime", "epochseconds", "epochmillis")
+    )
     for k in f:
         if k not in known:
             raise bad_value(f"{kind}() has no field {k!r}")
@@ -287,7 +308,9 @@ def _from_map(kind: str, m: dict[str, Any]) -> Any:
         tsrc = tsrc if tsrc is not None else f["datetime"]
     for v in (dsrc, tsrc):
         if v is not None and not isinstance(v, Temporal):
-            raise TemporalError(f"{kind}(): date, time and datetime fields take temporal values (InvalidArgumentType)")
+            raise TemporalError(
+                f"{kind}(): date, time and datetime fields take temporal values (InvalidArgumentType)"
+            )
     base_date = _date_of(dsrc) if dsrc is not None else None
     if dsrc is not None and base_date is None:
         raise TemporalError(f"{kind}(): the date field takes a value with a date (InvalidArgumentType)")
@@ -376,9 +399,16 @@ def from_epoch(total_ns: int, tz: Any = None) -> DateTime:
 # ------------------------------------------------------------------ durations
 
 _DUR_UNITS = {
-    "years": ("m", 12), "months": ("m", 1), "weeks": ("d", 7), "days": ("d", 1), "hours": ("s", 3600),
-    "minutes": ("s", 60), "seconds": ("s", 1), "milliseconds": ("n", 1_000_000),
-    "microseconds": ("n", 1000), "nanoseconds": ("n", 1),
+    "years": ("m", 12),
+    "months": ("m", 1),
+    "weeks": ("d", 7),
+    "days": ("d", 1),
+    "hours": ("s", 3600),
+    "minutes": ("s", 60),
+    "seconds": ("s", 1),
+    "milliseconds": ("n", 1_000_000),
+    "microseconds": ("n", 1000),
+    "nanoseconds": ("n", 1),
 }
 
 
@@ -412,7 +442,13 @@ def duration_from_parts(parts: list[tuple[str, Any]]) -> Duration:
     nanos += (frac_s - extra_days * 86_400) * NS
     whole_d = int(days)
     nanos += (days - whole_d) * 86_400 * NS
-    n = int(round(nanos)) if isinstance(nanos, float) else nanos.__trunc__() if nanos.denominator != 1 else int(nanos)
+    n = (
+        int(round(nanos))
+        if isinstance(nanos, float)
+        else nanos.__trunc__()
+        if nanos.denominator != 1
+        else int(nanos)
+    )
     return Duration(whole_m, whole_d, 0, n)
 
 
@@ -439,15 +475,25 @@ def _parse_duration(s: str) -> Duration:
     m = _DUR_ALT.match(s)
     if m:
         y, mo, d, h, mi, sec, frac = m.groups()
-        return duration_from_parts([("years", int(y)), ("months", int(mo)), ("days", int(d)), ("hours", int(h)),
-                                     ("minutes", int(mi)), ("seconds", int(sec)),
-                                     ("nanoseconds", int((frac or "").ljust(9, "0") or 0))])
+        return duration_from_parts(
+            [
+                ("years", int(y)),
+                ("months", int(mo)),
+                ("days", int(d)),
+                ("hours", int(h)),
+                ("minutes", int(mi)),
+                ("seconds", int(sec)),
+                ("nanoseconds", int((frac or "").ljust(9, "0") or 0)),
+            ]
+        )
     m = _DUR_TEXT.match(s)
     if not m or s.upper() in ("P", "PT") or s.upper().endswith("T"):
         raise bad_value(f"cannot read {s!r} as a duration")
     sign = -1 if m.group(1) == "-" else 1
     parts = []
-    for unit, g in zip(("years", "months", "weeks", "days", "hours", "minutes", "seconds"), m.groups()[1:], strict=True):
+    for unit, g in zip(
+        ("years", "months", "weeks", "days", "hours", "minutes", "seconds"), m.groups()[1:], strict=True
+    ):
         if g:
             parts.append((unit, sign * Fraction(g.replace(",", "."))))
     return duration_from_parts(parts)

@@ -61,7 +61,9 @@ def duration_sum(vals: list[Duration], *, average: bool = False) -> Duration:
     from fractions import Fraction
 
     k = len(vals)
-    return duration_from_parts([("months", Fraction(m, k)), ("days", Fraction(d, k)), ("nanoseconds", Fraction(n, k))])
+    return duration_from_parts(
+        [("months", Fraction(m, k)), ("days", Fraction(d, k)), ("nanoseconds", Fraction(n, k))]
+    )
 
 
 # ------------------------------------------------------------------ between
@@ -109,18 +111,12 @@ def _between(unit: str | None, a: Any, b: Any) -> Duration | None:
             ob = oa
     elif oa is None and ob is not None:
         # a is local: read it in b's zone
-        if zb and da is not None:
-            oa = zone_offset(zb, da, na)
-        else:
-            oa = ob
+        oa = zone_offset(zb, da, na) if zb and da is not None else ob
         if has_date:
             # express b in a's (now known) offset frame: same instant comparison below
             pass
     elif oa is not None and ob is None:
-        if za and db is not None:
-            ob = zone_offset(za, db, nb)
-        else:
-            ob = oa
+        ob = zone_offset(za, db, nb) if za and db is not None else oa
     months = days = 0
     if has_date and unit in (None, "months", "days"):
         assert da is not None and db is not None
@@ -174,8 +170,22 @@ def plus_months(d: dt.date, months: int) -> dt.date:
 
 # ------------------------------------------------------------------ truncation
 
-_UNITS = ["millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day", "hour",
-          "minute", "second", "millisecond", "microsecond"]
+_UNITS = [
+    "millennium",
+    "century",
+    "decade",
+    "year",
+    "weekyear",
+    "quarter",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "microsecond",
+]
 
 
 def _truncate(kind: str, unit: Any, value: Any, overrides: Any = None) -> Any:
@@ -263,7 +273,14 @@ def is_temporal_function(name: str) -> bool:
     if name in _KINDS:
         return True
     base, _, fn = name.partition(".")
-    if base in _KINDS[:5] and fn in ("truncate", "transaction", "statement", "realtime", "fromepoch", "fromepochmillis"):
+    if base in _KINDS[:5] and fn in (
+        "truncate",
+        "transaction",
+        "statement",
+        "realtime",
+        "fromepoch",
+        "fromepochmillis",
+    ):
         return True
     return base == "duration" and fn in ("between", "inmonths", "indays", "inseconds")
 
@@ -299,21 +316,37 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     """``+`` and ``-`` of temporal values and durations, ``*`` ``/`` of a duration by a number."""
     if isinstance(a, Duration) and isinstance(b, Duration) and op in ("+", "-"):
         s = 1 if op == "+" else -1
-        return Duration(a.months + s * b.months, a.days + s * b.days, a.seconds + s * b.seconds, a.nanos + s * b.nanos)
-    if isinstance(a, Temporal) and not isinstance(a, Duration) and isinstance(b, Duration) and op in ("+", "-"):
+        return Duration(
+            a.months + s * b.months, a.days + s * b.days, a.seconds + s * b.seconds, a.nanos + s * b.nanos
+        )
+    if (
+        isinstance(a, Temporal)
+        and not isinstance(a, Duration)
+        and isinstance(b, Duration)
+        and op in ("+", "-")
+    ):
         return _shift(a, b if op == "+" else -b)
     if isinstance(a, Duration) and isinstance(b, Temporal) and not isinstance(b, Duration) and op == "+":
         return _shift(b, a)
-    if isinstance(a, Duration) and isinstance(b, int | float) and not isinstance(b, bool) and op in ("*", "/"):
+    if (
+        isinstance(a, Duration)
+        and isinstance(b, int | float)
+        and not isinstance(b, bool)
+        and op in ("*", "/")
+    ):
         from fractions import Fraction
 
         if op == "/" and b == 0:
             raise QueryError("/ by zero (ArithmeticError)")
         f = Fraction(b) if op == "*" else 1 / Fraction(b)
-        return duration_from_parts([("months", a.months * f), ("days", a.days * f), ("nanoseconds", (a.seconds * NS + a.nanos) * f)])
+        return duration_from_parts(
+            [("months", a.months * f), ("days", a.days * f), ("nanoseconds", (a.seconds * NS + a.nanos) * f)]
+        )
     if isinstance(b, Duration) and isinstance(a, int | float) and not isinstance(a, bool) and op == "*":
         return arithmetic("*", b, a)
-    raise TemporalError(f"type error: cannot compute {getattr(a, 'TYPE', type(a).__name__)} {op} {getattr(b, 'TYPE', type(b).__name__)} (InvalidArgumentType)")
+    raise TemporalError(
+        f"type error: cannot compute {getattr(a, 'TYPE', type(a).__name__)} {op} {getattr(b, 'TYPE', type(b).__name__)} (InvalidArgumentType)"
+    )
 
 
 def _shift(t: Temporal, d: Duration) -> Temporal:

@@ -14,7 +14,16 @@ from typing import Any
 from graphkit.cypher.queryfile import MAX_QUERY_CHARS
 from graphkit.errors import QueryError
 
-__all__ = ["CypherSyntaxError", "Lexeme", "KEYWORDS", "lex", "syntax_error", "TokenStream", "MAX_DEPTH", "INT_MAX"]
+__all__ = [
+    "CypherSyntaxError",
+    "Lexeme",
+    "KEYWORDS",
+    "lex",
+    "syntax_error",
+    "TokenStream",
+    "MAX_DEPTH",
+    "INT_MAX",
+]
 
 #: The deepest syntax tree a query may make (nested brackets, chained operators).
 MAX_DEPTH = 400
@@ -39,7 +48,53 @@ class Lexeme:
 
 
 KEYWORDS = frozenset(
-    ["ALL", "AND", "AS", "ASC", "ASCENDING", "BY", "CALL", "CASE", "CONTAINS", "COUNT", "CREATE", "DELETE", "DESC", "DESCENDING", "DETACH", "DISTINCT", "ELSE", "END", "ENDS", "EXISTS", "FALSE", "IN", "IS", "LIMIT", "MATCH", "MERGE", "NOT", "NULL", "OPTIONAL", "OR", "ORDER", "REMOVE", "RETURN", "SET", "SKIP", "STARTS", "THEN", "TRUE", "UNION", "UNWIND", "WHEN", "WHERE", "WITH", "XOR", "YIELD"]
+    [
+        "ALL",
+        "AND",
+        "AS",
+        "ASC",
+        "ASCENDING",
+        "BY",
+        "CALL",
+        "CASE",
+        "CONTAINS",
+        "COUNT",
+        "CREATE",
+        "DELETE",
+        "DESC",
+        "DESCENDING",
+        "DETACH",
+        "DISTINCT",
+        "ELSE",
+        "END",
+        "ENDS",
+        "EXISTS",
+        "FALSE",
+        "IN",
+        "IS",
+        "LIMIT",
+        "MATCH",
+        "MERGE",
+        "NOT",
+        "NULL",
+        "OPTIONAL",
+        "OR",
+        "ORDER",
+        "REMOVE",
+        "RETURN",
+        "SET",
+        "SKIP",
+        "STARTS",
+        "THEN",
+        "TRUE",
+        "UNION",
+        "UNWIND",
+        "WHEN",
+        "WHERE",
+        "WITH",
+        "XOR",
+        "YIELD",
+    ]
 )
 
 _TOKEN = re.compile(
@@ -114,9 +169,17 @@ def lex(text: str) -> list[Lexeme]:
             )
         if m is None:
             c = text[pos]
-            what = "an unterminated string" if c in "'\"" else (
-                "an unterminated comment" if text.startswith("/*", pos) else
-                "an unterminated quoted name" if c == "`" else f"the character {c!r}")
+            what = (
+                "an unterminated string"
+                if c in "'\""
+                else (
+                    "an unterminated comment"
+                    if text.startswith("/*", pos)
+                    else "an unterminated quoted name"
+                    if c == "`"
+                    else f"the character {c!r}"
+                )
+            )
             raise syntax_error(text, pos, f"unexpected {what}")
         kind = m.lastgroup or "op"
         s = m.group()
@@ -130,7 +193,9 @@ def lex(text: str) -> list[Lexeme]:
             except ValueError:
                 raise syntax_error(text, pos, f"invalid number literal {s} (InvalidNumberLiteral)") from None
             if v > INT_MAX + 1:
-                raise syntax_error(text, pos, f"integer literal {s} is out of the 64-bit range (IntegerOverflow)")
+                raise syntax_error(
+                    text, pos, f"integer literal {s} is out of the 64-bit range (IntegerOverflow)"
+                )
             out.append(Lexeme("int", v, pos, end))
         elif kind == "int":
             if not s.isdigit():
@@ -158,7 +223,6 @@ def lex(text: str) -> list[Lexeme]:
         pos = end
     out.append(Lexeme("eof", None, n, n))
     return out
-
 
 
 class TokenStream:

@@ -149,9 +149,22 @@ def compare(a: Any, b: Any) -> int | None:
 
 
 _RANK = {
-    "MAP": 0, "NODE": 1, "RELATIONSHIP": 2, "LIST": 3, "PATH": 4, "DATETIME": 5, "LOCALDATETIME": 6,
-    "DATE": 7, "TIME": 8, "LOCALTIME": 9, "DURATION": 10, "STRING": 11, "BOOLEAN": 12,
-    "INTEGER": 13, "FLOAT": 13, "NULL": 15,
+    "MAP": 0,
+    "NODE": 1,
+    "RELATIONSHIP": 2,
+    "LIST": 3,
+    "PATH": 4,
+    "DATETIME": 5,
+    "LOCALDATETIME": 6,
+    "DATE": 7,
+    "TIME": 8,
+    "LOCALTIME": 9,
+    "DURATION": 10,
+    "STRING": 11,
+    "BOOLEAN": 12,
+    "INTEGER": 13,
+    "FLOAT": 13,
+    "NULL": 15,
 }
 
 

@@ -116,15 +116,28 @@ def _subst(s: str, sub: dict[str, str]) -> str:
 
 
 def _case(path: str, name: str, n: int, steps: list[dict], sub: dict[str, str]) -> dict:
-    case: dict = {"feature": path, "scenario": _subst(name, sub), "example": n, "graph": None, "query": None,
-                  "params": {}, "expect": None, "skip": None}
+    case: dict = {
+        "feature": path,
+        "scenario": _subst(name, sub),
+        "example": n,
+        "graph": None,
+        "query": None,
+        "params": {},
+        "expect": None,
+        "skip": None,
+    }
     for st in steps:
         t = _subst(st["text"], sub)
         doc = _subst(st["doc"], sub) if st["doc"] is not None else None
         table = [[_subst(c, sub) for c in r] for r in st["table"]]
         if t in ("an empty graph", "any graph"):
             case["graph"] = "empty" if t == "an empty graph" else "any"
-        elif t.startswith("having executed") or t.startswith("executing control query") or "procedure" in t or t.startswith("the binary"):
+        elif (
+            t.startswith("having executed")
+            or t.startswith("executing control query")
+            or "procedure" in t
+            or t.startswith("the binary")
+        ):
             case["skip"] = t
         elif t.startswith("parameters are"):
             case["params"] = {r[0]: r[1] for r in table}
@@ -133,8 +146,13 @@ def _case(path: str, name: str, n: int, steps: list[dict], sub: dict[str, str]) 
         elif t.startswith("the result should be empty"):
             case["expect"] = {"kind": "empty"}
         elif t.startswith("the result should be"):
-            case["expect"] = {"kind": "rows", "ordered": "in order" in t, "columns": table[0], "rows": table[1:],
-                              "lists_unordered": "ignoring element order for lists" in t}
+            case["expect"] = {
+                "kind": "rows",
+                "ordered": "in order" in t,
+                "columns": table[0],
+                "rows": table[1:],
+                "lists_unordered": "ignoring element order for lists" in t,
+            }
         elif t.startswith("a ") and "should be raised" in t:
             m = re.match(r"an? (\w+) should be raised at ([\w ]+?):? *(\S*)$", t)
             case["expect"] = {"kind": "error", "type": m.group(1), "phase": m.group(2), "detail": m.group(3)}
@@ -158,20 +176,36 @@ def selected(case: dict) -> bool:
 
 def main(argv: list[str]) -> int:
     git_dir, commit = argv[1], argv[2]
-    names = subprocess.run(["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", commit, "tck/features"],
-                           check=True, capture_output=True, text=True).stdout.split()
+    names = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", commit, "tck/features"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     cases = []
     for p in sorted(names):
         if not p.endswith(".feature"):
             continue
-        text = subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{p}"], check=True,
-                              capture_output=True, text=True).stdout
-        cases += [c for c in scenarios(p[len("tck/features/"):], text) if selected(c)]
+        text = subprocess.run(
+            ["git", "--git-dir", git_dir, "show", f"{commit}:{p}"], check=True, capture_output=True, text=True
+        ).stdout
+        cases += [c for c in scenarios(p[len("tck/features/") :], text) if selected(c)]
     for c in cases:
         del c["skip"]
     out = Path(__file__).with_name("scenarios.json")
-    out.write_text(json.dumps({"source": "https://github.com/opencypher/openCypher", "commit": commit,
-                               "licence": "Apache-2.0", "cases": cases}, indent=0, ensure_ascii=False) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "source": "https://github.com/opencypher/openCypher",
+                "commit": commit,
+                "licence": "Apache-2.0",
+                "cases": cases,
+            },
+            indent=0,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     kinds = {}
     for c in cases:
         k = c["expect"]["kind"]

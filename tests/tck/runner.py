@@ -179,10 +179,13 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def same_rows(expected: list[list[Any]], got: list[list[Any]], ordered: bool, lists_unordered: bool = False) -> bool:
+def same_rows(
+    expected: list[list[Any]], got: list[list[Any]], ordered: bool, lists_unordered: bool = False
+) -> bool:
     """Whether two row lists are equal (as lists, or as multisets when not ``ordered``)."""
     if len(expected) != len(got):
         return False
+
     def row(e: list[Any], g: list[Any]) -> bool:
         return len(e) == len(g) and all(_same(x, y, lists_unordered) for x, y in zip(e, g, strict=True))
 
@@ -271,7 +274,11 @@ def run_cases(
                 outcome = ("crash", f"worker died (exit {proc.exitcode})")
             res = _classify(case, outcome) if outcome[0] != "crash" else ("crash", outcome[1])
         else:
-            res = ("timeout", f"past {timeout} s") if proc.is_alive() else ("crash", f"worker died (exit {proc.exitcode})")
+            res = (
+                ("timeout", f"past {timeout} s")
+                if proc.is_alive()
+                else ("crash", f"worker died (exit {proc.exitcode})")
+            )
         if res[0] in ("timeout", "crash") and not proc.is_alive() or res[0] == "timeout":
             proc.kill()
             proc.join()
@@ -301,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only")
     ap.add_argument("--show", action="append", default=[])
     ap.add_argument("--json")
-    ap.add_argument("--empty-graph", action="store_true", help='run "Given an empty graph" scenarios on an empty graph')
+    ap.add_argument(
+        "--empty-graph", action="store_true", help='run "Given an empty graph" scenarios on an empty graph'
+    )
     a = ap.parse_args(argv)
     cases = load_cases(a.only)
     t = time.monotonic()
@@ -312,8 +321,15 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(cases, results))
     print(f"{len(cases)} cases in {time.monotonic() - t:.0f} s")
     if a.json:
-        Path(a.json).write_text(json.dumps([[c["feature"], c["scenario"], c["example"], o, n]
-                                            for c, (o, n) in zip(cases, results, strict=True)], indent=0))
+        Path(a.json).write_text(
+            json.dumps(
+                [
+                    [c["feature"], c["scenario"], c["example"], o, n]
+                    for c, (o, n) in zip(cases, results, strict=True)
+                ],
+                indent=0,
+            )
+        )
     return 0
 
 

@@ -44,7 +44,11 @@ def test_the_tck_run_has_no_wrong_answer_crash_or_timeout():
     cases = load_cases()
     results = run_cases(cases, timeout=30.0, empty_graph=True)
     counts = {o: sum(r[0] == o for r in results) for o in OUTCOMES}
-    bad = [(c["feature"], c["scenario"], r) for c, r in zip(cases, results, strict=True) if r[0] in ("wrong", "crash", "timeout")]
+    bad = [
+        (c["feature"], c["scenario"], r)
+        for c, r in zip(cases, results, strict=True)
+        if r[0] in ("wrong", "crash", "timeout")
+    ]
     assert not bad, summary(cases, results) + "\n" + "\n".join(map(str, bad[:20]))
     assert counts["equal"] >= EQUAL_FLOOR, summary(cases, results)
     # every refusal is a sentence that names what was refused, not a traceback
