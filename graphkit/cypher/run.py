@@ -19,7 +19,7 @@ from graphkit.cypher.queryfile import (
 from graphkit.cypher.result import QueryResult, as_result
 from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
-from graphkit.stores.limits import QueryLimits, QueryStopped
+from graphkit.stores.limits import QueryLimits
 
 __all__ = [
     "run_query",
@@ -278,24 +278,12 @@ def _run(
         frame = neo4j.run_cypher(uri, qf.text, values, user=user, password=password, database=database)
         return as_result(frame)
     from graphkit.cypher.embedded import check_embedded
-    from graphkit.cypher.parser import parse
-    from graphkit.cypher.semantic import check, needs_graph
+    from graphkit.cypher.front import answer_without_graph
 
     check_embedded(qf)  # one statement, bracket depth, clauses that touch files (before anything else)
-    try:
-        tree = parse(qf.text, qf.file)
-        check(tree, values)
-        if not needs_graph(tree):
-            from graphkit.cypher.interpret import run_tree
-
-            columns, rows = run_tree(tree, values, limits=limits or QueryLimits.from_env())
-            return QueryResult(columns, rows)
-    except QueryStopped as exc:
-        raise QueryError(exc.for_file(qf.file)) from None
-    except QueryError as exc:
-        if str(exc).startswith(qf.file + ":"):
-            raise
-        raise type(exc)(f"{qf.file}: {exc}") from None
+    answered = answer_without_graph(qf, values, limits)
+    if answered is not None:
+        return answered
     if uri:
         progress.say("DATASET given: running on the embedded engine, not on the Neo4j server")
     if dataset is None:
