@@ -329,7 +329,7 @@ class ExpressionParser(TokenStream):
             return ("param", t.value)
         if t.kind == "op":
             if t.value == "(":
-                if self._looks_like_pattern():
+                if self.looks_like_pattern():
                     return self.pattern_expression()
                 self.take()
                 self.enter()
@@ -394,7 +394,7 @@ class ExpressionParser(TokenStream):
                 raise self.error(
                     "COUNT { ... } subqueries are not supported: use size() of a pattern comprehension"
                 )
-            if self.is_op("(", k=1) or (self.is_op(".", k=1) and self._is_namespaced_call()):
+            if self.is_op("(", k=1) or (self.is_op(".", k=1) and self.is_namespaced_call()):
                 return self.function_call()
             if (
                 self.is_op("{", k=1)
@@ -409,39 +409,6 @@ class ExpressionParser(TokenStream):
                 raise self.error(None, t)
             return ("var", t.value)
         raise self.error()
-
-    def _is_namespaced_call(self) -> bool:
-        k = 1
-        while self.is_op(".", k=k) and self.peek(k + 1).kind == "ident":
-            k += 2
-        return self.is_op("(", k=k)
-
-    def _looks_like_pattern(self) -> bool:
-        # "(" name? (":" label)* ("{"...)? ")" followed by "-" or "<-" : a pattern
-        k = 1
-        if self.peek(k).kind == "ident" and not self.is_op("(", k=k + 1):
-            k += 1
-        while self.is_op(":", k=k) and self.peek(k + 1).kind == "ident":
-            k += 2
-        if self.is_op("{", k=k):
-            depth = 0
-            while True:
-                t = self.peek(k)
-                if t.kind == "eof":
-                    return False
-                if t.kind == "op" and t.value == "{":
-                    depth += 1
-                elif t.kind == "op" and t.value == "}":
-                    depth -= 1
-                    if depth == 0:
-                        k += 1
-                        break
-                k += 1
-        if not self.is_op(")", k=k):
-            return False
-        return self.is_op("-", "<-", "<", k=k + 1) or (
-            k > 1 and self.peek(1).kind == "ident" and self.is_op(":", k=2)
-        )
 
     def pattern_expression(self) -> tuple:
         chain = self.chain()
@@ -516,8 +483,6 @@ class ExpressionParser(TokenStream):
                 return ("listcomp", var, src, where, proj)
             if self.is_op("(") and self._pattern_comprehension_ahead():
                 var = None
-                if self.peek(1).kind == "ident" and self.is_op("=", k=2):
-                    pass
                 chain = self.chain()
                 where = None
                 if self.is_kw("WHERE"):

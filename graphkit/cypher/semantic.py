@@ -251,10 +251,6 @@ class _Checker:
                             )
                         seen_rels.add(var)
                     scope[var] = want
-                if length is not None:
-                    lo, hi = length
-                    if lo is not None and hi is not None and lo > hi:
-                        pass
                 self.expr(props, scope)
 
     # -- clauses

@@ -291,3 +291,36 @@ class TokenStream:
             )
 
     # -- queries
+
+    def is_namespaced_call(self) -> bool:
+        k = 1
+        while self.is_op(".", k=k) and self.peek(k + 1).kind == "ident":
+            k += 2
+        return self.is_op("(", k=k)
+
+    def looks_like_pattern(self) -> bool:
+        # "(" name? (":" label)* ("{"...)? ")" followed by "-" or "<-" : a pattern
+        k = 1
+        if self.peek(k).kind == "ident" and not self.is_op("(", k=k + 1):
+            k += 1
+        while self.is_op(":", k=k) and self.peek(k + 1).kind == "ident":
+            k += 2
+        if self.is_op("{", k=k):
+            depth = 0
+            while True:
+                t = self.peek(k)
+                if t.kind == "eof":
+                    return False
+                if t.kind == "op" and t.value == "{":
+                    depth += 1
+                elif t.kind == "op" and t.value == "}":
+                    depth -= 1
+                    if depth == 0:
+                        k += 1
+                        break
+                k += 1
+        if not self.is_op(")", k=k):
+            return False
+        return self.is_op("-", "<-", "<", k=k + 1) or (
+            k > 1 and self.peek(1).kind == "ident" and self.is_op(":", k=2)
+        )
