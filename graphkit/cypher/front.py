@@ -16,11 +16,16 @@ from graphkit.cypher.interpret import run_tree
 from graphkit.cypher.parser import parse
 from graphkit.cypher.queryfile import QueryFile
 from graphkit.cypher.result import QueryResult
-from graphkit.cypher.semantic import check, needs_graph
+from graphkit.cypher.semantic import SemanticError, check, needs_graph
+from graphkit.cypher.tokens import CypherSyntaxError
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped
 
-__all__ = ["answer_without_graph"]
+__all__ = ["answer_without_graph", "guard_engine", "ENGINE_GUARD"]
+
+#: The compile-time errors that :func:`guard_engine` raises before the engine sees a query: the
+#: variable reuses on which the embedded engine crashes (a path variable bound twice: signal 11).
+ENGINE_GUARD = ("VariableAlreadyBound", "VariableTypeConflict", "RelationshipUniquenessViolation")
 
 
 def answer_without_graph(
@@ -55,3 +60,22 @@ def answer_without_graph(
         raise QueryError(
             f"{qf.file}: the query failed inside graphkit ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+def guard_engine(qf: QueryFile, values: Mapping[str, Any]) -> None:
+    """Refuse, before the engine runs it, a query it would crash on (:data:`ENGINE_GUARD`) or one
+    past the text limits; leave every other message to the engine path (as :meth:`EmbeddedGraph.run` had).
+    """
+    try:
+        check(parse(qf.text, qf.file), dict(values))
+    except CypherSyntaxError:
+        return
+    except SemanticError as exc:
+        if any(code in str(exc) for code in ENGINE_GUARD):
+            raise SemanticError(f"{qf.file}: {exc}") from None
+    except QueryError as exc:
+        text = str(exc)
+        if any(limit in text for limit in ("characters long", "nested", "chains more than")):
+            raise  # past the text limits: never handed to the engine
+    except (RecursionError, MemoryError):
+        raise QueryError(f"{qf.file}: the query is too large or too deeply nested to be read") from None
