@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import heapq
+import itertools
 import math
 import time
+from collections.abc import Iterable, Iterator
+from functools import cmp_to_key
 from typing import Any
 
 from graphkit.cypher import temporal as T
@@ -20,7 +24,7 @@ from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_a
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
-from graphkit.cypher.values import group_key, order_key, to_output
+from graphkit.cypher.values import group_key, order_key, sort_cmp, to_output
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap
 
@@ -34,6 +38,21 @@ class _Budget:
     def __init__(self, limits: QueryLimits) -> None:
         self.limits = limits
         self.deadline = time.monotonic() + limits.timeout if limits.timeout else None
+
+    def collect(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows as a list, checking the row budget and the clock as it grows."""
+        out: list[dict[str, Any]] = []
+        for r in rows:
+            out.append(r)
+            if len(out) & 1023 == 0:
+                self.check(len(out))
+        self.check(len(out))
+        return out
+
+    def tick(self) -> None:
+        """Stop the query past its time limit."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryStopped(self.limits, "time")
 
     def check(self, rows: int) -> None:
         if rows > MAX_ROWS:
@@ -59,13 +78,41 @@ def _project(
     clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget
 ) -> tuple[list[str], list[dict[str, Any]]]:
     _, distinct, star, items, order, skip, limit, where = clause
-    scope_names = sorted(rows[0]) if rows and star else []
-    if star and not rows:
-        scope_names = []
+    rows = iter(rows)
+    scope_names: list[str] = []
+    if star:
+        first = next(rows, None)
+        if first is not None:
+            scope_names = sorted(first)
+            rows = itertools.chain([first], rows)
     names = column_names(items, scope_names)
     aggregating = any(contains_aggregate(e) for e, _, _ in items)
     out: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (projected, scope for ORDER BY)
-    if aggregating:
+    sorted_already = False
+    if not aggregating and not distinct and order and limit is not None:
+        # ORDER BY ... LIMIT n: the n first rows, kept while streaming (memory bounded by n)
+        n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+        descs = [d for _, d in order]
+
+        def row_cmp(a: tuple, b: tuple) -> int:
+            for x, y, desc in zip(a[0], b[0], descs, strict=True):
+                c = sort_cmp(x, y)
+                if c:
+                    return -c if desc else c
+            return (a[1] > b[1]) - (a[1] < b[1])
+
+        def keyed() -> Iterator[tuple]:
+            for seq, row in enumerate(rows):
+                proj = {nm: row[nm] for nm in scope_names}
+                for (e, _, _), nm in zip(items, names[len(scope_names) :], strict=True):
+                    proj[nm] = evaluate(e, row, ctx)
+                scope = {**row, **proj}
+                yield ([evaluate(e, scope, ctx) for e, _ in order], seq, proj)
+
+        out = [(p, {}) for _, _, p in heapq.nsmallest(n, keyed(), key=cmp_to_key(row_cmp))]
+        sorted_already = True
+    elif aggregating:
+        rows = budget.collect(rows)
         keys = [
             (e, n)
             for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
@@ -101,11 +148,9 @@ def _project(
             out.append((ordered, {"__order": okeys}))
     else:
         if not distinct and not order and limit is not None:
-            rows = rows[
-                : _count(skip, ctx, "SKIP") + _count(limit, ctx, "LIMIT")
-                if skip is not None
-                else _count(limit, ctx, "LIMIT")
-            ]
+            n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+            rows = itertools.islice(rows, n)
+        rows = budget.collect(rows)
         for row in rows:
             proj = {n: row[n] for n in scope_names}
             for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
@@ -120,7 +165,7 @@ def _project(
                 seen.add(k)
                 uniq.append((p, s))
         out = uniq
-    if order:
+    if order and not sorted_already:
 
         def sort_values(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[Any]:
             p, s = pair
@@ -217,21 +262,29 @@ def _aggregate(a: tuple, members: list[dict[str, Any]], ctx: Context) -> Any:
     return aggregate(name, distinct, values, extra)
 
 
+def _unwind(
+    c: tuple, rows: Iterable[dict[str, Any]], ctx: Context, budget: _Budget
+) -> Iterator[dict[str, Any]]:
+    """UNWIND's rows, made one at a time (the clock checked as they are made)."""
+    made = 0
+    for row in rows:
+        v = evaluate(c[1], row, ctx)
+        if v is None:
+            continue
+        for x in v if isinstance(v, list) else [v]:
+            made += 1
+            if made & 1023 == 0:
+                budget.tick()
+            yield {**row, c[2]: x}
+
+
 def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
-    rows: list[dict[str, Any]] = [{}]
+    rows: Iterable[dict[str, Any]] = [{}]
     names: list[str] = []
     for c in clauses:
         k = c[0]
         if k == "unwind":
-            out = []
-            for row in rows:
-                v = evaluate(c[1], row, ctx)
-                if v is None:
-                    continue
-                for x in v if isinstance(v, list) else [v]:
-                    out.append({**row, c[2]: x})
-                budget.check(len(out))
-            rows = out
+            rows = _unwind(c, rows, ctx, budget)
         elif k in ("with", "return"):
             names, rows = _project(c, rows, ctx, budget)
         else:
