@@ -1,4 +1,4 @@
-"""Cypher: query files and the query library, parameters, the dialect bridge and results.
+"""Cypher: query files and the query library, parameters, a front end, the dialect bridge and results.
 
 The one entry point is :func:`run_query` (embedded engine over a dataset, or Neo4j over
 Bolt when a URI is given); ``graphkit query`` and ``graphkit shell`` sit on it.
@@ -9,7 +9,16 @@ module              job
 ``lexer``           tokens, positions, errors pointing at ``file:line:column``
 ``queryfile``       a query file's header, the library (``--list``), checks
 ``params``          ``k=v`` / ``k:type=v`` values and binding them to a query
-``dialect``         Neo4j -> embedded engine rewriting (the only dialect code)
+``tokens``          the front end's lexer (bounded), syntax errors, token cursor
+``parse_expr``      expressions and patterns (openCypher 9 precedence)
+``parser``          clauses and :func:`parser.parse`: query text to a syntax tree
+``semantic``        Neo4j's compile-time checks on the tree (scopes, columns ...)
+``values``          Cypher values: null-aware equality, comparison, sort order
+``functions``       scalar and aggregating functions in Python
+``evaluate``        expressions in Python, with time and memory budgets
+``interpret``       graph-free queries (RETURN/WITH/UNWIND/UNION) in Python
+``temporal*``       date, time, datetime, duration: values, making them, functions
+``dialect``         Neo4j -> embedded engine rewriting (queries that read the graph)
 ``result``          :class:`QueryResult` and its table / CSV / JSON forms
 ``embedded``        :class:`EmbeddedGraph`: a dataset in the embedded engine
 ``run``             :func:`run_query`: choose the backend, run, return rows

@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from graphkit.cypher.dialect import RESULT_HIDDEN_PREFIX, to_embedded
 from graphkit.cypher.dialect_functions import register_functions
+from graphkit.cypher.front import guard_engine
 from graphkit.cypher.lexer import located, position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
@@ -142,6 +143,7 @@ class EmbeddedGraph(EmbeddedDatabase):
             raise QueryError(
                 f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
             )
+        guard_engine(qf, params)  # what the engine would crash on is refused before it runs
         tr = to_embedded(qf.text, file=qf.file, params=params, columns=self.columns)
         register_functions(self._conn)
         text = _strip_final_semicolon(tr.text)

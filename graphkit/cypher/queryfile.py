@@ -47,7 +47,11 @@ __all__ = [
     "resolve_query",
     "check_query",
     "MAX_NESTING",
+    "MAX_QUERY_CHARS",
 ]
+
+#: The longest query text accepted (characters); longer texts are refused before any parsing.
+MAX_QUERY_CHARS = 1_000_000
 
 #: Deepest bracket nesting a query may have (ladybug's parser crashes on thousands).
 MAX_NESTING = 100
@@ -115,6 +119,11 @@ def parse_query(text: str, *, file: str = "<query>", name: str | None = None) ->
     >>> q.params[0].default == gk.defaults.DEFAULT_THRESHOLD
     True
     """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"{file}: the query text is {len(text):,} characters long, more than the {MAX_QUERY_CHARS:,} accepted: "
+            "pass long values as parameters ($name) instead of writing them in the query"
+        )
     lines = text.split("\n")
     header: list[tuple[int, str]] = []
     for i, line in enumerate(lines, 1):

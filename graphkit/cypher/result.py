@@ -30,7 +30,7 @@ class QueryResult:
         """The rows as a :class:`pandas.DataFrame` with the result's columns."""
         import pandas as pd
 
-        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+        return pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=object)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -8,13 +8,29 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.cypher.params import bind_params
-from graphkit.cypher.queryfile import QueryFile, check_query, library, parse_query, read_query
+from graphkit.cypher.queryfile import (
+    MAX_QUERY_CHARS,
+    QueryFile,
+    check_query,
+    library,
+    parse_query,
+    read_query,
+)
 from graphkit.cypher.result import QueryResult, as_result
-from graphkit.errors import QueryError
+from graphkit.errors import GraphkitError, QueryError
 from graphkit.progress import Progress
 from graphkit.stores.limits import QueryLimits
 
-__all__ = ["run_query", "query", "as_query", "library_listing", "defaulted", "empty_result_note"]
+__all__ = [
+    "run_query",
+    "query",
+    "as_query",
+    "library_listing",
+    "defaulted",
+    "empty_result_note",
+    "run_engine",
+    "isolated",
+]
 
 
 def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
@@ -34,10 +50,25 @@ def as_query(query: str | os.PathLike[str] | QueryFile) -> QueryFile:
     if isinstance(query, os.PathLike):
         return read_query(Path(query))
     text = str(query)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query text is {len(text):,} characters long, more than the {MAX_QUERY_CHARS:,} accepted: "
+            "pass long values as parameters ($name) instead of writing them in the query"
+        )
     looks_like_name = not any(c.isspace() or c in "()[]{}" for c in text)
-    if looks_like_name or Path(text).is_file():
+    if looks_like_name and len(text) <= 4096 or _is_file(text):
         return read_query(text)
     return parse_query(text, file="<query>")
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names an existing file (never an error: query text is not a path)."""
+    if len(text) > 4096 or "\n" in text or "\0" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def run_query(
@@ -100,6 +131,49 @@ def run_query(
     >>> r.columns[:2], len(r) > 0
     (['id', 'name'], True)
     """
+    try:
+        return _run_query(
+            query,
+            dataset,
+            uri,
+            params,
+            user,
+            password,
+            database,
+            cache_dir,
+            progress,
+            as_of,
+            limits,
+            duplicates,
+        )
+    except GraphkitError:
+        raise
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to be read (split it up)") from None
+    except MemoryError:
+        raise QueryError(
+            "the query needs more memory than graphkit may use (narrow it, or add a LIMIT)"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - no query may end in a traceback
+        raise QueryError(
+            f"the query failed inside graphkit ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
+
+
+def _run_query(
+    query: str | os.PathLike[str] | QueryFile,
+    dataset: Any,
+    uri: str | None,
+    params: Mapping[str, Any] | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    progress: Progress | None,
+    as_of: Any,
+    limits: QueryLimits | None,
+    duplicates: str,
+) -> QueryResult:
     qf = as_query(query)
     values = bind_params(qf, params)
     progress = progress or Progress(quiet=True)
@@ -209,9 +283,13 @@ def _run(
         check_query(qf)
         frame = neo4j.run_cypher(uri, qf.text, values, user=user, password=password, database=database)
         return as_result(frame)
-    from graphkit.cypher.embedded import EmbeddedGraph, check_embedded
+    from graphkit.cypher.embedded import check_embedded
+    from graphkit.cypher.front import answer_without_graph
 
-    check_embedded(qf)  # before loading anything
+    check_embedded(qf)  # one statement, bracket depth, clauses that touch files (before anything else)
+    answered = answer_without_graph(qf, values, limits)
+    if answered is not None:
+        return answered
     if uri:
         progress.say("DATASET given: running on the embedded engine, not on the Neo4j server")
     if dataset is None:
@@ -219,23 +297,101 @@ def _run(
 
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
-    if hasattr(dataset, "edges") and hasattr(dataset, "nodes"):  # a graph in memory
+    args = (qf, values, dataset, cache_dir, as_of, limits, duplicates)
+    if os.environ.get("GRAPHKIT_QUERY_ISOLATE", "").strip() not in ("", "0"):
+        return _isolated(args, limits)
+    return run_engine(*args, progress=progress)
+
+
+def run_engine(
+    qf: QueryFile,
+    values: dict[str, Any],
+    dataset: Any,
+    cache_dir: str | os.PathLike[str] | None,
+    as_of: Any,
+    limits: QueryLimits | None,
+    duplicates: str,
+    progress: Progress | None = None,
+) -> QueryResult:
+    """Run a checked query on the embedded engine over a dataset path or a graph in memory."""
+    from graphkit.cypher.embedded import EmbeddedGraph
+
+    if _is_graph(dataset):
         import tempfile
 
-        G: Any = dataset
-        if as_of is not None:
-            from graphkit.graph import as_of as _network_of
+        if as_of is not None and str(as_of).strip().lower() != "all":
+            from graphkit.graph import as_of as _as_of
 
-            G = _network_of(G, as_of)
+            dataset = _as_of(dataset, as_of)
         with (
             tempfile.TemporaryDirectory(prefix="graphkit-query-") as tmp,
-            EmbeddedGraph.from_graph(G, Path(tmp) / "graph.lbdb", limits=limits) as db,
+            EmbeddedGraph.from_graph(dataset, Path(tmp) / "graph.db", limits=limits) as db,
         ):
             return db.run(qf, values)
     with EmbeddedGraph.from_dataset(
         dataset, cache_dir=cache_dir, progress=progress, as_of=as_of, limits=limits, duplicates=duplicates
     ) as db:
         return db.run(qf, values)
+
+
+def _engine_child(conn: Any, args: tuple) -> None:
+    try:
+        result = run_engine(*args)
+        conn.send(("rows", (result.columns, result.rows)))
+    except GraphkitError as exc:
+        conn.send(("error", (type(exc).__name__, str(exc))))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as a QueryError
+        conn.send(
+            ("error", ("QueryError", f"the query failed inside the engine ({type(exc).__name__}: {exc})"))
+        )
+
+
+def isolated(args: tuple, limits: QueryLimits | None = None, target: Any = None) -> QueryResult:
+    """:func:`run_engine` with ``args`` in a child process (what ``GRAPHKIT_QUERY_ISOLATE=1`` does)."""
+    return _isolated(args, limits, target)
+
+
+def _isolated(args: tuple, limits: QueryLimits | None, target: Any = None) -> QueryResult:
+    """Run the engine in a child process, so that a crash in it (a signal) is a QueryError, not a dead process.
+
+    On when ``GRAPHKIT_QUERY_ISOLATE=1``; the child is given the query's time limit and 30 s more.
+    """
+    import multiprocessing as mp
+
+    lim = limits or QueryLimits.from_env()
+    wait = (lim.timeout or 3600.0) + 30.0
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target or _engine_child, args=(child, args), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(wait):
+            raise QueryError(f"the embedded engine gave no answer within {wait:g} s; the query was stopped")
+        kind, payload = parent.recv()
+    except EOFError:
+        proc.join(5)
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        raise QueryError(
+            f"the embedded engine crashed on this query ({how}); graphkit kept running. "
+            "Simplify the pattern (fewer path variables, shorter chains) or run it on Neo4j"
+        ) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if kind == "error":
+        name, message = payload
+        raise QueryError(message)
+    columns, rows = payload
+    return QueryResult(list(columns), [tuple(r) for r in rows])
+
+
+def _is_graph(obj: Any) -> bool:
+    """Whether ``obj`` is a graph in memory (a networkx graph) rather than a dataset path."""
+    return hasattr(obj, "nodes") and hasattr(obj, "edges") and hasattr(obj, "graph")
 
 
 def library_listing() -> str:

@@ -1,0 +1,240 @@
+"""Cypher values as Neo4j has them: types, three-valued equality, comparison and the global sort order.
+
+Values are plain Python ones (``None`` for null, ``bool``, ``int`` kept apart from
+``float``, ``str``, ``list``, ``dict`` with case-sensitive keys) and the temporal
+classes of :mod:`graphkit.cypher.temporal`. Semantics follow the Cypher Manual
+("Equality, ordering and comparison of values", "Working with null") and the openCypher
+TCK (``expressions/comparison``, ``expressions/null``, ``clauses/return-orderby``).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cmp_to_key
+from typing import Any
+
+from graphkit.cypher import temporal as T
+from graphkit.errors import QueryError
+
+__all__ = [
+    "CypherTypeError",
+    "type_name",
+    "type_error",
+    "short_text",
+    "equals",
+    "compare",
+    "order_key",
+    "sort_cmp",
+    "is_number",
+    "check_int",
+    "INT_MIN",
+    "INT_MAX",
+    "to_output",
+    "group_key",
+]
+
+INT_MAX = 2**63 - 1
+INT_MIN = -(2**63)
+
+
+class CypherTypeError(QueryError):
+    """A value of the wrong type for an operation (Neo4j's TypeError at run time)."""
+
+
+def short_text(v: Any) -> str:
+    """A value's repr, cut to 60 characters, for error messages."""
+    s = repr(v)
+    return s if len(s) < 60 else s[:57] + "..."
+
+
+def type_error(what: str, v: Any, code: str = "InvalidArgumentType") -> CypherTypeError:
+    """The error for ``what`` meeting a value of a type it does not take."""
+    return CypherTypeError(f"type error: {what} does not accept {type_name(v)} ({short_text(v)}) ({code})")
+
+
+def type_name(v: Any) -> str:
+    """The Cypher type of a value (``INTEGER``, ``LIST<ANY>`` ...)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "BOOLEAN"
+    if isinstance(v, int):
+        return "INTEGER"
+    if isinstance(v, float):
+        return "FLOAT"
+    if isinstance(v, str):
+        return "STRING"
+    if isinstance(v, list):
+        return "LIST"
+    if isinstance(v, dict):
+        return "MAP"
+    if isinstance(v, T.Temporal):
+        return v.TYPE
+    return type(v).__name__.upper()
+
+
+def is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def check_int(v: int) -> int:
+    """``v`` when it fits in 64 bits, else the error Neo4j raises (integer overflow)."""
+    if v > INT_MAX or v < INT_MIN:
+        raise QueryError(f"integer overflow: {v} does not fit in a 64-bit INTEGER (ArithmeticError)")
+    return v
+
+
+def equals(a: Any, b: Any) -> bool | None:
+    """``a = b`` in Cypher: True, False or None (null) — null anywhere inside that decides it gives null."""
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return False
+        unknown = False
+        for x, y in zip(a, b, strict=True):
+            r = equals(x, y)
+            if r is False:
+                return False
+            if r is None:
+                unknown = True
+        return None if unknown else True
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        unknown = False
+        for k in a:
+            r = equals(a[k], b[k])
+            if r is False:
+                return False
+            if r is None:
+                unknown = True
+        return None if unknown else True
+    if isinstance(a, bool) and isinstance(b, bool):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, T.Temporal) and isinstance(b, T.Temporal):
+        if type(a) is not type(b):
+            return False
+        return a.equal(b)
+    return False
+
+
+def compare(a: Any, b: Any) -> int | None:
+    """-1, 0 or 1 when ``a`` and ``b`` are comparable with ``<`` (same kind), else None (null)."""
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        if isinstance(a, float) and math.isnan(a) or isinstance(b, float) and math.isnan(b):
+            return None
+        return (a > b) - (a < b)
+    if isinstance(a, bool) and isinstance(b, bool):
+        return (a > b) - (a < b)
+    if isinstance(a, str) and isinstance(b, str):
+        return (a > b) - (a < b)
+    if isinstance(a, list) and isinstance(b, list):
+        for x, y in zip(a, b, strict=False):
+            c = compare(x, y)
+            if c is None:
+                return None
+            if c:
+                return c
+        return (len(a) > len(b)) - (len(a) < len(b))
+    if isinstance(a, T.Temporal) and isinstance(b, T.Temporal) and type(a) is type(b):
+        return a.compare(b)
+    return None
+
+
+_RANK = {
+    "MAP": 0,
+    "NODE": 1,
+    "RELATIONSHIP": 2,
+    "LIST": 3,
+    "PATH": 4,
+    "DATETIME": 5,
+    "LOCALDATETIME": 6,
+    "DATE": 7,
+    "TIME": 8,
+    "LOCALTIME": 9,
+    "DURATION": 10,
+    "STRING": 11,
+    "BOOLEAN": 12,
+    "INTEGER": 13,
+    "FLOAT": 13,
+    "NULL": 15,
+}
+
+
+def sort_cmp(a: Any, b: Any) -> int:
+    """The total order ORDER BY, ``min`` and ``max`` use (nulls last, NaN after every number)."""
+    ta, tb = type_name(a), type_name(b)
+    ra, rb = _RANK.get(ta, 14), _RANK.get(tb, 14)
+    if ra != rb:
+        if ra == 13 and rb == 13:
+            pass
+        else:
+            return -1 if ra < rb else 1
+    if ra == 15:
+        return 0
+    if ra == 13:
+        na = isinstance(a, float) and math.isnan(a)
+        nb = isinstance(b, float) and math.isnan(b)
+        if na or nb:
+            return 0 if na and nb else (1 if na else -1)
+        return (a > b) - (a < b)
+    if ra == 0:
+        ka, kb = sorted(a), sorted(b)
+        for x, y in zip(ka, kb, strict=False):
+            if x != y:
+                return -1 if x < y else 1
+            c = sort_cmp(a[x], b[y])
+            if c:
+                return c
+        return (len(ka) > len(kb)) - (len(ka) < len(kb))
+    if ra == 3:
+        for x, y in zip(a, b, strict=False):
+            c = sort_cmp(x, y)
+            if c:
+                return c
+        return (len(a) > len(b)) - (len(a) < len(b))
+    if isinstance(a, T.Temporal):
+        return a.sort_compare(b)
+    return (a > b) - (a < b)
+
+
+order_key = cmp_to_key(sort_cmp)
+
+
+def group_key(v: Any) -> Any:
+    """A hashable key under which equal values (DISTINCT, grouping) meet; ``1`` and ``1.0`` meet."""
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, int):
+        return ("n", v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ("nan",)
+        if v.is_integer():
+            return ("n", int(v))
+        return ("n", v)
+    if isinstance(v, list):
+        return ("l", tuple(group_key(x) for x in v))
+    if isinstance(v, dict):
+        return ("m", tuple(sorted((k, group_key(x)) for k, x in v.items())))
+    if isinstance(v, T.Temporal):
+        return ("t", type(v).__name__, v.key())
+    return ("s", v) if isinstance(v, str) else ("o", repr(v))
+
+
+def to_output(v: Any) -> Any:
+    """A value as a result cell: temporal values as their text (``'2015-07-21'``), the rest as is."""
+    if isinstance(v, list):
+        return [to_output(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_output(x) for k, x in v.items()}
+    if isinstance(v, T.Temporal):
+        return T.TemporalText(v)
+    return v

@@ -1,0 +1,1 @@
+"""The openCypher TCK scenarios graphkit runs (test data, Apache-2.0) and their runner."""
