@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
-from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError
+from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools, pooling_ways
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
@@ -50,6 +50,10 @@ from graphkit.graph import as_of_date
 from graphkit.ties import DEFAULT_DORMANT_AFTER, active_network
 
 __all__ = [
+    "GapModel",
+    "alliance_table",
+    "uncovered_table",
+    "critical_table",
     "capability_gaps",
     "gap_summary",
     "alliance_gaps",
@@ -117,7 +121,7 @@ def capability_gaps(
     >>> gaps[(gaps.actor_id == "DEU") & (gaps.capability_id == "cap:threat_intel")][["route", "via_partner"]].values.tolist()
     [['via NATO (member)', 'GBR']]
     """
-    return _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after).gap_table()
+    return GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after).gap_table()
 
 
 def gap_summary(
@@ -152,7 +156,7 @@ def gap_summary(
     >>> bool(s.loc["NATO", "assessed"]), float(s.loc["NATO", "coalition_gap"]), float(s.loc["NATO", "own_gap"])
     (False, 0.0, nan)
     """
-    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     return model.summary_table()
 
 
@@ -186,7 +190,7 @@ def alliance_gaps(
     >>> a[(a.alliance_id == "NATO") & ~a.own]["capability_id"].tolist()
     ['cap:ci_protection']
     """
-    model = _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
     return model.alliance_table()
 
 
@@ -212,7 +216,7 @@ def uncovered_threats(
     >>> gk.analysis.uncovered_threats(gk.load(gk.SAMPLE))[["threat_id", "missing_capabilities"]].values.tolist()
     [['threat:sandworm', ['cap:ci_protection']]]
     """
-    model = _GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=DEFAULT_TYPES, dormant_after=dormant_after)
     return model.uncovered_table()
 
 
@@ -248,7 +252,7 @@ def critical_actors(
     >>> c[["actor_id", "opened_weight", "articulation_point"]].head(2).values.tolist()
     [['NATO', 5, False], ['GBR', 4, False]]
     """
-    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     return model.critical_table(engine=engine)
 
 
@@ -285,7 +289,7 @@ def counts_as_sponsor(d: dict[str, Any], evidence: Iterable[str] = SPONSOR_EVIDE
     return basis == "suspected" and grade is not None and grade in evidence
 
 
-class _GapModel:
+class GapModel:
     def __init__(
         self,
         G: nx.MultiDiGraph,
@@ -581,13 +585,9 @@ class _GapModel:
         return out[cols]
 
     def alliance_table(self) -> pd.DataFrame:
-        from graphkit.analysis.coverage import alliance_table
-
         return alliance_table(self)
 
     def uncovered_table(self) -> pd.DataFrame:
-        from graphkit.analysis.coverage import uncovered_table
-
         return uncovered_table(self)
 
     def sponsors_against(self, a: int) -> set[int]:
@@ -598,8 +598,6 @@ class _GapModel:
         return set(self.sponsors[np.isin(self.sponsors[:, 0], threats), 1].tolist())
 
     def critical_table(self, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
-        from graphkit.analysis.critical import critical_table
-
         return critical_table(self, engine=engine, net=net)
 
 
@@ -628,3 +626,203 @@ def _level(value: Any, u: str, v: str) -> float:
             "use a level from 0 to 1 or leave it out (counts as 1)"
         )
     return float(value)
+
+
+# ---- coverage: alliance gaps and threats nobody covers ------------------------------------
+
+
+def alliance_table(model: GapModel) -> pd.DataFrame:
+    """The table of :func:`graphkit.analysis.alliance_gaps`, from a gap model."""
+    cols = [
+        "alliance_id",
+        "alliance_name",
+        "capability_id",
+        "capability_name",
+        "weight",
+        "own",
+        "holders",
+        "members_needing",
+        "members",
+        "assessed_members",
+        "members_with_level",
+        "status",
+    ]
+    if not model.groups.size or not model.targets.size:
+        return pd.DataFrame(columns=cols)
+    M = pd.DataFrame(model.groups, columns=["a", "g"])
+    t = pd.DataFrame(model.targets, columns=["t", "a"])
+    r = pd.DataFrame(model.requires, columns=["t", "c"])
+    weight = (
+        t.merge(M, on="a")[["g", "t"]]
+        .drop_duplicates()
+        .merge(r, on="t")
+        .groupby(["g", "c"])
+        .size()
+        .rename("weight")
+    )
+    needing = model.needs().merge(M, on="a").groupby(["g", "c"])["a"].nunique().rename("members_needing")
+    holders = M.merge(model.own_pairs()[["a", "c"]], on="a").groupby(["g", "c"]).size().rename("holders")
+    C = max(model.nC, 1)
+    any_level = pd.DataFrame({"a": model.level.index.to_numpy() // C, "c": model.level.index.to_numpy() % C})
+    with_level = M.merge(any_level, on="a").groupby(["g", "c"]).size().rename("members_with_level")
+    df = pd.concat([weight, needing], axis=1).join(holders).join(with_level).reset_index()
+    df["members_with_level"] = df["members_with_level"].fillna(0).astype(np.int64)
+    df["holders"] = df["holders"].fillna(0).astype(np.int64)
+    df["members_needing"] = df["members_needing"].fillna(0).astype(np.int64)
+    df = df.sort_values(["g", "weight", "c"], ascending=[True, False, True], kind="stable")
+    mem = model.members
+    n_members = np.bincount(mem[:, 1], minlength=model.nA) if mem.size else np.zeros(model.nA, np.int64)
+    n_assessed = (
+        np.bincount(mem[:, 1], weights=model.assessed[mem[:, 0]], minlength=model.nA).astype(np.int64)
+        if mem.size
+        else np.zeros(model.nA, np.int64)
+    )
+    g = df["g"].to_numpy(dtype=np.int64)
+    c = df["c"].to_numpy(dtype=np.int64)
+    held = (df["holders"] > 0).to_numpy()
+    covered = ~held & _pooled_by_agreement(model, g, c)
+    status = np.select(
+        [held, covered, df["members_with_level"].to_numpy() > 0], ["held", "covered", "missing"], "no data"
+    ).astype(object)
+    return pd.DataFrame(
+        {
+            "alliance_id": [model.actors[i] for i in g],
+            "alliance_name": [model.names[model.actors[i]] for i in g],
+            "capability_id": [model.caps[c] for c in df["c"]],
+            "capability_name": [model.names[model.caps[c]] for c in df["c"]],
+            "weight": df["weight"].to_numpy(dtype=np.int64),
+            "own": (df["holders"] > 0).to_numpy(),
+            "holders": df["holders"].to_numpy(),
+            "members_needing": df["members_needing"].to_numpy(),
+            "members": n_members[g].astype(np.int64),
+            "assessed_members": n_assessed[g],
+            "members_with_level": df["members_with_level"].to_numpy(),
+            "status": status,
+        },
+        columns=cols,
+    )
+
+
+def _pooled_by_agreement(model: GapModel, g: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Whether organisation g[i] gets capability c[i] through one of its own active agreements
+    (the other end holds it and the agreement's mandate covers it)."""
+    out = np.zeros(len(g), dtype=bool)
+    if not model.agreements or not len(g) or "COOPERATES_WITH" not in model.partners:
+        return out
+    C = max(model.nC, 1)
+    owned = set(model.own_keys.tolist())
+    ends: dict[int, list[tuple[int, int]]] = {}
+    for u, v, m, *_ in model.agreements:
+        ends.setdefault(u, []).append((v, m))
+        ends.setdefault(v, []).append((u, m))
+    for i, (gi, ci) in enumerate(zip(g.tolist(), c.tolist(), strict=True)):
+        out[i] = any(model.agreement_masks[m, ci] and y * C + ci in owned for y, m in ends.get(gi, ()))
+    return out
+
+
+def uncovered_table(model: GapModel) -> pd.DataFrame:
+    """The table of :func:`graphkit.analysis.uncovered_threats`, from a gap model."""
+    cols = ["threat_id", "name", "required", "missing", "missing_capabilities", "targets"]
+    held = np.zeros(model.nC, dtype=bool)
+    C = max(model.nC, 1)
+    if model.own_keys.size:
+        held[np.unique(model.own_keys % C)] = True
+    n_targets = (
+        np.bincount(model.targets[:, 0], minlength=len(model.threats))
+        if model.targets.size
+        else np.zeros(len(model.threats), dtype=np.int64)
+    )
+    rows = []
+    by_threat: dict[int, list[int]] = {}
+    for t, c in model.requires.tolist():
+        by_threat.setdefault(t, []).append(c)
+    for t in sorted(by_threat):
+        req = by_threat[t]
+        missing = [model.caps[c] for c in req if not held[c]]
+        if missing:
+            rows.append(
+                {
+                    "threat_id": model.threats[t],
+                    "name": model.names[model.threats[t]],
+                    "required": len(req),
+                    "missing": len(missing),
+                    "missing_capabilities": missing,
+                    "targets": int(n_targets[t]),
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---- critical actors ----------------------------------------------------------------------
+# Critical actors: whose loss would open others' coalition gaps, and cut vertices of the partner network.
+#
+# A pooled, not owned need (A, c) has *ways in*: each agreement of A with a holder y of c
+# whose mandate covers c (killed by removing y), and each organisation g containing A whose
+# ``pools`` covers c and in which some other member holds c (killed by removing g, or by
+# removing the holder when it is the only one). Removing X opens the need exactly when X
+# kills every way in; this is counted without re-running the analysis per actor. Needs of
+# unassessed actors and capability-unassessed needs are not summed.
+
+
+def critical_table(model: GapModel, *, engine: str = "auto", net: ActorNetwork | None = None) -> pd.DataFrame:
+    """The table of :func:`graphkit.analysis.critical_actors`, from a gap model."""
+    cols = [
+        "actor_id",
+        "name",
+        "kind",
+        "opened_weight",
+        "opened_gaps",
+        "actors_affected",
+        "articulation_point",
+    ]
+    r = model.routes()
+    # needs pooled but not owned, of assessed actors and assessed capabilities only
+    r = r[r["pooled"] & ~r["own"] & r["assessed"] & r["capability_assessed"]]
+    coop, grp = model.candidates()
+    keys = r["key"].to_numpy(dtype=np.int64)
+    # Each way in is killed by removing any actor of its kill set: an agreement holder y
+    # ({y}); an organisation g through which cnt members hold c ({g}, plus the holder if
+    # cnt == 1). The need opens when x is in the kill set of every way in.
+    c1 = coop[coop["key"].isin(keys)][["key", "y"]].drop_duplicates()
+    g1 = grp[grp["key"].isin(keys)]
+    ways = pd.concat([c1.assign(w=c1["y"]), g1[["key", "g"]].assign(w=-1 - g1["g"])], ignore_index=True)[
+        ["key", "w"]
+    ]
+    n_ways = ways.groupby("key").size()
+    kill = pd.concat(
+        [
+            pd.DataFrame({"key": c1["key"], "w": c1["y"], "x": c1["y"]}),
+            pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["g"]}),
+            pd.DataFrame({"key": g1["key"], "w": -1 - g1["g"], "x": g1["hmin"]})[g1["cnt"].to_numpy() == 1],
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
+    hits = kill.groupby(["key", "x"]).size().rename("n").reset_index()
+    hits = hits[hits["n"].to_numpy() == n_ways.reindex(hits["key"]).to_numpy()]
+    C = max(model.nC, 1)
+    hits = hits.assign(a=hits["key"] // C, c=hits["key"] % C)
+    hits = hits[hits["x"] != hits["a"]].merge(r[["key", "weight"]], on="key")
+    agg = hits.groupby("x").agg(
+        opened_weight=("weight", "sum"), opened_gaps=("c", "size"), actors_affected=("a", "nunique")
+    )
+    if net is None or set(net.types) != set(model.partners):
+        net = actor_network(model.G, model.partners, dormant_after=model.dormant_after, as_of=model.day)
+    if resolve_engine(engine) == "igraph":
+        cut = set(net.igraph.articulation_points())
+    else:
+        cut = set(nx.articulation_points(net.networkx))
+    ids = sorted(set(agg.index.tolist()) | cut)
+    out = pd.DataFrame(
+        {
+            "actor_id": [model.actors[i] for i in ids],
+            "name": [model.names[model.actors[i]] for i in ids],
+            "kind": [model.kinds[model.actors[i]] for i in ids],
+            "opened_weight": [int(agg["opened_weight"].get(i, 0)) for i in ids],
+            "opened_gaps": [int(agg["opened_gaps"].get(i, 0)) for i in ids],
+            "actors_affected": [int(agg["actors_affected"].get(i, 0)) for i in ids],
+            "articulation_point": [i in cut for i in ids],
+            "_order": ids,
+        }
+    )
+    out = out.sort_values(["opened_weight", "articulation_point", "_order"], ascending=[False, False, True])
+    return out[cols].reset_index(drop=True)

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis.engine import DEFAULT_TYPES, AnalysisError
-from graphkit.analysis.gaps import _GapModel
+from graphkit.analysis.gaps import GapModel
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 from graphkit.ties import DEFAULT_DORMANT_AFTER, instrument_weight
@@ -110,11 +110,11 @@ def recommend_partners(
     >>> r["alternatives"].tolist()
     [['CERT_EU', 'USA'], ['EST', 'CERT_EU']]
     """
-    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     return _recommend(model, actor_id, k=k)
 
 
-def _recommend(model: _GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
+def _recommend(model: GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
     cols = list(RECOMMENDATION_COLUMNS)
     if actor_id not in model.kinds:
         from graphkit.suggest import node_hint
@@ -188,7 +188,7 @@ def remaining_without_data(
         data at all`` or ``no <kind> in the data has a level for it`` (the sources do not
         measure it); heaviest first.
     """
-    model = _GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
+    model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     if actor_id not in model.kinds:
         raise SchemaError(f"no actor with id {actor_id!r}; check the id in actors.csv")
     gaps = model.gap_table()
@@ -207,7 +207,7 @@ def _and(words: list[str]) -> str:
 
 
 def _reason(
-    model: _GapModel, a: int, y: int, cap_names: str, closes: list[int], closed: int, links: str
+    model: GapModel, a: int, y: int, cap_names: str, closes: list[int], closed: int, links: str
 ) -> str:
     """What a pick closes and why it is feasible, in words."""
     what = (
@@ -220,7 +220,7 @@ def _reason(
     return f"{what}; feasible because {links}"
 
 
-def _members_and_organisations(model: _GapModel, a: int) -> set[int]:
+def _members_and_organisations(model: GapModel, a: int) -> set[int]:
     """A's members and the organisations A belongs to (paused or dormant memberships too: still members)."""
     me = model.actors[a]
     out = {u for u, _, d in model.whole.in_edges(me, data=True) if d.get("type") == "MEMBER_OF"}
@@ -228,7 +228,7 @@ def _members_and_organisations(model: _GapModel, a: int) -> set[int]:
     return {model.index[x] for x in out if x in model.index and x != me}
 
 
-def _feasibility(model: _GapModel, a: int, cands: np.ndarray) -> tuple[dict[int, float], dict[int, str]]:
+def _feasibility(model: GapModel, a: int, cands: np.ndarray) -> tuple[dict[int, float], dict[int, str]]:
     """feasibility(a, y) and, in words, the links it builds on, for every candidate y."""
     w = FEASIBILITY_WEIGHTS
     G = model.G

@@ -26,7 +26,7 @@ from graphkit.analysis.clusters import (
     modularity_of,
 )
 from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine
-from graphkit.analysis.gaps import _GapModel
+from graphkit.analysis.gaps import GapModel
 from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.errors import AnalysisError
@@ -215,7 +215,7 @@ def analyze(
     with progress.step("brokerage"):
         brokers = brokerage_table(net, cent, membership.tolist())
     with progress.step("capability gaps"):
-        model = _GapModel(
+        model = GapModel(
             G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
         )
         gaps = model.gap_table()

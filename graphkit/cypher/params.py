@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from graphkit.errors import QueryError
 
-if TYPE_CHECKING:
-    from graphkit.cypher.queryfile import QueryFile
-
-__all__ = ["PARAM_TYPES", "parse_param_value", "parse_param_args", "bind_params", "check_type"]
+__all__ = ["PARAM_TYPES", "parse_param_value", "parse_param_args", "check_type"]
 
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 
@@ -126,47 +123,3 @@ def parse_param_args(args: Iterable[str]) -> dict[str, tuple[str, str | None]]:
             raise QueryError(f"--param {name} is given twice")
         out[name] = (value, ptype or None)
     return out
-
-
-def bind_params(query: QueryFile, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The parameter values to run ``query`` with: given ones (typed), then header defaults.
-
-    ``given`` maps names to values; a value that is a ``(text, type)`` pair (as from
-    :func:`parse_param_args`) is parsed with the header's declared type.
-
-    Raises
-    ------
-    QueryError
-        When a given parameter is not used by the query, or a used one has neither a
-        value nor a default.
-    """
-    given = dict(given or {})
-    used = query.param_names
-    unknown = sorted(set(given) - used)
-    if unknown:
-        avail = ", ".join(sorted(used)) or "none"
-        raise QueryError(
-            f"{query.file}: unknown parameter{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(unknown)}: the query does not use {'them' if len(unknown) > 1 else 'it'} "
-            f"(its parameters: {avail})"
-        )
-    values: dict[str, Any] = {}
-    missing = []
-    for name in sorted(used):
-        decl = query.declared(name)
-        if name in given:
-            v = given[name]
-            if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str):
-                text, ptype = v
-                v = parse_param_value(name, text, ptype or (decl.type if decl else None))
-            values[name] = v
-        elif decl is not None and decl.has_default:
-            values[name] = decl.default
-        else:
-            missing.append(name)
-    if missing:
-        raise QueryError(
-            f"{query.file}: parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"used but not given (fix: --param {missing[0]}=VALUE)"
-        )
-    return values

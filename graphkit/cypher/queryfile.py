@@ -26,6 +26,7 @@ described in :mod:`graphkit.cypher.dialect`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from graphkit.loaders.source import kind_problem, read_input
 
 __all__ = [
     "SHARED_DEFAULTS",
+    "bind_params",
     "Param",
     "QueryFile",
     "parse_query",
@@ -315,3 +317,47 @@ def _in_rel_types(sig: list[Token], k: int) -> bool:
             return False
         j -= 1
     return False
+
+
+def bind_params(query: QueryFile, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parameter values to run ``query`` with: given ones (typed), then header defaults.
+
+    ``given`` maps names to values; a value that is a ``(text, type)`` pair (as from
+    :func:`parse_param_args`) is parsed with the header's declared type.
+
+    Raises
+    ------
+    QueryError
+        When a given parameter is not used by the query, or a used one has neither a
+        value nor a default.
+    """
+    given = dict(given or {})
+    used = query.param_names
+    unknown = sorted(set(given) - used)
+    if unknown:
+        avail = ", ".join(sorted(used)) or "none"
+        raise QueryError(
+            f"{query.file}: unknown parameter{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}: the query does not use {'them' if len(unknown) > 1 else 'it'} "
+            f"(its parameters: {avail})"
+        )
+    values: dict[str, Any] = {}
+    missing = []
+    for name in sorted(used):
+        decl = query.declared(name)
+        if name in given:
+            v = given[name]
+            if isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str):
+                text, ptype = v
+                v = parse_param_value(name, text, ptype or (decl.type if decl else None))
+            values[name] = v
+        elif decl is not None and decl.has_default:
+            values[name] = decl.default
+        else:
+            missing.append(name)
+    if missing:
+        raise QueryError(
+            f"{query.file}: parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"used but not given (fix: --param {missing[0]}=VALUE)"
+        )
+    return values

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from graphkit.cypher.params import bind_params
 from graphkit.cypher.queryfile import (
     MAX_QUERY_CHARS,
     QueryFile,
+    bind_params,
     check_query,
     library,
     parse_query,

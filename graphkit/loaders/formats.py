@@ -100,14 +100,14 @@ FORMATS: tuple[Format, ...] = (
         "graphml",
         (".graphml",),
         "GraphML (Gephi, yEd, Cytoscape), property types kept",
-        reader="graphkit.loaders.graphfile:load_graphml",
+        reader="graphkit.loaders.graphxml:load_graphml",
         writer="graphkit.export.tables:write_graphml",
     ),
     Format(
         "gexf",
         (".gexf",),
         "GEXF 1.3 for Gephi, with graphkit's colours, sizes and layout (viz) and native edge weights",
-        reader="graphkit.loaders.graphfile:load_gexf",
+        reader="graphkit.loaders.graphxml:load_gexf",
         writer="graphkit.export.tables:write_gexf",
     ),
     Format(

@@ -35,8 +35,6 @@ from graphkit.suggest import path_hint
 
 __all__ = [
     "load_json",
-    "load_graphml",
-    "load_gexf",
     "read_json",
     "from_cytoscape",
     "MAX_JSON_DEPTH",
@@ -236,42 +234,6 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     except ValueError as exc:  # an integer of more than 4,300 digits
         what = "a number has too many digits to be a property value" if "digits" in str(exc) else str(exc)
         raise FormatError(f"{name}: not valid JSON ({what})") from None
-
-
-def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read GraphML written by graphkit (types restored) or by another tool
-    (see :func:`graphkit.loaders.graphxml.load_graphml`).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.graphml")
-    ...     G = gk.load_graphml(path)
-    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
-    (22, 47, 'Estonia')
-    """
-    from graphkit.loaders import graphxml
-
-    return graphxml.load_graphml(path, duplicates=duplicates)
-
-
-def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.MultiDiGraph:
-    """Read GEXF (1.1draft to 1.3) written by graphkit or Gephi: ``node_label`` and
-    ``rel_type`` attributes, or the edge's ``kind`` (see :func:`graphkit.loaders.graphxml.load_gexf`).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = gk.write(gk.load(gk.SAMPLE), pathlib.Path(tmp) / "sample.gexf")
-    ...     G = gk.load_gexf(path)
-    >>> G.number_of_nodes(), G.number_of_edges(), G.nodes["EST"]["name"]
-    (22, 47, 'Estonia')
-    """
-    from graphkit.loaders import graphxml
-
-    return graphxml.load_gexf(path, duplicates=duplicates)
 
 
 def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:

@@ -6,7 +6,7 @@ what other tools write: Gephi (GEXF 1.1draft to 1.3), yEd, Cytoscape, networkx. 
 are matched by local name, so the namespace of any version is accepted.
 
 XML that declares a DTD or entities is refused before parsing (see
-:func:`graphkit.loaders.graphfile.load_graphml`), so no entity is ever expanded.
+:func:`graphkit.loaders.graphxml.load_graphml`), so no entity is ever expanded.
 """
 
 from __future__ import annotations
