@@ -110,7 +110,11 @@ def page_for(browser):
         wait_until: str = "load",
         timeout_ms: int = 30_000,
     ) -> LoadedPage:
-        url = Path(path).resolve().as_uri() if not str(path).startswith(("file:", "http:", "https:")) else str(path)
+        url = (
+            Path(path).resolve().as_uri()
+            if not str(path).startswith(("file:", "http:", "https:"))
+            else str(path)
+        )
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         page = context.new_page()

@@ -25,10 +25,24 @@ def test_info_json_counts_match_the_files(capsys):
     info = json.loads(capsys.readouterr().out)
     # counted by hand from data/sample/*.csv
     assert info["nodes"] == {"Actor": 14, "Capability": 5, "Threat": 3, "Norm": 0}
-    assert info["relationships"] == {"MEMBER_OF": 13, "COOPERATES_WITH": 5, "HAS_CAPABILITY": 11,
-                                     "TARGETS": 8, "ATTRIBUTED_TO": 3, "REQUIRES": 7, "POSITION": 0}
-    assert info["actor_kinds"] == {"state": 8, "alliance": 2, "international_org": 1, "company": 1,
-                                   "ngo": 1, "cert": 1, "other": 0}
+    assert info["relationships"] == {
+        "MEMBER_OF": 13,
+        "COOPERATES_WITH": 5,
+        "HAS_CAPABILITY": 11,
+        "TARGETS": 8,
+        "ATTRIBUTED_TO": 3,
+        "REQUIRES": 7,
+        "POSITION": 0,
+    }
+    assert info["actor_kinds"] == {
+        "state": 8,
+        "alliance": 2,
+        "international_org": 1,
+        "company": 1,
+        "ngo": 1,
+        "cert": 1,
+        "other": 0,
+    }
 
 
 @pytest.mark.parametrize("out_name", ["s.graphml", "s.gexf", "s.json", "s.xlsx", "folder"])
@@ -94,7 +108,9 @@ def test_recommend_names_the_partners_that_close_the_gap(capsys):
     # Then incident response: Germany and Estonia 0.45 each, Germany the stronger (.6 > .5).
     assert main(["recommend", str(gk.SAMPLE), "FRA", "--partners", "COOPERATES_WITH"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "France: needs weight 3; own gap 3; with today's partners 3; needs without data: weight 0"
+    assert (
+        out[0] == "France: needs weight 3; own gap 3; with today's partners 3; needs without data: weight 0"
+    )
     assert out[1] == (
         "1. United Kingdom (GBR, state), feasibility 0.45: closes Threat-intelligence sharing and Attribution "
         "(weight 2): the data show France lacks them and no active partner covers them; feasible because "

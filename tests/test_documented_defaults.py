@@ -23,7 +23,9 @@ def _constants() -> dict[str, object]:
 def test_statements_of_a_constant_in_the_docs_give_its_value():
     stated = []
     for doc in DOCS:
-        for m in re.finditer(r"`?([A-Z][A-Z_]{3,})`?\s*=\s*`?([0-9][0-9_.,]*)", doc.read_text(encoding="utf-8")):
+        for m in re.finditer(
+            r"`?([A-Z][A-Z_]{3,})`?\s*=\s*`?([0-9][0-9_.,]*)", doc.read_text(encoding="utf-8")
+        ):
             name, value = m.group(1), m.group(2).rstrip(".,").replace("_", "").replace(",", "")
             if name in _constants():
                 stated.append((doc.name, name, float(value), float(_constants()[name])))

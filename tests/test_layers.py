@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "graphkit"
-BOTTOM = {"errors", "schema", "graph", "ties", "files", "suggest", "progress", "defaults", "terminal", "lifetime"}
+BOTTOM = {
+    "errors",
+    "schema",
+    "graph",
+    "ties",
+    "files",
+    "suggest",
+    "progress",
+    "defaults",
+    "terminal",
+    "lifetime",
+}
 
 # module or package (first part after graphkit.) -> what it may import
 ALLOWED = {

@@ -50,12 +50,18 @@ def _partition(assignment: dict[str, str]) -> set[frozenset[str]]:
 )
 def test_viz_clusters_are_those_of_analyze_with_the_same_seed(tmp_path, dataset, options):
     assert main(["analyze", str(dataset), "-o", str(tmp_path / "a"), "-q", *options]) == 0
-    assert main(["viz", str(dataset), "-o", str(tmp_path / "v.html"), "--color-by", "cluster", "-q", *options]) == 0
+    assert (
+        main(["viz", str(dataset), "-o", str(tmp_path / "v.html"), "--color-by", "cluster", "-q", *options])
+        == 0
+    )
     expected = _csv_clusters(tmp_path / "a" / "clusters.csv")
     drawn = _page_clusters(tmp_path / "v.html")
     assert set(drawn) == set(expected)  # every actor drawn
     assert drawn == expected  # same cluster, under the same (cluster_name) label
-    assert len(_partition(drawn)) == json.loads((tmp_path / "a" / "summary.json").read_text())["clusters"]["count"]
+    assert (
+        len(_partition(drawn))
+        == json.loads((tmp_path / "a" / "summary.json").read_text())["clusters"]["count"]
+    )
 
 
 def test_viz_seed_changes_what_is_drawn_as_analyze_does(tmp_path):
@@ -70,12 +76,29 @@ def test_viz_seed_changes_what_is_drawn_as_analyze_does(tmp_path):
         pytest.skip("Louvain gives the same partition for every seed tried on this data")
     for seed in pair:
         out = tmp_path / f"v{seed}.html"
-        main(["viz", str(DATA), "-o", str(out), "--color-by", "cluster", "-q", "--seed", seed, "--restarts", "1"])
+        main(
+            [
+                "viz",
+                str(DATA),
+                "-o",
+                str(out),
+                "--color-by",
+                "cluster",
+                "-q",
+                "--seed",
+                seed,
+                "--restarts",
+                "1",
+            ]
+        )
         assert _partition(_page_clusters(out)) == runs[seed]
 
 
 def test_report_records_seed_and_weight_in_summary_parameters(tmp_path):
-    assert main(["report", str(gk.SAMPLE), "-o", str(tmp_path / "r"), "--seed", "3", "--weight", "weight", "-q"]) == 0
+    assert (
+        main(["report", str(gk.SAMPLE), "-o", str(tmp_path / "r"), "--seed", "3", "--weight", "weight", "-q"])
+        == 0
+    )
     parameters = json.loads((tmp_path / "r" / "summary.json").read_text())["parameters"]
     assert parameters["seed"] == 3
     assert parameters["weight"] == "weight"

@@ -24,8 +24,17 @@ def test_relationship_endpoints_match_design():
 
 @pytest.mark.parametrize(
     "key, ok",
-    [("name", True), ("since_2", True), ("_x", True), ("2x", False), ("a-b", False),
-     ("name}) DETACH DELETE n //", False), ("", False), ("a" * 65, False), ("é", False)],
+    [
+        ("name", True),
+        ("since_2", True),
+        ("_x", True),
+        ("2x", False),
+        ("a-b", False),
+        ("name}) DETACH DELETE n //", False),
+        ("", False),
+        ("a" * 65, False),
+        ("é", False),
+    ],
 )
 def test_identifier(key, ok):
     assert schema.is_identifier(key) is ok
@@ -33,9 +42,21 @@ def test_identifier(key, ok):
 
 @pytest.mark.parametrize(
     "value, kind",
-    [(1, "int"), (True, "bool"), (1.5, "float"), ("x", "string"), (dt.date(2024, 1, 1), "date"),
-     (dt.datetime(2024, 1, 1), None), (["a", "b"], "string[]"), ([1, 2], "int[]"), ([1, "a"], None),
-     ([], "string[]"), ([[1]], None), (None, None), ({"a": 1}, None)],
+    [
+        (1, "int"),
+        (True, "bool"),
+        (1.5, "float"),
+        ("x", "string"),
+        (dt.date(2024, 1, 1), "date"),
+        (dt.datetime(2024, 1, 1), None),
+        (["a", "b"], "string[]"),
+        ([1, 2], "int[]"),
+        ([1, "a"], None),
+        ([], "string[]"),
+        ([[1]], None),
+        (None, None),
+        ({"a": 1}, None),
+    ],
 )
 def test_value_type(value, kind):
     assert schema.value_type(value) == kind

@@ -23,7 +23,7 @@ def analysis_text(a: Any) -> str:
     """One line: what was analysed and how much came out (instead of a 20 KB dataclass dump).
 
     >>> analysis_text(gk.analyze(gk.load(gk.SAMPLE), seed=1))
-    'Analysis of sample (as of ...): 14 actors, 31 links, 4 clusters, 6 actors with gaps, 1 uncovered threats, seed 1'
+    'Analysis of sample (as of ...): 14 actors, 28 links, 6 clusters, 6 actors with gaps, 1 uncovered threats, seed 1'
     """
     s = a.summary or {}
     g = s.get("graph", {})

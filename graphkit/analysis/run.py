@@ -215,9 +215,7 @@ def analyze(
     with progress.step("brokerage"):
         brokers = brokerage_table(net, cent, membership.tolist())
     with progress.step("capability gaps"):
-        model = GapModel(
-            G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
-        )
+        model = GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
         gaps = model.gap_table()
         gsum = model.summary_table()
     with progress.step("alliance gaps"):

@@ -51,18 +51,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from graphkit.cypher.dialect_calls import _Calls
-from graphkit.cypher.dialect_lists import _Lists
+from graphkit.cypher.dialect_calls import Calls
+from graphkit.cypher.dialect_lists import ListRewriter
 from graphkit.cypher.dialect_text import (
-    _LEFT_STOP_OPS,
-    _LEFT_STOP_WORDS,
+    LEFT_STOP_OPS,
+    LEFT_STOP_WORDS,
     RESULT_HIDDEN_PREFIX,
+    Ctx,
+    Level,
     Translation,
-    _Ctx,
-    _ends_operand,
-    _in_map,
-    _is_keyword,
-    _Level,
+    ends_operand,
+    in_map,
+    is_keyword,
 )
 from graphkit.cypher.lexer import Token
 
@@ -99,23 +99,23 @@ def to_embedded(
     return _Bridge(text, file, params, columns).run()
 
 
-class _Bridge(_Calls, _Lists):
-    """The walk over the tokens; each construct's rewriting is a method of :class:`_Calls` or :class:`_Lists`."""
+class _Bridge(Calls, ListRewriter):
+    """The walk over the tokens; each construct's rewriting is a method of :class:`Calls` or :class:`ListRewriter`."""
 
     def run(self) -> Translation:
         self.check_comparisons()
-        self.emit(0, len(self.toks), _Ctx())
+        self.emit(0, len(self.toks), Ctx())
         if len(self.toks) in self.inserts:
             self.out.add(self.inserts.pop(len(self.toks)), len(self.text))
         return self.out.done()
 
     # ------------------------------------------------------------------ helpers
 
-    def emit(self, i: int, end: int, ctx: _Ctx) -> None:
+    def emit(self, i: int, end: int, ctx: Ctx) -> None:
         toks, out = self.toks, self.out
         end = min(end, len(toks))
         prev: Token | None = None  # previous significant token
-        levels = [_Level(out.mark(), out.mark())]
+        levels = [Level(out.mark(), out.mark())]
         while i < end:
             if i in self.inserts:
                 out.add(self.inserts.pop(i), self.pos(i))
@@ -133,7 +133,7 @@ class _Bridge(_Calls, _Lists):
             after_dot = prev is not None and prev.text in (".", ":")
             is_call = t.kind == "ident" and not after_dot and nxt < end and toks[nxt].text == "("
             is_word = t.kind == "ident" and not t.text.startswith("`") and not after_dot
-            if is_word and t.text.upper() in _LEFT_STOP_WORDS:
+            if is_word and t.text.upper() in LEFT_STOP_WORDS:
                 if ctx.in_lambda and low == "case":
                     self.refuse(
                         t.pos,
@@ -166,7 +166,7 @@ class _Bridge(_Calls, _Lists):
                 levels[-1].expr = levels[-1].atom = out.mark()
                 prev, i = t, i + 1
                 continue
-            is_map_key = nxt < end and toks[nxt].text == ":" and _in_map(toks, i)
+            is_map_key = nxt < end and toks[nxt].text == ":" and in_map(toks, i)
             if t.kind == "ident" and not after_dot and t.text in ctx.renames and not is_map_key:
                 levels[-1].atom = out.mark()
                 out.add(ctx.renames[t.text], t.pos, False)
@@ -182,7 +182,7 @@ class _Bridge(_Calls, _Lists):
                     continue
             if t.kind == "op" and t.text == "[":
                 close = self.close(i, end)
-                postfix = prev is not None and _ends_operand(prev)
+                postfix = prev is not None and ends_operand(prev)
                 j = self.sig(i + 1, close)
                 k = self.sig(j + 1, close)
                 if (
@@ -211,12 +211,10 @@ class _Bridge(_Calls, _Lists):
                     continue
             # anything else, as written
             if t.kind == "op" and t.text in "([{":
-                if not (
-                    t.text == "(" and prev is not None and prev.kind == "ident" and not _is_keyword(prev)
-                ):
+                if not (t.text == "(" and prev is not None and prev.kind == "ident" and not is_keyword(prev)):
                     levels[-1].atom = out.mark()
                 out.add(t.text, t.pos, True)
-                levels.append(_Level(out.mark(), out.mark()))
+                levels.append(Level(out.mark(), out.mark()))
             elif t.kind == "op" and t.text in ")]}":
                 if len(levels) > 1:
                     levels.pop()
@@ -225,7 +223,7 @@ class _Bridge(_Calls, _Lists):
                 if t.kind in ("ident", "param", "string", "number") and not after_dot and t.text != ".":
                     levels[-1].atom = out.mark()
                 out.add(t.text, t.pos, True)
-                if t.kind == "op" and t.text in _LEFT_STOP_OPS:
+                if t.kind == "op" and t.text in LEFT_STOP_OPS:
                     levels[-1].expr = levels[-1].atom = out.mark()
             prev = t
             i += 1

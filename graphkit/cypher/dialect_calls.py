@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphkit.cypher.dialect_text import _RENAMES, _Base, _Ctx
+from graphkit.cypher.dialect_text import RENAMES, Base, Ctx
 from graphkit.cypher.lexer import Token
 
 __all__: list[str] = []
@@ -28,8 +28,8 @@ _STRING_FUNCTIONS = frozenset(
 )
 
 
-class _Calls(_Base):
-    def call(self, t: Token, low: str, open_: int, close: int, end: int, ctx: _Ctx) -> bool:
+class Calls(Base):
+    def call(self, t: Token, low: str, open_: int, close: int, end: int, ctx: Ctx) -> bool:
         """Rewrite the call ``t(...)``; False when it stays as written."""
         out = self.out
         args = self.args(open_, close)
@@ -45,7 +45,7 @@ class _Calls(_Base):
 
         if low in ("shortestpath", "allshortestpaths"):
             kind = "SHORTEST" if low == "shortestpath" else "ALL SHORTEST"
-            self.emit(open_ + 1, close, _Ctx(ctx.renames, ctx.in_lambda, kind, ctx.types))
+            self.emit(open_ + 1, close, Ctx(ctx.renames, ctx.in_lambda, kind, ctx.types))
             return True
         if low == "labels" and len(args) == 1:
             out.add("[label(", t.pos)
@@ -185,12 +185,12 @@ class _Calls(_Base):
                     out.add("))", endpos)
                     return True
             return False
-        if low in _RENAMES:
-            emit_args(_RENAMES[low])
+        if low in RENAMES:
+            emit_args(RENAMES[low])
             return True
         return False
 
-    def conversion(self, t: Token, low: str, arg: tuple[int, int], endpos: int, ctx: _Ctx) -> None:
+    def conversion(self, t: Token, low: str, arg: tuple[int, int], endpos: int, ctx: Ctx) -> None:
         """toInteger / toFloat / toString / toBoolean with Neo4j's semantics for the argument's type."""
         out = self.out
         kind = self.type_of(*arg, ctx)

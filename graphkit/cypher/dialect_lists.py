@@ -6,21 +6,21 @@ import re
 from typing import Any
 
 from graphkit.cypher.dialect_text import (
-    _AGGREGATES,
-    _LEFT_STOP_OPS,
-    _RIGHT_STOP_WORDS,
-    _VARLEN,
-    _Base,
-    _Ctx,
-    _is_keyword,
-    _Level,
+    AGGREGATES,
+    LEFT_STOP_OPS,
+    RIGHT_STOP_WORDS,
+    VARLEN,
+    Base,
+    Ctx,
+    Level,
+    is_keyword,
 )
 
 __all__: list[str] = []
 
 
-class _Lists(_Base):
-    def comprehension(self, i: int, var: int, kw_in: int, close: int, ctx: _Ctx) -> None:
+class ListRewriter(Base):
+    def comprehension(self, i: int, var: int, kw_in: int, close: int, ctx: Ctx) -> None:
         """``[x IN list WHERE cond | expr]`` without the engine's list_filter (wrong under a WHERE clause)."""
         out, toks = self.out, self.toks
         where, bar = self.comprehension_parts(kw_in, close)
@@ -41,7 +41,7 @@ class _Lists(_Base):
             out.add(")", self.pos(bar))
             return
         for tok in self.sigs(kw_in + 1, where):
-            if tok.kind == "ident" and tok.text.lower() in _AGGREGATES:
+            if tok.kind == "ident" and tok.text.lower() in AGGREGATES:
                 self.refuse(
                     tok.pos,
                     f"a list comprehension with WHERE over an aggregate ({tok.text}(...)) is refused by the "
@@ -63,7 +63,7 @@ class _Lists(_Base):
             self.part(bar + 1, close, ctx.inner(x, element, kind))
         out.add(")", self.pos(where))
 
-    def subscript(self, i: int, close: int, subject: int, ctx: _Ctx) -> None:
+    def subscript(self, i: int, close: int, subject: int, ctx: Ctx) -> None:
         """``x[i]`` and ``x[a..b]`` after an operand that starts at piece ``subject``."""
         out, toks = self.out, self.toks
         dots = None
@@ -100,7 +100,7 @@ class _Lists(_Base):
         self.bound(dots + 1, close, "gk_slice_to", lambda k: k if k >= 0 else k - 1, ctx)
         out.add("]", self.pos(close) if close < len(toks) else self.pos(-1))
 
-    def bound(self, a: int, b: int, udf: str, literal: Any, ctx: _Ctx) -> None:
+    def bound(self, a: int, b: int, udf: str, literal: Any, ctx: Ctx) -> None:
         s = self.sigs(a, b)
         if not s:
             return
@@ -112,7 +112,7 @@ class _Lists(_Base):
         self.part(a, b, ctx)
         self.out.add(")", s[-1].pos)
 
-    def membership(self, i: int, end: int, level: _Level, ctx: _Ctx) -> int:
+    def membership(self, i: int, end: int, level: Level, ctx: Ctx) -> int:
         """``x IN list`` with Neo4j's nulls (2 IN [1, null] is null; null IN [] is false)."""
         out, toks = self.out, self.toks
         t = toks[i]
@@ -166,8 +166,8 @@ class _Lists(_Base):
                     break
                 depth -= 1
             elif depth == 0 and (
-                (tok.kind == "op" and tok.text in _LEFT_STOP_OPS)
-                or (tok.kind == "ident" and tok.text.upper() in _RIGHT_STOP_WORDS)
+                (tok.kind == "op" and tok.text in LEFT_STOP_OPS)
+                or (tok.kind == "ident" and tok.text.upper() in RIGHT_STOP_WORDS)
             ):
                 break
             j += 1
@@ -192,11 +192,11 @@ class _Lists(_Base):
                     break
                 depth -= 1
             elif depth == 0 and (
-                (tok.kind == "op" and tok.text in _LEFT_STOP_OPS)
+                (tok.kind == "op" and tok.text in LEFT_STOP_OPS)
                 or (
                     tok.kind == "ident"
                     and not tok.text.startswith("`")
-                    and tok.text.upper() in _RIGHT_STOP_WORDS
+                    and tok.text.upper() in RIGHT_STOP_WORDS
                 )
             ):
                 break
@@ -218,11 +218,11 @@ class _Lists(_Base):
                 left = self.props.get(key.text.strip("`"))
                 shown = f"the pattern's {key.text}: value"
             elif tok.kind == "op" and tok.text in ("=", "<>", "<", ">", "<=", ">="):
-                left = self.type_of(self.operand_start(i), i, _Ctx())
+                left = self.type_of(self.operand_start(i), i, Ctx())
                 shown = tok.text
             else:
                 continue
-            right = self.type_of(i + 1, self.operand_end(self.sig(i + 1, len(toks)), len(toks)), _Ctx())
+            right = self.type_of(i + 1, self.operand_end(self.sig(i + 1, len(toks)), len(toks)), Ctx())
             kinds = {left, right}
             if "STRING" in kinds and kinds & {"INT64", "DOUBLE", "INT32", "INT128"}:
                 self.refuse(
@@ -254,7 +254,7 @@ class _Lists(_Base):
                     (toks[k] for k in range(j - 1, -1, -1) if toks[k].kind not in ("ws", "comment")), None
                 )
                 return before is not None and (
-                    (before.kind == "ident" and not _is_keyword(before)) or before.text in ("(", "[")
+                    (before.kind == "ident" and not is_keyword(before)) or before.text in ("(", "[")
                 )
         return False
 
@@ -297,7 +297,7 @@ class _Lists(_Base):
 
     # ------------------------------------------------------------------ patterns
 
-    def relationship(self, i: int, close: int, ctx: _Ctx) -> None:
+    def relationship(self, i: int, close: int, ctx: Ctx) -> None:
         """A relationship pattern ``[...]``: give a variable-length one Neo4j's semantics."""
         toks, out = self.toks, self.out
         stop_at = close + 1 if close < len(toks) else close
@@ -308,7 +308,7 @@ class _Lists(_Base):
         # the length spec runs from after '*' to the property map '{' or the ']'
         stop = next((j for j in range(star + 1, close) if toks[j].text == "{"), close)
         spec = "".join(t.text for t in toks[star + 1 : stop])
-        m = _VARLEN.match(spec)
+        m = VARLEN.match(spec)
         self.emit(i, star + 1, ctx)
         if m is None:  # not a length spec we know: leave it to the engine to judge
             self.emit(star + 1, stop_at, ctx)

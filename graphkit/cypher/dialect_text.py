@@ -25,11 +25,11 @@ _EXPR_KEYWORDS = frozenset(
 )  # fmt: skip
 
 #: Tokens that end the left operand of ``IN`` (looking back) at the same bracket depth.
-_LEFT_STOP_OPS = frozenset({",", "=", "<>", "<", ">", "<=", ">=", "=~", "|", ":", ";"})
-_LEFT_STOP_WORDS = _EXPR_KEYWORDS | {"END", "DESC", "ASC", "XOR"}
+LEFT_STOP_OPS = frozenset({",", "=", "<>", "<", ">", "<=", ">=", "=~", "|", ":", ";"})
+LEFT_STOP_WORDS = _EXPR_KEYWORDS | {"END", "DESC", "ASC", "XOR"}
 
 #: Words that end the right operand of ``IN`` (looking forward).
-_RIGHT_STOP_WORDS = _LEFT_STOP_WORDS | {"UNION", "CALL", "DESCENDING", "ASCENDING"}
+RIGHT_STOP_WORDS = LEFT_STOP_WORDS | {"UNION", "CALL", "DESCENDING", "ASCENDING"}
 
 #: Words that start a clause (at bracket depth 0).
 _CLAUSES = frozenset(
@@ -37,12 +37,12 @@ _CLAUSES = frozenset(
      "DELETE", "DETACH", "REMOVE", "FOREACH", "LOAD"}
 )  # fmt: skip
 
-_AGGREGATES = frozenset(
+AGGREGATES = frozenset(
     {"count", "sum", "avg", "min", "max", "collect", "percentilecont", "percentiledisc", "stdev", "stdevp"}
 )
 
 #: Functions renamed one to one (same arguments, Neo4j's semantics).
-_RENAMES = {
+RENAMES = {
     "type": "label",
     "left": "gk_left",
     "right": "gk_right",
@@ -146,27 +146,27 @@ class _Out:
 
 
 @dataclass(frozen=True)
-class _Ctx:
+class Ctx:
     renames: Mapping[str, str] = field(default_factory=dict)  # comprehension variable -> lambda variable
     in_lambda: bool = False
     shortest: str | None = None
     types: Mapping[str, str] = field(default_factory=dict)  # comprehension variable -> element type
 
-    def inner(self, var: str, name: str, kind: str | None) -> _Ctx:
+    def inner(self, var: str, name: str, kind: str | None) -> Ctx:
         """The context inside a lambda over ``var`` (written ``name``), whose elements are of ``kind``."""
         types = {k: v for k, v in self.types.items() if k != var}
         if kind is not None:
             types[var] = kind
-        return _Ctx({**self.renames, var: name}, True, None, types)
+        return Ctx({**self.renames, var: name}, True, None, types)
 
 
 @dataclass
-class _Level:
+class Level:
     atom: int  # piece where the current operand (a postfix chain) starts
     expr: int  # piece where the current IN operand starts
 
 
-class _Base:
+class Base:
     """The bridge's state and the helpers its rewritings share (the walk is :class:`graphkit.cypher.dialect._Bridge`)."""
 
     def __init__(
@@ -187,7 +187,7 @@ class _Base:
         for at, extra in _return_names(self.toks, text).items():
             self.inserts[at] = extra + self.inserts.get(at, "")
 
-    def emit(self, i: int, end: int, ctx: _Ctx) -> None:
+    def emit(self, i: int, end: int, ctx: Ctx) -> None:
         raise NotImplementedError
 
     def fresh(self, stem: str) -> str:
@@ -268,7 +268,7 @@ class _Base:
             out.append((start, close))
         return out
 
-    def part(self, a: int, b: int, ctx: _Ctx) -> None:
+    def part(self, a: int, b: int, ctx: Ctx) -> None:
         """Emit tokens ``a`` to ``b`` without the spaces around them."""
         toks = self.toks
         while a < b and toks[a].kind == "ws" and "\n" not in toks[a].text:
@@ -280,7 +280,7 @@ class _Base:
     def sigs(self, a: int, b: int) -> list[Token]:
         return [t for t in self.toks[a:b] if t.kind not in ("ws", "comment")]
 
-    def type_of(self, a: int, b: int, ctx: _Ctx) -> str | None:
+    def type_of(self, a: int, b: int, ctx: Ctx) -> str | None:
         """The engine type of the expression in tokens ``a`` to ``b`` when it can be told from the text."""
         s = self.sigs(a, b)
         if not s:
@@ -318,7 +318,7 @@ class _Base:
                 return _RETURNS.get(s[0].text.lower())
         return None
 
-    def element_type(self, a: int, b: int, ctx: _Ctx) -> str | None:
+    def element_type(self, a: int, b: int, ctx: Ctx) -> str | None:
         """The type of the elements of the list expression in tokens ``a`` to ``b``, when it can be told."""
         kind = self.type_of(a, b, ctx)
         if kind is not None and kind.endswith("[]"):
@@ -338,7 +338,7 @@ class _Base:
             return next(iter(kinds)) if len(kinds) == 1 else None
         return None
 
-    def snapshot_part(self, a: int, b: int, ctx: _Ctx) -> list[tuple[str, int, bool]]:
+    def snapshot_part(self, a: int, b: int, ctx: Ctx) -> list[tuple[str, int, bool]]:
         m = self.out.mark()
         self.part(a, b, ctx)
         return self.out.copy(m, self.out.mark())
@@ -370,23 +370,23 @@ class _Base:
 
 _NO_END = 2**62 - 1  # a slice end past any list: the slice keeps everything
 
-_VARLEN = re.compile(r"^\s*(\d+)?\s*(?:(\.\.)\s*(\d+)?)?\s*$")
+VARLEN = re.compile(r"^\s*(\d+)?\s*(?:(\.\.)\s*(\d+)?)?\s*$")
 
 
-def _is_keyword(tok: Token) -> bool:
+def is_keyword(tok: Token) -> bool:
     return tok.kind == "ident" and not tok.text.startswith("`") and tok.text.upper() in _EXPR_KEYWORDS
 
 
-def _ends_operand(tok: Token) -> bool:
+def ends_operand(tok: Token) -> bool:
     """Whether a ``[`` right after ``tok`` subscripts it (rather than opening a list)."""
     if tok.kind in ("param", "string", "number"):
         return True
     if tok.kind == "ident":
-        return not _is_keyword(tok)
+        return not is_keyword(tok)
     return tok.text in (")", "]", "}")
 
 
-def _in_map(toks: list[Token], i: int) -> bool:
+def in_map(toks: list[Token], i: int) -> bool:
     """Whether token ``i`` sits directly inside ``{...}``."""
     depth = 0
     for j in range(i - 1, -1, -1):

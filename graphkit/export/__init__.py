@@ -1,1 +1,3 @@
 """Exporters: tables and datasets, interactive HTML, static images, reports."""
+
+__all__ = []

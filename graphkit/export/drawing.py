@@ -23,7 +23,6 @@ from graphkit import schema
 from graphkit.analysis.measures import MEASURES
 from graphkit.errors import GraphkitError
 from graphkit.export.drawing_model import (  # noqa: F401  (re-exported: the drawing's public vocabulary)
-    _MAX_TEXT,
     AGGREGATE_TIES,
     ANALYSIS_OPTIONS,
     CLUSTER_COLORS,
@@ -37,6 +36,7 @@ from graphkit.export.drawing_model import (  # noqa: F401  (re-exported: the dra
     LAYER_TYPES,
     LAYERS,
     MAX_LABELS,
+    MAX_TEXT_LENGTH,
     OTHER_COLOR,
     PHYSICS_MAX_NODES,
     SIZE_MEASURES,
@@ -427,7 +427,7 @@ def _text(value: Any) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+    return text if len(text) <= MAX_TEXT_LENGTH else text[: MAX_TEXT_LENGTH - 1] + "…"
 
 
 def _props(d: Mapping[str, Any], skip: Iterable[str]) -> list[tuple[str, str]]:

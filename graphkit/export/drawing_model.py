@@ -17,6 +17,7 @@ from graphkit.defaults import DEFAULT_SEED
 
 __all__ = [
     "DrawingOptions",
+    "MAX_TEXT_LENGTH",
     "KIND_COLORS",
     "KIND_NAMES",
     "kind_name",
@@ -136,7 +137,8 @@ MAX_LABELS = 30
 LABEL_ALL_UP_TO = 60
 """Graphs of at most this many nodes (an ego network, a small dataset) name every node."""
 
-_MAX_TEXT = 300
+MAX_TEXT_LENGTH = 300
+"""A property value longer than this is cut (with …) where a drawing shows it."""
 
 
 @dataclass

@@ -152,7 +152,7 @@ def render_fragment(
 
 
 @cache
-def _vis_js() -> str:
+def vis_network_js() -> str:
     return (_HERE / "assets" / "vis-network.min.js").read_text(encoding="utf-8")
 
 
@@ -168,7 +168,7 @@ def _viewer_css() -> str:
 
 def vis_network_script_source() -> str:
     """The vendored vis-network JavaScript (its text, for a page that loads it once)."""
-    return _vis_js()
+    return vis_network_js()
 
 
 def viewer_script_source() -> str:
@@ -183,7 +183,7 @@ def viewer_css() -> str:
 
 def vis_network_script() -> str:
     """``<script>`` holding vis-network (inline) and graphkit's viewer: once per page."""
-    return f"<script>{_vis_js()}</script>\n<style>{_viewer_css()}</style>\n<script>{_viewer_js()}</script>"
+    return f"<script>{vis_network_js()}</script>\n<style>{_viewer_css()}</style>\n<script>{_viewer_js()}</script>"
 
 
 def drawing_data(drawing: Drawing, *, present: bool = False) -> dict[str, Any]:
@@ -411,7 +411,7 @@ def _document(drawing: Drawing, height: str, present: bool = False) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    vis_js, viewer_js, draw = _vis_js(), _viewer_js(), _draw_call(root)
+    vis_js, viewer_js, draw = vis_network_js(), _viewer_js(), _draw_call(root)
     csp = (
         "default-src 'none'; "
         f"script-src '{_sha256(vis_js)}' '{_sha256(viewer_js)}' '{_sha256(draw)}'; "

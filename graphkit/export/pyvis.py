@@ -203,7 +203,7 @@ def render_pyvis(net: Any, *, legend: bool = True) -> str:
     """The document :func:`write_pyvis` writes."""
     import jinja2
 
-    from graphkit.export.html import _vis_js, script_json
+    from graphkit.export.html import script_json, vis_network_js
 
     nodes, edges, heading, height, width, options = net.get_network_data()
     already = getattr(net, _ESCAPED, False)
@@ -233,7 +233,7 @@ def render_pyvis(net: Any, *, legend: bool = True) -> str:
     def script(m: re.Match[str]) -> str:
         url = m.group(1)
         if "vis-network" in url:
-            return "<script>" + _vis_js().replace("</script", "<\\/script") + "</script>"
+            return "<script>" + vis_network_js().replace("</script", "<\\/script") + "</script>"
         if "tom-select" in url:
             return "<script>" + _read(lib / "tom-select" / "tom-select.complete.min.js") + "</script>"
         if "bootstrap" in url:

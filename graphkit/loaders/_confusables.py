@@ -3,6 +3,8 @@
 Source code point -> prototype, for ASCII, Latin, Greek and Cyrillic letters and combining
 marks whose prototype is ASCII (with combining marks); see the script for the selection."""
 
+__all__ = ["UNICODE_VERSION", "PROTOTYPES"]
+
 UNICODE_VERSION = "14.0.0"
 
 PROTOTYPES: dict[int, str] = {

@@ -101,7 +101,7 @@ def load_json(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
             property_count_problem(props)
             or _bad_dates(props)
             or node_problems(G, node_id, label, props)
-            or _near_duplicate(first_use, str(node_id), where)
+            or near_duplicate(first_use, str(node_id), where)
             or ids.check(node_id, where)  # type: ignore[arg-type]  # a non-text id is reported above
         )
         problems += [Problem(name, f"{where}: {m}") for m in msgs]
@@ -236,7 +236,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise FormatError(f"{name}: not valid JSON ({what})") from None
 
 
-def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:
+def near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: str) -> list[str]:
     """A problem when ``node_id`` differs from an earlier id only in case or Unicode form."""
     key = id_key(node_id)
     if key in first_use:
@@ -254,7 +254,7 @@ def _near_duplicate(first_use: dict[str, tuple[str, str]], node_id: str, where: 
     return []
 
 
-def _restore(value: Any, kind: str | None) -> Any:
+def restore(value: Any, kind: str | None) -> Any:
     if kind is None or not isinstance(value, str):
         return value
     if kind.endswith("[]"):
@@ -336,7 +336,7 @@ _JSON_BRACKETS = re.compile(r'["\[\]{}]')
 _JSON_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 
 
-def _refuse_dtd(path: Path) -> bytes:
+def refuse_dtd(path: Path) -> bytes:
     """The bytes of an XML file, refused when not UTF-8 or when it declares a DTD or
     entities anywhere in the file.
 

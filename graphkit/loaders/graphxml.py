@@ -28,12 +28,12 @@ from graphkit.errors import DatasetError, FormatError, Problem
 from graphkit.graph import new_graph, node_problems, relationship_problems
 from graphkit.loaders.duplicates import DuplicateFinder, check_mode
 from graphkit.loaders.graphfile import (
-    _near_duplicate,
-    _refuse_dtd,
-    _restore,
     add_unless_duplicate,
     check_json_depth,
     explained,
+    near_duplicate,
+    refuse_dtd,
+    restore,
 )
 from graphkit.loaders.header import property_count_problem
 from graphkit.loaders.ids import IdChecks
@@ -119,7 +119,7 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
         d = _graphml_data(el, "node", keys, problems, name, f"node {xml_id!r}")
         node_id = d.pop(GRAPHKIT_ID, xml_id) if types else xml_id
         real_id[xml_id] = node_id
-        nodes.append((node_id, {k: _restore(v, types.get(f"node:{k}")) for k, v in d.items()}))
+        nodes.append((node_id, {k: restore(v, types.get(f"node:{k}")) for k, v in d.items()}))
     edges: list[tuple[str, str, dict[str, Any]]] = []
     edge_ids: list[str | None] = []
     for el in graph.iter():
@@ -136,7 +136,7 @@ def load_graphml(path: str | os.PathLike[str], *, duplicates: str = "error") -> 
             (
                 real_id.get(u, u),
                 real_id.get(v, v),
-                {k: _restore(x, types.get(f"edge:{k}")) for k, x in d.items()},
+                {k: restore(x, types.get(f"edge:{k}")) for k, x in d.items()},
             )
         )
     return _build(name, nodes, edges, problems, duplicates=duplicates, edge_ids=edge_ids)
@@ -232,14 +232,14 @@ def load_gexf(path: str | os.PathLike[str], *, duplicates: str = "error") -> nx.
     legacy = {} if typed else _legacy_types([d for *_, d in raw_nodes], [d for _, _, d, _ in raw_edges])
     nodes = []
     for nid, label, d in raw_nodes:
-        d = {k: _restore(x, legacy.get(f"node:{k}")) for k, x in d.items()}
+        d = {k: restore(x, legacy.get(f"node:{k}")) for k, x in d.items()}
         d["label"] = d.pop("node_label", None)
         if "name" not in d and label:
             d["name"] = label
         nodes.append((nid, d))
     edges = []
     for u, v, d, el in raw_edges:
-        d = {k: _restore(x, legacy.get(f"edge:{k}")) for k, x in d.items()}
+        d = {k: restore(x, legacy.get(f"edge:{k}")) for k, x in d.items()}
         d.pop("networkx_key", None)  # what networkx's writer added to parallel edges
         rtype = d.pop("rel_type", None) or _type_of_kind(el.get("kind"))
         d["type"] = rtype
@@ -349,7 +349,7 @@ def parse_gexf_list(text: str) -> list[str]:
 def _parse(path: Path, root_name: str, what: str) -> ET.Element:
     if not os.path.lexists(path):
         raise FormatError(f"{path}: no such file{path_hint(path)}")
-    data = _refuse_dtd(path)  # the bytes of a regular file (a FIFO is never opened)
+    data = refuse_dtd(path)  # the bytes of a regular file (a FIFO is never opened)
     try:
         root = ET.parse(io.BytesIO(data)).getroot()
     except ET.ParseError as exc:  # "unclosed token: line 6, column 0"
@@ -513,7 +513,7 @@ def _build(
         msgs = (
             property_count_problem(d)
             or node_problems(G, n, label, d)
-            or _near_duplicate(first_use, n, f"node {n!r}")
+            or near_duplicate(first_use, n, f"node {n!r}")
             or ids.check(n, f"node {n!r}")
         )
         problems += [Problem(name, f"node {n!r}: {m}") for m in msgs]

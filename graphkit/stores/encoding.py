@@ -104,7 +104,7 @@ def _encode_float(x: float) -> list[int]:
     return [m >> zeros, e - 53 + zeros]
 
 
-def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict]:
+def split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict, dict]:
     """Plain properties, float properties and float-list properties (the last two encoded)."""
     plain: dict[str, Any] = {}
     floats: dict[str, Any] = {}
@@ -133,24 +133,24 @@ def _split_props(props: dict[str, Any], server: ServerInfo) -> tuple[dict, dict,
     return plain, floats, float_lists
 
 
-def _escape(s: str) -> str:
+def escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def _escape_all(value: Any) -> Any:
+def escape_all(value: Any) -> Any:
     t = type(value)
     if t is str:
-        return _escape(value) if ("'" in value or "\\" in value) else value
+        return escape(value) if ("'" in value or "\\" in value) else value
     if t is list or t is tuple:
-        return [_escape_all(v) for v in value]
+        return [escape_all(v) for v in value]
     if t is dict:
-        return {k: _escape_all(v) for k, v in value.items()}
+        return {k: escape_all(v) for k, v in value.items()}
     if isinstance(value, str):
-        return _escape(value)
+        return escape(value)
     return value
 
 
-def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
+def decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
     props = dict(props or {})
     dates = props.pop(DATES_KEY, None) or []
     out: dict[str, Any] = {}
@@ -165,11 +165,11 @@ def _decode(props: dict[str, Any], *, where: str) -> dict[str, Any]:
             except (TypeError, ValueError):
                 raise StoreError(f"{where}: property {key!r} is marked a date but holds {value!r}") from None
         else:
-            out[key] = _plain(value)
+            out[key] = plain_value(value)
     return out
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A Bolt value as plain Python: dates as datetime.date, graph values as dicts and lists."""
     import neo4j.graph as ng
     import neo4j.time as nt
@@ -179,15 +179,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, nt.DateTime | nt.Time | nt.Duration):
         return value.iso_format()
     if isinstance(value, ng.Node):
-        return _decode(dict(value.items()), where="a returned node")
+        return decode(dict(value.items()), where="a returned node")
     if isinstance(value, ng.Relationship):
-        props = _decode(dict(value.items()), where="a returned relationship")
+        props = decode(dict(value.items()), where="a returned relationship")
         props.pop(REL_KEY, None)
         return {"type": value.type, **props}
     if isinstance(value, ng.Path):
         return [n.get("id") for n in value.nodes]
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_value(v) for k, v in value.items()}
     return value

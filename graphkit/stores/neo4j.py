@@ -53,20 +53,20 @@ from graphkit.stores.encoding import (
     DATES_KEY,
     REL_KEY,
     STORE_KEYS,
-    _decode,
-    _escape,
-    _escape_all,
-    _plain,
+    decode,
+    escape,
+    escape_all,
+    plain_value,
     write_problems,
 )
 from graphkit.stores.neo4j_write import (
     WriteSummary,
-    _batches,
-    _node_query,
-    _node_rows,
-    _rate,
-    _relationship_query,
-    _relationship_rows,
+    batches,
+    node_query,
+    node_rows,
+    rate,
+    relationship_query,
+    relationship_rows,
 )
 
 __all__ = [
@@ -246,7 +246,7 @@ class Neo4jStore:
                 return False
         except QueryError:
             pass
-        rows = self._read("RETURN $s AS s", {"s": _escape(s)}, encode=False)
+        rows = self._read("RETURN $s AS s", {"s": escape(s)}, encode=False)
         if rows and rows[0]["s"] == s:
             return True
         raise StoreError(
@@ -299,27 +299,27 @@ class Neo4jStore:
                 self.wipe()
         n_nodes = 0
         for label in schema.LABELS:
-            groups = _node_rows(G, label, server)
+            groups = node_rows(G, label, server)
             total = sum(len(r) for r in groups.values())
             done = 0
             t0 = time.perf_counter()
             for shape, rows in groups.items():
-                query = _node_query(label, shape)
-                for batch in _batches(rows, 1 if per_row else batch_size):
+                query = node_query(label, shape)
+                for batch in batches(rows, 1 if per_row else batch_size):
                     self._write(query, {"rows": batch}, what=f"{label} nodes")
                     done += len(batch)
-                    progress.count(f"{label} nodes ({_rate(done, t0)})", done, total)
+                    progress.count(f"{label} nodes ({rate(done, t0)})", done, total)
             n_nodes += total
         n_rels = 0
-        rel_groups = _relationship_rows(G, server)
+        rel_groups = relationship_rows(G, server)
         total = sum(len(r) for r in rel_groups.values())
         t0 = time.perf_counter()
         for (type_, src, tgt, shape), rows in rel_groups.items():
-            query = _relationship_query(type_, src, tgt, shape)
-            for batch in _batches(rows, 1 if per_row else batch_size):
+            query = relationship_query(type_, src, tgt, shape)
+            for batch in batches(rows, 1 if per_row else batch_size):
                 self._write(query, {"rows": batch}, what=f"{type_} relationships")
                 n_rels += len(batch)
-                progress.count(f"relationships ({_rate(n_rels, t0)})", n_rels, total)
+                progress.count(f"relationships ({rate(n_rels, t0)})", n_rels, total)
         elapsed = time.perf_counter() - start
         summary = WriteSummary(n_nodes, n_rels, elapsed, self.uri)
         progress.say(f"wrote {n_nodes:,} nodes and {n_rels:,} relationships to {self.uri} in {elapsed:.2f} s")
@@ -399,7 +399,7 @@ class Neo4jStore:
                         f"{self.uri}: a :{label} node has no text `id` property "
                         f"(properties {_short(row['props'])}); graphkit needs one on every node"
                     )
-                props = _decode(row["props"], where=f":{label} node {node_id!r}")
+                props = decode(row["props"], where=f":{label} node {node_id!r}")
                 props.pop("id", None)
                 try:
                     add_node(G, node_id, label, **props)
@@ -415,7 +415,7 @@ class Neo4jStore:
                         f"RETURN a.id AS s, b.id AS t, properties(r) AS props ORDER BY s, t, r.{REL_KEY}"
                     )
                     for row in rows:
-                        props = _decode(row["props"], where=f"{name} {row['s']!r} -> {row['t']!r}")
+                        props = decode(row["props"], where=f"{name} {row['s']!r} -> {row['t']!r}")
                         props.pop(REL_KEY, None)
                         try:
                             add_relationship(G, row["s"], name, row["t"], **props)
@@ -438,7 +438,7 @@ class Neo4jStore:
         def work(tx: Any) -> list[list[Any]]:
             result = tx.run(query, params)
             keys[:] = list(result.keys())
-            return [[_plain(v) for v in record.values()] for record in result]
+            return [[plain_value(v) for v in record.values()] for record in result]
 
         rows = self._transaction(work, write=write, what="query")
         return pd.DataFrame(rows, columns=keys, dtype=object)  # values exactly as the server sent them
@@ -447,7 +447,7 @@ class Neo4jStore:
     def _encode_params(self, params: dict[str, Any]) -> dict[str, Any]:
         server = self.server
         if server.escape_string_params:
-            return _escape_all(params)
+            return escape_all(params)
         return params
 
     def _read(self, query: str, params: dict[str, Any] | None = None, *, encode: bool = True) -> list[dict]:
@@ -460,7 +460,7 @@ class Neo4jStore:
         self, query: str, params: dict[str, Any], *, write: bool, encode: bool, what: str
     ) -> list[dict]:
         if encode and self._server is not None and self._server.escape_string_params:
-            params = _escape_all(params)
+            params = escape_all(params)
 
         def work(tx: Any) -> list[dict]:
             return [r.data() for r in tx.run(query, params)]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphkit import schema
 from graphkit.errors import SchemaError
-from graphkit.stores.encoding import REL_KEY, STORE_KEYS, _split_props
+from graphkit.stores.encoding import REL_KEY, STORE_KEYS, split_props
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,7 +40,7 @@ def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tu
     Rows are lists, not maps: a server that turns parameters into query text (FalkorDB)
     parses a list row several times faster than a map row.
     """
-    plain, floats, float_lists = _split_props(props, server)
+    plain, floats, float_lists = split_props(props, server)
     shape = (tuple(sorted(floats)), tuple(sorted(float_lists)))
     row = [*head, plain]
     row += [floats[k] for k in shape[0]]
@@ -48,7 +48,7 @@ def _row(head: list[Any], props: dict[str, Any], server: ServerInfo) -> tuple[tu
     return shape, row
 
 
-def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[list]]:
+def node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple, list[list]]:
     groups: dict[tuple, list[list]] = defaultdict(list)
     for n, data in G.nodes(data=True):
         if data.get("label") != label:
@@ -58,7 +58,7 @@ def _node_rows(G: nx.MultiDiGraph, label: str, server: ServerInfo) -> dict[tuple
     return groups
 
 
-def _relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[list]]:
+def relationship_rows(G: nx.MultiDiGraph, server: ServerInfo) -> dict[tuple, list[list]]:
     groups: dict[tuple, list[list]] = defaultdict(list)
     ordinal: Counter = Counter()
     labels = {n: d.get("label") for n, d in G.nodes(data=True)}
@@ -80,14 +80,14 @@ def _float_sets(var: str, first: int, shape: tuple) -> str:
     return "".join(", " + s for s in sets)
 
 
-def _node_query(label: str, shape: tuple) -> str:
+def node_query(label: str, shape: tuple) -> str:
     _check_vocabulary(labels=[label], shape=shape)
     return f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET n = r[1], n.id = r[0]" + _float_sets(
         "n", 2, shape
     )
 
 
-def _relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
+def relationship_query(type_: str, src: str, tgt: str, shape: tuple) -> str:
     _check_vocabulary(labels=[src, tgt], types=[type_], shape=shape)
     return (
         f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{tgt} {{id: r[1]}}) "
@@ -109,11 +109,11 @@ def _check_vocabulary(*, labels: list[str], shape: tuple, types: list[str] | tup
             raise SchemaError(f"property name {key!r} may not appear in query text")
 
 
-def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
+def batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
 
-def _rate(done: int, t0: float) -> str:
+def rate(done: int, t0: float) -> str:
     elapsed = time.perf_counter() - t0
     return f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else "- rows/s"

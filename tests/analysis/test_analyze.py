@@ -46,8 +46,24 @@ def test_formula_like_names_are_neutralised(tmp_path):
 
 def test_cli_analyze_writes_files(tmp_path, capsys):
     # --dormant-after 0: the sample's agreements (2011-2019) carry the weights and would be dormant today
-    assert main(["analyze", str(gk.SAMPLE), "-o", str(tmp_path / "o"), "--seed", "2", "--weight", "weight",
-                 "--dormant-after", "0", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(gk.SAMPLE),
+                "-o",
+                str(tmp_path / "o"),
+                "--seed",
+                "2",
+                "--weight",
+                "weight",
+                "--dormant-after",
+                "0",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert {p.name for p in (tmp_path / "o").iterdir()} == set(ANALYSIS_FILES)
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert s["parameters"]["weight"] == "weight" and s["measures"]["distance"] == "1 / strength"
@@ -55,15 +71,20 @@ def test_cli_analyze_writes_files(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "extra, message",
-    [(["--types", "HAS_CAPABILITY"], "does not join two actors"),
-     (["--weight", "nosuch"], "no MEMBER_OF/COOPERATES_WITH relationship has the property 'nosuch'"),
-     (["--weight", "instrument"], "cannot be a cooperation strength"),
-     (["--partners", "TARGETS"], "cannot pool capabilities through 'TARGETS'"),
-     (["--threshold", "2"], "threshold must be a number from 0 to 1")],
+    [
+        (["--types", "HAS_CAPABILITY"], "does not join two actors"),
+        (["--weight", "nosuch"], "no MEMBER_OF/COOPERATES_WITH relationship has the property 'nosuch'"),
+        (["--weight", "instrument"], "cannot be a cooperation strength"),
+        (["--partners", "TARGETS"], "cannot pool capabilities through 'TARGETS'"),
+        (["--threshold", "2"], "threshold must be a number from 0 to 1"),
+    ],
 )
 def test_cli_bad_options_exit_2_without_traceback(tmp_path, capsys, extra, message):
     # --dormant-after 0 keeps the sample's agreements (2011-2019), which carry instrument and weight
-    assert main(["analyze", str(gk.SAMPLE), "-o", str(tmp_path / "o"), "-q", "--dormant-after", "0", *extra]) == 2
+    assert (
+        main(["analyze", str(gk.SAMPLE), "-o", str(tmp_path / "o"), "-q", "--dormant-after", "0", *extra])
+        == 2
+    )
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

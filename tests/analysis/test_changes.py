@@ -310,6 +310,10 @@ def test_closed_by_names_only_ties_whose_mandate_pools_the_capability():
     gk.add_relationship(G, "threat:t", "REQUIRES", "cap:ir")
     g = gap_changes(G, "2022", "2024").set_index("actor_id")
     assert (g.loc["A", "coalition_gap_then"], g.loc["A", "coalition_gap_now"]) == (1, 0)
-    closed = " ".join(g.loc["A", "closed_by"]) if isinstance(g.loc["A", "closed_by"], list) else g.loc["A", "closed_by"]
+    closed = (
+        " ".join(g.loc["A", "closed_by"])
+        if isinstance(g.loc["A", "closed_by"], list)
+        else g.loc["A", "closed_by"]
+    )
     assert "joined ALLY" in closed
     assert "FORUM" not in closed and "began cooperation with C" not in closed

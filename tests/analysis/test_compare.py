@@ -25,7 +25,12 @@ def pair():
         ("A", "MEMBER_OF", "O", {"since": 2001}),
         ("B", "MEMBER_OF", "O", {"since": 2005}),
         ("A", "MEMBER_OF", "P", {"since": 2003}),
-        ("A", "COOPERATES_WITH", "B", {"instrument": "mou", "since": 2010, "last_confirmed": 2025, "pools": "cap:x"}),
+        (
+            "A",
+            "COOPERATES_WITH",
+            "B",
+            {"instrument": "mou", "since": 2010, "last_confirmed": 2025, "pools": "cap:x"},
+        ),
         ("A", "COOPERATES_WITH", "D", {}),
         ("D", "COOPERATES_WITH", "C", {}),
         ("A", "HAS_CAPABILITY", "cap:x", {"level": 0.9}),

@@ -39,7 +39,15 @@ def test_only_the_measures_asked_for_are_computed_with_the_full_tables_values():
     G = gk.load(gk.SAMPLE)
     full = centrality(G)
     part = centrality(G, measures=["betweenness", "core"])
-    assert list(part.columns) == ["id", "name", "kind", "betweenness", "core", "betweenness_kind_rank", "core_kind_rank"]
+    assert list(part.columns) == [
+        "id",
+        "name",
+        "kind",
+        "betweenness",
+        "core",
+        "betweenness_kind_rank",
+        "core_kind_rank",
+    ]
     assert part["betweenness"].tolist() == full["betweenness"].tolist()
     with pytest.raises(gk.AnalysisError, match="unknown measure"):
         centrality(G, measures=["harmonic"])
@@ -67,7 +75,9 @@ def test_a_new_registry_entry_reaches_table_report_drawing_and_cli(monkeypatch, 
     from graphkit.export.report import build_report, render_report_markdown
 
     md = render_report_markdown(build_report(G, a))
-    assert "| Harmonic |" in md and "Sum of inverse distances" in md  # a column of the rankings, defined above them
+    assert (
+        "| Harmonic |" in md and "Sum of inverse distances" in md
+    )  # a column of the rankings, defined above them
     from graphkit.export.drawing import prepare_drawing
 
     D = prepare_drawing(G, size_by="harmonic")

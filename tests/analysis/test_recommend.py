@@ -150,7 +150,9 @@ def test_own_organisations_are_not_new_partners_and_no_data_is_said():
         "closes C4 (weight 1): the data show State X lacks it and no active partner covers it; "
         "feasible because nothing yet: no agreement, shared organisation or region"
     ]
-    assert remaining_without_data(G, "X").values.tolist() == [["c3", "C3", 1, "no state in the data has a level for it"]]
+    assert remaining_without_data(G, "X").values.tolist() == [
+        ["c3", "C3", 1, "no state in the data has a level for it"]
+    ]
 
 
 def test_an_organisation_gets_members_or_partners_to_recruit():
@@ -175,4 +177,8 @@ def test_an_organisation_gets_members_or_partners_to_recruit():
     gk.add_relationship(G2, "W", "HAS_CAPABILITY", "c1", level=0.7)
     r = recommend_partners(G2, "AL")
     assert r[["partner_id", "closes", "feasibility"]].values.tolist() == [["W", ["c1"], 0.25]]
-    assert r["reason"].iloc[0].startswith("a member or partner to recruit: closes C1 (weight 1): the data show Alliance lacks it")
+    assert (
+        r["reason"]
+        .iloc[0]
+        .startswith("a member or partner to recruit: closes C1 (weight 1): the data show Alliance lacks it")
+    )

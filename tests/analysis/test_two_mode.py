@@ -128,7 +128,9 @@ def test_a_forum_every_state_joins_barely_changes_the_order_of_states(seed, weig
     states, orgs, memberships, coop = _random_world(seed)
     before = centrality(_graph(states, orgs, memberships, coop), weight=weight)
     forum = {**orgs, "FORUM": "international_org"}
-    after = centrality(_graph(states, forum, memberships + [(s, "FORUM") for s in states], coop), weight=weight)
+    after = centrality(
+        _graph(states, forum, memberships + [(s, "FORUM") for s in states], coop), weight=weight
+    )
     b = before[before.kind == "state"].set_index("id")
     a = after[after.kind == "state"].set_index("id").loc[b.index]
     for name in STRENGTH_ROBUST:

@@ -195,10 +195,10 @@ def test_page_is_self_contained_with_a_strict_csp(sample):
     html = render_html(sample)
     # No resource is referenced by URL: no src= or href= at all, no @import, no url().
     assert not re.search(r"\b(src|href)\s*=", html.split("<script>", 1)[0] + html.rsplit("</script>", 2)[-1])
-    from graphkit.export.html import _vis_js
+    from graphkit.export.html import vis_network_js
 
     # URLs only in vis-network's licence comment and, as text, in the data (source properties)
-    rest = re.sub(r'(?s)<script type="application/json".*?</script>', "", html.replace(_vis_js(), ""))
+    rest = re.sub(r'(?s)<script type="application/json".*?</script>', "", html.replace(vis_network_js(), ""))
     assert "http:" not in rest and "https:" not in rest
     import html as _html
 

@@ -85,7 +85,11 @@ def test_filters_hide_kinds_and_relationship_types(page_for, sample_html, sample
     loaded = _open(page_for, sample_html)
     page = loaded.page
     kinds = {n: d["kind"] for n, d in sample.nodes(data=True) if d["label"] == "Actor"}
-    rels = [(u, v, d["type"]) for u, v, d in sample.edges(data=True) if d["type"] in ("MEMBER_OF", "COOPERATES_WITH")]
+    rels = [
+        (u, v, d["type"])
+        for u, v, d in sample.edges(data=True)
+        if d["type"] in ("MEMBER_OF", "COOPERATES_WITH")
+    ]
 
     page.get_by_role("checkbox", name="state").uncheck()
     keep = {n for n, k in kinds.items() if k != "state"}
@@ -290,7 +294,9 @@ def test_present_mode_fills_a_slide_and_draws_the_focus_largest(page_for, tmp_pa
     assert main(["viz", str(DATA), "--focus", "NATO", "--present", "-o", str(out), "-q"]) == 0
     loaded = _open(page_for, out, viewport=(960, 540))
     page = loaded.page
-    w, h = page.evaluate(f"(() => {{ const r = {API}.network.body.container.getBoundingClientRect(); return [r.width, r.height]; }})()")
+    w, h = page.evaluate(
+        f"(() => {{ const r = {API}.network.body.container.getBoundingClientRect(); return [r.width, r.height]; }})()"
+    )
     assert w * h >= 0.85 * 960 * 540
     sizes = page.evaluate(f"Object.fromEntries({API}.nodes.get().map(n => [n.id, n.size]))")
     assert max(sizes, key=sizes.get) == "NATO"

@@ -19,9 +19,9 @@ from markdown_it import MarkdownIt
 import graphkit as gk
 from graphkit.errors import OutputError, SchemaError
 from graphkit.export import report as R
-from graphkit.export.report.context import _Context
-from graphkit.export.report.document import _fmt
-from graphkit.export.report.gap_sections import _main_heatmap
+from graphkit.export.report.context import Context
+from graphkit.export.report.document import fmt
+from graphkit.export.report.gap_sections import main_heatmap
 
 XSS = "<img src=x onerror=alert(1)>"
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -233,7 +233,7 @@ def test_html_and_markdown_carry_the_same_sections(tiny):
 
 def test_heat_map_cells_follow_the_gap_table(tiny):
     G, analysis = tiny
-    h = _main_heatmap(_Context(G, analysis, 10), None)
+    h = main_heatmap(Context(G, analysis, 10), None)
     assert h.cells == {("A", "c1"): "own", ("A", "c2"): "pooled", ("B", "c1"): "pooled", ("B", "c2"): "own"}
     page = R.render_report_html(_report(G, analysis))
     p = _Tags()
@@ -244,7 +244,7 @@ def test_heat_map_cells_follow_the_gap_table(tiny):
 
 def test_gap_totals_by_hand(tiny):
     G, analysis = tiny
-    t = _Context(G, analysis, 10).gap_totals().set_index("actor_id")
+    t = Context(G, analysis, 10).gap_totals().set_index("actor_id")
     # A and B: need 2 capabilities (1 threat each), own 1, partners cover the other.
     # (a gaps table without the assessed columns counts every actor and capability as assessed)
     want = {
@@ -379,7 +379,7 @@ def test_escape_markdown_doctest_values():
 
 
 def test_number_formatting():
-    assert [_fmt(v) for v in (None, True, 1234, 2.0, 0.123456, 12345.6, float("nan"))] == [
+    assert [fmt(v) for v in (None, True, 1234, 2.0, 0.123456, 12345.6, float("nan"))] == [
         "",
         "yes",
         "1,234",

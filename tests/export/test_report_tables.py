@@ -246,10 +246,10 @@ def test_the_cluster_table_and_the_legend_use_cluster_name(seven):
     rows = _md_rows(md, "cluster")
     assert [r[0] for r in rows] == ["Norway"]  # from cluster_name, not "Sweden cluster"
     assert rows[0][1] == "4" and rows[0][5] == "Sweden, Nordic Council, Norway, Open Net"
-    from graphkit.export.report.context import _Context
-    from graphkit.export.report.figures import _interactive_graph
+    from graphkit.export.report.context import Context
+    from graphkit.export.report.figures import interactive_graph
 
-    graph = _interactive_graph(G, _Context(G, _analysis(G), 10), None, 7)  # what write_report embeds
+    graph = interactive_graph(G, Context(G, _analysis(G), 10), None, 7)  # what write_report embeds
     legend = [
         e["name"] for f in _page_data(graph)["filters"] if f["field"] == "cluster" for e in f["entries"]
     ]

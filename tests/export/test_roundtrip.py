@@ -40,10 +40,20 @@ def test_gexf_keeps_nodes_relationships_and_names(tmp_path):
 
 # ---- generated graphs -------------------------------------------------------------------
 
-_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85") | st.sampled_from("\n\t")
+_chars = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+) | st.sampled_from("\n\t")
 text = st.text(_chars, min_size=1, max_size=12).filter(lambda s: s.strip() != "" and s == s.strip())
-elements = st.text(string.ascii_letters + string.digits + " -_.=+@'", min_size=1, max_size=8).map(str.strip).filter(bool)
-ids = st.text(string.ascii_letters + string.digits + ":_-'=+@ ", min_size=1, max_size=10).map(str.strip).filter(bool)
+elements = (
+    st.text(string.ascii_letters + string.digits + " -_.=+@'", min_size=1, max_size=8)
+    .map(str.strip)
+    .filter(bool)
+)
+ids = (
+    st.text(string.ascii_letters + string.digits + ":_-'=+@ ", min_size=1, max_size=10)
+    .map(str.strip)
+    .filter(bool)
+)
 SCALARS = {
     "int": st.integers(-(2**53), 2**53),
     "float": st.floats(allow_nan=False, allow_infinity=False, width=64),
@@ -60,8 +70,13 @@ keys = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
 
 @st.composite
 def graphs(draw):
-    types = draw(st.dictionaries(keys | st.sampled_from(sorted(schema.LIST_PROPERTIES) + ["source", "level"]),
-                                 st.sampled_from(sorted(SCALARS)), max_size=5))
+    types = draw(
+        st.dictionaries(
+            keys | st.sampled_from(sorted(schema.LIST_PROPERTIES) + ["source", "level"]),
+            st.sampled_from(sorted(SCALARS)),
+            max_size=5,
+        )
+    )
     if "level" in types:
         types["level"] = "float"
     if "source" in types:
@@ -83,8 +98,13 @@ def graphs(draw):
     for _ in range(draw(st.integers(0, 10))):
         u, v = draw(st.sampled_from(node_ids)), draw(st.sampled_from(node_ids))
         lu, lv = G.nodes[u]["label"], G.nodes[v]["label"]
-        fitting = [t.name for t in schema.RELATIONSHIP_TYPES.values()
-                   if lu in t.sources and lv in t.targets and not (u == v and t.name in ("MEMBER_OF", "COOPERATES_WITH"))]
+        fitting = [
+            t.name
+            for t in schema.RELATIONSHIP_TYPES.values()
+            if lu in t.sources
+            and lv in t.targets
+            and not (u == v and t.name in ("MEMBER_OF", "COOPERATES_WITH"))
+        ]
         if fitting:
             p = props()
             if isinstance(p.get("level"), float):
@@ -99,7 +119,11 @@ def graphs(draw):
 
 
 @pytest.mark.parametrize("fmt", EXACT_FORMATS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(G=graphs())
 def test_generated_round_trip_is_exact(tmp_path_factory, fmt, G):
     out = tmp_path_factory.mktemp("rt") / fmt

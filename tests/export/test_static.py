@@ -29,10 +29,22 @@ def test_svg_has_the_palette_legend_and_labels(sample, tmp_path):
     texts = _texts(root)
     assert "Sample" in texts and "cap" in texts
     # legend: every kind present, the two other labels and every relationship type, with counts
-    for line in ["state (8)", "alliance (2)", "Capability (5)", "Threat (3)", "MEMBER_OF (13)", "REQUIRES (7)"]:
+    for line in [
+        "state (8)",
+        "alliance (2)",
+        "Capability (5)",
+        "Threat (3)",
+        "MEMBER_OF (13)",
+        "REQUIRES (7)",
+    ]:
         assert line in texts
     colours = text.lower()
-    for c in [KIND_COLORS["state"], KIND_COLORS["alliance"], LABEL_COLORS["Threat"], EDGE_STYLES["TARGETS"]["color"]]:
+    for c in [
+        KIND_COLORS["state"],
+        KIND_COLORS["alliance"],
+        LABEL_COLORS["Threat"],
+        EDGE_STYLES["TARGETS"]["color"],
+    ]:
         assert c.lower() in colours
     assert "North Atlantic Treaty Organization" in texts
 

@@ -33,7 +33,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 GRAPHML_XSD = SCHEMAS / "graphml-1.0" / "graphml.xsd"
 GEXF_XSD = SCHEMAS / "gexf-1.3" / "gexf.xsd"
 REMOTE = {
-    "http://graphml.graphdrawing.org/xmlns/1.0/graphml-structure.xsd": SCHEMAS / "graphml-1.0" / "graphml-structure.xsd",
+    "http://graphml.graphdrawing.org/xmlns/1.0/graphml-structure.xsd": SCHEMAS
+    / "graphml-1.0"
+    / "graphml-structure.xsd",
     "http://graphml.graphdrawing.org/xmlns/1.0/xlink.xsd": SCHEMAS / "graphml-1.0" / "xlink.xsd",
 }
 DATASETS = ["sample", "cyber-multilateral", "cyber-multilateral-curated"]
@@ -96,7 +98,9 @@ def test_schema_locations_never_leave_the_machine(tmp_path):
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
-@pytest.mark.parametrize(("suffix", "xsd"), [(".graphml", GRAPHML_XSD), (".gexf", GEXF_XSD)], ids=["graphml", "gexf"])
+@pytest.mark.parametrize(
+    ("suffix", "xsd"), [(".graphml", GRAPHML_XSD), (".gexf", GEXF_XSD)], ids=["graphml", "gexf"]
+)
 def test_bundled_datasets_validate_and_round_trip(tmp_path, dataset, suffix, xsd):
     G = gk.load(ROOT / "data" / dataset)
     path = gk.write(G, tmp_path / f"{dataset}{suffix}")
@@ -142,19 +146,26 @@ def test_parallel_relationships_of_one_type_get_distinct_gexf_kinds(tmp_path):
     path = gk.write(G, tmp_path / "p.gexf")
     assert schema_errors(GEXF_XSD, path) == []
     doc = etree.parse(str(path))
-    triplets = [(e.get("source"), e.get("target"), e.get("kind")) for e in doc.iter("{http://gexf.net/1.3}edge")]
+    triplets = [
+        (e.get("source"), e.get("target"), e.get("kind")) for e in doc.iter("{http://gexf.net/1.3}edge")
+    ]
     assert len(set(triplets)) == 3
     assert gk.graph_diff(G, gk.load(path)) == []
 
 
 # ---- generated graphs: ids that are not XML names, hostile text, every value type ----------
 
-_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\n\t\r")
+_chars = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+) | st.sampled_from("\n\t\r")
 _text = st.text(_chars, min_size=1, max_size=10).filter(lambda s: s.strip() != "")
-_ids = (st.text(_chars, min_size=1, max_size=8) | st.sampled_from(["n0", "n1", "e0", "a b", "<&>", '"q"', "x:y", "1"])
-        ).filter(lambda s: s.strip() != "" and s == s.strip() and id_problem(s) is None)
+_ids = (
+    st.text(_chars, min_size=1, max_size=8)
+    | st.sampled_from(["n0", "n1", "e0", "a b", "<&>", '"q"', "x:y", "1"])
+).filter(lambda s: s.strip() != "" and s == s.strip() and id_problem(s) is None)
 _items = st.text(string.ascii_letters + string.digits + " ,[]'\"\\-_.=", min_size=1, max_size=8).filter(
-    lambda s: s == s.strip() and ";" not in s)
+    lambda s: s == s.strip() and ";" not in s
+)
 VALUES = {
     "int": st.integers(-(2**63), 2**63 - 1),
     "float": st.floats(allow_nan=False, allow_infinity=False),
@@ -167,7 +178,8 @@ VALUES = {
     "bool[]": st.lists(st.booleans(), min_size=1, max_size=3),
 }
 _keys = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
-    lambda k: k not in {"id", "label", "name", "kind", "type", "target", "key", "level", "weight"})
+    lambda k: k not in {"id", "label", "name", "kind", "type", "target", "key", "level", "weight"}
+)
 
 
 @st.composite
@@ -184,8 +196,13 @@ def graphs(draw):
     for _ in range(draw(st.integers(0, 8))):
         u, v = draw(st.sampled_from(node_ids)), draw(st.sampled_from(node_ids))
         lu, lv = G.nodes[u]["label"], G.nodes[v]["label"]
-        fitting = [t.name for t in schema.RELATIONSHIP_TYPES.values()
-                   if lu in t.sources and lv in t.targets and not (u == v and t.name in ("MEMBER_OF", "COOPERATES_WITH"))]
+        fitting = [
+            t.name
+            for t in schema.RELATIONSHIP_TYPES.values()
+            if lu in t.sources
+            and lv in t.targets
+            and not (u == v and t.name in ("MEMBER_OF", "COOPERATES_WITH"))
+        ]
         if fitting:
             props = {k: draw(VALUES[t]) for k, t in types.items() if draw(st.booleans())}
             t = draw(st.sampled_from(fitting))
@@ -197,9 +214,15 @@ def graphs(draw):
     return G
 
 
-@pytest.mark.parametrize(("suffix", "xsd"), [(".graphml", GRAPHML_XSD), (".gexf", GEXF_XSD)], ids=["graphml", "gexf"])
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.parametrize(
+    ("suffix", "xsd"), [(".graphml", GRAPHML_XSD), (".gexf", GEXF_XSD)], ids=["graphml", "gexf"]
+)
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(G=graphs())
 def test_generated_graphs_validate_and_round_trip(tmp_path_factory, suffix, xsd, G):
     path = gk.write(G, tmp_path_factory.mktemp("xsd") / f"g{suffix}")
@@ -237,7 +260,9 @@ def test_graphml_from_networkx_with_default_key_ids(tmp_path):
     G = gk.load(tmp_path / "nx.graphml")
     assert G.nodes["EST"] == {"label": "Actor", "name": "Estonia", "kind": "state", "founded": 1918}
     assert sorted((d["type"], d.get("since"), d.get("weight")) for *_, d in G.edges(data=True)) == [
-        ("COOPERATES_WITH", None, 0.5), ("MEMBER_OF", 2004, None)]
+        ("COOPERATES_WITH", None, 0.5),
+        ("MEMBER_OF", 2004, None),
+    ]
 
 
 def test_gexf_in_the_style_of_the_1_3_primer(tmp_path):

@@ -33,23 +33,55 @@ SAMPLE = Path(gk.SAMPLE)
 # GRAPHKIT_FUZZ_EXAMPLES=1000 for a long hunt; the suite's default is small and derandomised
 # (the same examples every run) so that it stays fast and never flakes.
 EXAMPLES = int(os.environ.get("GRAPHKIT_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 40,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 40,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 # Text a file can carry: no C0 controls but tab, LF, CR; no surrogates or U+FFFE/U+FFFF.
 REFUSED = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\ufffe\uffff"
-HOSTILE = ["=1+1", "+1", "-x", "@SUM(A1)", "'quoted", "''", "\t=cmd", "a;b", "a,b", 'say "hi"', "<script>x</script>",
-           "line\nbreak", "\r\n", "  padded  ", "1e999", "NaN", "2024-02-30", "true", "007", "-0", "ﬁ", "é"]
+HOSTILE = [
+    "=1+1",
+    "+1",
+    "-x",
+    "@SUM(A1)",
+    "'quoted",
+    "''",
+    "\t=cmd",
+    "a;b",
+    "a,b",
+    'say "hi"',
+    "<script>x</script>",
+    "line\nbreak",
+    "\r\n",
+    "  padded  ",
+    "1e999",
+    "NaN",
+    "2024-02-30",
+    "true",
+    "007",
+    "-0",
+    "ﬁ",
+    "é",
+]
 texts = st.one_of(
     st.sampled_from(HOSTILE),
-    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED), min_size=1, max_size=12),
+    st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED), min_size=1, max_size=12
+    ),
 ).filter(lambda s: s.strip() != "")
 # Ids the loaders refuse (invisible characters, one word mixing Latin/Greek/Cyrillic) are
 # checked in tests/hostile; a valid graph has none, nor two ids with one confusable skeleton.
 ids = texts.filter(lambda s: s == s.strip() and id_problem(s) is None)
 keys = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
-    lambda k: k not in {"id", "label", "name", "kind", "source", "type", "target", "key", "level"})
+    lambda k: k not in {"id", "label", "name", "kind", "source", "type", "target", "key", "level"}
+)
 VALUES = {
     "int": st.integers(INT_RANGE[0], INT_RANGE[1]),
     "float": st.floats(allow_nan=False, allow_infinity=False),
@@ -157,6 +189,7 @@ def test_no_formula_reaches_a_csv_cell(tmp_path_factory, G):
 
 # ---- any bytes: a valid graph or a GraphkitError ----------------------------------------------
 
+
 def _loads_or_graphkit_error(path: Path) -> None:
     try:
         G = gk.load(path)
@@ -173,18 +206,40 @@ def mutated_csv_folders(draw):
     data = files[name]
     at = draw(st.integers(0, len(data)))
     how = draw(st.sampled_from(["cut", "insert", "replace"]))
-    junk = draw(st.one_of(
-        st.binary(max_size=12),
-        st.text(max_size=12).map(lambda s: s.encode("utf-8", "surrogatepass")),
-        st.sampled_from([b'"', b",", b"\n", b"\r", b"\x00", b"\xff\xfe", b"1e999", b"NaN", b"=1+1", b";", b" ",
-                         b"\xef\xbb\xbf", b"2024-02-30", b"MEMBER_OF", b"USA", b"usa", b"label", b"id"]),
-    ))
+    junk = draw(
+        st.one_of(
+            st.binary(max_size=12),
+            st.text(max_size=12).map(lambda s: s.encode("utf-8", "surrogatepass")),
+            st.sampled_from(
+                [
+                    b'"',
+                    b",",
+                    b"\n",
+                    b"\r",
+                    b"\x00",
+                    b"\xff\xfe",
+                    b"1e999",
+                    b"NaN",
+                    b"=1+1",
+                    b";",
+                    b" ",
+                    b"\xef\xbb\xbf",
+                    b"2024-02-30",
+                    b"MEMBER_OF",
+                    b"USA",
+                    b"usa",
+                    b"label",
+                    b"id",
+                ]
+            ),
+        )
+    )
     if how == "cut":
         data = data[:at]
     elif how == "insert":
         data = data[:at] + junk + data[at:]
     else:
-        data = data[:at] + junk + data[at + len(junk):]
+        data = data[:at] + junk + data[at + len(junk) :]
     files[name] = data
     return files
 
@@ -200,16 +255,30 @@ def test_csv_folder_loads_or_raises_graphkit_error(tmp_path_factory, files):
 
 
 cells = st.one_of(
-    st.none(), st.integers(-10**20, 10**20), st.floats(), st.booleans(), st.dates(),
-    st.datetimes(dt.datetime(1900, 1, 1)), st.text(st.characters(blacklist_categories=("Cs",),
-                                                                  blacklist_characters=REFUSED), max_size=10),
+    st.none(),
+    st.integers(-(10**20), 10**20),
+    st.floats(),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(dt.datetime(1900, 1, 1)),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=REFUSED), max_size=10),
     st.sampled_from(["=1+1", "#DIV/0!", "USA", "MEMBER_OF", "state", "1e999", "2024-02-30", "label", "id"]),
 )
 
 
 @settings(FUZZ, max_examples=max(10, EXAMPLES * 2 // 3))
-@given(changes=st.lists(st.tuples(st.sampled_from(["actors", "capabilities", "threats", "relationships"]),
-                                  st.integers(1, 6), st.integers(1, 8), cells), min_size=1, max_size=4))
+@given(
+    changes=st.lists(
+        st.tuples(
+            st.sampled_from(["actors", "capabilities", "threats", "relationships"]),
+            st.integers(1, 6),
+            st.integers(1, 8),
+            cells,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_xlsx_loads_or_raises_graphkit_error(tmp_path_factory, changes):
     import openpyxl
 
@@ -224,18 +293,45 @@ def test_xlsx_loads_or_raises_graphkit_error(tmp_path_factory, changes):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
     | st.sampled_from(["Actor", "Threat", "MEMBER_OF", "state", "USA", "NATO"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "label", "name", "kind", "source", "target", "type", "key", "properties", "date", "x y"]),
-        inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "label",
+                    "name",
+                    "kind",
+                    "source",
+                    "target",
+                    "type",
+                    "key",
+                    "properties",
+                    "date",
+                    "x y",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
 
 @FUZZ
-@given(doc=st.fixed_dictionaries({"nodes": st.lists(json_values, max_size=4)},
-                                 optional={"links": json_values, "relationships": json_values, "edges": json_values}))
+@given(
+    doc=st.fixed_dictionaries(
+        {"nodes": st.lists(json_values, max_size=4)},
+        optional={"links": json_values, "relationships": json_values, "edges": json_values},
+    )
+)
 def test_node_link_json_loads_or_raises_graphkit_error(tmp_path_factory, doc):
     path = tmp_path_factory.mktemp("json") / "g.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -252,10 +348,28 @@ def mutated_xml(draw, fmt: str):
         gk.write(G, p)
         data = p.read_bytes()
     at = draw(st.integers(0, len(data)))
-    junk = draw(st.one_of(st.binary(max_size=8), st.sampled_from(
-        [b"<", b"&", b"&amp;", b"]]>", b"<!DOCTYPE x>", b'"', b"\x00", b"<data key=\"d0\">", b"</node>", b"&#0;",
-         b"<node id=\"USA\"/>", b"<edge source=\"USA\" target=\"nowhere\"/>"])))
-    return data[:at] + junk + data[at + draw(st.integers(0, 16)):]
+    junk = draw(
+        st.one_of(
+            st.binary(max_size=8),
+            st.sampled_from(
+                [
+                    b"<",
+                    b"&",
+                    b"&amp;",
+                    b"]]>",
+                    b"<!DOCTYPE x>",
+                    b'"',
+                    b"\x00",
+                    b'<data key="d0">',
+                    b"</node>",
+                    b"&#0;",
+                    b'<node id="USA"/>',
+                    b'<edge source="USA" target="nowhere"/>',
+                ]
+            ),
+        )
+    )
+    return data[:at] + junk + data[at + draw(st.integers(0, 16)) :]
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
@@ -269,9 +383,13 @@ def test_xml_loads_or_raises_graphkit_error(tmp_path_factory, fmt, data):
 
 # ---- the JSON depth check agrees with the real nesting ---------------------------------------
 
-nested = st.recursive(st.integers() | st.text("[]{}\"\\", max_size=4),
-                      lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text("[]{}\"\\", max_size=3), inner, max_size=2),
-                      max_leaves=80)
+nested = st.recursive(
+    st.integers() | st.text('[]{}"\\', max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text('[]{}"\\', max_size=3), inner, max_size=2)
+    ),
+    max_leaves=80,
+)
 
 
 def _depth(v) -> int:
@@ -310,12 +428,19 @@ def test_importers_load_or_raise_graphkit_error(tmp_path_factory, fmt, doc):
 
     path = tmp_path_factory.mktemp(fmt) / "in.json"
     if fmt == "misp":
-        body = {"name": "x", "type": "threat-actor", "uuid": "7cdff317-a673-4474-84ec-4f1754947823",
-                "values": doc if isinstance(doc, list) else [doc]}
+        body = {
+            "name": "x",
+            "type": "threat-actor",
+            "uuid": "7cdff317-a673-4474-84ec-4f1754947823",
+            "values": doc if isinstance(doc, list) else [doc],
+        }
         load = load_misp_galaxy
     else:
-        body = {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
-                "objects": doc if isinstance(doc, list) else [doc]}
+        body = {
+            "type": "bundle",
+            "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+            "objects": doc if isinstance(doc, list) else [doc],
+        }
         load = load_stix
     path.write_text(json.dumps(body), encoding="utf-8")
     try:

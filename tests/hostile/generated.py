@@ -59,27 +59,44 @@ def csv_million_bad_rows(root: Path) -> Path:
 def json_50mb_string(root: Path) -> Path:
     """A node-link JSON whose one name is 50 MB long."""
     p = root / "big-name.json"
-    p.write_text('{"nodes": [{"id": "USA", "label": "Actor", "kind": "state", "name": "' + "A" * 50_000_000
-                 + '"}], "links": []}', encoding="utf-8")
+    p.write_text(
+        '{"nodes": [{"id": "USA", "label": "Actor", "kind": "state", "name": "'
+        + "A" * 50_000_000
+        + '"}], "links": []}',
+        encoding="utf-8",
+    )
     return p
 
 
 def graphml_xxe_after_comment(root: Path) -> Path:
     """An external entity declared after 2 MiB of comment (past any head-only DTD check)."""
     p = root / "padded-xxe.graphml"
-    p.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!--' + "x" * (2 << 20) + "-->\n"
-                 + f'<!DOCTYPE g [<!ENTITY xxe SYSTEM "file://{SECRET}">]>\n' + GRAPHML_HEAD
-                 + '<node id="USA"><data key="label">Actor</data><data key="name">&xxe;</data>'
-                 '<data key="kind">state</data></node>\n</graph>\n</graphml>\n', encoding="utf-8")
+    p.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!--'
+        + "x" * (2 << 20)
+        + "-->\n"
+        + f'<!DOCTYPE g [<!ENTITY xxe SYSTEM "file://{SECRET}">]>\n'
+        + GRAPHML_HEAD
+        + '<node id="USA"><data key="label">Actor</data><data key="name">&xxe;</data>'
+        '<data key="kind">state</data></node>\n</graph>\n</graphml>\n',
+        encoding="utf-8",
+    )
     return p
 
 
 def graphml_laughs_after_comment(root: Path) -> Path:
     """Billion laughs after 2 MiB of comment."""
     p = root / "padded-laughs.graphml"
-    p.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!--' + "x" * (2 << 20) + "-->\n" + LAUGHS
-                 + GRAPHML_HEAD + '<node id="USA"><data key="label">Actor</data><data key="name">&lol9;</data>'
-                 '<data key="kind">state</data></node>\n</graph>\n</graphml>\n', encoding="utf-8")
+    p.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!--'
+        + "x" * (2 << 20)
+        + "-->\n"
+        + LAUGHS
+        + GRAPHML_HEAD
+        + '<node id="USA"><data key="label">Actor</data><data key="name">&lol9;</data>'
+        '<data key="kind">state</data></node>\n</graph>\n</graphml>\n',
+        encoding="utf-8",
+    )
     return p
 
 
@@ -94,6 +111,7 @@ def xlsx_50mb_cell(root: Path) -> Path:
 
 
 # ---- issue 16, input side: files that are not files, and five million duplicate rows ----------
+
 
 def _fifo(root: Path, name: str) -> Path:
     p = root / name
@@ -190,8 +208,10 @@ def xlsx_shared_strings_bomb(root: Path) -> Path:
     import zipfile
 
     good = _sample(root, "good.xlsx")
-    rel = (b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-           b'relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    rel = (
+        b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    )
     bomb = root / "strings-bomb.xlsx"
     with zipfile.ZipFile(good) as z, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as w:
         for info in z.infolist():
@@ -216,7 +236,9 @@ def _graphml_types(root: Path, text: str) -> Path:
     doc = src.read_text(encoding="utf-8")
     m = re.search(r'<data key="(\w+)">(\{[^<]*\})</data>', doc)
     out = root / "types.graphml"
-    out.write_text(doc.replace(m.group(0), f'<data key="{m.group(1)}">{html.escape(text)}</data>'), encoding="utf-8")
+    out.write_text(
+        doc.replace(m.group(0), f'<data key="{m.group(1)}">{html.escape(text)}</data>'), encoding="utf-8"
+    )
     src.unlink()
     return out
 
@@ -257,8 +279,18 @@ def json_wide_node(root: Path) -> Path:
     import json
 
     p = root / "wide.json"
-    doc = {"nodes": [{"id": "USA", "label": "Actor", "name": "United States", "kind": "state",
-                      **{f"p{i}": i for i in range(50_000)}}], "links": []}
+    doc = {
+        "nodes": [
+            {
+                "id": "USA",
+                "label": "Actor",
+                "name": "United States",
+                "kind": "state",
+                **{f"p{i}": i for i in range(50_000)},
+            }
+        ],
+        "links": [],
+    }
     p.write_text(json.dumps(doc), encoding="utf-8")
     return p
 
@@ -267,27 +299,75 @@ def stix_same_object_twice(root: Path) -> Path:
     """One bundle holding each of its objects twice (two overlapping feeds concatenated)."""
     import json
 
-    iset = {"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--aaaaaaaa-0000-4000-8000-000000000001",
-            "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "name": "Twice Seen"}
-    loc = {"type": "location", "spec_version": "2.1", "id": "location--aaaaaaaa-0000-4000-8000-000000000002",
-           "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "country": "FI"}
-    rel = {"type": "relationship", "spec_version": "2.1", "id": "relationship--aaaaaaaa-0000-4000-8000-000000000003",
-           "created": "2024-03-01T00:00:00Z", "modified": "2024-03-01T00:00:00Z", "relationship_type": "targets",
-           "source_ref": iset["id"], "target_ref": loc["id"]}
+    iset = {
+        "type": "intrusion-set",
+        "spec_version": "2.1",
+        "id": "intrusion-set--aaaaaaaa-0000-4000-8000-000000000001",
+        "created": "2024-03-01T00:00:00Z",
+        "modified": "2024-03-01T00:00:00Z",
+        "name": "Twice Seen",
+    }
+    loc = {
+        "type": "location",
+        "spec_version": "2.1",
+        "id": "location--aaaaaaaa-0000-4000-8000-000000000002",
+        "created": "2024-03-01T00:00:00Z",
+        "modified": "2024-03-01T00:00:00Z",
+        "country": "FI",
+    }
+    rel = {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": "relationship--aaaaaaaa-0000-4000-8000-000000000003",
+        "created": "2024-03-01T00:00:00Z",
+        "modified": "2024-03-01T00:00:00Z",
+        "relationship_type": "targets",
+        "source_ref": iset["id"],
+        "target_ref": loc["id"],
+    }
     p = root / "twice.json"
-    p.write_text(json.dumps({"type": "bundle", "id": "bundle--aaaaaaaa-0000-4000-8000-000000000004",
-                             "objects": [iset, loc, rel, iset, loc, rel]}), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            {
+                "type": "bundle",
+                "id": "bundle--aaaaaaaa-0000-4000-8000-000000000004",
+                "objects": [iset, loc, rel, iset, loc, rel],
+            }
+        ),
+        encoding="utf-8",
+    )
     return p
 
 
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     f.__name__.replace("_", "-"): f
-    for f in (csv_50mb_field, csv_million_columns, csv_million_cells_row, csv_million_bad_rows,
-              json_50mb_string, graphml_xxe_after_comment, graphml_laughs_after_comment,
-              xlsx_50mb_cell,
-              in_fifo_json, in_fifo_graphml, in_fifo_gexf, in_fifo_xlsx, in_fifo_misp, in_fifo_stix,
-              in_fifo_query, in_csv_fifo_table, in_csv_folder_table, in_symlink_dev_zero,
-              in_csv_5m_duplicates, in_csv_5m_duplicates_merge,
-              xlsx_shared_strings_bomb, graphml_types_nested, graphml_types_not_a_type, gexf_nested_nodes,
-              json_escaped_quotes_unterminated, json_wide_node, stix_same_object_twice)
+    for f in (
+        csv_50mb_field,
+        csv_million_columns,
+        csv_million_cells_row,
+        csv_million_bad_rows,
+        json_50mb_string,
+        graphml_xxe_after_comment,
+        graphml_laughs_after_comment,
+        xlsx_50mb_cell,
+        in_fifo_json,
+        in_fifo_graphml,
+        in_fifo_gexf,
+        in_fifo_xlsx,
+        in_fifo_misp,
+        in_fifo_stix,
+        in_fifo_query,
+        in_csv_fifo_table,
+        in_csv_folder_table,
+        in_symlink_dev_zero,
+        in_csv_5m_duplicates,
+        in_csv_5m_duplicates_merge,
+        xlsx_shared_strings_bomb,
+        graphml_types_nested,
+        graphml_types_not_a_type,
+        gexf_nested_nodes,
+        json_escaped_quotes_unterminated,
+        json_wide_node,
+        stix_same_object_twice,
+    )
 }

@@ -45,8 +45,10 @@ class Result:
 
     def describe(self) -> str:
         rss = "in-process" if self.peak_rss is None else f"{self.peak_rss / 2**20:.0f} MiB"
-        return (f"graphkit {' '.join(self.argv)}\n  exit {self.rc}, {self.wall:.1f} s, {rss}\n"
-                f"  stdout: {self.stdout[-1500:]!r}\n  stderr: {self.stderr[-3000:]!r}")
+        return (
+            f"graphkit {' '.join(self.argv)}\n  exit {self.rc}, {self.wall:.1f} s, {rss}\n"
+            f"  stdout: {self.stdout[-1500:]!r}\n  stderr: {self.stderr[-3000:]!r}"
+        )
 
 
 def run_cli(argv: list[str], *, subprocess: bool, cwd: Path | None = None) -> Result:
@@ -82,8 +84,14 @@ def _limit_child() -> None:  # pragma: no cover - runs in the child
 def _run_child(argv: list[str], cwd: Path | None) -> Result:
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONHASHSEED="0")
     start = time.perf_counter()
-    p = sp.Popen([sys.executable, "-m", "graphkit", *argv], stdout=sp.PIPE, stderr=sp.PIPE,
-                 cwd=cwd, env=env, preexec_fn=_limit_child)
+    p = sp.Popen(
+        [sys.executable, "-m", "graphkit", *argv],
+        stdout=sp.PIPE,
+        stderr=sp.PIPE,
+        cwd=cwd,
+        env=env,
+        preexec_fn=_limit_child,
+    )
     chunks: dict[str, bytes] = {}
 
     def drain(name: str, stream) -> None:
@@ -102,8 +110,14 @@ def _run_child(argv: list[str], cwd: Path | None) -> Result:
     p.returncode = os.waitstatus_to_exitcode(status)
     for t in readers:
         t.join()
-    return Result(list(argv), p.returncode, chunks["out"].decode("utf-8", "replace"),
-                  chunks["err"].decode("utf-8", "replace"), wall, usage.ru_maxrss * 1024)
+    return Result(
+        list(argv),
+        p.returncode,
+        chunks["out"].decode("utf-8", "replace"),
+        chunks["err"].decode("utf-8", "replace"),
+        wall,
+        usage.ru_maxrss * 1024,
+    )
 
 
 def tree_hash(path: Path) -> str:

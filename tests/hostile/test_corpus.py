@@ -22,7 +22,9 @@ import graphkit as gk
 HERE = Path(__file__).resolve().parent
 MANIFEST = tomllib.loads((HERE / "manifest.toml").read_text(encoding="utf-8"))["input"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SECRET_MARKERS = [line.split(":", 1)[0] + ":x:" for line in Path(SECRET).read_text().splitlines()[:1] if ":" in line]
+SECRET_MARKERS = [
+    line.split(":", 1)[0] + ":x:" for line in Path(SECRET).read_text().splitlines()[:1] if ":" in line
+]
 
 # What runs on an input. {in} is the input, {out} a folder holding outputs from an earlier
 # good run (the paths an error must leave alone); an accepted input writes to new paths.
@@ -59,8 +61,10 @@ COMMAND_SETS = {
         "accept": [["import", "stix", "{in}", "-o", "{out}/new-dataset", "-q"]],
     },
     "query": {
-        "error": [["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q"],
-                  ["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-f", "csv", "-q"]],
+        "error": [
+            ["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-q"],
+            ["query", "{in}", str(CORPUS / "csv-bom-crlf"), "-f", "csv", "-q"],
+        ],
     },
     "query-formulas": {
         "accept": [["query", "{in}", str(CORPUS / "csv-formula-names"), "-f", "csv", "-q"]],
@@ -180,6 +184,7 @@ def test_hostile_input(entry, tmp_path, existing_outputs, request, monkeypatch):
 
 # ---- checks of accepted inputs ----------------------------------------------------------------
 
+
 def check_bom_crlf(src: Path, out: Path, request, results) -> None:
     G = gk.load(out / "new.json")
     assert G.nodes["USA"]["name"] == "United States"  # no BOM in the id header or cells, no \r in values
@@ -278,7 +283,7 @@ def _is_number(text: str) -> bool:
     return text.strip() == text
 
 
-CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")}
+CHECKS = {name[len("check_") :]: fn for name, fn in globals().items() if name.startswith("check_")}
 CHECKS.update(OUT_CHECKS)  # the output side (outputs.py)
 
 

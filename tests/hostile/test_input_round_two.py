@@ -51,8 +51,15 @@ def _without_file_privileges() -> None:  # pragma: no cover - runs in the child
 
 def _unprivileged(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), GRAPHKIT_CACHE_DIR=str(cwd / "cache"))
-    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, env=env, timeout=120,
-                          preexec_fn=_without_file_privileges)
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+        preexec_fn=_without_file_privileges,
+    )
 
 
 @pytest.fixture
@@ -79,18 +86,26 @@ def _check_dropped(tmp_path: Path, folder: Path) -> None:
     """Negative control: without the privileges, the child really cannot list the folder."""
     probe = _unprivileged([sys.executable, "-c", f"import os; os.listdir({str(folder)!r})"], tmp_path)
     if probe.returncode == 0:
-        pytest.skip("cannot drop the privilege to read any file here (no CAP_SETPCAP?), so the test cannot "
-                    "see an unreadable folder")
+        pytest.skip(
+            "cannot drop the privilege to read any file here (no CAP_SETPCAP?), so the test cannot "
+            "see an unreadable folder"
+        )
 
 
-@pytest.mark.parametrize("argv", [["validate"], ["info"], ["convert", "{out}/x.json"],
-                                  ["query", "members_of_alliance"]], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "argv",
+    [["validate"], ["info"], ["convert", "{out}/x.json"], ["query", "members_of_alliance"]],
+    ids=lambda a: a[0],
+)
 def test_unreadable_folder_is_one_line_and_exit_2(tmp_path, unreadable, argv):
     d = unreadable(mode_folder=0o000)
     _check_dropped(tmp_path, d)
     args = [a.replace("{out}", str(tmp_path)) for a in argv]
-    cmd = [sys.executable, "-m", "graphkit", args[0], *args[1:2], str(d), *args[2:]] if args[0] == "query" else \
-        [sys.executable, "-m", "graphkit", args[0], str(d), *args[1:]]
+    cmd = (
+        [sys.executable, "-m", "graphkit", args[0], *args[1:2], str(d), *args[2:]]
+        if args[0] == "query"
+        else [sys.executable, "-m", "graphkit", args[0], str(d), *args[1:]]
+    )
     r = _unprivileged([*cmd, "-q"], tmp_path)
     assert r.returncode == 2, r
     assert "Traceback" not in r.stderr, r.stderr
@@ -135,8 +150,9 @@ BAD_URIS = [
 
 
 @pytest.mark.parametrize(("uri", "message"), BAD_URIS, ids=[m for _, m in BAD_URIS])
-@pytest.mark.parametrize("command", [["info"], ["query", "members_of_alliance"], ["analyze", "-o", "{tmp}/a"]],
-                         ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    "command", [["info"], ["query", "members_of_alliance"], ["analyze", "-o", "{tmp}/a"]], ids=lambda c: c[0]
+)
 def test_malformed_neo4j_uri(tmp_path, uri, message, command):
     argv = [c.replace("{tmp}", str(tmp_path)) for c in command] + ["--neo4j-uri", uri, "-q"]
     r = run_cli(argv, subprocess=False, cwd=tmp_path)
@@ -149,18 +165,24 @@ def test_malformed_neo4j_uri(tmp_path, uri, message, command):
 
 
 def test_password_from_the_option_is_never_shown(tmp_path):
-    r = run_cli(["info", "--neo4j-uri", "bolt://localhost:abc", "--neo4j-password", PASSWORD], subprocess=False)
+    r = run_cli(
+        ["info", "--neo4j-uri", "bolt://localhost:abc", "--neo4j-password", PASSWORD], subprocess=False
+    )
     assert r.rc == 2 and PASSWORD not in r.output and "port 'abc'" in r.stderr
 
 
 # ---- class 8: query parameters past 64 bits are refused while parsing them ---------------------
 
-@pytest.mark.parametrize(("param", "fragment"), [
-    ("n=9223372036854775808", "'9223372036854775808' is outside the 64-bit integer range"),  # 2**63
-    ("n=-9223372036854775809", "is outside the 64-bit integer range"),
-    ("n:int=" + "9" * 5000, "(5,000 characters) is outside the 64-bit integer range"),
-    ("n=1e999", "is too large to be a finite number"),
-])
+
+@pytest.mark.parametrize(
+    ("param", "fragment"),
+    [
+        ("n=9223372036854775808", "'9223372036854775808' is outside the 64-bit integer range"),  # 2**63
+        ("n=-9223372036854775809", "is outside the 64-bit integer range"),
+        ("n:int=" + "9" * 5000, "(5,000 characters) is outside the 64-bit integer range"),
+        ("n=1e999", "is too large to be a finite number"),
+    ],
+)
 def test_parameter_out_of_range(tmp_path, param, fragment):
     q = tmp_path / "q.cypher"
     q.write_text("RETURN $n AS n\n", encoding="utf-8")
@@ -175,16 +197,23 @@ def test_parameter_edges_of_the_range_pass(tmp_path):
     q = tmp_path / "q.cypher"
     q.write_text("RETURN $n AS n\n", encoding="utf-8")
     for value in (-(2**63), 2**63 - 1):
-        r = run_cli(["query", str(q), "-p", f"n={value}", "-f", "json", "--cache-dir", str(tmp_path / "c"), "-q"],
-                    subprocess=False)
+        r = run_cli(
+            ["query", str(q), "-p", f"n={value}", "-f", "json", "--cache-dir", str(tmp_path / "c"), "-q"],
+            subprocess=False,
+        )
         assert r.rc == 0, r.describe()
         assert f'"n": {value}' in r.stdout
 
 
 # ---- class 4: the embedded engine's limits -------------------------------------------------------
 
+
 def test_limits_parse():
-    assert parse_size("512M") == 512 * 2**20 and parse_size("2GB") == 2 * 10**9 and parse_size("1.5G") == 3 * 2**29
+    assert (
+        parse_size("512M") == 512 * 2**20
+        and parse_size("2GB") == 2 * 10**9
+        and parse_size("1.5G") == 3 * 2**29
+    )
     assert parse_size("0") is None and parse_seconds("0") is None and parse_seconds("2.5") == 2.5
     for bad in ("lots", "-1G", "10"):
         with pytest.raises(GraphkitError):
@@ -197,7 +226,9 @@ def test_limits_from_env(monkeypatch):
     monkeypatch.setenv("GRAPHKIT_QUERY_TIMEOUT", "7")
     monkeypatch.setenv("GRAPHKIT_QUERY_MAX_MEMORY", "300M")
     assert QueryLimits.from_env() == QueryLimits(timeout=7.0, max_memory=300 * 2**20)
-    assert QueryLimits.from_env(timeout="0", max_memory="2G") == QueryLimits(timeout=None, max_memory=2 * 2**30)
+    assert QueryLimits.from_env(timeout="0", max_memory="2G") == QueryLimits(
+        timeout=None, max_memory=2 * 2**30
+    )
     monkeypatch.setenv("GRAPHKIT_QUERY_TIMEOUT", "never")
     with pytest.raises(GraphkitError, match="GRAPHKIT_QUERY_TIMEOUT: 'never' is not a number of seconds"):
         QueryLimits.from_env()
@@ -226,8 +257,10 @@ def test_runaway_stops_at_the_memory_cap_and_the_engine_still_answers(cache):
 
 def _memory_runaways(db) -> None:
     before = resource.getrlimit(resource.RLIMIT_AS)
-    for runaway in ("UNWIND range(1, 100000000000) AS x RETURN count(x) AS n",
-                    "UNWIND range(1, 100000) AS a UNWIND range(1, 1000) AS b RETURN a, b"):
+    for runaway in (
+        "UNWIND range(1, 100000000000) AS x RETURN count(x) AS n",
+        "UNWIND range(1, 100000) AS a UNWIND range(1, 1000) AS b RETURN a, b",
+    ):
         with pytest.raises(QueryError, match="needs more memory than the limit of 256 MiB"):
             db.run(runaway)
         assert resource.getrlimit(resource.RLIMIT_AS) == before  # the process's limit is restored
@@ -242,7 +275,9 @@ def test_runaway_stops_at_the_time_limit(cache):
 
 def _time_runaway(db) -> None:
     with pytest.raises(QueryError, match=r"stopped after 2 s \(the time limit\)"):
-        db.run("UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN a, b ORDER BY a DESC LIMIT 1")
+        db.run(
+            "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN a, b ORDER BY a DESC LIMIT 1"
+        )
     assert db.run("RETURN 40 + 2 AS n").rows == [(42,)]
 
 
@@ -259,11 +294,16 @@ def test_runaway_range_in_a_child_stays_under_4_gib(tmp_path):
 
 # ---- class 6: exact duplicates are counted once, or refused ----------------------------------------
 
+
 def test_merged_duplicates_count_once_in_weighted_measures(tmp_path):
     """USA-GBR: 0.9 (line 4), three exact repeats of it, and one tie of 0.5. Merged: 0.9 + 0.5 = 1.4
     (before this fix the loader summed 0.9 * 4 + 0.5 = 4.1)."""
-    rel = BASE["relationships.csv"] + "USA,COOPERATES_WITH,GBR,,0.9,\n" * 2 + "USA,COOPERATES_WITH,GBR,,0.90,\n" \
+    rel = (
+        BASE["relationships.csv"]
+        + "USA,COOPERATES_WITH,GBR,,0.9,\n" * 2
+        + "USA,COOPERATES_WITH,GBR,,0.90,\n"
         + "USA,COOPERATES_WITH,GBR,,0.5,\n"
+    )
     d = _dataset(tmp_path / "d", relationships=rel)
     with pytest.raises(DatasetError) as info:
         gk.load(d)
@@ -294,13 +334,17 @@ def test_duplicates_mode_is_checked():
 
 # ---- class 8: invisible and look-alike ids -------------------------------------------------------
 
-@pytest.mark.parametrize(("look_alike", "latin", "cp"), [
-    # (source, prototype) pairs as Unicode's confusables.txt 14.0.0 lists them
-    ("U\u0405A", "USA", "U+0405 CYRILLIC CAPITAL LETTER DZE"),
-    ("\u0441ert", "cert", "U+0441 CYRILLIC SMALL LETTER ES"),
-    ("\u039d\u0391\u03a4\u039f", "NATO", None),  # GREEK CAPITAL NU, ALPHA, TAU, OMICRON
-    ("\u0440\u0430ypal", "paypal", "U+0440 CYRILLIC SMALL LETTER ER"),
-])
+
+@pytest.mark.parametrize(
+    ("look_alike", "latin", "cp"),
+    [
+        # (source, prototype) pairs as Unicode's confusables.txt 14.0.0 lists them
+        ("U\u0405A", "USA", "U+0405 CYRILLIC CAPITAL LETTER DZE"),
+        ("\u0441ert", "cert", "U+0441 CYRILLIC SMALL LETTER ES"),
+        ("\u039d\u0391\u03a4\u039f", "NATO", None),  # GREEK CAPITAL NU, ALPHA, TAU, OMICRON
+        ("\u0440\u0430ypal", "paypal", "U+0440 CYRILLIC SMALL LETTER ER"),
+    ],
+)
 def test_skeleton_matches_unicode_confusables(look_alike, latin, cp):
     assert skeleton(look_alike) == skeleton(latin)
     assert look_alike != latin
@@ -309,16 +353,29 @@ def test_skeleton_matches_unicode_confusables(look_alike, latin, cp):
 
 
 def test_single_script_and_separate_words_are_fine():
-    for ok in ("USA", "\u0420\u043e\u0441\u0441\u0438\u044f", "actor:\u0420\u041a\u041d", "cap:ir", "Caf\u00e9", "APT28"):
+    for ok in (
+        "USA",
+        "\u0420\u043e\u0441\u0441\u0438\u044f",
+        "actor:\u0420\u041a\u041d",
+        "cap:ir",
+        "Caf\u00e9",
+        "APT28",
+    ):
         assert id_problem(ok) is None, ok
     assert skeleton("APT1") == skeleton("APTl")  # in the table, but two ASCII ids are never reported
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("\ufeffGBR", "U+FEFF ZERO WIDTH NO-BREAK SPACE"), ("G\u200dBR", "U+200D ZERO WIDTH JOINER"),
-    ("GBR\u00ad", "U+00AD SOFT HYPHEN"), ("G\ufe0fBR", "U+FE0F VARIATION SELECTOR-16"),
-    ("\u2066GBR", "U+2066 LEFT-TO-RIGHT ISOLATE"), ("GB\tR", "U+0009 CHARACTER TABULATION"),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("\ufeffGBR", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("G\u200dBR", "U+200D ZERO WIDTH JOINER"),
+        ("GBR\u00ad", "U+00AD SOFT HYPHEN"),
+        ("G\ufe0fBR", "U+FE0F VARIATION SELECTOR-16"),
+        ("\u2066GBR", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("GB\tR", "U+0009 CHARACTER TABULATION"),
+    ],
+)
 def test_invisible_characters_are_named(text, name):
     assert name in invisible_problem(text)
 
@@ -340,6 +397,7 @@ def test_lookalike_reference_names_the_id_it_resembles(tmp_path):
 
 # ---- class 8: merge validates what it would write --------------------------------------------
 
+
 def _graph(*nodes: tuple[str, str], edges=()) -> gk.nx.MultiDiGraph:
     G = gk.new_graph()
     for n, kind in nodes:
@@ -359,7 +417,9 @@ def test_merge_refuses_what_validate_would_reject(tmp_path, case):
         a, b = _graph(("NATO", "alliance")), _graph(("\u039d\u0391\u03a4\u039f", "alliance"))
         fragment = "is confusable with id 'NATO'"
     else:  # b's tie merges into a's first, which then equals a's second
-        a = _graph(("USA", "state"), ("GBR", "state"), edges=[("USA", "GBR", {}), ("USA", "GBR", {"weight": 0.9})])
+        a = _graph(
+            ("USA", "state"), ("GBR", "state"), edges=[("USA", "GBR", {}), ("USA", "GBR", {"weight": 0.9})]
+        )
         b = _graph(("USA", "state"), ("GBR", "state"), edges=[("USA", "GBR", {"weight": 0.9})])
         fragment = "exact duplicate"
     for G in (a, b):  # each input on its own is valid

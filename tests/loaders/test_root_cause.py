@@ -36,7 +36,9 @@ def _rewrite(path: Path, edit) -> None:
 def test_misspelt_required_column_is_the_first_and_nearly_only_problem(tmp_path, column, typo):
     ds = _copy(tmp_path)
     _rewrite(ds / "actors.csv", lambda rows: rows[0].__setitem__(rows[0].index(column), typo))
-    r = subprocess.run([sys.executable, "-m", "graphkit", "validate", str(ds), "-q"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "graphkit", "validate", str(ds), "-q"], capture_output=True, text=True
+    )
     assert r.returncode == 1 and "Traceback" not in r.stderr
     lines = [line for line in (r.stdout + r.stderr).splitlines() if line.startswith("  ")]
     assert len(lines) <= 5, lines

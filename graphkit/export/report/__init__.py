@@ -20,7 +20,7 @@ drawn network) and ``write`` (the folder, written atomically).
 from __future__ import annotations
 
 from graphkit.export.report.build import build_report
-from graphkit.export.report.context import _check_focus as check_focus
+from graphkit.export.report.context import check_focus as check_focus
 from graphkit.export.report.document import (
     MEASURES,
     REPORT_MARKER,

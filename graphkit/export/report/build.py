@@ -10,24 +10,26 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import OutputError
-from graphkit.export.report.changes import _as_of_text, _changes_section, _time_paragraph
+from graphkit.export.report.changes import as_of_text, changes_section, time_paragraph
 from graphkit.export.report.compare_section import compare_section
-from graphkit.export.report.context import _check_focus, _Context
+from graphkit.export.report.context import Context, check_focus
 from graphkit.export.report.document import Figure, Report, Section
-from graphkit.export.report.focus import _focus_sections
-from graphkit.export.report.gap_sections import _critical_section, _gap_section
+from graphkit.export.report.focus import focus_sections
+from graphkit.export.report.gap_sections import critical_section, gap_section
 from graphkit.export.report.rankings import stability_section
 from graphkit.export.report.scenario_section import scenario_section
 from graphkit.export.report.sections import (
-    _broker_section,
-    _centrality_section,
-    _cluster_section,
-    _graph_section,
-    _methods_section,
-    _overview_section,
+    broker_section,
+    centrality_section,
+    cluster_section,
+    graph_section,
+    methods_section,
+    overview_section,
 )
 from graphkit.export.report.summary import summary_section
 from graphkit.graph import summary
+
+__all__ = ["build_report"]
 
 
 def build_report(
@@ -62,10 +64,10 @@ def build_report(
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
     if focus is not None:
-        _check_focus(G, focus)
+        check_focus(G, focus)
     figures = figures or {}
     recommendations = recommendations or {}
-    ctx = _Context(G, analysis, top)
+    ctx = Context(G, analysis, top)
     generated = generated or _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     source_name = dataset or G.graph.get("name") or "the graph"
     if title is None:
@@ -77,7 +79,7 @@ def build_report(
     subtitle = (
         f"Stakeholder network analysis of {source_name}"
         + (f", focused on {ctx.name(focus)} ({focus})" if focus else "")
-        + f"; the network {_as_of_text(ctx.info)}"
+        + f"; the network {as_of_text(ctx.info)}"
     )
     s = summary(G)
     facts = [
@@ -91,28 +93,28 @@ def build_report(
     ]
     sections: list[Section] = []
     if focus:
-        sections += _focus_sections(ctx, focus, recommendations, figures)
+        sections += focus_sections(ctx, focus, recommendations, figures)
     else:
         sections.append(summary_section(ctx))
     if changes is not None:
-        sections.append(_changes_section(ctx, changes))
+        sections.append(changes_section(ctx, changes))
     if whatif is not None:
         sections.append(scenario_section(whatif, top))
     if comparison is not None:
         sections.append(compare_section(comparison))
-    sections.append(_centrality_section(ctx, figures))
-    sections.append(_broker_section(ctx))
-    sections.append(_cluster_section(ctx, focus))
+    sections.append(centrality_section(ctx, figures))
+    sections.append(broker_section(ctx))
+    sections.append(cluster_section(ctx, focus))
     if not focus:
-        sections.append(_gap_section(ctx, recommendations, figures))
-    sections.append(_critical_section(ctx))
+        sections.append(gap_section(ctx, recommendations, figures))
+    sections.append(critical_section(ctx))
     sections.append(stability_section(ctx))
     if alignment is not None:  # "Who stands with whom on the rules of cyberspace"
         sections.append(alignment)
-    sections.append(_graph_section(ctx, graph_html, figures.get("network"), focus))
-    sections.append(_overview_section(ctx, source_name, generated, focus))
-    sections.append(_methods_section(ctx, seed))
-    sections[-1].blocks.insert(1, _time_paragraph(ctx, changes))
+    sections.append(graph_section(ctx, graph_html, figures.get("network"), focus))
+    sections.append(overview_section(ctx, source_name, generated, focus))
+    sections.append(methods_section(ctx, seed))
+    sections[-1].blocks.insert(1, time_paragraph(ctx, changes))
     return Report(
         title=title, subtitle=subtitle, facts=facts, sections=sections, generated=generated, focus=focus
     )

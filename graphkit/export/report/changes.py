@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from graphkit.export.report.context import _Context
+from graphkit.export.report.context import Context
 from graphkit.export.report.document import Block, Bullets, Paragraph, Section, Table
+
+__all__ = ["as_of_text", "time_paragraph", "changes_section"]
 
 #: How many actors one bullet names before it only counts them.
 _NAMED = 8
 
 
-def _as_of_text(info: dict[str, Any]) -> str:
+def as_of_text(info: dict[str, Any]) -> str:
     """``"as of 2026-12-01"``, or what the report shows when no date cut it."""
     day = info.get("as_of")
     if not day or day == "all":
@@ -20,13 +22,13 @@ def _as_of_text(info: dict[str, Any]) -> str:
     return f"as of {day}"
 
 
-def _time_paragraph(ctx: _Context, changes: Any = None) -> Paragraph:
+def time_paragraph(ctx: Context, changes: Any = None) -> Paragraph:
     """The methods appendix on time: what "as of" means and what the comparison counts."""
     text = (
         "Time: each relationship holds from its start (since_date, else since) until its end "
         "(until_date, else until), the end day excluded; a year alone means 1 January of that "
         "year, and a missing start or end means always or still in force. The network analysed is "
-        f"the one {_as_of_text(ctx.info)}: every actor stays, only relationships not in force that "
+        f"the one {as_of_text(ctx.info)}: every actor stays, only relationships not in force that "
         "day are left out (graphkit --as-of all analyses every relationship)."
     )
     if changes is not None:
@@ -41,7 +43,7 @@ def _time_paragraph(ctx: _Context, changes: Any = None) -> Paragraph:
     return Paragraph(text)
 
 
-def _changes_section(ctx: _Context, changes: Any) -> Section:
+def changes_section(ctx: Context, changes: Any) -> Section:
     """What changed between ``changes.since`` and ``changes.as_of``: ties, gaps, ranks."""
     ch = changes.changes
     began = int((ch["event"] == "began").sum()) if len(ch) else 0
@@ -130,7 +132,7 @@ def _changes_section(ctx: _Context, changes: Any) -> Section:
     return Section("what-changed", f"What changed since {changes.since}", blocks)
 
 
-def _membership_bullets(ctx: _Context, members: Any) -> list[str]:
+def _membership_bullets(ctx: Context, members: Any) -> list[str]:
     """One bullet per organisation and direction: who joined or left, with the dates."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in members.to_dict("records"):

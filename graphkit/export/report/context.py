@@ -8,12 +8,14 @@ import networkx as nx
 
 from graphkit import schema
 from graphkit.errors import SchemaError
-from graphkit.export.report.document import Items, Table, _fmt, kind_name, ranked_measures
+from graphkit.export.report.document import Items, Table, fmt, kind_name, ranked_measures
 from graphkit.files import isolate_bidi
 from graphkit.graph import nodes_of
 
+__all__ = ["check_focus", "Context", "capability_items", "column_header", "table_cell"]
 
-def _check_focus(G: nx.MultiDiGraph, focus: str) -> None:
+
+def check_focus(G: nx.MultiDiGraph, focus: str) -> None:
     if focus not in G:
         close = sorted(
             n
@@ -28,7 +30,7 @@ def _check_focus(G: nx.MultiDiGraph, focus: str) -> None:
         )
 
 
-class _Context:
+class Context:
     """The graph, the analysis and helpers to read both."""
 
     def __init__(self, G: nx.MultiDiGraph, analysis: Any, top: int) -> None:
@@ -202,7 +204,7 @@ class _Context:
         ]
         header = []
         for c in cols:
-            header.append(_header(c))
+            header.append(column_header(c))
         rows = []
         for rec in df.head(limit).to_dict("records") if limit else df.to_dict("records"):
             row = []
@@ -219,8 +221,8 @@ class _Context:
                 elif _is_capability_column(c) and isinstance(
                     v, list | tuple | set | frozenset | self.np.ndarray
                 ):
-                    v = _list_cell([self.name(x) if isinstance(x, str) else _fmt(x) for x in list(v)], c)
-                row.append(_cell(v, self))
+                    v = _list_cell([self.name(x) if isinstance(x, str) else fmt(x) for x in list(v)], c)
+                row.append(table_cell(v, self))
             rows.append(row)
         return Table(header, rows, caption=caption, empty=empty)
 
@@ -245,7 +247,7 @@ def _is_id_column(c: str) -> bool:
     return c == "id" or c.endswith("_id") or c in ("actor", "partner", "capability", "threat", "member")
 
 
-def _header(c: str) -> str:
+def column_header(c: str) -> str:
     if c == "id":
         return "actor"
     if c.endswith("_ids"):
@@ -255,14 +257,14 @@ def _header(c: str) -> str:
     return c.replace("_", " ")
 
 
-def _cell(v: Any, ctx: _Context) -> Any:
+def table_cell(v: Any, ctx: Context) -> Any:
     import numpy as np
 
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, list | tuple | set | frozenset | np.ndarray):
         items = [x.item() if isinstance(x, np.generic) else x for x in list(v)]
-        return ", ".join(ctx.name(x) if isinstance(x, str) else _fmt(x) for x in items)
+        return ", ".join(ctx.name(x) if isinstance(x, str) else fmt(x) for x in items)
     if isinstance(v, float) and v != v:
         return None
     if isinstance(v, str):

@@ -9,6 +9,27 @@ from graphkit.analysis.measures import MEASURES as REGISTRY
 from graphkit.analysis.measures import RANKED_MEASURES
 from graphkit.export.drawing import KIND_NAMES, kind_name  # noqa: F401 - one spelling of a kind
 
+__all__ = [
+    "REPORT_MARKER",
+    "MEASURES",
+    "ranked_measures",
+    "Paragraph",
+    "Bullets",
+    "Table",
+    "HeatMap",
+    "Figure",
+    "GraphView",
+    "Grid",
+    "Items",
+    "Block",
+    "Section",
+    "Report",
+    "SYMBOL",
+    "STATE_TEXT",
+    "fmt",
+    "numeric_column",
+]
+
 REPORT_MARKER = ".graphkit-report"
 """The file that marks a folder as a graphkit report (only such a folder is ever replaced)."""
 
@@ -145,8 +166,8 @@ class Report:
     focus: str | None = None
 
 
-_SYMBOL = {"own": "●", "pooled": "◐", "missing": "✕", "unknown": "?", None: "·"}
-_STATE_TEXT = {
+SYMBOL = {"own": "●", "pooled": "◐", "missing": "✕", "unknown": "?", None: "·"}
+STATE_TEXT = {
     "own": "has it",
     "pooled": "covered by a partner",
     "missing": "missing",
@@ -155,7 +176,7 @@ _STATE_TEXT = {
 }
 
 
-def _fmt(v: Any) -> str:
+def fmt(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, Items):
@@ -173,6 +194,6 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _numeric_column(t: Table, i: int) -> bool:
+def numeric_column(t: Table, i: int) -> bool:
     values = [r[i] for r in t.rows if i < len(r) and r[i] is not None and r[i] != ""]
     return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)

@@ -7,9 +7,11 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.export.report.context import _Context
-from graphkit.export.report.document import _STATE_TEXT, Figure
-from graphkit.export.report.gap_sections import _main_heatmap
+from graphkit.export.report.context import Context
+from graphkit.export.report.document import STATE_TEXT, Figure
+from graphkit.export.report.gap_sections import main_heatmap
+
+__all__ = ["TIE_WORDS", "SLIDE_SIZE", "draw_figures", "interactive_graph"]
 
 # ---- figures and the interactive graph ------------------------------------------------------
 
@@ -38,7 +40,7 @@ _STYLES = {
 }
 
 
-def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[str, Figure]:
+def draw_figures(ctx: Context, folder: Path, focus: str | None, seed: int) -> dict[str, Figure]:
     """The report's static figures, written to ``folder`` (SVG charts, the network as PNG),
     each also drawn slide-ready (16:9, large type) as PNG and SVG in ``folder/slides``."""
     import io
@@ -82,7 +84,7 @@ def _figures(ctx: _Context, folder: Path, focus: str | None, seed: int) -> dict[
             )
         plt.close(fig)
 
-    h = _main_heatmap(ctx, focus)
+    h = main_heatmap(ctx, focus)
     if h.actors and h.capabilities:
         draw = _heatmap_drawing(h)
         fig = render(draw, "report")
@@ -147,7 +149,7 @@ def _heatmap_drawing(h: Any) -> Any:
             side.set_visible(False)
         ax.set_title("Who holds the capabilities their threats need", loc="left", pad=34 if big else 24)
         ax.legend(
-            handles=[Patch(color=_COLOURS[k], label=_STATE_TEXT[k]) for k in order],
+            handles=[Patch(color=_COLOURS[k], label=STATE_TEXT[k]) for k in order],
             loc="lower left",
             bbox_to_anchor=(0, 1.0),
             ncol=5,
@@ -158,7 +160,7 @@ def _heatmap_drawing(h: Any) -> Any:
     return draw
 
 
-def _centrality_drawing(ctx: _Context) -> Any:
+def _centrality_drawing(ctx: Context) -> Any:
     """A function drawing the most central actors' PageRank and betweenness side by side."""
     c = ctx.centrality
     topn = c.sort_values(["pagerank", "id"], ascending=[False, True]).head(ctx.top)[::-1]
@@ -183,7 +185,7 @@ def _centrality_drawing(ctx: _Context) -> Any:
     return draw
 
 
-def _drawing_options(ctx: _Context, focus: str | None) -> dict[str, Any]:
+def _drawing_options(ctx: Context, focus: str | None) -> dict[str, Any]:
     """How the report draws the network: actors, coloured by cluster, sized by PageRank (the analysis's)."""
     opts: dict[str, Any] = {
         "layers": "actors",
@@ -202,7 +204,7 @@ def _drawing_options(ctx: _Context, focus: str | None) -> dict[str, Any]:
     return opts
 
 
-def _network_drawing(ctx: _Context, focus: str | None, seed: int) -> tuple[Any, str]:
+def _network_drawing(ctx: Context, focus: str | None, seed: int) -> tuple[Any, str]:
     """A function drawing the network (the interactive graph's positions, colours and sizes),
     with a legend for colours and tie kinds and labels that never overlap; and its caption."""
     from graphkit.export.drawing import prepare_drawing
@@ -322,7 +324,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _interactive_graph(G: nx.MultiDiGraph, ctx: _Context, focus: str | None, seed: int) -> str:
+def interactive_graph(G: nx.MultiDiGraph, ctx: Context, focus: str | None, seed: int) -> str:
     """The interactive actor graph as a whole HTML page (see :mod:`graphkit.export.html`)."""
     from graphkit.export.html import render_html
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context, capability_items
+from graphkit.export.report.context import Context, capability_items, table_cell
 from graphkit.export.report.document import (
-    _STATE_TEXT,
+    STATE_TEXT,
     Block,
     Figure,
     Paragraph,
@@ -14,8 +14,10 @@ from graphkit.export.report.document import (
     Table,
     kind_name,
 )
-from graphkit.export.report.gap_sections import _main_heatmap, _recommendation_section, _uncovered_section
-from graphkit.export.report.sections import _relations
+from graphkit.export.report.gap_sections import main_heatmap, recommendation_section, uncovered_section
+from graphkit.export.report.sections import relations
+
+__all__ = ["focus_sections"]
 
 _ALLIANCE_STATUS = {
     "held": "held by a member",
@@ -25,12 +27,12 @@ _ALLIANCE_STATUS = {
 }
 
 
-def _focus_sections(
-    ctx: _Context, focus: str, recommendations: dict[str, Any], figures: dict[str, Figure]
+def focus_sections(
+    ctx: Context, focus: str, recommendations: dict[str, Any], figures: dict[str, Figure]
 ) -> list[Section]:
     G = ctx.G
     d = G.nodes[focus]
-    members, memberships, partners = _relations(ctx, focus)
+    members, memberships, partners = relations(ctx, focus)
     is_group = bool(members)
     kind = d.get("kind", "actor")
     # profile
@@ -60,7 +62,7 @@ def _focus_sections(
                 rank = (
                     int((peers[col] > row[col]).sum() + 1) if high else int((peers[col] < row[col]).sum() + 1)
                 )
-                rank_rows.append([title, _cell(row[col], ctx), f"{rank} of {len(peers)} {plural}"])
+                rank_rows.append([title, table_cell(row[col], ctx), f"{rank} of {len(peers)} {plural}"])
         prof_blocks.append(
             Table(
                 ["measure", "value", "rank among its kind"],
@@ -169,7 +171,7 @@ def _focus_sections(
 
         def status(r: dict[str, Any]) -> str:
             known = bool(r.get("assessed", True)) and bool(r.get("capability_assessed", True))
-            return _STATE_TEXT[
+            return STATE_TEXT[
                 "own" if r["own"] else "pooled" if r["pooled"] else "missing" if known else "unknown"
             ]
 
@@ -183,7 +185,7 @@ def _focus_sections(
                         bool(r["own"]),
                         bool(r["pooled"]),
                         status(r),
-                        _cell(r.get("route"), ctx) or "",
+                        table_cell(r.get("route"), ctx) or "",
                     ]
                     for r in mine.to_dict("records")
                 ],
@@ -194,7 +196,7 @@ def _focus_sections(
         gblocks.append(
             Paragraph(f"No threat in the graph targets {ctx.name(focus)} with known requirements.")
         )
-    gblocks.append(_main_heatmap(ctx, focus))
+    gblocks.append(main_heatmap(ctx, focus))
     if "heatmap" in figures:
         gblocks.append(figures["heatmap"])
     threats = sorted({u for u, _, e in G.in_edges(focus, data=True) if e.get("type") == "TARGETS"})
@@ -223,6 +225,6 @@ def _focus_sections(
         )
     ]
     sections.append(Section("focus-gaps", f"Gaps of {ctx.name(focus)}", gblocks, gsubs))
-    sections.append(_recommendation_section(ctx, recommendations))
-    sections.append(_uncovered_section(ctx))
+    sections.append(recommendation_section(ctx, recommendations))
+    sections.append(uncovered_section(ctx))
     return sections

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context, capability_items
+from graphkit.export.report.context import Context, capability_items, table_cell
 from graphkit.export.report.document import (
     Block,
     Figure,
@@ -12,13 +12,15 @@ from graphkit.export.report.document import (
     Paragraph,
     Section,
     Table,
-    _fmt,
+    fmt,
 )
-from graphkit.export.report.sections import _relations, _slug
+from graphkit.export.report.sections import relations, slug
+
+__all__ = ["gap_section", "uncovered_section", "recommendation_section", "critical_section", "main_heatmap"]
 
 
 def _heatmap(
-    ctx: _Context, actors: list[str], caption: str, *, capabilities: list[str] | None = None
+    ctx: Context, actors: list[str], caption: str, *, capabilities: list[str] | None = None
 ) -> HeatMap:
     g = ctx.gaps
     cells: dict[tuple[str, str], str] = {}
@@ -44,7 +46,7 @@ def _heatmap(
     )
 
 
-def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[str, Figure]) -> Section:
+def gap_section(ctx: Context, recommendations: dict[str, Any], figures: dict[str, Figure]) -> Section:
     totals = ctx.gap_totals()
     blocks: list[Block] = [
         Paragraph(
@@ -61,7 +63,7 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
         ),
         _threshold_paragraph(ctx),
         _ties_paragraph(ctx),
-        _main_heatmap(ctx, None),
+        main_heatmap(ctx, None),
     ]
     if "heatmap" in figures:
         blocks.append(figures["heatmap"])
@@ -174,18 +176,18 @@ def _gap_section(ctx: _Context, recommendations: dict[str, Any], figures: dict[s
             ],
         )
     )
-    subs.append(_uncovered_section(ctx))
-    subs.append(_recommendation_section(ctx, recommendations))
+    subs.append(uncovered_section(ctx))
+    subs.append(recommendation_section(ctx, recommendations))
     return Section("gaps", "Capability gaps", blocks, subs)
 
 
-def _threshold_paragraph(ctx: _Context) -> Paragraph:
+def _threshold_paragraph(ctx: Context) -> Paragraph:
     """The level threshold and how many levels are close calls."""
     g: dict[str, Any] = ctx.info["gaps"] if isinstance(ctx.info.get("gaps"), dict) else {}
     t = g.get("threshold", (ctx.info.get("parameters") or {}).get("threshold"))
     if t is None:
         return Paragraph("The level threshold is not recorded in this analysis.", "Threshold.")
-    text = f"A capability counts as held from level {_fmt(float(t))} up (levels run from 0 to 1)."
+    text = f"A capability counts as held from level {fmt(float(t))} up (levels run from 0 to 1)."
     if "levels_near_threshold" in g:
         text += (
             f" {g['levels_near_threshold']:,} of {g.get('levels', 0):,} actor–capability levels lie "
@@ -194,7 +196,7 @@ def _threshold_paragraph(ctx: _Context) -> Paragraph:
     return Paragraph(text, "Threshold.")
 
 
-def _ties_paragraph(ctx: _Context) -> Paragraph:
+def _ties_paragraph(ctx: Context) -> Paragraph:
     """How many ties are dormant or paused on the analysis day (summary.json's ties)."""
     t: dict[str, Any] = ctx.info["ties"] if isinstance(ctx.info.get("ties"), dict) else {}
     if not t:
@@ -206,7 +208,7 @@ def _ties_paragraph(ctx: _Context) -> Paragraph:
     text = (
         f"{coop.get('dormant', 0):,} of {n_coop:,} agreements and {member.get('dormant', 0):,} of "
         f"{n_member:,} memberships are dormant: no round, renewal or joint action on record within "
-        f"{_fmt(float(years)) if years is not None else '?'} years (--dormant-after; 0 keeps every tie). "
+        f"{fmt(float(years)) if years is not None else '?'} years (--dormant-after; 0 keeps every tie). "
         f"{t.get('paused', 0):,} {'is' if t.get('paused', 0) == 1 else 'are'} paused (suspended, frozen or "
         "observer). Dormant and paused ties stay in the data but neither pool capabilities nor count in the "
         "network."
@@ -222,7 +224,7 @@ def _ties_paragraph(ctx: _Context) -> Paragraph:
     return Paragraph(text, "Ties.")
 
 
-def _closing_routes(ctx: _Context) -> dict[str, list[str]]:
+def _closing_routes(ctx: Context) -> dict[str, list[str]]:
     """Per actor: ``capability (route)`` for every known need that cooperation closes."""
     g = ctx.gaps
     out: dict[str, list[str]] = {}
@@ -235,7 +237,7 @@ def _closing_routes(ctx: _Context) -> dict[str, list[str]]:
     return out
 
 
-def _uncovered_section(ctx: _Context) -> Section:
+def uncovered_section(ctx: Context) -> Section:
     unc = ctx.frame("uncovered_threats")
     blocks: list[Block] = [
         Paragraph(
@@ -249,7 +251,7 @@ def _uncovered_section(ctx: _Context) -> Section:
     return Section("uncovered-threats", "Threats nobody covers", blocks)
 
 
-def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> Section:
+def recommendation_section(ctx: Context, recommendations: dict[str, Any]) -> Section:
     blocks: list[Block] = [
         Paragraph(
             "New partners that would close most of an actor's remaining (coalition) gap, chosen "
@@ -277,7 +279,7 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
                         r.get("closed_weight"),
                         r.get("feasibility"),
                         r.get("reason"),
-                        _cell(r.get("alternatives", []), ctx),
+                        table_cell(r.get("alternatives", []), ctx),
                     ]
                     for r in df.head(ctx.top).to_dict("records")
                 ],
@@ -285,13 +287,13 @@ def _recommendation_section(ctx: _Context, recommendations: dict[str, Any]) -> S
             )
         else:
             table = ctx.table(df, limit=ctx.top, skip=("actor_id",), empty=empty)
-        subs.append(Section(f"recommend-{_slug(actor)}", f"Partners for {ctx.name(actor)}", [table]))
+        subs.append(Section(f"recommend-{slug(actor)}", f"Partners for {ctx.name(actor)}", [table]))
     if not recommendations:
         blocks.append(Paragraph("No actor has a remaining gap that a new partner could close."))
     return Section("recommendations", "Partner recommendations", blocks, subs)
 
 
-def _critical_section(ctx: _Context) -> Section:
+def critical_section(ctx: Context) -> Section:
     crit = ctx.frame("critical_actors")
     return Section(
         "critical-actors",
@@ -310,7 +312,7 @@ def _critical_section(ctx: _Context) -> Section:
     )
 
 
-def _main_heatmap(ctx: _Context, focus: str | None) -> HeatMap:
+def main_heatmap(ctx: Context, focus: str | None) -> HeatMap:
     """The report's heat map: the most threatened actors, or the focus and its members / partners."""
     if focus is None:
         totals = ctx.gap_totals()
@@ -325,7 +327,7 @@ def _main_heatmap(ctx: _Context, focus: str | None) -> HeatMap:
             "first (actors without capability data are listed below); a cell without data for any "
             "actor of that kind is 'no data'; hover a cell for the number of threats behind it.",
         )
-    members, _, partners = _relations(ctx, focus)
+    members, _, partners = relations(ctx, focus)
     others = members or sorted(partners, key=lambda a: (ctx.importance(a), a))
     missing = set(ctx.unassessed())
     others = [a for a in others if a not in missing]

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from graphkit.export.report.document import (
-    _STATE_TEXT,
-    _SYMBOL,
+    STATE_TEXT,
+    SYMBOL,
     Block,
     Bullets,
     Figure,
@@ -18,10 +18,12 @@ from graphkit.export.report.document import (
     Report,
     Section,
     Table,
-    _fmt,
-    _numeric_column,
+    fmt,
+    numeric_column,
 )
 from graphkit.files import LINE_BREAKS, isolate_bidi
+
+__all__ = ["escape_markdown", "render_report_markdown"]
 
 # ---- Markdown -----------------------------------------------------------------------------
 
@@ -113,11 +115,11 @@ def _md_table(t: Table, *, header: bool = True) -> list[str]:
     if not t.rows:
         return out + [escape_markdown(t.empty), ""]
     cols = t.columns if header else [""] * len(t.columns)
-    align = ["---:" if _numeric_column(t, i) else ":---" for i in range(len(t.columns))]
+    align = ["---:" if numeric_column(t, i) else ":---" for i in range(len(t.columns))]
     out.append("| " + " | ".join(escape_markdown(c) for c in cols) + " |")
     out.append("| " + " | ".join(align) + " |")
     for row in t.rows:
-        out.append("| " + " | ".join(escape_markdown(_fmt(v)) for v in row) + " |")
+        out.append("| " + " | ".join(escape_markdown(fmt(v)) for v in row) + " |")
     return out + [""]
 
 
@@ -127,11 +129,11 @@ def _md_heatmap(h: HeatMap) -> list[str]:
         out += [f"*{escape_markdown(h.caption)}*", ""]
     if not h.actors or not h.capabilities:
         return out + ["No actor in this view faces a threat with known requirements.", ""]
-    out.append("Legend: " + ", ".join(f"{_SYMBOL[k]} {v}" for k, v in _STATE_TEXT.items()) + ".  ")
+    out.append("Legend: " + ", ".join(f"{SYMBOL[k]} {v}" for k, v in STATE_TEXT.items()) + ".  ")
     out.append("")
     out.append("| actor | " + " | ".join(escape_markdown(n) for _, n in h.capabilities) + " |")
     out.append("| :--- | " + " | ".join(":---:" for _ in h.capabilities) + " |")
     for a, name in h.actors:
-        cells = [_SYMBOL[h.cells.get((a, c))] for c, _ in h.capabilities]
+        cells = [SYMBOL[h.cells.get((a, c))] for c, _ in h.capabilities]
         out.append(f"| {escape_markdown(name)} | " + " | ".join(cells) + " |")
     return out + [""]

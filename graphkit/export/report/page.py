@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.export.report.document import (
-    _STATE_TEXT,
-    _SYMBOL,
+    STATE_TEXT,
+    SYMBOL,
     Bullets,
     Figure,
     GraphView,
@@ -22,10 +22,12 @@ from graphkit.export.report.document import (
     Paragraph,
     Report,
     Table,
-    _fmt,
-    _numeric_column,
+    fmt,
+    numeric_column,
 )
 from graphkit.files import isolate_bidi
+
+__all__ = ["render_report_html", "script_sources"]
 
 # ---- HTML -----------------------------------------------------------------------------------
 
@@ -57,9 +59,9 @@ def render_report_html(report: Report) -> str:
     env.tests["figure"] = lambda b: isinstance(b, Figure)
     env.tests["graphview"] = lambda b: isinstance(b, GraphView)
     env.tests["grid"] = lambda b: isinstance(b, Grid)
-    env.globals["numeric_column"] = _numeric_column
-    env.globals["symbol"] = _SYMBOL
-    env.globals["state_text"] = _STATE_TEXT
+    env.globals["numeric_column"] = numeric_column
+    env.globals["symbol"] = SYMBOL
+    env.globals["state_text"] = STATE_TEXT
     page_js = (_TEMPLATES / "report_page.js").read_text(encoding="utf-8")
     return env.get_template("report_page.html").render(
         report=report, page_js=markupsafe.Markup(page_js), script_src=script_sources(report, page_js)
@@ -76,7 +78,7 @@ def _cell_html(v: Any) -> Any:
             f'<details class="items"><summary>{e(isolate_bidi(v.summary()))}</summary>'
             f"{e(isolate_bidi(v.full()))}</details>"
         )
-    text = isolate_bidi(_fmt(v))
+    text = isolate_bidi(fmt(v))
     if not _LONG_TOKEN.search(text):
         return text
     # a web address or path longer than a column may break after its slashes and dots, never

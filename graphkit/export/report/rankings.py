@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphkit.export.report.context import _Context
+from graphkit.export.report.context import Context
 from graphkit.export.report.document import Block, Paragraph, Section, Table, kind_name, ranked_measures
 from graphkit.schema import kind_word
 
@@ -34,7 +34,7 @@ _GAP_TITLES = {"own_gap": "own capability gap", "coalition_gap": "coalition capa
 class Bands:
     """The stability table of an analysis, read by ranking (measure, kind) and actor."""
 
-    def __init__(self, ctx: _Context) -> None:
+    def __init__(self, ctx: Context) -> None:
         st = ctx.frame("stability")
         self.present = bool(len(st)) and "rank_p95" in st
         self.runs = int(st["runs"].max()) if self.present else 0
@@ -88,7 +88,7 @@ RANKING_GROUPS: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
 not named before)."""
 
 
-def ranking_tables(ctx: _Context, bands: Bands) -> list[tuple[str, str, Table]]:
+def ranking_tables(ctx: Context, bands: Bands) -> list[tuple[str, str, Table]]:
     """``(id, title, table)`` for states, organisations and everyone else: the ``top`` actors
     of each group by PageRank (or the first ranked measure), with their rank within the
     group on every ranked measure and, with stability runs, whether the first rank holds."""
@@ -143,7 +143,7 @@ def ranking_tables(ctx: _Context, bands: Bands) -> list[tuple[str, str, Table]]:
     return out
 
 
-def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
+def headline_findings(ctx: Context, bands: Bands) -> list[str]:
     """Most central state and most central organisation on every ranked measure, grouped by actor."""
     c = ctx.centrality
     if not len(c) or "kind" not in c:
@@ -192,7 +192,7 @@ def headline_findings(ctx: _Context, bands: Bands) -> list[str]:
     return out
 
 
-def global_forums(ctx: _Context) -> set[str]:
+def global_forums(ctx: Context) -> set[str]:
     """Organisations with more than half of the graph's states as members (distinct ``MEMBER_OF``)."""
     states = {n for n, d in ctx.G.nodes(data=True) if d.get("kind") == "state"}
     members: dict[str, set[str]] = {}
@@ -207,7 +207,7 @@ def _lower(title: str) -> str:
     return title if any(ch.isupper() for ch in title[1:]) else title.lower()
 
 
-def cluster_cohesion(ctx: _Context, members: list[str]) -> float | None:
+def cluster_cohesion(ctx: Context, members: list[str]) -> float | None:
     """Mean share of runs in which two members of a cluster share a cluster (``None`` without runs)."""
     co = ctx.frame("cocluster")
     if not len(co) or len(members) < 2:
@@ -226,7 +226,7 @@ def cluster_cohesion(ctx: _Context, members: list[str]) -> float | None:
     return total / count if count else None
 
 
-def stability_section(ctx: _Context) -> Section:
+def stability_section(ctx: Context) -> Section:
     """What holds across the stability runs, and what does not (with what drives it)."""
     bands = Bands(ctx)
     info = ctx.info.get("stability") or {}

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from graphkit.export.report.context import _cell, _Context, _header
+from graphkit.export.report.context import Context, column_header, table_cell
 from graphkit.export.report.document import (
     Block,
     Bullets,
@@ -29,8 +29,19 @@ from graphkit.export.report.sources import group_rows, grouped_sources, source_c
 from graphkit.files import isolate_bidi
 from graphkit.graph import summary
 
+__all__ = [
+    "overview_section",
+    "centrality_section",
+    "broker_section",
+    "cluster_section",
+    "graph_section",
+    "methods_section",
+    "slug",
+    "relations",
+]
 
-def _overview_section(ctx: _Context, source_name: str, generated: str, focus: str | None) -> Section:
+
+def overview_section(ctx: Context, source_name: str, generated: str, focus: str | None) -> Section:
     """The data behind the report (an appendix): what it holds and where its facts come from."""
     G = ctx.G
     s = summary(G)
@@ -67,7 +78,7 @@ def _overview_section(ctx: _Context, source_name: str, generated: str, focus: st
     return Section("overview", "The data", blocks)
 
 
-def _centrality_section(ctx: _Context, figures: dict[str, Figure]) -> Section:
+def centrality_section(ctx: Context, figures: dict[str, Figure]) -> Section:
     c = ctx.centrality
     bands = Bands(ctx)
     subs = [Section(f"central-{gid}", title, [table]) for gid, title, table in ranking_tables(ctx, bands)]
@@ -102,7 +113,7 @@ _ROLE_WORDS = {
 }
 
 
-def _broker_section(ctx: _Context) -> Section:
+def broker_section(ctx: Context) -> Section:
     """Brokers that broker: actors on shortest paths between others (betweenness above 0), with
     their Gould–Fernandez role across clusters, Burt's measures beside, and a bridge on one tie flagged."""
     c = ctx.centrality
@@ -144,12 +155,13 @@ def _broker_section(ctx: _Context) -> Section:
                 i + 1,
                 ctx.name(r["id"]),
                 kind_name(ctx.kind(r["id"])),
-                _cell(r["betweenness"], ctx),
+                table_cell(r["betweenness"], ctx),
                 f"{role} ({_ROLE_WORDS.get(role, '')})" if role else "",
             ]
             if extra is not None:
                 row += [
-                    _cell(extra.at[r["id"], x], ctx) if r["id"] in extra.index else "" for x in extra.columns
+                    table_cell(extra.at[r["id"], x], ctx) if r["id"] in extra.index else ""
+                    for x in extra.columns
                 ]
             own = _own_agreement(rests, str(r["id"]))
             row.append(f"rests on one agreement: {own}" if own else "")
@@ -164,7 +176,7 @@ def _broker_section(ctx: _Context) -> Section:
                     "kind",
                     "betweenness",
                     "main role",
-                    *[_header(x) for x in (extra.columns if extra is not None else [])],
+                    *[column_header(x) for x in (extra.columns if extra is not None else [])],
                     "bridge",
                 ],
                 rows,
@@ -201,7 +213,7 @@ def _own_agreement(rests: str, actor: str) -> str:
     return label if actor in parties else ""
 
 
-def _cluster_section(ctx: _Context, focus: str | None) -> Section:
+def cluster_section(ctx: Context, focus: str | None) -> Section:
     cl = ctx.clusters
     mod = ctx.modularity
     text = (
@@ -258,7 +270,7 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
                 [
                     names_of.get(cid) or ctx.name(members[0]),
                     len(members),
-                    _cell(info.get("density"), ctx),
+                    table_cell(info.get("density"), ctx),
                     kind_name(kind),
                     "" if region is None or region != region else str(region),
                     names,
@@ -280,7 +292,7 @@ def _cluster_section(ctx: _Context, focus: str | None) -> Section:
     return Section("clusters", "Cooperation clusters", blocks)
 
 
-def _cluster_names(ctx: _Context) -> dict[Any, str]:
+def _cluster_names(ctx: Context) -> dict[Any, str]:
     """Cluster -> its name as the analysis gives it (``cluster_name``, the same the legends show)."""
     cl = ctx.clusters
     if not {"cluster", "cluster_name"} <= set(cl.columns):
@@ -292,7 +304,7 @@ def _cluster_names(ctx: _Context) -> dict[Any, str]:
     return out
 
 
-def _apart_line(ctx: _Context, singles: list[str], pairs: list[list[str]], limit: int = 24) -> str:
+def _apart_line(ctx: Context, singles: list[str], pairs: list[list[str]], limit: int = 24) -> str:
     """One line for the actors that stand alone: ``6 actors stand alone: 1 pair (A and B); alone: C, D …``."""
     n = len(singles) + 2 * len(pairs)
     parts = []
@@ -313,9 +325,7 @@ def _apart_line(ctx: _Context, singles: list[str], pairs: list[list[str]], limit
     )
 
 
-def _graph_section(
-    ctx: _Context, graph_html: str | None, figure: Figure | None, focus: str | None
-) -> Section:
+def graph_section(ctx: Context, graph_html: str | None, figure: Figure | None, focus: str | None) -> Section:
     caption = (
         f"{ctx.name(focus)} and its neighbourhood. " if focus else "The actor network. "
     ) + "Drag to move, scroll to zoom, hover a node for its properties."
@@ -327,7 +337,7 @@ def _graph_section(
     return Section("graph", "The network", blocks)
 
 
-def _methods_section(ctx: _Context, seed: int | None) -> Section:
+def methods_section(ctx: Context, seed: int | None) -> Section:
     info = ctx.info
     rows = []
     for k, v in _flatten(info):
@@ -419,11 +429,11 @@ def _versions() -> list[list[str]]:
     return rows
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def _relations(ctx: _Context, focus: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
+def relations(ctx: Context, focus: str) -> tuple[list[str], list[str], dict[str, list[str]]]:
     """Members (if an alliance), memberships and partners (with how they are tied) of ``focus``."""
     G = ctx.G
     members = sorted(

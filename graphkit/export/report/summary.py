@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphkit.export.report.context import _Context
+from graphkit.export.report.context import Context
 from graphkit.export.report.document import Block, Bullets, Paragraph, Section, Table
 from graphkit.export.report.rankings import ORGANISATION_KINDS, Bands, global_forums
 
@@ -41,7 +41,7 @@ GLOSSARY: dict[str, str] = {
 """The words the summary uses, defined once (the report prints them under the findings)."""
 
 
-def key_findings(ctx: _Context) -> list[Finding]:
+def key_findings(ctx: Context) -> list[Finding]:
     """The report's headline findings, most important first (at most :data:`MAX_FINDINGS`)."""
     bands = Bands(ctx)
     out: list[Finding | None] = [
@@ -56,7 +56,7 @@ def key_findings(ctx: _Context) -> list[Finding]:
     return [f for f in out if f is not None][:MAX_FINDINGS]
 
 
-def summary_section(ctx: _Context, extra: list[Finding] | None = None) -> Section:
+def summary_section(ctx: Context, extra: list[Finding] | None = None) -> Section:
     """The summary a minister's adviser reads in two minutes: findings with their confidence and
     number, the words they use, and what the data leaves out."""
     findings = key_findings(ctx) + list(extra or [])
@@ -78,7 +78,7 @@ def summary_section(ctx: _Context, extra: list[Finding] | None = None) -> Sectio
     return Section("summary", "Summary", blocks)
 
 
-def coverage_notes(ctx: _Context) -> list[str]:
+def coverage_notes(ctx: Context) -> list[str]:
     """Plain sentences on what the analysis cannot see in this dataset."""
     notes = []
     totals = ctx.gap_totals()
@@ -162,7 +162,7 @@ def _sensitivity(bands: Bands, measure: str, kind: str, actor: str) -> str:
     return f"moves with {driver}"
 
 
-def _most_central(ctx: _Context, bands: Bands, kinds: tuple[str, ...], word: str) -> Finding | None:
+def _most_central(ctx: Context, bands: Bands, kinds: tuple[str, ...], word: str) -> Finding | None:
     c = ctx.centrality
     if not len(c) or "pagerank" not in c or "kind" not in c:
         return None
@@ -183,7 +183,7 @@ def _most_central(ctx: _Context, bands: Bands, kinds: tuple[str, ...], word: str
     return Finding(text, _confidence(bands, "pagerank", str(best["kind"]), best["id"], 1), number)
 
 
-def _top_broker(ctx: _Context, bands: Bands) -> Finding | None:
+def _top_broker(ctx: Context, bands: Bands) -> Finding | None:
     c = ctx.centrality
     if not len(c) or "betweenness" not in c or "kind" not in c:
         return None
@@ -203,7 +203,7 @@ def _top_broker(ctx: _Context, bands: Bands) -> Finding | None:
     )
 
 
-def _blocs(ctx: _Context) -> Finding | None:
+def _blocs(ctx: Context) -> Finding | None:
     cs = ctx.frame("cluster_summary")
     if not len(cs) or "size" not in cs:
         return None
@@ -223,7 +223,7 @@ def _blocs(ctx: _Context) -> Finding | None:
     return Finding(text, "see the co-cluster shares in cocluster.csv", number)
 
 
-def _what_cooperation_closes(ctx: _Context) -> Finding | None:
+def _what_cooperation_closes(ctx: Context) -> Finding | None:
     totals = ctx.gap_totals()
     if not len(totals) or "assessed" not in totals:
         return None
@@ -242,7 +242,7 @@ def _what_cooperation_closes(ctx: _Context) -> Finding | None:
     )
 
 
-def _most_exposed(ctx: _Context, bands: Bands) -> Finding | None:
+def _most_exposed(ctx: Context, bands: Bands) -> Finding | None:
     totals = ctx.gap_totals()
     if not len(totals) or "coalition_gap" not in totals:
         return None
@@ -277,7 +277,7 @@ def _most_exposed(ctx: _Context, bands: Bands) -> Finding | None:
     )
 
 
-def _uncovered(ctx: _Context) -> Finding | None:
+def _uncovered(ctx: Context) -> Finding | None:
     unc = ctx.frame("uncovered_threats")
     threats = sum(1 for _, d in ctx.G.nodes(data=True) if d.get("label") == "Threat")
     if not threats:
@@ -295,11 +295,11 @@ def _uncovered(ctx: _Context) -> Finding | None:
     )
 
 
-def _capability_name(ctx: _Context, cap: str) -> str:
+def _capability_name(ctx: Context, cap: str) -> str:
     return ctx.name(cap) if cap in ctx.G else cap.removeprefix("cap:").replace("_", " ")
 
 
-def _capabilities_without_state_data(ctx: _Context) -> list[str]:
+def _capabilities_without_state_data(ctx: Context) -> list[str]:
     G = ctx.G
     held = set()
     for u, v, d in G.edges(data=True):

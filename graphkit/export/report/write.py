@@ -15,13 +15,15 @@ from graphkit.analysis.options import AnalysisOptions
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.errors import OutputError
 from graphkit.export.report.build import build_report
-from graphkit.export.report.context import _check_focus, _Context
+from graphkit.export.report.context import Context, check_focus
 from graphkit.export.report.document import REPORT_MARKER
-from graphkit.export.report.figures import _figures, _interactive_graph
+from graphkit.export.report.figures import draw_figures, interactive_graph
 from graphkit.export.report.markdown import render_report_markdown
 from graphkit.export.report.page import render_report_html
 from graphkit.files import atomic_path, check_output_folder, display_path, folder_entries, write_frame_csv
 from graphkit.progress import Progress
+
+__all__ = ["write_report", "check_report_path", "write_report_tables"]
 
 # ---- writing ------------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ def write_report(
     if top < 1:
         raise OutputError(f"--top must be at least 1 (got {top})")
     if focus is not None:
-        _check_focus(G, focus)
+        check_focus(G, focus)
     if analysis is None:
         from graphkit.analysis import analyze
 
@@ -131,7 +133,7 @@ def write_report(
         parameters = (analysis.summary or {}).get("parameters", {})
         pooling = {k: parameters[k] for k in ("threshold", "partners") if k in parameters}
         comparison = compare_actors(G, compare[0], compare[1], **pooling)
-    ctx = _Context(G, analysis, top)
+    ctx = Context(G, analysis, top)
     with progress.step("recommending partners"):
         recommendations = _recommendations(G, ctx, focus, progress)
     with atomic_path(path, folder=True, owned=_report_owned(path), what="report") as tmp:
@@ -157,9 +159,9 @@ def write_report(
 
                 write_whatif(whatif_result, tmp)
         with progress.step("drawing figures"):
-            figures = _figures(ctx, tmp / "figures", focus, seed)
+            figures = draw_figures(ctx, tmp / "figures", focus, seed)
         with progress.step("drawing the interactive graph"):
-            graph_html = _interactive_graph(G, ctx, focus, seed)
+            graph_html = interactive_graph(G, ctx, focus, seed)
         with progress.step("placing states by their positions"):
             aligned = _alignment_part(G, tmp, top)
         with progress.step("writing index.html and report.md"):
@@ -348,7 +350,7 @@ def _csv_value(v: Any) -> Any:
 
 
 def _recommendations(
-    G: nx.MultiDiGraph, ctx: _Context, focus: str | None, progress: Progress
+    G: nx.MultiDiGraph, ctx: Context, focus: str | None, progress: Progress
 ) -> dict[str, Any]:
     """Partner recommendations for the focus, or the actors with the largest gaps left."""
     from graphkit.analysis import recommend_partners
