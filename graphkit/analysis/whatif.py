@@ -186,7 +186,8 @@ def gap_totals(gaps: pd.DataFrame, G: nx.MultiDiGraph | None = None) -> pd.DataF
     """``actor_id, name, kind, own_gap, coalition_gap`` per actor with needs, from a gap table
     (:func:`~graphkit.analysis.capability_gaps`) as :func:`~graphkit.analysis.gap_summary`
     sums them (``kind`` read from ``G`` when given): own gap = weight of known needs (assessed actor and capability) not owned,
-    NaN for an unassessed actor; coalition gap = weight of needs not pooled; closed by
+    NaN for an unassessed actor; coalition gap = weight of known needs not pooled (an unassessed
+    actor's: 0 when partners cover every need, else NaN); closed by
     cooperation = weight of known needs pooled, not owned (NaN for an unassessed actor).
 
     Examples
@@ -194,7 +195,7 @@ def gap_totals(gaps: pd.DataFrame, G: nx.MultiDiGraph | None = None) -> pd.DataF
     >>> G = gk.load(gk.SAMPLE)
     >>> mine = gap_totals(gk.capability_gaps(G)).set_index("actor_id")
     >>> theirs = gk.gap_summary(G).set_index("actor_id")
-    >>> bool(mine["coalition_gap"].equals(theirs["coalition_gap"].astype(float)))
+    >>> bool(mine["coalition_gap"].fillna(-1).equals(theirs["coalition_gap"].astype(float).fillna(-1)))
     True
     >>> all(mine[c].fillna(-1).equals(theirs[c].astype(float).fillna(-1)) for c in ("own_gap", "closed_by_cooperation"))
     True
@@ -205,14 +206,19 @@ def gap_totals(gaps: pd.DataFrame, G: nx.MultiDiGraph | None = None) -> pd.DataF
     w = gaps["weight"].astype(float)
     known = gaps["assessed"].astype(bool) & gaps["capability_assessed"].astype(bool)
     t = (
-        gaps.assign(_own=w.where(known & ~gaps["own"].astype(bool), 0.0), _co=w.where(~gaps["pooled"].astype(bool), 0.0),
+        gaps.assign(_own=w.where(known & ~gaps["own"].astype(bool), 0.0),
+                    _co=w.where(known & ~gaps["pooled"].astype(bool), 0.0),
+                    _ou=w.where(~known & ~gaps["pooled"].astype(bool), 0.0),
                     _cl=w.where(known & ~gaps["own"].astype(bool) & gaps["pooled"].astype(bool), 0.0))
         .groupby("actor_id", sort=False)
         .agg(name=("actor_name", "first"), assessed=("assessed", "first"), own_gap=("_own", "sum"),
-             coalition_gap=("_co", "sum"), closed_by_cooperation=("_cl", "sum"))
+             coalition_gap=("_co", "sum"), open_unknown=("_ou", "sum"), closed_by_cooperation=("_cl", "sum"))
         .reset_index()
     )  # fmt: skip
     t["own_gap"] = t["own_gap"].where(t["assessed"].astype(bool), np.nan)
+    # as gap_summary: needs without data never count; an unassessed actor's coalition gap is 0
+    # when partners cover every need, else unknown
+    t["coalition_gap"] = t["coalition_gap"].where(t["assessed"].astype(bool) | (t["open_unknown"] == 0), np.nan)
     t["closed_by_cooperation"] = t["closed_by_cooperation"].where(t["assessed"].astype(bool), np.nan)
     t["kind"] = [G.nodes[a].get("kind") if G is not None and a in G else None for a in t["actor_id"]]
     return t[cols]

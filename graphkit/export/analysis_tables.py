@@ -38,9 +38,9 @@ def write_analysis(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "analysis"
     >>> paths = gk.write_analysis(gk.analyze(gk.load(gk.SAMPLE)), out)
     >>> sorted(p.name for p in paths)[:3]
-    ['alliance_gaps.csv', 'centrality.csv', 'cluster_summary.csv']
+    ['alliance_gaps.csv', 'brokerage.csv', 'centrality.csv']
     >>> (out / "clusters.csv").read_text().splitlines()[0]
-    'id,name,kind,region,cluster,cluster_name'
+    'id,name,kind,region,cluster,cluster_name,bloc'
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
