@@ -40,6 +40,7 @@ from graphkit.defaults import DEFAULT_THRESHOLD, DEFAULT_TYPES
 from graphkit.errors import AnalysisError, SchemaError
 
 __all__ = [
+    "opposite_camp_states",
     "capability_profile",
     "like_minded_partners",
     "like_minded_coalition",
@@ -114,6 +115,18 @@ def like_minded_partners(
         norms=norms,
         weights=weights,
     )
+
+
+def opposite_camp_states(G: nx.MultiDiGraph, actor_id: str) -> set[str]:
+    """The states in a camp named after another resolution sponsor than ``actor_id``'s own
+    (empty when the graph records no positions, or the actor sits between the camps)."""
+    if not any(d.get("type") == "POSITION" for _, _, d in G.edges(data=True)):
+        return set()
+    camp, sponsor = _camps(G, None, None)
+    mine = sponsor.get(actor_id)
+    if mine is None:
+        return set()
+    return {s for s, theirs in sponsor.items() if theirs != mine}
 
 
 def like_minded_coalition(

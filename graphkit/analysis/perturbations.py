@@ -78,7 +78,10 @@ _KNOWN_SOURCES = (
     (re.compile(r"^\s*estimate", re.I), "estimates (analyst judgement)"),
     (re.compile(r"MITRE ATT&CK", re.I), "MITRE ATT&CK"),
     (re.compile(r"MISP galaxy", re.I), "MISP galaxy"),
-    (re.compile(r"Global Cybersecurity Index|\bGCI\b"), "ITU Global Cybersecurity Index"),
+    (
+        re.compile(r"Global Cybersecurity Index|\bGCI\b"),
+        "Global Cybersecurity Index (International Telecommunication Union)",
+    ),
 )
 _URL = re.compile(r"https?://([^/\s)\]]+)", re.I)
 
@@ -115,14 +118,18 @@ def source_family(source: Any) -> str:
     return f"{cut} …"
 
 
-def tie_label(u: str, v: str, d: Mapping[str, Any]) -> str:
-    """A cooperation tie in words: ``"NGA–GBR 2024"`` (ids, the year it began), its instrument after.
+def tie_label(u: str, v: str, d: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """A cooperation tie in words: its two parties (their names when ``names`` has them, else
+    their ids), the year it began and its instrument.
 
     >>> tie_label("NGA", "GBR", {"since": 2024, "instrument": "mou"})
     'NGA–GBR 2024 (mou)'
+    >>> tie_label("NGA", "GBR", {"since": 2024, "instrument": "mou"}, {"NGA": "Nigeria", "GBR": "United Kingdom"})
+    'Nigeria–United Kingdom 2024 (mou)'
     """
+    names = names or {}
     year = d.get("since")
-    text = f"{u}–{v}" + (f" {year}" if year not in (None, "") else "")
+    text = f"{names.get(u, u)}–{names.get(v, v)}" + (f" {year}" if year not in (None, "") else "")
     instrument = d.get("instrument")
     if isinstance(instrument, str) and instrument.strip():
         text += f" ({instrument.strip().replace('_', ' ')})"
@@ -334,7 +341,10 @@ class Study:
         chosen = list(range(len(self.coop))) if len(self.coop) <= ALL_TIES_UP_TO else self._suspects()
         for i in chosen:
             u, v, _ = self.coop[i]
-            run = self._analyse("ties", tie_label(u, v, self.coop_data[i]), self.inactive | {self.coop[i]})
+            names = {x: str(self.D.nodes[x].get("name", x)) for x in (u, v) if x in self.D}
+            run = self._analyse(
+                "ties", tie_label(u, v, self.coop_data[i], names), self.inactive | {self.coop[i]}
+            )
             run.tie = (u, v)
             self._count(progress)
 

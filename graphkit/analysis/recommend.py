@@ -83,8 +83,12 @@ def recommend_partners(
     threshold: float = DEFAULT_THRESHOLD,
     dormant_after: float = DEFAULT_DORMANT_AFTER,
     partners: Iterable[str] = DEFAULT_TYPES,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Feasible new partners that would close most of an actor's remaining (coalition) gap.
+
+    ``exclude``: actors never proposed (the report passes the states of the opposite camp on
+    the rules of cyberspace, :func:`graphkit.analysis.likeminded.opposite_camp_states`).
 
     See the module docstring for the score and the feasibility formula.
 
@@ -111,10 +115,10 @@ def recommend_partners(
     [['CERT_EU', 'USA'], ['EST', 'CERT_EU']]
     """
     model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
-    return _recommend(model, actor_id, k=k)
+    return _recommend(model, actor_id, k=k, exclude=exclude)
 
 
-def _recommend(model: GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
+def _recommend(model: GapModel, actor_id: str, *, k: int, exclude: Iterable[str] = ()) -> pd.DataFrame:
     cols = list(RECOMMENDATION_COLUMNS)
     if actor_id not in model.kinds:
         from graphkit.suggest import node_hint
@@ -133,6 +137,7 @@ def _recommend(model: GapModel, actor_id: str, *, k: int) -> pd.DataFrame:
     mine = r[(r["a"] == a) & ~r["pooled"] & r["capability_assessed"] & r["assessed"]]
     remaining = dict(zip(mine["c"].tolist(), mine["weight"].tolist(), strict=False))
     excluded = model.sponsors_against(a) | {a} | _members_and_organisations(model, a)
+    excluded |= {model.index[x] for x in exclude if x in model.index}
     own = model.own_pairs()
     own = own[own["c"].isin(list(remaining)) & ~own["a"].isin(list(excluded))]
     feas, links = _feasibility(model, a, np.unique(own["a"].to_numpy(dtype=np.int64)))

@@ -218,7 +218,9 @@ def gap_totals(gaps: pd.DataFrame, G: nx.MultiDiGraph | None = None) -> pd.DataF
     t["own_gap"] = t["own_gap"].where(t["assessed"].astype(bool), np.nan)
     # as gap_summary: needs without data never count; an unassessed actor's coalition gap is 0
     # when partners cover every need, else unknown
-    t["coalition_gap"] = t["coalition_gap"].where(t["assessed"].astype(bool) | (t["open_unknown"] == 0), np.nan)
+    t["coalition_gap"] = t["coalition_gap"].where(
+        t["assessed"].astype(bool) | (t["open_unknown"] == 0), np.nan
+    )
     t["closed_by_cooperation"] = t["closed_by_cooperation"].where(t["assessed"].astype(bool), np.nan)
     t["kind"] = [G.nodes[a].get("kind") if G is not None and a in G else None for a in t["actor_id"]]
     return t[cols]

@@ -53,5 +53,5 @@ def test_no_broker_with_zero_betweenness_and_one_tie_bridges_flagged():
     assert sorted(listed) == ["B", "M1", "X"]
     # m1 and x each carry y's only way in: leaving out one of its own agreements drops it below b
     flags = {r[1]: r[-1] for r in rows}
-    assert flags["M1"] == "rests on one agreement: m1–x 2024 (mou)"
-    assert flags["X"] in ("rests on one agreement: m1–x 2024 (mou)", "rests on one agreement: x–y 2024 (mou)")
+    assert flags["M1"] == "rests on one agreement: M1–X 2024 (mou)"
+    assert flags["X"] in ("rests on one agreement: M1–X 2024 (mou)", "rests on one agreement: X–Y 2024 (mou)")

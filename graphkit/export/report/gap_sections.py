@@ -260,9 +260,11 @@ def recommendation_section(ctx: Context, recommendations: dict[str, Any]) -> Sec
             "have (1 a treaty or agreement, 0.6 an MoU or partnership, 0.3 a dialogue or joint statement) "
             "+ 0.25 if they share an organisation that pools something + 0.15 if they are in the same "
             "region (0.25 to 1). Recommendations are for states (an organisation's members to recruit "
-            "only in a report focused on it). A suspected state sponsor of a threat against the actor "
-            "is never proposed (attribution of origin does not count as sponsorship), nor its own "
-            "organisations or members. Needs without data are not recommended for. Each pick says "
+            "only in a report focused on it). A state named by a government as sponsor of a threat "
+            "against the actor is never proposed (a vendor's or tracker's suspicion, or attribution of "
+            "origin, does not count), nor its own organisations or members, nor a state of the opposite "
+            "camp on the rules of cyberspace (camps from recorded positions; see that section). "
+            "Needs without data are not recommended for. Each pick says "
             "what it closes and why it is feasible, with two alternatives."
         )
     ]

@@ -30,6 +30,8 @@ from graphkit.files import isolate_bidi
 from graphkit.graph import summary
 
 __all__ = [
+    "parameter_rows",
+    "PARAMETER_WORDS",
     "overview_section",
     "centrality_section",
     "broker_section",
@@ -339,11 +341,7 @@ def graph_section(ctx: Context, graph_html: str | None, figure: Figure | None, f
 
 def methods_section(ctx: Context, seed: int | None) -> Section:
     info = ctx.info
-    rows = []
-    for k, v in _flatten(info):
-        if "timing" in k or k.startswith("timings"):
-            continue
-        rows.append([k, v if isinstance(v, int | float | bool) else str(v)])
+    rows = parameter_rows(info, seed)
     versions = _versions()
     return Section(
         "methods",
@@ -400,10 +398,63 @@ def methods_section(ctx: Context, seed: int | None) -> Section:
                 "feasibility, never proposing a suspected sponsor (ATTRIBUTED_TO basis = sponsor) of "
                 "a threat against the actor."
             ),
-            Table(["parameter", "value"], rows, caption="Analysis parameters", empty=f"seed {seed}"),
+            Table(
+                ["setting", "value", "command-line option"],
+                rows,
+                caption="The settings of this analysis (all of them are in summary.json)",
+                empty=f"seed {seed}",
+            ),
             Table(["software", "version"], versions, caption="Software"),
         ],
     )
+
+
+PARAMETER_WORDS: dict[str, tuple[str, str]] = {
+    "types": ("relationships that form the network", "--types"),
+    "weight": ("tie strength read from", "--weight"),
+    "cluster_method": ("community detection", "--clusters"),
+    "resolution": ("modularity resolution", "--resolution"),
+    "restarts": ("clustering restarts (best kept)", "--restarts"),
+    "seed": ("random seed", "--seed"),
+    "engine": ("computing engine", "--engine"),
+    "exact_threshold": ("exact betweenness up to this many actors", "--exact-threshold"),
+    "samples": ("sampled sources above it", "--samples"),
+    "threshold": ("capability level that counts as held", "--threshold"),
+    "partners": ("ties through which partners pool", "--partners"),
+    "dormant_after": ("a tie without evidence for this many years is dormant", "--dormant-after"),
+    "instruments": ("tie strength by instrument", "(AnalysisOptions.instruments)"),
+}
+"""How the methods table names each analysis parameter, and the option that sets it."""
+
+
+def parameter_rows(info: dict[str, Any], seed: int | None) -> list[list[Any]]:
+    """The methods table: the analysis settings in words, their values and options, and the
+    date, stability runs and sizes that frame the analysis (no dump of summary.json)."""
+    params = info.get("parameters") or {}
+    rows: list[list[Any]] = [["network as of", str(info.get("as_of") or "all"), "--as-of"]]
+    for key, (words, option) in PARAMETER_WORDS.items():
+        if key not in params:
+            continue
+        value = params[key]
+        if key == "instruments":
+            value = (
+                "default table (docs/ties.md)"
+                if not value
+                else ", ".join(f"{k} {v:g}" for k, v in dict(value).items())
+            )
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(x) for x in value) or "none"
+        elif value is None:
+            value = "none" if key != "weight" else "every tie counts 1"
+        rows.append([words, value, option])
+    stab = info.get("stability") if isinstance(info.get("stability"), dict) else {}
+    if stab:
+        rows.append(["stability runs", stab.get("runs", stab.get("n", "")), "--perturb"])
+    graph = info.get("graph") if isinstance(info.get("graph"), dict) else {}
+    if graph:
+        rows.append(["actors in the network", graph.get("actors", ""), ""])
+        rows.append(["ties between them", graph.get("actor_links", ""), ""])
+    return rows
 
 
 def _flatten(d: Any, prefix: str = "") -> list[tuple[str, Any]]:

@@ -127,7 +127,7 @@ def coverage_notes(ctx: Context) -> list[str]:
                 + "."
             )
     notes.append(
-        "Capability levels for states come from published indices and public records (ITU's Global "
+        "Capability levels for states come from published indices and public records (the International Telecommunication Union's Global "
         "Cybersecurity Index measures commitment, not operational power); levels for other actors are "
         "estimates, marked as such."
     )

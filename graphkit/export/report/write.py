@@ -380,8 +380,11 @@ def _recommendations(
         "partners": chosen.partners,
         "dormant_after": chosen.dormant_after,
     }
+    from graphkit.analysis.likeminded import opposite_camp_states
+
     out = {}
     for i, a in enumerate(targets):
-        out[a] = recommend_partners(G, a, k=ctx.top, **pooling)
+        # like-minded as well as capable: never a state of the opposite camp on the rules of cyberspace
+        out[a] = recommend_partners(G, a, k=ctx.top, exclude=opposite_camp_states(G, a), **pooling)
         progress.count("recommending partners", i + 1, len(targets), unit="actors")
     return out

@@ -1,0 +1,28 @@
+"""Recommendations never propose an excluded actor; the report excludes the opposite camp."""
+
+from __future__ import annotations
+
+import graphkit as gk
+from graphkit.analysis import recommend_partners
+from graphkit.analysis.likeminded import opposite_camp_states
+from tests.analysis.test_pooling import mandates_graph
+
+
+def test_an_excluded_partner_gives_way_to_the_next_best():
+    G = mandates_graph()
+    best = recommend_partners(G, "A", k=3)
+    first = best["partner_id"].iloc[0]
+    again = recommend_partners(G, "A", k=3, exclude={first})
+    assert first not in set(again["partner_id"]) | {x for xs in again["alternatives"] for x in xs}
+    assert len(again) >= 1  # someone else still closes the need
+
+
+def test_the_opposite_camp_on_the_bundled_votes():
+    G = gk.load("data/cyber-multilateral")
+    russia_side = opposite_camp_states(G, "USA")
+    us_side = opposite_camp_states(G, "RUS")
+    # the states that voted against A/RES/73/27 (the United States among them) and Russia's
+    # co-sponsors sit in camps named after different sponsors
+    assert {"RUS", "CHN", "IRN", "PRK", "SYR", "CUB"} <= russia_side
+    assert {"USA", "GBR"} <= us_side and "RUS" not in us_side
+    assert opposite_camp_states(gk.load(gk.SAMPLE), "USA") == set()  # no positions recorded
