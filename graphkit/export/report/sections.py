@@ -165,7 +165,11 @@ def broker_section(ctx: Context) -> Section:
                     table_cell(extra.at[r["id"], x], ctx) if r["id"] in extra.index else ""
                     for x in extra.columns
                 ]
-            own = _own_agreement(rests, str(r["id"]))
+            own = _own_agreement(
+                rests,
+                str(r["id"]),
+                str(ctx.G.nodes[r["id"]].get("name", r["id"])) if r["id"] in ctx.G else "",
+            )
             row.append(f"rests on one agreement: {own}" if own else "")
             if own:
                 flagged.append(f"{ctx.name(r['id'])} ({own})")
@@ -204,15 +208,15 @@ def broker_section(ctx: Context) -> Section:
     return Section("brokers", "Brokers", blocks)
 
 
-def _own_agreement(rests: str, actor: str) -> str:
-    """The agreement of ``rests`` ("one agreement: GBR–NGA 2024 (mou)") when ``actor`` is one of its two
-    parties (a bridge resting on its own tie), else ``""``."""
+def _own_agreement(rests: str, *actor: str) -> str:
+    """The agreement of ``rests`` ("one agreement: United Kingdom–Nigeria 2024 (mou)") when the
+    actor (by id or name) is one of its two parties (a bridge resting on its own tie), else ``""``."""
     prefix = "one agreement: "
     if not rests.startswith(prefix):
         return ""
     label = rests[len(prefix) :]
-    parties = label.split(" ", 1)[0].split("–")
-    return label if actor in parties else ""
+    parties = re.sub(r"(?: \d{4})?(?: \([^()]*\))?$", "", label).split("–")
+    return label if any(a in parties for a in actor) else ""
 
 
 def cluster_section(ctx: Context, focus: str | None) -> Section:
