@@ -199,6 +199,7 @@ def actor_network(
     instruments: Mapping[str, float] | None = None,
     dormant_after: float = DEFAULT_DORMANT_AFTER,
     as_of: Any = None,
+    require_weight: bool = True,
 ) -> ActorNetwork:
     """Read the actor network formed by ``types`` out of the canonical graph.
 
@@ -225,6 +226,9 @@ def actor_network(
         on the day ``as_of``, else the day the graph was cut to, ``graph["as_of"]``; without
         one, only paused ties are left out): dormant after this many years without evidence
         (0 keeps every tie).
+    require_weight : bool
+        Raise when ``weight`` is given and no tie carries it (default); the stability runs,
+        which may leave every weighted tie out, read the missing weight as 1 instead.
 
     Raises
     ------
@@ -296,7 +300,7 @@ def actor_network(
                     else:
                         seen_weight = True
                         ws.append(_strength(w, u, v, t, weight))
-    if weight is not None and us and not seen_weight:
+    if weight is not None and us and not seen_weight and require_weight:
         raise SchemaError(
             f"no {'/'.join(types)} relationship has the property {weight!r}; "
             "name a numeric relationship property with --weight (e.g. weight) or leave it out"

@@ -231,6 +231,7 @@ class Study:
             two_mode=True,
             instruments=instruments,
             dormant_after=horizon,
+            require_weight=False,  # a run may leave out every tie that carries the weight (checked once, on the data)
         )
 
     def _gap_summary(self, H: nx.MultiDiGraph, threshold: float, horizon: float) -> pd.DataFrame:

@@ -184,11 +184,25 @@ def prepare_drawing(
         if lonely:
             V = V.subgraph([n for n in V if n not in lonely]).copy()
     ids = list(V.nodes)
+    options = _analysis_options(options, seed)
+    wants_clusters = color_by == "cluster" or aggregate is not False
+    if analysis is None and scores is None and size_by not in MEASURES:
+        raise GraphkitError(
+            f"unknown size_by {size_by!r}; use one of {', '.join(MEASURES)} or pass scores= with that column"
+        )
+    if analysis is None and ids and (
+        (scores is None and size_by in MEASURES) or (clusters is None and wants_clusters)
+    ):
+        # the drawing's sizes and clusters are those of `graphkit analyze` with the same seed
+        # and options (the same active network, the same bloc names), computed once here
+        from graphkit.analysis.run import analyze
+
+        with progress.step("analysing the network for the drawing"):
+            analysis = analyze(G, **options)
     if analysis is not None:
         scores = analysis.centrality if scores is None else scores
         if clusters is None and len(analysis.clusters):
             clusters = _named_clusters(analysis.clusters)
-    options = _analysis_options(options, seed)
     with progress.step(f"scoring {len(ids):,} nodes by {size_by}"):
         score = _scores(G, ids, size_by, scores, options)
     from graphkit.export.aggregate import AGGREGATE_ABOVE, community_layout

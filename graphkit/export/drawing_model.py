@@ -123,6 +123,10 @@ ANALYSIS_OPTIONS = (
     "exact_threshold",
     "samples",
     "as_of",
+    "dormant_after",
+    "instruments",
+    "threshold",
+    "partners",
 )
 """Options of :func:`graphkit.analyze` that ``prepare_drawing(options=...)`` hands on."""
 

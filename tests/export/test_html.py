@@ -69,7 +69,7 @@ def test_types_select_relationships(sample):
 
 def test_degree_sizes_follow_hand_counts(sample):
     # NATO: 6 members + cooperation with the EU = 7, the most of any actor.
-    D = prepare_drawing(sample, size_by="degree")
+    D = prepare_drawing(sample, size_by="degree", options={"dormant_after": 0})  # every tie, as counted
     score = {n.id: n.score for n in D.nodes}
     assert score["NATO"] == 7
     assert score["EU"] == 4  # DEU, FRA, EST members + NATO
@@ -96,7 +96,9 @@ def _power_iteration_pagerank(G: nx.Graph, alpha=0.85, iters=200) -> dict:
 
 
 def test_pagerank_matches_an_independent_power_iteration(sample):
-    D = prepare_drawing(sample, size_by="pagerank")
+    # every tie active and of strength 1 (the sample's agreements date from 2011-2019, dormant
+    # today under the default horizon; an empty instrument table weighs each agreement 1)
+    D = prepare_drawing(sample, size_by="pagerank", options={"dormant_after": 0, "instruments": {}})
     # issue #12: memberships are two-mode; built here by hand from the memberships: every
     # pair of members of an organisation of n members, and the organisation and each of
     # them, are tied with 1/(n-1); each cooperation counts 1
@@ -133,7 +135,7 @@ def test_scores_and_clusters_from_dataframes(sample):
 
 
 def test_computed_clusters_split_the_two_camps(sample):
-    D = prepare_drawing(sample, color_by="cluster")
+    D = prepare_drawing(sample, color_by="cluster", options={"dormant_after": 0})  # every tie
     c = {n.id: n.cluster for n in D.nodes}
     assert c["CHN"] == c["RUS"]
     assert c["CHN"] != c["NATO"]
