@@ -53,6 +53,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
+from graphkit.analysis.incidence import Incidence, incidence
 from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
@@ -81,7 +82,9 @@ class ActorNetwork:
     strength ``t / (n - 1)``, without the co-member ties), which degree, core and Burt's
     measures are computed on. ``members[i]``: how
     many distinct actors are ``MEMBER_OF`` actor ``i`` (0 for a non-organisation; ``None``
-    when memberships are not in the network).
+    when memberships are not in the network). ``incidence``: a two-mode network with
+    memberships as its member-organisation incidence (:mod:`graphkit.analysis.incidence`:
+    strength measures without the co-member ties), else ``None``.
     """
 
     ids: list[str]
@@ -100,6 +103,7 @@ class ActorNetwork:
     direct: ActorNetwork | None = field(default=None, repr=False)
     members: np.ndarray | None = field(default=None, repr=False)
     hubs: Hubs | None = field(default=None, repr=False)
+    incidence: Incidence | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -331,7 +335,10 @@ def actor_network(
         **common,
     )
     edge_of_row = merge[1][int(keep.sum()) :]  # the network edge of each affiliation tie
-    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row))
+    inc = None
+    if is_member.any():
+        inc = incidence(len(ids), pu[~pair], pv[~pair], pw[~pair], u_arr[keep], v_arr[keep], w_arr[keep])
+    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row), incidence=inc)
 
 
 def _hubs(
