@@ -101,7 +101,9 @@ class Incidence:
         ck = self.share * self.size
         out = np.bincount(self.member, ck[self.org], minlength=n) + ck
         if self.src.size:
-            out += np.bincount(self.src, self.weight, minlength=n) + np.bincount(self.dst, self.weight, minlength=n)
+            out += np.bincount(self.src, self.weight, minlength=n) + np.bincount(
+                self.dst, self.weight, minlength=n
+            )
         return out
 
     @cached_property
@@ -140,7 +142,11 @@ def incidence(
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     flat = lo * nn + hi
     keys, inverse = np.unique(flat, return_inverse=True) if flat.size else (flat, flat)
-    merged = np.bincount(inverse, np.asarray(weight, dtype=float), minlength=keys.size) if flat.size else np.zeros(0)
+    merged = (
+        np.bincount(inverse, np.asarray(weight, dtype=float), minlength=keys.size)
+        if flat.size
+        else np.zeros(0)
+    )
     return Incidence(
         n=n,
         member=m_rows,

@@ -7,12 +7,12 @@ membership, isolated actors, tie weights)."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+from two_mode_graphs import random_two_mode
 
 import graphkit as gk
 from graphkit.analysis import incidence as inc_ops
@@ -21,31 +21,6 @@ from graphkit.analysis.clusters import modularity_of
 from graphkit.analysis.engine import actor_network
 
 ig = pytest.importorskip("igraph")
-
-
-def _network(seed: int, *, actors: int = 60, orgs: int = 7, coop: int = 70, weighted: bool = True) -> nx.MultiDiGraph:
-    rng = random.Random(seed)
-    G = gk.new_graph()
-    for i in range(actors):
-        gk.add_node(G, f"S{i:03d}", "Actor", name=f"S{i}", kind="state")
-    for o in range(orgs):
-        extra = {"tie_weight": rng.choice([0.5, 2.0, 3.0])} if o % 3 == 0 else {}
-        gk.add_node(G, f"O{o}", "Actor", name=f"O{o}", kind="alliance", **extra)
-        size = 1 if o == 0 else rng.randint(2, 30)
-        for m in rng.sample(range(actors - 3), size):  # the last 3 actors stay isolated
-            gk.add_relationship(G, f"S{m:03d}", "MEMBER_OF", f"O{o}")
-    gk.add_relationship(G, "S001", "MEMBER_OF", "O2", since="2020")  # repeated membership
-    gk.add_relationship(G, "O1", "MEMBER_OF", "O2")  # an organisation that is a member
-    gk.add_relationship(G, "O3", "COOPERATES_WITH", "S002", weight=2.0)  # alongside a membership
-    gk.add_relationship(G, "S002", "MEMBER_OF", "O3")
-    pairs = set()
-    while len(pairs) < coop:
-        a, b = rng.sample(range(actors - 3), 2)
-        pairs.add((a, b))
-    for a, b in sorted(pairs):
-        props = {"weight": rng.choice([1.0, 2.0, 3.0])} if weighted else {}
-        gk.add_relationship(G, f"S{a:03d}", "COOPERATES_WITH", f"S{b:03d}", **props)
-    return G
 
 
 def _dense(G: nx.MultiDiGraph, ids: list[str], weight: str | None) -> np.ndarray:
@@ -79,7 +54,7 @@ def _dense(G: nx.MultiDiGraph, ids: list[str], weight: str | None) -> np.ndarray
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("weight", [None, "weight"])
 def test_operator_equals_the_dense_projection(seed, weight):
-    G = _network(seed)
+    G = random_two_mode(seed)
     net = actor_network(G, weight=weight, two_mode=True)
     W = _dense(G, net.ids, weight)
     inc = net.incidence
@@ -94,7 +69,7 @@ def test_operator_equals_the_dense_projection(seed, weight):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 @pytest.mark.parametrize("weight", [None, "weight"])
 def test_pagerank_and_eigenvector_equal_igraph_on_the_projection(seed, weight):
-    G = _network(seed, weighted=weight is not None)
+    G = random_two_mode(seed, weighted=weight is not None)
     net = actor_network(G, weight=weight, two_mode=True)
     g = net.igraph  # the engine's explicit projection
     pr = np.asarray(g.pagerank(weights="weight", damping=0.85, directed=False))
@@ -111,7 +86,7 @@ def test_pagerank_and_eigenvector_equal_igraph_on_the_projection(seed, weight):
 
 
 def test_eigenvector_equals_numpy_on_the_dense_projection():
-    G = _network(7)
+    G = random_two_mode(7)
     net = actor_network(G, weight="weight", two_mode=True)
     W = _dense(G, net.ids, "weight")
     values, vectors = np.linalg.eigh(W)
@@ -140,7 +115,7 @@ def test_bundled_data_measures_unchanged():
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_modularity_equals_igraph_and_the_projection(seed):
-    G = _network(seed)
+    G = random_two_mode(seed)
     net = actor_network(G, weight="weight", two_mode=True)
     rng = np.random.default_rng(seed)
     for membership in (
@@ -154,6 +129,6 @@ def test_modularity_equals_igraph_and_the_projection(seed):
 
 
 def test_no_memberships_no_incidence():
-    G = _network(1)
+    G = random_two_mode(1)
     assert actor_network(G, ["COOPERATES_WITH"], two_mode=True).incidence is None
     assert actor_network(G, two_mode=False).incidence is None
