@@ -180,7 +180,10 @@ class ActorNetwork:
         return A
 
     def components(self) -> np.ndarray:
-        """Connected-component id of every actor."""
+        """Connected-component id of every actor (of a two-mode network: those of its direct
+        ties, the same, since co-members are joined through their organisation)."""
+        if self.direct is not None:
+            return self.direct.components()
         try:
             return np.asarray(self.igraph.connected_components().membership)
         except ImportError:

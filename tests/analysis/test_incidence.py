@@ -132,3 +132,9 @@ def test_no_memberships_no_incidence():
     G = random_two_mode(1)
     assert actor_network(G, ["COOPERATES_WITH"], two_mode=True).incidence is None
     assert actor_network(G, two_mode=False).incidence is None
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_components_from_the_direct_ties_equal_the_projections(seed):
+    net = actor_network(random_two_mode(seed), weight="weight", two_mode=True)
+    assert np.array_equal(net.components(), np.asarray(net.igraph.connected_components().membership))
