@@ -50,6 +50,14 @@ _EIGEN_TOL = 1e-13
 """Stop the eigenvector when ``|W x - lambda x|`` is below this times ``lambda`` (``|x| = 1``)."""
 
 
+_KRYLOV = 20
+"""Lanczos vectors per restart of :func:`eigenvector`."""
+
+_REORTHOGONALISE = 1
+"""Passes of full reorthogonalisation per Lanczos vector (the restarts and the residual
+test catch what one pass leaves)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Incidence:
     """The two-mode network of ``n`` actors without its co-member ties.
@@ -204,7 +212,7 @@ def eigenvector(inc: Incidence, *, start: np.ndarray | None = None) -> np.ndarra
     if not np.any(x):
         x = np.ones(n)
     x /= np.linalg.norm(x)
-    k = min(n, 40)
+    k = min(n, _KRYLOV)
     theta = 0.0
     for _ in range(500):
         theta, x, residual = _lanczos_step(inc, x, k)
@@ -226,8 +234,8 @@ def _lanczos_step(inc: Incidence, x: np.ndarray, k: int) -> tuple[float, np.ndar
     for j in range(k):
         w = inc.matvec(V[j])
         alpha[j] = float(V[j] @ w)
-        for _ in range(2):  # twice is enough (Kahan-Parlett)
-            w -= V[: j + 1].T @ (V[: j + 1] @ w)
+        for _ in range(_REORTHOGONALISE):
+            w -= (V[: j + 1] @ w) @ V[: j + 1]
         b = float(np.linalg.norm(w))
         if j + 1 == k or b <= 1e-14 * max(abs(alpha[: j + 1]).max(), 1e-300):
             break

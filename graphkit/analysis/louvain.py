@@ -167,6 +167,12 @@ def _first_level(
     n = inc.n
     comm = np.arange(n, dtype=np.int64)
     tot = k.astype(float).copy()
+    # each organisation's clusters and how many of its members each holds (slots
+    # org_ptr[o] .. org_ptr[o] + held[o]): a visit costs the clusters of the actor's
+    # organisations, not their members, once the first sweep has gathered them
+    held_comm = adj.org_mem.copy()
+    held_count = np.ones(adj.org_mem.size, dtype=np.int64)
+    held = inc.size.astype(np.int64).copy()
     wc = np.zeros(n)
     mark = np.zeros(n, dtype=np.bool_)
     touched = np.zeros(n, dtype=np.int64)
@@ -175,7 +181,7 @@ def _first_level(
     for _ in range(_MAX_SWEEPS):
         moves, gain = sweep(
             order, comm, tot, k, float(resolution), two_m,
-            adj.mem_ptr, adj.mem_org, adj.org_ptr, adj.org_mem, inc.share,
+            adj.mem_ptr, adj.mem_org, adj.org_ptr, inc.share, held_comm, held_count, held,
             adj.adj_ptr, adj.adj_nbr, adj.adj_w, wc, mark, touched,
         )  # fmt: skip
         between()
@@ -184,10 +190,11 @@ def _first_level(
     return comm
 
 
-def _sweep(order, comm, tot, k, gamma, two_m, mem_ptr, mem_org, org_ptr, org_mem, share,
+def _sweep(order, comm, tot, k, gamma, two_m, mem_ptr, mem_org, org_ptr, share, held_comm, held_count, held,
            adj_ptr, adj_nbr, adj_w, wc, mark, touched):  # fmt: skip  # pragma: no cover - compiled
     """Visit every actor in ``order`` once and move it to its best cluster: the number of
-    moves and their summed gain (in strength units: divide by ``2m`` for modularity, ×2)."""
+    moves and their summed gain (in strength units). ``held_comm``/``held_count``: the
+    clusters of each organisation's members and their counts (kept up to date)."""
     moves = 0
     gained = 0.0
     for idx in range(order.size):
@@ -204,30 +211,30 @@ def _sweep(order, comm, tot, k, gamma, two_m, mem_ptr, mem_org, org_ptr, org_mem
         for r in range(mem_ptr[i], mem_ptr[i + 1]):
             o = mem_org[r]
             s = share[o]
-            c = comm[o]
+            c = comm[o]  # the organisation itself
             if not mark[c]:
                 mark[c] = True
                 touched[nt] = c
                 nt += 1
             wc[c] += s
-            for q in range(org_ptr[o], org_ptr[o + 1]):
-                j = org_mem[q]
-                if j != i:
-                    c = comm[j]
+            for q in range(org_ptr[o], org_ptr[o] + held[o]):  # its other members, by cluster
+                c = held_comm[q]
+                m = held_count[q] - (1 if c == ci else 0)
+                if m > 0:
                     if not mark[c]:
                         mark[c] = True
                         touched[nt] = c
                         nt += 1
-                    wc[c] += s
-        if org_ptr[i + 1] > org_ptr[i]:
+                    wc[c] += s * m
+        if held[i] > 0:  # an organisation: its ties to its members
             s = share[i]
-            for q in range(org_ptr[i], org_ptr[i + 1]):
-                c = comm[org_mem[q]]
+            for q in range(org_ptr[i], org_ptr[i] + held[i]):
+                c = held_comm[q]
                 if not mark[c]:
                     mark[c] = True
                     touched[nt] = c
                     nt += 1
-                wc[c] += s
+                wc[c] += s * held_count[q]
         ki = k[i]
         tot[ci] -= ki
         scale = gamma * ki / two_m
@@ -245,6 +252,29 @@ def _sweep(order, comm, tot, k, gamma, two_m, mem_ptr, mem_org, org_ptr, org_mem
             comm[i] = best
             moves += 1
             gained += best_gain - stay
+            for r in range(mem_ptr[i], mem_ptr[i + 1]):  # i leaves ci and joins best in each organisation
+                o = mem_org[r]
+                start = org_ptr[o]
+                end = start + held[o]
+                for q in range(start, end):
+                    if held_comm[q] == ci:
+                        held_count[q] -= 1
+                        if held_count[q] == 0:
+                            held_comm[q] = held_comm[end - 1]
+                            held_count[q] = held_count[end - 1]
+                            held[o] -= 1
+                            end -= 1
+                        break
+                found = False
+                for q in range(start, end):
+                    if held_comm[q] == best:
+                        held_count[q] += 1
+                        found = True
+                        break
+                if not found:
+                    held_comm[end] = best
+                    held_count[end] = 1
+                    held[o] += 1
         for t in range(nt):
             c = touched[t]
             wc[c] = 0.0
