@@ -29,6 +29,7 @@ from graphkit.analysis.clusters import (
 )
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, check_types, resolve_engine
 from graphkit.analysis.gaps import DEFAULT_THRESHOLD, _GapModel
+from graphkit.analysis.heartbeat import heartbeat
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.defaults import DEFAULT_SEED
 from graphkit.graph import as_of, as_of_date, not_in_force
@@ -146,7 +147,7 @@ def analyze(
     partners = tuple([partners] if isinstance(partners, str) else partners)
     G, day = _dated(G, as_of)
     started = time.perf_counter()
-    with progress.step("actor network"):
+    with progress.step("actor network"), heartbeat(progress, "actor network"):
         net = actor_network(G, types, weight=weight, two_mode=True)
     progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
     if net.n > exact_threshold:
@@ -182,7 +183,7 @@ def analyze(
         background.join()
     with progress.step("cluster summary"):
         csum = _cluster_summary(net, clusters, cent, membership)
-    with progress.step("capability gaps"):
+    with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
         model = _GapModel(G, threshold=threshold, partners=partners)
         gaps = model.gap_table()
         gsum = model.summary_table()
