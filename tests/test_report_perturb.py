@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import graphkit as gk
 from graphkit.cli import common
 from graphkit.cli import report as report_cli
@@ -24,10 +26,8 @@ def _run(monkeypatch, tmp_path, capsys, argv):
     monkeypatch.setattr(report_cli, "run_analysis", fake_analysis)
     from graphkit.cli import main
 
-    try:
+    with contextlib.suppress(SystemExit):
         main(["report", str(gk.SAMPLE), "-o", str(tmp_path / "r"), *argv])
-    except SystemExit:
-        pass
     return seen.get("perturb"), capsys.readouterr().err
 
 
