@@ -60,7 +60,9 @@ def test_viz_clusters_are_those_of_analyze_with_the_same_seed(tmp_path, dataset,
     assert drawn == expected  # same cluster, under the same (cluster_name) label
     assert (
         len(_partition(drawn))
-        == json.loads((tmp_path / "a" / "summary.json").read_text())["clusters"]["all"]  # blocs and those alone
+        == json.loads((tmp_path / "a" / "summary.json").read_text())["clusters"][
+            "all"
+        ]  # blocs and those alone
     )
 
 

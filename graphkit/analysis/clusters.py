@@ -280,7 +280,20 @@ def cluster_membership(
     best: np.ndarray | None = None
     best_q = -np.inf
     progress = progress or Progress(quiet=True)
-    if used == "igraph":
+    from graphkit.analysis import louvain
+
+    inc = net.incidence
+    if used == "igraph" and method == "louvain" and inc is not None and louvain.serves(inc):
+        # the two-mode network's first level without its co-member ties (graphkit/analysis/louvain.py)
+        with seeded_igraph(seed):
+            best, _ = louvain.louvain(
+                inc,
+                resolution=resolution,
+                seed=seed,
+                restarts=runs,
+                tick=lambda run: progress.count(f"clusters ({method})", run, runs, unit="runs"),
+            )
+    elif used == "igraph":
         g = net.igraph
         with seeded_igraph(seed):
             for run in range(runs):

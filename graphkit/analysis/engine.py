@@ -53,6 +53,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
+from graphkit.analysis.incidence import Incidence, incidence
 from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
@@ -85,7 +86,9 @@ class ActorNetwork:
     strength ``t / (n - 1)``, without the co-member ties), which degree, core and Burt's
     measures are computed on. ``members[i]``: how
     many distinct actors are ``MEMBER_OF`` actor ``i`` (0 for a non-organisation; ``None``
-    when memberships are not in the network).
+    when memberships are not in the network). ``incidence``: a two-mode network with
+    memberships as its member-organisation incidence (:mod:`graphkit.analysis.incidence`:
+    strength measures without the co-member ties), else ``None``.
     """
 
     ids: list[str]
@@ -104,6 +107,7 @@ class ActorNetwork:
     direct: ActorNetwork | None = field(default=None, repr=False)
     members: np.ndarray | None = field(default=None, repr=False)
     hubs: Hubs | None = field(default=None, repr=False)
+    incidence: Incidence | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -180,7 +184,10 @@ class ActorNetwork:
         return A
 
     def components(self) -> np.ndarray:
-        """Connected-component id of every actor."""
+        """Connected-component id of every actor (of a two-mode network: those of its direct
+        ties, the same, since co-members are joined through their organisation)."""
+        if self.direct is not None:
+            return self.direct.components()
         try:
             return np.asarray(self.igraph.connected_components().membership)
         except ImportError:
@@ -364,7 +371,10 @@ def actor_network(
         **common,
     )
     edge_of_row = merge[1][int(keep.sum()) :]  # the network edge of each affiliation tie
-    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row))
+    inc = None
+    if is_member.any():
+        inc = incidence(len(ids), pu[~pair], pv[~pair], pw[~pair], u_arr[keep], v_arr[keep], w_arr[keep])
+    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row), incidence=inc)
 
 
 def _hubs(
@@ -450,26 +460,33 @@ def _affiliation_ties(
     org_of, mem_of = pairs // n, pairs % n
     starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
     ends = np.r_[starts[1:], org_of.size]
-    us, vs, ws, pairs_of, org_rows = [], [], [], [], []
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+    sizes = ends - starts
+    rows = sizes + sizes * (sizes - 1) // 2  # per organisation: its members, then its pairs
+    total = int(rows.sum())
+    # filled in place (no per-organisation lists to concatenate: half the peak memory)
+    u = np.empty(total, dtype=np.int64)
+    v = np.empty(total, dtype=np.int64)
+    w = np.empty(total)
+    pair = np.ones(total, dtype=bool)
+    org_rows = np.empty(total, dtype=np.int64)
+    at = 0
+    for a, b, r in zip(starts.tolist(), ends.tolist(), rows.tolist(), strict=True):
         o = int(org_of[a])
         group = mem_of[a:b]
         size = group.size
         t = _tie_weight(G.nodes[ids[o]].get("tie_weight"), ids[o])
         share = t / (size - 1) if size > 1 else t
-        us.append(group)
-        vs.append(np.full(size, o, dtype=np.int64))
-        ws.append(np.full(size, share))
-        pairs_of.append(np.zeros(size, dtype=bool))
-        org_rows.append(np.full(size + size * (size - 1) // 2, o, dtype=np.int64))
+        u[at : at + size] = group
+        v[at : at + size] = o
+        pair[at : at + size] = False
         if size > 1:
             i, j = np.triu_indices(size, 1)
-            us.append(group[i])
-            vs.append(group[j])
-            ws.append(np.full(i.size, share))
-            pairs_of.append(np.ones(i.size, dtype=bool))
-    u, v, w = np.concatenate(us), np.concatenate(vs), np.concatenate(ws)
-    return u, v, w, np.ones(u.size, dtype=np.int64), np.concatenate(pairs_of), np.concatenate(org_rows)
+            u[at + size : at + r] = group[i]
+            v[at + size : at + r] = group[j]
+        w[at : at + r] = share
+        org_rows[at : at + r] = o
+        at += r
+    return u, v, w, np.ones(total, dtype=np.int64), pair, org_rows
 
 
 def _unique(x: np.ndarray) -> np.ndarray:

@@ -257,6 +257,10 @@ def _ig_eigenvector(net: ActorNetwork, pivots: Any) -> np.ndarray:
 
     if net.m == 0:
         return np.full(net.n, 1.0 / np.sqrt(max(net.n, 1)))
+    if net.incidence is not None:  # the two-mode network without its co-member ties: same values
+        from graphkit.analysis.incidence import eigenvector
+
+        return eigenvector(net.incidence)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         x = np.abs(np.asarray(net.igraph.eigenvector_centrality(weights=_w(net)), dtype=float))
@@ -266,6 +270,10 @@ def _ig_eigenvector(net: ActorNetwork, pivots: Any) -> np.ndarray:
 def _ig_pagerank(net: ActorNetwork, pivots: Any) -> np.ndarray:
     import numpy as np
 
+    if net.incidence is not None:  # the two-mode network without its co-member ties: same values
+        from graphkit.analysis.incidence import pagerank
+
+        return pagerank(net.incidence)
     return np.asarray(net.igraph.pagerank(weights=_w(net), damping=0.85, directed=False))
 
 

@@ -27,6 +27,7 @@ from graphkit.analysis.clusters import (
 )
 from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine
 from graphkit.analysis.gaps import GapModel
+from graphkit.analysis.heartbeat import heartbeat
 from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.errors import AnalysisError
@@ -166,7 +167,7 @@ def analyze(
             f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
         )
     started = time.perf_counter()
-    with progress.step("actor network"):
+    with progress.step("actor network"), heartbeat(progress, "actor network"):
         net = actor_network(
             G,
             types,
@@ -214,7 +215,7 @@ def analyze(
         csum = _cluster_summary(net, clusters, cent, membership)
     with progress.step("brokerage"):
         brokers = brokerage_table(net, cent, membership.tolist())
-    with progress.step("capability gaps"):
+    with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
         model = GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
         gaps = model.gap_table()
         gsum = model.summary_table()

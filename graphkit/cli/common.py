@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPORT_PERTURB",
+    "REPORT_PERTURB_ACTORS",
+    "REPORT_PERTURB_MIN",
     "MeasureNames",
     "add_command",
     "add_source",
@@ -30,11 +32,34 @@ __all__ = [
     "open_store",
     "progress",
     "positive_finite",
+    "report_perturb",
 ]
 
 
 REPORT_PERTURB = 20
-"""Stability runs ``graphkit report`` makes unless told ``--perturb N`` (a few seconds on the bundled data)."""
+"""Stability runs ``graphkit report`` makes unless told ``--perturb N``, up to
+:data:`REPORT_PERTURB_ACTORS` actors (a few seconds on the bundled data); fewer above
+(:func:`report_perturb`)."""
+
+REPORT_PERTURB_ACTORS = 2_000
+"""Up to this many actors ``graphkit report`` makes :data:`REPORT_PERTURB` stability runs by default."""
+
+REPORT_PERTURB_MIN = 3
+"""The fewest stability runs ``graphkit report`` makes by default, however large the network."""
+
+
+def report_perturb(actors: int) -> int:
+    """The stability runs ``graphkit report`` makes by default on ``actors`` actors: each run
+    repeats the analysis, so above :data:`REPORT_PERTURB_ACTORS` actors the count shrinks in
+    proportion (the runs then take about as long as 20 runs on 2,000 actors), never below
+    :data:`REPORT_PERTURB_MIN`.
+
+    >>> [report_perturb(n) for n in (278, 2_000, 4_000, 10_000, 100_000)]
+    [20, 20, 10, 4, 3]
+    """
+    if actors <= REPORT_PERTURB_ACTORS:
+        return REPORT_PERTURB
+    return max(REPORT_PERTURB_MIN, round(REPORT_PERTURB * REPORT_PERTURB_ACTORS / actors))
 
 
 def add_command(sub: Any, name: str, help: str, example: str, func: Any) -> argparse.ArgumentParser:
@@ -117,6 +142,7 @@ def add_analysis_options(
     types_flag: str = "--types",
     perturb_default: int | None = None,
     pooling_only: bool = False,
+    perturb_adapts: bool = False,
 ) -> None:
     """Every option of the analysis (:class:`graphkit.analysis.options.AnalysisOptions`), defined once
     for ``analyze``, ``report``, ``viz`` and ``recommend``; :func:`analysis_options` reads them back.
@@ -126,7 +152,8 @@ def add_analysis_options(
     of stability runs, for a command that writes them (``report``: :data:`REPORT_PERTURB`,
     ``analyze``: 0); ``None``: no ``--perturb`` option (``viz``). ``pooling_only``: only
     the options of the capability gaps (``--threshold``, ``--partners``, ``--as-of``), for
-    ``recommend``.
+    ``recommend``. ``perturb_adapts``: the
+    default is ``None`` and the command sets it from the network's size (:func:`report_perturb`).
     """
     from graphkit.defaults import (
         CLUSTER_METHODS,
@@ -234,15 +261,21 @@ def add_analysis_options(
     )
     if perturb_default is None:
         return
+    adapts = perturb_adapts
     g.add_argument(
         "--perturb",
         type=_runs,
-        default=perturb_default,
+        default=None if adapts else perturb_default,
         metavar="N",
         help="repeat the analysis N times (seeded) with estimated values jittered (levels +-0.1, "
         "weights x(1 +- 0.1)), the capability threshold moved within +-0.05 and other cluster "
         "seeds, and write stability.csv and cocluster.csv; 0: no stability runs "
-        f"(default {perturb_default})",
+        + (
+            f"(default {perturb_default} up to {REPORT_PERTURB_ACTORS:,} actors, fewer above, "
+            f"at least {REPORT_PERTURB_MIN}: the number is said when the analysis starts)"
+            if adapts
+            else f"(default {perturb_default})"
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from graphkit.cli.common import (
     REPORT_PERTURB,
+    REPORT_PERTURB_ACTORS,
     add_analysis_options,
     add_command,
     add_quiet,
@@ -16,6 +17,7 @@ from graphkit.cli.common import (
     dated,
     load_source,
     progress,
+    report_perturb,
     run_analysis,
 )
 from graphkit.cli.output_rules import REPORT_OUTPUT_RULE
@@ -55,7 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--pdf", action="store_true",
                    help="also print index.html to report.pdf beside it (needs a headless Chromium: "
                         "Debian package chromium, or GRAPHKIT_CHROMIUM)")  # fmt: skip
-    add_analysis_options(p, perturb_default=REPORT_PERTURB)
+    add_analysis_options(p, perturb_default=REPORT_PERTURB, perturb_adapts=True)
     add_since(p)
     p.add_argument("--scenario", metavar="FILE",
                    help="add a 'What if' section per scenario of FILE (CSV scenario,change,arg1,...; see "
@@ -98,6 +100,15 @@ def _report(args: argparse.Namespace) -> int:
         G = dated(whole, args)
     if args.focus is not None:
         check_focus(G, args.focus)  # before the analysis, which is the slow part
+    if args.perturb is None:  # the default adapts to the network's size, and says so
+        actors = sum(1 for _, label in G.nodes(data="label") if label == "Actor")
+        args.perturb = report_perturb(actors)
+        if args.perturb < REPORT_PERTURB:
+            pr.say(
+                f"stability: {args.perturb} perturbed runs, the default for {actors:,} actors "
+                f"({REPORT_PERTURB} up to {REPORT_PERTURB_ACTORS:,}; each run repeats the analysis); "
+                "--perturb N to choose"
+            )
     scenarios = None
     if args.scenario is not None:
         from graphkit.analysis.scenario_files import load_scenarios

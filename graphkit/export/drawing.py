@@ -190,8 +190,10 @@ def prepare_drawing(
         raise GraphkitError(
             f"unknown size_by {size_by!r}; use one of {', '.join(MEASURES)} or pass scores= with that column"
         )
-    if analysis is None and ids and (
-        (scores is None and size_by in MEASURES) or (clusters is None and wants_clusters)
+    if (
+        analysis is None
+        and ids
+        and ((scores is None and size_by in MEASURES) or (clusters is None and wants_clusters))
     ):
         # the drawing's sizes and clusters are those of `graphkit analyze` with the same seed
         # and options (the same active network, the same bloc names), computed once here
