@@ -27,6 +27,7 @@ from graphkit.analysis.alignment import (
 from graphkit.errors import AnalysisError
 
 __all__ = [
+    "average_linkage",
     "SWING_MARGIN",
     "MIN_SHIFT",
     "DEFAULT_CAMPS",
@@ -88,9 +89,6 @@ def alignment_camps(
     >>> alignment_camps(pairs, k=2).values.tolist()
     [['A', 1], ['B', 1], ['C', 2]]
     """
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise AnalysisError(f"k (the number of camps) must be a positive integer, not {k!r}")
     ids = sorted(set(pairs["actor_a"]) | set(pairs["actor_b"]) | set(actors or ()))
@@ -100,9 +98,7 @@ def alignment_camps(
     A = agreement_matrix(pairs, ids)
     D = 1.0 - np.where(np.isnan(A), 0.5, A)  # a pair with nothing shared is neither near nor far
     np.fill_diagonal(D, 0.0)
-    labels = fcluster(
-        linkage(squareform(D, checks=False), method="average"), t=min(k, len(ids)), criterion="maxclust"
-    )
+    labels = average_linkage(D, min(k, len(ids)))
     labels = _settle(A, labels)
     sizes = Counter(labels.tolist())
     first: dict[int, int] = {}
@@ -111,6 +107,67 @@ def alignment_camps(
     order = sorted(sizes, key=lambda lab: (-sizes[lab], first[lab]))
     renumber = {lab: n for n, lab in enumerate(order, start=1)}
     return pd.DataFrame({"actor_id": ids, "camp": [renumber[lab] for lab in labels.tolist()]}, columns=cols)
+
+
+def average_linkage(D: np.ndarray, k: int) -> np.ndarray:
+    """Average-linkage (UPGMA) clusters of the distance matrix ``D``, cut into at most ``k``:
+    a label 1.. per row.
+
+    The merges follow the nearest-neighbour chain (Murtagh 1983), taking ties as scipy does
+    (``scipy.cluster.hierarchy.linkage(method="average")``: the chain's previous element
+    first, then the lowest index), and the cut is ``fcluster(criterion="maxclust")``'s: every
+    merge up to the lowest height that leaves at most ``k`` clusters. So the partition equals
+    scipy's, without scipy in the default install.
+
+    >>> D = np.array([[0, .1, .9, .8], [.1, 0, .7, .9], [.9, .7, 0, .2], [.8, .9, .2, 0]])
+    >>> average_linkage(D, 2).tolist()
+    [1, 1, 2, 2]
+    """
+    n = D.shape[0]
+    if n < 2:
+        return np.ones(n, dtype=np.int64)
+    dist = np.array(D, dtype=float)
+    size = np.ones(n)
+    merges: list[tuple[int, int, float]] = []
+    chain: list[int] = []
+    for _ in range(n - 1):
+        if not chain:
+            chain.append(int(np.flatnonzero(size > 0)[0]))
+        while True:
+            x = chain[-1]
+            row = np.where(size > 0, dist[x], np.inf)
+            row[x] = np.inf
+            best = float(row.min())
+            if len(chain) > 1 and dist[x, chain[-2]] <= best:
+                y, best = chain[-2], float(dist[x, chain[-2]])
+                break
+            y = int(np.argmin(row))
+            chain.append(y)
+        chain = chain[:-2]
+        x, y = min(x, y), max(x, y)
+        nx_, ny_ = size[x], size[y]
+        merges.append((x, y, best))
+        size[x] = 0.0  # x joins y
+        size[y] = nx_ + ny_
+        alive = size > 0
+        alive[y] = False
+        dist[alive, y] = dist[y, alive] = (nx_ * dist[x, alive] + ny_ * dist[y, alive]) / (nx_ + ny_)
+    # the cut: the lowest height whose merges leave at most k clusters (heights sorted stably)
+    heights = sorted(h for _, _, h in merges)
+    cut = next(h for h in heights if n - sum(1 for g in heights if g <= h) <= k) if k < n else -np.inf
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for x, y, h in merges:
+        if h <= cut:
+            parent[find(x)] = find(y)
+    roots = sorted({find(i) for i in range(n)}, key=lambda r: min(i for i in range(n) if find(i) == r))
+    return np.array([roots.index(find(i)) + 1 for i in range(n)], dtype=np.int64)
 
 
 def state_positions(
