@@ -97,7 +97,7 @@ def alignment_section(G: nx.MultiDiGraph, al: Any, figure: Figure | None = None,
             caption="Camps on the norms above (cohesion: mean alignment of the pairs inside the camp)",
         )
     )
-    swing = states[states["swing"]].sort_values(["margin", "actor_id"]).head(top)
+    swing = states[states["swing"]].sort_values(["margin", "actor_id"]).head(min(top, 5))
     if len(swing):
         blocks.append(
             Bullets(

@@ -142,7 +142,7 @@ def gap_section(ctx: Context, recommendations: dict[str, Any], figures: dict[str
                 r.get("members_needing"),
                 f"{r['assessed_members']} of {r['members']}" if "assessed_members" in r else None,
             ]
-            for r in open_ag.head(ctx.top * 2).to_dict("records")
+            for r in open_ag.head(ctx.top).to_dict("records")
         ]
         atable = Table(
             [
@@ -156,9 +156,7 @@ def gap_section(ctx: Context, recommendations: dict[str, Any], figures: dict[str
             empty="Every capability that alliance members need is held by at least one member.",
         )
     else:
-        atable = ctx.table(
-            ag, limit=ctx.top * 2, empty="No alliance in the graph has members facing threats."
-        )
+        atable = ctx.table(ag, limit=ctx.top, empty="No alliance in the graph has members facing threats.")
     subs.append(
         Section(
             "alliance-gaps",
@@ -244,10 +242,10 @@ def uncovered_section(ctx: Context) -> Section:
             "Threats that need a capability no actor in the graph has: no partnership can "
             "answer them until someone builds the capability."
         ),
-        ctx.table(unc, limit=ctx.top * 3, empty="Every threat can be answered by someone in the graph."),
+        ctx.table(unc, limit=ctx.top, empty="Every threat can be answered by someone in the graph."),
     ]
-    if len(unc) > ctx.top * 3:
-        blocks.append(Paragraph(f"{len(unc) - ctx.top * 3} more in uncovered_threats.csv."))
+    if len(unc) > ctx.top:
+        blocks.append(Paragraph(f"{len(unc) - ctx.top} more in uncovered_threats.csv."))
     return Section("uncovered-threats", "Threats nobody covers", blocks)
 
 
@@ -321,7 +319,7 @@ def main_heatmap(ctx: Context, focus: str | None) -> HeatMap:
         totals = totals[totals["assessed"].astype(bool)].sort_values(
             ["own_gap", "needed", "actor_id"], ascending=[False, False, True]
         )
-        shown = list(totals["actor_id"].head(max(ctx.top, 15)))
+        shown = list(totals["actor_id"].head(ctx.top))
         return _heatmap(
             ctx,
             shown,
@@ -333,7 +331,7 @@ def main_heatmap(ctx: Context, focus: str | None) -> HeatMap:
     others = members or sorted(partners, key=lambda a: (ctx.importance(a), a))
     missing = set(ctx.unassessed())
     others = [a for a in others if a not in missing]
-    limit = max(ctx.top * 3, 40)
+    limit = max(ctx.top, 40)
     caption = (
         f"{ctx.name(focus)} and its {'members' if members else 'partners'}"
         + (f" (the {limit - 1} most central shown)" if len(others) > limit - 1 else "")

@@ -306,12 +306,14 @@ def stability_section(ctx: Context) -> Section:
         blocks.append(
             Table(
                 ["actor", "ranking", "rank", "rank in 90% of runs", "what drives it"],
-                fragile[: ctx.top * 3],
+                sorted(fragile, key=lambda row: row[2])[: ctx.top],
                 caption="Fragile findings: shown in a ranking of this report, but not in every run",
             )
         )
-        if len(fragile) > ctx.top * 3:
-            blocks.append(Paragraph(f"{len(fragile) - ctx.top * 3} more fragile findings in stability.csv."))
+        if len(fragile) > ctx.top:
+            blocks.append(
+                Paragraph(f"{len(fragile) - ctx.top} more fragile findings (lower ranks) in stability.csv.")
+            )
     else:
         blocks.append(Paragraph("Every ranking shown in this report stays narrow under every perturbation."))
     return Section("stability", "How stable the findings are", blocks)

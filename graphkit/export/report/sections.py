@@ -408,7 +408,7 @@ def methods_section(ctx: Context, seed: int | None) -> Section:
                 caption="The settings of this analysis (all of them are in summary.json)",
                 empty=f"seed {seed}",
             ),
-            Table(["software", "version"], versions, caption="Software"),
+            Paragraph(", ".join(f"{name} {version}" for name, version in versions) + ".", "Software."),
         ],
     )
 

@@ -24,19 +24,12 @@ class Finding:
 
 
 GLOSSARY: dict[str, str] = {
-    "PageRank": "overall standing: how much importance flows to an actor along its ties, "
-    "as a random walk through the network spends its time there",
-    "betweenness": "how often an actor lies on the shortest route between two others: who links "
-    "groups that would otherwise stay apart",
-    "bloc": "a group of actors more tied to each other than to the rest (community detection "
-    "on the cooperation network); single actors and pairs are not counted as blocs",
-    "capability gap": "a capability that the threats targeting an actor require and that the actor "
-    "does not hold at the threshold level",
-    "covered by a partner": "held by a partner within what the link shares: an alliance pools what "
-    "its founding texts say, an agreement what it names",
-    "stable": "the finding holds in every stability run, where estimates, thresholds, seeds and "
-    "ties are varied (the methods appendix says how)",
-    "no data": "no level is recorded for the capability: its gap is unknown, not missing",
+    "PageRank": "overall standing, from ties to well-tied actors",
+    "broker": "an actor on many shortest routes between others (betweenness)",
+    "bloc": "three or more actors tied more to each other than to the rest",
+    "gap": "a capability an actor's threats require that it does not hold",
+    "stable": "unchanged in every stability run (methods appendix)",
+    "no data": "no level recorded: unknown, not missing",
 }
 """The words the summary uses, defined once (the report prints them under the findings)."""
 

@@ -364,7 +364,7 @@ def _recommendations(
         totals = totals[totals["open_known"] > 0].sort_values(
             ["open_known", "actor_id"], ascending=[False, True]
         )
-        want = min(ctx.top, 5)
+        want = min(ctx.top, 3)  # the report stays short; recommend gives any actor its own
         # recommendations go to states; an organisation gets members to recruit only when asked (--focus)
         ranked = [a for a in totals["actor_id"] if G.nodes[a].get("kind") == "state"]
         regions: dict[Any, str] = {}
