@@ -36,7 +36,7 @@ test: setup system-deps
 
 lint: setup
 	$(VENV)/bin/ruff check graphkit tests benchmarks scripts
-	$(VENV)/bin/ruff format --check graphkit
+	$(VENV)/bin/ruff format --check graphkit tests
 	$(VENV)/bin/mypy
 
 bench: setup

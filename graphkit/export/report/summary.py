@@ -141,7 +141,13 @@ def _confidence(bands: Bands, measure: str, kind: str, actor: str, rank: int) ->
         return f"stable (rank {band} in all {bands.runs} runs)"
     row = bands.get(measure, kind, actor) or {}
     driver = row.get("driver") or row.get("varies_with") or ""
-    return f"fragile (rank {band} across runs" + (f"; moves with {driver}" if driver else "") + ")"
+    lo, hi = row.get("rank_min"), row.get("rank_max")
+    spread = (
+        f"rank {int(lo)}–{int(hi)} across runs"
+        if lo is not None and hi is not None and lo != hi
+        else f"rank {band} across runs"
+    )
+    return f"fragile ({spread}" + (f"; moves with {driver}" if driver else "") + ")"
 
 
 def _sensitivity(bands: Bands, measure: str, kind: str, actor: str) -> str:
@@ -170,8 +176,8 @@ def _most_central(ctx: Context, bands: Bands, kinds: tuple[str, ...], word: str)
     text += f"; next: {ctx.name(runner['id'])})." if runner is not None else ")."
     if forums:
         text += " Global forums that most states join are left out of this comparison."
-    number = f"PageRank {float(best['pagerank']):.3f}" + (
-        f" against {float(runner['pagerank']):.3f}" if runner is not None else ""
+    number = f"PageRank {float(best['pagerank']):.4g}" + (
+        f" against {float(runner['pagerank']):.4g}" if runner is not None else ""
     )
     return Finding(text, _confidence(bands, "pagerank", str(best["kind"]), best["id"], 1), number)
 
