@@ -185,7 +185,12 @@ def prepare_drawing(
             V = V.subgraph([n for n in V if n not in lonely]).copy()
     ids = list(V.nodes)
     options = _analysis_options(options, seed)
-    wants_clusters = color_by == "cluster" or aggregate is not False
+    from graphkit.export.aggregate import AGGREGATE_ABOVE
+
+    wants_clusters = (
+        color_by == "cluster" or bool(aggregate) or (aggregate is None and len(ids) > AGGREGATE_ABOVE)
+    )
+    own_analysis = False
     if analysis is None and scores is None and size_by not in MEASURES:
         raise GraphkitError(
             f"unknown size_by {size_by!r}; use one of {', '.join(MEASURES)} or pass scores= with that column"
@@ -201,9 +206,10 @@ def prepare_drawing(
 
         with progress.step("analysing the network for the drawing"):
             analysis = analyze(G, **options)
+        own_analysis = True
     if analysis is not None:
         scores = analysis.centrality if scores is None else scores
-        if clusters is None and len(analysis.clusters):
+        if clusters is None and len(analysis.clusters) and (wants_clusters or not own_analysis):
             clusters = _named_clusters(analysis.clusters)
     with progress.step(f"scoring {len(ids):,} nodes by {size_by}"):
         score = _scores(G, ids, size_by, scores, options)
