@@ -118,15 +118,25 @@ def like_minded_partners(
 
 
 def opposite_camp_states(G: nx.MultiDiGraph, actor_id: str) -> set[str]:
-    """The states in a camp named after another resolution sponsor than ``actor_id``'s own
-    (empty when the graph records no positions, or the actor sits between the camps)."""
+    """The states in a camp named after another resolution sponsor than ``actor_id``'s own, and
+    the organisations most of whose member states are (empty when the graph records no
+    positions, or the actor sits between the camps)."""
     if not any(d.get("type") == "POSITION" for _, _, d in G.edges(data=True)):
         return set()
     camp, sponsor = _camps(G, None, None)
     mine = sponsor.get(actor_id)
     if mine is None:
         return set()
-    return {s for s, theirs in sponsor.items() if theirs != mine}
+    opposite = {s for s, theirs in sponsor.items() if theirs != mine}
+    # an organisation most of whose member states sit in the opposite camp is on that side too
+    members: dict[str, list[str]] = {}
+    for u, v, d in G.edges(data=True):
+        if d.get("type") == "MEMBER_OF" and G.nodes[u].get("kind") == "state":
+            members.setdefault(v, []).append(u)
+    for org, states in members.items():
+        if org != actor_id and sum(s in opposite for s in states) * 2 > len(states):
+            opposite.add(org)
+    return opposite
 
 
 def like_minded_coalition(

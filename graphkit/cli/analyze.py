@@ -92,7 +92,8 @@ def register_recommend(sub: Any) -> None:
         sub,
         "recommend",
         "Which feasible new partners would close most of an actor's remaining capability gap "
-        "(greedy weighted set cover, weighted by feasibility; never a sponsor of a threat against it).",
+        "(greedy weighted set cover, weighted by feasibility; never a sponsor of a threat against it, "
+        "nor a state of the opposite camp unless --include-opposite).",
         "graphkit recommend data/cyber-multilateral IRQ --k 3",
         _recommend,
     )
@@ -100,6 +101,12 @@ def register_recommend(sub: Any) -> None:
     p.add_argument("actor", metavar="ACTOR", help="the actor's id (e.g. a state's ISO3 code, NATO)")
     p.add_argument("--k", type=int, default=5, help="how many partners to pick at most (default 5)")
     p.add_argument("--json", action="store_true", help="print the picks as JSON")
+    p.add_argument(
+        "--include-opposite",
+        action="store_true",
+        help="also propose states of the opposite camp on the rules of cyberspace (left out by "
+        "default where the data records positions; see graphkit align)",
+    )
     add_analysis_options(p, pooling_only=True)
     add_quiet(p)
 
@@ -120,7 +127,10 @@ def _recommend(args: argparse.Namespace) -> int:
     pooling = dict(
         threshold=options.threshold, partners=options.partners, dormant_after=options.dormant_after
     )
-    picks = recommend_partners(G, args.actor, k=args.k, **pooling)
+    from graphkit.analysis.likeminded import opposite_camp_states
+
+    opposite = set() if args.include_opposite else opposite_camp_states(G, args.actor)
+    picks = recommend_partners(G, args.actor, k=args.k, exclude=opposite, **pooling)
     if args.json:
         print(picks.to_json(orient="records", indent=1))
         return 0

@@ -25,4 +25,25 @@ def test_the_opposite_camp_on_the_bundled_votes():
     # co-sponsors sit in camps named after different sponsors
     assert {"RUS", "CHN", "IRN", "PRK", "SYR", "CUB"} <= russia_side
     assert {"USA", "GBR"} <= us_side and "RUS" not in us_side
+    assert {"NATO", "FIVE_EYES"} <= us_side and "SCO" not in us_side  # organisations by their members
+    assert "NATO" not in russia_side
     assert opposite_camp_states(gk.load(gk.SAMPLE), "USA") == set()  # no positions recorded
+
+
+def test_the_recommend_command_leaves_the_opposite_camp_out_unless_asked(capsys):
+    import json
+
+    from graphkit.cli import main
+
+    assert main(["recommend", "data/cyber-multilateral", "RUS", "--k", "3", "--json", "-q"]) == 0
+    default = {r["partner_id"] for r in json.loads(capsys.readouterr().out)}
+    assert (
+        main(
+            ["recommend", "data/cyber-multilateral", "RUS", "--k", "3", "--json", "-q", "--include-opposite"]
+        )
+        == 0
+    )
+    asked = {r["partner_id"] for r in json.loads(capsys.readouterr().out)}
+    opposite = opposite_camp_states(gk.load("data/cyber-multilateral"), "RUS")
+    assert not default & opposite
+    assert asked & opposite  # the United Kingdom closes most when allowed
