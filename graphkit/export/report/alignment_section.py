@@ -186,10 +186,25 @@ def alignment_figure(al: Any, capability: pd.DataFrame, folder: Path, *, label: 
     ax.legend(loc="upper left", bbox_to_anchor=(0, 1.16), ncol=2, frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     data = buf.getvalue()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "alignment.svg").write_bytes(data)
+    # the slide-ready copy (16:9, large type), as the report's other headline figures have
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_fontsize(text.get_fontsize() * 1.6)
+    fig.set_size_inches(13.333, 7.5)
+    fig.subplots_adjust(left=0.08, right=0.92, top=0.8, bottom=0.12)
+    (folder / "slides").mkdir(exist_ok=True)
+    for fmt in ("png", "svg"):
+        fig.savefig(
+            folder / "slides" / f"alignment.{fmt}",
+            format=fmt,
+            dpi=144,
+            metadata={"Date": None} if fmt == "svg" else None,
+        )
+    plt.close(fig)
     return Figure(
         "figures/alignment.svg",
         "States placed by their alignment on the cyber resolutions against their capability, coloured by camp",
