@@ -193,7 +193,7 @@ def alignment_figure(al: Any, capability: pd.DataFrame, folder: Path, *, label: 
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):
-        text.set_fontsize(text.get_fontsize() * 1.6)
+        text.set_fontsize(float(text.get_fontsize()) * 1.6)
     fig.set_size_inches(13.333, 7.5)
     fig.subplots_adjust(left=0.08, right=0.92, top=0.8, bottom=0.12)
     (folder / "slides").mkdir(exist_ok=True)

@@ -306,7 +306,7 @@ def stability_section(ctx: Context) -> Section:
         blocks.append(
             Table(
                 ["actor", "ranking", "rank", "rank in 90% of runs", "what drives it"],
-                sorted(fragile, key=lambda row: row[2])[: ctx.top],
+                sorted(fragile, key=lambda row: int(str(row[2])))[: ctx.top],
                 caption="Fragile findings: shown in a ranking of this report, but not in every run",
             )
         )

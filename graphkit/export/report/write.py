@@ -375,7 +375,7 @@ def _recommendations(
         targets = [a for a in ranked if a in picked]
     parameters = ctx.info.get("parameters", {}) if isinstance(ctx.info, dict) else {}
     chosen = AnalysisOptions.from_dict(parameters)
-    pooling = {
+    pooling: dict[str, Any] = {
         "threshold": chosen.threshold,
         "partners": chosen.partners,
         "dormant_after": chosen.dormant_after,
