@@ -232,7 +232,8 @@ def _capabilities(H: nx.MultiDiGraph, a: str, b: str, threshold: float, partners
         need = {x: int(g.loc[(x, c), "weight"]) if (x, c) in g.index else 0 for x in (a, b)}
         if not (need[a] or need[b] or c in levels[a] or c in levels[b]):
             continue
-        status, route = {}, {}
+        status: dict[str, Any] = {}
+        route: dict[str, Any] = {}
         for x in (a, b):
             if (x, c) not in g.index:
                 status[x], route[x] = "not needed", None

@@ -389,7 +389,11 @@ def _biggest_move(
         move = col[i] - col[0] if worse else abs(col[i] - col[0])
         if move <= far:
             continue
-        if actor is not None and runs is not None and (runs[i].tie is None or actor not in runs[i].tie):
+        if (
+            actor is not None
+            and runs is not None
+            and (runs[i].tie is None or actor not in (runs[i].tie or ()))
+        ):
             continue
         best, far = i, move
     return best

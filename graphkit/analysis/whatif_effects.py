@@ -54,7 +54,7 @@ def scenario_effects(
 
 
 def _row(effect: str, actor: Any = None, names: Any = None, **kw: Any) -> dict[str, Any]:
-    r = {c: None for c in EFFECT_COLUMNS[1:]}
+    r: dict[str, Any] = {c: None for c in EFFECT_COLUMNS[1:]}
     r["effect"] = effect
     if actor is not None:
         r["actor_id"] = actor

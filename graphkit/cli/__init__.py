@@ -101,7 +101,7 @@ def _main(argv: list[str] | None) -> int:
         return 2
     except UnicodeError as exc:  # a text that is not UTF-8 reached a writer (a safety net)
         _say(
-            f"{name}: error: a name or value cannot be written as UTF-8 ({exc.reason}); rename it or save the input as UTF-8"
+            f"{name}: error: a name or value cannot be written as UTF-8 ({getattr(exc, 'reason', exc)}); rename it or save the input as UTF-8"
         )
         return 2
     except MemoryError:

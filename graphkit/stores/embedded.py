@@ -179,6 +179,8 @@ class EmbeddedDatabase:
     (['n'], [(3,)])
     """
 
+    _remove_on_close: Path | None = None  # a scratch database this object removes when closed
+
     def __init__(
         self,
         db_path: str | os.PathLike[str],

@@ -90,7 +90,7 @@ def _dataset_files(path: Path) -> list[Path]:
 
 def _identity(files: list[Path]) -> tuple[Any, ...]:
     """What changes whenever a file is rewritten or replaced, even with the same bytes."""
-    out = []
+    out: list[tuple[int, ...] | None] = []
     for f in files:
         try:
             st = os.stat(f)
