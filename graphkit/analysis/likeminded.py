@@ -41,6 +41,7 @@ from graphkit.errors import AnalysisError, SchemaError
 
 __all__ = [
     "opposite_camp_states",
+    "camp_sponsors",
     "capability_profile",
     "like_minded_partners",
     "like_minded_coalition",
@@ -117,13 +118,22 @@ def like_minded_partners(
     )
 
 
-def opposite_camp_states(G: nx.MultiDiGraph, actor_id: str) -> set[str]:
+def camp_sponsors(G: nx.MultiDiGraph) -> dict[str, str]:
+    """Each state's camp sponsor (the resolution sponsor its camp is named after), for the
+    states in a named camp; empty when the graph records no positions."""
+    if not any(d.get("type") == "POSITION" for _, _, d in G.edges(data=True)):
+        return {}
+    return _camps(G, None, None)[1]
+
+
+def opposite_camp_states(
+    G: nx.MultiDiGraph, actor_id: str, *, sponsors: Mapping[str, str] | None = None
+) -> set[str]:
     """The states in a camp named after another resolution sponsor than ``actor_id``'s own, and
     the organisations most of whose member states are (empty when the graph records no
-    positions, or the actor sits between the camps)."""
-    if not any(d.get("type") == "POSITION" for _, _, d in G.edges(data=True)):
-        return set()
-    camp, sponsor = _camps(G, None, None)
+    positions, or the actor sits between the camps). ``sponsors``: :func:`camp_sponsors`
+    of ``G`` when already computed (for many actors, compute it once)."""
+    sponsor = camp_sponsors(G) if sponsors is None else sponsors
     mine = sponsor.get(actor_id)
     if mine is None:
         return set()

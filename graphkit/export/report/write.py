@@ -380,11 +380,13 @@ def _recommendations(
         "partners": chosen.partners,
         "dormant_after": chosen.dormant_after,
     }
-    from graphkit.analysis.likeminded import opposite_camp_states
+    from graphkit.analysis.likeminded import camp_sponsors, opposite_camp_states
 
+    sponsors = camp_sponsors(G) if targets else {}  # the camps once, for every recipient
     out = {}
     for i, a in enumerate(targets):
         # like-minded as well as capable: never a state of the opposite camp on the rules of cyberspace
-        out[a] = recommend_partners(G, a, k=ctx.top, exclude=opposite_camp_states(G, a), **pooling)
+        opposite = opposite_camp_states(G, a, sponsors=sponsors)
+        out[a] = recommend_partners(G, a, k=ctx.top, exclude=opposite, **pooling)
         progress.count("recommending partners", i + 1, len(targets), unit="actors")
     return out
