@@ -96,10 +96,11 @@ CHE TON TUR UKR GBR USA TUN NZL ECU
 """)
 # Europol: the EU member states bound by Regulation (EU) 2016/794, i.e. all but Denmark.
 EUROPOL = EU - {"DNK"}
-# INTERPOL (197): every UN member but North Korea, plus Palestine and the Vatican City
-# State (Aruba, Curaçao and Sint Maarten are members but no actors here); Tuvalu was
-# missing in the earlier release (issue 26).
-INTERPOL = (UN_MEMBERS - {"PRK"}) | {"PSE", "VAT"}
+# INTERPOL (196): every UN member but North Korea and Tuvalu, plus Palestine and the Vatican
+# City State (Aruba, Curaçao and Sint Maarten are members but no actors here). 196 members
+# since Palau (29 Nov 2023), still 196 at the 93rd General Assembly (Nov 2025); the issue-26
+# audit's "Tuvalu is missing" does not fit that count (see the README).
+INTERPOL = (UN_MEMBERS - {"PRK", "TUV"}) | {"PSE", "VAT"}
 ITU = UN_MEMBERS | {"VAT"}
 UN_GLOBAL_MECHANISM = UN_MEMBERS
 # Commonwealth of Nations (56).
@@ -111,12 +112,12 @@ LKA TZA TGO TON TTO TUV UGA GBR VUT ZMB
 # League of Arab States (22).
 ARAB_LEAGUE = codes("DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM")
 GCC = codes("BHR KWT OMN QAT SAU ARE")
-# Counter Ransomware Initiative: the 50 of the 2023 Joint Statement plus the 2024 joiners the
-# curator could confirm (the 2024 summit had 68 members; the rest are listed in the README).
+# Counter Ransomware Initiative: the 50 of the 2023 Joint Statement plus the 18 new members
+# of the White House fact sheet of 2 October 2024 (68), less the ECOWAS Commission (no actor here).
 COUNTER_RANSOMWARE = codes("""
 ALB AUS AUT BEL BRA BGR CAN COL CRI HRV CZE DOM EGY EST EU FRA DEU GRC IND INTERPOL IRL ISR
 ITA JPN JOR KEN LTU MEX NLD NZL NGA NOR PNG POL PRT KOR ROU RWA SLE SGP SVK ZAF ESP SWE CHE
-UKR ARE GBR USA URY ARG MAR PHL VNM
+UKR ARE GBR USA URY ARG MAR PHL VNM BHR CMR TCD COE DNK FIN GFCE HUN OAS MDA SVN LKA VUT
 """)
 
 # Paris Call: the 81 states with a supporter file on pariscall.international (issue 26).
@@ -165,7 +166,7 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "GCC": 6,
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
-    "INTERPOL": 197 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
+    "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
 ENDED = {
