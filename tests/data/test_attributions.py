@@ -78,7 +78,7 @@ def test_every_attribution_names_its_evidence(G):
 
 def test_every_sponsor_rests_on_a_government(G):
     sponsors = [(u, v, d) for u, v, d in _attributions(G) if d["basis"] == "sponsor"]
-    assert len(sponsors) == 23
+    assert len(sponsors) == 26  # 23 of the second round + Mustang Panda, Storm-0558, Tick (third round)
     assert all(d["evidence"] in GOVERNMENT for *_, d in sponsors)
 
 
@@ -187,3 +187,16 @@ def test_grading_refuses_bad_rows(tmp_path, row, message):
     build = _build_module()
     with pytest.raises(build.PartError, match=message):
         build.grade_attributions(_graph(), _table(tmp_path, row))
+
+
+def test_third_round_regrades(G):
+    """Rows a government named (issue 26, third round) are sponsors; the ones it did not stay
+    suspected and say what was searched (every evidence_source names its documents)."""
+    by_name = {(G.nodes[u]["name"], v): d for u, v, d in _attributions(G)}
+    for key in [("MUSTANG PANDA", "CHN"), ("Storm-0558", "CHN"), ("Tick", "CHN")]:
+        assert (by_name[key]["basis"], by_name[key]["evidence"]) == ("sponsor", "government"), key
+    assert "Justice Department and FBI" in by_name[("MUSTANG PANDA", "CHN")]["evidence_source"]
+    assert "Cyber Safety Review Board" in by_name[("Storm-0558", "CHN")]["evidence_source"]
+    for key in [("APT3", "CHN"), ("APT33", "IRN"), ("APT37", "PRK"), ("OilRig", "IRN"), ("Ghostwriter", "BLR")]:
+        assert by_name[key]["basis"] == "suspected", key
+        assert "so kept suspected" in by_name[key]["evidence_source"], key
