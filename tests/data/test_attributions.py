@@ -114,7 +114,30 @@ def test_sanctions_levels_follow_the_rule():
     with (CURATED / "state_capabilities.csv").open(newline="", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["target"] == "cap:sanctions_deterrence"]
     levels = {r["source"]: float(r["level"]) for r in rows}
-    assert levels == {**{s: 0.75 for s in EU}, "USA": 1.0, "GBR": 1.0, "AUS": 1.0}
+    aligned = {"TUR", "MKD", "MNE", "ALB", "BIH", "ISL", "NOR", "UKR", "GEO"}  # HR declaration, 2020
+    assert levels == {
+        **{s: 0.75 for s in EU},
+        **{s: 0.5 for s in aligned},
+        "USA": 1.0,
+        "GBR": 1.0,
+        "AUS": 1.0,
+    }
+
+
+def test_attribution_levels_follow_the_rule():
+    """1.0 national attribution, 0.75 joint advisory only, 0.4 EU declaration only (CAPABILITIES.md)."""
+    with (CURATED / "state_capabilities.csv").open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["target"] == "cap:attribution"]
+    kinds = {
+        1.0: "a national public attribution naming a state",
+        0.75: "co-author of a joint government advisory naming a state sponsor",
+        0.4: "party only to a collective EU declaration",
+    }
+    for r in rows:
+        assert kinds[float(r["level"])] in r["source_ref"], r["source"]
+    national = {r["source"] for r in rows if float(r["level"]) == 1.0}
+    assert {"NOR", "GEO", "CHN", "RUS", "TWN", "JPN"} <= national
+    assert len(rows) >= 40
 
 
 def test_agreements_with_an_ended_term_are_lapsed(G):
