@@ -180,7 +180,7 @@ ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
 SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE", "PARIS_CALL"}
-SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
+SINCE_UNKNOWN_PAIRS: set[tuple[str, str]] = set()  # Grenada's Budapest year found (issue 26, third round)
 # Paused memberships (issue 26): still members, not active.
 PAUSED = {
     ("ARM", "CSTO"): "frozen",  # since February 2024
@@ -267,8 +267,10 @@ def test_paused_memberships_carry_their_status(G):
 
 def test_budapest_years_of_the_third_round(G):
     since = {(u, v): d.get("since") for u, v, d in _memberships(G)}
+    # Cameroon acceded on 15 Dec 2023; the Convention entered into force for it on 1 Apr 2024
+    # (since = entry into force, as for every Party).
     assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [
-        2023,
+        2024,
         2024,
         2024,
         2025,
@@ -560,3 +562,29 @@ def test_build_refuses_an_extra_actor_that_contradicts_actors_csv(tmp_path):
     assert run.returncode == 1
     assert "cooperation_actors.csv" in run.stderr and "NATO" in run.stderr and "kind" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# Budapest Convention: dates of entry into force for a Party, as the Netherlands treaty database
+# (Verdragenbank) gives them (copied by hand from its party table and change log, not from the CSV).
+BUDAPEST_IN_FORCE = {
+    "ALB": "2004-07-01",
+    "ARM": "2007-02-01",
+    "AND": "2017-03-01",
+    "CRI": "2018-01-01",
+    "DNK": "2005-10-01",
+    "GHA": "2019-04-01",
+    "CMR": "2024-04-01",
+    "GRD": "2024-08-01",
+    "CIV": "2024-11-01",
+    "NZL": "2025-12-01",
+}
+
+
+def test_budapest_years_are_entry_into_force(G):
+    got = {
+        u: d
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "MEMBER_OF" and v == "COE_BUDAPEST" and u in BUDAPEST_IN_FORCE
+    }
+    for code, day in BUDAPEST_IN_FORCE.items():
+        assert (got[code]["since"], str(got[code]["since_date"])) == (int(day[:4]), day), code
