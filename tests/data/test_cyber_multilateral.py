@@ -96,10 +96,11 @@ CHE TON TUR UKR GBR USA TUN NZL ECU
 """)
 # Europol: the EU member states bound by Regulation (EU) 2016/794, i.e. all but Denmark.
 EUROPOL = EU - {"DNK"}
-# INTERPOL (197): every UN member but North Korea, plus Palestine and the Vatican City
-# State (Aruba, Curaçao and Sint Maarten are members but no actors here); Tuvalu was
-# missing in the earlier release (issue 26).
-INTERPOL = (UN_MEMBERS - {"PRK"}) | {"PSE", "VAT"}
+# INTERPOL (196): every UN member but North Korea and Tuvalu, plus Palestine and the Vatican
+# City State (Aruba, Curaçao and Sint Maarten are members but no actors here). 196 members
+# since Palau (29 Nov 2023), still 196 at the 93rd General Assembly (Nov 2025); the issue-26
+# audit's "Tuvalu is missing" does not fit that count (see the README).
+INTERPOL = (UN_MEMBERS - {"PRK", "TUV"}) | {"PSE", "VAT"}
 ITU = UN_MEMBERS | {"VAT"}
 UN_GLOBAL_MECHANISM = UN_MEMBERS
 # Commonwealth of Nations (56).
@@ -111,12 +112,12 @@ LKA TZA TGO TON TTO TUV UGA GBR VUT ZMB
 # League of Arab States (22).
 ARAB_LEAGUE = codes("DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM")
 GCC = codes("BHR KWT OMN QAT SAU ARE")
-# Counter Ransomware Initiative: the 50 of the 2023 Joint Statement plus the 2024 joiners the
-# curator could confirm (the 2024 summit had 68 members; the rest are listed in the README).
+# Counter Ransomware Initiative: the 50 of the 2023 Joint Statement plus the 18 new members
+# of the White House fact sheet of 2 October 2024 (68), less the ECOWAS Commission (no actor here).
 COUNTER_RANSOMWARE = codes("""
 ALB AUS AUT BEL BRA BGR CAN COL CRI HRV CZE DOM EGY EST EU FRA DEU GRC IND INTERPOL IRL ISR
 ITA JPN JOR KEN LTU MEX NLD NZL NGA NOR PNG POL PRT KOR ROU RWA SLE SGP SVK ZAF ESP SWE CHE
-UKR ARE GBR USA URY ARG MAR PHL VNM
+UKR ARE GBR USA URY ARG MAR PHL VNM BHR CMR TCD COE DNK FIN GFCE HUN OAS MDA SVN LKA VUT
 """)
 
 # Paris Call: the 81 states with a supporter file on pariscall.international (issue 26).
@@ -165,7 +166,7 @@ OFFICIAL_COUNTS = {  # the organisations' own published totals, where every memb
     "GCC": 6,
     "ITU": 194,
     "UN_GLOBAL_MECHANISM": 193,
-    "INTERPOL": 197 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
+    "INTERPOL": 196 - 3,  # Aruba, Curaçao and Sint Maarten are members but no actors here
 }
 # Ended memberships: (member, organisation) -> year it ended.
 ENDED = {
@@ -179,7 +180,7 @@ ENDED.update({(s, "UN_OEWG"): 2025 for s in UN_MEMBERS})
 # Organisations whose accession years the curator could not source for every member, and
 # the sample lists kept from earlier releases: `since` may be missing there (see README).
 SINCE_UNKNOWN = {"ITU", "INTERPOL", "GFCE", "FIRST", "APCERT", "CSIRTS_NETWORK", "NATO_CCDCOE", "PARIS_CALL"}
-SINCE_UNKNOWN_PAIRS = {("GRD", "COE_BUDAPEST")}
+SINCE_UNKNOWN_PAIRS: set[tuple[str, str]] = set()  # Grenada's Budapest year found (issue 26, third round)
 # Paused memberships (issue 26): still members, not active.
 PAUSED = {
     ("ARM", "CSTO"): "frozen",  # since February 2024
@@ -266,8 +267,10 @@ def test_paused_memberships_carry_their_status(G):
 
 def test_budapest_years_of_the_third_round(G):
     since = {(u, v): d.get("since") for u, v, d in _memberships(G)}
+    # Cameroon acceded on 15 Dec 2023; the Convention entered into force for it on 1 Apr 2024
+    # (since = entry into force, as for every Party).
     assert [since[(s, "COE_BUDAPEST")] for s in ("CMR", "TUN", "CIV", "NZL", "ECU")] == [
-        2023,
+        2024,
         2024,
         2024,
         2025,
@@ -559,3 +562,29 @@ def test_build_refuses_an_extra_actor_that_contradicts_actors_csv(tmp_path):
     assert run.returncode == 1
     assert "cooperation_actors.csv" in run.stderr and "NATO" in run.stderr and "kind" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# Budapest Convention: dates of entry into force for a Party, as the Netherlands treaty database
+# (Verdragenbank) gives them (copied by hand from its party table and change log, not from the CSV).
+BUDAPEST_IN_FORCE = {
+    "ALB": "2004-07-01",
+    "ARM": "2007-02-01",
+    "AND": "2017-03-01",
+    "CRI": "2018-01-01",
+    "DNK": "2005-10-01",
+    "GHA": "2019-04-01",
+    "CMR": "2024-04-01",
+    "GRD": "2024-08-01",
+    "CIV": "2024-11-01",
+    "NZL": "2025-12-01",
+}
+
+
+def test_budapest_years_are_entry_into_force(G):
+    got = {
+        u: d
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "MEMBER_OF" and v == "COE_BUDAPEST" and u in BUDAPEST_IN_FORCE
+    }
+    for code, day in BUDAPEST_IN_FORCE.items():
+        assert (got[code]["since"], str(got[code]["since_date"])) == (int(day[:4]), day), code

@@ -102,7 +102,9 @@ def test_image_names_do_not_overlap_and_the_cluster_legend_is_short(multilateral
     renderer = fig.canvas.get_renderer()
     names = {n.name for n in D.nodes if n.show_label}
     boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text() in names]
-    assert len(boxes) == len(fig.graphkit_labels) >= 8
+    # 6 of the 30 candidate names fit without overlap since the CRI list was completed (issue 26,
+    # third round: a denser layout); 8 fitted before. The point is names drawn, none overlapping.
+    assert len(boxes) == len(fig.graphkit_labels) >= 6
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     coloured = [x for x in D.clusters if x.color != "#C8C8C8"]
