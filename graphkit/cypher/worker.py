@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 __all__ = ["ForkServer", "serve", "server"]
 
@@ -48,7 +48,7 @@ def _write_fd(fd: int, data: bytes) -> None:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = os.read(fd, 1 << 20)
         if not chunk:
@@ -56,13 +56,13 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def _send(out: BinaryIO, obj: Any) -> None:
+def _send(out: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     out.write(_HEADER.pack(len(data)) + data)
     out.flush()
 
 
-def _recv(inp: BinaryIO) -> Any:
+def _recv(inp: IO[bytes]) -> Any:
     head = inp.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError
@@ -118,8 +118,8 @@ def serve() -> None:
             out.flush()
         else:
             sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-            _send(out, ("died", (sig, code)))
+            status_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+            _send(out, ("died", (sig, status_code)))
 
 
 class ForkServer:
