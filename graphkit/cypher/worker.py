@@ -91,7 +91,8 @@ def serve() -> None:
     first = _recv(inp)
     sys.path[:] = first["sys_path"]
     for name in first["preload"]:
-        __import__(name)
+        with contextlib.suppress(ImportError):  # an optional part: the child imports it if needed
+            __import__(name)
     _send(out, ("ready", os.getpid()))
     while True:
         try:
@@ -128,9 +129,21 @@ class ForkServer:
     #: Environment variable prefixes a child takes over from the caller at each request.
     KEEP_ENV = ("GRAPHKIT_", "XDG_CACHE_HOME", "HOME", "TZ")
 
-    def __init__(
-        self, preload: tuple[str, ...] = ("graphkit.cypher.run", "graphkit.cypher.embedded")
-    ) -> None:
+    #: Modules the worker imports once, so that a child starts with everything a query needs.
+    PRELOAD = (
+        "graphkit",
+        "graphkit.cypher.run",
+        "graphkit.cypher.embedded",
+        "graphkit.cypher.front",
+        "graphkit.loaders",
+        "graphkit.graph",
+        "ladybug",
+        "pyarrow",
+        "networkx",
+        "resource",
+    )
+
+    def __init__(self, preload: tuple[str, ...] = PRELOAD) -> None:
         self.preload = preload
         self.proc: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
