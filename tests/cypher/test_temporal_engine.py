@@ -61,123 +61,203 @@ def _rows(db, text):
 R_SINCE_DATE = column("r.since_date", "DATE")
 R_SINCE = column("r.since", "INT64")
 R_LAST = column("r.last_confirmed", "STRING")
-
-
-def test_since_date_compared_with_a_date(db, graph):
-    # MATCH (a)-[r:MEMBER_OF]->(o) WHERE r.since_date >= date('2020-01-01') RETURN a.id, o.id, r.since_date
-    right = temporal_call("date", [literal("2020-01-01")])
-    assert temporal_operator(">=", R_SINCE_DATE, right) is None  # the engine compares dates itself
-    got = _rows(
-        db, f"MATCH (a)-[r:MEMBER_OF]->(o) WHERE r.since_date >= {right.text} RETURN a.id, o.id, r.since_date"
-    )
-    expected = sorted(
-        (u, v, d["since_date"])
-        for u, v, d in _edges(graph, "MEMBER_OF")
-        if d.get("since_date") and d["since_date"].isoformat() >= "2020-01-01"
-    )
-    assert got == expected and len(expected) == 8
+R_UNTIL_DATE = column("r.until_date", "DATE")
 
 
 def _pad(text):  # 'YYYY' -> 'YYYY-01-01', 'YYYY-MM' -> 'YYYY-MM-01'
     return text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
 
 
-def test_last_confirmed_text_within_five_years(db, graph):
-    # WHERE date(r.last_confirmed) > date() - duration('P5Y'), on 2026-12-07
+def _add_month(d):
+    y, m = (d.year, d.month + 1) if d.month < 12 else (d.year + 1, 1)
+    return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _minus_year_3_days(d):
+    day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
+    return dt.date(d.year - 1, d.month, day) - dt.timedelta(days=3)
+
+
+def _engine_since_after():
+    right = temporal_call("date", [literal("2020-01-01")])
+    assert temporal_operator(">=", R_SINCE_DATE, right) is None  # the engine compares dates itself
+    return (
+        f"MATCH (a)-[r:MEMBER_OF]->(o) WHERE r.since_date >= {right.text} "
+        "RETURN a.id AS a, o.id AS o, r.since_date AS since"
+    )
+
+
+def _engine_confirmed_recently():
     left = temporal_call("date", [R_LAST])
     right = temporal_operator(
-        "-", temporal_call("date", [], today=TODAY), temporal_call("duration", [literal("P5Y")])
+        "-", temporal_call("date", [literal("2026-12-07")]), temporal_call("duration", [literal("P5Y")])
     )
     assert right is not None and right.text == "date('2021-12-07')"
     assert temporal_operator(">", left, right) is None
-    got = _rows(db, f"MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE {left.text} > {right.text} RETURN a.id, o.id")
-    expected = sorted(
-        (u, v)
-        for u, v, d in _edges(graph, "COOPERATES_WITH")
-        if d.get("last_confirmed") and _pad(d["last_confirmed"]) > "2021-12-07"
-    )
-    assert got == expected and 0 < len(expected) < 38
+    return f"MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE {left.text} > {right.text} RETURN a.id AS a, o.id AS o"
 
 
-def test_years_since_a_full_date(db, graph):
-    # RETURN a.id, o.id, duration.between(r.since_date, date('2026-01-01')).years AS y
+def _engine_years_since():
     between = temporal_call(
         "duration.between", [R_SINCE_DATE, temporal_call("date", [literal("2026-01-01")])]
     )
     years = temporal_accessor(between, "years")
-    got = _rows(
-        db,
-        f"MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL RETURN a.id, o.id, {years.text}",
+    return (
+        "MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL "
+        f"RETURN a.id AS a, o.id AS o, {years.text} AS years"
     )
-    expected = sorted(
-        (u, v, 2026 - s.year - ((s.month, s.day) > (1, 1)))
-        for u, v, d in _edges(graph, "COOPERATES_WITH")
-        if (s := d.get("since_date"))
-    )
-    assert got == expected and len(expected) == 173
 
 
-def test_a_year_becomes_a_date_and_dates_have_fields(db, graph):
-    # RETURN date({year: r.since}), r.until_date.year, r.until_date.month, date.truncate('month', r.until_date)
+def _engine_fields():
     y = temporal_call("date", [{"year": R_SINCE}])
-    until = column("r.until_date", "DATE")
-    fields = [temporal_accessor(until, k).text for k in ("year", "month", "dayOfWeek")]
-    month = temporal_call("date.truncate", [literal("month"), until])
-    got = _rows(
-        db,
-        f"MATCH (a)-[r:MEMBER_OF]->(o) RETURN a.id, o.id, r.since, {y.text}, {', '.join(fields)}, {month.text}",
+    f = [temporal_accessor(R_UNTIL_DATE, k).text for k in ("year", "month", "dayOfWeek")]
+    month = temporal_call("date.truncate", [literal("month"), R_UNTIL_DATE])
+    return (
+        "MATCH (a)-[r:MEMBER_OF]->(o) RETURN a.id AS a, o.id AS o, r.since AS since, "
+        f"CASE WHEN r.since IS NULL THEN NULL ELSE {y.text} END AS since_day, "
+        f"{f[0]} AS y, {f[1]} AS m, {f[2]} AS dow, {month.text} AS month"
     )
-    expected = sorted(
-        (
-            u,
-            v,
-            d.get("since"),
-            dt.date(d["since"], 1, 1) if d.get("since") else None,
-            *((e.year, e.month, e.isoweekday()) if (e := d.get("until_date")) else (None, None, None)),
-            dt.date(e.year, e.month, 1) if e else None,
-        )
-        for u, v, d in _edges(graph, "MEMBER_OF")
-    )
-    assert got == expected
 
 
-def test_a_month_added_to_a_date_keeps_to_the_month_end(db, graph):
-    # RETURN r.since_date + duration('P1M'), r.since_date - duration({years: 1, days: 3})
+def _engine_month_later():
     plus = temporal_operator("+", R_SINCE_DATE, temporal_call("duration", [literal("P1M")]))
     minus = temporal_operator(
         "-", R_SINCE_DATE, temporal_call("duration", [literal({"years": 1, "days": 3})])
     )
-    got = _rows(
-        db,
-        f"MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL RETURN a.id, o.id, {plus.text}, {minus.text}",
+    assert plus is not None and minus is not None
+    return (
+        "MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL "
+        f"RETURN a.id AS a, o.id AS o, {plus.text} AS plus, {minus.text} AS minus"
     )
 
-    def add_month(d):
-        y, m = (d.year, d.month + 1) if d.month < 12 else (d.year + 1, 1)
-        return dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
-    def minus_year_3_days(d):
-        day = min(d.day, calendar.monthrange(d.year - 1, d.month)[1])
-        return dt.date(d.year - 1, d.month, day) - dt.timedelta(days=3)
-
-    expected = sorted(
-        (u, v, add_month(s), minus_year_3_days(s))
-        for u, v, d in _edges(graph, "COOPERATES_WITH")
-        if (s := d.get("since_date"))
-    )
-    assert got == expected
-
-
-def test_dates_never_equal_text(db):
-    # Neo4j: a DATE and a STRING are never equal, never ordered (null), whatever the text says
+def _engine_date_vs_text():
     eq = temporal_operator("=", R_SINCE_DATE, literal("2017-06-22"))
     lt = temporal_operator("<", R_SINCE_DATE, literal("2030-01-01"))
     assert eq is not None and lt is not None
-    got = _rows(
-        db,
-        f"MATCH ()-[r:COOPERATES_WITH]->() WHERE r.since_date = date('2017-06-22') RETURN {eq.text}, {lt.text}",
+    return (
+        "MATCH ()-[r:COOPERATES_WITH]->() WHERE r.since_date = date('2017-06-22') "
+        f"RETURN {eq.text} AS eq, {lt.text} AS lt"
     )
-    assert got and set(got) == {(False, None)}
+
+
+#: name -> (the query as a user writes it (Neo4j's Cypher), the engine text composed with the
+#: module's API as the translator will, the expected rows computed in plain Python from the graph)
+DATED = {
+    "since_date_after_2020": (
+        "MATCH (a)-[r:MEMBER_OF]->(o) WHERE r.since_date >= date('2020-01-01') "
+        "RETURN a.id AS a, o.id AS o, r.since_date AS since",
+        _engine_since_after,
+        lambda G: [
+            (u, v, d["since_date"])
+            for u, v, d in _edges(G, "MEMBER_OF")
+            if d.get("since_date") and d["since_date"].isoformat() >= "2020-01-01"
+        ],
+    ),
+    "confirmed_in_five_years": (
+        "MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE date(r.last_confirmed) > date('2026-12-07') - duration('P5Y') "
+        "RETURN a.id AS a, o.id AS o",
+        _engine_confirmed_recently,
+        lambda G: [
+            (u, v)
+            for u, v, d in _edges(G, "COOPERATES_WITH")
+            if d.get("last_confirmed") and _pad(d["last_confirmed"]) > "2021-12-07"
+        ],
+    ),
+    "years_since": (
+        "MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL "
+        "RETURN a.id AS a, o.id AS o, duration.between(r.since_date, date('2026-01-01')).years AS years",
+        _engine_years_since,
+        lambda G: [
+            (u, v, 2026 - s.year - ((s.month, s.day) > (1, 1)))
+            for u, v, d in _edges(G, "COOPERATES_WITH")
+            if (s := d.get("since_date"))
+        ],
+    ),
+    "year_as_date_and_fields": (
+        "MATCH (a)-[r:MEMBER_OF]->(o) RETURN a.id AS a, o.id AS o, r.since AS since, "
+        "CASE WHEN r.since IS NULL THEN null ELSE date({year: r.since}) END AS since_day, "
+        "r.until_date.year AS y, r.until_date.month AS m, r.until_date.dayOfWeek AS dow, "
+        "date.truncate('month', r.until_date) AS month",
+        _engine_fields,
+        lambda G: [
+            (
+                u,
+                v,
+                d.get("since"),
+                dt.date(d["since"], 1, 1) if d.get("since") else None,
+                *((e.year, e.month, e.isoweekday()) if (e := d.get("until_date")) else (None, None, None)),
+                dt.date(e.year, e.month, 1) if e else None,
+            )
+            for u, v, d in _edges(G, "MEMBER_OF")
+        ],
+    ),
+    "a_month_later": (
+        "MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE r.since_date IS NOT NULL "
+        "RETURN a.id AS a, o.id AS o, r.since_date + duration('P1M') AS plus, "
+        "r.since_date - duration({years: 1, days: 3}) AS minus",
+        _engine_month_later,
+        lambda G: [
+            (u, v, _add_month(s), _minus_year_3_days(s))
+            for u, v, d in _edges(G, "COOPERATES_WITH")
+            if (s := d.get("since_date"))
+        ],
+    ),
+    "dates_never_equal_text": (
+        "MATCH ()-[r:COOPERATES_WITH]->() WHERE r.since_date = date('2017-06-22') "
+        "RETURN r.since_date = '2017-06-22' AS eq, r.since_date < '2030-01-01' AS lt",
+        _engine_date_vs_text,
+        lambda G: [
+            (False, None)
+            for _, _, d in _edges(G, "COOPERATES_WITH")
+            if d.get("since_date") == dt.date(2017, 6, 22)
+        ],
+    ),
+}
+
+#: the dated queries the query text reaches the engine with today (the token bridge); the others
+#: wait for the tree translator to call graphkit.cypher.temporal_engine
+THROUGH_THE_BRIDGE = {"since_date_after_2020"}
+
+
+def _key(row):
+    return tuple((x is None, str(x)) for x in row)
+
+
+@pytest.mark.parametrize("name", sorted(DATED))
+def test_dated_query_on_the_engine(db, graph, name):
+    _, engine_text, expected = DATED[name]
+    rows = expected(graph)
+    assert rows, f"{name}: the dataset has no row for this query"
+    assert sorted(db.execute(engine_text())[1], key=_key) == sorted(rows, key=_key)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        if n in THROUGH_THE_BRIDGE
+        else pytest.param(
+            n,
+            marks=pytest.mark.xfail(
+                reason="needs the tree translator to call graphkit.cypher.temporal_engine", strict=False
+            ),
+        )
+        for n in sorted(DATED)
+    ],
+)
+def test_dated_query_as_a_user_writes_it(graph, name, tmp_path):
+    cypher, _, expected = DATED[name]
+    got = gk.query(cypher, DATA)
+    assert sorted(map(tuple, got.itertuples(index=False, name=None)), key=_key) == sorted(
+        expected(graph), key=_key
+    )
+
+
+def test_date_without_arguments_is_today_in_utc():
+    assert temporal_call("date", [], today=TODAY).text == "date('2026-12-07')"
+    now = dt.datetime.now(dt.UTC).date()
+    assert temporal_call("date.statement", []).value.date in (now, now + dt.timedelta(days=1))
 
 
 # ---- the same expression: engine columns (per-row functions) against the interpreter (literals)
