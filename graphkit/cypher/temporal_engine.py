@@ -22,6 +22,15 @@ call on literals only (``datetime('2015-07-21T21:40:32+01:00').year``) is comput
 Refused, naming the construct and a rewrite that also runs on Neo4j: times and datetimes
 of the graph's values (the datasets hold dates only), ``date - date`` (Neo4j's type error:
 use ``duration.between``), calls on values whose type the translator cannot tell.
+
+For a translator of the syntax tree (:func:`graphkit.cypher.parser.parse`):
+:func:`translate_temporal` takes a node (``('call', name, ...)``, ``('prop', base, key)``,
+``('op', op, l, r)``, ``('cmp', op, l, r)``) and a function that translates any other
+node to an :class:`EngineExpr`, and returns the engine expression, or None when the node
+is not temporal (translate it as usual). The translator gives each operand its kind:
+:func:`column` for a property of known engine type (``db.columns[table][property]``),
+:func:`literal` for a literal, ``EngineExpr(text)`` (kind ``any``) otherwise; it calls
+:func:`register_temporal` on the connection (:meth:`graphkit.cypher.EmbeddedGraph.run` does).
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ __all__ = [
     "temporal_call",
     "temporal_accessor",
     "temporal_operator",
+    "translate_temporal",
     "register_temporal",
     "UDFS",
 ]
@@ -582,3 +592,50 @@ def _compare(op: str, left: EngineExpr, right: EngineExpr) -> EngineExpr | None:
             "bool",
         )
     return EngineExpr("CAST(NULL AS BOOLEAN)", "bool")
+
+
+_TEMPORAL_KINDS = ("date", "duration", "datetime", "localdatetime", "time", "localtime")
+
+
+def translate_temporal(node: Any, sub: Any, *, today: dt.date | None = None) -> EngineExpr | None:
+    """The engine expression of a syntax-tree node when it is temporal, else None.
+
+    ``sub(node) -> EngineExpr`` translates any operand (the translator's own function). A
+    call of a temporal function, an accessor of a date or duration, an operator or a
+    comparison with a date or duration on either side is translated here.
+
+    Examples
+    --------
+    >>> from graphkit.cypher.parser import parse
+    >>> where = parse("MATCH (a)-[r]->(b) WHERE date(r.last_confirmed) > date('2026-12-07') - duration('P5Y') RETURN a")[1][0][0][3]
+    >>> def sub(n):
+    ...     if n[0] == "prop":
+    ...         return column(f"{n[1][1]}.{n[2]}", "STRING")
+    ...     if n[0] == "lit":
+    ...         return literal(n[1])
+    ...     return translate_temporal(n, sub) or EngineExpr(str(n))
+    >>> left, right = sub(where[2]), sub(where[3])
+    >>> left.text, right.text, translate_temporal(where, sub)
+    ('gk_t_date(r.last_confirmed)', "date('2021-12-07')", None)
+    """
+    if not isinstance(node, tuple) or not node or not isinstance(node[0], str):
+        return None
+    head = node[0]
+    if head == "call" and len(node) >= 4 and isinstance(node[1], str) and is_temporal_call(node[1]):
+        args: list[EngineExpr | Mapping[str, EngineExpr]] = []
+        for a in node[3]:
+            if isinstance(a, tuple) and a and a[0] == "map":
+                args.append({str(k): sub(v) for k, v in a[1]})
+            else:
+                args.append(sub(a))
+        return temporal_call(node[1], args, today=today)
+    if head == "prop" and len(node) == 3 and isinstance(node[2], str):
+        base = sub(node[1])
+        if base.kind in _TEMPORAL_KINDS:
+            return temporal_accessor(base, node[2])
+        return None
+    if head in ("op", "cmp") and len(node) == 4 and isinstance(node[1], str):
+        if node[1].upper() in ("AND", "OR", "XOR"):
+            return None
+        return temporal_operator(node[1], sub(node[2]), sub(node[3]))
+    return None

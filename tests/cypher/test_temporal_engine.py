@@ -30,6 +30,7 @@ from graphkit.cypher.temporal_engine import (
     temporal_accessor,
     temporal_call,
     temporal_operator,
+    translate_temporal,
 )
 from graphkit.errors import QueryError
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError
@@ -252,6 +253,51 @@ def test_dated_query_as_a_user_writes_it(graph, name, tmp_path):
     assert sorted(map(tuple, got.itertuples(index=False, name=None)), key=_key) == sorted(
         expected(graph), key=_key
     )
+
+
+# a translator in miniature: the tree of the query a user writes -> engine text, temporal nodes
+# by translate_temporal (what the tree translator is to do; here only the forms DATED uses)
+_COLUMN_TYPES = {"since_date": "DATE", "until_date": "DATE", "since": "INT64", "last_confirmed": "STRING"}
+
+
+def _mini(node) -> EngineExpr:
+    done = translate_temporal(node, _mini)
+    if done is not None:
+        return done
+    head = node[0]
+    if head == "var":
+        return EngineExpr(node[1])
+    if head == "lit":
+        return literal(node[1])
+    if head == "prop":
+        text = f"{_mini(node[1]).text}.{node[2]}"
+        return column(text, _COLUMN_TYPES.get(node[2], "STRING"))
+    if head in ("op", "cmp"):
+        return EngineExpr(f"({_mini(node[2]).text} {node[1]} {_mini(node[3]).text})")
+    if head == "isnull":
+        return EngineExpr(f"({_mini(node[1]).text} IS {'NOT ' if node[2] else ''}NULL)", "bool")
+    if head == "case" and node[1] is None:
+        whens = " ".join(f"WHEN {_mini(c).text} THEN {_mini(v).text}" for c, v in node[2])
+        return EngineExpr(f"CASE {whens} ELSE {_mini(node[3]).text} END")
+    raise AssertionError(f"the miniature translator lacks {head}")
+
+
+def _mini_query(cypher: str) -> str:
+    from graphkit.cypher.parser import parse
+
+    (match, ret) = parse(cypher)[1][0]
+    pattern = cypher[
+        len("MATCH ") : cypher.index(" WHERE") if match[3] is not None else cypher.index(" RETURN")
+    ]
+    where = f" WHERE {_mini(match[3]).text}" if match[3] is not None else ""
+    items = ", ".join(f"{_mini(expr).text} AS {alias}" for expr, alias, _ in ret[3])
+    return f"MATCH {pattern}{where} RETURN {items}"
+
+
+@pytest.mark.parametrize("name", sorted(DATED))
+def test_dated_query_through_its_syntax_tree(db, graph, name):
+    cypher, _, expected = DATED[name]
+    assert sorted(db.execute(_mini_query(cypher))[1], key=_key) == sorted(expected(graph), key=_key)
 
 
 def test_date_without_arguments_is_today_in_utc():
