@@ -300,6 +300,18 @@ def _run(
         dataset = graphkit.SAMPLE
     args = (qf, values, dataset, cache_dir, as_of, limits, duplicates)
     if should_isolate(qf.text):  # risky queries by default; GRAPHKIT_QUERY_ISOLATE=all / off
+        if not progress.quiet and not _is_graph(dataset):
+            # load and cache the dataset here, so that its progress is shown; the child opens the cache
+            from graphkit.cypher.embedded import EmbeddedGraph
+
+            EmbeddedGraph.from_dataset(
+                dataset,
+                cache_dir=cache_dir,
+                progress=progress,
+                as_of=as_of,
+                limits=limits,
+                duplicates=duplicates,
+            ).close()
         return _isolated(args, limits)
     return run_engine(*args, progress=progress)
 
