@@ -138,3 +138,15 @@ def test_the_child_uses_the_callers_folder_and_settings(monkeypatch, tmp_path):
 def test_errors_from_the_child_keep_their_message():
     with pytest.raises(QueryError, match="unknown label 'Nope'"):
         run_query("MATCH p = (a:Nope)--(b) RETURN p", gk.SAMPLE)
+
+
+def test_an_isolated_query_shows_the_cache_being_built(tmp_path, monkeypatch):
+    import io
+
+    from graphkit.progress import Progress
+
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "fresh"))
+    out = io.StringIO()
+    q = "MATCH p = (a:Actor {id: 'EST'})-[:MEMBER_OF]->(b) RETURN count(p) AS n"
+    assert run_query(q, gk.SAMPLE, progress=Progress(stream=out)).rows == [(2,)]
+    assert "building the embedded database" in out.getvalue()
