@@ -200,15 +200,16 @@ def _out(value: Any) -> Any:
     return value
 
 
-def _guard(fn: Any, n: int) -> Any:
-    """A UDF body whose Cypher errors reach the engine as ValueError (the engine's message names it),
-    with ``n`` plain parameters (the engine reads a function's signature, not postponed annotations)."""
+def _guard(fn: Any, n: int, label: str) -> Any:
+    """A UDF body whose Cypher errors reach the engine as ``ValueError: label(): message`` (the
+    form graphkit reads back to point at the call in the query), with ``n`` plain parameters
+    (the engine reads a function's signature, not postponed annotations)."""
 
     def call(args: tuple) -> Any:
         try:
             return fn(*args)
         except QueryError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(f"{label}(): {exc}") from None
 
     if n == 1:
         return lambda a: call((a,))
@@ -293,6 +294,15 @@ UDFS: dict[str, tuple[Any, tuple[str, ...], str, bool]] = {
 }
 
 
+def _label(udf: str) -> str:
+    """The Cypher function a ``gk_t_*`` function stands for, as its errors name it."""
+    if udf.startswith("gk_t_date") and udf != "gk_t_date_field":
+        return "date"
+    return {"gk_t_truncate": "truncate", "gk_t_between": "between", "gk_t_duration": "duration"}.get(
+        udf, "duration" if "duration" in udf else "date"
+    )
+
+
 def register_temporal(conn: Any) -> None:
     """Add the ``gk_t_*`` functions (:data:`UDFS`) to an embedded-engine (ladybug) connection, once."""
     if getattr(conn, "_graphkit_temporal", False):
@@ -303,7 +313,7 @@ def register_temporal(conn: Any) -> None:
         try:
             conn.create_function(
                 name,
-                _guard(fn, len(params)),
+                _guard(fn, len(params), _label(name)),
                 [getattr(ladybug.Type, p) for p in params],
                 getattr(ladybug.Type, returns),
                 default_null_handling=engine_nulls,
@@ -361,10 +371,7 @@ def temporal_call(
         if fn in ("date", "date.statement", "date.transaction", "date.realtime") and not values:
             return literal(T.Date(_today(today)))
         if not values and fn.partition(".")[0] != "duration":
-            raise _refuse(
-                f"{name}() (the current {fn.partition('.')[0]})",
-                "write date() (today, UTC) or run the query on Neo4j",
-            )
+            TM.statement_clock()  # now, once for this call (graph-free queries set their own)
         return _fold(TO.call, fn, values)
     base, _, sub = fn.partition(".")
     if base == "date" and not sub:

@@ -494,5 +494,15 @@ def test_refusals_name_the_construct(make, message):
 
 
 def test_bad_text_in_the_graph_is_a_query_error(values_db):
-    with pytest.raises(EngineError, match="date"):
+    with pytest.raises(EngineError, match=r"ValueError: date\(\): cannot read 'not a date' as a date"):
         _engine_value(values_db, temporal_call("date", [S]), s="not a date")
+    with pytest.raises(EngineError, match=r"ValueError: date\(\): invalid date 2020-13-1"):
+        _engine_value(values_db, temporal_call("date", [{"year": Y, "month": literal(13)}]), y=2020)
+
+
+def test_now_of_other_kinds_is_computed_and_usable_as_a_date():
+    d = temporal_call("date", [temporal_call("datetime", [])])
+    now = dt.datetime.now(dt.UTC).date()
+    assert d.kind == "date" and d.value.date in (now, now + dt.timedelta(days=1))
+    with pytest.raises(QueryError, match="dates only"):
+        _ = temporal_call("localtime", []).text
