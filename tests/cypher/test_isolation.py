@@ -150,3 +150,13 @@ def test_an_isolated_query_shows_the_cache_being_built(tmp_path, monkeypatch):
     q = "MATCH p = (a:Actor {id: 'EST'})-[:MEMBER_OF]->(b) RETURN count(p) AS n"
     assert run_query(q, gk.SAMPLE, progress=Progress(stream=out)).rows == [(2,)]
     assert "building the embedded database" in out.getvalue()
+
+
+def test_a_risky_query_on_a_graph_in_memory(monkeypatch):
+    G = gk.load(gk.SAMPLE)
+    q = "MATCH p = (a:Actor {id: 'EST'})-[:MEMBER_OF*1..2]->(b) RETURN b.id AS id ORDER BY id"
+    assert should_isolate(q, "risky")
+    isolated_ids = gk.query(q, G)["id"].tolist()
+    monkeypatch.setenv("GRAPHKIT_QUERY_ISOLATE", "off")
+    # EST's memberships in data/sample/relationships.csv: EU and NATO (neither is a member of anything)
+    assert isolated_ids == gk.query(q, G)["id"].tolist() == ["EU", "NATO"]
