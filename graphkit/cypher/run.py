@@ -30,6 +30,7 @@ __all__ = [
     "defaulted",
     "empty_result_note",
     "run_engine",
+    "run_guarded",
     "isolated",
 ]
 
@@ -347,9 +348,34 @@ def run_engine(
         return db.run(qf, values)
 
 
+def run_guarded(db: Any, qf: QueryFile, values: Mapping[str, Any]) -> QueryResult:
+    """``db.run(qf, values)`` on an open :class:`~graphkit.cypher.EmbeddedGraph` (the shell's), in a
+    child process that opens the same database when the query is risky (:func:`should_isolate`):
+    a crash in the engine is then a QueryError and the shell keeps running."""
+    if not should_isolate(qf.text):
+        return db.run(qf, values)
+    return _isolated((Path(db.path), qf, dict(values), db.limits), db.limits, _open_child)
+
+
+def _open_child(conn: Any, args: tuple) -> None:
+    from graphkit.cypher.embedded import EmbeddedGraph
+
+    path, qf, values, limits = args
+
+    def run() -> QueryResult:
+        with EmbeddedGraph(path, limits=limits) as db:
+            return db.run(qf, values)
+
+    _reply(conn, run)
+
+
 def _engine_child(conn: Any, args: tuple) -> None:
+    _reply(conn, lambda: run_engine(*args))
+
+
+def _reply(conn: Any, work: Any) -> None:
     try:
-        result = run_engine(*args)
+        result = work()
         conn.send(("rows", (result.columns, result.rows)))
     except GraphkitError as exc:
         conn.send(("error", (type(exc).__name__, str(exc))))

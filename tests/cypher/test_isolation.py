@@ -160,3 +160,17 @@ def test_a_risky_query_on_a_graph_in_memory(monkeypatch):
     monkeypatch.setenv("GRAPHKIT_QUERY_ISOLATE", "off")
     # EST's memberships in data/sample/relationships.csv: EU and NATO (neither is a member of anything)
     assert isolated_ids == gk.query(q, G)["id"].tolist() == ["EU", "NATO"]
+
+
+def test_the_shell_runs_risky_queries_in_a_child_on_its_open_database(tmp_path):
+    from graphkit.cypher.embedded import EmbeddedGraph
+    from graphkit.cypher.queryfile import parse_query
+    from graphkit.cypher.run import run_guarded
+
+    risky = parse_query("MATCH p = (a:Actor {id: 'EST'})-[:MEMBER_OF]->(b) RETURN b.id AS id ORDER BY id")
+    plain = parse_query("MATCH (a:Actor {id: 'EST'})-[:MEMBER_OF]->(b) RETURN b.id AS id ORDER BY id")
+    with EmbeddedGraph.from_dataset(gk.SAMPLE, cache_dir=tmp_path) as db:
+        assert run_guarded(db, risky, {}).rows == run_guarded(db, plain, {}).rows == [("EU",), ("NATO",)]
+        with pytest.raises(QueryError, match="VariableAlreadyBound"):
+            run_guarded(db, parse_query(TCK_CRASH), {})
+        assert db.run(plain, {}).rows == [("EU",), ("NATO",)]  # the shell's own connection still works
