@@ -204,6 +204,7 @@ def _repl(db: Any, interactive: bool) -> None:
         parse_query,
         read_query,
     )
+    from graphkit.cypher.run import run_guarded
 
     params: dict[str, Any] = {}
     buf: list[str] = []
@@ -249,7 +250,7 @@ def _repl(db: Any, interactive: bool) -> None:
                 elif cmd == ":run":
                     qf = read_query(rest.strip())
                     given = {k: v for k, v in params.items() if k in qf.param_names}
-                    result = db.run(qf, bind_params(qf, given))
+                    result = run_guarded(db, qf, bind_params(qf, given))
                     print(format_table(result.columns, result.rows))
                 else:
                     print(f"unknown command {cmd}; :help lists them", file=sys.stderr)
@@ -272,7 +273,7 @@ def _repl(db: Any, interactive: bool) -> None:
                 raise QueryError(
                     f"parameter(s) {', '.join(missing)} not set (fix: :param {missing[0]}=VALUE)"
                 )
-            result = db.run(qf, {k: v for k, v in params.items() if k in used})
+            result = run_guarded(db, qf, {k: v for k, v in params.items() if k in used})
             print(format_table(result.columns, result.rows))
         except GraphkitError as exc:
             print(f"error: {exc}", file=sys.stderr)

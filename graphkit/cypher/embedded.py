@@ -20,6 +20,7 @@ from graphkit.cypher.front import guard_engine
 from graphkit.cypher.lexer import located, position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
+from graphkit.cypher.temporal_engine import register_temporal
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
@@ -146,6 +147,7 @@ class EmbeddedGraph(EmbeddedDatabase):
         guard_engine(qf, params)  # what the engine would crash on is refused before it runs
         tr = to_embedded(qf.text, file=qf.file, params=params, columns=self.columns)
         register_functions(self._conn)
+        register_temporal(self._conn)  # the gk_t_* functions of graphkit.cypher.temporal_engine
         text = _strip_final_semicolon(tr.text)
         # the engine counts lines from the first character that is not white space
         start = len(text) - len(text.lstrip())

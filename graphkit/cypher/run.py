@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from graphkit.cypher.isolation import should_isolate
 from graphkit.cypher.queryfile import (
     MAX_QUERY_CHARS,
     QueryFile,
@@ -29,6 +30,7 @@ __all__ = [
     "defaulted",
     "empty_result_note",
     "run_engine",
+    "run_guarded",
     "isolated",
 ]
 
@@ -298,7 +300,19 @@ def _run(
         progress.say(f"no DATASET given: using the bundled sample ({graphkit.SAMPLE})")
         dataset = graphkit.SAMPLE
     args = (qf, values, dataset, cache_dir, as_of, limits, duplicates)
-    if os.environ.get("GRAPHKIT_QUERY_ISOLATE", "").strip() not in ("", "0"):
+    if should_isolate(qf.text):  # risky queries by default; GRAPHKIT_QUERY_ISOLATE=all / off
+        if not progress.quiet and not _is_graph(dataset):
+            # load and cache the dataset here, so that its progress is shown; the child opens the cache
+            from graphkit.cypher.embedded import EmbeddedGraph
+
+            EmbeddedGraph.from_dataset(
+                dataset,
+                cache_dir=cache_dir,
+                progress=progress,
+                as_of=as_of,
+                limits=limits,
+                duplicates=duplicates,
+            ).close()
         return _isolated(args, limits)
     return run_engine(*args, progress=progress)
 
@@ -334,9 +348,34 @@ def run_engine(
         return db.run(qf, values)
 
 
+def run_guarded(db: Any, qf: QueryFile, values: Mapping[str, Any]) -> QueryResult:
+    """``db.run(qf, values)`` on an open :class:`~graphkit.cypher.EmbeddedGraph` (the shell's), in a
+    child process that opens the same database when the query is risky (:func:`should_isolate`):
+    a crash in the engine is then a QueryError and the shell keeps running."""
+    if not should_isolate(qf.text):
+        return db.run(qf, values)
+    return _isolated((Path(db.path), qf, dict(values), db.limits), db.limits, _open_child)
+
+
+def _open_child(conn: Any, args: tuple) -> None:
+    from graphkit.cypher.embedded import EmbeddedGraph
+
+    path, qf, values, limits = args
+
+    def run() -> QueryResult:
+        with EmbeddedGraph(path, limits=limits) as db:
+            return db.run(qf, values)
+
+    _reply(conn, run)
+
+
 def _engine_child(conn: Any, args: tuple) -> None:
+    _reply(conn, lambda: run_engine(*args))
+
+
+def _reply(conn: Any, work: Any) -> None:
     try:
-        result = run_engine(*args)
+        result = work()
         conn.send(("rows", (result.columns, result.rows)))
     except GraphkitError as exc:
         conn.send(("error", (type(exc).__name__, str(exc))))
@@ -347,46 +386,74 @@ def _engine_child(conn: Any, args: tuple) -> None:
 
 
 def isolated(args: tuple, limits: QueryLimits | None = None, target: Any = None) -> QueryResult:
-    """:func:`run_engine` with ``args`` in a child process (what ``GRAPHKIT_QUERY_ISOLATE=1`` does)."""
+    """:func:`run_engine` with ``args`` in a child process: a crash there (a signal) is a QueryError.
+
+    ``target(conn, args)`` replaces the engine call (a picklable, module-level function that
+    replies with ``conn.send``; tests use it to crash the child on purpose).
+    """
     return _isolated(args, limits, target)
 
 
 def _isolated(args: tuple, limits: QueryLimits | None, target: Any = None) -> QueryResult:
     """Run the engine in a child process, so that a crash in it (a signal) is a QueryError, not a dead process.
 
-    On when ``GRAPHKIT_QUERY_ISOLATE=1``; the child is given the query's time limit and 30 s more.
+    On POSIX the child is forked from a persistent worker (:mod:`graphkit.cypher.worker`),
+    elsewhere spawned; it is given the query's time limit and 30 s more, and runs with the
+    caller's working folder, ``GRAPHKIT_*`` settings and the limits resolved here.
     """
+    lim = limits or QueryLimits.from_env()
+    if len(args) == 7 and args[5] is None:
+        args = (*args[:5], lim, args[6])
+    wait = (lim.timeout or 3600.0) + 30.0
+    if os.name == "posix":
+        from graphkit.cypher.worker import server
+
+        kind, payload = server().run(target or _engine_child, args, wait)
+    else:
+        kind, payload = _spawned(target or _engine_child, args, wait)
+    if kind == "timeout":
+        raise QueryError(f"the embedded engine gave no answer within {wait:g} s; the query was stopped")
+    if kind == "died":
+        sig, code = payload
+        how = f"signal {sig}" if sig else f"exit status {code}" if code is not None else "the worker ended"
+        raise QueryError(
+            f"the embedded engine crashed on this query ({how}); graphkit kept running. "
+            "Simplify the pattern (fewer path variables, shorter chains) or run it on Neo4j"
+        )
+    if kind == "error":
+        name, message = payload
+        from graphkit import errors
+
+        cls = getattr(errors, name, None)  # the same class where it is made from a message alone
+        simple = (errors.QueryError, errors.StoreError, errors.FormatError, errors.SchemaError)
+        raise (cls if isinstance(cls, type) and issubclass(cls, simple) else QueryError)(message)
+    columns, rows = payload
+    return QueryResult(list(columns), [tuple(r) for r in rows])
+
+
+def _spawned(target: Any, args: tuple, wait: float) -> tuple[str, Any]:
+    """``target(conn, args)`` in a spawned child (where there is no fork): ``(kind, payload)``."""
     import multiprocessing as mp
 
-    lim = limits or QueryLimits.from_env()
-    wait = (lim.timeout or 3600.0) + 30.0
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=target or _engine_child, args=(child, args), daemon=True)
+    proc = ctx.Process(target=target, args=(child, args), daemon=True)
     proc.start()
     child.close()
     try:
         if not parent.poll(wait):
-            raise QueryError(f"the embedded engine gave no answer within {wait:g} s; the query was stopped")
-        kind, payload = parent.recv()
+            return "timeout", wait
+        reply: tuple[str, Any] = parent.recv()
+        return reply
     except EOFError:
         proc.join(5)
         code = proc.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        raise QueryError(
-            f"the embedded engine crashed on this query ({how}); graphkit kept running. "
-            "Simplify the pattern (fewer path variables, shorter chains) or run it on Neo4j"
-        ) from None
+        return "died", ((-code, None) if code is not None and code < 0 else (None, code))
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join(5)
         parent.close()
-    if kind == "error":
-        name, message = payload
-        raise QueryError(message)
-    columns, rows = payload
-    return QueryResult(list(columns), [tuple(r) for r in rows])
 
 
 def _is_graph(obj: Any) -> bool:

@@ -296,6 +296,9 @@ class Duration(Temporal):
     def __neg__(self) -> Duration:
         return Duration(-self.months, -self.days, -self.seconds, -self.nanos)
 
+    def accessor(self, name: str) -> Any:
+        return _duration_accessor(self, name)
+
     def __str__(self) -> str:
         months, days, seconds, nanos = self.months, self.days, self.seconds, self.nanos
         if not (months or days or seconds or nanos):
@@ -437,9 +440,6 @@ def _duration_accessor(self: Duration, name: str) -> Any:
     if f is None:
         raise TemporalError(f"DURATION has no field .{name} (InvalidArgumentType)")
     return f(self)
-
-
-Duration.accessor = _duration_accessor  # type: ignore[method-assign]
 
 
 # ------------------------------------------------------------------ parsing text

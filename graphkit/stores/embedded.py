@@ -58,6 +58,11 @@ CACHE_KEEP = 8
 #: Properties every embedded database declares, with their types, so that the query
 #: library runs on any dataset (ladybug, unlike Neo4j, refuses an undeclared property).
 #: A dataset whose values of one of these have another type declares that type instead.
+#: Full dates are ``DATE`` columns (``since_date``, ``until_date``, a norm's ``date``, a
+#: threat's ``first_seen``), as Neo4j stores them (the Neo4j writer sends
+#: :class:`datetime.date`, a Bolt ``Date``): the same query compares them in both stores.
+#: ``since``/``until`` stay years (integers); ``last_confirmed`` stays text (``YYYY``,
+#: ``YYYY-MM`` or ``YYYY-MM-DD``: Cypher's ``date(r.last_confirmed)`` reads each form).
 COMMON_PROPERTIES: dict[str, dict[str, str]] = {
     schema.ACTOR: {
         "name": "string",
@@ -78,6 +83,10 @@ COMMON_PROPERTIES: dict[str, dict[str, str]] = {
     },
     "relationship": {
         "since": "int",
+        "until": "int",
+        "since_date": "date",
+        "until_date": "date",
+        "last_confirmed": "string",
         "instrument": "string",
         "weight": "float",
         "level": "float",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT_VERSION", "dataset_fingerprint", "load_unchanged", "changed_since_key"]
 
 #: Bump when the way a dataset becomes a database changes: old cache entries stop matching.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 
 def dataset_fingerprint(path: str | os.PathLike[str]) -> str:
