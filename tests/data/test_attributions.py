@@ -146,8 +146,27 @@ def test_agreements_with_an_ended_term_are_lapsed(G):
         for u, v, d in G.edges(data=True)
         if d["type"] == "COOPERATES_WITH" and d.get("status") == "lapsed"
     }
-    assert ties[("INTERPOL", "KASPERSKY")]["until"] == 2017
     assert all(d.get("until") for d in ties.values())
+    # The 2014 three-year INTERPOL-Kaspersky agreement did not lapse: a second, five-year one was
+    # signed at INTERPOL World, 3 Jul 2019 (IT-Online, 4 Jul 2019), and Kaspersky was among the
+    # private partners of INTERPOL's Operation Serengeti 2.0 in 2025 (TVC News, 23 Aug 2025).
+    kaspersky = [
+        d
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "COOPERATES_WITH" and (u, v) == ("INTERPOL", "KASPERSKY")
+    ]
+    assert [(d.get("status"), d.get("until"), d["last_confirmed"]) for d in kaspersky] == [
+        (None, None, "2025-08-23")
+    ]
+    # A project whose term ended carries it: JICA's Viet Nam project ran 26 Jun 2019 - 25 Nov 2021
+    # (JICA project outline); GLACY 1 Nov 2013 - 31 Oct 2016 (Council of Europe).
+    until = {
+        (u, v, d["instrument"], d["since"]): d.get("until")
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "COOPERATES_WITH"
+    }
+    assert until[("JPN", "VNM", "capacity_building", 2019)] == 2021
+    assert until[("EU", "COE", "capacity_building", 2013)] == 2016
 
 
 def test_the_three_sampled_errors_are_fixed(G):
