@@ -3,6 +3,7 @@ public records, agreements with a life cycle; and the build's grading step on ha
 
 from __future__ import annotations
 
+import datetime
 import csv
 import importlib.util
 from collections import Counter
@@ -12,6 +13,7 @@ import networkx as nx
 import pytest
 
 import graphkit as gk
+from graphkit.ties import tie_state
 
 ROOT = Path(__file__).parents[2]
 DATASET = ROOT / "data" / "cyber-multilateral"
@@ -147,17 +149,22 @@ def test_agreements_with_an_ended_term_are_lapsed(G):
         if d["type"] == "COOPERATES_WITH" and d.get("status") == "lapsed"
     }
     assert all(d.get("until") for d in ties.values())
-    # The 2014 three-year INTERPOL-Kaspersky agreement did not lapse: a second, five-year one was
-    # signed at INTERPOL World, 3 Jul 2019 (IT-Online, 4 Jul 2019), and Kaspersky was among the
-    # private partners of INTERPOL's Operation Serengeti 2.0 in 2025 (TVC News, 23 Aug 2025).
-    kaspersky = [
-        d
+    # The 2014 three-year INTERPOL-Kaspersky agreement ended with its term (2017); a second,
+    # five-year one was signed at INTERPOL World, 3 Jul 2019 (IT-Online, 4 Jul 2019), and Kaspersky
+    # was among the private partners of INTERPOL's Operation Serengeti 2.0 (TVC News, 23 Aug 2025).
+    kaspersky = sorted(
+        (d["since"], d.get("status"), d.get("until"), d.get("last_confirmed"))
         for u, v, d in G.edges(data=True)
         if d["type"] == "COOPERATES_WITH" and (u, v) == ("INTERPOL", "KASPERSKY")
-    ]
-    assert [(d.get("status"), d.get("until"), d["last_confirmed"]) for d in kaspersky] == [
-        (None, None, "2025-08-23")
-    ]
+    )
+    assert kaspersky == [(2014, "lapsed", 2017, None), (2019, None, None, "2025-08-23")]
+    day = datetime.date(2026, 12, 7)
+    states = {
+        d["since"]: tie_state(d, day)
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "COOPERATES_WITH" and (u, v) == ("INTERPOL", "KASPERSKY")
+    }
+    assert states == {2014: "ended", 2019: "active"}
     # A project whose term ended carries it: JICA's Viet Nam project ran 26 Jun 2019 - 25 Nov 2021
     # (JICA project outline); GLACY 1 Nov 2013 - 31 Oct 2016 (Council of Europe).
     until = {
