@@ -18,6 +18,10 @@ from graphkit.cypher import temporal_ops as TO
 from graphkit.cypher.functions import AGGREGATES, FUNCTIONS, int_arg
 from graphkit.cypher.values import (
     CypherTypeError,
+    Node,
+    Path,
+    Relationship,
+    from_python,
     check_int,
     compare,
     equals,
@@ -258,6 +262,8 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         base = row.get(e[1])
         if base is None:
             return None
+        if isinstance(base, Node | Relationship):
+            base = {k: from_python(v) for k, v in base.props.items()}
         if not isinstance(base, dict):
             raise type_error("a map projection", base)
         out: dict[str, Any] = {}
@@ -271,6 +277,13 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
             else:
                 out[item[1]] = evaluate(("var", item[1]), row, ctx)
         return out
+    if k == "haslabels":
+        v = evaluate(e[1], row, ctx)
+        if v is None:
+            return None
+        if not isinstance(v, Node):
+            raise type_error("a label expression (n:Label)", v)
+        return all(label == v.label for label in e[2])
     raise QueryError(f"{_construct(k)} cannot be evaluated without a graph")
 
 
@@ -438,6 +451,8 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
 def _property(v: Any, key: str) -> Any:
     if v is None:
         return None
+    if isinstance(v, Node | Relationship):
+        return from_python(v.props.get(key))
     if isinstance(v, dict):
         return v.get(key)
     if isinstance(v, T.Temporal):
@@ -471,6 +486,10 @@ def _call(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         return None
     spec = FUNCTIONS.get(name)
     values = [evaluate(a, row, ctx) for a in args]
+    if name in _GRAPH_CALLS:
+        if len(values) != 1:
+            raise QueryError(f"wrong number of arguments to {name}() (InvalidNumberOfArguments)")
+        return _graph_call(name, values[0])
     if name == "range":
         ctx.spend(0)
     if spec is None:
@@ -493,3 +512,34 @@ def _call(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
     if null_in_null_out and any(v is None for v in values):
         return None
     return f(*values)
+
+
+_GRAPH_CALLS = frozenset({"labels", "type", "nodes", "relationships", "length", "properties", "keys", "size"})
+
+
+def _graph_call(name: str, v: Any) -> Any:
+    """The functions of nodes, relationships and paths (Cypher Manual, "Scalar functions", "List functions")."""
+    if v is None:
+        return None
+    if name == "labels" and isinstance(v, Node):
+        return [v.label]
+    if name == "type" and isinstance(v, Relationship):
+        return v.type
+    if name in ("nodes", "relationships", "length") and isinstance(v, Path):
+        if name == "nodes":
+            return list(v.nodes)
+        if name == "relationships":
+            return list(v.rels)
+        return len(v.rels)
+    if name in ("properties", "keys") and isinstance(v, Node | Relationship):
+        props = {k: from_python(x) for k, x in v.props.items() if x is not None}
+        return props if name == "properties" else list(props)
+    if name in ("keys", "properties", "size"):
+        if name == "size" and isinstance(v, Path):
+            raise type_error("size()", v)
+        spec = FUNCTIONS[name] if name in FUNCTIONS else None
+        if spec is not None:
+            return spec[2](v)
+        if name == "properties" and isinstance(v, dict):
+            return v
+    raise type_error(f"{name}()", v)

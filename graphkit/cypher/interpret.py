@@ -9,7 +9,6 @@ exhaust memory.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import heapq
 import itertools
@@ -17,18 +16,17 @@ import math
 import time
 from collections.abc import Iterable, Iterator
 from functools import cmp_to_key
-from typing import Any
+from typing import Any, Protocol
 
-from graphkit.cypher import temporal as T
 from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_aggregate
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
-from graphkit.cypher.values import group_key, order_key, sort_cmp, to_output
+from graphkit.cypher.values import from_python, group_key, order_key, sort_cmp, to_output
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap
 
-__all__ = ["run_tree", "MAX_ROWS"]
+__all__ = ["run_tree", "MAX_ROWS", "GraphReader"]
 
 #: The most rows a clause may make (UNWIND of UNWIND ...) before the query is stopped.
 MAX_ROWS = 5_000_000
@@ -198,23 +196,6 @@ def _project(
     return names, result
 
 
-def _from_python(v: Any) -> Any:
-    """A parameter's Python value as a Cypher value (dates become temporal values, tuples lists)."""
-    if isinstance(v, dt.datetime):
-        ns = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000
-        off = v.utcoffset()
-        if off is None:
-            return T.LocalDateTime(v.date(), ns)
-        return T.DateTime(v.date(), ns, int(off.total_seconds()))
-    if isinstance(v, dt.date):
-        return T.Date(v)
-    if isinstance(v, tuple | list):
-        return [_from_python(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _from_python(x) for k, x in v.items()}
-    return v
-
-
 def _sort_key(values: list[Any], i: int) -> Any:
     """A sort key for one ORDER BY column: native for plain numbers or strings, Cypher's order otherwise."""
     kinds = {type(v) for v in values}
@@ -278,7 +259,15 @@ def _unwind(
             yield {**row, c[2]: x}
 
 
-def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
+class GraphReader(Protocol):
+    """What answers a ``MATCH`` clause: the rows it makes from the rows before it."""
+
+    def match(self, clause: tuple, rows: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]: ...
+
+
+def _single(
+    clauses: list[tuple], ctx: Context, budget: _Budget, graph: GraphReader | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     rows: Iterable[dict[str, Any]] = [{}]
     names: list[str] = []
     for c in clauses:
@@ -287,21 +276,26 @@ def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[s
             rows = _unwind(c, rows, ctx, budget)
         elif k in ("with", "return"):
             names, rows = _project(c, rows, ctx, budget)
+        elif k == "match" and graph is not None:
+            rows = graph.match(c, budget.collect(rows), ctx)
+            budget.check(len(rows))
         else:
             raise QueryError(f"{k.upper()} needs the graph")
     return names, rows
 
 
 def run_tree(
-    tree: tuple, params: dict[str, Any], *, limits: QueryLimits | None = None
+    tree: tuple, params: dict[str, Any], *, limits: QueryLimits | None = None, graph: GraphReader | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Columns and rows of a checked, graph-free query."""
+    """Columns and rows of a checked query: graph-free, or with ``graph`` answering its ``MATCH`` clauses."""
     lim = limits or QueryLimits.from_env()
     gc_was_on = gc.isenabled()
     gc.disable()  # rows are plain dicts without cycles: the collector only slows large UNWINDs down
     try:
+        if graph is not None:  # the engine caps its own memory (it maps its buffer pool up front)
+            return _run_tree(tree, params, lim, graph)
         with address_space_cap(lim.max_memory):
-            return _run_tree(tree, params, lim)
+            return _run_tree(tree, params, lim, graph)
     except MemoryError:
         raise QueryStopped(lim, "memory") from None
     finally:
@@ -310,16 +304,16 @@ def run_tree(
 
 
 def _run_tree(
-    tree: tuple, params: dict[str, Any], limits: QueryLimits
+    tree: tuple, params: dict[str, Any], limits: QueryLimits, graph: GraphReader | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     _, parts, alls = tree
-    ctx = Context({k: _from_python(v) for k, v in params.items()}, limits)
+    ctx = Context({k: from_python(v) for k, v in params.items()}, limits)
     statement_clock()
     budget = _Budget(limits)
     columns: list[str] = []
     all_rows: list[dict[str, Any]] = []
     for part in parts:
-        columns, rows = _single(part, ctx, budget)
+        columns, rows = _single(part, ctx, budget, graph)
         all_rows.extend(rows)
     if parts and len(parts) > 1 and not all(alls):
         seen: set[Any] = set()

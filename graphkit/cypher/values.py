@@ -9,6 +9,7 @@ TCK (``expressions/comparison``, ``expressions/null``, ``clauses/return-orderby`
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import cmp_to_key
 from typing import Any
@@ -31,10 +32,107 @@ __all__ = [
     "INT_MAX",
     "to_output",
     "group_key",
+    "Node",
+    "Relationship",
+    "Path",
+    "from_python",
 ]
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
+
+
+class Node:
+    """A node read from the graph: its label, its properties (plain Python values) and its identity.
+
+    Two nodes are the same node when their identities are equal (the label and the ``id``
+    property, the dataset's key).
+    """
+
+    __slots__ = ("label", "props", "ident")
+
+    def __init__(self, label: str, props: dict[str, Any]) -> None:
+        self.label = label
+        self.props = props
+        self.ident = (label, props.get("id"))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and other.ident == self.ident
+
+    def __hash__(self) -> int:
+        return hash(self.ident)
+
+    def __repr__(self) -> str:
+        return f"(:{self.label} {{id: {self.props.get('id')!r}}})"
+
+    def output(self) -> dict[str, Any]:
+        """The node as a result cell: ``{"label": ..., property: value ...}``."""
+        return {"label": self.label, **self.props}
+
+
+class Relationship:
+    """A relationship read from the graph: its type, its properties and its identity (the engine's id)."""
+
+    __slots__ = ("type", "props", "ident")
+
+    def __init__(self, type_: str, props: dict[str, Any], ident: Any) -> None:
+        self.type = type_
+        self.props = props
+        self.ident = ident
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Relationship) and other.ident == self.ident
+
+    def __hash__(self) -> int:
+        return hash(self.ident)
+
+    def __repr__(self) -> str:
+        return f"[:{self.type}]"
+
+    def output(self) -> dict[str, Any]:
+        """The relationship as a result cell: ``{"type": ..., property: value ...}``."""
+        return {"type": self.type, **self.props}
+
+
+class Path:
+    """A path read from the graph: its nodes and relationships, in order."""
+
+    __slots__ = ("nodes", "rels")
+
+    def __init__(self, nodes: list[Node], rels: list[Relationship]) -> None:
+        self.nodes = nodes
+        self.rels = rels
+
+    def key(self) -> tuple:
+        return (tuple(n.ident for n in self.nodes), tuple(r.ident for r in self.rels))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Path) and other.key() == self.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def output(self) -> dict[str, Any]:
+        """The path as a result cell: ``{"nodes": [...], "relationships": [...]}``."""
+        return {"nodes": [n.output() for n in self.nodes], "relationships": [r.output() for r in self.rels]}
+
+
+def from_python(v: Any) -> Any:
+    """A Python value (a parameter, a property read from the engine) as a Cypher value:
+    dates become temporal values, tuples lists, map keys text."""
+    if isinstance(v, dt.datetime):
+        ns = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000
+        off = v.utcoffset()
+        if off is None:
+            return T.LocalDateTime(v.date(), ns)
+        return T.DateTime(v.date(), ns, int(off.total_seconds()))
+    if isinstance(v, dt.date):
+        return T.Date(v)
+    if isinstance(v, tuple | list):
+        return [from_python(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): from_python(x) for k, x in v.items()}
+    return v
 
 
 class CypherTypeError(QueryError):
@@ -70,6 +168,12 @@ def type_name(v: Any) -> str:
         return "MAP"
     if isinstance(v, T.Temporal):
         return v.TYPE
+    if isinstance(v, Node):
+        return "NODE"
+    if isinstance(v, Relationship):
+        return "RELATIONSHIP"
+    if isinstance(v, Path):
+        return "PATH"
     return type(v).__name__.upper()
 
 
@@ -120,6 +224,8 @@ def equals(a: Any, b: Any) -> bool | None:
         if type(a) is not type(b):
             return False
         return a.equal(b)
+    if isinstance(a, Node | Relationship | Path):
+        return a == b
     return False
 
 
@@ -202,6 +308,12 @@ def sort_cmp(a: Any, b: Any) -> int:
         return (len(a) > len(b)) - (len(a) < len(b))
     if isinstance(a, T.Temporal):
         return a.sort_compare(b)
+    if isinstance(a, Node | Relationship):
+        ka, kb = repr(a.ident), repr(b.ident)
+        return (ka > kb) - (ka < kb)
+    if isinstance(a, Path):
+        ka, kb = repr(a.key()), repr(b.key())
+        return (ka > kb) - (ka < kb)
     return (a > b) - (a < b)
 
 
@@ -226,6 +338,12 @@ def group_key(v: Any) -> Any:
         return ("m", tuple(sorted((k, group_key(x)) for k, x in v.items())))
     if isinstance(v, T.Temporal):
         return ("t", type(v).__name__, v.key())
+    if isinstance(v, Node):
+        return ("node", v.ident)
+    if isinstance(v, Relationship):
+        return ("rel", repr(v.ident))
+    if isinstance(v, Path):
+        return ("path", repr(v.key()))
     return ("s", v) if isinstance(v, str) else ("o", repr(v))
 
 
@@ -237,4 +355,6 @@ def to_output(v: Any) -> Any:
         return {k: to_output(x) for k, x in v.items()}
     if isinstance(v, T.Temporal):
         return T.TemporalText(v)
+    if isinstance(v, Node | Relationship | Path):
+        return v.output()
     return v
