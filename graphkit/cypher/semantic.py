@@ -79,6 +79,19 @@ def needs_graph(tree: tuple) -> bool:
     return False
 
 
+def _has_aggregate(e: Any) -> bool:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple) and x and isinstance(x[0], str):
+            if x[0] == "countstar" or (x[0] == "call" and len(x) == 5 and x[1] in AGGREGATES):
+                return True
+            stack.extend(x[1:])
+        elif isinstance(x, list | tuple):
+            stack.extend(x)
+    return False
+
+
 class _Checker:
     def __init__(self) -> None:
         self.scope: dict[str, str] = {}
@@ -91,6 +104,8 @@ class _Checker:
         if k == "var":
             if e[1] not in scope:
                 raise _err(f"variable `{e[1]}` not defined", "UndefinedVariable")
+            if predicate and scope.get(e[1]) in ("node", "rel", "path"):
+                raise _err(f"`{e[1]}` is a {scope[e[1]]}, not a boolean predicate", "InvalidArgumentType")
             return
         if k in ("lit", "param", "countstar"):
             return
@@ -137,6 +152,12 @@ class _Checker:
             for a in args:
                 self.expr(a, scope, in_agg=in_agg, predicate=name == "exists")
             return
+        if k in ("listcomp", "quant", "reduce"):
+            # Neo4j: "Can't use aggregating expressions inside of expressions executing over lists"
+            inner_parts = [e[3], e[4]] if k == "listcomp" else [e[4]] if k == "quant" else [e[5]]
+            if any(_has_aggregate(x) for x in inner_parts):
+                raise _err("an aggregating function inside a list comprehension, quantifier or reduce()",
+                           "InvalidAggregation")
         if k in ("listcomp", "quant"):
             var, src, where = e[1], e[2], e[3]
             if k == "quant":
