@@ -248,7 +248,7 @@ class _Checker:
                             f"a pattern expression cannot introduce the new variable `{var}`",
                             "UndefinedVariable",
                         )
-                    if kind is not None and kind != "node":
+                    if kind is not None and kind not in ("node", "any"):
                         raise _err(f"`{var}` is a {kind}, not a node", "VariableTypeConflict")
                     scope[var] = "node"
                 self.expr(props, scope)
@@ -262,7 +262,7 @@ class _Checker:
                             f"a pattern expression cannot introduce the new variable `{var}`",
                             "UndefinedVariable",
                         )
-                    if kind is not None and kind != want:
+                    if kind is not None and kind not in (want, "any"):
                         raise _err(f"`{var}` is a {kind}, not a relationship", "VariableTypeConflict")
                     if seen_rels is not None:
                         if var in seen_rels:
@@ -355,7 +355,8 @@ class _Checker:
                 if contains_aggregate(e) and not is_aggregate(e):
                     self._ambiguous(e, grouping, scope)
         for (e, _alias, _text), name in zip(items, names[len(names) - len(items) :], strict=True):
-            kind = scope.get(e[1], "value") if e[0] == "var" else "value"
+            # null and parameters have no type Neo4j knows at compile time: usable as a node later
+            kind = scope.get(e[1], "value") if e[0] == "var" else "any" if e in (("lit", None),) or e[0] == "param" else "value"
             new[name] = kind
         if order:
             oscope = new if (distinct or aggregating) else {**scope, **new}
