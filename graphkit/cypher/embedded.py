@@ -22,7 +22,7 @@ from graphkit.cypher.translate import EngineReader
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
-from graphkit.stores.limits import QueryLimits, QueryStopped
+from graphkit.stores.limits import QueryLimits
 
 __all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
 

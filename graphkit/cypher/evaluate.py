@@ -21,10 +21,10 @@ from graphkit.cypher.values import (
     Node,
     Path,
     Relationship,
-    from_python,
     check_int,
     compare,
     equals,
+    from_python,
     is_number,
     short_text,
     type_error,
@@ -113,16 +113,16 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         return _cmp(e[1], evaluate(e[2], row, ctx), evaluate(e[3], row, ctx))
     if k == "cmpchain":
         left = evaluate(e[1], row, ctx)
-        out: bool | None = True
+        result: bool | None = True
         for op, rhs in e[2]:
             right = evaluate(rhs, row, ctx)
             r = _cmp(op, left, right)
             if r is False:
                 return False
             if r is None:
-                out = None
+                result = None
             left = right
-        return out
+        return result
     if k == "not":
         v = _truth(evaluate(e[1], row, ctx), "NOT")
         return None if v is None else not v
@@ -537,7 +537,7 @@ def _graph_call(name: str, v: Any) -> Any:
     if name in ("keys", "properties", "size"):
         if name == "size" and isinstance(v, Path):
             raise type_error("size()", v)
-        spec = FUNCTIONS[name] if name in FUNCTIONS else None
+        spec = FUNCTIONS.get(name)
         if spec is not None:
             return spec[2](v)
         if name == "properties" and isinstance(v, dict):

@@ -273,7 +273,9 @@ def neo4j_round(value: float, precision: int = 0, mode: str | None = None) -> fl
     exact = Decimal(repr(value))
     if name == "UNNECESSARY":
         if exact != exact.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_DOWN):
-            raise QueryError("round(): rounding is necessary but the mode is UNNECESSARY (InvalidArgumentValue)")
+            raise QueryError(
+                "round(): rounding is necessary but the mode is UNNECESSARY (InvalidArgumentValue)"
+            )
         return value
     if name not in _MODES:
         raise QueryError(

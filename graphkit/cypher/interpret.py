@@ -73,10 +73,10 @@ def _aggregates_in(e: Any, out: list[tuple]) -> None:
 
 
 def _project(
-    clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget
+    clause: tuple, source: Iterable[dict[str, Any]], ctx: Context, budget: _Budget
 ) -> tuple[list[str], list[dict[str, Any]]]:
     _, distinct, star, items, order, skip, limit, where = clause
-    rows = iter(rows)
+    rows: Iterator[dict[str, Any]] = iter(source)
     scope_names: list[str] = []
     if star:
         first = next(rows, None)
@@ -89,7 +89,7 @@ def _project(
     sorted_already = False
     if not aggregating and not distinct and order and limit is not None:
         # ORDER BY ... LIMIT n: the n first rows, kept while streaming (memory bounded by n)
-        n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+        top = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
         descs = [d for _, d in order]
 
         def row_cmp(a: tuple, b: tuple) -> int:
@@ -107,17 +107,17 @@ def _project(
                 scope = {**row, **proj}
                 yield ([evaluate(e, scope, ctx) for e, _ in order], seq, proj)
 
-        out = [(p, {}) for _, _, p in heapq.nsmallest(n, keyed(), key=cmp_to_key(row_cmp))]
+        out = [(p, {}) for _, _, p in heapq.nsmallest(top, keyed(), key=cmp_to_key(row_cmp))]
         sorted_already = True
     elif aggregating:
-        rows = budget.collect(rows)
+        listed = budget.collect(rows)
         keys = [
             (e, n)
             for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
             if not contains_aggregate(e)
         ]
         groups: dict[Any, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-        for row in rows:
+        for row in listed:
             vals = {n: evaluate(e, row, ctx) for e, n in keys}
             for n in scope_names:
                 vals[n] = row[n]
@@ -146,10 +146,9 @@ def _project(
             out.append((ordered, {"__order": okeys}))
     else:
         if not distinct and not order and limit is not None:
-            n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
-            rows = itertools.islice(rows, n)
-        rows = budget.collect(rows)
-        for row in rows:
+            first_n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+            rows = itertools.islice(rows, first_n)
+        for row in budget.collect(rows):
             proj = {n: row[n] for n in scope_names}
             for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
                 proj[n] = evaluate(e, row, ctx)
@@ -173,11 +172,11 @@ def _project(
                 return [_order_value(e, items, names, scope_names, p, p, ctx) for e, _ in order]
             return [evaluate(e, s, ctx) for e, _ in order]
 
-        keyed = [(sort_values(pair), pair) for pair in out]
+        decorated = [(sort_values(pair), pair) for pair in out]
         for i in range(len(order) - 1, -1, -1):
             desc = order[i][1]
-            keyed.sort(key=_sort_key([kv[0][i] for kv in keyed], i), reverse=desc)
-        out = [pair for _, pair in keyed]
+            decorated.sort(key=_sort_key([kv[0][i] for kv in decorated], i), reverse=desc)
+        out = [pair for _, pair in decorated]
     result = [p for p, _ in out]
     if skip is not None:
         result = result[_count(skip, ctx, "SKIP") :]
@@ -281,11 +280,15 @@ def _single(
             budget.check(len(rows))
         else:
             raise QueryError(f"{k.upper()} needs the graph")
-    return names, rows
+    return names, list(rows)
 
 
 def run_tree(
-    tree: tuple, params: dict[str, Any], *, limits: QueryLimits | None = None, graph: GraphReader | None = None
+    tree: tuple,
+    params: dict[str, Any],
+    *,
+    limits: QueryLimits | None = None,
+    graph: GraphReader | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Columns and rows of a checked query: graph-free, or with ``graph`` answering its ``MATCH`` clauses."""
     lim = limits or QueryLimits.from_env()

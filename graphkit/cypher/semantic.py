@@ -156,8 +156,10 @@ class _Checker:
             # Neo4j: "Can't use aggregating expressions inside of expressions executing over lists"
             inner_parts = [e[3], e[4]] if k == "listcomp" else [e[4]] if k == "quant" else [e[5]]
             if any(_has_aggregate(x) for x in inner_parts):
-                raise _err("an aggregating function inside a list comprehension, quantifier or reduce()",
-                           "InvalidAggregation")
+                raise _err(
+                    "an aggregating function inside a list comprehension, quantifier or reduce()",
+                    "InvalidAggregation",
+                )
         if k in ("listcomp", "quant"):
             var, src, where = e[1], e[2], e[3]
             if k == "quant":
@@ -356,7 +358,13 @@ class _Checker:
                     self._ambiguous(e, grouping, scope)
         for (e, _alias, _text), name in zip(items, names[len(names) - len(items) :], strict=True):
             # null and parameters have no type Neo4j knows at compile time: usable as a node later
-            kind = scope.get(e[1], "value") if e[0] == "var" else "any" if e in (("lit", None),) or e[0] == "param" else "value"
+            kind = (
+                scope.get(e[1], "value")
+                if e[0] == "var"
+                else "any"
+                if e in (("lit", None),) or e[0] == "param"
+                else "value"
+            )
             new[name] = kind
         if order:
             oscope = new if (distinct or aggregating) else {**scope, **new}

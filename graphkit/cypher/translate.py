@@ -92,8 +92,16 @@ def refuse_unsupported(tree: tuple) -> None:
 def _check_pattern(path: tuple) -> None:
     for el in path[2]:
         if el[0] == "rel" and el[4] is not None and el[4][1] is None:
-            raise QueryError(f"a variable-length relationship without an upper bound is refused: {UNBOUNDED_HOPS}")
-        if el[0] == "rel" and el[4] is not None and path[3] is None and el[4][0] is not None and el[4][0] > el[4][1]:
+            raise QueryError(
+                f"a variable-length relationship without an upper bound is refused: {UNBOUNDED_HOPS}"
+            )
+        if (
+            el[0] == "rel"
+            and el[4] is not None
+            and path[3] is None
+            and el[4][0] is not None
+            and el[4][0] > el[4][1]
+        ):
             raise QueryError("a variable-length relationship whose lower bound is above its upper bound")
     if path[3] is not None and sum(1 for el in path[2] if el[0] == "rel") != 1:
         raise QueryError(f"{path[3]}() needs a pattern with exactly one relationship (a)-[*..6]-(b)")
@@ -114,12 +122,11 @@ def _check_exprs(e: Any, *, where: bool) -> None:
                 "a pattern expression outside a MATCH's WHERE is refused on the embedded engine: "
                 "test the pattern in the MATCH's WHERE, or write OPTIONAL MATCH and count() the matches"
             )
-        if k == "listcomp" or k == "quant" or k == "reduce":
-            if any(y[0] == "pattern" for y in _walk(x[1:])):
-                raise QueryError(
-                    "a pattern expression inside a list comprehension or list predicate is refused on the "
-                    "embedded engine: UNWIND the list and test the pattern in a MATCH's WHERE"
-                )
+        if k in ("listcomp", "quant", "reduce") and any(y[0] == "pattern" for y in _walk(x[1:])):
+            raise QueryError(
+                "a pattern expression inside a list comprehension or list predicate is refused on the "
+                "embedded engine: UNWIND the list and test the pattern in a MATCH's WHERE"
+            )
 
 
 def _conjuncts(e: Any) -> list[tuple]:
@@ -221,7 +228,9 @@ class _Statement:
             self.bound_nodes.append(var)
             text = e.name
         else:
-            e = _Element(self.new_name("gk_v" if var else "gk_a"), "node", known[:1] or list(self.reader.node_tables))
+            e = _Element(
+                self.new_name("gk_v" if var else "gk_a"), "node", known[:1] or list(self.reader.node_tables)
+            )
             if var is not None:
                 self.elements[var] = e
             else:
@@ -253,7 +262,9 @@ class _Statement:
             inner += ":" + "|".join(_quote(t) for t in known)
         if length is not None:
             lo = 1 if length[0] is None else length[0]
-            how = {"shortestpath": "SHORTEST", "allshortestpaths": "ALL SHORTEST"}.get(shortest or "", "TRAIL")
+            how = {"shortestpath": "SHORTEST", "allshortestpaths": "ALL SHORTEST"}.get(
+                shortest or "", "TRAIL"
+            )
             inner += f"* {how} {lo}..{length[1]}"
         elif shortest is not None:
             inner += "* " + ("SHORTEST" if shortest == "shortestpath" else "ALL SHORTEST") + " 1..1"
@@ -273,9 +284,9 @@ class _Statement:
                 return
             if not isinstance(value, dict):
                 raise QueryError(f"the pattern's property map ${props[1]} must be a map")
-            items = [(k, ("lit", v)) for k, v in value.items()]
+            items: list[tuple[str, tuple]] = [(k, ("lit", v)) for k, v in value.items()]
         else:
-            items = props[1]
+            items = list(props[1])
         for key, expr in items:
             pushed = self.push_property(e, key, expr)
             if pushed is not None:
@@ -284,7 +295,13 @@ class _Statement:
             if e.hops:
                 x = " gk_x"
                 self.python.append(
-                    ("quant", "all", x, ("var", self.user_name(e, var)), ("cmp", "=", ("prop", ("var", x), key), expr))
+                    (
+                        "quant",
+                        "all",
+                        x,
+                        ("var", self.user_name(e, var)),
+                        ("cmp", "=", ("prop", ("var", x), key), expr),
+                    )
                 )
             else:
                 self.python.append(("cmp", "=", ("prop", ("var", self.user_name(e, var)), key), expr))
@@ -459,7 +476,8 @@ class EngineReader:
         for label, idents in by_label.items():
             for start in range(0, len(idents), 10_000):
                 _, rows = self.execute(
-                    f"MATCH (n:{_quote(label)}) WHERE n.id IN $ids RETURN n", {"ids": idents[start : start + 10_000]}
+                    f"MATCH (n:{_quote(label)}) WHERE n.id IN $ids RETURN n",
+                    {"ids": idents[start : start + 10_000]},
                 )
                 for (d,) in rows:
                     node = _node(d)
@@ -497,7 +515,9 @@ class EngineReader:
                 out.append({**row, **dict.fromkeys(new)})
         return out
 
-    def _run(self, st: _Statement, parts: list[str], rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    def _run(
+        self, st: _Statement, parts: list[str], rows: list[dict[str, Any]]
+    ) -> list[list[dict[str, Any]]]:
         """For each row, the variable values of its matches (relationship uniqueness applied)."""
         keys: dict[tuple, int] = {}
         row_key: list[int | None] = []
@@ -525,14 +545,16 @@ class EngineReader:
         for j, var in enumerate(st.bound_nodes):
             el = st.elements[var]
             labels = {k[j][0] for k in keys}
-            for key, idx in keys.items():
-                key_maps[idx][f"b{j}"] = key[j][1]
-                key_maps[idx][f"l{j}"] = key[j][0]
+            for node_keys, idx in keys.items():
+                key_maps[idx][f"b{j}"] = node_keys[j][1]
+                key_maps[idx][f"l{j}"] = node_keys[j][0]
             conds.append(f"{el.name}.id = gk_k.b{j}")
             if len(labels) > 1:
                 conds.append(f"label({el.name}) = gk_k.l{j}")
             if not any(f"({el.name}:" in p or f"({el.name})" in p for p in parts):
-                extra_parts.append(f"({el.name}:{_quote(next(iter(labels)))})" if len(labels) == 1 else f"({el.name})")
+                extra_parts.append(
+                    f"({el.name}:{_quote(next(iter(labels)))})" if len(labels) == 1 else f"({el.name})"
+                )
             else:
                 # a bound node written without a label: the key's label keeps the engine on one table
                 for n, p in enumerate(parts):
@@ -562,11 +584,17 @@ class EngineReader:
                 cols += [f"rels({el.name})", f"list_transform(rels({el.name}), gk_x -> ID(gk_x))"]
                 decoders.append(("rels", var, ""))
             else:
-                cols += [f"nodes({el.name})", f"rels({el.name})", f"list_transform(rels({el.name}), gk_x -> ID(gk_x))"]
+                cols += [
+                    f"nodes({el.name})",
+                    f"rels({el.name})",
+                    f"list_transform(rels({el.name}), gk_x -> ID(gk_x))",
+                ]
                 decoders.append(("path", var, ""))
         for el in st.anon:
             if el.kind == "rel":
-                cols.append(f"list_transform(rels({el.name}), gk_x -> ID(gk_x))" if el.hops else f"ID({el.name})")
+                cols.append(
+                    f"list_transform(rels({el.name}), gk_x -> ID(gk_x))" if el.hops else f"ID({el.name})"
+                )
                 decoders.append(("ids" if el.hops else "id", "", ""))
         for expr, _, hidden in st.columns:
             cols.append(expr)
@@ -597,7 +625,7 @@ class EngineReader:
                     k += 2
                 elif what == "path":
                     rels = [_rel(x, i) for x, i in zip(r[k + 1], r[k + 2], strict=True)]
-                    values[var] = Path([_node(x) for x in r[k]], rels)
+                    values[var] = Path([n for n in (_node(x) for x in r[k]) if n is not None], rels)
                     k += 3
                 elif what == "id":
                     rel_ids.append(_ident(r[k]))

@@ -309,11 +309,11 @@ def sort_cmp(a: Any, b: Any) -> int:
     if isinstance(a, T.Temporal):
         return a.sort_compare(b)
     if isinstance(a, Node | Relationship):
-        ka, kb = repr(a.ident), repr(b.ident)
-        return (ka > kb) - (ka < kb)
+        ia, ib = repr(a.ident), repr(b.ident)
+        return (ia > ib) - (ia < ib)
     if isinstance(a, Path):
-        ka, kb = repr(a.key()), repr(b.key())
-        return (ka > kb) - (ka < kb)
+        pa, pb = repr(a.key()), repr(b.key())
+        return (pa > pb) - (pa < pb)
     return (a > b) - (a < b)
 
 

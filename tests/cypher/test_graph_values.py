@@ -219,7 +219,9 @@ def test_match_queries_give_neo4js_answer(db, name, query, rows):
 
 
 def test_nan_from_the_graph_is_a_float(db):
-    ((v,),) = db.run("MATCH (a:Actor {id: 'A'})-[h:HAS_CAPABILITY]->() RETURN h.level * (0.0 / 0.0) AS v").rows
+    ((v,),) = db.run(
+        "MATCH (a:Actor {id: 'A'})-[h:HAS_CAPABILITY]->() RETURN h.level * (0.0 / 0.0) AS v"
+    ).rows
     assert math.isnan(v)
 
 

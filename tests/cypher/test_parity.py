@@ -688,8 +688,10 @@ NO_LONGER_REFUSED = [
     ("RETURN [x IN [1, 2]\n  | CASE WHEN x > 1 THEN 'big' ELSE 'small' END] AS s", [(["small", "big"],)]),
     ("RETURN any(x IN [1, 2] WHERE CASE x WHEN 1 THEN true END) AS a", [(True,)]),
     ("RETURN reduce(s = 0, x IN [1, 2] | s + x) AS total", [(3,)]),
-    ("MATCH (t:Threat {id: 'threat:apt28'}) WITH collect(t.aliases) AS l RETURN reverse(l[0]) AS r",
-     [(["STRONTIUM", "Sofacy", "Fancy Bear"],)]),
+    (
+        "MATCH (t:Threat {id: 'threat:apt28'}) WITH collect(t.aliases) AS l RETURN reverse(l[0]) AS r",
+        [(["STRONTIUM", "Sofacy", "Fancy Bear"],)],
+    ),
     ("UNWIND [1, 2] AS y RETURN [x IN [y] | toString(x + y)] AS s", [(["2"],), (["4"],)]),
     (
         "MATCH (a:Actor) WHERE a.kind = 'alliance' RETURN [x IN collect(a.id) WHERE x STARTS WITH 'N'] AS ids",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -122,8 +121,11 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
     from graphkit.cypher.semantic import check
     from graphkit.cypher.translate import EngineReader
 
-    columns = {"Actor": {"id": "STRING", "kind": "STRING", "founded": "INT64"}, "MEMBER_OF": {"since": "INT64"},
-               "COOPERATES_WITH": {"since": "INT64"}}
+    columns = {
+        "Actor": {"id": "STRING", "kind": "STRING", "founded": "INT64"},
+        "MEMBER_OF": {"since": "INT64"},
+        "COOPERATES_WITH": {"since": "INT64"},
+    }
 
     def execute(q: str, p: dict) -> tuple[list[str], list[tuple]]:
         return [], []
