@@ -21,7 +21,7 @@ from graphkit.cypher.parser import parse
 from graphkit.cypher.queryfile import QueryFile
 from graphkit.cypher.result import QueryResult
 from graphkit.cypher.semantic import check, needs_graph
-from graphkit.cypher.translate import refuse_unsupported
+from graphkit.cypher.translate import EngineReader, property_uses, refuse_unsupported
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped
 
@@ -64,6 +64,8 @@ def run_graph_query(
         tree = parse(qf.text, qf.file)
         check(tree, dict(values))
         refuse_unsupported(tree)
+        if isinstance(reader, EngineReader):
+            reader.uses = property_uses(tree)
         columns, rows = run_tree(tree, dict(values), limits=limits or QueryLimits.from_env(), graph=reader)
         return QueryResult(columns, rows)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -29,7 +29,7 @@ from graphkit.cypher.evaluate import Context, evaluate
 from graphkit.cypher.values import Node, Path, Relationship
 from graphkit.errors import QueryError
 
-__all__ = ["EngineReader", "refuse_unsupported", "UNBOUNDED_HOPS"]
+__all__ = ["EngineReader", "refuse_unsupported", "property_uses", "UNBOUNDED_HOPS"]
 
 #: Variable-length relationships without an upper bound are refused; this is what to write instead.
 UNBOUNDED_HOPS = "give the variable-length relationship an upper bound (*1..10): both engines run it"
@@ -129,6 +129,89 @@ def _check_exprs(e: Any, *, where: bool) -> None:
             )
 
 
+def property_uses(tree: tuple) -> dict[str, set[str] | None]:
+    """For each variable name of a query, the properties read from it (``r.since``), or None when
+    the value is used whole (returned, collected, passed to a function, renamed ...).
+
+    A relationship whose variable is only read property by property is fetched with those
+    properties only; comparing it (``r1 = r2``) or counting it needs its identity, which is
+    always fetched.
+    """
+    uses: dict[str, set[str] | None] = {}
+
+    def whole(v: str) -> None:
+        uses[v] = None
+
+    def walk(e: Any) -> None:
+        if isinstance(e, list):
+            for x in e:
+                walk(x)
+            return
+        if not isinstance(e, tuple) or not e or not isinstance(e[0], str):
+            if isinstance(e, tuple):
+                for x in e:
+                    walk(x)
+            return
+        k = e[0]
+        if k == "prop" and e[1][0] == "var":
+            got = uses.setdefault(e[1][1], set())
+            if got is not None:
+                got.add(e[2])
+            return
+        if k == "var":
+            whole(e[1])
+            return
+        if k == "call" and len(e) == 5 and e[1] == "count" and len(e[3]) == 1 and e[3][0][0] == "var":
+            return  # count(r), count(DISTINCT r): identity only
+        if k == "cmp" and e[1] in ("=", "<>") and e[2][0] == "var" and e[3][0] == "var":
+            return  # r1 = r2: identity only
+        if k == "mapproj":
+            whole(e[1])
+        if k in ("listcomp", "quant"):
+            whole(e[1] if k == "listcomp" else e[2])
+        if k == "reduce":
+            whole(e[1])
+            whole(e[3])
+        if k in ("pattern", "patcomp"):
+            chain = e[1] if k == "pattern" else e[2]
+            for el in chain:
+                walk(el[3])
+            if k == "patcomp":
+                walk(e[3])
+                walk(e[4])
+            return
+        for x in e[1:]:
+            walk(x)
+
+    for part in tree[1]:
+        for c in part:
+            if c[0] == "match":
+                for path in c[2]:
+                    if path[1] is not None:
+                        whole(path[1])
+                    for el in path[2]:
+                        walk(el[3])
+                walk(c[3])
+            elif c[0] in ("with", "return"):
+                _, _distinct, star, items, order, skip, limit, where = c
+                if star:
+                    return {}
+                for e, alias, _text in items:
+                    if c[0] == "with" and e[0] == "var" and alias in (None, e[1]):
+                        continue  # carried on under its name
+                    walk(e)
+                    if alias is not None:
+                        whole(alias)
+                walk([x for x, _ in order])
+                walk([skip, limit, where])
+            elif c[0] == "unwind":
+                walk(c[1])
+                whole(c[2])
+            else:
+                return {}
+    return uses
+
+
 def _conjuncts(e: Any) -> list[tuple]:
     if e is None:
         return []
@@ -176,6 +259,7 @@ class _Statement:
         self.reader = reader
         self.ctx = ctx
         self.bound = bound  # variables bound by earlier clauses (values in the rows)
+        self.node_bound: set[str] = set()  # those of them that hold nodes (or null)
         self.elements: dict[str, _Element] = {}  # user variable -> element
         self.anon: list[_Element] = []
         self.bound_nodes: list[str] = []  # bound variables the statement needs, in order
@@ -344,6 +428,9 @@ class _Statement:
             value = e[1] if k == "lit" else self.ctx.params[e[1]]
             cat = _value_category(value)
             return (self.param(value), cat) if cat else None
+        if k == "var" and e[1] not in self.elements and e[1] in self.node_bound:
+            self.elements[e[1]] = _Element(self.new_name(), "node", list(self.reader.node_tables))
+            self.bound_nodes.append(e[1])
         if k == "var" and e[1] in self.elements and self.elements[e[1]].kind == "node":
             return self.elements[e[1]].name, "NODE"
         if k == "prop" and e[1][0] == "var" and e[1][1] in self.elements:
@@ -352,6 +439,17 @@ class _Statement:
                 return None
             cat = self.property_category(el, e[2])
             return (f"{el.name}.{_quote(e[2])}", cat) if cat else None
+        if k == "pattern":
+            text = self.exists_text(e)
+            return (text if text is not None else "false"), "BOOL"
+        if k == "call" and len(e) == 5 and e[1] == "exists" and len(e[3]) == 1 and e[3][0][0] == "pattern":
+            return self.expr(e[3][0])
+        if k == "call" and len(e) == 5 and e[1] == "coalesce" and e[3]:
+            parts = [self.expr(x) for x in e[3]]
+            cats = {p[1] if p is not None else None for p in parts}
+            if None in cats or len(cats) != 1 or "NODE" in cats:
+                return None
+            return f"coalesce({', '.join(p[0] for p in parts if p is not None)})", cats.pop()
         if k == "cmp":
             a, b = self.expr(e[2]), self.expr(e[3])
             if a is None or b is None or a[1] != b[1] or (a[1] == "NODE" and e[1] not in ("=", "<>")):
@@ -400,26 +498,33 @@ class _Statement:
             if arg[0] == "prop":
                 return ("isnull", self.predicate_columns(arg), True)
         if e[0] == "pattern":
-            sub = _Statement(self.reader, self.ctx, set())
-            sub.counter = self.counter
-            sub.params = self.params
-            sub.elements = dict(self.elements)
-            for el in e[1]:
-                var = el[1]
-                if var is not None and var not in self.elements:
-                    if var not in self.bound:
-                        raise QueryError(f"variable `{var}` not defined (UndefinedVariable)")
-                    self.elements[var] = _Element(self.new_name(), "node", list(self.reader.node_tables))
-                    self.bound_nodes.append(var)
-                    sub.elements[var] = self.elements[var]
-            text = "".join(sub.node(el) if el[0] == "node" else sub.rel_in_predicate(el) for el in e[1])
-            if sub.nothing:
+            text = self.exists_text(e)
+            if text is None:
                 return ("lit", False)
-            self.where_extra(sub)
             hidden = self.hidden_name()
-            self.columns.append((f"EXISTS {{ MATCH {text}{sub.where_text()} }}", "value", hidden))
+            self.columns.append((text, "value", hidden))
             return ("var", hidden)
         return tuple(self.predicate_columns(x) if isinstance(x, tuple | list) else x for x in e)
+
+    def exists_text(self, e: tuple) -> str | None:
+        """A pattern predicate as the engine's ``EXISTS { MATCH ... }``; None when it can match nothing."""
+        sub = _Statement(self.reader, self.ctx, set())
+        sub.counter = self.counter
+        sub.params = self.params
+        sub.elements = dict(self.elements)
+        for el in e[1]:
+            var = el[1]
+            if var is not None and var not in self.elements:
+                if var not in self.bound:
+                    raise QueryError(f"variable `{var}` not defined (UndefinedVariable)")
+                self.elements[var] = _Element(self.new_name(), "node", list(self.reader.node_tables))
+                self.bound_nodes.append(var)
+                sub.elements[var] = self.elements[var]
+        text = "".join(sub.node(el) if el[0] == "node" else sub.rel_in_predicate(el) for el in e[1])
+        if sub.nothing:
+            return None
+        self.where_extra(sub)
+        return f"EXISTS {{ MATCH {text}{sub.where_text()} }}"
 
     def rel_in_predicate(self, el: tuple) -> str:
         if el[1] is not None and el[1] in self.elements:
@@ -466,6 +571,8 @@ class EngineReader:
         self.statements: list[str] = []
         #: the nodes read so far, by (label, id)
         self.nodes: dict[tuple[str, Any], Node] = {}
+        #: per variable, the properties the query reads (:func:`property_uses`); {} reads every property
+        self.uses: dict[str, set[str] | None] = {}
 
     def load_nodes(self, keys: set[tuple[str, Any]]) -> None:
         """Read the properties of the nodes in ``keys`` not read yet (one statement per label)."""
@@ -490,10 +597,16 @@ class EngineReader:
         if not rows:
             return []
         st = _Statement(self, ctx, set(rows[0]))
+        st.node_bound = {
+            k
+            for k in rows[0]
+            if any(isinstance(r[k], Node) for r in rows)
+            and all(r[k] is None or isinstance(r[k], Node) for r in rows)
+        }
         parts = [st.path(p) for p in paths]
         python: list[tuple] = []
         for c in _conjuncts(where):
-            pushed = st.expr(c) if not any(x[0] == "pattern" for x in _walk(c)) else None
+            pushed = st.expr(c)
             if pushed is not None and pushed[1] == "BOOL":
                 st.where.append(pushed[0])
             else:
@@ -577,6 +690,13 @@ class EngineReader:
             if el.kind == "node":  # the key only: properties are read once per node (:meth:`nodes`)
                 cols += [f"label({el.name})", f"{el.name}.id"]
                 decoders.append(("node", var, ""))
+            elif el.kind == "rel" and not el.hops and isinstance(self.uses.get(var, ()), set):
+                # only the properties the query reads (the engine declares every property on every type)
+                read = sorted(
+                    k for k in self.uses.get(var) or () if any(k in self.columns[t] for t in el.tables)
+                )
+                cols += [f"label({el.name})", f"ID({el.name})"] + [f"{el.name}.{_quote(k)}" for k in read]
+                decoders.append(("relp", var, "\x00".join(read)))
             elif el.kind == "rel" and not el.hops:
                 cols += [el.name, f"ID({el.name})"]
                 decoders.append(("rel", var, ""))
@@ -602,15 +722,27 @@ class EngineReader:
         text += " RETURN " + ", ".join(f"{c} AS c{n}" for n, c in enumerate(cols))
         self.statements.append(text)
         _, result = self.execute(text, params)
-        wanted = {(r[k], r[k + 1]) for r in result for k in _node_columns(decoders)}
+        starts = _node_columns(decoders)
+        wanted = {(r[k], r[k + 1]) for r in result for k in starts}
         self.load_nodes(wanted)
         found: list[list[dict[str, Any]]] = [[] for _ in keys]
         for r in result:
             values: dict[str, Any] = {}
             rel_ids: list[Any] = []
             k = 1
-            for what, var, _ in decoders:
-                if what == "node":
+            for what, var, extra in decoders:
+                if what == "relp":
+                    names = extra.split("\x00") if extra else []
+                    props = {
+                        n: v
+                        for n, v in zip(names, r[k + 2 : k + 2 + len(names)], strict=True)
+                        if v is not None
+                    }
+                    rel = Relationship(str(r[k]), props, _ident(r[k + 1]))
+                    values[var] = rel
+                    rel_ids.append(rel.ident)
+                    k += 2 + len(names)
+                elif what == "node":
                     values[var] = self.nodes[(r[k], r[k + 1])]
                     k += 2
                 elif what == "rel":
@@ -646,10 +778,10 @@ def _node_columns(decoders: list[tuple[str, str, str]]) -> list[int]:
     """The result columns (after the key column) where a node's label and id start."""
     widths = {"node": 2, "rel": 2, "rels": 2, "path": 3, "id": 1, "ids": 1, "value": 1}
     out, k = [], 1
-    for what, _, _ in decoders:
+    for what, _, extra in decoders:
         if what == "node":
             out.append(k)
-        k += widths[what]
+        k += widths[what] if what != "relp" else 2 + (len(extra.split("\x00")) if extra else 0)
     return out
 
 
