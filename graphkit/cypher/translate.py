@@ -446,10 +446,11 @@ class _Statement:
             return self.expr(e[3][0])
         if k == "call" and len(e) == 5 and e[1] == "coalesce" and e[3]:
             parts = [self.expr(x) for x in e[3]]
-            cats = {p[1] if p is not None else None for p in parts}
-            if None in cats or len(cats) != 1 or "NODE" in cats:
+            known = [p for p in parts if p is not None]
+            cats = {p[1] for p in known}
+            if len(known) < len(parts) or len(cats) != 1 or "NODE" in cats:
                 return None
-            return f"coalesce({', '.join(p[0] for p in parts if p is not None)})", cats.pop()
+            return f"coalesce({', '.join(p[0] for p in known)})", cats.pop()
         if k == "cmp":
             a, b = self.expr(e[2]), self.expr(e[3])
             if a is None or b is None or a[1] != b[1] or (a[1] == "NODE" and e[1] not in ("=", "<>")):
