@@ -733,7 +733,7 @@ def test_what_neo4j_calls_an_error_is_an_error(embedded, text, where, what):
     assert str(err.value).startswith(prefix) and what in str(err.value), str(err.value)
 
 
-def test_every_library_query_runs_through_the_bridge(embedded):
+def test_every_library_query_runs_on_the_embedded_engine(embedded):
     from graphkit.cypher import bind_params, library
 
     queries = library()
