@@ -36,6 +36,7 @@ from graphkit.stores.limits import QueryLimits, QueryStopped
 __all__ = [
     "Context",
     "evaluate",
+    "compiled",
     "arithmetic",
     "is_aggregate",
     "contains_aggregate",
@@ -55,6 +56,7 @@ class Context:
     def __init__(self, params: dict[str, Any], limits: QueryLimits | None = None) -> None:
         self.params = params
         self.aggregates: dict[int, Any] = {}
+        self.compiled: dict[int, Any] = {}
         self.limits = limits or QueryLimits(timeout=None, max_memory=None)
         t = self.limits.timeout
         self.deadline = time.monotonic() + t if t else None
@@ -67,6 +69,67 @@ class Context:
             raise QueryStopped(self.limits, "memory")
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise QueryStopped(self.limits, "time")
+
+
+def compiled(e: tuple, ctx: Context) -> Any:
+    """``e`` as a function of ``(row, ctx)`` giving what :func:`evaluate` gives, faster on many rows.
+
+    The frequent kinds (literals, variables, parameters, properties, arithmetic, comparisons,
+    ``CASE``, ``IS NULL``, function calls) become closures over the same helpers
+    :func:`evaluate` uses; every other kind is handed to :func:`evaluate` itself.
+    """
+    key = id(e)
+    f = ctx.compiled.get(key)
+    if f is None:
+        f = _compile(e, ctx)
+        ctx.compiled[key] = f
+    return f
+
+
+def _compile(e: tuple, ctx: Context) -> Any:
+    k = e[0]
+    if k == "lit":
+        value = e[1]
+        return lambda row, ctx: value
+    if k == "var":
+        name = e[1]
+
+        def var(row: dict[str, Any], ctx: Context) -> Any:
+            try:
+                return row[name]
+            except KeyError:
+                raise QueryError(f"variable `{name}` not defined (UndefinedVariable)") from None
+
+        return var
+    if k == "prop":
+        inner, key = compiled(e[1], ctx), e[2]
+        return lambda row, ctx: _property(inner(row, ctx), key)
+    if k == "op" and e[1] not in ("AND", "OR", "XOR"):
+        op, fa, fb = e[1], compiled(e[2], ctx), compiled(e[3], ctx)
+        return lambda row, ctx: arithmetic(op, fa(row, ctx), fb(row, ctx))
+    if k == "cmp":
+        op, fa, fb = e[1], compiled(e[2], ctx), compiled(e[3], ctx)
+        return lambda row, ctx: _cmp(op, fa(row, ctx), fb(row, ctx))
+    if k == "isnull":
+        inner, negated = compiled(e[1], ctx), e[2]
+        return lambda row, ctx: (inner(row, ctx) is not None) if negated else (inner(row, ctx) is None)
+    if k == "case" and e[1] is not None:
+        subject = compiled(e[1], ctx)
+        whens = [(compiled(w, ctx), compiled(t, ctx)) for w, t in e[2]]
+        other = compiled(e[3], ctx) if e[3] is not None else None
+
+        def simple_case(row: dict[str, Any], ctx: Context) -> Any:
+            v = subject(row, ctx)
+            for w, t in whens:
+                if equals(v, w(row, ctx)) is True:
+                    return t(row, ctx)
+            return other(row, ctx) if other is not None else None
+
+        return simple_case
+    if k == "call" and len(e) == 5 and e[1] not in AGGREGATES and e[1] != "coalesce":
+        fargs = [compiled(a, ctx) for a in e[3]]
+        return lambda row, ctx: _apply(e, [f(row, ctx) for f in fargs], ctx)
+    return lambda row, ctx: evaluate(e, row, ctx)
 
 
 def is_aggregate(e: Any) -> bool:
@@ -107,8 +170,28 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         if e[1] not in ctx.params:
             raise QueryError(f"expected a parameter named ${e[1]} (ParameterMissing)")
         return ctx.params[e[1]]
+    # the most frequent kinds first (rows of graph queries evaluate these millions of times)
+    if k == "prop":
+        return _property(evaluate(e[1], row, ctx), e[2])
+    if k == "call" and e[1] not in AGGREGATES:
+        return _call(e, row, ctx)
     if k == "op":
         return _binary(e[1], e[2], e[3], row, ctx)
+    if k == "case":
+        if e[1] is not None:
+            subject = evaluate(e[1], row, ctx)
+            for w, t in e[2]:
+                if equals(subject, evaluate(w, row, ctx)) is True:
+                    return evaluate(t, row, ctx)
+        else:
+            for w, t in e[2]:
+                c = evaluate(w, row, ctx)
+                if c is True:
+                    return evaluate(t, row, ctx)
+                if c is not None and not isinstance(c, bool):
+                    raise type_error("CASE WHEN", c)
+        return evaluate(e[3], row, ctx) if e[3] is not None else None
+
     if k == "cmp":
         return _cmp(e[1], evaluate(e[2], row, ctx), evaluate(e[3], row, ctx))
     if k == "cmpchain":
@@ -143,8 +226,6 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
     if k == "isnull":
         v = evaluate(e[1], row, ctx)
         return (v is not None) if e[2] else (v is None)
-    if k == "prop":
-        return _property(evaluate(e[1], row, ctx), e[2])
     if k == "index":
         return _index(evaluate(e[1], row, ctx), evaluate(e[2], row, ctx))
     if k == "slice":
@@ -198,20 +279,6 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
             if r is None:
                 unknown = True
         return None if unknown else False
-    if k == "case":
-        if e[1] is not None:
-            subject = evaluate(e[1], row, ctx)
-            for w, t in e[2]:
-                if equals(subject, evaluate(w, row, ctx)) is True:
-                    return evaluate(t, row, ctx)
-        else:
-            for w, t in e[2]:
-                c = evaluate(w, row, ctx)
-                if c is True:
-                    return evaluate(t, row, ctx)
-                if c is not None and not isinstance(c, bool):
-                    raise type_error("CASE WHEN", c)
-        return evaluate(e[3], row, ctx) if e[3] is not None else None
     if k == "listcomp":
         _, var, src, where, proj = e
         lst = evaluate(src, row, ctx)
@@ -484,8 +551,13 @@ def _call(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
             if v is not None:
                 return v
         return None
+    return _apply(e, [evaluate(a, row, ctx) for a in args], ctx)
+
+
+def _apply(e: tuple, values: list[Any], ctx: Context) -> Any:
+    """A (non-aggregating, non-``coalesce``) function call ``e`` on its argument values."""
+    _, name, distinct, args, text = e
     spec = FUNCTIONS.get(name)
-    values = [evaluate(a, row, ctx) for a in args]
     if name in _GRAPH_CALLS:
         if len(values) != 1:
             raise QueryError(f"wrong number of arguments to {name}() (InvalidNumberOfArguments)")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from functools import cmp_to_key
 from typing import Any, Protocol
 
-from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.evaluate import Context, compiled, contains_aggregate, evaluate, is_aggregate
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
@@ -117,8 +117,9 @@ def _project(
             if not contains_aggregate(e)
         ]
         groups: dict[Any, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        key_fs = [(compiled(e, ctx), n) for e, n in keys]
         for row in listed:
-            vals = {n: evaluate(e, row, ctx) for e, n in keys}
+            vals = {n: f(row, ctx) for f, n in key_fs}
             for n in scope_names:
                 vals[n] = row[n]
             gk = tuple(group_key(v) for v in vals.values())
@@ -148,10 +149,13 @@ def _project(
         if not distinct and not order and limit is not None:
             first_n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
             rows = itertools.islice(rows, first_n)
+        item_fs = [
+            (compiled(e, ctx), n) for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
+        ]
         for row in budget.collect(rows):
             proj = {n: row[n] for n in scope_names}
-            for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
-                proj[n] = evaluate(e, row, ctx)
+            for f, n in item_fs:
+                proj[n] = f(row, ctx)
             out.append((proj, {**row, **proj}))
     if distinct:
         seen: set[Any] = set()
@@ -235,7 +239,8 @@ def _aggregate(a: tuple, members: list[dict[str, Any]], ctx: Context) -> Any:
     if a[0] == "countstar":
         return len(members)
     _, name, distinct, args, _text = a
-    values = [evaluate(args[0], m, ctx) for m in members]
+    f = compiled(args[0], ctx)
+    values = [f(m, ctx) for m in members]
     extra = [evaluate(x, members[0] if members else {}, ctx) for x in args[1:]] if members else [None]
     if name in ("percentilecont", "percentiledisc") and not members:
         return None

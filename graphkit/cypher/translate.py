@@ -618,12 +618,13 @@ class EngineReader:
             return [{**r, **dict.fromkeys(new)} for r in rows] if optional else []
         results = self._run(st, parts, rows)
         out: list[dict[str, Any]] = []
+        hidden = any(v.startswith(" ") for v in st.elements) or bool(st.columns)
         for row, found in zip(rows, results, strict=True):
             kept = 0
             for values in found:
                 scope = {**row, **values}
-                if all(evaluate(c, scope, ctx) is True for c in python):
-                    out.append({k: v for k, v in scope.items() if not k.startswith(" ")})
+                if not python or all(evaluate(c, scope, ctx) is True for c in python):
+                    out.append({k: v for k, v in scope.items() if not k.startswith(" ")} if hidden else scope)
                     kept += 1
             if optional and not kept:
                 out.append({**row, **dict.fromkeys(new)})
