@@ -129,9 +129,10 @@ def _check_exprs(e: Any, *, where: bool) -> None:
             )
 
 
-def property_uses(tree: tuple) -> dict[str, set[str] | None]:
-    """For each variable name of a query, the properties read from it (``r.since``), or None when
-    the value is used whole (returned, collected, passed to a function, renamed ...).
+def property_uses(tree: tuple) -> dict[str, set[str] | None] | None:
+    """For each variable name of a query, the properties read from it (``r.since``; a name not
+    listed reads none), or None when the value is used whole (returned, collected, passed to a
+    function, renamed ...); None for the whole query when it uses ``*`` or a clause not read here.
 
     A relationship whose variable is only read property by property is fetched with those
     properties only; comparing it (``r1 = r2``) or counting it needs its identity, which is
@@ -195,7 +196,7 @@ def property_uses(tree: tuple) -> dict[str, set[str] | None]:
             elif c[0] in ("with", "return"):
                 _, _distinct, star, items, order, skip, limit, where = c
                 if star:
-                    return {}
+                    return None
                 for e, alias, _text in items:
                     if c[0] == "with" and e[0] == "var" and alias in (None, e[1]):
                         continue  # carried on under its name
@@ -208,7 +209,7 @@ def property_uses(tree: tuple) -> dict[str, set[str] | None]:
                 walk(c[1])
                 whole(c[2])
             else:
-                return {}
+                return None
     return uses
 
 
@@ -567,8 +568,8 @@ class EngineReader:
         self.statements: list[str] = []
         #: the nodes read so far, by (label, id)
         self.nodes: dict[tuple[str, Any], Node] = {}
-        #: per variable, the properties the query reads (:func:`property_uses`); {} reads every property
-        self.uses: dict[str, set[str] | None] = {}
+        #: per variable, the properties the query reads (:func:`property_uses`); None: every property
+        self.uses: dict[str, set[str] | None] | None = None
 
     def load_nodes(self, keys: set[tuple[str, Any]]) -> None:
         """Read the properties of the nodes in ``keys`` not read yet (one statement per label)."""
@@ -689,11 +690,15 @@ class EngineReader:
             if el.kind == "node":  # the key only: properties are read once per node (:meth:`nodes`)
                 cols += [f"label({el.name})", f"{el.name}.id"]
                 decoders.append(("node", var, ""))
-            elif el.kind == "rel" and not el.hops and isinstance(self.uses.get(var, ()), set):
+            elif (
+                el.kind == "rel"
+                and not el.hops
+                and self.uses is not None
+                and self.uses.get(var, set()) is not None
+            ):
                 # only the properties the query reads (the engine declares every property on every type)
-                read = sorted(
-                    k for k in self.uses.get(var) or () if any(k in self.columns[t] for t in el.tables)
-                )
+                wanted = self.uses.get(var) or set()
+                read = sorted(k for k in wanted if any(k in self.columns[t] for t in el.tables))
                 cols += [f"label({el.name})", f"ID({el.name})"] + [f"{el.name}.{_quote(k)}" for k in read]
                 decoders.append(("relp", var, "\x00".join(read)))
             elif el.kind == "rel" and not el.hops:
@@ -722,8 +727,7 @@ class EngineReader:
         self.statements.append(text)
         _, result = self.execute(text, params)
         starts = _node_columns(decoders)
-        wanted = {(r[k], r[k + 1]) for r in result for k in starts}
-        self.load_nodes(wanted)
+        self.load_nodes({(r[k], r[k + 1]) for r in result for k in starts})
         found: list[list[dict[str, Any]]] = [[] for _ in keys]
         for r in result:
             values: dict[str, Any] = {}

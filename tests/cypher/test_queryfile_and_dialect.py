@@ -119,7 +119,7 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
     from graphkit.cypher.interpret import run_tree
     from graphkit.cypher.parser import parse
     from graphkit.cypher.semantic import check
-    from graphkit.cypher.translate import EngineReader
+    from graphkit.cypher.translate import EngineReader, property_uses
 
     columns = {
         "Actor": {"id": "STRING", "kind": "STRING", "founded": "INT64"},
@@ -133,6 +133,7 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
     reader = EngineReader(execute, columns, list(schema.LABELS), list(schema.RELATIONSHIP_TYPES))
     tree = parse(text)
     check(tree, params or {})
+    reader.uses = property_uses(tree)
     run_tree(tree, params or {}, graph=reader)
     return reader.statements
 
@@ -173,6 +174,23 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
             "MATCH (a:Actor) WHERE a.kind STARTS WITH 's' AND a.founded > 1900 RETURN a.id",
             "MATCH (gk_v1:`Actor`) WHERE (gk_v1.`kind` STARTS WITH $gk_p0) AND (gk_v1.`founded` > $gk_p1) "
             "RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2",
+        ),
+        # a relationship read property by property comes back with those properties only
+        (
+            "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r.since AS s",
+            "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "label(gk_v2) AS c3, ID(gk_v2) AS c4, gk_v2.`since` AS c5, label(gk_v3) AS c6, gk_v3.id AS c7",
+        ),
+        (
+            "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r",
+            "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "gk_v2 AS c3, ID(gk_v2) AS c4, label(gk_v3) AS c5, gk_v3.id AS c6",
+        ),
+        # a pattern predicate is a result column, evaluated with the rest of WHERE in Python
+        (
+            "MATCH (a:Actor) WHERE (a)-[:MEMBER_OF]->() RETURN a.id",
+            "MATCH (gk_v1:`Actor`) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "EXISTS { MATCH (gk_v1)-[gk_a2:`MEMBER_OF`]->(gk_a3) } AS c3",
         ),
     ],
 )
@@ -260,3 +278,20 @@ def test_lexing_and_parsing_never_crash(text):
     query_parameters(text)
     with contextlib.suppress(QueryError):
         check_query(parse_query(text))
+
+
+def test_property_uses():
+    from graphkit.cypher.parser import parse
+    from graphkit.cypher.translate import property_uses
+
+    uses = property_uses(
+        parse(
+            "MATCH (a)-[r:T]->(b)-[s:T]->(c) WITH a, r, s, b AS x WHERE r.since > 1 AND r <> s "
+            "RETURN a.id, r.level, count(DISTINCT s), collect(x)"
+        )
+    )
+    assert uses["r"] == {"since", "level"}  # compared as a whole with s: identity only
+    assert uses is not None and "s" not in uses  # counted: identity only, no property
+    assert uses["a"] == {"id"}
+    assert uses["b"] is None and uses["x"] is None  # renamed, collected: whole
+    assert property_uses(parse("MATCH (a)-[r]->(b) RETURN *")) is None
