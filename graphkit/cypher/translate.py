@@ -699,27 +699,33 @@ class EngineReader:
                 # only the properties the query reads (the engine declares every property on every type)
                 wanted = self.uses.get(var) or set()
                 read = sorted(k for k in wanted if any(k in self.columns[t] for t in el.tables))
-                cols += [f"label({el.name})", f"ID({el.name})"] + [f"{el.name}.{_quote(k)}" for k in read]
+                cols += [f"label({el.name})", f"offset(ID({el.name}))"] + [
+                    f"{el.name}.{_quote(k)}" for k in read
+                ]
                 decoders.append(("relp", var, "\x00".join(read)))
             elif el.kind == "rel" and not el.hops:
-                cols += [el.name, f"ID({el.name})"]
+                cols += [el.name, f"offset(ID({el.name}))"]
                 decoders.append(("rel", var, ""))
             elif el.kind == "rel":
-                cols += [f"rels({el.name})", f"list_transform(rels({el.name}), gk_x -> ID(gk_x))"]
+                cols += [f"rels({el.name})", f"list_transform(rels({el.name}), gk_x -> offset(ID(gk_x)))"]
                 decoders.append(("rels", var, ""))
             else:
                 cols += [
                     f"nodes({el.name})",
                     f"rels({el.name})",
-                    f"list_transform(rels({el.name}), gk_x -> ID(gk_x))",
+                    f"list_transform(rels({el.name}), gk_x -> offset(ID(gk_x)))",
                 ]
                 decoders.append(("path", var, ""))
         for el in st.anon:
-            if el.kind == "rel":
-                cols.append(
-                    f"list_transform(rels({el.name}), gk_x -> ID(gk_x))" if el.hops else f"ID({el.name})"
-                )
-                decoders.append(("ids" if el.hops else "id", "", ""))
+            if el.kind == "rel" and el.hops:
+                cols += [
+                    f"list_transform(rels({el.name}), gk_x -> label(gk_x))",
+                    f"list_transform(rels({el.name}), gk_x -> offset(ID(gk_x)))",
+                ]
+                decoders.append(("ids", "", ""))
+            elif el.kind == "rel":
+                cols += [f"label({el.name})", f"offset(ID({el.name}))"]
+                decoders.append(("id", "", ""))
         for expr, _, hidden in st.columns:
             cols.append(expr)
             decoders.append(("value", hidden, ""))
@@ -741,7 +747,7 @@ class EngineReader:
                         for n, v in zip(names, r[k + 2 : k + 2 + len(names)], strict=True)
                         if v is not None
                     }
-                    rel = Relationship(str(r[k]), props, _ident(r[k + 1]))
+                    rel = Relationship(str(r[k]), props, (str(r[k]), r[k + 1]))
                     values[var] = rel
                     rel_ids.append(rel.ident)
                     k += 2 + len(names)
@@ -763,11 +769,11 @@ class EngineReader:
                     values[var] = Path([n for n in (_node(x) for x in r[k]) if n is not None], rels)
                     k += 3
                 elif what == "id":
-                    rel_ids.append(_ident(r[k]))
-                    k += 1
+                    rel_ids.append((r[k], r[k + 1]))
+                    k += 2
                 elif what == "ids":
-                    rel_ids += [_ident(x) for x in r[k]]
-                    k += 1
+                    rel_ids += list(zip(r[k], r[k + 1], strict=True))
+                    k += 2
                 else:
                     values[var] = r[k]
                     k += 1
@@ -779,17 +785,13 @@ class EngineReader:
 
 def _node_columns(decoders: list[tuple[str, str, str]]) -> list[int]:
     """The result columns (after the key column) where a node's label and id start."""
-    widths = {"node": 2, "rel": 2, "rels": 2, "path": 3, "id": 1, "ids": 1, "value": 1}
+    widths = {"node": 2, "rel": 2, "rels": 2, "path": 3, "id": 2, "ids": 2, "value": 1}
     out, k = [], 1
     for what, _, extra in decoders:
         if what == "node":
             out.append(k)
         k += widths[what] if what != "relp" else 2 + (len(extra.split("\x00")) if extra else 0)
     return out
-
-
-def _ident(v: Any) -> Any:
-    return (v["table"], v["offset"]) if isinstance(v, dict) else v
 
 
 def _node(d: Any) -> Node | None:
@@ -800,7 +802,8 @@ def _node(d: Any) -> Node | None:
     return Node(str(label), props)
 
 
-def _rel(d: Any, ident: Any) -> Relationship:
+def _rel(d: Any, offset: Any) -> Relationship:
+    """A relationship from the engine's map of it and its offset in its type's table (its identity)."""
     props = dict(d)
-    type_ = props.pop("type", None)
-    return Relationship(str(type_), props, _ident(ident))
+    type_ = str(props.pop("type", None))
+    return Relationship(type_, props, (type_, offset))

@@ -156,14 +156,16 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
             "MATCH (a)-[:MEMBER_OF*1..3]->(b) RETURN b",
             "MATCH (gk_v1)-[gk_a2:`MEMBER_OF`* TRAIL 1..3]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, "
             "gk_v1.id AS c2, label(gk_v3) AS c3, gk_v3.id AS c4, "
-            "list_transform(rels(gk_a2), gk_x -> ID(gk_x)) AS c5",
+            "list_transform(rels(gk_a2), gk_x -> label(gk_x)) AS c5, "
+            "list_transform(rels(gk_a2), gk_x -> offset(ID(gk_x))) AS c6",
         ),
         (
             "MATCH p = shortestPath((a:Actor)-[:COOPERATES_WITH*..4]-(b:Actor)) RETURN p",
             "MATCH gk_v4 = (gk_v1:`Actor`)-[gk_a2:`COOPERATES_WITH`* SHORTEST 1..4]-(gk_v3:`Actor`) RETURN 0 AS c0, "
             "label(gk_v1) AS c1, gk_v1.id AS c2, label(gk_v3) AS c3, gk_v3.id AS c4, nodes(gk_v4) AS c5, "
-            "rels(gk_v4) AS c6, list_transform(rels(gk_v4), gk_x -> ID(gk_x)) AS c7, "
-            "list_transform(rels(gk_a2), gk_x -> ID(gk_x)) AS c8",
+            "rels(gk_v4) AS c6, list_transform(rels(gk_v4), gk_x -> offset(ID(gk_x))) AS c7, "
+            "list_transform(rels(gk_a2), gk_x -> label(gk_x)) AS c8, "
+            "list_transform(rels(gk_a2), gk_x -> offset(ID(gk_x))) AS c9",
         ),
         # list equality with nulls, CASE, coalesce ... stay in Python: only the pattern goes to the engine
         (
@@ -179,12 +181,12 @@ def _statements(text: str, params: dict | None = None) -> list[str]:
         (
             "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r.since AS s",
             "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
-            "label(gk_v2) AS c3, ID(gk_v2) AS c4, gk_v2.`since` AS c5, label(gk_v3) AS c6, gk_v3.id AS c7",
+            "label(gk_v2) AS c3, offset(ID(gk_v2)) AS c4, gk_v2.`since` AS c5, label(gk_v3) AS c6, gk_v3.id AS c7",
         ),
         (
             "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r",
             "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
-            "gk_v2 AS c3, ID(gk_v2) AS c4, label(gk_v3) AS c5, gk_v3.id AS c6",
+            "gk_v2 AS c3, offset(ID(gk_v2)) AS c4, label(gk_v3) AS c5, gk_v3.id AS c6",
         ),
         # a pattern predicate is a result column, evaluated with the rest of WHERE in Python
         (
