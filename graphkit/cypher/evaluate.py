@@ -24,7 +24,7 @@ from graphkit.cypher.values import (
     check_int,
     compare,
     equals,
-    from_python,
+    from_graph,
     is_number,
     short_text,
     type_error,
@@ -98,7 +98,7 @@ def _compile(e: tuple, ctx: Context) -> Any:
             try:
                 return row[name]
             except KeyError:
-                raise QueryError(f"variable `{name}` not defined (UndefinedVariable)") from None
+                raise QueryError(f"variable '{name}' is not defined (UndefinedVariable)") from None
 
         return var
     if k == "prop":
@@ -165,7 +165,7 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         try:
             return row[e[1]]
         except KeyError:
-            raise QueryError(f"variable `{e[1]}` not defined (UndefinedVariable)") from None
+            raise QueryError(f"variable '{e[1]}' is not defined (UndefinedVariable)") from None
     if k == "param":
         if e[1] not in ctx.params:
             raise QueryError(f"expected a parameter named ${e[1]} (ParameterMissing)")
@@ -330,7 +330,7 @@ def evaluate(e: tuple, row: dict[str, Any], ctx: Context) -> Any:
         if base is None:
             return None
         if isinstance(base, Node | Relationship):
-            base = {k: from_python(v) for k, v in base.props.items()}
+            base = {k: from_graph(v) for k, v in base.props.items()}
         if not isinstance(base, dict):
             raise type_error("a map projection", base)
         out: dict[str, Any] = {}
@@ -519,7 +519,7 @@ def _property(v: Any, key: str) -> Any:
     if v is None:
         return None
     if isinstance(v, Node | Relationship):
-        return from_python(v.props.get(key))
+        return from_graph(v.props.get(key))
     if isinstance(v, dict):
         return v.get(key)
     if isinstance(v, T.Temporal):
@@ -604,7 +604,7 @@ def _graph_call(name: str, v: Any) -> Any:
             return list(v.rels)
         return len(v.rels)
     if name in ("properties", "keys") and isinstance(v, Node | Relationship):
-        props = {k: from_python(x) for k, x in v.props.items() if x is not None}
+        props = {k: from_graph(x) for k, x in v.props.items() if x is not None}
         return props if name == "properties" else list(props)
     if name in ("keys", "properties", "size"):
         if name == "size" and isinstance(v, Path):

@@ -65,6 +65,7 @@ def run_graph_query(
         check(tree, dict(values))
         refuse_unsupported(tree)
         if isinstance(reader, EngineReader):
+            reader.check_properties(tree)
             reader.uses = property_uses(tree)
         columns, rows = run_tree(tree, dict(values), limits=limits or QueryLimits.from_env(), graph=reader)
         return QueryResult(columns, rows)
@@ -72,18 +73,31 @@ def run_graph_query(
 
 
 _FUNCTION_ERROR = re.compile(r"(?:type error: )?(\w+)\(\)")
+_VARIABLE_ERROR = re.compile(r"variable '(\w+)' is not defined")
+_PROPERTY_ERROR = re.compile(r"unknown property '(\w+)'")
 
 
 def _function_position(text: str, message: str) -> int | None:
-    """Where in ``text`` the function a run-time error names (``substring(): ...``) is first called."""
-    m = _FUNCTION_ERROR.match(message)
-    if m is None:
-        return None
-    name = m[1].lower()
+    """Where in ``text`` the function, variable or property an error names is first used."""
     toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
-    for k, t in enumerate(toks[:-1]):
-        if t.text.lower() == name and toks[k + 1].text == "(":
-            return t.pos
+    m = _FUNCTION_ERROR.match(message)
+    if m is not None:
+        name = m[1].lower()
+        for k, t in enumerate(toks[:-1]):
+            if t.text.lower() == name and toks[k + 1].text == "(":
+                return t.pos
+        return None
+    m = _VARIABLE_ERROR.match(message)
+    if m is not None:
+        return next((t.pos for t in toks if t.kind == "ident" and t.text.strip("`") == m[1]), None)
+    m = _PROPERTY_ERROR.match(message)
+    if m is not None:
+        for k, t in enumerate(toks[1:], start=1):
+            if t.text.strip("`") == m[1] and toks[k - 1].text == ".":
+                return t.pos
+        for k, t in enumerate(toks[:-1]):  # a key of a pattern's property map
+            if t.text.strip("`") == m[1] and toks[k + 1].text == ":":
+                return t.pos
     return None
 
 

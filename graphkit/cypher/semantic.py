@@ -103,7 +103,7 @@ class _Checker:
         k = e[0]
         if k == "var":
             if e[1] not in scope:
-                raise _err(f"variable `{e[1]}` not defined", "UndefinedVariable")
+                raise _err(f"variable '{e[1]}' is not defined", "UndefinedVariable")
             if predicate and scope.get(e[1]) in ("node", "rel", "path"):
                 raise _err(f"`{e[1]}` is a {scope[e[1]]}, not a boolean predicate", "InvalidArgumentType")
             return
@@ -202,7 +202,7 @@ class _Checker:
             return
         if k == "mapproj":
             if e[1] not in scope:
-                raise _err(f"variable `{e[1]}` not defined", "UndefinedVariable")
+                raise _err(f"variable '{e[1]}' is not defined", "UndefinedVariable")
             for item in e[2]:
                 if item[0] == "kv":
                     self.expr(item[2], scope, in_agg=in_agg)

@@ -513,7 +513,7 @@ class _Statement:
             var = el[1]
             if var is not None and var not in self.elements:
                 if var not in self.bound:
-                    raise QueryError(f"variable `{var}` not defined (UndefinedVariable)")
+                    raise QueryError(f"variable '{var}' is not defined (UndefinedVariable)")
                 self.elements[var] = _Element(self.new_name(), "node", list(self.reader.node_tables))
                 self.bound_nodes.append(var)
                 sub.elements[var] = self.elements[var]
@@ -570,6 +570,51 @@ class EngineReader:
         self.nodes: dict[tuple[str, Any], Node] = {}
         #: per variable, the properties the query reads (:func:`property_uses`); None: every property
         self.uses: dict[str, set[str] | None] | None = None
+
+    def check_properties(self, tree: tuple) -> None:
+        """Refuse a property of a node or relationship that no label or type of the dataset has
+        (most likely a misspelling; Neo4j would answer null with a warning), naming the properties there are.
+
+        Raises
+        ------
+        QueryError
+            ``unknown property 'colour' ...`` (located by :mod:`graphkit.cypher.front`).
+        """
+        known = {k for cols in self.columns.values() for k in cols}
+        if not known:
+            return
+        graph_vars: set[str] = set()
+        other: set[str] = set()
+        used: list[str] = []
+        for x in _walk(tree):
+            k = x[0]
+            if k in ("node", "rel") and len(x) >= 4:
+                if x[1] is not None:
+                    graph_vars.add(x[1])
+                if isinstance(x[3], tuple) and x[3][0] == "map":
+                    used += [key for key, _ in x[3][1]]
+            elif k in ("unwind",):
+                other.add(x[2])
+            elif k in ("listcomp", "quant", "reduce"):
+                other.add(x[1] if k == "listcomp" else x[2] if k == "quant" else x[3])
+        for part in tree[1]:
+            for c in part:
+                if c[0] in ("with", "return"):
+                    for e, alias, _ in c[3]:
+                        if alias is not None and not (e[0] == "var" and e[1] in graph_vars):
+                            other.add(alias)
+        nodes_rels = graph_vars - other
+        for x in _walk(tree):
+            if x[0] == "prop" and x[1][0] == "var" and x[1][1] in nodes_rels:
+                used.append(x[2])
+            elif x[0] == "mapproj" and x[1] in nodes_rels:
+                used += [item[1] for item in x[2] if item[0] == "prop"]
+        for key in used:
+            if key not in known:
+                raise QueryError(
+                    f"unknown property '{key}': the dataset has no such property on any node or relationship "
+                    f"(properties: {', '.join(sorted(known))})"
+                )
 
     def load_nodes(self, keys: set[tuple[str, Any]]) -> None:
         """Read the properties of the nodes in ``keys`` not read yet (one statement per label)."""

@@ -36,6 +36,7 @@ __all__ = [
     "Relationship",
     "Path",
     "from_python",
+    "from_graph",
 ]
 
 INT_MAX = 2**63 - 1
@@ -133,6 +134,18 @@ def from_python(v: Any) -> Any:
     if isinstance(v, dict):
         return {str(k): from_python(x) for k, x in v.items()}
     return v
+
+
+def from_graph(v: Any) -> Any:
+    """A property value read from the graph as a Cypher value (:func:`from_python`); a date or
+    datetime keeps the value stored, which a result shows as it is (``datetime.date``), as the
+    engine did, while temporal values a query computes are shown as their Cypher text."""
+    out = from_python(v)
+    if isinstance(out, T.Temporal) and isinstance(v, dt.date):
+        out.stored = v  # type: ignore[attr-defined]
+    elif isinstance(out, list) and any(isinstance(x, T.Temporal) for x in out):
+        out = [from_graph(x) for x in v]
+    return out
 
 
 class CypherTypeError(QueryError):
@@ -354,7 +367,8 @@ def to_output(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: to_output(x) for k, x in v.items()}
     if isinstance(v, T.Temporal):
-        return T.TemporalText(v)
+        stored = getattr(v, "stored", None)
+        return stored if stored is not None else T.TemporalText(v)
     if isinstance(v, Node | Relationship | Path):
         return v.output()
     return v
