@@ -64,5 +64,7 @@ def test_needs_an_empty_graph_is_counted_apart_and_only_when_equal_there():
     assert cases and cases[0]["graph"] == "empty"
     assert [r[0] for r in run_cases(cases, timeout=60.0)] == ["empty-graph"]
     assert [r[0] for r in run_cases(cases, timeout=60.0, empty_graph=True)] == ["equal"]
-    wrong = [{**cases[0], "expect": {**cases[0]["expect"], "kind": "rows", "rows": [["1"]], "columns": ["n"]}}]
+    wrong = [
+        {**cases[0], "expect": {**cases[0]["expect"], "kind": "rows", "rows": [["1"]], "columns": ["n"]}}
+    ]
     assert [r[0] for r in run_cases(wrong, timeout=60.0)] == ["wrong"]  # wrong on the empty graph too
