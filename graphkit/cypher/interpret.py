@@ -81,7 +81,7 @@ def _project(
     if star:
         first = next(rows, None)
         if first is not None:
-            scope_names = sorted(first)
+            scope_names = sorted(k for k in first if not k.startswith(" "))  # not the hidden columns
             rows = itertools.chain([first], rows)
     names = column_names(items, scope_names)
     aggregating = any(contains_aggregate(e) for e, _, _ in items)
@@ -199,6 +199,13 @@ def _project(
     return names, result
 
 
+def _kept(where: tuple, row: dict[str, Any], ctx: Context) -> bool:
+    v = evaluate(where, row, ctx)
+    if v is not None and not isinstance(v, bool):
+        raise QueryError(f"WHERE needs a boolean, got {v!r} (InvalidArgumentType)")
+    return v is True
+
+
 def _sort_key(values: list[Any], i: int) -> Any:
     """A sort key for one ORDER BY column: native for plain numbers or strings, Cypher's order otherwise."""
     kinds = {type(v) for v in values}
@@ -268,6 +275,10 @@ class GraphReader(Protocol):
 
     def match(self, clause: tuple, rows: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]: ...
 
+    def project_patterns(
+        self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]]: ...
+
 
 def _single(
     clauses: list[tuple], ctx: Context, budget: _Budget, graph: GraphReader | None = None
@@ -278,6 +289,14 @@ def _single(
         k = c[0]
         if k == "unwind":
             rows = _unwind(c, rows, ctx, budget)
+        elif k in ("with", "return") and graph is not None:
+            # pattern predicates: the engine computes them as hidden columns, before the projection
+            # for its items and ORDER BY, after it for a WITH's WHERE (which sees the projected names)
+            head, rows = graph.project_patterns(c[:7] + (None,), budget.collect(rows), ctx)
+            names, rows = _project(head, rows, ctx, budget)
+            if c[7] is not None:
+                where, rows = graph.project_patterns(("where", c[7]), rows, ctx)
+                rows = [{n: r[n] for n in names} for r in rows if _kept(where[1], r, ctx)]
         elif k in ("with", "return"):
             names, rows = _project(c, rows, ctx, budget)
         elif k == "match" and graph is not None:

@@ -117,10 +117,11 @@ def _check_exprs(e: Any, *, where: bool) -> None:
                 "a pattern comprehension [(a)-->(b) | ...] is refused on the embedded engine: "
                 "write OPTIONAL MATCH (a)-->(b) and collect() the values in a WITH"
             )
-        if k == "pattern" and not where:
+        if k == "pattern" and not where and not any(el[1] for el in x[1] if el[0] == "node"):
             raise QueryError(
-                "a pattern expression outside a MATCH's WHERE is refused on the embedded engine: "
-                "test the pattern in the MATCH's WHERE, or write OPTIONAL MATCH and count() the matches"
+                "a pattern expression without a variable from the query ((a)-->() names a) is refused on the "
+                "embedded engine outside a MATCH's WHERE: write it in a MATCH's WHERE, or OPTIONAL MATCH it "
+                "and count() the matches"
             )
         if k in ("listcomp", "quant", "reduce") and any(y[0] == "pattern" for y in _walk(x[1:])):
             raise QueryError(
@@ -486,8 +487,10 @@ class _Statement:
         """``e`` with each pattern predicate replaced by a hidden column the engine computes."""
         if isinstance(e, list):
             return [self.predicate_columns(x) for x in e]
-        if not isinstance(e, tuple) or not e or not isinstance(e[0], str):
+        if not isinstance(e, tuple) or not e:
             return e
+        if not isinstance(e[0], str):  # (expression, alias, text) of a projection ...
+            return tuple(self.predicate_columns(x) if isinstance(x, tuple | list) else x for x in e)
         if e[0] == "call" and len(e) == 5 and e[1] == "exists" and len(e[3]) == 1:
             arg = e[3][0]
             if arg[0] == "pattern":
@@ -672,6 +675,29 @@ class EngineReader:
             if optional and not kept:
                 out.append({**row, **dict.fromkeys(new)})
         return out
+
+    def project_patterns(
+        self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]]:
+        """A WITH / RETURN clause whose pattern predicates (``exists((a)-->())``) are replaced by
+        hidden columns, and the rows with those columns (computed by the engine for each distinct
+        combination of the nodes they name; null where one of those nodes is null)."""
+        if not rows or not any(x[0] == "pattern" for x in _walk(list(clause[1:]))):
+            return clause, rows
+        st = _Statement(self, ctx, set(rows[0]))
+        st.node_bound = {
+            k
+            for k in rows[0]
+            if any(isinstance(r[k], Node) for r in rows)
+            and all(r[k] is None or isinstance(r[k], Node) for r in rows)
+        }
+        rewritten = st.predicate_columns(clause)
+        hidden = [h for _, _, h in st.columns]
+        results = self._run(st, [], rows)
+        out = []
+        for row, found in zip(rows, results, strict=True):
+            out.append({**row, **(found[0] if found else dict.fromkeys(hidden))})
+        return rewritten, out
 
     def _run(
         self, st: _Statement, parts: list[str], rows: list[dict[str, Any]]

@@ -185,6 +185,23 @@ CASES = [
         [("C",), ("D",)],
     ),
     (
+        "pattern_predicate_as_a_value",
+        "MATCH (a:Actor) RETURN a.id AS id, exists((a)-[:MEMBER_OF]->()) AS member, "
+        "exists((a)-[:HAS_CAPABILITY]->()) AND a.founded IS NULL AS capable_unfounded ORDER BY id",
+        [("A", True, False), ("B", True, True), ("C", False, False), ("D", False, False)],
+    ),
+    (
+        "pattern_predicate_in_with_where",
+        "MATCH (a:Actor) WITH a, a.name AS name WHERE NOT (a)--() RETURN name",
+        [("Delta",)],
+    ),
+    (
+        "pattern_predicate_of_a_null_node_is_null",
+        "MATCH (a:Actor) OPTIONAL MATCH (a)-[:COOPERATES_WITH]->(p) RETURN a.id AS id, "
+        "exists((p)-[:MEMBER_OF]->()) AS e ORDER BY id",
+        [("A", True), ("B", None), ("C", None), ("D", None)],
+    ),
+    (
         "variable_length_is_a_trail",
         "MATCH (a:Actor {id: 'A'})-[:MEMBER_OF|COOPERATES_WITH*1..2]-(x) RETURN x.id AS id, count(*) AS n "
         "ORDER BY id",
