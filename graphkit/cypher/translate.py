@@ -112,10 +112,10 @@ def _check_exprs(e: Any, *, where: bool) -> None:
         k = x[0]
         if k == "call" and len(x) == 5 and x[1] in _REFUSED_CALLS:
             raise QueryError(_REFUSED_CALLS[x[1]])
-        if k == "patcomp":
+        if k == "patcomp" and where:
             raise QueryError(
-                "a pattern comprehension [(a)-->(b) | ...] is refused on the embedded engine: "
-                "write OPTIONAL MATCH (a)-->(b) and collect() the values in a WITH"
+                "a pattern comprehension [(a)-->(b) | ...] in a MATCH's WHERE is refused on the embedded "
+                "engine: compute it in a WITH after the MATCH (WITH a, [(a)-->(b) | b.id] AS ids WHERE ...)"
             )
         if k == "pattern" and not where and not any(el[1] for el in x[1] if el[0] == "node"):
             raise QueryError(
@@ -123,7 +123,7 @@ def _check_exprs(e: Any, *, where: bool) -> None:
                 "embedded engine outside a MATCH's WHERE: write it in a MATCH's WHERE, or OPTIONAL MATCH it "
                 "and count() the matches"
             )
-        if k in ("listcomp", "quant", "reduce") and any(y[0] == "pattern" for y in _walk(x[1:])):
+        if k in ("listcomp", "quant", "reduce") and any(y[0] in ("pattern", "patcomp") for y in _walk(x[1:])):
             raise QueryError(
                 "a pattern expression inside a list comprehension or list predicate is refused on the "
                 "embedded engine: UNWIND the list and test the pattern in a MATCH's WHERE"
@@ -682,7 +682,10 @@ class EngineReader:
         """A WITH / RETURN clause whose pattern predicates (``exists((a)-->())``) are replaced by
         hidden columns, and the rows with those columns (computed by the engine for each distinct
         combination of the nodes they name; null where one of those nodes is null)."""
-        if not rows or not any(x[0] == "pattern" for x in _walk(list(clause[1:]))):
+        if not rows or not any(x[0] in ("pattern", "patcomp") for x in _walk(list(clause[1:]))):
+            return clause, rows
+        clause, rows = self._comprehensions(clause, rows, ctx)
+        if not any(x[0] == "pattern" for x in _walk(list(clause[1:]))):
             return clause, rows
         st = _Statement(self, ctx, set(rows[0]))
         st.node_bound = {
@@ -698,6 +701,46 @@ class EngineReader:
         for row, found in zip(rows, results, strict=True):
             out.append({**row, **(found[0] if found else dict.fromkeys(hidden))})
         return rewritten, out
+
+    def _comprehensions(
+        self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]]:
+        """Pattern comprehensions ``[(a)-[r]->(b) WHERE ... | b.id]`` as hidden list columns: the
+        pattern is matched as a MATCH clause (:meth:`match`) once per distinct combination of the
+        nodes of earlier clauses it names, and the projection evaluated in Python per match."""
+        found: list[tuple] = []
+
+        def collect(e: Any) -> Any:
+            if isinstance(e, list):
+                return [collect(x) for x in e]
+            if not isinstance(e, tuple) or not e:
+                return e
+            if e[0] == "patcomp":
+                hidden = f" gkc{len(found)}"
+                found.append((hidden, e))
+                return ("var", hidden)
+            return tuple(collect(x) if isinstance(x, tuple | list) else x for x in e)
+
+        clause = collect(clause)
+        for hidden, (_, pvar, chain, where, proj) in found:
+            named = [el[1] for el in chain if el[1] is not None]
+            bound = [v for v in dict.fromkeys(named) if v in rows[0]]
+            keys: dict[tuple, dict[str, Any]] = {}
+            for row in rows:
+                if any(row[v] is None for v in bound):
+                    raise QueryError(
+                        "a pattern comprehension from a null node is refused on the embedded engine: "
+                        "filter the rows first (WHERE n IS NOT NULL)"
+                    )
+                keys.setdefault(tuple(_key_of(row[v]) for v in bound), {v: row[v] for v in bound})
+            matched = self.match(
+                ("match", False, [("path", pvar, chain, None)], where), list(keys.values()), ctx
+            )
+            lists: dict[tuple, list[Any]] = {k: [] for k in keys}
+            for m in matched:
+                lists[tuple(_key_of(m[v]) for v in bound)].append(evaluate(proj, m, ctx))
+            rows = [{**row, hidden: list(lists[tuple(_key_of(row[v]) for v in bound)])} for row in rows]
+        return clause, rows
 
     def _run(
         self, st: _Statement, parts: list[str], rows: list[dict[str, Any]]
@@ -852,6 +895,13 @@ class EngineReader:
                 continue  # Neo4j matches a relationship once per MATCH clause
             found[int(r[0])].append(values)
         return [found[i] if i is not None else [] for i in row_key]
+
+
+def _key_of(v: Any) -> Any:
+    """A hashable identity of a bound value (a node's key)."""
+    if isinstance(v, Node | Relationship):
+        return v.ident
+    return repr(v)
 
 
 def _node_columns(decoders: list[tuple[str, str, str]]) -> list[int]:

@@ -202,6 +202,17 @@ CASES = [
         [("A", True), ("B", None), ("C", None), ("D", None)],
     ),
     (
+        "pattern_comprehension",
+        "MATCH (a:Actor) RETURN a.id AS id, [(a)-[h:HAS_CAPABILITY]->(c {name: 'Forensics'}) | [c.name, h.level]] AS caps, "
+        "size([(a)-[:MEMBER_OF]->(o) WHERE o.founded < 1950 | o]) AS old ORDER BY id",
+        [
+            ("A", [["Forensics", 0.5]], 1),
+            ("B", [["Forensics", None]], 1),
+            ("C", [], 0),
+            ("D", [], 0),
+        ],
+    ),
+    (
         "variable_length_is_a_trail",
         "MATCH (a:Actor {id: 'A'})-[:MEMBER_OF|COOPERATES_WITH*1..2]-(x) RETURN x.id AS id, count(*) AS n "
         "ORDER BY id",

@@ -644,10 +644,10 @@ REFUSED = [
         "MATCH (a)-[r]->(b), and use a",
     ),
     (
-        "MATCH (a:Actor) RETURN [(a)-[:MEMBER_OF]->(b) | b.id] AS orgs",
+        "MATCH (a:Actor) WHERE size([(a)-[:MEMBER_OF]->(b) | b.id]) > 1 RETURN a.id AS id",
         None,
         "a pattern comprehension",
-        "OPTIONAL MATCH (a)-->(b) and collect()",
+        "compute it in a WITH after the MATCH",
     ),
     (
         "MATCH (a:Actor)-[:COOPERATES_WITH*]-(b) RETURN b.id AS id",
