@@ -4,19 +4,22 @@ Every clause of a query runs in :mod:`graphkit.cypher.interpret` with Neo4j's va
 semantics; a ``MATCH`` / ``OPTIONAL MATCH`` clause is answered by :class:`EngineReader`:
 
 * its patterns are written, from the tree, as one engine statement (one ``MATCH`` with
-  one ``WHERE``; the nodes bound by earlier clauses are passed in as a list of keys,
-  ``UNWIND $gk_keys``), which returns the new nodes, relationships and paths;
+  at most one ``WHERE``; the nodes bound by earlier clauses are passed in as a list of
+  keys, ``UNWIND $gk_keys``), which returns the new nodes (as keys, their properties read
+  once per node), relationships (type, id and the properties the query reads) and paths;
 * of the ``WHERE`` (split at ``AND``), the parts whose answer the engine gives exactly as
-  Neo4j does - comparisons of a property with a literal or parameter of the property's
+  Neo4j does - comparisons of a property with a literal, parameter or property of the same
   type, node equality, ``IS NULL``, ``STARTS WITH`` ... - go to the engine; every other
   part is evaluated in Python over the rows, with pattern predicates (``(a)-[:T]->(b)``)
-  computed by the engine as ``EXISTS { MATCH ... }`` columns;
-* relationship uniqueness within the clause (Neo4j's rule: one relationship is matched
-  once per pattern; the engine allows repeats) and ``OPTIONAL MATCH``'s null rows are
-  applied in Python.
+  computed by the engine as ``EXISTS { MATCH ... }`` result columns (never in its WHERE);
+* relationship uniqueness within the clause (Neo4j matches a relationship once per
+  ``MATCH``; the engine allows repeats) and ``OPTIONAL MATCH``'s null rows are applied in
+  Python.
 
-What cannot be run this way is refused from the tree (:func:`refuse_unsupported`),
-naming the construct and a rewrite that also runs on Neo4j.
+Pattern predicates and pattern comprehensions in ``WITH`` / ``RETURN`` are computed the
+same way before the projection (:meth:`EngineReader.project_patterns`). What cannot be run
+this way is refused from the tree (:func:`refuse_unsupported`), naming the construct and a
+rewrite that also runs on Neo4j.
 """
 
 from __future__ import annotations
