@@ -140,6 +140,8 @@ def from_graph(v: Any) -> Any:
     """A property value read from the graph as a Cypher value (:func:`from_python`); a date or
     datetime keeps the value stored, which a result shows as it is (``datetime.date``), as the
     engine did, while temporal values a query computes are shown as their Cypher text."""
+    if v is None or type(v) in _SCALARS:
+        return v
     out = from_python(v)
     if isinstance(out, T.Temporal) and isinstance(v, dt.date):
         out.stored = v  # type: ignore[attr-defined]
@@ -201,8 +203,14 @@ def check_int(v: int) -> int:
     return v
 
 
+_SCALARS = (str, int, float, bool)
+
+
 def equals(a: Any, b: Any) -> bool | None:
     """``a = b`` in Cypher: True, False or None (null) — null anywhere inside that decides it gives null."""
+    ta = type(a)
+    if ta is type(b) and ta in _SCALARS:  # the frequent case (NaN = NaN is False in Python too)
+        return a == b
     if a is None or b is None:
         return None
     if is_number(a) and is_number(b):
