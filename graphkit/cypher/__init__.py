@@ -1,4 +1,4 @@
-"""Cypher: query files and the query library, parameters, a front end, the dialect bridge and results.
+"""Cypher: query files and the query library, parameters, a front end, the engine's patterns and results.
 
 The one entry point is :func:`run_query` (embedded engine over a dataset, or Neo4j over
 Bolt when a URI is given); ``graphkit query`` and ``graphkit shell`` sit on it.
@@ -16,9 +16,9 @@ module              job
 ``values``          Cypher values: null-aware equality, comparison, sort order
 ``functions``       scalar and aggregating functions in Python
 ``evaluate``        expressions in Python, with time and memory budgets
-``interpret``       graph-free queries (RETURN/WITH/UNWIND/UNION) in Python
+``interpret``       every clause in Python (MATCH clauses answered by ``translate``)
 ``temporal*``       date, time, datetime, duration: values, making them, functions
-``dialect``         Neo4j -> embedded engine rewriting (queries that read the graph)
+``translate``       MATCH clauses from the tree for the embedded engine; the rest in Python
 ``result``          :class:`QueryResult` and its table / CSV / JSON forms
 ``embedded``        :class:`EmbeddedGraph`: a dataset in the embedded engine
 ``run``             :func:`run_query`: choose the backend, run, return rows
@@ -62,8 +62,7 @@ __all__ = [
     "position",
     "located",
     "query_parameters",
-    "Translation",
-    "to_embedded",
+    "EngineReader",
     "EmbeddedGraph",
     "run_embedded",
     "check_embedded",
@@ -93,7 +92,7 @@ _WHERE = {
     **dict.fromkeys(("PARAM_TYPES", "parse_param_value", "parse_param_args"), "params"),
     "bind_params": "queryfile",
     **dict.fromkeys(("Token", "tokenize", "position", "located", "query_parameters"), "lexer"),
-    **dict.fromkeys(("Translation", "to_embedded"), "dialect"),
+    "EngineReader": "translate",
     **dict.fromkeys(("EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"), "embedded"),
 }
 

@@ -2,29 +2,28 @@
 
 :class:`EmbeddedGraph` is a :class:`graphkit.stores.embedded.EmbeddedDatabase` that
 loads a dataset from a path (cached by its fingerprint), refuses what the embedded engine
-must not run, rewrites Neo4j-dialect Cypher (:mod:`graphkit.cypher.dialect`) and turns the
-engine's errors into messages naming the query file's line and column.
+must not run, and runs Neo4j-dialect Cypher from its syntax tree: the engine matches the
+patterns (:mod:`graphkit.cypher.translate`), Python evaluates the rest with Neo4j's value
+semantics (:mod:`graphkit.cypher.interpret`).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from graphkit.cypher.dialect import RESULT_HIDDEN_PREFIX, to_embedded
-from graphkit.cypher.dialect_functions import register_functions
-from graphkit.cypher.front import guard_engine
-from graphkit.cypher.lexer import located, position, tokenize
+from graphkit.cypher.front import run_graph_query
+from graphkit.cypher.lexer import position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
 from graphkit.cypher.temporal_engine import register_temporal
+from graphkit.cypher.translate import EngineReader
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
 from graphkit.stores.embedded import EmbeddedDatabase, EngineError, dataset_fingerprint
-from graphkit.stores.limits import QueryLimits, QueryStopped
+from graphkit.stores.limits import QueryLimits
 
 __all__ = ["EmbeddedGraph", "run_embedded", "check_embedded", "REFUSED_CLAUSES"]
 
@@ -118,7 +117,7 @@ class EmbeddedGraph(EmbeddedDatabase):
         return cls.build_cached(G, key, cache_dir=cache_dir, progress=progress, limits=limits)
 
     def run(self, query: str | QueryFile, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.cypher.dialect`).
+        """Run one Cypher statement (Neo4j dialect; see :mod:`graphkit.cypher.translate`).
 
         ``params`` must hold exactly the parameters the query uses (after header
         defaults: see :func:`graphkit.cypher.bind_params`).
@@ -144,24 +143,21 @@ class EmbeddedGraph(EmbeddedDatabase):
             raise QueryError(
                 f"{qf.file}: unknown parameter(s) {', '.join(extra)}: the query does not use them"
             )
-        guard_engine(qf, params)  # what the engine would crash on is refused before it runs
-        tr = to_embedded(qf.text, file=qf.file, params=params, columns=self.columns)
-        register_functions(self._conn)
+        from graphkit import schema
+
+        reader = EngineReader(
+            self._engine_execute, self.columns, list(schema.LABELS), list(schema.RELATIONSHIP_TYPES)
+        )
         register_temporal(self._conn)  # the gk_t_* functions of graphkit.cypher.temporal_engine
-        text = _strip_final_semicolon(tr.text)
-        # the engine counts lines from the first character that is not white space
-        start = len(text) - len(text.lstrip())
+        return run_graph_query(qf, params, reader, self.limits)
+
+    def _engine_execute(self, text: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """One statement :mod:`graphkit.cypher.translate` wrote, with the engine's refusals as QueryErrors."""
         try:
-            columns, rows = self.execute(text[start:], params)
+            return self.execute(text, params)
         except EngineError as exc:
-            raise _query_error(exc.engine_message, qf, tr, self.columns, start) from None
-        except QueryStopped as exc:
-            raise QueryError(exc.for_file(qf.file)) from None
-        keep = [k for k, c in enumerate(columns) if not c.startswith(RESULT_HIDDEN_PREFIX)]
-        if len(keep) < len(columns):  # RETURN * shows the bridge's own variables: not the user's
-            columns = [columns[k] for k in keep]
-            rows = [tuple(r[k] for k in keep) for r in rows]
-        return QueryResult(columns, rows)
+            first = exc.engine_message.strip().split("\n")[0]
+            raise QueryError(f"the embedded engine refused the query's pattern: {first}") from None
 
 
 def run_embedded(
@@ -211,110 +207,6 @@ def _refuse_clauses(qf: QueryFile) -> None:
             f"{qf.file}: the embedded engine only reads the dataset: {word} (line {line}, column {col}) "
             "is refused; queries cannot read or write other files, load extensions or change settings"
         )
-
-
-def _strip_final_semicolon(text: str) -> str:
-    toks = tokenize(text)
-    for t in reversed(toks):
-        if t.kind in ("ws", "comment"):
-            continue
-        if t.text == ";":
-            return text[: t.pos] + " " + text[t.pos + 1 :]
-        break
-    return text
-
-
-_PARSER = re.compile(r"Parser exception: (?P<msg>.*?) \(line: (?P<line>\d+), offset: (?P<offset>\d+)\)", re.S)
-
-
-def _query_error(
-    message: str, qf: QueryFile, tr: Any, columns: dict[str, dict[str, str]], start: int = 0
-) -> QueryError:
-    """The engine's error as a QueryError naming ``file:line:column`` in the query file."""
-    text = qf.text
-    first = message.strip().split("\n")[0]
-
-    def at(offset: int, what: str) -> QueryError:
-        return located(qf.file, text, offset, what)
-
-    m = _PARSER.search(message)
-    if m:
-        lines = tr.text[start:].split("\n")
-        line_no = int(m["line"])
-        offset = start + sum(len(s) + 1 for s in lines[: line_no - 1]) + int(m["offset"])
-        from graphkit.cypher.syntax import explain_syntax_error
-
-        where = tr.original_offset(offset)
-        msg = re.sub(r"\s+", " ", m["msg"]).strip()
-        if (
-            not msg.startswith("extraneous input") or "expecting {" in msg
-        ):  # rules and token lists: say it in words
-            msg = explain_syntax_error(text, where, msg)
-        return at(where, f"syntax error: {msg}")
-    toks = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
-
-    def find(pred: Any) -> int | None:
-        for k, t in enumerate(toks):
-            if pred(k, t):
-                return t.pos
-        return None
-
-    m = re.search(r"ValueError: (?P<msg>(?P<fn>\w+)\(\).*)", first)
-    if m:  # a bridged function (graphkit.cypher.dialect_functions) met what Neo4j calls an error
-        fn = m["fn"].lower()
-        pos = find(lambda k, t: t.text.lower() == fn and k + 1 < len(toks) and toks[k + 1].text == "(")
-        return at(pos, m["msg"]) if pos is not None else QueryError(f"{qf.file}: {m['msg']}")
-    if "Lambda paramName" in first:
-        pos = find(lambda k, t: t.text == "[" and k + 2 < len(toks) and toks[k + 2].text.upper() == "IN")
-        what = (
-            "a list comprehension that uses an enclosing comprehension's variable is refused: the embedded "
-            "engine cannot evaluate it; compute the inner list in a WITH (or UNWIND the outer list) first"
-        )
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"function \+\((STRING,(?:INT|DOUBLE|FLOAT)\w*|(?:INT|DOUBLE|FLOAT)\w*,STRING)\)", first)
-    if m:
-        what = (
-            "adding a string and a number is refused by the embedded engine (Neo4j concatenates them); "
-            "write toString(number) + string, which both engines run"
-        )
-        pos = find(lambda k, t: t.text == "+")
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"Table (\w+) does not exist", first)
-    if m:
-        name = m[1]
-        pos = find(lambda k, t: t.text.strip("`") == name)
-        what = f"unknown label or relationship type {name!r}"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"Cannot find property (\w+) for (\w+)", first)
-    if m:
-        prop = m[1]
-        have = sorted({k for cols in columns.values() for k in cols})
-        pos = find(lambda k, t: t.text == prop and k > 0 and toks[k - 1].text == ".")
-        if pos is None:
-            pos = find(lambda k, t: t.text == prop)
-        what = (
-            f"unknown property {prop!r} of {m[2]}: the dataset has no such property "
-            f"(properties: {', '.join(have)})"
-        )
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"Variable (\w+) is not in scope", first)
-    if m:
-        pos = find(lambda k, t: t.text == m[1] and t.kind == "ident")
-        what = f"variable {m[1]!r} is not defined at this point of the query"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    m = re.search(r"function (\w+) does not exist", first)
-    if m:
-        fn = m[1].lower()
-        pos = find(lambda k, t: t.text.lower() == fn)
-        what = f"unknown function {fn!r} (the embedded engine lacks it; see graphkit.cypher.dialect for the dialect)"
-        return at(pos, what) if pos is not None else QueryError(f"{qf.file}: {what}")
-    if "read-only" in first or "read only" in first:
-        return QueryError(
-            f"{qf.file}: the embedded engine only reads: queries cannot change the dataset "
-            "(edit the dataset's files instead)"
-        )
-    cleaned = re.sub(r"^(Binder|Catalog|Runtime|Copy|Connection) exception: ", "", first)
-    return QueryError(f"{qf.file}: the embedded engine refused the query: {cleaned}")
 
 
 def schema_in_use(db: EmbeddedGraph) -> dict[str, dict[str, tuple[str, int]]]:

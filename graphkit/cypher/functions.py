@@ -12,6 +12,17 @@ import math
 import random
 import re
 from collections.abc import Callable
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+)
+from fractions import Fraction
 from typing import Any
 
 from graphkit.cypher import temporal as T
@@ -25,6 +36,7 @@ __all__ = [
     "GRAPH_FUNCTIONS",
     "aggregate",
     "java_float_text",
+    "neo4j_round",
     "to_string",
     "to_integer",
     "to_float",
@@ -227,39 +239,59 @@ def _right(s: Any, n: Any) -> str:
     return s[len(s) - n :] if n else ""
 
 
+_MODES = {
+    "UP": ROUND_UP,
+    "DOWN": ROUND_DOWN,
+    "CEILING": ROUND_CEILING,
+    "FLOOR": ROUND_FLOOR,
+    "HALF_UP": ROUND_HALF_UP,
+    "HALF_DOWN": ROUND_HALF_DOWN,
+    "HALF_EVEN": ROUND_HALF_EVEN,
+}
+
+
+def neo4j_round(value: float, precision: int = 0, mode: str | None = None) -> float:
+    """Neo4j's ``round(value[, precision[, mode]])`` (Cypher Manual, round(); ``CypherFunctions.round``).
+
+    Without a mode and with precision 0, Java's ``Math.round``: the nearest integer, ties
+    towards positive infinity. Otherwise the shortest decimal form of ``value``
+    (``BigDecimal.valueOf``) rounded to ``precision`` places with ``mode`` (default
+    ``HALF_UP``: ties away from zero). A negative precision is an error.
+
+    >>> neo4j_round(-1.5), neo4j_round(2.5), neo4j_round(-1.5, 0), neo4j_round(-1.55, 1), neo4j_round(1.005, 2)
+    (-1.0, 3.0, -1.0, -1.6, 1.01)
+    >>> neo4j_round(-1.5, 0, "HALF_UP"), neo4j_round(0.49999999999999994)
+    (-2.0, 0.0)
+    """
+    if precision < 0:
+        raise QueryError("round(): the precision must not be negative (InvalidArgumentValue)")
+    if math.isnan(value) or math.isinf(value):
+        return value
+    if mode is None and precision == 0:
+        return float(math.floor(Fraction(value) + Fraction(1, 2)))
+    name = "HALF_UP" if mode is None else str(mode).upper()
+    exact = Decimal(repr(value))
+    if name == "UNNECESSARY":
+        if exact != exact.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_DOWN):
+            raise QueryError(
+                "round(): rounding is necessary but the mode is UNNECESSARY (InvalidArgumentValue)"
+            )
+        return value
+    if name not in _MODES:
+        raise QueryError(
+            f"round(): unknown rounding mode {mode!r}; valid: CEILING, FLOOR, UP, DOWN, "
+            "HALF_EVEN, HALF_UP, HALF_DOWN, UNNECESSARY (InvalidArgumentValue)"
+        )
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent <= precision:  # fewer decimals than asked for
+        return value
+    return float(exact.quantize(Decimal(1).scaleb(-precision), rounding=_MODES[name]))
+
+
 def _round(x: Any, precision: Any = None, mode: Any = None) -> float:
     x = float(_num("round", x))
-    if math.isnan(x) or math.isinf(x):
-        return x
-    if precision is None:
-        return float(math.floor(x + 0.5))
-    from decimal import (
-        ROUND_CEILING,
-        ROUND_DOWN,
-        ROUND_FLOOR,
-        ROUND_HALF_DOWN,
-        ROUND_HALF_EVEN,
-        ROUND_HALF_UP,
-        ROUND_UP,
-        Decimal,
-    )
-
-    p = int_arg("round", precision)
-    if p < 0:
-        raise QueryError("round(): negative precision (InvalidArgumentValue)")
-    modes = {
-        "UP": ROUND_UP,
-        "DOWN": ROUND_DOWN,
-        "CEILING": ROUND_CEILING,
-        "FLOOR": ROUND_FLOOR,
-        "HALF_UP": ROUND_HALF_UP,
-        "HALF_DOWN": ROUND_HALF_DOWN,
-        "HALF_EVEN": ROUND_HALF_EVEN,
-    }
-    m = modes.get(str(mode).upper() if mode is not None else "HALF_UP")
-    if m is None:
-        raise QueryError(f"round(): unknown rounding mode {mode!r} (InvalidArgumentValue)")
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-p), rounding=m))
+    p = 0 if precision is None else int_arg("round", precision)
+    return neo4j_round(x, p, None if mode is None else str(mode))
 
 
 def _sign(x: Any) -> int:

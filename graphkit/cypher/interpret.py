@@ -9,7 +9,6 @@ exhaust memory.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import heapq
 import itertools
@@ -17,18 +16,17 @@ import math
 import time
 from collections.abc import Iterable, Iterator
 from functools import cmp_to_key
-from typing import Any
+from typing import Any, Protocol
 
-from graphkit.cypher import temporal as T
-from graphkit.cypher.evaluate import Context, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.evaluate import Context, compiled, contains_aggregate, evaluate, is_aggregate
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
-from graphkit.cypher.values import group_key, order_key, sort_cmp, to_output
+from graphkit.cypher.values import from_python, group_key, order_key, sort_cmp, to_output
 from graphkit.errors import QueryError
 from graphkit.stores.limits import QueryLimits, QueryStopped, address_space_cap
 
-__all__ = ["run_tree", "MAX_ROWS"]
+__all__ = ["run_tree", "MAX_ROWS", "GraphReader"]
 
 #: The most rows a clause may make (UNWIND of UNWIND ...) before the query is stopped.
 MAX_ROWS = 5_000_000
@@ -75,15 +73,15 @@ def _aggregates_in(e: Any, out: list[tuple]) -> None:
 
 
 def _project(
-    clause: tuple, rows: list[dict[str, Any]], ctx: Context, budget: _Budget
+    clause: tuple, source: Iterable[dict[str, Any]], ctx: Context, budget: _Budget
 ) -> tuple[list[str], list[dict[str, Any]]]:
     _, distinct, star, items, order, skip, limit, where = clause
-    rows = iter(rows)
+    rows: Iterator[dict[str, Any]] = iter(source)
     scope_names: list[str] = []
     if star:
         first = next(rows, None)
         if first is not None:
-            scope_names = sorted(first)
+            scope_names = sorted(k for k in first if not k.startswith(" "))  # not the hidden columns
             rows = itertools.chain([first], rows)
     names = column_names(items, scope_names)
     aggregating = any(contains_aggregate(e) for e, _, _ in items)
@@ -91,7 +89,7 @@ def _project(
     sorted_already = False
     if not aggregating and not distinct and order and limit is not None:
         # ORDER BY ... LIMIT n: the n first rows, kept while streaming (memory bounded by n)
-        n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+        top = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
         descs = [d for _, d in order]
 
         def row_cmp(a: tuple, b: tuple) -> int:
@@ -109,18 +107,19 @@ def _project(
                 scope = {**row, **proj}
                 yield ([evaluate(e, scope, ctx) for e, _ in order], seq, proj)
 
-        out = [(p, {}) for _, _, p in heapq.nsmallest(n, keyed(), key=cmp_to_key(row_cmp))]
+        out = [(p, {}) for _, _, p in heapq.nsmallest(top, keyed(), key=cmp_to_key(row_cmp))]
         sorted_already = True
     elif aggregating:
-        rows = budget.collect(rows)
+        listed = budget.collect(rows)
         keys = [
             (e, n)
             for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
             if not contains_aggregate(e)
         ]
         groups: dict[Any, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-        for row in rows:
-            vals = {n: evaluate(e, row, ctx) for e, n in keys}
+        key_fs = [(compiled(e, ctx), n) for e, n in keys]
+        for row in listed:
+            vals = {n: f(row, ctx) for f, n in key_fs}
             for n in scope_names:
                 vals[n] = row[n]
             gk = tuple(group_key(v) for v in vals.values())
@@ -148,13 +147,15 @@ def _project(
             out.append((ordered, {"__order": okeys}))
     else:
         if not distinct and not order and limit is not None:
-            n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
-            rows = itertools.islice(rows, n)
-        rows = budget.collect(rows)
-        for row in rows:
+            first_n = _count(limit, ctx, "LIMIT") + (_count(skip, ctx, "SKIP") if skip is not None else 0)
+            rows = itertools.islice(rows, first_n)
+        item_fs = [
+            (compiled(e, ctx), n) for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
+        ]
+        for row in budget.collect(rows):
             proj = {n: row[n] for n in scope_names}
-            for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True):
-                proj[n] = evaluate(e, row, ctx)
+            for f, n in item_fs:
+                proj[n] = f(row, ctx)
             out.append((proj, {**row, **proj}))
     if distinct:
         seen: set[Any] = set()
@@ -175,11 +176,11 @@ def _project(
                 return [_order_value(e, items, names, scope_names, p, p, ctx) for e, _ in order]
             return [evaluate(e, s, ctx) for e, _ in order]
 
-        keyed = [(sort_values(pair), pair) for pair in out]
+        decorated = [(sort_values(pair), pair) for pair in out]
         for i in range(len(order) - 1, -1, -1):
             desc = order[i][1]
-            keyed.sort(key=_sort_key([kv[0][i] for kv in keyed], i), reverse=desc)
-        out = [pair for _, pair in keyed]
+            decorated.sort(key=_sort_key([kv[0][i] for kv in decorated], i), reverse=desc)
+        out = [pair for _, pair in decorated]
     result = [p for p, _ in out]
     if skip is not None:
         result = result[_count(skip, ctx, "SKIP") :]
@@ -198,21 +199,11 @@ def _project(
     return names, result
 
 
-def _from_python(v: Any) -> Any:
-    """A parameter's Python value as a Cypher value (dates become temporal values, tuples lists)."""
-    if isinstance(v, dt.datetime):
-        ns = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000
-        off = v.utcoffset()
-        if off is None:
-            return T.LocalDateTime(v.date(), ns)
-        return T.DateTime(v.date(), ns, int(off.total_seconds()))
-    if isinstance(v, dt.date):
-        return T.Date(v)
-    if isinstance(v, tuple | list):
-        return [_from_python(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _from_python(x) for k, x in v.items()}
-    return v
+def _kept(where: tuple, row: dict[str, Any], ctx: Context) -> bool:
+    v = evaluate(where, row, ctx)
+    if v is not None and not isinstance(v, bool):
+        raise QueryError(f"WHERE needs a boolean, got {v!r} (InvalidArgumentType)")
+    return v is True
 
 
 def _sort_key(values: list[Any], i: int) -> Any:
@@ -255,7 +246,8 @@ def _aggregate(a: tuple, members: list[dict[str, Any]], ctx: Context) -> Any:
     if a[0] == "countstar":
         return len(members)
     _, name, distinct, args, _text = a
-    values = [evaluate(args[0], m, ctx) for m in members]
+    f = compiled(args[0], ctx)
+    values = [f(m, ctx) for m in members]
     extra = [evaluate(x, members[0] if members else {}, ctx) for x in args[1:]] if members else [None]
     if name in ("percentilecont", "percentiledisc") and not members:
         return None
@@ -278,30 +270,59 @@ def _unwind(
             yield {**row, c[2]: x}
 
 
-def _single(clauses: list[tuple], ctx: Context, budget: _Budget) -> tuple[list[str], list[dict[str, Any]]]:
+class GraphReader(Protocol):
+    """What answers a ``MATCH`` clause: the rows it makes from the rows before it."""
+
+    def match(self, clause: tuple, rows: list[dict[str, Any]], ctx: Context) -> list[dict[str, Any]]: ...
+
+    def project_patterns(
+        self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]]: ...
+
+
+def _single(
+    clauses: list[tuple], ctx: Context, budget: _Budget, graph: GraphReader | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     rows: Iterable[dict[str, Any]] = [{}]
     names: list[str] = []
     for c in clauses:
         k = c[0]
         if k == "unwind":
             rows = _unwind(c, rows, ctx, budget)
+        elif k in ("with", "return") and graph is not None:
+            # pattern predicates: the engine computes them as hidden columns, before the projection
+            # for its items and ORDER BY, after it for a WITH's WHERE (which sees the projected names)
+            head, rows = graph.project_patterns(c[:7] + (None,), budget.collect(rows), ctx)
+            names, rows = _project(head, rows, ctx, budget)
+            if c[7] is not None:
+                where, rows = graph.project_patterns(("where", c[7]), rows, ctx)
+                rows = [{n: r[n] for n in names} for r in rows if _kept(where[1], r, ctx)]
         elif k in ("with", "return"):
             names, rows = _project(c, rows, ctx, budget)
+        elif k == "match" and graph is not None:
+            rows = graph.match(c, budget.collect(rows), ctx)
+            budget.check(len(rows))
         else:
             raise QueryError(f"{k.upper()} needs the graph")
-    return names, rows
+    return names, list(rows)
 
 
 def run_tree(
-    tree: tuple, params: dict[str, Any], *, limits: QueryLimits | None = None
+    tree: tuple,
+    params: dict[str, Any],
+    *,
+    limits: QueryLimits | None = None,
+    graph: GraphReader | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Columns and rows of a checked, graph-free query."""
+    """Columns and rows of a checked query: graph-free, or with ``graph`` answering its ``MATCH`` clauses."""
     lim = limits or QueryLimits.from_env()
     gc_was_on = gc.isenabled()
     gc.disable()  # rows are plain dicts without cycles: the collector only slows large UNWINDs down
     try:
+        if graph is not None:  # the engine caps its own memory (it maps its buffer pool up front)
+            return _run_tree(tree, params, lim, graph)
         with address_space_cap(lim.max_memory):
-            return _run_tree(tree, params, lim)
+            return _run_tree(tree, params, lim, graph)
     except MemoryError:
         raise QueryStopped(lim, "memory") from None
     finally:
@@ -310,16 +331,16 @@ def run_tree(
 
 
 def _run_tree(
-    tree: tuple, params: dict[str, Any], limits: QueryLimits
+    tree: tuple, params: dict[str, Any], limits: QueryLimits, graph: GraphReader | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     _, parts, alls = tree
-    ctx = Context({k: _from_python(v) for k, v in params.items()}, limits)
+    ctx = Context({k: from_python(v) for k, v in params.items()}, limits)
     statement_clock()
     budget = _Budget(limits)
     columns: list[str] = []
     all_rows: list[dict[str, Any]] = []
     for part in parts:
-        columns, rows = _single(part, ctx, budget)
+        columns, rows = _single(part, ctx, budget, graph)
         all_rows.extend(rows)
     if parts and len(parts) > 1 and not all(alls):
         seen: set[Any] = set()

@@ -132,6 +132,13 @@ class ExpressionParser(TokenStream):
             raise self.error()
         return ("rel", var, types, props, length, left, right)
 
+    def variable(self) -> str:
+        t = self.tok
+        if t.kind != "ident":
+            raise self.error("expected a variable name here, found " + self._shown())
+        self.i += 1
+        return t.value
+
     # -- expressions
     def expr(self) -> tuple:
         self.enter()

@@ -143,13 +143,6 @@ class _Parser(ExpressionParser):
                 where = self.expr()
         return ("callproc", ".".join(parts), args, yields, where, pos)
 
-    def variable(self) -> str:
-        t = self.tok
-        if t.kind != "ident":
-            raise self.error("expected a variable name here, found " + self._shown())
-        self.i += 1
-        return t.value
-
     def projection(self, is_with: bool) -> tuple:
         distinct = False
         if self.is_kw("DISTINCT"):

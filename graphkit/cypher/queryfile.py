@@ -19,8 +19,8 @@ those (``string[]``, given on the command line as ``a,b,c``).
 
 The library is the ``.cypher`` files of ``queries/`` (shipped in the wheel as
 ``graphkit/queries``): a new library query is one file there with such a header.
-Parameters are typed and bound in :mod:`graphkit.cypher.params`; the dialects are
-described in :mod:`graphkit.cypher.dialect`.
+Parameters are typed and bound in :mod:`graphkit.cypher.params`; how a query runs on the
+embedded engine is described in :mod:`graphkit.cypher.translate`.
 """
 
 from __future__ import annotations

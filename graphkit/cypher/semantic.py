@@ -79,6 +79,19 @@ def needs_graph(tree: tuple) -> bool:
     return False
 
 
+def _has_aggregate(e: Any) -> bool:
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple) and x and isinstance(x[0], str):
+            if x[0] == "countstar" or (x[0] == "call" and len(x) == 5 and x[1] in AGGREGATES):
+                return True
+            stack.extend(x[1:])
+        elif isinstance(x, list | tuple):
+            stack.extend(x)
+    return False
+
+
 class _Checker:
     def __init__(self) -> None:
         self.scope: dict[str, str] = {}
@@ -90,7 +103,9 @@ class _Checker:
         k = e[0]
         if k == "var":
             if e[1] not in scope:
-                raise _err(f"variable `{e[1]}` not defined", "UndefinedVariable")
+                raise _err(f"variable '{e[1]}' is not defined", "UndefinedVariable")
+            if predicate and scope.get(e[1]) in ("node", "rel", "path"):
+                raise _err(f"`{e[1]}` is a {scope[e[1]]}, not a boolean predicate", "InvalidArgumentType")
             return
         if k in ("lit", "param", "countstar"):
             return
@@ -137,6 +152,14 @@ class _Checker:
             for a in args:
                 self.expr(a, scope, in_agg=in_agg, predicate=name == "exists")
             return
+        if k in ("listcomp", "quant", "reduce"):
+            # Neo4j: "Can't use aggregating expressions inside of expressions executing over lists"
+            inner_parts = [e[3], e[4]] if k == "listcomp" else [e[4]] if k == "quant" else [e[5]]
+            if any(_has_aggregate(x) for x in inner_parts):
+                raise _err(
+                    "an aggregating function inside a list comprehension, quantifier or reduce()",
+                    "InvalidAggregation",
+                )
         if k in ("listcomp", "quant"):
             var, src, where = e[1], e[2], e[3]
             if k == "quant":
@@ -179,7 +202,7 @@ class _Checker:
             return
         if k == "mapproj":
             if e[1] not in scope:
-                raise _err(f"variable `{e[1]}` not defined", "UndefinedVariable")
+                raise _err(f"variable '{e[1]}' is not defined", "UndefinedVariable")
             for item in e[2]:
                 if item[0] == "kv":
                     self.expr(item[2], scope, in_agg=in_agg)
@@ -227,7 +250,7 @@ class _Checker:
                             f"a pattern expression cannot introduce the new variable `{var}`",
                             "UndefinedVariable",
                         )
-                    if kind is not None and kind != "node":
+                    if kind is not None and kind not in ("node", "any"):
                         raise _err(f"`{var}` is a {kind}, not a node", "VariableTypeConflict")
                     scope[var] = "node"
                 self.expr(props, scope)
@@ -241,7 +264,7 @@ class _Checker:
                             f"a pattern expression cannot introduce the new variable `{var}`",
                             "UndefinedVariable",
                         )
-                    if kind is not None and kind != want:
+                    if kind is not None and kind not in (want, "any"):
                         raise _err(f"`{var}` is a {kind}, not a relationship", "VariableTypeConflict")
                     if seen_rels is not None:
                         if var in seen_rels:
@@ -334,7 +357,14 @@ class _Checker:
                 if contains_aggregate(e) and not is_aggregate(e):
                     self._ambiguous(e, grouping, scope)
         for (e, _alias, _text), name in zip(items, names[len(names) - len(items) :], strict=True):
-            kind = scope.get(e[1], "value") if e[0] == "var" else "value"
+            # null and parameters have no type Neo4j knows at compile time: usable as a node later
+            kind = (
+                scope.get(e[1], "value")
+                if e[0] == "var"
+                else "any"
+                if e in (("lit", None),) or e[0] == "param"
+                else "value"
+            )
             new[name] = kind
         if order:
             oscope = new if (distinct or aggregating) else {**scope, **new}

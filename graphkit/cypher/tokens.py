@@ -202,10 +202,10 @@ def lex(text: str) -> list[Lexeme]:
                 raise syntax_error(text, pos, f"invalid number literal {s}")
             out.append(Lexeme("int", int(s), pos, end))
         elif kind == "float":
-            v = float(s)
-            if v == float("inf"):
+            fv = float(s)
+            if fv == float("inf"):
                 raise syntax_error(text, pos, f"float literal {s} is too large (FloatingPointOverflow)")
-            out.append(Lexeme("float", v, pos, end))
+            out.append(Lexeme("float", fv, pos, end))
         elif kind == "str":
             out.append(Lexeme("str", _unescape(s[1:-1], text, pos), pos, end))
         elif kind == "ident":

@@ -9,6 +9,7 @@ TCK (``expressions/comparison``, ``expressions/null``, ``clauses/return-orderby`
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import cmp_to_key
 from typing import Any
@@ -31,10 +32,122 @@ __all__ = [
     "INT_MAX",
     "to_output",
     "group_key",
+    "Node",
+    "Relationship",
+    "Path",
+    "from_python",
+    "from_graph",
 ]
 
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
+
+
+class Node:
+    """A node read from the graph: its label, its properties (plain Python values) and its identity.
+
+    Two nodes are the same node when their identities are equal (the label and the ``id``
+    property, the dataset's key).
+    """
+
+    __slots__ = ("label", "props", "ident")
+
+    def __init__(self, label: str, props: dict[str, Any]) -> None:
+        self.label = label
+        self.props = props
+        self.ident = (label, props.get("id"))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and other.ident == self.ident
+
+    def __hash__(self) -> int:
+        return hash(self.ident)
+
+    def __repr__(self) -> str:
+        return f"(:{self.label} {{id: {self.props.get('id')!r}}})"
+
+    def output(self) -> dict[str, Any]:
+        """The node as a result cell: ``{"label": ..., property: value ...}``."""
+        return {"label": self.label, **self.props}
+
+
+class Relationship:
+    """A relationship read from the graph: its type, its properties and its identity (the engine's id)."""
+
+    __slots__ = ("type", "props", "ident")
+
+    def __init__(self, type_: str, props: dict[str, Any], ident: Any) -> None:
+        self.type = type_
+        self.props = props
+        self.ident = ident
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Relationship) and other.ident == self.ident
+
+    def __hash__(self) -> int:
+        return hash(self.ident)
+
+    def __repr__(self) -> str:
+        return f"[:{self.type}]"
+
+    def output(self) -> dict[str, Any]:
+        """The relationship as a result cell: ``{"type": ..., property: value ...}``."""
+        return {"type": self.type, **self.props}
+
+
+class Path:
+    """A path read from the graph: its nodes and relationships, in order."""
+
+    __slots__ = ("nodes", "rels")
+
+    def __init__(self, nodes: list[Node], rels: list[Relationship]) -> None:
+        self.nodes = nodes
+        self.rels = rels
+
+    def key(self) -> tuple:
+        return (tuple(n.ident for n in self.nodes), tuple(r.ident for r in self.rels))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Path) and other.key() == self.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def output(self) -> dict[str, Any]:
+        """The path as a result cell: ``{"nodes": [...], "relationships": [...]}``."""
+        return {"nodes": [n.output() for n in self.nodes], "relationships": [r.output() for r in self.rels]}
+
+
+def from_python(v: Any) -> Any:
+    """A Python value (a parameter, a property read from the engine) as a Cypher value:
+    dates become temporal values, tuples lists, map keys text."""
+    if isinstance(v, dt.datetime):
+        ns = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000_000 + v.microsecond * 1000
+        off = v.utcoffset()
+        if off is None:
+            return T.LocalDateTime(v.date(), ns)
+        return T.DateTime(v.date(), ns, int(off.total_seconds()))
+    if isinstance(v, dt.date):
+        return T.Date(v)
+    if isinstance(v, tuple | list):
+        return [from_python(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): from_python(x) for k, x in v.items()}
+    return v
+
+
+def from_graph(v: Any) -> Any:
+    """A property value read from the graph as a Cypher value (:func:`from_python`); a date or
+    datetime keeps the value stored, which a result shows as it is (``datetime.date``), as the
+    engine did, while temporal values a query computes are shown as their Cypher text."""
+    if v is None or type(v) in _SCALARS:
+        return v
+    out = from_python(v)
+    if isinstance(out, T.Temporal) and isinstance(v, dt.date):
+        out.stored = v  # type: ignore[attr-defined]
+    elif isinstance(out, list) and any(isinstance(x, T.Temporal) for x in out):
+        out = [from_graph(x) for x in v]
+    return out
 
 
 class CypherTypeError(QueryError):
@@ -70,6 +183,12 @@ def type_name(v: Any) -> str:
         return "MAP"
     if isinstance(v, T.Temporal):
         return v.TYPE
+    if isinstance(v, Node):
+        return "NODE"
+    if isinstance(v, Relationship):
+        return "RELATIONSHIP"
+    if isinstance(v, Path):
+        return "PATH"
     return type(v).__name__.upper()
 
 
@@ -84,8 +203,14 @@ def check_int(v: int) -> int:
     return v
 
 
+_SCALARS = (str, int, float, bool)
+
+
 def equals(a: Any, b: Any) -> bool | None:
     """``a = b`` in Cypher: True, False or None (null) — null anywhere inside that decides it gives null."""
+    ta = type(a)
+    if ta is type(b) and ta in _SCALARS:  # the frequent case (NaN = NaN is False in Python too)
+        return a == b
     if a is None or b is None:
         return None
     if is_number(a) and is_number(b):
@@ -120,6 +245,8 @@ def equals(a: Any, b: Any) -> bool | None:
         if type(a) is not type(b):
             return False
         return a.equal(b)
+    if isinstance(a, Node | Relationship | Path):
+        return a == b
     return False
 
 
@@ -202,6 +329,12 @@ def sort_cmp(a: Any, b: Any) -> int:
         return (len(a) > len(b)) - (len(a) < len(b))
     if isinstance(a, T.Temporal):
         return a.sort_compare(b)
+    if isinstance(a, Node | Relationship):
+        ia, ib = repr(a.ident), repr(b.ident)
+        return (ia > ib) - (ia < ib)
+    if isinstance(a, Path):
+        pa, pb = repr(a.key()), repr(b.key())
+        return (pa > pb) - (pa < pb)
     return (a > b) - (a < b)
 
 
@@ -226,6 +359,12 @@ def group_key(v: Any) -> Any:
         return ("m", tuple(sorted((k, group_key(x)) for k, x in v.items())))
     if isinstance(v, T.Temporal):
         return ("t", type(v).__name__, v.key())
+    if isinstance(v, Node):
+        return ("node", v.ident)
+    if isinstance(v, Relationship):
+        return ("rel", repr(v.ident))
+    if isinstance(v, Path):
+        return ("path", repr(v.key()))
     return ("s", v) if isinstance(v, str) else ("o", repr(v))
 
 
@@ -236,5 +375,8 @@ def to_output(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: to_output(x) for k, x in v.items()}
     if isinstance(v, T.Temporal):
-        return T.TemporalText(v)
+        stored = getattr(v, "stored", None)
+        return stored if stored is not None else T.TemporalText(v)
+    if isinstance(v, Node | Relationship | Path):
+        return v.output()
     return v

@@ -1,10 +1,9 @@
-"""Query files: headers, parameters, the library, and the Neo4j -> embedded dialect bridge."""
+"""Query files: headers, parameters, the library, and MATCH clauses written for the embedded engine from the tree."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from graphkit.cypher import (
     query_parameters,
     read_query,
     resolve_query,
-    to_embedded,
     tokenize,
 )
 from graphkit.cypher import queryfile as cypher
@@ -115,54 +113,91 @@ def test_tokens_rebuild_the_text():
     assert "".join(t.text for t in tokenize(text)) == text
 
 
+def _statements(text: str, params: dict | None = None) -> list[str]:
+    """The engine statements a query's MATCH clauses become (the engine faked: no rows, one Actor key)."""
+    from graphkit import schema
+    from graphkit.cypher.interpret import run_tree
+    from graphkit.cypher.parser import parse
+    from graphkit.cypher.semantic import check
+    from graphkit.cypher.translate import EngineReader, property_uses
+
+    columns = {
+        "Actor": {"id": "STRING", "kind": "STRING", "founded": "INT64"},
+        "MEMBER_OF": {"since": "INT64"},
+        "COOPERATES_WITH": {"since": "INT64"},
+    }
+
+    def execute(q: str, p: dict) -> tuple[list[str], list[tuple]]:
+        return [], []
+
+    reader = EngineReader(execute, columns, list(schema.LABELS), list(schema.RELATIONSHIP_TYPES))
+    tree = parse(text)
+    check(tree, params or {})
+    reader.uses = property_uses(tree)
+    run_tree(tree, params or {}, graph=reader)
+    return reader.statements
+
+
 @pytest.mark.parametrize(
-    "neo4j, embedded",
+    "neo4j, engine",
     [
-        ("RETURN type(r)", "RETURN label(r)"),
-        ("RETURN r.type, {type: 1}", "RETURN r.type, {type: 1}"),
-        ("RETURN labels(n)", "RETURN [label(n)]"),
-        ("RETURN [x IN xs | x.id]", "RETURN list_transform((xs)[1..4611686018427387901], gk_v1 -> gk_v1.id)"),
+        # a property compared with a value of its own type goes to the engine, as a parameter
         (
-            "RETURN [x IN xs WHERE x > 1]",
-            "RETURN list_transform((gk_where(list_transform((xs)[1..4611686018427387900], gk_v1 -> gk_v1 > 1)))"
-            "[1..4611686018427387899], gk_i2 -> ((xs)[gk_i2]))",
+            "MATCH (a:Actor {id: 'NATO'}) RETURN a",
+            "MATCH (gk_v1:`Actor`) WHERE gk_v1.`id` = $gk_p0 RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2",
+        ),
+        # a string compared with an integer property is not: Python compares it (Neo4j: false, the engine: true)
+        (
+            "MATCH (a:Actor {founded: '1949'}) RETURN a",
+            "MATCH (gk_v1:`Actor`) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2",
+        ),
+        # variable-length relationships are trails; every relationship's id comes back (uniqueness)
+        (
+            "MATCH (a)-[:MEMBER_OF*1..3]->(b) RETURN b",
+            "MATCH (gk_v1)-[gk_a2:`MEMBER_OF`* TRAIL 1..3]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, "
+            "gk_v1.id AS c2, label(gk_v3) AS c3, gk_v3.id AS c4, "
+            "list_transform(rels(gk_a2), gk_x -> label(gk_x)) AS c5, "
+            "list_transform(rels(gk_a2), gk_x -> offset(ID(gk_x))) AS c6",
         ),
         (
-            "RETURN [x IN xs WHERE x > 1 | x * 2]",
-            "RETURN list_transform((gk_where(list_transform((xs)[1..4611686018427387900], gk_v1 -> gk_v1 > 1)))"
-            "[1..4611686018427387899], gk_i2 -> ((xs)[gk_i2]) * 2)",
+            "MATCH p = shortestPath((a:Actor)-[:COOPERATES_WITH*..4]-(b:Actor)) RETURN p",
+            "MATCH gk_v4 = (gk_v1:`Actor`)-[gk_a2:`COOPERATES_WITH`* SHORTEST 1..4]-(gk_v3:`Actor`) RETURN 0 AS c0, "
+            "label(gk_v1) AS c1, gk_v1.id AS c2, label(gk_v3) AS c3, gk_v3.id AS c4, nodes(gk_v4) AS c5, "
+            "rels(gk_v4) AS c6, list_transform(rels(gk_v4), gk_x -> offset(ID(gk_x))) AS c7, "
+            "list_transform(rels(gk_a2), gk_x -> label(gk_x)) AS c8, "
+            "list_transform(rels(gk_a2), gk_x -> offset(ID(gk_x))) AS c9",
+        ),
+        # list equality with nulls, CASE, coalesce ... stay in Python: only the pattern goes to the engine
+        (
+            "MATCH (a:Actor) WHERE [a.id, null] = [a.id, null] OR a.kind STARTS WITH 's' RETURN a.id",
+            "MATCH (gk_v1:`Actor`) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2",
         ),
         (
-            "RETURN [x IN [y IN ys | y] | x]",
-            "RETURN list_transform((list_transform((ys)[1..4611686018427387900], gk_v2 -> gk_v2))"
-            "[1..4611686018427387899], gk_v1 -> gk_v1)",
+            "MATCH (a:Actor) WHERE a.kind STARTS WITH 's' AND a.founded > 1900 RETURN a.id",
+            "MATCH (gk_v1:`Actor`) WHERE (gk_v1.`kind` STARTS WITH $gk_p0) AND (gk_v1.`founded` > $gk_p1) "
+            "RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2",
         ),
-        ("RETURN [1, 2], xs[0]", "RETURN [1, 2], list_extract(xs, gk_position(size(xs), 0))"),
-        ("MATCH p = shortestPath((a)-[:T*..4]-(b))", "MATCH p = (a)-[:T* SHORTEST 1..4]-(b)"),
-        ("MATCH p = allShortestPaths((a)-[:T*]-(b))", "MATCH p = (a)-[:T* ALL SHORTEST]-(b)"),
-        ("MATCH (a)-[:T*1..3]-(b)", "MATCH (a)-[:T* TRAIL 1..3]-(b)"),
-        ("MATCH (a)-[r:T*2]->(b)", "MATCH (a)-[r:T* TRAIL 2..2]->(b)"),
-        ("MATCH (a)-[:T]->(b)", "MATCH (a)-[:T]->(b)"),
+        # a relationship read property by property comes back with those properties only
         (
-            "RETURN toInteger('3'), toString(1), split(s, ';')",
-            "RETURN gk_string_to_integer('3'), to_string(1), gk_split(s, ';')",
+            "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r.since AS s",
+            "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "label(gk_v2) AS c3, offset(ID(gk_v2)) AS c4, gk_v2.`since` AS c5, label(gk_v3) AS c6, gk_v3.id AS c7",
         ),
         (
-            "RETURN head(xs), last(xs)",
-            "RETURN list_extract(xs, gk_position(size(xs), 0)), list_extract(xs, gk_position(size(xs), -1))",
+            "MATCH (a:Actor)-[r:MEMBER_OF]->(o) RETURN r",
+            "MATCH (gk_v1:`Actor`)-[gk_v2:`MEMBER_OF`]->(gk_v3) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "gk_v2 AS c3, offset(ID(gk_v2)) AS c4, label(gk_v3) AS c5, gk_v3.id AS c6",
         ),
-        ("RETURN 'type(r)' // type(r)\n", "RETURN 'type(r)'           \n"),
+        # a pattern predicate is a result column, evaluated with the rest of WHERE in Python
+        (
+            "MATCH (a:Actor) WHERE (a)-[:MEMBER_OF]->() RETURN a.id",
+            "MATCH (gk_v1:`Actor`) RETURN 0 AS c0, label(gk_v1) AS c1, gk_v1.id AS c2, "
+            "EXISTS { MATCH (gk_v1)-[gk_a2:`MEMBER_OF`]->(gk_a3) } AS c3",
+        ),
     ],
 )
-def test_dialect_bridge(neo4j, embedded):
-    # unnamed RETURN items also get Neo4j's column name (`AS `the text``): tested in test_parity
-    named = to_embedded(neo4j).text
-    assert re.sub(r" AS `(?:[^`]|``)*`", "", named) == embedded
-
-
-def test_bridge_keeps_line_numbers():
-    text = "// a\n// b\nMATCH p = shortestPath((a)-[:T*..4]-(b))\nRETURN [n IN nodes(p) | n.id]\n"
-    assert to_embedded(text).text.count("\n") == text.count("\n")
+def test_match_clauses_are_written_from_the_tree(neo4j, engine):
+    assert _statements(neo4j) == [engine]
 
 
 @pytest.mark.parametrize(
@@ -236,16 +271,29 @@ cypher_text = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(cypher_text)
-def test_lexing_and_bridging_never_crash_and_keep_lines(text):
+def test_lexing_and_parsing_never_crash(text):
+    from graphkit.cypher.parser import parse
+
     assert "".join(t.text for t in tokenize(text)) == text
-    try:
-        tr = to_embedded(text)
-    except QueryError as exc:  # a refused construct: a clean error at a line and column
-        assert str(exc).startswith("<query>:")
-    else:
-        assert tr.text.count("\n") == text.count("\n")
-        for offset in range(len(tr.text) + 1):
-            assert 0 <= tr.original_offset(offset) <= len(text)
+    with contextlib.suppress(QueryError):  # a syntax error: a clean QueryError
+        parse(text)
     query_parameters(text)
     with contextlib.suppress(QueryError):
         check_query(parse_query(text))
+
+
+def test_property_uses():
+    from graphkit.cypher.parser import parse
+    from graphkit.cypher.translate import property_uses
+
+    uses = property_uses(
+        parse(
+            "MATCH (a)-[r:T]->(b)-[s:T]->(c) WITH a, r, s, b AS x WHERE r.since > 1 AND r <> s "
+            "RETURN a.id, r.level, count(DISTINCT s), collect(x)"
+        )
+    )
+    assert uses["r"] == {"since", "level"}  # compared as a whole with s: identity only
+    assert uses is not None and "s" not in uses  # counted: identity only, no property
+    assert uses["a"] == {"id"}
+    assert uses["b"] is None and uses["x"] is None  # renamed, collected: whole
+    assert property_uses(parse("MATCH (a)-[r]->(b) RETURN *")) is None
