@@ -737,6 +737,18 @@ BUDAPEST_ROUND_FOUR = {
     "NLD": (2007, "2007-03-01"),
     "SWE": (2021, None),
     "TON": (2017, None),
+    # national treaty records and the Treaty Office notification for Turkey (round four, later)
+    "USA": (2007, "2007-01-01"),
+    "CHE": (2012, "2012-01-01"),
+    "POL": (2015, "2015-06-01"),
+    "ESP": (2010, "2010-10-01"),
+    "PRT": (2010, "2010-07-01"),
+    "PER": (2019, "2019-12-01"),
+    "SVK": (2008, "2008-05-01"),
+    "SMR": (2019, "2019-07-01"),
+    "TUR": (2015, "2015-01-01"),  # ratified 29 Sep 2014, in force 1 Jan 2015: was 2014 (corrected)
+    "PAN": (2014, None),
+    "MNE": (2010, None),
 }
 
 
