@@ -749,6 +749,8 @@ BUDAPEST_ROUND_FOUR = {
     "TUR": (2015, "2015-01-01"),  # ratified 29 Sep 2014, in force 1 Jan 2015: was 2014 (corrected)
     "PAN": (2014, None),
     "MNE": (2010, None),
+    "MCO": (2017, "2017-07-01"),
+    "SEN": (2017, None),
 }
 
 
