@@ -588,3 +588,175 @@ def test_budapest_years_are_entry_into_force(G):
     }
     for code, day in BUDAPEST_IN_FORCE.items():
         assert (got[code]["since"], str(got[code]["since_date"])) == (int(day[:4]), day), code
+
+
+# Round four (issue 26): the lists re-read in December 2026, each written out by hand from the
+# page that was read (names as the page spells them), mapped to ISO codes here, not from the CSV.
+
+# Ministry of Foreign Affairs of Turkiye, "Council of Europe": "Member States (46 states)".
+COE_TURKIYE_MFA_PAGE = {
+    "Albania": "ALB",
+    "Andorra": "AND",
+    "Armenia": "ARM",
+    "Austria": "AUT",
+    "Azerbaijan": "AZE",
+    "Belgium": "BEL",
+    "Bosnia and Herzegovina": "BIH",
+    "Bulgaria": "BGR",
+    "Croatia": "HRV",
+    "Cyprus": "CYP",
+    "Czechia": "CZE",
+    "Denmark": "DNK",
+    "Estonia": "EST",
+    "Finland": "FIN",
+    "France": "FRA",
+    "Georgia": "GEO",
+    "Germany": "DEU",
+    "Greece": "GRC",
+    "Hungary": "HUN",
+    "Iceland": "ISL",
+    "Ireland": "IRL",
+    "Italy": "ITA",
+    "Latvia": "LVA",
+    "Liechtenstein": "LIE",
+    "Lithuania": "LTU",
+    "Luxembourg": "LUX",
+    "Malta": "MLT",
+    "Republic of Moldova": "MDA",
+    "Monaco": "MCO",
+    "Montenegro": "MNE",
+    "Netherlands": "NLD",
+    "North Macedonia": "MKD",
+    "Norway": "NOR",
+    "Poland": "POL",
+    "Portugal": "PRT",
+    "Romania": "ROU",
+    "San Marino": "SMR",
+    "Serbia": "SRB",
+    "Slovak Republic": "SVK",
+    "Slovenia": "SVN",
+    "Spain": "ESP",
+    "Sweden": "SWE",
+    "Switzerland": "CHE",
+    "Türkiye": "TUR",
+    "Ukraine": "UKR",
+    "United Kingdom": "GBR",
+}
+# GCC e-Government portal, "GCC": "Its member countries are: ..." (six).
+GCC_PORTAL_PAGE = {
+    "United Arab Emirates": "ARE",
+    "Kingdom of Bahrain": "BHR",
+    "Kingdom of Saudi Arabia": "SAU",
+    "State of Kuwait": "KWT",
+    "Sultanate of Oman": "OMN",
+    "Qatar": "QAT",
+}
+# League of Arab States Mission to the United States, "Main organs": the founders of the Pact
+# (1945) and "Countries that later joined" with their years.
+ARAB_LEAGUE_FOUNDERS = {
+    "Egypt": "EGY",
+    "Iraq": "IRQ",
+    "Lebanon": "LBN",
+    "Saudi Arabia": "SAU",
+    "Syria": "SYR",
+    "Transjordan": "JOR",
+    "Yemen": "YEM",
+}
+ARAB_LEAGUE_LATER = {
+    "LBY": 1953,
+    "DZA": 1962,
+    "MRT": 1973,
+    "SDN": 1956,
+    "BHR": 1971,
+    "SOM": 1974,
+    "MAR": 1958,
+    "QAT": 1971,
+    "PSE": 1976,
+    "TUN": 1958,
+    "OMN": 1971,
+    "DJI": 1977,
+    "KWT": 1961,
+    "ARE": 1971,
+    "COM": 1993,
+}
+# 24.kg, February 2024: "Six states are members of the CSTO: Russia, Belarus, Kazakhstan,
+# Kyrgyzstan, Armenia and Tajikistan."
+CSTO_24KG = {
+    "Russia": "RUS",
+    "Belarus": "BLR",
+    "Kazakhstan": "KAZ",
+    "Kyrgyzstan": "KGZ",
+    "Armenia": "ARM",
+    "Tajikistan": "TJK",
+}
+
+
+@pytest.mark.parametrize(
+    "org, page, cites",
+    [
+        ("COE", COE_TURKIYE_MFA_PAGE, "Ministry of Foreign Affairs of Turkiye"),
+        ("GCC", GCC_PORTAL_PAGE, "GCC e-Government portal"),
+        (
+            "ARAB_LEAGUE",
+            {**ARAB_LEAGUE_FOUNDERS, **{c: c for c in ARAB_LEAGUE_LATER}},
+            "Mission to the United States",
+        ),
+        ("CSTO", CSTO_24KG, "24.kg"),
+    ],
+)
+def test_round_four_lists_match_the_page_read(G, members, org, page, cites):
+    assert len(set(page.values())) == len(page)
+    assert members[org] == set(page.values())
+    refs = {d["source"] for u, v, d in _memberships(G) if v == org and d.get("until") is None}
+    assert refs and all(cites in r for r in refs), org
+
+
+def test_round_four_arab_league_years_and_syria(G):
+    since = {u: d for u, v, d in _memberships(G) if v == "ARAB_LEAGUE"}
+    assert {c: since[c]["since"] for c in ARAB_LEAGUE_LATER} == ARAB_LEAGUE_LATER
+    assert {since[c]["since"] for c in ARAB_LEAGUE_FOUNDERS.values()} == {1945}
+    # Syria's suspension (2011) ended on 7 May 2023: a member without a status.
+    assert since["SYR"].get("status") is None and "7 May 2023" in since["SYR"]["source"]
+
+
+def test_round_four_csto_armenia_frozen(G):
+    rows = {u: d for u, v, d in _memberships(G) if v == "CSTO"}
+    assert {u: d.get("status") for u, d in rows.items()} == {
+        c: ("frozen" if c == "ARM" else None) for c in CSTO_24KG.values()
+    }
+    assert "22 February 2024" in rows["ARM"]["source"]
+
+
+# Budapest Convention, round four: entry into force read from the Treaty Office notification for
+# the UK (1 June 2011), the CoE list of declarations (Romania), Finlex (the Netherlands) and the
+# Sri Lankan ICT Agency; for Sweden and Tonga the deposit (CoE news) fixes the year only.
+BUDAPEST_ROUND_FOUR = {
+    "GBR": (2011, "2011-09-01"),
+    "LKA": (2015, "2015-09-01"),
+    "ROU": (2004, "2004-09-01"),
+    "NLD": (2007, "2007-03-01"),
+    "SWE": (2021, None),
+    "TON": (2017, None),
+    # national treaty records and the Treaty Office notification for Turkey (round four, later)
+    "USA": (2007, "2007-01-01"),
+    "CHE": (2012, "2012-01-01"),
+    "POL": (2015, "2015-06-01"),
+    "ESP": (2010, "2010-10-01"),
+    "PRT": (2010, "2010-07-01"),
+    "PER": (2019, "2019-12-01"),
+    "SVK": (2008, "2008-05-01"),
+    "SMR": (2019, "2019-07-01"),
+    "TUR": (2015, "2015-01-01"),  # ratified 29 Sep 2014, in force 1 Jan 2015: was 2014 (corrected)
+    "PAN": (2014, None),
+    "MNE": (2010, None),
+    "MCO": (2017, "2017-07-01"),
+    "SEN": (2017, None),
+}
+
+
+def test_round_four_budapest_entry_into_force(G):
+    got = {u: d for u, v, d in _memberships(G) if v == "COE_BUDAPEST"}
+    for code, (year, day) in BUDAPEST_ROUND_FOUR.items():
+        d = got[code]
+        assert d["since"] == year, code
+        assert (str(d["since_date"]) if d.get("since_date") is not None else None) == day, code
