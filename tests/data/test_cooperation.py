@@ -370,11 +370,19 @@ def test_source_ref_is_specific(rows):
 
 
 def test_no_duplicate_pair_instrument_year(rows):
-    seen: dict[tuple, int] = {}
+    # Same pair, same instrument type, same start: a duplicate. Two rows dated to the day
+    # (YYYY-MM-DD) with different days are two instruments (e.g. USA-ISR 2022: the DHS-INCD
+    # statement of intent of 2 Mar and the Treasury-MoF MoU of 23 Aug); a year-only `since`
+    # still collides with any row of that year.
+    seen: dict[tuple, list[tuple[int, str]]] = {}
     for i, r in enumerate(rows):
-        key = (frozenset((r["source"], r["target"])), r["instrument"], r["since"][:4])
-        assert key not in seen, f"{_line(i)} repeats line {seen[key] + 2}"
-        seen[key] = i
+        group = (frozenset((r["source"], r["target"])), r["instrument"])
+        since = r["since"]
+        for j, other in seen.get(group, []):
+            year_only = len(since) == 4 or len(other) == 4
+            same = since == other or (year_only and since[:4] == other[:4])
+            assert not same, f"{_line(i)} repeats line {j + 2}"
+        seen.setdefault(group, []).append((i, since))
 
 
 def test_endpoints_resolve(rows, actor_ids):
