@@ -212,6 +212,9 @@ def tie_state(
     'paused'
     >>> tie_state({"type": "COOPERATES_WITH", "since": 2014}, day, 0)
     'active'
+    >>> tie_state({"type": "COOPERATES_WITH", "since": 2021, "since_date": "2021-06-01",
+    ...            "last_confirmed": "2021"}, datetime.date(2026, 3, 1), 5)
+    'active'
     """
     _check_horizon(dormant_after)
     status = tie_status(attrs)
@@ -235,6 +238,10 @@ def tie_state(
                 confirmed_day = tie_date(confirmed)
             except ValueError as exc:
                 raise SchemaError(f"property 'last_confirmed': {exc}") from None
+            if start is not None and confirmed_day < start:
+                # a year alone reads as 1 January: evidence of 2022 for a tie of 2022-03-02 is
+                # no older than the tie itself
+                confirmed_day = start
         if confirmed_day is not None and (day - confirmed_day).days > dormant_after * _YEAR_DAYS:
             return "dormant"
     return "active"

@@ -34,6 +34,14 @@ CASES = [
     ({"type": "COOPERATES_WITH", "since": 2022}, "active", "active", "active"),
     ({"type": "COOPERATES_WITH", "since": "2021-05-01"}, "dormant", "active", "active"),
     ({"type": "COOPERATES_WITH", "since": "2021-06-02"}, "active", "active", "active"),
+    # evidence written as a year (1 January) is never older than the tie's own start
+    (
+        {"type": "COOPERATES_WITH", "since": "2021-06-02", "last_confirmed": "2021"},
+        "active",
+        "active",
+        "active",
+    ),
+    ({"type": "COOPERATES_WITH", "since": 2014, "last_confirmed": 2013}, "dormant", "active", "active"),
     ({"type": "COOPERATES_WITH"}, "active", "active", "active"),  # undated: no evidence to judge by
     ({"type": "COOPERATES_WITH", "since": 2020, "status": "lapsed"}, "ended", "ended", "active"),
     ({"type": "COOPERATES_WITH", "since": 2020, "until": 2025}, "ended", "ended", "active"),
