@@ -79,10 +79,11 @@ def compiled(e: tuple, ctx: Context) -> Any:
     :func:`evaluate` uses; every other kind is handed to :func:`evaluate` itself.
     """
     key = id(e)
-    f = ctx.compiled.get(key)
-    if f is None:
-        f = _compile(e, ctx)
-        ctx.compiled[key] = f
+    got = ctx.compiled.get(key)
+    if got is not None and got[0] is e:
+        return got[1]
+    f = _compile(e, ctx)
+    ctx.compiled[key] = (e, f)  # ``e`` kept alive: its id is never reused for another expression
     return f
 
 

@@ -279,14 +279,32 @@ class GraphReader(Protocol):
         self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
     ) -> tuple[tuple, list[dict[str, Any]]]: ...
 
+    def aggregate(
+        self, clause: tuple, proj: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]] | None: ...
+
 
 def _single(
-    clauses: list[tuple], ctx: Context, budget: _Budget, graph: GraphReader | None = None
+    clauses: list[tuple | None], ctx: Context, budget: _Budget, graph: GraphReader | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
     rows: Iterable[dict[str, Any]] = [{}]
     names: list[str] = []
-    for c in clauses:
+    clauses = list(clauses)
+    for i, c in enumerate(clauses):
+        if c is None:
+            continue  # the projection answered with the MATCH before it
         k = c[0]
+        if k == "match" and graph is not None and i + 1 < len(clauses) and clauses[i + 1][0] in ("with", "return"):
+            listed = budget.collect(rows)
+            grouped = graph.aggregate(c, clauses[i + 1], listed, ctx) if len(listed) == 1 else None
+            if grouped is not None:
+                # the engine grouped the matches (EngineReader.aggregate); the rest of the projection
+                # (its expressions of the aggregates, ORDER BY, SKIP, LIMIT, WHERE) runs here as usual
+                head, rows = grouped
+                names, rows = _project(head, rows, ctx, budget)
+                clauses[i + 1] = None
+                continue
+            rows = listed
         if k == "unwind":
             rows = _unwind(c, rows, ctx, budget)
         elif k in ("with", "return") and graph is not None:

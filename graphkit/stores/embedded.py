@@ -371,7 +371,7 @@ class EmbeddedDatabase:
             rows = []
             base = resident_bytes()
             while res.has_next():
-                rows.append(tuple(_plain(v) for v in res.get_next()))
+                rows.append(tuple(v if type(v) in _AS_IS else _plain(v) for v in res.get_next()))
                 if len(rows) % 4096 == 0:
                     if deadline is not None and time.monotonic() > deadline:
                         raise QueryStopped(limits, "time")
@@ -563,6 +563,10 @@ def _prune(root: Path, *, keep: int) -> None:
         for f in (old, old.with_name(old.name + ".wal")):
             with contextlib.suppress(OSError):
                 f.unlink()
+
+
+#: result values that are plain Python already (the frequent case: no call per value)
+_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
