@@ -99,13 +99,18 @@ def _project(
                     return -c if desc else c
             return (a[1] > b[1]) - (a[1] < b[1])
 
+        item_fs = [
+            (compiled(e, ctx), n) for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
+        ]
+        order_fs = [compiled(e, ctx) for e, _ in order]
+
         def keyed() -> Iterator[tuple]:
             for seq, row in enumerate(rows):
                 proj = {nm: row[nm] for nm in scope_names}
-                for (e, _, _), nm in zip(items, names[len(scope_names) :], strict=True):
-                    proj[nm] = evaluate(e, row, ctx)
+                for f, nm in item_fs:
+                    proj[nm] = f(row, ctx)
                 scope = {**row, **proj}
-                yield ([evaluate(e, scope, ctx) for e, _ in order], seq, proj)
+                yield ([f(scope, ctx) for f in order_fs], seq, proj)
 
         out = [(p, {}) for _, _, p in heapq.nsmallest(top, keyed(), key=cmp_to_key(row_cmp))]
         sorted_already = True
@@ -156,7 +161,7 @@ def _project(
             proj = {n: row[n] for n in scope_names}
             for f, n in item_fs:
                 proj[n] = f(row, ctx)
-            out.append((proj, {**row, **proj}))
+            out.append((proj, {**row, **proj} if order else {}))  # the scope only ORDER BY reads
     if distinct:
         seen: set[Any] = set()
         uniq = []
@@ -188,8 +193,9 @@ def _project(
         result = result[: _count(limit, ctx, "LIMIT")]
     if where is not None:
         kept = []
+        test = compiled(where, ctx)
         for p in result:
-            v = evaluate(where, p, ctx)
+            v = test(p, ctx)
             if v is not None and not isinstance(v, bool):
                 raise QueryError(f"WHERE needs a boolean, got {v!r} (InvalidArgumentType)")
             if v is True:
