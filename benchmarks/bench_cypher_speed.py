@@ -54,7 +54,10 @@ def _side(code_root: Path, dataset: Path, repeat: int) -> dict[str, dict]:
     env = dict(os.environ, PYTHONPATH=str(code_root))
     res = subprocess.run(
         [sys.executable, "-c", _CHILD, str(dataset), str(repeat), str(ROOT)],
-        env=env, capture_output=True, text=True, cwd=code_root,  # `-c` puts the cwd first on the path
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=code_root,  # `-c` puts the cwd first on the path
     )
     if res.returncode:
         raise SystemExit(f"{code_root}: {res.stderr.strip().splitlines()[-1]}")
@@ -88,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
                     times[side].setdefault(n, []).extend(v["seconds"])
                     rows[side][n] = v["rows"]
                 print(f"round {r + 1}: {side} done", file=sys.stderr)
-    print(f"\n{Path(args.dataset).name}; median of {args.repeat * args.rounds} warm runs per query; "
-          f"baseline = {args.baseline} (token bridge)\n")
+    print(
+        f"\n{Path(args.dataset).name}; median of {args.repeat * args.rounds} warm runs per query; "
+        f"baseline = {args.baseline} (token bridge)\n"
+    )
     print("| query | baseline s | current s | current / baseline | same rows |")
     print("|---|---:|---:|---:|---|")
     tb = tc = 0.0

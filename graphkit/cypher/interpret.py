@@ -300,9 +300,10 @@ def _single(
         if c is None:
             continue  # the projection answered with the MATCH before it
         k = c[0]
-        if k == "match" and graph is not None and i + 1 < len(clauses) and clauses[i + 1][0] in ("with", "return"):
+        after = clauses[i + 1] if i + 1 < len(clauses) else None
+        if k == "match" and graph is not None and after is not None and after[0] in ("with", "return"):
             listed = budget.collect(rows)
-            grouped = graph.aggregate(c, clauses[i + 1], listed, ctx) if len(listed) == 1 else None
+            grouped = graph.aggregate(c, after, listed, ctx) if len(listed) == 1 else None
             if grouped is not None:
                 # the engine grouped the matches (EngineReader.aggregate); the rest of the projection
                 # (its expressions of the aggregates, ORDER BY, SKIP, LIMIT, WHERE) runs here as usual

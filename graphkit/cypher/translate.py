@@ -530,10 +530,11 @@ class _Statement:
             el = self.elements[e[1][1]]
             if el.kind == "path" or el.hops:
                 return None
-            types = {self.reader.columns.get(t, {}).get(e[2]) for t in el.tables} - {None}
-            if len(types) != 1 or next(iter(types)) not in ("STRING", "INT64", "DOUBLE", "BOOL"):
+            types = {str(c) for c in (self.reader.columns.get(t, {}).get(e[2]) for t in el.tables) if c}
+            typ = types.pop() if len(types) == 1 else None
+            if typ not in ("STRING", "INT64", "DOUBLE", "BOOL"):
                 return None
-            return f"{el.name}.{_quote(e[2])}", next(iter(types))
+            return f"{el.name}.{_quote(e[2])}", str(typ)
         if k == "op" and e[1] in ("+", "-", "*"):
             a, b = self.value(e[2]), self.value(e[3])
             if a is None or b is None or a[1] != "DOUBLE" or b[1] != "DOUBLE":
@@ -549,7 +550,10 @@ class _Statement:
             whens = [(self.value(w), self.value(t)) for w, t in e[2]]
             other = self.value(e[3]) if e[3] is not None else None
             results = [t for _, t in whens] + ([other] if e[3] is not None else [])
-            if any(w is None or w[1] != "STRING" or e2[0] != "lit" for (w, _), (e2, _) in zip(whens, e[2], strict=True)):
+            if any(
+                w is None or w[1] != "STRING" or e2[0] != "lit"
+                for (w, _), (e2, _) in zip(whens, e[2], strict=True)
+            ):
                 return None
             if any(t is None for t in results) or len({t[1] for t in results if t is not None}) != 1:
                 return None
@@ -865,9 +869,8 @@ class EngineReader:
         self.load_nodes({(r[2 * i], r[2 * i + 1]) for r in result for i in range(len(keys))})
         out: list[dict[str, Any]] = []
         for r in result:
-            if keys or carried:
-                if not r[width]:
-                    continue  # no match: no group
+            if (keys or carried) and not r[width]:
+                continue  # no match: no group
             d = dict(row)
             for i, v in enumerate(keys):
                 d[v] = self.nodes[(r[2 * i], r[2 * i + 1])]
@@ -1063,28 +1066,28 @@ class EngineReader:
             # the frequent shapes (nodes, relationships read by property, engine values): one pass
             # per row without list building; uniqueness checked only with two relationships or more
             for r in result:
-                values: dict[str, Any] = {}
-                rel_ids: list[Any] = []
-                for what, var, k, names in plan:
+                got: dict[str, Any] = {}
+                seen: list[Any] = []
+                for what, var, at, keys_read in plan:
                     if what == "node":
-                        values[var] = nodes[(r[k], r[k + 1])]
+                        got[var] = nodes[(r[at], r[at + 1])]
                     elif what == "relp":
-                        t = str(r[k])
-                        ident = (t, r[k + 1])
-                        props: dict[str, Any] = {}
-                        for j, n in enumerate(names, start=k + 2):
-                            v = r[j]
-                            if v is not None:
-                                props[n] = v
-                        values[var] = Relationship(t, props, ident)
-                        rel_ids.append(ident)
+                        typ = str(r[at])
+                        ident = (typ, r[at + 1])
+                        kept: dict[str, Any] = {}
+                        for j, pn in enumerate(keys_read, start=at + 2):
+                            pv = r[j]
+                            if pv is not None:
+                                kept[pn] = pv
+                        got[var] = Relationship(typ, kept, ident)
+                        seen.append(ident)
                     elif what == "id":
-                        rel_ids.append((r[k], r[k + 1]))
+                        seen.append((r[at], r[at + 1]))
                     else:
-                        values[var] = r[k]
-                if rel_count > 1 and len(set(rel_ids)) < rel_count:
+                        got[var] = r[at]
+                if rel_count > 1 and len(set(seen)) < rel_count:
                     continue  # Neo4j matches a relationship once per MATCH clause
-                found[int(r[0])].append(values)
+                found[int(r[0])].append(got)
             return [found[i] if i is not None else [] for i in row_key]
         for r in result:
             values: dict[str, Any] = {}
