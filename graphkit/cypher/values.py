@@ -343,6 +343,11 @@ order_key = cmp_to_key(sort_cmp)
 
 def group_key(v: Any) -> Any:
     """A hashable key under which equal values (DISTINCT, grouping) meet; ``1`` and ``1.0`` meet."""
+    t = type(v)
+    if t is Node:  # the frequent kinds first (grouping matched rows)
+        return ("node", v.ident)
+    if t is str:
+        return ("s", v)
     if isinstance(v, bool):
         return ("b", v)
     if isinstance(v, int):
