@@ -79,10 +79,11 @@ def compiled(e: tuple, ctx: Context) -> Any:
     :func:`evaluate` uses; every other kind is handed to :func:`evaluate` itself.
     """
     key = id(e)
-    f = ctx.compiled.get(key)
-    if f is None:
-        f = _compile(e, ctx)
-        ctx.compiled[key] = f
+    got = ctx.compiled.get(key)
+    if got is not None and got[0] is e:
+        return got[1]
+    f = _compile(e, ctx)
+    ctx.compiled[key] = (e, f)  # ``e`` kept alive: its id is never reused for another expression
     return f
 
 
@@ -110,6 +111,17 @@ def _compile(e: tuple, ctx: Context) -> Any:
     if k == "cmp":
         op, fa, fb = e[1], compiled(e[2], ctx), compiled(e[3], ctx)
         return lambda row, ctx: _cmp(op, fa(row, ctx), fb(row, ctx))
+    if k == "op":  # AND, OR, XOR: both sides evaluated, as _binary does
+        op, fa, fb = e[1], compiled(e[2], ctx), compiled(e[3], ctx)
+        return lambda row, ctx: _logic(op, _truth(fa(row, ctx), op), _truth(fb(row, ctx), op))
+    if k == "not":
+        inner = compiled(e[1], ctx)
+
+        def negation(row: dict[str, Any], ctx: Context) -> Any:
+            v = _truth(inner(row, ctx), "NOT")
+            return None if v is None else not v
+
+        return negation
     if k == "isnull":
         inner, negated = compiled(e[1], ctx), e[2]
         return lambda row, ctx: (inner(row, ctx) is not None) if negated else (inner(row, ctx) is None)
@@ -424,18 +436,21 @@ def _cmp(op: str, a: Any, b: Any) -> bool | None:
 
 def _binary(op: str, ea: tuple, eb: tuple, row: dict[str, Any], ctx: Context) -> Any:
     if op in ("AND", "OR", "XOR"):
-        a = _truth(evaluate(ea, row, ctx), op)
-        b = _truth(evaluate(eb, row, ctx), op)
-        if op == "AND":
-            if a is False or b is False:
-                return False
-            return None if a is None or b is None else True
-        if op == "OR":
-            if a is True or b is True:
-                return True
-            return None if a is None or b is None else False
-        return None if a is None or b is None else a != b
+        return _logic(op, _truth(evaluate(ea, row, ctx), op), _truth(evaluate(eb, row, ctx), op))
     return arithmetic(op, evaluate(ea, row, ctx), evaluate(eb, row, ctx))
+
+
+def _logic(op: str, a: bool | None, b: bool | None) -> bool | None:
+    """``a AND b``, ``a OR b``, ``a XOR b`` in three-valued logic."""
+    if op == "AND":
+        if a is False or b is False:
+            return False
+        return None if a is None or b is None else True
+    if op == "OR":
+        if a is True or b is True:
+            return True
+        return None if a is None or b is None else False
+    return None if a is None or b is None else a != b
 
 
 def arithmetic(op: str, a: Any, b: Any) -> Any:

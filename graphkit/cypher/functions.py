@@ -540,8 +540,9 @@ def aggregate(name: str, distinct: bool, values: list[Any], extra: list[Any]) ->
     if name in ("sum", "avg"):
         if vals and all(isinstance(v, T.Duration) for v in vals):
             return TO.duration_sum(vals, average=name == "avg")
-        for v in vals:
-            _num(name, v)
+        if not all(type(v) is float or type(v) is int for v in vals):  # the frequent case checked at once
+            for v in vals:
+                _num(name, v)
         if name == "sum":
             if all(isinstance(v, int) for v in vals):
                 return check_int(sum(vals))

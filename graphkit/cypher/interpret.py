@@ -99,13 +99,18 @@ def _project(
                     return -c if desc else c
             return (a[1] > b[1]) - (a[1] < b[1])
 
+        item_fs = [
+            (compiled(e, ctx), n) for (e, _, _), n in zip(items, names[len(scope_names) :], strict=True)
+        ]
+        order_fs = [compiled(e, ctx) for e, _ in order]
+
         def keyed() -> Iterator[tuple]:
             for seq, row in enumerate(rows):
                 proj = {nm: row[nm] for nm in scope_names}
-                for (e, _, _), nm in zip(items, names[len(scope_names) :], strict=True):
-                    proj[nm] = evaluate(e, row, ctx)
+                for f, nm in item_fs:
+                    proj[nm] = f(row, ctx)
                 scope = {**row, **proj}
-                yield ([evaluate(e, scope, ctx) for e, _ in order], seq, proj)
+                yield ([f(scope, ctx) for f in order_fs], seq, proj)
 
         out = [(p, {}) for _, _, p in heapq.nsmallest(top, keyed(), key=cmp_to_key(row_cmp))]
         sorted_already = True
@@ -156,7 +161,7 @@ def _project(
             proj = {n: row[n] for n in scope_names}
             for f, n in item_fs:
                 proj[n] = f(row, ctx)
-            out.append((proj, {**row, **proj}))
+            out.append((proj, {**row, **proj} if order else {}))  # the scope only ORDER BY reads
     if distinct:
         seen: set[Any] = set()
         uniq = []
@@ -188,8 +193,9 @@ def _project(
         result = result[: _count(limit, ctx, "LIMIT")]
     if where is not None:
         kept = []
+        test = compiled(where, ctx)
         for p in result:
-            v = evaluate(where, p, ctx)
+            v = test(p, ctx)
             if v is not None and not isinstance(v, bool):
                 raise QueryError(f"WHERE needs a boolean, got {v!r} (InvalidArgumentType)")
             if v is True:
@@ -279,14 +285,33 @@ class GraphReader(Protocol):
         self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
     ) -> tuple[tuple, list[dict[str, Any]]]: ...
 
+    def aggregate(
+        self, clause: tuple, proj: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]] | None: ...
+
 
 def _single(
-    clauses: list[tuple], ctx: Context, budget: _Budget, graph: GraphReader | None = None
+    clauses: list[tuple | None], ctx: Context, budget: _Budget, graph: GraphReader | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
     rows: Iterable[dict[str, Any]] = [{}]
     names: list[str] = []
-    for c in clauses:
+    clauses = list(clauses)
+    for i, c in enumerate(clauses):
+        if c is None:
+            continue  # the projection answered with the MATCH before it
         k = c[0]
+        after = clauses[i + 1] if i + 1 < len(clauses) else None
+        if k == "match" and graph is not None and after is not None and after[0] in ("with", "return"):
+            listed = budget.collect(rows)
+            grouped = graph.aggregate(c, after, listed, ctx) if len(listed) == 1 else None
+            if grouped is not None:
+                # the engine grouped the matches (EngineReader.aggregate); the rest of the projection
+                # (its expressions of the aggregates, ORDER BY, SKIP, LIMIT, WHERE) runs here as usual
+                head, rows = grouped
+                names, rows = _project(head, rows, ctx, budget)
+                clauses[i + 1] = None
+                continue
+            rows = listed
         if k == "unwind":
             rows = _unwind(c, rows, ctx, budget)
         elif k in ("with", "return") and graph is not None:

@@ -28,7 +28,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphkit.cypher.evaluate import Context, evaluate
+from graphkit.cypher.evaluate import Context, compiled, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.functions import aggregate
 from graphkit.cypher.values import Node, Path, Relationship
 from graphkit.errors import QueryError
 
@@ -486,6 +487,87 @@ class _Statement:
             return f"({a[0]} IN {self.param(list(values))})", "BOOL"
         return None
 
+    def aggregate_text(self, e: tuple) -> tuple[str, Callable[[Any], Any]] | None:
+        """An aggregate as the engine's text and how its engine value becomes Neo4j's (see
+        :meth:`EngineReader.aggregate`); None when it is not pushed."""
+        if e[0] == "countstar":
+            return "count(*)", _as_count
+        _, name, distinct, args, _text = e
+        if len(args) != 1:
+            return None
+        arg = args[0]
+        if name == "count" and arg[0] == "var" and arg[1] in self.elements:
+            el = self.elements[arg[1]]
+            if el.kind == "node" and distinct:
+                return f"count(DISTINCT {el.name})", _as_count
+            if el.kind in ("node", "rel") and not el.hops and not distinct:
+                return "count(*)", _as_count
+            return None
+        if name not in ("count", "sum", "avg", "min", "max", "stdev", "stdevp"):
+            return None
+        value = self.value(arg)
+        if value is None:
+            return None
+
+        def finish(v: Any) -> Any:
+            return aggregate(name, distinct, list(v or []), [])
+
+        return f"collect({value[0]})", finish
+
+    def value(self, e: tuple) -> tuple[str, str] | None:
+        """The engine's text and exact type (STRING, INT64, DOUBLE, BOOL) of an expression whose
+        every value, null included, the engine computes exactly as Python does from the same row:
+        literals and parameters, properties of one declared type, ``+ - *`` and ``abs()`` of
+        DOUBLE values (IEEE arithmetic, no error either side), simple ``CASE`` on a string."""
+        k = e[0]
+        if k == "lit" or (k == "param" and e[1] in self.ctx.params):
+            v = e[1] if k == "lit" else self.ctx.params[e[1]]
+            t = {str: "STRING", bool: "BOOL", float: "DOUBLE", int: "INT64"}.get(type(v))
+            if t is None or (t == "INT64" and not -(2**63) <= v < 2**63):
+                return None
+            return self.param(v), t
+        if k == "prop" and e[1][0] == "var" and e[1][1] in self.elements:
+            el = self.elements[e[1][1]]
+            if el.kind == "path" or el.hops:
+                return None
+            types = {str(c) for c in (self.reader.columns.get(t, {}).get(e[2]) for t in el.tables) if c}
+            typ = types.pop() if len(types) == 1 else None
+            if typ not in ("STRING", "INT64", "DOUBLE", "BOOL"):
+                return None
+            return f"{el.name}.{_quote(e[2])}", str(typ)
+        if k == "op" and e[1] in ("+", "-", "*"):
+            a, b = self.value(e[2]), self.value(e[3])
+            if a is None or b is None or a[1] != "DOUBLE" or b[1] != "DOUBLE":
+                return None
+            return f"({a[0]} {e[1]} {b[0]})", "DOUBLE"
+        if k == "call" and len(e) == 5 and e[1] == "abs" and len(e[3]) == 1 and not e[2]:
+            a = self.value(e[3][0])
+            return (f"abs({a[0]})", "DOUBLE") if a is not None and a[1] == "DOUBLE" else None
+        if k == "case" and e[1] is not None:
+            subject = self.value(e[1])
+            if subject is None or subject[1] != "STRING":
+                return None
+            whens = [(self.value(w), self.value(t)) for w, t in e[2]]
+            other = self.value(e[3]) if e[3] is not None else None
+            results = [t for _, t in whens] + ([other] if e[3] is not None else [])
+            if any(
+                w is None or w[1] != "STRING" or e2[0] != "lit"
+                for (w, _), (e2, _) in zip(whens, e[2], strict=True)
+            ):
+                return None
+            if any(t is None for t in results) or len({t[1] for t in results if t is not None}) != 1:
+                return None
+            kind = results[0][1] if results[0] is not None else None
+            if kind not in ("DOUBLE", "STRING"):
+                return None
+            text = f"CASE {subject[0]} " + " ".join(
+                f"WHEN {w[0]} THEN {t[0]}" for w, t in whens if w is not None and t is not None
+            )
+            if other is not None:
+                text += f" ELSE {other[0]}"
+            return text + " END", kind
+        return None
+
     def predicate_columns(self, e: Any) -> Any:
         """``e`` with each pattern predicate replaced by a hidden column the engine computes."""
         if isinstance(e, list):
@@ -668,16 +750,140 @@ class EngineReader:
         results = self._run(st, parts, rows)
         out: list[dict[str, Any]] = []
         hidden = any(v.startswith(" ") for v in st.elements) or bool(st.columns)
+        tests = [compiled(c, ctx) for c in python]
+        alone = len(rows) == 1
         for row, found in zip(rows, results, strict=True):
             kept = 0
             for values in found:
-                scope = {**row, **values}
-                if not python or all(evaluate(c, scope, ctx) is True for c in python):
+                scope = {**row, **values} if row or not alone else values  # one row {}: no copy
+                if not tests or all(t(scope, ctx) is True for t in tests):
                     out.append({k: v for k, v in scope.items() if not k.startswith(" ")} if hidden else scope)
                     kept += 1
             if optional and not kept:
                 out.append({**row, **dict.fromkeys(new)})
         return out
+
+    def aggregate(
+        self, clause: tuple, proj: tuple, rows: list[dict[str, Any]], ctx: Context
+    ) -> tuple[tuple, list[dict[str, Any]]] | None:
+        """A ``MATCH`` and the aggregating ``WITH`` / ``RETURN`` after it grouped by the engine, or
+        None when this cannot be done with Neo4j's answer (then both run as usual).
+
+        Pushed: a non-optional MATCH with one row before it, every WHERE part pushed, no paths or
+        variable-length relationships; grouping items that are node variables of the MATCH (grouped
+        by the node's key, as Python groups them) or variables of the row before; aggregates
+        ``count(*)``, ``count(v)`` of an element of the MATCH (never null), ``count(DISTINCT n)`` of a
+        node, and ``count sum avg min max stdev stdevp`` (DISTINCT too) of an expression whose every
+        value the engine computes as Python does (:meth:`_Statement.value`): the engine collects
+        the group's values and :func:`graphkit.cypher.functions.aggregate` computes the aggregate, as
+        for unpushed rows. Relationship uniqueness is a condition of the statement. Returns the
+        projection rewritten without aggregates (they become hidden variables of the rows) and the
+        grouped rows; ORDER BY, SKIP, LIMIT, DISTINCT and WHERE then run in Python as usual.
+        """
+        _, optional, paths, where = clause
+        if optional or len(rows) != 1 or proj[0] not in ("with", "return"):
+            return None
+        _, _distinct, star, items, order, _skip, _limit, _where = proj
+        if star or not any(contains_aggregate(e) for e, _, _ in items):
+            return None
+        if any(x[0] in ("pattern", "patcomp") for x in _walk(list(proj[1:]))):
+            return None
+        row = rows[0]
+        st = _Statement(self, ctx, set(row))
+        st.node_bound = {k for k, v in row.items() if isinstance(v, Node)}
+        parts = [st.path(p) for p in paths]
+        for c in _conjuncts(where):
+            if any(x[0] == "pattern" for x in _walk(c)):
+                return None
+            pushed = st.expr(c)
+            if pushed is None or pushed[1] != "BOOL":
+                return None
+            st.where.append(pushed[0])
+        if st.nothing or st.python or st.columns or st.bound_nodes:
+            return None
+        rels = []
+        for el in [*st.elements.values(), *st.anon]:
+            if el.kind == "path" or el.hops:
+                return None
+            if el.kind == "rel":
+                rels.append(el)
+        unique = [
+            f"ID({a.name}) <> ID({b.name})"
+            for i, a in enumerate(rels)
+            for b in rels[i + 1 :]
+            if set(a.tables) & set(b.tables)
+        ]
+        keys: list[str] = []
+        carried = False
+        found: list[tuple[tuple, str, str, Callable[[Any], Any]]] = []  # (aggregate, hidden, text, finish)
+
+        def replace(e: Any) -> Any:
+            if isinstance(e, list):
+                return [replace(x) for x in e]
+            if not isinstance(e, tuple) or not e or not isinstance(e[0], str):
+                return tuple(replace(x) for x in e) if isinstance(e, tuple) else e
+            if not is_aggregate(e):
+                return tuple(replace(x) if isinstance(x, tuple | list) else x for x in e)
+            for a, hidden, _, _ in found:
+                if a == e:
+                    return ("var", hidden)
+            pushed = st.aggregate_text(e)
+            if pushed is None:
+                raise _NotPushed
+            hidden = f" gka{len(found)}"
+            found.append((e, hidden, *pushed))
+            return ("var", hidden)
+
+        try:
+            new_items = []
+            for e, alias, text in items:
+                if contains_aggregate(e):
+                    new_items.append((replace(e), alias, text))
+                    continue
+                if e[0] != "var":
+                    return None
+                if e[1] in st.elements and st.elements[e[1]].kind == "node":
+                    keys.append(e[1])
+                elif e[1] in row and e[1] not in st.elements:
+                    carried = True
+                else:
+                    return None
+                new_items.append((e, alias, text))
+            new_order = [(replace(e), d) for e, d in order]
+        except _NotPushed:
+            return None
+        keys = list(dict.fromkeys(keys))
+        cols = []
+        for v in keys:
+            name = st.elements[v].name
+            cols += [f"label({name})", f"{name}.id"]
+        cols.append("count(*)")
+        cols += [text for _, _, text, _ in found]
+        text = "MATCH " + ", ".join(parts)
+        if st.where or unique:
+            text += " WHERE " + " AND ".join(st.where + unique)
+        text += " RETURN " + ", ".join(f"{c} AS c{n}" for n, c in enumerate(cols))
+        self.statements.append(text)
+        _, result = self.execute(text, st.params)
+        width = 2 * len(keys)
+        self.load_nodes({(r[2 * i], r[2 * i + 1]) for r in result for i in range(len(keys))})
+        out: list[dict[str, Any]] = []
+        for r in result:
+            if (keys or carried) and not r[width]:
+                continue  # no match: no group
+            d = dict(row)
+            for i, v in enumerate(keys):
+                d[v] = self.nodes[(r[2 * i], r[2 * i + 1])]
+            for j, (_, hidden, _, finish) in enumerate(found):
+                d[hidden] = finish(r[width + 1 + j])
+            out.append(d)
+        if not keys and not carried and not out:  # an aggregation without grouping keys: one row
+            d = dict(row)
+            for _, hidden, _, finish in found:
+                d[hidden] = finish(None)
+            out.append(d)
+        head = (proj[0], proj[1], False, new_items, new_order, proj[5], proj[6], proj[7])
+        return head, out
 
     def project_patterns(
         self, clause: tuple, rows: list[dict[str, Any]], ctx: Context
@@ -852,6 +1058,37 @@ class EngineReader:
         starts = _node_columns(decoders)
         self.load_nodes({(r[k], r[k + 1]) for r in result for k in starts})
         found: list[list[dict[str, Any]]] = [[] for _ in keys]
+        nodes = self.nodes
+        plan = _decode_plan(decoders)
+        simple = all(what in ("node", "relp", "value", "id") for what, _, _, _ in plan)
+        rel_count = sum(1 for what, _, _, _ in plan if what in ("relp", "id"))
+        if simple:
+            # the frequent shapes (nodes, relationships read by property, engine values): one pass
+            # per row without list building; uniqueness checked only with two relationships or more
+            for r in result:
+                got: dict[str, Any] = {}
+                seen: list[Any] = []
+                for what, var, at, keys_read in plan:
+                    if what == "node":
+                        got[var] = nodes[(r[at], r[at + 1])]
+                    elif what == "relp":
+                        typ = str(r[at])
+                        ident = (typ, r[at + 1])
+                        kept: dict[str, Any] = {}
+                        for j, pn in enumerate(keys_read, start=at + 2):
+                            pv = r[j]
+                            if pv is not None:
+                                kept[pn] = pv
+                        got[var] = Relationship(typ, kept, ident)
+                        seen.append(ident)
+                    elif what == "id":
+                        seen.append((r[at], r[at + 1]))
+                    else:
+                        got[var] = r[at]
+                if rel_count > 1 and len(set(seen)) < rel_count:
+                    continue  # Neo4j matches a relationship once per MATCH clause
+                found[int(r[0])].append(got)
+            return [found[i] if i is not None else [] for i in row_key]
         for r in result:
             values: dict[str, Any] = {}
             rel_ids: list[Any] = []
@@ -900,11 +1137,30 @@ class EngineReader:
         return [found[i] if i is not None else [] for i in row_key]
 
 
+class _NotPushed(Exception):
+    """An aggregate the engine cannot compute as Neo4j does (:meth:`EngineReader.aggregate`)."""
+
+
+def _as_count(v: Any) -> int:
+    return int(v) if v is not None else 0
+
+
 def _key_of(v: Any) -> Any:
     """A hashable identity of a bound value (a node's key)."""
     if isinstance(v, Node | Relationship):
         return v.ident
     return repr(v)
+
+
+def _decode_plan(decoders: list[tuple[str, str, str]]) -> list[tuple[str, str, int, list[str]]]:
+    """Per decoder: what it decodes, the user variable, its first result column and its property names."""
+    widths = {"node": 2, "rel": 2, "rels": 2, "path": 3, "id": 2, "ids": 2, "value": 1}
+    out, k = [], 1
+    for what, var, extra in decoders:
+        names = extra.split("\x00") if what == "relp" and extra else []
+        out.append((what, var, k, names))
+        k += widths[what] if what != "relp" else 2 + len(names)
+    return out
 
 
 def _node_columns(decoders: list[tuple[str, str, str]]) -> list[int]:

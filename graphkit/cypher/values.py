@@ -297,6 +297,9 @@ _RANK = {
 
 def sort_cmp(a: Any, b: Any) -> int:
     """The total order ORDER BY, ``min`` and ``max`` use (nulls last, NaN after every number)."""
+    t = type(a)
+    if t is type(b) and (t is str or t is int or (t is float and a == a and b == b)):
+        return (a > b) - (a < b)  # the frequent case: two values of one plain type (no NaN)
     ta, tb = type_name(a), type_name(b)
     ra, rb = _RANK.get(ta, 14), _RANK.get(tb, 14)
     if ra != rb:
@@ -343,6 +346,11 @@ order_key = cmp_to_key(sort_cmp)
 
 def group_key(v: Any) -> Any:
     """A hashable key under which equal values (DISTINCT, grouping) meet; ``1`` and ``1.0`` meet."""
+    t = type(v)
+    if t is Node:  # the frequent kinds first (grouping matched rows)
+        return ("node", v.ident)
+    if t is str:
+        return ("s", v)
     if isinstance(v, bool):
         return ("b", v)
     if isinstance(v, int):

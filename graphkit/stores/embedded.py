@@ -371,7 +371,7 @@ class EmbeddedDatabase:
             rows = []
             base = resident_bytes()
             while res.has_next():
-                rows.append(tuple(_plain(v) for v in res.get_next()))
+                rows.append(tuple(v if type(v) in _AS_IS else _plain(v) for v in res.get_next()))
                 if len(rows) % 4096 == 0:
                     if deadline is not None and time.monotonic() > deadline:
                         raise QueryStopped(limits, "time")
@@ -565,12 +565,16 @@ def _prune(root: Path, *, keep: int) -> None:
                 f.unlink()
 
 
+#: result values that are plain Python already (the frequent case: no call per value)
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """A result value as plain Python: numbers, text, dates, lists, dicts."""
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _AS_IS else _plain(v) for v in value]
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:  # a path
             return {
