@@ -332,7 +332,12 @@ def cluster_membership(
 
 
 def modularity_of(net: ActorNetwork, membership: np.ndarray, *, resolution: float = 1.0) -> float:
-    """Newman's modularity, ``sum_c [L_c / m - resolution (d_c / 2m)^2]`` with strengths when weighted."""
+    """Newman's modularity, ``sum_c [L_c / m - resolution (d_c / 2m)^2]`` with strengths when weighted
+    (from the incidence when the network's ties are not listed: the same value)."""
+    if not net.listed and net.incidence is not None:
+        from graphkit.analysis.incidence import modularity
+
+        return modularity(net.incidence, membership, resolution=resolution)
     total = float(net.weight.sum())
     if total == 0:
         return float("nan")

@@ -444,12 +444,7 @@ def _number(v: Any) -> bool:
 
 
 def _same_network(a: ActorNetwork, b: ActorNetwork) -> bool:
-    return a is b or (
-        a.m == b.m
-        and bool(np.array_equal(a.src, b.src))
-        and bool(np.array_equal(a.dst, b.dst))
-        and bool(np.array_equal(a.weight, b.weight))
-    )
+    return a.same_ties(b)
 
 
 def _centrality_ranks(cent: pd.DataFrame, measures: list[str]) -> dict[tuple[str, str, str], float]:

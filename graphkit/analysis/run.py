@@ -386,8 +386,7 @@ def _cluster_summary(
     s = cluster_summary(clusters, cent)
     if net.n == 0 or s.empty:
         return s
-    same = membership[net.src] == membership[net.dst]
-    internal = np.bincount(membership[net.src][same], minlength=membership.max() + 1)
+    internal = net.ties_inside(membership)
     size = s["size"].to_numpy()
     e = internal[s["cluster"].to_numpy()]
     s["internal_edges"] = e.astype(np.int64)
