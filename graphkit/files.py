@@ -154,7 +154,7 @@ def write_frame_csv(
         elif kind == "b":
             columns.append(["true" if x else "false" for x in col.tolist()])
         else:
-            columns.append([_cell_csv(conv(v)) for v in col])
+            columns.append(_text_column(col, conv))
     if len(columns) == 1:
         columns[0] = [c or '""' for c in columns[0]]  # a record of one empty cell
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -162,6 +162,23 @@ def write_frame_csv(
         if not columns:
             f.write("\n" * len(df))
         f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
+
+
+def _text_column(col: Any, conv: Callable[[Any], Any]) -> list[str]:
+    """The cells of a text (object) column: each distinct value made into CSV text once (a
+    column of names, kinds or cluster names repeats few values)."""
+    done: dict[Any, str] = {}
+    out = []
+    for v in col:
+        try:
+            text = done.get((type(v), v))
+        except TypeError:  # unhashable (a list): not remembered
+            out.append(_cell_csv(conv(v)))
+            continue
+        if text is None:
+            text = done[(type(v), v)] = _cell_csv(conv(v))
+        out.append(text)
+    return out
 
 
 def _cell_csv(v: Any, *, neutralise: bool = True, lines: bool = True) -> str:
