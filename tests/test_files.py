@@ -256,7 +256,7 @@ def test_write_frame_text_columns_equal_the_cell_writer(tmp_path):
     write_frame_csv(df, tmp_path / "a.csv")
     want = io.StringIO()
     write_csv(want, df.columns, df.itertuples(index=False, name=None))
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8", newline="") == want.getvalue()
+    assert (tmp_path / "a.csv").read_bytes().decode("utf-8") == want.getvalue()
 
 
 def test_write_dataset_into_a_folder_with_notes_replaces_only_the_tables(tmp_path):
