@@ -73,6 +73,8 @@ __all__ = [
     "MAX_STRENGTH",
     "PROJECTION_FREE_PAIRS",
     "projection_arrays",
+    "Rows",
+    "without_ties",
 ]
 
 Edges = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -128,6 +130,7 @@ class ActorNetwork:
     incidence: Incidence | None = field(default=None, repr=False)
     size: int | None = None
     explicit: ExplicitTies | None = field(default=None, repr=False)
+    rows: Rows | None = field(default=None, repr=False)
 
     @cached_property
     def _edges(self) -> Edges:
@@ -298,6 +301,7 @@ def actor_network(
     dormant_after: float = DEFAULT_DORMANT_AFTER,
     as_of: Any = None,
     require_weight: bool = True,
+    keyed: bool = False,
 ) -> ActorNetwork:
     """Read the actor network formed by ``types`` out of the canonical graph.
 
@@ -327,6 +331,10 @@ def actor_network(
     require_weight : bool
         Raise when ``weight`` is given and no tie carries it (default); the stability runs,
         which may leave every weighted tie out, read the missing weight as 1 instead.
+    keyed : bool
+        Keep the relationships read, with their keys, in ``rows`` (:class:`Rows`), so that
+        :func:`without_ties` derives the network of a run that leaves some out (the
+        stability runs) without reading the graph again.
 
     Raises
     ------
@@ -367,17 +375,18 @@ def actor_network(
     ws: list[float] = []
     member: list[bool] = []
     factor: list[float] = []  # the instrument weight of each cooperation tie (1 for the others)
+    keys: list[tuple[Any, Any, Any]] = []
     seen_weight = False
     day = as_of_date(as_of if as_of is not None else G.graph.get("as_of"))
     for u, nbrs in G.adj.items():
         iu = index.get(u)
         if iu is None:
             continue
-        for v, keyed in nbrs.items():
+        for v, edges in nbrs.items():
             iv = index.get(v)
             if iv is None or iv == iu:
                 continue
-            for d in keyed.values():
+            for k, d in edges.items():
                 t = d.get("type")
                 if t not in wanted:
                     continue
@@ -389,6 +398,8 @@ def actor_network(
                     continue
                 us.append(iu)
                 vs.append(iv)
+                if keyed:
+                    keys.append((u, v, k))
                 member.append(t == "MEMBER_OF")
                 factor.append(instrument_weight(d, instruments) if t == "COOPERATES_WITH" else 1.0)
                 if weight is not None:
@@ -403,11 +414,84 @@ def actor_network(
             f"no {'/'.join(types)} relationship has the property {weight!r}; "
             "name a numeric relationship property with --weight (e.g. weight) or leave it out"
         )
-    u_arr = np.asarray(us, dtype=np.int64)
-    v_arr = np.asarray(vs, dtype=np.int64)
-    w_arr = np.asarray(ws, dtype=float) if weight is not None else np.ones(u_arr.size)
-    is_member = np.asarray(member, dtype=bool)
-    strengths = np.asarray(factor, dtype=float)
+    rows = Rows(
+        G=G,
+        ids=ids,
+        names=names,
+        kinds=kinds,
+        regions=regions,
+        index=index,
+        types=types,
+        weight=weight,
+        u=np.asarray(us, dtype=np.int64),
+        v=np.asarray(vs, dtype=np.int64),
+        w=np.asarray(ws, dtype=float) if weight is not None else np.ones(len(us)),
+        member=np.asarray(member, dtype=bool),
+        factor=np.asarray(factor, dtype=float),
+        keys=keys if keyed else None,
+    )
+    return _assemble(rows, None, rows.factor, two_mode=two_mode)
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """The relationships an actor network was read from, one row each: ``u[r] -> v[r]``
+    (actor positions), its strength ``w[r]`` (1 without a weight property), whether it is a
+    membership, its instrument weight ``factor[r]`` (1 but for cooperation), and, when read
+    with ``keyed``, its key ``(u, v, k)`` in ``G``."""
+
+    G: nx.MultiDiGraph = field(repr=False)
+    ids: list[str]
+    names: list[str]
+    kinds: list[str]
+    regions: list[Any]
+    index: dict[str, int]
+    types: tuple[str, ...]
+    weight: str | None
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+    member: np.ndarray
+    factor: np.ndarray
+    keys: list[tuple[Any, Any, Any]] | None = None
+
+
+def without_ties(
+    net: ActorNetwork,
+    drop: set[tuple[Any, Any, Any]] | frozenset[tuple[Any, Any, Any]],
+    *,
+    instruments: Mapping[str, float] | None | str = "same",
+) -> ActorNetwork:
+    """The network ``net`` (read with ``keyed``) without the relationships whose keys are in
+    ``drop``, and with the instrument table ``instruments`` (``"same"``: as read): what
+    :func:`actor_network` reads from the graph without them, from the rows already read."""
+    rows = net.rows
+    if rows is None or rows.keys is None:
+        raise AnalysisError("without_ties needs a network read with keyed=True")
+    keep = np.fromiter((k not in drop for k in rows.keys), dtype=bool, count=len(rows.keys))
+    factor = rows.factor
+    if not isinstance(instruments, str):
+        coop = np.flatnonzero(keep & ~rows.member)
+        factor = factor.copy()
+        adj = rows.G.adj
+        for r in coop.tolist():
+            u, v, k = rows.keys[r]
+            d = adj[u][v][k]
+            if d.get("type") == "COOPERATES_WITH":
+                factor[r] = instrument_weight(d, instruments)
+    return _assemble(rows, keep, factor, two_mode=net.two_mode)
+
+
+def _assemble(rows: Rows, keep_rows: np.ndarray | None, strengths: np.ndarray, *, two_mode: bool) -> ActorNetwork:
+    """The :class:`ActorNetwork` of the rows ``keep_rows`` (None: all) of ``rows``, cooperation
+    weighed by ``strengths`` (two-mode only)."""
+    G, ids, names, kinds, regions = rows.G, rows.ids, rows.names, rows.kinds, rows.regions
+    index, types, weight = rows.index, rows.types, rows.weight
+    wanted = set(types)
+    u_arr, v_arr, w_arr, is_member = rows.u, rows.v, rows.w, rows.member
+    if keep_rows is not None:
+        u_arr, v_arr, w_arr = u_arr[keep_rows], v_arr[keep_rows], w_arr[keep_rows]
+        is_member, strengths = is_member[keep_rows], strengths[keep_rows]
     members = None
     if "MEMBER_OF" in wanted:
         pairs = _unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
@@ -421,6 +505,7 @@ def actor_network(
         weight_property=weight,
         index=index,
         members=members,
+        rows=rows if rows.keys is not None else None,
     )
     direct = _merged(
         u_arr,

@@ -149,3 +149,37 @@ def test_analysis_equal_without_the_projection(monkeypatch):
     assert qa >= qb - 0.01
     s = after.cluster_summary
     assert s["internal_edges"].sum() <= before.summary["graph"]["actor_links"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_without_ties_equals_reading_the_graph_without_them(seed):
+    """A stability run's network derived from the rows read once (without_ties) is the
+    network read from the graph without those relationships: the same arrays, exactly,
+    with the instruments as read and with another instrument table."""
+    import random
+
+    import networkx as nx
+
+    from graphkit.analysis.engine import without_ties
+
+    G = random_two_mode(seed)
+    rng = random.Random(seed)
+    for _, _, d in G.edges(data=True):
+        if d["type"] == "COOPERATES_WITH" and rng.random() < 0.5:
+            d["instrument"] = rng.choice(["treaty", "mou", "joint statement"])
+    keyed = actor_network(G, weight="weight", two_mode=True, keyed=True)
+    edges = list(G.edges(keys=True))
+    for instruments in ("same", {"treaty": 0.5, "mou": 0.2}):
+        for share in (0.0, 0.3, 0.8):
+            drop = {e for e in edges if rng.random() < share}
+            view = nx.subgraph_view(G, filter_edge=lambda u, v, k, drop=drop: (u, v, k) not in drop)
+            want = actor_network(
+                view, weight="weight", two_mode=True, instruments=None if instruments == "same" else instruments
+            )
+            got = without_ties(keyed, drop, instruments=instruments)
+            for a, b in ((got, want), (got.direct_network, want.direct_network)):
+                for name in ("src", "dst", "weight", "count"):
+                    np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+            assert got.same_ties(want) and got.m == want.m
+            if want.incidence is not None:
+                np.testing.assert_array_equal(got.incidence.share, want.incidence.share)
