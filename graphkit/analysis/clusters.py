@@ -259,9 +259,11 @@ def cluster_membership(
     restarts: int = RESTARTS,
     engine: str = "auto",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, str]:
     """Cluster of every actor (numbered by decreasing size) and the engine that computed it
-    (each restart counted on ``progress``)."""
+    (each restart counted on ``progress``). ``jobs``: threads for the restarts of Louvain on
+    the incidence (:func:`graphkit.analysis.louvain.louvain`; the same clusters with any)."""
     if method not in CLUSTER_METHODS:
         raise AnalysisError(
             f"unknown cluster method {method!r}; expected one of {', '.join(CLUSTER_METHODS)}"
@@ -292,6 +294,7 @@ def cluster_membership(
                 seed=seed,
                 restarts=runs,
                 tick=lambda run: progress.count(f"clusters ({method})", run, runs, unit="runs"),
+                jobs=jobs,
             )
     elif used == "igraph":
         g = net.igraph

@@ -200,6 +200,7 @@ def analyze(
             restarts=restarts,
             engine=engine,
             progress=progress,
+            jobs=parallel.default_jobs() if jobs is None else max(1, int(jobs)),
         )
         clusters = cluster_table(net, membership)
         q = modularity_of(net, membership, resolution=resolution)
