@@ -252,7 +252,9 @@ def test_write_frame_text_columns_equal_the_cell_writer(tmp_path):
     rng = random.Random(0)
     texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(2000)]
     vals = [*texts, None, float("nan"), 3, 2.5, True, pd.NA]
-    df = pd.DataFrame({"x": pd.Series(vals, dtype=object), "y": pd.Series([*texts, *"abcdef"], dtype="string")})
+    df = pd.DataFrame(
+        {"x": pd.Series(vals, dtype=object), "y": pd.Series([*texts, *"abcdef"], dtype="string")}
+    )
     write_frame_csv(df, tmp_path / "a.csv")
     want = io.StringIO()
     write_csv(want, df.columns, df.itertuples(index=False, name=None))

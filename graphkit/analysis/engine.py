@@ -185,18 +185,15 @@ class ActorNetwork:
             return True
         a, b = self.incidence, other.incidence
         if a is not None and b is not None:
-            return (
-                a.n == b.n
-                and all(
-                    np.array_equal(x, y)
-                    for x, y in (
-                        (a.member, b.member),
-                        (a.org, b.org),
-                        (a.share, b.share),
-                        (a.src, b.src),
-                        (a.dst, b.dst),
-                        (a.weight, b.weight),
-                    )
+            return a.n == b.n and all(
+                np.array_equal(x, y)
+                for x, y in (
+                    (a.member, b.member),
+                    (a.org, b.org),
+                    (a.share, b.share),
+                    (a.src, b.src),
+                    (a.dst, b.dst),
+                    (a.weight, b.weight),
                 )
             )
         return (
@@ -482,7 +479,9 @@ def without_ties(
     return _assemble(rows, keep, factor, two_mode=net.two_mode)
 
 
-def _assemble(rows: Rows, keep_rows: np.ndarray | None, strengths: np.ndarray, *, two_mode: bool) -> ActorNetwork:
+def _assemble(
+    rows: Rows, keep_rows: np.ndarray | None, strengths: np.ndarray, *, two_mode: bool
+) -> ActorNetwork:
     """The :class:`ActorNetwork` of the rows ``keep_rows`` (None: all) of ``rows``, cooperation
     weighed by ``strengths`` (two-mode only)."""
     G, ids, names, kinds, regions = rows.G, rows.ids, rows.names, rows.kinds, rows.regions
@@ -579,7 +578,9 @@ def projection_arrays(
     n = inc.n
     keys, inverse = _merge_index(rows_u, rows_v, n)
     weight = np.bincount(inverse, np.concatenate([coop[2], pw]), minlength=keys.size)
-    count = np.bincount(inverse, np.concatenate([np.ones(coop[0].size, dtype=np.int64), pc]), minlength=keys.size)
+    count = np.bincount(
+        inverse, np.concatenate([np.ones(coop[0].size, dtype=np.int64), pc]), minlength=keys.size
+    )
     return (
         (keys // max(n, 1)).astype(np.int64),
         (keys % max(n, 1)).astype(np.int64),

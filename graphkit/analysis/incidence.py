@@ -393,8 +393,8 @@ def explicit_ties(inc: Incidence, hub_min: int) -> ExplicitTies:
     hub = hit & (size[o] >= hub_min)
     hubbed = np.bincount(pair[hub], minlength=keys.size).astype(np.int64)
     big = size >= hub_min
-    k = size[big].astype(np.int64)
-    replaced = int((k * (k - 1) // 2).sum()) - int(hubbed.sum())
+    hub_size = size[big].astype(np.int64)
+    replaced = int((hub_size * (hub_size - 1) // 2).sum()) - int(hubbed.sum())
     return ExplicitTies(
         src=src.astype(np.int64),
         dst=dst.astype(np.int64),

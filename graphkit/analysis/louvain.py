@@ -154,7 +154,9 @@ def louvain(
         if comm is None:
             if tick is not None:
                 tick(run)
-            comm = _first_level(inc, adj, k, two_m, resolution, orders[run], functools.partial(_tick, tick, run))
+            comm = _first_level(
+                inc, adj, k, two_m, resolution, orders[run], functools.partial(_tick, tick, run)
+            )
         membership = _finish(inc, comm, resolution, ig)
         q = modularity(inc, membership, resolution=resolution)
         if q > best_q + 1e-12:

@@ -116,7 +116,9 @@ def test_a_hand_made_network():
     # (a, O2), (b, O2))
     assert ties.replaced == 15 + 6 - 6
     assert ties.m == net.m == len(expected) + 15
-    hubbed = dict(zip(zip(ties.src.tolist(), ties.dst.tolist()), ties.hubbed.tolist(), strict=True))
+    hubbed = dict(
+        zip(zip(ties.src.tolist(), ties.dst.tolist(), strict=True), ties.hubbed.tolist(), strict=True)
+    )
     ab = tuple(sorted((net.index["a"], net.index["b"])))
     assert hubbed[ab] == 2
 
@@ -174,7 +176,10 @@ def test_without_ties_equals_reading_the_graph_without_them(seed):
             drop = {e for e in edges if rng.random() < share}
             view = nx.subgraph_view(G, filter_edge=lambda u, v, k, drop=drop: (u, v, k) not in drop)
             want = actor_network(
-                view, weight="weight", two_mode=True, instruments=None if instruments == "same" else instruments
+                view,
+                weight="weight",
+                two_mode=True,
+                instruments=None if instruments == "same" else instruments,
             )
             got = without_ties(keyed, drop, instruments=instruments)
             for a, b in ((got, want), (got.direct_network, want.direct_network)):
