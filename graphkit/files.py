@@ -66,6 +66,7 @@ _ESCAPE = "'"
 #: NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
 LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _NEEDS_QUOTES = frozenset(',"' + LINE_BREAKS)
+_SPECIAL = re.compile("[" + re.escape(',"' + LINE_BREAKS) + "]")
 # A formula start right after a line break: what a reader that splits the cell would see.
 _INNER_FORMULA = re.compile(f"(?<=[{re.escape(LINE_BREAKS)}])(?=[=+\\-@\\t])")
 
@@ -142,7 +143,6 @@ def write_frame_csv(
     """
     import numpy as np
 
-    conv = cell or (lambda v: v)
     columns: list[list[str]] = []
     for name in df.columns:
         col = df[name]
@@ -154,7 +154,7 @@ def write_frame_csv(
         elif kind == "b":
             columns.append(["true" if x else "false" for x in col.tolist()])
         else:
-            columns.append([_cell_csv(conv(v)) for v in col])
+            columns.append(_text_column(col, cell))
     if len(columns) == 1:
         columns[0] = [c or '""' for c in columns[0]]  # a record of one empty cell
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -162,6 +162,23 @@ def write_frame_csv(
         if not columns:
             f.write("\n" * len(df))
         f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
+
+
+def _text_column(col: Any, conv: Callable[[Any], Any] | None) -> list[str]:
+    """The cells of a text (object) column: a plain text (no formula start, nothing to
+    quote) is its own cell; anything else goes through :func:`_cell_csv`. The same text as
+    :func:`_cell_csv` on every value, without its checks character by character."""
+    start = FORMULA_PREFIXES + (_ESCAPE,)
+    special = _SPECIAL.search
+    out = []
+    for v in col.tolist():
+        if conv is not None:
+            v = conv(v)
+        if type(v) is str and not v.startswith(start) and special(v) is None:
+            out.append(v)
+        else:
+            out.append(_cell_csv(v))
+    return out
 
 
 def _cell_csv(v: Any, *, neutralise: bool = True, lines: bool = True) -> str:

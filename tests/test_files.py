@@ -240,6 +240,27 @@ def test_write_frame_matches_pandas_for_plain_values(tmp_path):
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
 
 
+def test_write_frame_text_columns_equal_the_cell_writer(tmp_path):
+    """Text columns (object and pyarrow strings) written column-wise equal write_csv's cells
+    on random texts full of commas, quotes, formula starts and line breaks."""
+    import io
+    import random
+
+    from graphkit.files import write_csv, write_frame_csv
+
+    chars = ["a", ",", '"', "=", "+", "-", "@", "\t", "\r", "\n", "\u2028", "'", " ", "é", "\x1c"]
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(2000)]
+    vals = [*texts, None, float("nan"), 3, 2.5, True, pd.NA]
+    df = pd.DataFrame(
+        {"x": pd.Series(vals, dtype=object), "y": pd.Series([*texts, *"abcdef"], dtype="string")}
+    )
+    write_frame_csv(df, tmp_path / "a.csv")
+    want = io.StringIO()
+    write_csv(want, df.columns, df.itertuples(index=False, name=None))
+    assert (tmp_path / "a.csv").read_bytes().decode("utf-8") == want.getvalue()
+
+
 def test_write_dataset_into_a_folder_with_notes_replaces_only_the_tables(tmp_path):
     d = tmp_path / "ds"
     G = gk.load(gk.SAMPLE)

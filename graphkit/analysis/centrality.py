@@ -293,6 +293,8 @@ def gould_fernandez(
     src = np.asarray(list(src), dtype=np.int64)
     dst = np.asarray(list(dst), dtype=np.int64)
     labels = _group_codes(list(groups), n)
+    if not directed:
+        return _gould_fernandez_undirected(n, src, dst, labels)
     out_nb: list[set[int]] = [set() for _ in range(n)]
     in_nb: list[set[int]] = [set() for _ in range(n)]
     for a, c in zip(src.tolist(), dst.tolist(), strict=True):
@@ -408,6 +410,71 @@ def brokerage_table(net: ActorNetwork, cent: pd.DataFrame, groups: Iterable[Any]
     df["broker"] = (df["betweenness"].fillna(0.0) > _BROKER_EPS) & (df["brokerage"] > 0)
     df["rests_on"] = ""
     return df[list(BROKERAGE_COLUMNS)]
+
+
+def _gould_fernandez_undirected(n: int, src: np.ndarray, dst: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """:func:`gould_fernandez` of an undirected network, counted with arrays: every ordered
+    pair of ``b``'s neighbours by their groups' counts, less the pairs ``a == c`` and the
+    pairs tied to each other (the triangles through ``b``)."""
+    counts = np.zeros((n, len(BROKER_ROLES)), dtype=np.int64)
+    ok = src != dst
+    lo, hi = np.minimum(src[ok], dst[ok]), np.maximum(src[ok], dst[ok])
+    keys = np.unique(lo * max(n, 1) + hi)
+    if not keys.size:
+        return counts
+    lo, hi = keys // n, keys % n
+    K = int(labels.max()) + 1
+    b = np.concatenate([lo, hi])
+    nb = np.concatenate([hi, lo])
+    deg = np.bincount(b, minlength=n).astype(np.int64)
+    groups, size = np.unique(b * K + labels[nb], return_counts=True)
+    at, grp = groups // K, groups % K
+    mine = grp == labels[at]
+    own = np.bincount(at[mine], size[mine], minlength=n).astype(np.int64)
+    squares = np.bincount(at[~mine], size[~mine] ** 2, minlength=n).astype(np.int64)
+    out = deg - own
+    counts[:, 0] = own * own - own  # coordinator, less a == c
+    counts[:, 1] = out * own  # gatekeeper
+    counts[:, 2] = own * out  # representative
+    counts[:, 3] = squares - out  # itinerant: a and c in one group not b's, less a == c
+    counts[:, 4] = out * out - squares  # liaison
+    x, y, z = _triangles(n, lo, hi, keys)
+    for a, mid, c in ((x, y, z), (y, x, z), (x, z, y)):  # each corner as the broker
+        for first, last in ((a, c), (c, a)):
+            role = _roles(labels[first], labels[mid], labels[last])
+            np.subtract.at(counts, (mid, role), 1)
+    return counts
+
+
+def _roles(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
+    """:func:`_role` of many paths at once."""
+    return np.select([(ga == gb) & (gb == gc), gb == gc, ga == gb, ga == gc], [0, 1, 2, 3], 4)
+
+
+def _triangles(n: int, lo: np.ndarray, hi: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every triangle once, as three arrays of its corners, of the simple undirected network
+    with ties ``lo < hi`` (``keys = lo * n + hi``, sorted): each tie is oriented from the end
+    of lower degree, and a triangle found from its two lowest corners."""
+    deg = np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
+    u = np.where(rank[lo] < rank[hi], lo, hi)
+    v = np.where(rank[lo] < rank[hi], hi, lo)
+    order = np.argsort(u, kind="stable")
+    outs = v[order]
+    width = np.bincount(u, minlength=n).astype(np.int64)
+    ptr = np.r_[0, np.cumsum(width)]
+    reps = width[u]
+    edge = np.repeat(np.arange(u.size), reps)
+    offset = np.arange(edge.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    w = outs[np.repeat(ptr[u], reps) + offset]
+    later = rank[w] > rank[v[edge]]
+    edge, w = edge[later], w[later]
+    a, c = np.minimum(v[edge], w), np.maximum(v[edge], w)
+    look = a * n + c
+    pos = np.minimum(np.searchsorted(keys, look), keys.size - 1)
+    hit = keys[pos] == look
+    return u[edge[hit]], v[edge[hit]], w[hit]
 
 
 def _role(ga: int, gb: int, gc: int) -> int:

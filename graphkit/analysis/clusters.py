@@ -259,9 +259,11 @@ def cluster_membership(
     restarts: int = RESTARTS,
     engine: str = "auto",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, str]:
     """Cluster of every actor (numbered by decreasing size) and the engine that computed it
-    (each restart counted on ``progress``)."""
+    (each restart counted on ``progress``). ``jobs``: threads for the restarts of Louvain on
+    the incidence (:func:`graphkit.analysis.louvain.louvain`; the same clusters with any)."""
     if method not in CLUSTER_METHODS:
         raise AnalysisError(
             f"unknown cluster method {method!r}; expected one of {', '.join(CLUSTER_METHODS)}"
@@ -292,6 +294,7 @@ def cluster_membership(
                 seed=seed,
                 restarts=runs,
                 tick=lambda run: progress.count(f"clusters ({method})", run, runs, unit="runs"),
+                jobs=jobs,
             )
     elif used == "igraph":
         g = net.igraph
@@ -332,7 +335,12 @@ def cluster_membership(
 
 
 def modularity_of(net: ActorNetwork, membership: np.ndarray, *, resolution: float = 1.0) -> float:
-    """Newman's modularity, ``sum_c [L_c / m - resolution (d_c / 2m)^2]`` with strengths when weighted."""
+    """Newman's modularity, ``sum_c [L_c / m - resolution (d_c / 2m)^2]`` with strengths when weighted
+    (from the incidence when the network's ties are not listed: the same value)."""
+    if not net.listed and net.incidence is not None:
+        from graphkit.analysis.incidence import modularity
+
+        return modularity(net.incidence, membership, resolution=resolution)
     total = float(net.weight.sum())
     if total == 0:
         return float("nan")

@@ -41,9 +41,10 @@ membership's own ``weight`` property is not read (its strength is its organisati
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,7 +54,7 @@ import networkx as nx
 import numpy as np
 
 from graphkit import schema
-from graphkit.analysis.incidence import Incidence, incidence
+from graphkit.analysis.incidence import ExplicitTies, Incidence, explicit_ties, incidence, ties_inside
 from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
@@ -70,7 +71,23 @@ __all__ = [
     "seeded_igraph",
     "MIN_STRENGTH",
     "MAX_STRENGTH",
+    "PROJECTION_FREE_PAIRS",
+    "projection_arrays",
+    "Rows",
+    "without_ties",
 ]
+
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""``(src, dst, weight, count)`` of a network's merged ties."""
+
+PROJECTION_FREE_PAIRS = 500_000
+"""Co-member pairs (:attr:`~graphkit.analysis.incidence.Incidence.projected_ties`) from which
+:func:`actor_network` does not list the two-mode network's ties: the strength measures,
+the modularity and the cluster summary read the incidence, betweenness and closeness the
+hubs and the :class:`~graphkit.analysis.incidence.ExplicitTies` (built from the incidence),
+and the projection is built only if something asks for ``src``/``dst``/``weight``/``count``
+(the networkx engine, igraph on the projection). Below it the projection is built at once,
+as the igraph Louvain runs on it (:data:`graphkit.analysis.louvain.MIN_PROJECTED_TIES`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,16 +106,19 @@ class ActorNetwork:
     when memberships are not in the network). ``incidence``: a two-mode network with
     memberships as its member-organisation incidence (:mod:`graphkit.analysis.incidence`:
     strength measures without the co-member ties), else ``None``.
+
+    ``edges`` holds ``(src, dst, weight, count)``, or a function that builds them: a
+    two-mode network of at least :data:`PROJECTION_FREE_PAIRS` co-member pairs is read
+    without listing its ties (``listed`` is false until something asks for ``src``,
+    ``dst``, ``weight`` or ``count``); it has ``size`` merged ties and the ties its hubs do
+    not stand for in ``explicit``, which betweenness and closeness run on.
     """
 
     ids: list[str]
     names: list[str]
     kinds: list[str]
     regions: list[Any]
-    src: np.ndarray
-    dst: np.ndarray
-    weight: np.ndarray
-    count: np.ndarray
+    edges: Edges | Callable[[], Edges] = field(repr=False)
     types: tuple[str, ...]
     weight_property: str | None
     index: dict[str, int] = field(repr=False)
@@ -108,6 +128,39 @@ class ActorNetwork:
     members: np.ndarray | None = field(default=None, repr=False)
     hubs: Hubs | None = field(default=None, repr=False)
     incidence: Incidence | None = field(default=None, repr=False)
+    size: int | None = None
+    explicit: ExplicitTies | None = field(default=None, repr=False)
+    rows: Rows | None = field(default=None, repr=False)
+
+    @cached_property
+    def _edges(self) -> Edges:
+        return self.edges() if callable(self.edges) else self.edges
+
+    @property
+    def listed(self) -> bool:
+        """Whether the merged ties are held as arrays (false for a large two-mode network
+        until something asks for them: :data:`PROJECTION_FREE_PAIRS`)."""
+        return not callable(self.edges) or "_edges" in self.__dict__
+
+    @property
+    def src(self) -> np.ndarray:
+        """The lower actor of each merged tie."""
+        return self._edges[0]
+
+    @property
+    def dst(self) -> np.ndarray:
+        """The higher actor of each merged tie."""
+        return self._edges[1]
+
+    @property
+    def weight(self) -> np.ndarray:
+        """The merged strength of each tie."""
+        return self._edges[2]
+
+    @property
+    def count(self) -> np.ndarray:
+        """The number of relationships (and shared organisations) each tie merges."""
+        return self._edges[3]
 
     @property
     def n(self) -> int:
@@ -117,12 +170,47 @@ class ActorNetwork:
     @property
     def m(self) -> int:
         """Number of (merged) edges."""
-        return int(self.src.size)
+        return int(self.size) if self.size is not None else int(self.src.size)
 
     @property
     def direct_network(self) -> ActorNetwork:
         """The direct network of the same actors (itself unless two-mode)."""
         return self.direct if self.direct is not None else self
+
+    def same_ties(self, other: ActorNetwork) -> bool:
+        """Whether ``other`` has the same actors' ties with the same strengths (compared on
+        the incidence and direct ties when both are two-mode with memberships: the
+        projection is not built for it)."""
+        if self is other:
+            return True
+        a, b = self.incidence, other.incidence
+        if a is not None and b is not None:
+            return a.n == b.n and all(
+                np.array_equal(x, y)
+                for x, y in (
+                    (a.member, b.member),
+                    (a.org, b.org),
+                    (a.share, b.share),
+                    (a.src, b.src),
+                    (a.dst, b.dst),
+                    (a.weight, b.weight),
+                )
+            )
+        return (
+            self.m == other.m
+            and bool(np.array_equal(self.src, other.src))
+            and bool(np.array_equal(self.dst, other.dst))
+            and bool(np.array_equal(self.weight, other.weight))
+        )
+
+    def ties_inside(self, membership: np.ndarray) -> np.ndarray:
+        """How many merged ties join two actors of each cluster of ``membership``."""
+        membership = np.asarray(membership, dtype=np.int64)
+        if not self.listed and self.incidence is not None and self.explicit is not None:
+            return ties_inside(self.incidence, self.explicit, membership)
+        same = membership[self.src] == membership[self.dst]
+        clusters = int(membership.max()) + 1 if membership.size else 0
+        return np.bincount(membership[self.src][same], minlength=clusters)
 
     @cached_property
     def degree(self) -> np.ndarray:
@@ -131,7 +219,10 @@ class ActorNetwork:
 
     @cached_property
     def strength(self) -> np.ndarray:
-        """Sum of merged edge weights at each actor (``weighted_degree``)."""
+        """Sum of merged edge weights at each actor (``weighted_degree``; from the incidence
+        while the ties are not listed)."""
+        if not self.listed and self.incidence is not None:
+            return self.incidence.strength
         return np.bincount(self.src, self.weight, minlength=self.n) + np.bincount(
             self.dst, self.weight, minlength=self.n
         )
@@ -207,6 +298,7 @@ def actor_network(
     dormant_after: float = DEFAULT_DORMANT_AFTER,
     as_of: Any = None,
     require_weight: bool = True,
+    keyed: bool = False,
 ) -> ActorNetwork:
     """Read the actor network formed by ``types`` out of the canonical graph.
 
@@ -236,6 +328,10 @@ def actor_network(
     require_weight : bool
         Raise when ``weight`` is given and no tie carries it (default); the stability runs,
         which may leave every weighted tie out, read the missing weight as 1 instead.
+    keyed : bool
+        Keep the relationships read, with their keys, in ``rows`` (:class:`Rows`), so that
+        :func:`without_ties` derives the network of a run that leaves some out (the
+        stability runs) without reading the graph again.
 
     Raises
     ------
@@ -276,17 +372,18 @@ def actor_network(
     ws: list[float] = []
     member: list[bool] = []
     factor: list[float] = []  # the instrument weight of each cooperation tie (1 for the others)
+    keys: list[tuple[Any, Any, Any]] = []
     seen_weight = False
     day = as_of_date(as_of if as_of is not None else G.graph.get("as_of"))
     for u, nbrs in G.adj.items():
         iu = index.get(u)
         if iu is None:
             continue
-        for v, keyed in nbrs.items():
+        for v, edges in nbrs.items():
             iv = index.get(v)
             if iv is None or iv == iu:
                 continue
-            for d in keyed.values():
+            for k, d in edges.items():
                 t = d.get("type")
                 if t not in wanted:
                     continue
@@ -298,6 +395,8 @@ def actor_network(
                     continue
                 us.append(iu)
                 vs.append(iv)
+                if keyed:
+                    keys.append((u, v, k))
                 member.append(t == "MEMBER_OF")
                 factor.append(instrument_weight(d, instruments) if t == "COOPERATES_WITH" else 1.0)
                 if weight is not None:
@@ -312,11 +411,86 @@ def actor_network(
             f"no {'/'.join(types)} relationship has the property {weight!r}; "
             "name a numeric relationship property with --weight (e.g. weight) or leave it out"
         )
-    u_arr = np.asarray(us, dtype=np.int64)
-    v_arr = np.asarray(vs, dtype=np.int64)
-    w_arr = np.asarray(ws, dtype=float) if weight is not None else np.ones(u_arr.size)
-    is_member = np.asarray(member, dtype=bool)
-    strengths = np.asarray(factor, dtype=float)
+    rows = Rows(
+        G=G,
+        ids=ids,
+        names=names,
+        kinds=kinds,
+        regions=regions,
+        index=index,
+        types=types,
+        weight=weight,
+        u=np.asarray(us, dtype=np.int64),
+        v=np.asarray(vs, dtype=np.int64),
+        w=np.asarray(ws, dtype=float) if weight is not None else np.ones(len(us)),
+        member=np.asarray(member, dtype=bool),
+        factor=np.asarray(factor, dtype=float),
+        keys=keys if keyed else None,
+    )
+    return _assemble(rows, None, rows.factor, two_mode=two_mode)
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """The relationships an actor network was read from, one row each: ``u[r] -> v[r]``
+    (actor positions), its strength ``w[r]`` (1 without a weight property), whether it is a
+    membership, its instrument weight ``factor[r]`` (1 but for cooperation), and, when read
+    with ``keyed``, its key ``(u, v, k)`` in ``G``."""
+
+    G: nx.MultiDiGraph = field(repr=False)
+    ids: list[str]
+    names: list[str]
+    kinds: list[str]
+    regions: list[Any]
+    index: dict[str, int]
+    types: tuple[str, ...]
+    weight: str | None
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+    member: np.ndarray
+    factor: np.ndarray
+    keys: list[tuple[Any, Any, Any]] | None = None
+
+
+def without_ties(
+    net: ActorNetwork,
+    drop: set[tuple[Any, Any, Any]] | frozenset[tuple[Any, Any, Any]],
+    *,
+    instruments: Mapping[str, float] | None | str = "same",
+) -> ActorNetwork:
+    """The network ``net`` (read with ``keyed``) without the relationships whose keys are in
+    ``drop``, and with the instrument table ``instruments`` (``"same"``: as read): what
+    :func:`actor_network` reads from the graph without them, from the rows already read."""
+    rows = net.rows
+    if rows is None or rows.keys is None:
+        raise AnalysisError("without_ties needs a network read with keyed=True")
+    keep = np.fromiter((k not in drop for k in rows.keys), dtype=bool, count=len(rows.keys))
+    factor = rows.factor
+    if not isinstance(instruments, str):
+        coop = np.flatnonzero(keep & ~rows.member)
+        factor = factor.copy()
+        adj = rows.G.adj
+        for r in coop.tolist():
+            u, v, k = rows.keys[r]
+            d = adj[u][v][k]
+            if d.get("type") == "COOPERATES_WITH":
+                factor[r] = instrument_weight(d, instruments)
+    return _assemble(rows, keep, factor, two_mode=net.two_mode)
+
+
+def _assemble(
+    rows: Rows, keep_rows: np.ndarray | None, strengths: np.ndarray, *, two_mode: bool
+) -> ActorNetwork:
+    """The :class:`ActorNetwork` of the rows ``keep_rows`` (None: all) of ``rows``, cooperation
+    weighed by ``strengths`` (two-mode only)."""
+    G, ids, names, kinds, regions = rows.G, rows.ids, rows.names, rows.kinds, rows.regions
+    index, types, weight = rows.index, rows.types, rows.weight
+    wanted = set(types)
+    u_arr, v_arr, w_arr, is_member = rows.u, rows.v, rows.w, rows.member
+    if keep_rows is not None:
+        u_arr, v_arr, w_arr = u_arr[keep_rows], v_arr[keep_rows], w_arr[keep_rows]
+        is_member, strengths = is_member[keep_rows], strengths[keep_rows]
     members = None
     if "MEMBER_OF" in wanted:
         pairs = _unique(v_arr[is_member] * max(len(ids), 1) + u_arr[is_member])
@@ -330,6 +504,7 @@ def actor_network(
         weight_property=weight,
         index=index,
         members=members,
+        rows=rows if rows.keys is not None else None,
     )
     direct = _merged(
         u_arr,
@@ -342,39 +517,93 @@ def actor_network(
     )
     if not two_mode:
         return direct
-    pu, pv, pw, pc, pair, row_org = _affiliation_ties(G, ids, u_arr[is_member], v_arr[is_member])
     keep = ~is_member
     w_arr = w_arr * strengths  # cooperation weighed by instrument (two-mode only)
     by_instrument = bool((strengths != 1.0).any())
+    inc = None
     if is_member.any():  # the direct ties, each membership weighted as its organisation's ties
+        mu, mo, ms = _membership_rows(G, ids, u_arr[is_member], v_arr[is_member])
         direct = _merged(
-            np.concatenate([u_arr[keep], pu[~pair]]),
-            np.concatenate([v_arr[keep], pv[~pair]]),
-            np.concatenate([w_arr[keep], pw[~pair]]),
-            np.ones(int(keep.sum()) + int((~pair).sum()), dtype=np.int64),
+            np.concatenate([u_arr[keep], mu]),
+            np.concatenate([v_arr[keep], mo]),
+            np.concatenate([w_arr[keep], ms]),
+            np.ones(int(keep.sum()) + mu.size, dtype=np.int64),
             len(ids),
             weighted=True,
             **common,
         )
-    rows_u, rows_v = np.concatenate([u_arr[keep], pu]), np.concatenate([v_arr[keep], pv])
+        inc = incidence(len(ids), mu, mo, ms, u_arr[keep], v_arr[keep], w_arr[keep])
+    coop = (u_arr[keep], v_arr[keep], w_arr[keep])
+    fields: dict[str, Any] = dict(
+        weighted=weight is not None or bool(is_member.any()) or by_instrument,
+        two_mode=True,
+        direct=direct,
+        incidence=inc,
+        **common,
+    )
+    if inc is not None and inc.projected_ties >= PROJECTION_FREE_PAIRS:
+        # never listing the co-member pairs: hubs and explicit ties from the incidence
+        ties = explicit_ties(inc, HUB_MIN_MEMBERS)
+        return ActorNetwork(
+            edges=functools.partial(projection_arrays, inc, coop),
+            size=ties.m,
+            hubs=_incidence_hubs(inc),
+            explicit=ties,
+            **fields,
+        )
+    pu, pv, pw, pc, pair, row_org = _affiliation_rows(inc)
+    rows_u, rows_v = np.concatenate([coop[0], pu]), np.concatenate([coop[1], pv])
     merge = _merge_index(rows_u, rows_v, len(ids))
     net = _merged(
         rows_u,
         rows_v,
-        np.concatenate([w_arr[keep], pw]),
-        np.concatenate([np.ones(int(keep.sum()), dtype=np.int64), pc]),
+        np.concatenate([coop[2], pw]),
+        np.concatenate([np.ones(coop[0].size, dtype=np.int64), pc]),
         len(ids),
         merge=merge,
-        weighted=weight is not None or bool(is_member.any()) or by_instrument,
-        two_mode=True,
-        direct=direct,
-        **common,
+        **fields,
     )
-    edge_of_row = merge[1][int(keep.sum()) :]  # the network edge of each affiliation tie
-    inc = None
-    if is_member.any():
-        inc = incidence(len(ids), pu[~pair], pv[~pair], pw[~pair], u_arr[keep], v_arr[keep], w_arr[keep])
-    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row), incidence=inc)
+    edge_of_row = merge[1][coop[0].size :]  # the network edge of each affiliation tie
+    return dataclasses.replace(net, hubs=_hubs(net, pu, pw, pair, row_org, edge_of_row))
+
+
+def projection_arrays(
+    inc: Incidence, coop: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The explicit projection ``(src, dst, weight, count)`` of a two-mode network built
+    without it (only when a caller asks for its ties: the networkx engine, igraph on the
+    projection), as :func:`actor_network` builds it for a smaller network."""
+    pu, pv, pw, pc, _, _ = _affiliation_rows(inc)
+    rows_u, rows_v = np.concatenate([coop[0], pu]), np.concatenate([coop[1], pv])
+    n = inc.n
+    keys, inverse = _merge_index(rows_u, rows_v, n)
+    weight = np.bincount(inverse, np.concatenate([coop[2], pw]), minlength=keys.size)
+    count = np.bincount(
+        inverse, np.concatenate([np.ones(coop[0].size, dtype=np.int64), pc]), minlength=keys.size
+    )
+    return (
+        (keys // max(n, 1)).astype(np.int64),
+        (keys % max(n, 1)).astype(np.int64),
+        weight.astype(float),
+        np.rint(count).astype(np.int64),
+    )
+
+
+def _incidence_hubs(inc: Incidence) -> Hubs:
+    """The hubs (:func:`_hubs`) read off the incidence: organisations of at least
+    :data:`HUB_MIN_MEMBERS` members, their members in order, half their co-member distance
+    (``replaced`` is left to :class:`~graphkit.analysis.incidence.ExplicitTies`)."""
+    rows = inc.size[inc.org] >= HUB_MIN_MEMBERS
+    org_rows, members = inc.org[rows], inc.member[rows]
+    starts = np.flatnonzero(np.r_[True, org_rows[1:] != org_rows[:-1]]) if org_rows.size else np.zeros(0, int)
+    orgs = org_rows[starts].astype(np.int64)
+    return Hubs(
+        org=orgs,
+        ptr=np.r_[starts, org_rows.size].astype(np.int64),
+        members=members.astype(np.int64),
+        half=0.5 / inc.share[orgs] if orgs.size else np.zeros(0),
+        replaced=None,
+    )
 
 
 def _hubs(
@@ -421,10 +650,12 @@ def _merged(
     merged_w = np.bincount(inverse, w, minlength=keys.size) if keys.size else np.zeros(0)
     count = np.bincount(inverse, c, minlength=keys.size) if keys.size else np.zeros(0)
     return ActorNetwork(
-        src=(keys // max(n, 1)).astype(np.int64),
-        dst=(keys % max(n, 1)).astype(np.int64),
-        weight=merged_w.astype(float),
-        count=np.rint(count).astype(np.int64),
+        edges=(
+            (keys // max(n, 1)).astype(np.int64),
+            (keys % max(n, 1)).astype(np.int64),
+            merged_w.astype(float),
+            np.rint(count).astype(np.int64),
+        ),
         **fields,
     )
 
@@ -441,23 +672,38 @@ def _merge_index(u: np.ndarray, v: np.ndarray, n: int) -> tuple[np.ndarray, np.n
     return ordered[first], inverse
 
 
-def _affiliation_ties(
+def _membership_rows(
     G: nx.MultiDiGraph, ids: list[str], members: np.ndarray, orgs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The two-mode ties of memberships ``members[i] -MEMBER_OF-> orgs[i]``: ``(u, v, strength,
-    count, pair, org)``, ``pair`` true for a tie between two members (false: member-organisation,
-    ``u`` the member), ``org`` the organisation of each tie.
-
-    Repeated memberships of a pair (e.g. two periods) count once. Every pair of members
-    of ``o`` gets ``t_o / (n_o - 1)``; every member gets a tie of that strength to ``o``
-    (``t_o`` when ``n_o = 1``).
-    """
-    empty = np.zeros(0, dtype=np.int64)
-    if members.size == 0:
-        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool), empty
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct memberships ``members[r] -MEMBER_OF-> orgs[r]`` as rows ``(member, org,
+    share)`` sorted by organisation, then member: repeated memberships of a pair (e.g. two
+    periods) count once; ``share`` is the organisation's ``t_o / (n_o - 1)`` (``t_o`` when
+    ``n_o = 1``), ``t_o`` its ``tie_weight`` (checked)."""
     n = len(ids)
     pairs = _unique(orgs.astype(np.int64) * n + members)
     org_of, mem_of = pairs // n, pairs % n
+    starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
+    sizes = np.diff(np.r_[starts, org_of.size])
+    share = np.empty(starts.size)
+    for h, (a, k) in enumerate(zip(starts.tolist(), sizes.tolist(), strict=True)):
+        o = int(org_of[a])
+        t = _tie_weight(G.nodes[ids[o]].get("tie_weight"), ids[o])
+        share[h] = t / (k - 1) if k > 1 else t
+    return mem_of.astype(np.int64), org_of.astype(np.int64), np.repeat(share, sizes)
+
+
+def _affiliation_rows(
+    inc: Incidence | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The two-mode ties of the memberships of ``inc``: ``(u, v, strength, count, pair,
+    org)``, ``pair`` true for a tie between two members (false: member-organisation, ``u``
+    the member), ``org`` the organisation of each tie. Per organisation, its member rows
+    then its pairs: every pair of members of ``o`` gets ``c_o``, and every member a tie of
+    that strength to ``o``."""
+    empty = np.zeros(0, dtype=np.int64)
+    if inc is None or inc.member.size == 0:
+        return empty, empty, np.zeros(0), empty, np.zeros(0, dtype=bool), empty
+    org_of, mem_of = inc.org, inc.member
     starts = np.flatnonzero(np.r_[True, org_of[1:] != org_of[:-1]])
     ends = np.r_[starts[1:], org_of.size]
     sizes = ends - starts
@@ -474,8 +720,6 @@ def _affiliation_ties(
         o = int(org_of[a])
         group = mem_of[a:b]
         size = group.size
-        t = _tie_weight(G.nodes[ids[o]].get("tie_weight"), ids[o])
-        share = t / (size - 1) if size > 1 else t
         u[at : at + size] = group
         v[at : at + size] = o
         pair[at : at + size] = False
@@ -483,7 +727,7 @@ def _affiliation_ties(
             i, j = np.triu_indices(size, 1)
             u[at + size : at + r] = group[i]
             v[at + size : at + r] = group[j]
-        w[at : at + r] = share
+        w[at : at + r] = inc.share[o]
         org_rows[at : at + r] = o
         at += r
     return u, v, w, np.ones(total, dtype=np.int64), pair, org_rows

@@ -37,6 +37,9 @@ __all__ = [
     "pagerank",
     "eigenvector",
     "modularity",
+    "ExplicitTies",
+    "explicit_ties",
+    "ties_inside",
     "DAMPING",
 ]
 
@@ -279,3 +282,143 @@ def modularity(inc: Incidence, membership: np.ndarray, *, resolution: float = 1.
         inside += np.bincount(membership[inc.src][same], inc.weight[same], minlength=clusters)
     degree = np.bincount(membership, s, minlength=clusters)
     return float((inside / total - resolution * (degree / (2 * total)) ** 2).sum())
+
+
+@dataclass(frozen=True, eq=False)
+class ExplicitTies:
+    """The ties of the two-mode network that an organisation's hub cannot stand for, merged.
+
+    With every organisation of at least ``hub_min`` members drawn as a hub
+    (:mod:`graphkit.analysis.paths`), a merged tie of the projection is *replaced* when it
+    is one co-member tie of one such organisation and nothing else; every other tie is
+    listed here: the direct ties (cooperation, member-organisation), the co-member ties of
+    smaller organisations and the pairs that share two or more organisations, each with its
+    merged strength (``weight``, as the projection sums it). ``src < dst``, sorted by
+    ``(src, dst)``; ``hubbed[e]``: how many hub organisations tie ``src[e]`` and ``dst[e]``
+    as co-members. ``replaced``: how many merged ties the hubs stand for, so the projection
+    has ``src.size + replaced`` ties (:attr:`m`).
+    """
+
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    hubbed: np.ndarray
+    replaced: int
+    hub_min: int
+
+    @property
+    def m(self) -> int:
+        """Merged ties of the projection."""
+        return int(self.src.size) + self.replaced
+
+
+def explicit_ties(inc: Incidence, hub_min: int) -> ExplicitTies:
+    """The :class:`ExplicitTies` of ``inc`` without listing the co-member pairs of the hub
+    organisations: the candidates are the direct ties, the pairs of organisations of fewer
+    than ``hub_min`` members and the pairs of actors with two or more organisations that
+    share two of them; the co-member strength of each candidate pair sums ``c_o`` over the
+    organisations both belong to (looked up from the one with fewer organisations)."""
+    n = inc.n
+    nn = max(n, 1)
+    member, org, size = inc.member, inc.org, inc.size
+    by_member = np.argsort(member, kind="stable")
+    orgs_of = org[by_member]
+    count = np.bincount(member, minlength=n).astype(np.int64)  # organisations of each actor
+    ptr = np.r_[0, np.cumsum(count)].astype(np.int64)
+    us: list[np.ndarray] = [inc.src, member]
+    vs: list[np.ndarray] = [inc.dst, org]
+    ws: list[np.ndarray] = [inc.weight, inc.share[org]]
+    # organisations of 2 .. hub_min - 1 members keep their co-member ties
+    row_size = size[org]
+    for k in range(2, hub_min):
+        rows = np.flatnonzero(row_size == k)
+        if not rows.size:
+            continue
+        block = member[rows].reshape(-1, k)  # rows are sorted by organisation
+        i, j = np.triu_indices(k, 1)
+        us.append(block[:, i].ravel())
+        vs.append(block[:, j].ravel())
+    # actors sharing two or more organisations: grouped by each pair of their organisations
+    multi = np.flatnonzero(count >= 2)
+    pair_keys: list[np.ndarray] = []
+    pair_actor: list[np.ndarray] = []
+    for d in np.unique(count[multi]).tolist():
+        who = multi[count[multi] == d]
+        lists = orgs_of[ptr[who][:, None] + np.arange(d)]
+        i, j = np.triu_indices(d, 1)
+        pair_keys.append((lists[:, i] * nn + lists[:, j]).ravel())
+        pair_actor.append(np.repeat(who, i.size))
+    if pair_keys:
+        keys = np.concatenate(pair_keys)
+        actors = np.concatenate(pair_actor)
+        order = np.lexsort((actors, keys))
+        keys, actors = keys[order], actors[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], keys.size]
+        g = ends - starts
+        for k in np.unique(g[g >= 2]).tolist():
+            at = starts[g == k]
+            block = actors[at[:, None] + np.arange(k)]
+            i, j = np.triu_indices(k, 1)
+            us.append(block[:, i].ravel())
+            vs.append(block[:, j].ravel())
+    u = np.concatenate([np.asarray(x, dtype=np.int64) for x in us])
+    v = np.concatenate([np.asarray(x, dtype=np.int64) for x in vs])
+    direct_w = np.zeros(u.size)
+    filled = sum(x.size for x in ws)
+    direct_w[:filled] = np.concatenate(ws)
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    flat = lo * nn + hi
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if ordered.size else np.zeros(0, dtype=bool)
+    inverse = np.empty(flat.size, dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    keys = ordered[first]
+    src, dst = keys // nn, keys % nn
+    weight = np.bincount(inverse, direct_w, minlength=keys.size) if keys.size else np.zeros(0)
+    # the organisations each pair shares, looked up from the end with fewer of them
+    a = np.where(count[src] <= count[dst], src, dst)
+    b = np.where(count[src] <= count[dst], dst, src)
+    reps = count[a]
+    pair = np.repeat(np.arange(keys.size), reps)
+    offset = np.arange(pair.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    o = orgs_of[np.repeat(ptr[a], reps) + offset]
+    memberships = org * nn + member  # sorted: rows are sorted by organisation, then member
+    look = o * nn + b[pair]
+    pos = np.searchsorted(memberships, look)
+    pos[pos >= memberships.size] = 0
+    hit = memberships[pos] == look if memberships.size else np.zeros(look.size, dtype=bool)
+    weight = weight + np.bincount(pair[hit], inc.share[o[hit]], minlength=keys.size)
+    hub = hit & (size[o] >= hub_min)
+    hubbed = np.bincount(pair[hub], minlength=keys.size).astype(np.int64)
+    big = size >= hub_min
+    hub_size = size[big].astype(np.int64)
+    replaced = int((hub_size * (hub_size - 1) // 2).sum()) - int(hubbed.sum())
+    return ExplicitTies(
+        src=src.astype(np.int64),
+        dst=dst.astype(np.int64),
+        weight=weight.astype(float),
+        hubbed=hubbed,
+        replaced=replaced,
+        hub_min=hub_min,
+    )
+
+
+def ties_inside(inc: Incidence, ties: ExplicitTies, membership: np.ndarray) -> np.ndarray:
+    """How many merged ties of the two-mode network join two actors of each cluster (the
+    projection's ``internal_edges``), from the explicit ties and, for the hub organisations,
+    ``m (m - 1) / 2`` co-member ties for ``m`` of their members in the cluster, less those
+    the explicit ties already count."""
+    membership = np.asarray(membership, dtype=np.int64)
+    clusters = int(membership.max()) + 1 if membership.size else 0
+    same = membership[ties.src] == membership[ties.dst]
+    inside = np.bincount(membership[ties.src][same], minlength=clusters).astype(np.int64)
+    inside -= np.bincount(membership[ties.src][same], ties.hubbed[same], minlength=clusters).astype(np.int64)
+    rows = inc.size[inc.org] >= ties.hub_min
+    if rows.any():
+        key = inc.org[rows] * max(clusters, 1) + membership[inc.member[rows]]
+        keys, counts = np.unique(key, return_counts=True)
+        cl = keys % max(clusters, 1)
+        inside += np.bincount(cl, counts * (counts - 1) // 2, minlength=clusters).astype(np.int64)
+    return inside

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,9 @@ and keeps today's partitions exactly)."""
 _MAX_SWEEPS = 200
 _MIN_GAIN = 1e-7
 """A sweep whose moves gain less modularity than this ends the first level."""
+
+_REPORT_EVERY = 2.0
+"""Seconds between progress lines while restarts run in threads."""
 
 _COMPILED: list[Any] = []
 """The compiled sweep, once compiled (numba is imported only when a large network needs it)."""
@@ -116,6 +120,7 @@ def louvain(
     restarts: int = 1,
     tick: Callable[[int], None] | None = None,
     ig: Any = None,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, float]:
     """The best of ``restarts`` seeded Louvain runs on the two-mode network of ``inc``: the
     cluster of every actor and the partition's modularity (``resolution`` as in igraph).
@@ -125,6 +130,9 @@ def louvain(
     ``community_multilevel`` finishes each run on the merged clusters. igraph's random
     numbers are whatever generator the caller installed (seeded by
     :func:`graphkit.analysis.engine.seeded_igraph`); the visiting orders come from ``seed``.
+    ``jobs`` > 1: the first levels of the restarts run in that many threads (the compiled
+    sweeps release the GIL), then igraph finishes them one by one in order, so the result
+    is the same as with one.
     """
     if ig is None:
         ig = importlib.import_module("igraph")
@@ -135,18 +143,60 @@ def louvain(
         return np.arange(n, dtype=np.int64), float("nan")
     adj = adjacency(inc)
     rng = np.random.default_rng(seed)
+    orders = [rng.permutation(n) for _ in range(restarts)]
+    threads = min(int(jobs), restarts) if available() else 1
+    firsts: list[np.ndarray | None] = [None] * restarts
+    if threads > 1:
+        firsts = _first_levels_in_threads(inc, adj, k, two_m, resolution, orders, threads, tick)
     best, best_q = np.arange(n, dtype=np.int64), -np.inf
     for run in range(restarts):
-        if tick is not None:
-            tick(run)
-        comm = _first_level(
-            inc, adj, k, two_m, resolution, rng.permutation(n), functools.partial(_tick, tick, run)
-        )
+        comm = firsts[run]
+        if comm is None:
+            if tick is not None:
+                tick(run)
+            comm = _first_level(
+                inc, adj, k, two_m, resolution, orders[run], functools.partial(_tick, tick, run)
+            )
         membership = _finish(inc, comm, resolution, ig)
         q = modularity(inc, membership, resolution=resolution)
         if q > best_q + 1e-12:
             best, best_q = membership, q
     return best, float(best_q)
+
+
+def _first_levels_in_threads(
+    inc: Incidence,
+    adj: Adjacency,
+    k: np.ndarray,
+    two_m: float,
+    resolution: float,
+    orders: list[np.ndarray],
+    threads: int,
+    tick: Callable[[int], None] | None,
+) -> list[np.ndarray | None]:
+    """The first level of every restart, thread ``t`` taking restarts ``t, t + threads, ...``;
+    progress (``tick(restarts done)``) from this thread every :data:`_REPORT_EVERY` seconds."""
+    out: list[np.ndarray | None] = [None] * len(orders)
+    errors: list[BaseException] = []
+
+    def work(t: int) -> None:
+        try:
+            for run in range(t, len(orders), threads):
+                out[run] = _first_level(inc, adj, k, two_m, resolution, orders[run], lambda: None)
+        except BaseException as exc:  # handed to the caller below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(t,), daemon=True) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        while w.is_alive():
+            if tick is not None:
+                tick(sum(x is not None for x in out))
+            w.join(_REPORT_EVERY)
+    if errors:
+        raise errors[0]
+    return out
 
 
 def _tick(tick: Callable[[int], None] | None, run: int) -> None:

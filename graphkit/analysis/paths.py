@@ -60,13 +60,14 @@ class Hubs:
     """The organisations drawn as hubs: ``org[h]`` has members ``members[ptr[h]:ptr[h + 1]]``,
     each tied to the hub at ``half[h]`` (half the co-member distance). ``replaced[e]``:
     network edge ``e`` is a co-member tie of one hub organisation and nothing else, so the
-    hub stands for it."""
+    hub stands for it (``None`` for a network whose ties are not listed: its
+    :class:`~graphkit.analysis.incidence.ExplicitTies` are the ties the hubs do not replace)."""
 
     org: np.ndarray
     ptr: np.ndarray
     members: np.ndarray
     half: np.ndarray
-    replaced: np.ndarray
+    replaced: np.ndarray | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,11 +136,15 @@ def path_graph(net: Any) -> PathGraph:
     (14, 1, 31, 8, 29)
     """
     hubs = net.hubs
-    if hubs is not None and int(hubs.replaced.sum()) <= hubs.members.size:
-        hubs = None  # the organisations overlap so much that hubs would not save ties
-    keep = np.ones(net.m, dtype=bool) if hubs is None else ~hubs.replaced
-    src, dst = net.src[keep], net.dst[keep]
-    length = (1.0 / net.weight[keep]) if net.weighted else None
+    explicit = net.explicit if not net.listed else None
+    if explicit is not None and hubs is not None and explicit.replaced > hubs.members.size:
+        src, dst, length = explicit.src, explicit.dst, 1.0 / explicit.weight  # two-mode: weighted
+    else:
+        if hubs is not None and (hubs.replaced is None or int(hubs.replaced.sum()) <= hubs.members.size):
+            hubs = None  # the organisations overlap so much that hubs would not save ties
+        keep = np.ones(net.m, dtype=bool) if hubs is None else ~hubs.replaced
+        src, dst = net.src[keep], net.dst[keep]
+        length = (1.0 / net.weight[keep]) if net.weighted else None
     N = net.n
     if hubs is not None and hubs.org.size:
         sizes = np.diff(hubs.ptr)

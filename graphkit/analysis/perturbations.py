@@ -22,7 +22,7 @@ import pandas as pd
 
 from graphkit.analysis.centrality import centrality_table, rank_column
 from graphkit.analysis.clusters import cluster_membership
-from graphkit.analysis.engine import ActorNetwork, actor_network, seeded_igraph
+from graphkit.analysis.engine import ActorNetwork, actor_network, seeded_igraph, without_ties
 from graphkit.analysis.gaps import gap_summary
 from graphkit.analysis.measures import RANKED_MEASURES
 from graphkit.analysis.options import AnalysisOptions
@@ -198,6 +198,7 @@ class Study:
             net, cent = baseline["net"], baseline["centrality"]
             membership, gsum = baseline["membership"], baseline["gap_summary"]
         self.net = net
+        self._keyed: ActorNetwork | None = None
         self.cent_table, self.gap_table = cent, gsum
         self.ranked = [m.name for m in RANKED_MEASURES if m.name in cent]
         self.runs = [
@@ -234,6 +235,23 @@ class Study:
             require_weight=False,  # a run may leave out every tie that carries the weight (checked once, on the data)
         )
 
+    def _without(self, drop: set[tuple[Any, Any, Any]], instruments: Any) -> ActorNetwork:
+        """The network of a run at the analysis's own horizon that leaves out ``drop`` (the
+        inactive ties among them), derived from the relationships read once for every run
+        (:func:`graphkit.analysis.engine.without_ties`) instead of read from the graph again."""
+        if self._keyed is None:
+            self._keyed = actor_network(
+                self._view(self.inactive),
+                self.opts.types,
+                weight=self.opts.weight,
+                two_mode=True,
+                instruments=self.opts.instruments,
+                dormant_after=self.horizon,
+                require_weight=False,
+                keyed=True,
+            )
+        return without_ties(self._keyed, drop, instruments=instruments)
+
     def _gap_summary(self, H: nx.MultiDiGraph, threshold: float, horizon: float) -> pd.DataFrame:
         return gap_summary(H, threshold=threshold, partners=self.opts.partners, dormant_after=horizon)
 
@@ -258,6 +276,8 @@ class Study:
         threshold: float | None = None,
     ) -> Run:
         opts, run0 = self.opts, self.runs[0]
+        if net is None and H is None and horizon is None:  # only ties left out, or other instruments
+            net = self._without(drop, opts.instruments if instruments == "default" else instruments)
         H = self._view(drop) if H is None else H
         horizon = self.horizon if horizon is None else horizon
         if net is None:
@@ -444,12 +464,7 @@ def _number(v: Any) -> bool:
 
 
 def _same_network(a: ActorNetwork, b: ActorNetwork) -> bool:
-    return a is b or (
-        a.m == b.m
-        and bool(np.array_equal(a.src, b.src))
-        and bool(np.array_equal(a.dst, b.dst))
-        and bool(np.array_equal(a.weight, b.weight))
-    )
+    return a.same_ties(b)
 
 
 def _centrality_ranks(cent: pd.DataFrame, measures: list[str]) -> dict[tuple[str, str, str], float]:

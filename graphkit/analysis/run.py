@@ -200,6 +200,7 @@ def analyze(
             restarts=restarts,
             engine=engine,
             progress=progress,
+            jobs=parallel.default_jobs() if jobs is None else max(1, int(jobs)),
         )
         clusters = cluster_table(net, membership)
         q = modularity_of(net, membership, resolution=resolution)
@@ -386,8 +387,7 @@ def _cluster_summary(
     s = cluster_summary(clusters, cent)
     if net.n == 0 or s.empty:
         return s
-    same = membership[net.src] == membership[net.dst]
-    internal = np.bincount(membership[net.src][same], minlength=membership.max() + 1)
+    internal = net.ties_inside(membership)
     size = s["size"].to_numpy()
     e = internal[s["cluster"].to_numpy()]
     s["internal_edges"] = e.astype(np.int64)

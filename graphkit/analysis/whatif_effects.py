@@ -306,13 +306,7 @@ def _recommendation_rows(
 
 def same_network_arrays(a: ActorNetwork, b: ActorNetwork) -> bool:
     """Whether two actor networks are the same: actors, ties and strengths."""
-    return (
-        a.ids == b.ids
-        and a.m == b.m
-        and bool(np.array_equal(a.src, b.src))
-        and bool(np.array_equal(a.dst, b.dst))
-        and bool(np.array_equal(a.weight, b.weight))
-    )
+    return a.ids == b.ids and a.same_ties(b)
 
 
 def same_network(a0: Any, a1: Any) -> bool:

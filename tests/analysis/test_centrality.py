@@ -244,3 +244,17 @@ def test_no_actor_with_zero_betweenness_is_a_broker():
     assert b.loc["m1", "broker"] and b.loc["x", "broker"]
     assert b.loc["O", "role"] == "coordinator" and b.loc["m2", "role"] == ""
     assert set(b.index[b["broker"]]) == {"m1", "x"}
+
+
+def test_gould_fernandez_undirected_counts_as_the_loop_over_both_arcs():
+    """The undirected counts (arrays, triangles) equal the vertex-by-vertex loop of the directed
+    case given every tie as two arcs, on random multigraphs with self-loops and ungrouped vertices."""
+    from graphkit.analysis.centrality import gould_fernandez
+
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        n, m = int(rng.integers(2, 40)), int(rng.integers(0, 150))
+        src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+        groups = [None if rng.random() < 0.1 else int(rng.integers(0, 4)) for _ in range(n)]
+        want = gould_fernandez(n, np.r_[src, dst], np.r_[dst, src], groups, directed=True)
+        np.testing.assert_array_equal(gould_fernandez(n, src, dst, groups), want)

@@ -109,3 +109,18 @@ def test_cluster_membership_uses_it_on_large_projections(monkeypatch):
     assert ticks[-1] == ("clusters (louvain)", 4, 4)
     assert len(ticks) > 5  # also between the sweeps of each run
     assert {d for _, d, _ in ticks} == {0, 1, 2, 3, 4}
+
+
+def test_restarts_in_threads_give_the_same_clusters():
+    """The first levels of the restarts in two threads, finished in order: the same partition
+    and modularity as one thread."""
+    if not louvain.available():
+        pytest.skip("numba not installed")
+    net = actor_network(random_two_mode(6, actors=150, orgs=12), weight="weight", two_mode=True)
+    ticks = []
+    with seeded_igraph(4):
+        a, qa = louvain.louvain(net.incidence, seed=4, restarts=4)
+    with seeded_igraph(4):
+        b, qb = louvain.louvain(net.incidence, seed=4, restarts=4, jobs=2, tick=ticks.append)
+    assert np.array_equal(a, b) and qa == qb
+    assert all(0 <= t <= 4 for t in ticks)
