@@ -98,12 +98,12 @@ def _engine_confirmed_recently():
     return f"MATCH (a)-[r:COOPERATES_WITH]->(o) WHERE {left.text} > {right.text} RETURN a.id AS a, o.id AS o"
 
 
-
 def _whole_years(start: dt.date, end: dt.date) -> int:
     """Whole years from start to end, negative when end is earlier (truncated toward zero, as Neo4j)."""
     if start > end:
         return -_whole_years(end, start)
     return end.year - start.year - ((start.month, start.day) > (end.month, end.day))
+
 
 def _engine_years_since():
     between = temporal_call(

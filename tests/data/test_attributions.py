@@ -3,8 +3,8 @@ public records, agreements with a life cycle; and the build's grading step on ha
 
 from __future__ import annotations
 
-import datetime
 import csv
+import datetime
 import importlib.util
 from collections import Counter
 from pathlib import Path
@@ -246,6 +246,12 @@ def test_third_round_regrades(G):
         assert (by_name[key]["basis"], by_name[key]["evidence"]) == ("sponsor", "government"), key
     assert "Justice Department and FBI" in by_name[("MUSTANG PANDA", "CHN")]["evidence_source"]
     assert "Cyber Safety Review Board" in by_name[("Storm-0558", "CHN")]["evidence_source"]
-    for key in [("APT3", "CHN"), ("APT33", "IRN"), ("APT37", "PRK"), ("OilRig", "IRN"), ("Ghostwriter", "BLR")]:
+    for key in [
+        ("APT3", "CHN"),
+        ("APT33", "IRN"),
+        ("APT37", "PRK"),
+        ("OilRig", "IRN"),
+        ("Ghostwriter", "BLR"),
+    ]:
         assert by_name[key]["basis"] == "suspected", key
         assert "so kept suspected" in by_name[key]["evidence_source"], key

@@ -67,6 +67,4 @@ def test_the_engine_declares_dates_as_dates_on_every_dataset(graph, tmp_path):
     ]
     assert sorted(rows, key=repr) == sorted(expected, key=repr) and len(rows) > 1
     # a year (int), a date value and the text as written, on the 2013 row
-    assert any(
-        r[0] == 2013 and r[1] == dt.date(2013, 5, 10) and isinstance(r[2], str) for r in rows
-    ), rows
+    assert any(r[0] == 2013 and r[1] == dt.date(2013, 5, 10) and isinstance(r[2], str) for r in rows), rows
