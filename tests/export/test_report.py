@@ -285,3 +285,20 @@ def test_a_graph_without_threats_or_capabilities_still_reports(tmp_path, focus):
     assert "Every threat can be answered by someone in the graph" in md
     if focus:
         assert "| Alpha | state | cooperation |" in md  # B's one partner
+
+
+def test_paused_memberships_and_agreements_are_told_apart(tmp_path):
+    """A frozen membership reads 'X in Y', a suspended agreement 'X–Y': never an agreement as a membership."""
+    G = gk.load(gk.SAMPLE)
+    for u, v, d in G.edges(data=True):
+        if (u, v, d["type"]) in (("EST", "EU", "MEMBER_OF"), ("CHN", "RUS", "COOPERATES_WITH")):
+            d["status"] = "frozen" if d["type"] == "MEMBER_OF" else "suspended"
+    gk.write_dataset(G, tmp_path / "data")
+    out = tmp_path / "report"
+    assert main(["report", str(tmp_path / "data"), "-o", str(out), "--quiet"]) == 0
+    text = (out / "report.md").read_text(encoding="utf-8")
+    estonia, eu = G.nodes["EST"]["name"], G.nodes["EU"]["name"]
+    china, russia = G.nodes["CHN"]["name"], G.nodes["RUS"]["name"]
+    assert f"1 paused membership does not count: {estonia} in {eu} (frozen)." in text
+    assert f"1 paused agreement does not count: {china}–{russia} (suspended)." in text
+    assert f"{china} in {russia}" not in text

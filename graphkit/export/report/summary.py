@@ -111,14 +111,18 @@ def coverage_notes(ctx: Context) -> list[str]:
                 f"{ties.get('dormant_after', '?'):g} years and are treated as dormant: they neither share capabilities "
                 "nor count in the network (--dormant-after 0 counts them)."
             )
-        if paused:
-            shown = [f"{ctx.name(p[0])} in {ctx.name(p[2])} ({p[3]})" for p in paused[:5]]
-            notes.append(
-                f"{len(paused)} paused membership{'s' if len(paused) != 1 else ''} do not count: "
-                + ", ".join(shown)
-                + (f" and {len(paused) - 5} more" if len(paused) > 5 else "")
-                + "."
-            )
+        for kind, noun, shown_as in (
+            ("MEMBER_OF", "membership", lambda p: f"{ctx.name(p[0])} in {ctx.name(p[2])} ({p[3]})"),
+            ("COOPERATES_WITH", "agreement", lambda p: f"{ctx.name(p[0])}–{ctx.name(p[2])} ({p[3]})"),
+        ):
+            of_kind = [p for p in paused if p[1] == kind]
+            if of_kind:
+                notes.append(
+                    f"{len(of_kind)} paused {noun}{'s do' if len(of_kind) != 1 else ' does'} not count: "
+                    + ", ".join(shown_as(p) for p in of_kind[:5])
+                    + (f" and {len(of_kind) - 5} more" if len(of_kind) > 5 else "")
+                    + "."
+                )
     notes.append(
         "Capability levels for states come from published indices and public records (the International Telecommunication Union's Global "
         "Cybersecurity Index measures commitment, not operational power); levels for other actors are "
