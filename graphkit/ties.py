@@ -48,7 +48,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
@@ -73,6 +75,8 @@ __all__ = [
     "active_network",
     "tie_states",
     "TIE_STATE_COLUMNS",
+    "sharing_states",
+    "shared_inactive",
 ]
 
 DEFAULT_DORMANT_AFTER: float = 5.0
@@ -256,10 +260,9 @@ def active_network(
     ``graph["dormant_after"]`` records the horizon. Raises :class:`SchemaError` naming the
     relationship when one of its dates is not a date.
     """
-    gone = [(u, v, k) for u, v, k, state in _states(G, day, dormant_after) if state != "active"]
-    if not gone:
+    drop = _shared(G, day, dormant_after)[1]
+    if not drop:
         return G
-    drop = set(gone)
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["dormant_after"] = dormant_after
@@ -279,7 +282,7 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    for u, v, k, state in _states(G, day, dormant_after):
+    for u, v, k, state in _shared(G, day, dormant_after)[0]:
         d = G.edges[u, v, k]
         rows.append(
             (
@@ -295,6 +298,66 @@ def tie_states(
             )
         )
     return pd.DataFrame(rows, columns=list(TIE_STATE_COLUMNS))
+
+
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("graphkit_shared_tie_states", default=None)
+
+
+@contextmanager
+def sharing_states() -> Iterator[None]:
+    """Within the block, the states of one graph's ties on one day at one horizon are
+    computed once: :func:`tie_states`, :func:`active_network` and
+    :func:`shared_inactive` (which :func:`graphkit.analysis.engine.actor_network` reads)
+    share them. The graph must not change within the block; only the last graph's
+    states are kept.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> G = gk.load(gk.SAMPLE)
+    >>> day = datetime.date(2026, 6, 1)
+    >>> shared_inactive(G, day) is None  # outside a block: nothing is shared
+    True
+    >>> with sharing_states():
+    ...     table = tie_states(G, day)
+    ...     inactive = shared_inactive(G, day)
+    >>> len(inactive) == int((table.state != "active").sum()) > 0
+    True
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared_inactive(
+    G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float = DEFAULT_DORMANT_AFTER
+) -> set[tuple[Any, Any, Any]] | None:
+    """Inside :func:`sharing_states`: the ``(u, v, key)`` of every ``MEMBER_OF`` or
+    ``COOPERATES_WITH`` relationship of ``G`` that is not active on ``day`` (computed once
+    for the block); outside one, ``None`` (the caller judges each tie itself)."""
+    if _SHARED.get() is None:
+        return None
+    return _shared(G, day, dormant_after)[1]
+
+
+def _shared(
+    G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
+) -> tuple[list[tuple[Any, Any, Any, str]], set[tuple[Any, Any, Any]]]:
+    """Every judged tie with its state, and the set of those not active: from the block's
+    memory when the same graph, day and horizon were asked for last."""
+    memory = _SHARED.get()
+    _check_horizon(dormant_after)
+    key = (day, float(dormant_after))
+    if memory is not None and memory.get("graph") is G and memory.get("key") == key:
+        return memory["states"]
+    states = _states(G, day, dormant_after)
+    result = (states, {(u, v, k) for u, v, k, state in states if state != "active"})
+    if memory is not None:
+        memory.clear()
+        memory.update(graph=G, key=key, states=result)
+    return result
 
 
 def _states(

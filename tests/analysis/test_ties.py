@@ -21,6 +21,8 @@ from graphkit.ties import (
     TIE_STATE_COLUMNS,
     active_network,
     instrument_weight,
+    shared_inactive,
+    sharing_states,
     tie_state,
     tie_states,
 )
@@ -257,3 +259,59 @@ def test_critical_actors_follow_the_horizon():
         ["C", 0, True],
         ["ORG", 0, True],
     ]
+
+
+def test_shared_states_are_judged_once_and_give_the_same_networks(monkeypatch):
+    # _world at D, 5 years: the A-B MoU (dormant) and E's frozen membership (paused) are
+    # not active: the hand-worked set. Inside one block the five ties are judged once for
+    # the tie table, the actor network and the active network together; outside a block
+    # nothing is shared (each caller judges every tie).
+    import graphkit.analysis.engine as engine
+    import graphkit.ties as ties
+
+    G = gk.as_of(_world(), D)
+    judged = []
+    real = ties.tie_state
+
+    def counting(attrs, day, dormant_after=DEFAULT_DORMANT_AFTER):
+        judged.append(attrs.get("type"))
+        return real(attrs, day, dormant_after)
+
+    monkeypatch.setattr(ties, "tie_state", counting)
+    monkeypatch.setattr(engine, "tie_state", counting)
+    alone = (
+        tie_states(G, D, 5),
+        actor_network(G, two_mode=True, as_of=D, dormant_after=5),
+        active_network(G, D, 5),
+    )
+    assert len(judged) == 5 + 5 + 5 and shared_inactive(G, D, 5) is None
+    judged.clear()
+    with sharing_states():
+        assert shared_inactive(G, D, 5) == {("A", "B", 0), ("E", "ORG", 0)}
+        together = (
+            tie_states(G, D, 5),
+            actor_network(G, two_mode=True, as_of=D, dormant_after=5),
+            active_network(G, D, 5),
+        )
+        assert len(judged) == 5
+        shared_inactive(G, D, 0)  # another horizon: judged again
+        assert len(judged) == 10 and shared_inactive(G, D, 0) == {("E", "ORG", 0)}
+    assert shared_inactive(G, D, 5) is None
+    assert alone[0].equals(together[0])
+    a, b = alone[1], together[1]
+    assert (a.ids, a.src.tolist(), a.dst.tolist(), a.weight.tolist()) == (
+        b.ids,
+        b.src.tolist(),
+        b.dst.tolist(),
+        b.weight.tolist(),
+    )
+    assert sorted(alone[2].edges(keys=True)) == sorted(together[2].edges(keys=True))
+
+
+def test_shared_states_still_name_a_bad_relationship():
+    G = _world()
+    G.edges["B", "C", 0]["last_confirmed"] = "not a date"
+    with sharing_states(), pytest.raises(gk.SchemaError, match="'B' -COOPERATES_WITH-> 'C'"):
+        actor_network(G, two_mode=True, as_of=D)
+    with sharing_states(), pytest.raises(gk.AnalysisError, match="dormant_after"):
+        shared_inactive(G, D, -1)
