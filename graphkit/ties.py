@@ -282,8 +282,7 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    for u, v, k, state in _shared(G, day, dormant_after)[0]:
-        d = G.edges[u, v, k]
+    for u, v, _, d, state in _shared(G, day, dormant_after)[0]:
         rows.append(
             (
                 u,
@@ -344,7 +343,7 @@ def shared_inactive(
 
 def _shared(
     G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
-) -> tuple[list[tuple[Any, Any, Any, str]], set[tuple[Any, Any, Any]]]:
+) -> tuple[list[tuple[Any, Any, Any, Any, str]], set[tuple[Any, Any, Any]]]:
     """Every judged tie with its state, and the set of those not active: from the block's
     memory when the same graph, day and horizon were asked for last."""
     memory = _SHARED.get()
@@ -353,25 +352,47 @@ def _shared(
     if memory is not None and memory.get("graph") is G and memory.get("key") == key:
         return memory["states"]
     states = _states(G, day, dormant_after)
-    result = (states, {(u, v, k) for u, v, k, state in states if state != "active"})
+    result = (states, {(u, v, k) for u, v, k, _, state in states if state != "active"})
     if memory is not None:
         memory.clear()
         memory.update(graph=G, key=key, states=result)
     return result
 
 
+_JUDGED = ("status", "since_date", "since", "until_date", "until", "last_confirmed")
+"""The properties besides ``type`` that :func:`tie_state` reads (:func:`tie_status`,
+:func:`graphkit.graph.tie_period` and the evidence)."""
+
+
 def _states(
     G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
-) -> list[tuple[str, str, Any, str]]:
+) -> list[tuple[Any, Any, Any, Any, str]]:
+    """``(u, v, key, attributes, state)`` of every judged tie, in graph order. Ties with the
+    same type and the same values (of the same classes: ``2014`` is not ``2014.0``) of
+    :data:`_JUDGED` are in the same state: each such combination is judged once."""
     _check_horizon(dormant_after)
     out = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if d.get("type") not in LIFE_CYCLE_TYPES:
-            continue
-        try:
-            out.append((u, v, k, tie_state(d, day, dormant_after)))
-        except SchemaError as exc:
-            raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
+    memo: dict[Any, str] = {}
+    for u, nbrs in G.adj.items():
+        for v, edges in nbrs.items():
+            for k, d in edges.items():
+                t = d.get("type")
+                if t not in LIFE_CYCLE_TYPES:
+                    continue
+                values = (t, *[d.get(p) for p in _JUDGED])
+                try:
+                    key = (values, tuple(map(type, values)))
+                    state = memo.get(key)
+                except TypeError:  # a value that cannot be a key: judged on its own
+                    key, state = None, None
+                if state is None:
+                    try:
+                        state = tie_state(d, day, dormant_after)
+                    except SchemaError as exc:
+                        raise SchemaError(f"relationship {u!r} -{t}-> {v!r}: {exc}") from None
+                    if key is not None:
+                        memo[key] = state
+                out.append((u, v, k, d, state))
     return out
 
 
