@@ -260,7 +260,7 @@ def active_network(
     ``graph["dormant_after"]`` records the horizon. Raises :class:`SchemaError` naming the
     relationship when one of its dates is not a date.
     """
-    drop = _shared(G, day, dormant_after)[1]
+    drop = _inactive(G, day, dormant_after)
     if not drop:
         return G
     H = nx.MultiDiGraph()
@@ -282,7 +282,9 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    for u, v, _, d, state in _shared(G, day, dormant_after)[0]:
+    states = _states(G, day, dormant_after)
+    _remember(G, day, dormant_after, states)
+    for u, v, _, d, state in states:
         rows.append(
             (
                 u,
@@ -307,8 +309,9 @@ def sharing_states() -> Iterator[None]:
     """Within the block, the states of one graph's ties on one day at one horizon are
     computed once: :func:`tie_states`, :func:`active_network` and
     :func:`shared_inactive` (which :func:`graphkit.analysis.engine.actor_network` reads)
-    share them. The graph must not change within the block; only the last graph's
-    states are kept.
+    share them. Only the set of ties not active is kept (for the last graph, day and
+    horizon judged), so :func:`tie_states` judges again if called after the others; the
+    graph must not change within the block.
 
     Examples
     --------
@@ -338,25 +341,32 @@ def shared_inactive(
     for the block); outside one, ``None`` (the caller judges each tie itself)."""
     if _SHARED.get() is None:
         return None
-    return _shared(G, day, dormant_after)[1]
+    return _inactive(G, day, dormant_after)
 
 
-def _shared(
-    G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
-) -> tuple[list[tuple[Any, Any, Any, Any, str]], set[tuple[Any, Any, Any]]]:
-    """Every judged tie with its state, and the set of those not active: from the block's
-    memory when the same graph, day and horizon were asked for last."""
+def _inactive(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) -> set[tuple[Any, Any, Any]]:
+    """The ties of ``G`` not active on ``day``: from the block's memory when the same
+    graph, day and horizon were judged last (only this set is kept, not every tie)."""
     memory = _SHARED.get()
     _check_horizon(dormant_after)
-    key = (day, float(dormant_after))
-    if memory is not None and memory.get("graph") is G and memory.get("key") == key:
-        return memory["states"]
-    states = _states(G, day, dormant_after)
-    result = (states, {(u, v, k) for u, v, k, _, state in states if state != "active"})
+    if memory is not None and memory.get("graph") is G and memory.get("key") == (day, float(dormant_after)):
+        return memory["inactive"]
+    return _remember(G, day, dormant_after, _states(G, day, dormant_after))
+
+
+def _remember(
+    G: nx.MultiDiGraph,
+    day: _dt.date | None,
+    dormant_after: float,
+    states: list[tuple[Any, Any, Any, Any, str]],
+) -> set[tuple[Any, Any, Any]]:
+    """The set of ``states`` not active, kept in the block's memory (if in a block)."""
+    inactive = {(u, v, k) for u, v, k, _, state in states if state != "active"}
+    memory = _SHARED.get()
     if memory is not None:
         memory.clear()
-        memory.update(graph=G, key=key, states=result)
-    return result
+        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive)
+    return inactive
 
 
 _JUDGED = ("status", "since_date", "since", "until_date", "until", "last_confirmed")

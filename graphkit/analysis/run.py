@@ -162,6 +162,9 @@ def analyze(
     dated = G  # every tie of the day: the stability runs move the dormancy horizon
     # the ties' states on the day are judged once, for the network, the tie counts and the gaps
     with sharing_states():
+        # dormant and paused ties neither count nor pool: actor_network and the gap model leave
+        # them out (the states judged here, shared), the summary counts them
+        ties = tie_states(G, as_of_date(day), opts.dormant_after)
         if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
             raise AnalysisError(
                 f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
@@ -191,9 +194,6 @@ def analyze(
             )
         pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
         background = _paths_in_background(net, engine, pivots, jobs, progress)
-        # dormant and paused ties neither count nor pool: actor_network (above) and the gap model
-        # leave them out, the summary counts them (the states are shared: judged once)
-        ties = tie_states(G, as_of_date(day), opts.dormant_after)
         with progress.step("clusters"):
             membership, cluster_engine = cluster_membership(
                 net,
@@ -207,19 +207,30 @@ def analyze(
             )
             clusters = cluster_table(net, membership)
             q = modularity_of(net, membership, resolution=resolution)
-        # the gaps do not need the centrality: computed while the kernel runs in the background
-        with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
-            model = GapModel(
-                G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
-            )
-            gaps = model.gap_table()
-            gsum = model.summary_table()
-        with progress.step("alliance gaps"):
-            agaps = model.alliance_table()
-        with progress.step("uncovered threats"):
-            unc = model.uncovered_table()
-        with progress.step("critical actors"):
-            crit = model.critical_table(engine=engine, net=net.direct_network)
+
+        def gap_tables() -> tuple[
+            GapModel, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame
+        ]:
+            with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
+                model = GapModel(
+                    G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
+                )
+                gaps = model.gap_table()
+                gsum = model.summary_table()
+            with progress.step("alliance gaps"):
+                agaps = model.alliance_table()
+            with progress.step("uncovered threats"):
+                unc = model.uncovered_table()
+            with progress.step("critical actors"):
+                crit = model.critical_table(engine=engine, net=net.direct_network)
+            return model, gaps, gsum, agaps, unc, crit
+
+        # The gaps do not need the centrality: while the exact kernel runs in the background
+        # (the longest step) they are computed meanwhile; otherwise last, as their tables
+        # would add to the brokerage's peak memory (~100 MB at 100,000 actors).
+        early = background is not None and pivots is None
+        if early:
+            model, gaps, gsum, agaps, unc, crit = gap_tables()
         with parallel.using(jobs, progress):
             cent, measures = centrality_table(
                 net,
@@ -237,6 +248,8 @@ def analyze(
             csum = _cluster_summary(net, clusters, cent, membership)
         with progress.step("brokerage"):
             brokers = brokerage_table(net, cent, membership.tolist())
+        if not early:
+            model, gaps, gsum, agaps, unc, crit = gap_tables()
     stab = None
     if perturb:
         with progress.step("stability"):

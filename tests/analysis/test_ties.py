@@ -289,15 +289,17 @@ def test_shared_states_are_judged_once_and_give_the_same_networks(monkeypatch):
     assert len(judged) == 4 + 5 + 4 and shared_inactive(G, D, 5) is None
     judged.clear()
     with sharing_states():
-        assert shared_inactive(G, D, 5) == {("A", "B", 0), ("E", "ORG", 0)}
         together = (
             tie_states(G, D, 5),
             actor_network(G, two_mode=True, as_of=D, dormant_after=5),
             active_network(G, D, 5),
         )
         assert len(judged) == 4
-        shared_inactive(G, D, 0)  # another horizon: judged again
+        assert shared_inactive(G, D, 5) == {("A", "B", 0), ("E", "ORG", 0)} and len(judged) == 4
+        shared_inactive(G, D, 0)  # another horizon: judged again, and kept instead
         assert len(judged) == 8 and shared_inactive(G, D, 0) == {("E", "ORG", 0)}
+        tie_states(G, D, 0)  # the table is judged whenever asked for (only the set is kept)
+        assert len(judged) == 12
     assert shared_inactive(G, D, 5) is None
     assert alone[0].equals(together[0])
     a, b = alone[1], together[1]
