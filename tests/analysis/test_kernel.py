@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 
 import networkx as nx
 import numpy as np
@@ -255,5 +256,5 @@ def test_component_sizes_equal_networkx_on_the_projection(seed, monkeypatch):
     assert P.n < P.N  # hubs in use
     got = P.components()
     assert got.tolist() == expected.tolist()
-    monkeypatch.setattr(paths, "_kernel_available", lambda: False)
+    monkeypatch.setattr(sys.modules["graphkit.analysis.kernel"], "AVAILABLE", False)  # as without numba
     assert paths.path_graph(net).components().tolist() == expected.tolist()
