@@ -389,7 +389,16 @@ def _states(
                 t = d.get("type")
                 if t not in LIFE_CYCLE_TYPES:
                     continue
-                values = (t, *[d.get(p) for p in _JUDGED])
+                get = d.get  # the properties of _JUDGED, written out (this loop sees every tie)
+                values = (
+                    t,
+                    get("status"),
+                    get("since_date"),
+                    get("since"),
+                    get("until_date"),
+                    get("until"),
+                    get("last_confirmed"),
+                )
                 try:
                     key = (values, tuple(map(type, values)))
                     state = memo.get(key)
