@@ -48,7 +48,9 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
@@ -73,6 +75,8 @@ __all__ = [
     "active_network",
     "tie_states",
     "TIE_STATE_COLUMNS",
+    "sharing_states",
+    "shared_inactive",
 ]
 
 DEFAULT_DORMANT_AFTER: float = 5.0
@@ -256,10 +260,9 @@ def active_network(
     ``graph["dormant_after"]`` records the horizon. Raises :class:`SchemaError` naming the
     relationship when one of its dates is not a date.
     """
-    gone = [(u, v, k) for u, v, k, state in _states(G, day, dormant_after) if state != "active"]
-    if not gone:
+    drop = _inactive(G, day, dormant_after)
+    if not drop:
         return G
-    drop = set(gone)
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["dormant_after"] = dormant_after
@@ -279,8 +282,9 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    for u, v, k, state in _states(G, day, dormant_after):
-        d = G.edges[u, v, k]
+    states = _states(G, day, dormant_after)
+    _remember(G, day, dormant_after, states)
+    for u, v, _, d, state in states:
         rows.append(
             (
                 u,
@@ -297,18 +301,117 @@ def tie_states(
     return pd.DataFrame(rows, columns=list(TIE_STATE_COLUMNS))
 
 
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("graphkit_shared_tie_states", default=None)
+
+
+@contextmanager
+def sharing_states() -> Iterator[None]:
+    """Within the block, the states of one graph's ties on one day at one horizon are
+    computed once: :func:`tie_states`, :func:`active_network` and
+    :func:`shared_inactive` (which :func:`graphkit.analysis.engine.actor_network` reads)
+    share them. Only the set of ties not active is kept (for the last graph, day and
+    horizon judged), so :func:`tie_states` judges again if called after the others; the
+    graph must not change within the block.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> G = gk.load(gk.SAMPLE)
+    >>> day = datetime.date(2026, 6, 1)
+    >>> shared_inactive(G, day) is None  # outside a block: nothing is shared
+    True
+    >>> with sharing_states():
+    ...     table = tie_states(G, day)
+    ...     inactive = shared_inactive(G, day)
+    >>> len(inactive) == int((table.state != "active").sum()) > 0
+    True
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared_inactive(
+    G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float = DEFAULT_DORMANT_AFTER
+) -> set[tuple[Any, Any, Any]] | None:
+    """Inside :func:`sharing_states`: the ``(u, v, key)`` of every ``MEMBER_OF`` or
+    ``COOPERATES_WITH`` relationship of ``G`` that is not active on ``day`` (computed once
+    for the block); outside one, ``None`` (the caller judges each tie itself)."""
+    if _SHARED.get() is None:
+        return None
+    return _inactive(G, day, dormant_after)
+
+
+def _inactive(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) -> set[tuple[Any, Any, Any]]:
+    """The ties of ``G`` not active on ``day``: from the block's memory when the same
+    graph, day and horizon were judged last (only this set is kept, not every tie)."""
+    memory = _SHARED.get()
+    _check_horizon(dormant_after)
+    if memory is not None and memory.get("graph") is G and memory.get("key") == (day, float(dormant_after)):
+        return memory["inactive"]
+    return _remember(G, day, dormant_after, _states(G, day, dormant_after))
+
+
+def _remember(
+    G: nx.MultiDiGraph,
+    day: _dt.date | None,
+    dormant_after: float,
+    states: list[tuple[Any, Any, Any, Any, str]],
+) -> set[tuple[Any, Any, Any]]:
+    """The set of ``states`` not active, kept in the block's memory (if in a block)."""
+    inactive = {(u, v, k) for u, v, k, _, state in states if state != "active"}
+    memory = _SHARED.get()
+    if memory is not None:
+        memory.clear()
+        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive)
+    return inactive
+
+
+_JUDGED = ("status", "since_date", "since", "until_date", "until", "last_confirmed")
+"""The properties besides ``type`` that :func:`tie_state` reads (:func:`tie_status`,
+:func:`graphkit.graph.tie_period` and the evidence)."""
+
+
 def _states(
     G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
-) -> list[tuple[str, str, Any, str]]:
+) -> list[tuple[Any, Any, Any, Any, str]]:
+    """``(u, v, key, attributes, state)`` of every judged tie, in graph order. Ties with the
+    same type and the same values (of the same classes: ``2014`` is not ``2014.0``) of
+    :data:`_JUDGED` are in the same state: each such combination is judged once."""
     _check_horizon(dormant_after)
     out = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if d.get("type") not in LIFE_CYCLE_TYPES:
-            continue
-        try:
-            out.append((u, v, k, tie_state(d, day, dormant_after)))
-        except SchemaError as exc:
-            raise SchemaError(f"relationship {u!r} -{d.get('type')}-> {v!r}: {exc}") from None
+    memo: dict[Any, str] = {}
+    for u, nbrs in G.adj.items():
+        for v, edges in nbrs.items():
+            for k, d in edges.items():
+                t = d.get("type")
+                if t not in LIFE_CYCLE_TYPES:
+                    continue
+                get = d.get  # the properties of _JUDGED, written out (this loop sees every tie)
+                values = (
+                    t,
+                    get("status"),
+                    get("since_date"),
+                    get("since"),
+                    get("until_date"),
+                    get("until"),
+                    get("last_confirmed"),
+                )
+                try:
+                    key = (values, tuple(map(type, values)))
+                    state = memo.get(key)
+                except TypeError:  # a value that cannot be a key: judged on its own
+                    key, state = None, None
+                if state is None:
+                    try:
+                        state = tie_state(d, day, dormant_after)
+                    except SchemaError as exc:
+                        raise SchemaError(f"relationship {u!r} -{t}-> {v!r}: {exc}") from None
+                    if key is not None:
+                        memo[key] = state
+                out.append((u, v, k, d, state))
     return out
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "centrality",
     "brokerage",
     "brokerage_table",
+    "WEDGES_AT_ONCE",
     "gould_fernandez",
     "BROKER_ROLES",
     "BROKERAGE_COLUMNS",
@@ -451,6 +452,11 @@ def _roles(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
     return np.select([(ga == gb) & (gb == gc), gb == gc, ga == gb, ga == gc], [0, 1, 2, 3], 4)
 
 
+WEDGES_AT_ONCE = 1 << 20
+"""Pairs of ties (wedges) :func:`_triangles` lists at once: a few arrays of this length
+(~50 MB), whatever the size of the network."""
+
+
 def _triangles(n: int, lo: np.ndarray, hi: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, ...]:
     """Every triangle once, as three arrays of its corners, of the simple undirected network
     with ties ``lo < hi`` (``keys = lo * n + hi``, sorted): each tie is oriented from the end
@@ -465,16 +471,27 @@ def _triangles(n: int, lo: np.ndarray, hi: np.ndarray, keys: np.ndarray) -> tupl
     width = np.bincount(u, minlength=n).astype(np.int64)
     ptr = np.r_[0, np.cumsum(width)]
     reps = width[u]
-    edge = np.repeat(np.arange(u.size), reps)
-    offset = np.arange(edge.size) - np.repeat(np.cumsum(reps) - reps, reps)
-    w = outs[np.repeat(ptr[u], reps) + offset]
-    later = rank[w] > rank[v[edge]]
-    edge, w = edge[later], w[later]
-    a, c = np.minimum(v[edge], w), np.maximum(v[edge], w)
-    look = a * n + c
-    pos = np.minimum(np.searchsorted(keys, look), keys.size - 1)
-    hit = keys[pos] == look
-    return u[edge[hit]], v[edge[hit]], w[hit]
+    ends = np.cumsum(reps)
+    found: list[tuple[np.ndarray, ...]] = []
+    start = 0
+    while start < u.size:  # the wedges of a block of ties at a time (bounded memory)
+        before = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + WEDGES_AT_ONCE, side="right")))
+        r = reps[start:stop]
+        edge = np.repeat(np.arange(start, stop), r)
+        offset = np.arange(edge.size) - np.repeat(np.cumsum(r) - r, r)
+        w = outs[np.repeat(ptr[u[start:stop]], r) + offset]
+        later = rank[w] > rank[v[edge]]
+        edge, w = edge[later], w[later]
+        a, c = np.minimum(v[edge], w), np.maximum(v[edge], w)
+        look = a * n + c
+        pos = np.minimum(np.searchsorted(keys, look), keys.size - 1)
+        hit = keys[pos] == look
+        found.append((u[edge[hit]], v[edge[hit]], w[hit]))
+        start = stop
+    if not found:
+        return (np.zeros(0, dtype=np.int64),) * 3
+    return tuple(np.concatenate([f[i] for f in found]) for i in range(3))
 
 
 def _role(ga: int, gb: int, gc: int) -> int:

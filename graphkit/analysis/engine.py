@@ -59,7 +59,13 @@ from graphkit.analysis.paths import HUB_MIN_MEMBERS, Hubs, PathGraph, path_graph
 from graphkit.defaults import DEFAULT_TYPES, ENGINES
 from graphkit.errors import AnalysisError, SchemaError
 from graphkit.graph import as_of_date
-from graphkit.ties import DEFAULT_DORMANT_AFTER, LIFE_CYCLE_TYPES, instrument_weight, tie_state
+from graphkit.ties import (
+    DEFAULT_DORMANT_AFTER,
+    LIFE_CYCLE_TYPES,
+    instrument_weight,
+    shared_inactive,
+    tie_state,
+)
 
 __all__ = [
     "ENGINES",
@@ -375,6 +381,7 @@ def actor_network(
     keys: list[tuple[Any, Any, Any]] = []
     seen_weight = False
     day = as_of_date(as_of if as_of is not None else G.graph.get("as_of"))
+    inactive = shared_inactive(G, day, dormant_after)  # judged once for the analysis, if it shares
     for u, nbrs in G.adj.items():
         iu = index.get(u)
         if iu is None:
@@ -388,8 +395,10 @@ def actor_network(
                 if t not in wanted:
                     continue
                 judged = t in LIFE_CYCLE_TYPES and (day is not None or "status" in d)
-                if (
-                    judged and tie_state(d, day, dormant_after) != "active"
+                if judged and (
+                    (u, v, k) in inactive
+                    if inactive is not None
+                    else tie_state(d, day, dormant_after) != "active"
                 ):  # dormant, paused: not a tie today
                     seen_weight = seen_weight or (weight is not None and d.get(weight) is not None)
                     continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["AVAILABLE", "brandes"]
+__all__ = ["AVAILABLE", "brandes", "component_sizes"]
 
 EPSILON = 1e-10
 """Relative tolerance under which two path lengths are equal (igraph's)."""
@@ -361,7 +361,38 @@ def _brandes_hops(indptr, indices, n_targets, sources, counter):  # pragma: no c
     return bc, dsum, reach, tsum, tcount, tinv, tmax
 
 
+def _component_sizes(indptr, indices, n_targets):  # pragma: no cover - compiled
+    N = indptr.size - 1
+    label = np.full(N, -1, dtype=np.int64)
+    queue = np.empty(N, dtype=np.int64)
+    sizes = np.zeros(N, dtype=np.int64)
+    c = 0
+    for root in range(N):
+        if label[root] >= 0:
+            continue
+        label[root] = c
+        queue[0] = root
+        head, tail = 0, 1
+        while head < tail:
+            v = queue[head]
+            head += 1
+            if v < n_targets:
+                sizes[c] += 1
+            for e in range(indptr[v], indptr[v + 1]):
+                w = indices[e]
+                if label[w] < 0:
+                    label[w] = c
+                    queue[tail] = w
+                    tail += 1
+        c += 1
+    out = np.empty(n_targets, dtype=np.int64)
+    for t in range(n_targets):
+        out[t] = sizes[label[t]]
+    return out
+
+
 if AVAILABLE:
+    _component_sizes = numba.njit(cache=True, nogil=True)(_component_sizes)
     _pass_back = numba.njit(cache=True, nogil=True, inline="always")(_pass_back)
     _brandes_buckets = numba.njit(cache=True, nogil=True)(_brandes_buckets)
     _brandes_weighted = numba.njit(cache=True, nogil=True)(_brandes_weighted)
@@ -426,6 +457,24 @@ def brandes(
     return _brandes_weighted(indptr, indices, length, int(n_targets), sources, EPSILON, counter)
 
 
+def component_sizes(indptr: np.ndarray, indices: np.ndarray, n_targets: int) -> np.ndarray:
+    """For each target ``0 .. n_targets - 1`` of the undirected network in compressed rows
+    (as :func:`brandes` reads it), how many targets its connected component holds (itself
+    included): one breadth-first pass.
+
+    Examples
+    --------
+    A path 0 - 1 - 2 and a vertex 3 alone; then with 2 and 3 not targets (hubs).
+
+    >>> indptr, indices = np.array([0, 1, 3, 4, 4]), np.array([1, 0, 2, 1])
+    >>> component_sizes(indptr, indices, 4).tolist(), component_sizes(indptr, indices, 2).tolist()
+    ([3, 3, 3, 1], [2, 2])
+    """
+    indptr = np.ascontiguousarray(indptr, dtype=np.int64)
+    indices = np.ascontiguousarray(indices, dtype=np.int32)
+    return _component_sizes(indptr, indices, int(n_targets))
+
+
 def warm() -> None:
     """Compile every kernel once (numba caches them next to this file), so that the first
     large analysis does not pay for it: ``python -m graphkit.analysis.kernel``.
@@ -435,6 +484,7 @@ def warm() -> None:
     indptr, indices = np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1])
     for length in (None, np.ones(4), np.array([1.0, 1.0, 1e9, 1e9])):  # hops, buckets, heap
         brandes(indptr, indices, length, 3, np.arange(3))
+    component_sizes(indptr, indices, 3)
 
 
 if __name__ == "__main__":

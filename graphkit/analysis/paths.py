@@ -95,6 +95,10 @@ class PathGraph:
 
     def components(self) -> np.ndarray:
         """The size of every actor's connected component (in actors)."""
+        if _kernel_available():  # one compiled pass over the rows
+            from graphkit.analysis import kernel
+
+            return kernel.component_sizes(self.indptr, self.indices, self.n)
         import igraph as ig
 
         src = np.repeat(np.arange(self.N), np.diff(self.indptr))

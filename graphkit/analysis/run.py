@@ -33,7 +33,7 @@ from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date, not_in_force
 from graphkit.progress import Progress
-from graphkit.ties import tie_states
+from graphkit.ties import sharing_states, tie_states
 
 __all__ = ["Analysis", "analyze", "ANALYSIS_FILES", "STABILITY_FILES"]
 
@@ -160,72 +160,96 @@ def analyze(
     threshold, partners, perturb, jobs = opts.threshold, opts.partners, opts.perturb, opts.jobs
     G, day = _dated(G, opts.as_of)
     dated = G  # every tie of the day: the stability runs move the dormancy horizon
-    # dormant and paused ties neither count nor pool: actor_network and the gap model leave them out
-    ties = tie_states(G, as_of_date(day), opts.dormant_after)
-    if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
-        raise AnalysisError(
-            f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
-        )
-    started = time.perf_counter()
-    with progress.step("actor network"), heartbeat(progress, "actor network"):
-        net = actor_network(
-            G,
-            types,
-            weight=weight,
-            two_mode=True,
-            instruments=opts.instruments,
-            dormant_after=opts.dormant_after,
-            as_of=day,
-        )
-    progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
-    if net.n > exact_threshold:
-        progress.say(
-            f"{net.n:,} actors is above the exact threshold ({exact_threshold:,}): betweenness and closeness "
-            f"are estimated from {min(samples, net.n):,} sampled sources (raise --exact-threshold for exact values)"
-        )
-    elif net.n > LARGE_EXACT:
-        progress.say(
-            f"{net.n:,} actors is within the exact threshold ({exact_threshold:,}): betweenness and closeness "
-            f"are exact, the longest step (--exact-threshold {LARGE_EXACT:,} estimates them from "
-            f"{min(samples, net.n):,} sampled sources instead)"
-        )
-    pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
-    background = _paths_in_background(net, engine, pivots, jobs, progress)
-    with progress.step("clusters"):
-        membership, cluster_engine = cluster_membership(
-            net,
-            method=method,
-            resolution=resolution,
-            seed=seed,
-            restarts=restarts,
-            engine=engine,
-            progress=progress,
-            jobs=parallel.default_jobs() if jobs is None else max(1, int(jobs)),
-        )
-        clusters = cluster_table(net, membership)
-        q = modularity_of(net, membership, resolution=resolution)
-    with parallel.using(jobs, progress):
-        cent, measures = centrality_table(
-            net, engine=engine, exact_threshold=exact_threshold, samples=samples, seed=seed, progress=progress
-        )
-    if background is not None:
-        background.join()
-    with progress.step("cluster summary"):
-        if "pagerank" in cent:  # named after the most central members (PageRank), now known
-            clusters = cluster_table(net, membership, score=cent["pagerank"].to_numpy())
-        csum = _cluster_summary(net, clusters, cent, membership)
-    with progress.step("brokerage"):
-        brokers = brokerage_table(net, cent, membership.tolist())
-    with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
-        model = GapModel(G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after)
-        gaps = model.gap_table()
-        gsum = model.summary_table()
-    with progress.step("alliance gaps"):
-        agaps = model.alliance_table()
-    with progress.step("uncovered threats"):
-        unc = model.uncovered_table()
-    with progress.step("critical actors"):
-        crit = model.critical_table(engine=engine, net=net.direct_network)
+    # the ties' states on the day are judged once, for the network, the tie counts and the gaps
+    with sharing_states():
+        # dormant and paused ties neither count nor pool: actor_network and the gap model leave
+        # them out (the states judged here, shared), the summary counts them
+        ties = tie_states(G, as_of_date(day), opts.dormant_after)
+        if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
+            raise AnalysisError(
+                f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
+            )
+        started = time.perf_counter()
+        with progress.step("actor network"), heartbeat(progress, "actor network"):
+            net = actor_network(
+                G,
+                types,
+                weight=weight,
+                two_mode=True,
+                instruments=opts.instruments,
+                dormant_after=opts.dormant_after,
+                as_of=day,
+            )
+        progress.say(f"actor network: {net.n:,} actors, {net.m:,} links")
+        if net.n > exact_threshold:
+            progress.say(
+                f"{net.n:,} actors is above the exact threshold ({exact_threshold:,}): betweenness and closeness "
+                f"are estimated from {min(samples, net.n):,} sampled sources (raise --exact-threshold for exact values)"
+            )
+        elif net.n > LARGE_EXACT:
+            progress.say(
+                f"{net.n:,} actors is within the exact threshold ({exact_threshold:,}): betweenness and closeness "
+                f"are exact, the longest step (--exact-threshold {LARGE_EXACT:,} estimates them from "
+                f"{min(samples, net.n):,} sampled sources instead)"
+            )
+        pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
+        background = _paths_in_background(net, engine, pivots, jobs, progress)
+        with progress.step("clusters"):
+            membership, cluster_engine = cluster_membership(
+                net,
+                method=method,
+                resolution=resolution,
+                seed=seed,
+                restarts=restarts,
+                engine=engine,
+                progress=progress,
+                jobs=parallel.default_jobs() if jobs is None else max(1, int(jobs)),
+            )
+            clusters = cluster_table(net, membership)
+            q = modularity_of(net, membership, resolution=resolution)
+
+        def gap_tables() -> tuple[
+            GapModel, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame
+        ]:
+            with progress.step("capability gaps"), heartbeat(progress, "capability gaps"):
+                model = GapModel(
+                    G, threshold=threshold, partners=partners, day=day, dormant_after=opts.dormant_after
+                )
+                gaps = model.gap_table()
+                gsum = model.summary_table()
+            with progress.step("alliance gaps"):
+                agaps = model.alliance_table()
+            with progress.step("uncovered threats"):
+                unc = model.uncovered_table()
+            with progress.step("critical actors"):
+                crit = model.critical_table(engine=engine, net=net.direct_network)
+            return model, gaps, gsum, agaps, unc, crit
+
+        # The gaps do not need the centrality: while the exact kernel runs in the background
+        # (the longest step) they are computed meanwhile; otherwise last, as their tables
+        # would add to the brokerage's peak memory (~100 MB at 100,000 actors).
+        early = background is not None and pivots is None
+        if early:
+            model, gaps, gsum, agaps, unc, crit = gap_tables()
+        with parallel.using(jobs, progress):
+            cent, measures = centrality_table(
+                net,
+                engine=engine,
+                exact_threshold=exact_threshold,
+                samples=samples,
+                seed=seed,
+                progress=progress,
+            )
+        if background is not None:
+            background.join()
+        with progress.step("cluster summary"):
+            if "pagerank" in cent:  # named after the most central members (PageRank), now known
+                clusters = cluster_table(net, membership, score=cent["pagerank"].to_numpy())
+            csum = _cluster_summary(net, clusters, cent, membership)
+        with progress.step("brokerage"):
+            brokers = brokerage_table(net, cent, membership.tolist())
+        if not early:
+            model, gaps, gsum, agaps, unc, crit = gap_tables()
     stab = None
     if perturb:
         with progress.step("stability"):

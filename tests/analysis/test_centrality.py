@@ -258,3 +258,28 @@ def test_gould_fernandez_undirected_counts_as_the_loop_over_both_arcs():
         groups = [None if rng.random() < 0.1 else int(rng.integers(0, 4)) for _ in range(n)]
         want = gould_fernandez(n, np.r_[src, dst], np.r_[dst, src], groups, directed=True)
         np.testing.assert_array_equal(gould_fernandez(n, src, dst, groups), want)
+
+
+@pytest.mark.parametrize("at_once", [1, 7, 1 << 20])
+def test_brokerage_with_wedges_listed_in_blocks_counts_as_the_loop(at_once, monkeypatch):
+    """The undirected counts with the triangles' wedges listed a block at a time (down to
+    one tie per block) equal the vertex-by-vertex loop of the directed case, on networks
+    dense enough for many triangles (counted by networkx)."""
+    import sys
+
+    import networkx as nx
+
+    from graphkit.analysis.centrality import gould_fernandez
+
+    monkeypatch.setattr(sys.modules["graphkit.analysis.centrality"], "WEDGES_AT_ONCE", at_once)
+    rng = np.random.default_rng(1)
+    triangles = 0
+    for _ in range(15):
+        n, m = int(rng.integers(3, 30)), int(rng.integers(0, 200))
+        src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+        H = nx.Graph((int(a), int(b)) for a, b in zip(src, dst, strict=True) if a != b)
+        triangles += sum(nx.triangles(H).values()) // 3
+        groups = [int(rng.integers(0, 3)) for _ in range(n)]
+        want = gould_fernandez(n, np.r_[src, dst], np.r_[dst, src], groups, directed=True)
+        np.testing.assert_array_equal(gould_fernandez(n, src, dst, groups), want)
+    assert triangles > 100

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 
 import networkx as nx
 import numpy as np
@@ -236,3 +237,24 @@ def test_a_new_shortest_path_measure_is_one_registry_entry_served_by_the_kernel(
     lengths = dict(nx.all_pairs_dijkstra_path_length(A, weight=d or (lambda u, v, e: 1)))
     ecc = [max(lengths[i].values()) for i in range(n)]  # within each actor's component
     assert np.allclose(measures.compute(net, "eccentricity", engine="igraph"), ecc, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_component_sizes_equal_networkx_on_the_projection(seed, monkeypatch):
+    # the compiled pass and igraph on the hub graph give, for every actor, the number of
+    # actors of its component in the projection as networkx counts them (isolated actors: 1)
+    G = _two_mode(seed, coop=40 + 20 * seed)
+    net = actor_network(G, two_mode=True)
+    H = nx.Graph()
+    H.add_nodes_from(range(net.n))
+    H.add_edges_from(zip(net.src.tolist(), net.dst.tolist(), strict=True))
+    expected = np.zeros(net.n, dtype=np.int64)
+    for comp in nx.connected_components(H):
+        expected[list(comp)] = len(comp)
+    assert (expected == 1).sum() >= 3 and len(set(expected.tolist())) > 1
+    P = paths.path_graph(net)
+    assert P.n < P.N  # hubs in use
+    got = P.components()
+    assert got.tolist() == expected.tolist()
+    monkeypatch.setattr(sys.modules["graphkit.analysis.kernel"], "AVAILABLE", False)  # as without numba
+    assert paths.path_graph(net).components().tolist() == expected.tolist()

@@ -21,6 +21,8 @@ from graphkit.ties import (
     TIE_STATE_COLUMNS,
     active_network,
     instrument_weight,
+    shared_inactive,
+    sharing_states,
     tie_state,
     tie_states,
 )
@@ -257,3 +259,93 @@ def test_critical_actors_follow_the_horizon():
         ["C", 0, True],
         ["ORG", 0, True],
     ]
+
+
+def test_shared_states_are_judged_once_and_give_the_same_networks(monkeypatch):
+    # _world at D, 5 years: the A-B MoU (dormant) and E's frozen membership (paused) are
+    # not active: the hand-worked set. Inside one block the ties are judged once for
+    # the tie table, the actor network and the active network together; outside a block
+    # nothing is shared (each caller judges every tie).
+    import graphkit.analysis.engine as engine
+    import graphkit.ties as ties
+
+    G = gk.as_of(_world(), D)
+    judged = []
+    real = ties.tie_state
+
+    def counting(attrs, day, dormant_after=DEFAULT_DORMANT_AFTER):
+        judged.append(attrs.get("type"))
+        return real(attrs, day, dormant_after)
+
+    monkeypatch.setattr(ties, "tie_state", counting)
+    monkeypatch.setattr(engine, "tie_state", counting)
+    alone = (
+        tie_states(G, D, 5),
+        actor_network(G, two_mode=True, as_of=D, dormant_after=5),
+        active_network(G, D, 5),
+    )
+    # the table and the active network judge A's and C's identical memberships once (4 each),
+    # the network on its own every tie (5)
+    assert len(judged) == 4 + 5 + 4 and shared_inactive(G, D, 5) is None
+    judged.clear()
+    with sharing_states():
+        together = (
+            tie_states(G, D, 5),
+            actor_network(G, two_mode=True, as_of=D, dormant_after=5),
+            active_network(G, D, 5),
+        )
+        assert len(judged) == 4
+        assert shared_inactive(G, D, 5) == {("A", "B", 0), ("E", "ORG", 0)} and len(judged) == 4
+        shared_inactive(G, D, 0)  # another horizon: judged again, and kept instead
+        assert len(judged) == 8 and shared_inactive(G, D, 0) == {("E", "ORG", 0)}
+        tie_states(G, D, 0)  # the table is judged whenever asked for (only the set is kept)
+        assert len(judged) == 12
+    assert shared_inactive(G, D, 5) is None
+    assert alone[0].equals(together[0])
+    a, b = alone[1], together[1]
+    assert (a.ids, a.src.tolist(), a.dst.tolist(), a.weight.tolist()) == (
+        b.ids,
+        b.src.tolist(),
+        b.dst.tolist(),
+        b.weight.tolist(),
+    )
+    assert sorted(alone[2].edges(keys=True)) == sorted(together[2].edges(keys=True))
+
+
+def test_shared_states_still_name_a_bad_relationship():
+    G = _world()
+    G.edges["B", "C", 0]["last_confirmed"] = "not a date"
+    with sharing_states(), pytest.raises(gk.SchemaError, match="'B' -COOPERATES_WITH-> 'C'"):
+        actor_network(G, two_mode=True, as_of=D)
+    with sharing_states(), pytest.raises(gk.AnalysisError, match="dormant_after"):
+        shared_inactive(G, D, -1)
+
+
+def test_ties_alike_are_judged_alike_and_classes_are_told_apart():
+    # 2014 and "2014" are both 1 January 2014 (dormant at D; confirmed in 2024: active);
+    # True equals 1 (the year 1, a date) but is another class, judged on its own: not a date,
+    # it fails, naming its relationship; so does a value that cannot be a dictionary key.
+    G = _world()
+    gk.add_relationship(G, "C", "COOPERATES_WITH", "E", instrument="mou", since="2014")
+    gk.add_relationship(
+        G, "B", "COOPERATES_WITH", "E", instrument="mou", since=2014, last_confirmed=dt.date(2024, 1, 1)
+    )
+    got = tie_states(G, D, 5)
+    assert got[["source", "target", "state"]].values.tolist() == [
+        ["A", "B", "dormant"],
+        ["A", "ORG", "active"],
+        ["B", "C", "active"],
+        ["B", "E", "active"],
+        ["C", "ORG", "active"],
+        ["C", "E", "dormant"],
+        ["E", "ORG", "paused"],
+    ]
+    gk.add_relationship(G, "A", "COOPERATES_WITH", "E", since=1)
+    table = tie_states(G, D, 5)
+    assert table.loc[(table.source == "A") & (table.target == "E"), "state"].tolist() == ["dormant"]
+    for since in (True, [2014]):
+        H = G.copy()
+        gk.add_relationship(H, "C", "COOPERATES_WITH", "A", since=2014)
+        H.edges["C", "A", 0]["since"] = since  # as a graph built by hand may hold it
+        with pytest.raises(gk.SchemaError, match=r"'C' -COOPERATES_WITH-> 'A'"):
+            tie_states(H, D, 5)
