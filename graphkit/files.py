@@ -176,6 +176,12 @@ def _text_column(col: Any, conv: Callable[[Any], Any] | None) -> list[str]:
             v = conv(v)
         if type(v) is str and not v.startswith(start) and special(v) is None:
             out.append(v)
+        elif v is None or (type(v) is float and v != v):
+            out.append("")  # a missing value: an empty cell, as _cell_csv writes it
+        elif type(v) is int:
+            out.append(str(v))  # digits and a sign: never a formula, never quoted
+        elif type(v) is float:
+            out.append(repr(v))
         else:
             out.append(_cell_csv(v))
     return out

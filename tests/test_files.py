@@ -251,7 +251,21 @@ def test_write_frame_text_columns_equal_the_cell_writer(tmp_path):
     chars = ["a", ",", '"', "=", "+", "-", "@", "\t", "\r", "\n", "\u2028", "'", " ", "é", "\x1c"]
     rng = random.Random(0)
     texts = ["".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(2000)]
-    vals = [*texts, None, float("nan"), 3, 2.5, True, pd.NA]
+    vals = [
+        *texts,
+        None,
+        float("nan"),
+        3,
+        2.5,
+        True,
+        pd.NA,
+        -2,
+        10**20,
+        -0.0,
+        1e300,
+        float("inf"),
+        float("-inf"),
+    ]
     df = pd.DataFrame(
         {"x": pd.Series(vals, dtype=object), "y": pd.Series([*texts, *"abcdef"], dtype="string")}
     )
