@@ -18,7 +18,6 @@ from graphkit.cypher.front import run_graph_query
 from graphkit.cypher.lexer import position, tokenize
 from graphkit.cypher.queryfile import QueryFile, check_query, parse_query
 from graphkit.cypher.result import QueryResult
-from graphkit.cypher.temporal_engine import register_temporal
 from graphkit.cypher.translate import EngineReader
 from graphkit.errors import QueryError
 from graphkit.progress import Progress
@@ -148,7 +147,6 @@ class EmbeddedGraph(EmbeddedDatabase):
         reader = EngineReader(
             self._engine_execute, self.columns, list(schema.LABELS), list(schema.RELATIONSHIP_TYPES)
         )
-        register_temporal(self._conn)  # the gk_t_* functions of graphkit.cypher.temporal_engine
         return run_graph_query(qf, params, reader, self.limits)
 
     def _engine_execute(self, text: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -40,9 +40,29 @@ __all__ = [
     "arithmetic",
     "is_aggregate",
     "contains_aggregate",
+    "walk",
+    "has_patterns",
     "MAX_CELLS",
     "MAX_STRING",
 ]
+
+
+def walk(e: Any) -> Any:
+    """Every node (tuple) of a syntax tree or of a list of them, depth first."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple):
+            yield x
+            stack.extend(x[1:] if x and isinstance(x[0], str) else x)
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
+def has_patterns(clause: tuple) -> bool:
+    """Whether a clause holds a pattern predicate or a pattern comprehension (the engine's work)."""
+    return any(x[0] in ("pattern", "patcomp") for x in walk(list(clause[1:])))
+
 
 #: The most list elements and rows one query may make (a memory bound).
 MAX_CELLS = 10_000_000

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Iterator
 from functools import cmp_to_key
 from typing import Any, Protocol
 
-from graphkit.cypher.evaluate import Context, compiled, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.evaluate import (
+    Context,
+    compiled,
+    contains_aggregate,
+    evaluate,
+    has_patterns,
+    is_aggregate,
+)
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.semantic import column_names
 from graphkit.cypher.temporal_make import statement_clock
@@ -290,21 +297,6 @@ class GraphReader(Protocol):
     ) -> tuple[tuple, list[dict[str, Any]]] | None: ...
 
 
-def _has_patterns(clause: tuple) -> bool:
-    """Whether a WITH / RETURN clause holds a pattern predicate or comprehension (the engine's work);
-    one without them streams its rows through the projection as a graph-free query does."""
-    stack: list[Any] = list(clause[1:])
-    while stack:
-        x = stack.pop()
-        if isinstance(x, tuple):
-            if x and x[0] in ("pattern", "patcomp"):
-                return True
-            stack.extend(x[1:] if x and isinstance(x[0], str) else x)
-        elif isinstance(x, list):
-            stack.extend(x)
-    return False
-
-
 def _single(
     clauses: list[tuple | None], ctx: Context, budget: _Budget, graph: GraphReader | None = None
 ) -> tuple[list[str], list[dict[str, Any]]]:
@@ -329,7 +321,7 @@ def _single(
             rows = listed
         if k == "unwind":
             rows = _unwind(c, rows, ctx, budget)
-        elif k in ("with", "return") and graph is not None and _has_patterns(c):
+        elif k in ("with", "return") and graph is not None and has_patterns(c):
             # pattern predicates: the engine computes them as hidden columns, before the projection
             # for its items and ORDER BY, after it for a WITH's WHERE (which sees the projected names)
             head, rows = graph.project_patterns(c[:7] + (None,), budget.collect(rows), ctx)

@@ -30,7 +30,8 @@ node to an :class:`EngineExpr`, and returns the engine expression, or None when 
 is not temporal (translate it as usual). The translator gives each operand its kind:
 :func:`column` for a property of known engine type (``db.columns[table][property]``),
 :func:`literal` for a literal, ``EngineExpr(text)`` (kind ``any``) otherwise; it calls
-:func:`register_temporal` on the connection (:meth:`graphkit.cypher.EmbeddedGraph.run` does).
+:func:`register_temporal` on the connection first (the translator does not use this module yet:
+dates in graph queries are evaluated in Python).
 """
 
 from __future__ import annotations

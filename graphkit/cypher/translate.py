@@ -28,7 +28,15 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphkit.cypher.evaluate import Context, compiled, contains_aggregate, evaluate, is_aggregate
+from graphkit.cypher.evaluate import (
+    Context,
+    compiled,
+    contains_aggregate,
+    evaluate,
+    has_patterns,
+    is_aggregate,
+    walk,
+)
 from graphkit.cypher.functions import aggregate
 from graphkit.cypher.values import Node, Path, Relationship
 from graphkit.errors import QueryError
@@ -51,17 +59,6 @@ _REFUSED_CALLS = {
     "allshortestpaths": "allShortestPaths() as a value is refused: write it in a MATCH, "
     "MATCH p = allShortestPaths((a)-[*..6]-(b))",
 }
-
-
-def _walk(e: Any) -> Any:
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, tuple):
-            yield x
-            stack.extend(x[1:] if x and isinstance(x[0], str) else x)
-        elif isinstance(x, list):
-            stack.extend(x)
 
 
 def refuse_unsupported(tree: tuple) -> None:
@@ -112,7 +109,7 @@ def _check_pattern(path: tuple) -> None:
 
 
 def _check_exprs(e: Any, *, where: bool) -> None:
-    for x in _walk(e):
+    for x in walk(e):
         k = x[0]
         if k == "call" and len(x) == 5 and x[1] in _REFUSED_CALLS:
             raise QueryError(_REFUSED_CALLS[x[1]])
@@ -127,7 +124,7 @@ def _check_exprs(e: Any, *, where: bool) -> None:
                 "embedded engine outside a MATCH's WHERE: write it in a MATCH's WHERE, or OPTIONAL MATCH it "
                 "and count() the matches"
             )
-        if k in ("listcomp", "quant", "reduce") and any(y[0] in ("pattern", "patcomp") for y in _walk(x[1:])):
+        if k in ("listcomp", "quant", "reduce") and any(y[0] in ("pattern", "patcomp") for y in walk(x[1:])):
             raise QueryError(
                 "a pattern expression inside a list comprehension or list predicate is refused on the "
                 "embedded engine: UNWIND the list and test the pattern in a MATCH's WHERE"
@@ -674,7 +671,7 @@ class EngineReader:
         graph_vars: set[str] = set()
         other: set[str] = set()
         used: list[str] = []
-        for x in _walk(tree):
+        for x in walk(tree):
             k = x[0]
             if k in ("node", "rel") and len(x) >= 4:
                 if x[1] is not None:
@@ -692,7 +689,7 @@ class EngineReader:
                         if alias is not None and not (e[0] == "var" and e[1] in graph_vars):
                             other.add(alias)
         nodes_rels = graph_vars - other
-        for x in _walk(tree):
+        for x in walk(tree):
             if x[0] == "prop" and x[1][0] == "var" and x[1][1] in nodes_rels:
                 used.append(x[2])
             elif x[0] == "mapproj" and x[1] in nodes_rels:
@@ -738,7 +735,7 @@ class EngineReader:
         for c in _conjuncts(where):
             # a part with a pattern predicate stays in Python (the predicate an engine column): an
             # EXISTS subquery inside the engine's WHERE ran 8 times slower there (brokers_between_alliances)
-            pushed = st.expr(c) if not any(x[0] == "pattern" for x in _walk(c)) else None
+            pushed = st.expr(c) if not any(x[0] == "pattern" for x in walk(c)) else None
             if pushed is not None and pushed[1] == "BOOL":
                 st.where.append(pushed[0])
             else:
@@ -786,14 +783,14 @@ class EngineReader:
         _, _distinct, star, items, order, _skip, _limit, _where = proj
         if star or not any(contains_aggregate(e) for e, _, _ in items):
             return None
-        if any(x[0] in ("pattern", "patcomp") for x in _walk(list(proj[1:]))):
+        if has_patterns(proj):
             return None
         row = rows[0]
         st = _Statement(self, ctx, set(row))
         st.node_bound = {k for k, v in row.items() if isinstance(v, Node)}
         parts = [st.path(p) for p in paths]
         for c in _conjuncts(where):
-            if any(x[0] == "pattern" for x in _walk(c)):
+            if any(x[0] == "pattern" for x in walk(c)):
                 return None
             pushed = st.expr(c)
             if pushed is None or pushed[1] != "BOOL":
@@ -891,10 +888,10 @@ class EngineReader:
         """A WITH / RETURN clause whose pattern predicates (``exists((a)-->())``) are replaced by
         hidden columns, and the rows with those columns (computed by the engine for each distinct
         combination of the nodes they name; null where one of those nodes is null)."""
-        if not rows or not any(x[0] in ("pattern", "patcomp") for x in _walk(list(clause[1:]))):
+        if not rows or not has_patterns(clause):
             return clause, rows
         clause, rows = self._comprehensions(clause, rows, ctx)
-        if not any(x[0] == "pattern" for x in _walk(list(clause[1:]))):
+        if not any(x[0] == "pattern" for x in walk(list(clause[1:]))):
             return clause, rows
         st = _Statement(self, ctx, set(rows[0]))
         st.node_bound = {

@@ -47,7 +47,7 @@ def graph():
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     with EmbeddedGraph.from_dataset(DATA, cache_dir=tmp_path_factory.mktemp("temporal-cache")) as d:
-        register_temporal(d._conn)  # what EmbeddedGraph.run does before a query
+        register_temporal(d._conn)  # the gk_t_* functions these engine texts call
         yield d
 
 
