@@ -185,7 +185,10 @@ SINCE_UNKNOWN_PAIRS: set[tuple[str, str]] = set()  # Grenada's Budapest year fou
 PAUSED = {
     ("ARM", "CSTO"): "frozen",  # since February 2024
     ("CUB", "OAS"): "suspended",  # takes no part
-    **{(s, "AU"): "suspended" for s in ("MLI", "GIN", "SDN", "BFA", "NER", "MDG", "GNB")},
+    # AU: Guinea's suspension was lifted by the PSC at its 1325th meeting, 22 Jan 2026 (PSC
+    # communique as reported by Horoya and Anadolu); Amani Africa, "Informal Consultation with
+    # Member States in Political Transition" (26 Feb 2026) names the six still suspended.
+    **{(s, "AU"): "suspended" for s in ("MLI", "SDN", "BFA", "NER", "MDG", "GNB")},
 }
 STATUSES = {"active", "suspended", "frozen", "observer", "lapsed"}
 NON_UN_PLACES = {
