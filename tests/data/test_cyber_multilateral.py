@@ -763,3 +763,39 @@ def test_round_four_budapest_entry_into_force(G):
         d = got[code]
         assert d["since"] == year, code
         assert (str(d["since_date"]) if d.get("since_date") is not None else None) == day, code
+
+
+# Lists check 3 (issue 26): the Paris Call years seen in a source. The EU member states and the
+# United Kingdom at the launch (Le Diligent, 13 Nov 2018: "tous les États membres de l'Union
+# européenne"), Canada (Government of Canada backgrounder, May 2020: "en novembre 2018"); the
+# states added one by one to the official website, with the file's date_signed where it has
+# one (repository ambanum/pariscall.international: CAF a1e7e0f, TUN e7b376f, GIN 1b29ecc,
+# MRT 301d2b3, PRY 2440a94, KHM 7ef873a; SLV in the data of 17 Oct 2019, e0aa968) and the year
+# the file was added where it has none (ECU 9b891c1, USA 6012212, BEN e9ed6ee).
+PARIS_CALL_LAUNCH_2018 = EU | {"GBR", "CAN"}
+PARIS_CALL_LATER = {
+    "SLV": (2019, "2019-10-10"),
+    "TUN": (2019, "2019-11-11"),
+    "CAF": (2019, "2019-11-12"),
+    "GIN": (2019, "2019-11-19"),
+    "MRT": (2019, "2019-12-23"),
+    "PRY": (2020, "2020-02-11"),
+    "KHM": (2020, "2020-02-27"),
+    "ECU": (2020, None),
+    "USA": (2021, None),
+    "BEN": (2022, None),
+}
+
+
+def test_lists_check_3_paris_call_years(G):
+    got = {u: d for u, v, d in _memberships(G) if v == "PARIS_CALL" and u in PARIS_CALL_STATES}
+    for code in PARIS_CALL_LAUNCH_2018:
+        assert got[code]["since"] == 2018, code
+    for code, (year, day) in PARIS_CALL_LATER.items():
+        assert got[code]["since"] == year, code
+        seen = got[code].get("since_date")
+        assert (seen.isoformat() if seen is not None else None) == day, code
+    # the rest stays without a year, except Japan and New Zealand (the curator's 2018)
+    rest = PARIS_CALL_STATES - PARIS_CALL_LAUNCH_2018 - set(PARIS_CALL_LATER) - {"JPN", "NZL"}
+    assert len(rest) == 40
+    assert all(got[c].get("since") is None for c in rest)
