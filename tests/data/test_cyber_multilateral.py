@@ -799,3 +799,13 @@ def test_lists_check_3_paris_call_years(G):
     rest = PARIS_CALL_STATES - PARIS_CALL_LAUNCH_2018 - set(PARIS_CALL_LATER) - {"JPN", "NZL"}
     assert len(rest) == 40
     assert all(got[c].get("since") is None for c in rest)
+
+
+def test_lists_check_3_interpol(G, members):
+    # Tuvalu: no admission found (searched Dec 2026); the 196 are unchanged since Palau.
+    assert "TUV" not in members["INTERPOL"]
+    since = {u: d.get("since") for u, v, d in _memberships(G) if v == "INTERPOL"}
+    # RNZ Pacific, 26 Oct 2009 ("Samoa becomes 188th member of Interpol"); Tonga Police
+    # release of 16 Apr 2019 ("first became a member of Interpol in September 1979") with
+    # INTERPOL release PR023 of 25 Feb 2013 ("Tonga's continued membership").
+    assert (since["WSM"], since["TON"]) == (2009, 1979)
