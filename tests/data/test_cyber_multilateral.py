@@ -809,3 +809,17 @@ def test_lists_check_3_interpol(G, members):
     # release of 16 Apr 2019 ("first became a member of Interpol in September 1979") with
     # INTERPOL release PR023 of 25 Feb 2013 ("Tonga's continued membership").
     assert (since["WSM"], since["TON"]) == (2009, 1979)
+
+
+# Lists check 3: Budapest entry into force for two of the six Parties whose years were the
+# curator's: Ukraine (official Ukrainian text 994_575: in force 01.07.2006) and North Macedonia
+# (Council of Europe Octopus country profile: "Entered into force on 01.01.2005").
+BUDAPEST_LISTS_CHECK_3 = {"UKR": (2006, "2006-07-01"), "MKD": (2005, "2005-01-01")}
+
+
+def test_lists_check_3_budapest_entry_into_force(G):
+    got = {u: d for u, v, d in _memberships(G) if v == "COE_BUDAPEST"}
+    for code, (year, day) in BUDAPEST_LISTS_CHECK_3.items():
+        assert got[code]["since"] == year, code
+        assert str(got[code]["since_date"]) == day, code
+    assert len(got) == 78  # no accession after Ecuador found (searched Dec 2026)
