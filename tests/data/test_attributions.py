@@ -80,7 +80,9 @@ def test_every_attribution_names_its_evidence(G):
 
 def test_every_sponsor_rests_on_a_government(G):
     sponsors = [(u, v, d) for u, v, d in _attributions(G) if d["basis"] == "sponsor"]
-    assert len(sponsors) == 26  # 23 of the second round + Mustang Panda, Storm-0558, Tick (third round)
+    # 23 of the second round + Mustang Panda, Storm-0558, Tick (third round) + Ghostwriter, SaintBear,
+    # Hellsing (sponsor audit, sponsor-audit.md)
+    assert len(sponsors) == 29
     assert all(d["evidence"] in GOVERNMENT for *_, d in sponsors)
 
 
@@ -251,7 +253,28 @@ def test_third_round_regrades(G):
         ("APT33", "IRN"),
         ("APT37", "PRK"),
         ("OilRig", "IRN"),
-        ("Ghostwriter", "BLR"),
     ]:
+        assert by_name[key]["basis"] == "suspected", key
+        assert "so kept suspected" in by_name[key]["evidence_source"], key
+
+
+def test_sponsor_audit_regrades(G):
+    """The sponsor audit (sponsor-audit.md) found a government act naming three suspected groups
+    by one of their MISP synonyms: CERT-UA on UNC1151 (Ghostwriter) as Belarusian MoD officers,
+    advisory AA24-249A listing Ember Bear / UAC-0056 (SaintBear) as GRU Unit 29155, and the
+    FBI-CISA APT40 advisory of 19 July 2021 listing Hellsing; and a second government (UK FCDO,
+    24 March 2022) naming Energetic Bear. Belgium's 2022 declaration on APT30 names no sponsor."""
+    by_name = {(G.nodes[u]["name"], v): d for u, v, d in _attributions(G)}
+    expected = {
+        ("Ghostwriter", "BLR"): ("government", "CERT-UA"),
+        ("SaintBear", "RUS"): ("several_governments", "AA24-249A"),
+        ("Hellsing", "CHN"): ("government", "Hainan State Security Department"),
+        ("ENERGETIC BEAR", "RUS"): ("several_governments", "UK FCDO"),
+    }
+    for key, (grade, act) in expected.items():
+        d = by_name[key]
+        assert (d["basis"], d["evidence"]) == ("sponsor", grade), key
+        assert act in d["evidence_source"], key
+    for key in [("APT30", "CHN"), ("White Bear", "RUS"), ("Equation Group", "USA")]:
         assert by_name[key]["basis"] == "suspected", key
         assert "so kept suspected" in by_name[key]["evidence_source"], key
