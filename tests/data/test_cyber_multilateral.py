@@ -378,6 +378,11 @@ YEARS_CHECK_DATES = {
     ("CZE", "OSCE"): "1993-01-01",
     ("EST", "OSCE"): "1991-09-10",
     ("TLS", "ASEAN"): "2025-10-26",
+    # GOV.UK, "The Gambia rejoins the Commonwealth" (8 Feb 2018); Brazil's foreign ministry
+    # on Indonesia's admission to BRICS (6 Jan 2025); North Macedonia's MFA on the OSCE.
+    ("GMB", "COMMONWEALTH"): "2018-02-08",
+    ("IDN", "BRICS"): "2025-01-06",
+    ("MKD", "OSCE"): "1995-10-12",
 }
 
 
@@ -385,6 +390,9 @@ def test_years_check_dates(G):
     got = {(u, v): d for u, v, d in _memberships(G)}
     for key, day in YEARS_CHECK_DATES.items():
         assert (got[key]["since"], str(got[key].get("since_date"))) == (int(day[:4]), day), key
+    # Fiji withdrew in 1987 and rejoined the Commonwealth in 1997; since = latest membership
+    # (corrected from 1970, the year of first joining), as for Pakistan and South Africa
+    assert [got[(c, "COMMONWEALTH")]["since"] for c in ("FJI", "PAK", "ZAF")] == [1997, 1989, 1994]
     # the Council of Europe rows no longer rest on the curator's knowledge
     coe = [d["source"] for (u, v), d in got.items() if v == "COE"]
     assert len(coe) == 47 and not [s for s in coe if "compiled by the curator" in s]
