@@ -361,6 +361,43 @@ def test_accession_years(G):
     assert since[("BRA", "COE_BUDAPEST")] == 2023
 
 
+# Membership dates seen in December 2026 (years-check.md), written out from the sources:
+# CoE: Government of Monaco (5 Oct 2004); CoE archives, "Russian Federation" (28 Feb 1996);
+# Swiss text of the Statute (Switzerland, 6 May 1963). OECD: press release of 25 May 2021
+# (Costa Rica); Permanent Delegation of Japan to the OECD (Latvia, 1 July 2016); OECD
+# Observer (Lithuania, 5 July 2018). OSCE: admitted 1 January 1993 (Czech Republic, the
+# one year corrected, from 1975); timeline "Expansion of the CSCE/OSCE" (Baltic states,
+# 10 September 1991). ASEAN: Timor-Leste's admission declaration, 26 October 2025.
+YEARS_CHECK_DATES = {
+    ("MCO", "COE"): "2004-10-05",
+    ("RUS", "COE"): "1996-02-28",
+    ("CHE", "COE"): "1963-05-06",
+    ("CRI", "OECD"): "2021-05-25",
+    ("LVA", "OECD"): "2016-07-01",
+    ("LTU", "OECD"): "2018-07-05",
+    ("CZE", "OSCE"): "1993-01-01",
+    ("EST", "OSCE"): "1991-09-10",
+    ("TLS", "ASEAN"): "2025-10-26",
+    # GOV.UK, "The Gambia rejoins the Commonwealth" (8 Feb 2018); Brazil's foreign ministry
+    # on Indonesia's admission to BRICS (6 Jan 2025); North Macedonia's MFA on the OSCE.
+    ("GMB", "COMMONWEALTH"): "2018-02-08",
+    ("IDN", "BRICS"): "2025-01-06",
+    ("MKD", "OSCE"): "1995-10-12",
+}
+
+
+def test_years_check_dates(G):
+    got = {(u, v): d for u, v, d in _memberships(G)}
+    for key, day in YEARS_CHECK_DATES.items():
+        assert (got[key]["since"], str(got[key].get("since_date"))) == (int(day[:4]), day), key
+    # Fiji withdrew in 1987 and rejoined the Commonwealth in 1997; since = latest membership
+    # (corrected from 1970, the year of first joining), as for Pakistan and South Africa
+    assert [got[(c, "COMMONWEALTH")]["since"] for c in ("FJI", "PAK", "ZAF")] == [1997, 1989, 1994]
+    # the Council of Europe rows no longer rest on the curator's knowledge
+    coe = [d["source"] for (u, v), d in got.items() if v == "COE"]
+    assert len(coe) == 47 and not [s for s in coe if "compiled by the curator" in s]
+
+
 def test_every_state_has_a_valid_iso3(G):
     pytest.importorskip("pymispgalaxies")
     from graphkit.loaders.misp import installed_galaxy_path
