@@ -145,6 +145,23 @@ def write_frame_csv(
     turned into text a column at a time (numbers are never formulas and never need quotes):
     the same bytes, several times faster.
     """
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(csv_row([str(c) for c in df.columns]) + "\n")
+        if not len(df.columns):
+            f.write("\n" * len(df))
+            return
+        for start in range(0, len(df), FRAME_ROWS_AT_ONCE):
+            columns = _frame_cells(df.iloc[start : start + FRAME_ROWS_AT_ONCE], cell)
+            f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
+
+
+FRAME_ROWS_AT_ONCE = 20_000
+"""Rows of a DataFrame turned into text at a time by :func:`write_frame_csv` (the texts of a
+100,000-row table of 21 columns would take ~150 MB at once)."""
+
+
+def _frame_cells(df: Any, cell: Callable[[Any], Any] | None) -> list[list[str]]:
+    """The CSV cells of ``df`` (at least one column), a list per column."""
     import numpy as np
 
     columns: list[list[str]] = []
@@ -161,11 +178,7 @@ def write_frame_csv(
             columns.append(_text_column(col, cell))
     if len(columns) == 1:
         columns[0] = [c or '""' for c in columns[0]]  # a record of one empty cell
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(csv_row([str(c) for c in df.columns]) + "\n")
-        if not columns:
-            f.write("\n" * len(df))
-        f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
+    return columns
 
 
 def _text_column(col: Any, conv: Callable[[Any], Any] | None) -> list[str]:

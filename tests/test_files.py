@@ -365,3 +365,34 @@ def test_write_frame_string_and_nullable_int_columns_equal_the_cell_writer(tmp_p
             )
             write_csv(want, df.columns, rows)
             assert (tmp_path / "a.csv").read_bytes().decode("utf-8") == want.getvalue()
+
+
+@pytest.mark.parametrize("rows_at_once", [1, 7, 20_000])
+def test_write_frame_in_blocks_of_rows_gives_the_same_bytes(tmp_path, monkeypatch, rows_at_once):
+    """A table turned into text a block of rows at a time is write_csv's, byte for byte (one
+    column with empty cells, mixed columns, an empty table, a table with no columns)."""
+    import io
+
+    import graphkit.files as files
+
+    monkeypatch.setattr(files, "FRAME_ROWS_AT_ONCE", rows_at_once)
+    texts = ["a", "", "=x", None, "b,c", "d"] * 5
+    frames = [
+        pd.DataFrame({"t": pd.Series(texts, dtype=object)}),
+        pd.DataFrame(
+            {
+                "t": pd.Series(texts, dtype="str"),
+                "f": [0.1 * i if i % 4 else float("nan") for i in range(30)],
+                "n": range(30),
+                "b": [i % 3 == 0 for i in range(30)],
+                "r": pd.Series([None if i % 5 == 0 else i for i in range(30)], dtype="Int64"),
+            }
+        ),
+        pd.DataFrame({"x": pd.Series([], dtype=float)}),
+        pd.DataFrame(index=range(3)),
+    ]
+    for df in frames:
+        files.write_frame_csv(df, tmp_path / "a.csv")
+        want = io.StringIO()
+        files.write_csv(want, df.columns, df.astype(object).itertuples(index=False, name=None))
+        assert (tmp_path / "a.csv").read_bytes().decode("utf-8") == want.getvalue()
