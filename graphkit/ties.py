@@ -77,6 +77,7 @@ __all__ = [
     "TIE_STATE_COLUMNS",
     "sharing_states",
     "shared_inactive",
+    "adjacency",
 ]
 
 DEFAULT_DORMANT_AFTER: float = 5.0
@@ -284,21 +285,47 @@ def tie_states(
     rows = []
     states = _states(G, day, dormant_after)
     _remember(G, day, dormant_after, states)
+    statuses: dict[Any, str] = {}  # tie_status reads the status alone: once per value
     for u, v, _, d, state in states:
+        get = d.get
+        status = get("status")
+        try:
+            read = statuses.get(status)
+        except TypeError:  # a value that cannot be a key
+            read = tie_status(d)
+        if read is None:
+            read = statuses[status] = tie_status(d)
         rows.append(
             (
                 u,
-                d.get("type"),
+                get("type"),
                 v,
-                d.get("instrument"),
-                d.get("since_date", d.get("since")),
-                d.get("until_date", d.get("until")),
-                d.get("last_confirmed"),
-                tie_status(d),
+                get("instrument"),
+                get("since_date", get("since")),
+                get("until_date", get("until")),
+                get("last_confirmed"),
+                read,
                 state,
             )
         )
     return pd.DataFrame(rows, columns=list(TIE_STATE_COLUMNS))
+
+
+def adjacency(G: nx.MultiDiGraph) -> Mapping[Any, Mapping[Any, Mapping[Any, dict[str, Any]]]]:
+    """``G.adj`` to iterate over every relationship: networkx's own dicts of dicts when they
+    are plain dicts (its documented data structure, read only: several times faster than
+    the views over them), else the view. The same nodes, neighbours, keys and attribute
+    dicts in the same order.
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> [(u, v, k) for u, nbrs in adjacency(G).items() for v, ks in nbrs.items() for k in ks] == list(
+    ...     G.edges(keys=True))
+    True
+    """
+    raw = getattr(G, "_adj", None)
+    return raw if type(raw) is dict else G.adj
 
 
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("graphkit_shared_tie_states", default=None)
@@ -383,7 +410,7 @@ def _states(
     _check_horizon(dormant_after)
     out = []
     memo: dict[Any, str] = {}
-    for u, nbrs in G.adj.items():
+    for u, nbrs in adjacency(G).items():
         for v, edges in nbrs.items():
             for k, d in edges.items():
                 t = d.get("type")
