@@ -155,7 +155,7 @@ def write_frame_csv(
             f.writelines(",".join(row) + "\n" for row in zip(*columns, strict=True))
 
 
-FRAME_ROWS_AT_ONCE = 20_000
+FRAME_ROWS_AT_ONCE = 5_000
 """Rows of a DataFrame turned into text at a time by :func:`write_frame_csv` (the texts of a
 100,000-row table of 21 columns would take ~150 MB at once)."""
 

@@ -367,7 +367,7 @@ def test_write_frame_string_and_nullable_int_columns_equal_the_cell_writer(tmp_p
             assert (tmp_path / "a.csv").read_bytes().decode("utf-8") == want.getvalue()
 
 
-@pytest.mark.parametrize("rows_at_once", [1, 7, 20_000])
+@pytest.mark.parametrize("rows_at_once", [1, 7, 5_000])
 def test_write_frame_in_blocks_of_rows_gives_the_same_bytes(tmp_path, monkeypatch, rows_at_once):
     """A table turned into text a block of rows at a time is write_csv's, byte for byte (one
     column with empty cells, mixed columns, an empty table, a table with no columns)."""

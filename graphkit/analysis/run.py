@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis import parallel
+from graphkit.analysis.allocator import map_large_arrays
 from graphkit.analysis.centrality import (
     brokerage_table,
     centrality_table,
@@ -24,6 +25,7 @@ from graphkit.analysis.clusters import (
     cluster_summary,
     cluster_table,
     modularity_of,
+    restarts_made,
 )
 from graphkit.analysis.engine import ActorNetwork, actor_network, check_types, resolve_engine
 from graphkit.analysis.gaps import GapModel
@@ -147,6 +149,7 @@ def analyze(
     True
     """
     progress = progress or Progress(quiet=True)
+    map_large_arrays()  # arrays freed by one step go back to the system: a lower peak
     opts = AnalysisOptions.of(options, **keywords)
     types = check_types(opts.types)
     opts = opts.replace(types=types)
@@ -276,7 +279,10 @@ def analyze(
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),
-        "clusters": _cluster_counts(membership, q),
+        "clusters": {
+            **_cluster_counts(membership, q),
+            "runs": restarts_made(net, method=method, restarts=restarts, engine=engine),
+        },
         "gaps": {
             "actors_with_needs": len(gsum),
             "actors_helped_by_cooperation": int((gsum["closed_by_cooperation"] > 0).sum())

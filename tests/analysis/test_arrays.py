@@ -23,3 +23,18 @@ def test_unique_equals_numpy(seed, dtype):
                 assert len(got) == len(want)
                 for g, w in zip(got, want, strict=True):
                     assert g.dtype == w.dtype and g.shape == w.shape and np.array_equal(g, w)
+
+
+def test_map_large_arrays_is_a_setting_only(monkeypatch):
+    """The allocator setting returns whether it was set, leaves an environment's own choice
+    alone, and arrays allocated after it hold what they are given."""
+    from graphkit.analysis import allocator
+
+    allocator.map_large_arrays.cache_clear()
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
+    assert allocator.map_large_arrays() is False
+    allocator.map_large_arrays.cache_clear()
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    assert isinstance(allocator.map_large_arrays(), bool)
+    x = np.arange(1_000_000, dtype=np.int64)
+    assert int(x.sum()) == 999_999 * 1_000_000 // 2
