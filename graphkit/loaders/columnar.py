@@ -181,17 +181,13 @@ def _read_table(
 
 
 def _rows(reader: Any, name: str, progress: Progress | None) -> list[tuple[str, ...]] | None:
-    """The rows after the header, blank ones left out; None at the first repeated row.
-    A long file counts its rows on ``progress`` as they are read."""
+    """The rows after the header, blank ones left out. A long file counts its rows on
+    ``progress`` as they are read. A repeated row is found later, typed: it repeats an id
+    (node tables, :func:`_ids_clean`) or a relationship with the same values
+    (:func:`_add_relationships`), whose checks see every row repeated here and more."""
     rows: list[tuple[str, ...]] = []
-    seen: set[tuple[str, ...]] = set()
     while chunk := list(islice(reader, _CHUNK)):
-        kept = [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
-        before = len(seen)
-        seen.update(kept)
-        if len(seen) - before != len(kept):
-            return None
-        rows += kept
+        rows += [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
         if progress is not None and len(rows) > _PROGRESS_ROWS:
             progress.count(f"{name} (reading)", len(rows), unit="rows")
     return rows
