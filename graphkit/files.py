@@ -169,9 +169,12 @@ def _frame_cells(df: Any, cell: Callable[[Any], Any] | None) -> list[list[str]]:
         col = df[name]
         kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else "O"
         if kind == "f":
-            columns.append(["" if x != x else repr(x) for x in col.tolist()])
+            cells = list(map(repr, col.tolist()))
+            for i in np.flatnonzero(np.isnan(col.to_numpy())).tolist():
+                cells[i] = ""  # NaN: an empty cell
+            columns.append(cells)
         elif kind in "iu":
-            columns.append([str(x) for x in col.tolist()])
+            columns.append(list(map(str, col.tolist())))
         elif kind == "b":
             columns.append(["true" if x else "false" for x in col.tolist()])
         else:
