@@ -387,7 +387,10 @@ def test_write_frame_in_blocks_of_rows_gives_the_same_bytes(tmp_path, monkeypatc
                 "b": [i % 3 == 0 for i in range(30)],
                 "r": pd.Series([None if i % 5 == 0 else i for i in range(30)], dtype="Int64"),
                 "g": pd.Series(
-                    [[-0.0, float("inf"), float("-inf"), 1e300, 5e-324, float("nan")][i % 6] for i in range(30)],
+                    [
+                        [-0.0, float("inf"), float("-inf"), 1e300, 5e-324, float("nan")][i % 6]
+                        for i in range(30)
+                    ],
                     dtype="float32" if rows_at_once == 7 else "float64",
                 ),
                 "k": pd.Series([2**63 - 1 - i for i in range(30)], dtype="uint64"),

@@ -342,42 +342,43 @@ class GapModel:
         masks: list[np.ndarray] = []
         sponsor_rows: list[tuple[int, int]] = []
         evidence = frozenset(sponsor_evidence)
-        edges = ((u, v, d) for u, nbrs in adjacency(G).items() for v, ks in nbrs.items() for d in ks.values())
-        for u, v, d in edges:  # G.edges(data=True), in its order
-            t = d.get("type")
-            if t == "HAS_CAPABILITY":
-                if u in ai and v in ci:
-                    rows[t].append((ai[u], ci[v]))
-                    levels.append(_level(d.get("level", 1.0), u, v))
-            elif t == "TARGETS":
-                if u in ti and v in ai:
-                    rows[t].append((ti[u], ai[v]))
-            elif t == "REQUIRES":
-                if u in ti and v in ci:
-                    rows[t].append((ti[u], ci[v]))
-            elif t == "ATTRIBUTED_TO":
-                basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
-                problem = schema.property_value_problem(t, "basis", basis)
-                if problem:
-                    raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
-                if u in ti and v in ai and counts_as_sponsor(d, evidence):
-                    sponsor_rows.append((ti[u], ai[v]))
-            elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
-                rows[t].append((ai[u], ai[v]))
-            elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
-                value = d.get("pools")
-                memo = value if not isinstance(value, list) else tuple(value)
-                try:
-                    mid = mask_ids.get(memo)
-                except TypeError:  # an unhashable value: parse_pools names the problem
-                    mid = None
-                if mid is None:
-                    mask, _ = agreement_pools(u, v, d, ci)
-                    mid = len(masks)
-                    masks.append(mask)
-                    if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
-                        mask_ids[memo] = mid
-                agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
+        for u, nbrs in adjacency(G).items():  # G.edges(data=True), in its order
+            for v, ks in nbrs.items():
+                for d in ks.values():
+                    t = d.get("type")
+                    if t == "HAS_CAPABILITY":
+                        if u in ai and v in ci:
+                            rows[t].append((ai[u], ci[v]))
+                            levels.append(_level(d.get("level", 1.0), u, v))
+                    elif t == "TARGETS":
+                        if u in ti and v in ai:
+                            rows[t].append((ti[u], ai[v]))
+                    elif t == "REQUIRES":
+                        if u in ti and v in ci:
+                            rows[t].append((ti[u], ci[v]))
+                    elif t == "ATTRIBUTED_TO":
+                        basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
+                        problem = schema.property_value_problem(t, "basis", basis)
+                        if problem:
+                            raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
+                        if u in ti and v in ai and counts_as_sponsor(d, evidence):
+                            sponsor_rows.append((ti[u], ai[v]))
+                    elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
+                        rows[t].append((ai[u], ai[v]))
+                    elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
+                        value = d.get("pools")
+                        memo = value if not isinstance(value, list) else tuple(value)
+                        try:
+                            mid = mask_ids.get(memo)
+                        except TypeError:  # an unhashable value: parse_pools names the problem
+                            mid = None
+                        if mid is None:
+                            mask, _ = agreement_pools(u, v, d, ci)
+                            mid = len(masks)
+                            masks.append(mask)
+                            if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
+                                mask_ids[memo] = mid
+                        agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
         self.nA, self.nC = len(actors), len(caps)
         C = max(self.nC, 1)
 

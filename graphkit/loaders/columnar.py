@@ -318,7 +318,7 @@ def _add_relationships(G: nx.MultiDiGraph, n: int, columns: list[_Column]) -> bo
     # distinct type and value. The columns go first (the caller's list is emptied), so that
     # the texts read are freed before the graph's dicts are made, and Python's allocator can
     # give their memory back instead of keeping it scattered between the graph's dicts.
-    own = dict(zip(G, G))
+    own = {u: u for u in G}
     sources = list(map(own.__getitem__, sources))
     targets = list(map(own.__getitem__, targets))
     types = _shared(types)

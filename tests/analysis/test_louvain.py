@@ -156,7 +156,9 @@ def test_large_networks_make_fewer_runs_by_default(monkeypatch):
     assert np.array_equal(auto, two)
     assert modularity_of(net, auto) >= modularity_of(net, five) - 0.01
     assert modularity_of(net, auto) >= _igraph_best(net, seed=3) - 0.01
-    assert modularity_of(net, four) >= modularity_of(net, two) - 1e-12  # the first two runs are among the four
+    assert (
+        modularity_of(net, four) >= modularity_of(net, two) - 1e-12
+    )  # the first two runs are among the four
     assert lines == [
         f"clusters: 2 Louvain runs at {net.n} actors (the default 5 up to 100; --restarts N other than 5 chooses)"
     ]
