@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from graphkit.analysis import parallel
-from graphkit.analysis.allocator import map_large_arrays
 from graphkit.analysis.centrality import (
     brokerage_table,
     centrality_table,
@@ -37,6 +36,7 @@ from graphkit.analysis.options import AnalysisOptions
 from graphkit.analysis.stability import JITTER, THRESHOLD_BAND, stability
 from graphkit.errors import AnalysisError
 from graphkit.graph import as_of, as_of_date, not_in_force
+from graphkit.loaders.memory import map_large_arrays
 from graphkit.progress import Progress
 from graphkit.ties import sharing_states, tie_states
 
@@ -190,7 +190,8 @@ def analyze(
     with sharing_states():
         # dormant and paused ties neither count nor pool: actor_network and the gap model leave
         # them out (the states judged here, shared), the summary counts them
-        ties = tie_states(G, as_of_date(day), opts.dormant_after)
+        # counted at once: the table of every tie (526,744 rows at 100,000 actors) is not kept
+        tie_counts = _tie_counts(tie_states(G, as_of_date(day), opts.dormant_after), opts.dormant_after)
         if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
             raise AnalysisError(
                 f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
@@ -298,7 +299,7 @@ def analyze(
             "threats": len(model.threats),
         },
         "parameters": opts.as_dict(),
-        "ties": _tie_counts(ties, opts.dormant_after),
+        "ties": tie_counts,
         "engine": {"centrality": measures["engine"], "clusters": cluster_engine},
         "measures": measures,
         "most_central": most_central(cent),

@@ -28,7 +28,7 @@ def test_unique_equals_numpy(seed, dtype):
 def test_map_large_arrays_is_a_setting_only(monkeypatch):
     """The allocator setting returns whether it was set, leaves an environment's own choice
     alone, and arrays allocated after it hold what they are given."""
-    from graphkit.analysis import allocator
+    from graphkit.loaders import memory as allocator
 
     allocator.map_large_arrays.cache_clear()
     monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")

@@ -1,4 +1,8 @@
-"""Large arrays given back to the system when freed (glibc's malloc), for a lower peak of memory."""
+"""Large blocks given back to the system when freed (glibc's malloc), for a lower peak of memory.
+
+Called by :func:`graphkit.loaders.tabular.load_dataset` and :func:`graphkit.analysis.run.analyze`
+(a setting of the process's allocator, as :func:`graphkit.loaders.rows.gc_paused` is of the
+garbage collector: results never change)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ glibc starts at 128 KiB but raises the threshold to the size of every mapped blo
 up to 32 MiB: after the first large arrays of an analysis are freed, the next ones come from
 the heap, whose freed memory mostly stays with the process. At 100,000 actors that kept
 ~110 MB more resident at the peak (``/usr/bin/time -v``: 1,301,488 KB with glibc's
-default, 1,185,504 KB with ``MALLOC_MMAP_THRESHOLD_=262144``, the same time)."""
+default, 1,185,504 KB with ``MALLOC_MMAP_THRESHOLD_=262144``, the same time), and ~100 MB
+more when set only after loading (the loader's freed buffers had raised it already)."""
 
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
