@@ -283,8 +283,15 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    states = _states(G, day, dormant_after)
-    _remember(G, day, dormant_after, states)
+    _check_horizon(dormant_after)
+    memory = _SHARED.get()
+    if memory is not None and _remembered(memory, G, day, dormant_after) and "states" in memory:
+        states = memory.pop("states")  # judged for the set of inactive ties: taken, not kept
+    else:
+        states = _states(G, day, dormant_after)
+        _remember(G, day, dormant_after, states)
+        if memory is not None:
+            memory.pop("states", None)
     statuses: dict[Any, str] = {}  # tie_status reads the status alone: once per value
     for u, v, _, d, state in states:
         get = d.get
@@ -336,9 +343,9 @@ def sharing_states() -> Iterator[None]:
     """Within the block, the states of one graph's ties on one day at one horizon are
     computed once: :func:`tie_states`, :func:`active_network` and
     :func:`shared_inactive` (which :func:`graphkit.analysis.engine.actor_network` reads)
-    share them. Only the set of ties not active is kept (for the last graph, day and
-    horizon judged), so :func:`tie_states` judges again if called after the others; the
-    graph must not change within the block.
+    share them. The set of ties not active is kept (for the last graph, day and horizon
+    judged); the judged ties themselves only until :func:`tie_states` takes them (once: it
+    judges again when asked a second time); the graph must not change within the block.
 
     Examples
     --------
@@ -376,9 +383,16 @@ def _inactive(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) ->
     graph, day and horizon were judged last (only this set is kept, not every tie)."""
     memory = _SHARED.get()
     _check_horizon(dormant_after)
-    if memory is not None and memory.get("graph") is G and memory.get("key") == (day, float(dormant_after)):
+    if memory is not None and _remembered(memory, G, day, dormant_after):
         return memory["inactive"]
     return _remember(G, day, dormant_after, _states(G, day, dormant_after))
+
+
+def _remembered(
+    memory: dict[Any, Any], G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
+) -> bool:
+    """Whether the block's memory holds the states of ``G`` on ``day`` at that horizon."""
+    return memory.get("graph") is G and memory.get("key") == (day, float(dormant_after))
 
 
 def _remember(
@@ -387,12 +401,13 @@ def _remember(
     dormant_after: float,
     states: list[tuple[Any, Any, Any, Any, str]],
 ) -> set[tuple[Any, Any, Any]]:
-    """The set of ``states`` not active, kept in the block's memory (if in a block)."""
+    """The set of ``states`` not active, kept in the block's memory (if in a block) with the
+    states themselves (for :func:`tie_states` to take)."""
     inactive = {(u, v, k) for u, v, k, _, state in states if state != "active"}
     memory = _SHARED.get()
     if memory is not None:
         memory.clear()
-        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive)
+        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive, states=states)
     return inactive
 
 

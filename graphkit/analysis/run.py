@@ -190,8 +190,6 @@ def analyze(
     with sharing_states():
         # dormant and paused ties neither count nor pool: actor_network and the gap model leave
         # them out (the states judged here, shared), the summary counts them
-        # counted at once: the table of every tie (526,744 rows at 100,000 actors) is not kept
-        tie_counts = _tie_counts(tie_states(G, as_of_date(day), opts.dormant_after), opts.dormant_after)
         if not isinstance(resolution, int | float) or not np.isfinite(resolution) or resolution <= 0:
             raise AnalysisError(
                 f"resolution must be a finite number above 0 (got {resolution!r}); try --resolution 1"
@@ -221,6 +219,9 @@ def analyze(
             )
         pivots = source_sample(net.n, exact_threshold=exact_threshold, samples=samples, seed=seed)
         background = _paths_in_background(net, engine, pivots, jobs, progress)
+        # while the path kernel runs: the tie table, from the ties actor_network judged, counted
+        # at once (the table of every tie, 526,744 rows at 100,000 actors, is not kept)
+        tie_counts = _tie_counts(tie_states(G, as_of_date(day), opts.dormant_after), opts.dormant_after)
         with progress.step("clusters"):
             membership, cluster_engine = cluster_membership(
                 net,
