@@ -77,6 +77,7 @@ __all__ = [
     "TIE_STATE_COLUMNS",
     "sharing_states",
     "shared_inactive",
+    "adjacency",
 ]
 
 DEFAULT_DORMANT_AFTER: float = 5.0
@@ -282,23 +283,56 @@ def tie_states(
         :data:`TIE_STATE_COLUMNS`, in graph order; ``status`` as read by :func:`tie_status`.
     """
     rows = []
-    states = _states(G, day, dormant_after)
-    _remember(G, day, dormant_after, states)
+    _check_horizon(dormant_after)
+    memory = _SHARED.get()
+    if memory is not None and _remembered(memory, G, day, dormant_after) and "states" in memory:
+        states = memory.pop("states")  # judged for the set of inactive ties: taken, not kept
+    else:
+        states = _states(G, day, dormant_after)
+        _remember(G, day, dormant_after, states)
+        if memory is not None:
+            memory.pop("states", None)
+    statuses: dict[Any, str] = {}  # tie_status reads the status alone: once per value
     for u, v, _, d, state in states:
+        get = d.get
+        status = get("status")
+        try:
+            read = statuses.get(status)
+        except TypeError:  # a value that cannot be a key
+            read = tie_status(d)
+        if read is None:
+            read = statuses[status] = tie_status(d)
         rows.append(
             (
                 u,
-                d.get("type"),
+                get("type"),
                 v,
-                d.get("instrument"),
-                d.get("since_date", d.get("since")),
-                d.get("until_date", d.get("until")),
-                d.get("last_confirmed"),
-                tie_status(d),
+                get("instrument"),
+                get("since_date", get("since")),
+                get("until_date", get("until")),
+                get("last_confirmed"),
+                read,
                 state,
             )
         )
     return pd.DataFrame(rows, columns=list(TIE_STATE_COLUMNS))
+
+
+def adjacency(G: nx.MultiDiGraph) -> Mapping[Any, Mapping[Any, Mapping[Any, dict[str, Any]]]]:
+    """``G.adj`` to iterate over every relationship: networkx's own dicts of dicts when they
+    are plain dicts (its documented data structure, read only: several times faster than
+    the views over them), else the view. The same nodes, neighbours, keys and attribute
+    dicts in the same order.
+
+    Examples
+    --------
+    >>> G = gk.load(gk.SAMPLE)
+    >>> [(u, v, k) for u, nbrs in adjacency(G).items() for v, ks in nbrs.items() for k in ks] == list(
+    ...     G.edges(keys=True))
+    True
+    """
+    raw = getattr(G, "_adj", None)
+    return raw if type(raw) is dict else G.adj
 
 
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("graphkit_shared_tie_states", default=None)
@@ -309,9 +343,9 @@ def sharing_states() -> Iterator[None]:
     """Within the block, the states of one graph's ties on one day at one horizon are
     computed once: :func:`tie_states`, :func:`active_network` and
     :func:`shared_inactive` (which :func:`graphkit.analysis.engine.actor_network` reads)
-    share them. Only the set of ties not active is kept (for the last graph, day and
-    horizon judged), so :func:`tie_states` judges again if called after the others; the
-    graph must not change within the block.
+    share them. The set of ties not active is kept (for the last graph, day and horizon
+    judged); the judged ties themselves only until :func:`tie_states` takes them (once: it
+    judges again when asked a second time); the graph must not change within the block.
 
     Examples
     --------
@@ -349,9 +383,16 @@ def _inactive(G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float) ->
     graph, day and horizon were judged last (only this set is kept, not every tie)."""
     memory = _SHARED.get()
     _check_horizon(dormant_after)
-    if memory is not None and memory.get("graph") is G and memory.get("key") == (day, float(dormant_after)):
+    if memory is not None and _remembered(memory, G, day, dormant_after):
         return memory["inactive"]
     return _remember(G, day, dormant_after, _states(G, day, dormant_after))
+
+
+def _remembered(
+    memory: dict[Any, Any], G: nx.MultiDiGraph, day: _dt.date | None, dormant_after: float
+) -> bool:
+    """Whether the block's memory holds the states of ``G`` on ``day`` at that horizon."""
+    return memory.get("graph") is G and memory.get("key") == (day, float(dormant_after))
 
 
 def _remember(
@@ -360,12 +401,13 @@ def _remember(
     dormant_after: float,
     states: list[tuple[Any, Any, Any, Any, str]],
 ) -> set[tuple[Any, Any, Any]]:
-    """The set of ``states`` not active, kept in the block's memory (if in a block)."""
+    """The set of ``states`` not active, kept in the block's memory (if in a block) with the
+    states themselves (for :func:`tie_states` to take)."""
     inactive = {(u, v, k) for u, v, k, _, state in states if state != "active"}
     memory = _SHARED.get()
     if memory is not None:
         memory.clear()
-        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive)
+        memory.update(graph=G, key=(day, float(dormant_after)), inactive=inactive, states=states)
     return inactive
 
 
@@ -383,7 +425,7 @@ def _states(
     _check_horizon(dormant_after)
     out = []
     memo: dict[Any, str] = {}
-    for u, nbrs in G.adj.items():
+    for u, nbrs in adjacency(G).items():
         for v, edges in nbrs.items():
             for k, d in edges.items():
                 t = d.get("type")

@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphkit.analysis.arrays import unique
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, actor_network, resolve_engine
 from graphkit.analysis.measures import MEASURES
 from graphkit.defaults import DEFAULT_SEED, EXACT_THRESHOLD, SAMPLES
@@ -420,7 +421,7 @@ def _gould_fernandez_undirected(n: int, src: np.ndarray, dst: np.ndarray, labels
     counts = np.zeros((n, len(BROKER_ROLES)), dtype=np.int64)
     ok = src != dst
     lo, hi = np.minimum(src[ok], dst[ok]), np.maximum(src[ok], dst[ok])
-    keys = np.unique(lo * max(n, 1) + hi)
+    keys = unique(lo * max(n, 1) + hi)
     if not keys.size:
         return counts
     lo, hi = keys // n, keys % n

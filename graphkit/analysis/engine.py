@@ -62,6 +62,7 @@ from graphkit.graph import as_of_date
 from graphkit.ties import (
     DEFAULT_DORMANT_AFTER,
     LIFE_CYCLE_TYPES,
+    adjacency,
     instrument_weight,
     shared_inactive,
     tie_state,
@@ -382,7 +383,7 @@ def actor_network(
     seen_weight = False
     day = as_of_date(as_of if as_of is not None else G.graph.get("as_of"))
     inactive = shared_inactive(G, day, dormant_after)  # judged once for the analysis, if it shares
-    for u, nbrs in G.adj.items():
+    for u, nbrs in adjacency(G).items():
         iu = index.get(u)
         if iu is None:
             continue

@@ -42,12 +42,13 @@ import numpy as np
 import pandas as pd
 
 from graphkit import schema
+from graphkit.analysis.arrays import unique
 from graphkit.analysis.engine import DEFAULT_TYPES, ActorNetwork, AnalysisError, actor_network, resolve_engine
 from graphkit.analysis.pooling import agreement_note, agreement_pools, org_pools, pooling_ways
 from graphkit.defaults import DEFAULT_THRESHOLD
 from graphkit.errors import SchemaError
 from graphkit.graph import as_of_date
-from graphkit.ties import DEFAULT_DORMANT_AFTER, active_network
+from graphkit.ties import DEFAULT_DORMANT_AFTER, active_network, adjacency
 
 __all__ = [
     "GapModel",
@@ -341,41 +342,43 @@ class GapModel:
         masks: list[np.ndarray] = []
         sponsor_rows: list[tuple[int, int]] = []
         evidence = frozenset(sponsor_evidence)
-        for u, v, d in G.edges(data=True):
-            t = d.get("type")
-            if t == "HAS_CAPABILITY":
-                if u in ai and v in ci:
-                    rows[t].append((ai[u], ci[v]))
-                    levels.append(_level(d.get("level", 1.0), u, v))
-            elif t == "TARGETS":
-                if u in ti and v in ai:
-                    rows[t].append((ti[u], ai[v]))
-            elif t == "REQUIRES":
-                if u in ti and v in ci:
-                    rows[t].append((ti[u], ci[v]))
-            elif t == "ATTRIBUTED_TO":
-                basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
-                problem = schema.property_value_problem(t, "basis", basis)
-                if problem:
-                    raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
-                if u in ti and v in ai and counts_as_sponsor(d, evidence):
-                    sponsor_rows.append((ti[u], ai[v]))
-            elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
-                rows[t].append((ai[u], ai[v]))
-            elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
-                value = d.get("pools")
-                memo = value if not isinstance(value, list) else tuple(value)
-                try:
-                    mid = mask_ids.get(memo)
-                except TypeError:  # an unhashable value: parse_pools names the problem
-                    mid = None
-                if mid is None:
-                    mask, _ = agreement_pools(u, v, d, ci)
-                    mid = len(masks)
-                    masks.append(mask)
-                    if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
-                        mask_ids[memo] = mid
-                agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
+        for u, nbrs in adjacency(G).items():  # G.edges(data=True), in its order
+            for v, ks in nbrs.items():
+                for d in ks.values():
+                    t = d.get("type")
+                    if t == "HAS_CAPABILITY":
+                        if u in ai and v in ci:
+                            rows[t].append((ai[u], ci[v]))
+                            levels.append(_level(d.get("level", 1.0), u, v))
+                    elif t == "TARGETS":
+                        if u in ti and v in ai:
+                            rows[t].append((ti[u], ai[v]))
+                    elif t == "REQUIRES":
+                        if u in ti and v in ci:
+                            rows[t].append((ti[u], ci[v]))
+                    elif t == "ATTRIBUTED_TO":
+                        basis = d.get("basis", schema.DEFAULT_ATTRIBUTION_BASIS)
+                        problem = schema.property_value_problem(t, "basis", basis)
+                        if problem:
+                            raise SchemaError(f"relationship {u!r} -ATTRIBUTED_TO-> {v!r}: {problem}")
+                        if u in ti and v in ai and counts_as_sponsor(d, evidence):
+                            sponsor_rows.append((ti[u], ai[v]))
+                    elif t == "MEMBER_OF" and u in ai and v in ai and u != v:
+                        rows[t].append((ai[u], ai[v]))
+                    elif t == "COOPERATES_WITH" and u in ai and v in ai and u != v:
+                        value = d.get("pools")
+                        memo = value if not isinstance(value, list) else tuple(value)
+                        try:
+                            mid = mask_ids.get(memo)
+                        except TypeError:  # an unhashable value: parse_pools names the problem
+                            mid = None
+                        if mid is None:
+                            mask, _ = agreement_pools(u, v, d, ci)
+                            mid = len(masks)
+                            masks.append(mask)
+                            if not isinstance(memo, tuple) or all(isinstance(x, str) for x in memo):
+                                mask_ids[memo] = mid
+                        agreements.append((ai[u], ai[v], mid, d.get("instrument"), d.get("since")))
         self.nA, self.nC = len(actors), len(caps)
         C = max(self.nC, 1)
 
@@ -401,7 +404,7 @@ class GapModel:
         self.requires = _unique_pairs(arr("REQUIRES"))
         self.sponsors = _unique_pairs(np.asarray(sponsor_rows, dtype=np.int64).reshape(-1, 2))
         member = _unique_pairs(arr("MEMBER_OF"))
-        orgs = np.unique(member[:, 1])
+        orgs = unique(member[:, 1])
         # group membership: (member, organisation), each organisation a member of its own group
         self.groups = _unique_pairs(np.vstack([member, np.column_stack([orgs, orgs])]))
         self.members = member
@@ -615,7 +618,7 @@ def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     if not pairs.size:
         return pairs.reshape(0, 2)
     base = int(pairs.max()) + 1
-    keys = np.unique(pairs[:, 0] * base + pairs[:, 1])
+    keys = unique(pairs[:, 0] * base + pairs[:, 1])
     return np.column_stack([keys // base, keys % base])
 
 
@@ -726,7 +729,7 @@ def uncovered_table(model: GapModel) -> pd.DataFrame:
     held = np.zeros(model.nC, dtype=bool)
     C = max(model.nC, 1)
     if model.own_keys.size:
-        held[np.unique(model.own_keys % C)] = True
+        held[unique(model.own_keys % C)] = True
     n_targets = (
         np.bincount(model.targets[:, 0], minlength=len(model.threats))
         if model.targets.size

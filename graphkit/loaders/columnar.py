@@ -181,17 +181,13 @@ def _read_table(
 
 
 def _rows(reader: Any, name: str, progress: Progress | None) -> list[tuple[str, ...]] | None:
-    """The rows after the header, blank ones left out; None at the first repeated row.
-    A long file counts its rows on ``progress`` as they are read."""
+    """The rows after the header, blank ones left out. A long file counts its rows on
+    ``progress`` as they are read. A repeated row is found later, typed: it repeats an id
+    (node tables, :func:`_ids_clean`) or a relationship with the same values
+    (:func:`_add_relationships`), whose checks see every row repeated here and more."""
     rows: list[tuple[str, ...]] = []
-    seen: set[tuple[str, ...]] = set()
     while chunk := list(islice(reader, _CHUNK)):
-        kept = [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
-        before = len(seen)
-        seen.update(kept)
-        if len(seen) - before != len(kept):
-            return None
-        rows += kept
+        rows += [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
         if progress is not None and len(rows) > _PROGRESS_ROWS:
             progress.count(f"{name} (reading)", len(rows), unit="rows")
     return rows
@@ -264,7 +260,8 @@ def _node_rows(label: str, n: int, columns: list[_Column]) -> tuple[list[str], l
             column.name, column
         ):
             return None
-        _fill(attrs, column.name, column)
+        values = column.values if column.is_list else _shared(column.values)
+        _fill(attrs, column.name, column.rows, values)
     for d in attrs:
         d["label"] = label
     return ids.values, attrs
@@ -316,9 +313,23 @@ def _add_relationships(G: nx.MultiDiGraph, n: int, columns: list[_Column]) -> bo
         return False
     if len(set(zip(sources, types, targets, *full.values(), strict=True))) != n:
         return False  # maybe exact duplicates: the row-by-row loader tells
+    # What the graph keeps, taken out of the columns: the ends as the nodes' own id objects
+    # (the adjacency dicts are keyed by them: no second copy of every id), one object per
+    # distinct type and value. The columns go first (the caller's list is emptied), so that
+    # the texts read are freed before the graph's dicts are made, and Python's allocator can
+    # give their memory back instead of keeping it scattered between the graph's dicts.
+    own = {u: u for u in G}
+    sources = list(map(own.__getitem__, sources))
+    targets = list(map(own.__getitem__, targets))
+    types = _shared(types)
+    kept = [(key, c.rows, c.values if c.is_list else _shared(c.values)) for key, c in named]
+    columns.clear()
+    del own, by_name, ends, props, named, full
     attrs: list[dict[str, Any]] = [{"type": t} for t in types]
-    for key, column in named:
-        _fill(attrs, key, column)
+    del types
+    for key, rows, values in kept:
+        _fill(attrs, key, rows, values)
+    del kept
     _add_edges(G, sources, targets, attrs)
     return True
 
@@ -357,13 +368,24 @@ def _add_edges(
         clear(G)
 
 
-def _fill(attrs: list[dict[str, Any]], key: str, column: _Column) -> None:
-    if column.rows is None:
-        for d, v in zip(attrs, column.values, strict=True):
+def _fill(attrs: list[dict[str, Any]], key: str, rows: list[int] | None, values: list[Any]) -> None:
+    """``attrs[i][key] = value`` for the rows with a value (``rows`` None: every row)."""
+    if rows is None:
+        for d, v in zip(attrs, values, strict=True):
             d[key] = v
     else:
-        for i, v in zip(column.rows, column.values, strict=True):
+        for i, v in zip(rows, values, strict=True):
             attrs[i][key] = v
+
+
+def _shared(values: list[Any]) -> list[Any]:
+    """``values`` (of one column: all texts, all ints, all floats, all dates or all flags) with
+    equal values as one object each: a large graph keeps one ``"COOPERATES_WITH"``, one
+    ``0.5``, not one per relationship. Values are immutable, so nothing else changes; zeros
+    are left apart (``-0.0 == 0.0``)."""
+    memo: dict[Any, Any] = {}
+    one = memo.setdefault
+    return [one(v, v) if v else v for v in values]
 
 
 def _values_clean(key: str, column: _Column) -> bool:

@@ -33,6 +33,7 @@ from graphkit.loaders.columnar import load_clean_folder
 from graphkit.loaders.duplicates import MERGE_FIX, DuplicateFinder, check_mode
 from graphkit.loaders.header import MAX_COLUMNS, NODE_FIXED, REL_FIXED, column_kind, column_specs
 from graphkit.loaders.ids import IdChecks
+from graphkit.loaders.memory import map_large_arrays
 from graphkit.loaders.rows import MAX_FIELD_BYTES, RowDeduper, Table, gc_paused, read_csv_table
 from graphkit.loaders.rows import Problems as _Problems
 from graphkit.loaders.source import kind_problem, open_input
@@ -93,6 +94,7 @@ def load_dataset(
     """
     path = Path(path)
     check_mode(duplicates)
+    map_large_arrays()  # the reader's large buffers go back to the system when freed
     with gc_paused():  # millions of small objects, no cycles: the collector only costs time here
         # A clean folder loads column by column; anything else (and every problem report)
         # takes the row-by-row reader below.

@@ -104,3 +104,41 @@ def test_cyber_multilateral_cooperation_closes_gaps():
     g = a.gap_summary
     assert (g["coalition_gap"] < g["own_gap"]).any()
     assert len(a.centrality) == a.summary["graph"]["actors"]
+
+
+def test_the_collector_is_paused_only_within_analyze():
+    """analyze runs with the cyclic garbage collector off and leaves it as it was, also when
+    it fails; the tables are those of a run with the collector on throughout."""
+    import gc
+
+    import pandas as pd
+
+    import graphkit.analysis.run as run_module
+    from graphkit.errors import GraphkitError
+
+    G = gk.load(gk.SAMPLE)
+    seen = []
+    real = run_module.actor_network
+
+    def spy(*a, **kw):
+        seen.append(gc.isenabled())
+        return real(*a, **kw)
+
+    run_module.actor_network = spy
+    try:
+        a = gk.analyze(G, seed=2)
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(GraphkitError):
+            gk.analyze(G, resolution=-1)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            gk.analyze(G, seed=2)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        run_module.actor_network = real
+    b = run_module.analyze.__wrapped__(G, seed=2)  # the collector on throughout
+    for name, df in a.tables().items():
+        pd.testing.assert_frame_equal(df, b.tables()[name])

@@ -298,7 +298,9 @@ def test_shared_states_are_judged_once_and_give_the_same_networks(monkeypatch):
         assert shared_inactive(G, D, 5) == {("A", "B", 0), ("E", "ORG", 0)} and len(judged) == 4
         shared_inactive(G, D, 0)  # another horizon: judged again, and kept instead
         assert len(judged) == 8 and shared_inactive(G, D, 0) == {("E", "ORG", 0)}
-        tie_states(G, D, 0)  # the table is judged whenever asked for (only the set is kept)
+        tie_states(G, D, 0)  # the table takes the ties judged for the set (once)
+        assert len(judged) == 8
+        tie_states(G, D, 0)  # asked again: judged again (only the set is kept)
         assert len(judged) == 12
     assert shared_inactive(G, D, 5) is None
     assert alone[0].equals(together[0])

@@ -345,3 +345,38 @@ def test_mutated_sample_gives_the_row_by_row_outcome(tmp_path, seed):
             text = text[:i] + rnd.choice(MUTATIONS) + text[i:]
         f.write_text(text, encoding="utf-8")
     assert_same(d)
+
+
+def test_a_clean_load_keeps_one_object_per_id_type_and_value(tmp_path):
+    """The graph keeps the nodes' own id objects as relationship ends and one object per
+    distinct type and value (memory at scale); -0.0 stays apart from 0.0; the graph is the
+    row-by-row loader's."""
+    rows = "".join(
+        f"A{i},COOPERATES_WITH,A{i + 1},,,{w},\n" for i, w in enumerate(["0.5", "0.5", "-0.0", "0.0", "0.25"])
+    )
+    actors = BASE["actors"] + "".join(f"A{i},Actor {i},state,Europe,,\n" for i in range(6))
+    folder = write(tmp_path / "d", actors=actors, relationships=BASE["relationships"] + rows)
+    assert_same(folder, clean=True)
+    G = load_clean_folder(folder)
+    own = {id(n) for n in G}
+    for u in G:
+        assert all(id(v) in own for v in G.succ[u]) and all(id(v) in own for v in G.pred[u])
+    data = [d for _, _, d in G.edges(data=True)]
+    coop = [d for d in data if d["type"] == "COOPERATES_WITH"]
+    assert len({id(d["type"]) for d in coop}) == 1
+    weights = [d["weight"] for d in coop]
+    assert [repr(w) for w in weights] == ["0.5", "0.5", "0.5", "-0.0", "0.0", "0.25"]
+    assert weights[1] is weights[2] and weights[0] is weights[1]
+    regions = [d["region"] for _, d in G.nodes(data=True) if d.get("region")]
+    assert len({id(r) for r in regions}) == 2  # Americas, Europe
+
+
+@pytest.mark.parametrize("table", ["actors", "relationships", "capabilities"])
+def test_a_repeated_row_is_left_to_the_row_by_row_loader(tmp_path, table):
+    """A row repeated word for word (found typed, as a repeated id or relationship) gives the
+    row-by-row loader's outcome, in both duplicate modes."""
+    text = BASE[table]
+    last = text.rstrip("\n").split("\n")[-1]
+    folder = write(tmp_path / "d", **{table: text + last + "\n"})
+    assert load_clean_folder(folder) is None
+    assert_same(folder, clean=False)
