@@ -31,8 +31,6 @@ __all__ = [
     "RESTARTS",
     "BLOC_MIN",
     "ORGANISATION_SHARE",
-    "LARGE_ACTORS",
-    "LARGE_RESTARTS",
     "restarts_made",
 ]
 
@@ -253,31 +251,13 @@ def modularity(
 # ---- on an ActorNetwork ------------------------------------------------------------
 
 
-LARGE_ACTORS = 50_000
-"""Above this many actors, where Louvain runs on the incidence
-(:func:`graphkit.analysis.louvain.serves`), the default :data:`RESTARTS` runs become
-:data:`LARGE_RESTARTS` (any other ``restarts`` is kept)."""
-LARGE_RESTARTS = 2
-"""Louvain runs above :data:`LARGE_ACTORS` actors by default. Measured at 100,000 actors
-(500 organisations of ~260, seed 11): the five runs' modularity 0.765767, 0.765768,
-0.765761, 0.765761, 0.765765 (the best among the first two); each run ~2 CPU-seconds."""
-
-
 def restarts_made(
     net: ActorNetwork, *, method: str = "louvain", restarts: int = RESTARTS, engine: str = "auto"
 ) -> int:
-    """The runs :func:`cluster_membership` makes: ``restarts`` (1 for Leiden), but
-    :data:`LARGE_RESTARTS` for the default :data:`RESTARTS` above :data:`LARGE_ACTORS`
-    actors when Louvain runs on the incidence."""
-    if method == "leiden":
-        return 1
-    if restarts != RESTARTS or method != "louvain" or net.n <= LARGE_ACTORS:
-        return restarts
-    from graphkit.analysis import louvain
-
-    if resolve_engine(engine) == "igraph" and louvain.serves(net.incidence):
-        return min(restarts, LARGE_RESTARTS)
-    return restarts
+    """The runs :func:`cluster_membership` makes: ``restarts``, 1 for Leiden (``net`` and
+    ``engine`` are accepted so that callers need not know which methods restart)."""
+    del net, engine
+    return 1 if method == "leiden" else restarts
 
 
 def cluster_membership(
@@ -317,12 +297,6 @@ def cluster_membership(
     inc = net.incidence
     if used == "igraph" and method == "louvain" and inc is not None and louvain.serves(inc):
         # the two-mode network's first level without its co-member ties (graphkit/analysis/louvain.py)
-        runs = restarts_made(net, method=method, restarts=restarts, engine=used)
-        if runs < restarts:
-            progress.say(
-                f"clusters: {runs} Louvain runs at {net.n:,} actors (the default {restarts} up to "
-                f"{LARGE_ACTORS:,}; --restarts N other than {restarts} chooses)"
-            )
         with seeded_igraph(seed):
             best, _ = louvain.louvain(
                 inc,
