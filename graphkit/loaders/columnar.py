@@ -181,13 +181,17 @@ def _read_table(
 
 
 def _rows(reader: Any, name: str, progress: Progress | None) -> list[tuple[str, ...]] | None:
-    """The rows after the header, blank ones left out. A long file counts its rows on
-    ``progress`` as they are read. A repeated row is found later, typed: it repeats an id
-    (node tables, :func:`_ids_clean`) or a relationship with the same values
-    (:func:`_add_relationships`), whose checks see every row repeated here and more."""
+    """The rows after the header, blank ones left out; None at the first repeated row.
+    A long file counts its rows on ``progress`` as they are read."""
     rows: list[tuple[str, ...]] = []
+    seen: set[tuple[str, ...]] = set()
     while chunk := list(islice(reader, _CHUNK)):
-        rows += [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
+        kept = [tuple(r) for r in chunk if (r and r[0].strip()) or "".join(r).strip()]
+        before = len(seen)
+        seen.update(kept)
+        if len(seen) - before != len(kept):
+            return None
+        rows += kept
         if progress is not None and len(rows) > _PROGRESS_ROWS:
             progress.count(f"{name} (reading)", len(rows), unit="rows")
     return rows

@@ -369,14 +369,3 @@ def test_a_clean_load_keeps_one_object_per_id_type_and_value(tmp_path):
     assert weights[1] is weights[2] and weights[0] is weights[1]
     regions = [d["region"] for _, d in G.nodes(data=True) if d.get("region")]
     assert len({id(r) for r in regions}) == 2  # Americas, Europe
-
-
-@pytest.mark.parametrize("table", ["actors", "relationships", "capabilities"])
-def test_a_repeated_row_is_left_to_the_row_by_row_loader(tmp_path, table):
-    """A row repeated word for word (found typed, as a repeated id or relationship) gives the
-    row-by-row loader's outcome, in both duplicate modes."""
-    text = BASE[table]
-    last = text.rstrip("\n").split("\n")[-1]
-    folder = write(tmp_path / "d", **{table: text + last + "\n"})
-    assert load_clean_folder(folder) is None
-    assert_same(folder, clean=False)
