@@ -251,12 +251,9 @@ def modularity(
 # ---- on an ActorNetwork ------------------------------------------------------------
 
 
-def restarts_made(
-    net: ActorNetwork, *, method: str = "louvain", restarts: int = RESTARTS, engine: str = "auto"
-) -> int:
-    """The runs :func:`cluster_membership` makes: ``restarts``, 1 for Leiden (``net`` and
-    ``engine`` are accepted so that callers need not know which methods restart)."""
-    del net, engine
+def restarts_made(*, method: str = "louvain", restarts: int = RESTARTS) -> int:
+    """The runs :func:`cluster_membership` makes: ``restarts``, 1 for Leiden (which does
+    not restart)."""
     return 1 if method == "leiden" else restarts
 
 
@@ -288,7 +285,7 @@ def cluster_membership(
         return np.zeros(0, dtype=np.int64), used
     if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 1:
         raise AnalysisError(f"restarts must be a positive integer, not {restarts!r}")
-    runs = 1 if method == "leiden" else restarts
+    runs = restarts_made(method=method, restarts=restarts)
     best: np.ndarray | None = None
     best_q = -np.inf
     progress = progress or Progress(quiet=True)

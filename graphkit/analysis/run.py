@@ -306,7 +306,7 @@ def analyze(
         "most_central": most_central(cent),
         "clusters": {
             **_cluster_counts(membership, q),
-            "runs": restarts_made(net, method=method, restarts=restarts, engine=engine),
+            "runs": restarts_made(method=method, restarts=restarts),
         },
         "gaps": {
             "actors_with_needs": len(gsum),
