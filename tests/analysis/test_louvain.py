@@ -139,9 +139,9 @@ def test_runs_made_are_the_restarts_asked_for(monkeypatch):
     net = actor_network(random_two_mode(7, actors=150, orgs=12), weight="weight", two_mode=True)
     monkeypatch.setattr(louvain, "MIN_PROJECTED_TIES", 0)  # the large networks' path
     for method, asked in (("louvain", RESTARTS), ("louvain", 2), ("leiden", RESTARTS)):
-        totals = set()
+        totals: set[int | None] = set()
         progress = Progress(quiet=True)
-        monkeypatch.setattr(progress, "count", lambda name, done, total=None, **kw: totals.add(total))
+        monkeypatch.setattr(progress, "count", lambda name, done, total=None, _t=totals, **kw: _t.add(total))
         cluster_membership(net, method=method, seed=3, restarts=asked, progress=progress)
         runs = 1 if method == "leiden" else asked
         assert totals == {runs}, (method, asked, totals)
