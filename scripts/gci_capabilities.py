@@ -42,6 +42,7 @@ __all__ = [
     "MAPPING_PATH",
     "INDEX_PATH",
     "SOURCE",
+    "ASSESSMENT",
     "capability_rows",
     "read_mapping",
     "read_gci",
@@ -54,7 +55,10 @@ MAPPING_PATH = ROOT / "data" / "cyber-multilateral-curated" / "gci_mapping.csv"
 INDEX_PATH = ROOT / "data" / "capability-indices" / "gci_2024_itu_data360.csv"
 SOURCE = "ITU Global Cybersecurity Index 2024 (5th edition), via World Bank Data360 ITU_GCI"
 PILLAR_MAX = 20.0
-ROW_KEYS = ("source", "type", "target", "level", "source_ref")
+#: The ``assessment`` of every row: the gap analysis reads a state with no index row as
+#: unrated on these capabilities (no data), not as lacking them.
+ASSESSMENT = "ITU Global Cybersecurity Index 2024"
+ROW_KEYS = ("source", "type", "target", "level", "source_ref", "assessment")
 _PILLAR_NAMES = {
     "legal": "legal",
     "technical": "technical",
@@ -84,7 +88,9 @@ def capability_rows(
     -------
     list of dict
         One row per (state, assessed capability), sorted by state then capability, each
-        with exactly the keys ``source, type, target, level, source_ref``. ``level`` is a
+        with exactly the keys ``source, type, target, level, source_ref, assessment``
+        (``assessment`` is :data:`ASSESSMENT`: the rows of one index rate a state on the
+        capabilities it maps, and on nothing else). ``level`` is a
         float in 0..1 rounded to 3 decimals; ``source_ref`` cites the index and names the
         pillars and weights used.
 
@@ -108,6 +114,7 @@ def capability_rows(
                     "target": cap,
                     "level": round(min(1.0, max(0.0, level)), 3),
                     "source_ref": _source_ref(w),
+                    "assessment": ASSESSMENT,
                 }
             )
     return rows

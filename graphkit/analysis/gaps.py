@@ -7,9 +7,15 @@ Definitions (DESIGN.md, made exact here):
 - *own(A)*: the capabilities A holds through ``HAS_CAPABILITY`` with ``level`` at or above
   ``threshold`` (a relationship without ``level`` counts as level 1).
 - *assessed*: A has at least one ``HAS_CAPABILITY`` (at any level). For an unassessed actor
-  the own gap is unknown (NaN), not total. A need (A, c) is *capability-assessed* when some
-  actor of A's kind has a level for c; otherwise the data say nothing about it (a coverage
-  hole). Needs of unassessed actors and capability-unassessed needs are *unknown* (status
+  the own gap is unknown (NaN), not total. A need (A, c) is *capability-assessed* when an
+  assessment that rated A covers c: the ``HAS_CAPABILITY`` rows of one ``assessment`` (a
+  relationship property naming the index or record, e.g. ``ITU GCI 2024``) and one actor
+  kind cover the capabilities any of them rates, and A is rated by those it has a row in.
+  Rows without ``assessment`` form one assessment per actor kind, so without the property
+  a need is capability-assessed when A is assessed and some actor of A's kind has a level
+  for c. A state rated only on attribution is not thereby rated on incident response: its
+  missing index row is no data, not a lack (a coverage hole). Needs of unassessed actors
+  and capability-unassessed needs are *unknown* (status
   ``no data``): left out of own gaps, of coalition gaps, of what cooperation closes and of
   critical-actor sums; a partner that holds c still covers them (status ``covered``).
 - *pooled(A)*, within each link's mandate (``pools``, :mod:`graphkit.analysis.pooling`):
@@ -99,8 +105,9 @@ def capability_gaps(
         assessed, capability_assessed, route, via_partner, status``: ``weight`` = number of threats
         targeting the actor that require the capability, ``own``/``pooled`` booleans,
         ``level`` the actor's own best level (NaN if none); ``assessed`` False when the actor
-        has no capability data at all, ``capability_assessed`` False when no actor of its kind
-        has a level for the capability (both: the own status is unknown); ``route`` how a
+        has no capability data at all, ``capability_assessed`` False when no assessment that
+        rated the actor covers the capability (for an unassessed actor: no actor of its kind
+        has a level for it; module docstring; either: the own status is unknown); ``route`` how a
         pooled, not owned need is met (``via agreement with JPN (mou, 2019)``, ``via NATO
         (member)``, ``via its member DEU``) and ``via_partner`` the holder; ``status``
         held, covered, missing or no data (module docstring). Actors in graph order; within
@@ -336,6 +343,7 @@ class GapModel:
         ti = {t: i for i, t in enumerate(threats)}
         rows: dict[str, list[tuple[int, int]]] = {t: [] for t in schema.RELATIONSHIP_TYPES}
         levels: list[float] = []
+        assessments: list[Any] = []  # per HAS_CAPABILITY row: its ``assessment`` (None: none)
         # agreements as (u, v, mask id, instrument, since); masks shared by equal pools values
         agreements: list[tuple[int, int, int, Any, Any]] = []
         mask_ids: dict[Any, int] = {}
@@ -350,6 +358,7 @@ class GapModel:
                         if u in ai and v in ci:
                             rows[t].append((ai[u], ci[v]))
                             levels.append(_level(d.get("level", 1.0), u, v))
+                            assessments.append(d.get("assessment"))
                     elif t == "TARGETS":
                         if u in ti and v in ai:
                             rows[t].append((ti[u], ai[v]))
@@ -390,15 +399,11 @@ class GapModel:
         best = pd.DataFrame({"key": has[:, 0] * C + has[:, 1], "level": lv}).groupby("key")["level"].max()
         self.level = best  # best level per actor*C+cap
         self.own_keys = np.sort(best.index[best.to_numpy() >= self.threshold].to_numpy(dtype=np.int64))
-        # assessed: the actor has some HAS_CAPABILITY at all; covered: some actor of the same
-        # kind has a level for the capability (otherwise the data says nothing about it)
+        # assessed: the actor has some HAS_CAPABILITY at all; rated: which capabilities the
+        # assessments that rated it cover (otherwise the data say nothing about them)
         self.assessed = np.zeros(self.nA, dtype=bool)
         self.assessed[has[:, 0]] = True
-        kind_codes = {k: i for i, k in enumerate(dict.fromkeys(self.kinds[a] for a in actors))}
-        self.kind_code = np.asarray([kind_codes[self.kinds[a]] for a in actors], dtype=np.int64)
-        self.covered = np.zeros((max(len(kind_codes), 1), C), dtype=bool)
-        if has.size:
-            self.covered[self.kind_code[has[:, 0]], has[:, 1]] = True
+        self.rated = rated_capabilities(has, assessments, [self.kinds[a] for a in actors], C)
         self.best_levels = best.to_numpy(dtype=float)
         self.targets = _unique_pairs(arr("TARGETS"))
         self.requires = _unique_pairs(arr("REQUIRES"))
@@ -462,7 +467,7 @@ class GapModel:
         a = need["a"].to_numpy(dtype=np.int64)
         c = need["c"].to_numpy(dtype=np.int64)
         need["assessed"] = self.assessed[a] if len(need) else np.zeros(0, bool)
-        need["capability_assessed"] = self.covered[self.kind_code[a], c] if len(need) else np.zeros(0, bool)
+        need["capability_assessed"] = self.rated[a, c] if len(need) else np.zeros(0, bool)
         coop, grp = self.candidates()
         route: dict[int, str] = {}
         via: dict[int, str] = {}
@@ -611,6 +616,43 @@ def need_status(own: Any, pooled: Any, known: Any) -> np.ndarray:
     """``held``, ``covered``, ``missing`` or ``no data`` per need (arrays of booleans in, text out)."""
     own, pooled, known = (np.asarray(x, dtype=bool) for x in (own, pooled, known))
     return np.select([own, pooled, known], ["held", "covered", "missing"], "no data").astype(object)
+
+
+def rated_capabilities(has: np.ndarray, assessments: list[Any], kinds: list[Any], n_caps: int) -> np.ndarray:
+    """Which capabilities the data rate each actor on (actors x capabilities, booleans).
+
+    ``has`` holds the (actor, capability) index pairs of the ``HAS_CAPABILITY`` rows and
+    ``assessments`` each row's ``assessment`` (None without one); ``kinds`` the actors' kinds.
+    The rows of one assessment and one kind cover every capability any of them rates; an
+    actor is rated on what the assessments it has a row in cover (module docstring); an
+    actor without rows (unassessed) on what any row of its kind rates.
+
+    >>> has = np.array([[0, 0], [0, 1], [1, 0], [2, 2]])
+    >>> kinds = ["state"] * 3 + ["state", "company"]
+    >>> rated_capabilities(has, ["gci", "gci", "gci", "record"], kinds, 3).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]]
+    >>> rated_capabilities(has, [None] * 4, kinds, 3).astype(int).tolist()
+    [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1], [0, 0, 0]]
+    """
+    rated = np.zeros((len(kinds), max(n_caps, 1)), dtype=bool)
+    if not len(has):
+        return rated
+    names = pd.Series([None if v is None else str(v) for v in assessments], dtype=object)
+    assessment_code, _ = pd.factorize(names, use_na_sentinel=False)
+    kind_code, _ = pd.factorize(pd.Series(kinds, dtype=object), use_na_sentinel=False)
+    key = assessment_code.astype(np.int64) * (int(kind_code.max()) + 1) + kind_code[has[:, 0]]
+    family, families = pd.factorize(key)
+    scope = np.zeros((len(families), rated.shape[1]), dtype=bool)
+    scope[family, has[:, 1]] = True
+    for f in range(len(families)):
+        rated[unique(has[family == f, 0])] |= scope[f]
+    # an actor no assessment rated: what any assessment covers for its kind
+    by_kind = np.zeros((int(kind_code.max()) + 1, rated.shape[1]), dtype=bool)
+    by_kind[kind_code[has[:, 0]], has[:, 1]] = True
+    unrated = np.ones(len(kinds), dtype=bool)
+    unrated[has[:, 0]] = False
+    rated[unrated] = by_kind[kind_code[unrated]]
+    return rated
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

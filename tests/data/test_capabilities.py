@@ -120,7 +120,7 @@ def test_hand_computed_levels(scores):
 
 def test_rows_shape_range_and_citation(all_rows, scores):
     weights = gci.read_mapping(MAPPING)
-    assert set(all_rows.columns) == {"source", "type", "target", "level", "source_ref"}
+    assert set(all_rows.columns) == {"source", "type", "target", "level", "source_ref", "assessment"}
     assert all_rows.notna().all().all()
     assert (all_rows["type"] == "HAS_CAPABILITY").all()
     assert all_rows["level"].between(0, 1).all()

@@ -114,7 +114,7 @@ class Context:
         """Per actor: needed weight, own gap, coalition gap, what cooperation closes, assessed.
 
         Needs whose own status is unknown (an actor without capability data, a capability no
-        actor of its kind has data for) count in ``needed`` and ``coalition_gap`` only; for an
+        assessment that rated the actor covers) count in ``needed`` and ``coalition_gap`` only; for an
         unassessed actor ``own_gap`` and ``closed`` are NaN. ``open_known`` is the coalition
         gap over needs whose capability has data (what a new partner could be recommended
         for), ``coalition_known`` over needs with data (comparable with ``own_gap``), and

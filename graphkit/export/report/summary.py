@@ -89,7 +89,7 @@ def coverage_notes(ctx: Context) -> list[str]:
         if unknown > 0 and needed > 0:
             notes.append(
                 f"{unknown / needed:.0%} of what threatened actors need has no data for them "
-                "(capabilities no actor of their kind has a level for): those needs read as no data, not as lacks."
+                "(capabilities no index or record that rated them covers): those needs read as no data, not as lacks."
             )
     no_data_caps = _capabilities_without_state_data(ctx)
     if no_data_caps:
