@@ -241,7 +241,7 @@ def test_recommend_as_of(dataset, capsys):
         "unknown; needs without data: weight 1"
     )
     assert out[1] == (
-        "its remaining needs have no data: incident response (weight 1; it has no capability data at all), "
+        "its remaining needs have no data (weight 1): incident response (it has no capability data at all), "
         "so the data cannot say whether it lacks them or who would close them"
     )
     assert main(["recommend", str(dataset), "FIN", "--as-of", "2023-04-04"]) == 0

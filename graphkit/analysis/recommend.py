@@ -190,8 +190,9 @@ def remaining_without_data(
     -------
     pandas.DataFrame
         ``capability_id, capability_name, weight, why``: ``why`` is ``it has no capability
-        data at all`` or ``no <kind> in the data has a level for it`` (the sources do not
-        measure it); heaviest first.
+        data at all``, ``no <kind> in the data has a level for it`` (the sources do not
+        measure it) or ``no index or record rating it covers it`` (other actors of its kind have a
+        level, from an index or record that does not rate this actor on it); heaviest first.
     """
     model = GapModel(G, threshold=threshold, partners=partners, dormant_after=dormant_after)
     if actor_id not in model.kinds:
@@ -199,9 +200,17 @@ def remaining_without_data(
     gaps = model.gap_table()
     rows = gaps[(gaps["actor_id"] == actor_id) & (gaps["status"] == "no data")]
     kind = model.kinds[actor_id]
+    C = max(model.nC, 1)
+    keys = model.level.index.to_numpy(dtype=np.int64)
+    of_kind = np.asarray([model.kinds[model.actors[i]] == kind for i in (keys // C).tolist()], dtype=bool)
+    kind_rated = {model.caps[c] for c in (keys[of_kind] % C).tolist()}
     why = [
-        "it has no capability data at all" if not x else f"no {kind} in the data has a level for it"
-        for x in rows["assessed"].tolist()
+        "it has no capability data at all"
+        if not assessed
+        else "no index or record rating it covers it"
+        if cap in kind_rated
+        else f"no {kind} in the data has a level for it"
+        for assessed, cap in zip(rows["assessed"].tolist(), rows["capability_id"].tolist(), strict=True)
     ]
     out = rows[["capability_id", "capability_name", "weight"]].assign(why=why)
     return out.reset_index(drop=True)

@@ -151,12 +151,16 @@ def _recommend(args: argparse.Namespace) -> int:
 
         blind = remaining_without_data(G, args.actor, **pooling)
         if len(blind):
-            caps = ", ".join(escape_terminal(str(c)) for c in blind["capability_name"].head(8))
-            more = f" and {len(blind) - 8} more" if len(blind) > 8 else ""
-            whys = "; ".join(dict.fromkeys(w.replace(" for it", " for them") for w in blind["why"]))
+            groups = []
+            for why, part in blind.groupby("why", sort=False):
+                caps = ", ".join(escape_terminal(str(c)) for c in part["capability_name"].head(8))
+                more = f" and {len(part) - 8} more" if len(part) > 8 else ""
+                why = str(why)
+                plural = why.endswith(" it") and len(part) > 1
+                groups.append(f"{caps}{more} ({why[:-3] + ' them' if plural else why})")
             print(
-                f"its remaining needs have no data: {caps}{more} (weight {int(blind['weight'].sum()):,}; "
-                f"{whys}), so the data cannot say whether it lacks them or who would close them"
+                f"its remaining needs have no data (weight {int(blind['weight'].sum()):,}): {'; '.join(groups)}, "
+                "so the data cannot say whether it lacks them or who would close them"
             )
         else:
             print("every need with data is met by it or its active partners: no new partner is needed")

@@ -38,11 +38,11 @@ def scope_graph(*, with_assessments: bool = True) -> nx.MultiDiGraph:
         gk.add_relationship(G, a, "HAS_CAPABILITY", c, level=level, **extra)
     gk.add_relationship(G, "T", "MEMBER_OF", "ALLY")
     gk.add_relationship(G, "B", "MEMBER_OF", "ALLY")
-    gk.add_node(G, "t", "Threat", name="T")
+    gk.add_node(G, "threat1", "Threat", name="Threat 1")
     for a in ("A", "T", "U"):
-        gk.add_relationship(G, "t", "TARGETS", a)
+        gk.add_relationship(G, "threat1", "TARGETS", a)
     for c in ("c1", "c2", "c3", "c4"):
-        gk.add_relationship(G, "t", "REQUIRES", c)
+        gk.add_relationship(G, "threat1", "REQUIRES", c)
     return G
 
 
@@ -98,7 +98,7 @@ def test_without_assessments_every_row_of_a_kind_is_one_assessment():
 def test_an_unassessed_actor_keeps_its_kind_wide_scope():
     G = scope_graph()
     gk.add_node(G, "V", "Actor", name="State V", kind="state")
-    gk.add_relationship(G, "t", "TARGETS", "V")
+    gk.add_relationship(G, "threat1", "TARGETS", "V")
     gaps = capability_gaps(G)
     v = gaps[gaps.actor_id == "V"]
     assert v["capability_assessed"].tolist() == [True, True, True, True]
@@ -132,3 +132,38 @@ def test_non_text_assessment_values_group_like_text(value):
         if d.get("assessment") == "index":
             d["assessment"] = value
     assert _status(capability_gaps(G)) == _status(capability_gaps(scope_graph()))
+
+
+def test_recommend_says_why_a_need_has_no_data():
+    from graphkit.analysis.recommend import remaining_without_data
+
+    G = scope_graph()
+    gk.add_node(G, "c5", "Capability", name="c5")
+    gk.add_relationship(G, "threat1", "REQUIRES", "c5")
+    got = remaining_without_data(G, "A")[["capability_id", "why"]].values.tolist()
+    # c4: states have levels (T, U, from the record) but no record rates A; c5: no state has one
+    assert sorted(got) == [
+        ["c4", "no index or record rating it covers it"],
+        ["c5", "no state in the data has a level for it"],
+    ]
+
+
+def test_the_recommend_command_groups_the_reasons(tmp_path, capsys):
+    from graphkit.cli import main
+
+    G = scope_graph()
+    gk.add_node(G, "c5", "Capability", name="c5")
+    gk.add_node(G, "c6", "Capability", name="c6")
+    gk.add_relationship(G, "threat1", "REQUIRES", "c5")
+    gk.add_relationship(G, "threat1", "REQUIRES", "c6")
+    from graphkit.export.tables import write_dataset
+
+    write_dataset(G, tmp_path / "d")
+    # A's open needs with data (c2, c3) could be closed by B; cut B's ties to A's world by
+    # asking about T, whose open needs are all no data once the alliance covers c1..c3
+    assert main(["recommend", str(tmp_path / "d"), "T", "-q"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (
+        "its remaining needs have no data (weight 2): c5, c6 (no state in the data has a level for them), "
+        "so the data cannot say whether it lacks them or who would close them"
+    )
