@@ -46,7 +46,9 @@ def test_the_recommend_command_leaves_the_opposite_camp_out_unless_asked(capsys)
     assert main(["recommend", "data/cyber-multilateral", actor, "--k", "3", "--json", "-q"]) == 0
     default = {r["partner_id"] for r in json.loads(capsys.readouterr().out)}
     assert (
-        main(["recommend", "data/cyber-multilateral", actor, "--k", "3", "--json", "-q", "--include-opposite"])
+        main(
+            ["recommend", "data/cyber-multilateral", actor, "--k", "3", "--json", "-q", "--include-opposite"]
+        )
         == 0
     )
     asked = {r["partner_id"] for r in json.loads(capsys.readouterr().out)}
