@@ -860,3 +860,37 @@ def test_lists_check_3_budapest_entry_into_force(G):
         assert got[code]["since"] == year, code
         assert str(got[code]["since_date"]) == day, code
     assert len(got) == 78  # no accession after Ecuador found (searched Dec 2026)
+
+
+# Lists check 4: the Counter Ransomware Initiative's joint statements, written out from the
+# statements themselves (White House, as archived in brian14708/wh-briefings): who is named
+# each year. `since` is the year of the first statement naming a member; the 2025 joiners
+# (74 members by Oct 2025) were not found in any source, so no member has 2025.
+CRI_2021 = codes("""
+AUS BRA BGR CAN CZE DOM EST EU FRA DEU IND IRL ISR ITA JPN KEN LTU MEX NLD NZL NGA POL KOR
+ROU SGP ZAF SWE CHE UKR ARE GBR USA
+""")  # Joint Statement of the meeting of 13-14 Oct 2021
+CRI_2022 = codes("""
+AUS AUT BEL BRA BGR CAN HRV CZE DOM EST FRA DEU IND IRL ISR ITA JPN KEN LTU MEX NLD NZL NGA
+NOR POL KOR ROU SGP ZAF ESP SWE CHE ARE GBR USA UKR EU
+""")  # 2022 Joint Statement (1 Nov 2022): 36 countries and the EU; "welcome Belgium as a new CRI member"
+CRI_2023_NEW = codes("ALB COL CRI EGY GRC INTERPOL JOR PNG PRT RWA SLE SVK URY")
+CRI_2024_NEW = codes(
+    "ARG BHR CMR TCD COE DNK FIN GFCE HUN MAR OAS PHL MDA SVN LKA VUT VNM"
+)  # + ECOWAS Commission
+
+
+def test_lists_check_4_counter_ransomware_years(G, members):
+    assert len(CRI_2021) == 32 and len(CRI_2022) == 37
+    joined_2022 = CRI_2022 - CRI_2021
+    assert CRI_2021 < CRI_2022
+    assert joined_2022 == {"AUT", "BEL", "HRV", "NOR", "ESP"}
+    expected = {c: 2021 for c in CRI_2021}
+    expected |= {c: 2022 for c in joined_2022}
+    expected |= {c: 2023 for c in CRI_2023_NEW}
+    expected |= {c: 2024 for c in CRI_2024_NEW}
+    assert set(expected) == members["COUNTER_RANSOMWARE"] == COUNTER_RANSOMWARE
+    rows = {u: d for u, v, d in _memberships(G) if v == "COUNTER_RANSOMWARE"}
+    assert {u: d["since"] for u, d in rows.items()} == expected
+    for code in joined_2022:
+        assert "2022 Joint Statement" in rows[code]["source"], code
