@@ -52,6 +52,7 @@ __all__ = [
     "property_value_problem",
     "TIE_START",
     "TIE_END",
+    "TIE_CONFIRMED",
     "tie_date",
     "period_problems",
 ]
@@ -271,6 +272,8 @@ def value_type(value: object) -> str | None:
 TIE_START = ("since_date", "since")
 #: The properties that give a relationship's end (exclusive), most precise first.
 TIE_END = ("until_date", "until")
+#: The property that says when a relationship was last seen active (a year or a date).
+TIE_CONFIRMED = "last_confirmed"
 
 _YEAR_TEXT = re.compile(r"^[0-9]{4}$")
 _DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -323,16 +326,20 @@ def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tu
 
     A date that is not a date, a date after ``today`` (default: today), an end before the
     start, and a ``since_date``/``until_date`` outside the year its ``since``/``until`` gives.
+    ``last_confirmed`` (:data:`TIE_CONFIRMED`) is checked as a date too: written as a year
+    or a full date, and not in the future.
 
     Examples
     --------
     >>> period_problems({"since": 2020, "until": 2019})
     [('until', 'until 2019 is before since 2020: a relationship ends after it begins')]
+    >>> period_problems({"since": 2020, "last_confirmed": "2023-07"})
+    [('last_confirmed', "'2023-07' is not a date: write a year (2023) or a date (2023-04-04)")]
     """
     today = today or _dt.date.today()
     days: dict[str, _dt.date] = {}
     problems: list[tuple[str, str]] = []
-    for key in (*TIE_START, *TIE_END):
+    for key in (*TIE_START, *TIE_END, TIE_CONFIRMED):
         if d.get(key) is None:
             continue
         try:
@@ -354,6 +361,7 @@ def period_problems(d: dict[str, Any], today: _dt.date | None = None) -> list[tu
             problems.append(
                 (precise, f"{precise} {_written(d[precise])} is not in the year {rough} gives ({d[rough]})")
             )
+    days.pop(TIE_CONFIRMED, None)  # evidence of activity, not a start or an end
     start = next((k for k in TIE_START if k in days), None)
     end = next((k for k in TIE_END if k in days), None)
     if start and end and days[end] < days[start]:

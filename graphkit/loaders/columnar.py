@@ -42,7 +42,7 @@ __all__ = ["load_clean_folder"]
 _CHUNK = 1 << 16  # rows read at a time: a file of repeated rows is given up on early
 _PROGRESS_ROWS = 20_000  # tables longer than this report progress, as the row-by-row loader does
 _ASCII_CONTROL = re.compile("[\x00-\x1f\x7f]")
-_TIE_KEYS = (*schema.TIE_START, *schema.TIE_END)
+_TIE_KEYS = (*schema.TIE_START, *schema.TIE_END, schema.TIE_CONFIRMED)
 
 
 @dataclass
