@@ -1,7 +1,7 @@
 // Which capabilities does an actor need against the threats it faces, and who covers them?
 //
 // needed(A): capabilities REQUIRED by the threats that TARGET $actor, with how many threats
-// need each. own_level is A's best level (null when it lacks the capability; a
+// need each. own_level is A's best level (null when none is recorded: a lack, or no data; a
 // relationship without level counts as 1); own is own_level >= $min_level;
 // partners_with counts COOPERATES_WITH partners, fellow_members_with counts fellow members
 // of A's organisations, holding it at >= $min_level; pooled is own or covered by either.
