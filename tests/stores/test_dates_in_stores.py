@@ -66,5 +66,6 @@ def test_the_engine_declares_dates_as_dates_on_every_dataset(graph, tmp_path):
         if (u, v, d.get("type")) == ("USA", "JPN", "COOPERATES_WITH")
     ]
     assert sorted(rows, key=repr) == sorted(expected, key=repr) and len(rows) > 1
-    # a year (int), a date value and the text as written, on the 2013 row
-    assert any(r[0] == 2013 and r[1] == dt.date(2013, 5, 10) and isinstance(r[2], str) for r in rows), rows
+    # a year (int), a date value and the text as written, on the 2013 row (the first Japan-U.S.
+    # Cyber Dialogue, Tokyo, 9-10 May 2013: dated by its first day, MOFA's joint statement)
+    assert any(r[0] == 2013 and r[1] == dt.date(2013, 5, 9) and isinstance(r[2], str) for r in rows), rows
