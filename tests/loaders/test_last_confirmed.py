@@ -14,7 +14,9 @@ def _dataset(tmp_path, rows: str):
     (tmp_path / "actors.csv").write_text("id,name,kind\nA,A,state\nB,B,state\n", encoding="utf-8")
     (tmp_path / "capabilities.csv").write_text("id,name\n", encoding="utf-8")
     (tmp_path / "threats.csv").write_text("id,name\n", encoding="utf-8")
-    (tmp_path / "relationships.csv").write_text("source,type,target,since,last_confirmed:string\n" + rows, encoding="utf-8")
+    (tmp_path / "relationships.csv").write_text(
+        "source,type,target,since,last_confirmed:string\n" + rows, encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -24,7 +26,10 @@ def test_a_month_or_a_future_year_is_refused_with_file_and_line(tmp_path):
         gk.load(folder)
     text = str(info.value)
     assert "relationships.csv:2: column 'last_confirmed'" in text and "'2023-07' is not a date" in text
-    assert "relationships.csv:3: column 'last_confirmed'" in text and "last_confirmed 9999 is in the future" in text
+    assert (
+        "relationships.csv:3: column 'last_confirmed'" in text
+        and "last_confirmed 9999 is in the future" in text
+    )
 
 
 def test_the_command_says_so_and_exits_non_zero(tmp_path, capsys):
