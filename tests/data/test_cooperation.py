@@ -319,6 +319,23 @@ def test_every_row_is_typed_and_dated(rows):
             assert r["until"][:4] >= r["since"][:4], f"{_line(i)}: ends before it starts"
 
 
+def test_every_life_cycle_is_in_order(rows):
+    # last_confirmed: a year or a full date with its source, between the start and the end
+    # of the term (a year alone compares by its year), never a month alone (the loader
+    # refuses it); a lapsed term names its end
+    year_or_day = re.compile(r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")
+    for i, r in enumerate(rows):
+        seen = r["last_confirmed:string"]
+        if seen:
+            assert year_or_day.match(seen), f"{_line(i)}: last_confirmed={seen!r}"
+            assert r["last_confirmed_source"].strip(), f"{_line(i)}: last_confirmed without its source"
+            assert seen >= r["since"][: len(seen)], f"{_line(i)}: confirmed before it began"
+            if r["until"]:
+                assert seen[:4] <= r["until"], f"{_line(i)}: confirmed after its term ended"
+        if r["status"] == "lapsed":
+            assert r["until"], f"{_line(i)}: lapsed without until"
+
+
 def test_instrument_from_vocabulary(rows):
     for i, r in enumerate(rows):
         assert r["instrument"] in INSTRUMENTS, f"{_line(i)}: instrument={r['instrument']!r}"
