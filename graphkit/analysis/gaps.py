@@ -67,6 +67,8 @@ __all__ = [
     "uncovered_threats",
     "critical_actors",
     "need_status",
+    "kind_scope",
+    "rated_capabilities",
     "NEED_STATUSES",
     "GAP_COLUMNS",
     "DEFAULT_THRESHOLD",
@@ -403,7 +405,11 @@ class GapModel:
         # assessments that rated it cover (otherwise the data say nothing about them)
         self.assessed = np.zeros(self.nA, dtype=bool)
         self.assessed[has[:, 0]] = True
-        self.rated = rated_capabilities(has, assessments, [self.kinds[a] for a in actors], C)
+        self.kind_code, _ = pd.factorize(
+            pd.Series([self.kinds[a] for a in actors], dtype=object), use_na_sentinel=False
+        )
+        self.kind_rated = kind_scope(has, self.kind_code, C)  # per kind: what any of its rows rates
+        self.rated = rated_capabilities(has, assessments, self.kind_code, self.kind_rated)
         self.best_levels = best.to_numpy(dtype=float)
         self.targets = _unique_pairs(arr("TARGETS"))
         self.requires = _unique_pairs(arr("REQUIRES"))
@@ -618,40 +624,54 @@ def need_status(own: Any, pooled: Any, known: Any) -> np.ndarray:
     return np.select([own, pooled, known], ["held", "covered", "missing"], "no data").astype(object)
 
 
-def rated_capabilities(has: np.ndarray, assessments: list[Any], kinds: list[Any], n_caps: int) -> np.ndarray:
+def kind_scope(has: np.ndarray, kind_code: np.ndarray, n_caps: int) -> np.ndarray:
+    """Which capabilities some actor of each kind has a level for (kinds x capabilities).
+
+    ``has`` holds the (actor, capability) index pairs of the ``HAS_CAPABILITY`` rows and
+    ``kind_code`` each actor's kind as a number from 0.
+
+    >>> kind_scope(np.array([[0, 0], [1, 2]]), np.array([0, 1, 0]), 3).astype(int).tolist()
+    [[1, 0, 0], [0, 0, 1]]
+    """
+    scope = np.zeros((int(kind_code.max(initial=-1)) + 1, max(n_caps, 1)), dtype=bool)
+    if len(has):
+        scope[kind_code[has[:, 0]], has[:, 1]] = True
+    return scope
+
+
+def rated_capabilities(
+    has: np.ndarray, assessments: list[Any], kind_code: np.ndarray, kind_rated: np.ndarray
+) -> np.ndarray:
     """Which capabilities the data rate each actor on (actors x capabilities, booleans).
 
     ``has`` holds the (actor, capability) index pairs of the ``HAS_CAPABILITY`` rows and
-    ``assessments`` each row's ``assessment`` (None without one); ``kinds`` the actors' kinds.
-    The rows of one assessment and one kind cover every capability any of them rates; an
-    actor is rated on what the assessments it has a row in cover (module docstring); an
-    actor without rows (unassessed) on what any row of its kind rates.
+    ``assessments`` each row's ``assessment`` (None without one); ``kind_code`` each actor's
+    kind as a number and ``kind_rated`` its :func:`kind_scope`. The rows of one assessment
+    and one kind cover every capability any of them rates; an actor is rated on what the
+    assessments it has a row in cover (module docstring); an actor without rows
+    (unassessed) on what any row of its kind rates.
 
     >>> has = np.array([[0, 0], [0, 1], [1, 0], [2, 2]])
-    >>> kinds = ["state"] * 3 + ["state", "company"]
-    >>> rated_capabilities(has, ["gci", "gci", "gci", "record"], kinds, 3).astype(int).tolist()
+    >>> kinds = np.array([0, 0, 0, 0, 1])  # four states and a company
+    >>> scope = kind_scope(has, kinds, 3)
+    >>> rated_capabilities(has, ["gci", "gci", "gci", "record"], kinds, scope).astype(int).tolist()
     [[1, 1, 0], [1, 1, 0], [0, 0, 1], [1, 1, 1], [0, 0, 0]]
-    >>> rated_capabilities(has, [None] * 4, kinds, 3).astype(int).tolist()
+    >>> rated_capabilities(has, [None] * 4, kinds, scope).astype(int).tolist()
     [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1], [0, 0, 0]]
     """
-    rated = np.zeros((len(kinds), max(n_caps, 1)), dtype=bool)
+    # an actor no assessment rated: what any assessment covers for its kind
+    rated = kind_rated[kind_code].copy()
     if not len(has):
         return rated
+    rated[unique(has[:, 0])] = False
     names = pd.Series([None if v is None else str(v) for v in assessments], dtype=object)
     assessment_code, _ = pd.factorize(names, use_na_sentinel=False)
-    kind_code, _ = pd.factorize(pd.Series(kinds, dtype=object), use_na_sentinel=False)
-    key = assessment_code.astype(np.int64) * (int(kind_code.max()) + 1) + kind_code[has[:, 0]]
+    key = assessment_code.astype(np.int64) * len(kind_rated) + kind_code[has[:, 0]]
     family, families = pd.factorize(key)
     scope = np.zeros((len(families), rated.shape[1]), dtype=bool)
     scope[family, has[:, 1]] = True
     for f in range(len(families)):
         rated[unique(has[family == f, 0])] |= scope[f]
-    # an actor no assessment rated: what any assessment covers for its kind
-    by_kind = np.zeros((int(kind_code.max()) + 1, rated.shape[1]), dtype=bool)
-    by_kind[kind_code[has[:, 0]], has[:, 1]] = True
-    unrated = np.ones(len(kinds), dtype=bool)
-    unrated[has[:, 0]] = False
-    rated[unrated] = by_kind[kind_code[unrated]]
     return rated
 
 

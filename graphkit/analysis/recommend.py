@@ -200,10 +200,8 @@ def remaining_without_data(
     gaps = model.gap_table()
     rows = gaps[(gaps["actor_id"] == actor_id) & (gaps["status"] == "no data")]
     kind = model.kinds[actor_id]
-    C = max(model.nC, 1)
-    keys = model.level.index.to_numpy(dtype=np.int64)
-    of_kind = np.asarray([model.kinds[model.actors[i]] == kind for i in (keys // C).tolist()], dtype=bool)
-    kind_rated = {model.caps[c] for c in (keys[of_kind] % C).tolist()}
+    scope = model.kind_rated[model.kind_code[model.index[actor_id]]]
+    kind_rated = {c for i, c in enumerate(model.caps) if scope[i]}
     why = [
         "it has no capability data at all"
         if not assessed
