@@ -37,6 +37,7 @@ __all__ = [
     "RESERVED_RELATIONSHIP_KEYS",
     "RELATIONSHIP_SOURCE_COLUMN",
     "LIST_PROPERTIES",
+    "MODEL_PROPERTIES",
     "TEXT_PROPERTIES",
     "PROPERTY_TYPES",
     "IDENTIFIER",
@@ -177,6 +178,30 @@ TEXT_PROPERTIES = frozenset({"name", "kind", "source"})
 
 # Columns read as `;`-separated lists without a header annotation.
 LIST_PROPERTIES = frozenset({"aliases", "sectors", "via", "incident_types", "tags", "countries", "sponsors"})
+
+# Optional properties the model gives a meaning to (docs/ties.md, docs/ and DESIGN): a query
+# may read them on a dataset that has none (the answer is null there), never a misspelling.
+MODEL_PROPERTIES = frozenset(
+    {
+        "kind",
+        "name",
+        "level",
+        "assessment",
+        "basis",
+        "confidence",
+        "evidence",
+        "since",
+        "until",
+        "status",
+        "last_confirmed",
+        "instrument",
+        "pools",
+        "topics",
+        "weight",
+        "stance",
+        "date",
+    }
+)
 
 # Property value types, as written in a header annotation (`since:int`, `aliases:string[]`).
 PROPERTY_TYPES: dict[str, type] = {

@@ -15,6 +15,7 @@ import networkx as nx
 import pytest
 
 import graphkit as gk
+from graphkit.analysis.gaps import capability_gaps
 from graphkit.cypher import EmbeddedGraph, bind_params, read_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,13 +177,28 @@ def capability_needs_of_actor(G, actor, min_level):
     partners = _coop_partners(G)[actor]
     orgs = {v for u, v, _ in _edges(G, "MEMBER_OF") if u == actor}
     fellows = set().union(*(_members(G, o) for o in orgs)) - {actor} if orgs else set()
+    # missing is not zero: A is rated on what the assessments it has rows in cover, among
+    # actors of its kind (rows without an assessment are one assessment per kind)
+    rated_by = {d.get("assessment") for u, _, d in _edges(G, "HAS_CAPABILITY") if u == actor}
+    assessed = bool(rated_by)
+    in_scope = defaultdict(bool)
+    for u, c, d in _edges(G, "HAS_CAPABILITY"):
+        if (
+            actor in G
+            and _kind(G, u) == _kind(G, actor)
+            and (not assessed or d.get("assessment") in rated_by)
+        ):
+            in_scope[c] = True
     rows = []
     for c, ts in need.items():
         level = max(own[c]) if own[c] else None
         holders = _holders(G, c, min_level)
         is_own = level is not None and level >= min_level
         pw, fw = len(partners & holders), len(fellows & holders)
-        rows.append((c, _name(G, c), len(ts), level, is_own, pw, fw, is_own or pw > 0 or fw > 0))
+        pooled = is_own or pw > 0 or fw > 0
+        known = assessed and in_scope[c]
+        status = "held" if is_own else "covered" if pooled else "missing" if known else "no data"
+        rows.append((c, _name(G, c), len(ts), level, is_own, pw, fw, pooled, assessed, in_scope[c], status))
     return sorted(rows, key=lambda r: (-r[2], r[0])), "exact"
 
 
@@ -398,5 +414,42 @@ def test_hand_computed_answers_on_sample(sample):
         "cap:attribution",
         "cap:law_enforcement",
     }
-    assert needs["cap:threat_intel"][2:] == (2, None, False, 1, 1, True)  # GBR partner; GBR fellow member
+    # GBR partner; GBR fellow member; USA has levels and states are rated on threat intel
+    assert needs["cap:threat_intel"][2:] == (2, None, False, 1, 1, True, True, True, "covered")
+    # missing is not zero: no state has a level for ci_protection, so DEU's need is unknown
+    deu = {r[0]: r for r in run("capability_needs_of_actor", actor="DEU")}
+    assert deu["cap:ci_protection"][2:] == (1, None, False, 0, 0, False, True, False, "no data")
+    assert deu["cap:incident_response"][2:] == (2, 0.6, True, 0, 2, True, True, True, "held")  # USA, EST
+    # above USA's 0.9 nobody covers attribution for DEU, which states are rated on: a lack
+    deu = {r[0]: r for r in run("capability_needs_of_actor", actor="DEU", min_level=0.95)}
+    assert deu["cap:attribution"][2:] == (1, None, False, 0, 0, False, True, True, "missing")
+    # NATO has no capability row and no alliance is rated: every need is unknown
+    assert {r[-1] for r in run("capability_needs_of_actor", actor="NATO")} == {"no data"}
     assert needs["cap:attribution"][3:5] == (0.9, True)
+
+
+def test_capability_needs_agree_with_the_gap_model_on_what_is_known(multilateral):
+    """The query's `assessed`/`capability_assessed` are the gap analysis's, actor by actor.
+
+    The actors are those whose needs mix known and unknown capabilities (GCI-rated states
+    facing threats that need a capability only a public record rates, states rated on a
+    record alone) and some with no capability data: the two implementations of "missing is
+    not zero" must draw the same line.
+    """
+    G, db = multilateral
+    gaps = capability_gaps(G)
+    mixed = gaps.groupby("actor_id")["capability_assessed"].nunique()
+    unassessed = gaps.loc[~gaps["assessed"], "actor_id"].unique()
+    actors = sorted(mixed[mixed > 1].index)[:12] + sorted(unassessed)[:4]
+    assert len(actors) >= 8
+    qf = read_query(ROOT / "queries" / "capability_needs_of_actor.cypher")
+    for actor in actors:
+        rows = db.run(qf, bind_params(qf, {"actor": actor})).rows
+        got = {r[0]: (r[2], r[8], r[9]) for r in rows}
+        want = {
+            c: (w, bool(a), bool(ca))
+            for c, w, a, ca in gaps.loc[
+                gaps.actor_id == actor, ["capability_id", "weight", "assessed", "capability_assessed"]
+            ].itertuples(index=False)
+        }
+        assert got == want, actor

@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from graphkit import schema
 from graphkit.cypher.evaluate import (
     Context,
     compiled,
@@ -659,6 +660,7 @@ class EngineReader:
     def check_properties(self, tree: tuple) -> None:
         """Refuse a property of a node or relationship that no label or type of the dataset has
         (most likely a misspelling; Neo4j would answer null with a warning), naming the properties there are.
+        A property the model gives a meaning to (:data:`graphkit.schema.MODEL_PROPERTIES`) is never refused.
 
         Raises
         ------
@@ -668,6 +670,7 @@ class EngineReader:
         known = {k for cols in self.columns.values() for k in cols}
         if not known:
             return
+        known |= schema.MODEL_PROPERTIES
         graph_vars: set[str] = set()
         other: set[str] = set()
         used: list[str] = []
