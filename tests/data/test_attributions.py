@@ -151,19 +151,18 @@ def test_agreements_with_an_ended_term_are_lapsed(G):
         if d["type"] == "COOPERATES_WITH" and d.get("status") == "lapsed"
     }
     assert all(d.get("until") for d in ties.values())
-    # The 2014 three-year INTERPOL-Kaspersky agreement ended with its term (2017); a second,
-    # five-year one was signed at INTERPOL World, 3 Jul 2019 (IT-Online, 4 Jul 2019), and Kaspersky
-    # was among the private partners of INTERPOL's Operation Serengeti 2.0 (TVC News, 23 Aug 2025).
-    # Within the first term the two ran the Simda botnet takedown from the INTERPOL Global
-    # Complex for Innovation on 9 Apr 2015 (Security Buyer; Kaspersky Lab, Apr 2015), and
-    # Kaspersky was among the seven private partners of INTERPOL's ASEAN operation announced
-    # in April 2017 (agreement-audit-4.md, line 124): the latest act seen under the first term.
+    # The 2014 three-year INTERPOL-Kaspersky agreement did not lapse: before its term ended it
+    # was "extended and expanded" by a new agreement announced on 12 Oct 2017 (anti-malware.ru,
+    # 13 Oct 2017; Rosbalt, 12 Oct 2017, citing INTERPOL; agreement-audit-10.md, line 124), and
+    # a five-year one took its place at INTERPOL World, 3 Jul 2019 (IT-Online, 4 Jul 2019), so
+    # the first row ends in 2019; Kaspersky was among the private partners of INTERPOL's
+    # Operation Serengeti 2.0 (TVC News, 23 Aug 2025).
     kaspersky = sorted(
         (d["since"], d.get("status"), d.get("until"), d.get("last_confirmed"))
         for u, v, d in G.edges(data=True)
         if d["type"] == "COOPERATES_WITH" and (u, v) == ("INTERPOL", "KASPERSKY")
     )
-    assert kaspersky == [(2014, "lapsed", 2017, "2017"), (2019, None, None, "2025-08-23")]
+    assert kaspersky == [(2014, None, 2019, "2017-10-12"), (2019, None, None, "2025-08-23")]
     day = datetime.date(2026, 12, 7)
     states = {
         d["since"]: tie_state(d, day)
