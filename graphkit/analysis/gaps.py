@@ -670,8 +670,7 @@ def rated_capabilities(
     family, families = pd.factorize(key)
     scope = np.zeros((len(families), rated.shape[1]), dtype=bool)
     scope[family, has[:, 1]] = True
-    for f in range(len(families)):
-        rated[unique(has[family == f, 0])] |= scope[f]
+    np.logical_or.at(rated, has[:, 0], scope[family])  # each row's actor: its family's scope
     return rated
 
 

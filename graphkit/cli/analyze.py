@@ -156,8 +156,9 @@ def _recommend(args: argparse.Namespace) -> int:
                 caps = ", ".join(escape_terminal(str(c)) for c in part["capability_name"].head(8))
                 more = f" and {len(part) - 8} more" if len(part) > 8 else ""
                 why = str(why)
-                plural = why.endswith(" it") and len(part) > 1
-                groups.append(f"{caps}{more} ({why[:-3] + ' them' if plural else why})")
+                if len(part) > 1 and why.endswith(" it"):
+                    why = why.removesuffix(" it") + " them"
+                groups.append(f"{caps}{more} ({why})")
             print(
                 f"its remaining needs have no data (weight {int(blind['weight'].sum()):,}): {'; '.join(groups)}, "
                 "so the data cannot say whether it lacks them or who would close them"
